@@ -1,0 +1,45 @@
+// Logical IDs come from names and roles, never from order: adding a service, a zone or a
+// database must not change any existing ID (CloudFormation replaces a resource whose ID changes).
+import type { NormalizedSpec } from '../../spec/model.js';
+import type { CfnValue, ModelResource } from './types.js';
+
+/** 'kyc-service' → 'KycService'. Names are lowercase-hyphenated (schema), so this is readable and stable. */
+export function pascal(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** Zone suffix by zone index: A, B, C... (the zone's position, so adding a zone appends). */
+export function zoneSuffix(index: number): string {
+  return String.fromCharCode(65 + index);
+}
+
+/** The tags every resource carries: the spec's tags plus dex's own, sorted by key. */
+export function tagList(spec: NormalizedSpec, component: string): { Key: string; Value: string }[] {
+  const tags: Record<string, string> = {
+    ...spec.tags,
+    'dex:system': spec.name,
+    'dex:environment': spec.environment ?? 'default',
+    'dex:component': component,
+  };
+  return Object.keys(tags)
+    .sort()
+    .map((Key) => ({ Key, Value: tags[Key]! }));
+}
+
+/** Physical-name prefix: system and environment, e.g. 'dex-mobile-v6-staging'. */
+export function namePrefix(spec: NormalizedSpec): string {
+  return spec.environment ? `${spec.name}-${spec.environment}` : spec.name;
+}
+
+export const ref = (logicalId: string): CfnValue => ({ Ref: logicalId });
+export const getAtt = (logicalId: string, attribute: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, attribute] });
+export const sub = (template: string): CfnValue => ({ 'Fn::Sub': template });
+
+/** Fills the defaults of a resource record so modules only say what matters. */
+export function resource(r: Omit<ModelResource, 'usage' | 'dependsOn'> & Partial<Pick<ModelResource, 'usage' | 'dependsOn'>>): ModelResource {
+  return { ...r, usage: r.usage ?? [], ...(r.dependsOn && r.dependsOn.length ? { dependsOn: [...r.dependsOn].sort() } : {}) };
+}

@@ -1,0 +1,60 @@
+// The resource model (the plan): every AWS resource dex would create, with a stable logical ID,
+// its CloudFormation properties, the spec path it comes from and the usage pricing will price.
+// Service modules (services/*.ts) produce it; emitters and the pricer consume it.
+import type { SpecPath } from '../../spec/diagnostics.js';
+import type { NormalizedSpec } from '../../spec/model.js';
+
+/** Stacks are split by layer; a layer too large for CloudFormation's limits is split further. */
+export type StackLayer = 'network' | 'security' | 'data' | 'ingress' | 'ecs' | 'eks' | 'ec2' | 'monitoring' | 'cicd';
+
+/** Deploy order of the layers: each may import only from layers before it. */
+export const LAYER_ORDER: readonly StackLayer[] = ['network', 'security', 'data', 'ingress', 'ecs', 'eks', 'ec2', 'monitoring', 'cicd'];
+
+/**
+ * A CloudFormation value: JSON plus intrinsic functions. References between resources are always
+ * written as same-template { Ref } / { 'Fn::GetAtt' }, whatever stack the target ends up in; the
+ * stack splitter rewrites cross-stack ones into Export / Fn::ImportValue.
+ */
+export type CfnValue = string | number | boolean | null | readonly CfnValue[] | { readonly [key: string]: CfnValue };
+
+/** One billable dimension of a resource, priced later by the price book (issue: pricing). */
+export interface UsageMeter {
+  /** What is metered, e.g. 'ec2.instance', 'nat.hours', 'nat.processed', 'rds.storage'. */
+  readonly meter: string;
+  /** Unit of quantity: 'hours' | 'GB-month' | 'GB' | 'requests' | 'count-month' | ... */
+  readonly unit: string;
+  /** Monthly quantity at the scaling minimum and maximum (730 hours a month). */
+  readonly quantity: { readonly min: number; readonly max: number };
+  /** Price-selecting attributes: instanceType, deployment ('Single-AZ' | 'Multi-AZ'), engine, storageType... */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** Where the quantity comes from, in words (shown beside the arithmetic). */
+  readonly basis: string;
+}
+
+export interface ModelResource {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly layer: StackLayer;
+  readonly properties: Readonly<Record<string, CfnValue>>;
+  readonly dependsOn?: readonly string[];
+  readonly deletionPolicy?: 'Delete' | 'Retain' | 'Snapshot' | 'RetainExceptOnCreate';
+  readonly updateReplacePolicy?: 'Delete' | 'Retain' | 'Snapshot';
+  /** Spec path the resource comes from, so diagnostics and diffs can point at dex.yaml. */
+  readonly origin: SpecPath;
+  /** Value of the dex:component tag, e.g. 'network', 'service/kyc-service', 'database/postgres'. */
+  readonly component: string;
+  /** Billable dimensions; empty for free resources (route tables, security groups, ...). */
+  readonly usage: readonly UsageMeter[];
+}
+
+export interface ResourceModel {
+  readonly spec: NormalizedSpec;
+  /** Sorted by layer, then logical ID. */
+  readonly resources: readonly ModelResource[];
+}
+
+/** A building block: reads its slice of the normalized spec and returns the resources it adds. */
+export interface BuildingBlock {
+  readonly name: string;
+  build(spec: NormalizedSpec): ModelResource[];
+}

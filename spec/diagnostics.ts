@@ -1,0 +1,147 @@
+// Every problem dex reports is a Diagnostic: data, rendered in one place (cli/render.ts).
+// Codes are a closed set; each has a documented meaning (docs/diagnostics.md, checked by a test).
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Position {
+  /** 1-based line. */
+  readonly line: number;
+  /** 1-based column, in characters. */
+  readonly col: number;
+  /** 0-based offset into the source text. */
+  readonly offset: number;
+}
+
+export interface Range {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+/** A path into the spec, as keys and array indexes: ['services', 'kyc-service', 'port']. */
+export type SpecPath = readonly (string | number)[];
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly message: string;
+  /** Spec path the diagnostic is about (after the environment overlay, when there is one). */
+  readonly path: SpecPath;
+  readonly file?: string;
+  readonly range?: Range;
+  /** Shorthands of range.start, for consumers that want a flat record. */
+  readonly line?: number;
+  readonly col?: number;
+  readonly hint?: string;
+  /** The environment whose overlay produced the value, when not the base spec. */
+  readonly environment?: string;
+}
+
+/** A diagnostic before it is placed in a file: phases after parsing speak in spec paths only. */
+export interface Finding {
+  readonly code: DiagnosticCode;
+  readonly severity?: Severity;
+  readonly message: string;
+  readonly path: SpecPath;
+  readonly hint?: string;
+  /** Point at the key rather than the value (unknown keys, duplicate names). */
+  readonly atKey?: boolean;
+}
+
+interface CodeInfo {
+  readonly severity: Severity;
+  readonly title: string;
+}
+
+/**
+ * The catalogue of diagnostic codes. DEX1xx: reading the file; DEX2xx: schema; DEX3xx: meaning;
+ * DEX4xx: environments; DEX5xx: secrets; DEX9xx: the command line and the tool itself.
+ */
+export const DIAGNOSTIC_CODES = {
+  DEX100: { severity: 'error', title: 'File cannot be read' },
+  DEX101: { severity: 'error', title: 'File is too large' },
+  DEX102: { severity: 'error', title: 'File is not valid UTF-8' },
+  DEX103: { severity: 'error', title: 'Tab character in indentation' },
+  DEX104: { severity: 'error', title: 'YAML syntax error' },
+  DEX105: { severity: 'error', title: 'Duplicate key' },
+  DEX106: { severity: 'error', title: 'Alias expansion too large' },
+  DEX107: { severity: 'error', title: 'Nesting too deep' },
+  DEX108: { severity: 'error', title: 'Several YAML documents in one file' },
+  DEX109: { severity: 'error', title: 'Unsupported YAML feature (custom tag, non-string key)' },
+  DEX110: { severity: 'error', title: 'File is empty' },
+  DEX111: { severity: 'warning', title: 'YAML warning' },
+  DEX200: { severity: 'error', title: 'Unknown property' },
+  DEX201: { severity: 'error', title: 'Missing required property' },
+  DEX202: { severity: 'error', title: 'Wrong type' },
+  DEX203: { severity: 'error', title: 'Value not allowed (enum or const)' },
+  DEX204: { severity: 'error', title: 'Value does not match the expected format' },
+  DEX205: { severity: 'error', title: 'Number out of range' },
+  DEX206: { severity: 'error', title: 'Wrong number of items or properties' },
+  DEX207: { severity: 'error', title: 'Duplicate item in a list' },
+  DEX208: { severity: 'error', title: 'Invalid name' },
+  DEX209: { severity: 'error', title: 'Schema violation' },
+  DEX300: { severity: 'error', title: 'Invalid CIDR block' },
+  DEX301: { severity: 'error', title: 'Subnet outside the VPC range' },
+  DEX302: { severity: 'error', title: 'Overlapping address ranges' },
+  DEX303: { severity: 'error', title: 'Subnets do not match the availability zones' },
+  DEX304: { severity: 'error', title: 'Port collision' },
+  DEX305: { severity: 'error', title: 'Unknown reference in uses' },
+  DEX306: { severity: 'error', title: 'Dependency cycle between services' },
+  DEX307: { severity: 'error', title: 'Minimum above maximum' },
+  DEX308: { severity: 'error', title: 'Instance type not valid here' },
+  DEX309: { severity: 'error', title: 'Invalid Fargate CPU and memory combination' },
+  DEX310: { severity: 'error', title: 'Setting does not apply to this placement' },
+  DEX311: { severity: 'error', title: 'Public service without a path or load balancer' },
+  DEX312: { severity: 'error', title: 'Duplicate routing path' },
+  DEX313: { severity: 'error', title: 'Unknown service in an alert' },
+  DEX314: { severity: 'error', title: 'Alert threshold missing or ambiguous' },
+  DEX315: { severity: 'error', title: 'Platform settings missing' },
+  DEX316: { severity: 'error', title: 'Resource values out of bounds' },
+  DEX317: { severity: 'warning', title: 'Platform declared but unused' },
+  DEX318: { severity: 'error', title: 'Backup region is the primary region' },
+  DEX319: { severity: 'error', title: 'Pipeline stage names an unknown environment' },
+  DEX320: { severity: 'error', title: 'TLS certificate region mismatch' },
+  DEX321: { severity: 'warning', title: 'Kubernetes version near or past end of support' },
+  DEX322: { severity: 'error', title: 'Too few availability zones' },
+  DEX330: { severity: 'info', title: 'Placement chosen by dex' },
+  DEX400: { severity: 'error', title: 'Unknown environment' },
+  DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
+  DEX500: { severity: 'error', title: 'Plaintext secret in the spec' },
+  DEX501: { severity: 'error', title: 'Secret name collides with an environment variable' },
+  DEX900: { severity: 'error', title: 'Usage error' },
+  DEX901: { severity: 'error', title: 'Output could not be written' },
+  DEX999: { severity: 'error', title: 'Internal error' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export function defaultSeverity(code: DiagnosticCode): Severity {
+  return DIAGNOSTIC_CODES[code].severity;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** Stable order: by file, position, then code, so output never depends on check order. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.range?.start.offset ?? -1) - (b.range?.start.offset ?? -1) ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+/** The same finding reached through the base spec and through several environments is reported once. */
+export function dedupeDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const key = `${d.file}|${d.range?.start.offset}|${d.range?.end.offset}|${d.code}|${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}

@@ -1,0 +1,1882 @@
+// Generated from schema.json by scripts/generate.mjs. Do not edit; run `npm run generate`.
+
+/**
+ * An AWS region code, e.g. ap-south-1.
+ */
+export type Region =
+  | 'us-east-1'
+  | 'us-east-2'
+  | 'us-west-1'
+  | 'us-west-2'
+  | 'af-south-1'
+  | 'ap-east-1'
+  | 'ap-south-1'
+  | 'ap-south-2'
+  | 'ap-southeast-1'
+  | 'ap-southeast-2'
+  | 'ap-southeast-3'
+  | 'ap-southeast-4'
+  | 'ap-southeast-5'
+  | 'ap-southeast-7'
+  | 'ap-northeast-1'
+  | 'ap-northeast-2'
+  | 'ap-northeast-3'
+  | 'ca-central-1'
+  | 'ca-west-1'
+  | 'eu-central-1'
+  | 'eu-central-2'
+  | 'eu-west-1'
+  | 'eu-west-2'
+  | 'eu-west-3'
+  | 'eu-south-1'
+  | 'eu-south-2'
+  | 'eu-north-1'
+  | 'il-central-1'
+  | 'me-south-1'
+  | 'me-central-1'
+  | 'mx-central-1'
+  | 'sa-east-1';
+/**
+ * An EC2 instance type from a family dex supports (t3, t3a, t4g, m5, m6i, m7i, m6g, m7g, c5, c6i, c7i, c6g, c7g, r5, r6i, r7i, r6g, r7g).
+ */
+export type Ec2InstanceType =
+  | 't3.nano'
+  | 't3.micro'
+  | 't3.small'
+  | 't3.medium'
+  | 't3.large'
+  | 't3.xlarge'
+  | 't3.2xlarge'
+  | 't3a.nano'
+  | 't3a.micro'
+  | 't3a.small'
+  | 't3a.medium'
+  | 't3a.large'
+  | 't3a.xlarge'
+  | 't3a.2xlarge'
+  | 't4g.nano'
+  | 't4g.micro'
+  | 't4g.small'
+  | 't4g.medium'
+  | 't4g.large'
+  | 't4g.xlarge'
+  | 't4g.2xlarge'
+  | 'm5.large'
+  | 'm5.xlarge'
+  | 'm5.2xlarge'
+  | 'm5.4xlarge'
+  | 'm5.8xlarge'
+  | 'm5.12xlarge'
+  | 'm5.16xlarge'
+  | 'm5.24xlarge'
+  | 'm6i.large'
+  | 'm6i.xlarge'
+  | 'm6i.2xlarge'
+  | 'm6i.4xlarge'
+  | 'm6i.8xlarge'
+  | 'm6i.12xlarge'
+  | 'm6i.16xlarge'
+  | 'm6i.24xlarge'
+  | 'm6i.32xlarge'
+  | 'm7i.large'
+  | 'm7i.xlarge'
+  | 'm7i.2xlarge'
+  | 'm7i.4xlarge'
+  | 'm7i.8xlarge'
+  | 'm7i.12xlarge'
+  | 'm7i.16xlarge'
+  | 'm7i.24xlarge'
+  | 'm7i.48xlarge'
+  | 'm6g.medium'
+  | 'm6g.large'
+  | 'm6g.xlarge'
+  | 'm6g.2xlarge'
+  | 'm6g.4xlarge'
+  | 'm6g.8xlarge'
+  | 'm6g.12xlarge'
+  | 'm6g.16xlarge'
+  | 'm7g.medium'
+  | 'm7g.large'
+  | 'm7g.xlarge'
+  | 'm7g.2xlarge'
+  | 'm7g.4xlarge'
+  | 'm7g.8xlarge'
+  | 'm7g.12xlarge'
+  | 'm7g.16xlarge'
+  | 'c5.large'
+  | 'c5.xlarge'
+  | 'c5.2xlarge'
+  | 'c5.4xlarge'
+  | 'c5.9xlarge'
+  | 'c5.12xlarge'
+  | 'c5.18xlarge'
+  | 'c5.24xlarge'
+  | 'c6i.large'
+  | 'c6i.xlarge'
+  | 'c6i.2xlarge'
+  | 'c6i.4xlarge'
+  | 'c6i.8xlarge'
+  | 'c6i.12xlarge'
+  | 'c6i.16xlarge'
+  | 'c6i.24xlarge'
+  | 'c6i.32xlarge'
+  | 'c7i.large'
+  | 'c7i.xlarge'
+  | 'c7i.2xlarge'
+  | 'c7i.4xlarge'
+  | 'c7i.8xlarge'
+  | 'c7i.12xlarge'
+  | 'c7i.16xlarge'
+  | 'c7i.24xlarge'
+  | 'c7i.48xlarge'
+  | 'c6g.medium'
+  | 'c6g.large'
+  | 'c6g.xlarge'
+  | 'c6g.2xlarge'
+  | 'c6g.4xlarge'
+  | 'c6g.8xlarge'
+  | 'c6g.12xlarge'
+  | 'c6g.16xlarge'
+  | 'c7g.medium'
+  | 'c7g.large'
+  | 'c7g.xlarge'
+  | 'c7g.2xlarge'
+  | 'c7g.4xlarge'
+  | 'c7g.8xlarge'
+  | 'c7g.12xlarge'
+  | 'c7g.16xlarge'
+  | 'r5.large'
+  | 'r5.xlarge'
+  | 'r5.2xlarge'
+  | 'r5.4xlarge'
+  | 'r5.8xlarge'
+  | 'r5.12xlarge'
+  | 'r5.16xlarge'
+  | 'r5.24xlarge'
+  | 'r6i.large'
+  | 'r6i.xlarge'
+  | 'r6i.2xlarge'
+  | 'r6i.4xlarge'
+  | 'r6i.8xlarge'
+  | 'r6i.12xlarge'
+  | 'r6i.16xlarge'
+  | 'r6i.24xlarge'
+  | 'r6i.32xlarge'
+  | 'r7i.large'
+  | 'r7i.xlarge'
+  | 'r7i.2xlarge'
+  | 'r7i.4xlarge'
+  | 'r7i.8xlarge'
+  | 'r7i.12xlarge'
+  | 'r7i.16xlarge'
+  | 'r7i.24xlarge'
+  | 'r7i.48xlarge'
+  | 'r6g.medium'
+  | 'r6g.large'
+  | 'r6g.xlarge'
+  | 'r6g.2xlarge'
+  | 'r6g.4xlarge'
+  | 'r6g.8xlarge'
+  | 'r6g.12xlarge'
+  | 'r6g.16xlarge'
+  | 'r7g.medium'
+  | 'r7g.large'
+  | 'r7g.xlarge'
+  | 'r7g.2xlarge'
+  | 'r7g.4xlarge'
+  | 'r7g.8xlarge'
+  | 'r7g.12xlarge'
+  | 'r7g.16xlarge';
+/**
+ * An EC2 instance type from a family dex supports (t3, t3a, t4g, m5, m6i, m7i, m6g, m7g, c5, c6i, c7i, c6g, c7g, r5, r6i, r7i, r6g, r7g).
+ */
+export type Ec2InstanceType1 =
+  | 't3.nano'
+  | 't3.micro'
+  | 't3.small'
+  | 't3.medium'
+  | 't3.large'
+  | 't3.xlarge'
+  | 't3.2xlarge'
+  | 't3a.nano'
+  | 't3a.micro'
+  | 't3a.small'
+  | 't3a.medium'
+  | 't3a.large'
+  | 't3a.xlarge'
+  | 't3a.2xlarge'
+  | 't4g.nano'
+  | 't4g.micro'
+  | 't4g.small'
+  | 't4g.medium'
+  | 't4g.large'
+  | 't4g.xlarge'
+  | 't4g.2xlarge'
+  | 'm5.large'
+  | 'm5.xlarge'
+  | 'm5.2xlarge'
+  | 'm5.4xlarge'
+  | 'm5.8xlarge'
+  | 'm5.12xlarge'
+  | 'm5.16xlarge'
+  | 'm5.24xlarge'
+  | 'm6i.large'
+  | 'm6i.xlarge'
+  | 'm6i.2xlarge'
+  | 'm6i.4xlarge'
+  | 'm6i.8xlarge'
+  | 'm6i.12xlarge'
+  | 'm6i.16xlarge'
+  | 'm6i.24xlarge'
+  | 'm6i.32xlarge'
+  | 'm7i.large'
+  | 'm7i.xlarge'
+  | 'm7i.2xlarge'
+  | 'm7i.4xlarge'
+  | 'm7i.8xlarge'
+  | 'm7i.12xlarge'
+  | 'm7i.16xlarge'
+  | 'm7i.24xlarge'
+  | 'm7i.48xlarge'
+  | 'm6g.medium'
+  | 'm6g.large'
+  | 'm6g.xlarge'
+  | 'm6g.2xlarge'
+  | 'm6g.4xlarge'
+  | 'm6g.8xlarge'
+  | 'm6g.12xlarge'
+  | 'm6g.16xlarge'
+  | 'm7g.medium'
+  | 'm7g.large'
+  | 'm7g.xlarge'
+  | 'm7g.2xlarge'
+  | 'm7g.4xlarge'
+  | 'm7g.8xlarge'
+  | 'm7g.12xlarge'
+  | 'm7g.16xlarge'
+  | 'c5.large'
+  | 'c5.xlarge'
+  | 'c5.2xlarge'
+  | 'c5.4xlarge'
+  | 'c5.9xlarge'
+  | 'c5.12xlarge'
+  | 'c5.18xlarge'
+  | 'c5.24xlarge'
+  | 'c6i.large'
+  | 'c6i.xlarge'
+  | 'c6i.2xlarge'
+  | 'c6i.4xlarge'
+  | 'c6i.8xlarge'
+  | 'c6i.12xlarge'
+  | 'c6i.16xlarge'
+  | 'c6i.24xlarge'
+  | 'c6i.32xlarge'
+  | 'c7i.large'
+  | 'c7i.xlarge'
+  | 'c7i.2xlarge'
+  | 'c7i.4xlarge'
+  | 'c7i.8xlarge'
+  | 'c7i.12xlarge'
+  | 'c7i.16xlarge'
+  | 'c7i.24xlarge'
+  | 'c7i.48xlarge'
+  | 'c6g.medium'
+  | 'c6g.large'
+  | 'c6g.xlarge'
+  | 'c6g.2xlarge'
+  | 'c6g.4xlarge'
+  | 'c6g.8xlarge'
+  | 'c6g.12xlarge'
+  | 'c6g.16xlarge'
+  | 'c7g.medium'
+  | 'c7g.large'
+  | 'c7g.xlarge'
+  | 'c7g.2xlarge'
+  | 'c7g.4xlarge'
+  | 'c7g.8xlarge'
+  | 'c7g.12xlarge'
+  | 'c7g.16xlarge'
+  | 'r5.large'
+  | 'r5.xlarge'
+  | 'r5.2xlarge'
+  | 'r5.4xlarge'
+  | 'r5.8xlarge'
+  | 'r5.12xlarge'
+  | 'r5.16xlarge'
+  | 'r5.24xlarge'
+  | 'r6i.large'
+  | 'r6i.xlarge'
+  | 'r6i.2xlarge'
+  | 'r6i.4xlarge'
+  | 'r6i.8xlarge'
+  | 'r6i.12xlarge'
+  | 'r6i.16xlarge'
+  | 'r6i.24xlarge'
+  | 'r6i.32xlarge'
+  | 'r7i.large'
+  | 'r7i.xlarge'
+  | 'r7i.2xlarge'
+  | 'r7i.4xlarge'
+  | 'r7i.8xlarge'
+  | 'r7i.12xlarge'
+  | 'r7i.16xlarge'
+  | 'r7i.24xlarge'
+  | 'r7i.48xlarge'
+  | 'r6g.medium'
+  | 'r6g.large'
+  | 'r6g.xlarge'
+  | 'r6g.2xlarge'
+  | 'r6g.4xlarge'
+  | 'r6g.8xlarge'
+  | 'r6g.12xlarge'
+  | 'r6g.16xlarge'
+  | 'r7g.medium'
+  | 'r7g.large'
+  | 'r7g.xlarge'
+  | 'r7g.2xlarge'
+  | 'r7g.4xlarge'
+  | 'r7g.8xlarge'
+  | 'r7g.12xlarge'
+  | 'r7g.16xlarge';
+/**
+ * EC2 instance type, for placement: ec2 only.
+ */
+export type Ec2InstanceType2 =
+  | 't3.nano'
+  | 't3.micro'
+  | 't3.small'
+  | 't3.medium'
+  | 't3.large'
+  | 't3.xlarge'
+  | 't3.2xlarge'
+  | 't3a.nano'
+  | 't3a.micro'
+  | 't3a.small'
+  | 't3a.medium'
+  | 't3a.large'
+  | 't3a.xlarge'
+  | 't3a.2xlarge'
+  | 't4g.nano'
+  | 't4g.micro'
+  | 't4g.small'
+  | 't4g.medium'
+  | 't4g.large'
+  | 't4g.xlarge'
+  | 't4g.2xlarge'
+  | 'm5.large'
+  | 'm5.xlarge'
+  | 'm5.2xlarge'
+  | 'm5.4xlarge'
+  | 'm5.8xlarge'
+  | 'm5.12xlarge'
+  | 'm5.16xlarge'
+  | 'm5.24xlarge'
+  | 'm6i.large'
+  | 'm6i.xlarge'
+  | 'm6i.2xlarge'
+  | 'm6i.4xlarge'
+  | 'm6i.8xlarge'
+  | 'm6i.12xlarge'
+  | 'm6i.16xlarge'
+  | 'm6i.24xlarge'
+  | 'm6i.32xlarge'
+  | 'm7i.large'
+  | 'm7i.xlarge'
+  | 'm7i.2xlarge'
+  | 'm7i.4xlarge'
+  | 'm7i.8xlarge'
+  | 'm7i.12xlarge'
+  | 'm7i.16xlarge'
+  | 'm7i.24xlarge'
+  | 'm7i.48xlarge'
+  | 'm6g.medium'
+  | 'm6g.large'
+  | 'm6g.xlarge'
+  | 'm6g.2xlarge'
+  | 'm6g.4xlarge'
+  | 'm6g.8xlarge'
+  | 'm6g.12xlarge'
+  | 'm6g.16xlarge'
+  | 'm7g.medium'
+  | 'm7g.large'
+  | 'm7g.xlarge'
+  | 'm7g.2xlarge'
+  | 'm7g.4xlarge'
+  | 'm7g.8xlarge'
+  | 'm7g.12xlarge'
+  | 'm7g.16xlarge'
+  | 'c5.large'
+  | 'c5.xlarge'
+  | 'c5.2xlarge'
+  | 'c5.4xlarge'
+  | 'c5.9xlarge'
+  | 'c5.12xlarge'
+  | 'c5.18xlarge'
+  | 'c5.24xlarge'
+  | 'c6i.large'
+  | 'c6i.xlarge'
+  | 'c6i.2xlarge'
+  | 'c6i.4xlarge'
+  | 'c6i.8xlarge'
+  | 'c6i.12xlarge'
+  | 'c6i.16xlarge'
+  | 'c6i.24xlarge'
+  | 'c6i.32xlarge'
+  | 'c7i.large'
+  | 'c7i.xlarge'
+  | 'c7i.2xlarge'
+  | 'c7i.4xlarge'
+  | 'c7i.8xlarge'
+  | 'c7i.12xlarge'
+  | 'c7i.16xlarge'
+  | 'c7i.24xlarge'
+  | 'c7i.48xlarge'
+  | 'c6g.medium'
+  | 'c6g.large'
+  | 'c6g.xlarge'
+  | 'c6g.2xlarge'
+  | 'c6g.4xlarge'
+  | 'c6g.8xlarge'
+  | 'c6g.12xlarge'
+  | 'c6g.16xlarge'
+  | 'c7g.medium'
+  | 'c7g.large'
+  | 'c7g.xlarge'
+  | 'c7g.2xlarge'
+  | 'c7g.4xlarge'
+  | 'c7g.8xlarge'
+  | 'c7g.12xlarge'
+  | 'c7g.16xlarge'
+  | 'r5.large'
+  | 'r5.xlarge'
+  | 'r5.2xlarge'
+  | 'r5.4xlarge'
+  | 'r5.8xlarge'
+  | 'r5.12xlarge'
+  | 'r5.16xlarge'
+  | 'r5.24xlarge'
+  | 'r6i.large'
+  | 'r6i.xlarge'
+  | 'r6i.2xlarge'
+  | 'r6i.4xlarge'
+  | 'r6i.8xlarge'
+  | 'r6i.12xlarge'
+  | 'r6i.16xlarge'
+  | 'r6i.24xlarge'
+  | 'r6i.32xlarge'
+  | 'r7i.large'
+  | 'r7i.xlarge'
+  | 'r7i.2xlarge'
+  | 'r7i.4xlarge'
+  | 'r7i.8xlarge'
+  | 'r7i.12xlarge'
+  | 'r7i.16xlarge'
+  | 'r7i.24xlarge'
+  | 'r7i.48xlarge'
+  | 'r6g.medium'
+  | 'r6g.large'
+  | 'r6g.xlarge'
+  | 'r6g.2xlarge'
+  | 'r6g.4xlarge'
+  | 'r6g.8xlarge'
+  | 'r6g.12xlarge'
+  | 'r6g.16xlarge'
+  | 'r7g.medium'
+  | 'r7g.large'
+  | 'r7g.xlarge'
+  | 'r7g.2xlarge'
+  | 'r7g.4xlarge'
+  | 'r7g.8xlarge'
+  | 'r7g.12xlarge'
+  | 'r7g.16xlarge';
+/**
+ * An EC2 instance type from a family dex supports (t3, t3a, t4g, m5, m6i, m7i, m6g, m7g, c5, c6i, c7i, c6g, c7g, r5, r6i, r7i, r6g, r7g).
+ */
+export type Ec2InstanceType3 =
+  | 't3.nano'
+  | 't3.micro'
+  | 't3.small'
+  | 't3.medium'
+  | 't3.large'
+  | 't3.xlarge'
+  | 't3.2xlarge'
+  | 't3a.nano'
+  | 't3a.micro'
+  | 't3a.small'
+  | 't3a.medium'
+  | 't3a.large'
+  | 't3a.xlarge'
+  | 't3a.2xlarge'
+  | 't4g.nano'
+  | 't4g.micro'
+  | 't4g.small'
+  | 't4g.medium'
+  | 't4g.large'
+  | 't4g.xlarge'
+  | 't4g.2xlarge'
+  | 'm5.large'
+  | 'm5.xlarge'
+  | 'm5.2xlarge'
+  | 'm5.4xlarge'
+  | 'm5.8xlarge'
+  | 'm5.12xlarge'
+  | 'm5.16xlarge'
+  | 'm5.24xlarge'
+  | 'm6i.large'
+  | 'm6i.xlarge'
+  | 'm6i.2xlarge'
+  | 'm6i.4xlarge'
+  | 'm6i.8xlarge'
+  | 'm6i.12xlarge'
+  | 'm6i.16xlarge'
+  | 'm6i.24xlarge'
+  | 'm6i.32xlarge'
+  | 'm7i.large'
+  | 'm7i.xlarge'
+  | 'm7i.2xlarge'
+  | 'm7i.4xlarge'
+  | 'm7i.8xlarge'
+  | 'm7i.12xlarge'
+  | 'm7i.16xlarge'
+  | 'm7i.24xlarge'
+  | 'm7i.48xlarge'
+  | 'm6g.medium'
+  | 'm6g.large'
+  | 'm6g.xlarge'
+  | 'm6g.2xlarge'
+  | 'm6g.4xlarge'
+  | 'm6g.8xlarge'
+  | 'm6g.12xlarge'
+  | 'm6g.16xlarge'
+  | 'm7g.medium'
+  | 'm7g.large'
+  | 'm7g.xlarge'
+  | 'm7g.2xlarge'
+  | 'm7g.4xlarge'
+  | 'm7g.8xlarge'
+  | 'm7g.12xlarge'
+  | 'm7g.16xlarge'
+  | 'c5.large'
+  | 'c5.xlarge'
+  | 'c5.2xlarge'
+  | 'c5.4xlarge'
+  | 'c5.9xlarge'
+  | 'c5.12xlarge'
+  | 'c5.18xlarge'
+  | 'c5.24xlarge'
+  | 'c6i.large'
+  | 'c6i.xlarge'
+  | 'c6i.2xlarge'
+  | 'c6i.4xlarge'
+  | 'c6i.8xlarge'
+  | 'c6i.12xlarge'
+  | 'c6i.16xlarge'
+  | 'c6i.24xlarge'
+  | 'c6i.32xlarge'
+  | 'c7i.large'
+  | 'c7i.xlarge'
+  | 'c7i.2xlarge'
+  | 'c7i.4xlarge'
+  | 'c7i.8xlarge'
+  | 'c7i.12xlarge'
+  | 'c7i.16xlarge'
+  | 'c7i.24xlarge'
+  | 'c7i.48xlarge'
+  | 'c6g.medium'
+  | 'c6g.large'
+  | 'c6g.xlarge'
+  | 'c6g.2xlarge'
+  | 'c6g.4xlarge'
+  | 'c6g.8xlarge'
+  | 'c6g.12xlarge'
+  | 'c6g.16xlarge'
+  | 'c7g.medium'
+  | 'c7g.large'
+  | 'c7g.xlarge'
+  | 'c7g.2xlarge'
+  | 'c7g.4xlarge'
+  | 'c7g.8xlarge'
+  | 'c7g.12xlarge'
+  | 'c7g.16xlarge'
+  | 'r5.large'
+  | 'r5.xlarge'
+  | 'r5.2xlarge'
+  | 'r5.4xlarge'
+  | 'r5.8xlarge'
+  | 'r5.12xlarge'
+  | 'r5.16xlarge'
+  | 'r5.24xlarge'
+  | 'r6i.large'
+  | 'r6i.xlarge'
+  | 'r6i.2xlarge'
+  | 'r6i.4xlarge'
+  | 'r6i.8xlarge'
+  | 'r6i.12xlarge'
+  | 'r6i.16xlarge'
+  | 'r6i.24xlarge'
+  | 'r6i.32xlarge'
+  | 'r7i.large'
+  | 'r7i.xlarge'
+  | 'r7i.2xlarge'
+  | 'r7i.4xlarge'
+  | 'r7i.8xlarge'
+  | 'r7i.12xlarge'
+  | 'r7i.16xlarge'
+  | 'r7i.24xlarge'
+  | 'r7i.48xlarge'
+  | 'r6g.medium'
+  | 'r6g.large'
+  | 'r6g.xlarge'
+  | 'r6g.2xlarge'
+  | 'r6g.4xlarge'
+  | 'r6g.8xlarge'
+  | 'r6g.12xlarge'
+  | 'r6g.16xlarge'
+  | 'r7g.medium'
+  | 'r7g.large'
+  | 'r7g.xlarge'
+  | 'r7g.2xlarge'
+  | 'r7g.4xlarge'
+  | 'r7g.8xlarge'
+  | 'r7g.12xlarge'
+  | 'r7g.16xlarge';
+/**
+ * An EC2 instance type from a family dex supports (t3, t3a, t4g, m5, m6i, m7i, m6g, m7g, c5, c6i, c7i, c6g, c7g, r5, r6i, r7i, r6g, r7g).
+ */
+export type Ec2InstanceType4 =
+  | 't3.nano'
+  | 't3.micro'
+  | 't3.small'
+  | 't3.medium'
+  | 't3.large'
+  | 't3.xlarge'
+  | 't3.2xlarge'
+  | 't3a.nano'
+  | 't3a.micro'
+  | 't3a.small'
+  | 't3a.medium'
+  | 't3a.large'
+  | 't3a.xlarge'
+  | 't3a.2xlarge'
+  | 't4g.nano'
+  | 't4g.micro'
+  | 't4g.small'
+  | 't4g.medium'
+  | 't4g.large'
+  | 't4g.xlarge'
+  | 't4g.2xlarge'
+  | 'm5.large'
+  | 'm5.xlarge'
+  | 'm5.2xlarge'
+  | 'm5.4xlarge'
+  | 'm5.8xlarge'
+  | 'm5.12xlarge'
+  | 'm5.16xlarge'
+  | 'm5.24xlarge'
+  | 'm6i.large'
+  | 'm6i.xlarge'
+  | 'm6i.2xlarge'
+  | 'm6i.4xlarge'
+  | 'm6i.8xlarge'
+  | 'm6i.12xlarge'
+  | 'm6i.16xlarge'
+  | 'm6i.24xlarge'
+  | 'm6i.32xlarge'
+  | 'm7i.large'
+  | 'm7i.xlarge'
+  | 'm7i.2xlarge'
+  | 'm7i.4xlarge'
+  | 'm7i.8xlarge'
+  | 'm7i.12xlarge'
+  | 'm7i.16xlarge'
+  | 'm7i.24xlarge'
+  | 'm7i.48xlarge'
+  | 'm6g.medium'
+  | 'm6g.large'
+  | 'm6g.xlarge'
+  | 'm6g.2xlarge'
+  | 'm6g.4xlarge'
+  | 'm6g.8xlarge'
+  | 'm6g.12xlarge'
+  | 'm6g.16xlarge'
+  | 'm7g.medium'
+  | 'm7g.large'
+  | 'm7g.xlarge'
+  | 'm7g.2xlarge'
+  | 'm7g.4xlarge'
+  | 'm7g.8xlarge'
+  | 'm7g.12xlarge'
+  | 'm7g.16xlarge'
+  | 'c5.large'
+  | 'c5.xlarge'
+  | 'c5.2xlarge'
+  | 'c5.4xlarge'
+  | 'c5.9xlarge'
+  | 'c5.12xlarge'
+  | 'c5.18xlarge'
+  | 'c5.24xlarge'
+  | 'c6i.large'
+  | 'c6i.xlarge'
+  | 'c6i.2xlarge'
+  | 'c6i.4xlarge'
+  | 'c6i.8xlarge'
+  | 'c6i.12xlarge'
+  | 'c6i.16xlarge'
+  | 'c6i.24xlarge'
+  | 'c6i.32xlarge'
+  | 'c7i.large'
+  | 'c7i.xlarge'
+  | 'c7i.2xlarge'
+  | 'c7i.4xlarge'
+  | 'c7i.8xlarge'
+  | 'c7i.12xlarge'
+  | 'c7i.16xlarge'
+  | 'c7i.24xlarge'
+  | 'c7i.48xlarge'
+  | 'c6g.medium'
+  | 'c6g.large'
+  | 'c6g.xlarge'
+  | 'c6g.2xlarge'
+  | 'c6g.4xlarge'
+  | 'c6g.8xlarge'
+  | 'c6g.12xlarge'
+  | 'c6g.16xlarge'
+  | 'c7g.medium'
+  | 'c7g.large'
+  | 'c7g.xlarge'
+  | 'c7g.2xlarge'
+  | 'c7g.4xlarge'
+  | 'c7g.8xlarge'
+  | 'c7g.12xlarge'
+  | 'c7g.16xlarge'
+  | 'r5.large'
+  | 'r5.xlarge'
+  | 'r5.2xlarge'
+  | 'r5.4xlarge'
+  | 'r5.8xlarge'
+  | 'r5.12xlarge'
+  | 'r5.16xlarge'
+  | 'r5.24xlarge'
+  | 'r6i.large'
+  | 'r6i.xlarge'
+  | 'r6i.2xlarge'
+  | 'r6i.4xlarge'
+  | 'r6i.8xlarge'
+  | 'r6i.12xlarge'
+  | 'r6i.16xlarge'
+  | 'r6i.24xlarge'
+  | 'r6i.32xlarge'
+  | 'r7i.large'
+  | 'r7i.xlarge'
+  | 'r7i.2xlarge'
+  | 'r7i.4xlarge'
+  | 'r7i.8xlarge'
+  | 'r7i.12xlarge'
+  | 'r7i.16xlarge'
+  | 'r7i.24xlarge'
+  | 'r7i.48xlarge'
+  | 'r6g.medium'
+  | 'r6g.large'
+  | 'r6g.xlarge'
+  | 'r6g.2xlarge'
+  | 'r6g.4xlarge'
+  | 'r6g.8xlarge'
+  | 'r6g.12xlarge'
+  | 'r6g.16xlarge'
+  | 'r7g.medium'
+  | 'r7g.large'
+  | 'r7g.xlarge'
+  | 'r7g.2xlarge'
+  | 'r7g.4xlarge'
+  | 'r7g.8xlarge'
+  | 'r7g.12xlarge'
+  | 'r7g.16xlarge';
+/**
+ * An AWS region code, e.g. ap-south-1.
+ */
+export type Region1 =
+  | 'us-east-1'
+  | 'us-east-2'
+  | 'us-west-1'
+  | 'us-west-2'
+  | 'af-south-1'
+  | 'ap-east-1'
+  | 'ap-south-1'
+  | 'ap-south-2'
+  | 'ap-southeast-1'
+  | 'ap-southeast-2'
+  | 'ap-southeast-3'
+  | 'ap-southeast-4'
+  | 'ap-southeast-5'
+  | 'ap-southeast-7'
+  | 'ap-northeast-1'
+  | 'ap-northeast-2'
+  | 'ap-northeast-3'
+  | 'ca-central-1'
+  | 'ca-west-1'
+  | 'eu-central-1'
+  | 'eu-central-2'
+  | 'eu-west-1'
+  | 'eu-west-2'
+  | 'eu-west-3'
+  | 'eu-south-1'
+  | 'eu-south-2'
+  | 'eu-north-1'
+  | 'il-central-1'
+  | 'me-south-1'
+  | 'me-central-1'
+  | 'mx-central-1'
+  | 'sa-east-1';
+
+/**
+ * One file that describes a whole AWS deployment of a microservice system: services and their placement, network, ingress, data, monitoring, compliance, CI/CD and environments.
+ */
+export interface DexYaml {
+  /**
+   * Version of the dex.yaml language. Always 1.
+   */
+  dex: 1;
+  /**
+   * Name of the system: lowercase letters, digits and hyphens, 2 to 32 characters. Prefixes every resource name.
+   */
+  name: string;
+  region: Region;
+  tags?: Tags;
+  network?: Network;
+  ingress?: Ingress;
+  platforms?: Platforms;
+  /**
+   * The microservices, by name (lowercase, hyphens).
+   */
+  services: {
+    [k: string]: Service;
+  };
+  /**
+   * RDS PostgreSQL databases, by name.
+   */
+  databases?: {
+    [k: string]: Database;
+  };
+  /**
+   * ElastiCache caches, by name.
+   */
+  caches?: {
+    [k: string]: Cache;
+  };
+  monitoring?: Monitoring;
+  /**
+   * Compliance regimes whose controls dex checks: soc2, pci-dss, gdpr, rbi (Reserve Bank of India), pmla (Prevention of Money Laundering Act), sebi (Securities and Exchange Board of India).
+   */
+  compliance?: ('soc2' | 'pci-dss' | 'gdpr' | 'rbi' | 'pmla' | 'sebi')[];
+  cicd?: Cicd;
+  /**
+   * Environments (e.g. staging, production), each an overlay on the base spec. dex validate/plan/emit --env NAME compiles one.
+   */
+  environments?: {
+    [k: string]: Environment;
+  };
+  usage?: Usage;
+  budget?: Budget;
+}
+/**
+ * Tags applied to every resource dex creates (dex adds dex:system, dex:environment and dex:component). Keys may not start with aws: or dex:.
+ */
+export interface Tags {
+  /**
+   * Tag value, at most 256 characters.
+   */
+  [k: string]: string;
+}
+/**
+ * The VPC: address range, subnet tiers per availability zone, NAT, bastion, flow logs and endpoints.
+ */
+export interface Network {
+  /**
+   * IPv4 range of the VPC, a /16 to /28 block.
+   */
+  cidr?: string;
+  /**
+   * Number of availability zones to spread subnets over. Production data stores need at least 2 for Multi-AZ.
+   */
+  availabilityZones?: number;
+  /**
+   * Subnet CIDRs per tier, one per availability zone, in zone order. Left out, dex carves /24 blocks from the VPC range.
+   */
+  subnets?: {
+    /**
+     * Public subnets (load balancer, NAT gateways, bastion), one per availability zone.
+     *
+     * @minItems 1
+     * @maxItems 6
+     */
+    public?:
+      | [string]
+      | [string, string]
+      | [string, string, string]
+      | [string, string, string, string]
+      | [string, string, string, string, string]
+      | [string, string, string, string, string, string];
+    /**
+     * Private subnets (services, cluster nodes, monitoring), one per availability zone; their internet access goes through NAT.
+     *
+     * @minItems 1
+     * @maxItems 6
+     */
+    private?:
+      | [string]
+      | [string, string]
+      | [string, string, string]
+      | [string, string, string, string]
+      | [string, string, string, string, string]
+      | [string, string, string, string, string, string];
+    /**
+     * Isolated database subnets (RDS, ElastiCache), one per availability zone, with no route to the internet.
+     *
+     * @minItems 1
+     * @maxItems 6
+     */
+    database?:
+      | [string]
+      | [string, string]
+      | [string, string, string]
+      | [string, string, string, string]
+      | [string, string, string, string, string]
+      | [string, string, string, string, string, string];
+  };
+  /**
+   * NAT gateways for private subnets: perAz (one per zone, survives a zone outage), single (one shared, cheaper, a single point of failure), none (private subnets reach AWS only through endpoints).
+   */
+  natGateways?: 'perAz' | 'single' | 'none';
+  /**
+   * A bastion host in a public subnet, managed through SSM Session Manager, with IMDSv2 required.
+   */
+  bastion?: {
+    /**
+     * Create the bastion host.
+     */
+    enabled?: boolean;
+    instanceType?: Ec2InstanceType;
+    /**
+     * Networks allowed to reach the bastion on SSH (22). Empty: no inbound rule; use SSM Session Manager.
+     */
+    allowedCidrs?: string[];
+  };
+  /**
+   * VPC flow logs to a KMS-encrypted CloudWatch log group.
+   */
+  flowLogs?: {
+    /**
+     * Record VPC flow logs.
+     */
+    enabled?: boolean;
+    /**
+     * Days flow log records are kept. CloudWatch Logs accepts only these values.
+     */
+    retentionDays?:
+      | 1
+      | 3
+      | 5
+      | 7
+      | 14
+      | 30
+      | 60
+      | 90
+      | 120
+      | 150
+      | 180
+      | 365
+      | 400
+      | 545
+      | 731
+      | 1096
+      | 1827
+      | 2192
+      | 2557
+      | 2922
+      | 3288
+      | 3653;
+    /**
+     * Which traffic to record.
+     */
+    traffic?: 'ALL' | 'ACCEPT' | 'REJECT';
+  };
+  /**
+   * VPC endpoints so that traffic to AWS services stays off the internet. s3 and dynamodb are free gateway endpoints; the others are billed interface endpoints (ecr creates ecr.api and ecr.dkr).
+   */
+  endpoints?: (
+    | 's3'
+    | 'dynamodb'
+    | 'ecr'
+    | 'secretsmanager'
+    | 'logs'
+    | 'ssm'
+    | 'sts'
+    | 'kms'
+    | 'monitoring'
+    | 'xray'
+    | 'elasticloadbalancing'
+    | 'autoscaling'
+    | 'eks'
+  )[];
+}
+/**
+ * The public entry point: one Application Load Balancer with TLS and WAF in front of every exposed service, whatever its platform.
+ */
+export interface Ingress {
+  /**
+   * alb: one internet-facing Application Load Balancer shared by all exposed services; none: no public entry point.
+   */
+  loadBalancer?: 'alb' | 'none';
+  /**
+   * HTTPS on the load balancer. HTTP on port 80 only redirects to HTTPS.
+   */
+  tls?: {
+    /**
+     * ARN of an ACM certificate in the same region as the load balancer.
+     */
+    certificateArn?: string;
+    /**
+     * Listener security policy: tls13 (ELBSecurityPolicy-TLS13-1-3-2021-06, TLS 1.3 only) or tls12 (ELBSecurityPolicy-TLS13-1-2-2021-06, TLS 1.2 and 1.3).
+     */
+    policy?: 'tls13' | 'tls12';
+  };
+  /**
+   * AWS WAF web ACL associated with the load balancer.
+   */
+  waf?: {
+    /**
+     * Create and associate the web ACL.
+     */
+    enabled?: boolean;
+    /**
+     * AWS managed rule groups: common (AWSManagedRulesCommonRuleSet), knownBadInputs, sqli, linux, unix, amazonIpReputation, anonymousIp, adminProtection.
+     */
+    managedRules?: (
+      'common' | 'knownBadInputs' | 'sqli' | 'linux' | 'unix' | 'amazonIpReputation' | 'anonymousIp' | 'adminProtection'
+    )[];
+    /**
+     * Block a client IP that sends more requests than this in a 5-minute window (a rate-based rule). Left out: no rate rule.
+     */
+    rateLimitPer5Min?: number;
+  };
+  /**
+   * Load balancer idle timeout in seconds.
+   */
+  idleTimeoutSeconds?: number;
+}
+/**
+ * Cluster-level settings of the compute platforms services are placed on.
+ */
+export interface Platforms {
+  /**
+   * The EKS cluster that runs services placed on eks.
+   */
+  eks?: {
+    /**
+     * Kubernetes version of the control plane. Versions past standard support are billed for extended support.
+     */
+    version?: '1.30' | '1.31' | '1.32' | '1.33' | '1.34' | '1.35' | '1.36';
+    /**
+     * Where the Kubernetes API endpoint is reachable from: private (inside the VPC only), public, or publicAndPrivate.
+     */
+    endpointAccess?: 'private' | 'public' | 'publicAndPrivate';
+    /**
+     * With a public endpoint, the networks allowed to reach it.
+     */
+    publicAccessCidrs?: string[];
+    /**
+     * Managed node groups. An environment overlay replaces the whole list.
+     *
+     * @minItems 1
+     */
+    nodeGroups?: [NodeGroup, ...NodeGroup[]];
+    /**
+     * Control-plane log types sent to CloudWatch Logs.
+     */
+    logging?: ('api' | 'audit' | 'authenticator' | 'controllerManager' | 'scheduler')[];
+    /**
+     * EKS add-ons to install.
+     */
+    addons?: (
+      | 'vpc-cni'
+      | 'coredns'
+      | 'kube-proxy'
+      | 'eks-pod-identity-agent'
+      | 'aws-ebs-csi-driver'
+      | 'amazon-cloudwatch-observability'
+    )[];
+  };
+  /**
+   * The ECS cluster that runs services placed on ecs.
+   */
+  ecs?: {
+    /**
+     * Capacity provider for ECS services: fargate, or fargate-spot for interruptible, cheaper capacity.
+     */
+    capacity?: 'fargate' | 'fargate-spot';
+    /**
+     * Turn on CloudWatch Container Insights for the cluster.
+     */
+    containerInsights?: boolean;
+  };
+}
+/**
+ * A managed node group of the EKS cluster.
+ */
+export interface NodeGroup {
+  /**
+   * Name of the node group: lowercase letters, digits and hyphens, 2 to 40 characters, starting with a letter.
+   */
+  name: string;
+  instanceType?: Ec2InstanceType1;
+  /**
+   * Fewest nodes.
+   */
+  min?: number;
+  /**
+   * Most nodes.
+   */
+  max?: number;
+  /**
+   * Size of each node's encrypted gp3 root volume in GiB.
+   */
+  diskGiB?: number;
+  /**
+   * On-Demand or Spot capacity.
+   */
+  capacityType?: 'onDemand' | 'spot';
+}
+/**
+ * One microservice: what it is, where it runs, how big it is and how it scales.
+ */
+export interface Service {
+  /**
+   * Implementation language; chooses the build steps in CI.
+   */
+  language?:
+    | 'typescript'
+    | 'nodejs'
+    | 'javascript'
+    | 'python'
+    | 'go'
+    | 'java'
+    | 'kotlin'
+    | 'rust'
+    | 'dotnet'
+    | 'ruby'
+    | 'php'
+    | 'other';
+  /**
+   * Port the container listens on.
+   */
+  port?: number;
+  /**
+   * Where it runs: eks (Kubernetes pods), ecs (Fargate tasks), ec2 (an auto scaling group of instances), or auto (dex recommends one from profile and says why).
+   */
+  placement?: 'eks' | 'ecs' | 'ec2' | 'auto';
+  /**
+   * What the service is like; placement: auto decides from it.
+   */
+  profile?: {
+    /**
+     * How scalable the service is; feeds placement: auto.
+     */
+    scalability?: 'low' | 'medium' | 'high';
+    /**
+     * How complex the service is; feeds placement: auto.
+     */
+    complexity?: 'low' | 'medium' | 'high';
+    /**
+     * Keeps state on local disk (favours ec2 with an EBS volume).
+     */
+    stateful?: boolean;
+  };
+  /**
+   * A prebuilt image to run instead of the one CI builds and pushes to the service's ECR repository.
+   */
+  image?: string;
+  /**
+   * How CI builds the service image.
+   */
+  build?: {
+    /**
+     * Build context directory, relative to the repository root. Default: services/<name>.
+     */
+    context?: string;
+    /**
+     * Dockerfile path inside the build context.
+     */
+    dockerfile?: string;
+  };
+  /**
+   * Overrides the image's command.
+   */
+  command?: string[];
+  /**
+   * CPU architecture of the image.
+   */
+  architecture?: 'x86_64' | 'arm64';
+  /**
+   * CPU and memory of one task or pod.
+   */
+  resources?: {
+    /**
+     * vCPUs per task or pod. On Fargate: 0.25, 0.5, 1, 2, 4, 8 or 16.
+     */
+    cpu?: number;
+    /**
+     * Memory per task or pod, e.g. 512MiB or 2GiB. On Fargate it must pair with cpu per AWS's table.
+     */
+    memory?: string;
+  };
+  instanceType?: Ec2InstanceType2;
+  /**
+   * Encrypted gp3 root volume per instance in GiB, for placement: ec2 (default 20).
+   */
+  storageGiB?: number;
+  /**
+   * Horizontal (and for eks, vertical) autoscaling.
+   */
+  scaling?: {
+    /**
+     * Fewest tasks, pods or instances.
+     */
+    min?: number;
+    /**
+     * Most tasks, pods or instances (default: min).
+     */
+    max?: number;
+    /**
+     * Target average CPU utilisation for target tracking.
+     */
+    targetCpuPercent?: number;
+    /**
+     * Optional target average memory utilisation.
+     */
+    targetMemoryPercent?: number;
+    /**
+     * eks only: add a VerticalPodAutoscaler (recommendations for requests).
+     */
+    vertical?: boolean;
+  };
+  /**
+   * Health check used by the load balancer and the platform.
+   */
+  health?: {
+    /**
+     * HTTP path that answers 200 when the service is healthy.
+     */
+    path?: string;
+    /**
+     * Seconds between checks.
+     */
+    intervalSeconds?: number;
+    /**
+     * Seconds before a check counts as failed.
+     */
+    timeoutSeconds?: number;
+    /**
+     * Consecutive successes before healthy.
+     */
+    healthyThreshold?: number;
+    /**
+     * Consecutive failures before unhealthy.
+     */
+    unhealthyThreshold?: number;
+    /**
+     * Seconds after start before checks count.
+     */
+    gracePeriodSeconds?: number;
+  };
+  /**
+   * Whether and where the service is reachable through the load balancer.
+   */
+  expose?: {
+    /**
+     * Route to it from the internet-facing load balancer.
+     */
+    public?: boolean;
+    /**
+     * Path prefix routed to the service, e.g. /api/kyc (required when public).
+     */
+    path?: string;
+    /**
+     * Optional host name condition for the routing rule.
+     */
+    host?: string;
+  };
+  /**
+   * Databases, caches and services this service calls. Security groups, IAM and network policies allow exactly these.
+   */
+  uses?: string[];
+  /**
+   * Names of secrets injected as environment variables from Secrets Manager. dex creates placeholders; values are set outside the spec.
+   */
+  secrets?: string[];
+  /**
+   * Plain (non-secret) environment variables. Values that look like credentials are refused: declare them in secrets.
+   */
+  env?: {
+    [k: string]: string | number | boolean;
+  };
+}
+/**
+ * A managed PostgreSQL database on Amazon RDS.
+ */
+export interface Database {
+  /**
+   * Database engine. dex supports PostgreSQL.
+   */
+  engine?: 'postgres';
+  /**
+   * Major engine version, as a string ("16").
+   */
+  version?: '13' | '14' | '15' | '16' | '17';
+  /**
+   * RDS instance class (db.*).
+   */
+  instanceClass?:
+    | 'db.t3.micro'
+    | 'db.t3.small'
+    | 'db.t3.medium'
+    | 'db.t3.large'
+    | 'db.t3.xlarge'
+    | 'db.t3.2xlarge'
+    | 'db.t4g.micro'
+    | 'db.t4g.small'
+    | 'db.t4g.medium'
+    | 'db.t4g.large'
+    | 'db.t4g.xlarge'
+    | 'db.t4g.2xlarge'
+    | 'db.m5.large'
+    | 'db.m5.xlarge'
+    | 'db.m5.2xlarge'
+    | 'db.m5.4xlarge'
+    | 'db.m5.8xlarge'
+    | 'db.m5.12xlarge'
+    | 'db.m5.16xlarge'
+    | 'db.m5.24xlarge'
+    | 'db.m6g.large'
+    | 'db.m6g.xlarge'
+    | 'db.m6g.2xlarge'
+    | 'db.m6g.4xlarge'
+    | 'db.m6g.8xlarge'
+    | 'db.m6g.12xlarge'
+    | 'db.m6g.16xlarge'
+    | 'db.m6i.large'
+    | 'db.m6i.xlarge'
+    | 'db.m6i.2xlarge'
+    | 'db.m6i.4xlarge'
+    | 'db.m6i.8xlarge'
+    | 'db.m6i.12xlarge'
+    | 'db.m6i.16xlarge'
+    | 'db.m6i.24xlarge'
+    | 'db.m6i.32xlarge'
+    | 'db.m7g.large'
+    | 'db.m7g.xlarge'
+    | 'db.m7g.2xlarge'
+    | 'db.m7g.4xlarge'
+    | 'db.m7g.8xlarge'
+    | 'db.m7g.12xlarge'
+    | 'db.m7g.16xlarge'
+    | 'db.r5.large'
+    | 'db.r5.xlarge'
+    | 'db.r5.2xlarge'
+    | 'db.r5.4xlarge'
+    | 'db.r5.8xlarge'
+    | 'db.r5.12xlarge'
+    | 'db.r5.16xlarge'
+    | 'db.r5.24xlarge'
+    | 'db.r6g.large'
+    | 'db.r6g.xlarge'
+    | 'db.r6g.2xlarge'
+    | 'db.r6g.4xlarge'
+    | 'db.r6g.8xlarge'
+    | 'db.r6g.12xlarge'
+    | 'db.r6g.16xlarge'
+    | 'db.r6i.large'
+    | 'db.r6i.xlarge'
+    | 'db.r6i.2xlarge'
+    | 'db.r6i.4xlarge'
+    | 'db.r6i.8xlarge'
+    | 'db.r6i.12xlarge'
+    | 'db.r6i.16xlarge'
+    | 'db.r6i.24xlarge'
+    | 'db.r6i.32xlarge'
+    | 'db.r7g.large'
+    | 'db.r7g.xlarge'
+    | 'db.r7g.2xlarge'
+    | 'db.r7g.4xlarge'
+    | 'db.r7g.8xlarge'
+    | 'db.r7g.12xlarge'
+    | 'db.r7g.16xlarge';
+  /**
+   * Run a synchronous standby in a second availability zone.
+   */
+  multiAz?: boolean;
+  /**
+   * Allocated gp3 storage in GiB.
+   */
+  storageGiB?: number;
+  /**
+   * Ceiling for storage autoscaling; left out, storage does not grow by itself.
+   */
+  maxStorageGiB?: number;
+  /**
+   * Days automated backups are kept (0 turns backups off).
+   */
+  backupRetentionDays?: number;
+  /**
+   * Read replicas in the same region.
+   */
+  readReplicas?: number;
+  /**
+   * Copy backups to this region with AWS Backup, for disaster recovery.
+   */
+  crossRegionBackupTo?:
+    | 'us-east-1'
+    | 'us-east-2'
+    | 'us-west-1'
+    | 'us-west-2'
+    | 'af-south-1'
+    | 'ap-east-1'
+    | 'ap-south-1'
+    | 'ap-south-2'
+    | 'ap-southeast-1'
+    | 'ap-southeast-2'
+    | 'ap-southeast-3'
+    | 'ap-southeast-4'
+    | 'ap-southeast-5'
+    | 'ap-southeast-7'
+    | 'ap-northeast-1'
+    | 'ap-northeast-2'
+    | 'ap-northeast-3'
+    | 'ca-central-1'
+    | 'ca-west-1'
+    | 'eu-central-1'
+    | 'eu-central-2'
+    | 'eu-west-1'
+    | 'eu-west-2'
+    | 'eu-west-3'
+    | 'eu-south-1'
+    | 'eu-south-2'
+    | 'eu-north-1'
+    | 'il-central-1'
+    | 'me-south-1'
+    | 'me-central-1'
+    | 'mx-central-1'
+    | 'sa-east-1';
+  /**
+   * Refuse deletion of the instance until turned off.
+   */
+  deletionProtection?: boolean;
+  /**
+   * Database port.
+   */
+  port?: number;
+}
+/**
+ * A managed Redis-compatible cache on Amazon ElastiCache.
+ */
+export interface Cache {
+  /**
+   * Cache engine: redis (Redis OSS) or valkey.
+   */
+  engine?: 'redis' | 'valkey';
+  /**
+   * Engine version.
+   */
+  version?: string;
+  /**
+   * ElastiCache node type (cache.*).
+   */
+  nodeType?:
+    | 'cache.t3.micro'
+    | 'cache.t3.small'
+    | 'cache.t3.medium'
+    | 'cache.t4g.micro'
+    | 'cache.t4g.small'
+    | 'cache.t4g.medium'
+    | 'cache.m5.large'
+    | 'cache.m5.xlarge'
+    | 'cache.m5.2xlarge'
+    | 'cache.m5.4xlarge'
+    | 'cache.m5.12xlarge'
+    | 'cache.m5.24xlarge'
+    | 'cache.m6g.large'
+    | 'cache.m6g.xlarge'
+    | 'cache.m6g.2xlarge'
+    | 'cache.m6g.4xlarge'
+    | 'cache.m6g.8xlarge'
+    | 'cache.m6g.12xlarge'
+    | 'cache.m6g.16xlarge'
+    | 'cache.m7g.large'
+    | 'cache.m7g.xlarge'
+    | 'cache.m7g.2xlarge'
+    | 'cache.m7g.4xlarge'
+    | 'cache.m7g.8xlarge'
+    | 'cache.m7g.12xlarge'
+    | 'cache.m7g.16xlarge'
+    | 'cache.r5.large'
+    | 'cache.r5.xlarge'
+    | 'cache.r5.2xlarge'
+    | 'cache.r5.4xlarge'
+    | 'cache.r5.12xlarge'
+    | 'cache.r5.24xlarge'
+    | 'cache.r6g.large'
+    | 'cache.r6g.xlarge'
+    | 'cache.r6g.2xlarge'
+    | 'cache.r6g.4xlarge'
+    | 'cache.r6g.8xlarge'
+    | 'cache.r6g.12xlarge'
+    | 'cache.r6g.16xlarge'
+    | 'cache.r7g.large'
+    | 'cache.r7g.xlarge'
+    | 'cache.r7g.2xlarge'
+    | 'cache.r7g.4xlarge'
+    | 'cache.r7g.8xlarge'
+    | 'cache.r7g.12xlarge'
+    | 'cache.r7g.16xlarge';
+  /**
+   * Node count: min runs normally, max is the ceiling for ElastiCache auto scaling.
+   */
+  nodes?: {
+    /**
+     * Nodes normally running.
+     */
+    min?: number;
+    /**
+     * Most nodes (default: min).
+     */
+    max?: number;
+  };
+  /**
+   * Shard data across node groups (Redis cluster mode).
+   */
+  clusterMode?: boolean;
+  /**
+   * Days automatic snapshots are kept.
+   */
+  snapshotRetentionDays?: number;
+  /**
+   * Cache port.
+   */
+  port?: number;
+}
+/**
+ * Metrics, logs, traces, alerts and where alerts go.
+ */
+export interface Monitoring {
+  /**
+   * Self-managed Prometheus on EC2.
+   */
+  prometheus?: {
+    /**
+     * Run Prometheus.
+     */
+    enabled?: boolean;
+    instanceType?: Ec2InstanceType3;
+    /**
+     * Encrypted gp3 data volume in GiB.
+     */
+    storageGiB?: number;
+    /**
+     * Days of metrics kept.
+     */
+    retentionDays?: number;
+  };
+  /**
+   * Self-managed Grafana on EC2.
+   */
+  grafana?: {
+    /**
+     * Run Grafana.
+     */
+    enabled?: boolean;
+    instanceType?: Ec2InstanceType4;
+    /**
+     * Encrypted gp3 volume in GiB.
+     */
+    storageGiB?: number;
+  };
+  /**
+   * Distributed tracing: xray (AWS X-Ray) or none.
+   */
+  tracing?: 'xray' | 'none';
+  /**
+   * Application and platform logs in CloudWatch Logs.
+   */
+  logs?: {
+    /**
+     * Days log events are kept. CloudWatch Logs accepts only these values.
+     */
+    retentionDays?:
+      | 1
+      | 3
+      | 5
+      | 7
+      | 14
+      | 30
+      | 60
+      | 90
+      | 120
+      | 150
+      | 180
+      | 365
+      | 400
+      | 545
+      | 731
+      | 1096
+      | 1827
+      | 2192
+      | 2557
+      | 2922
+      | 3288
+      | 3653;
+  };
+  /**
+   * Create a CloudWatch dashboard for the system.
+   */
+  dashboard?: boolean;
+  /**
+   * Alerts. An environment overlay replaces the whole list.
+   */
+  alerts?: Alert[];
+  /**
+   * Where alerts go.
+   */
+  notify?: {
+    /**
+     * E-mail address subscribed to the alert topic.
+     */
+    email?: string;
+  };
+}
+/**
+ * An alert: a metric, a threshold and how long it must hold. Becomes a CloudWatch alarm and a Prometheus rule.
+ */
+export interface Alert {
+  /**
+   * Alert name, e.g. HighCpu.
+   */
+  name: string;
+  /**
+   * What to watch: cpu and memory (percent, per service), http5xxPercent and http4xxPercent (of requests), p95LatencyMs and p99LatencyMs, unhealthyTargets, dbCpu, dbFreeStorageGiB, dbConnections, cacheCpu, cacheMemory.
+   */
+  metric:
+    | 'cpu'
+    | 'memory'
+    | 'http5xxPercent'
+    | 'http4xxPercent'
+    | 'p95LatencyMs'
+    | 'p99LatencyMs'
+    | 'unhealthyTargets'
+    | 'dbCpu'
+    | 'dbFreeStorageGiB'
+    | 'dbConnections'
+    | 'cacheCpu'
+    | 'cacheMemory';
+  /**
+   * Fire when the metric is above this value.
+   */
+  above?: number;
+  /**
+   * Fire when the metric is below this value.
+   */
+  below?: number;
+  /**
+   * How long the condition must hold, e.g. 5m.
+   */
+  for?: string;
+  /**
+   * Services the alert covers (default: all that have the metric).
+   */
+  services?: string[];
+  /**
+   * Routing severity.
+   */
+  severity?: 'critical' | 'warning';
+}
+/**
+ * The delivery pipeline dex emits: build, test, scan, push, deploy stage by stage.
+ */
+export interface Cicd {
+  /**
+   * github-actions (workflows in .github/workflows) or codepipeline (AWS CodePipeline V2 with CodeBuild).
+   */
+  provider?: 'github-actions' | 'codepipeline';
+  /**
+   * The source repository.
+   */
+  source: {
+    /**
+     * owner/name of the repository.
+     */
+    repository: string;
+    /**
+     * Branch that releases.
+     */
+    branch?: string;
+    /**
+     * codepipeline only: the CodeConnections connection to the repository.
+     */
+    connectionArn?: string;
+  };
+  /**
+   * Build and test commands.
+   */
+  build?: {
+    /**
+     * Install command (default chosen by language, e.g. npm ci).
+     */
+    install?: string;
+    /**
+     * Test command run before an image is pushed.
+     */
+    test?: string;
+  };
+  /**
+   * Scan each image for vulnerabilities before it is pushed; high or critical findings fail the build.
+   */
+  scan?: boolean;
+  /**
+   * Stages in order of promotion, each named after an environment.
+   */
+  stages?: {
+    [k: string]: Stage;
+  };
+}
+/**
+ * One deployment stage of the pipeline, named after an environment.
+ */
+export interface Stage {
+  /**
+   * auto: deploy when the previous stage succeeds; manual: only when started by hand.
+   */
+  deploy?: 'auto' | 'manual';
+  /**
+   * manual: wait for a reviewer to approve before deploying to this stage.
+   */
+  approval?: 'manual' | 'none';
+  /**
+   * Who may approve (GitHub users or teams, IAM principals for CodePipeline).
+   */
+  reviewers?: string[];
+  /**
+   * rolling: replace tasks in place; blue-green: start a new set, shift traffic after checks, keep the old set for rollback.
+   */
+  strategy?: 'rolling' | 'blue-green';
+  /**
+   * Command run against the deployed stage; failure rolls back.
+   */
+  verify?: string;
+  /**
+   * Roll back when an alert fires during the deployment.
+   */
+  rollbackOnAlarm?: boolean;
+}
+/**
+ * An environment overlay: its values replace the base spec's for this environment. Maps merge by key, lists are replaced whole, and only things that exist in the base may be named.
+ */
+export interface Environment {
+  region?: Region1;
+  tags?: Tags;
+  network?: Network;
+  ingress?: Ingress;
+  platforms?: Platforms;
+  /**
+   * Per-service overrides, by service name.
+   */
+  services?: {
+    [k: string]: Service;
+  };
+  /**
+   * Per-database overrides, by name.
+   */
+  databases?: {
+    [k: string]: Database;
+  };
+  /**
+   * Per-cache overrides, by name.
+   */
+  caches?: {
+    [k: string]: Cache;
+  };
+  monitoring?: Monitoring;
+  usage?: Usage;
+  budget?: Budget;
+}
+/**
+ * Monthly usage assumptions for usage-priced items.
+ */
+export interface Usage {
+  /**
+   * GiB sent from AWS to the internet per month.
+   */
+  dataTransferOutGiB?: number;
+  /**
+   * GiB processed by NAT gateways per month.
+   */
+  natProcessedGiB?: number;
+  /**
+   * GiB of logs ingested into CloudWatch Logs per month.
+   */
+  logsIngestedGiB?: number;
+  /**
+   * GiB of VPC flow log records per month.
+   */
+  flowLogsIngestedGiB?: number;
+  /**
+   * Average requests per second through the load balancer.
+   */
+  albRequestsPerSecond?: number;
+  /**
+   * GiB processed by the load balancer per month.
+   */
+  albProcessedGiB?: number;
+  /**
+   * Requests inspected by WAF per month.
+   */
+  wafRequestsPerMonth?: number;
+  /**
+   * Secrets Manager API calls per month.
+   */
+  secretsApiCallsPerMonth?: number;
+  /**
+   * KMS requests per month.
+   */
+  kmsRequestsPerMonth?: number;
+  /**
+   * Traces recorded by X-Ray per month.
+   */
+  xrayTracesPerMonth?: number;
+  /**
+   * GiB of images stored in ECR.
+   */
+  ecrStorageGiB?: number;
+  /**
+   * CI build minutes per month.
+   */
+  ciBuildMinutesPerMonth?: number;
+  /**
+   * Custom CloudWatch metrics.
+   */
+  customMetrics?: number;
+}
+/**
+ * A monthly budget: dex plan fails when the estimate can exceed it, and dex emit creates an AWS Budgets alert.
+ */
+export interface Budget {
+  /**
+   * Budget in USD per month.
+   */
+  monthlyUsd: number;
+  /**
+   * Who is told when actual or forecast spend passes the threshold.
+   */
+  alertEmails?: string[];
+  /**
+   * Percent of the budget that triggers the alert.
+   */
+  thresholdPercent?: number;
+}

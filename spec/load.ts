@@ -1,0 +1,385 @@
+// Reading dex.yaml: bytes → text → YAML document with positions → plain value.
+// Never throws on bad input: every problem becomes a Diagnostic. Hostile input (huge files,
+// alias bombs, deep nesting, binary, prototype keys) is bounded before it can cost much.
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import type { Diagnostic, DiagnosticCode, Position, Range, SpecPath } from './diagnostics.js';
+import { defaultSeverity } from './diagnostics.js';
+
+export const LOAD_LIMITS = {
+  /** A dex.yaml for a thousand services is well under 1 MB; 5 MB leaves room and bounds memory. */
+  maxBytes: 5 * 1024 * 1024,
+  /** Collections nested deeper than this are not a deployment spec. */
+  maxDepth: 64,
+  /** Plain values produced from the document, counting alias expansions (alias bombs). */
+  maxNodes: 200_000,
+  maxAliasCount: 1_000,
+} as const;
+
+/** The parsed file, kept beside the plain value so any later phase can ask where a value came from. */
+export interface SpecSource {
+  readonly file: string;
+  readonly text: string;
+  readonly document: Document.Parsed | undefined;
+  readonly lineCounter: LineCounter;
+}
+
+export interface LoadResult {
+  readonly source: SpecSource;
+  /** The plain value, or undefined when the file could not be read as one YAML document. */
+  readonly value: unknown;
+  readonly diagnostics: Diagnostic[];
+}
+
+class LoadError extends Error {
+  constructor(
+    readonly code: DiagnosticCode,
+    message: string,
+    readonly node?: Node,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function loadSpecBytes(bytes: Uint8Array, file: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const empty = (d: Diagnostic): LoadResult => ({ source: { file, text: '', document: undefined, lineCounter }, value: undefined, diagnostics: [d] });
+  if (bytes.length > LOAD_LIMITS.maxBytes) {
+    return empty(fileDiagnostic('DEX101', file, `file is ${formatBytes(bytes.length)}; dex reads at most ${formatBytes(LOAD_LIMITS.maxBytes)}`, 'a dex.yaml describes a system, not its data: is this the right file?'));
+  }
+  const bad = firstInvalidUtf8(bytes);
+  if (bad !== -1) {
+    const line = countLines(bytes, bad);
+    const what = bytes[bad] === 0 ? 'a NUL byte (this looks like a binary file)' : `byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} that is not UTF-8`;
+    return empty({ ...fileDiagnostic('DEX102', file, `line ${line} contains ${what}`, 'save the file as UTF-8 text'), line, col: 1 });
+  }
+  let text = new TextDecoder('utf-8').decode(bytes);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return loadSpecText(text, file);
+}
+
+export function loadSpecText(text: string, file: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const at = (offset: number): Range => rangeOf(lineCounter, offset, offset + 1);
+
+  if (text.length > LOAD_LIMITS.maxBytes) {
+    return { source: { file, text: '', document: undefined, lineCounter }, value: undefined, diagnostics: [fileDiagnostic('DEX101', file, `file is ${formatBytes(text.length)}; dex reads at most ${formatBytes(LOAD_LIMITS.maxBytes)}`)] };
+  }
+  const tabs = tabIndentations(text);
+  const depth = flowDepthOverflow(text);
+  if (depth !== -1) {
+    // A lexer fed 10,000 open brackets recurses that deep; refuse before parsing.
+    lineCounter.addNewLine(0);
+    registerLines(lineCounter, text);
+    const range = at(depth);
+    return { source: { file, text, document: undefined, lineCounter }, value: undefined, diagnostics: [place({ code: 'DEX107', message: `collections are nested more than ${LOAD_LIMITS.maxDepth} levels deep`, path: [] }, file, range)] };
+  }
+
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true, strict: true }) as Document.Parsed[];
+  } catch (err) {
+    return { source: { file, text, document: undefined, lineCounter }, value: undefined, diagnostics: [fileDiagnostic('DEX104', file, `YAML could not be parsed: ${(err as Error).message}`)] };
+  }
+  if (!Array.isArray(docs)) docs = [docs];
+  const document = docs[0];
+  const source: SpecSource = { file, text, document, lineCounter };
+
+  for (const offset of tabs) {
+    diagnostics.push(place({ code: 'DEX103', message: 'tab character used for indentation; YAML indents with spaces only', path: [], hint: 'replace the tab with spaces' }, file, at(offset)));
+  }
+  const tabLines = new Set(tabs.map((o) => lineCounter.linePos(o).line));
+  for (const doc of docs) {
+    for (const err of doc.errors) {
+      const range = rangeOf(lineCounter, err.pos[0], Math.max(err.pos[1], err.pos[0] + 1));
+      if (tabLines.has(range.start.line) && /tab/i.test(err.message)) continue;
+      const code: DiagnosticCode = err.code === 'DUPLICATE_KEY' ? 'DEX105' : err.code === 'TAG_RESOLVE_FAILED' ? 'DEX109' : 'DEX104';
+      diagnostics.push(place({ code, message: yamlMessage(err.code, err.message), path: [], hint: yamlHint(err.code) }, file, range));
+    }
+    for (const warning of doc.warnings) {
+      const range = rangeOf(lineCounter, warning.pos[0], Math.max(warning.pos[1], warning.pos[0] + 1));
+      const code: DiagnosticCode = warning.code === 'TAG_RESOLVE_FAILED' ? 'DEX109' : 'DEX111';
+      diagnostics.push(place({ code, severity: code === 'DEX109' ? 'error' : 'warning', message: yamlMessage(warning.code, warning.message), path: [] }, file, range));
+    }
+  }
+  if (docs.length > 1) {
+    const second = docs[1]!;
+    diagnostics.push(place({ code: 'DEX108', message: 'this file holds more than one YAML document; dex.yaml is one document', path: [], hint: 'remove the `---` separator or split the file' }, file, rangeOf(lineCounter, second.range[0], second.range[0] + 3)));
+  }
+  if (!document || document.contents === null || (isScalar(document.contents) && document.contents.value === null)) {
+    if (diagnostics.length === 0) diagnostics.push(fileDiagnostic('DEX110', file, 'the file is empty', 'run `dex init` for a starter dex.yaml'));
+    return { source, value: undefined, diagnostics };
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { source, value: undefined, diagnostics };
+
+  try {
+    const value = toPlainValue(document);
+    return { source, value, diagnostics };
+  } catch (err) {
+    if (err instanceof LoadError) {
+      const range = err.node?.range ? rangeOf(lineCounter, err.node.range[0], Math.max(err.node.range[1], err.node.range[0] + 1)) : undefined;
+      diagnostics.push(place({ code: err.code, message: err.message, path: [], hint: err.hint }, file, range));
+      return { source, value: undefined, diagnostics };
+    }
+    if (err instanceof RangeError) {
+      diagnostics.push(fileDiagnostic('DEX107', file, `collections are nested too deeply to read`));
+      return { source, value: undefined, diagnostics };
+    }
+    throw err;
+  }
+}
+
+/** Converts the document to plain data, bounding depth and alias expansion; keys become own properties (even `__proto__`). */
+function toPlainValue(document: Document.Parsed): unknown {
+  let produced = 0;
+  let aliases = 0;
+  const convert = (node: unknown, depth: number): unknown => {
+    if (++produced > LOAD_LIMITS.maxNodes) {
+      throw new LoadError('DEX106', `the document expands to more than ${LOAD_LIMITS.maxNodes.toLocaleString('en-US')} values`, node as Node, 'aliases (*name) that repeat large anchors multiply the document; write the values out');
+    }
+    if (depth > LOAD_LIMITS.maxDepth) {
+      throw new LoadError('DEX107', `collections are nested more than ${LOAD_LIMITS.maxDepth} levels deep`, node as Node);
+    }
+    if (isAlias(node)) {
+      if (++aliases > LOAD_LIMITS.maxAliasCount) throw new LoadError('DEX106', `more than ${LOAD_LIMITS.maxAliasCount} alias references`, node);
+      const target = node.resolve(document);
+      if (!target) throw new LoadError('DEX104', `alias *${node.source} has no anchor`, node);
+      return convert(target, depth);
+    }
+    if (isScalar(node)) {
+      const v = node.value;
+      if (typeof v === 'bigint') return Number(v);
+      if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+      throw new LoadError('DEX109', `a value of type ${typeof v} is not supported here`, node);
+    }
+    if (isSeq(node)) return node.items.map((item) => convert(item, depth + 1));
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = pair.key;
+        if (isScalar(key) && key.value === '<<') {
+          // YAML merge key: copy the referenced maps' entries that this map does not set itself.
+          const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+          for (const src of sources) {
+            const merged = convert(src, depth + 1);
+            if (!merged || typeof merged !== 'object' || Array.isArray(merged)) throw new LoadError('DEX104', 'a merge key (<<) must refer to a map', src as Node);
+            for (const [k, v] of Object.entries(merged)) if (!Object.prototype.hasOwnProperty.call(out, k)) defineOwn(out, k, v);
+          }
+          continue;
+        }
+        if (!isScalar(key) || key.value === null || typeof key.value === 'object') {
+          throw new LoadError('DEX109', 'keys must be plain strings', (key ?? pair.value) as Node, 'quote the key');
+        }
+        defineOwn(out, String(key.value), convert(pair.value, depth + 1));
+      }
+      return out;
+    }
+    if (node === null || node === undefined) return null;
+    throw new LoadError('DEX109', 'unsupported YAML node', node as Node);
+  };
+  return convert(document.contents, 0);
+}
+
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+
+export function rangeOf(lineCounter: LineCounter, startOffset: number, endOffset: number): Range {
+  return { start: positionOf(lineCounter, startOffset), end: positionOf(lineCounter, endOffset) };
+}
+
+export function positionOf(lineCounter: LineCounter, offset: number): Position {
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, col, offset };
+}
+
+interface Located {
+  readonly keyNode?: Node;
+  readonly valueNode?: Node;
+  /** How many path segments were found; less than path.length when the path is missing. */
+  readonly depth: number;
+}
+
+/** Finds the YAML nodes of a spec path: the key that names it and its value. */
+export function findNode(document: Document.Parsed | undefined, path: SpecPath): Located {
+  if (!document) return { depth: 0 };
+  let current: unknown = document.contents;
+  let keyNode: Node | undefined;
+  let depth = 0;
+  for (const segment of path) {
+    if (isAlias(current)) current = current.resolve(document);
+    if (isMap(current)) {
+      const pair = current.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      keyNode = pair.key as Node;
+      current = pair.value;
+    } else if (isSeq(current) && typeof segment === 'number' && segment < current.items.length) {
+      keyNode = undefined;
+      current = current.items[segment];
+    } else break;
+    depth++;
+  }
+  return { keyNode, valueNode: (current ?? undefined) as Node | undefined, depth };
+}
+
+/** The source range for a path: its value (or its key, when asked), else the nearest ancestor's key. */
+export function locate(source: SpecSource, path: SpecPath, atKey = false): Range | undefined {
+  const found = findNode(source.document, path);
+  const complete = found.depth === path.length;
+  let node: Node | undefined = complete ? (atKey && found.keyNode ? found.keyNode : found.valueNode ?? found.keyNode) : found.keyNode ?? found.valueNode;
+  if (!node?.range) return undefined;
+  let [start, end] = node.range;
+  // A block collection spans many lines; its first line is where a reader looks.
+  if (isMap(node) || isSeq(node)) {
+    const nl = source.text.indexOf('\n', start);
+    if (nl !== -1 && nl < end) end = nl;
+  }
+  if (end <= start) end = start + 1;
+  return rangeOf(source.lineCounter, start, end);
+}
+
+export function place(finding: { code: DiagnosticCode; message: string; path: SpecPath; hint?: string; severity?: Diagnostic['severity'] }, file: string, range: Range | undefined, environment?: string): Diagnostic {
+  return {
+    code: finding.code,
+    severity: finding.severity ?? defaultSeverity(finding.code),
+    message: finding.message,
+    path: finding.path,
+    file,
+    ...(range ? { range, line: range.start.line, col: range.start.col } : {}),
+    ...(finding.hint ? { hint: finding.hint } : {}),
+    ...(environment ? { environment } : {}),
+  };
+}
+
+function fileDiagnostic(code: DiagnosticCode, file: string, message: string, hint?: string): Diagnostic {
+  return { code, severity: defaultSeverity(code), message, path: [], file, ...(hint ? { hint } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pre-parse scans
+
+/** Offset of the first byte that breaks UTF-8 (or is NUL), or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b === 0) return i;
+    if (b < 0x80) { i++; continue; }
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0x80; }
+    else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; }
+    else if (b >= 0xf0 && b <= 0xf4) { need = 3; min = 0x10000; }
+    else return i;
+    if (i + need >= bytes.length) return i;
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+function countLines(bytes: Uint8Array, upTo: number): number {
+  let line = 1;
+  for (let i = 0; i < upTo; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+function registerLines(lineCounter: LineCounter, text: string): void {
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+}
+
+/** Offsets of tabs in the leading whitespace of lines (YAML forbids them as indentation). */
+function tabIndentations(text: string): number[] {
+  const out: number[] = [];
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let i = lineStart;
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) {
+      if (text[i] === '\t') {
+        // Only indentation before content counts; a tab on a blank line is harmless.
+        const rest = text.charAt(i + 1);
+        if (rest !== '\n' && rest !== '\r' && rest !== '') out.push(i);
+        break;
+      }
+      i++;
+    }
+    const nl = text.indexOf('\n', lineStart);
+    if (nl === -1) break;
+    lineStart = nl + 1;
+  }
+  return out;
+}
+
+/** Offset where flow-collection brackets (outside quotes and comments) first nest too deep, or -1. */
+function flowDepthOverflow(text: string): number {
+  let depth = 0;
+  let quote: string | null = null;
+  let lineIndentDepth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote && !(quote === '"' && text[i - 1] === '\\')) quote = null;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const nl = text.indexOf('\n', i);
+      if (nl === -1) break;
+      i = nl - 1;
+      continue;
+    }
+    if (c === '\n') {
+      // Block nesting: a line indented past this many columns is deeper than any real spec.
+      let j = i + 1;
+      while (text[j] === ' ') j++;
+      lineIndentDepth = j - i - 1;
+      if (lineIndentDepth > LOAD_LIMITS.maxDepth * 8) return i + 1;
+      continue;
+    }
+    if ((c === '"' || c === "'") && depth > 0) quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > LOAD_LIMITS.maxDepth) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return -1;
+}
+
+function yamlMessage(code: string, message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'duplicate key: a later value would silently replace the earlier one';
+    case 'TAG_RESOLVE_FAILED':
+      return `unsupported YAML tag: ${first}`;
+    default:
+      return first.charAt(0).toLowerCase() + first.slice(1);
+  }
+}
+
+function yamlHint(code: string): string | undefined {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'remove one of the two keys or merge their contents';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation of this line against the lines above it';
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      return 'a key is missing its colon, or the line above is not indented correctly';
+    default:
+      return undefined;
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
+}

@@ -1,0 +1,177 @@
+// The normalized spec: what every phase after `spec/` reads. Defaults are applied, the
+// environment overlay is merged, `placement: auto` is resolved. Field names follow dex.yaml.
+import type { Alert, Cache, Database, DexYaml, Ec2InstanceType, NodeGroup, Service, Stage } from './generated/dex-spec.js';
+
+export type DexSpec = DexYaml;
+export type RegionCode = DexYaml['region'];
+export type Placement = 'eks' | 'ecs' | 'ec2';
+export type Level = 'low' | 'medium' | 'high';
+
+export interface NormalizedSpec {
+  readonly dex: 1;
+  readonly name: string;
+  /** The environment compiled, or undefined for the base spec. */
+  readonly environment: string | undefined;
+  readonly region: RegionCode;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly network: NormalizedNetwork;
+  readonly ingress: NormalizedIngress;
+  readonly platforms: NormalizedPlatforms;
+  readonly services: Readonly<Record<string, NormalizedService>>;
+  readonly databases: Readonly<Record<string, NormalizedDatabase>>;
+  readonly caches: Readonly<Record<string, NormalizedCache>>;
+  readonly monitoring: NormalizedMonitoring;
+  readonly compliance: readonly ComplianceRegime[];
+  readonly cicd: NormalizedCicd | undefined;
+  /** Names of all environments the spec declares, in file order. */
+  readonly environments: readonly string[];
+  readonly usage: Readonly<Usage>;
+  readonly budget: NormalizedBudget | undefined;
+}
+
+export type ComplianceRegime = NonNullable<DexYaml['compliance']>[number];
+export type Usage = NonNullable<DexYaml['usage']>;
+
+export interface NormalizedNetwork {
+  readonly cidr: string;
+  readonly availabilityZones: number;
+  readonly subnets: { readonly public: readonly string[]; readonly private: readonly string[]; readonly database: readonly string[] };
+  /** True where dex carved the subnets itself because the spec gave none for that tier. */
+  readonly subnetsDerived: { readonly public: boolean; readonly private: boolean; readonly database: boolean };
+  readonly natGateways: 'perAz' | 'single' | 'none';
+  readonly bastion: { readonly enabled: boolean; readonly instanceType: Ec2InstanceType; readonly allowedCidrs: readonly string[] };
+  readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number; readonly traffic: 'ALL' | 'ACCEPT' | 'REJECT' };
+  readonly endpoints: readonly VpcEndpointName[];
+}
+export type VpcEndpointName = NonNullable<NonNullable<DexYaml['network']>['endpoints']>[number];
+
+export interface NormalizedIngress {
+  readonly loadBalancer: 'alb' | 'none';
+  readonly tls: { readonly certificateArn: string | undefined; readonly policy: 'tls13' | 'tls12' };
+  readonly waf: { readonly enabled: boolean; readonly managedRules: readonly WafManagedRule[]; readonly rateLimitPer5Min: number | undefined };
+  readonly idleTimeoutSeconds: number;
+}
+export type WafManagedRule = NonNullable<NonNullable<NonNullable<DexYaml['ingress']>['waf']>['managedRules']>[number];
+
+export interface NormalizedNodeGroup {
+  readonly name: string;
+  readonly instanceType: Ec2InstanceType;
+  readonly min: number;
+  readonly max: number;
+  readonly diskGiB: number;
+  readonly capacityType: NonNullable<NodeGroup['capacityType']>;
+}
+
+export interface NormalizedPlatforms {
+  readonly eks: {
+    readonly version: string;
+    readonly endpointAccess: 'private' | 'public' | 'publicAndPrivate';
+    readonly publicAccessCidrs: readonly string[];
+    readonly nodeGroups: readonly NormalizedNodeGroup[];
+    readonly logging: readonly string[];
+    readonly addons: readonly string[];
+  };
+  readonly ecs: { readonly capacity: 'fargate' | 'fargate-spot'; readonly containerInsights: boolean };
+}
+
+export interface NormalizedService {
+  readonly name: string;
+  readonly language: NonNullable<Service['language']> | undefined;
+  readonly port: number | undefined;
+  readonly placement: Placement;
+  /** Why the service runs where it does: the user's choice, or dex's recommendation and its reasons. */
+  readonly placementDecision: PlacementDecision;
+  readonly profile: { readonly scalability: Level | undefined; readonly complexity: Level | undefined; readonly stateful: boolean };
+  readonly image: string | undefined;
+  readonly build: { readonly context: string; readonly dockerfile: string };
+  readonly command: readonly string[] | undefined;
+  readonly architecture: 'x86_64' | 'arm64';
+  readonly resources: { readonly cpu: number; readonly memory: string; readonly memoryMiB: number };
+  /** EC2 instance type, for placement ec2. */
+  readonly instanceType: Ec2InstanceType | undefined;
+  readonly storageGiB: number;
+  readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean };
+  readonly health: { readonly path: string; readonly intervalSeconds: number; readonly timeoutSeconds: number; readonly healthyThreshold: number; readonly unhealthyThreshold: number; readonly gracePeriodSeconds: number };
+  readonly expose: { readonly public: boolean; readonly path: string | undefined; readonly host: string | undefined };
+  readonly uses: readonly string[];
+  readonly secrets: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface PlacementDecision {
+  readonly source: 'declared' | 'auto';
+  readonly placement: Placement;
+  readonly rationale: readonly string[];
+}
+
+export interface NormalizedDatabase {
+  readonly name: string;
+  readonly engine: NonNullable<Database['engine']>;
+  readonly version: string;
+  readonly instanceClass: NonNullable<Database['instanceClass']>;
+  readonly multiAz: boolean;
+  readonly storageGiB: number;
+  readonly maxStorageGiB: number | undefined;
+  readonly backupRetentionDays: number;
+  readonly readReplicas: number;
+  readonly crossRegionBackupTo: RegionCode | undefined;
+  readonly deletionProtection: boolean;
+  readonly port: number;
+}
+
+export interface NormalizedCache {
+  readonly name: string;
+  readonly engine: NonNullable<Cache['engine']>;
+  readonly version: string;
+  readonly nodeType: NonNullable<Cache['nodeType']>;
+  readonly nodes: { readonly min: number; readonly max: number };
+  readonly clusterMode: boolean;
+  readonly snapshotRetentionDays: number;
+  readonly port: number;
+}
+
+export interface NormalizedAlert {
+  readonly name: string;
+  readonly metric: Alert['metric'];
+  readonly above: number | undefined;
+  readonly below: number | undefined;
+  readonly for: string;
+  readonly forSeconds: number;
+  readonly services: readonly string[] | undefined;
+  readonly severity: 'critical' | 'warning';
+}
+
+export interface NormalizedMonitoring {
+  readonly prometheus: { readonly enabled: boolean; readonly instanceType: Ec2InstanceType; readonly storageGiB: number; readonly retentionDays: number };
+  readonly grafana: { readonly enabled: boolean; readonly instanceType: Ec2InstanceType; readonly storageGiB: number };
+  readonly tracing: 'xray' | 'none';
+  readonly logs: { readonly retentionDays: number };
+  readonly dashboard: boolean;
+  readonly alerts: readonly NormalizedAlert[];
+  readonly notify: { readonly email: string | undefined };
+}
+
+export interface NormalizedStage {
+  readonly name: string;
+  readonly deploy: 'auto' | 'manual';
+  readonly approval: 'manual' | 'none';
+  readonly reviewers: readonly string[];
+  readonly strategy: NonNullable<Stage['strategy']>;
+  readonly verify: string | undefined;
+  readonly rollbackOnAlarm: boolean;
+}
+
+export interface NormalizedCicd {
+  readonly provider: 'github-actions' | 'codepipeline';
+  readonly source: { readonly repository: string; readonly branch: string; readonly connectionArn: string | undefined };
+  readonly build: { readonly install: string | undefined; readonly test: string | undefined };
+  readonly scan: boolean;
+  /** In promotion order (the order of `stages` in the file). */
+  readonly stages: readonly NormalizedStage[];
+}
+
+export interface NormalizedBudget {
+  readonly monthlyUsd: number;
+  readonly alertEmails: readonly string[];
+  readonly thresholdPercent: number;
+}

@@ -1,0 +1,322 @@
+// Normalize: a schema-valid dex.yaml value → NormalizedSpec. Merges the environment overlay,
+// applies the defaults that schema.json declares, derives what the spec leaves implicit
+// (subnets, max bounds, build contexts) and resolves `placement: auto` with its rationale.
+import { carveSubnets, parseCidr } from './cidr.js';
+import type { Finding } from './diagnostics.js';
+import type { DexSpec, Level, NormalizedAlert, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
+import { dexSchema } from './generated/validate-schema.js';
+import type { Alert, Cache, Database, NodeGroup, Service, Stage } from './generated/dex-spec.js';
+
+export interface NormalizeResult {
+  readonly spec: NormalizedSpec;
+  readonly findings: Finding[];
+}
+
+type Plain = Record<string, unknown>;
+
+/** Merges an environment overlay into the base: maps merge by key, lists and scalars are replaced. */
+export function mergeOverlay<T>(base: T, overlay: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(overlay)) return (overlay === undefined ? base : overlay) as T;
+  const out: Plain = { ...base };
+  for (const [key, value] of Object.entries(overlay)) {
+    out[key] = key in base ? mergeOverlay(base[key], value) : value;
+  }
+  return out as T;
+}
+
+function isPlainObject(v: unknown): v is Plain {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The default schema.json gives for a property: schemaDefault('Service', 'scaling', 'min'). */
+export function schemaDefault<T = unknown>(definition: string, ...path: string[]): T {
+  const defs = (dexSchema as { definitions: Record<string, Plain> }).definitions;
+  let node: Plain | undefined = defs[definition];
+  for (const key of path) {
+    node = (node?.properties as Record<string, Plain> | undefined)?.[key];
+    if (node && node.default === undefined && typeof node.$ref === 'string') node = { ...defs[node.$ref.replace('#/definitions/', '')], ...node };
+  }
+  if (node?.default === undefined) throw new Error(`schema.json has no default for ${definition}.${path.join('.')}`);
+  return structuredClone(node.default) as T;
+}
+
+const or = <T>(value: T | undefined, definition: string, ...path: string[]): T => (value === undefined ? schemaDefault<T>(definition, ...path) : value);
+
+export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResult {
+  const findings: Finding[] = [];
+  const overlay = environment ? raw.environments?.[environment] : undefined;
+  const { environments, ...baseOnly } = raw;
+  const merged = mergeOverlay(baseOnly as DexSpec, overlay ?? {});
+  const region = merged.region ?? schemaDefault('Region');
+
+  const networkIn = merged.network ?? {};
+  const cidr = or(networkIn.cidr, 'Network', 'cidr');
+  const zones = or(networkIn.availabilityZones, 'Network', 'availabilityZones');
+  const vpc = parseCidr(cidr);
+  const tier = (name: 'public' | 'private' | 'database', index: number): { list: string[]; derived: boolean } => {
+    const given = networkIn.subnets?.[name];
+    if (given) return { list: [...given], derived: false };
+    return { list: (vpc && carveSubnets(vpc, index, zones)) || [], derived: true };
+  };
+  const pub = tier('public', 0);
+  const priv = tier('private', 1);
+  const db = tier('database', 2);
+
+  const ingressIn = merged.ingress ?? {};
+  const eksIn = merged.platforms?.eks ?? {};
+  const ecsIn = merged.platforms?.ecs ?? {};
+  const mon = merged.monitoring ?? {};
+
+  const services: Record<string, NormalizedService> = {};
+  for (const [name, svc] of Object.entries(merged.services ?? {})) {
+    const decision = decidePlacement(svc);
+    if (decision.source === 'auto') {
+      findings.push({ code: 'DEX330', message: `${name}: placement auto → ${decision.placement} (${decision.rationale.join('; ')})`, path: ['services', name, 'placement'] });
+    }
+    services[name] = normalizeService(name, svc, decision);
+  }
+
+  const databases: Record<string, NormalizedDatabase> = {};
+  for (const [name, d] of Object.entries(merged.databases ?? {})) databases[name] = normalizeDatabase(name, d);
+  const caches: Record<string, NormalizedCache> = {};
+  for (const [name, c] of Object.entries(merged.caches ?? {})) caches[name] = normalizeCache(name, c);
+
+  const cicdIn = merged.cicd;
+  const stages: NormalizedStage[] = Object.entries(cicdIn?.stages ?? {}).map(([name, s]) => normalizeStage(name, s));
+
+  const spec: NormalizedSpec = {
+    dex: 1,
+    name: merged.name,
+    environment,
+    region,
+    tags: { ...(merged.tags ?? {}) },
+    network: {
+      cidr,
+      availabilityZones: zones,
+      subnets: { public: pub.list, private: priv.list, database: db.list },
+      subnetsDerived: { public: pub.derived, private: priv.derived, database: db.derived },
+      natGateways: or(networkIn.natGateways, 'Network', 'natGateways'),
+      bastion: networkIn.bastion
+        ? {
+            enabled: or(networkIn.bastion.enabled, 'Network', 'bastion', 'enabled'),
+            instanceType: or(networkIn.bastion.instanceType, 'Network', 'bastion', 'instanceType'),
+            allowedCidrs: or(networkIn.bastion.allowedCidrs, 'Network', 'bastion', 'allowedCidrs'),
+          }
+        : // No bastion unless asked for: one more internet-facing host is not a default.
+          { enabled: false, instanceType: schemaDefault('Network', 'bastion', 'instanceType'), allowedCidrs: [] },
+      flowLogs: {
+        enabled: or(networkIn.flowLogs?.enabled, 'Network', 'flowLogs', 'enabled'),
+        retentionDays: or(networkIn.flowLogs?.retentionDays, 'Network', 'flowLogs', 'retentionDays'),
+        traffic: or(networkIn.flowLogs?.traffic, 'Network', 'flowLogs', 'traffic'),
+      },
+      endpoints: or(networkIn.endpoints, 'Network', 'endpoints'),
+    },
+    ingress: {
+      loadBalancer: or(ingressIn.loadBalancer, 'Ingress', 'loadBalancer'),
+      tls: { certificateArn: ingressIn.tls?.certificateArn, policy: or(ingressIn.tls?.policy, 'Ingress', 'tls', 'policy') },
+      waf: {
+        enabled: or(ingressIn.waf?.enabled, 'Ingress', 'waf', 'enabled'),
+        managedRules: or(ingressIn.waf?.managedRules, 'Ingress', 'waf', 'managedRules'),
+        rateLimitPer5Min: ingressIn.waf?.rateLimitPer5Min,
+      },
+      idleTimeoutSeconds: or(ingressIn.idleTimeoutSeconds, 'Ingress', 'idleTimeoutSeconds'),
+    },
+    platforms: {
+      eks: {
+        version: or(eksIn.version, 'Platforms', 'eks', 'version'),
+        endpointAccess: or(eksIn.endpointAccess, 'Platforms', 'eks', 'endpointAccess'),
+        publicAccessCidrs: eksIn.publicAccessCidrs ?? [],
+        nodeGroups: (eksIn.nodeGroups ?? schemaDefault<NodeGroup[]>('Platforms', 'eks', 'nodeGroups')).map(normalizeNodeGroup),
+        logging: or(eksIn.logging, 'Platforms', 'eks', 'logging'),
+        addons: or(eksIn.addons, 'Platforms', 'eks', 'addons'),
+      },
+      ecs: {
+        capacity: or(ecsIn.capacity, 'Platforms', 'ecs', 'capacity'),
+        containerInsights: or(ecsIn.containerInsights, 'Platforms', 'ecs', 'containerInsights'),
+      },
+    },
+    services,
+    databases,
+    caches,
+    monitoring: {
+      // Self-managed Prometheus and Grafana cost instances: present in the spec means wanted.
+      prometheus: {
+        enabled: mon.prometheus ? or(mon.prometheus.enabled, 'Monitoring', 'prometheus', 'enabled') : false,
+        instanceType: or(mon.prometheus?.instanceType, 'Monitoring', 'prometheus', 'instanceType'),
+        storageGiB: or(mon.prometheus?.storageGiB, 'Monitoring', 'prometheus', 'storageGiB'),
+        retentionDays: or(mon.prometheus?.retentionDays, 'Monitoring', 'prometheus', 'retentionDays'),
+      },
+      grafana: {
+        enabled: mon.grafana ? or(mon.grafana.enabled, 'Monitoring', 'grafana', 'enabled') : false,
+        instanceType: or(mon.grafana?.instanceType, 'Monitoring', 'grafana', 'instanceType'),
+        storageGiB: or(mon.grafana?.storageGiB, 'Monitoring', 'grafana', 'storageGiB'),
+      },
+      tracing: or(mon.tracing, 'Monitoring', 'tracing'),
+      logs: { retentionDays: or(mon.logs?.retentionDays, 'Monitoring', 'logs', 'retentionDays') },
+      dashboard: or(mon.dashboard, 'Monitoring', 'dashboard'),
+      alerts: (mon.alerts ?? []).map(normalizeAlert),
+      notify: { email: mon.notify?.email },
+    },
+    compliance: merged.compliance ?? [],
+    cicd: cicdIn
+      ? {
+          provider: or(cicdIn.provider, 'Cicd', 'provider'),
+          source: { repository: cicdIn.source.repository, branch: or(cicdIn.source.branch, 'Cicd', 'source', 'branch'), connectionArn: cicdIn.source.connectionArn },
+          build: { install: cicdIn.build?.install, test: cicdIn.build?.test },
+          scan: or(cicdIn.scan, 'Cicd', 'scan'),
+          stages,
+        }
+      : undefined,
+    environments: Object.keys(environments ?? {}),
+    usage: { ...(merged.usage ?? {}) },
+    budget: merged.budget
+      ? { monthlyUsd: merged.budget.monthlyUsd, alertEmails: merged.budget.alertEmails ?? [], thresholdPercent: or(merged.budget.thresholdPercent, 'Budget', 'thresholdPercent') }
+      : undefined,
+  };
+  return { spec, findings };
+}
+
+function normalizeNodeGroup(g: NodeGroup): NormalizedNodeGroup {
+  return {
+    name: g.name,
+    instanceType: or(g.instanceType, 'NodeGroup', 'instanceType'),
+    min: or(g.min, 'NodeGroup', 'min'),
+    max: or(g.max, 'NodeGroup', 'max'),
+    diskGiB: or(g.diskGiB, 'NodeGroup', 'diskGiB'),
+    capacityType: or(g.capacityType, 'NodeGroup', 'capacityType'),
+  };
+}
+
+function normalizeService(name: string, s: Service, decision: PlacementDecision): NormalizedService {
+  const memory = or(s.resources?.memory, 'Service', 'resources', 'memory');
+  const min = or(s.scaling?.min, 'Service', 'scaling', 'min');
+  return {
+    name,
+    language: s.language,
+    port: s.port,
+    placement: decision.placement,
+    placementDecision: decision,
+    profile: { scalability: s.profile?.scalability, complexity: s.profile?.complexity, stateful: or(s.profile?.stateful, 'Service', 'profile', 'stateful') },
+    image: s.image,
+    build: { context: s.build?.context ?? `services/${name}`, dockerfile: or(s.build?.dockerfile, 'Service', 'build', 'dockerfile') },
+    command: s.command,
+    architecture: or(s.architecture, 'Service', 'architecture'),
+    resources: { cpu: or(s.resources?.cpu, 'Service', 'resources', 'cpu'), memory, memoryMiB: memoryToMiB(memory) },
+    instanceType: decision.placement === 'ec2' ? (s.instanceType ?? 't3.small') : s.instanceType,
+    storageGiB: s.storageGiB ?? 20,
+    scaling: {
+      min,
+      max: s.scaling?.max ?? Math.max(min, 1),
+      targetCpuPercent: or(s.scaling?.targetCpuPercent, 'Service', 'scaling', 'targetCpuPercent'),
+      targetMemoryPercent: s.scaling?.targetMemoryPercent,
+      vertical: or(s.scaling?.vertical, 'Service', 'scaling', 'vertical'),
+    },
+    health: {
+      path: or(s.health?.path, 'Service', 'health', 'path'),
+      intervalSeconds: or(s.health?.intervalSeconds, 'Service', 'health', 'intervalSeconds'),
+      timeoutSeconds: or(s.health?.timeoutSeconds, 'Service', 'health', 'timeoutSeconds'),
+      healthyThreshold: or(s.health?.healthyThreshold, 'Service', 'health', 'healthyThreshold'),
+      unhealthyThreshold: or(s.health?.unhealthyThreshold, 'Service', 'health', 'unhealthyThreshold'),
+      gracePeriodSeconds: or(s.health?.gracePeriodSeconds, 'Service', 'health', 'gracePeriodSeconds'),
+    },
+    expose: { public: or(s.expose?.public, 'Service', 'expose', 'public'), path: s.expose?.path, host: s.expose?.host },
+    uses: or(s.uses, 'Service', 'uses'),
+    secrets: or(s.secrets, 'Service', 'secrets'),
+    env: Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)])),
+  };
+}
+
+function normalizeDatabase(name: string, d: Database): NormalizedDatabase {
+  return {
+    name,
+    engine: or(d.engine, 'Database', 'engine'),
+    version: or(d.version, 'Database', 'version'),
+    instanceClass: or(d.instanceClass, 'Database', 'instanceClass'),
+    multiAz: or(d.multiAz, 'Database', 'multiAz'),
+    storageGiB: or(d.storageGiB, 'Database', 'storageGiB'),
+    maxStorageGiB: d.maxStorageGiB,
+    backupRetentionDays: or(d.backupRetentionDays, 'Database', 'backupRetentionDays'),
+    readReplicas: or(d.readReplicas, 'Database', 'readReplicas'),
+    crossRegionBackupTo: d.crossRegionBackupTo,
+    deletionProtection: or(d.deletionProtection, 'Database', 'deletionProtection'),
+    port: or(d.port, 'Database', 'port'),
+  };
+}
+
+function normalizeCache(name: string, c: Cache): NormalizedCache {
+  const min = or(c.nodes?.min, 'Cache', 'nodes', 'min');
+  return {
+    name,
+    engine: or(c.engine, 'Cache', 'engine'),
+    version: or(c.version, 'Cache', 'version'),
+    nodeType: or(c.nodeType, 'Cache', 'nodeType'),
+    nodes: { min, max: c.nodes?.max ?? min },
+    clusterMode: or(c.clusterMode, 'Cache', 'clusterMode'),
+    snapshotRetentionDays: or(c.snapshotRetentionDays, 'Cache', 'snapshotRetentionDays'),
+    port: or(c.port, 'Cache', 'port'),
+  };
+}
+
+function normalizeAlert(a: Alert): NormalizedAlert {
+  const forText = or(a.for, 'Alert', 'for');
+  return {
+    name: a.name,
+    metric: a.metric,
+    above: a.above,
+    below: a.below,
+    for: forText,
+    forSeconds: durationSeconds(forText),
+    services: a.services,
+    severity: or(a.severity, 'Alert', 'severity'),
+  };
+}
+
+function normalizeStage(name: string, s: Stage): NormalizedStage {
+  return {
+    name,
+    deploy: or(s.deploy, 'Stage', 'deploy'),
+    approval: or(s.approval, 'Stage', 'approval'),
+    reviewers: s.reviewers ?? [],
+    strategy: or(s.strategy, 'Stage', 'strategy'),
+    verify: s.verify,
+    rollbackOnAlarm: or(s.rollbackOnAlarm, 'Stage', 'rollbackOnAlarm'),
+  };
+}
+
+export function memoryToMiB(memory: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(MiB|GiB)$/.exec(memory);
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  return Math.round(m[2] === 'GiB' ? n * 1024 : n);
+}
+
+export function durationSeconds(text: string): number {
+  const m = /^([1-9][0-9]*)(s|m|h)$/.exec(text);
+  if (!m) return Number.NaN;
+  return Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+}
+
+/**
+ * The placement recommendation behind `placement: auto`. It reproduces the seed architecture's
+ * table: high complexity → EKS; low scalability and low complexity → EC2; the rest → ECS.
+ */
+export function decidePlacement(s: Service): PlacementDecision {
+  const declared = s.placement ?? schemaDefault<string>('Service', 'placement');
+  if (declared !== 'auto') return { source: 'declared', placement: declared as Placement, rationale: ['placement set in the spec'] };
+  const scalability: Level | undefined = s.profile?.scalability;
+  const complexity: Level | undefined = s.profile?.complexity;
+  const auto = (placement: Placement, ...rationale: string[]): PlacementDecision => ({ source: 'auto', placement, rationale });
+  if (s.profile?.stateful) {
+    return auto('ec2', 'keeps state on local disk: an instance with its own encrypted EBS volume', 'persistent storage without a storage driver or a StatefulSet');
+  }
+  if (complexity === 'high') {
+    return auto('eks', 'high complexity: fine-grained resource allocation and scheduling', 'horizontal and vertical pod autoscaling', 'Kubernetes networking and rolling or blue-green deployments');
+  }
+  if (scalability === 'low' && complexity === 'low') {
+    return auto('ec2', 'low scalability and low complexity: an always-on small instance costs least', 'direct control of the host, simple networking');
+  }
+  if (!scalability && !complexity) {
+    return auto('ecs', 'no profile given: ECS on Fargate has the least to operate');
+  }
+  return auto('ecs', `${scalability ?? 'unstated'} scalability, ${complexity ?? 'unstated'} complexity: predictable scaling`, 'container-native with no cluster to run (Fargate)', 'native load balancer, autoscaling and Secrets Manager integration');
+}
