@@ -43,3 +43,53 @@ export const sub = (template: string): CfnValue => ({ 'Fn::Sub': template });
 export function resource(r: Omit<ModelResource, 'usage' | 'dependsOn'> & Partial<Pick<ModelResource, 'usage' | 'dependsOn'>>): ModelResource {
   return { ...r, usage: r.usage ?? [], ...(r.dependsOn && r.dependsOn.length ? { dependsOn: [...r.dependsOn].sort() } : {}) };
 }
+
+/**
+ * Logical IDs that building blocks use to reference each other's resources. One place, so the
+ * network module and the compute modules agree without importing each other.
+ */
+export const ID = {
+  // network (services/vpc.ts)
+  vpc: 'Vpc',
+  internetGateway: 'InternetGateway',
+  subnet: (tier: 'public' | 'private' | 'database', zone: number) => `${pascal(tier)}Subnet${zoneSuffix(zone)}`,
+  // security (services/kms.ts, services/security-groups.ts, services/secrets.ts)
+  kmsKey: 'KmsKey',
+  albSecurityGroup: 'AlbSecurityGroup',
+  bastionSecurityGroup: 'BastionSecurityGroup',
+  endpointSecurityGroup: 'EndpointSecurityGroup',
+  /** ECS tasks and EC2 instances of a service. */
+  serviceSecurityGroup: (service: string) => `${pascal(service)}SecurityGroup`,
+  /** EKS nodes (pods use the node security group). */
+  eksNodeSecurityGroup: 'EksNodeSecurityGroup',
+  eksClusterSecurityGroup: 'EksClusterSecurityGroup',
+  databaseSecurityGroup: (db: string) => `${pascal(db)}DatabaseSecurityGroup`,
+  cacheSecurityGroup: (cache: string) => `${pascal(cache)}CacheSecurityGroup`,
+  prometheusSecurityGroup: 'PrometheusSecurityGroup',
+  grafanaSecurityGroup: 'GrafanaSecurityGroup',
+  /** Placeholder secret a service declares in `secrets:` (value set outside dex). */
+  serviceSecret: (service: string, secret: string) => `${pascal(service)}${pascal(secret.toLowerCase())}Secret`,
+  /** Generated master credentials of a database. */
+  databaseSecret: (db: string) => `${pascal(db)}DatabaseSecret`,
+  /** Generated AUTH token of a cache. */
+  cacheAuthSecret: (cache: string) => `${pascal(cache)}CacheAuthSecret`,
+  // ingress (services/alb.ts, services/waf.ts)
+  loadBalancer: 'LoadBalancer',
+  httpsListener: 'HttpsListener',
+  httpListener: 'HttpListener',
+  targetGroup: (service: string) => `${pascal(service)}TargetGroup`,
+  listenerRule: (service: string) => `${pascal(service)}ListenerRule`,
+  webAcl: 'WebAcl',
+  // data (services/rds.ts, services/elasticache.ts)
+  database: (db: string) => `${pascal(db)}Database`,
+  cache: (cache: string) => `${pascal(cache)}Cache`,
+  // compute (services/ecs.ts, services/eks.ts, services/ec2.ts, services/ecr.ts)
+  ecrRepository: (service: string) => `${pascal(service)}Repository`,
+  ecsCluster: 'EcsCluster',
+  eksCluster: 'EksCluster',
+  /** IAM role a service's code runs as (ECS task role, EKS service-account role, EC2 instance role). */
+  serviceRole: (service: string) => `${pascal(service)}Role`,
+  serviceLogGroup: (service: string) => `${pascal(service)}LogGroup`,
+  // monitoring (services/monitoring.ts)
+  alarmTopic: 'AlarmTopic',
+} as const;

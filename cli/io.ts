@@ -1,0 +1,23 @@
+// The only door to the outside world: commands get their terminal and environment through this,
+// so tests run them in-process with captured output.
+export interface CliIO {
+  readonly stdout: { write(text: string): void; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): void; readonly isTTY?: boolean };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+/** Exit codes, the same for every command (documented in the README). */
+export const EXIT = {
+  ok: 0,
+  /** The spec is invalid, a gate failed (budget, --fail-on), or a command's work failed. */
+  failed: 1,
+  /** The command line itself is wrong (unknown option, missing file argument...). */
+  usage: 2,
+} as const;
+
+export function colorEnabled(stream: { readonly isTTY?: boolean }, env: CliIO['env']): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}
