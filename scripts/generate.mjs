@@ -36,7 +36,8 @@ export async function generate() {
   const runtimeImports = [];
   const code = standaloneCode(ajv, validate).replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/g, (_, mod) => {
     const local = `runtime${runtimeImports.length}`;
-    runtimeImports.push(`import ${local} from '${mod}.js';`);
+    // Node hands ESM the CommonJS exports object, bundlers (vitest) its default: accept both.
+    runtimeImports.push(`import ${local}Module from '${mod}.js';\nconst ${local} = typeof ${local}Module === 'function' ? { default: ${local}Module } : ${local}Module;`);
     return local;
   });
   const validator = `${header}/* eslint-disable */\n// @ts-nocheck\n${runtimeImports.join('\n')}\n${code}\n// The root schema object, so the tool needs no second copy of schema.json at run time.\nexport const dexSchema = schema11;\n`;

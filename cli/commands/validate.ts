@@ -1,0 +1,61 @@
+// `dex validate [FILE] [--env E] [--format text|json|github] [--verbose]`
+import { analyzeSpec } from '../../compiler/analyze.js';
+import { colorEnabled, EXIT, type CliIO } from '../io.js';
+import { readSpecFile } from '../read-spec.js';
+import { countLabel, renderDiagnostics, summarize, type DiagnosticFormat } from '../render.js';
+
+export interface ValidateArgs {
+  readonly file: string;
+  readonly environment?: string;
+  readonly format: DiagnosticFormat;
+  readonly verbose: boolean;
+}
+
+export async function runValidate(args: ValidateArgs, io: CliIO): Promise<number> {
+  const read = await readSpecFile(args.file, io.cwd);
+  const color = colorEnabled(io.stdout, io.env);
+  if (!read.ok) {
+    io.stderr.write(renderDiagnostics([read.diagnostic], { format: args.format === 'json' ? 'text' : args.format, color: colorEnabled(io.stderr, io.env) }));
+    return EXIT.usage;
+  }
+  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, includeInfo: args.verbose });
+  const diagnostics = analysis.diagnostics;
+  const envs = analysis.compiled.map((c) => c.environment ?? 'base');
+
+  if (args.format === 'json') {
+    io.stdout.write(
+      `${JSON.stringify(
+        {
+          file: args.file,
+          valid: analysis.ok,
+          environments: envs,
+          summary: summarize(diagnostics),
+          diagnostics: JSON.parse(renderDiagnostics(diagnostics, { format: 'json', color: false })).diagnostics,
+          placements: placements(analysis.compiled),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return analysis.ok ? EXIT.ok : EXIT.failed;
+  }
+  const rendered = renderDiagnostics(diagnostics, { format: args.format, color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) });
+  io.stdout.write(rendered);
+  if (args.format === 'text') {
+    const checked = args.environment ? `environment ${args.environment}` : envs.length > 1 ? `base spec and ${envs.length - 1} environment${envs.length === 2 ? '' : 's'} (${envs.slice(1).join(', ')})` : 'base spec';
+    io.stdout.write(analysis.ok ? `${args.file}: valid — checked ${checked}${diagnostics.length ? `; ${countLabel(diagnostics)}` : ''}\n` : `${args.file}: invalid — ${countLabel(diagnostics)}\n`);
+  }
+  return analysis.ok ? EXIT.ok : EXIT.failed;
+}
+
+function placements(compiled: ReturnType<typeof analyzeSpec>['compiled']): Record<string, Record<string, { placement: string; source: string; rationale: readonly string[] }>> {
+  const out: Record<string, Record<string, { placement: string; source: string; rationale: readonly string[] }>> = {};
+  for (const c of compiled) {
+    const env = c.environment ?? 'base';
+    out[env] = {};
+    for (const [name, svc] of Object.entries(c.spec.services)) {
+      out[env][name] = { placement: svc.placement, source: svc.placementDecision.source, rationale: svc.placementDecision.rationale };
+    }
+  }
+  return out;
+}

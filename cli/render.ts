@@ -1,0 +1,119 @@
+// The one place diagnostics become text: `file:line:col: severity CODE: message` with a code
+// frame, JSON for machines, or GitHub workflow annotations.
+import { codeFrameColumns } from '@babel/code-frame';
+import { Chalk } from 'chalk';
+import type { Diagnostic } from '../spec/diagnostics.js';
+
+export type DiagnosticFormat = 'text' | 'json' | 'github';
+
+export interface RenderOptions {
+  readonly format: DiagnosticFormat;
+  readonly color: boolean;
+  /** Source text of a file, for code frames. */
+  readonly sourceText?: (file: string) => string | undefined;
+}
+
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: RenderOptions): string {
+  switch (options.format) {
+    case 'json':
+      return `${JSON.stringify({ diagnostics: diagnostics.map(toJson), summary: summarize(diagnostics) }, null, 2)}\n`;
+    case 'github':
+      return diagnostics.map(toGithubAnnotation).join('');
+    case 'text':
+      return diagnostics.map((d) => toText(d, options)).join('');
+    default: {
+      const never: never = options.format;
+      throw new Error(`unknown format ${String(never)}`);
+    }
+  }
+}
+
+export function summarize(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number; infos: number } {
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errors++;
+    else if (d.severity === 'warning') warnings++;
+    else infos++;
+  }
+  return { errors, warnings, infos };
+}
+
+/** "2 errors, 1 warning" */
+export function countLabel(diagnostics: readonly Diagnostic[]): string {
+  const { errors, warnings } = summarize(diagnostics);
+  const parts = [`${errors} error${errors === 1 ? '' : 's'}`];
+  if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+function toJson(d: Diagnostic): Record<string, unknown> {
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    file: d.file,
+    line: d.line,
+    col: d.col,
+    ...(d.range ? { endLine: d.range.end.line, endCol: d.range.end.col } : {}),
+    path: d.path,
+    ...(d.hint ? { hint: d.hint } : {}),
+    ...(d.environment ? { environment: d.environment } : {}),
+  };
+}
+
+function location(d: Diagnostic): string {
+  const file = d.file ?? '<input>';
+  return d.line !== undefined ? `${file}:${d.line}:${d.col ?? 1}` : file;
+}
+
+function toText(d: Diagnostic, options: RenderOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const paint = d.severity === 'error' ? c.red.bold : d.severity === 'warning' ? c.yellow.bold : c.cyan.bold;
+  let out = `${c.bold(location(d))}: ${paint(d.severity)} ${c.dim(d.code)}: ${d.message}\n`;
+  const text = d.file && d.range ? options.sourceText?.(d.file) : undefined;
+  if (text !== undefined && d.range) {
+    const end = d.range.end.line === d.range.start.line ? { line: d.range.end.line, column: Math.max(d.range.end.col, d.range.start.col + 1) } : undefined;
+    const frame = codeFrameColumns(text, { start: { line: d.range.start.line, column: d.range.start.col }, ...(end ? { end } : {}) }, { highlightCode: false, forceColor: false, linesAbove: 1, linesBelow: 1 });
+    out += `${indent(options.color ? colorFrame(frame, c) : frame)}\n`;
+  }
+  if (d.hint) out += `  ${c.green('hint')}: ${d.hint}\n`;
+  return `${out}\n`;
+}
+
+function colorFrame(frame: string, c: InstanceType<typeof Chalk>): string {
+  return frame
+    .split('\n')
+    .map((line) => (line.startsWith('>') ? c.bold(line) : /^\s+\|\s+\^/.test(line) ? line.replace(/\^+/, (m) => c.red.bold(m)) : c.dim(line)))
+    .join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
+
+// GitHub workflow commands: https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function toGithubAnnotation(d: Diagnostic): string {
+  const command = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
+  const props: string[] = [];
+  if (d.file) props.push(`file=${escapeProperty(d.file)}`);
+  if (d.line !== undefined) props.push(`line=${d.line}`);
+  if (d.col !== undefined) props.push(`col=${d.col}`);
+  if (d.range && d.range.end.line !== d.range.start.line) props.push(`endLine=${d.range.end.line}`);
+  else if (d.range) props.push(`endColumn=${d.range.end.col}`);
+  props.push(`title=${escapeProperty(`dex ${d.code}`)}`);
+  const message = d.hint ? `${d.message}\nhint: ${d.hint}` : d.message;
+  return `::${command} ${props.join(',')}::${escapeData(message)}\n`;
+}

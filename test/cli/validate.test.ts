@@ -1,0 +1,119 @@
+// `dex validate` end to end: in-process for the details, and once through bin/dex.js as a user runs it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import { captureIO } from '../support/io.js';
+
+const root = process.cwd();
+const reference = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
+const misspelt = 'test/fixtures/spec/misspelt.dex.yaml';
+
+describe('dex validate', () => {
+  it('accepts the reference spec and says what it checked (exit 0)', async () => {
+    const io = captureIO(root);
+    expect(await main(['validate', reference], io)).toBe(0);
+    expect(io.out()).toContain('valid — checked base spec and 2 environments (staging, production)');
+  });
+
+  it('prints file:line:col, the code frame and the hint, without colour when not a TTY (exit 1)', async () => {
+    const io = captureIO(root);
+    expect(await main(['validate', misspelt], io)).toBe(1);
+    const out = io.out();
+    expect(out).toContain(`${misspelt}:6:3: error DEX200: unknown property "natGateway" in network\n`);
+    expect(out).toContain('  > 6 |   natGateway: single\n');
+    expect(out).toContain('  hint: did you mean "natGateways"?');
+    expect(out).not.toMatch(/\u001b\[/);
+    expect(out.trimEnd().split('\n').pop()).toBe(`${misspelt}: invalid — 9 errors`);
+  });
+
+  it('colours on a TTY and honours NO_COLOR', async () => {
+    const tty = captureIO(root, {}, true);
+    await main(['validate', misspelt], tty);
+    expect(tty.out()).toMatch(/\u001b\[/);
+    const noColor = captureIO(root, { NO_COLOR: '1' }, true);
+    await main(['validate', misspelt], noColor);
+    expect(noColor.out()).not.toMatch(/\u001b\[/);
+  });
+
+  it('emits JSON with positions and placements', async () => {
+    const io = captureIO(root);
+    expect(await main(['validate', misspelt, '--format', 'json'], io)).toBe(1);
+    const json = JSON.parse(io.out());
+    expect(json.valid).toBe(false);
+    expect(json.summary).toEqual({ errors: 9, warnings: 0, infos: 0 });
+    expect(json.diagnostics[0]).toMatchObject({ code: 'DEX200', line: 6, col: 3, endLine: 6, endCol: 13, path: ['network', 'natGateway'], hint: 'did you mean "natGateways"?' });
+    const ok = captureIO(root);
+    await main(['validate', reference, '--format', 'json', '--env', 'staging'], ok);
+    expect(JSON.parse(ok.out()).placements.staging['blockchain-service']).toMatchObject({ placement: 'eks', source: 'declared' });
+  });
+
+  it('emits GitHub workflow annotations', async () => {
+    const io = captureIO(root);
+    await main(['validate', misspelt, '--format', 'github'], io);
+    expect(io.out().split('\n')[0]).toBe(`::error file=${misspelt},line=6,col=3,endColumn=13,title=dex DEX200::unknown property "natGateway" in network%0Ahint: did you mean "natGateways"?`);
+  });
+
+  it('reports an unknown environment with a suggestion', async () => {
+    const io = captureIO(root);
+    expect(await main(['validate', reference, '--env', 'prod'], io)).toBe(1);
+    expect(io.out()).toContain('error DEX400: no environment "prod"');
+  });
+
+  it('shows placement decisions with --verbose', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dex-'));
+    const file = join(dir, 'dex.yaml');
+    writeFileSync(file, 'dex: 1\nname: auto-demo\nregion: us-east-1\nservices:\n  chain:\n    placement: auto\n    profile: { scalability: high, complexity: high }\n');
+    const io = captureIO(dir);
+    expect(await main(['validate', 'dex.yaml', '--verbose'], io)).toBe(0);
+    expect(io.out()).toContain('dex.yaml:6:16: info DEX330: chain: placement auto → eks');
+  });
+
+  it('treats usage mistakes as exit 2', async () => {
+    const missing = captureIO(root);
+    expect(await main(['validate', 'no-such.yaml'], missing)).toBe(2);
+    expect(missing.err()).toContain('error DEX100: cannot read no-such.yaml: no such file');
+    const badFormat = captureIO(root);
+    expect(await main(['validate', reference, '--format', 'xml'], badFormat)).toBe(2);
+    expect(await main(['frobnicate'], captureIO(root))).toBe(2);
+  });
+
+  it('has --help on every command', async () => {
+    for (const command of ['validate', 'emit', 'init', 'schema']) {
+      const io = captureIO(root);
+      expect(await main([command, '--help'], io)).toBe(0);
+      expect(io.out()).toContain(`Usage: dex ${command}`);
+    }
+  });
+
+  it('runs as a real process through bin/dex.js', () => {
+    const ok = spawnSync(process.execPath, ['bin/dex.js', 'validate', reference], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    const bad = spawnSync(process.execPath, ['bin/dex.js', 'validate', misspelt], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain('error DEX200');
+    const schema = execFileSync(process.execPath, ['bin/dex.js', 'schema'], { encoding: 'utf8' });
+    expect(schema).toBe(readFileSync('schema.json', 'utf8'));
+  });
+});
+
+describe('dex init', () => {
+  it('writes a starter that validates, with a working schema modeline, and will not overwrite it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dex-init-'));
+    const io = captureIO(dir);
+    expect(await main(['init', 'shop', '--region', 'eu-west-1'], io)).toBe(0);
+    const text = readFileSync(join(dir, 'shop', 'dex.yaml'), 'utf8');
+    const modeline = /^# yaml-language-server: \$schema=(.+)$/m.exec(text)?.[1];
+    expect(modeline).toBeDefined();
+    expect(readFileSync(join(dir, 'shop', modeline!), 'utf8')).toBe(readFileSync('schema.json', 'utf8'));
+    expect(text).toContain('name: shop\nregion: eu-west-1\n');
+    const check = captureIO(dir);
+    expect(await main(['validate', 'shop/dex.yaml'], check)).toBe(0);
+    expect(check.out()).toContain('valid — checked base spec and 2 environments');
+    const again = captureIO(dir);
+    expect(await main(['init', 'shop'], again)).toBe(1);
+    expect(again.err()).toContain('already exists');
+  });
+});
