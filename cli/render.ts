@@ -1,6 +1,6 @@
 // The one place diagnostics become text: `file:line:col: severity CODE: message` with a code
 // frame, JSON for machines, or GitHub workflow annotations.
-import { codeFrameColumns } from '@babel/code-frame';
+import { createRequire } from 'node:module';
 import { Chalk } from 'chalk';
 import type { Diagnostic } from '../spec/diagnostics.js';
 
@@ -75,11 +75,18 @@ function toText(d: Diagnostic, options: RenderOptions): string {
   const text = d.file && d.range ? options.sourceText?.(d.file) : undefined;
   if (text !== undefined && d.range) {
     const end = d.range.end.line === d.range.start.line ? { line: d.range.end.line, column: Math.max(d.range.end.col, d.range.start.col + 1) } : undefined;
-    const frame = codeFrameColumns(text, { start: { line: d.range.start.line, column: d.range.start.col }, ...(end ? { end } : {}) }, { highlightCode: false, forceColor: false, linesAbove: 1, linesBelow: 1 });
+    const frame = codeFrame()(text, { start: { line: d.range.start.line, column: d.range.start.col }, ...(end ? { end } : {}) }, { highlightCode: false, forceColor: false, linesAbove: 1, linesBelow: 1 });
     out += `${indent(options.color ? colorFrame(frame, c) : frame)}\n`;
   }
   if (d.hint) out += `  ${c.green('hint')}: ${d.hint}\n`;
   return `${out}\n`;
+}
+
+// Loaded on first use: a valid spec has no frames to draw, and start-up should not pay for them.
+let codeFrameColumns: typeof import('@babel/code-frame').codeFrameColumns | undefined;
+function codeFrame(): typeof import('@babel/code-frame').codeFrameColumns {
+  codeFrameColumns ??= (createRequire(import.meta.url)('@babel/code-frame') as typeof import('@babel/code-frame')).codeFrameColumns;
+  return codeFrameColumns;
 }
 
 function colorFrame(frame: string, c: InstanceType<typeof Chalk>): string {
