@@ -63,10 +63,18 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
 
   const targets = options.environment !== undefined ? [options.environment] : [undefined, ...environments];
   const compiled: CompiledEnvironment[] = [];
+  // A base-spec finding that every environment inherits unchanged is reported once, for the base.
+  const baseFindings = new Set<string>();
   for (const environment of targets) {
     const { spec, findings } = normalizeSpec(raw, environment);
     compiled.push({ environment, spec });
-    for (const f of [...findings, ...runSemanticChecks(spec)]) diagnostics.push(placeFinding(source, f, environment));
+    for (const f of [...findings, ...runSemanticChecks(spec)]) {
+      const key = `${f.code}|${JSON.stringify(f.path)}|${f.message}`;
+      const placed = placeFinding(source, f, environment);
+      if (environment === undefined) baseFindings.add(key);
+      else if (baseFindings.has(key) && placed.message !== f.message) continue; // not the overlay's own value
+      diagnostics.push(placed);
+    }
   }
   return finish(raw, compiled);
 }

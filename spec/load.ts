@@ -1,7 +1,7 @@
 // Reading dex.yaml: bytes → text → YAML document with positions → plain value.
 // Never throws on bad input: every problem becomes a Diagnostic. Hostile input (huge files,
 // alias bombs, deep nesting, binary, prototype keys) is bounded before it can cost much.
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Diagnostic, DiagnosticCode, Position, Range, SpecPath } from './diagnostics.js';
 import { defaultSeverity } from './diagnostics.js';
 
@@ -49,9 +49,19 @@ export function loadSpecBytes(bytes: Uint8Array, file: string): LoadResult {
   }
   const bad = firstInvalidUtf8(bytes);
   if (bad !== -1) {
-    const line = countLines(bytes, bad);
+    // Keep the text (bad bytes shown as U+FFFD) so the position points into something a reader can show.
+    let text = new TextDecoder('utf-8').decode(bytes);
+    const bom = text.charCodeAt(0) === 0xfeff ? 3 : 0;
+    if (bom) text = text.slice(1);
+    registerLines(lineCounter, text);
+    const lineStartByte = bytes.lastIndexOf(0x0a, bad - 1) + 1;
+    const lineStart = lineCounter.lineStarts[countLines(bytes, bad) - 1] ?? 0;
+    // Everything before `bad` is valid UTF-8, so it decodes to exactly the characters before it.
+    const offset = lineStart + new TextDecoder('utf-8').decode(bytes.subarray(Math.max(lineStartByte, bom), bad)).length;
+    const range = rangeOf(lineCounter, offset, offset + 1);
     const what = bytes[bad] === 0 ? 'a NUL byte (this looks like a binary file)' : `byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} that is not UTF-8`;
-    return empty({ ...fileDiagnostic('DEX102', file, `line ${line} contains ${what}`, 'save the file as UTF-8 text'), line, col: 1 });
+    const diagnostic = place({ code: 'DEX102', message: `line ${range.start.line} contains ${what}`, path: [], hint: 'save the file as UTF-8 text' }, file, range);
+    return { source: { file, text, document: undefined, lineCounter }, value: undefined, diagnostics: [diagnostic] };
   }
   let text = new TextDecoder('utf-8').decode(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -70,7 +80,6 @@ export function loadSpecText(text: string, file: string): LoadResult {
   const depth = flowDepthOverflow(text);
   if (depth !== -1) {
     // A lexer fed 10,000 open brackets recurses that deep; refuse before parsing.
-    lineCounter.addNewLine(0);
     registerLines(lineCounter, text);
     const range = at(depth);
     return { source: { file, text, document: undefined, lineCounter }, value: undefined, diagnostics: [place({ code: 'DEX107', message: `collections are nested more than ${LOAD_LIMITS.maxDepth} levels deep`, path: [] }, file, range)] };
@@ -78,9 +87,12 @@ export function loadSpecText(text: string, file: string): LoadResult {
 
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true, strict: true }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true, strict: true }) as Document.Parsed[];
   } catch (err) {
-    return { source: { file, text, document: undefined, lineCounter }, value: undefined, diagnostics: [fileDiagnostic('DEX104', file, `YAML could not be parsed: ${(err as Error).message}`)] };
+    const diagnostic = isStackOverflow(err)
+      ? fileDiagnostic('DEX107', file, 'collections are nested too deeply to read')
+      : fileDiagnostic('DEX104', file, `YAML could not be parsed: ${(err as Error).message}`);
+    return { source: { file, text, document: undefined, lineCounter }, value: undefined, diagnostics: [diagnostic] };
   }
   if (!Array.isArray(docs)) docs = [docs];
   const document = docs[0];
@@ -94,12 +106,22 @@ export function loadSpecText(text: string, file: string): LoadResult {
     for (const err of doc.errors) {
       const range = rangeOf(lineCounter, err.pos[0], Math.max(err.pos[1], err.pos[0] + 1));
       if (tabLines.has(range.start.line) && /tab/i.test(err.message)) continue;
+      if (isStackOverflow(err)) {
+        // The parser gave up on nesting the pre-scan did not see (e.g. inside a quoted key).
+        diagnostics.push(place({ code: 'DEX107', message: 'collections are nested too deeply to read', path: [] }, file, range));
+        continue;
+      }
       const code: DiagnosticCode = err.code === 'DUPLICATE_KEY' ? 'DEX105' : err.code === 'TAG_RESOLVE_FAILED' ? 'DEX109' : 'DEX104';
       diagnostics.push(place({ code, message: yamlMessage(err.code, err.message), path: [], hint: yamlHint(err.code) }, file, range));
     }
+    // yaml's own uniqueKeys check compares every key with every other (quadratic in a map's size).
+    for (const key of duplicateKeys(doc)) {
+      const range = rangeOf(lineCounter, key.range![0], Math.max(key.range![1], key.range![0] + 1));
+      diagnostics.push(place({ code: 'DEX105', message: yamlMessage('DUPLICATE_KEY', ''), path: [], hint: yamlHint('DUPLICATE_KEY') }, file, range));
+    }
     for (const warning of doc.warnings) {
       const range = rangeOf(lineCounter, warning.pos[0], Math.max(warning.pos[1], warning.pos[0] + 1));
-      const code: DiagnosticCode = warning.code === 'TAG_RESOLVE_FAILED' ? 'DEX109' : 'DEX111';
+      const code: DiagnosticCode = warning.code === 'TAG_RESOLVE_FAILED' || warning.code === 'BAD_COLLECTION_TYPE' ? 'DEX109' : 'DEX111';
       diagnostics.push(place({ code, severity: code === 'DEX109' ? 'error' : 'warning', message: yamlMessage(warning.code, warning.message), path: [] }, file, range));
     }
   }
@@ -118,17 +140,30 @@ export function loadSpecText(text: string, file: string): LoadResult {
     return { source, value, diagnostics };
   } catch (err) {
     if (err instanceof LoadError) {
-      const range = err.node?.range ? rangeOf(lineCounter, err.node.range[0], Math.max(err.node.range[1], err.node.range[0] + 1)) : undefined;
+      let range: Range | undefined;
+      if (err.node?.range) {
+        let [start, end] = err.node.range;
+        // A tagged value's range starts after its tag (`!!binary aGVsbG8=`): point at the tag.
+        if ((err.node as { tag?: string }).tag) {
+          const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+          const tag = /!\S*[ \t]+$/.exec(text.slice(lineStart, start));
+          if (tag) start = lineStart + tag.index;
+        }
+        range = rangeOf(lineCounter, start, Math.max(end, start + 1));
+      }
       diagnostics.push(place({ code: err.code, message: err.message, path: [], hint: err.hint }, file, range));
       return { source, value: undefined, diagnostics };
     }
-    if (err instanceof RangeError) {
+    if (isStackOverflow(err)) {
       diagnostics.push(fileDiagnostic('DEX107', file, `collections are nested too deeply to read`));
       return { source, value: undefined, diagnostics };
     }
     throw err;
   }
 }
+
+/** Tags that only restate what a plain value already is (`!!str 5`); any other tag is refused. */
+const PLAIN_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
 /** Converts the document to plain data, bounding depth and alias expansion; keys become own properties (even `__proto__`). */
 function toPlainValue(document: Document.Parsed): unknown {
@@ -140,6 +175,10 @@ function toPlainValue(document: Document.Parsed): unknown {
     }
     if (depth > LOAD_LIMITS.maxDepth) {
       throw new LoadError('DEX107', `collections are nested more than ${LOAD_LIMITS.maxDepth} levels deep`, node as Node);
+    }
+    const tag = (node as { tag?: string } | null)?.tag;
+    if (tag && !PLAIN_TAGS.has(tag)) {
+      throw new LoadError('DEX109', `the YAML tag ${tag.replace(/^tag:yaml\.org,2002:/, '!!')} is not supported`, node as Node, 'dex.yaml holds plain maps, lists, strings, numbers and booleans: remove the tag');
     }
     if (isAlias(node)) {
       if (++aliases > LOAD_LIMITS.maxAliasCount) throw new LoadError('DEX106', `more than ${LOAD_LIMITS.maxAliasCount} alias references`, node);
@@ -182,6 +221,34 @@ function toPlainValue(document: Document.Parsed): unknown {
   return convert(document.contents, 0);
 }
 
+/** Key nodes that repeat an earlier key of the same map (as plain keys: `1` and `"1"` collide). */
+function duplicateKeys(doc: Document.Parsed): Node[] {
+  const out: Node[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    } else if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key) && key.range && key.value !== null && typeof key.value !== 'object' && key.value !== '<<') {
+          const name = String(key.value);
+          if (seen.has(name)) out.push(key);
+          else seen.add(name);
+        }
+        stack.push(pair.value);
+      }
+    }
+  }
+  return out;
+}
+
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof Error && /maximum call stack size exceeded/i.test(err.message);
+}
+
 function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
@@ -205,6 +272,23 @@ interface Located {
   readonly depth: number;
 }
 
+const keyIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** The pairs of a map by key (the first one, if a key repeats), built once per map: lookups stay linear overall. */
+function keyIndex(map: YAMLMap): Map<string, Pair> {
+  let index = keyIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      if (!isScalar(pair.key)) continue;
+      const name = String(pair.key.value);
+      if (!index.has(name)) index.set(name, pair as Pair);
+    }
+    keyIndexes.set(map, index);
+  }
+  return index;
+}
+
 /** Finds the YAML nodes of a spec path: the key that names it and its value. */
 export function findNode(document: Document.Parsed | undefined, path: SpecPath): Located {
   if (!document) return { depth: 0 };
@@ -214,7 +298,7 @@ export function findNode(document: Document.Parsed | undefined, path: SpecPath):
   for (const segment of path) {
     if (isAlias(current)) current = current.resolve(document);
     if (isMap(current)) {
-      const pair = current.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      const pair = keyIndex(current).get(String(segment));
       if (!pair) break;
       keyNode = pair.key as Node;
       current = pair.value;
@@ -296,6 +380,7 @@ function countLines(bytes: Uint8Array, upTo: number): number {
 }
 
 function registerLines(lineCounter: LineCounter, text: string): void {
+  if (lineCounter.lineStarts.length === 0) lineCounter.addNewLine(0);
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
 }
 
@@ -321,29 +406,50 @@ function tabIndentations(text: string): number[] {
   return out;
 }
 
-/** Offset where flow-collection brackets (outside quotes and comments) first nest too deep, or -1. */
+/**
+ * Offset where nesting first gets too deep to be a deployment spec, or -1: flow brackets (outside
+ * quotes and comments) more than maxDepth deep, or a line whose content starts further right than
+ * maxDepth * 8 columns, counting block indicators as indentation (`- - - - x` nests as deep as
+ * indented lines do). Both would otherwise reach the YAML parser, which recurses per level.
+ */
 function flowDepthOverflow(text: string): number {
+  const maxColumn = LOAD_LIMITS.maxDepth * 8;
   let depth = 0;
   let quote: string | null = null;
-  let lineIndentDepth = 0;
+  const blockIndent = (lineStart: number): number => {
+    let j = lineStart;
+    for (;;) {
+      while (text[j] === ' ') j++;
+      const c = text[j];
+      const next = text[j + 1];
+      if ((c === '-' || c === '?' || c === ':') && (next === ' ' || next === '\t')) j += 2;
+      else break;
+      if (j - lineStart > maxColumn) break;
+    }
+    return j - lineStart;
+  };
+  if (blockIndent(0) > maxColumn) return 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
+    if (c === '\n') {
+      if (depth === 0 && quote === null && blockIndent(i + 1) > maxColumn) return i + 1;
+      continue;
+    }
     if (quote) {
-      if (c === quote && !(quote === '"' && text[i - 1] === '\\')) quote = null;
+      if (c === quote) {
+        if (quote === '"') {
+          // Closing unless escaped by an odd number of backslashes.
+          let k = i - 1;
+          while (text[k] === '\\') k--;
+          if ((i - 1 - k) % 2 === 0) quote = null;
+        } else quote = null;
+      }
       continue;
     }
     if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
       const nl = text.indexOf('\n', i);
       if (nl === -1) break;
       i = nl - 1;
-      continue;
-    }
-    if (c === '\n') {
-      // Block nesting: a line indented past this many columns is deeper than any real spec.
-      let j = i + 1;
-      while (text[j] === ' ') j++;
-      lineIndentDepth = j - i - 1;
-      if (lineIndentDepth > LOAD_LIMITS.maxDepth * 8) return i + 1;
       continue;
     }
     if ((c === '"' || c === "'") && depth > 0) quote = c;

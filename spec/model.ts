@@ -72,6 +72,8 @@ export interface NormalizedPlatforms {
     readonly addons: readonly string[];
   };
   readonly ecs: { readonly capacity: 'fargate' | 'fargate-spot'; readonly containerInsights: boolean };
+  /** Which platforms the spec (after the overlay) writes a section for; the rest are defaults. */
+  readonly declared?: { readonly eks: boolean; readonly ecs: boolean };
 }
 
 export interface NormalizedService {
@@ -90,6 +92,8 @@ export interface NormalizedService {
   /** EC2 instance type, for placement ec2. */
   readonly instanceType: Ec2InstanceType | undefined;
   readonly storageGiB: number;
+  /** True when the spec sets storageGiB (it only applies to placement ec2). */
+  readonly storageGiBDeclared?: boolean;
   readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean };
   readonly health: { readonly path: string; readonly intervalSeconds: number; readonly timeoutSeconds: number; readonly healthyThreshold: number; readonly unhealthyThreshold: number; readonly gracePeriodSeconds: number };
   readonly expose: { readonly public: boolean; readonly path: string | undefined; readonly host: string | undefined };

@@ -19,7 +19,9 @@ export function mergeOverlay<T>(base: T, overlay: unknown): T {
   if (!isPlainObject(base) || !isPlainObject(overlay)) return (overlay === undefined ? base : overlay) as T;
   const out: Plain = { ...base };
   for (const [key, value] of Object.entries(overlay)) {
-    out[key] = key in base ? mergeOverlay(base[key], value) : value;
+    // Own keys only, defined not assigned: a key named __proto__ or constructor is just a key.
+    const merged = Object.prototype.hasOwnProperty.call(base, key) ? mergeOverlay(base[key], value) : value;
+    Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
   }
   return out as T;
 }
@@ -134,6 +136,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
         capacity: or(ecsIn.capacity, 'Platforms', 'ecs', 'capacity'),
         containerInsights: or(ecsIn.containerInsights, 'Platforms', 'ecs', 'containerInsights'),
       },
+      declared: { eks: merged.platforms?.eks !== undefined, ecs: merged.platforms?.ecs !== undefined },
     },
     services,
     databases,
@@ -204,6 +207,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
     resources: { cpu: or(s.resources?.cpu, 'Service', 'resources', 'cpu'), memory, memoryMiB: memoryToMiB(memory) },
     instanceType: decision.placement === 'ec2' ? (s.instanceType ?? 't3.small') : s.instanceType,
     storageGiB: s.storageGiB ?? 20,
+    storageGiBDeclared: s.storageGiB !== undefined,
     scaling: {
       min,
       max: s.scaling?.max ?? Math.max(min, 1),

@@ -90,6 +90,17 @@ export const ID = {
   /** IAM role a service's code runs as (ECS task role, EKS service-account role, EC2 instance role). */
   serviceRole: (service: string) => `${pascal(service)}Role`,
   serviceLogGroup: (service: string) => `${pascal(service)}LogGroup`,
+  /** ECS task execution role of a service (pulls the image, writes logs, reads the secrets injected at start). */
+  taskExecutionRole: (service: string) => `${pascal(service)}ExecutionRole`,
+  /** Instance profile of an EC2-hosted workload: a service, or 'prometheus-server' / 'grafana-server'. */
+  instanceProfile: (workload: string) => `${pascal(workload)}InstanceProfile`,
+  /** IAM role of the self-managed Prometheus / Grafana instances. */
+  monitoringServerRole: (server: 'prometheus' | 'grafana') => `${pascal(server)}ServerRole`,
+  /** OIDC identity provider of the EKS cluster, trusted by the service roles (IRSA). */
+  eksOidcProvider: 'EksOidcProvider',
+  ecsService: (service: string) => `${pascal(service)}EcsService`,
+  /** Auto Scaling group of an EC2-hosted workload: a service, or 'prometheus-server' / 'grafana-server'. */
+  autoScalingGroup: (workload: string) => `${pascal(workload)}AutoScalingGroup`,
   // monitoring (services/monitoring.ts)
   alarmTopic: 'AlarmTopic',
 } as const;

@@ -1,0 +1,142 @@
+// `dex emit [FILE] [--env E] [--out DIR]`: out/<env>/cloudformation/*.yaml and out/<env>/plan.json.
+// Everything is compiled in memory first; nothing touches the disk for an invalid spec. Each
+// environment is written into a hidden sibling directory and swapped in by renames, so a failure
+// at any point before the swap leaves the previous output exactly as it was.
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { analyzeSpec } from '../../compiler/analyze.js';
+import { compileEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
+import type { BuildingBlock } from '../../compiler/model/types.js';
+import type { Diagnostic } from '../../spec/diagnostics.js';
+import { colorEnabled, EXIT, type CliIO } from '../io.js';
+import { readSpecFile } from '../read-spec.js';
+import { countLabel, renderDiagnostics } from '../render.js';
+
+export interface EmitArgs {
+  readonly file: string;
+  readonly environment?: string;
+  readonly out?: string;
+}
+
+/** The file-system operations emit needs; tests inject one that fails part-way. */
+export interface OutputWriter {
+  mkdir(path: string): Promise<void>;
+  writeFile(path: string, content: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  /** Recursive, and no error when the path does not exist. */
+  remove(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+}
+
+export const fileSystemWriter: OutputWriter = {
+  mkdir: async (path) => void (await mkdir(path, { recursive: true })),
+  writeFile: (path, content) => writeFile(path, content),
+  rename: (from, to) => rename(from, to),
+  remove: (path) => rm(path, { recursive: true, force: true }),
+  exists: async (path) => {
+    try {
+      await stat(path);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+
+export interface EmitRunOptions {
+  readonly writer?: OutputWriter;
+  readonly blocks?: readonly BuildingBlock[];
+}
+
+export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions = {}): Promise<number> {
+  const writer = options.writer ?? fileSystemWriter;
+  const color = colorEnabled(io.stderr, io.env);
+  const read = await readSpecFile(args.file, io.cwd);
+  if (!read.ok) {
+    io.stderr.write(renderDiagnostics([read.diagnostic], { format: 'text', color }));
+    return EXIT.usage;
+  }
+  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment });
+  if (analysis.diagnostics.length > 0) {
+    io.stderr.write(renderDiagnostics(analysis.diagnostics, { format: 'text', color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
+  }
+  if (!analysis.ok) {
+    io.stderr.write(`${args.file}: invalid — ${countLabel(analysis.diagnostics)}; nothing written\n`);
+    return EXIT.failed;
+  }
+
+  // Compile every environment before writing any: an internal error must not leave half an output.
+  const outputs: { output: EnvironmentOutput; ms: number }[] = [];
+  for (const compiled of emitTargets(analysis, args.environment)) {
+    const started = performance.now();
+    const output = compileEmit(compiled, { specFile: args.file, ...(options.blocks ? { blocks: options.blocks } : {}) });
+    outputs.push({ output, ms: performance.now() - started });
+  }
+
+  const outDir = args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(read.absolute), 'out');
+  const staged: { env: string; temp: string; target: string; ms: number; output: EnvironmentOutput }[] = [];
+  const tag = `${process.pid}-${Date.now().toString(36)}`;
+  let failedPath = outDir;
+  try {
+    for (const { output, ms } of outputs) {
+      const started = performance.now();
+      const target = join(outDir, output.environment);
+      const temp = join(outDir, `.${output.environment}.dex-new-${tag}`);
+      staged.push({ env: output.environment, temp, target, ms, output });
+      failedPath = temp;
+      await writer.mkdir(temp);
+      const dirs = new Set(output.files.map((f) => dirname(join(temp, f.path))));
+      for (const dir of [...dirs].sort()) await writer.mkdir(dir);
+      for (const file of output.files) {
+        failedPath = join(target, file.path);
+        await writer.writeFile(join(temp, ...file.path.split('/')), file.content);
+      }
+      staged[staged.length - 1]!.ms += performance.now() - started;
+    }
+  } catch (err) {
+    for (const s of staged) await writer.remove(s.temp).catch(() => undefined);
+    return writeFailed(io, color, failedPath, err, 'the previous output is unchanged');
+  }
+
+  // Swap: old → backup, new → target, remove backup. Only renames, each atomic on one file system.
+  for (const [i, s] of staged.entries()) {
+    const backup = join(outDir, `.${s.env}.dex-old-${tag}`);
+    let movedOld = false;
+    try {
+      if (await writer.exists(s.target)) {
+        await writer.rename(s.target, backup);
+        movedOld = true;
+      }
+      await writer.rename(s.temp, s.target);
+    } catch (err) {
+      if (movedOld) await writer.rename(backup, s.target).catch(() => undefined);
+      for (const rest of staged.slice(i)) await writer.remove(rest.temp).catch(() => undefined);
+      const done = staged.slice(0, i).map((d) => d.env);
+      return writeFailed(io, color, s.target, err, `the previous output of ${s.env} is unchanged${done.length ? `; ${done.join(', ')} already written` : ''}`);
+    }
+    if (movedOld) await writer.remove(backup).catch(() => undefined);
+  }
+
+  for (const s of staged) {
+    const stacks = s.output.plan.stacks.length;
+    const resources = s.output.model.resources.length;
+    const shown = relative(io.cwd, s.target) || '.';
+    io.stdout.write(
+      `${s.env}: ${stacks} stack${stacks === 1 ? '' : 's'}, ${resources} resource${resources === 1 ? '' : 's'}, ${s.output.files.length} files → ${shown.split(sep).join('/')} (${Math.round(s.ms)} ms)\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
+function writeFailed(io: CliIO, color: boolean, path: string, err: unknown, consequence: string): number {
+  const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message ?? String(err);
+  const diagnostic: Diagnostic = {
+    code: 'DEX901',
+    severity: 'error',
+    message: `cannot write ${relative(io.cwd, path) || path}: ${reason}; ${consequence}`,
+    path: [],
+    hint: 'check that the output directory is writable and on one file system (--out DIR)',
+  };
+  io.stderr.write(renderDiagnostics([diagnostic], { format: 'text', color }));
+  return EXIT.failed;
+}

@@ -1,0 +1,165 @@
+// Network rules: every address block is a real CIDR block AWS accepts, subnets sit inside the
+// VPC without overlapping, each tier has one subnet per availability zone, and what needs two
+// zones (a load balancer, a Multi-AZ database) gets them.
+import { contains, hasHostBits, overlaps, parseCidr, type Cidr } from '../../spec/cidr.js';
+import type { Finding, SpecPath } from '../../spec/diagnostics.js';
+import type { NormalizedSpec } from '../../spec/model.js';
+import type { SemanticRule } from './index.js';
+
+const TIERS = ['public', 'private', 'database'] as const;
+type Tier = (typeof TIERS)[number];
+
+/** Why a CIDR text is not a block AWS accepts, or undefined when it is one. */
+export function cidrProblem(text: string): { message: string; hint: string } | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  if (!m) return { message: `"${text}" is not an IPv4 CIDR block`, hint: 'write four numbers and a prefix length, e.g. 10.0.1.0/24' };
+  const octets = m.slice(1, 5).map(Number);
+  const bad = octets.find((o) => o > 255);
+  if (bad !== undefined) return { message: `"${text}" is not a valid CIDR block: ${bad} is more than 255`, hint: 'each of the four numbers is 0 to 255' };
+  const prefix = Number(m[5]);
+  if (prefix > 32) return { message: `"${text}" is not a valid CIDR block: the prefix length /${prefix} is more than 32`, hint: 'an IPv4 prefix length is 0 to 32' };
+  const cidr = parseCidr(text);
+  if (!cidr) return { message: `"${text}" is not a valid CIDR block`, hint: 'write four numbers and a prefix length, e.g. 10.0.1.0/24' };
+  if (hasHostBits(cidr)) {
+    const base = formatBase(cidr);
+    return { message: `"${text}" has host bits set: a /${prefix} block starts at ${base}`, hint: `write ${base}/${prefix}` };
+  }
+  return undefined;
+}
+
+function formatBase(cidr: Cidr): string {
+  const start = cidr.start - (cidr.start % 2 ** (32 - cidr.prefix));
+  return [24, 16, 8, 0].map((s) => (start >>> s) & 255).join('.');
+}
+
+interface Block {
+  readonly tier: Tier;
+  readonly index: number;
+  readonly cidr: Cidr;
+  readonly derived: boolean;
+}
+
+const subnetPath = (tier: Tier, index: number): SpecPath => ['network', 'subnets', tier, index];
+const describe = (b: Block): string => `${b.tier} subnet ${b.cidr.text}${b.derived ? ' (carved by dex)' : ''}`;
+
+export const networkRule: SemanticRule = {
+  id: 'network',
+  check(spec: NormalizedSpec): Finding[] {
+    const findings: Finding[] = [];
+    const net = spec.network;
+    const zones = net.availabilityZones;
+
+    // The VPC range.
+    const vpcProblem = cidrProblem(net.cidr);
+    let vpc: Cidr | undefined;
+    if (vpcProblem) findings.push({ code: 'DEX300', message: `network.cidr: ${vpcProblem.message}`, path: ['network', 'cidr'], hint: vpcProblem.hint });
+    else {
+      vpc = parseCidr(net.cidr)!;
+      if (vpc.prefix < 16 || vpc.prefix > 28) {
+        vpc = undefined;
+        findings.push({
+          code: 'DEX300',
+          message: `network.cidr ${net.cidr} is a /${net.cidr.split('/')[1]} block; an AWS VPC range is /16 to /28`,
+          path: ['network', 'cidr'],
+          hint: 'use a /16 (65,536 addresses) unless you must fit into a smaller range, e.g. 10.0.0.0/16',
+        });
+      }
+    }
+
+    // Each subnet: a valid block of /16 to /28 inside the VPC.
+    const blocks: Block[] = [];
+    const uncarved = TIERS.filter((tier) => net.subnetsDerived[tier] && net.subnets[tier].length < zones);
+    if (vpc && uncarved.length > 0) {
+      findings.push({
+        code: 'DEX303',
+        message: `network.cidr ${net.cidr} is too small for dex to carve one ${uncarved.join(', ')} subnet per availability zone (${zones} zones, three tiers)`,
+        path: ['network', 'cidr'],
+        hint: `use a larger VPC range (a /24 leaves room for up to 4 zones, a /16 for 6), or list ${uncarved.map((t) => `network.subnets.${t}`).join(', ')} yourself`,
+      });
+    }
+    for (const tier of TIERS) {
+      const list = net.subnets[tier];
+      const derived = net.subnetsDerived[tier];
+      if (derived) {
+        list.forEach((text, index) => {
+          const cidr = parseCidr(text);
+          if (cidr) blocks.push({ tier, index, cidr, derived: true });
+        });
+        continue;
+      }
+      if (list.length !== zones) {
+        findings.push({
+          code: 'DEX303',
+          message: `network.subnets.${tier} lists ${list.length} subnet${list.length === 1 ? '' : 's'} for ${zones} availability zone${zones === 1 ? '' : 's'}: each tier needs exactly one subnet per zone`,
+          path: ['network', 'subnets', tier],
+          hint: list.length < zones ? `add ${zones - list.length} more, or set network.availabilityZones: ${list.length}` : `remove ${list.length - zones}, or set network.availabilityZones: ${list.length}`,
+        });
+      }
+      list.forEach((text, index) => {
+        const problem = cidrProblem(text);
+        if (problem) {
+          findings.push({ code: 'DEX300', message: `${tier} subnet: ${problem.message}`, path: subnetPath(tier, index), hint: problem.hint });
+          return;
+        }
+        const cidr = parseCidr(text)!;
+        if (cidr.prefix < 16 || cidr.prefix > 28) {
+          findings.push({ code: 'DEX300', message: `${tier} subnet ${text} is a /${cidr.prefix} block; an AWS subnet is /16 to /28`, path: subnetPath(tier, index), hint: 'a /24 (256 addresses) per zone is usual' });
+          return;
+        }
+        if (vpc && !contains(vpc, cidr)) {
+          findings.push({
+            code: 'DEX301',
+            message: `${tier} subnet ${text} is outside the VPC range ${net.cidr}`,
+            path: subnetPath(tier, index),
+            hint: `pick a block inside ${net.cidr}, or widen network.cidr`,
+          });
+          return;
+        }
+        blocks.push({ tier, index, cidr, derived: false });
+      });
+    }
+
+    // No two subnets overlap. Reported at the later one (blocks carved by dex are never blamed).
+    for (let j = 0; j < blocks.length; j++) {
+      const later = blocks[j]!;
+      const earlier = blocks.slice(0, j).find((b) => overlaps(b.cidr, later.cidr));
+      if (!earlier) continue;
+      const [blamed, other] = later.derived && !earlier.derived ? [earlier, later] : [later, earlier];
+      if (blamed.derived) continue; // dex never carves overlapping blocks itself
+      findings.push({
+        code: 'DEX302',
+        message: `${describe(blamed)} overlaps ${describe(other)}`,
+        path: subnetPath(blamed.tier, blamed.index),
+        hint: other.derived ? `list network.subnets.${other.tier} yourself too, or move this subnet to a free block` : 'give each subnet its own block; no two may share an address',
+      });
+    }
+
+    // Other address lists the spec holds.
+    const extra: [SpecPath, readonly string[], string][] = [
+      [['network', 'bastion', 'allowedCidrs'], net.bastion.allowedCidrs, 'bastion allowedCidrs'],
+      [['platforms', 'eks', 'publicAccessCidrs'], spec.platforms.eks.publicAccessCidrs, 'EKS publicAccessCidrs'],
+    ];
+    for (const [path, list, what] of extra) {
+      list.forEach((text, i) => {
+        const problem = cidrProblem(text);
+        if (problem) findings.push({ code: 'DEX300', message: `${what}: ${problem.message}`, path: [...path, i], hint: problem.hint });
+      });
+    }
+
+    // Two zones for what AWS will not build in one.
+    if (zones < 2) {
+      const alb = spec.ingress.loadBalancer === 'alb' && Object.values(spec.services).some((s) => s.expose.public && s.port !== undefined);
+      const multiAz = Object.values(spec.databases).filter((d) => d.multiAz).map((d) => d.name);
+      const needs = [...(alb ? ['the Application Load Balancer'] : []), ...multiAz.map((n) => `Multi-AZ database ${n}`)];
+      if (needs.length > 0) {
+        findings.push({
+          code: 'DEX322',
+          message: `network.availabilityZones is ${zones}, but ${needs.join(' and ')} need${needs.length === 1 ? 's' : ''} subnets in at least 2 availability zones`,
+          path: ['network', 'availabilityZones'],
+          hint: 'set network.availabilityZones: 2 (and a subnet per zone in each tier)' + (multiAz.length > 0 ? ', or set multiAz: false on the database' : ''),
+        });
+      }
+    }
+    return findings;
+  },
+};

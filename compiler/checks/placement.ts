@@ -1,0 +1,172 @@
+// Placement rules: settings only mean something on some placements, instance types must match
+// the image's architecture, Fargate takes only AWS's CPU/memory pairs, and a pod must fit a node.
+import type { Finding } from '../../spec/diagnostics.js';
+import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
+import { GRAVITON_FAMILIES, eksAllocatable, instanceShape, isGraviton } from './instance-types.js';
+import type { SemanticRule } from './index.js';
+
+const svcPath = (s: NormalizedService, ...rest: (string | number)[]): (string | number)[] => ['services', s.name, ...rest];
+const placedBy = (s: NormalizedService): string => (s.placementDecision.source === 'auto' ? `dex placed it on ${s.placement} (placement: auto)` : `its placement is ${s.placement}`);
+
+export const placementSettingsRule: SemanticRule = {
+  id: 'placement-settings',
+  check(spec: NormalizedSpec): Finding[] {
+    const findings: Finding[] = [];
+    for (const s of Object.values(spec.services)) {
+      if (s.placement !== 'ec2') {
+        if (s.instanceType !== undefined) {
+          findings.push({
+            code: 'DEX310',
+            message: `${s.name}: instanceType applies only to placement ec2, but ${placedBy(s)}`,
+            path: svcPath(s, 'instanceType'),
+            atKey: true,
+            hint: s.placement === 'eks' ? 'set placement: ec2, or remove instanceType (EKS nodes are sized in platforms.eks.nodeGroups)' : 'set placement: ec2, or remove instanceType (Fargate is sized by resources.cpu and resources.memory)',
+          });
+        }
+        if (s.storageGiBDeclared) {
+          findings.push({ code: 'DEX310', message: `${s.name}: storageGiB applies only to placement ec2, but ${placedBy(s)}`, path: svcPath(s, 'storageGiB'), atKey: true, hint: 'set placement: ec2, or remove storageGiB' });
+        }
+      }
+      if (s.placement !== 'eks' && s.scaling.vertical) {
+        findings.push({
+          code: 'DEX310',
+          message: `${s.name}: scaling.vertical (the Vertical Pod Autoscaler) applies only to placement eks, but ${placedBy(s)}`,
+          path: svcPath(s, 'scaling', 'vertical'),
+          atKey: true,
+          hint: 'set placement: eks, or remove scaling.vertical',
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+export const architectureRule: SemanticRule = {
+  id: 'architecture',
+  check(spec: NormalizedSpec): Finding[] {
+    const findings: Finding[] = [];
+    const groups = spec.platforms.eks.nodeGroups;
+    for (const s of Object.values(spec.services)) {
+      if (s.placement === 'ec2' && s.instanceType !== undefined) {
+        const arm = isGraviton(s.instanceType);
+        if (s.architecture === 'arm64' && !arm) {
+          findings.push({
+            code: 'DEX308',
+            message: `${s.name} runs an arm64 image, but ${s.instanceType} is an x86_64 instance type`,
+            path: svcPath(s, 'instanceType'),
+            hint: `use a Graviton type (families ${GRAVITON_FAMILIES.join(', ')}), e.g. ${gravitonTwin(s.instanceType)}, or set architecture: x86_64`,
+          });
+        } else if (s.architecture === 'x86_64' && arm) {
+          findings.push({
+            code: 'DEX308',
+            message: `${s.name} runs an x86_64 image, but ${s.instanceType} is a Graviton (arm64) instance type`,
+            path: svcPath(s, 'instanceType'),
+            hint: `set architecture: arm64 if the image is built for arm64, or use an x86_64 type such as ${x86Twin(s.instanceType)}`,
+          });
+        }
+      }
+      if (s.placement === 'eks' && groups.length > 0 && !groups.some((g) => instanceShape(g.instanceType)?.architecture === s.architecture)) {
+        const types = [...new Set(groups.map((g) => g.instanceType))].join(', ');
+        findings.push({
+          code: 'DEX308',
+          message: `${s.name} runs an ${s.architecture} image, but every EKS node group runs ${s.architecture === 'arm64' ? 'x86_64' : 'arm64'} instances (${types}), so its pods can never be scheduled`,
+          path: svcPath(s, 'architecture'),
+          hint: s.architecture === 'arm64' ? `add a node group of Graviton instances (e.g. ${gravitonTwin(groups[0]!.instanceType)}), or set architecture: x86_64` : `add a node group of x86_64 instances (e.g. ${x86Twin(groups[0]!.instanceType)}), or set architecture: arm64`,
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+/** The closest Graviton type: t3.small → t4g.small, m5.large → m6g.large. */
+function gravitonTwin(t: string): string {
+  const [family, size] = t.split('.') as [string, string];
+  if (family.startsWith('t')) return `t4g.${size}`;
+  return `${family[0]}7g.${size === 'nano' || size === 'micro' || size === 'small' ? 'medium' : size}`;
+}
+
+function x86Twin(t: string): string {
+  const [family, size] = t.split('.') as [string, string];
+  if (family.startsWith('t')) return `t3.${size}`;
+  return `${family[0]}7i.${size === 'medium' ? 'large' : size}`;
+}
+
+/** AWS Fargate's CPU → memory table (MiB), for Linux tasks. */
+export const FARGATE_MEMORY_MIB: ReadonlyMap<number, readonly number[]> = new Map([
+  [0.25, [512, 1024, 2048]],
+  [0.5, range(1024, 4096, 1024)],
+  [1, range(2048, 8192, 1024)],
+  [2, range(4096, 16384, 1024)],
+  [4, range(8192, 30720, 1024)],
+  [8, range(16384, 61440, 4096)],
+  [16, range(32768, 122880, 8192)],
+]);
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v += step) out.push(v);
+  return out;
+}
+
+const formatMiB = (mib: number): string => (mib % 1024 === 0 ? `${mib / 1024}GiB` : `${mib}MiB`);
+
+export const fargateRule: SemanticRule = {
+  id: 'fargate',
+  check(spec: NormalizedSpec): Finding[] {
+    const findings: Finding[] = [];
+    for (const s of Object.values(spec.services)) {
+      if (s.placement !== 'ecs') continue;
+      const { cpu, memory, memoryMiB } = s.resources;
+      const allowed = FARGATE_MEMORY_MIB.get(cpu);
+      if (!allowed) {
+        findings.push({
+          code: 'DEX309',
+          message: `${s.name}: Fargate has no ${cpu} vCPU size`,
+          path: svcPath(s, 'resources', 'cpu'),
+          hint: `on placement ecs, cpu is one of ${[...FARGATE_MEMORY_MIB.keys()].join(', ')}`,
+        });
+        continue;
+      }
+      if (allowed.includes(memoryMiB)) continue;
+      findings.push({
+        code: 'DEX309',
+        message: `${s.name}: Fargate does not offer ${memory} of memory with ${cpu} vCPU`,
+        path: svcPath(s, 'resources', 'memory'),
+        hint: `with cpu ${cpu}, memory is one of ${allowed.map(formatMiB).join(', ')}`,
+      });
+    }
+    return findings;
+  },
+};
+
+export const podFitRule: SemanticRule = {
+  id: 'pod-fit',
+  check(spec: NormalizedSpec): Finding[] {
+    const findings: Finding[] = [];
+    for (const s of Object.values(spec.services)) {
+      if (s.placement !== 'eks') continue;
+      const groups = spec.platforms.eks.nodeGroups.filter((g) => instanceShape(g.instanceType)?.architecture === s.architecture);
+      const sized = groups.flatMap((g) => {
+        const a = eksAllocatable(g.instanceType);
+        return a ? [{ group: g, ...a }] : [];
+      });
+      if (sized.length === 0) continue; // no node of its architecture: DEX308 says so
+      const { cpu, memoryMiB } = s.resources;
+      if (sized.some((n) => cpu <= n.cpu && memoryMiB <= n.memoryMiB)) continue;
+      const largest = [...sized].sort((a, b) => b.memoryMiB - a.memoryMiB || b.cpu - a.cpu)[0]!;
+      const cpuShort = cpu > largest.cpu;
+      findings.push({
+        code: 'DEX316',
+        message:
+          `${s.name}: a pod requests ${cpu} vCPU and ${s.resources.memory}, more than any EKS node can hold; ` +
+          `the largest, ${largest.group.instanceType} (node group ${largest.group.name}), leaves about ${round(largest.cpu)} vCPU and ${Math.floor(largest.memoryMiB)}MiB for pods after the kubelet's reservation`,
+        path: svcPath(s, 'resources', cpuShort ? 'cpu' : 'memory'),
+        hint: `lower resources.${cpuShort ? 'cpu' : 'memory'}, or use a larger instanceType in platforms.eks.nodeGroups`,
+      });
+    }
+    return findings;
+  },
+};
+
+const round = (n: number): number => Math.round(n * 100) / 100;

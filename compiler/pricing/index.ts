@@ -1,0 +1,7 @@
+// The price book: meters → Price List queries → prices (offline snapshot or live API) → line items.
+export type { Confidence, PriceListItem, PriceProvenance, PriceQuery, PriceResult, PriceSource, PriceTier, PriceWarning } from './types.js';
+export { describeQuery, matchesQuery, parsePriceListItem, queryKey, usagetypeMatches, type ParsedProduct } from './price-list.js';
+export { METER_NAMES, meterToQuery, PRICE_LIST_LOCATION, type MeterMapping, type MeterPart } from './meters.js';
+export { createSnapshotSource, defaultSnapshotPath, loadSnapshotSource, readSnapshotFile, type SnapshotFile, type SnapshotGap, type SnapshotPriceSource } from './snapshot.js';
+export { collectQueries, priceMeters, ROUNDING_RULE, type LineItem, type PricedPlan, type PricedResourceInput, type UnpricedItem } from './line-items.js';
+export { catalogFromSnapshot, createLivePriceSource, isRetryable, refreshSnapshot, toApiFilters, type LivePriceSource, type LiveSourceOptions, type PricingClientLike, type RefreshOptions, type RefreshReport } from './live.js';

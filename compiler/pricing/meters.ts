@@ -1,0 +1,227 @@
+// dex meter names (the contract with the resource model's UsageMeter) → the Price List product
+// that prices them: service code, the exact TERM_MATCH filters that pin one SKU (research §2.7)
+// and the usage type, matched by suffix so the region prefix does not matter (research §2.8).
+import type { UsageMeter } from '../model/types.js';
+import type { PriceQuery } from './types.js';
+
+/** One priced line a meter produces (EKS extended support produces two). */
+export interface MeterPart {
+  /** Service as shown on the line ('NAT Gateway'). */
+  readonly service: string;
+  /** Usage type without region prefix ('NatGateway-Hours'), as shown on the line. */
+  readonly usageType: string;
+  readonly query: PriceQuery;
+  /** How the line shows its price: '$0.60/1M requests' → priceScale 1,000,000, priceUnit '1M requests'. */
+  readonly display: { readonly quantityUnit: string; readonly priceUnit: string; readonly priceScale: number };
+}
+
+export type MeterMapping = { readonly ok: true; readonly parts: readonly MeterPart[] } | { readonly ok: false; readonly reason: string };
+
+/** Price List `location` names (research §2.8; ap-south-2 from the ElastiCache data's region map). */
+export const PRICE_LIST_LOCATION: Readonly<Record<string, string>> = {
+  'us-east-1': 'US East (N. Virginia)',
+  'ap-south-1': 'Asia Pacific (Mumbai)',
+  'ap-south-2': 'Asia Pacific (Hyderabad)',
+  'eu-west-1': 'EU (Ireland)',
+};
+
+/** Every meter name dex can price (the model's contract, plus a few extras the snapshot has prices for). */
+export const METER_NAMES = [
+  'ec2.instance', 'ebs.storage', 'eks.cluster', 'fargate.vcpu', 'fargate.memory', 'fargate.ephemeralStorage',
+  'rds.instance', 'rds.storage', 'rds.backup', 'backup.storage', 'backup.crossRegionTransfer', 'elasticache.node',
+  'nat.hours', 'nat.processed', 'ipv4.public', 'alb.hours', 'alb.lcu', 'nlb.hours', 'nlb.lcu', 'vpce.interface', 'vpce.processed',
+  'logs.ingest', 'logs.storage', 'cloudwatch.alarm', 'cloudwatch.dashboard', 'cloudwatch.metric',
+  'waf.acl', 'waf.rule', 'waf.requests', 'secretsmanager.secret', 'secretsmanager.api', 'kms.key', 'kms.requests',
+  'ecr.storage', 'xray.traces', 'dataTransfer.out', 'dataTransfer.interAz', 'codebuild.minutes', 'codepipeline.pipeline',
+  'codepipeline.actionMinutes', 'route53.zone',
+] as const;
+
+const HOURS = { quantityUnit: 'h', priceUnit: 'h', priceScale: 1 };
+const GB_MONTH = { quantityUnit: 'GB-month', priceUnit: 'GB-month', priceScale: 1 };
+const GB = { quantityUnit: 'GB', priceUnit: 'GB', priceScale: 1 };
+const perMonth = (noun: string) => ({ quantityUnit: `${noun}-month`, priceUnit: `${noun}-month`, priceScale: 1 });
+
+type Attrs = Readonly<Record<string, string>>;
+class MappingError extends Error {}
+
+function need(meter: UsageMeter, name: string): string {
+  const v = meter.attributes[name];
+  if (v === undefined || v === '') throw new MappingError(`meter ${meter.meter} needs attribute "${name}"`);
+  return v;
+}
+
+function pick(meter: UsageMeter, name: string, table: Readonly<Record<string, string>>, fallback?: string): string {
+  const raw = meter.attributes[name] ?? fallback;
+  if (raw === undefined) throw new MappingError(`meter ${meter.meter} needs attribute "${name}"`);
+  const v = table[raw.toLowerCase()];
+  if (v === undefined) throw new MappingError(`meter ${meter.meter}: ${name} "${raw}" is not one dex can price (known: ${Object.keys(table).join(', ')})`);
+  return v;
+}
+
+const regional = (region: string, filters: Attrs): Attrs => ({ regionCode: region, ...filters });
+
+function part(service: string, usageType: string, query: PriceQuery, display: MeterPart['display']): MeterPart {
+  return { service, usageType, query, display };
+}
+
+/** Maps a meter to the product(s) that price it; never throws. */
+export function meterToQuery(meter: UsageMeter, region: string): MeterMapping {
+  try {
+    return { ok: true, parts: partsFor(meter, region) };
+  } catch (err) {
+    if (err instanceof MappingError) return { ok: false, reason: err.message };
+    throw err;
+  }
+}
+
+function partsFor(meter: UsageMeter, region: string): MeterPart[] {
+  const a = meter.attributes;
+  const q = (serviceCode: string, filters: Attrs, usagetypeSuffix: string | undefined, label: string, extra: Partial<PriceQuery> = {}): PriceQuery => ({
+    serviceCode,
+    region,
+    filters,
+    ...(usagetypeSuffix ? { usagetypeSuffix } : {}),
+    label: `${label} in ${region}`,
+    ...extra,
+  });
+  switch (meter.meter) {
+    case 'ec2.instance': {
+      const instanceType = need(meter, 'instanceType');
+      const os = pick(meter, 'os', { linux: 'Linux', windows: 'Windows', rhel: 'RHEL', suse: 'SUSE' }, 'linux');
+      return [part('EC2', `BoxUsage:${instanceType}`, q('AmazonEC2', regional(region, {
+        instanceType, operatingSystem: os, tenancy: 'Shared', preInstalledSw: 'NA', capacitystatus: 'Used',
+        licenseModel: 'No License required', marketoption: 'OnDemand',
+      }), undefined, `EC2 ${instanceType} ${os} on-demand`), HOURS)];
+    }
+    case 'ebs.storage': {
+      const volume = (a.volumeType ?? 'gp3').toLowerCase();
+      return [part('EBS', `EBS:VolumeUsage.${volume}`, q('AmazonEC2', regional(region, { productFamily: 'Storage', volumeApiName: volume }), undefined, `EBS ${volume} storage`), GB_MONTH)];
+    }
+    case 'eks.cluster': {
+      const support = pick(meter, 'supportType', { standard: 'standard', extended: 'extended' }, 'standard');
+      const base = part('EKS', 'AmazonEKS-Hours:perCluster', q('AmazonEKS', regional(region, { productFamily: 'Compute' }), 'AmazonEKS-Hours:perCluster', 'EKS cluster hours'), HOURS);
+      if (support === 'standard') return [base];
+      const ext = part('EKS', 'AmazonEKS-Hours:extendedSupport', q('AmazonEKS', regional(region, { productFamily: 'Compute' }), 'AmazonEKS-Hours:extendedSupport', `EKS extended support${a.version ? ` (Kubernetes ${a.version})` : ''}`), HOURS);
+      return [base, ext];
+    }
+    case 'fargate.vcpu':
+    case 'fargate.memory':
+    case 'fargate.ephemeralStorage': {
+      const arm = pick(meter, 'architecture', { x86_64: 'x86', amd64: 'x86', x86: 'x86', arm64: 'arm', arm: 'arm' }, 'x86_64') === 'arm';
+      const serviceCode = pick(meter, 'platform', { ecs: 'AmazonECS', eks: 'AmazonEKS' }, 'ecs');
+      const usage = meter.meter === 'fargate.vcpu' ? `Fargate-${arm ? 'ARM-' : ''}vCPU-Hours:perCPU`
+        : meter.meter === 'fargate.memory' ? `Fargate-${arm ? 'ARM-' : ''}GB-Hours`
+          : 'Fargate-EphemeralStorage-GB-Hours';
+      const what = meter.meter === 'fargate.vcpu' ? 'vCPU' : meter.meter === 'fargate.memory' ? 'memory' : 'ephemeral storage';
+      const unit = meter.meter === 'fargate.vcpu' ? 'vCPU-h' : 'GB-h';
+      return [part('Fargate', usage, q(serviceCode, regional(region, { productFamily: 'Compute' }), usage, `Fargate ${what} (${arm ? 'ARM' : 'x86'}, ${serviceCode})`), { quantityUnit: unit, priceUnit: unit, priceScale: 1 })];
+    }
+    case 'rds.instance': {
+      const instanceClass = need(meter, 'instanceClass');
+      const deployment = pick(meter, 'deployment', { 'single-az': 'Single-AZ', 'multi-az': 'Multi-AZ' });
+      const engine = pick(meter, 'engine', { postgresql: 'PostgreSQL', postgres: 'PostgreSQL', mysql: 'MySQL', mariadb: 'MariaDB' }, 'PostgreSQL');
+      return [part('RDS', `${deployment === 'Multi-AZ' ? 'Multi-AZUsage' : 'InstanceUsage'}:${instanceClass}`, q('AmazonRDS', regional(region, {
+        productFamily: 'Database Instance', instanceType: instanceClass, databaseEngine: engine, deploymentOption: deployment,
+      }), undefined, `RDS ${engine} ${instanceClass} ${deployment}`), HOURS)];
+    }
+    case 'rds.storage': {
+      const volumeType = pick(meter, 'storageType', { gp2: 'General Purpose', gp3: 'General Purpose-GP3' }, 'gp3');
+      const deployment = pick(meter, 'deployment', { 'single-az': 'Single-AZ', 'multi-az': 'Multi-AZ' });
+      const short = volumeType === 'General Purpose' ? 'GP2' : 'GP3';
+      return [part('RDS', `RDS:${deployment === 'Multi-AZ' ? 'Multi-AZ-' : ''}${short}-Storage`, q('AmazonRDS', regional(region, {
+        productFamily: 'Database Storage', databaseEngine: 'Any', deploymentOption: deployment, volumeType,
+      }), undefined, `RDS ${short.toLowerCase()} storage ${deployment}`), GB_MONTH)];
+    }
+    case 'rds.backup':
+      return [part('RDS', 'RDS:ChargedBackupUsage', q('AmazonRDS', regional(region, { productFamily: 'Storage Snapshot', databaseEngine: 'Any' }), 'RDS:ChargedBackupUsage', 'RDS backup storage beyond the free allowance'), GB_MONTH)];
+    case 'backup.storage':
+    case 'backup.crossRegionTransfer':
+      throw new MappingError(`no public source for AWS Backup ${meter.meter === 'backup.storage' ? 'storage' : 'cross-region transfer'} in ${region}: the research has no AWS Backup price and no verified Price List filter`);
+    case 'elasticache.node': {
+      const nodeType = need(meter, 'nodeType');
+      const engine = pick(meter, 'engine', { redis: 'Redis', valkey: 'Valkey', memcached: 'Memcached' });
+      return [part('ElastiCache', `NodeUsage:${nodeType}`, q('AmazonElastiCache', regional(region, { productFamily: 'Cache Instance', instanceType: nodeType, cacheEngine: engine }), undefined, `ElastiCache ${engine} ${nodeType} node`), HOURS)];
+    }
+    case 'nat.hours':
+      return [part('NAT Gateway', 'NatGateway-Hours', q('AmazonEC2', regional(region, { productFamily: 'NAT Gateway' }), 'NatGateway-Hours', 'NAT gateway hours'), HOURS)];
+    case 'nat.processed':
+      return [part('NAT Gateway', 'NatGateway-Bytes', q('AmazonEC2', regional(region, { productFamily: 'NAT Gateway' }), 'NatGateway-Bytes', 'NAT gateway data processed'), GB)];
+    case 'ipv4.public': {
+      const state = pick(meter, 'state', { 'in-use': 'InUseAddress', inuse: 'InUseAddress', idle: 'IdleAddress' }, 'in-use');
+      return [part('VPC', `PublicIPv4:${state}`, q('AmazonVPC', regional(region, { group: 'VPCPublicIPv4Address' }), `PublicIPv4:${state}`, 'public IPv4 address hours'), HOURS)];
+    }
+    case 'alb.hours':
+    case 'alb.lcu':
+    case 'nlb.hours':
+    case 'nlb.lcu': {
+      const alb = meter.meter.startsWith('alb');
+      const hours = meter.meter.endsWith('hours');
+      const usage = hours ? 'LoadBalancerUsage' : 'LCUUsage';
+      return [part(alb ? 'ALB' : 'NLB', usage, q('AWSELB', regional(region, { productFamily: alb ? 'Load Balancer-Application' : 'Load Balancer-Network', locationType: 'AWS Region' }), usage,
+        `${alb ? 'ALB' : 'NLB'} ${hours ? 'hours' : alb ? 'LCU-hours' : 'NLCU-hours'}`), hours ? HOURS : { quantityUnit: alb ? 'LCU-h' : 'NLCU-h', priceUnit: alb ? 'LCU-h' : 'NLCU-h', priceScale: 1 })];
+    }
+    case 'vpce.interface':
+      return [part('VPC', 'VpcEndpoint-Hours', q('AmazonVPC', regional(region, { productFamily: 'VpcEndpoint' }), 'VpcEndpoint-Hours', 'VPC interface endpoint hours (per AZ)'), HOURS)];
+    case 'vpce.processed':
+      return [part('VPC', 'VpcEndpoint-Bytes', q('AmazonVPC', regional(region, { productFamily: 'VpcEndpoint' }), 'VpcEndpoint-Bytes', 'VPC interface endpoint data processed'), GB)];
+    case 'logs.ingest': {
+      const vended = (a.logType ?? '').toLowerCase() === 'vended';
+      const usage = vended ? 'VendedLog-Bytes' : 'DataProcessing-Bytes';
+      return [part('CloudWatch Logs', usage, q('AmazonCloudWatch', regional(region, { productFamily: 'Data Payload' }), usage, vended ? 'vended-log (e.g. VPC Flow Logs) delivery to CloudWatch Logs' : 'CloudWatch Logs ingestion (Standard)'), GB)];
+    }
+    case 'logs.storage':
+      return [part('CloudWatch Logs', 'TimedStorage-ByteHrs', q('AmazonCloudWatch', regional(region, { productFamily: 'Storage Snapshot' }), 'TimedStorage-ByteHrs', 'CloudWatch Logs storage'), GB_MONTH)];
+    case 'cloudwatch.alarm':
+      return [part('CloudWatch', 'CW:AlarmMonitorUsage', q('AmazonCloudWatch', regional(region, { productFamily: 'Alarm' }), 'CW:AlarmMonitorUsage', 'CloudWatch standard alarm'), perMonth('alarm'))];
+    case 'cloudwatch.metric':
+      return [part('CloudWatch', 'CW:MetricMonitorUsage', q('AmazonCloudWatch', regional(region, { productFamily: 'Metric' }), 'CW:MetricMonitorUsage', 'CloudWatch custom metrics'), perMonth('metric'))];
+    case 'cloudwatch.dashboard':
+      // Dashboards are global: location=Any and no regionCode (research §2.7, [U27]).
+      return [part('CloudWatch', 'DashboardsUsageHour', q('AmazonCloudWatch', { productFamily: 'Dashboard', location: 'Any', usagetype: 'DashboardsUsageHour' }, undefined, 'CloudWatch dashboard (global)'), perMonth('dashboard'))];
+    case 'waf.acl':
+      return [part('WAF', 'WebACLV2', q('awswaf', regional(region, { productFamily: 'Web Application Firewall' }), 'WebACLV2', 'WAF web ACL'), perMonth('ACL'))];
+    case 'waf.rule':
+      return [part('WAF', 'RuleV2', q('awswaf', regional(region, { productFamily: 'Web Application Firewall' }), 'RuleV2', 'WAF rule'), perMonth('rule'))];
+    case 'waf.requests':
+      return [part('WAF', 'RequestV2-Tier1', q('awswaf', regional(region, { productFamily: 'Web Application Firewall' }), 'RequestV2-Tier1', 'WAF requests'), { quantityUnit: 'requests', priceUnit: '1M requests', priceScale: 1_000_000 })];
+    case 'secretsmanager.secret':
+      return [part('Secrets Manager', 'AWSSecretsManager-Secrets', q('AWSSecretsManager', regional(region, { productFamily: 'Secret' }), 'AWSSecretsManager-Secrets', 'Secrets Manager secret'), perMonth('secret'))];
+    case 'secretsmanager.api':
+      return [part('Secrets Manager', 'AWSSecretsManager-APIRequest', q('AWSSecretsManager', regional(region, { productFamily: 'API Request' }), undefined, 'Secrets Manager API calls'), { quantityUnit: 'requests', priceUnit: '10K requests', priceScale: 10_000 })];
+    case 'kms.key':
+      // KMS prefixes usage types with the region code itself (research §2.7/§2.8).
+      return [part('KMS', 'KMS-Keys', q('awskms', regional(region, { usagetype: `${region}-KMS-Keys` }), undefined, 'KMS customer managed key'), perMonth('key'))];
+    case 'kms.requests':
+      return [part('KMS', 'KMS-Requests', q('awskms', regional(region, { usagetype: `${region}-KMS-Requests` }), undefined, 'KMS symmetric requests'), { quantityUnit: 'requests', priceUnit: '10K requests', priceScale: 10_000 })];
+    case 'ecr.storage':
+      return [part('ECR', 'TimedStorage-ByteHrs', q('AmazonECR', regional(region, { productFamily: 'EC2 Container Registry' }), 'TimedStorage-ByteHrs', 'ECR private storage'), GB_MONTH)];
+    case 'xray.traces':
+      return [part('X-Ray', 'XRay-TracesStored', q('AWSXRay', regional(region, {}), 'XRay-TracesStored', 'X-Ray traces recorded'), { quantityUnit: 'traces', priceUnit: '1M traces', priceScale: 1_000_000 })];
+    case 'dataTransfer.out':
+    case 'dataTransfer.interAz': {
+      const location = PRICE_LIST_LOCATION[region];
+      if (!location) throw new MappingError(`no price for data transfer from ${region}: dex does not know that region's Price List location name`);
+      const out = meter.meter === 'dataTransfer.out';
+      return [part('Data Transfer', out ? 'DataTransfer-Out-Bytes' : 'DataTransfer-Regional-Bytes', q('AWSDataTransfer', out
+        ? { productFamily: 'Data Transfer', fromLocation: location, transferType: 'AWS Outbound', toLocation: 'External' }
+        : { productFamily: 'Data Transfer', fromLocation: location, transferType: 'IntraRegion', toLocation: location },
+      undefined, out ? 'data transfer out to the internet' : 'inter-AZ data transfer (each direction)'), GB)];
+    }
+    case 'codebuild.minutes': {
+      const compute = pick(meter, 'computeType', { 'general1.small': 'g1.small', 'build_general1_small': 'g1.small', 'general1.medium': 'g1.medium', 'build_general1_medium': 'g1.medium', 'general1.large': 'g1.large', 'build_general1_large': 'g1.large' }, 'general1.small');
+      const usage = `Build-Min:Linux:${compute}`;
+      return [part('CodeBuild', usage, q('CodeBuild', regional(region, { productFamily: 'Compute' }), usage, `CodeBuild ${compute} Linux build minutes`), { quantityUnit: 'min', priceUnit: 'min', priceScale: 1 })];
+    }
+    case 'codepipeline.pipeline':
+    case 'codepipeline.actionMinutes': {
+      const v1 = meter.meter === 'codepipeline.pipeline';
+      return [part('CodePipeline', v1 ? 'activePipeline' : 'actionExecutionMinute', q('AWSCodePipeline', { 'dex:key': v1 ? 'codepipeline.v1.activePipeline' : 'codepipeline.v2.actionMinute' }, undefined,
+        v1 ? 'CodePipeline V1 active pipeline (global)' : 'CodePipeline V2 action execution minutes (global)',
+        { snapshotOnly: 'CodePipeline Price List attributes are not verified (research §2.7)' }), v1 ? perMonth('pipeline') : { quantityUnit: 'min', priceUnit: 'min', priceScale: 1 })];
+    }
+    case 'route53.zone':
+      return [part('Route 53', 'HostedZone', q('AmazonRoute53', { productFamily: 'DNS Zone', usagetype: 'HostedZone' }, undefined, 'Route 53 hosted zone (global)'), perMonth('zone'))];
+    default:
+      throw new MappingError(`dex has no price mapping for meter "${meter.meter}"`);
+  }
+}

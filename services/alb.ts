@@ -1,0 +1,254 @@
+// The public entry point: one internet-facing Application Load Balancer shared by every exposed
+// service, whatever its platform. HTTP only redirects to HTTPS; HTTPS answers 404 unless a
+// service's rule matches. Per exposed service a target group (ECS and EKS register pod/task IPs,
+// EC2 registers instances) and a listener rule whose priority comes from the service's name.
+import { ID, ref, resource, tagList } from '../compiler/model/ids.js';
+import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+
+const HOURS_PER_MONTH = 730;
+const COMPONENT = 'ingress';
+
+/** Services the load balancer routes to: public, with a port, and the spec wants an ALB. */
+export function exposedServices(spec: NormalizedSpec): NormalizedService[] {
+  if (spec.ingress.loadBalancer !== 'alb') return [];
+  return Object.values(spec.services)
+    .filter((s) => s.expose.public && s.port !== undefined)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** True when dex creates the load balancer (and with it its security group and the WAF). */
+export function hasLoadBalancer(spec: NormalizedSpec): boolean {
+  return exposedServices(spec).length > 0;
+}
+
+export const SSL_POLICIES = {
+  tls13: 'ELBSecurityPolicy-TLS13-1-3-2021-06',
+  tls12: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+} as const;
+
+/**
+ * Deletion protection is on for production and for a spec without environments (its one
+ * deployment is what users run), off for other environments so they can be torn down.
+ */
+export function isProductionLike(spec: NormalizedSpec): boolean {
+  return spec.environment === undefined || /^prod(uction)?$/i.test(spec.environment);
+}
+
+/** The path patterns of a service's rule: `path` and everything below it, or none for a host-only rule. */
+export function pathPatterns(s: NormalizedService): string[] {
+  if (s.expose.path === undefined) return s.expose.host ? [] : ['/*'];
+  const path = s.expose.path.replace(/\/+$/, '');
+  return path === '' ? ['/*'] : [path, `${path}/*`];
+}
+
+const BAND = 5000;
+
+/** 32-bit FNV-1a of a string: small, stable across Node versions and platforms. */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+/**
+ * Listener rule priorities, 1..50000. ALB evaluates rules in priority order and the first match
+ * wins, so a rule for `/api/*` must come after one for `/api/kyc/*`: the range is cut into ten
+ * bands of 5,000 by specificity (host rules first, then deeper paths first, catch-all last).
+ * Within its band a service gets FNV-1a(name) mod 5000; a taken slot moves to the next free one,
+ * services being placed in name order. A service's priority therefore depends only on its own
+ * name and rule, except in the rare (1 in 5,000 per pair in the same band) collision, where a
+ * newly added service that sorts earlier can take the slot of an existing one.
+ */
+export function listenerRulePriorities(services: readonly NormalizedService[]): Map<string, number> {
+  const taken = new Set<number>();
+  const out = new Map<string, number>();
+  for (const s of [...services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const patterns = pathPatterns(s);
+    const depth = patterns.length === 0 ? 4 : Math.min(4, patterns[0]!.split('/').filter((p) => p !== '' && p !== '*').length);
+    const band = (s.expose.host ? 0 : 5) + (4 - depth);
+    let slot = fnv1a(s.name) % BAND;
+    for (let tries = 0; tries < BAND && taken.has(band * BAND + 1 + slot); tries++) slot = (slot + 1) % BAND;
+    const priority = band * BAND + 1 + slot;
+    taken.add(priority);
+    out.set(s.name, priority);
+  }
+  return out;
+}
+
+/**
+ * LCU-hours a month from the usage assumptions. An LCU is the largest of: new connections / 25
+ * per second, active connections / 3,000 per minute, processed GB / 1 per hour (EC2 and IP
+ * targets), rule evaluations / 1,000 per second beyond the 10 free rules.
+ */
+export function albLcuMeter(spec: NormalizedSpec, rules: number): UsageMeter {
+  const rps = spec.usage.albRequestsPerSecond;
+  const gib = spec.usage.albProcessedGiB;
+  if (rps === undefined && gib === undefined) {
+    return { meter: 'alb.lcu', unit: 'LCU-hours', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'usage.albRequestsPerSecond and usage.albProcessedGiB not set' };
+  }
+  const r = rps ?? 0;
+  const newConnections = r / 25; // each request on a new connection: an upper bound (keep-alive lowers it)
+  const activeConnections = (r * 60) / 3000; // connections living about a second
+  const bytes = (gib ?? 0) / HOURS_PER_MONTH; // GB an hour
+  const ruleEvaluations = (r * Math.max(0, rules - 10)) / 1000;
+  const lcu = Math.max(newConnections, activeConnections, bytes, ruleEvaluations);
+  const hours = Math.round(lcu * HOURS_PER_MONTH * 1000) / 1000;
+  const round = (n: number): number => Math.round(n * 1000) / 1000;
+  return {
+    meter: 'alb.lcu',
+    unit: 'LCU-hours',
+    quantity: { min: hours, max: hours },
+    attributes: {},
+    basis:
+      `LCUs = max(new connections ${r}/s ÷ 25 = ${round(newConnections)}, active connections ${r}×60/min ÷ 3000 = ${round(activeConnections)}, ` +
+      `processed ${gib ?? 0} GiB ÷ 730 h = ${round(bytes)} GB/h, rule evaluations ${r}/s × (${rules} rules − 10 free) ÷ 1000 = ${round(ruleEvaluations)}) ` +
+      `= ${round(lcu)} × 730 h; from usage.albRequestsPerSecond${rps === undefined ? ' (not set: 0)' : ''} and usage.albProcessedGiB${gib === undefined ? ' (not set: 0)' : ''}, each request assumed on its own connection`,
+  };
+}
+
+function buildAlb(spec: NormalizedSpec): ModelResource[] {
+  const services = exposedServices(spec);
+  if (services.length === 0) return [];
+  const zones = Math.min(spec.network.availabilityZones, spec.network.subnets.public.length);
+  const publicSubnets: CfnValue[] = Array.from({ length: zones }, (_, z) => ref(ID.subnet('public', z)));
+  const tags = tagList(spec, COMPONENT);
+  const production = isProductionLike(spec);
+  const out: ModelResource[] = [];
+
+  out.push(
+    resource({
+      logicalId: ID.loadBalancer,
+      type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      layer: 'ingress',
+      component: COMPONENT,
+      origin: ['ingress', 'loadBalancer'],
+      properties: {
+        Type: 'application',
+        Scheme: 'internet-facing',
+        IpAddressType: 'ipv4',
+        Subnets: publicSubnets,
+        SecurityGroups: [ref(ID.albSecurityGroup)],
+        LoadBalancerAttributes: [
+          { Key: 'deletion_protection.enabled', Value: String(production) },
+          { Key: 'idle_timeout.timeout_seconds', Value: String(spec.ingress.idleTimeoutSeconds) },
+          { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+          { Key: 'routing.http.desync_mitigation_mode', Value: 'defensive' },
+          { Key: 'routing.http.x_amzn_tls_version_and_cipher_suite.enabled', Value: 'true' },
+        ],
+        Tags: tags,
+      },
+      usage: [
+        { meter: 'alb.hours', unit: 'hours', quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH }, attributes: {}, basis: 'one Application Load Balancer × 730 h' },
+        albLcuMeter(spec, services.length),
+        {
+          meter: 'ipv4.public',
+          unit: 'hours',
+          quantity: { min: HOURS_PER_MONTH * zones, max: HOURS_PER_MONTH * zones },
+          attributes: {},
+          basis: `an internet-facing ALB holds one public IPv4 address per zone: ${zones} × 730 h`,
+        },
+      ],
+    }),
+  );
+
+  out.push(
+    resource({
+      logicalId: ID.httpListener,
+      type: 'AWS::ElasticLoadBalancingV2::Listener',
+      layer: 'ingress',
+      component: COMPONENT,
+      origin: ['ingress', 'tls'],
+      properties: {
+        LoadBalancerArn: ref(ID.loadBalancer),
+        Port: 80,
+        Protocol: 'HTTP',
+        DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+      },
+    }),
+  );
+  const certificate = spec.ingress.tls.certificateArn;
+  out.push(
+    resource({
+      logicalId: ID.httpsListener,
+      type: 'AWS::ElasticLoadBalancingV2::Listener',
+      layer: 'ingress',
+      component: COMPONENT,
+      origin: ['ingress', 'tls'],
+      properties: {
+        LoadBalancerArn: ref(ID.loadBalancer),
+        Port: 443,
+        Protocol: 'HTTPS',
+        SslPolicy: SSL_POLICIES[spec.ingress.tls.policy],
+        // Without a certificate the stack cannot deploy; the semantic checks report it first.
+        ...(certificate ? { Certificates: [{ CertificateArn: certificate }] } : {}),
+        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not Found' } }],
+      },
+    }),
+  );
+
+  const priorities = listenerRulePriorities(services);
+  for (const s of services) {
+    const origin = ['services', s.name, 'expose'];
+    const component = `service/${s.name}`;
+    out.push(
+      resource({
+        logicalId: ID.targetGroup(s.name),
+        type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+        layer: 'ingress',
+        component,
+        origin,
+        properties: {
+          VpcId: ref(ID.vpc),
+          // EKS pods join through a TargetGroupBinding (AWS Load Balancer Controller), ECS tasks
+          // by IP (awsvpc), EC2 services by instance.
+          TargetType: s.placement === 'ec2' ? 'instance' : 'ip',
+          Protocol: 'HTTP',
+          ProtocolVersion: 'HTTP1',
+          Port: s.port!,
+          IpAddressType: 'ipv4',
+          HealthCheckEnabled: true,
+          HealthCheckProtocol: 'HTTP',
+          HealthCheckPort: 'traffic-port',
+          HealthCheckPath: s.health.path,
+          HealthCheckIntervalSeconds: s.health.intervalSeconds,
+          HealthCheckTimeoutSeconds: s.health.timeoutSeconds,
+          HealthyThresholdCount: s.health.healthyThreshold,
+          UnhealthyThresholdCount: s.health.unhealthyThreshold,
+          Matcher: { HttpCode: '200-399' },
+          TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
+          Tags: tagList(spec, component),
+        },
+      }),
+    );
+    const conditions: CfnValue[] = [];
+    if (s.expose.host) conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [s.expose.host] } });
+    const patterns = pathPatterns(s);
+    if (patterns.length > 0) conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: patterns } });
+    out.push(
+      resource({
+        logicalId: ID.listenerRule(s.name),
+        type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
+        layer: 'ingress',
+        component,
+        origin,
+        properties: {
+          ListenerArn: ref(ID.httpsListener),
+          Priority: priorities.get(s.name)!,
+          Conditions: conditions,
+          Actions: [{ Type: 'forward', TargetGroupArn: ref(ID.targetGroup(s.name)) }],
+        },
+      }),
+    );
+  }
+  return out;
+}
+
+export const alb: BuildingBlock = {
+  name: 'alb',
+  build: buildAlb,
+};
+

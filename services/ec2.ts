@@ -1,0 +1,309 @@
+// EC2: services placed on ec2, and the self-managed Prometheus and Grafana servers. Each runs as
+// a Docker container on Amazon Linux 2023 in an Auto Scaling group in the private subnets
+// (replaced when unhealthy; 1..1 for Prometheus and Grafana), launched from a template that
+// requires IMDSv2 and encrypts every volume with the system's KMS key. No SSH: Session Manager.
+import { ID, getAtt, pascal, ref, resource, tagList } from '../compiler/model/ids.js';
+import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { isArmInstance } from './eks.js';
+import { applicationLogGroupCount, isExposed, logMeters, privateSubnets, serviceConnections, serviceImage } from './ecs.js';
+import { serviceLogGroupName } from './iam.js';
+
+const HOURS = 730;
+export const PROMETHEUS_IMAGE = 'quay.io/prometheus/prometheus:v2.55.1';
+export const GRAFANA_IMAGE = 'docker.io/grafana/grafana-oss:11.3.0';
+/** Root volume of the Prometheus server; its data lives on a separate volume. */
+const PROMETHEUS_ROOT_GIB = 20;
+
+const amiParameter = (instanceType: string): string =>
+  `{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${isArmInstance(instanceType) ? 'arm64' : 'x86_64'}}}`;
+
+interface Workload {
+  readonly name: string;
+  readonly component: string;
+  readonly origin: readonly (string | number)[];
+  readonly instanceType: string;
+  readonly min: number;
+  readonly max: number;
+  readonly targetCpuPercent: number | undefined;
+  readonly securityGroup: string;
+  readonly instanceProfile: string;
+  readonly volumes: readonly { device: string; sizeGiB: number; what: string }[];
+  readonly userData: CfnValue[];
+  readonly targetGroup: string | undefined;
+  readonly healthGraceSeconds: number;
+}
+
+/** A shell script with CloudFormation values spliced in, base64-encoded for UserData. */
+const script = (parts: CfnValue[]): CfnValue => ({ 'Fn::Base64': { 'Fn::Join': ['', parts] } });
+
+const DOCKER_SETUP = ['#!/bin/bash', 'set -euo pipefail', 'dnf install -y docker jq amazon-cloudwatch-agent', 'systemctl enable --now docker', ''].join('\n');
+
+/** The CloudWatch agent publishes memory and disk use per Auto Scaling group (for the memory alarms). */
+const CLOUDWATCH_AGENT = [
+  "cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'EOF'",
+  JSON.stringify({
+    metrics: {
+      namespace: 'CWAgent',
+      append_dimensions: { AutoScalingGroupName: '${aws:AutoScalingGroupName}' },
+      aggregation_dimensions: [['AutoScalingGroupName']],
+      metrics_collected: { mem: { measurement: ['mem_used_percent'] }, disk: { measurement: ['used_percent'], resources: ['/'] } },
+    },
+  }),
+  'EOF',
+  '/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json',
+  '',
+].join('\n');
+
+function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[] {
+  const { env, secrets } = serviceConnections(spec, s);
+  const parts: CfnValue[] = [DOCKER_SETUP, CLOUDWATCH_AGENT, 'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")\n'];
+  parts.push('REGION=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/placement/region)\n');
+  parts.push('install -d -m 700 /etc/dex\numask 077\n: > /etc/dex/service.env\n');
+  for (const e of env) parts.push(`echo '${e.Name}=`, e.Value, "' >> /etc/dex/service.env\n");
+  for (const x of secrets) {
+    parts.push(`echo "${x.Name}=$(aws secretsmanager get-secret-value --region "$REGION" --secret-id '`, ref(x.secretId), `' --query SecretString --output text${x.key ? ` | jq -r '.${x.key}'` : ''})" >> /etc/dex/service.env\n`);
+  }
+  const image = serviceImage(s);
+  if (s.image === undefined) {
+    parts.push('aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$(echo "', image, '" | cut -d/ -f1)"\n');
+  }
+  parts.push(
+    `docker run -d --name ${s.name} --restart always --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges --env-file /etc/dex/service.env`,
+    s.port !== undefined ? ` -p ${s.port}:${s.port}` : '',
+    ` --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group=${serviceLogGroupName(spec, s.name)} --log-opt awslogs-stream=${s.name}-$(hostname) `,
+    image,
+    s.command ? ` ${s.command.map((c) => `'${c.replace(/'/g, "'\\''")}'`).join(' ')}` : '',
+    '\n',
+  );
+  return parts;
+}
+
+function prometheusUserData(spec: NormalizedSpec): CfnValue[] {
+  const p = spec.monitoring.prometheus;
+  const config = [
+    'global:',
+    '  scrape_interval: 30s',
+    'scrape_configs:',
+    '  - job_name: prometheus',
+    '    static_configs: [{ targets: ["localhost:9090"] }]',
+    '  - job_name: ec2-node-exporter',
+    '    ec2_sd_configs:',
+    '      - region: REGION_PLACEHOLDER',
+    '        port: 9100',
+    '        filters:',
+    `          - { name: "tag:dex:system", values: ["${spec.name}"] }`,
+    `          - { name: "tag:dex:environment", values: ["${spec.environment ?? 'default'}"] }`,
+  ].join('\n');
+  return [
+    DOCKER_SETUP,
+    CLOUDWATCH_AGENT,
+    [
+      '# The data volume: the second disk (NVMe name on Nitro instances).',
+      'DEV=/dev/sdf; [ -e /dev/nvme1n1 ] && DEV=/dev/nvme1n1',
+      'blkid "$DEV" || mkfs.xfs "$DEV"',
+      'install -d /var/lib/prometheus',
+      'echo "$DEV /var/lib/prometheus xfs defaults,nofail 0 2" >> /etc/fstab',
+      'mount -a',
+      'chown 65534:65534 /var/lib/prometheus',
+      'install -d /etc/prometheus',
+      "cat > /etc/prometheus/prometheus.yml <<'EOF'",
+      config,
+      'EOF',
+      '',
+    ].join('\n'),
+    'sed -i "s/REGION_PLACEHOLDER/', ref('AWS::Region'), '/" /etc/prometheus/prometheus.yml\n',
+    `docker run -d --name prometheus --restart always -p 9090:9090 -v /etc/prometheus:/etc/prometheus:ro -v /var/lib/prometheus:/prometheus ${PROMETHEUS_IMAGE} --config.file=/etc/prometheus/prometheus.yml --storage.tsdb.path=/prometheus --storage.tsdb.retention.time=${p.retentionDays}d\n`,
+  ];
+}
+
+function grafanaUserData(): CfnValue[] {
+  const datasource = ['apiVersion: 1', 'datasources:', '  - name: CloudWatch', '    type: cloudwatch', '    jsonData: { authType: default, defaultRegion: REGION_PLACEHOLDER }'].join('\n');
+  return [
+    DOCKER_SETUP,
+    CLOUDWATCH_AGENT,
+    ['install -d -o 472 -g 472 /var/lib/grafana', 'install -d /etc/grafana/provisioning/datasources', "cat > /etc/grafana/provisioning/datasources/cloudwatch.yaml <<'EOF'", datasource, 'EOF', ''].join('\n'),
+    'sed -i "s/REGION_PLACEHOLDER/', ref('AWS::Region'), '/" /etc/grafana/provisioning/datasources/cloudwatch.yaml\n',
+    `docker run -d --name grafana --restart always -p 3000:3000 -e GF_USERS_ALLOW_SIGN_UP=false -e GF_AUTH_ANONYMOUS_ENABLED=false -v /var/lib/grafana:/var/lib/grafana -v /etc/grafana/provisioning:/etc/grafana/provisioning:ro ${GRAFANA_IMAGE}\n`,
+  ];
+}
+
+function workloads(spec: NormalizedSpec): Workload[] {
+  const out: Workload[] = [];
+  for (const s of Object.values(spec.services)
+    .filter((x) => x.placement === 'ec2')
+    .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    out.push({
+      name: s.name,
+      component: `service/${s.name}`,
+      origin: ['services', s.name],
+      instanceType: s.instanceType ?? 't3.small',
+      min: s.scaling.min,
+      max: s.scaling.max,
+      targetCpuPercent: s.scaling.targetCpuPercent,
+      securityGroup: ID.serviceSecurityGroup(s.name),
+      instanceProfile: ID.instanceProfile(s.name),
+      volumes: [{ device: '/dev/xvda', sizeGiB: s.storageGiB, what: 'root' }],
+      userData: serviceUserData(spec, s),
+      targetGroup: isExposed(spec, s) ? ID.targetGroup(s.name) : undefined,
+      healthGraceSeconds: s.health.gracePeriodSeconds,
+    });
+  }
+  const { prometheus, grafana } = spec.monitoring;
+  if (prometheus.enabled) {
+    out.push({
+      name: 'prometheus-server',
+      component: 'monitoring/prometheus',
+      origin: ['monitoring', 'prometheus'],
+      instanceType: prometheus.instanceType,
+      min: 1,
+      max: 1,
+      targetCpuPercent: undefined,
+      securityGroup: ID.prometheusSecurityGroup,
+      instanceProfile: ID.instanceProfile('prometheus-server'),
+      volumes: [
+        { device: '/dev/xvda', sizeGiB: PROMETHEUS_ROOT_GIB, what: 'root' },
+        { device: '/dev/sdf', sizeGiB: prometheus.storageGiB, what: `data (${prometheus.retentionDays} days of metrics)` },
+      ],
+      userData: prometheusUserData(spec),
+      targetGroup: undefined,
+      healthGraceSeconds: 300,
+    });
+  }
+  if (grafana.enabled) {
+    out.push({
+      name: 'grafana-server',
+      component: 'monitoring/grafana',
+      origin: ['monitoring', 'grafana'],
+      instanceType: grafana.instanceType,
+      min: 1,
+      max: 1,
+      targetCpuPercent: undefined,
+      securityGroup: ID.grafanaSecurityGroup,
+      instanceProfile: ID.instanceProfile('grafana-server'),
+      volumes: [{ device: '/dev/xvda', sizeGiB: grafana.storageGiB, what: 'root and dashboards' }],
+      userData: grafanaUserData(),
+      targetGroup: undefined,
+      healthGraceSeconds: 300,
+    });
+  }
+  return out;
+}
+
+function workloadResources(spec: NormalizedSpec, w: Workload): ModelResource[] {
+  const P = pascal(w.name);
+  const tags = tagList(spec, w.component);
+  const ltId = `${P}LaunchTemplate`;
+  const asgId = ID.autoScalingGroup(w.name);
+  const diskGiB = w.volumes.reduce((sum, v) => sum + v.sizeGiB, 0);
+  const usage: UsageMeter[] = [
+    {
+      meter: 'ec2.instance',
+      unit: 'hours',
+      quantity: { min: w.min * HOURS, max: w.max * HOURS },
+      attributes: { instanceType: w.instanceType, os: 'Linux' },
+      basis: `${w.min}..${w.max} ${w.instanceType} instances × 730 h`,
+    },
+    {
+      meter: 'ebs.storage',
+      unit: 'GB-month',
+      quantity: { min: w.min * diskGiB, max: w.max * diskGiB },
+      attributes: { volumeType: 'gp3' },
+      basis: `${w.volumes.map((v) => `${v.sizeGiB} GiB ${v.what}`).join(' + ')} gp3 × ${w.min}..${w.max} instances`,
+    },
+  ];
+  const out: ModelResource[] = [
+    resource({
+      logicalId: ltId,
+      type: 'AWS::EC2::LaunchTemplate',
+      layer: 'ec2',
+      origin: w.origin,
+      component: w.component,
+      properties: {
+        LaunchTemplateData: {
+          ImageId: amiParameter(w.instanceType),
+          InstanceType: w.instanceType,
+          IamInstanceProfile: { Arn: getAtt(w.instanceProfile, 'Arn') },
+          SecurityGroupIds: [ref(w.securityGroup)],
+          // Hop limit 2: containers on the Docker bridge reach IMDSv2 for the instance role.
+          MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          BlockDeviceMappings: w.volumes.map((v) => ({
+            DeviceName: v.device,
+            Ebs: { VolumeSize: v.sizeGiB, VolumeType: 'gp3', Encrypted: true, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), DeleteOnTermination: true },
+          })),
+          UserData: script(w.userData),
+          TagSpecifications: [
+            { ResourceType: 'instance', Tags: tags },
+            { ResourceType: 'volume', Tags: tags },
+          ],
+        },
+        TagSpecifications: [{ ResourceType: 'launch-template', Tags: tags }],
+      },
+    }),
+    resource({
+      logicalId: asgId,
+      type: 'AWS::AutoScaling::AutoScalingGroup',
+      layer: 'ec2',
+      origin: w.origin,
+      component: w.component,
+      properties: {
+        MinSize: String(w.min),
+        MaxSize: String(w.max),
+        VPCZoneIdentifier: privateSubnets(spec),
+        LaunchTemplate: { LaunchTemplateId: ref(ltId), Version: getAtt(ltId, 'LatestVersionNumber') },
+        HealthCheckType: w.targetGroup ? 'ELB' : 'EC2',
+        HealthCheckGracePeriod: w.healthGraceSeconds,
+        ...(w.targetGroup ? { TargetGroupARNs: [ref(w.targetGroup)] } : {}),
+        MetricsCollection: [{ Granularity: '1Minute' }],
+        // The launch template tags instances and volumes; the group's own tags stay on the group.
+        Tags: tags.map((t) => ({ ...t, PropagateAtLaunch: false })),
+      },
+      usage,
+    }),
+  ];
+  if (w.targetCpuPercent !== undefined && w.max > w.min) {
+    out.push(
+      resource({
+        logicalId: `${P}CpuScalingPolicy`,
+        type: 'AWS::AutoScaling::ScalingPolicy',
+        layer: 'ec2',
+        origin: [...w.origin, 'scaling'],
+        component: w.component,
+        properties: {
+          AutoScalingGroupName: ref(asgId),
+          PolicyType: 'TargetTrackingScaling',
+          EstimatedInstanceWarmup: w.healthGraceSeconds,
+          TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: w.targetCpuPercent },
+        },
+      }),
+    );
+  }
+  return out;
+}
+
+export const ec2: BuildingBlock = {
+  name: 'ec2',
+  build(spec: NormalizedSpec): ModelResource[] {
+    const out: ModelResource[] = [];
+    for (const s of Object.values(spec.services).filter((x) => x.placement === 'ec2')) {
+      out.push(
+        resource({
+          logicalId: ID.serviceLogGroup(s.name),
+          type: 'AWS::Logs::LogGroup',
+          layer: 'ec2',
+          origin: ['services', s.name],
+          component: `service/${s.name}`,
+          properties: {
+            LogGroupName: serviceLogGroupName(spec, s.name),
+            RetentionInDays: spec.monitoring.logs.retentionDays,
+            KmsKeyId: getAtt(ID.kmsKey, 'Arn'),
+            Tags: tagList(spec, `service/${s.name}`),
+          },
+          usage: logMeters(spec, applicationLogGroupCount(spec)),
+        }),
+      );
+    }
+    for (const w of workloads(spec)) out.push(...workloadResources(spec, w));
+    return out;
+  },
+};

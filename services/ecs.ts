@@ -1,0 +1,326 @@
+// ECS on Fargate: the cluster, and per service a log group, a task definition, a service in the
+// private subnets behind the service's security group, and Application Auto Scaling on CPU (and
+// memory when asked). Blue-green (CodeDeploy) comes later: the deployment controller is set in
+// one place, `deploymentController`, so switching is a local change.
+import { ID, getAtt, namePrefix, pascal, ref, resource, tagList } from '../compiler/model/ids.js';
+import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { CACHE_AUTH_SECRET_KEY } from './elasticache.js';
+import { DATABASE_SECRET_KEYS } from './rds.js';
+import { exposedServices } from './alb.js';
+import { serviceLogGroupName } from './iam.js';
+
+export const HOURS_PER_MONTH = 730;
+
+/**
+ * The tag the task definition runs until CI/CD (a later issue) passes the released image tag in.
+ * Repositories are IMMUTABLE: CI pushes this tag once, with the first image.
+ */
+export const BOOTSTRAP_IMAGE_TAG = 'bootstrap';
+
+/** A service gets a target group on the load balancer when it is public and listens on a port. */
+export function isExposed(spec: NormalizedSpec, s: NormalizedService): boolean {
+  return exposedServices(spec).some((x) => x.name === s.name);
+}
+
+/** The image a service runs: its own, or the one CI pushes to its ECR repository. */
+export function serviceImage(s: NormalizedService): CfnValue {
+  return s.image ?? { 'Fn::Join': ['', [getAtt(ID.ecrRepository(s.name), 'RepositoryUri'), `:${BOOTSTRAP_IMAGE_TAG}`]] };
+}
+
+/** The name a service's traces carry in X-Ray: system and environment first, so rules can match them. */
+export function xrayServiceName(spec: NormalizedSpec, service: string): string {
+  return `${namePrefix(spec)}/${service}`;
+}
+
+const envName = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+
+/** A secret (or one JSON key of it) in the `valueFrom` form ECS understands. */
+const valueFrom = (secret: SecretInjection): CfnValue => (secret.key === undefined ? ref(secret.secretId) : { 'Fn::Join': ['', [ref(secret.secretId), `:${secret.key}::`]] });
+
+/**
+ * What a service is given about the secrets, databases and caches it uses: plain connection
+ * settings as environment, credentials as secrets (never in the template or task definition).
+ */
+export interface SecretInjection {
+  readonly Name: string;
+  readonly secretId: string;
+  /** JSON key inside the secret; undefined for the whole secret string. */
+  readonly key: string | undefined;
+}
+
+export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): { env: { Name: string; Value: CfnValue }[]; secrets: SecretInjection[] } {
+  const env: { Name: string; Value: CfnValue }[] = Object.keys(s.env)
+    .sort()
+    .map((k) => ({ Name: k, Value: s.env[k]! }));
+  const secrets: SecretInjection[] = s.secrets.map((name) => ({ Name: name, secretId: ID.serviceSecret(s.name, name), key: undefined }));
+  const has = (name: string): boolean => name in s.env;
+  const add = (name: string, value: CfnValue): void => void (has(name) || env.push({ Name: name, Value: value }));
+  if (s.port !== undefined) add('PORT', String(s.port));
+  for (const used of [...s.uses].sort()) {
+    const prefix = envName(used);
+    const db = spec.databases[used];
+    if (db) {
+      add(`${prefix}_HOST`, getAtt(ID.database(used), 'Endpoint.Address'));
+      add(`${prefix}_PORT`, String(db.port));
+      add(`${prefix}_SSL`, 'true');
+      secrets.push({ Name: `${prefix}_USERNAME`, secretId: ID.databaseSecret(used), key: DATABASE_SECRET_KEYS.username });
+      secrets.push({ Name: `${prefix}_PASSWORD`, secretId: ID.databaseSecret(used), key: DATABASE_SECRET_KEYS.password });
+    }
+    const cache = spec.caches[used];
+    if (cache) {
+      add(`${prefix}_HOST`, getAtt(ID.cache(used), cache.clusterMode ? 'ConfigurationEndPoint.Address' : 'PrimaryEndPoint.Address'));
+      add(`${prefix}_PORT`, String(cache.port));
+      add(`${prefix}_TLS`, 'true');
+      add(`${prefix}_CLUSTER_MODE`, String(cache.clusterMode));
+      secrets.push({ Name: `${prefix}_AUTH_TOKEN`, secretId: ID.cacheAuthSecret(used), key: CACHE_AUTH_SECRET_KEY });
+    }
+  }
+  if (spec.monitoring.tracing === 'xray') add('AWS_XRAY_TRACING_NAME', xrayServiceName(spec, s.name));
+  env.sort((a, b) => (a.Name < b.Name ? -1 : 1));
+  secrets.sort((a, b) => (a.Name < b.Name ? -1 : 1));
+  return { env, secrets };
+}
+
+/**
+ * A health check that runs without extra tools in the image: Node images have `node`, others are
+ * tried with curl, then wget.
+ */
+export function healthCommand(s: NormalizedService): string | undefined {
+  if (s.port === undefined) return undefined;
+  const url = `http://127.0.0.1:${s.port}${s.health.path}`;
+  if (s.language === 'nodejs' || s.language === 'typescript') {
+    return `node -e "require('http').get('${url}',r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))"`;
+  }
+  return `curl -fsS ${url} >/dev/null || wget -qO- ${url} >/dev/null || exit 1`;
+}
+
+/** ECS deployment controller; a later issue switches production to CODE_DEPLOY (blue-green). */
+function deploymentController(spec: NormalizedSpec): CfnValue {
+  void spec;
+  return { Type: 'ECS' };
+}
+
+const clamp = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, n));
+
+/** CloudWatch Logs usage of one of `groups` application log groups. */
+export function logMeters(spec: NormalizedSpec, groups: number): UsageMeter[] {
+  const ingested = spec.usage.logsIngestedGiB;
+  const retention = spec.monitoring.logs.retentionDays;
+  if (ingested === undefined) {
+    return [
+      { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: 'usage.logsIngestedGiB not set' },
+      { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'usage.logsIngestedGiB not set' },
+    ];
+  }
+  const share = ingested / groups;
+  const months = retention / (365 / 12);
+  return [
+    { meter: 'logs.ingest', unit: 'GB', quantity: { min: share, max: share }, attributes: { logClass: 'STANDARD' }, basis: `usage.logsIngestedGiB ${ingested} GiB a month split evenly across ${groups} application log groups` },
+    {
+      meter: 'logs.storage',
+      unit: 'GB-month',
+      quantity: { min: share, max: round(share * months) },
+      attributes: {},
+      basis: `${round(share)} GiB a month kept ${retention} days: one month's logs in the first month, ${round(months)} months' at steady state (uncompressed, an upper bound: CloudWatch bills compressed bytes)`,
+    },
+  ];
+}
+
+const round = (n: number): number => Math.round(n * 1000) / 1000;
+
+/** Services whose logs go to a dex log group (ECS awslogs, the Docker awslogs driver on EC2). */
+export function applicationLogGroupCount(spec: NormalizedSpec): number {
+  return Object.values(spec.services).filter((s) => s.placement === 'ecs' || s.placement === 'ec2').length;
+}
+
+function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelResource[] {
+  const P = pascal(s.name);
+  const component = `service/${s.name}`;
+  const origin = ['services', s.name];
+  const tags = tagList(spec, component);
+  const out: ModelResource[] = [];
+  const logGroupName = serviceLogGroupName(spec, s.name);
+
+  out.push(
+    resource({
+      logicalId: ID.serviceLogGroup(s.name),
+      type: 'AWS::Logs::LogGroup',
+      layer: 'ecs',
+      origin,
+      component,
+      properties: { LogGroupName: logGroupName, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tags },
+      usage: logMeters(spec, applicationLogGroupCount(spec)),
+    }),
+  );
+
+  const { env, secrets } = serviceConnections(spec, s);
+  const health = healthCommand(s);
+  const container: Record<string, CfnValue> = {
+    Name: s.name,
+    Image: serviceImage(s),
+    Essential: true,
+    ...(s.command ? { Command: [...s.command] } : {}),
+    ...(s.port !== undefined ? { PortMappings: [{ Name: 'http', ContainerPort: s.port, Protocol: 'tcp', AppProtocol: 'http' }] } : {}),
+    Environment: env,
+    ...(secrets.length ? { Secrets: secrets.map((x) => ({ Name: x.Name, ValueFrom: valueFrom(x) })) } : {}),
+    LogConfiguration: {
+      LogDriver: 'awslogs',
+      Options: { 'awslogs-group': logGroupName, 'awslogs-region': ref('AWS::Region'), 'awslogs-stream-prefix': s.name, mode: 'non-blocking', 'max-buffer-size': '25m' },
+    },
+    ...(health
+      ? {
+          HealthCheck: {
+            Command: ['CMD-SHELL', health],
+            Interval: clamp(s.health.intervalSeconds, 5, 300),
+            Timeout: clamp(s.health.timeoutSeconds, 2, 120),
+            Retries: clamp(s.health.unhealthyThreshold, 1, 10),
+            StartPeriod: clamp(s.health.gracePeriodSeconds, 0, 300),
+          },
+        }
+      : {}),
+    ReadonlyRootFilesystem: true,
+    MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }],
+    LinuxParameters: { InitProcessEnabled: true, Capabilities: { Drop: ['ALL'] } },
+  };
+  out.push(
+    resource({
+      logicalId: `${P}TaskDefinition`,
+      type: 'AWS::ECS::TaskDefinition',
+      layer: 'ecs',
+      origin,
+      component,
+      properties: {
+        Family: `${namePrefix(spec)}-${s.name}`,
+        RequiresCompatibilities: ['FARGATE'],
+        NetworkMode: 'awsvpc',
+        Cpu: String(Math.round(s.resources.cpu * 1024)),
+        Memory: String(s.resources.memoryMiB),
+        RuntimePlatform: { CpuArchitecture: s.architecture === 'arm64' ? 'ARM64' : 'X86_64', OperatingSystemFamily: 'LINUX' },
+        ExecutionRoleArn: getAtt(ID.taskExecutionRole(s.name), 'Arn'),
+        TaskRoleArn: getAtt(ID.serviceRole(s.name), 'Arn'),
+        ContainerDefinitions: [container],
+        Volumes: [{ Name: 'tmp' }],
+        Tags: tags,
+      },
+    }),
+  );
+
+  const spot = spec.platforms.ecs.capacity === 'fargate-spot';
+  const arch = s.architecture;
+  const fargate = (meter: string, unit: string, perTask: number, what: string): UsageMeter => ({
+    meter,
+    unit,
+    quantity: { min: round(perTask * HOURS_PER_MONTH * s.scaling.min), max: round(perTask * HOURS_PER_MONTH * s.scaling.max) },
+    attributes: { architecture: arch, ...(spot ? { purchaseOption: 'Spot' } : {}) },
+    basis: `${perTask} ${what} per task × 730 h × ${s.scaling.min}..${s.scaling.max} tasks (scaling min..max)${spot ? ', on Fargate Spot' : ''}`,
+  });
+  const exposed = isExposed(spec, s);
+  const ecsServiceId = ID.ecsService(s.name);
+  out.push(
+    resource({
+      logicalId: ecsServiceId,
+      type: 'AWS::ECS::Service',
+      layer: 'ecs',
+      origin,
+      component,
+      properties: {
+        ServiceName: s.name,
+        Cluster: ref(ID.ecsCluster),
+        TaskDefinition: ref(`${P}TaskDefinition`),
+        DesiredCount: s.scaling.min,
+        CapacityProviderStrategy: [{ CapacityProvider: spot ? 'FARGATE_SPOT' : 'FARGATE', Weight: 1 }],
+        PlatformVersion: 'LATEST',
+        NetworkConfiguration: {
+          AwsvpcConfiguration: {
+            AssignPublicIp: 'DISABLED',
+            SecurityGroups: [ref(ID.serviceSecurityGroup(s.name))],
+            Subnets: privateSubnets(spec),
+          },
+        },
+        ...(exposed
+          ? {
+              LoadBalancers: [{ ContainerName: s.name, ContainerPort: s.port!, TargetGroupArn: ref(ID.targetGroup(s.name)) }],
+              HealthCheckGracePeriodSeconds: s.health.gracePeriodSeconds,
+            }
+          : {}),
+        DeploymentController: deploymentController(spec),
+        DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MaximumPercent: 200, MinimumHealthyPercent: 100 },
+        EnableECSManagedTags: true,
+        EnableExecuteCommand: false,
+        PropagateTags: 'SERVICE',
+        Tags: tags,
+      },
+      usage: [fargate('fargate.vcpu', 'vCPU-hours', s.resources.cpu, 'vCPU'), fargate('fargate.memory', 'GB-hours', round(s.resources.memoryMiB / 1024), 'GB')],
+    }),
+  );
+
+  const resourceId: CfnValue = { 'Fn::Join': ['/', ['service', ref(ID.ecsCluster), getAtt(ecsServiceId, 'Name')]] };
+  out.push(
+    resource({
+      logicalId: `${P}ScalableTarget`,
+      type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+      layer: 'ecs',
+      origin: [...origin, 'scaling'],
+      component,
+      properties: { ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', ResourceId: resourceId, MinCapacity: s.scaling.min, MaxCapacity: s.scaling.max },
+    }),
+  );
+  const policy = (kind: 'Cpu' | 'Memory', metric: string, target: number): ModelResource =>
+    resource({
+      logicalId: `${P}${kind}ScalingPolicy`,
+      type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
+      layer: 'ecs',
+      origin: [...origin, 'scaling'],
+      component,
+      properties: {
+        PolicyName: `${s.name}-${kind.toLowerCase()}-target-tracking`,
+        PolicyType: 'TargetTrackingScaling',
+        ScalingTargetId: ref(`${P}ScalableTarget`),
+        TargetTrackingScalingPolicyConfiguration: {
+          PredefinedMetricSpecification: { PredefinedMetricType: metric },
+          TargetValue: target,
+          ScaleInCooldown: 300,
+          ScaleOutCooldown: 60,
+        },
+      },
+    });
+  if (s.scaling.max > s.scaling.min) {
+    out.push(policy('Cpu', 'ECSServiceAverageCPUUtilization', s.scaling.targetCpuPercent));
+    if (s.scaling.targetMemoryPercent !== undefined) out.push(policy('Memory', 'ECSServiceAverageMemoryUtilization', s.scaling.targetMemoryPercent));
+  }
+  return out;
+}
+
+export function privateSubnets(spec: NormalizedSpec): CfnValue[] {
+  return Array.from({ length: spec.network.availabilityZones }, (_, i) => ref(ID.subnet('private', i)));
+}
+
+export const ecs: BuildingBlock = {
+  name: 'ecs',
+  build(spec: NormalizedSpec): ModelResource[] {
+    const services = Object.values(spec.services)
+      .filter((s) => s.placement === 'ecs')
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (services.length === 0) return [];
+    const spot = spec.platforms.ecs.capacity === 'fargate-spot';
+    const out: ModelResource[] = [
+      resource({
+        logicalId: ID.ecsCluster,
+        type: 'AWS::ECS::Cluster',
+        layer: 'ecs',
+        origin: ['platforms', 'ecs'],
+        component: 'platform/ecs',
+        properties: {
+          ClusterName: namePrefix(spec),
+          ClusterSettings: [{ Name: 'containerInsights', Value: spec.platforms.ecs.containerInsights ? 'enabled' : 'disabled' }],
+          CapacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+          DefaultCapacityProviderStrategy: [{ CapacityProvider: spot ? 'FARGATE_SPOT' : 'FARGATE', Weight: 1 }],
+          Tags: tagList(spec, 'platform/ecs'),
+        },
+      }),
+    ];
+    for (const s of services) out.push(...serviceResources(spec, s));
+    return out;
+  },
+};

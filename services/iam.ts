@@ -1,0 +1,250 @@
+// IAM: the identity each service's code runs as, with least privilege: read only its own secrets
+// (those it declares and those of the databases and caches it uses), decrypt them with the KMS
+// key only through Secrets Manager, write X-Ray traces when tracing is on. The trust policy
+// follows the placement: ECS task role, EKS service-account role (IRSA), EC2 instance role.
+// ECS services also get a task execution role; Prometheus and Grafana get instance roles.
+//
+// Layers: everything here is in `security` except the EKS service-account roles, which are in
+// `eks`: their trust policy names the cluster's OIDC provider, which exists only once the
+// cluster does, and a layer may only reference layers deployed before it.
+import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
+import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { repositoryName } from './ecr.js';
+
+type Statement = { Sid: string; Effect: 'Allow'; Action: string[]; Resource: CfnValue; Condition?: Record<string, Record<string, CfnValue>> };
+
+/** The log group a service writes to (ECS awslogs, or the Docker awslogs driver on EC2). */
+export function serviceLogGroupName(spec: NormalizedSpec, service: string): string {
+  return `/dex/${namePrefix(spec)}/${service}`;
+}
+
+/** Kubernetes namespace and service account of an EKS service (one namespace per service). */
+export function serviceAccount(service: string): { namespace: string; name: string } {
+  return { namespace: service, name: service };
+}
+
+/** Logical IDs of the secrets a service may read, sorted: its own, and those of what it uses. */
+export function serviceSecretIds(spec: NormalizedSpec, s: NormalizedService): string[] {
+  const ids = s.secrets.map((secret) => ID.serviceSecret(s.name, secret));
+  for (const used of s.uses) {
+    if (spec.databases[used]) ids.push(ID.databaseSecret(used));
+    if (spec.caches[used]) ids.push(ID.cacheAuthSecret(used));
+  }
+  return [...new Set(ids)].sort();
+}
+
+const policyDoc = (statements: Statement[]): CfnValue => ({ Version: '2012-10-17', Statement: statements as unknown as CfnValue });
+const managedPolicy = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:iam::aws:policy/${name}`);
+const logGroupArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}:*`);
+const repositoryArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${name}`);
+
+function readSecrets(spec: NormalizedSpec, secretIds: string[]): Statement[] {
+  if (secretIds.length === 0) return [];
+  return [
+    { Sid: 'ReadOwnSecrets', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: secretIds.map(ref) },
+    {
+      Sid: 'DecryptSecrets',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: getAtt(ID.kmsKey, 'Arn'),
+      Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${spec.region}.amazonaws.com` } },
+    },
+  ];
+}
+
+function xray(spec: NormalizedSpec): Statement[] {
+  if (spec.monitoring.tracing !== 'xray') return [];
+  return [
+    {
+      Sid: 'WriteTraces',
+      Effect: 'Allow',
+      // X-Ray has no resource-level permissions for these actions.
+      Action: ['xray:GetSamplingRules', 'xray:GetSamplingStatisticSummaries', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      Resource: '*',
+    },
+  ];
+}
+
+function pullImage(spec: NormalizedSpec, s: NormalizedService): Statement[] {
+  if (s.image !== undefined) return [];
+  return [
+    { Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+    { Sid: 'PullOwnImage', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: repositoryArn(repositoryName(spec, s.name)) },
+  ];
+}
+
+function writeLogs(spec: NormalizedSpec, s: NormalizedService): Statement[] {
+  return [{ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArn(serviceLogGroupName(spec, s.name)) }];
+}
+
+function trustEcsTasks(): CfnValue {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'ecs-tasks.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+          ArnLike: { 'aws:SourceArn': sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*') },
+        },
+      },
+    ],
+  };
+}
+
+function trustEc2(): CfnValue {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+}
+
+/**
+ * IRSA trust: the condition keys start with the issuer's host and path, known only once the
+ * cluster exists, and JSON keys cannot be intrinsic functions, so the document is a joined string.
+ */
+function trustEksServiceAccount(service: string): CfnValue {
+  const { namespace, name } = serviceAccount(service);
+  const issuer: CfnValue = { 'Fn::Select': [1, { 'Fn::Split': ['//', getAtt(ID.eksCluster, 'OpenIdConnectIssuerUrl')] }] };
+  return {
+    'Fn::Join': [
+      '',
+      [
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"',
+        ref(ID.eksOidcProvider),
+        '"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"',
+        issuer,
+        `:sub":"system:serviceaccount:${namespace}:${name}","`,
+        issuer,
+        ':aud":"sts.amazonaws.com"}}}]}',
+      ],
+    ],
+  };
+}
+
+function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelResource[] {
+  const component = `service/${s.name}`;
+  const origin = ['services', s.name];
+  const tags = tagList(spec, component);
+  const secretIds = serviceSecretIds(spec, s);
+  const out: ModelResource[] = [];
+  const role = (logicalId: string, layer: StackLayer, description: string, trust: CfnValue, statements: Statement[], managed: CfnValue[] = []): ModelResource =>
+    resource({
+      logicalId,
+      type: 'AWS::IAM::Role',
+      layer,
+      origin,
+      component,
+      properties: {
+        Description: description,
+        AssumeRolePolicyDocument: trust,
+        ...(managed.length ? { ManagedPolicyArns: managed } : {}),
+        ...(statements.length ? { Policies: [{ PolicyName: 'least-privilege', PolicyDocument: policyDoc(statements) }] } : {}),
+        Tags: tags,
+      },
+    });
+
+  const appStatements = [...readSecrets(spec, secretIds), ...xray(spec)];
+  switch (s.placement) {
+    case 'ecs':
+      out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), appStatements));
+      out.push(
+        role(ID.taskExecutionRole(s.name), 'security', `Task execution role of ${s.name}: pull the image, write logs, read the secrets injected at start`, trustEcsTasks(), [
+          ...pullImage(spec, s),
+          ...writeLogs(spec, s),
+          ...readSecrets(spec, secretIds),
+        ]),
+      );
+      break;
+    case 'eks':
+      out.push(role(ID.serviceRole(s.name), 'eks', `Service-account role (IRSA) of ${s.name}`, trustEksServiceAccount(s.name), appStatements));
+      break;
+    case 'ec2':
+      // The instance pulls the image, fetches the secrets at boot and ships the container's logs.
+      out.push(
+        role(
+          ID.serviceRole(s.name),
+          'security',
+          `Instance role of ${s.name}`,
+          trustEc2(),
+          [...appStatements, ...pullImage(spec, s), ...writeLogs(spec, s), ...cloudWatchAgent()],
+          [managedPolicy('AmazonSSMManagedInstanceCore')],
+        ),
+      );
+      out.push(instanceProfile(ID.instanceProfile(s.name), ID.serviceRole(s.name), origin, component));
+      break;
+    default: {
+      const never: never = s.placement;
+      throw new Error(`unknown placement ${String(never)}`);
+    }
+  }
+  return out;
+}
+
+/** The CloudWatch agent publishes memory and disk metrics under its own namespace only. */
+function cloudWatchAgent(): Statement[] {
+  return [
+    { Sid: 'PutAgentMetrics', Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'CWAgent' } } },
+    { Sid: 'DescribeSelf', Effect: 'Allow', Action: ['ec2:DescribeTags'], Resource: '*' },
+  ];
+}
+
+function instanceProfile(logicalId: string, roleId: string, origin: string[], component: string): ModelResource {
+  return resource({ logicalId, type: 'AWS::IAM::InstanceProfile', layer: 'security', origin, component, properties: { Roles: [ref(roleId)] } });
+}
+
+function monitoringServers(spec: NormalizedSpec): ModelResource[] {
+  const out: ModelResource[] = [];
+  const servers: { server: 'prometheus' | 'grafana'; statements: Statement[] }[] = [];
+  if (spec.monitoring.prometheus.enabled) {
+    // EC2 service discovery for scrape targets.
+    servers.push({ server: 'prometheus', statements: [{ Sid: 'DiscoverTargets', Effect: 'Allow', Action: ['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances'], Resource: '*' }] });
+  }
+  if (spec.monitoring.grafana.enabled) {
+    // The CloudWatch data source: read-only metrics, alarms and logs.
+    servers.push({
+      server: 'grafana',
+      statements: [
+        {
+          Sid: 'ReadCloudWatch',
+          Effect: 'Allow',
+          Action: ['cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics', 'ec2:DescribeInstances', 'ec2:DescribeRegions', 'logs:DescribeLogGroups', 'logs:GetLogEvents', 'logs:GetQueryResults', 'logs:StartQuery', 'logs:StopQuery', 'tag:GetResources'],
+          Resource: '*',
+        },
+      ],
+    });
+  }
+  for (const { server, statements } of servers) {
+    const component = `monitoring/${server}`;
+    const origin = ['monitoring', server];
+    const roleId = ID.monitoringServerRole(server);
+    out.push(
+      resource({
+        logicalId: roleId,
+        type: 'AWS::IAM::Role',
+        layer: 'security',
+        origin,
+        component,
+        properties: {
+          Description: `Instance role of the ${pascal(server)} server`,
+          AssumeRolePolicyDocument: trustEc2(),
+          ManagedPolicyArns: [managedPolicy('AmazonSSMManagedInstanceCore')],
+          Policies: [{ PolicyName: 'least-privilege', PolicyDocument: policyDoc([...statements, ...cloudWatchAgent()]) }],
+          Tags: tagList(spec, component),
+        },
+      }),
+    );
+    out.push(instanceProfile(ID.instanceProfile(`${server}-server`), roleId, origin, component));
+  }
+  return out;
+}
+
+export const iam: BuildingBlock = {
+  name: 'iam',
+  build(spec: NormalizedSpec): ModelResource[] {
+    const out: ModelResource[] = [];
+    for (const name of Object.keys(spec.services).sort()) out.push(...serviceResources(spec, spec.services[name]!));
+    out.push(...monitoringServers(spec));
+    return out;
+  },
+};

@@ -1,0 +1,398 @@
+// The VPC: three subnet tiers per zone (public, private, database), an internet gateway for the
+// public tier, NAT for the private tier per `natGateways`, no internet route at all for the
+// database tier, KMS-encrypted flow logs and VPC endpoints. IDs come from tier, zone letter and
+// endpoint name only, so adding a zone or an endpoint adds resources and changes none.
+//
+// Layers: almost everything is `network`. The flow-log group (encrypted with the KMS key) and the
+// interface endpoints (behind the endpoint security group) reference the `security` layer, which
+// deploys after `network`, so those resources live in `security` themselves.
+import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import type { NormalizedSpec, VpcEndpointName } from '../spec/model.js';
+
+const HOURS_PER_MONTH = 730;
+const COMPONENT = 'network';
+
+export type SubnetTier = 'public' | 'private' | 'database';
+const TIERS: readonly SubnetTier[] = ['public', 'private', 'database'];
+
+/** Logical IDs the VPC block owns (beyond the shared ones in `ID`). */
+export const VPC_ID = {
+  gatewayAttachment: 'InternetGatewayAttachment',
+  publicRouteTable: 'PublicRouteTable',
+  publicDefaultRoute: 'PublicDefaultRoute',
+  privateRouteTable: (zone: number) => `PrivateRouteTable${zoneLetter(zone)}`,
+  privateDefaultRoute: (zone: number) => `PrivateDefaultRoute${zoneLetter(zone)}`,
+  /** One route table for the whole database tier: it has only the local route (and gateway endpoints). */
+  databaseRouteTable: 'DatabaseRouteTable',
+  routeTableAssociation: (tier: SubnetTier, zone: number) => `${ID.subnet(tier, zone)}RouteTableAssociation`,
+  natGateway: (zone: number) => `NatGateway${zoneLetter(zone)}`,
+  natEip: (zone: number) => `NatEip${zoneLetter(zone)}`,
+  flowLogGroup: 'FlowLogGroup',
+  flowLogRole: 'FlowLogRole',
+  flowLog: 'VpcFlowLog',
+  endpoint: (service: string) => `${pascal(service)}Endpoint`,
+} as const;
+
+function zoneLetter(zone: number): string {
+  return String.fromCharCode(65 + zone);
+}
+
+/** Gateway endpoints are free and route-table based; everything else is an interface endpoint. */
+const GATEWAY_ENDPOINTS: ReadonlySet<VpcEndpointName> = new Set<VpcEndpointName>(['s3', 'dynamodb']);
+
+/**
+ * The AWS service names behind one `endpoints:` entry: `ecr` needs both the API and the Docker
+ * registry endpoint; `ssm` needs ssmmessages and ec2messages too, or Session Manager cannot connect.
+ */
+export function endpointServices(name: VpcEndpointName): string[] {
+  switch (name) {
+    case 'ecr':
+      return ['ecr.api', 'ecr.dkr'];
+    case 'ssm':
+      return ['ssm', 'ssmmessages', 'ec2messages'];
+    default:
+      return [name];
+  }
+}
+
+/** Interface endpoint service names, sorted and without duplicates. */
+export function interfaceEndpointServices(spec: NormalizedSpec): string[] {
+  const names = spec.network.endpoints.filter((e) => !GATEWAY_ENDPOINTS.has(e)).flatMap(endpointServices);
+  return [...new Set(names)].sort();
+}
+
+export function natGatewayCount(spec: NormalizedSpec): number {
+  switch (spec.network.natGateways) {
+    case 'perAz':
+      return spec.network.availabilityZones;
+    case 'single':
+      return 1;
+    case 'none':
+      return 0;
+    default: {
+      const never: never = spec.network.natGateways;
+      throw new Error(`unknown natGateways mode ${String(never)}`);
+    }
+  }
+}
+
+/** The zones that have a subnet CIDR for a tier (the spec gives one per zone, in zone order). */
+function zones(spec: NormalizedSpec, tier: SubnetTier): number[] {
+  const list = spec.network.subnets[tier];
+  return Array.from({ length: Math.min(spec.network.availabilityZones, list.length) }, (_, i) => i);
+}
+
+const hasEks = (spec: NormalizedSpec): boolean => Object.values(spec.services).some((s) => s.placement === 'eks');
+
+function withName(spec: NormalizedSpec, name: string, extra: Record<string, string> = {}): { Key: string; Value: string }[] {
+  const tags = [...tagList(spec, COMPONENT), { Key: 'Name', Value: name }, ...Object.entries(extra).map(([Key, Value]) => ({ Key, Value }))];
+  return tags.sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
+}
+
+const round = (n: number): number => Math.round(n * 1000) / 1000;
+const fixed = (meter: string, unit: string, quantity: number, basis: string, attributes: Record<string, string> = {}): UsageMeter => ({
+  meter,
+  unit,
+  quantity: { min: quantity, max: quantity },
+  attributes,
+  basis,
+});
+
+function buildVpc(spec: NormalizedSpec): ModelResource[] {
+  const prefix = namePrefix(spec);
+  const out: ModelResource[] = [];
+  const net = (r: Omit<Parameters<typeof resource>[0], 'layer' | 'component'>): void => void out.push(resource({ ...r, layer: 'network', component: COMPONENT }));
+
+  net({
+    logicalId: ID.vpc,
+    type: 'AWS::EC2::VPC',
+    origin: ['network', 'cidr'],
+    properties: { CidrBlock: spec.network.cidr, EnableDnsSupport: true, EnableDnsHostnames: true, Tags: withName(spec, prefix) },
+  });
+  net({
+    logicalId: ID.internetGateway,
+    type: 'AWS::EC2::InternetGateway',
+    origin: ['network'],
+    properties: { Tags: withName(spec, prefix) },
+  });
+  net({
+    logicalId: VPC_ID.gatewayAttachment,
+    type: 'AWS::EC2::VPCGatewayAttachment',
+    origin: ['network'],
+    properties: { VpcId: ref(ID.vpc), InternetGatewayId: ref(ID.internetGateway) },
+  });
+
+  // Subnets. Public ones do not hand out public IPs: only what asks for one (NAT EIPs, the ALB,
+  // the bastion's interface) gets one. EKS discovery tags let Kubernetes find the tiers.
+  const eks = hasEks(spec);
+  for (const tier of TIERS) {
+    for (const z of zones(spec, tier)) {
+      const extra: Record<string, string> = { 'dex:tier': tier };
+      if (eks && tier === 'public') extra['kubernetes.io/role/elb'] = '1';
+      if (eks && tier === 'private') extra['kubernetes.io/role/internal-elb'] = '1';
+      net({
+        logicalId: ID.subnet(tier, z),
+        type: 'AWS::EC2::Subnet',
+        origin: ['network', 'subnets', tier, z],
+        properties: {
+          VpcId: ref(ID.vpc),
+          CidrBlock: spec.network.subnets[tier][z]!,
+          AvailabilityZone: { 'Fn::Select': [z, { 'Fn::GetAZs': '' }] },
+          MapPublicIpOnLaunch: false,
+          Tags: withName(spec, `${prefix}-${tier}-${zoneLetter(z).toLowerCase()}`, extra),
+        },
+      });
+    }
+  }
+
+  // Public tier: one route table with the internet route.
+  net({
+    logicalId: VPC_ID.publicRouteTable,
+    type: 'AWS::EC2::RouteTable',
+    origin: ['network', 'subnets', 'public'],
+    properties: { VpcId: ref(ID.vpc), Tags: withName(spec, `${prefix}-public`) },
+  });
+  net({
+    logicalId: VPC_ID.publicDefaultRoute,
+    type: 'AWS::EC2::Route',
+    origin: ['network', 'subnets', 'public'],
+    dependsOn: [VPC_ID.gatewayAttachment],
+    properties: { RouteTableId: ref(VPC_ID.publicRouteTable), DestinationCidrBlock: '0.0.0.0/0', GatewayId: ref(ID.internetGateway) },
+  });
+  for (const z of zones(spec, 'public')) {
+    net({
+      logicalId: VPC_ID.routeTableAssociation('public', z),
+      type: 'AWS::EC2::SubnetRouteTableAssociation',
+      origin: ['network', 'subnets', 'public', z],
+      properties: { RouteTableId: ref(VPC_ID.publicRouteTable), SubnetId: ref(ID.subnet('public', z)) },
+    });
+  }
+
+  // NAT: perAz puts one in each zone's public subnet, single one in zone A (so switching between
+  // the two modes keeps NatGatewayA), none gives the private tier no internet route.
+  const natCount = Math.min(natGatewayCount(spec), zones(spec, 'public').length);
+  const processed = spec.usage.natProcessedGiB;
+  for (let z = 0; z < natCount; z++) {
+    net({
+      logicalId: VPC_ID.natEip(z),
+      type: 'AWS::EC2::EIP',
+      origin: ['network', 'natGateways'],
+      dependsOn: [VPC_ID.gatewayAttachment],
+      properties: { Domain: 'vpc', Tags: withName(spec, `${prefix}-nat-${zoneLetter(z).toLowerCase()}`) },
+      usage: [fixed('ipv4.public', 'hours', HOURS_PER_MONTH, 'one public IPv4 address (the NAT gateway EIP) × 730 h')],
+    });
+    net({
+      logicalId: VPC_ID.natGateway(z),
+      type: 'AWS::EC2::NatGateway',
+      origin: ['network', 'natGateways'],
+      properties: {
+        AllocationId: getAtt(VPC_ID.natEip(z), 'AllocationId'),
+        SubnetId: ref(ID.subnet('public', z)),
+        ConnectivityType: 'public',
+        Tags: withName(spec, `${prefix}-nat-${zoneLetter(z).toLowerCase()}`),
+      },
+      usage: [
+        fixed('nat.hours', 'hours', HOURS_PER_MONTH, `one NAT gateway × 730 h (natGateways: ${spec.network.natGateways})`),
+        processed === undefined
+          ? fixed('nat.processed', 'GB', 0, 'usage.natProcessedGiB not set')
+          : fixed('nat.processed', 'GB', round(processed / natCount), `usage.natProcessedGiB ${processed} GiB a month split evenly across ${natCount} NAT gateway${natCount === 1 ? '' : 's'}`),
+      ],
+    });
+  }
+
+  // Private tier: a route table per zone (so perAz can route each zone to its own NAT, and a
+  // change of NAT mode only changes routes, never tables).
+  for (const z of zones(spec, 'private')) {
+    net({
+      logicalId: VPC_ID.privateRouteTable(z),
+      type: 'AWS::EC2::RouteTable',
+      origin: ['network', 'subnets', 'private', z],
+      properties: { VpcId: ref(ID.vpc), Tags: withName(spec, `${prefix}-private-${zoneLetter(z).toLowerCase()}`) },
+    });
+    net({
+      logicalId: VPC_ID.routeTableAssociation('private', z),
+      type: 'AWS::EC2::SubnetRouteTableAssociation',
+      origin: ['network', 'subnets', 'private', z],
+      properties: { RouteTableId: ref(VPC_ID.privateRouteTable(z)), SubnetId: ref(ID.subnet('private', z)) },
+    });
+    if (natCount > 0) {
+      const nat = spec.network.natGateways === 'perAz' && z < natCount ? z : 0;
+      net({
+        logicalId: VPC_ID.privateDefaultRoute(z),
+        type: 'AWS::EC2::Route',
+        origin: ['network', 'natGateways'],
+        properties: { RouteTableId: ref(VPC_ID.privateRouteTable(z)), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: ref(VPC_ID.natGateway(nat)) },
+      });
+    }
+  }
+
+  // Database tier: one table, no route beyond the VPC (gateway endpoints add prefix-list routes).
+  net({
+    logicalId: VPC_ID.databaseRouteTable,
+    type: 'AWS::EC2::RouteTable',
+    origin: ['network', 'subnets', 'database'],
+    properties: { VpcId: ref(ID.vpc), Tags: withName(spec, `${prefix}-database`) },
+  });
+  for (const z of zones(spec, 'database')) {
+    net({
+      logicalId: VPC_ID.routeTableAssociation('database', z),
+      type: 'AWS::EC2::SubnetRouteTableAssociation',
+      origin: ['network', 'subnets', 'database', z],
+      properties: { RouteTableId: ref(VPC_ID.databaseRouteTable), SubnetId: ref(ID.subnet('database', z)) },
+    });
+  }
+
+  out.push(...flowLogs(spec), ...endpoints(spec));
+  return out;
+}
+
+function flowLogs(spec: NormalizedSpec): ModelResource[] {
+  const { flowLogs: fl } = spec.network;
+  if (!fl.enabled) return [];
+  const origin = ['network', 'flowLogs'];
+  const ingested = spec.usage.flowLogsIngestedGiB;
+  const storageMonths = fl.retentionDays / 30;
+  const logUsage: UsageMeter[] =
+    ingested === undefined
+      ? [
+          fixed('logs.ingest', 'GB', 0, 'usage.flowLogsIngestedGiB not set', { logType: 'vended' }),
+          fixed('logs.storage', 'GB-month', 0, 'usage.flowLogsIngestedGiB not set'),
+        ]
+      : [
+          fixed('logs.ingest', 'GB', ingested, `usage.flowLogsIngestedGiB ${ingested} GiB of flow log records a month (vended logs)`, { logType: 'vended' }),
+          {
+            meter: 'logs.storage',
+            unit: 'GB-month',
+            quantity: { min: ingested, max: round(ingested * storageMonths) },
+            attributes: {},
+            basis: `${ingested} GiB a month kept ${fl.retentionDays} days: one month's records in the first month, ${round(storageMonths)} months' at steady state (uncompressed, an upper bound: CloudWatch bills compressed bytes)`,
+          },
+        ];
+  const logGroupArnPattern = sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*');
+  return [
+    // Retained: flow logs are audit evidence (PCI DSS 10, SOC 2). No fixed name, so a stack created
+    // again after a deletion does not collide with the retained group.
+    resource({
+      logicalId: VPC_ID.flowLogGroup,
+      type: 'AWS::Logs::LogGroup',
+      layer: 'security',
+      component: COMPONENT,
+      origin,
+      deletionPolicy: 'Retain',
+      updateReplacePolicy: 'Retain',
+      properties: { KmsKeyId: getAtt(ID.kmsKey, 'Arn'), RetentionInDays: fl.retentionDays, Tags: tagList(spec, COMPONENT) },
+      usage: logUsage,
+    }),
+    resource({
+      logicalId: VPC_ID.flowLogRole,
+      type: 'AWS::IAM::Role',
+      layer: 'security',
+      component: COMPONENT,
+      origin,
+      properties: {
+        Description: 'Lets VPC Flow Logs deliver records to the flow log group, and nothing else',
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+                ArnLike: { 'aws:SourceArn': sub('arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc-flow-log/*') },
+              },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: 'deliver-flow-logs',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Sid: 'WriteFlowLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: getAtt(VPC_ID.flowLogGroup, 'Arn') },
+                { Sid: 'DescribeLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: logGroupArnPattern },
+              ],
+            },
+          },
+        ],
+        Tags: tagList(spec, COMPONENT),
+      },
+    }),
+    resource({
+      logicalId: VPC_ID.flowLog,
+      type: 'AWS::EC2::FlowLog',
+      layer: 'security',
+      component: COMPONENT,
+      origin,
+      properties: {
+        ResourceType: 'VPC',
+        ResourceId: ref(ID.vpc),
+        TrafficType: fl.traffic,
+        LogDestinationType: 'cloud-watch-logs',
+        LogDestination: getAtt(VPC_ID.flowLogGroup, 'Arn'),
+        DeliverLogsPermissionArn: getAtt(VPC_ID.flowLogRole, 'Arn'),
+        MaxAggregationInterval: 60,
+        Tags: tagList(spec, COMPONENT),
+      },
+    }),
+  ];
+}
+
+function endpoints(spec: NormalizedSpec): ModelResource[] {
+  const out: ModelResource[] = [];
+  const origin = ['network', 'endpoints'];
+  const routeTables: CfnValue[] = [...zones(spec, 'private').map((z) => ref(VPC_ID.privateRouteTable(z))), ref(VPC_ID.databaseRouteTable)];
+  const gateways = [...new Set(spec.network.endpoints.filter((e) => GATEWAY_ENDPOINTS.has(e)))].sort();
+  for (const name of gateways) {
+    out.push(
+      resource({
+        logicalId: VPC_ID.endpoint(name),
+        type: 'AWS::EC2::VPCEndpoint',
+        layer: 'network',
+        component: COMPONENT,
+        origin,
+        properties: {
+          VpcId: ref(ID.vpc),
+          VpcEndpointType: 'Gateway',
+          ServiceName: sub(`com.amazonaws.\${AWS::Region}.${name}`),
+          RouteTableIds: routeTables,
+          Tags: tagList(spec, COMPONENT),
+        },
+      }),
+    );
+  }
+  const privateZones = zones(spec, 'private');
+  for (const service of interfaceEndpointServices(spec)) {
+    out.push(
+      resource({
+        logicalId: VPC_ID.endpoint(service),
+        type: 'AWS::EC2::VPCEndpoint',
+        layer: 'security',
+        component: COMPONENT,
+        origin,
+        properties: {
+          VpcId: ref(ID.vpc),
+          VpcEndpointType: 'Interface',
+          ServiceName: sub(`com.amazonaws.\${AWS::Region}.${service}`),
+          PrivateDnsEnabled: true,
+          SubnetIds: privateZones.map((z) => ref(ID.subnet('private', z))),
+          SecurityGroupIds: [ref(ID.endpointSecurityGroup)],
+          Tags: tagList(spec, COMPONENT),
+        },
+        usage: [
+          fixed('vpce.interface', 'hours', HOURS_PER_MONTH * privateZones.length, `one interface endpoint (${service}) × ${privateZones.length} zone${privateZones.length === 1 ? '' : 's'} × 730 h`),
+          fixed('vpce.processed', 'GB', 0, 'dex has no usage assumption for endpoint traffic (usage has no field for it)'),
+        ],
+      }),
+    );
+  }
+  return out;
+}
+
+export const vpc: BuildingBlock = {
+  name: 'vpc',
+  build: buildVpc,
+};

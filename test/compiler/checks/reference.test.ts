@@ -1,0 +1,46 @@
+// The reference spec (DEX Mobile v6, copied with its provenance into test/fixtures/reference)
+// is the acceptance example: the base spec and every environment validate with no errors.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { analyzeSpec } from '../../../compiler/analyze.js';
+
+const file = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
+
+// The spec pins EKS 1.31, whose extended support ends on 2026-11-26: judge it on the day it was copied.
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-11-24T12:00:00Z'));
+});
+afterAll(() => {
+  vi.useRealTimers();
+});
+
+it('states where it comes from', () => {
+  expect(readFileSync(file, 'utf8').split('\n')[0]).toMatch(/^# Provenance: copied from shared\/reference\/dex-mobile-v6\.dex\.yaml on 2026-11-24/);
+});
+
+it('has no errors in the base spec or any environment', () => {
+  const all = analyzeSpec(readFileSync(file), file);
+  expect(all.compiled.map((c) => c.environment)).toEqual([undefined, 'staging', 'production']);
+  expect(all.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  for (const environment of ['staging', 'production']) {
+    const one = analyzeSpec(readFileSync(file), file, { environment });
+    expect(one.diagnostics.filter((d) => d.severity === 'error'), environment).toEqual([]);
+    expect(one.ok).toBe(true);
+  }
+});
+
+it('warns only that EKS 1.31 is billed for extended support', () => {
+  const all = analyzeSpec(readFileSync(file), file);
+  expect([...new Set(all.diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}`))]).toEqual(['40:14 warning DEX321']);
+});
+
+it('stays valid, with a warning, once EKS 1.31 leaves extended support (2026-11-26)', () => {
+  vi.setSystemTime(new Date('2026-11-27T12:00:00Z'));
+  const all = analyzeSpec(readFileSync(file), file);
+  expect(all.ok).toBe(true);
+  expect(all.diagnostics.filter((d) => d.code === 'DEX321').map((d) => `${d.line}:${d.col} ${d.severity} ${d.message}`)).toContain(
+    '40:14 warning Kubernetes 1.31 left Amazon EKS extended support on 26 November 2026: AWS upgrades such clusters to the next minor version automatically, so the running cluster will not match this spec',
+  );
+  vi.setSystemTime(new Date('2026-11-24T12:00:00Z'));
+});
