@@ -108,6 +108,15 @@ export function placeFinding(source: SpecSource, finding: Finding, environment?:
 function checkOverlayNames(raw: DexSpec): Finding[] {
   const findings: Finding[] = [];
   for (const [env, overlay] of Object.entries(raw.environments ?? {})) {
+    if (env === 'ci' || env === 'default') {
+      findings.push({
+        code: 'DEX402',
+        message: `"${env}" cannot name an environment: dex emit writes ${env === 'ci' ? 'the delivery pipeline' : 'a spec without environments'} to out/${env}/`,
+        path: ['environments', env],
+        atKey: true,
+        hint: env === 'ci' ? 'call it e.g. integration or test' : 'call it e.g. dev',
+      });
+    }
     for (const section of ['services', 'databases', 'caches'] as const) {
       const known = Object.keys(raw[section] ?? {});
       for (const name of Object.keys(overlay[section] ?? {})) {

@@ -7,11 +7,15 @@ import { assignStacks, type StackPlan } from './stacks.js';
 import { emitCloudFormation, type EmittedFile } from '../emitters/cloudformation.js';
 import { emitPlanJson } from '../emitters/plan-json.js';
 import { BUILDING_BLOCKS } from '../services/index.js';
+import { ENVIRONMENT_EMITTERS, SYSTEM_EMITTERS, type EnvironmentEmitter, type SystemEmitter } from '../emitters/index.js';
+import type { DexSpec } from '../spec/model.js';
+import { normalizeSpec } from '../spec/normalize.js';
 
 export interface EmitOptions {
   /** The spec file as the user named it, for the templates' header comment. */
   readonly specFile?: string;
   readonly blocks?: readonly BuildingBlock[];
+  readonly emitters?: readonly EnvironmentEmitter[];
 }
 
 export interface EnvironmentOutput {
@@ -21,6 +25,8 @@ export interface EnvironmentOutput {
   readonly plan: StackPlan;
   /** Paths relative to out/<environment>/, sorted. */
   readonly files: readonly EmittedFile[];
+  /** True for the system-level output (out/ci/), which belongs to no one environment. */
+  readonly system?: boolean;
 }
 
 /**
@@ -36,8 +42,31 @@ export function emitTargets(analysis: Pick<Analysis, 'compiled'>, environment?: 
 export function compileEmit(compiled: CompiledEnvironment, options: EmitOptions = {}): EnvironmentOutput {
   const model = buildResourceModel(compiled.spec, options.blocks ?? BUILDING_BLOCKS);
   const plan = assignStacks(model);
-  const files = [...emitCloudFormation(plan, { specFile: options.specFile }), emitPlanJson(model, plan)].sort((a, b) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-  );
+  const extra = (options.emitters ?? ENVIRONMENT_EMITTERS).flatMap((e) => e.emit({ spec: compiled.spec, model, plan, specFile: options.specFile }));
+  const files = [...emitCloudFormation(plan, { specFile: options.specFile }), emitPlanJson(model, plan), ...extra].sort(byPath);
   return { environment: compiled.environment ?? 'default', model, plan, files };
+}
+
+function byPath(a: EmittedFile, b: EmittedFile): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+export interface SystemEmitOptions extends EmitOptions {
+  readonly systemEmitters?: readonly SystemEmitter[];
+}
+
+/**
+ * Files that span environments (the delivery pipeline), for out/ci/. Every environment is
+ * compiled, whatever --env asked for: a pipeline promotes through all of them.
+ */
+export function compileSystemEmit(raw: DexSpec, options: SystemEmitOptions = {}): EmittedFile[] {
+  const emitters = options.systemEmitters ?? SYSTEM_EMITTERS;
+  if (emitters.length === 0) return [];
+  const names = Object.keys(raw.environments ?? {});
+  const environments = (names.length ? names : [undefined]).map((name) => {
+    const spec = normalizeSpec(raw, name).spec;
+    const model = buildResourceModel(spec, options.blocks ?? BUILDING_BLOCKS);
+    return { name: name ?? 'default', spec, model, plan: assignStacks(model), specFile: options.specFile };
+  });
+  return emitters.flatMap((e) => e.emit({ environments, specFile: options.specFile })).sort(byPath);
 }

@@ -105,6 +105,7 @@ export const DIAGNOSTIC_CODES = {
   DEX330: { severity: 'info', title: 'Placement chosen by dex' },
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
+  DEX402: { severity: 'error', title: 'Reserved environment name' },
   DEX500: { severity: 'error', title: 'Plaintext secret in the spec' },
   DEX501: { severity: 'error', title: 'Secret name collides with an environment variable' },
   DEX900: { severity: 'error', title: 'Usage error' },

@@ -5,7 +5,8 @@
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { analyzeSpec } from '../../compiler/analyze.js';
-import { compileEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
+import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
+import { SYSTEM_OUTPUT_DIR } from '../../emitters/index.js';
 import type { BuildingBlock } from '../../compiler/model/types.js';
 import type { Diagnostic } from '../../spec/diagnostics.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
@@ -72,6 +73,15 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
     const output = compileEmit(compiled, { specFile: args.file, ...(options.blocks ? { blocks: options.blocks } : {}) });
     outputs.push({ output, ms: performance.now() - started });
   }
+  // The pipeline spans environments: out/ci/ is written like one more environment directory.
+  if (analysis.raw) {
+    const started = performance.now();
+    const files = compileSystemEmit(analysis.raw, { specFile: args.file, ...(options.blocks ? { blocks: options.blocks } : {}) });
+    if (files.length > 0) {
+      const first = outputs[0]!.output;
+      outputs.push({ output: { environment: SYSTEM_OUTPUT_DIR, model: first.model, plan: first.plan, files, system: true }, ms: performance.now() - started });
+    }
+  }
 
   const outDir = args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(read.absolute), 'out');
   const staged: { env: string; temp: string; target: string; ms: number; output: EnvironmentOutput }[] = [];
@@ -118,6 +128,10 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
   }
 
   for (const s of staged) {
+    if (s.output.system) {
+      io.stdout.write(`${s.env}: ${s.output.files.length} pipeline files → ${(relative(io.cwd, s.target) || '.').split(sep).join('/')} (${Math.round(s.ms)} ms)\n`);
+      continue;
+    }
     const stacks = s.output.plan.stacks.length;
     const resources = s.output.model.resources.length;
     const shown = relative(io.cwd, s.target) || '.';

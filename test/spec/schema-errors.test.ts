@@ -62,3 +62,11 @@ describe('schema diagnostics', () => {
     ]);
   });
 });
+
+describe('environment names', () => {
+  it('reserves ci and default for emit output directories (DEX402)', () => {
+    const text = 'dex: 1\nname: demo\nregion: us-east-1\nservices:\n  web: { placement: ecs }\nenvironments:\n  ci: {}\n  production: {}\n';
+    const a = analyzeSpec(new TextEncoder().encode(text), 'x.yaml');
+    expect(a.diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`)).toEqual(['7:3 DEX402']);
+  });
+});
