@@ -160,7 +160,8 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
           DBInstanceClass: db.instanceClass,
           MultiAZ: false,
           StorageType: 'gp3',
-          StorageEncrypted: true,
+          // Encryption is inherited from the source (CloudFormation refuses StorageEncrypted on a
+          // replica); KmsKeyId keeps the same customer-managed key.
           KmsKeyId: getAtt(ID.kmsKey, 'Arn'),
           DBParameterGroupName: ref(parameterGroupId),
           VPCSecurityGroups: [ref(ID.databaseSecurityGroup(db.name))],
