@@ -56,6 +56,50 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     });
 
   program
+    .command('plan')
+    .description('Price what dex emit would create, per environment, at AWS list prices: every line with its arithmetic, min–max from the scaling bounds, unpriced items with reasons.')
+    .argument('[file]', 'the spec', 'dex.yaml')
+    .option('-e, --env <name>', 'price one environment (default: every environment)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown'] as const).default('text'))
+    .addOption(new Option('--pricing <source>', 'where prices come from: the committed snapshot, or the AWS Price List API (needs credentials; falls back to the snapshot)').choices(['snapshot', 'live'] as const).default('snapshot'))
+    .option('--allow-over-budget', 'exit 0 even when an environment can cost more than its budget', false)
+    .addHelpText('after', '\nExamples:\n  dex plan --env production\n  dex plan --format markdown > plan.md   # a pull-request comment\n  dex plan --format json --pricing live\n\nLive prices are cached in $DEX_CACHE_DIR/pricing (default ~/.cache/dex/pricing) for 7 days.\nDEX_PRICING_SNAPSHOT=file plans with another snapshot (e.g. one written by dex pricing refresh --output).')
+    .action(async (file: string, opts: { env?: string; format: 'text' | 'json' | 'markdown'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean }) => {
+      const { runPlan } = await import('./commands/plan.js');
+      exitCode = await runPlan({ file, environment: opts.env, format: opts.format, pricing: opts.pricing, allowOverBudget: opts.allowOverBudget }, io);
+    });
+
+  program
+    .command('pricing')
+    .description('Manage the price snapshot dex plans with offline.')
+    .command('refresh')
+    .description('Rewrite the price snapshot from the live AWS Price List API (needs credentials with pricing:GetProducts).')
+    .option('-r, --region <region...>', 'regions to price (default: the regions the snapshot covers)')
+    .option('--snapshot <file>', 'snapshot to read the catalog from (default: the one dex ships)')
+    .option('-o, --output <file>', 'where to write (default: the snapshot itself)')
+    .addHelpText('after', '\nExample:\n  dex pricing refresh --region ap-south-1 us-east-1')
+    .action(async (opts: { region?: string[]; snapshot?: string; output?: string }) => {
+      const { runPricingRefresh } = await import('./commands/pricing.js');
+      exitCode = await runPricingRefresh({ regions: opts.region, snapshot: opts.snapshot, output: opts.output }, io);
+    });
+
+  const compliance = program
+    .command('compliance')
+    .description('Compliance evidence: the controls of the regimes listed under compliance, checked against the spec and the resources dex emits.');
+  compliance
+    .command('report')
+    .description('Write the evidence report: per environment and regime, each control, pass/fail, and the emitted resources and properties behind it.')
+    .argument('[file]', 'the spec', 'dex.yaml')
+    .option('-e, --env <name>', 'report on one environment (default: every environment)')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['markdown', 'json'] as const).default('markdown'))
+    .option('-o, --out <file>', 'write the report to this file instead of standard output')
+    .addHelpText('after', '\nExit code 1 when a control fails (an error finding).\nExamples:\n  dex compliance report\n  dex compliance report examples/dex-mobile-v6/dex.yaml --env production --out compliance.md\n  dex compliance report --format json')
+    .action(async (file: string, opts: { env?: string; format: 'markdown' | 'json'; out?: string }) => {
+      const { runComplianceReport } = await import('./commands/compliance.js');
+      exitCode = await runComplianceReport({ file, environment: opts.env, format: opts.format, out: opts.out }, io, `dex ${await version()}`);
+    });
+
+  program
     .command('schema')
     .description('Print the JSON Schema of dex.yaml (for editors and other tools).')
     .addHelpText('after', '\nExample:\n  dex schema > dex.schema.json')

@@ -7,6 +7,7 @@ import type { DexSpec, NormalizedSpec } from '../spec/model.js';
 import { normalizeSpec } from '../spec/normalize.js';
 import { suggest } from '../spec/schema-check.js';
 import { runSemanticChecks } from './checks/index.js';
+import { nameEnvironment, runComplianceChecks } from './compliance/engine.js';
 
 export interface AnalyzeOptions {
   /** Compile only this environment; without it the base spec and every environment are checked. */
@@ -74,6 +75,10 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
       if (environment === undefined) baseFindings.add(key);
       else if (baseFindings.has(key) && placed.message !== f.message) continue; // not the overlay's own value
       diagnostics.push(placed);
+    }
+    // Compliance rules read the resource model too, so they run only on a spec that compiles.
+    if (!hasErrors(diagnostics.filter((d) => !d.code.startsWith('DEX6')))) {
+      for (const f of runComplianceChecks(spec, raw)) diagnostics.push(nameEnvironment(placeFinding(source, f, environment), environment));
     }
   }
   return finish(raw, compiled);

@@ -4,6 +4,9 @@ import type { ResourceModel } from '../compiler/model/types.js';
 import type { StackPlan } from '../compiler/stacks.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import type { EmittedFile } from './cloudformation.js';
+import { kubernetesEmitter } from './kubernetes.js';
+import { monitoringEmitter } from './monitoring/index.js';
+import { ciEmitter } from './ci/index.js';
 
 export interface EnvironmentEmitInput {
   readonly spec: NormalizedSpec;
@@ -32,9 +35,12 @@ export interface SystemEmitter {
 }
 
 export const ENVIRONMENT_EMITTERS: readonly EnvironmentEmitter[] = [
+  kubernetesEmitter,
+  monitoringEmitter,
 ];
 
 export const SYSTEM_EMITTERS: readonly SystemEmitter[] = [
+  ciEmitter,
 ];
 
 /** Directory under out/ for system-level files; an environment may not take this name (DEX402). */

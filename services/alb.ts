@@ -151,6 +151,17 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
           attributes: {},
           basis: `an internet-facing ALB holds one public IPv4 address per zone: ${zones} × 730 h`,
         },
+        // Responses leave AWS through the load balancer: billed as EC2 data transfer out.
+        {
+          meter: 'dataTransfer.out',
+          unit: 'GB',
+          quantity: { min: spec.usage.dataTransferOutGiB ?? 0, max: spec.usage.dataTransferOutGiB ?? 0 },
+          attributes: {},
+          basis:
+            spec.usage.dataTransferOutGiB === undefined
+              ? 'usage.dataTransferOutGiB not set'
+              : `usage.dataTransferOutGiB ${spec.usage.dataTransferOutGiB} GiB a month sent to the internet (the 100 GB/month free tier is not subtracted)`,
+        },
       ],
     }),
   );

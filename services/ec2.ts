@@ -8,10 +8,13 @@ import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
 import { applicationLogGroupCount, isExposed, logMeters, privateSubnets, serviceConnections, serviceImage } from './ecs.js';
 import { serviceLogGroupName } from './iam.js';
+import { PROMETHEUS_HOST, grafanaFiles, installBundle, prometheusFiles } from '../emitters/monitoring/index.js';
+import { EKS_CA_FILE, EKS_ENDPOINT_FILE, NODE_EXPORTER_PORT } from '../emitters/monitoring/prometheus.js';
 
 const HOURS = 730;
 export const PROMETHEUS_IMAGE = 'quay.io/prometheus/prometheus:v2.55.1';
 export const GRAFANA_IMAGE = 'docker.io/grafana/grafana-oss:11.3.0';
+export const NODE_EXPORTER_IMAGE = 'quay.io/prometheus/node-exporter:v1.8.2';
 /** Root volume of the Prometheus server; its data lives on a separate volume. */
 const PROMETHEUS_ROOT_GIB = 20;
 
@@ -55,9 +58,39 @@ const CLOUDWATCH_AGENT = [
   '',
 ].join('\n');
 
+/** Host metrics for Prometheus (the dex-node job of out/<env>/monitoring/prometheus/prometheus.yml). */
+const NODE_EXPORTER = `docker run -d --name node-exporter --restart always --net host --pid host -v /:/host:ro,rslave ${NODE_EXPORTER_IMAGE} --path.rootfs=/host --web.listen-address=:${NODE_EXPORTER_PORT}\n`;
+
+/** Writes the monitoring emitter's files (gzip, base64) under their directory on the server. */
+const bundle = (b64: string): string => `base64 -d <<'EOF' | gunzip -c | bash\n${b64}\nEOF\n`;
+
+/** A systemd service and timer running `command` now and every `every`. */
+const timer = (name: string, command: string, every: string): string =>
+  [
+    `cat > /etc/systemd/system/${name}.service <<'EOF'`,
+    '[Unit]',
+    `Description=dex ${name}`,
+    '[Service]',
+    'Type=oneshot',
+    `ExecStart=${command}`,
+    'EOF',
+    `cat > /etc/systemd/system/${name}.timer <<'EOF'`,
+    '[Timer]',
+    `OnActiveSec=0`,
+    `OnUnitActiveSec=${every}`,
+    'AccuracySec=5s',
+    '[Install]',
+    'WantedBy=timers.target',
+    'EOF',
+    'systemctl daemon-reload',
+    `systemctl start ${name}.service || true`,
+    `systemctl enable --now ${name}.timer`,
+    '',
+  ].join('\n');
+
 function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[] {
   const { env, secrets } = serviceConnections(spec, s);
-  const parts: CfnValue[] = [DOCKER_SETUP, CLOUDWATCH_AGENT, 'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")\n'];
+  const parts: CfnValue[] = [DOCKER_SETUP, CLOUDWATCH_AGENT, ...(spec.monitoring.prometheus.enabled ? [NODE_EXPORTER] : []), 'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")\n'];
   parts.push('REGION=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/placement/region)\n');
   parts.push('install -d -m 700 /etc/dex\numask 077\n: > /etc/dex/service.env\n');
   for (const e of env) parts.push(`echo '${e.Name}=`, e.Value, "' >> /etc/dex/service.env\n");
@@ -81,23 +114,12 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
 
 function prometheusUserData(spec: NormalizedSpec): CfnValue[] {
   const p = spec.monitoring.prometheus;
-  const config = [
-    'global:',
-    '  scrape_interval: 30s',
-    'scrape_configs:',
-    '  - job_name: prometheus',
-    '    static_configs: [{ targets: ["localhost:9090"] }]',
-    '  - job_name: ec2-node-exporter',
-    '    ec2_sd_configs:',
-    '      - region: REGION_PLACEHOLDER',
-    '        port: 9100',
-    '        filters:',
-    `          - { name: "tag:dex:system", values: ["${spec.name}"] }`,
-    `          - { name: "tag:dex:environment", values: ["${spec.environment ?? 'default'}"] }`,
-  ].join('\n');
+  const eks = Object.values(spec.services).some((s) => s.placement === 'eks' && s.port !== undefined);
+  const discovers = Object.values(spec.services).some((s) => (s.placement === 'eks' || s.placement === 'ecs') && s.port !== undefined);
   return [
     DOCKER_SETUP,
     CLOUDWATCH_AGENT,
+    NODE_EXPORTER,
     [
       '# The data volume: the second disk (NVMe name on Nitro instances).',
       'DEV=/dev/sdf; [ -e /dev/nvme1n1 ] && DEV=/dev/nvme1n1',
@@ -106,25 +128,53 @@ function prometheusUserData(spec: NormalizedSpec): CfnValue[] {
       'echo "$DEV /var/lib/prometheus xfs defaults,nofail 0 2" >> /etc/fstab',
       'mount -a',
       'chown 65534:65534 /var/lib/prometheus',
-      'install -d /etc/prometheus',
-      "cat > /etc/prometheus/prometheus.yml <<'EOF'",
-      config,
-      'EOF',
-      '',
+      '# out/<env>/monitoring/prometheus/ (dex emit): configuration, alert rules, discovery helper.',
+      bundle(installBundle(prometheusFiles(spec), '/etc/prometheus')),
     ].join('\n'),
-    'sed -i "s/REGION_PLACEHOLDER/', ref('AWS::Region'), '/" /etc/prometheus/prometheus.yml\n',
+    ...(eks
+      ? [
+          `install -d -m 700 /etc/dex/eks\necho '`,
+          getAtt(ID.eksCluster, 'Endpoint'),
+          `' > ${EKS_ENDPOINT_FILE}\necho '`,
+          getAtt(ID.eksCluster, 'CertificateAuthorityData'),
+          `' | base64 -d > ${EKS_CA_FILE}\n`,
+        ]
+      : []),
+    discovers ? timer('dex-discovery', '/etc/prometheus/dex-discovery.sh', '30s') : '',
     `docker run -d --name prometheus --restart always -p 9090:9090 -v /etc/prometheus:/etc/prometheus:ro -v /var/lib/prometheus:/prometheus ${PROMETHEUS_IMAGE} --config.file=/etc/prometheus/prometheus.yml --storage.tsdb.path=/prometheus --storage.tsdb.retention.time=${p.retentionDays}d\n`,
   ];
 }
 
-function grafanaUserData(): CfnValue[] {
-  const datasource = ['apiVersion: 1', 'datasources:', '  - name: CloudWatch', '    type: cloudwatch', '    jsonData: { authType: default, defaultRegion: REGION_PLACEHOLDER }'].join('\n');
+function grafanaUserData(spec: NormalizedSpec): CfnValue[] {
+  // Grafana reaches Prometheus as ${PROMETHEUS_HOST}: a timer maps the name to the server's current
+  // private IP (the Auto Scaling group may replace it) in a hosts file mounted into the container.
+  const filters = [`Name=tag:dex:system,Values=${spec.name}`, `Name=tag:dex:environment,Values=${spec.environment ?? 'default'}`, 'Name=tag:dex:component,Values=monitoring/prometheus', 'Name=instance-state-name,Values=running'];
+  const resolver = [
+    '#!/bin/bash',
+    'set -euo pipefail',
+    `IP=$(aws ec2 describe-instances --region ${spec.region} --filters ${filters.map((f) => `'${f}'`).join(' ')} --query 'Reservations[].Instances[].PrivateIpAddress' --output text | awk '{print $1}')`,
+    '[ -n "$IP" ] && [ "$IP" != None ] || exit 0',
+    `printf '127.0.0.1 localhost\\n%s ${PROMETHEUS_HOST}\\n' "$IP" > /etc/dex/hosts.new`,
+    'cmp -s /etc/dex/hosts.new /etc/dex/hosts || cat /etc/dex/hosts.new > /etc/dex/hosts',
+  ].join('\n');
   return [
     DOCKER_SETUP,
     CLOUDWATCH_AGENT,
-    ['install -d -o 472 -g 472 /var/lib/grafana', 'install -d /etc/grafana/provisioning/datasources', "cat > /etc/grafana/provisioning/datasources/cloudwatch.yaml <<'EOF'", datasource, 'EOF', ''].join('\n'),
-    'sed -i "s/REGION_PLACEHOLDER/', ref('AWS::Region'), '/" /etc/grafana/provisioning/datasources/cloudwatch.yaml\n',
-    `docker run -d --name grafana --restart always -p 3000:3000 -e GF_USERS_ALLOW_SIGN_UP=false -e GF_AUTH_ANONYMOUS_ENABLED=false -v /var/lib/grafana:/var/lib/grafana -v /etc/grafana/provisioning:/etc/grafana/provisioning:ro ${GRAFANA_IMAGE}\n`,
+    spec.monitoring.prometheus.enabled ? NODE_EXPORTER : '',
+    [
+      'install -d -o 472 -g 472 /var/lib/grafana',
+      '# out/<env>/monitoring/grafana/provisioning/ (dex emit): data sources, dashboard provider, dashboards.',
+      bundle(installBundle(grafanaFiles(spec), '/etc/grafana/provisioning')),
+      'install -d /etc/dex',
+      "printf '127.0.0.1 localhost\\n' > /etc/dex/hosts",
+      "cat > /etc/dex/prometheus-host.sh <<'EOF'",
+      resolver,
+      'EOF',
+      'chmod 755 /etc/dex/prometheus-host.sh',
+      '',
+    ].join('\n'),
+    spec.monitoring.prometheus.enabled ? timer('dex-prometheus-host', '/etc/dex/prometheus-host.sh', '60s') : '',
+    `docker run -d --name grafana --restart always -p 3000:3000 -e GF_USERS_ALLOW_SIGN_UP=false -e GF_AUTH_ANONYMOUS_ENABLED=false -v /etc/dex/hosts:/etc/hosts:ro -v /var/lib/grafana:/var/lib/grafana -v /etc/grafana/provisioning:/etc/grafana/provisioning:ro ${GRAFANA_IMAGE}\n`,
   ];
 }
 
@@ -182,7 +232,7 @@ function workloads(spec: NormalizedSpec): Workload[] {
       securityGroup: ID.grafanaSecurityGroup,
       instanceProfile: ID.instanceProfile('grafana-server'),
       volumes: [{ device: '/dev/xvda', sizeGiB: grafana.storageGiB, what: 'root and dashboards' }],
-      userData: grafanaUserData(),
+      userData: grafanaUserData(spec),
       targetGroup: undefined,
       healthGraceSeconds: 300,
     });

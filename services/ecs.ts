@@ -9,6 +9,7 @@ import { CACHE_AUTH_SECRET_KEY } from './elasticache.js';
 import { DATABASE_SECRET_KEYS } from './rds.js';
 import { exposedServices } from './alb.js';
 import { serviceLogGroupName } from './iam.js';
+import { usesCodeDeploy } from './cicd.js';
 
 export const HOURS_PER_MONTH = 730;
 
@@ -95,10 +96,9 @@ export function healthCommand(s: NormalizedService): string | undefined {
   return `curl -fsS ${url} >/dev/null || wget -qO- ${url} >/dev/null || exit 1`;
 }
 
-/** ECS deployment controller; a later issue switches production to CODE_DEPLOY (blue-green). */
-function deploymentController(spec: NormalizedSpec): CfnValue {
-  void spec;
-  return { Type: 'ECS' };
+/** ECS deployment controller: CODE_DEPLOY where the service's stage releases blue-green (services/cicd.ts). */
+function deploymentController(spec: NormalizedSpec, s: NormalizedService): CfnValue {
+  return { Type: usesCodeDeploy(spec, s.name) ? 'CODE_DEPLOY' : 'ECS' };
 }
 
 const clamp = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, n));
@@ -244,8 +244,11 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
               HealthCheckGracePeriodSeconds: s.health.gracePeriodSeconds,
             }
           : {}),
-        DeploymentController: deploymentController(spec),
-        DeploymentConfiguration: { DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MaximumPercent: 200, MinimumHealthyPercent: 100 },
+        DeploymentController: deploymentController(spec, s),
+        // The circuit breaker is for rolling updates only; CodeDeploy rolls blue-green back itself.
+        DeploymentConfiguration: usesCodeDeploy(spec, s.name)
+          ? { MaximumPercent: 200, MinimumHealthyPercent: 100 }
+          : { DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MaximumPercent: 200, MinimumHealthyPercent: 100 },
         EnableECSManagedTags: true,
         EnableExecuteCommand: false,
         PropagateTags: 'SERVICE',

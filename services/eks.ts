@@ -11,6 +11,7 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedNodeGroup, NormalizedSpec } from '../spec/model.js';
+import { trustKubernetesServiceAccount } from './iam.js';
 
 const HOURS = 730;
 
@@ -46,6 +47,84 @@ export const EKS_CLUSTER_LOG_GROUP = 'EksClusterLogGroup';
 export const nodeGroupId = (group: string): string => `EksNodeGroup${pascal(group)}`;
 export const nodeLaunchTemplateId = (group: string): string => `EksNodeGroup${pascal(group)}LaunchTemplate`;
 export const addonId = (addon: string): string => `EksAddon${pascal(addon)}`;
+
+/** IRSA role of the cluster autoscaler (emitters/kubernetes.ts deploys it into kube-system). */
+export const CLUSTER_AUTOSCALER_ROLE = 'EksClusterAutoscalerRole';
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'cluster-autoscaler' } as const;
+
+/** The cluster autoscaler runs when some node group can grow (max above min). */
+export function needsClusterAutoscaler(spec: NormalizedSpec): boolean {
+  return Object.values(spec.services).some((s) => s.placement === 'eks') && spec.platforms.eks.nodeGroups.some((g) => g.max > g.min);
+}
+
+/**
+ * Add-on settings dex needs: the VPC CNI enforces NetworkPolicy (off by default, and the
+ * Kubernetes manifests rely on it to admit only declared callers).
+ */
+export const ADDON_CONFIGURATION: Readonly<Record<string, string>> = {
+  'vpc-cni': JSON.stringify({ enableNetworkPolicy: 'true' }),
+};
+
+/**
+ * The autoscaler's permissions, after the upstream AWS guide: read the Auto Scaling groups and
+ * instance types anywhere (no resource-level permissions), change only the groups EKS tags as
+ * this cluster's (managed node groups carry `k8s.io/cluster-autoscaler/<cluster>: owned`), and
+ * describe only this cluster's node groups.
+ */
+function clusterAutoscalerRole(spec: NormalizedSpec, clusterName: string): ModelResource {
+  const { namespace, name } = CLUSTER_AUTOSCALER_SERVICE_ACCOUNT;
+  return resource({
+    logicalId: CLUSTER_AUTOSCALER_ROLE,
+    type: 'AWS::IAM::Role',
+    layer: 'eks',
+    origin: ['platforms', 'eks', 'nodeGroups'],
+    component: 'platform/eks',
+    properties: {
+      Description: 'Service-account role (IRSA) of the cluster autoscaler',
+      AssumeRolePolicyDocument: trustKubernetesServiceAccount(namespace, name),
+      Policies: [
+        {
+          PolicyName: 'least-privilege',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'ScaleOwnNodeGroups',
+                Effect: 'Allow',
+                Action: ['autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup'],
+                Resource: '*',
+                Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: 'owned' } },
+              },
+              {
+                Sid: 'DescribeCapacity',
+                Effect: 'Allow',
+                Action: [
+                  'autoscaling:DescribeAutoScalingGroups',
+                  'autoscaling:DescribeAutoScalingInstances',
+                  'autoscaling:DescribeLaunchConfigurations',
+                  'autoscaling:DescribeScalingActivities',
+                  'autoscaling:DescribeTags',
+                  'ec2:DescribeImages',
+                  'ec2:DescribeInstanceTypes',
+                  'ec2:DescribeLaunchTemplateVersions',
+                  'ec2:GetInstanceTypesFromInstanceRequirements',
+                ],
+                Resource: '*',
+              },
+              {
+                Sid: 'DescribeOwnNodeGroups',
+                Effect: 'Allow',
+                Action: ['eks:DescribeNodegroup'],
+                Resource: sub(`arn:\${AWS::Partition}:eks:\${AWS::Region}:\${AWS::AccountId}:nodegroup/${clusterName}/*`),
+              },
+            ],
+          },
+        },
+      ],
+      Tags: tagList(spec, 'platform/eks'),
+    },
+  });
+}
 
 const managed = (name: string) => sub(`arn:\${AWS::Partition}:iam::aws:policy/${name}`);
 const privateSubnets = (spec: NormalizedSpec) => Array.from({ length: spec.network.availabilityZones }, (_, i) => ref(ID.subnet('private', i)));
@@ -233,6 +312,7 @@ export function createEksBlock(options: EksOptions = {}): BuildingBlock {
       );
       const groups = [...eks.nodeGroups].sort((a, b) => (a.name < b.name ? -1 : 1));
       for (const g of groups) out.push(...nodeGroupResources(spec, g));
+      if (needsClusterAutoscaler(spec)) out.push(clusterAutoscalerRole(spec, clusterName));
       for (const addon of [...eks.addons].sort()) {
         out.push(
           resource({
@@ -243,7 +323,13 @@ export function createEksBlock(options: EksOptions = {}): BuildingBlock {
             component,
             // Add-ons with pods (coredns, the CloudWatch agent...) need nodes to become active.
             dependsOn: groups.map((g) => nodeGroupId(g.name)),
-            properties: { AddonName: addon, ClusterName: ref(ID.eksCluster), ResolveConflicts: 'OVERWRITE', Tags: tags },
+            properties: {
+              AddonName: addon,
+              ClusterName: ref(ID.eksCluster),
+              ...(ADDON_CONFIGURATION[addon] ? { ConfigurationValues: ADDON_CONFIGURATION[addon] } : {}),
+              ResolveConflicts: 'OVERWRITE',
+              Tags: tags,
+            },
           }),
         );
       }

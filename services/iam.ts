@@ -105,6 +105,11 @@ function trustEc2(): CfnValue {
  */
 function trustEksServiceAccount(service: string): CfnValue {
   const { namespace, name } = serviceAccount(service);
+  return trustKubernetesServiceAccount(namespace, name);
+}
+
+/** IRSA trust for any service account of the cluster (the cluster autoscaler's, in services/eks.ts). */
+export function trustKubernetesServiceAccount(namespace: string, name: string): CfnValue {
   const issuer: CfnValue = { 'Fn::Select': [1, { 'Fn::Split': ['//', getAtt(ID.eksCluster, 'OpenIdConnectIssuerUrl')] }] };
   return {
     'Fn::Join': [

@@ -2,6 +2,8 @@
 import type { BuildingBlock } from '../compiler/model/types.js';
 import { alb } from './alb.js';
 import { bastion } from './bastion.js';
+import { cicd } from './cicd.js';
+import { budget } from './budget.js';
 import { kms } from './kms.js';
 import { secrets } from './secrets.js';
 import { securityGroups } from './security-groups.js';
@@ -32,4 +34,6 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   eks,
   ec2,
   monitoring,
+  cicd,
+  budget,
 ];

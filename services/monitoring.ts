@@ -374,6 +374,15 @@ export const monitoring: BuildingBlock = {
         origin: ['monitoring', 'notify'],
         component: 'monitoring',
         properties: { TopicName: `${namePrefix(spec)}-alarms`, DisplayName: `${spec.name} alarms`, KmsMasterKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tagList(spec, 'monitoring') },
+        usage: [
+          {
+            meter: 'sns.publish',
+            unit: 'requests',
+            quantity: { min: 0, max: 0 },
+            attributes: {},
+            basis: 'one publish per alarm state change: the volume is not in usage; the first 1 million publishes a month are free',
+          },
+        ],
       }),
     ];
     const email = spec.monitoring.notify.email;

@@ -54,7 +54,7 @@ interface CodeInfo {
 
 /**
  * The catalogue of diagnostic codes. DEX1xx: reading the file; DEX2xx: schema; DEX3xx: meaning;
- * DEX4xx: environments; DEX5xx: secrets; DEX9xx: the command line and the tool itself.
+ * DEX4xx: environments; DEX5xx: secrets; DEX6xx: compliance; DEX9xx: the command line and the tool itself.
  */
 export const DIAGNOSTIC_CODES = {
   DEX100: { severity: 'error', title: 'File cannot be read' },
@@ -108,6 +108,9 @@ export const DIAGNOSTIC_CODES = {
   DEX402: { severity: 'error', title: 'Reserved environment name' },
   DEX500: { severity: 'error', title: 'Plaintext secret in the spec' },
   DEX501: { severity: 'error', title: 'Secret name collides with an environment variable' },
+  DEX600: { severity: 'error', title: 'Compliance control failed' },
+  DEX601: { severity: 'warning', title: 'Compliance warning' },
+  DEX602: { severity: 'warning', title: 'Compliance regimes conflict' },
   DEX900: { severity: 'error', title: 'Usage error' },
   DEX901: { severity: 'error', title: 'Output could not be written' },
   DEX999: { severity: 'error', title: 'Internal error' },

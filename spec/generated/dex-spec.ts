@@ -868,6 +868,23 @@ export interface DexYaml {
    * Compliance regimes whose controls dex checks: soc2, pci-dss, gdpr, rbi (Reserve Bank of India), pmla (Prevention of Money Laundering Act), sebi (Securities and Exchange Board of India).
    */
   compliance?: ('soc2' | 'pci-dss' | 'gdpr' | 'rbi' | 'pmla' | 'sebi')[];
+  /**
+   * What kind of data the system holds, for the compliance rules: personal data, data of people in the EU/EEA, payment data. Undeclared means unknown: dex then applies the listed regimes in full and cannot check data transfers.
+   */
+  data?: {
+    /**
+     * The system stores personal data (GDPR Art. 4(1)).
+     */
+    personal?: boolean;
+    /**
+     * Some of that personal data is about people in the EU/EEA: with gdpr, dex flags every store, backup copy or replica outside the EU/EEA as a transfer to review (GDPR Art. 44-49).
+     */
+    euResidents?: boolean;
+    /**
+     * The system stores payment or cardholder data: with rbi, every data store, backup copy and replica must stay in India; false marks the RBI storage rule not applicable.
+     */
+    payment?: boolean;
+  };
   cicd?: Cicd;
   /**
    * Environments (e.g. staging, production), each an overlay on the base spec. dex validate/plan/emit --env NAME compiles one.

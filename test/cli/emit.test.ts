@@ -147,7 +147,7 @@ describe('dex emit', () => {
     const code = await runEmit({ file: 'dex.yaml', out: 'build' }, io);
     expect(io.err()).not.toMatch(/\berror\b/); // warnings (such as an EKS version's support date) are fine
     expect(code).toBe(EXIT.ok);
-    expect(readdirSync(join(dir, 'build')).sort()).toEqual(['production', 'staging']);
+    expect(readdirSync(join(dir, 'build')).sort()).toEqual(['ci', 'production', 'staging']);
     const plan = JSON.parse(readFileSync(join(dir, 'build/production/plan.json'), 'utf8'));
     expect(plan.resources.length).toBeGreaterThan(50);
   });

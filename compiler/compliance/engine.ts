@@ -1,0 +1,106 @@
+// The compliance engine: runs the catalogue over one compiled environment (normalized spec and
+// resource model) and turns failed checks into findings placed at spec paths. The baseline runs
+// for every spec; regime rules when the spec lists the regime; conflict rules when it lists all
+// the regimes they set against each other.
+import type { Diagnostic, Finding } from '../../spec/diagnostics.js';
+import type { DexSpec, NormalizedSpec } from '../../spec/model.js';
+import { BUILDING_BLOCKS } from '../../services/index.js';
+import { buildResourceModel } from '../model/build.js';
+import type { ResourceModel } from '../model/types.js';
+import { COMPLIANCE_RULES } from './catalogue.js';
+import type { Check, ComplianceResult, ComplianceRule, ControlResult, DataDeclaration, Regime, RuleContext, RuleScope } from './types.js';
+
+/** Production is stricter: an environment named prod/production (or production-eu, prod-2...), or a spec without environments. */
+export function isProduction(environment: string | undefined, spec: Pick<NormalizedSpec, 'environments'>): boolean {
+  if (environment === undefined) return spec.environments.length === 0;
+  return /(^|-)prod(uction)?($|-)/.test(environment);
+}
+
+export function dataDeclaration(raw: DexSpec | undefined): DataDeclaration {
+  return (raw as { data?: DataDeclaration } | undefined)?.data ?? {};
+}
+
+export interface EvaluateInput {
+  readonly spec: NormalizedSpec;
+  /** Built from the spec when not given. */
+  readonly model?: ResourceModel;
+  readonly data?: DataDeclaration;
+  readonly rules?: readonly ComplianceRule[];
+}
+
+export function applies(rule: ComplianceRule, regimes: ReadonlySet<Regime>): boolean {
+  const listed = (r: RuleScope): boolean => r === 'baseline' || regimes.has(r);
+  return rule.conflict ? rule.regimes.every(listed) : rule.regimes.some(listed);
+}
+
+export function evaluateCompliance(input: EvaluateInput): ComplianceResult {
+  const { spec } = input;
+  const model = input.model ?? buildResourceModel(spec, BUILDING_BLOCKS);
+  const production = isProduction(spec.environment, spec);
+  const regimes = new Set(spec.compliance);
+  const ctx: RuleContext = { spec, model, data: input.data ?? {}, environment: spec.environment, production, regimes };
+  const controls: ControlResult[] = [];
+  for (const rule of input.rules ?? COMPLIANCE_RULES) {
+    if (!applies(rule, regimes)) continue;
+    if (!production && rule.nonProduction === 'skip') {
+      controls.push({ rule, status: 'not-applicable', severity: rule.severity, checks: [], reason: `checked in production only; ${spec.environment ?? 'this environment'} is not production` });
+      continue;
+    }
+    const checks = rule.check(ctx);
+    const failed = checks.filter((c) => !c.ok);
+    const severities = failed.map((c) => effectiveSeverity(rule, c, production));
+    const severity = severities.includes('error') ? 'error' : severities.includes('warning') ? 'warning' : severities.length ? 'info' : rule.severity;
+    const status = failed.length === 0 ? (checks.length === 0 ? 'not-applicable' : 'pass') : severity === 'error' ? 'fail' : 'warn';
+    controls.push({ rule, status, severity, checks, ...(checks.length === 0 ? { reason: 'nothing in this deployment for the control to check' } : {}) });
+  }
+  return { environment: spec.environment ?? 'default', production, region: spec.region, regimes: [...spec.compliance], controls };
+}
+
+export function effectiveSeverity(rule: ComplianceRule, check: Check, production: boolean): 'error' | 'warning' | 'info' {
+  const base = check.severity ?? rule.severity;
+  return !production && rule.nonProduction === 'warning' && base === 'error' ? 'warning' : base;
+}
+
+/** Failed checks as findings: DEX600 (error), DEX601 (warning or info), DEX602 (regimes conflict). */
+export function complianceFindings(result: ComplianceResult): Finding[] {
+  const findings: Finding[] = [];
+  for (const control of result.controls) {
+    const { rule } = control;
+    for (const check of control.checks) {
+      if (check.ok) continue;
+      const severity = effectiveSeverity(rule, check, result.production);
+      const citations = Object.values(rule.citations)
+        .filter((c) => c !== undefined)
+        .map((c) => `${c.clause} ${c.url}`);
+      const cite = rule.conflict ? citations.join('; ') : (citations[0] ?? '');
+      findings.push({
+        code: rule.conflict ? 'DEX602' : severity === 'error' ? 'DEX600' : 'DEX601',
+        severity: rule.conflict && severity === 'error' ? 'warning' : severity,
+        message: `${rule.id}: ${check.message}`,
+        path: check.path,
+        hint: check.hint ? `${check.hint} — ${cite}` : cite,
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * The compliance findings of one compiled environment, for compiler/analyze.ts. The base spec of a
+ * spec with environments is not deployed, so it is not checked: its environments are.
+ */
+export function runComplianceChecks(spec: NormalizedSpec, raw: DexSpec | undefined): Finding[] {
+  if (spec.environment === undefined && spec.environments.length > 0) return [];
+  try {
+    return complianceFindings(evaluateCompliance({ spec, data: dataDeclaration(raw) }));
+  } catch (err) {
+    // The model could not be built (dex emit reports why); validation must still answer.
+    return [{ code: 'DEX601', severity: 'info', message: `compliance not checked: the resource model could not be built (${(err as Error).message})`, path: [] }];
+  }
+}
+
+/** Every compliance diagnostic names its environment, wherever in the file it is placed. */
+export function nameEnvironment(d: Diagnostic, environment: string | undefined): Diagnostic {
+  if (environment === undefined || d.message.endsWith(`(in environment ${environment})`)) return d;
+  return { ...d, message: `${d.message} (in environment ${environment})` };
+}

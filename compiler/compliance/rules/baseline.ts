@@ -1,0 +1,402 @@
+// Baseline rules: checked for every spec, whatever it lists under compliance, as cfn-nag and
+// checkov check every template. Most read the resource model, so they guard what dex emits.
+import type { ModelResource } from '../../model/types.js';
+import type { Check, ComplianceRule, Evidence, RuleContext } from '../types.js';
+import { URL } from './citations.js';
+import { customerKeys, evidence, fail, ofType, pass, prop, refersTo } from '../util.js';
+
+const WA_REST = 'https://docs.aws.amazon.com/wellarchitected/latest/security-pillar/sec_protect_data_rest_encrypt.html';
+const WA_TRANSIT = 'https://docs.aws.amazon.com/wellarchitected/latest/security-pillar/sec_protect_data_transit_encrypt.html';
+const PCI = URL.pci;
+const SOC2 = URL.soc2;
+const GDPR32 = URL.gdpr;
+
+/** What "encrypted at rest" means for each stateful resource type dex emits. */
+const AT_REST: Readonly<Record<string, (r: ModelResource) => { ok: boolean; props: Record<string, unknown>; key: unknown }>> = {
+  'AWS::RDS::DBInstance': (r) => {
+    const replica = prop(r, 'SourceDBInstanceIdentifier') !== undefined;
+    // A replica inherits its source's encryption; CloudFormation refuses StorageEncrypted on one.
+    const ok = prop(r, 'StorageEncrypted') === true || (replica && prop(r, 'KmsKeyId') !== undefined);
+    return { ok, props: replica ? { SourceDBInstanceIdentifier: prop(r, 'SourceDBInstanceIdentifier'), KmsKeyId: prop(r, 'KmsKeyId') } : { StorageEncrypted: prop(r, 'StorageEncrypted'), KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') };
+  },
+  'AWS::ElastiCache::ReplicationGroup': (r) => ({ ok: prop(r, 'AtRestEncryptionEnabled') === true, props: { AtRestEncryptionEnabled: prop(r, 'AtRestEncryptionEnabled'), KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
+  'AWS::Logs::LogGroup': (r) => ({ ok: prop(r, 'KmsKeyId') !== undefined, props: { KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
+  'AWS::SecretsManager::Secret': (r) => ({ ok: prop(r, 'KmsKeyId') !== undefined, props: { KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
+  'AWS::SNS::Topic': (r) => ({ ok: prop(r, 'KmsMasterKeyId') !== undefined, props: { KmsMasterKeyId: prop(r, 'KmsMasterKeyId') }, key: prop(r, 'KmsMasterKeyId') }),
+  'AWS::ECR::Repository': (r) => ({ ok: prop(r, 'EncryptionConfiguration', 'EncryptionType') === 'KMS', props: { EncryptionConfiguration: prop(r, 'EncryptionConfiguration') }, key: prop(r, 'EncryptionConfiguration', 'KmsKey') }),
+  'AWS::Backup::BackupVault': (r) => ({ ok: prop(r, 'EncryptionKeyArn') !== undefined, props: { EncryptionKeyArn: prop(r, 'EncryptionKeyArn') }, key: prop(r, 'EncryptionKeyArn') }),
+  'AWS::EKS::Cluster': (r) => {
+    const config = prop(r, 'EncryptionConfig');
+    const first = Array.isArray(config) ? (config[0] as Record<string, unknown> | undefined) : undefined;
+    const ok = Array.isArray(config) && JSON.stringify(config).includes('"secrets"');
+    return { ok, props: { EncryptionConfig: config }, key: (first?.Provider as Record<string, unknown> | undefined)?.KeyArn };
+  },
+  'AWS::S3::Bucket': (r) => ({ ok: prop(r, 'BucketEncryption') !== undefined, props: { BucketEncryption: prop(r, 'BucketEncryption') }, key: JSON.stringify(prop(r, 'BucketEncryption') ?? null).includes('aws:kms') ? prop(r, 'BucketEncryption') : undefined }),
+  'AWS::EC2::LaunchTemplate': (r) => {
+    const volumes = (prop(r, 'LaunchTemplateData', 'BlockDeviceMappings') ?? []) as readonly { Ebs?: { Encrypted?: unknown; KmsKeyId?: unknown } }[];
+    const ok = volumes.every((v) => v.Ebs === undefined || v.Ebs.Encrypted === true);
+    return { ok, props: { 'LaunchTemplateData.BlockDeviceMappings[].Ebs': volumes.map((v) => ({ Encrypted: v.Ebs?.Encrypted, KmsKeyId: v.Ebs?.KmsKeyId })) }, key: volumes[0]?.Ebs?.KmsKeyId };
+  },
+};
+
+export function atRestChecks(ctx: RuleContext, requireCustomerKey = false): Check[] {
+  const keys = customerKeys(ctx.model);
+  const checks: Check[] = [];
+  for (const r of ctx.model.resources) {
+    const rule = AT_REST[r.type];
+    if (!rule) continue;
+    // Pipeline artifacts (templates, build output) hold no account data: encrypted, but not
+    // necessarily under the system key.
+    if (requireCustomerKey && r.layer === 'cicd') continue;
+    const { ok, props, key } = rule(r);
+    const ev = [evidence(r, props)];
+    if (!ok) {
+      checks.push(fail(`${r.logicalId} (${r.type}) is not encrypted at rest`, r.origin, 'dex encrypts every store with the system KMS key: a building block that emits this resource unencrypted is a dex bug, report it', ev));
+      continue;
+    }
+    if (!requireCustomerKey) {
+      checks.push(pass(`${r.logicalId} is encrypted at rest`, r.origin, ev));
+      continue;
+    }
+    const keyId = refersTo(key as never, keys);
+    const keyResource = keyId ? keys.get(keyId) : undefined;
+    if (!keyResource) {
+      checks.push(fail(`${r.logicalId} (${r.type}) is encrypted with an AWS-managed key, not a customer-managed KMS key`, r.origin, 'encrypt it with the system KMS key (KmsKey) so key access and rotation are under your control', ev));
+    } else if (prop(keyResource, 'EnableKeyRotation') !== true) {
+      checks.push(fail(`${r.logicalId} is encrypted with ${keyId}, whose automatic rotation is off`, [], 'turn on EnableKeyRotation on the customer-managed key', [...ev, evidence(keyResource, { EnableKeyRotation: prop(keyResource, 'EnableKeyRotation') })]));
+    } else {
+      checks.push(pass(`${r.logicalId} is encrypted with the customer-managed key ${keyId} (rotated yearly)`, r.origin, [...ev, evidence(keyResource, { EnableKeyRotation: true })]));
+    }
+  }
+  return checks;
+}
+
+/** TLS 1.2 or later only. ELB policy names: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
+const TLS12_POLICIES = new Set([
+  'ELBSecurityPolicy-TLS13-1-3-2021-06',
+  'ELBSecurityPolicy-TLS13-1-3-PQ-2025-09',
+  'ELBSecurityPolicy-TLS13-1-2-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06',
+  'ELBSecurityPolicy-TLS-1-2-2017-01',
+  'ELBSecurityPolicy-TLS-1-2-Ext-2018-06',
+  'ELBSecurityPolicy-FS-1-2-2019-08',
+  'ELBSecurityPolicy-FS-1-2-Res-2019-08',
+  'ELBSecurityPolicy-FS-1-2-Res-2020-10',
+]);
+
+export function tlsChecks(ctx: RuleContext): Check[] {
+  return ofType(ctx.model, 'AWS::ElasticLoadBalancingV2::Listener')
+    .filter((r) => prop(r, 'Protocol') === 'HTTPS')
+    .map((r) => {
+      const policy = prop(r, 'SslPolicy');
+      const ev = [evidence(r, { Protocol: 'HTTPS', Port: prop(r, 'Port'), SslPolicy: policy })];
+      return typeof policy === 'string' && TLS12_POLICIES.has(policy)
+        ? pass(`${r.logicalId} negotiates TLS 1.2 or later only (${policy})`, ['ingress', 'tls', 'policy'], ev)
+        : fail(`${r.logicalId} allows protocols older than TLS 1.2 (SslPolicy ${String(policy ?? 'unset: the ELB default allows TLS 1.0')})`, ['ingress', 'tls', 'policy'], 'set ingress.tls.policy to tls13 or tls12', ev);
+    });
+}
+
+export function inTransitChecks(ctx: RuleContext): Check[] {
+  const checks: Check[] = [];
+  for (const r of ofType(ctx.model, 'AWS::ElasticLoadBalancingV2::Listener')) {
+    if (prop(r, 'Protocol') !== 'HTTP') continue;
+    const actions = (prop(r, 'DefaultActions') ?? []) as readonly { Type?: string; RedirectConfig?: { Protocol?: string } }[];
+    const redirects = actions.length > 0 && actions.every((a) => a.Type === 'redirect' && a.RedirectConfig?.Protocol === 'HTTPS');
+    const ev = [evidence(r, { Protocol: 'HTTP', Port: prop(r, 'Port'), DefaultActions: actions })];
+    checks.push(
+      redirects
+        ? pass(`${r.logicalId} (HTTP) only redirects to HTTPS`, r.origin, ev)
+        : fail(`${r.logicalId} serves plain HTTP instead of redirecting to HTTPS`, r.origin, 'plain HTTP listeners must redirect to HTTPS (report it: dex emits a redirect)', ev),
+    );
+  }
+  for (const r of ofType(ctx.model, 'AWS::ElastiCache::ReplicationGroup')) {
+    const ev = [evidence(r, { TransitEncryptionEnabled: prop(r, 'TransitEncryptionEnabled') })];
+    checks.push(
+      prop(r, 'TransitEncryptionEnabled') === true
+        ? pass(`${r.logicalId} requires TLS from its clients`, r.origin, ev)
+        : fail(`${r.logicalId} accepts unencrypted connections`, r.origin, 'turn on TransitEncryptionEnabled', ev),
+    );
+  }
+  return checks;
+}
+
+const OPEN = new Set(['0.0.0.0/0', '::/0']);
+
+export function securityGroupChecks(ctx: RuleContext): Check[] {
+  const checks: Check[] = [];
+  const cidrs = ctx.spec.network.bastion.enabled ? ctx.spec.network.bastion.allowedCidrs : [];
+  cidrs.forEach((cidr, i) => {
+    if (OPEN.has(cidr) || cidr.endsWith('/0')) {
+      checks.push(fail(`the bastion accepts SSH from the whole internet (${cidr})`, ['network', 'bastion', 'allowedCidrs', i], 'name your office or VPN ranges, or leave allowedCidrs empty and use SSM Session Manager'));
+    }
+  });
+  const groups = new Map(ofType(ctx.model, 'AWS::EC2::SecurityGroup').map((g) => [g.logicalId, g]));
+  for (const r of ofType(ctx.model, 'AWS::EC2::SecurityGroupIngress')) {
+    const cidr = prop(r, 'CidrIp') ?? prop(r, 'CidrIpv6');
+    if (typeof cidr !== 'string' || !OPEN.has(cidr)) continue;
+    const target = refersTo(prop(r, 'GroupId'), groups);
+    const port = prop(r, 'FromPort');
+    const ev = [evidence(r, { GroupId: target, CidrIp: cidr, IpProtocol: prop(r, 'IpProtocol'), FromPort: port, ToPort: prop(r, 'ToPort') })];
+    const loadBalancer = target !== undefined && groups.get(target)!.component === 'ingress';
+    if (loadBalancer && (port === 443 || port === 80) && prop(r, 'ToPort') === port) {
+      checks.push(pass(`${r.logicalId}: only the load balancer is open to the internet, on port ${String(port)}`, r.origin, ev));
+    } else if (!cidrs.some((c) => OPEN.has(c))) {
+      checks.push(fail(`${r.logicalId} opens ${target ?? 'a security group'} to the whole internet (${cidr}, port ${String(port ?? 'all')})`, r.origin, 'only the load balancer may accept traffic from anywhere; everything else takes it from a security group or a named range', ev));
+    }
+  }
+  if (checks.length === 0) checks.push(pass('no security group accepts traffic from the internet', ['network']));
+  return checks;
+}
+
+export function flowLogChecks(ctx: RuleContext, minDays?: number): Check[] {
+  const fl = ctx.spec.network.flowLogs;
+  const flowLogs = ofType(ctx.model, 'AWS::EC2::FlowLog');
+  if (!fl.enabled || flowLogs.length === 0) {
+    return [fail(`VPC flow logs are off: there is no record of network traffic to investigate`, ['network', 'flowLogs', 'enabled'], 'set network.flowLogs.enabled: true (traffic: ALL)')];
+  }
+  const ev = flowLogs.map((r) => evidence(r, { ResourceType: prop(r, 'ResourceType'), TrafficType: prop(r, 'TrafficType'), LogDestinationType: prop(r, 'LogDestinationType') }));
+  const checks: Check[] = [];
+  if (fl.traffic !== 'ALL') {
+    checks.push(fail(`VPC flow logs record only ${fl.traffic} traffic`, ['network', 'flowLogs', 'traffic'], 'set network.flowLogs.traffic: ALL: accepted and rejected traffic are both evidence', ev, 'warning'));
+  } else checks.push(pass('VPC flow logs record all traffic (accepted and rejected)', ['network', 'flowLogs'], ev));
+  if (minDays !== undefined) checks.push(...retentionChecks(ctx, minDays, 'flow'));
+  return checks;
+}
+
+/** Log groups whose retention the spec sets: 'app' = monitoring.logs.retentionDays, 'flow' = network.flowLogs.retentionDays. */
+export function retentionChecks(ctx: RuleContext, minDays: number, which: 'app' | 'flow', severity?: Check['severity']): Check[] {
+  const flowGroups = new Set(ofType(ctx.model, 'AWS::EC2::FlowLog').map((f) => refersTo(prop(f, 'LogDestination'), new Set(ctx.model.resources.map((r) => r.logicalId)))));
+  const groups = ofType(ctx.model, 'AWS::Logs::LogGroup').filter((g) => flowGroups.has(g.logicalId) === (which === 'flow'));
+  const value = which === 'flow' ? ctx.spec.network.flowLogs.retentionDays : ctx.spec.monitoring.logs.retentionDays;
+  const path = which === 'flow' ? ['network', 'flowLogs', 'retentionDays'] : ['monitoring', 'logs', 'retentionDays'];
+  const what = which === 'flow' ? 'VPC flow logs are' : 'application and platform logs are';
+  if (which === 'flow' && !ctx.spec.network.flowLogs.enabled) return [];
+  const ev = groups.map((g) => evidence(g, { RetentionInDays: prop(g, 'RetentionInDays') }));
+  const short = groups.filter((g) => typeof prop(g, 'RetentionInDays') !== 'number' || (prop(g, 'RetentionInDays') as number) < minDays);
+  if (value < minDays || short.length > 0) {
+    return [fail(`${what} kept ${value} days; at least ${minDays} are required`, path, `set ${path.join('.')}: ${nextRetention(minDays)} or more`, ev, severity)];
+  }
+  return [pass(`${what} kept ${value} days (at least ${minDays} required)`, path, ev)];
+}
+
+/** The smallest CloudWatch Logs retention value at or above n. */
+export function nextRetention(n: number): number {
+  const allowed = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+  return allowed.find((v) => v >= n) ?? 3653;
+}
+
+export const encryptionAtRest: ComplianceRule = {
+  id: 'BASE-ENCRYPTION-AT-REST',
+  title: 'Data stores, volumes, logs, secrets and backups are encrypted at rest',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Well-Architected SEC08-BP02', text: 'Enforce encryption at rest', url: WA_REST },
+    gdpr: { clause: 'GDPR Art. 32(1)(a)', text: 'encryption of personal data as a security measure', url: GDPR32 },
+    soc2: { clause: 'SOC 2 CC6.1', text: 'logical access security over protected information assets, including encryption', url: SOC2 },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check: (ctx) => atRestChecks(ctx),
+};
+
+export const encryptionInTransit: ComplianceRule = {
+  id: 'BASE-ENCRYPTION-IN-TRANSIT',
+  title: 'Traffic is encrypted in transit: HTTP redirects to HTTPS, caches require TLS',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Well-Architected SEC09-BP02', text: 'Enforce encryption in transit', url: WA_TRANSIT },
+    'pci-dss': { clause: 'PCI DSS v4.0 Req. 4.2.1', text: 'strong cryptography protects cardholder data during transmission over open, public networks', url: PCI },
+    soc2: { clause: 'SOC 2 CC6.7', text: 'transmission of information is restricted and protected', url: SOC2 },
+    gdpr: { clause: 'GDPR Art. 32(1)(a)', text: 'encryption of personal data as a security measure', url: GDPR32 },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check: inTransitChecks,
+};
+
+export const tls12: ComplianceRule = {
+  id: 'BASE-TLS12',
+  title: 'HTTPS listeners accept TLS 1.2 or later only',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Well-Architected SEC09-BP02', text: 'Enforce encryption in transit (current TLS versions only)', url: WA_TRANSIT },
+    'pci-dss': { clause: 'PCI DSS v4.0 Req. 4.2.1', text: 'only trusted keys and certificates and secure versions of protocols are used', url: PCI },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check: tlsChecks,
+};
+
+export const noPublicDataStores: ComplianceRule = {
+  id: 'BASE-NO-PUBLIC-DATA-STORES',
+  title: 'No data store is reachable from the internet',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Foundational Security Best Practices RDS.2', text: 'RDS DB instances should prohibit public access', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-2' },
+    'pci-dss': { clause: 'PCI DSS v4.0 Req. 1.4.4', text: 'system components that store cardholder data are not directly accessible from untrusted networks', url: PCI },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check(ctx) {
+    const checks: Check[] = [];
+    for (const r of ofType(ctx.model, 'AWS::RDS::DBInstance')) {
+      const ev = [evidence(r, { PubliclyAccessible: prop(r, 'PubliclyAccessible') })];
+      checks.push(
+        prop(r, 'PubliclyAccessible') === true
+          ? fail(`${r.logicalId} is publicly accessible`, r.origin, 'set PubliclyAccessible: false (report it: dex never makes databases public)', ev)
+          : pass(`${r.logicalId} has no public endpoint`, r.origin, ev),
+      );
+    }
+    checks.push(...segmentationChecks(ctx).filter((c) => !c.ok || c.message.includes('security group')));
+    return checks;
+  },
+};
+
+/** Data stores sit in the database subnets, which have no route out, and take traffic only from security groups. */
+export function segmentationChecks(ctx: RuleContext): Check[] {
+  const checks: Check[] = [];
+  const ids = new Set(ctx.model.resources.map((r) => r.logicalId));
+  const byId = new Map(ctx.model.resources.map((r) => [r.logicalId, r]));
+  const isDbTier = (id: string | undefined): boolean => id !== undefined && byId.get(id)?.origin[0] === 'network' && byId.get(id)?.origin[2] === 'database';
+  for (const g of ofType(ctx.model, 'AWS::RDS::DBSubnetGroup', 'AWS::ElastiCache::SubnetGroup')) {
+    const subnets = ((prop(g, 'SubnetIds') ?? []) as unknown[]).map((s) => refersTo(s as never, ids));
+    const ev = [evidence(g, { SubnetIds: subnets })];
+    checks.push(
+      subnets.length > 0 && subnets.every(isDbTier)
+        ? pass(`${g.logicalId} places the data store in the database subnets only`, g.origin, ev)
+        : fail(`${g.logicalId} places a data store outside the database subnets`, g.origin, 'data stores belong in network.subnets.database (report it: dex places them there)', ev),
+    );
+  }
+  const dbTables = new Set(ofType(ctx.model, 'AWS::EC2::SubnetRouteTableAssociation').filter((a) => isDbTier(refersTo(prop(a, 'SubnetId'), ids))).map((a) => refersTo(prop(a, 'RouteTableId'), ids)));
+  const outRoutes = ofType(ctx.model, 'AWS::EC2::Route').filter((r) => dbTables.has(refersTo(prop(r, 'RouteTableId'), ids)));
+  const tables = [...dbTables].filter((t): t is string => t !== undefined).map((t) => byId.get(t)!);
+  if (outRoutes.length > 0) {
+    checks.push(fail(`the database subnets have a route out (${outRoutes.map((r) => r.logicalId).join(', ')})`, ['network', 'subnets', 'database'], 'the database tier must have no route to the internet or a NAT gateway', outRoutes.map((r) => evidence(r, { DestinationCidrBlock: prop(r, 'DestinationCidrBlock'), GatewayId: prop(r, 'GatewayId'), NatGatewayId: prop(r, 'NatGatewayId') }))));
+  } else if (tables.length > 0) {
+    checks.push(pass('the database subnets have no route to the internet or a NAT gateway (local VPC routes only)', ['network', 'subnets', 'database'], tables.map((t) => evidence(t, { routes: 'local only' }))));
+  }
+  const dataGroups = new Set(ofType(ctx.model, 'AWS::EC2::SecurityGroup').filter((g) => /^(database|cache)\//.test(g.component)).map((g) => g.logicalId));
+  for (const r of ofType(ctx.model, 'AWS::EC2::SecurityGroupIngress')) {
+    const target = refersTo(prop(r, 'GroupId'), dataGroups);
+    if (!target) continue;
+    const source = prop(r, 'SourceSecurityGroupId');
+    const ev = [evidence(r, { GroupId: target, SourceSecurityGroupId: refersTo(source, ids), CidrIp: prop(r, 'CidrIp'), FromPort: prop(r, 'FromPort') })];
+    checks.push(
+      source !== undefined
+        ? pass(`${r.logicalId}: ${target} takes traffic only from the security group of a declared client (${String(prop(r, 'Description') ?? '')})`, r.origin, ev)
+        : fail(`${r.logicalId} lets an address range (${String(prop(r, 'CidrIp'))}) reach ${target}`, r.origin, 'let data stores accept traffic only from the security groups of the services that use them', ev),
+    );
+  }
+  return checks;
+}
+
+export const imdsv2: ComplianceRule = {
+  id: 'BASE-IMDSV2',
+  title: 'Instances require IMDSv2 (session tokens for instance metadata)',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Foundational Security Best Practices EC2.8', text: 'EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-8' },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check(ctx) {
+    const templates = ofType(ctx.model, 'AWS::EC2::LaunchTemplate');
+    if (templates.length === 0) return [pass('no EC2 instances', [])];
+    return templates.map((r) => {
+      const tokens = prop(r, 'LaunchTemplateData', 'MetadataOptions', 'HttpTokens');
+      const ev = [evidence(r, { 'LaunchTemplateData.MetadataOptions.HttpTokens': tokens, 'LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit': prop(r, 'LaunchTemplateData', 'MetadataOptions', 'HttpPutResponseHopLimit') })];
+      return tokens === 'required'
+        ? pass(`${r.logicalId} requires IMDSv2`, r.origin, ev)
+        : fail(`${r.logicalId} allows IMDSv1 (HttpTokens ${String(tokens ?? 'unset')})`, r.origin, 'set MetadataOptions.HttpTokens: required (report it: dex requires IMDSv2)', ev);
+    });
+  },
+};
+
+export const leastPrivilegeSecurityGroups: ComplianceRule = {
+  id: 'BASE-SG-LEAST-PRIVILEGE',
+  title: 'Only the load balancer accepts traffic from the internet, on 80/443',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Foundational Security Best Practices EC2.19 / EC2.13', text: 'security groups should not allow unrestricted access to high-risk ports / to port 22', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html' },
+    'pci-dss': { clause: 'PCI DSS v4.0 Req. 1.3.1', text: 'inbound traffic to the cardholder data environment is restricted to only that which is necessary', url: PCI },
+    soc2: { clause: 'SOC 2 CC6.6', text: 'logical access security measures against threats from sources outside the system boundaries', url: SOC2 },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check: securityGroupChecks,
+};
+
+export const logRetentionSet: ComplianceRule = {
+  id: 'BASE-LOG-RETENTION',
+  title: 'Every log group has a retention period',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Foundational Security Best Practices CloudWatch.16', text: 'CloudWatch log groups should be retained for a specified time period', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html' },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check(ctx) {
+    return ofType(ctx.model, 'AWS::Logs::LogGroup').map((g) => {
+      const days = prop(g, 'RetentionInDays');
+      const ev = [evidence(g, { RetentionInDays: days })];
+      return typeof days === 'number'
+        ? pass(`${g.logicalId} keeps events ${days} days`, g.origin, ev)
+        : fail(`${g.logicalId} keeps log events forever (no RetentionInDays)`, g.origin, 'set a retention (report it: dex sets one on every log group)', ev);
+    });
+  },
+};
+
+export const flowLogsOn: ComplianceRule = {
+  id: 'BASE-FLOW-LOGS',
+  title: 'VPC flow logs are on',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Foundational Security Best Practices EC2.6', text: 'VPC flow logging should be enabled in all VPCs', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-6' },
+  },
+  severity: 'warning',
+  nonProduction: 'skip',
+  check: (ctx) => flowLogChecks(ctx),
+};
+
+export const deletionProtection: ComplianceRule = {
+  id: 'BASE-DELETION-PROTECTION',
+  title: 'Stateful resources are protected from deletion and keep a final snapshot',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Foundational Security Best Practices RDS.8', text: 'RDS DB instances should have deletion protection enabled', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-8' },
+    soc2: { clause: 'SOC 2 A1.2', text: 'environmental protections, software, data back-up processes and recovery infrastructure', url: SOC2 },
+  },
+  severity: 'warning',
+  nonProduction: 'skip',
+  check(ctx) {
+    const checks: Check[] = [];
+    for (const r of ofType(ctx.model, 'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup')) {
+      if (prop(r, 'SourceDBInstanceIdentifier') !== undefined) continue; // replicas are recreated from the source
+      const rds = r.type === 'AWS::RDS::DBInstance';
+      const ev: Evidence[] = [evidence(r, { ...(rds ? { DeletionProtection: prop(r, 'DeletionProtection') } : {}), DeletionPolicy: r.deletionPolicy ?? 'Delete', UpdateReplacePolicy: r.updateReplacePolicy ?? 'Delete' })];
+      const snapshot = r.deletionPolicy === 'Snapshot' || r.deletionPolicy === 'Retain';
+      if (rds && prop(r, 'DeletionProtection') !== true) {
+        checks.push(fail(`${r.logicalId} can be deleted: deletion protection is off`, [...r.origin, 'deletionProtection'], 'set deletionProtection: true (the default) for production databases', ev));
+      } else if (!snapshot) {
+        checks.push(fail(`${r.logicalId} is deleted without a final snapshot`, r.origin, 'keep DeletionPolicy Snapshot (report it: dex sets it)', ev));
+      } else {
+        checks.push(pass(`${r.logicalId} ${rds ? 'has deletion protection and ' : ''}keeps a final snapshot if deleted`, r.origin, ev));
+      }
+    }
+    return checks;
+  },
+};
+
+export const BASELINE_RULES: readonly ComplianceRule[] = [
+  encryptionAtRest,
+  encryptionInTransit,
+  tls12,
+  noPublicDataStores,
+  imdsv2,
+  leastPrivilegeSecurityGroups,
+  logRetentionSet,
+  flowLogsOn,
+  deletionProtection,
+];

@@ -1,0 +1,289 @@
+// The pure half of `dex plan`: analysed spec → per environment, the resource model priced line by
+// line, grouped by stack layer, with totals per layer and per environment, everything that could
+// not be priced (and why), and the budget check. No disk, no network: the caller hands in a
+// PriceSource (the snapshot, or a live source it has already prefetched with planQueries()).
+//
+// Honest cost: every resource whose CloudFormation type is billable must carry at least one usage
+// meter; one that does not becomes an unpriced entry ("dex has no meter for it") and is listed in
+// `coverageGaps`, which the tests require to be empty for the examples. Usage assumptions the spec
+// sets but no resource meters (custom metrics the applications publish, CI minutes on GitHub's
+// runners) are listed as unpriced too, so nothing the user wrote silently disappears.
+import type { Analysis } from './analyze.js';
+import { emitTargets } from './emit.js';
+import { buildResourceModel } from './model/build.js';
+import { LAYER_ORDER, type BuildingBlock, type ModelResource, type ResourceModel, type StackLayer } from './model/types.js';
+import { collectQueries, priceMeters, ROUNDING_RULE, type LineItem } from './pricing/line-items.js';
+import type { PriceQuery, PriceSource, PriceWarning } from './pricing/types.js';
+import { BUILDING_BLOCKS } from '../services/index.js';
+import type { NormalizedSpec } from '../spec/model.js';
+
+export const HOURS_PER_MONTH = 730;
+export const CURRENCY = 'USD';
+
+/** One environment to price: what `dex emit` would compile for it. */
+export interface PlanTarget {
+  readonly environment: string;
+  readonly spec: NormalizedSpec;
+  readonly model: ResourceModel;
+}
+
+export interface PlanLineItem extends LineItem {
+  readonly layer: StackLayer;
+}
+
+export interface PlanUnpriced {
+  /** Logical ID, or `usage.<key>` for a usage assumption no resource meters. */
+  readonly resource: string;
+  readonly resourceType: string;
+  readonly layer: StackLayer | undefined;
+  readonly meter: string;
+  readonly reason: string;
+}
+
+export interface MoneyRange {
+  readonly monthlyMin: number;
+  readonly monthlyMax: number;
+}
+
+export interface LayerPlan {
+  readonly layer: StackLayer;
+  readonly lineItems: readonly PlanLineItem[];
+  readonly unpriced: readonly PlanUnpriced[];
+  readonly totals: MoneyRange;
+}
+
+export interface BudgetCheck {
+  readonly monthlyUsd: number;
+  readonly thresholdPercent: number;
+  readonly alertEmails: readonly string[];
+  /** The estimate's maximum is above the budget. */
+  readonly exceeded: boolean;
+  /** The estimate's minimum is above the budget too (over whatever the scaling does). */
+  readonly exceededAtMin: boolean;
+  /** max − budget when exceeded, else 0. */
+  readonly overByUsd: number;
+}
+
+export interface EnvironmentPlan {
+  readonly environment: string;
+  readonly region: string;
+  readonly resources: number;
+  /** Non-empty layers in deploy order. */
+  readonly layers: readonly LayerPlan[];
+  readonly lineItems: readonly PlanLineItem[];
+  readonly unpriced: readonly PlanUnpriced[];
+  readonly totals: MoneyRange;
+  readonly budget: BudgetCheck | undefined;
+  /** Billable resources without any usage meter (also in `unpriced`); empty when dex is honest. */
+  readonly coverageGaps: readonly { readonly resource: string; readonly resourceType: string; readonly why: string }[];
+  readonly model: ResourceModel;
+}
+
+export interface Plan {
+  readonly currency: typeof CURRENCY;
+  readonly hoursPerMonth: typeof HOURS_PER_MONTH;
+  readonly pricing: { readonly source: 'snapshot' | 'live'; readonly asOf: string };
+  readonly rounding: string;
+  readonly environments: readonly EnvironmentPlan[];
+  readonly warnings: readonly PriceWarning[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which CloudFormation types cost money.
+
+/**
+ * Resource types that are billed by AWS, with why, and (for some) a test on the properties:
+ * an ECS service costs only on Fargate, a gateway VPC endpoint is free. Types not listed are
+ * free to create (VPCs, subnets, route tables, security groups, IAM, listeners, target groups,
+ * launch templates, task definitions, subnet/parameter groups, KMS aliases, X-Ray groups with
+ * Insights off, EKS add-ons, Auto Scaling policies, the internet gateway, backup vaults —
+ * the storage in a vault is metered on the backup plan that fills it — and flow logs, whose cost
+ * is the ingestion and storage of the log group they deliver to).
+ */
+export const BILLABLE_TYPES: Readonly<Record<string, { readonly why: string; readonly applies?: (r: ModelResource) => boolean }>> = {
+  'AWS::EC2::Instance': { why: 'EC2 instance-hours and EBS' },
+  'AWS::AutoScaling::AutoScalingGroup': { why: 'its EC2 instances (instance-hours, EBS, public IPv4)' },
+  'AWS::EKS::Nodegroup': { why: 'the node group’s EC2 instances and their volumes' },
+  'AWS::EC2::Volume': { why: 'EBS GB-months' },
+  'AWS::EC2::NatGateway': { why: 'NAT gateway hours and GB processed' },
+  'AWS::EC2::EIP': { why: 'public IPv4 address hours' },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': { why: 'load balancer hours, LCU-hours, public IPv4 and the data it sends to the internet' },
+  'AWS::EKS::Cluster': { why: 'EKS cluster hours (and extended support)' },
+  'AWS::ECS::Service': {
+    why: 'Fargate vCPU-hours and GB-hours',
+    applies: (r) => {
+      const p = r.properties as Record<string, unknown>;
+      if (p.LaunchType === 'FARGATE') return true;
+      const strategy = p.CapacityProviderStrategy;
+      return Array.isArray(strategy) && strategy.some((s) => /^FARGATE/.test(String((s as Record<string, unknown>).CapacityProvider)));
+    },
+  },
+  'AWS::RDS::DBInstance': { why: 'instance-hours, storage and backup' },
+  'AWS::RDS::DBCluster': { why: 'Aurora storage and I/O' },
+  'AWS::ElastiCache::ReplicationGroup': { why: 'cache node-hours' },
+  'AWS::ElastiCache::CacheCluster': { why: 'cache node-hours' },
+  'AWS::ElastiCache::ServerlessCache': { why: 'ECPU and GB-hours' },
+  'AWS::Logs::LogGroup': { why: 'log ingestion and storage' },
+  'AWS::CloudWatch::Alarm': { why: 'alarm metric-months' },
+  'AWS::CloudWatch::CompositeAlarm': { why: 'composite alarm-months' },
+  'AWS::CloudWatch::Dashboard': { why: 'dashboard-months (beyond an account’s first three)' },
+  'AWS::WAFv2::WebACL': { why: 'web ACL, rules and requests' },
+  'AWS::SecretsManager::Secret': { why: 'secret-months and API calls' },
+  'AWS::KMS::Key': { why: 'key-months and requests' },
+  'AWS::ECR::Repository': { why: 'image storage' },
+  'AWS::EC2::VPCEndpoint': {
+    why: 'interface endpoint hours per zone and GB processed',
+    applies: (r) => {
+      const type = (r.properties as Record<string, unknown>).VpcEndpointType;
+      return type === 'Interface' || type === 'GatewayLoadBalancer';
+    },
+  },
+  'AWS::Backup::BackupPlan': { why: 'backup storage and cross-region copies' },
+  'AWS::Budgets::Budget': { why: 'action-enabled budgets beyond an account’s first two' },
+  'AWS::SNS::Topic': { why: 'publishes beyond the first million a month' },
+  'AWS::SNS::Subscription': { why: 'deliveries (e-mail beyond the first 1,000 a month)' },
+  'AWS::XRay::SamplingRule': { why: 'traces recorded and retrieved' },
+  'AWS::CodeBuild::Project': { why: 'build minutes' },
+  'AWS::CodePipeline::Pipeline': { why: 'active pipelines or action minutes' },
+  'AWS::Route53::HostedZone': { why: 'hosted zone-months and queries' },
+  'AWS::S3::Bucket': { why: 'storage and requests' },
+};
+
+export function isBillable(r: ModelResource): boolean {
+  const rule = BILLABLE_TYPES[r.type];
+  return rule !== undefined && (rule.applies?.(r) ?? true);
+}
+
+/**
+ * Meters dex emits but the price book does not price, with the reason shown instead of the
+ * price book's bare "no price mapping" (these are small or free at the volumes dex creates).
+ */
+export const UNPRICED_METER_REASONS: Readonly<Record<string, string>> = {
+  'budgets.budget':
+    'AWS Budgets is not in the price book: a budget without actions has no charge, the first two action-enabled budgets of an account are free and each further one is $0.10 a day (AWS Budgets pricing page); dex creates one budget without actions per environment',
+  'sns.publish': 'SNS is not in the price book: the first 1 million publishes a month are free, then $0.50 per million (us-east-1); alarm notifications are far below that',
+  'sns.email': 'SNS is not in the price book: the first 1,000 e-mail notifications a month are free, then $2.00 per 100,000 (us-east-1)',
+};
+
+/** Usage assumptions and the meter that prices them: set in the spec but metered nowhere → unpriced. */
+const USAGE_METERS: readonly { readonly key: string; readonly meter: string; readonly why: (spec: NormalizedSpec) => string }[] = [
+  { key: 'dataTransferOutGiB', meter: 'dataTransfer.out', why: () => 'this environment has no internet-facing load balancer, which is where dex meters data sent to the internet' },
+  { key: 'natProcessedGiB', meter: 'nat.processed', why: () => 'this environment has no NAT gateway (network.natGateways: none)' },
+  { key: 'logsIngestedGiB', meter: 'logs.ingest', why: () => 'this environment has no log group that takes application logs' },
+  { key: 'wafRequestsPerMonth', meter: 'waf.requests', why: () => 'this environment has no web ACL' },
+  { key: 'xrayTracesPerMonth', meter: 'xray.traces', why: () => 'tracing is off (monitoring.tracing: none)' },
+  {
+    key: 'customMetrics',
+    meter: 'cloudwatch.metric',
+    why: () => 'custom metrics are published by the applications, not created by dex, so no resource in the plan carries them ($0.30 per metric-month for the first 10,000 in us-east-1)',
+  },
+  {
+    key: 'ciBuildMinutesPerMonth',
+    meter: 'codebuild.minutes',
+    why: (spec) =>
+      spec.cicd?.provider === 'github-actions'
+        ? 'builds run on GitHub Actions (cicd.provider: github-actions): GitHub bills those minutes, not AWS'
+        : 'no build project in this environment’s resources meters build minutes',
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+
+/** The environments `dex plan` prices: the same as `dex emit` writes (one, or all, or the base spec). */
+export function planTargets(analysis: Pick<Analysis, 'compiled'>, environment?: string, blocks: readonly BuildingBlock[] = BUILDING_BLOCKS): PlanTarget[] {
+  return emitTargets(analysis, environment).map((c) => ({ environment: c.environment ?? 'default', spec: c.spec, model: buildResourceModel(c.spec, blocks) }));
+}
+
+/** Every Price List query the targets need, for a live source to prefetch. */
+export function planQueries(targets: readonly PlanTarget[]): PriceQuery[] {
+  const seen = new Map<string, PriceQuery>();
+  for (const t of targets) for (const q of collectQueries(t.model.resources, t.spec.region)) seen.set(JSON.stringify(q), q);
+  return [...seen.values()];
+}
+
+const toCents = (usd: number): number => Math.round(usd * 100);
+const fromCents = (cents: number): number => cents / 100;
+
+function sum(lines: readonly { monthlyUsd: { min: number; max: number } }[]): MoneyRange {
+  let min = 0;
+  let max = 0;
+  for (const l of lines) {
+    min += toCents(l.monthlyUsd.min);
+    max += toCents(l.monthlyUsd.max);
+  }
+  return { monthlyMin: fromCents(min), monthlyMax: fromCents(max) };
+}
+
+export function planEnvironment(target: PlanTarget, source: PriceSource): EnvironmentPlan {
+  const resources = target.model.resources;
+  const byId = new Map(resources.map((r) => [r.logicalId, r]));
+  const priced = priceMeters(resources, target.spec.region, source);
+
+  const lineItems: PlanLineItem[] = priced.lineItems.map((l) => ({ ...l, layer: byId.get(l.resource)!.layer }));
+  const unpriced: PlanUnpriced[] = priced.unpriced.map((u) => {
+    const r = byId.get(u.resource);
+    const known = UNPRICED_METER_REASONS[u.meter];
+    const reason = known && u.reason.startsWith('dex has no price mapping') ? known : u.reason;
+    return { resource: u.resource, resourceType: r?.type ?? '', layer: r?.layer, meter: u.meter, reason };
+  });
+
+  const coverageGaps: EnvironmentPlan['coverageGaps'][number][] = [];
+  for (const r of resources) {
+    if (!isBillable(r) || r.usage.length > 0) continue;
+    const why = BILLABLE_TYPES[r.type]!.why;
+    coverageGaps.push({ resource: r.logicalId, resourceType: r.type, why });
+    unpriced.push({ resource: r.logicalId, resourceType: r.type, layer: r.layer, meter: '(none)', reason: `billable (${why}) but dex has no usage meter for it: not priced` });
+  }
+
+  const meters = new Set(resources.flatMap((r) => r.usage.map((u) => u.meter)));
+  const usage = target.spec.usage as Readonly<Record<string, unknown>>;
+  for (const u of USAGE_METERS) {
+    const value = usage[u.key];
+    if (typeof value !== 'number' || value <= 0 || meters.has(u.meter)) continue;
+    unpriced.push({ resource: `usage.${u.key}`, resourceType: '', layer: undefined, meter: u.meter, reason: `usage.${u.key} is ${value}, but ${u.why(target.spec)}` });
+  }
+
+  const layers: LayerPlan[] = [];
+  for (const layer of LAYER_ORDER) {
+    const ls = lineItems.filter((l) => l.layer === layer);
+    const us = unpriced.filter((u) => u.layer === layer);
+    if (ls.length === 0 && us.length === 0) continue;
+    layers.push({ layer, lineItems: ls, unpriced: us, totals: sum(ls) });
+  }
+  const totals = sum(lineItems);
+  const budget = target.spec.budget;
+  return {
+    environment: target.environment,
+    region: target.spec.region,
+    resources: resources.length,
+    layers,
+    lineItems,
+    unpriced,
+    totals,
+    budget: budget
+      ? {
+          monthlyUsd: budget.monthlyUsd,
+          thresholdPercent: budget.thresholdPercent,
+          alertEmails: budget.alertEmails,
+          exceeded: totals.monthlyMax > budget.monthlyUsd,
+          exceededAtMin: totals.monthlyMin > budget.monthlyUsd,
+          overByUsd: totals.monthlyMax > budget.monthlyUsd ? fromCents(toCents(totals.monthlyMax) - toCents(budget.monthlyUsd)) : 0,
+        }
+      : undefined,
+    coverageGaps,
+    model: target.model,
+  };
+}
+
+/** Prices every target with one source. */
+export function buildPlan(targets: readonly PlanTarget[], source: PriceSource): Plan {
+  const environments = targets.map((t) => planEnvironment(t, source));
+  return {
+    currency: CURRENCY,
+    hoursPerMonth: HOURS_PER_MONTH,
+    pricing: { source: source.name, asOf: source.asOf },
+    rounding: ROUNDING_RULE,
+    environments,
+    warnings: [...(source.warnings ?? [])],
+  };
+}

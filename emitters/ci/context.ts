@@ -1,0 +1,141 @@
+// What both CI providers need to know about each stage: its environment, the stacks in deploy
+// order, which services are built, promoted and rolled out how, and the release script's settings.
+import { posix } from 'node:path';
+import { namePrefix } from '../../compiler/model/ids.js';
+import type { StackPlan } from '../../compiler/stacks.js';
+import { builtServices, repositoryName } from '../../services/ecr.js';
+import { cicdNames, codeDeployServices, stackPrefix } from '../../services/cicd.js';
+import type { NormalizedCicd, NormalizedSpec, NormalizedStage } from '../../spec/model.js';
+import type { SystemEmitInput } from '../index.js';
+
+export interface StageContext {
+  readonly stage: NormalizedStage;
+  /** Environment directory under out/ ('default' for a spec without environments). */
+  readonly env: string;
+  readonly spec: NormalizedSpec;
+  readonly plan: StackPlan;
+  readonly first: boolean;
+  /** Stack names in deploy order. */
+  readonly stacks: readonly string[];
+  /** Services whose image CI builds: [service, its repository here, the first stage's repository]. */
+  readonly images: readonly { service: string; repository: string; source: string }[];
+  readonly ecs: readonly { service: string; port: number | undefined; blueGreen: boolean }[];
+  readonly eks: readonly string[];
+  readonly eksBlueGreen: boolean;
+  readonly ec2: readonly string[];
+  /** Settings release.sh reads. */
+  readonly variables: Readonly<Record<string, string>>;
+  /** Gate before the stage: a person approves (approval manual, or deploy manual). */
+  readonly gated: boolean;
+}
+
+export interface CiContext {
+  readonly system: string;
+  readonly region: string;
+  readonly cicd: NormalizedCicd;
+  /** dex's output directory as seen from the repository root. */
+  readonly out: string;
+  /** Directory of the spec, from the repository root ('.' at the root). */
+  readonly specDir: string;
+  readonly stages: readonly StageContext[];
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function ciContext(input: SystemEmitInput): CiContext | undefined {
+  const base = input.environments[0];
+  const cicd = base?.spec.cicd;
+  if (!base || !cicd || cicd.stages.length === 0) return undefined;
+  const specDir = input.specFile ? posix.dirname(input.specFile.split('\\').join('/')) : '.';
+  const out = posix.join(specDir, 'out');
+  const envOf = (stage: string) => input.environments.find((e) => e.name === stage) ?? input.environments.find((e) => e.name === 'default') ?? base;
+  const firstEnv = envOf(cicd.stages[0]!.name);
+  const stages = cicd.stages.map((stage, i): StageContext => {
+    const e = envOf(stage.name);
+    const spec = e.spec;
+    const services = Object.values(spec.services).sort((a, b) => byName(a.name, b.name));
+    const bg = new Set(codeDeployServices(spec).map((s) => s.name));
+    const eks = services.filter((s) => s.placement === 'eks').map((s) => s.name);
+    const variables: Record<string, string> = {
+      DEX_ENVIRONMENT: e.name,
+      DEX_STACK_PREFIX: stackPrefix(spec),
+      DEX_CFN_EXEC_ROLE: cicdNames.cfnExecutionRole(spec),
+      DEX_TEMPLATE_BUCKET_PREFIX: cicdNames.templateBucketPrefix(spec),
+      DEX_REPOSITORY_PREFIX: namePrefix(spec),
+      DEX_ALARM_PREFIX: namePrefix(spec),
+    };
+    if (services.some((s) => s.placement === 'ecs')) variables.DEX_ECS_CLUSTER = namePrefix(spec);
+    if (bg.size) variables.DEX_CODEDEPLOY_APP = cicdNames.codeDeployApplication(spec);
+    if (eks.length) variables.DEX_EKS_CLUSTER = namePrefix(spec);
+    return {
+      stage,
+      env: e.name,
+      spec,
+      plan: e.plan,
+      first: i === 0,
+      stacks: e.plan.stacks.map((s) => s.name),
+      images: builtServices(spec).map((s) => ({ service: s.name, repository: repositoryName(spec, s.name), source: repositoryName(firstEnv.spec, s.name) })),
+      ecs: services.filter((s) => s.placement === 'ecs').map((s) => ({ service: s.name, port: s.port, blueGreen: bg.has(s.name) })),
+      eks,
+      eksBlueGreen: stage.strategy === 'blue-green' && eks.length > 0,
+      ec2: services.filter((s) => s.placement === 'ec2').map((s) => s.name),
+      variables,
+      gated: stage.approval === 'manual' || stage.deploy === 'manual',
+    };
+  });
+  return { system: base.spec.name, region: base.spec.region, cicd, out, specDir, stages };
+}
+
+/** Shell lines of a stage's deployment, shared by the workflow steps and the buildspecs. */
+export interface DeployStep {
+  readonly name: string;
+  readonly run: string;
+}
+
+export function deploySteps(ctx: CiContext, s: StageContext): DeployStep[] {
+  const steps: DeployStep[] = [];
+  const r = 'bash "$RELEASE"';
+  if (!s.first && s.images.length) {
+    steps.push({ name: 'Log in to ECR', run: `${r} ecr-login` });
+    steps.push({
+      name: `Promote the images tested in ${ctx.stages[0]!.env} (same digests, no rebuild)`,
+      run: s.images.map((i) => `${r} promote ${i.source} ${i.repository}`).join('\n'),
+    });
+  }
+  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order`, run: s.stacks.map((st) => `${r} deploy-stack ${st}`).join('\n') });
+  for (const e of s.ecs) {
+    if (e.blueGreen) steps.push({ name: `Roll out ${e.service} (ECS blue/green through CodeDeploy: green tasks, then traffic)`, run: `${r} ecs-blue-green ${e.service} ${e.port}` });
+    else steps.push({ name: `Roll out ${e.service} (ECS rolling update)`, run: `${r} ecs-rolling ${e.service}` });
+  }
+  if (s.eks.length) {
+    steps.push({ name: 'Connect to the EKS cluster', run: `${r} kubeconfig` });
+    if (s.eksBlueGreen) {
+      steps.push({ name: `Start the new colour of ${s.eks.join(', ')} (EKS, no traffic yet)`, run: `${r} eks-blue-green ${s.eks.join(' ')}` });
+      for (const svc of s.eks) steps.push({ name: `Switch ${svc} traffic to the new colour (Service selector)`, run: `${r} eks-switch ${svc}` });
+    } else {
+      steps.push({ name: `Roll out ${s.eks.join(', ')} (EKS rolling update)`, run: `${r} eks-rolling ${s.eks.join(' ')}` });
+    }
+  }
+  return steps;
+}
+
+/** Checks after the rollout: the stage's verify command, then the alarms for a while. */
+export const ALARM_WATCH_SECONDS = 300;
+
+export function verifySteps(ctx: CiContext, s: StageContext): DeployStep[] {
+  const steps: DeployStep[] = [];
+  if (s.stage.verify) steps.push({ name: `Verify ${s.env}`, run: [...(ctx.cicd.build.install ? [ctx.cicd.build.install] : []), s.stage.verify].join('\n') });
+  if (s.stage.rollbackOnAlarm) steps.push({ name: `Watch the ${s.env} alarms for ${ALARM_WATCH_SECONDS / 60} minutes`, run: `bash "$RELEASE" watch-alarms ${ALARM_WATCH_SECONDS}` });
+  return steps;
+}
+
+export function finishSteps(s: StageContext): DeployStep[] {
+  return s.eksBlueGreen ? [{ name: `Retire the previous colour of ${s.eks.join(', ')}`, run: `bash "$RELEASE" eks-retire ${s.eks.join(' ')}` }] : [];
+}
+
+export const ROLLBACK_STEP: DeployStep = { name: 'Roll back on failure (previous task definitions, CodeDeploy stop-and-reroute, Service selector)', run: 'bash "$RELEASE" rollback' };
+
+/** A GitHub job or CodePipeline stage name for an environment. */
+export function jobId(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, '-');
+}

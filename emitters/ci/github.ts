@@ -1,0 +1,182 @@
+// GitHub Actions: one release workflow (build → stage 1 → [approval] stage 2 → ...) and a setup
+// script for what a workflow cannot set itself (environments, their reviewers and branch rules).
+//
+// Security shape: no AWS keys anywhere. Jobs get short-lived credentials through GitHub's OIDC
+// token (`id-token: write`, aws-actions/configure-aws-credentials with `role-to-assume`). The
+// build job's role trusts only the release branch and may only push images; each stage's role
+// trusts only `environment:<stage>`, and a job only gets that subject once the environment's
+// protection rules (reviewers) let it run. So the approval is the `environment:` of the
+// production job itself, not a separate job: a separate approval job could be skipped by editing
+// the workflow, the environment's reviewers cannot. Verification and rollback are steps of the
+// same job, so they need no second approval and use the same credentials.
+import Handlebars from 'handlebars';
+import { stringify } from 'yaml';
+import type { EmittedFile } from '../cloudformation.js';
+import { cicdNames } from '../../services/cicd.js';
+import { ROLLBACK_STEP, deploySteps, finishSteps, jobId, verifySteps, type CiContext, type StageContext } from './context.js';
+
+export const WORKFLOW_PATH = '.github/workflows/release.yml';
+export const SETUP_SCRIPT_PATH = 'setup-github-environments.sh';
+/** Actions, pinned to their major version (pin to a commit SHA for stricter supply-chain control). */
+export const ACTIONS = { checkout: 'actions/checkout@v4', awsCredentials: 'aws-actions/configure-aws-credentials@v4' } as const;
+
+type Step = Record<string, unknown>;
+
+const roleArn = (name: string): string => `arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${name}`;
+
+function credentials(ctx: CiContext, role: string, session: string): Step {
+  return {
+    name: 'AWS credentials (OIDC, no stored keys)',
+    uses: ACTIONS.awsCredentials,
+    with: { 'role-to-assume': roleArn(role), 'role-session-name': `${session}-\${{ github.run_id }}`, 'aws-region': ctx.region },
+  };
+}
+
+const checkout: Step = { uses: ACTIONS.checkout, with: { 'persist-credentials': false } };
+const run = (name: string, command: string, extra: Step = {}): Step => ({ name, ...extra, run: command });
+
+function buildJob(ctx: CiContext): Record<string, unknown> | undefined {
+  const first = ctx.stages[0]!;
+  if (first.images.length === 0) return undefined;
+  const include = first.images.map((i) => {
+    const s = first.spec.services[i.service]!;
+    const context = joinPath(ctx.specDir, s.build.context);
+    return { service: i.service, repository: i.repository, context, dockerfile: joinPath(context, s.build.dockerfile), platform: s.architecture === 'arm64' ? 'linux/arm64' : 'linux/amd64' };
+  });
+  const { install, test } = ctx.cicd.build;
+  const steps: Step[] = [checkout];
+  if (install) steps.push(run('Install', install, { 'working-directory': '${{ matrix.context }}' }));
+  if (test) steps.push(run('Test', test, { 'working-directory': '${{ matrix.context }}' }));
+  steps.push(credentials(ctx, cicdNames.buildRole(first.spec), 'build'));
+  steps.push(run('Log in to ECR', 'bash "$RELEASE" ecr-login'));
+  steps.push(run('Build the image', 'docker build --platform "$PLATFORM" --file "$DOCKERFILE" --tag "$REPOSITORY:$IMAGE_TAG" "$CONTEXT"'));
+  steps.push(run(`Push to ${first.env}'s ECR repository`, 'bash "$RELEASE" push-image "$REPOSITORY"'));
+  if (ctx.cicd.scan) steps.push(run('Scan gate (ECR scan: no CRITICAL or HIGH findings)', 'bash "$RELEASE" scan-gate "$REPOSITORY"'));
+  return {
+    name: 'Build, test, scan and push ${{ matrix.service }}',
+    'runs-on': 'ubuntu-latest',
+    permissions: { contents: 'read', 'id-token': 'write' },
+    'timeout-minutes': 60,
+    strategy: { 'fail-fast': true, matrix: { include } },
+    env: {
+      SERVICE: '${{ matrix.service }}',
+      REPOSITORY: '${{ matrix.repository }}',
+      CONTEXT: '${{ matrix.context }}',
+      DOCKERFILE: '${{ matrix.dockerfile }}',
+      PLATFORM: '${{ matrix.platform }}',
+      AWS_ACCOUNT_ID: '${{ vars.AWS_ACCOUNT_ID }}',
+    },
+    steps,
+  };
+}
+
+function stageJob(ctx: CiContext, s: StageContext, needs: string | undefined): Record<string, unknown> {
+  const strategy = s.stage.strategy === 'blue-green' ? 'blue-green' : 'rolling';
+  const steps: Step[] = [checkout, credentials(ctx, cicdNames.deployRole(s.spec), `deploy-${jobId(s.env)}`)];
+  for (const st of [...deploySteps(ctx, s), ...verifySteps(ctx, s), ...finishSteps(s)]) steps.push(run(st.name, st.run));
+  steps.push(run(ROLLBACK_STEP.name, ROLLBACK_STEP.run, { if: 'failure() || cancelled()' }));
+  return {
+    name: `${s.gated ? `${s.env}: approve, then` : `${s.env}:`} deploy (${strategy}), verify`,
+    ...(needs ? { needs: [needs] } : {}),
+    'runs-on': 'ubuntu-latest',
+    // The environment is the approval gate: its required reviewers (setup-github-environments.sh)
+    // must approve before this job starts, and only then can it assume the environment's role.
+    environment: { name: s.env },
+    concurrency: { group: `${ctx.system}-${s.env}`, 'cancel-in-progress': false },
+    permissions: { contents: 'read', 'id-token': 'write' },
+    'timeout-minutes': 180,
+    env: { AWS_ACCOUNT_ID: '${{ vars.AWS_ACCOUNT_ID }}', ...s.variables },
+    steps,
+  };
+}
+
+function workflow(ctx: CiContext): string {
+  const jobs: Record<string, unknown> = {};
+  const build = buildJob(ctx);
+  let previous: string | undefined;
+  if (build) jobs[(previous = 'build')] = build;
+  for (const s of ctx.stages) {
+    const id = jobId(s.env);
+    jobs[id] = stageJob(ctx, s, previous);
+    previous = id;
+  }
+  const doc = {
+    name: `Release ${ctx.system}`,
+    on: { push: { branches: [ctx.cicd.source.branch] }, workflow_dispatch: {} },
+    permissions: {},
+    // One release at a time per branch; a queued one waits rather than cancelling a deployment.
+    concurrency: { group: `${ctx.system}-release-\${{ github.ref }}`, 'cancel-in-progress': false },
+    env: { AWS_REGION: ctx.region, IMAGE_TAG: '${{ github.sha }}', DEX_OUT: ctx.out, RELEASE: `${ctx.out}/ci/scripts/release.sh` },
+    jobs,
+  };
+  const flow = [...(build ? ['build'] : []), ...ctx.stages.map((s) => `${s.gated ? `[approval] ` : ''}${s.env} (${s.stage.strategy})`)].join(' → ');
+  const header = [
+    `# Release workflow of ${ctx.system}: ${flow}.`,
+    `# Generated by dex from the spec's cicd section — do not edit. Copy to ${WORKFLOW_PATH} at the root`,
+    `# of ${ctx.cicd.source.repository}; run ${SETUP_SCRIPT_PATH} once to create the environments and reviewers.`,
+    '# Needs the repository variable AWS_ACCOUNT_ID; no secrets: AWS access is OIDC only.',
+  ];
+  return `${header.join('\n')}\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+}
+
+const SETUP = Handlebars.compile(
+  `#!/usr/bin/env bash
+# Creates the GitHub environments of {{system}}'s release workflow, with their protection rules.
+# A workflow cannot set these itself: run once (and after changing the stages) with the GitHub
+# CLI, authenticated as a repository admin. Generated by dex — do not edit.
+#   bash setup-github-environments.sh
+set -euo pipefail
+REPO={{repository}}
+gh variable set AWS_ACCOUNT_ID --repo "$REPO" --body "\${AWS_ACCOUNT_ID:?set AWS_ACCOUNT_ID to the AWS account id}"
+
+# reviewer ID: a user login, or org/team for a team.
+reviewer() {
+  case "$1" in
+    */*) printf '{"type":"Team","id":%s}' "$(gh api "orgs/\${1%%/*}/teams/\${1#*/}" --jq .id)" ;;
+    *) printf '{"type":"User","id":%s}' "$(gh api "users/\${1#@}" --jq .id)" ;;
+  esac
+}
+environment() { # name, reviewers...
+  local name="$1"; shift
+  local list="" r
+  for r in "$@"; do list="\${list:+$list,}$(reviewer "$r")"; done
+  gh api -X PUT "repos/$REPO/environments/$name" --input - <<JSON
+{"reviewers":[\${list}],"prevent_self_review":true,"deployment_branch_policy":{"protected_branches":false,"custom_branch_policies":true}}
+JSON
+  gh api -X POST "repos/$REPO/environments/$name/deployment-branch-policies" -f name={{branch}} -f type=branch >/dev/null 2>&1 || true
+}
+{{#each stages}}
+
+# {{name}}: {{#if gated}}a reviewer must approve before the job runs{{else}}deploys without approval{{/if}}; only {{../branch}} may deploy.
+{{#if gated}}{{#if reviewers.length}}environment {{name}}{{#each reviewers}} {{this}}{{/each}}{{else}}environment {{name}} {{fallback}}{{/if}}{{else}}environment {{name}}{{/if}}
+{{/each}}
+`,
+  { noEscape: true },
+);
+
+function setupScript(ctx: CiContext): string {
+  return SETUP({
+    system: ctx.system,
+    repository: ctx.cicd.source.repository,
+    branch: ctx.cicd.source.branch,
+    stages: ctx.stages.map((s) => ({ name: s.env, gated: s.gated, reviewers: s.stage.reviewers, fallback: reviewersVariable(s.env) })),
+  });
+}
+
+/** Stages the spec gives no reviewers: the script takes them from <STAGE>_REVIEWERS (space-separated). */
+function reviewersVariable(env: string): string {
+  const name = `${env.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_REVIEWERS`;
+  return `\${${name}:?set ${name} to the reviewers of ${env}, e.g. "alice my-org/release-managers"}`;
+}
+
+function joinPath(a: string, b: string): string {
+  const parts = `${a}/${b}`.split('/').filter((p) => p !== '' && p !== '.');
+  return parts.length ? parts.join('/') : '.';
+}
+
+export function emitGithub(ctx: CiContext): EmittedFile[] {
+  return [
+    { path: WORKFLOW_PATH, content: workflow(ctx) },
+    { path: SETUP_SCRIPT_PATH, content: setupScript(ctx) },
+  ];
+}

@@ -1,0 +1,21 @@
+// The CI/CD system emitter: out/ci/ holds the delivery pipeline of every environment, for the
+// spec's `cicd.provider`: a GitHub Actions workflow (plus the environments' setup script), or a
+// CodePipeline template with its buildspecs. Both run out/ci/scripts/release.sh.
+import type { EmittedFile } from '../cloudformation.js';
+import type { SystemEmitInput, SystemEmitter } from '../index.js';
+import { emitCodePipeline } from './codepipeline.js';
+import { ciContext } from './context.js';
+import { emitGithub } from './github.js';
+import { releaseScript } from './release-script.js';
+
+export const RELEASE_SCRIPT_PATH = 'scripts/release.sh';
+
+export const ciEmitter: SystemEmitter = {
+  name: 'ci',
+  emit(input: SystemEmitInput): EmittedFile[] {
+    const ctx = ciContext(input);
+    if (!ctx) return [];
+    const files = ctx.cicd.provider === 'github-actions' ? emitGithub(ctx) : emitCodePipeline(ctx);
+    return [...files, { path: RELEASE_SCRIPT_PATH, content: releaseScript() }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  },
+};

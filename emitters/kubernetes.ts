@@ -1,0 +1,730 @@
+// Kubernetes manifests for every `placement: eks` service, under out/<env>/kubernetes/, one object
+// per file and a kustomization listing them all. Per service, in a namespace of its own: the
+// Namespace (Pod Security "restricted"), a ServiceAccount bound to its IAM role (IRSA), a
+// Deployment (requests = limits from `resources`, probes from `health`, non-root read-only
+// containers, spread across zones, secrets mounted from Secrets Manager by the Secrets Store CSI
+// driver's AWS provider), a Service, a HorizontalPodAutoscaler, a VerticalPodAutoscaler when
+// `vertical: true`, a PodDisruptionBudget, NetworkPolicies (deny all ingress, then allow only the
+// load balancer, the declared callers and Prometheus) and a TargetGroupBinding that joins the pods
+// to the ALB target group CloudFormation created, so EKS and ECS services share one ALB and WAF.
+// Cluster-wide: the cluster autoscaler, when a node group can grow.
+//
+// Values only known after CloudFormation ran (role ARNs, target group ARNs, database endpoints,
+// image URIs) are `${KEY}` placeholders. The kustomization replaces each from `stack-outputs.env`
+// (a configMapGenerator marked local-config, so it is never applied), which the generated
+// `stack-outputs.sh` writes from the deployed stacks; `kubectl apply -k` fails while it is missing.
+// docs/kubernetes.md explains it; `kubernetesStackInputs` lists the keys for the CI emitter.
+import { ID, namePrefix } from '../compiler/model/ids.js';
+import type { CfnValue } from '../compiler/model/types.js';
+import type { StackPlan } from '../compiler/stacks.js';
+import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { exposedServices } from '../services/alb.js';
+import { repositoryName } from '../services/ecr.js';
+import { CLUSTER_AUTOSCALER_ROLE, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, needsClusterAutoscaler } from '../services/eks.js';
+import { serviceConnections } from '../services/ecs.js';
+import { DATABASE_SECRET_KEYS } from '../services/rds.js';
+import { CACHE_AUTH_SECRET_KEY } from '../services/elasticache.js';
+import { serviceAccount } from '../services/iam.js';
+import type { EmittedFile } from './cloudformation.js';
+import { toYaml } from './cloudformation.js';
+import type { EnvironmentEmitInput, EnvironmentEmitter } from './index.js';
+
+export const KUBERNETES_DIR = 'kubernetes';
+/** The env file the kustomization reads the deploy-time values from (written by CI, never by dex). */
+export const STACK_OUTPUTS_FILE = 'stack-outputs.env';
+export const STACK_OUTPUTS_SCRIPT = 'stack-outputs.sh';
+export const STACK_OUTPUTS_CONFIGMAP = 'dex-stack-outputs';
+/** UID/GID the containers run as when the image does not say otherwise (any non-zero one works). */
+export const RUN_AS_USER = 10001;
+/** Where the Secrets Store CSI driver mounts a service's secrets, one file per name. */
+export const SECRETS_MOUNT_PATH = '/mnt/secrets';
+const CSI_DRIVER = 'secrets-store.csi.k8s.io';
+
+/**
+ * cluster-autoscaler release per Kubernetes minor (the autoscaler supports its own minor only).
+ * 1.36 has no autoscaler release in this table yet: it runs the newest known one.
+ */
+export const CLUSTER_AUTOSCALER_IMAGES: Readonly<Record<string, string>> = {
+  '1.30': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.30.2',
+  '1.31': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.31.1',
+  '1.32': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.32.1',
+  '1.33': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.0',
+  '1.34': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.3',
+  '1.35': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.0',
+};
+const NEWEST_CLUSTER_AUTOSCALER = CLUSTER_AUTOSCALER_IMAGES['1.35']!;
+
+export function clusterAutoscalerImage(version: string): string {
+  return CLUSTER_AUTOSCALER_IMAGES[version] ?? NEWEST_CLUSTER_AUTOSCALER;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deploy-time inputs.
+
+/** How CI finds a value in the deployed stacks (the stack is the physical stack name). */
+export type StackInputSource =
+  /** PhysicalResourceId of the resource (a target group's is its ARN). */
+  | { readonly kind: 'physical-id'; readonly stack: string; readonly logicalId: string }
+  /** The ARN of the IAM role whose name is the PhysicalResourceId (`aws iam get-role`). */
+  | { readonly kind: 'role-arn'; readonly stack: string; readonly logicalId: string }
+  /** A CloudFormation attribute (`Fn::GetAtt`) of the resource, read from its service's API. */
+  | { readonly kind: 'attribute'; readonly stack: string; readonly logicalId: string; readonly resourceType: string; readonly attribute: string }
+  /** The ECR repository URI plus the image tag CI deploys (`$IMAGE_TAG`). */
+  | { readonly kind: 'image'; readonly stack: string; readonly logicalId: string; readonly repositoryName: string }
+  /** The model has no such resource (building blocks other than dex's own): nothing to look up. */
+  | { readonly kind: 'missing'; readonly logicalId: string };
+
+export interface StackInput {
+  /** Key in stack-outputs.env; the manifests hold `${key}` where it goes. */
+  readonly key: string;
+  readonly description: string;
+  readonly source: StackInputSource;
+  /** Where the kustomization puts it: kind, namespace, name and field path. */
+  readonly targets: readonly { readonly kind: string; readonly namespace: string; readonly name: string; readonly fieldPath: string }[];
+}
+
+export const placeholder = (key: string): string => `\${${key}}`;
+const envKey = (...parts: string[]): string => parts.join('_').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+
+export function eksServices(spec: NormalizedSpec): NormalizedService[] {
+  return Object.values(spec.services)
+    .filter((s) => s.placement === 'eks')
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function stackOf(plan: StackPlan, logicalId: string): string | undefined {
+  return plan.stacks.find((s) => s.resources.some((r) => r.logicalId === logicalId))?.name;
+}
+
+function typeOf(plan: StackPlan, logicalId: string): string | undefined {
+  for (const s of plan.stacks) for (const r of s.resources) if (r.logicalId === logicalId) return r.type;
+  return undefined;
+}
+
+/** The source of a value, or 'missing' when the plan has no such resource. */
+function sourceFor(plan: StackPlan, logicalId: string, make: (stack: string) => StackInputSource): StackInputSource {
+  const stack = stackOf(plan, logicalId);
+  return stack === undefined ? { kind: 'missing', logicalId } : make(stack);
+}
+
+/** A plain environment value, or the stack input a `Fn::GetAtt` one becomes. */
+interface EnvEntry {
+  readonly name: string;
+  readonly value: string;
+  readonly input?: { readonly logicalId: string; readonly attribute: string };
+}
+
+function containerEnv(spec: NormalizedSpec, s: NormalizedService): EnvEntry[] {
+  const { env } = serviceConnections(spec, s);
+  return env.map(({ Name, Value }) => {
+    if (typeof Value === 'string') return { name: Name, value: Value };
+    const att = (Value as { 'Fn::GetAtt'?: readonly [string, string] })['Fn::GetAtt'];
+    if (!att) throw new Error(`kubernetes: ${s.name} env ${Name} is neither a string nor Fn::GetAtt: ${JSON.stringify(Value as CfnValue)}`);
+    return { name: Name, value: placeholder(envKey(s.name, Name)), input: { logicalId: att[0], attribute: att[1] } };
+  });
+}
+
+/**
+ * Every value the manifests of an environment need from the deployed stacks, sorted by key. The
+ * CI emitter runs `stack-outputs.sh` (which does these look-ups) or its own equivalent.
+ */
+export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): StackInput[] {
+  const inputs: StackInput[] = [];
+  const exposed = new Set(exposedServices(spec).map((s) => s.name));
+  for (const s of eksServices(spec)) {
+    const ns = serviceAccount(s.name).namespace;
+    inputs.push({
+      key: envKey(s.name, 'ROLE_ARN'),
+      description: `IAM role (IRSA) of ${s.name}`,
+      source: sourceFor(plan, ID.serviceRole(s.name), (stack) => ({ kind: 'role-arn', stack, logicalId: ID.serviceRole(s.name) })),
+      targets: [{ kind: 'ServiceAccount', namespace: ns, name: serviceAccount(s.name).name, fieldPath: 'metadata.annotations.[eks.amazonaws.com/role-arn]' }],
+    });
+    if (exposed.has(s.name)) {
+      inputs.push({
+        key: envKey(s.name, 'TARGET_GROUP_ARN'),
+        description: `ALB target group of ${s.name}`,
+        source: sourceFor(plan, ID.targetGroup(s.name), (stack) => ({ kind: 'physical-id', stack, logicalId: ID.targetGroup(s.name) })),
+        targets: [{ kind: 'TargetGroupBinding', namespace: ns, name: s.name, fieldPath: 'spec.targetGroupARN' }],
+      });
+    }
+    if (s.image === undefined) {
+      inputs.push({
+        key: envKey(s.name, 'IMAGE'),
+        description: `image of ${s.name}: its ECR repository URI and the tag CI deploys`,
+        source: sourceFor(plan, ID.ecrRepository(s.name), (stack) => ({ kind: 'image', stack, logicalId: ID.ecrRepository(s.name), repositoryName: repositoryName(spec, s.name) })),
+        targets: [{ kind: 'Deployment', namespace: ns, name: s.name, fieldPath: `spec.template.spec.containers.[name=${s.name}].image` }],
+      });
+    }
+    for (const e of containerEnv(spec, s)) {
+      if (!e.input) continue;
+      inputs.push({
+        key: envKey(s.name, e.name),
+        description: `${e.name} of ${s.name}: ${e.input.attribute} of ${e.input.logicalId}`,
+        source: sourceFor(plan, e.input.logicalId, (stack) => ({ kind: 'attribute', stack, logicalId: e.input!.logicalId, resourceType: typeOf(plan, e.input!.logicalId)!, attribute: e.input!.attribute })),
+        targets: [{ kind: 'Deployment', namespace: ns, name: s.name, fieldPath: `spec.template.spec.containers.[name=${s.name}].env.[name=${e.name}].value` }],
+      });
+    }
+  }
+  if (needsClusterAutoscaler(spec)) {
+    inputs.push({
+      key: 'CLUSTER_AUTOSCALER_ROLE_ARN',
+      description: 'IAM role (IRSA) of the cluster autoscaler',
+      source: sourceFor(plan, CLUSTER_AUTOSCALER_ROLE, (stack) => ({ kind: 'role-arn', stack, logicalId: CLUSTER_AUTOSCALER_ROLE })),
+      targets: [{ kind: 'ServiceAccount', namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name, fieldPath: 'metadata.annotations.[eks.amazonaws.com/role-arn]' }],
+    });
+  }
+  return inputs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objects.
+
+type Obj = Record<string, unknown>;
+interface Manifest {
+  readonly file: string;
+  readonly object: Obj;
+}
+
+const cpuQuantity = (cpu: number): string => `${Math.round(cpu * 1000)}m`;
+const memQuantity = (mib: number): string => `${Math.round(mib)}Mi`;
+
+function commonLabels(spec: NormalizedSpec): Record<string, string> {
+  return { 'app.kubernetes.io/managed-by': 'dex', 'app.kubernetes.io/part-of': spec.name, 'dex/environment': spec.environment ?? 'default' };
+}
+
+/** The labels a service's pods carry; the selector is the name label alone. */
+export function podLabels(spec: NormalizedSpec, s: NormalizedService): Record<string, string> {
+  return { 'app.kubernetes.io/name': s.name, ...commonLabels(spec) };
+}
+const selectorOf = (s: NormalizedService): Record<string, string> => ({ 'app.kubernetes.io/name': s.name });
+
+const meta = (spec: NormalizedSpec, name: string, namespace: string | undefined, extra: Obj = {}): Obj => ({
+  name,
+  ...(namespace !== undefined ? { namespace } : {}),
+  labels: { 'app.kubernetes.io/name': name, ...commonLabels(spec) },
+  ...extra,
+});
+
+const containerSecurityContext = (): Obj => ({
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+});
+
+const podSecurityContext = (user: number): Obj => ({
+  fsGroup: user,
+  runAsGroup: user,
+  runAsNonRoot: true,
+  runAsUser: user,
+  seccompProfile: { type: 'RuntimeDefault' },
+});
+
+/** Files the CSI driver writes: the service's own secrets, and the credentials of what it uses. */
+interface SecretFile {
+  readonly objectName: string;
+  readonly alias: string;
+  readonly keys: readonly { readonly path: string; readonly alias: string }[];
+}
+
+function secretFiles(spec: NormalizedSpec, s: NormalizedService): SecretFile[] {
+  const prefix = namePrefix(spec);
+  const files: SecretFile[] = [...new Set(s.secrets)].sort().map((name) => ({ objectName: `${prefix}/${s.name}/${name}`, alias: name, keys: [] }));
+  for (const used of [...new Set(s.uses)].sort()) {
+    const up = envKey(used);
+    if (spec.databases[used]) {
+      files.push({
+        objectName: `${prefix}/database/${used}/master`,
+        alias: `${used}-master`,
+        keys: [
+          { path: DATABASE_SECRET_KEYS.username, alias: `${up}_USERNAME` },
+          { path: DATABASE_SECRET_KEYS.password, alias: `${up}_PASSWORD` },
+        ],
+      });
+    }
+    if (spec.caches[used]) files.push({ objectName: `${prefix}/cache/${used}/auth-token`, alias: `${used}-auth-token`, keys: [{ path: CACHE_AUTH_SECRET_KEY, alias: `${up}_AUTH_TOKEN` }] });
+  }
+  return files;
+}
+
+function secretProviderClass(spec: NormalizedSpec, s: NormalizedService, ns: string, files: SecretFile[]): Obj {
+  const objects = files.map((f) => ({
+    objectName: f.objectName,
+    objectType: 'secretsmanager',
+    objectAlias: f.alias,
+    ...(f.keys.length ? { jmesPath: f.keys.map((k) => ({ path: k.path, objectAlias: k.alias })) } : {}),
+  }));
+  return {
+    apiVersion: 'secrets-store.csi.x-k8s.io/v1',
+    kind: 'SecretProviderClass',
+    metadata: meta(spec, s.name, ns),
+    spec: {
+      provider: 'aws',
+      parameters: { objects: toYaml(objects), region: spec.region },
+    },
+  };
+}
+
+/** Probe timing from `health`: the ALB's interval, timeout and thresholds; the grace period as a startup probe. */
+function probes(s: NormalizedService): Obj {
+  if (s.port === undefined) return {};
+  const h = s.health;
+  const httpGet = { path: h.path, port: 'http', scheme: 'HTTP' };
+  const base = { httpGet, periodSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds };
+  return {
+    livenessProbe: { ...base, failureThreshold: h.unhealthyThreshold, successThreshold: 1 },
+    readinessProbe: { ...base, failureThreshold: h.unhealthyThreshold, successThreshold: h.healthyThreshold },
+    startupProbe: { ...base, failureThreshold: Math.max(1, Math.ceil(h.gracePeriodSeconds / h.intervalSeconds)), successThreshold: 1 },
+  };
+}
+
+function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, files: SecretFile[], hpa: boolean): Obj {
+  const requests = { cpu: cpuQuantity(s.resources.cpu), memory: memQuantity(s.resources.memoryMiB) };
+  const env = containerEnv(spec, s).map((e) => ({ name: e.name, value: e.value }));
+  const volumeMounts: Obj[] = [{ name: 'tmp', mountPath: '/tmp' }];
+  const volumes: Obj[] = [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }];
+  if (files.length) {
+    volumeMounts.push({ name: 'secrets', mountPath: SECRETS_MOUNT_PATH, readOnly: true });
+    volumes.push({ name: 'secrets', csi: { driver: CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: s.name } } });
+  }
+  volumeMounts.sort((a, b) => (String(a.name) < String(b.name) ? -1 : 1));
+  volumes.sort((a, b) => (String(a.name) < String(b.name) ? -1 : 1));
+  const spread = (topologyKey: string, whenUnsatisfiable: string): Obj => ({
+    labelSelector: { matchLabels: selectorOf(s) },
+    matchLabelKeys: ['pod-template-hash'],
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable,
+  });
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(spec, s.name, ns),
+    spec: {
+      // With an HPA the replica count is its to set: re-applying the manifest must not reset it.
+      ...(hpa ? {} : { replicas: s.scaling.min }),
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selectorOf(s) },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: podLabels(spec, s) },
+        spec: {
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              name: s.name,
+              image: s.image ?? placeholder(envKey(s.name, 'IMAGE')),
+              imagePullPolicy: 'IfNotPresent',
+              ...(s.command ? { args: [...s.command] } : {}),
+              ...(env.length ? { env } : {}),
+              ...(s.port !== undefined ? { ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }] } : {}),
+              resources: { limits: { ...requests }, requests },
+              ...probes(s),
+              securityContext: containerSecurityContext(),
+              volumeMounts,
+            },
+          ],
+          enableServiceLinks: false,
+          securityContext: podSecurityContext(RUN_AS_USER),
+          serviceAccountName: serviceAccount(s.name).name,
+          terminationGracePeriodSeconds: 30,
+          topologySpreadConstraints: [spread('topology.kubernetes.io/zone', 'DoNotSchedule'), spread('kubernetes.io/hostname', 'ScheduleAnyway')],
+          volumes,
+        },
+      },
+    },
+  };
+}
+
+function hpaObject(spec: NormalizedSpec, s: NormalizedService, ns: string): Obj {
+  const metric = (name: string, percent: number): Obj => ({ type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization: percent } } });
+  const metrics = [metric('cpu', s.scaling.targetCpuPercent), ...(s.scaling.targetMemoryPercent !== undefined ? [metric('memory', s.scaling.targetMemoryPercent)] : [])];
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: meta(spec, s.name, ns),
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s.name },
+      minReplicas: s.scaling.min,
+      maxReplicas: s.scaling.max,
+      metrics,
+      behavior: { scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }], selectPolicy: 'Max' } },
+    },
+  };
+}
+
+/**
+ * VPA next to an HPA: it must not act on a resource the HPA scales on (they would fight), so it
+ * controls memory when the HPA scales on CPU only, and only recommends when the HPA uses both.
+ * Bounds: half to twice the declared resources.
+ */
+function vpaObject(spec: NormalizedSpec, s: NormalizedService, ns: string, hpa: boolean): Obj {
+  const hpaResources = hpa ? ['cpu', ...(s.scaling.targetMemoryPercent !== undefined ? ['memory'] : [])] : [];
+  const controlled = ['cpu', 'memory'].filter((r) => !hpaResources.includes(r));
+  const bound = (factor: number): Obj => {
+    const out: Obj = {};
+    if (controlled.includes('cpu')) out.cpu = cpuQuantity(Math.max(0.01, s.resources.cpu * factor));
+    if (controlled.includes('memory')) out.memory = memQuantity(s.resources.memoryMiB * factor);
+    return out;
+  };
+  return {
+    apiVersion: 'autoscaling.k8s.io/v1',
+    kind: 'VerticalPodAutoscaler',
+    metadata: meta(spec, s.name, ns),
+    spec: {
+      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s.name },
+      updatePolicy: { updateMode: controlled.length ? 'Recreate' : 'Off', minReplicas: Math.max(1, s.scaling.min) },
+      resourcePolicy: {
+        containerPolicies: [
+          controlled.length
+            ? { containerName: s.name, controlledResources: controlled, controlledValues: 'RequestsAndLimits', minAllowed: bound(0.5), maxAllowed: bound(2) }
+            : { containerName: s.name, mode: 'Off' },
+        ],
+      },
+    },
+  };
+}
+
+function networkPolicies(spec: NormalizedSpec, s: NormalizedService, ns: string, exposed: boolean): Manifest[] {
+  const out: Manifest[] = [
+    {
+      file: 'network-policy-default-deny.yaml',
+      object: {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta(spec, 'default-deny-ingress', ns),
+        spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      },
+    },
+  ];
+  if (s.port === undefined) return out;
+  const port = [{ port: s.port, protocol: 'TCP' }];
+  const ingress: Obj[] = [];
+  const cidrs = (list: readonly string[]): Obj[] => [...new Set(list)].sort().map((cidr) => ({ ipBlock: { cidr } }));
+  // The ALB targets pod IPs from its nodes in the public subnets.
+  if (exposed) ingress.push({ from: cidrs(spec.network.subnets.public.slice(0, spec.network.availabilityZones)), ports: port });
+  const callers = eksServices(spec).filter((c) => c.name !== s.name && c.uses.includes(s.name));
+  if (callers.length) {
+    ingress.push({
+      from: callers.map((c) => ({
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': serviceAccount(c.name).namespace } },
+        podSelector: { matchLabels: selectorOf(c) },
+      })),
+      ports: port,
+    });
+  }
+  // Prometheus runs on EC2 in the private subnets; it scrapes the service port.
+  if (spec.monitoring.prometheus.enabled) ingress.push({ from: cidrs(spec.network.subnets.private.slice(0, spec.network.availabilityZones)), ports: port });
+  if (ingress.length) {
+    out.push({
+      file: 'network-policy-allow.yaml',
+      object: {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta(spec, `allow-${s.name}`, ns),
+        spec: { podSelector: { matchLabels: selectorOf(s) }, policyTypes: ['Ingress'], ingress },
+      },
+    });
+  }
+  return out;
+}
+
+function serviceManifests(spec: NormalizedSpec, s: NormalizedService, exposed: boolean): Manifest[] {
+  const { namespace: ns, name: saName } = serviceAccount(s.name);
+  const files = secretFiles(spec, s);
+  const hpa = s.scaling.max > s.scaling.min;
+  const version = `v${spec.platforms.eks.version}`;
+  const out: Manifest[] = [
+    {
+      file: 'namespace.yaml',
+      object: {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: meta(spec, ns, undefined, {
+          labels: {
+            'app.kubernetes.io/name': ns,
+            ...commonLabels(spec),
+            'pod-security.kubernetes.io/audit': 'restricted',
+            'pod-security.kubernetes.io/audit-version': version,
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/enforce-version': version,
+            'pod-security.kubernetes.io/warn': 'restricted',
+            'pod-security.kubernetes.io/warn-version': version,
+          },
+        }),
+      },
+    },
+    {
+      file: 'service-account.yaml',
+      object: {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: meta(spec, saName, ns, {
+          annotations: { 'eks.amazonaws.com/role-arn': placeholder(envKey(s.name, 'ROLE_ARN')), 'eks.amazonaws.com/sts-regional-endpoints': 'true' },
+        }),
+        automountServiceAccountToken: false,
+      },
+    },
+    { file: 'deployment.yaml', object: deployment(spec, s, ns, files, hpa) },
+    {
+      file: 'pod-disruption-budget.yaml',
+      object: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(spec, s.name, ns), spec: { maxUnavailable: 1, selector: { matchLabels: selectorOf(s) } } },
+    },
+    ...networkPolicies(spec, s, ns, exposed),
+  ];
+  if (files.length) out.push({ file: 'secret-provider-class.yaml', object: secretProviderClass(spec, s, ns, files) });
+  if (s.port !== undefined) {
+    out.push({
+      file: 'service.yaml',
+      object: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: meta(spec, s.name, ns),
+        spec: { type: 'ClusterIP', selector: selectorOf(s), ports: [{ name: 'http', port: s.port, targetPort: 'http', protocol: 'TCP' }] },
+      },
+    });
+  }
+  if (hpa) out.push({ file: 'horizontal-pod-autoscaler.yaml', object: hpaObject(spec, s, ns) });
+  if (s.scaling.vertical) out.push({ file: 'vertical-pod-autoscaler.yaml', object: vpaObject(spec, s, ns, hpa) });
+  if (exposed) {
+    out.push({
+      file: 'target-group-binding.yaml',
+      object: {
+        apiVersion: 'elbv2.k8s.aws/v1beta1',
+        kind: 'TargetGroupBinding',
+        metadata: meta(spec, s.name, ns),
+        spec: { serviceRef: { name: s.name, port: s.port! }, targetGroupARN: placeholder(envKey(s.name, 'TARGET_GROUP_ARN')), targetType: 'ip', ipAddressType: 'ipv4' },
+      },
+    });
+  }
+  return out.map((m) => ({ ...m, file: `${ns}/${m.file}` }));
+}
+
+function clusterAutoscaler(spec: NormalizedSpec): Manifest[] {
+  const { namespace: ns, name } = CLUSTER_AUTOSCALER_SERVICE_ACCOUNT;
+  const clusterName = namePrefix(spec);
+  const labels = { 'app.kubernetes.io/name': name, ...commonLabels(spec) };
+  const m = (extra: Obj = {}, namespaced = true): Obj => ({ name, ...(namespaced ? { namespace: ns } : {}), labels, ...extra });
+  const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]): Obj => ({ apiGroups, resources, ...(resourceNames ? { resourceNames } : {}), verbs });
+  const subjects = [{ kind: 'ServiceAccount', name, namespace: ns }];
+  const selector = { 'app.kubernetes.io/name': name };
+  const file = (f: string): string => `${ns}/${f}`;
+  return [
+    {
+      file: file('cluster-autoscaler-service-account.yaml'),
+      object: {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: m({ annotations: { 'eks.amazonaws.com/role-arn': placeholder('CLUSTER_AUTOSCALER_ROLE_ARN'), 'eks.amazonaws.com/sts-regional-endpoints': 'true' } }),
+        automountServiceAccountToken: true,
+      },
+    },
+    {
+      // Rules of the upstream AWS example (cluster-autoscaler/cloudprovider/aws/examples), plus the
+      // storage objects newer releases read.
+      file: file('cluster-autoscaler-cluster-role.yaml'),
+      object: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: m({}, false),
+        rules: [
+          rule([''], ['events', 'endpoints'], ['create', 'patch']),
+          rule([''], ['pods/eviction'], ['create']),
+          rule([''], ['pods/status'], ['update']),
+          rule([''], ['endpoints'], ['get', 'update'], ['cluster-autoscaler']),
+          rule([''], ['nodes'], ['watch', 'list', 'get', 'update']),
+          rule([''], ['namespaces', 'pods', 'services', 'replicationcontrollers', 'persistentvolumeclaims', 'persistentvolumes'], ['watch', 'list', 'get']),
+          rule(['extensions'], ['replicasets', 'daemonsets'], ['watch', 'list', 'get']),
+          rule(['policy'], ['poddisruptionbudgets'], ['watch', 'list']),
+          rule(['apps'], ['statefulsets', 'replicasets', 'daemonsets'], ['watch', 'list', 'get']),
+          rule(['storage.k8s.io'], ['storageclasses', 'csinodes', 'csidrivers', 'csistoragecapacities', 'volumeattachments'], ['watch', 'list', 'get']),
+          rule(['batch', 'extensions'], ['jobs'], ['get', 'list', 'watch', 'patch']),
+          rule(['coordination.k8s.io'], ['leases'], ['create']),
+          rule(['coordination.k8s.io'], ['leases'], ['get', 'update'], ['cluster-autoscaler']),
+        ],
+      },
+    },
+    {
+      file: file('cluster-autoscaler-cluster-role-binding.yaml'),
+      object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: m({}, false), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects },
+    },
+    {
+      file: file('cluster-autoscaler-role.yaml'),
+      object: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: m(),
+        rules: [rule([''], ['configmaps'], ['create', 'list', 'watch']), rule([''], ['configmaps'], ['delete', 'get', 'update', 'watch'], ['cluster-autoscaler-status', 'cluster-autoscaler-priority-expander'])],
+      },
+    },
+    {
+      file: file('cluster-autoscaler-role-binding.yaml'),
+      object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: m(), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects },
+    },
+    {
+      file: file('cluster-autoscaler-deployment.yaml'),
+      object: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: m(),
+        spec: {
+          replicas: 1,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selector },
+          template: {
+            metadata: { labels },
+            spec: {
+              containers: [
+                {
+                  name,
+                  image: clusterAutoscalerImage(spec.platforms.eks.version),
+                  imagePullPolicy: 'IfNotPresent',
+                  command: [
+                    './cluster-autoscaler',
+                    '--cloud-provider=aws',
+                    `--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/${clusterName}`,
+                    '--balance-similar-node-groups',
+                    '--expander=least-waste',
+                    '--skip-nodes-with-local-storage=false',
+                    '--skip-nodes-with-system-pods=false',
+                    '--stderrthreshold=info',
+                    '--v=2',
+                  ],
+                  env: [{ name: 'AWS_REGION', value: spec.region }],
+                  ports: [{ name: 'metrics', containerPort: 8085, protocol: 'TCP' }],
+                  livenessProbe: { httpGet: { path: '/health-check', port: 'metrics', scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1 },
+                  resources: { limits: { cpu: '100m', memory: '600Mi' }, requests: { cpu: '100m', memory: '600Mi' } },
+                  securityContext: containerSecurityContext(),
+                },
+              ],
+              priorityClassName: 'system-cluster-critical',
+              securityContext: podSecurityContext(65534),
+              serviceAccountName: name,
+            },
+          },
+        },
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files.
+
+/** Every manifest of an environment, in file order. */
+export function kubernetesManifests(spec: NormalizedSpec): { file: string; object: Obj }[] {
+  const exposed = new Set(exposedServices(spec).map((s) => s.name));
+  const out: Manifest[] = [];
+  for (const s of eksServices(spec)) out.push(...serviceManifests(spec, s, exposed.has(s.name)));
+  if (needsClusterAutoscaler(spec)) out.push(...clusterAutoscaler(spec));
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+function header(spec: NormalizedSpec, specFile: string | undefined): string {
+  return [
+    `# Kubernetes for ${spec.name}, environment ${spec.environment ?? 'default'} (${spec.region})${specFile ? `; compiled from ${specFile}` : ''}.`,
+    '# Generated by dex — do not edit: change dex.yaml and run `dex emit` again.',
+  ].join('\n');
+}
+
+function kustomization(spec: NormalizedSpec, files: string[], inputs: StackInput[]): Obj {
+  return {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: files,
+    ...(inputs.length
+      ? {
+          // The deploy-time values: stack-outputs.sh writes the env file; the ConfigMap is
+          // local-config, so kustomize uses it for the replacements and never applies it.
+          configMapGenerator: [
+            {
+              name: STACK_OUTPUTS_CONFIGMAP,
+              envs: [STACK_OUTPUTS_FILE],
+              options: { disableNameSuffixHash: true, annotations: { 'config.kubernetes.io/local-config': 'true' } },
+            },
+          ],
+          replacements: inputs.map((i) => ({
+            source: { kind: 'ConfigMap', name: STACK_OUTPUTS_CONFIGMAP, fieldPath: `data.${i.key}` },
+            targets: i.targets.map((t) => ({ select: { kind: t.kind, name: t.name, namespace: t.namespace }, fieldPaths: [t.fieldPath] })),
+          })),
+        }
+      : {}),
+  };
+}
+
+const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The look-up of one attribute through its service's API. */
+function attributeCommand(region: string, source: Extract<StackInputSource, { kind: 'attribute' }>): string {
+  const id = `"$(phys ${shQuote(source.stack)} ${shQuote(source.logicalId)})"`;
+  const r = `--region ${region}`;
+  if (source.resourceType === 'AWS::RDS::DBInstance' && source.attribute === 'Endpoint.Address') {
+    return `aws rds describe-db-instances ${r} --db-instance-identifier ${id} --query 'DBInstances[0].Endpoint.Address' --output text`;
+  }
+  if (source.resourceType === 'AWS::ElastiCache::ReplicationGroup') {
+    const query = source.attribute === 'ConfigurationEndPoint.Address' ? 'ReplicationGroups[0].ConfigurationEndpoint.Address' : 'ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address';
+    return `aws elasticache describe-replication-groups ${r} --replication-group-id ${id} --query '${query}' --output text`;
+  }
+  return `echo ${shQuote(`no look-up for ${source.attribute} of ${source.resourceType} ${source.logicalId}`)} >&2; exit 1`;
+}
+
+/** A POSIX shell script printing stack-outputs.env for the deployed stacks of this environment. */
+export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): string {
+  const region = spec.region;
+  const needsTag = inputs.some((i) => i.source.kind === 'image');
+  const lines = [
+    '#!/bin/sh',
+    `# Prints ${STACK_OUTPUTS_FILE} for ${spec.name}, environment ${spec.environment ?? 'default'}: the values the Kubernetes`,
+    '# manifests take from the deployed CloudFormation stacks. Generated by dex — do not edit.',
+    `#   ${needsTag ? 'IMAGE_TAG=<tag> ' : ''}sh ${STACK_OUTPUTS_SCRIPT} > ${STACK_OUTPUTS_FILE} && kubectl apply -k .`,
+    'set -eu',
+    ...(needsTag ? [': "${IMAGE_TAG:?set IMAGE_TAG to the image tag to deploy}"'] : []),
+    `phys() { aws cloudformation describe-stack-resource --region ${region} --stack-name "$1" --logical-resource-id "$2" --query StackResourceDetail.PhysicalResourceId --output text; }`,
+    `role_arn() { aws iam get-role --role-name "$(phys "$1" "$2")" --query Role.Arn --output text; }`,
+    `repo_uri() { aws ecr describe-repositories --region ${region} --repository-names "$1" --query 'repositories[0].repositoryUri' --output text; }`,
+    // An assignment fails the script under `set -e`; a failing $(...) inside echo would not.
+    'out() { case "$2" in ""|None) echo "no value for $1" >&2; exit 1;; esac; printf \'%s=%s\\n\' "$1" "$2"; }',
+  ];
+  for (const i of inputs) {
+    const s = i.source;
+    let command: string;
+    switch (s.kind) {
+      case 'physical-id':
+        command = `phys ${shQuote(s.stack)} ${shQuote(s.logicalId)}`;
+        break;
+      case 'role-arn':
+        command = `role_arn ${shQuote(s.stack)} ${shQuote(s.logicalId)}`;
+        break;
+      case 'image':
+        command = `repo_uri ${shQuote(s.repositoryName)}`;
+        break;
+      case 'attribute':
+        command = attributeCommand(region, s);
+        break;
+      case 'missing':
+        command = `echo ${shQuote(`${s.logicalId} is in no stack of this plan`)} >&2; exit 1`;
+        break;
+      default: {
+        const never: never = s;
+        throw new Error(`unknown source ${String(never)}`);
+      }
+    }
+    lines.push(`# ${i.description}`, `v=$(${command})`, s.kind === 'image' ? `out ${i.key} "$v:$IMAGE_TAG"` : `out ${i.key} "$v"`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function emitKubernetes(input: EnvironmentEmitInput): EmittedFile[] {
+  const { spec, plan, specFile } = input;
+  const manifests = kubernetesManifests(spec);
+  if (manifests.length === 0) return [];
+  const inputs = kubernetesStackInputs(spec, plan);
+  const top = header(spec, specFile);
+  const files: EmittedFile[] = manifests.map((m) => ({ path: `${KUBERNETES_DIR}/${m.file}`, content: `${top}\n${toYaml(m.object)}` }));
+  files.push({ path: `${KUBERNETES_DIR}/kustomization.yaml`, content: `${top}\n${toYaml(kustomization(spec, manifests.map((m) => m.file), inputs))}` });
+  if (inputs.length) files.push({ path: `${KUBERNETES_DIR}/${STACK_OUTPUTS_SCRIPT}`, content: stackOutputsScript(spec, inputs) });
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export const kubernetesEmitter: EnvironmentEmitter = { name: 'kubernetes', emit: emitKubernetes };

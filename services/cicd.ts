@@ -1,0 +1,678 @@
+// CI/CD: what the delivery pipeline needs inside each environment's CloudFormation.
+//
+//   • Identity. github-actions: the account's GitHub OIDC provider and, per environment, a deploy
+//     role trusted only for `repo:<owner>/<repo>:environment:<stage>` (plus, in the first stage's
+//     environment, a build role trusted only for the release branch, which may push images and
+//     nothing else). codepipeline: the same deploy role trusted by CodeBuild instead, with the
+//     environment's deploy and verify CodeBuild projects (the pipeline itself spans environments
+//     and is emitted by emitters/ci as out/ci/codepipeline/pipeline.yaml).
+//   • Least privilege. The deploy role may change only its own environment's stacks, and only
+//     through a CloudFormation execution role (the one broad role, assumable by CloudFormation
+//     alone); it may push to its own repositories, pull from the first stage's (promotion of the
+//     tested image, never a rebuild), roll out its own ECS services and CodeDeploy groups, and
+//     describe its EKS cluster (Kubernetes rights come from an EKS access entry scoped to the
+//     services' namespaces).
+//   • Blue-green (a stage with `strategy: blue-green`). ECS services behind the load balancer get a
+//     second (green) target group, a test listener on TEST_LISTENER_PORT whose only ingress is the
+//     VPC's CIDR (never the internet), and a CodeDeploy application and deployment group (ECS
+//     blue/green, traffic rerouting, automatic rollback on failure, stop or the services' alarms,
+//     blue tasks kept for BLUE_TERMINATION_WAIT_MINUTES so a failed verification can still
+//     reroute back). services/ecs.ts asks `usesCodeDeploy` for the deployment controller. EKS
+//     services switch colours in Kubernetes (two Deployments, the Service selector flipped), so
+//     they need nothing here beyond the access entry.
+//
+// The GitHub OIDC provider exists once per account and URL. dex creates it in the environment of
+// the first stage (staging deploys first) with DeletionPolicy Retain; every other environment's
+// role names it by its well-known ARN. An account that already has one: see docs/cicd.md.
+import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
+import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec/model.js';
+import { SSL_POLICIES, exposedServices, listenerRulePriorities, pathPatterns } from './alb.js';
+import { builtServices, repositoryName } from './ecr.js';
+import { serviceAccount } from './iam.js';
+
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+/** Port of the test listener CodeDeploy routes to the green tasks before production traffic. */
+export const TEST_LISTENER_PORT = 8443;
+/** How long CodeDeploy keeps the blue tasks after rerouting: the window to verify and roll back. */
+export const BLUE_TERMINATION_WAIT_MINUTES = 30;
+/** CodeBuild image for the pipeline's projects. */
+export const CODEBUILD_IMAGE = 'aws/codebuild/amazonlinux-x86_64-standard:5.0';
+
+type Statement = { Sid: string; Effect: 'Allow'; Action: string[]; Resource: CfnValue; Condition?: Record<string, Record<string, CfnValue>> };
+const policyDoc = (statements: Statement[]): CfnValue => ({ Version: '2012-10-17', Statement: statements as unknown as CfnValue });
+
+export const CICD_ID = {
+  githubOidcProvider: 'GithubOidcProvider',
+  buildRole: 'CiBuildRole',
+  deployRole: 'CiDeployRole',
+  verifyRole: 'CiVerifyRole',
+  cfnExecutionRole: 'CloudFormationExecutionRole',
+  templateBucket: 'CiTemplateBucket',
+  templateBucketPolicy: 'CiTemplateBucketPolicy',
+  eksAccessEntry: 'CiDeployEksAccessEntry',
+  codeBuildLogGroup: 'CiCodeBuildLogGroup',
+  deployProject: 'CiDeployProject',
+  verifyProject: 'CiVerifyProject',
+  greenTargetGroup: (service: string) => `${pascal(service)}GreenTargetGroup`,
+  testListener: 'TestListener',
+  testListenerRule: (service: string) => `${pascal(service)}TestListenerRule`,
+  testListenerIngress: `AlbIngressFromVpcPort${TEST_LISTENER_PORT}`,
+  codeDeployApplication: 'CodeDeployApplication',
+  codeDeployRole: 'CodeDeployRole',
+  deploymentGroup: (service: string) => `${pascal(service)}DeploymentGroup`,
+} as const;
+
+/** Prefix of the environment's stack names (`<system>-<env>`), as compiler/stacks.ts names them. */
+export function stackPrefix(spec: NormalizedSpec): string {
+  return `${spec.name}-${spec.environment ?? 'default'}`;
+}
+
+/** The stage that deploys this environment (stage names are environment names). */
+export function stageOf(spec: NormalizedSpec): NormalizedStage | undefined {
+  return spec.cicd?.stages.find((s) => s.name === spec.environment);
+}
+
+/** The environment whose repositories receive the built images: the first stage's. */
+export function firstStageEnvironment(spec: NormalizedSpec): string | undefined {
+  return spec.cicd?.stages[0]?.name;
+}
+
+/** True for the environment that builds images and owns the account's GitHub OIDC provider. */
+export function isFirstStage(spec: NormalizedSpec): boolean {
+  return spec.environment === undefined || spec.environment === firstStageEnvironment(spec);
+}
+
+/** ECS services released through CodeDeploy blue/green in this environment. */
+export function codeDeployServices(spec: NormalizedSpec): NormalizedService[] {
+  if (stageOf(spec)?.strategy !== 'blue-green') return [];
+  return exposedServices(spec).filter((s) => s.placement === 'ecs');
+}
+
+/** The ECS deployment controller hook (services/ecs.ts). */
+export function usesCodeDeploy(spec: NormalizedSpec, service: string): boolean {
+  return codeDeployServices(spec).some((s) => s.name === service);
+}
+
+/** Physical names the workflows and buildspecs use; all derive from the spec alone. */
+export const cicdNames = {
+  deployRole: (spec: NormalizedSpec) => `${namePrefix(spec)}-deploy`,
+  buildRole: (spec: NormalizedSpec) => `${namePrefix(spec)}-build`,
+  verifyRole: (spec: NormalizedSpec) => `${namePrefix(spec)}-verify`,
+  cfnExecutionRole: (spec: NormalizedSpec) => `${namePrefix(spec)}-cfn-exec`,
+  /** Without the account ID suffix, which the workflow appends at run time. */
+  templateBucketPrefix: (spec: NormalizedSpec) => `${namePrefix(spec)}-templates`,
+  codeDeployApplication: (spec: NormalizedSpec) => namePrefix(spec),
+  deploymentGroup: (service: string) => service,
+  deployProject: (spec: NormalizedSpec) => `${namePrefix(spec)}-deploy`,
+  verifyProject: (spec: NormalizedSpec) => `${namePrefix(spec)}-verify`,
+  codeBuildLogGroup: (spec: NormalizedSpec) => `/dex/${namePrefix(spec)}/codebuild`,
+};
+
+/** The alarms (monitoring.ts names them `<prefix>-<alert>-<service>`) that stop a deployment of `s`. At most 10 (CodeDeploy's limit). */
+export function serviceAlarmNames(spec: NormalizedSpec, s: NormalizedService): string[] {
+  const exposed = exposedServices(spec).some((x) => x.name === s.name);
+  const names: string[] = [];
+  for (const alert of spec.monitoring.alerts) {
+    if (alert.above === undefined && alert.below === undefined) continue;
+    if (alert.services !== undefined && !alert.services.includes(s.name)) continue;
+    const perService = alert.metric === 'cpu' || alert.metric === 'memory';
+    const perTarget = ['http5xxPercent', 'http4xxPercent', 'p95LatencyMs', 'p99LatencyMs', 'unhealthyTargets'].includes(alert.metric);
+    if (perService || (perTarget && exposed)) names.push(`${namePrefix(spec)}-${alert.name}-${s.name}`);
+  }
+  return names.slice(0, 10);
+}
+
+const arn = (service: string, resourcePart: string): CfnValue => sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resourcePart}`);
+const oidcProviderArn = (): CfnValue => sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:oidc-provider/${GITHUB_OIDC_HOST}`);
+const bucketName = (spec: NormalizedSpec): CfnValue => sub(`${cicdNames.templateBucketPrefix(spec)}-\${AWS::AccountId}`);
+const bucketArn = (spec: NormalizedSpec, suffix = ''): CfnValue => sub(`arn:\${AWS::Partition}:s3:::${cicdNames.templateBucketPrefix(spec)}-\${AWS::AccountId}${suffix}`);
+
+/** Trust of the deploy role: GitHub OIDC for one environment, or CodeBuild in this account. */
+function deployTrust(spec: NormalizedSpec, subjects: string[]): CfnValue {
+  if (spec.cicd!.provider === 'codepipeline') {
+    return {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
+    };
+  }
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: isFirstStage(spec) ? ref(CICD_ID.githubOidcProvider) : oidcProviderArn() },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0]! : subjects } },
+      },
+    ],
+  };
+}
+
+function deployStatements(spec: NormalizedSpec): Statement[] {
+  const prefix = namePrefix(spec);
+  const out: Statement[] = [
+    {
+      Sid: 'DeployOwnStacks',
+      Effect: 'Allow',
+      Action: [
+        'cloudformation:CreateChangeSet',
+        'cloudformation:DeleteChangeSet',
+        'cloudformation:DescribeChangeSet',
+        'cloudformation:DescribeStackEvents',
+        'cloudformation:DescribeStacks',
+        'cloudformation:ExecuteChangeSet',
+        'cloudformation:GetTemplateSummary',
+      ],
+      Resource: arn('cloudformation', `stack/${stackPrefix(spec)}-*/*`),
+    },
+    {
+      Sid: 'PassExecutionRoleToCloudFormation',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: getAtt(CICD_ID.cfnExecutionRole, 'Arn'),
+      Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    },
+    { Sid: 'UploadTemplates', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: bucketArn(spec, '/*') },
+    {
+      Sid: 'EncryptTemplates',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: getAtt(ID.kmsKey, 'Arn'),
+      Condition: { StringEquals: { 'kms:ViaService': `s3.${spec.region}.amazonaws.com` } },
+    },
+    { Sid: 'WatchOwnAlarms', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: arn('cloudwatch', `alarm:${prefix}-*`) },
+  ];
+  const built = builtServices(spec);
+  if (built.length) {
+    out.push({ Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' });
+    out.push({
+      Sid: 'PushOwnImages',
+      Effect: 'Allow',
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
+      Resource: built.map((s) => arn('ecr', `repository/${repositoryName(spec, s.name)}`)),
+    });
+    const first = firstStageEnvironment(spec);
+    if (!isFirstStage(spec) && first !== undefined) {
+      out.push({
+        Sid: 'PullTestedImages',
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer'],
+        Resource: built.map((s) => arn('ecr', `repository/${spec.name}-${first}/${s.name}`)),
+      });
+    }
+  }
+  const ecsServices = Object.values(spec.services).filter((s) => s.placement === 'ecs').sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (ecsServices.length) {
+    out.push({ Sid: 'TaskDefinitions', Effect: 'Allow', Action: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], Resource: '*' });
+    out.push({
+      Sid: 'RollOutOwnServices',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
+      Resource: ecsServices.map((s) => arn('ecs', `service/${prefix}/${s.name}`)),
+    });
+    out.push({
+      Sid: 'PassTaskRoles',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: ecsServices.flatMap((s) => [getAtt(ID.serviceRole(s.name), 'Arn'), getAtt(ID.taskExecutionRole(s.name), 'Arn')]),
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    });
+  }
+  const cd = codeDeployServices(spec);
+  if (cd.length) {
+    const app = cicdNames.codeDeployApplication(spec);
+    out.push({
+      Sid: 'BlueGreenDeployments',
+      Effect: 'Allow',
+      Action: ['codedeploy:ContinueDeployment', 'codedeploy:CreateDeployment', 'codedeploy:GetApplicationRevision', 'codedeploy:GetDeployment', 'codedeploy:GetDeploymentConfig', 'codedeploy:GetDeploymentGroup', 'codedeploy:GetDeploymentTarget', 'codedeploy:RegisterApplicationRevision', 'codedeploy:StopDeployment'],
+      Resource: [
+        arn('codedeploy', `application:${app}`),
+        ...cd.map((s) => arn('codedeploy', `deploymentgroup:${app}/${cicdNames.deploymentGroup(s.name)}`)),
+        arn('codedeploy', 'deploymentconfig:CodeDeployDefault.ECSAllAtOnce'),
+      ],
+    });
+  }
+  if (Object.values(spec.services).some((s) => s.placement === 'eks')) {
+    out.push({ Sid: 'DescribeOwnCluster', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: getAtt(ID.eksCluster, 'Arn') });
+    // What out/<env>/kubernetes/stack-outputs.sh reads (read-only look-ups of the deployed stacks).
+    out.push({
+      Sid: 'ReadStackOutputs',
+      Effect: 'Allow',
+      Action: ['cloudformation:DescribeStackResource', 'ecr:DescribeRepositories', 'elasticache:DescribeReplicationGroups', 'iam:GetRole', 'rds:DescribeDBInstances'],
+      Resource: '*',
+    });
+  }
+  return out;
+}
+
+function role(spec: NormalizedSpec, logicalId: string, name: string, description: string, trust: CfnValue, statements: Statement[], managed: CfnValue[] = []): ModelResource {
+  return resource({
+    logicalId,
+    type: 'AWS::IAM::Role',
+    layer: 'cicd',
+    origin: ['cicd'],
+    component: 'cicd',
+    properties: {
+      RoleName: name,
+      Description: description,
+      AssumeRolePolicyDocument: trust,
+      MaxSessionDuration: 3600,
+      ...(managed.length ? { ManagedPolicyArns: managed } : {}),
+      ...(statements.length ? { Policies: [{ PolicyName: 'least-privilege', PolicyDocument: policyDoc(statements) }] } : {}),
+      Tags: tagList(spec, 'cicd'),
+    },
+  });
+}
+
+function identity(spec: NormalizedSpec): ModelResource[] {
+  const cicd = spec.cicd!;
+  const tags = tagList(spec, 'cicd');
+  const out: ModelResource[] = [];
+  const github = cicd.provider === 'github-actions';
+  const stages = spec.environment === undefined ? cicd.stages.map((s) => s.name) : [spec.environment];
+  if (github && isFirstStage(spec)) {
+    out.push({
+      ...resource({
+        logicalId: CICD_ID.githubOidcProvider,
+        type: 'AWS::IAM::OIDCProvider',
+        layer: 'cicd',
+        origin: ['cicd', 'provider'],
+        component: 'cicd',
+        properties: { Url: `https://${GITHUB_OIDC_HOST}`, ClientIdList: ['sts.amazonaws.com'], Tags: tags },
+      }),
+      deletionPolicy: 'Retain',
+      updateReplacePolicy: 'Retain',
+    });
+  }
+  const repo = cicd.source.repository;
+  out.push(
+    role(
+      spec,
+      CICD_ID.deployRole,
+      cicdNames.deployRole(spec),
+      github ? `GitHub Actions deploys ${namePrefix(spec)} (environment ${stages.join(', ')} of ${repo} only)` : `CodeBuild deploys ${namePrefix(spec)}`,
+      deployTrust(spec, stages.map((s) => `repo:${repo}:environment:${s}`)),
+      deployStatements(spec),
+    ),
+  );
+  const built = builtServices(spec);
+  if (github && isFirstStage(spec) && built.length) {
+    out.push(
+      role(
+        spec,
+        CICD_ID.buildRole,
+        cicdNames.buildRole(spec),
+        `GitHub Actions pushes images built from ${repo}@${cicd.source.branch}`,
+        deployTrust(spec, [`repo:${repo}:ref:refs/heads/${cicd.source.branch}`]),
+        [
+          { Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+          {
+            Sid: 'PushImages',
+            Effect: 'Allow',
+            Action: ['ecr:BatchCheckLayerAvailability', 'ecr:CompleteLayerUpload', 'ecr:DescribeImageScanFindings', 'ecr:DescribeImages', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
+            Resource: built.map((s) => arn('ecr', `repository/${repositoryName(spec, s.name)}`)),
+          },
+        ],
+      ),
+    );
+  }
+  // The one broad role: CloudFormation alone may assume it, and only the deploy role may pass it.
+  out.push(
+    role(
+      spec,
+      CICD_ID.cfnExecutionRole,
+      cicdNames.cfnExecutionRole(spec),
+      `CloudFormation execution role for the ${stackPrefix(spec)}-* stacks (passed by the deploy role only)`,
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
+      },
+      [],
+      [sub('arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess')],
+    ),
+  );
+  // Templates larger than CloudFormation's 51,200-byte inline limit go through this bucket.
+  out.push({
+    ...resource({
+      logicalId: CICD_ID.templateBucket,
+      type: 'AWS::S3::Bucket',
+      layer: 'cicd',
+      origin: ['cicd'],
+      component: 'cicd',
+      properties: {
+        BucketName: bucketName(spec),
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(ID.kmsKey, 'Arn') }, BucketKeyEnabled: true }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: { Rules: [{ Id: 'expire-templates', Status: 'Enabled', ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 30 } }] },
+        Tags: tags,
+      },
+      usage: [
+        {
+          meter: 's3.storage',
+          unit: 'GB-month',
+          quantity: { min: 0.01, max: 0.1 },
+          attributes: { storageClass: 'STANDARD' },
+          basis: 'CloudFormation templates uploaded by each deployment (a few MB), expired after 90 days',
+        },
+      ],
+    }),
+    deletionPolicy: 'Delete',
+  });
+  out.push(
+    resource({
+      logicalId: CICD_ID.templateBucketPolicy,
+      type: 'AWS::S3::BucketPolicy',
+      layer: 'cicd',
+      origin: ['cicd'],
+      component: 'cicd',
+      properties: {
+        Bucket: ref(CICD_ID.templateBucket),
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [getAtt(CICD_ID.templateBucket, 'Arn'), { 'Fn::Join': ['', [getAtt(CICD_ID.templateBucket, 'Arn'), '/*']] }],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
+      },
+    }),
+  );
+  const eksServices = Object.values(spec.services).filter((s) => s.placement === 'eks');
+  if (eksServices.length) {
+    out.push(
+      resource({
+        logicalId: CICD_ID.eksAccessEntry,
+        type: 'AWS::EKS::AccessEntry',
+        layer: 'cicd',
+        origin: ['cicd'],
+        component: 'cicd',
+        properties: {
+          ClusterName: ref(ID.eksCluster),
+          PrincipalArn: getAtt(CICD_ID.deployRole, 'Arn'),
+          Type: 'STANDARD',
+          AccessPolicies: [
+            {
+              PolicyArn: sub('arn:${AWS::Partition}:eks::aws:cluster-access-policy/AmazonEKSEditPolicy'),
+              AccessScope: { Type: 'namespace', Namespaces: [...new Set(eksServices.map((s) => serviceAccount(s.name).namespace))].sort() },
+            },
+          ],
+          Tags: tags,
+        },
+      }),
+    );
+  }
+  return out;
+}
+
+/** Per environment for codepipeline: the deploy and verify CodeBuild projects the pipeline runs. */
+function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
+  const tags = tagList(spec, 'cicd');
+  const logGroup = cicdNames.codeBuildLogGroup(spec);
+  const logStatements: Statement[] = [
+    { Sid: 'WriteBuildLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arn('logs', `log-group:${logGroup}:*`) },
+    {
+      Sid: 'ReadPipelineArtifacts',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: sub(`arn:\${AWS::Partition}:s3:::${pipelineArtifactBucketPrefix(spec.name)}-\${AWS::AccountId}/*`),
+    },
+  ];
+  const env = spec.environment ?? 'default';
+  const project = (logicalId: string, name: string, kind: 'deploy' | 'verify', roleId: string): ModelResource =>
+    resource({
+      logicalId,
+      type: 'AWS::CodeBuild::Project',
+      layer: 'cicd',
+      origin: ['cicd', 'stages', env],
+      component: 'cicd',
+      properties: {
+        Name: name,
+        Description: `${kind === 'deploy' ? 'Deploys' : 'Verifies'} ${namePrefix(spec)} (buildspec out/ci/buildspecs/${kind}-${env}.yml)`,
+        ServiceRole: getAtt(roleId, 'Arn'),
+        Source: { Type: 'CODEPIPELINE', BuildSpec: `out/ci/buildspecs/${kind}-${env}.yml` },
+        Artifacts: { Type: 'CODEPIPELINE' },
+        Environment: {
+          Type: 'LINUX_CONTAINER',
+          ComputeType: 'BUILD_GENERAL1_SMALL',
+          Image: CODEBUILD_IMAGE,
+          ImagePullCredentialsType: 'CODEBUILD',
+          // Promotion copies images with the Docker CLI (buildx imagetools), which needs the daemon.
+          PrivilegedMode: kind === 'deploy' && !isFirstStage(spec) && builtServices(spec).length > 0,
+          EnvironmentVariables: [{ Name: 'DEX_ENVIRONMENT', Type: 'PLAINTEXT', Value: env }],
+        },
+        LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: logGroup } },
+        TimeoutInMinutes: kind === 'deploy' ? 120 : 60,
+        QueuedTimeoutInMinutes: 60,
+        Tags: tags,
+      },
+      usage: [
+        {
+          meter: 'codebuild.minutes',
+          unit: 'min',
+          quantity: { min: 0, max: 0 },
+          attributes: { computeType: 'BUILD_GENERAL1_SMALL' },
+          basis: `${kind} minutes per release are not in usage (usage.ciBuildMinutesPerMonth counts the image builds of the pipeline template)`,
+        },
+      ],
+    });
+  return [
+    resource({
+      logicalId: CICD_ID.codeBuildLogGroup,
+      type: 'AWS::Logs::LogGroup',
+      layer: 'cicd',
+      origin: ['cicd'],
+      component: 'cicd',
+      properties: { LogGroupName: logGroup, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tags },
+      usage: [
+        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: 'deploy and verify build logs: volume not in usage' },
+        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'deploy and verify build logs: volume not in usage' },
+      ],
+    }),
+    role(
+      spec,
+      CICD_ID.verifyRole,
+      cicdNames.verifyRole(spec),
+      `CodeBuild verifies ${namePrefix(spec)} (logs and the source artifact only)`,
+      deployTrust(spec, []),
+      [...logStatements, { Sid: 'WatchOwnAlarms', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: arn('cloudwatch', `alarm:${namePrefix(spec)}-*`) }],
+    ),
+    project(CICD_ID.deployProject, cicdNames.deployProject(spec), 'deploy', CICD_ID.deployRole),
+    project(CICD_ID.verifyProject, cicdNames.verifyProject(spec), 'verify', CICD_ID.verifyRole),
+  ];
+}
+
+/** Name of the pipeline's artifact bucket without the account suffix (out/ci/codepipeline/pipeline.yaml). */
+export function pipelineArtifactBucketPrefix(system: string): string {
+  return `${system}-pipeline-artifacts`;
+}
+
+/** Statements the deploy role of a codepipeline environment adds: logs and the pipeline's artifacts. */
+function codeBuildDeployExtras(spec: NormalizedSpec): Statement[] {
+  return [
+    { Sid: 'WriteBuildLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arn('logs', `log-group:${cicdNames.codeBuildLogGroup(spec)}:*`) },
+    {
+      Sid: 'ReadPipelineArtifacts',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: sub(`arn:\${AWS::Partition}:s3:::${pipelineArtifactBucketPrefix(spec.name)}-\${AWS::AccountId}/*`),
+    },
+  ];
+}
+
+function blueGreen(spec: NormalizedSpec): ModelResource[] {
+  const services = codeDeployServices(spec);
+  if (services.length === 0) return [];
+  const stage = stageOf(spec)!;
+  const out: ModelResource[] = [];
+  const prefix = namePrefix(spec);
+  const certificate = spec.ingress.tls.certificateArn;
+  // Test traffic only from inside the VPC: never the internet (the ALB's 80/443 are the only public ports).
+  out.push(
+    resource({
+      logicalId: CICD_ID.testListenerIngress,
+      type: 'AWS::EC2::SecurityGroupIngress',
+      layer: 'ingress',
+      origin: ['cicd', 'stages', stage.name, 'strategy'],
+      component: 'ingress',
+      properties: {
+        GroupId: getAtt(ID.albSecurityGroup, 'GroupId'),
+        IpProtocol: 'tcp',
+        FromPort: TEST_LISTENER_PORT,
+        ToPort: TEST_LISTENER_PORT,
+        CidrIp: spec.network.cidr,
+        Description: 'Blue-green test listener: from inside the VPC only',
+      },
+    }),
+  );
+  out.push(
+    resource({
+      logicalId: CICD_ID.testListener,
+      type: 'AWS::ElasticLoadBalancingV2::Listener',
+      layer: 'ingress',
+      origin: ['cicd', 'stages', stage.name, 'strategy'],
+      component: 'ingress',
+      properties: {
+        LoadBalancerArn: ref(ID.loadBalancer),
+        Port: TEST_LISTENER_PORT,
+        Protocol: 'HTTPS',
+        SslPolicy: SSL_POLICIES[spec.ingress.tls.policy],
+        ...(certificate ? { Certificates: [{ CertificateArn: certificate }] } : {}),
+        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not Found' } }],
+      },
+    }),
+  );
+  const priorities = listenerRulePriorities(exposedServices(spec));
+  out.push(
+    resource({
+      logicalId: CICD_ID.codeDeployApplication,
+      type: 'AWS::CodeDeploy::Application',
+      layer: 'cicd',
+      origin: ['cicd', 'stages', stage.name, 'strategy'],
+      component: 'cicd',
+      properties: { ApplicationName: cicdNames.codeDeployApplication(spec), ComputePlatform: 'ECS', Tags: tagList(spec, 'cicd') },
+    }),
+  );
+  out.push(
+    role(
+      spec,
+      CICD_ID.codeDeployRole,
+      `${prefix}-codedeploy`,
+      `CodeDeploy shifts traffic between the blue and green tasks of ${prefix}`,
+      {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'codedeploy.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
+      },
+      [],
+      [sub('arn:${AWS::Partition}:iam::aws:policy/AWSCodeDeployRoleForECS')],
+    ),
+  );
+  for (const s of services) {
+    const component = `service/${s.name}`;
+    const origin = ['services', s.name, 'expose'];
+    // Same health checks as the blue target group (services/alb.ts): CodeDeploy alternates between them.
+    out.push(
+      resource({
+        logicalId: CICD_ID.greenTargetGroup(s.name),
+        type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+        layer: 'ingress',
+        component,
+        origin,
+        properties: {
+          VpcId: ref(ID.vpc),
+          TargetType: 'ip',
+          Protocol: 'HTTP',
+          ProtocolVersion: 'HTTP1',
+          Port: s.port!,
+          IpAddressType: 'ipv4',
+          HealthCheckEnabled: true,
+          HealthCheckProtocol: 'HTTP',
+          HealthCheckPort: 'traffic-port',
+          HealthCheckPath: s.health.path,
+          HealthCheckIntervalSeconds: s.health.intervalSeconds,
+          HealthCheckTimeoutSeconds: s.health.timeoutSeconds,
+          HealthyThresholdCount: s.health.healthyThreshold,
+          UnhealthyThresholdCount: s.health.unhealthyThreshold,
+          Matcher: { HttpCode: '200-399' },
+          TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
+          Tags: tagList(spec, component),
+        },
+      }),
+    );
+    const conditions: CfnValue[] = [];
+    if (s.expose.host) conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [s.expose.host] } });
+    const patterns = pathPatterns(s);
+    if (patterns.length > 0) conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: patterns } });
+    out.push(
+      resource({
+        logicalId: CICD_ID.testListenerRule(s.name),
+        type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
+        layer: 'ingress',
+        component,
+        origin,
+        properties: { ListenerArn: ref(CICD_ID.testListener), Priority: priorities.get(s.name)!, Conditions: conditions, Actions: [{ Type: 'forward', TargetGroupArn: ref(ID.targetGroup(s.name)) }] },
+      }),
+    );
+    const alarms = stage.rollbackOnAlarm ? serviceAlarmNames(spec, s) : [];
+    out.push(
+      resource({
+        logicalId: CICD_ID.deploymentGroup(s.name),
+        type: 'AWS::CodeDeploy::DeploymentGroup',
+        layer: 'cicd',
+        component,
+        origin: ['cicd', 'stages', stage.name, 'strategy'],
+        properties: {
+          ApplicationName: ref(CICD_ID.codeDeployApplication),
+          DeploymentGroupName: cicdNames.deploymentGroup(s.name),
+          ServiceRoleArn: getAtt(CICD_ID.codeDeployRole, 'Arn'),
+          DeploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
+          DeploymentStyle: { DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+          BlueGreenDeploymentConfiguration: {
+            DeploymentReadyOption: { ActionOnTimeout: 'CONTINUE_DEPLOYMENT', WaitTimeInMinutes: 0 },
+            TerminateBlueInstancesOnDeploymentSuccess: { Action: 'TERMINATE', TerminationWaitTimeInMinutes: BLUE_TERMINATION_WAIT_MINUTES },
+          },
+          ECSServices: [{ ClusterName: ref(ID.ecsCluster), ServiceName: getAtt(ID.ecsService(s.name), 'Name') }],
+          LoadBalancerInfo: {
+            TargetGroupPairInfoList: [
+              {
+                TargetGroups: [{ Name: getAtt(ID.targetGroup(s.name), 'TargetGroupName') }, { Name: getAtt(CICD_ID.greenTargetGroup(s.name), 'TargetGroupName') }],
+                ProdTrafficRoute: { ListenerArns: [ref(ID.httpsListener)] },
+                TestTrafficRoute: { ListenerArns: [ref(CICD_ID.testListener)] },
+              },
+            ],
+          },
+          AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'] },
+          AlarmConfiguration: alarms.length ? { Enabled: true, IgnorePollAlarmFailure: false, Alarms: alarms.map((Name) => ({ Name })) } : { Enabled: false },
+          Tags: tagList(spec, component),
+        },
+      }),
+    );
+  }
+  return out;
+}
+
+export const cicd: BuildingBlock = {
+  name: 'cicd',
+  build(spec: NormalizedSpec): ModelResource[] {
+    if (spec.cicd === undefined) return [];
+    const out = [...identity(spec), ...blueGreen(spec)];
+    if (spec.cicd.provider === 'codepipeline') {
+      out.push(...codeBuildProjects(spec));
+      // The deploy role also runs in CodeBuild: its logs and the pipeline's source artifact.
+      const i = out.findIndex((r) => r.logicalId === CICD_ID.deployRole);
+      const r = out[i]!;
+      const policies = r.properties.Policies as readonly { PolicyName: string; PolicyDocument: { Version: string; Statement: readonly CfnValue[] } }[];
+      const doc = policies[0]!.PolicyDocument;
+      out[i] = { ...r, properties: { ...r.properties, Policies: [{ PolicyName: 'least-privilege', PolicyDocument: { Version: doc.Version, Statement: [...doc.Statement, ...(codeBuildDeployExtras(spec) as unknown as CfnValue[])] } }] } };
+    }
+    return out;
+  },
+};

@@ -1,0 +1,33 @@
+// Rules that read only the resource model: dex always emits what they require, so no dex.yaml
+// can break them. Each entry breaks the model of a satisfying fixture the way a regressed
+// building block would, and says where the finding must land.
+import type { ModelResource, ResourceModel } from '../../compiler/model/types.js';
+
+type Mutate = (r: ModelResource) => ModelResource | undefined;
+
+const set = (type: string, logicalId: string | undefined, patch: (p: Record<string, unknown>) => Record<string, unknown>): Mutate => (r) =>
+  r.type === type && (logicalId === undefined || r.logicalId === logicalId) ? { ...r, properties: patch(structuredClone(r.properties) as Record<string, unknown>) as ModelResource['properties'] } : r;
+
+export function mutate(model: ResourceModel, ...fns: Mutate[]): ResourceModel {
+  let resources = [...model.resources];
+  for (const fn of fns) resources = resources.map(fn).filter((r): r is ModelResource => r !== undefined);
+  return { ...model, resources };
+}
+
+/**
+ * [rule, fixture, how the model is broken, expected `line:col severity code` in production]. A finding
+ * lands at the spec node the resource comes from (the database at `db:`, the listeners at
+ * `ingress.tls`, the bastion's template at `network.bastion`, the service's log group at `api:`),
+ * or at its nearest ancestor in the file (`network:` for the database subnets' routes).
+ */
+export const MODEL_BREAKS: readonly [rule: string, fixture: string, breakIt: Mutate[], expected: string[]][] = [
+  ['BASE-ENCRYPTION-AT-REST', 'baseline.pass', [set('AWS::RDS::DBInstance', 'DbDatabase', (p) => ({ ...p, StorageEncrypted: false }))], ['14:7 error DEX600']],
+  ['BASE-ENCRYPTION-IN-TRANSIT', 'baseline.pass', [set('AWS::ElasticLoadBalancingV2::Listener', 'HttpListener', (p) => ({ ...p, DefaultActions: [{ Type: 'forward', TargetGroupArn: 'x' }] }))], ['9:8 error DEX600']],
+  ['BASE-TLS12', 'baseline.pass', [set('AWS::ElasticLoadBalancingV2::Listener', 'HttpsListener', (p) => ({ ...p, SslPolicy: 'ELBSecurityPolicy-2016-08' }))], ['9:3 error DEX600']],
+  ['BASE-NO-PUBLIC-DATA-STORES', 'baseline.pass', [set('AWS::RDS::DBInstance', 'DbDatabase', (p) => ({ ...p, PubliclyAccessible: true }))], ['14:7 error DEX600']],
+  ['BASE-IMDSV2', 'baseline.pass', [set('AWS::EC2::LaunchTemplate', 'BastionHostLaunchTemplate', (p) => ({ ...p, LaunchTemplateData: { ...(p.LaunchTemplateData as object), MetadataOptions: { HttpTokens: 'optional' } } }))], ['6:12 error DEX600']],
+  ['BASE-LOG-RETENTION', 'baseline.pass', [set('AWS::Logs::LogGroup', 'ApiLogGroup', (p) => ({ ...p, RetentionInDays: undefined }))], ['12:8 error DEX600']],
+  ['PCI-DSS-3.5.1', 'pci-dss.pass', [set('AWS::Logs::LogGroup', 'ApiLogGroup', (p) => ({ ...p, KmsKeyId: 'arn:aws:kms:ap-south-1:123456789012:alias/aws/logs' }))], ['12:8 error DEX600']],
+  ['PCI-DSS-1.4.4', 'pci-dss.pass', [set('AWS::EC2::Route', 'PublicDefaultRoute', (p) => ({ ...p, RouteTableId: { Ref: 'DatabaseRouteTable' } }))], ['5:1 error DEX600']],
+  ['GDPR-32-ENCRYPTION', 'gdpr.pass', [set('AWS::RDS::DBInstance', 'DbDatabase', (p) => ({ ...p, StorageEncrypted: false }))], ['14:7 error DEX600']],
+];

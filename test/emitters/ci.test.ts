@@ -1,0 +1,284 @@
+// CI/CD: the GitHub workflow (reference spec) and the CodePipeline (examples/large) as a release
+// engineer would check them: GitHub's own parser accepts the workflow, jobs promote staging →
+// approval → production, AWS access is OIDC only, the pipeline, CodeBuild and CodeDeploy
+// resources pass the CloudFormation schemas, the test listener is never public, output is
+// deterministic, and the reference's files match the golden ones.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { analyzeSpec } from '../../compiler/analyze.js';
+import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
+import type { ModelResource } from '../../compiler/model/types.js';
+import type { EmittedFile } from '../../emitters/cloudformation.js';
+import { ciEmitter } from '../../emitters/ci/index.js';
+import { CICD_ID, TEST_LISTENER_PORT } from '../../services/cicd.js';
+import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
+import { workflowErrors } from '../support/workflow-parser.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const REFERENCE = join(ROOT, 'test/fixtures/reference/dex-mobile-v6.dex.yaml');
+const LARGE = join(ROOT, 'examples/large/dex.yaml');
+const GOLDEN = join(ROOT, 'test/golden/dex-mobile-v6/ci');
+
+interface Emitted {
+  system: EmittedFile[];
+  environments: EnvironmentOutput[];
+}
+
+function emit(file: string): Emitted {
+  const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(file, 'utf8')), 'dex.yaml');
+  expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return {
+    system: compileSystemEmit(analysis.raw!, { specFile: 'dex.yaml', systemEmitters: [ciEmitter] }),
+    environments: emitTargets(analysis).map((c) => compileEmit(c, { specFile: 'dex.yaml' })),
+  };
+}
+
+const reference = emit(REFERENCE);
+const large = emit(LARGE);
+
+const file = (e: Emitted, path: string): string => {
+  const f = e.system.find((x) => x.path === path);
+  expect(f, path).toBeDefined();
+  return f!.content;
+};
+const env = (e: Emitted, name: string): EnvironmentOutput => e.environments.find((o) => o.environment === name)!;
+const byId = (o: EnvironmentOutput, id: string): ModelResource | undefined => o.model.resources.find((r) => r.logicalId === id);
+const templates = (o: EnvironmentOutput) =>
+  o.plan.stacks.map((s) => ({ name: s.name, template: parse(o.files.find((f) => f.path === `cloudformation/${s.name}.yaml`)!.content, { version: '1.1' }) as Record<string, unknown> }));
+
+type Job = { needs?: string[]; environment?: { name: string }; permissions?: Record<string, string>; concurrency?: { group: string }; steps: { uses?: string; with?: Record<string, string>; run?: string; if?: string; name?: string }[] };
+
+describe('GitHub Actions (reference spec)', () => {
+  const text = file(reference, '.github/workflows/release.yml');
+  const wf = parse(text) as { jobs: Record<string, Job>; permissions: unknown; on: unknown };
+
+  it('every workflow passes GitHub’s own parser (@actions/workflow-parser) without errors', async () => {
+    const workflows = reference.system.filter((f) => f.path.startsWith('.github/workflows/'));
+    expect(workflows.length).toBeGreaterThan(0);
+    for (const w of workflows) expect([...new Set(await workflowErrors(w.path, w.content))], w.path).toEqual([]);
+  });
+
+  it('the parser does catch a broken workflow (the check is not vacuous)', async () => {
+    expect((await workflowErrors('bad.yml', text.replace('runs-on: ubuntu-latest', 'runs-on: ubuntu-latest\n    bogus-key: 1'))).length).toBeGreaterThan(0);
+  });
+
+  it('promotes build → staging → (approval) production, in that order of needs', () => {
+    expect(Object.keys(wf.jobs)).toEqual(['build', 'staging', 'production']);
+    expect(wf.jobs.build!.needs).toBeUndefined();
+    expect(wf.jobs.staging!.needs).toEqual(['build']);
+    expect(wf.jobs.production!.needs).toEqual(['staging']);
+    // The approval is the production environment's required reviewers: set by the setup script.
+    expect(wf.jobs.production!.environment).toEqual({ name: 'production' });
+    expect(wf.jobs.staging!.environment).toEqual({ name: 'staging' });
+    const setup = file(reference, 'setup-github-environments.sh');
+    expect(setup).toMatch(/^environment production \$\{PRODUCTION_REVIEWERS:\?/m);
+    expect(setup).toMatch(/^environment staging$/m);
+    expect(() => execFileSync('bash', ['-n'], { input: setup })).not.toThrow();
+  });
+
+  it('deploys stacks before rolling out, verifies after, and rolls back on failure', () => {
+    const names = (job: string) => wf.jobs[job]!.steps.map((s) => s.name ?? s.uses ?? '');
+    for (const job of ['staging', 'production']) {
+      const n = names(job);
+      const stacks = n.findIndex((x) => x.includes('CloudFormation stacks'));
+      const verify = n.findIndex((x) => x.startsWith('Verify'));
+      const rollout = n.findIndex((x) => x.startsWith('Roll out'));
+      expect(stacks).toBeGreaterThan(0);
+      expect(rollout).toBeGreaterThan(stacks);
+      expect(verify).toBeGreaterThan(rollout);
+      const last = wf.jobs[job]!.steps.at(-1)!;
+      expect(last.if).toBe('failure() || cancelled()');
+      expect(last.run).toContain('rollback');
+    }
+    const prod = wf.jobs.production!.steps.map((s) => s.run ?? '').join('\n');
+    expect(prod).toContain('ecs-blue-green kyc-service 4001');
+    expect(prod).toContain('eks-blue-green blockchain-service');
+    expect(prod).toContain('eks-switch blockchain-service');
+    expect(prod).toContain('promote dex-mobile-v6-staging/kyc-service dex-mobile-v6-production/kyc-service');
+    expect(prod).toContain('npm run test:smoke');
+    const staging = wf.jobs.staging!.steps.map((s) => s.run ?? '').join('\n');
+    expect(staging).toContain('ecs-rolling kyc-service');
+    expect(staging).toContain('npm run test:integration');
+    // Stacks in the plan's deploy order.
+    const order = env(reference, 'production').plan.stacks.map((s) => `deploy-stack ${s.name}`);
+    expect(prod.split('\n').filter((l) => l.includes('deploy-stack')).map((l) => l.replace(/^.*?(deploy-stack)/, '$1'))).toEqual(order);
+  });
+
+  it('uses OIDC only: id-token: write where AWS is used, role-to-assume, no keys or secrets', () => {
+    expect(wf.permissions).toEqual({});
+    expect(text).not.toMatch(/secrets\.|aws-access-key-id|aws-secret-access-key/);
+    for (const [id, job] of Object.entries(wf.jobs)) {
+      const aws = job.steps.filter((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+      expect(aws.length, id).toBe(1);
+      expect(job.permissions, id).toEqual({ contents: 'read', 'id-token': 'write' });
+      expect(aws[0]!.with!['role-to-assume']).toMatch(/^arn:aws:iam::\$\{\{ vars\.AWS_ACCOUNT_ID \}\}:role\/dex-mobile-v6-/);
+    }
+    for (const job of Object.values(wf.jobs)) for (const s of job.steps) if (s.uses) expect(s.uses).toMatch(/@(v\d+|[0-9a-f]{40})$/);
+  });
+
+  it('serializes deployments per environment', () => {
+    expect(wf.jobs.staging!.concurrency).toEqual({ group: 'dex-mobile-v6-staging', 'cancel-in-progress': false });
+    expect(wf.jobs.production!.concurrency).toEqual({ group: 'dex-mobile-v6-production', 'cancel-in-progress': false });
+  });
+
+  it('trusts each role for its own GitHub environment (or the release branch, for the build role) only', () => {
+    const trust = (o: EnvironmentOutput, id: string) => JSON.stringify(byId(o, id)!.properties.AssumeRolePolicyDocument);
+    const staging = env(reference, 'staging');
+    const production = env(reference, 'production');
+    expect(trust(staging, CICD_ID.deployRole)).toContain('"token.actions.githubusercontent.com:sub":"repo:dex-mobile/dex-mobile-v6:environment:staging"');
+    expect(trust(production, CICD_ID.deployRole)).toContain('"token.actions.githubusercontent.com:sub":"repo:dex-mobile/dex-mobile-v6:environment:production"');
+    expect(trust(production, CICD_ID.deployRole)).toContain('"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"');
+    expect(trust(staging, CICD_ID.buildRole)).toContain('repo:dex-mobile/dex-mobile-v6:ref:refs/heads/main');
+    expect(byId(production, CICD_ID.buildRole)).toBeUndefined();
+    // One OIDC provider per account: the first stage's environment owns it and keeps it.
+    expect(byId(staging, CICD_ID.githubOidcProvider)?.deletionPolicy).toBe('Retain');
+    expect(byId(production, CICD_ID.githubOidcProvider)).toBeUndefined();
+    // The CloudFormation execution role can only be assumed by CloudFormation, passed only to it.
+    expect(trust(production, CICD_ID.cfnExecutionRole)).toContain('cloudformation.amazonaws.com');
+    expect(JSON.stringify(byId(production, CICD_ID.deployRole)!.properties.Policies)).toContain('"iam:PassedToService":"cloudformation.amazonaws.com"');
+  });
+});
+
+describe('blue-green infrastructure (reference spec)', () => {
+  const production = env(reference, 'production');
+  const staging = env(reference, 'staging');
+
+  it('production ECS services behind the ALB switch to CodeDeploy with a green target group and a test listener', () => {
+    for (const svc of ['Aml', 'ChartApi', 'Kyc']) {
+      expect((byId(production, `${svc}ServiceEcsService`)!.properties.DeploymentController as { Type: string }).Type).toBe('CODE_DEPLOY');
+      expect((byId(staging, `${svc}ServiceEcsService`)!.properties.DeploymentController as { Type: string }).Type).toBe('ECS');
+      expect(byId(production, `${svc}ServiceGreenTargetGroup`)?.layer).toBe('ingress');
+      const group = byId(production, `${svc}ServiceDeploymentGroup`)!;
+      expect(group.properties.DeploymentStyle).toEqual({ DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' });
+      expect(JSON.stringify(group.properties.AutoRollbackConfiguration)).toContain('DEPLOYMENT_STOP_ON_ALARM');
+      expect(byId(staging, `${svc}ServiceDeploymentGroup`)).toBeUndefined();
+    }
+    expect(byId(production, CICD_ID.testListener)!.properties.Port).toBe(TEST_LISTENER_PORT);
+    expect(byId(staging, CICD_ID.testListener)).toBeUndefined();
+  });
+
+  it('rolls back on the services’ own alarms, which monitoring creates', () => {
+    const alarmNames = new Set(production.model.resources.filter((r) => r.type === 'AWS::CloudWatch::Alarm').map((r) => r.properties.AlarmName));
+    const groups = production.model.resources.filter((r) => r.type === 'AWS::CodeDeploy::DeploymentGroup');
+    expect(groups.length).toBe(3);
+    for (const g of groups) {
+      const config = g.properties.AlarmConfiguration as { Enabled: boolean; Alarms?: { Name: string }[] };
+      expect(config.Enabled).toBe(true);
+      for (const a of config.Alarms!) expect(alarmNames.has(a.Name), a.Name).toBe(true);
+    }
+  });
+
+  it('opens no port to the internet besides the ALB’s 80 and 443; the test listener only to the VPC', () => {
+    for (const o of reference.environments) {
+      const rules: { port: unknown; cidr: unknown; where: string }[] = [];
+      for (const r of o.model.resources) {
+        if (r.type === 'AWS::EC2::SecurityGroupIngress') rules.push({ port: r.properties.FromPort, cidr: r.properties.CidrIp, where: r.logicalId });
+        if (r.type === 'AWS::EC2::SecurityGroup') for (const i of (r.properties.SecurityGroupIngress ?? []) as Record<string, unknown>[]) rules.push({ port: i.FromPort, cidr: i.CidrIp, where: r.logicalId });
+      }
+      for (const rule of rules.filter((x) => x.cidr === '0.0.0.0/0')) {
+        expect([80, 443], rule.where).toContain(rule.port);
+        expect(rule.where).toMatch(/^Alb/);
+      }
+      const test = rules.find((x) => x.port === TEST_LISTENER_PORT);
+      if (o.environment === 'production') expect(test?.cidr).toBe('10.0.0.0/16');
+      else expect(test).toBeUndefined();
+    }
+  });
+
+  it('every stack (CodeBuild, CodeDeploy, test listener, roles included) passes the CloudFormation schemas, and the stacks fit together', () => {
+    for (const o of [...reference.environments, ...large.environments]) {
+      const all = templates(o);
+      expect(all.some((t) => t.name.endsWith('-cicd'))).toBe(true);
+      for (const t of all) expect(validateTemplate(t.template), `${o.environment}/${t.name}`).toEqual([]);
+      expect(validateStackSet(all), o.environment).toEqual([]);
+    }
+  });
+});
+
+describe('CodePipeline (examples/large)', () => {
+  const pipeline = parse(file(large, 'codepipeline/pipeline.yaml'), { version: '1.1' }) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+  it('passes the CloudFormation schemas', () => {
+    expect(validateTemplate(pipeline)).toEqual([]);
+  });
+
+  it('runs Source → Build → staging → approval → production → approval → production-eu, V2, rolling back failed stages', () => {
+    const p = pipeline.Resources.Pipeline!.Properties as { PipelineType: string; Stages: { Name: string; Actions: { Name: string; ActionTypeId: { Provider: string }; Configuration: Record<string, string> }[]; OnFailure?: unknown }[] };
+    expect(p.PipelineType).toBe('V2');
+    expect(p.Stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'staging', 'Approve-production', 'production', 'Approve-production-eu', 'production-eu']);
+    expect(p.Stages[0]!.Actions[0]!.Configuration.ConnectionArn).toMatch(/^arn:aws:codeconnections:/);
+    expect(p.Stages.find((s) => s.Name === 'Approve-production')!.Actions[0]!.ActionTypeId.Provider).toBe('Manual');
+    for (const name of ['staging', 'production', 'production-eu']) {
+      const stage = p.Stages.find((s) => s.Name === name)!;
+      expect(stage.Actions.map((a) => `${a.Name}:${a.Configuration.ProjectName}`)).toEqual([`Deploy:acme-commerce-${name}-deploy`, `Verify:acme-commerce-${name}-verify`]);
+      expect(stage.OnFailure).toEqual({ Result: 'ROLLBACK' });
+    }
+    expect(pipeline.Resources.ProductionApproverPolicy!.Properties.Roles).toEqual(['release-managers']);
+  });
+
+  it('keeps its artifact bucket encrypted and private', () => {
+    const b = pipeline.Resources.ArtifactBucket!.Properties;
+    expect(b.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(JSON.stringify(b.BucketEncryption)).toContain('aws:kms');
+  });
+
+  it('points every CodeBuild project at a buildspec it emits, and the buildspecs are valid YAML', () => {
+    const paths = new Set(large.system.filter((f) => f.path.startsWith('buildspecs/')).map((f) => `out/ci/${f.path}`));
+    const projects: Record<string, unknown>[] = [
+      ...Object.values(pipeline.Resources).filter((r) => r.Type === 'AWS::CodeBuild::Project').map((r) => r.Properties),
+      ...large.environments.flatMap((o) => o.model.resources.filter((r) => r.type === 'AWS::CodeBuild::Project').map((r) => r.properties as Record<string, unknown>)),
+    ];
+    expect(projects.length).toBeGreaterThan(6);
+    for (const p of projects) expect(paths.has((p.Source as { BuildSpec: string }).BuildSpec), String(p.Name)).toBe(true);
+    for (const f of large.system.filter((x) => x.path.startsWith('buildspecs/'))) {
+      const spec = parse(f.content) as { version: number; phases: { build: { commands: string[] } } };
+      expect(spec.version, f.path).toBe(0.2);
+      expect(spec.phases.build.commands.length, f.path).toBeGreaterThan(0);
+    }
+    expect(file(large, 'buildspecs/deploy-production.yml')).toContain('ecs-blue-green');
+    expect(file(large, 'buildspecs/deploy-staging.yml')).not.toContain('ecs-blue-green');
+  });
+
+  it('trusts the deploy roles to CodeBuild, not GitHub', () => {
+    const production = env(large, 'production');
+    const trust = JSON.stringify(byId(production, CICD_ID.deployRole)!.properties.AssumeRolePolicyDocument);
+    expect(trust).toContain('codebuild.amazonaws.com');
+    expect(byId(production, CICD_ID.githubOidcProvider)).toBeUndefined();
+  });
+});
+
+describe('output', () => {
+  it('release.sh is valid bash', () => {
+    expect(() => execFileSync('bash', ['-n'], { input: file(reference, 'scripts/release.sh') })).not.toThrow();
+  });
+
+  it('is deterministic', () => {
+    expect(emit(REFERENCE).system).toEqual(reference.system);
+    expect(emit(LARGE).system).toEqual(large.system);
+  });
+
+  it('matches the golden files for the reference (UPDATE_GOLDEN=1 rewrites them)', () => {
+    const update = process.env.UPDATE_GOLDEN === '1';
+    if (update) {
+      rmSync(GOLDEN, { recursive: true, force: true });
+      for (const f of reference.system) {
+        mkdirSync(dirname(join(GOLDEN, f.path)), { recursive: true });
+        writeFileSync(join(GOLDEN, f.path), f.content);
+      }
+    }
+    const expected = new Set(reference.system.map((f) => join(GOLDEN, f.path)));
+    for (const f of reference.system) {
+      const path = join(GOLDEN, f.path);
+      expect(existsSync(path), `${path} missing: run UPDATE_GOLDEN=1`).toBe(true);
+      expect(f.content, `${path} differs`).toBe(readFileSync(path, 'utf8'));
+    }
+    const onDisk = readdirSync(GOLDEN, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => join(d.parentPath, d.name));
+    expect(onDisk.filter((p) => !expected.has(p)), 'stale golden files').toEqual([]);
+  });
+});

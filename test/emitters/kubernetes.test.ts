@@ -1,0 +1,408 @@
+// Kubernetes manifests: every object valid against the Kubernetes 1.36 OpenAPI definitions (and
+// the upstream CRD schemas) with unknown fields rejected, selectors matching pod labels, HPA and
+// TargetGroupBinding targets existing, hardened pods, a kustomization listing every file and
+// resolving every placeholder, determinism, and golden files for the reference example.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { analyzeSpec } from '../../compiler/analyze.js';
+import { compileEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
+import type { EmittedFile } from '../../emitters/cloudformation.js';
+import { emitKubernetes, kubernetesStackInputs, placeholder, STACK_OUTPUTS_FILE } from '../../emitters/kubernetes.js';
+import { CLUSTER_AUTOSCALER_ROLE } from '../../services/eks.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
+const GOLDEN = join(ROOT, 'test/golden/dex-mobile-v6');
+const EXAMPLES = readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'examples', d.name, 'dex.yaml')))
+  .map((d) => `examples/${d.name}/dex.yaml`)
+  .sort();
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Every environment of a spec (or 'default'), with the kubernetes/ files only. */
+function emitAll(file: string): (EnvironmentOutput & { k8s: EmittedFile[] })[] {
+  const analysis = analyzeSpec(readFileSync(join(ROOT, file)), file, {});
+  expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return emitTargets(analysis).map((c) => {
+    const output = compileEmit(c, { specFile: file });
+    return { ...output, k8s: output.files.filter((f) => f.path.startsWith('kubernetes/')) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas: the Kubernetes 1.36 definitions (test/fixtures/k8s/README.md), closed.
+
+/** additionalProperties: false on every object schema that lists its properties and says nothing else. */
+function close(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(close);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(schema as Obj)) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as Obj).map(([p, s]) => [p, close(s)])) : close(v);
+  if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+const fixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/k8s/kubernetes-1.36-definitions.json'), 'utf8')) as { definitions: Record<string, Obj> };
+const definitions = close(fixture.definitions) as Record<string, Obj>;
+// Wire formats the OpenAPI document writes as strings: both accept a number too.
+definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString'] = { anyOf: [{ type: 'integer' }, { type: 'string' }] };
+definitions['io.k8s.apimachinery.pkg.api.resource.Quantity'] = { anyOf: [{ type: 'number' }, { type: 'string' }] };
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+ajv.addSchema({ $id: 'k8s', definitions });
+const builtIn = new Map<string, ValidateFunction>();
+for (const [name, def] of Object.entries(fixture.definitions)) {
+  for (const gvk of (def['x-kubernetes-group-version-kind'] ?? []) as { group: string; version: string; kind: string }[]) {
+    builtIn.set(`${gvk.group ? `${gvk.group}/` : ''}${gvk.version}/${gvk.kind}`, ajv.compile({ $ref: `k8s#/definitions/${name}` }));
+  }
+}
+const crdFixture = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/k8s/crd-schemas.json'), 'utf8')) as Record<string, { schema: Obj }>;
+const crds = new Map<string, ValidateFunction>();
+for (const [key, entry] of Object.entries(crdFixture)) {
+  if (key === 'source') continue;
+  const schema = close(entry.schema) as Obj;
+  schema.properties.metadata = { $ref: 'k8s#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' };
+  crds.set(key, ajv.compile(schema));
+}
+
+/** The models of kubernetes-models (enums and formats the OpenAPI document lacks). */
+const MODELS: Record<string, new (o: Obj) => { validate(): void }> = {
+  'v1/Namespace': Namespace,
+  'v1/ServiceAccount': ServiceAccount,
+  'v1/Service': Service,
+  'apps/v1/Deployment': Deployment,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+} as never;
+
+/** Schema errors of one object, as readable lines (empty when valid). */
+function schemaErrors(o: Obj): string[] {
+  const gvk = `${o.apiVersion}/${o.kind}`;
+  const validate = builtIn.get(gvk) ?? crds.get(gvk);
+  if (!validate) return [`no schema for ${gvk}`];
+  const name = String(o.metadata?.name);
+  const errors = validate(o) ? [] : (validate.errors ?? []).map((e) => `${gvk} ${name}${e.instancePath}: ${e.message} ${JSON.stringify(e.params)}`);
+  const Model = MODELS[gvk];
+  if (Model) {
+    try {
+      new Model(o).validate();
+    } catch (err) {
+      errors.push(`${gvk} ${o.metadata?.name} (kubernetes-models): ${(err as Error).message}`);
+    }
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kustomize, as far as dex uses it: resources, and replacements from the env-file ConfigMap.
+
+/** Sets `value` at a kustomize field path (`a.b.[key.with.dots].c`, `list.[name=x].field`). */
+function setPath(o: Obj, path: string, value: string): void {
+  const parts = path.match(/\[[^\]]*\]|[^.]+/g)!;
+  let at: Obj = o;
+  parts.forEach((raw, i) => {
+    const part = raw.startsWith('[') ? raw.slice(1, -1) : raw;
+    const last = i === parts.length - 1;
+    const eq = raw.startsWith('[') ? part.indexOf('=') : -1;
+    if (eq > 0) {
+      const found = (at as Obj[]).find((item) => String(item[part.slice(0, eq)]) === part.slice(eq + 1));
+      if (!found) throw new Error(`${path}: no element ${part}`);
+      at = found;
+    } else if (last) {
+      if (!(part in at)) throw new Error(`${path}: no field ${part}`);
+      at[part] = value;
+    } else {
+      if (!(part in at)) throw new Error(`${path}: no field ${part}`);
+      at = at[part];
+    }
+  });
+}
+
+function build(files: EmittedFile[], env: Record<string, string>): Obj[] {
+  const byPath = new Map(files.map((f) => [f.path.slice('kubernetes/'.length), f.content]));
+  const k = parse(byPath.get('kustomization.yaml')!) as Obj;
+  const objects = (k.resources as string[]).map((r) => parse(byPath.get(r)!) as Obj);
+  for (const r of (k.replacements ?? []) as Obj[]) {
+    const key = String(r.source.fieldPath).replace(/^data\./, '');
+    if (!(key in env)) throw new Error(`${STACK_OUTPUTS_FILE} lacks ${key}`);
+    for (const t of r.targets as Obj[]) {
+      const matches = objects.filter((o) => o.kind === t.select.kind && o.metadata.name === t.select.name && o.metadata.namespace === t.select.namespace);
+      expect(matches, JSON.stringify(t.select)).toHaveLength(1);
+      for (const path of t.fieldPaths as string[]) setPath(matches[0]!, path, env[key]!);
+    }
+  }
+  return objects;
+}
+
+const parsedObjects = (files: EmittedFile[]): Obj[] => files.filter((f) => f.path.endsWith('.yaml') && !f.path.endsWith('/kustomization.yaml')).map((f) => parse(f.content) as Obj);
+const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined): boolean => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+
+// ---------------------------------------------------------------------------------------------
+
+const reference = emitAll(REFERENCE);
+const examples = EXAMPLES.map((file) => ({ file, outputs: emitAll(file) }));
+const all = [{ file: REFERENCE, outputs: reference }, ...examples];
+const cases = all.flatMap(({ file, outputs }) => outputs.filter((o) => o.k8s.length > 0).map((o) => [`${file} ${o.environment}`, o] as const));
+
+describe('kubernetes emitter', () => {
+  it('emits for the reference (production and staging) and the examples with EKS services', () => {
+    expect(reference.map((o) => o.environment)).toEqual(['staging', 'production']);
+    for (const o of reference) expect(o.k8s.length).toBeGreaterThan(10);
+    expect(cases.length).toBeGreaterThanOrEqual(4);
+    // A spec without EKS services emits nothing.
+    expect(examples.find((e) => e.file.includes('minimal'))!.outputs.every((o) => o.k8s.length === 0)).toBe(true);
+  });
+
+  describe.each(cases)('%s', (_name, output) => {
+    const objects = parsedObjects(output.k8s);
+    const eks = Object.values(output.model.spec.services).filter((s) => s.placement === 'eks');
+    const find = (kind: string, ns: string | undefined, name: string): Obj | undefined => objects.find((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name);
+
+    it('every object passes the Kubernetes 1.36 schemas (built-ins) or the upstream CRD schemas, unknown fields rejected', () => {
+      expect(objects.flatMap(schemaErrors)).toEqual([]);
+      expect(new Set(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).size).toBe(objects.length);
+    });
+
+    it('also after the kustomization put the stack outputs in', () => {
+      const inputs = kubernetesStackInputs(output.model.spec, output.plan);
+      const env = Object.fromEntries(inputs.map((i) => [i.key, i.key.endsWith('_ARN') ? `arn:aws:iam::123456789012:role/${i.key}` : i.key.endsWith('_IMAGE') ? `123456789012.dkr.ecr.us-east-1.amazonaws.com/x:${i.key.toLowerCase()}` : `${i.key.toLowerCase()}.example`]));
+      const built = build(output.k8s, env);
+      expect(built.flatMap(schemaErrors)).toEqual([]);
+      const text = JSON.stringify(built);
+      expect(text).not.toMatch(/\$\{[A-Z0-9_]+\}/);
+      for (const i of inputs) expect(text).toContain(env[i.key]);
+      // And each placeholder the manifests hold is a stack input.
+      const used = new Set([...output.k8s.map((f) => f.content).join('\n').matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]));
+      expect([...used].sort()).toEqual(inputs.map((i) => i.key).sort());
+    });
+
+    it('selectors match the pod labels, and HPA, VPA, PDB, NetworkPolicy, Service and TargetGroupBinding name existing objects', () => {
+      for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+        expect(matches(d.spec.selector.matchLabels, d.spec.template.metadata.labels)).toBe(true);
+        for (const c of d.spec.template.spec.topologySpreadConstraints ?? []) expect(matches(c.labelSelector.matchLabels, d.spec.template.metadata.labels)).toBe(true);
+        expect(find('ServiceAccount', d.metadata.namespace, d.spec.template.spec.serviceAccountName)).toBeDefined();
+      }
+      const podsOf = (ns: string, selector: Record<string, string>): Obj[] => objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === ns && matches(selector, o.spec.template.metadata.labels));
+      for (const o of objects) {
+        const ns = o.metadata.namespace;
+        if (o.kind === 'Service') expect(podsOf(ns, o.spec.selector), o.metadata.name).toHaveLength(1);
+        if (o.kind === 'PodDisruptionBudget') expect(podsOf(ns, o.spec.selector.matchLabels)).toHaveLength(1);
+        if (o.kind === 'NetworkPolicy' && Object.keys(o.spec.podSelector).length) expect(podsOf(ns, o.spec.podSelector.matchLabels)).toHaveLength(1);
+        if (o.kind === 'HorizontalPodAutoscaler') expect(find(o.spec.scaleTargetRef.kind, ns, o.spec.scaleTargetRef.name)).toBeDefined();
+        if (o.kind === 'VerticalPodAutoscaler') expect(find(o.spec.targetRef.kind, ns, o.spec.targetRef.name)).toBeDefined();
+        if (o.kind === 'TargetGroupBinding') {
+          const svc = find('Service', ns, o.spec.serviceRef.name);
+          expect(svc).toBeDefined();
+          expect(svc!.spec.ports.map((p: Obj) => p.port)).toContain(o.spec.serviceRef.port);
+        }
+        if (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') {
+          expect(find(o.roleRef.kind, o.kind === 'RoleBinding' ? ns : undefined, o.roleRef.name)).toBeDefined();
+          for (const s of o.subjects) expect(find('ServiceAccount', s.namespace, s.name)).toBeDefined();
+        }
+        // Every namespaced object of a service lives in a namespace dex creates (or kube-system).
+        if (ns !== undefined && ns !== 'kube-system') expect(find('Namespace', undefined, ns), `${o.kind} ${ns}`).toBeDefined();
+      }
+      for (const s of eks) {
+        const deployment = find('Deployment', s.name, s.name)!;
+        const csi = deployment.spec.template.spec.volumes.find((v: Obj) => v.csi);
+        if (csi) expect(find('SecretProviderClass', s.name, csi.csi.volumeAttributes.secretProviderClass)).toBeDefined();
+      }
+    });
+
+    it('per EKS service: namespace, IRSA service account, deployment, service, autoscalers, PDB, network policies, and a target group binding when exposed', () => {
+      const exposed = new Set(output.plan.stacks.flatMap((st) => st.resources).filter((r) => r.type === 'AWS::ElasticLoadBalancingV2::TargetGroup').map((r) => r.logicalId));
+      for (const s of eks) {
+        const ns = s.name;
+        expect(find('Namespace', undefined, ns)!.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+        expect(find('ServiceAccount', ns, s.name)!.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{[A-Z0-9_]+_ROLE_ARN\}$/);
+        expect(find('Deployment', ns, s.name)).toBeDefined();
+        expect(find('PodDisruptionBudget', ns, s.name)).toBeDefined();
+        expect(find('NetworkPolicy', ns, 'default-deny-ingress')!.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+        if (s.port !== undefined) expect(find('Service', ns, s.name)!.spec.ports[0].port).toBe(s.port);
+        const hpa = find('HorizontalPodAutoscaler', ns, s.name);
+        if (s.scaling.max > s.scaling.min) {
+          expect(hpa!.spec).toMatchObject({ minReplicas: s.scaling.min, maxReplicas: s.scaling.max });
+          expect(hpa!.spec.metrics[0].resource).toEqual({ name: 'cpu', target: { type: 'Utilization', averageUtilization: s.scaling.targetCpuPercent } });
+          expect(find('Deployment', ns, s.name)!.spec.replicas).toBeUndefined();
+        } else expect(hpa).toBeUndefined();
+        expect(find('VerticalPodAutoscaler', ns, s.name) !== undefined).toBe(s.scaling.vertical);
+        const tgb = find('TargetGroupBinding', ns, s.name);
+        expect(tgb !== undefined).toBe(exposed.has(`${s.name.split('-').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('')}TargetGroup`));
+      }
+    });
+
+    it('pods are hardened: non-root, read-only root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp; requests and limits from resources', () => {
+      for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+        const pod = d.spec.template.spec;
+        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+        expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+        expect(pod.hostNetwork ?? false).toBe(false);
+        for (const c of pod.containers) {
+          expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
+          expect(c.resources.requests).toEqual(c.resources.limits);
+        }
+        expect((pod.volumes ?? []).filter((v: Obj) => v.hostPath)).toEqual([]);
+      }
+      for (const s of eks) {
+        const c = find('Deployment', s.name, s.name)!.spec.template.spec.containers[0];
+        expect(c.resources.requests).toEqual({ cpu: `${Math.round(s.resources.cpu * 1000)}m`, memory: `${s.resources.memoryMiB}Mi` });
+      }
+    });
+
+    it('probes use health.path on the service port, with the health timings', () => {
+      for (const s of eks.filter((x) => x.port !== undefined)) {
+        const c = find('Deployment', s.name, s.name)!.spec.template.spec.containers[0];
+        expect(c.ports).toEqual([{ name: 'http', containerPort: s.port, protocol: 'TCP' }]);
+        for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
+          expect(probe.httpGet).toEqual({ path: s.health.path, port: 'http', scheme: 'HTTP' });
+          expect(probe.periodSeconds).toBe(s.health.intervalSeconds);
+          expect(probe.timeoutSeconds).toBe(s.health.timeoutSeconds);
+        }
+        expect(c.livenessProbe.failureThreshold).toBe(s.health.unhealthyThreshold);
+        expect(c.readinessProbe.successThreshold).toBe(s.health.healthyThreshold);
+        expect(c.startupProbe.failureThreshold * c.startupProbe.periodSeconds).toBeGreaterThanOrEqual(s.health.gracePeriodSeconds);
+      }
+    });
+
+    it('network policies admit only the load balancer, declared EKS callers and Prometheus, on the service port', () => {
+      const spec = output.model.spec;
+      const zones = spec.network.availabilityZones;
+      for (const s of eks.filter((x) => x.port !== undefined)) {
+        const allow = find('NetworkPolicy', s.name, `allow-${s.name}`);
+        const rules: Obj[] = allow?.spec.ingress ?? [];
+        for (const r of rules) expect(r.ports).toEqual([{ port: s.port, protocol: 'TCP' }]);
+        const cidrs = rules.flatMap((r) => r.from.filter((f: Obj) => f.ipBlock).map((f: Obj) => f.ipBlock.cidr)).sort();
+        const tg = !!find('TargetGroupBinding', s.name, s.name);
+        const expectedCidrs = [...(tg ? spec.network.subnets.public.slice(0, zones) : []), ...(spec.monitoring.prometheus.enabled ? spec.network.subnets.private.slice(0, zones) : [])].sort();
+        expect(cidrs).toEqual(expectedCidrs);
+        const callers = rules.flatMap((r) => r.from.filter((f: Obj) => f.podSelector).map((f: Obj) => f.podSelector.matchLabels['app.kubernetes.io/name'])).sort();
+        expect(callers).toEqual(eks.filter((c) => c.name !== s.name && c.uses.includes(s.name)).map((c) => c.name).sort());
+      }
+    });
+
+    it('the kustomization lists every manifest, and every resource it lists exists', () => {
+      const k = parse(output.k8s.find((f) => f.path === 'kubernetes/kustomization.yaml')!.content) as Obj;
+      const manifests = output.k8s.filter((f) => f.path.endsWith('.yaml') && f.path !== 'kubernetes/kustomization.yaml').map((f) => f.path.slice('kubernetes/'.length));
+      expect([...k.resources].sort()).toEqual(manifests.sort());
+      expect(k.configMapGenerator[0]).toMatchObject({ envs: [STACK_OUTPUTS_FILE], options: { disableNameSuffixHash: true, annotations: { 'config.kubernetes.io/local-config': 'true' } } });
+      expect(output.k8s.some((f) => f.path === `kubernetes/${STACK_OUTPUTS_FILE}`)).toBe(false);
+    });
+
+    it('stack-outputs.sh looks every input up in the stack that holds it', () => {
+      const script = output.k8s.find((f) => f.path === 'kubernetes/stack-outputs.sh')!.content;
+      for (const i of kubernetesStackInputs(output.model.spec, output.plan)) {
+        expect(script).toContain(`out ${i.key} "$v`);
+        if (i.source.kind === 'missing') throw new Error(`${i.key}: ${i.source.logicalId} is in no stack`);
+        if (i.source.kind !== 'image') expect(script).toContain(`'${i.source.stack}' '${i.source.logicalId}'`);
+        const { stack, logicalId } = i.source;
+        expect(output.plan.stacks.find((st) => st.name === stack)!.resources.some((r) => r.logicalId === logicalId)).toBe(true);
+      }
+      expect(script.startsWith('#!/bin/sh\n')).toBe(true);
+      expect(script).toContain('set -eu');
+    });
+
+    it('runs the cluster autoscaler with an IRSA role CloudFormation creates, when a node group can grow', () => {
+      const grows = output.model.spec.platforms.eks.nodeGroups.some((g) => g.max > g.min);
+      const sa = find('ServiceAccount', 'kube-system', 'cluster-autoscaler');
+      expect(sa !== undefined).toBe(grows);
+      const role = output.model.resources.find((r) => r.logicalId === CLUSTER_AUTOSCALER_ROLE);
+      expect(role !== undefined).toBe(grows);
+      if (!grows) return;
+      const name = output.plan.stacks.find((s) => s.layer === 'eks')!.resources.find((r) => r.type === 'AWS::EKS::Cluster')!.properties.Name as string;
+      const d = find('Deployment', 'kube-system', 'cluster-autoscaler')!;
+      expect(d.spec.template.spec.containers[0].command).toContain(`--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/${name}`);
+      expect(JSON.stringify(role!.properties)).toContain(`aws:ResourceTag/k8s.io/cluster-autoscaler/${name}`);
+      expect(JSON.stringify(role!.properties)).toContain('system:serviceaccount:kube-system:cluster-autoscaler');
+    });
+  });
+
+  it('the VPA never acts on what the HPA scales on', () => {
+    for (const [, output] of cases) {
+      for (const f of output.k8s.filter((x) => x.path.endsWith('/vertical-pod-autoscaler.yaml'))) {
+        const vpa = parse(f.content) as Obj;
+        const hpaFile = output.k8s.find((x) => x.path === f.path.replace('vertical', 'horizontal'));
+        const hpaResources = hpaFile ? (parse(hpaFile.content) as Obj).spec.metrics.map((m: Obj) => m.resource.name) : [];
+        const policy = vpa.spec.resourcePolicy.containerPolicies[0];
+        const controlled: string[] = policy.mode === 'Off' ? [] : policy.controlledResources;
+        expect(controlled.filter((r) => hpaResources.includes(r))).toEqual([]);
+        if (controlled.length === 0) expect(vpa.spec.updatePolicy.updateMode).toBe('Off');
+      }
+    }
+  });
+
+  it('turns on NetworkPolicy enforcement in the VPC CNI add-on', () => {
+    for (const output of reference) {
+      const cni = output.model.resources.find((r) => r.type === 'AWS::EKS::Addon' && r.properties.AddonName === 'vpc-cni');
+      expect(JSON.parse(cni!.properties.ConfigurationValues as string)).toEqual({ enableNetworkPolicy: 'true' });
+    }
+  });
+
+  it('is deterministic: emitting twice gives the same bytes', () => {
+    const again = emitAll(REFERENCE);
+    expect(again.map((o) => o.k8s)).toEqual(reference.map((o) => o.k8s));
+    for (const o of reference) expect(emitKubernetes({ spec: o.model.spec, model: o.model, plan: o.plan, specFile: REFERENCE })).toEqual(o.k8s);
+  });
+
+  it('the schemas reject unknown fields and wrong types, built-in kinds and CRDs alike', () => {
+    const objects = parsedObjects(reference[1]!.k8s);
+    const pick = (kind: string): Obj => structuredClone(objects.find((o) => o.kind === kind)!);
+    const deployment = pick('Deployment');
+    deployment.spec.template.spec.containers[0].securityContext.runAsRoot = true;
+    expect(schemaErrors(deployment).join('\n')).toMatch(/additional properties/);
+    const hpa = pick('HorizontalPodAutoscaler');
+    hpa.spec.minReplicas = 'two';
+    expect(schemaErrors(hpa).join('\n')).toMatch(/must be integer/);
+    const tgb = pick('TargetGroupBinding');
+    tgb.spec.targetGroupArn = tgb.spec.targetGroupARN;
+    delete tgb.spec.targetGroupARN;
+    expect(schemaErrors(tgb).join('\n')).toMatch(/targetGroupARN|additional properties/);
+    const vpa = pick('VerticalPodAutoscaler');
+    vpa.spec.updatePolicy.updateMode = 'Sometimes';
+    expect(schemaErrors(vpa).join('\n')).toMatch(/allowed values/);
+    const spc = pick('SecretProviderClass');
+    spc.metadata.labelz = {};
+    expect(schemaErrors(spc).join('\n')).toMatch(/additional properties/);
+  });
+
+  it('placeholders look like ${KEY}', () => {
+    expect(placeholder('A_B')).toBe('${A_B}');
+  });
+
+  it('matches the golden files of the reference example (UPDATE_GOLDEN=1 rewrites them)', () => {
+    const update = process.env.UPDATE_GOLDEN === '1';
+    const expected = new Set<string>();
+    for (const output of reference) {
+      const dir = join(GOLDEN, output.environment, 'kubernetes');
+      if (update) rmSync(dir, { recursive: true, force: true });
+      for (const file of output.k8s) {
+        const path = join(GOLDEN, output.environment, file.path);
+        expected.add(path);
+        if (update) {
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, file.content);
+        }
+        expect(existsSync(path), `${path} missing: run npm run test:update`).toBe(true);
+        expect(file.content, `${path} differs: run npm run test:update and review the diff`).toBe(readFileSync(path, 'utf8'));
+      }
+      const onDisk = readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath, d.name));
+      expect(onDisk.filter((p) => !expected.has(p)), 'stale golden files').toEqual([]);
+    }
+  });
+});
