@@ -11,7 +11,7 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedNodeGroup, NormalizedSpec } from '../spec/model.js';
-import { trustKubernetesServiceAccount } from './iam.js';
+import { serviceAccount, trustKubernetesServiceAccount } from './iam.js';
 
 const HOURS = 730;
 
@@ -313,6 +313,26 @@ export function createEksBlock(options: EksOptions = {}): BuildingBlock {
       const groups = [...eks.nodeGroups].sort((a, b) => (a.name < b.name ? -1 : 1));
       for (const g of groups) out.push(...nodeGroupResources(spec, g));
       if (needsClusterAutoscaler(spec)) out.push(clusterAutoscalerRole(spec, clusterName));
+      if (spec.monitoring.prometheus.enabled) {
+        // Prometheus finds pod addresses through the API: read-only, in the services' namespaces.
+        const namespaces = [...new Set(Object.values(spec.services).filter((s) => s.placement === 'eks').map((s) => serviceAccount(s.name).namespace))].sort();
+        out.push(
+          resource({
+            logicalId: 'PrometheusEksAccessEntry',
+            type: 'AWS::EKS::AccessEntry',
+            layer: 'eks',
+            origin: ['monitoring', 'prometheus'],
+            component: 'monitoring/prometheus',
+            properties: {
+              ClusterName: ref(ID.eksCluster),
+              PrincipalArn: getAtt(ID.monitoringServerRole('prometheus'), 'Arn'),
+              Type: 'STANDARD',
+              AccessPolicies: [{ PolicyArn: sub('arn:${AWS::Partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy'), AccessScope: { Type: 'namespace', Namespaces: namespaces } }],
+              Tags: tags,
+            },
+          }),
+        );
+      }
       for (const addon of [...eks.addons].sort()) {
         out.push(
           resource({

@@ -203,7 +203,8 @@ function monitoringServers(spec: NormalizedSpec): ModelResource[] {
   const servers: { server: 'prometheus' | 'grafana'; statements: Statement[] }[] = [];
   if (spec.monitoring.prometheus.enabled) {
     // EC2 service discovery for scrape targets.
-    servers.push({ server: 'prometheus', statements: [{ Sid: 'DiscoverTargets', Effect: 'Allow', Action: ['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances'], Resource: '*' }] });
+    // EC2 and ECS service discovery for scrape targets: read-only calls without resource-level scoping.
+    servers.push({ server: 'prometheus', statements: [{ Sid: 'DiscoverTargets', Effect: 'Allow', Action: ['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances', 'ecs:DescribeTasks', 'ecs:ListTasks'], Resource: '*' }] });
   }
   if (spec.monitoring.grafana.enabled) {
     // The CloudWatch data source: read-only metrics, alarms and logs.

@@ -18,6 +18,7 @@ import type { SpecPath } from '../spec/diagnostics.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { exposedServices, hasLoadBalancer } from './alb.js';
 import { interfaceEndpointServices } from './vpc.js';
+import { NODE_EXPORTER_PORT } from '../emitters/monitoring/prometheus.js';
 
 /** Ports the EKS control plane uses on the nodes: kubelet, and webhooks (AWS Load Balancer Controller on 9443). */
 export const EKS_CONTROL_PLANE_TO_NODE_PORTS: readonly number[] = [443, 9443, 10250];
@@ -155,6 +156,18 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
     }
     if (spec.monitoring.grafana.enabled) {
       rules.push({ target: ID.prometheusSecurityGroup, source: { group: ID.grafanaSecurityGroup }, port: PROMETHEUS_PORT, reason: 'Grafana queries Prometheus', origin: ['monitoring', 'grafana'] });
+    }
+    // Host metrics: node exporter runs on every instance services/ec2.ts launches.
+    const origin = ['monitoring', 'prometheus'];
+    const hosts = [
+      ...services.filter((s) => s.placement === 'ec2').map((s) => serviceGroup(s)),
+      ID.prometheusSecurityGroup,
+      ...(spec.monitoring.grafana.enabled ? [ID.grafanaSecurityGroup] : []),
+    ];
+    for (const target of [...new Set(hosts)]) rules.push({ target, source: { group: ID.prometheusSecurityGroup }, port: NODE_EXPORTER_PORT, reason: 'Prometheus scrapes node exporter', origin });
+    // EKS pod discovery asks the cluster's private API endpoint for pod addresses.
+    if (services.some((s) => s.placement === 'eks')) {
+      rules.push({ target: ID.eksClusterSecurityGroup, source: { group: ID.prometheusSecurityGroup }, port: 443, reason: 'Prometheus discovers EKS pods through the Kubernetes API', origin });
     }
   }
 

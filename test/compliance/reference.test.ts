@@ -33,7 +33,7 @@ describe('examples/dex-mobile-v6 (adjusted: data declared, five years of product
       '19:9 warning DEX601 GDPR-44-TRANSFERS',
       '19:9 warning DEX602 CONFLICT-GDPR-RBI-RESIDENCY',
       '161:26 warning DEX601 GDPR-44-TRANSFERS',
-      '267:42 warning DEX602 CONFLICT-GDPR-PMLA-RETENTION',
+      '269:42 warning DEX602 CONFLICT-GDPR-PMLA-RETENTION',
     ]);
   });
 
