@@ -205,40 +205,8 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
   for (const s of services) {
     const origin = ['services', s.name, 'expose'];
     const component = `service/${s.name}`;
-    out.push(
-      resource({
-        logicalId: ID.targetGroup(s.name),
-        type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
-        layer: 'ingress',
-        component,
-        origin,
-        properties: {
-          VpcId: ref(ID.vpc),
-          // EKS pods join through a TargetGroupBinding (AWS Load Balancer Controller), ECS tasks
-          // by IP (awsvpc), EC2 services by instance.
-          TargetType: s.placement === 'ec2' ? 'instance' : 'ip',
-          Protocol: 'HTTP',
-          ProtocolVersion: 'HTTP1',
-          Port: s.port!,
-          IpAddressType: 'ipv4',
-          HealthCheckEnabled: true,
-          HealthCheckProtocol: 'HTTP',
-          HealthCheckPort: 'traffic-port',
-          HealthCheckPath: s.health.path,
-          HealthCheckIntervalSeconds: s.health.intervalSeconds,
-          HealthCheckTimeoutSeconds: s.health.timeoutSeconds,
-          HealthyThresholdCount: s.health.healthyThreshold,
-          UnhealthyThresholdCount: s.health.unhealthyThreshold,
-          Matcher: { HttpCode: '200-399' },
-          TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
-          Tags: tagList(spec, component),
-        },
-      }),
-    );
-    const conditions: CfnValue[] = [];
-    if (s.expose.host) conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [s.expose.host] } });
-    const patterns = pathPatterns(s);
-    if (patterns.length > 0) conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: patterns } });
+    out.push(serviceTargetGroup(spec, s, ID.targetGroup(s.name)));
+    const conditions = ruleConditions(s);
     out.push(
       resource({
         logicalId: ID.listenerRule(s.name),
@@ -263,3 +231,47 @@ export const alb: BuildingBlock = {
   build: buildAlb,
 };
 
+/**
+ * A service's target group. CodeDeploy blue/green (services/cicd.ts) makes a second, identical one
+ * and alternates between them, so both come from here.
+ */
+export function serviceTargetGroup(spec: NormalizedSpec, s: NormalizedService, logicalId: string): ModelResource {
+  const component = `service/${s.name}`;
+  return resource({
+    logicalId,
+    type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+    layer: 'ingress',
+    component,
+    origin: ['services', s.name, 'expose'],
+    properties: {
+      VpcId: ref(ID.vpc),
+      // EKS pods join through a TargetGroupBinding (AWS Load Balancer Controller), ECS tasks
+      // by IP (awsvpc), EC2 services by instance.
+      TargetType: s.placement === 'ec2' ? 'instance' : 'ip',
+      Protocol: 'HTTP',
+      ProtocolVersion: 'HTTP1',
+      Port: s.port!,
+      IpAddressType: 'ipv4',
+      HealthCheckEnabled: true,
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPort: 'traffic-port',
+      HealthCheckPath: s.health.path,
+      HealthCheckIntervalSeconds: s.health.intervalSeconds,
+      HealthCheckTimeoutSeconds: s.health.timeoutSeconds,
+      HealthyThresholdCount: s.health.healthyThreshold,
+      UnhealthyThresholdCount: s.health.unhealthyThreshold,
+      Matcher: { HttpCode: '200-399' },
+      TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
+      Tags: tagList(spec, component),
+    },
+  });
+}
+
+/** The listener-rule conditions routing to a service: its host, if any, and its path prefix. */
+export function ruleConditions(s: NormalizedService): CfnValue[] {
+  const conditions: CfnValue[] = [];
+  if (s.expose.host) conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [s.expose.host] } });
+  const patterns = pathPatterns(s);
+  if (patterns.length > 0) conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: patterns } });
+  return conditions;
+}

@@ -27,7 +27,7 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec/model.js';
-import { SSL_POLICIES, exposedServices, listenerRulePriorities, pathPatterns } from './alb.js';
+import { SSL_POLICIES, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
 import { builtServices, repositoryName } from './ecr.js';
 import { serviceAccount } from './iam.js';
 
@@ -578,39 +578,9 @@ function blueGreen(spec: NormalizedSpec): ModelResource[] {
   for (const s of services) {
     const component = `service/${s.name}`;
     const origin = ['services', s.name, 'expose'];
-    // Same health checks as the blue target group (services/alb.ts): CodeDeploy alternates between them.
-    out.push(
-      resource({
-        logicalId: CICD_ID.greenTargetGroup(s.name),
-        type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
-        layer: 'ingress',
-        component,
-        origin,
-        properties: {
-          VpcId: ref(ID.vpc),
-          TargetType: 'ip',
-          Protocol: 'HTTP',
-          ProtocolVersion: 'HTTP1',
-          Port: s.port!,
-          IpAddressType: 'ipv4',
-          HealthCheckEnabled: true,
-          HealthCheckProtocol: 'HTTP',
-          HealthCheckPort: 'traffic-port',
-          HealthCheckPath: s.health.path,
-          HealthCheckIntervalSeconds: s.health.intervalSeconds,
-          HealthCheckTimeoutSeconds: s.health.timeoutSeconds,
-          HealthyThresholdCount: s.health.healthyThreshold,
-          UnhealthyThresholdCount: s.health.unhealthyThreshold,
-          Matcher: { HttpCode: '200-399' },
-          TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
-          Tags: tagList(spec, component),
-        },
-      }),
-    );
-    const conditions: CfnValue[] = [];
-    if (s.expose.host) conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [s.expose.host] } });
-    const patterns = pathPatterns(s);
-    if (patterns.length > 0) conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: patterns } });
+    // Identical to the blue target group (services/alb.ts): CodeDeploy alternates between them.
+    out.push(serviceTargetGroup(spec, s, CICD_ID.greenTargetGroup(s.name)));
+    const conditions = ruleConditions(s);
     out.push(
       resource({
         logicalId: CICD_ID.testListenerRule(s.name),
