@@ -69,7 +69,9 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
   const ecsIn = merged.platforms?.ecs ?? {};
   const mon = merged.monitoring ?? {};
 
-  const services: Record<string, NormalizedService> = {};
+  // Maps keyed by user-chosen names have no prototype: a service called "constructor" or
+  // "toString" must not find Object.prototype's members in a lookup by name.
+  const services: Record<string, NormalizedService> = nameMap();
   for (const [name, svc] of Object.entries(merged.services ?? {})) {
     const decision = decidePlacement(svc);
     if (decision.source === 'auto') {
@@ -78,9 +80,9 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     services[name] = normalizeService(name, svc, decision);
   }
 
-  const databases: Record<string, NormalizedDatabase> = {};
+  const databases: Record<string, NormalizedDatabase> = nameMap();
   for (const [name, d] of Object.entries(merged.databases ?? {})) databases[name] = normalizeDatabase(name, d);
-  const caches: Record<string, NormalizedCache> = {};
+  const caches: Record<string, NormalizedCache> = nameMap();
   for (const [name, c] of Object.entries(merged.caches ?? {})) caches[name] = normalizeCache(name, c);
 
   const cicdIn = merged.cicd;
@@ -177,6 +179,10 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
       : undefined,
   };
   return { spec, findings };
+}
+
+function nameMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 function normalizeNodeGroup(g: NodeGroup): NormalizedNodeGroup {
