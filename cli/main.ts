@@ -63,10 +63,31 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown'] as const).default('text'))
     .addOption(new Option('--pricing <source>', 'where prices come from: the committed snapshot, or the AWS Price List API (needs credentials; falls back to the snapshot)').choices(['snapshot', 'live'] as const).default('snapshot'))
     .option('--allow-over-budget', 'exit 0 even when an environment can cost more than its budget', false)
-    .addHelpText('after', '\nExamples:\n  dex plan --env production\n  dex plan --format markdown > plan.md   # a pull-request comment\n  dex plan --format json --pricing live\n\nLive prices are cached in $DEX_CACHE_DIR/pricing (default ~/.cache/dex/pricing) for 7 days.\nDEX_PRICING_SNAPSHOT=file plans with another snapshot (e.g. one written by dex pricing refresh --output).')
-    .action(async (file: string, opts: { env?: string; format: 'text' | 'json' | 'markdown'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean }) => {
+    .option('--against <baseline>', 'diff against: last (out/<env>/plan.json, the default when it exists), git:<ref> (the spec at a git ref), or stack (the deployed CloudFormation stacks)')
+    .option('--detailed-exitcode', 'exit 0 for no changes, 2 for changes, 1 for errors', false)
+    .option('--fail-on <gates>', 'exit 1 when the diff has any of: replace, security, data-loss (comma-separated)')
+    .option('--region <region>', 'region of the deployed stacks for --against stack (default: the spec\'s)')
+    .option('--profile <profile>', 'AWS profile for --against stack (default: the SDK\'s credential chain)')
+    .option('-o, --out <dir>', 'where dex emit wrote its output, for --against last (default: out/ next to the spec)')
+    .addHelpText('after', '\nExamples:\n  dex plan --env production\n  dex plan --against git:main --format markdown --fail-on data-loss,security\n  dex plan --against stack --env production --detailed-exitcode\n  dex plan --format markdown > plan.md   # a pull-request comment\n  dex plan --format json --pricing live\n\nLive prices are cached in $DEX_CACHE_DIR/pricing (default ~/.cache/dex/pricing) for 7 days.\nDEX_PRICING_SNAPSHOT=file plans with another snapshot (e.g. one written by dex pricing refresh --output).')
+    .action(async (file: string, opts: { env?: string; format: 'text' | 'json' | 'markdown'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean; against?: string; detailedExitcode: boolean; failOn?: string; region?: string; profile?: string; out?: string }) => {
       const { runPlan } = await import('./commands/plan.js');
-      exitCode = await runPlan({ file, environment: opts.env, format: opts.format, pricing: opts.pricing, allowOverBudget: opts.allowOverBudget }, io);
+      exitCode = await runPlan(
+        {
+          file,
+          environment: opts.env,
+          format: opts.format,
+          pricing: opts.pricing,
+          allowOverBudget: opts.allowOverBudget,
+          detailedExitcode: opts.detailedExitcode,
+          ...(opts.against !== undefined ? { against: opts.against } : {}),
+          ...(opts.failOn !== undefined ? { failOn: opts.failOn.split(',').map((g) => g.trim()).filter(Boolean) } : {}),
+          ...(opts.region !== undefined ? { region: opts.region } : {}),
+          ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+          ...(opts.out !== undefined ? { out: opts.out } : {}),
+        },
+        io,
+      );
     });
 
   program
