@@ -29,6 +29,7 @@ import { colorEnabled, EXIT, type CliIO } from '../io.js';
 import { renderPlan, usd, usdRange, type PlanFormat } from '../plan-render.js';
 import { readSpecFile } from '../read-spec.js';
 import { countLabel, renderDiagnostics } from '../render.js';
+import type { Diagnostic } from '../../spec/diagnostics.js';
 import { Chalk } from 'chalk';
 
 export interface PlanArgs {
@@ -173,7 +174,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     }
     throw err;
   }
-  io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file }));
+  io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file }, analysis.diagnostics));
 
   if (live && args.format !== 'text' && plan.warnings.length > 0) {
     // Text output lists the warnings itself; for JSON/Markdown say on stderr that prices fell back.
@@ -301,9 +302,24 @@ function budgetMessage(e: EnvironmentPlan, source: SpecSource, args: PlanArgs, c
   );
 }
 
-/** The plan, then its diff section; for JSON, the diff merged into the plan JSON under `diff`. */
-export function renderPlanWithDiff(plan: Plan, report: DiffReport, format: PlanFormat, options: PlanRenderOptions): string {
-  if (format === 'json') return `${JSON.stringify({ ...planToJson(plan), diff: diffToJson(report) }, null, 2)}\n`;
+/**
+ * The plan, then its diff section; for JSON, the diff merged into the plan JSON under `diff`.
+ * The spec's findings (compliance, warnings) travel with JSON and Markdown too: text prints them
+ * on stderr before the plan, but a pull-request comment or a CI parser sees only stdout.
+ */
+export function renderPlanWithDiff(plan: Plan, report: DiffReport, format: PlanFormat, options: PlanRenderOptions, findings: readonly Diagnostic[] = []): string {
+  if (format === 'json') {
+    const diagnostics = JSON.parse(renderDiagnostics(findings, { format: 'json', color: false })).diagnostics as unknown[];
+    return `${JSON.stringify({ ...planToJson(plan), diff: diffToJson(report), findings: diagnostics }, null, 2)}\n`;
+  }
   const base = renderPlan(plan, format, options);
-  return base + (format === 'markdown' ? renderDiffMarkdown(report) : renderDiffText(report, options.color));
+  if (format === 'markdown') return base + renderDiffMarkdown(report) + findingsMarkdown(findings);
+  return base + renderDiffText(report, options.color);
+}
+
+function findingsMarkdown(findings: readonly Diagnostic[]): string {
+  if (findings.length === 0) return '';
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const rows = findings.map((d) => `| ${d.severity} | ${d.code} | ${d.file ?? ''}${d.line !== undefined ? `:${d.line}:${d.col ?? 1}` : ''} | ${cell(d.message)} |`);
+  return `\n### Findings (${findings.length})\n\n| severity | code | where | finding |\n|---|---|---|---|\n${rows.join('\n')}\n`;
 }
