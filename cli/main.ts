@@ -134,7 +134,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end through here too, with exit code 0.
-      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (err.exitCode === 0) return EXIT.ok;
+      // With --detailed-exitcode, 2 means "there are changes": every error must be 1 (as in Terraform).
+      return argv.includes('--detailed-exitcode') ? EXIT.failed : EXIT.usage;
     }
     io.stderr.write(`dex: internal error (DEX999): ${(err as Error).stack ?? String(err)}\nPlease report this with the spec that caused it.\n`);
     return EXIT.failed;

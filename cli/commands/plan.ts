@@ -121,7 +121,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   const read = await readSpecFile(args.file, io.cwd);
   if (!read.ok) {
     io.stderr.write(renderDiagnostics([read.diagnostic], { format: 'text', color: errColor }));
-    return EXIT.usage;
+    return args.detailedExitcode ? EXIT.failed : EXIT.usage; // 2 would read as "changes"
   }
   const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment });
   if (analysis.diagnostics.length > 0) {
@@ -161,7 +161,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   for (const gate of failOn) {
     if (!FAIL_ON.includes(gate)) {
       io.stderr.write(`dex plan: --fail-on ${gate}: expected one of ${FAIL_ON.join(', ')}\n`);
-      return EXIT.usage;
+      return args.detailedExitcode ? EXIT.failed : EXIT.usage; // 2 would read as "changes"
     }
   }
   let report: DiffReport;

@@ -31,3 +31,13 @@ describe('dex plan carries the spec findings', () => {
     expect(md).toMatch(/\| warning \| DEX602 \| dex\.yaml:\d+:\d+ \| CONFLICT-GDPR-PMLA-RETENTION/);
   });
 });
+
+describe('--detailed-exitcode', () => {
+  it('keeps 2 for changes only: usage errors exit 1', async () => {
+    const dir = workdir();
+    expect(await main(['plan', 'dex.yaml', '--detailed-exitcode', '--fail-on', 'nonsense'], captureIO(dir))).toBe(1);
+    expect(await main(['plan', 'dex.yaml', '--detailed-exitcode', '--format', 'xml'], captureIO(dir))).toBe(1);
+    expect(await main(['plan', 'missing.yaml', '--detailed-exitcode'], captureIO(dir))).toBe(1);
+    expect(await main(['plan', 'dex.yaml', '--format', 'xml'], captureIO(dir))).toBe(2);
+  });
+});
