@@ -2,11 +2,11 @@
 // a Docker container on Amazon Linux 2023 in an Auto Scaling group in the private subnets
 // (replaced when unhealthy; 1..1 for Prometheus and Grafana), launched from a template that
 // requires IMDSv2 and encrypts every volume with the system's KMS key. No SSH: Session Manager.
-import { ID, getAtt, pascal, ref, resource, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
-import { applicationLogGroupCount, isExposed, logMeters, privateSubnets, serviceConnections, serviceImage } from './ecs.js';
+import { applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
 import { serviceLogGroupName } from './iam.js';
 import { PROMETHEUS_HOST, grafanaFiles, installBundle, prometheusFiles } from '../emitters/monitoring/index.js';
 import { EKS_CA_FILE, EKS_ENDPOINT_FILE, NODE_EXPORTER_PORT } from '../emitters/monitoring/prometheus.js';
@@ -299,7 +299,7 @@ function workloadResources(spec: NormalizedSpec, w: Workload): ModelResource[] {
       properties: {
         MinSize: String(w.min),
         MaxSize: String(w.max),
-        VPCZoneIdentifier: privateSubnets(spec),
+        VPCZoneIdentifier: subnetRefs(spec, 'private'),
         LaunchTemplate: { LaunchTemplateId: ref(ltId), Version: getAtt(ltId, 'LatestVersionNumber') },
         HealthCheckType: w.targetGroup ? 'ELB' : 'EC2',
         HealthCheckGracePeriod: w.healthGraceSeconds,

@@ -2,7 +2,7 @@
 // private subnets behind the service's security group, and Application Auto Scaling on CPU (and
 // memory when asked). Blue-green (CodeDeploy) comes later: the deployment controller is set in
 // one place, `deploymentController`, so switching is a local change.
-import { ID, getAtt, namePrefix, pascal, ref, resource, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY } from './elasticache.js';
@@ -235,7 +235,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
           AwsvpcConfiguration: {
             AssignPublicIp: 'DISABLED',
             SecurityGroups: [ref(ID.serviceSecurityGroup(s.name))],
-            Subnets: privateSubnets(spec),
+            Subnets: subnetRefs(spec, 'private'),
           },
         },
         ...(exposed
@@ -295,9 +295,6 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
   return out;
 }
 
-export function privateSubnets(spec: NormalizedSpec): CfnValue[] {
-  return Array.from({ length: spec.network.availabilityZones }, (_, i) => ref(ID.subnet('private', i)));
-}
 
 export const ecs: BuildingBlock = {
   name: 'ecs',

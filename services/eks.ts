@@ -8,7 +8,7 @@
 // OIDC thumbprint: none is given. IAM trusts EKS issuers through its own root CA store and no
 // longer uses thumbprints for them; ThumbprintList is optional, and a pinned thumbprint would
 // break on the issuer's next certificate rotation.
-import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedNodeGroup, NormalizedSpec } from '../spec/model.js';
 import { serviceAccount, trustKubernetesServiceAccount } from './iam.js';
@@ -127,7 +127,6 @@ function clusterAutoscalerRole(spec: NormalizedSpec, clusterName: string): Model
 }
 
 const managed = (name: string) => sub(`arn:\${AWS::Partition}:iam::aws:policy/${name}`);
-const privateSubnets = (spec: NormalizedSpec) => Array.from({ length: spec.network.availabilityZones }, (_, i) => ref(ID.subnet('private', i)));
 
 function nodeGroupResources(spec: NormalizedSpec, g: NormalizedNodeGroup): ModelResource[] {
   const component = `platform/eks/${g.name}`;
@@ -184,7 +183,7 @@ function nodeGroupResources(spec: NormalizedSpec, g: NormalizedNodeGroup): Model
       properties: {
         ClusterName: ref(ID.eksCluster),
         NodeRole: getAtt(EKS_NODE_ROLE, 'Arn'),
-        Subnets: privateSubnets(spec),
+        Subnets: subnetRefs(spec, 'private'),
         InstanceTypes: [g.instanceType],
         AmiType: arm ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD',
         CapacityType: spot ? 'SPOT' : 'ON_DEMAND',
@@ -277,7 +276,7 @@ export function createEksBlock(options: EksOptions = {}): BuildingBlock {
             Version: eks.version,
             RoleArn: getAtt(EKS_CLUSTER_ROLE, 'Arn'),
             ResourcesVpcConfig: {
-              SubnetIds: privateSubnets(spec),
+              SubnetIds: subnetRefs(spec, 'private'),
               SecurityGroupIds: [ref(ID.eksClusterSecurityGroup)],
               EndpointPrivateAccess: eks.endpointAccess !== 'public',
               EndpointPublicAccess: eks.endpointAccess !== 'private',

@@ -8,7 +8,7 @@
 // never exceeds `nodes.max`. ElastiCache auto scaling exists only for cluster mode, Redis OSS ≥ 6 /
 // Valkey ≥ 7.2 and the large families (r5, r6g, r6gd, r7g, m5, m6g, m7g, c7gn; not t-class); where
 // it does not, no scaling resources are emitted and the usage meter says the maximum is not reached.
-import { ID, getAtt, pascal, ref, resource, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { NormalizedCache, NormalizedSpec } from '../spec/model.js';
 
@@ -39,10 +39,6 @@ function parameterGroupFamily(cache: NormalizedCache): string {
   return cache.engine === 'redis' && major === '6' ? 'redis6.x' : `${cache.engine}${major}`;
 }
 
-function cacheSubnets(spec: NormalizedSpec): CfnValue[] {
-  return Array.from({ length: spec.network.availabilityZones }, (_, i) => ref(ID.subnet('database', i)));
-}
-
 function cacheResources(spec: NormalizedSpec, cache: NormalizedCache): ModelResource[] {
   const P = pascal(cache.name);
   const component = `cache/${cache.name}`;
@@ -63,7 +59,7 @@ function cacheResources(spec: NormalizedSpec, cache: NormalizedCache): ModelReso
       layer: 'data',
       origin,
       component,
-      properties: { Description: `Database subnets of cache ${cache.name}`, SubnetIds: cacheSubnets(spec), Tags: tags },
+      properties: { Description: `Database subnets of cache ${cache.name}`, SubnetIds: subnetRefs(spec, 'database'), Tags: tags },
     }),
     resource({
       logicalId: cacheId,

@@ -13,7 +13,7 @@
 // Cross-region copies need a vault in the destination region. CloudFormation cannot create a
 // resource in another region from this stack, so the vault named crossRegionVaultName() must
 // exist there first (a one-resource stack or StackSet in that region, its own KMS key).
-import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedDatabase, NormalizedSpec } from '../spec/model.js';
 
@@ -29,10 +29,6 @@ const tagMap = (spec: NormalizedSpec, component: string): Record<string, string>
 /** The AWS Backup vault name, used in this region and (as the copy target) in the destination region. */
 export function crossRegionVaultName(spec: NormalizedSpec, db: string): string {
   return `${namePrefix(spec)}-${db}`.slice(0, 50);
-}
-
-function databaseSubnets(spec: NormalizedSpec): CfnValue[] {
-  return Array.from({ length: spec.network.availabilityZones }, (_, i) => ref(ID.subnet('database', i)));
 }
 
 function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelResource[] {
@@ -54,7 +50,7 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
       layer: 'data',
       origin,
       component,
-      properties: { DBSubnetGroupDescription: `Database subnets of ${db.name}`, SubnetIds: databaseSubnets(spec), Tags: tags },
+      properties: { DBSubnetGroupDescription: `Database subnets of ${db.name}`, SubnetIds: subnetRefs(spec, 'database'), Tags: tags },
     }),
     resource({
       logicalId: parameterGroupId,

@@ -36,6 +36,11 @@ export function namePrefix(spec: NormalizedSpec): string {
 }
 
 export const ref = (logicalId: string): CfnValue => ({ Ref: logicalId });
+
+/** Refs to a tier's subnets, one per availability zone, in zone order. */
+export function subnetRefs(spec: NormalizedSpec, tier: 'public' | 'private' | 'database'): CfnValue[] {
+  return Array.from({ length: spec.network.availabilityZones }, (_, zone) => ref(ID.subnet(tier, zone)));
+}
 export const getAtt = (logicalId: string, attribute: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, attribute] });
 export const sub = (template: string): CfnValue => ({ 'Fn::Sub': template });
 
