@@ -4,14 +4,13 @@
 // at any point before the swap leaves the previous output exactly as it was.
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { analyzeSpec } from '../../compiler/analyze.js';
 import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
 import { SYSTEM_OUTPUT_DIR } from '../../emitters/index.js';
 import type { BuildingBlock } from '../../compiler/model/types.js';
 import type { Diagnostic } from '../../spec/diagnostics.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
-import { readSpecFile } from '../read-spec.js';
-import { countLabel, renderDiagnostics } from '../render.js';
+import { readAndAnalyze } from '../read-spec.js';
+import { renderDiagnostics } from '../render.js';
 
 export interface EmitArgs {
   readonly file: string;
@@ -52,19 +51,9 @@ export interface EmitRunOptions {
 export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions = {}): Promise<number> {
   const writer = options.writer ?? fileSystemWriter;
   const color = colorEnabled(io.stderr, io.env);
-  const read = await readSpecFile(args.file, io.cwd);
-  if (!read.ok) {
-    io.stderr.write(renderDiagnostics([read.diagnostic], { format: 'text', color }));
-    return EXIT.usage;
-  }
-  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment });
-  if (analysis.diagnostics.length > 0) {
-    io.stderr.write(renderDiagnostics(analysis.diagnostics, { format: 'text', color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
-  }
-  if (!analysis.ok) {
-    io.stderr.write(`${args.file}: invalid — ${countLabel(analysis.diagnostics)}; nothing written\n`);
-    return EXIT.failed;
-  }
+  const analyzed = await readAndAnalyze(args, io, 'nothing written');
+  if (!analyzed.ok) return analyzed.exitCode;
+  const { analysis } = analyzed;
 
   // Compile every environment before writing any: an internal error must not leave half an output.
   const outputs: { output: EnvironmentOutput; ms: number }[] = [];
@@ -83,7 +72,7 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
     }
   }
 
-  const outDir = args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(read.absolute), 'out');
+  const outDir = args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(analyzed.absolute), 'out');
   const staged: { env: string; temp: string; target: string; ms: number; output: EnvironmentOutput }[] = [];
   const tag = `${process.pid}-${Date.now().toString(36)}`;
   let failedPath = outDir;

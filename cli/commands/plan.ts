@@ -12,7 +12,7 @@
 // when there are changes; --fail-on replace,security,data-loss exits 1 when those are present.
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { analyzeSpec, type Analysis } from '../../compiler/analyze.js';
+import type { Analysis } from '../../compiler/analyze.js';
 import { BaselineError, loadGitBaselines, loadLastBaseline, loadOutputFiles, loadStackBaseline, type Baseline, type PlanJsonResource } from '../../compiler/diff/baseline.js';
 import { diffEnvironment, isEmptyDiff, type CurrentSide, type EnvironmentDiff } from '../../compiler/diff/index.js';
 import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
@@ -27,8 +27,8 @@ import { describeQuery } from '../../compiler/pricing/price-list.js';
 import { findNode, locate, type SpecSource } from '../../spec/load.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
 import { renderPlan, usd, usdRange, type PlanFormat } from '../plan-render.js';
-import { readSpecFile } from '../read-spec.js';
-import { countLabel, renderDiagnostics } from '../render.js';
+import { readAndAnalyze } from '../read-spec.js';
+import { renderDiagnostics } from '../render.js';
 import type { Diagnostic } from '../../spec/diagnostics.js';
 import { Chalk } from 'chalk';
 
@@ -118,19 +118,10 @@ async function prefetchLive(live: LivePriceSource, queries: readonly PriceQuery[
 
 export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions = {}): Promise<number> {
   const errColor = colorEnabled(io.stderr, io.env);
-  const read = await readSpecFile(args.file, io.cwd);
-  if (!read.ok) {
-    io.stderr.write(renderDiagnostics([read.diagnostic], { format: 'text', color: errColor }));
-    return args.detailedExitcode ? EXIT.failed : EXIT.usage; // 2 would read as "changes"
-  }
-  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment });
-  if (analysis.diagnostics.length > 0) {
-    io.stderr.write(renderDiagnostics(analysis.diagnostics, { format: 'text', color: errColor, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
-  }
-  if (!analysis.ok) {
-    io.stderr.write(`${args.file}: invalid — ${countLabel(analysis.diagnostics)}; nothing priced\n`);
-    return EXIT.failed;
-  }
+  // With --detailed-exitcode, 2 would read as "changes": an unreadable file is then 1.
+  const analyzed = await readAndAnalyze(args, io, 'nothing priced', args.detailedExitcode ? EXIT.failed : EXIT.usage);
+  if (!analyzed.ok) return analyzed.exitCode;
+  const { analysis } = analyzed;
   const targets = planTargets(analysis, args.environment, options.blocks);
 
   const snapshot = loadSnapshotSource(io.env.DEX_PRICING_SNAPSHOT ? resolve(io.cwd, io.env.DEX_PRICING_SNAPSHOT) : undefined);
@@ -166,7 +157,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   }
   let report: DiffReport;
   try {
-    report = await buildDiffReport(args, io, analysis, plan, targets, source, read.absolute, options.blocks);
+    report = await buildDiffReport(args, io, analysis, plan, targets, source, analyzed.absolute, options.blocks);
   } catch (err) {
     if (err instanceof BaselineError) {
       io.stderr.write(`dex plan: ${err.message}\n`);
