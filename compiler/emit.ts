@@ -16,6 +16,8 @@ export interface EmitOptions {
   readonly specFile?: string;
   readonly blocks?: readonly BuildingBlock[];
   readonly emitters?: readonly EnvironmentEmitter[];
+  /** The environment's model when the caller already built it (dex plan), so it is not built twice. */
+  readonly model?: ResourceModel;
 }
 
 export interface EnvironmentOutput {
@@ -40,7 +42,7 @@ export function emitTargets(analysis: Pick<Analysis, 'compiled'>, environment?: 
 }
 
 export function compileEmit(compiled: CompiledEnvironment, options: EmitOptions = {}): EnvironmentOutput {
-  const model = buildResourceModel(compiled.spec, options.blocks ?? BUILDING_BLOCKS);
+  const model = options.model ?? buildResourceModel(compiled.spec, options.blocks ?? BUILDING_BLOCKS);
   const plan = assignStacks(model);
   const extra = (options.emitters ?? ENVIRONMENT_EMITTERS).flatMap((e) => e.emit({ spec: compiled.spec, model, plan, specFile: options.specFile }));
   const files = [...emitCloudFormation(plan, { specFile: options.specFile }), emitPlanJson(model, plan), ...extra].sort(byPath);
@@ -53,6 +55,8 @@ function byPath(a: EmittedFile, b: EmittedFile): number {
 
 export interface SystemEmitOptions extends EmitOptions {
   readonly systemEmitters?: readonly SystemEmitter[];
+  /** Environments already compiled by the caller; only the others are compiled here. */
+  readonly compiled?: readonly EnvironmentOutput[];
 }
 
 /**
@@ -64,6 +68,8 @@ export function compileSystemEmit(raw: DexSpec, options: SystemEmitOptions = {})
   if (emitters.length === 0) return [];
   const names = Object.keys(raw.environments ?? {});
   const environments = (names.length ? names : [undefined]).map((name) => {
+    const done = options.compiled?.find((o) => o.environment === (name ?? 'default'));
+    if (done) return { name: done.environment, spec: done.model.spec, model: done.model, plan: done.plan, specFile: options.specFile };
     const spec = normalizeSpec(raw, name).spec;
     const model = buildResourceModel(spec, options.blocks ?? BUILDING_BLOCKS);
     return { name: name ?? 'default', spec, model, plan: assignStacks(model), specFile: options.specFile };

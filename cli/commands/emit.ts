@@ -65,7 +65,7 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
   // The pipeline spans environments: out/ci/ is written like one more environment directory.
   if (analysis.raw) {
     const started = performance.now();
-    const files = compileSystemEmit(analysis.raw, { specFile: args.file, ...(options.blocks ? { blocks: options.blocks } : {}) });
+    const files = compileSystemEmit(analysis.raw, { specFile: args.file, compiled: outputs.map((o) => o.output), ...(options.blocks ? { blocks: options.blocks } : {}) });
     if (files.length > 0) {
       const first = outputs[0]!.output;
       outputs.push({ output: { environment: SYSTEM_OUTPUT_DIR, model: first.model, plan: first.plan, files, system: true }, ms: performance.now() - started });

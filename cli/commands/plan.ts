@@ -217,7 +217,8 @@ async function buildDiffReport(
   let compiledOutputs: Map<string, { output: EnvironmentOutput; side: CurrentSide }> | undefined;
   const currentOutputs = () => (compiledOutputs ??= new Map(
     compiled.map((c) => {
-      const output = compileEmit(c, { specFile: args.file, ...(blocks ? { blocks } : {}) });
+      const model = targets.find((t) => t.environment === (c.environment ?? 'default'))?.model;
+      const output = compileEmit(c, { specFile: args.file, ...(model ? { model } : {}), ...(blocks ? { blocks } : {}) });
       const planJson = JSON.parse(output.files.find((f) => f.path === 'plan.json')!.content) as { resources: PlanJsonResource[] };
       return [output.environment, { output, side: { resources: planJson.resources, files: new Map(output.files.map((f) => [f.path, f.content])) } }] as const;
     }),
@@ -266,7 +267,7 @@ async function buildDiffReport(
     environments.push(diffEnvironment({ environment: env, baseline, current: side, plan: planEnv, target, source }));
   }
   // The pipeline's files (out/ci/) span environments: diffed once, as their own section.
-  const systemCurrent = systemBaseline && analysis.raw ? new Map(compileSystemEmit(analysis.raw, { specFile: args.file, ...(blocks ? { blocks } : {}) }).map((f) => [f.path, f.content])) : new Map<string, string>();
+  const systemCurrent = systemBaseline && analysis.raw ? new Map(compileSystemEmit(analysis.raw, { specFile: args.file, compiled: [...currentOutputs().values()].map((c) => c.output), ...(blocks ? { blocks } : {}) }).map((f) => [f.path, f.content])) : new Map<string, string>();
   if (systemBaseline && systemCurrent.size > 0) {
     const files = diffFiles(systemBaseline.files, systemCurrent);
     environments.push({ environment: SYSTEM_OUTPUT_DIR, baseline: systemBaseline.label, changes: [], security: [], files, cost: null });
