@@ -628,7 +628,7 @@ function header(spec: NormalizedSpec, specFile: string | undefined): string {
   ].join('\n');
 }
 
-function kustomization(spec: NormalizedSpec, files: string[], inputs: StackInput[]): Obj {
+function kustomization(files: string[], inputs: StackInput[]): Obj {
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -722,7 +722,7 @@ export function emitKubernetes(input: EnvironmentEmitInput): EmittedFile[] {
   const inputs = kubernetesStackInputs(spec, plan);
   const top = header(spec, specFile);
   const files: EmittedFile[] = manifests.map((m) => ({ path: `${KUBERNETES_DIR}/${m.file}`, content: `${top}\n${toYaml(m.object)}` }));
-  files.push({ path: `${KUBERNETES_DIR}/kustomization.yaml`, content: `${top}\n${toYaml(kustomization(spec, manifests.map((m) => m.file), inputs))}` });
+  files.push({ path: `${KUBERNETES_DIR}/kustomization.yaml`, content: `${top}\n${toYaml(kustomization(manifests.map((m) => m.file), inputs))}` });
   if (inputs.length) files.push({ path: `${KUBERNETES_DIR}/${STACK_OUTPUTS_SCRIPT}`, content: stackOutputsScript(spec, inputs) });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -9,7 +9,7 @@
 // Valkey ≥ 7.2 and the large families (r5, r6g, r6gd, r7g, m5, m6g, m7g, c7gn; not t-class); where
 // it does not, no scaling resources are emitted and the usage meter says the maximum is not reached.
 import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
+import type { BuildingBlock, ModelResource } from '../compiler/model/types.js';
 import type { NormalizedCache, NormalizedSpec } from '../spec/model.js';
 
 /** JSON key of the AUTH token in the cache's secret (ID.cacheAuthSecret). */
