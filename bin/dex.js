@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Entry point of the `dex` command; the CLI itself is compiled into dist/ (npm run build).
-import { main } from '../dist/cli/main.js';
+// Entry point of the `dex` command; the CLI itself is bundled into dist/dex.js (npm run build).
+import { main } from '../dist/dex.js';
 
 // `dex plan | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {

@@ -1,17 +1,8 @@
 // The `diff` section of `dex plan --against …`: text (colour on a TTY), Markdown for a pull
 // request, and the JSON merged into the plan JSON under `diff`. Pure.
 import { Chalk } from 'chalk';
-import type { EnvironmentDiff, PropertyChange, ResourceChange } from '../compiler/diff/types.js';
+import type { DiffReport, PropertyChange, ResourceChange } from '../compiler/diff/types.js';
 import { usd } from './plan-render.js';
-
-export interface DiffReport {
-  /** What --against asked for: 'last', 'git:main', 'stack', or 'none' (no baseline found). */
-  readonly against: string;
-  readonly environments: readonly EnvironmentDiff[];
-  readonly warnings: readonly string[];
-  /** Set when there was no baseline: the message shown instead of a diff. */
-  readonly noBaseline?: string;
-}
 
 const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
 const clip = (s: string, n = 120): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

@@ -145,8 +145,5 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 }
 
 async function version(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const { packageRoot } = await import('./paths.js');
-  return (JSON.parse(await readFile(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return (await import('./adapters/assets.js')).packageVersion();
 }

@@ -1,7 +1,7 @@
 // `dex plan` output: a text table grouped by layer (aligned columns, colour only on a TTY), JSON
 // for machines and Markdown for a pull-request comment. Pure: a Plan in, a string out.
 import { Chalk } from 'chalk';
-import type { EnvironmentPlan, Plan, PlanLineItem, PlanUnpriced } from '../compiler/plan.js';
+import type { EnvironmentPlan, Plan, PlanLineItem, PlanUnpriced } from '../compiler/pricing/plan.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 

@@ -1,8 +1,9 @@
 // Reading the spec file: the CLI's side of the pipeline (the phases themselves never touch disk).
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { analyzeSpec, type Analysis } from '../compiler/analyze.js';
+import { analyzeSpec, type Analysis } from '../pipeline/analyze.js';
+import type { Registries } from '../pipeline/registries.js';
 import type { Diagnostic } from '../spec/diagnostics.js';
+import { readBytes } from './adapters/files.js';
 import { colorEnabled, EXIT, type CliIO } from './io.js';
 import { countLabel, renderDiagnostics } from './render.js';
 
@@ -10,51 +11,65 @@ export type SpecFileRead = { ok: true; bytes: Uint8Array; absolute: string } | {
 
 export async function readSpecFile(file: string, cwd: string): Promise<SpecFileRead> {
   const absolute = resolve(cwd, file);
-  try {
-    return { ok: true, bytes: await readFile(absolute), absolute };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    return {
-      ok: false,
-      diagnostic: {
-        code: 'DEX100',
-        severity: 'error',
-        message: `cannot read ${file}: ${reason}`,
-        path: [],
-        file,
-        hint: code === 'ENOENT' ? 'pass the path of your dex.yaml, or run `dex init` to create one' : undefined,
-      },
-    };
-  }
+  const read = await readBytes(absolute);
+  if (read.ok) return { ok: true, bytes: read.bytes, absolute };
+  const { code } = read;
+  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : read.message;
+  return {
+    ok: false,
+    diagnostic: {
+      code: 'DEX100',
+      severity: 'error',
+      message: `cannot read ${file}: ${reason}`,
+      path: [],
+      file,
+      hint: code === 'ENOENT' ? 'pass the path of your dex.yaml, or run `dex init` to create one' : undefined,
+    },
+  };
+}
+
+/**
+ * A wrong command line rather than a wrong spec: the file cannot be read (DEX100) or --env names no
+ * environment (DEX400). These exit 2, unless 2 means something else for the command.
+ */
+export function isUsageProblem(diagnostics: readonly Diagnostic[]): boolean {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  return errors.length > 0 && errors.every((d) => d.code === 'DEX100' || d.code === 'DEX400');
 }
 
 export type AnalyzedSpec = { ok: true; analysis: Analysis; absolute: string } | { ok: false; exitCode: number };
 
+export interface ReadAndAnalyzeOptions {
+  /** The exit code of a usage problem (dex plan --detailed-exitcode keeps 2 for "changes"). */
+  readonly usageExit?: number;
+  readonly registries?: Registries;
+}
+
 /**
  * The start of every command that acts on a valid spec (emit, plan): read and analyze the file,
- * print its diagnostics on stderr, and stop on an unreadable file (usage) or an invalid spec.
- * `outcome` finishes the sentence "invalid — N errors; …" (e.g. "nothing written").
+ * print its diagnostics on stderr, and stop on an unreadable file or unknown environment (usage)
+ * or an invalid spec. `outcome` finishes the sentence "invalid — N errors; …" (e.g. "nothing written").
  */
 export async function readAndAnalyze(
   args: { readonly file: string; readonly environment?: string },
   io: CliIO,
   outcome: string,
-  usageExit: number = EXIT.usage,
+  options: ReadAndAnalyzeOptions = {},
 ): Promise<AnalyzedSpec> {
+  const usageExit = options.usageExit ?? EXIT.usage;
   const color = colorEnabled(io.stderr, io.env);
   const read = await readSpecFile(args.file, io.cwd);
   if (!read.ok) {
     io.stderr.write(renderDiagnostics([read.diagnostic], { format: 'text', color }));
     return { ok: false, exitCode: usageExit };
   }
-  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment });
+  const analysis = analyzeSpec(read.bytes, args.file, { ...(args.environment !== undefined ? { environment: args.environment } : {}), ...(options.registries ? { registries: options.registries } : {}) });
   if (analysis.diagnostics.length > 0) {
     io.stderr.write(renderDiagnostics(analysis.diagnostics, { format: 'text', color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
   }
   if (!analysis.ok) {
     io.stderr.write(`${args.file}: invalid — ${countLabel(analysis.diagnostics)}; ${outcome}\n`);
-    return { ok: false, exitCode: EXIT.failed };
+    return { ok: false, exitCode: isUsageProblem(analysis.diagnostics) ? usageExit : EXIT.failed };
   }
   return { ok: true, analysis, absolute: read.absolute };
 }

@@ -2,7 +2,7 @@
 // frame, JSON for machines, or GitHub workflow annotations.
 import { createRequire } from 'node:module';
 import { Chalk } from 'chalk';
-import type { Diagnostic } from '../spec/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../spec/diagnostics.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
@@ -11,6 +11,14 @@ export interface RenderOptions {
   readonly color: boolean;
   /** Source text of a file, for code frames. */
   readonly sourceText?: (file: string) => string | undefined;
+}
+
+/**
+ * A problem of the command line or of the command's own work (not of the spec): a diagnostic like
+ * any other, so it renders the same way and its code is in docs/diagnostics.md.
+ */
+export function cliProblem(code: DiagnosticCode, message: string, hint?: string): Diagnostic {
+  return { code, severity: 'error', message, path: [], ...(hint ? { hint } : {}) };
 }
 
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: RenderOptions): string {

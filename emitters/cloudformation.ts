@@ -4,12 +4,7 @@
 import { stringify } from 'yaml';
 import type { PlannedStack, StackPlan } from '../compiler/stacks.js';
 import type { CfnValue, ModelResource } from '../compiler/model/types.js';
-
-export interface EmittedFile {
-  /** Relative to the environment's output directory, with '/' separators. */
-  readonly path: string;
-  readonly content: string;
-}
+import { YAML_OPTIONS, type EmittedFile } from '../compiler/model/output.js';
 
 export interface CloudFormationEmitOptions {
   /** The spec file as the user named it, for the header comment. */
@@ -67,8 +62,6 @@ function renderTemplate(plan: StackPlan, stack: PlannedStack, options: CloudForm
 // library's document model costs ~130 µs per resource, most of a 1,000-service emit; scalars
 // whose form is not obvious are still rendered by the library.
 
-/** YAML 1.1 quoting: CloudFormation's parser reads `yes`, `on` and dates as YAML 1.1 does. */
-export const YAML_OPTIONS = { aliasDuplicateObjects: false, lineWidth: 0, version: '1.1' } as const;
 
 type Plain = string | number | boolean | null | readonly Plain[] | { readonly [key: string]: Plain };
 

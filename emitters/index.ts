@@ -1,12 +1,9 @@
-// Registries of the file emitters `dex emit` runs besides CloudFormation and plan.json.
-// Adding an output format means adding its module and one line here.
+// What a file emitter is given and what it returns. The registry of emitters is
+// pipeline/registries.ts: adding an output format means adding its module and one line there.
 import type { ResourceModel } from '../compiler/model/types.js';
 import type { StackPlan } from '../compiler/stacks.js';
 import type { NormalizedSpec } from '../spec/model.js';
-import type { EmittedFile } from './cloudformation.js';
-import { kubernetesEmitter } from './kubernetes.js';
-import { monitoringEmitter } from './monitoring/index.js';
-import { ciEmitter } from './ci/index.js';
+import type { EmittedFile } from '../compiler/model/output.js';
 
 export interface EnvironmentEmitInput {
   readonly spec: NormalizedSpec;
@@ -26,6 +23,13 @@ export interface SystemEmitInput {
   /** Every environment of the spec in declaration order (or the base spec as 'default' when it declares none). */
   readonly environments: readonly (EnvironmentEmitInput & { readonly name: string })[];
   readonly specFile?: string;
+  readonly assets: PackageAssets;
+}
+
+/** Files of the dex package that emitters copy into the output; read by cli/adapters/assets.ts. */
+export interface PackageAssets {
+  /** templates/ci/release.sh, copied as is to out/ci/scripts/release.sh. */
+  readonly releaseScript: string;
 }
 
 /** Writes files that span environments (the delivery pipeline); paths are relative to out/ci/. */
@@ -33,15 +37,6 @@ export interface SystemEmitter {
   readonly name: string;
   emit(input: SystemEmitInput): EmittedFile[];
 }
-
-export const ENVIRONMENT_EMITTERS: readonly EnvironmentEmitter[] = [
-  kubernetesEmitter,
-  monitoringEmitter,
-];
-
-export const SYSTEM_EMITTERS: readonly SystemEmitter[] = [
-  ciEmitter,
-];
 
 /** Directory under out/ for system-level files; an environment may not take this name (DEX402). */
 export const SYSTEM_OUTPUT_DIR = 'ci';

@@ -25,7 +25,7 @@ import { serviceConnections } from '../services/ecs.js';
 import { DATABASE_SECRET_KEYS } from '../services/rds.js';
 import { CACHE_AUTH_SECRET_KEY } from '../services/elasticache.js';
 import { serviceAccount } from '../services/iam.js';
-import type { EmittedFile } from './cloudformation.js';
+import type { EmittedFile } from '../compiler/model/output.js';
 import { toYaml } from './cloudformation.js';
 import type { EnvironmentEmitInput, EnvironmentEmitter } from './index.js';
 

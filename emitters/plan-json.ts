@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { StackPlan } from '../compiler/stacks.js';
 import type { CfnValue, ResourceModel } from '../compiler/model/types.js';
-import { templatePath, type EmittedFile } from './cloudformation.js';
+import { templatePath } from './cloudformation.js';
+import type { EmittedFile } from '../compiler/model/output.js';
 
 export const PLAN_JSON_PATH = 'plan.json';
 

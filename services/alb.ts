@@ -9,13 +9,8 @@ import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 const HOURS_PER_MONTH = 730;
 const COMPONENT = 'ingress';
 
-/** Services the load balancer routes to: public, with a port, and the spec wants an ALB. */
-export function exposedServices(spec: NormalizedSpec): NormalizedService[] {
-  if (spec.ingress.loadBalancer !== 'alb') return [];
-  return Object.values(spec.services)
-    .filter((s) => s.expose.public && s.port !== undefined)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
+export { exposedServices } from '../compiler/model/exposure.js';
+import { exposedServices } from '../compiler/model/exposure.js';
 
 /** True when dex creates the load balancer (and with it its security group and the WAF). */
 export function hasLoadBalancer(spec: NormalizedSpec): boolean {

@@ -8,8 +8,8 @@ import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
 import { applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
 import { serviceLogGroupName } from './iam.js';
-import { PROMETHEUS_HOST, grafanaFiles, installBundle, prometheusFiles } from '../emitters/monitoring/index.js';
-import { EKS_CA_FILE, EKS_ENDPOINT_FILE, NODE_EXPORTER_PORT } from '../emitters/monitoring/prometheus.js';
+import { PROMETHEUS_HOST, grafanaFiles, installBundle, prometheusFiles } from '../compiler/monitoring/files.js';
+import { EKS_CA_FILE, EKS_ENDPOINT_FILE, NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
 
 const HOURS = 730;
 export const PROMETHEUS_IMAGE = 'quay.io/prometheus/prometheus:v2.55.1';

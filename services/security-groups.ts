@@ -18,7 +18,7 @@ import type { SpecPath } from '../spec/diagnostics.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { exposedServices, hasLoadBalancer } from './alb.js';
 import { interfaceEndpointServices } from './vpc.js';
-import { NODE_EXPORTER_PORT } from '../emitters/monitoring/prometheus.js';
+import { NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
 
 /** Ports the EKS control plane uses on the nodes: kubelet, and webhooks (AWS Load Balancer Controller on 9443). */
 export const EKS_CONTROL_PLANE_TO_NODE_PORTS: readonly number[] = [443, 9443, 10250];

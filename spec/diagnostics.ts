@@ -113,6 +113,7 @@ export const DIAGNOSTIC_CODES = {
   DEX602: { severity: 'warning', title: 'Compliance regimes conflict' },
   DEX900: { severity: 'error', title: 'Usage error' },
   DEX901: { severity: 'error', title: 'Output could not be written' },
+  DEX902: { severity: 'error', title: 'Baseline could not be read' },
   DEX999: { severity: 'error', title: 'Internal error' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeSpec } from '../compiler/analyze.js';
+import { analyzeSpec } from '../pipeline/analyze.js';
 import type { Diagnostic } from '../spec/diagnostics.js';
 
 const examples = readdirSync('examples', { withFileTypes: true })

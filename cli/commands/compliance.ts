@@ -1,13 +1,14 @@
 // `dex compliance report [FILE] [--env E] [--format markdown|json] [--out FILE]`: the evidence
 // report. Exit 1 when a control fails (an error finding) or the spec is invalid.
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { analyzeSpec } from '../../compiler/analyze.js';
 import { complianceFindings } from '../../compiler/compliance/engine.js';
-import { buildReport, complianceResults, renderMarkdown } from '../../compiler/compliance/report.js';
+import { buildReport, renderMarkdown } from '../../compiler/compliance/report.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
+import { complianceResults } from '../../pipeline/compliance.js';
+import { writeText } from '../adapters/files.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
-import { readSpecFile } from '../read-spec.js';
-import { countLabel, renderDiagnostics } from '../render.js';
+import { isUsageProblem, readSpecFile } from '../read-spec.js';
+import { cliProblem, countLabel, renderDiagnostics } from '../render.js';
 
 export interface ComplianceReportArgs {
   readonly file: string;
@@ -28,16 +29,16 @@ export async function runComplianceReport(args: ComplianceReportArgs, io: CliIO,
   if (blocking.length > 0 || analysis.compiled.length === 0) {
     io.stderr.write(renderDiagnostics(blocking.length ? blocking : analysis.diagnostics, { format: 'text', color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
     io.stderr.write(`${args.file}: invalid — ${countLabel(blocking)}; no report written\n`);
-    return EXIT.failed;
+    return isUsageProblem(blocking) ? EXIT.usage : EXIT.failed;
   }
   const results = complianceResults(analysis);
   const report = buildReport(analysis, results);
   const text = args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report, generatedBy);
   if (args.out) {
     try {
-      await writeFile(resolve(io.cwd, args.out), text);
+      await writeText(resolve(io.cwd, args.out), text);
     } catch (err) {
-      io.stderr.write(`dex: cannot write ${args.out} (DEX901): ${(err as Error).message}\n`);
+      io.stderr.write(renderDiagnostics([cliProblem('DEX901', `cannot write ${args.out}: ${(err as Error).message}`, 'check that the directory is writable')], { format: 'text', color }));
       return EXIT.failed;
     }
     io.stderr.write(`wrote ${args.out}\n`);

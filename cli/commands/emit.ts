@@ -2,12 +2,13 @@
 // Everything is compiled in memory first; nothing touches the disk for an invalid spec. Each
 // environment is written into a hidden sibling directory and swapped in by renames, so a failure
 // at any point before the swap leaves the previous output exactly as it was.
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
+import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } from '../../pipeline/emit.js';
 import { SYSTEM_OUTPUT_DIR } from '../../emitters/index.js';
-import type { BuildingBlock } from '../../compiler/model/types.js';
+import type { Registries } from '../../pipeline/registries.js';
 import type { Diagnostic } from '../../spec/diagnostics.js';
+import { readPackageAssets } from '../adapters/assets.js';
+import { fileSystemWriter, type OutputWriter } from '../adapters/files.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
 import { readAndAnalyze } from '../read-spec.js';
 import { renderDiagnostics } from '../render.js';
@@ -18,70 +19,46 @@ export interface EmitArgs {
   readonly out?: string;
 }
 
-/** The file-system operations emit needs; tests inject one that fails part-way. */
-export interface OutputWriter {
-  mkdir(path: string): Promise<void>;
-  writeFile(path: string, content: string): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  /** Recursive, and no error when the path does not exist. */
-  remove(path: string): Promise<void>;
-  exists(path: string): Promise<boolean>;
-}
-
-export const fileSystemWriter: OutputWriter = {
-  mkdir: async (path) => void (await mkdir(path, { recursive: true })),
-  writeFile: (path, content) => writeFile(path, content),
-  rename: (from, to) => rename(from, to),
-  remove: (path) => rm(path, { recursive: true, force: true }),
-  exists: async (path) => {
-    try {
-      await stat(path);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-};
-
 export interface EmitRunOptions {
   readonly writer?: OutputWriter;
-  readonly blocks?: readonly BuildingBlock[];
+  /** Tests swap in fake building blocks. */
+  readonly registries?: Registries;
 }
 
 export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions = {}): Promise<number> {
   const writer = options.writer ?? fileSystemWriter;
   const color = colorEnabled(io.stderr, io.env);
-  const analyzed = await readAndAnalyze(args, io, 'nothing written');
+  const analyzed = await readAndAnalyze(args, io, 'nothing written', { ...(options.registries ? { registries: options.registries } : {}) });
   if (!analyzed.ok) return analyzed.exitCode;
   const { analysis } = analyzed;
 
   // Compile every environment before writing any: an internal error must not leave half an output.
-  const outputs: { output: EnvironmentOutput; ms: number }[] = [];
+  const outputs: { output: EnvironmentOutput; ms: number; system?: boolean }[] = [];
   for (const compiled of emitTargets(analysis, args.environment)) {
     const started = performance.now();
-    const output = compileEmit(compiled, { specFile: args.file, ...(options.blocks ? { blocks: options.blocks } : {}) });
+    const output = compileEmit(compiled, { specFile: args.file, emitters: analysis.registries.environmentEmitters });
     outputs.push({ output, ms: performance.now() - started });
   }
   // The pipeline spans environments: out/ci/ is written like one more environment directory.
-  if (analysis.raw) {
+  {
     const started = performance.now();
-    const files = compileSystemEmit(analysis.raw, { specFile: args.file, compiled: outputs.map((o) => o.output), ...(options.blocks ? { blocks: options.blocks } : {}) });
+    const files = compileSystemEmit(analysis, { specFile: args.file, assets: readPackageAssets(), compiled: outputs.map((o) => o.output) });
     if (files.length > 0) {
       const first = outputs[0]!.output;
-      outputs.push({ output: { environment: SYSTEM_OUTPUT_DIR, model: first.model, plan: first.plan, files, system: true }, ms: performance.now() - started });
+      outputs.push({ output: { environment: SYSTEM_OUTPUT_DIR, model: first.model, plan: first.plan, files }, system: true, ms: performance.now() - started });
     }
   }
 
   const outDir = args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(analyzed.absolute), 'out');
-  const staged: { env: string; temp: string; target: string; ms: number; output: EnvironmentOutput }[] = [];
+  const staged: { env: string; temp: string; target: string; ms: number; output: EnvironmentOutput; system: boolean }[] = [];
   const tag = `${process.pid}-${Date.now().toString(36)}`;
   let failedPath = outDir;
   try {
-    for (const { output, ms } of outputs) {
+    for (const { output, ms, system } of outputs) {
       const started = performance.now();
       const target = join(outDir, output.environment);
       const temp = join(outDir, `.${output.environment}.dex-new-${tag}`);
-      staged.push({ env: output.environment, temp, target, ms, output });
+      staged.push({ env: output.environment, temp, target, ms, output, system: system === true });
       failedPath = temp;
       await writer.mkdir(temp);
       const dirs = new Set(output.files.map((f) => dirname(join(temp, f.path))));
@@ -117,7 +94,7 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
   }
 
   for (const s of staged) {
-    if (s.output.system) {
+    if (s.system) {
       io.stdout.write(`${s.env}: ${s.output.files.length} pipeline files → ${(relative(io.cwd, s.target) || '.').split(sep).join('/')} (${Math.round(s.ms)} ms)\n`);
       continue;
     }

@@ -1,10 +1,10 @@
 // `dex init [DIR] [--name NAME] [--region R] [--force]`: a starter dex.yaml with the schema
 // modeline and a commented tour.
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import Handlebars from 'handlebars';
 import { EXIT, type CliIO } from '../io.js';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../adapters/assets.js';
+import { exists, readText, writeText } from '../adapters/files.js';
 
 export interface InitArgs {
   readonly dir: string;
@@ -26,11 +26,10 @@ export async function runInit(args: InitArgs, io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   const root = packageRoot();
-  const template = Handlebars.compile(await readFile(join(root, 'templates', 'dex.yaml.hbs'), 'utf8'), { noEscape: true, strict: true });
+  const template = Handlebars.compile(await readText(join(root, 'templates', 'dex.yaml.hbs')), { noEscape: true, strict: true });
   // A relative modeline keeps working when the project moves; editors resolve it from the file.
   const schemaPath = relative(dir, join(root, 'schema.json')).split(sep).join('/');
-  await mkdir(dir, { recursive: true });
-  await writeFile(target, template({ name, region: args.region, schemaPath }));
+  await writeText(target, template({ name, region: args.region, schemaPath }));
   io.stdout.write(`wrote ${relative(io.cwd, target) || target}\nnext: dex validate ${relative(io.cwd, target) || target}\n`);
   return EXIT.ok;
 }
@@ -40,11 +39,3 @@ function systemName(dirName: string): string {
   return cleaned.length >= 2 ? cleaned : 'my-system';
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -10,27 +10,27 @@
 // also shows what changes: resources with replacement and data loss, security-relevant changes,
 // emitted files and the cost delta (compiler/diff/, docs/diff.md). --detailed-exitcode exits 2
 // when there are changes; --fail-on replace,security,data-loss exits 1 when those are present.
-import { homedir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import type { Analysis } from '../../compiler/analyze.js';
-import { BaselineError, loadGitBaselines, loadLastBaseline, loadOutputFiles, loadStackBaseline, type Baseline, type PlanJsonResource } from '../../compiler/diff/baseline.js';
-import { diffEnvironment, isEmptyDiff, type CurrentSide, type EnvironmentDiff } from '../../compiler/diff/index.js';
-import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
-import { diffFiles } from '../../compiler/diff/files.js';
-import { SYSTEM_OUTPUT_DIR } from '../../emitters/index.js';
-import { diffCounts, renderDiffMarkdown, renderDiffText, diffToJson, type DiffReport } from '../diff-render.js';
-import { planToJson, type PlanRenderOptions } from '../plan-render.js';
-import type { BuildingBlock } from '../../compiler/model/types.js';
-import { buildPlan, planQueries, planTargets, type EnvironmentPlan, type Plan, type PlanTarget } from '../../compiler/plan.js';
-import { createLivePriceSource, loadSnapshotSource, type LivePriceSource, type PriceQuery, type PriceSource, type PriceWarning } from '../../compiler/pricing/index.js';
-import { describeQuery } from '../../compiler/pricing/price-list.js';
-import { findNode, locate, type SpecSource } from '../../spec/load.js';
-import { colorEnabled, EXIT, type CliIO } from '../io.js';
-import { renderPlan, usd, usdRange, type PlanFormat } from '../plan-render.js';
-import { readAndAnalyze } from '../read-spec.js';
-import { renderDiagnostics } from '../render.js';
-import type { Diagnostic } from '../../spec/diagnostics.js';
+import { dirname, join, resolve } from 'node:path';
 import { Chalk } from 'chalk';
+import { BaselineError } from '../../compiler/diff/baseline.js';
+import { isEmptyDiff, type DiffReport } from '../../compiler/diff/index.js';
+import { buildPlan, planQueries, type EnvironmentPlan, type Plan } from '../../compiler/pricing/plan.js';
+import { describeQuery } from '../../compiler/pricing/price-list.js';
+import type { PriceQuery, PriceSource, PriceWarning } from '../../compiler/pricing/types.js';
+import { planTargets } from '../../pipeline/plan.js';
+import { buildDiffReport, checkAgainst } from '../../pipeline/plan-diff.js';
+import type { Registries } from '../../pipeline/registries.js';
+import type { Diagnostic } from '../../spec/diagnostics.js';
+import { findNode, locate, type SpecSource } from '../../spec/load.js';
+import { readPackageAssets } from '../adapters/assets.js';
+import { baselineReader } from '../adapters/baselines.js';
+import { createLivePricing, envCredentials, pricingCacheDir, type LivePricing } from '../adapters/live-pricing.js';
+import { loadSnapshotSource } from '../adapters/snapshot.js';
+import { diffCounts, renderDiffMarkdown, renderDiffText, diffToJson } from '../diff-render.js';
+import { colorEnabled, EXIT, type CliIO } from '../io.js';
+import { planToJson, renderPlan, usd, usdRange, type PlanFormat, type PlanRenderOptions } from '../plan-render.js';
+import { readAndAnalyze } from '../read-spec.js';
+import { cliProblem, renderDiagnostics } from '../render.js';
 
 export interface PlanArgs {
   readonly file: string;
@@ -52,25 +52,14 @@ export interface PlanArgs {
 }
 
 export interface PlanRunOptions {
-  readonly blocks?: readonly BuildingBlock[];
+  /** Tests swap in fake building blocks. */
+  readonly registries?: Registries;
   /** Live source retry settings (tests make failures fast). */
   readonly live?: { readonly maxAttempts?: number; readonly baseDelayMs?: number; readonly sleep?: (ms: number) => Promise<void> };
 }
 
 /** Consecutive unavailable answers after which the live prefetch stops asking (the rest fall back). */
 const GIVE_UP_AFTER = 3;
-
-export function pricingCacheDir(env: CliIO['env']): string {
-  if (env.DEX_CACHE_DIR) return join(env.DEX_CACHE_DIR, 'pricing');
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
-  return join(base, 'dex', 'pricing');
-}
-
-/** Credentials from the CLI's environment when it has them; otherwise the SDK's default chain. */
-export function envCredentials(env: CliIO['env']): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
-  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return undefined;
-  return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
-}
 
 /** A one-line progress indicator on stderr, drawn only on a TTY. */
 function progress(io: CliIO) {
@@ -90,7 +79,7 @@ function progress(io: CliIO) {
 }
 
 /** Prefetches every query, one at a time, with progress; returns warnings of its own. */
-async function prefetchLive(live: LivePriceSource, queries: readonly PriceQuery[], io: CliIO): Promise<PriceWarning[]> {
+async function prefetchLive(live: LivePricing, queries: readonly PriceQuery[], io: CliIO): Promise<PriceWarning[]> {
   const bar = progress(io);
   let unavailable = 0;
   try {
@@ -118,18 +107,30 @@ async function prefetchLive(live: LivePriceSource, queries: readonly PriceQuery[
 
 export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions = {}): Promise<number> {
   const errColor = colorEnabled(io.stderr, io.env);
-  // With --detailed-exitcode, 2 would read as "changes": an unreadable file is then 1.
-  const analyzed = await readAndAnalyze(args, io, 'nothing priced', args.detailedExitcode ? EXIT.failed : EXIT.usage);
+  // With --detailed-exitcode, 2 reads as "changes": a usage error is then 1 (as terraform plan).
+  const usageExit = args.detailedExitcode ? EXIT.failed : EXIT.usage;
+  const usage = (message: string, hint: string): number => {
+    io.stderr.write(renderDiagnostics([cliProblem('DEX900', message, hint)], { format: 'text', color: errColor }));
+    return usageExit;
+  };
+  // The command line is checked before the spec is read: a typo in a gate must not cost a plan.
+  for (const gate of args.failOn ?? []) {
+    if (!FAIL_ON.includes(gate)) return usage(`--fail-on ${gate}: not a gate`, `expected one or more of ${FAIL_ON.join(', ')}, comma-separated`);
+  }
+  const malformed = checkAgainst(args.against);
+  if (malformed) return usage(malformed, 'last diffs against out/<env>/plan.json, git:main against the spec on main, stack against the deployed stacks');
+
+  const analyzed = await readAndAnalyze(args, io, 'nothing priced', { usageExit, ...(options.registries ? { registries: options.registries } : {}) });
   if (!analyzed.ok) return analyzed.exitCode;
   const { analysis } = analyzed;
-  const targets = planTargets(analysis, args.environment, options.blocks);
+  const targets = planTargets(analysis, args.environment);
 
   const snapshot = loadSnapshotSource(io.env.DEX_PRICING_SNAPSHOT ? resolve(io.cwd, io.env.DEX_PRICING_SNAPSHOT) : undefined);
   let source: PriceSource = snapshot;
-  let live: LivePriceSource | undefined;
+  let live: LivePricing | undefined;
+  const credentials = envCredentials(io.env);
   if (args.pricing === 'live') {
-    const credentials = envCredentials(io.env);
-    live = createLivePriceSource({
+    live = createLivePricing({
       cacheDir: pricingCacheDir(io.env),
       fallback: snapshot,
       ...(io.env.DEX_PRICING_ENDPOINT ? { endpoint: io.env.DEX_PRICING_ENDPOINT } : {}),
@@ -149,18 +150,21 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
 
   const color = args.format === 'text' && colorEnabled(io.stdout, io.env);
   const failOn = new Set(args.failOn ?? []);
-  for (const gate of failOn) {
-    if (!FAIL_ON.includes(gate)) {
-      io.stderr.write(`dex plan: --fail-on ${gate}: expected one of ${FAIL_ON.join(', ')}\n`);
-      return args.detailedExitcode ? EXIT.failed : EXIT.usage; // 2 would read as "changes"
-    }
-  }
+  const reader = baselineReader({
+    cwd: io.cwd,
+    outDir: args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(analyzed.absolute), 'out'),
+    specAbsolute: analyzed.absolute,
+    ...(args.region ? { region: args.region } : {}),
+    ...(args.profile ? { profile: args.profile } : {}),
+    ...(io.env.DEX_CLOUDFORMATION_ENDPOINT ? { endpoint: io.env.DEX_CLOUDFORMATION_ENDPOINT } : {}),
+    ...(credentials ? { credentials } : {}),
+  });
   let report: DiffReport;
   try {
-    report = await buildDiffReport(args, io, analysis, plan, targets, source, analyzed.absolute, options.blocks);
+    report = await buildDiffReport(analysis, plan, targets, source, { specFile: args.file, assets: readPackageAssets(), ...(args.against !== undefined ? { against: args.against } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}) }, reader);
   } catch (err) {
     if (err instanceof BaselineError) {
-      io.stderr.write(`dex plan: ${err.message}\n`);
+      io.stderr.write(renderDiagnostics([cliProblem('DEX902', err.message, 'check the baseline named by --against (default: the last dex emit under --out)')], { format: 'text', color: errColor }));
       return EXIT.failed;
     }
     throw err;
@@ -196,84 +200,6 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
 /** `--detailed-exitcode`: the exit code for "there are changes" (as terraform plan). */
 export const DETAILED_CHANGES = 2;
 export const FAIL_ON = ['replace', 'security', 'data-loss'];
-
-async function buildDiffReport(
-  args: PlanArgs,
-  io: CliIO,
-  analysis: Analysis,
-  plan: Plan,
-  targets: readonly PlanTarget[],
-  source: PriceSource,
-  specAbsolute: string,
-  blocks: readonly BuildingBlock[] | undefined,
-): Promise<DiffReport> {
-  const against = args.against ?? 'auto';
-  if (against !== 'auto' && against !== 'last' && against !== 'stack' && !/^git:.+/.test(against)) {
-    throw new BaselineError(`--against ${against}: expected last, git:<ref> or stack`);
-  }
-  const outDir = args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(specAbsolute), 'out');
-  const compiled = emitTargets(analysis, args.environment);
-  // Compiled lazily: without a baseline there is nothing to compare it with.
-  let compiledOutputs: Map<string, { output: EnvironmentOutput; side: CurrentSide }> | undefined;
-  const currentOutputs = () => (compiledOutputs ??= new Map(
-    compiled.map((c) => {
-      const model = targets.find((t) => t.environment === (c.environment ?? 'default'))?.model;
-      const output = compileEmit(c, { specFile: args.file, ...(model ? { model } : {}), ...(blocks ? { blocks } : {}) });
-      const planJson = JSON.parse(output.files.find((f) => f.path === 'plan.json')!.content) as { resources: PlanJsonResource[] };
-      return [output.environment, { output, side: { resources: planJson.resources, files: new Map(output.files.map((f) => [f.path, f.content])) } }] as const;
-    }),
-  ));
-  const envNames = compiled.map((c) => c.environment ?? 'default');
-  const baselines = new Map<string, Baseline>();
-  const warnings: string[] = [];
-  let systemBaseline: { label: string; files: Map<string, string> } | undefined;
-  if (against === 'auto' || against === 'last') {
-    for (const env of envNames) {
-      const b = await loadLastBaseline(outDir, env, `${relative(io.cwd, join(outDir, env, 'plan.json')) || 'plan.json'}`);
-      if (b) baselines.set(env, b);
-      if (b && !systemBaseline) {
-        const files = await loadOutputFiles(outDir, SYSTEM_OUTPUT_DIR);
-        if (files) systemBaseline = { label: relative(io.cwd, join(outDir, SYSTEM_OUTPUT_DIR)) || SYSTEM_OUTPUT_DIR, files };
-      }
-      if (!b && against === 'last') warnings.push(`no ${relative(io.cwd, join(outDir, env, 'plan.json'))}: ${env} is shown as all new`);
-    }
-    if (baselines.size === 0) {
-      return { against: against === 'auto' ? 'none' : 'last', environments: [], warnings: [], noBaseline: `no baseline: showing the full plan (no emitted plan.json under ${relative(io.cwd, outDir) || '.'}; run dex emit, or pass --against git:<ref> or --against stack)` };
-    }
-  } else if (against.startsWith('git:')) {
-    const git = await loadGitBaselines(specAbsolute, against.slice(4), args.environment, args.file);
-    for (const [env, b] of git.environments) baselines.set(env, b);
-    systemBaseline = { label: against, files: git.systemFiles };
-  } else {
-    for (const [env, { output }] of currentOutputs()) {
-      const b = await loadStackBaseline(
-        output.plan.stacks.map((s) => s.name),
-        {
-          region: args.region ?? output.plan.region,
-          ...(args.profile ? { profile: args.profile } : {}),
-          ...(io.env.DEX_CLOUDFORMATION_ENDPOINT ? { endpoint: io.env.DEX_CLOUDFORMATION_ENDPOINT } : {}),
-          ...(envCredentials(io.env) ? { credentials: envCredentials(io.env)! } : {}),
-        },
-      );
-      baselines.set(env, b);
-      warnings.push(...b.warnings);
-    }
-  }
-  const environments: EnvironmentDiff[] = [];
-  for (const [env, { side }] of currentOutputs()) {
-    const planEnv = plan.environments.find((e) => e.environment === env)!;
-    const target = targets.find((t) => t.environment === env)!;
-    const baseline: Baseline = baselines.get(env) ?? { label: 'nothing (new environment)', region: planEnv.region, resources: [], priced: true, files: new Map(), warnings: [] };
-    environments.push(diffEnvironment({ environment: env, baseline, current: side, plan: planEnv, target, source }));
-  }
-  // The pipeline's files (out/ci/) span environments: diffed once, as their own section.
-  const systemCurrent = systemBaseline && analysis.raw ? new Map(compileSystemEmit(analysis.raw, { specFile: args.file, compiled: [...currentOutputs().values()].map((c) => c.output), ...(blocks ? { blocks } : {}) }).map((f) => [f.path, f.content])) : new Map<string, string>();
-  if (systemBaseline && systemCurrent.size > 0) {
-    const files = diffFiles(systemBaseline.files, systemCurrent);
-    environments.push({ environment: SYSTEM_OUTPUT_DIR, baseline: systemBaseline.label, changes: [], security: [], files, cost: null });
-  }
-  return { against: against === 'auto' ? 'last' : against, environments, warnings };
-}
 
 /** Where the environment's budget.monthlyUsd is written: its overlay, else the base spec. */
 function budgetLocation(source: SpecSource, file: string, environment: string): string {

@@ -5,12 +5,11 @@
 // reason. The new file is written beside the target and renamed over it only when the API
 // actually answered; an unreachable API leaves the snapshot exactly as it was (exit 1).
 // DEX_PRICING_ENDPOINT points the client elsewhere (a test server).
-import { existsSync, renameSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { defaultSnapshotPath, readSnapshotFile, refreshSnapshot, type PricingClientLike } from '../../compiler/pricing/index.js';
 import { describeQuery } from '../../compiler/pricing/price-list.js';
+import { envCredentials, refreshFromApi, type PricingClientLike } from '../adapters/live-pricing.js';
+import { defaultSnapshotPath, readSnapshotFile, writeSnapshotFile } from '../adapters/snapshot.js';
 import { EXIT, type CliIO } from '../io.js';
-import { envCredentials } from './plan.js';
 
 export interface PricingRefreshArgs {
   readonly regions?: readonly string[];
@@ -41,48 +40,37 @@ export async function runPricingRefresh(args: PricingRefreshArgs, io: CliIO, opt
   }
   const regions = args.regions && args.regions.length > 0 ? [...new Set(args.regions)] : [...current.regions];
 
-  let client = options.client;
-  let created: { destroy(): void } | undefined;
-  if (!client) {
-    const sdk = await import('@aws-sdk/client-pricing');
-    const credentials = envCredentials(io.env);
-    const c = new sdk.PricingClient({
-      region: 'us-east-1',
-      ...(io.env.DEX_PRICING_ENDPOINT ? { endpoint: io.env.DEX_PRICING_ENDPOINT } : {}),
-      ...(credentials ? { credentials } : {}),
-      maxAttempts: 1,
-    });
-    client = c as unknown as PricingClientLike;
-    created = c;
-  }
-
-  const temp = `${target}.dex-new-${process.pid}`;
   io.stderr.write(`dex pricing refresh: asking the AWS Price List for ${regions.join(', ')}…\n`);
+  const credentials = envCredentials(io.env);
   let report;
   try {
-    report = await refreshSnapshot(regions, client, {
-      snapshotPath,
-      outputPath: temp,
-      ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-      ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.now ? { now: options.now } : {}),
-    });
+    report = await refreshFromApi(
+      regions,
+      current,
+      options.client ? { client: options.client } : { ...(io.env.DEX_PRICING_ENDPOINT ? { endpoint: io.env.DEX_PRICING_ENDPOINT } : {}), ...(credentials ? { credentials } : {}) },
+      {
+        ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+        ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      },
+    );
   } catch (err) {
-    if (existsSync(temp)) rmSync(temp, { force: true });
     io.stderr.write(`dex pricing refresh: failed: ${(err as Error).message}; ${shown(target)} is unchanged\n`);
     return EXIT.failed;
-  } finally {
-    created?.destroy();
   }
   const fetched = report.products - report.carriedOver;
   if (fetched === 0) {
-    rmSync(temp, { force: true });
     const first = report.unresolved[0];
     io.stderr.write(`dex pricing refresh: the Price List API answered no query${first ? ` (e.g. ${describeQuery(first.query)}: ${first.reason})` : ''}; ${shown(target)} is unchanged\n`);
     return EXIT.failed;
   }
-  renameSync(temp, target);
+  try {
+    writeSnapshotFile(target, report.file);
+  } catch (err) {
+    io.stderr.write(`dex pricing refresh: cannot write ${shown(target)}: ${(err as Error).message}; it is unchanged\n`);
+    return EXIT.failed;
+  }
   io.stdout.write(`wrote ${shown(target)}: ${report.products} products for ${regions.join(', ')} (${report.carriedOver} carried over from the previous snapshot), ${report.unresolved.length} queries unresolved\n`);
   for (const u of report.unresolved) io.stdout.write(`  unresolved: ${describeQuery(u.query)}: ${u.reason}\n`);
   return EXIT.ok;

@@ -1,5 +1,5 @@
 // `dex validate [FILE] [--env E] [--format text|json|github] [--verbose]`
-import { analyzeSpec } from '../../compiler/analyze.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
 import { readSpecFile } from '../read-spec.js';
 import { countLabel, renderDiagnostics, summarize, type DiagnosticFormat } from '../render.js';

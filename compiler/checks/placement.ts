@@ -2,7 +2,7 @@
 // the image's architecture, Fargate takes only AWS's CPU/memory pairs, and a pod must fit a node.
 import type { Finding } from '../../spec/diagnostics.js';
 import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
-import { GRAVITON_FAMILIES, eksAllocatable, instanceShape, isGraviton } from './instance-types.js';
+import { GRAVITON_FAMILIES, eksAllocatable, instanceShape, isGraviton } from '../model/instance-types.js';
 import type { SemanticRule } from './index.js';
 
 const svcPath = (s: NormalizedService, ...rest: (string | number)[]): (string | number)[] => ['services', s.name, ...rest];

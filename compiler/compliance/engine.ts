@@ -4,10 +4,7 @@
 // the regimes they set against each other.
 import type { Diagnostic, Finding } from '../../spec/diagnostics.js';
 import type { DexSpec, NormalizedSpec } from '../../spec/model.js';
-import { BUILDING_BLOCKS } from '../../services/index.js';
-import { buildResourceModel } from '../model/build.js';
 import type { ResourceModel } from '../model/types.js';
-import { COMPLIANCE_RULES } from './catalogue.js';
 import type { Check, ComplianceResult, ComplianceRule, ControlResult, DataDeclaration, Regime, RuleContext, RuleScope } from './types.js';
 
 /** Production is stricter: an environment named prod/production (or production-eu, prod-2...), or a spec without environments. */
@@ -22,10 +19,10 @@ export function dataDeclaration(raw: DexSpec | undefined): DataDeclaration {
 
 export interface EvaluateInput {
   readonly spec: NormalizedSpec;
-  /** Built from the spec when not given. */
-  readonly model?: ResourceModel;
+  readonly model: ResourceModel;
   readonly data?: DataDeclaration;
-  readonly rules?: readonly ComplianceRule[];
+  /** The catalogue (pipeline/registries.ts), or the rules a test runs. */
+  readonly rules: readonly ComplianceRule[];
 }
 
 export function applies(rule: ComplianceRule, regimes: ReadonlySet<Regime>): boolean {
@@ -35,12 +32,12 @@ export function applies(rule: ComplianceRule, regimes: ReadonlySet<Regime>): boo
 
 export function evaluateCompliance(input: EvaluateInput): ComplianceResult {
   const { spec } = input;
-  const model = input.model ?? buildResourceModel(spec, BUILDING_BLOCKS);
+  const { model } = input;
   const production = isProduction(spec.environment, spec);
   const regimes = new Set(spec.compliance);
   const ctx: RuleContext = { spec, model, data: input.data ?? {}, environment: spec.environment, production, regimes };
   const controls: ControlResult[] = [];
-  for (const rule of input.rules ?? COMPLIANCE_RULES) {
+  for (const rule of input.rules) {
     if (!applies(rule, regimes)) continue;
     if (!production && rule.nonProduction === 'skip') {
       controls.push({ rule, status: 'not-applicable', severity: rule.severity, checks: [], reason: `checked in production only; ${spec.environment ?? 'this environment'} is not production` });
@@ -83,20 +80,6 @@ export function complianceFindings(result: ComplianceResult): Finding[] {
     }
   }
   return findings;
-}
-
-/**
- * The compliance findings of one compiled environment, for compiler/analyze.ts. The base spec of a
- * spec with environments is not deployed, so it is not checked: its environments are.
- */
-export function runComplianceChecks(spec: NormalizedSpec, raw: DexSpec | undefined): Finding[] {
-  if (spec.environment === undefined && spec.environments.length > 0) return [];
-  try {
-    return complianceFindings(evaluateCompliance({ spec, data: dataDeclaration(raw) }));
-  } catch (err) {
-    // The model could not be built (dex emit reports why); validation must still answer.
-    return [{ code: 'DEX601', severity: 'info', message: `compliance not checked: the resource model could not be built (${(err as Error).message})`, path: [] }];
-  }
 }
 
 /** Every compliance diagnostic names its environment, wherever in the file it is placed. */

@@ -1,9 +1,10 @@
 // The evidence report of `dex compliance report`: per environment and regime, every control with
 // its clause, pass/fail, and the emitted resources and properties that satisfy it (or do not).
-import type { Analysis } from '../analyze.js';
-import { placeFinding } from '../analyze.js';
 import type { SpecPath } from '../../spec/diagnostics.js';
-import { dataDeclaration, effectiveSeverity, evaluateCompliance } from './engine.js';
+import type { SpecSource } from '../../spec/load.js';
+import type { DexSpec } from '../../spec/model.js';
+import { placeFinding } from '../../spec/place.js';
+import { dataDeclaration, effectiveSeverity } from './engine.js';
 import { REGIME_TITLES, type ComplianceResult, type ControlResult, type RuleScope } from './types.js';
 
 export interface ReportCheck {
@@ -48,15 +49,13 @@ export interface ComplianceReport {
   readonly environments: readonly ReportEnvironment[];
 }
 
-/** Results for what would be deployed: each environment, or the base spec when there are none. */
-export function complianceResults(analysis: Analysis): ComplianceResult[] {
-  const named = analysis.compiled.filter((c) => c.environment !== undefined);
-  const targets = named.length > 0 ? named : analysis.compiled;
-  const data = dataDeclaration(analysis.raw);
-  return targets.map((c) => evaluateCompliance({ spec: c.spec, data }));
+/** The spec a report is about: its file (to place each check at file:line:col) and its raw form. */
+export interface ReportSubject {
+  readonly source: SpecSource;
+  readonly raw: DexSpec | undefined;
 }
 
-export function buildReport(analysis: Analysis, results: readonly ComplianceResult[]): ComplianceReport {
+export function buildReport(analysis: ReportSubject, results: readonly ComplianceResult[]): ComplianceReport {
   const file = analysis.source.file;
   const environments = results.map((result): ReportEnvironment => {
     const env = result.environment === 'default' ? undefined : result.environment;

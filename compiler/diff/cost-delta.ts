@@ -1,6 +1,6 @@
 // The cost delta, like an infracost diff: both sides priced by compiler/plan.ts with the same
 // price source, compared per line item (resource × meter × usage type) and in total.
-import { planEnvironment, type EnvironmentPlan, type PlanTarget } from '../plan.js';
+import { planEnvironment, type EnvironmentPlan, type PlanTarget } from '../pricing/plan.js';
 import type { ModelResource, UsageMeter } from '../model/types.js';
 import type { PriceSource } from '../pricing/types.js';
 import type { CostDelta, CostLineDelta, MoneyRange } from './types.js';

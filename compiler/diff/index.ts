@@ -1,6 +1,6 @@
 // The diff of one environment: resources (with replacement and data loss), security-relevant
 // changes, emitted files and the cost delta, against a baseline (see baseline.ts).
-import type { EnvironmentPlan, PlanTarget } from '../plan.js';
+import type { EnvironmentPlan, PlanTarget } from '../pricing/plan.js';
 import type { PriceSource } from '../pricing/types.js';
 import type { Baseline, PlanJsonResource } from './baseline.js';
 import { costDelta } from './cost-delta.js';

@@ -118,3 +118,13 @@ export interface EnvironmentDiff {
   readonly files: readonly FileChange[];
   readonly cost: CostDelta | null;
 }
+
+/** What `dex plan` shows besides the plan: one diff per environment, and out/ci/ as its own. */
+export interface DiffReport {
+  /** What --against asked for: 'last', 'git:main', 'stack', or 'none' (no baseline found). */
+  readonly against: string;
+  readonly environments: readonly EnvironmentDiff[];
+  readonly warnings: readonly string[];
+  /** Set when there was no baseline: the message shown instead of a diff. */
+  readonly noBaseline?: string;
+}

@@ -2,7 +2,6 @@
 // logical IDs they chose are valid and unique, derive the dependency graph from the references
 // the properties make, and reject cycles. The result is sorted by layer, then logical ID, so its
 // order never depends on the order of blocks or of the spec's maps.
-import { BUILDING_BLOCKS } from '../../services/index.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import { LAYER_ORDER, type BuildingBlock, type CfnValue, type ModelResource, type ResourceModel, type StackLayer } from './types.js';
 
@@ -37,7 +36,8 @@ export function compareResources(a: ModelResource, b: ModelResource): number {
   return layerIndex(a.layer) - layerIndex(b.layer) || (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0);
 }
 
-export function buildResourceModel(spec: NormalizedSpec, blocks: readonly BuildingBlock[] = BUILDING_BLOCKS): ResourceModel {
+/** `blocks` is the registry (pipeline/registries.ts) or, in tests, the blocks under test. */
+export function buildResourceModel(spec: NormalizedSpec, blocks: readonly BuildingBlock[]): ResourceModel {
   const byId = new Map<string, { resource: ModelResource; block: string }>();
   for (const block of blocks) {
     for (const resource of block.build(spec)) {

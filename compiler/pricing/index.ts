@@ -2,6 +2,6 @@
 export type { Confidence, PriceListItem, PriceProvenance, PriceQuery, PriceResult, PriceSource, PriceTier, PriceWarning } from './types.js';
 export { describeQuery, matchesQuery, parsePriceListItem, queryKey, usagetypeMatches, type ParsedProduct } from './price-list.js';
 export { METER_NAMES, meterToQuery, PRICE_LIST_LOCATION, type MeterMapping, type MeterPart } from './meters.js';
-export { createSnapshotSource, defaultSnapshotPath, loadSnapshotSource, readSnapshotFile, type SnapshotFile, type SnapshotGap, type SnapshotPriceSource } from './snapshot.js';
+export { createSnapshotSource, parseSnapshotFile, type SnapshotFile, type SnapshotGap, type SnapshotPriceSource } from './snapshot.js';
 export { collectQueries, priceMeters, ROUNDING_RULE, type LineItem, type PricedPlan, type PricedResourceInput, type UnpricedItem } from './line-items.js';
-export { catalogFromSnapshot, createLivePriceSource, isRetryable, refreshSnapshot, toApiFilters, type LivePriceSource, type LiveSourceOptions, type PricingClientLike, type RefreshOptions, type RefreshReport } from './live.js';
+export { catalogFromSnapshot, createLivePriceSource, isRetryable, refreshSnapshot, toApiFilters, type CacheEntry, type GetProductsInput, type LivePriceSource, type LiveSourceOptions, type PriceCache, type PricingApi, type RefreshOptions, type RefreshReport } from './live.js';

@@ -1,41 +1,55 @@
-// The live price source: the AWS Price List Query API (GetProducts) through
-// @aws-sdk/client-pricing, loaded with a dynamic import() only when a price is actually fetched.
-// Queries use exact TERM_MATCH filters, follow NextToken (bounded), must yield exactly one
-// product, and are cached on disk with the response's publication dates. Throttling and network
-// errors are retried with bounded exponential backoff; after that — or on a malformed answer —
-// the snapshot answers and a warning says so (returned as data, never printed).
+// The live price source: the AWS Price List Query API (GetProducts), behind the PricingApi port
+// (cli/adapters/live-pricing.ts plugs in @aws-sdk/client-pricing and a cache on disk). Queries
+// use exact TERM_MATCH filters, follow NextToken (bounded), must yield exactly one product, and
+// are cached with the response's publication dates. Throttling and network errors are retried
+// with bounded exponential backoff; after that — or on a malformed answer — the snapshot answers
+// and a warning says so (returned as data, never printed).
 //
 // PriceSource.lookup is synchronous, so a live source is used in two steps:
-//   const live = createLivePriceSource({ cacheDir, fallback: loadSnapshotSource() });
+//   const live = createLivePriceSource({ api, cache, fallback: snapshot });
 //   await live.prefetch(collectQueries(resources, region));
 //   const plan = priceMeters(resources, region, live);
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { UsageMeter } from '../model/types.js';
 import { meterToQuery } from './meters.js';
 import { describeQuery, parsePriceListItem, queryKey, resultFromMatches, usagetypeMatches, type ParsedProduct } from './price-list.js';
-import { createSnapshotSource, defaultSnapshotPath, readSnapshotFile, type SnapshotFile, type SnapshotGap } from './snapshot.js';
+import { createSnapshotSource, type SnapshotFile, type SnapshotGap } from './snapshot.js';
 import type { PriceListItem, PriceQuery, PriceResult, PriceSource, PriceWarning } from './types.js';
 
-/** The part of PricingClient dex uses (the real client, or a test double). */
-export interface PricingClientLike {
-  send(command: unknown): Promise<unknown>;
-  destroy?(): void;
+/** GetProducts' request, as the Price List Query API takes it. */
+export interface GetProductsInput {
+  readonly ServiceCode: string;
+  readonly Filters: readonly { readonly Type: 'TERM_MATCH'; readonly Field: string; readonly Value: string }[];
+  readonly FormatVersion: 'aws_v1';
+  readonly MaxResults: number;
+  readonly NextToken?: string;
+}
+
+/** The one call dex makes; errors are thrown as the SDK throws them (name, $metadata). */
+export interface PricingApi {
+  getProducts(input: GetProductsInput): Promise<{ readonly PriceList?: unknown; readonly NextToken?: string }>;
+}
+
+/** A cache entry: the raw PriceList strings, so the cached and the fresh path share the parser. */
+export interface CacheEntry {
+  readonly key: string;
+  readonly query: PriceQuery;
+  readonly fetchedAt: string;
+  readonly publicationDates: readonly string[];
+  readonly priceList: readonly string[];
+}
+
+/** Where fetched answers are kept between runs; `read` throws when an entry is unreadable. */
+export interface PriceCache {
+  read(key: string): CacheEntry | undefined;
+  write(entry: CacheEntry): void;
 }
 
 export interface LiveSourceOptions {
-  /** Directory for the on-disk cache (created if missing). */
-  readonly cacheDir: string;
+  /** The API, made when the first query is actually asked (loading the SDK costs start-up time). */
+  readonly api: () => Promise<PricingApi>;
+  readonly cache: PriceCache;
   /** Where prices come from when the API cannot answer (normally the snapshot). */
   readonly fallback: PriceSource;
-  /** Price List endpoint, e.g. http://127.0.0.1:PORT in tests. Default: the SDK's for apiRegion. */
-  readonly endpoint?: string;
-  /** Region of the Price List endpoint (us-east-1, eu-central-1 or ap-south-1); any answers for all regions. */
-  readonly apiRegion?: string;
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
-  /** A ready client (then endpoint/credentials are ignored). */
-  readonly client?: PricingClientLike;
   /** Attempts per request, including the first (default 4). */
   readonly maxAttempts?: number;
   /** First backoff delay; doubles each retry (default 250 ms, capped at 8 s). */
@@ -45,8 +59,7 @@ export interface LiveSourceOptions {
   readonly maxPages?: number;
   /** Cache entries older than this are refetched (default 7 days). */
   readonly cacheMaxAgeMs?: number;
-  readonly requestTimeoutMs?: number;
-  readonly now?: () => Date;
+  readonly now: () => Date;
 }
 
 export interface LivePriceSource extends PriceSource {
@@ -56,20 +69,7 @@ export interface LivePriceSource extends PriceSource {
   prefetch(queries: readonly PriceQuery[]): Promise<void>;
   /** Fetch one query now (also what prefetch does per query). */
   fetch(query: PriceQuery): Promise<PriceResult>;
-  /** Releases the HTTP client the source created. */
-  close(): void;
 }
-
-/** A cache entry: the raw PriceList strings, so the cached and the fresh path share the parser. */
-interface CacheEntry {
-  readonly key: string;
-  readonly query: PriceQuery;
-  readonly fetchedAt: string;
-  readonly publicationDates: readonly string[];
-  readonly priceList: readonly string[];
-}
-
-type SdkModule = typeof import('@aws-sdk/client-pricing');
 
 /** Raw GetProducts pages for one query, or why they could not be had. */
 type FetchOutcome = { readonly ok: true; readonly priceList: readonly string[] } | { readonly ok: false; readonly error: string };
@@ -104,26 +104,25 @@ export function toApiFilters(query: PriceQuery): { Type: 'TERM_MATCH'; Field: st
 /** Pages through GetProducts for one query, retrying transient errors. Shared by the live source and refreshSnapshot. */
 async function fetchPriceList(
   query: PriceQuery,
-  getClient: () => Promise<{ client: PricingClientLike; sdk: SdkModule }>,
+  getApi: () => Promise<PricingApi>,
   opts: { maxAttempts: number; baseDelayMs: number; sleep: (ms: number) => Promise<void>; maxPages: number },
 ): Promise<FetchOutcome> {
-  let client: PricingClientLike;
-  let sdk: SdkModule;
+  let api: PricingApi;
   try {
-    ({ client, sdk } = await getClient());
+    api = await getApi();
   } catch (err) {
-    return { ok: false, error: `cannot load @aws-sdk/client-pricing: ${errorText(err)}` };
+    return { ok: false, error: `cannot reach the Price List API: ${errorText(err)}` };
   }
   const items: string[] = [];
   let token: string | undefined;
   let restarted = false;
   for (let page = 0; ; page++) {
     if (page >= opts.maxPages) return { ok: false, error: `more than ${opts.maxPages} pages of products for ${describeQuery(query)}; the filters are too loose` };
-    const input = { ServiceCode: query.serviceCode, Filters: toApiFilters(query), FormatVersion: 'aws_v1', MaxResults: 100, ...(token ? { NextToken: token } : {}) };
+    const input: GetProductsInput = { ServiceCode: query.serviceCode, Filters: toApiFilters(query), FormatVersion: 'aws_v1', MaxResults: 100, ...(token ? { NextToken: token } : {}) };
     let response: { PriceList?: unknown; NextToken?: string } | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        response = (await client.send(new sdk.GetProductsCommand(input))) as { PriceList?: unknown; NextToken?: string };
+        response = await api.getProducts(input);
         break;
       } catch (err) {
         const name = (err as { name?: string })?.name;
@@ -171,35 +170,16 @@ function interpret(priceList: readonly string[], query: PriceQuery, asOf: string
   return { result, malformed, products, raw };
 }
 
-function clientFactory(options: Pick<LiveSourceOptions, 'client' | 'endpoint' | 'apiRegion' | 'credentials' | 'requestTimeoutMs'>) {
-  let loaded: Promise<{ client: PricingClientLike; sdk: SdkModule; created: boolean }> | undefined;
-  const get = () => {
-    loaded ??= import('@aws-sdk/client-pricing').then((sdk) => {
-      if (options.client) return { client: options.client, sdk, created: false };
-      const client = new sdk.PricingClient({
-        region: options.apiRegion ?? 'us-east-1',
-        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-        ...(options.credentials ? { credentials: options.credentials } : {}),
-        // dex does its own bounded retries (with an injectable sleep); the SDK must not add its own.
-        maxAttempts: 1,
-        requestHandler: { requestTimeout: options.requestTimeoutMs ?? 15_000, connectionTimeout: options.requestTimeoutMs ?? 15_000 },
-      });
-      return { client: client as unknown as PricingClientLike, sdk, created: true };
-    });
-    return loaded;
-  };
-  const close = () => {
-    void loaded?.then((l) => {
-      if (l.created) l.client.destroy?.();
-    });
-  };
-  return { get, close };
-}
-
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** One memoised `api()`, so the SDK is loaded once and only when a query goes out. */
+function lazyApi(make: () => Promise<PricingApi>): () => Promise<PricingApi> {
+  let made: Promise<PricingApi> | undefined;
+  return () => (made ??= make());
+}
+
 export function createLivePriceSource(options: LiveSourceOptions): LivePriceSource {
-  const now = options.now ?? (() => new Date());
+  const { now, cache } = options;
   const maxAge = options.cacheMaxAgeMs ?? 7 * 24 * 3600 * 1000;
   const retry = {
     maxAttempts: Math.max(1, options.maxAttempts ?? 4),
@@ -207,39 +187,31 @@ export function createLivePriceSource(options: LiveSourceOptions): LivePriceSour
     sleep: options.sleep ?? realSleep,
     maxPages: options.maxPages ?? 20,
   };
-  const clients = clientFactory(options);
+  const api = lazyApi(options.api);
   const warnings: PriceWarning[] = [];
   const results = new Map<string, PriceResult>();
   const asOf = now().toISOString().slice(0, 10);
-  mkdirSync(options.cacheDir, { recursive: true });
-
-  const cachePath = (key: string) => join(options.cacheDir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
 
   const readCache = (key: string): CacheEntry | undefined => {
-    const path = cachePath(key);
-    if (!existsSync(path)) return undefined;
     try {
-      const entry = JSON.parse(readFileSync(path, 'utf8')) as CacheEntry;
-      if (entry.key !== key || !Array.isArray(entry.priceList)) return undefined;
+      const entry = cache.read(key);
+      if (!entry || entry.key !== key || !Array.isArray(entry.priceList)) return undefined;
       if (now().getTime() - Date.parse(entry.fetchedAt) > maxAge) return undefined;
       return entry;
     } catch (err) {
-      warnings.push({ code: 'cache-unreadable', message: `price cache entry ${path} is unreadable (${(err as Error).message}); refetching` });
+      warnings.push({ code: 'cache-unreadable', message: `price cache entry for ${key} is unreadable (${(err as Error).message}); refetching` });
       return undefined;
     }
   };
 
   const writeCache = (key: string, query: PriceQuery, priceList: readonly string[], products: readonly ParsedProduct[]) => {
-    const entry: CacheEntry = {
+    cache.write({
       key,
       query,
       fetchedAt: now().toISOString(),
       publicationDates: [...new Set(products.map((p) => p.publicationDate).filter((d): d is string => !!d))].sort(),
       priceList,
-    };
-    const path = cachePath(key);
-    writeFileSync(`${path}.tmp`, JSON.stringify(entry, null, 1));
-    renameSync(`${path}.tmp`, path);
+    });
   };
 
   const fallBack = (query: PriceQuery, why: string, code: PriceWarning['code'] = 'live-fallback'): PriceResult => {
@@ -274,7 +246,7 @@ export function createLivePriceSource(options: LiveSourceOptions): LivePriceSour
     let result: PriceResult;
     if (cached) result = settle(query, cached.priceList, false);
     else {
-      const fetched = await fetchPriceList(query, clients.get, retry);
+      const fetched = await fetchPriceList(query, api, retry);
       result = fetched.ok ? settle(query, fetched.priceList, true) : fallBack(query, `live Price List unavailable: ${fetched.error}`);
     }
     results.set(key, result);
@@ -309,7 +281,6 @@ export function createLivePriceSource(options: LiveSourceOptions): LivePriceSour
       results.set(key, r);
       return r;
     },
-    close: clients.close,
   };
 }
 
@@ -317,21 +288,18 @@ export function createLivePriceSource(options: LiveSourceOptions): LivePriceSour
 // Refreshing the committed snapshot from the live API.
 
 export interface RefreshOptions {
-  /** Snapshot to read the catalog from and to rewrite (default data/pricing/snapshot.json). */
-  readonly snapshotPath?: string;
-  /** Where to write (default: snapshotPath). */
-  readonly outputPath?: string;
   /** Meters to price in every region (default: derived from the current snapshot). */
   readonly catalog?: readonly Pick<UsageMeter, 'meter' | 'attributes'>[];
   readonly maxAttempts?: number;
   readonly baseDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly maxPages?: number;
-  readonly now?: () => Date;
+  readonly now: () => Date;
 }
 
 export interface RefreshReport {
-  readonly path: string;
+  /** The new snapshot, for the caller to write. */
+  readonly file: SnapshotFile;
   readonly products: number;
   readonly unresolved: readonly { readonly query: PriceQuery; readonly reason: string }[];
   readonly carriedOver: number;
@@ -373,14 +341,11 @@ export function catalogFromSnapshot(file: SnapshotFile): Pick<UsageMeter, 'meter
  * else is recorded as a gap with the reason. Products the API cannot be asked for (snapshotOnly)
  * are carried over from the current snapshot unchanged.
  */
-export async function refreshSnapshot(regions: readonly string[], client: PricingClientLike, options: RefreshOptions = {}): Promise<RefreshReport> {
-  const snapshotPath = options.snapshotPath ?? defaultSnapshotPath();
-  const outputPath = options.outputPath ?? snapshotPath;
-  const current = readSnapshotFile(snapshotPath);
+export async function refreshSnapshot(regions: readonly string[], current: SnapshotFile, api: PricingApi, options: RefreshOptions): Promise<RefreshReport> {
   const catalog = options.catalog ?? catalogFromSnapshot(current);
-  const now = options.now ?? (() => new Date());
+  const { now } = options;
   const retry = { maxAttempts: options.maxAttempts ?? 4, baseDelayMs: options.baseDelayMs ?? 250, sleep: options.sleep ?? realSleep, maxPages: options.maxPages ?? 20 };
-  const clients = clientFactory({ client });
+  const getApi = () => Promise.resolve(api);
   const currentSource = createSnapshotSource(current);
 
   const bySku = new Map<string, PriceListItem>();
@@ -405,7 +370,7 @@ export async function refreshSnapshot(regions: readonly string[], client: Pricin
           }
           continue;
         }
-        const fetched = await fetchPriceList(query, clients.get, retry);
+        const fetched = await fetchPriceList(query, getApi, retry);
         if (!fetched.ok) {
           unresolved.push({ query, reason: fetched.error });
           continue;
@@ -437,7 +402,6 @@ export async function refreshSnapshot(regions: readonly string[], client: Pricin
       }
     }
   }
-  clients.close();
   const products = [...bySku.values()].sort((a, b) =>
     (a.product.attributes.regionCode ?? '').localeCompare(b.product.attributes.regionCode ?? '') || a.serviceCode.localeCompare(b.serviceCode) || a.product.sku.localeCompare(b.product.sku));
   const file: SnapshotFile = {
@@ -450,6 +414,5 @@ export async function refreshSnapshot(regions: readonly string[], client: Pricin
     gaps,
     products,
   };
-  writeFileSync(outputPath, `${JSON.stringify(file, null, 1)}\n`);
-  return { path: outputPath, products: products.length, unresolved, carriedOver };
+  return { file, products: products.length, unresolved, carriedOver };
 }

@@ -1,9 +1,7 @@
 // The offline price source: data/pricing/snapshot.json (built by scripts/build-price-snapshot.mjs
-// from the research file), products in AWS's GetProducts format, looked up with the same filters
-// the live API takes. An empty answer says why: a known gap ("no public source for …"), a region
-// the snapshot does not cover, or simply no row.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// from the research file, read by cli/adapters/snapshot.ts), products in AWS's GetProducts format,
+// looked up with the same filters the live API takes. An empty answer says why: a known gap ("no
+// public source for …"), a region the snapshot does not cover, or simply no row.
 import { describeQuery, matchesQuery, parsePriceListItem, resultFromMatches, type ParsedProduct } from './price-list.js';
 import type { PriceListItem, PriceQuery, PriceResult, PriceSource } from './types.js';
 
@@ -39,18 +37,10 @@ export interface SnapshotPriceSource extends PriceSource {
   readonly items: readonly PriceListItem[];
 }
 
-/** Where the committed snapshot lives, from the source tree or from dist/. */
-export function defaultSnapshotPath(): string {
-  for (const rel of ['../../data/pricing/snapshot.json', '../../../data/pricing/snapshot.json']) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new Error('data/pricing/snapshot.json not found beside the compiler');
-}
-
-export function readSnapshotFile(path: string = defaultSnapshotPath()): SnapshotFile {
-  const file = JSON.parse(readFileSync(path, 'utf8')) as SnapshotFile;
-  if (file.formatVersion !== 'aws_v1' || !Array.isArray(file.products)) throw new Error(`${path} is not a dex price snapshot`);
+/** The snapshot file's text, checked for its format; `where` names it in the error. */
+export function parseSnapshotFile(text: string, where: string): SnapshotFile {
+  const file = JSON.parse(text) as SnapshotFile;
+  if (file.formatVersion !== 'aws_v1' || !Array.isArray(file.products)) throw new Error(`${where} is not a dex price snapshot`);
   return file;
 }
 
@@ -77,10 +67,6 @@ export function createSnapshotSource(file: SnapshotFile): SnapshotPriceSource {
       return resultFromMatches(matches, query, origin, () => missReason(file, query));
     },
   };
-}
-
-export function loadSnapshotSource(path?: string): SnapshotPriceSource {
-  return createSnapshotSource(readSnapshotFile(path));
 }
 
 function gapMatches(gap: SnapshotGap, query: PriceQuery): boolean {

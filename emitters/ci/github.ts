@@ -11,7 +11,7 @@
 // same job, so they need no second approval and use the same credentials.
 import Handlebars from 'handlebars';
 import { stringify } from 'yaml';
-import type { EmittedFile } from '../cloudformation.js';
+import type { EmittedFile } from '../../compiler/model/output.js';
 import { cicdNames } from '../../services/cicd.js';
 import { ROLLBACK_STEP, deploySteps, finishSteps, jobId, verifySteps, type CiContext, type StageContext } from './context.js';
 

@@ -1,12 +1,14 @@
 // The CI/CD system emitter: out/ci/ holds the delivery pipeline of every environment, for the
 // spec's `cicd.provider`: a GitHub Actions workflow (plus the environments' setup script), or a
-// CodePipeline template with its buildspecs. Both run out/ci/scripts/release.sh.
-import type { EmittedFile } from '../cloudformation.js';
+// CodePipeline template with its buildspecs. Both run out/ci/scripts/release.sh: the workflow and
+// buildspecs list *what* happens, step by step and per stack or service; the script
+// (templates/ci/release.sh, copied as is) holds *how*, so a release does the same thing whichever
+// provider runs it. Every change it makes is appended to a state file so `rollback` can undo it.
+import type { EmittedFile } from '../../compiler/model/output.js';
 import type { SystemEmitInput, SystemEmitter } from '../index.js';
 import { emitCodePipeline } from './codepipeline.js';
 import { ciContext } from './context.js';
 import { emitGithub } from './github.js';
-import { releaseScript } from './release-script.js';
 
 export const RELEASE_SCRIPT_PATH = 'scripts/release.sh';
 
@@ -16,6 +18,6 @@ export const ciEmitter: SystemEmitter = {
     const ctx = ciContext(input);
     if (!ctx) return [];
     const files = ctx.cicd.provider === 'github-actions' ? emitGithub(ctx) : emitCodePipeline(ctx);
-    return [...files, { path: RELEASE_SCRIPT_PATH, content: releaseScript() }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return [...files, { path: RELEASE_SCRIPT_PATH, content: input.assets.releaseScript }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   },
 };

@@ -5,14 +5,17 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fileSystemWriter, runEmit, type OutputWriter } from '../../cli/commands/emit.js';
+import { runEmit } from '../../cli/commands/emit.js';
+import { fileSystemWriter, type OutputWriter } from '../../cli/adapters/files.js';
+import { defaultRegistries } from '../../pipeline/registries.js';
 import { EXIT } from '../../cli/io.js';
 import { FAKE_BLOCKS } from '../support/fake-blocks.js';
 import { generateSpec } from '../support/generate-spec.js';
 import { captureIO } from '../support/io.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const blocks = FAKE_BLOCKS;
+// Fake blocks imitate shapes, not secure resources: the compliance rules are not theirs to pass.
+const registries = { ...defaultRegistries(), blocks: FAKE_BLOCKS, complianceRules: [] };
 
 let dir: string;
 beforeEach(() => {
@@ -39,7 +42,7 @@ describe('dex emit', () => {
   it('writes out/<env>/cloudformation/*.yaml and plan.json next to the spec, for every environment', async () => {
     const file = writeSpec('dex.yaml', generateSpec(5, 3));
     const io = captureIO(dir);
-    expect(await runEmit({ file }, io, { blocks })).toBe(EXIT.ok);
+    expect(await runEmit({ file }, io, { registries })).toBe(EXIT.ok);
     const files = Object.keys(tree(join(dir, 'out'))).sort();
     expect(files).toContain('staging/plan.json');
     expect(files).toContain('production/plan.json');
@@ -52,21 +55,21 @@ describe('dex emit', () => {
 
   it('emits the same bytes on every run', async () => {
     const file = writeSpec('dex.yaml', generateSpec(40, 8));
-    await runEmit({ file, out: 'a' }, captureIO(dir), { blocks });
-    await runEmit({ file, out: 'b' }, captureIO(dir), { blocks });
+    await runEmit({ file, out: 'a' }, captureIO(dir), { registries });
+    await runEmit({ file, out: 'b' }, captureIO(dir), { registries });
     const a = tree(join(dir, 'a'));
     expect(Object.keys(a).length).toBeGreaterThan(4);
     expect(tree(join(dir, 'b'))).toEqual(a);
-    await runEmit({ file, out: 'a' }, captureIO(dir), { blocks });
+    await runEmit({ file, out: 'a' }, captureIO(dir), { registries });
     expect(tree(join(dir, 'a'))).toEqual(a);
   });
 
   it('--env emits one environment; a spec without environments emits default/', async () => {
     const file = writeSpec('dex.yaml', generateSpec(3, 1));
-    expect(await runEmit({ file, environment: 'production', out: 'o' }, captureIO(dir), { blocks })).toBe(EXIT.ok);
+    expect(await runEmit({ file, environment: 'production', out: 'o' }, captureIO(dir), { registries })).toBe(EXIT.ok);
     expect(readdirSync(join(dir, 'o'))).toEqual(['production']);
     const plain = writeSpec('plain.yaml', generateSpec(3, 1).replace(/\nenvironments:[\s\S]*$/, '\n'));
-    expect(await runEmit({ file: plain, out: 'p' }, captureIO(dir), { blocks })).toBe(EXIT.ok);
+    expect(await runEmit({ file: plain, out: 'p' }, captureIO(dir), { registries })).toBe(EXIT.ok);
     expect(readdirSync(join(dir, 'p'))).toEqual(['default']);
     expect(JSON.parse(readFileSync(join(dir, 'p/default/plan.json'), 'utf8')).environment).toBe('default');
   });
@@ -74,7 +77,7 @@ describe('dex emit', () => {
   it('writes nothing for an invalid spec and exits 1', async () => {
     const file = writeSpec('dex.yaml', generateSpec(3, 1).replace('region: us-east-1', 'region: mars-north-1'));
     const io = captureIO(dir);
-    expect(await runEmit({ file }, io, { blocks })).toBe(EXIT.failed);
+    expect(await runEmit({ file }, io, { registries })).toBe(EXIT.failed);
     expect(existsSync(join(dir, 'out'))).toBe(false);
     expect(io.err()).toMatch(/error/);
     expect(io.err()).toMatch(/nothing written/);
@@ -83,20 +86,20 @@ describe('dex emit', () => {
   it('an unknown --env is an error, with nothing written', async () => {
     const file = writeSpec('dex.yaml', generateSpec(3, 1));
     const io = captureIO(dir);
-    expect(await runEmit({ file, environment: 'qa' }, io, { blocks })).toBe(EXIT.failed);
+    expect(await runEmit({ file, environment: 'qa' }, io, { registries })).toBe(EXIT.usage);
     expect(io.err()).toContain('DEX400');
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
   it('a missing spec file is a usage error', async () => {
     const io = captureIO(dir);
-    expect(await runEmit({ file: 'nope.yaml' }, io, { blocks })).toBe(EXIT.usage);
+    expect(await runEmit({ file: 'nope.yaml' }, io, { registries })).toBe(EXIT.usage);
     expect(io.err()).toContain('DEX100');
   });
 
   it.each([1, 9, 14])('a failure at write %i leaves the previous output byte-identical and no temporary files', async (failAt) => {
     const file = writeSpec('dex.yaml', generateSpec(6, 2));
-    expect(await runEmit({ file }, captureIO(dir), { blocks })).toBe(EXIT.ok);
+    expect(await runEmit({ file }, captureIO(dir), { registries })).toBe(EXIT.ok);
     const before = tree(join(dir, 'out'));
     // The spec grows: the new output would differ everywhere.
     writeSpec('dex.yaml', generateSpec(30, 2));
@@ -109,7 +112,7 @@ describe('dex emit', () => {
       },
     };
     const io = captureIO(dir);
-    expect(await runEmit({ file }, io, { blocks, writer: failing })).toBe(EXIT.failed);
+    expect(await runEmit({ file }, io, { registries, writer: failing })).toBe(EXIT.failed);
     expect(io.err()).toContain('DEX901');
     expect(io.err()).toContain('ENOSPC');
     expect(tree(join(dir, 'out'))).toEqual(before);
@@ -118,7 +121,7 @@ describe('dex emit', () => {
 
   it('a failed swap puts the previous output back', async () => {
     const file = writeSpec('dex.yaml', generateSpec(6, 2));
-    await runEmit({ file }, captureIO(dir), { blocks });
+    await runEmit({ file }, captureIO(dir), { registries });
     const before = tree(join(dir, 'out'));
     writeSpec('dex.yaml', generateSpec(12, 2));
     const failing: OutputWriter = {
@@ -128,16 +131,16 @@ describe('dex emit', () => {
         await fileSystemWriter.rename(from, to);
       },
     };
-    expect(await runEmit({ file }, captureIO(dir), { blocks, writer: failing })).toBe(EXIT.failed);
+    expect(await runEmit({ file }, captureIO(dir), { registries, writer: failing })).toBe(EXIT.failed);
     expect(tree(join(dir, 'out'))).toEqual(before);
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['production', 'staging']);
   });
 
   it('replaces stale files of the previous output', async () => {
     const file = writeSpec('dex.yaml', generateSpec(6, 2));
-    await runEmit({ file }, captureIO(dir), { blocks });
+    await runEmit({ file }, captureIO(dir), { registries });
     writeFileSync(join(dir, 'out/staging/cloudformation/stale.yaml'), 'old');
-    await runEmit({ file }, captureIO(dir), { blocks });
+    await runEmit({ file }, captureIO(dir), { registries });
     expect(existsSync(join(dir, 'out/staging/cloudformation/stale.yaml'))).toBe(false);
   });
 

@@ -3,7 +3,7 @@
 // deployed stacks through the real @aws-sdk/client-cloudformation client and the loopback
 // CloudFormation server (query protocol). Exit codes with --detailed-exitcode and --fail-on.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -155,7 +155,11 @@ describe('dex plan --against last (the emitted plan.json)', () => {
     expect((await plan(dir, { format: 'json' })).json().diff).toMatchObject({ against: 'none', noBaseline: expect.stringContaining('no baseline') });
     expect((await plan(dir, { detailedExitcode: true })).code).toBe(DETAILED_CHANGES); // everything is new
     expect((await plan(dir, { failOn: ['cost'] })).code).toBe(EXIT.usage);
-    expect((await plan(dir, { against: 'yesterday' })).code).toBe(EXIT.failed);
+    const bogus = await plan(dir, { against: 'yesterday' });
+    expect(bogus.code).toBe(EXIT.usage);
+    expect(bogus.err).toMatch(/error DEX900: --against yesterday: expected last, git:<ref> or stack/);
+    expect((await plan(dir, { against: 'yesterday', detailedExitcode: true })).code).toBe(EXIT.failed);
+    expect((await plan(dir, { failOn: ['cost'] })).err).toMatch(/error DEX900: --fail-on cost: not a gate/);
   });
 
   it('Kubernetes objects and CI files are diffed too (object by object for manifests)', async () => {
@@ -231,7 +235,12 @@ describe('dex plan --against git:<ref>', () => {
     // A ref that does not exist: a clear message, exit 1.
     const bad = await plan(sub, { against: 'git:no-such-branch' });
     expect(bad.code).toBe(EXIT.failed);
-    expect(bad.err).toMatch(/--against git:no-such-branch: cannot read deploy\/dex\.yaml at no-such-branch/);
+    expect(bad.err).toMatch(/error DEX902: --against git:no-such-branch: no commit "no-such-branch"/);
+    // A ref is never read as an option of git: --output would make `git show` write a file.
+    const planted = join(sub, 'planted.txt');
+    const option = await plan(sub, { against: `git:--output=${planted}` });
+    expect(option.code).toBe(EXIT.failed);
+    expect(existsSync(planted)).toBe(false);
   });
 });
 
@@ -311,7 +320,7 @@ describe('dex plan --against stack (real SDK client, loopback CloudFormation ser
     server.mode = { fail: '500' };
     const r = await plan(dir, { against: 'stack' }, env());
     expect(r.code).toBe(EXIT.failed);
-    expect(r.err).toMatch(/dex plan: DescribeStacks dex-mobile-v6-production-\w+: InternalFailure \(HTTP 500\): simulated failure/);
+    expect(r.err).toMatch(/error DEX902: DescribeStacks dex-mobile-v6-production-\w+: InternalFailure \(HTTP 500\): simulated failure/);
     server.mode = { fail: 'throttle' };
     const t = await plan(dir, { against: 'stack' }, env());
     expect(t.code).toBe(EXIT.failed);

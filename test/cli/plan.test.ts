@@ -11,7 +11,7 @@ import { runPricingRefresh } from '../../cli/commands/pricing.js';
 import { EXIT } from '../../cli/io.js';
 import { main } from '../../cli/main.js';
 import { alignColumns } from '../../cli/plan-render.js';
-import { defaultSnapshotPath, loadSnapshotSource, readSnapshotFile } from '../../compiler/pricing/snapshot.js';
+import { defaultSnapshotPath, loadSnapshotSource, readSnapshotFile } from '../../cli/adapters/snapshot.js';
 import { startFakePricingServer, type FakePricingServer } from '../pricing/fake-pricing-server.js';
 import { captureIO } from '../support/io.js';
 
@@ -145,11 +145,12 @@ describe('dex plan: invalid input', () => {
     expect(err).toMatch(/invalid — \d+ errors?; nothing priced/);
   });
 
-  it('exits 2 for a missing file and 1 for an unknown environment', async () => {
+  it('exits 2 for a missing file and for an unknown environment (usage errors), 1 with --detailed-exitcode', async () => {
     expect((await plan({ file: join(dir, 'missing.yaml') })).code).toBe(EXIT.usage);
     const { code, err } = await plan({ environment: 'prod' });
-    expect(code).toBe(EXIT.failed);
-    expect(err).toContain('no environment "prod"');
+    expect(code).toBe(EXIT.usage);
+    expect(err).toContain('error DEX400: no environment "prod"');
+    expect((await plan({ environment: 'prod', detailedExitcode: true })).code).toBe(EXIT.failed);
   });
 });
 

@@ -4,11 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec } from '../../compiler/analyze.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
 import type { PlanJsonResource } from '../../compiler/diff/baseline.js';
 import { diffResources, securityChanges, type DiffResource } from '../../compiler/diff/index.js';
 import { replacementOf } from '../../compiler/diff/replacement.js';
-import { compileEmit, emitTargets } from '../../compiler/emit.js';
+import { compileEmit, emitTargets } from '../../pipeline/emit.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const REFERENCE = readFileSync(resolve(ROOT, 'test/fixtures/reference/dex-mobile-v6.dex.yaml'), 'utf8');

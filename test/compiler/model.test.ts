@@ -2,7 +2,7 @@
 // imports, splitting of large layers, stability of IDs and stacks as a spec grows).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec } from '../../compiler/analyze.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
 import { buildResourceModel, findCycle, ModelError, resourceReferences } from '../../compiler/model/build.js';
 import { resource } from '../../compiler/model/ids.js';
 import { LAYER_ORDER, type ModelResource, type ResourceModel } from '../../compiler/model/types.js';
@@ -10,6 +10,7 @@ import { assignStacks, STACK_LIMITS, type StackPlan } from '../../compiler/stack
 import type { NormalizedSpec } from '../../spec/model.js';
 import { FAKE_BLOCKS, fixedBlock } from '../support/fake-blocks.js';
 import { generateSpec } from '../support/generate-spec.js';
+import { BUILDING_BLOCKS } from '../../pipeline/registries.js';
 
 function specOf(text: string, environment = 'staging'): NormalizedSpec {
   const analysis = analyzeSpec(new TextEncoder().encode(text), 'gen.dex.yaml', { environment });
@@ -187,8 +188,8 @@ describe('assignStacks', () => {
   it('property, registered building blocks: adding a service changes no existing logical ID nor its stack', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 10_000 }), (n, seed) => {
-        const before = stackOfAll(buildResourceModel(specOf(generateSpec(n, seed))));
-        const after = stackOfAll(buildResourceModel(specOf(generateSpec(n + 1, seed))));
+        const before = stackOfAll(buildResourceModel(specOf(generateSpec(n, seed)), BUILDING_BLOCKS));
+        const after = stackOfAll(buildResourceModel(specOf(generateSpec(n + 1, seed)), BUILDING_BLOCKS));
         for (const [id, stack] of before) {
           if (after.get(id) !== stack) throw new Error(`${id}: ${stack} → ${after.get(id)}`);
         }

@@ -5,11 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { analyzeSpec } from '../../compiler/analyze.js';
-import { compileEmit, emitTargets } from '../../compiler/emit.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
+import { compileEmit, emitTargets } from '../../pipeline/emit.js';
 import type { ModelResource } from '../../compiler/model/types.js';
-import { BILLABLE_TYPES, buildPlan, isBillable, planQueries, planTargets, type EnvironmentPlan, type Plan } from '../../compiler/plan.js';
-import { loadSnapshotSource } from '../../compiler/pricing/snapshot.js';
+import { BILLABLE_TYPES, buildPlan, isBillable, planQueries, type EnvironmentPlan, type Plan } from '../../compiler/pricing/plan.js';
+import { planTargets } from '../../pipeline/plan.js';
+import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { usd } from '../../cli/plan-render.js';
 import { budget } from '../../services/budget.js';
 import { validateTemplate } from '../support/cfn-validate.js';

@@ -1,8 +1,8 @@
 // Names users choose are map keys: ones that are also Object.prototype members must behave like
 // any other name through every phase, up to the emitted files.
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec } from '../../compiler/analyze.js';
-import { compileEmit, emitTargets } from '../../compiler/emit.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
+import { compileEmit, emitTargets } from '../../pipeline/emit.js';
 
 const text = `dex: 1
 name: proto-names

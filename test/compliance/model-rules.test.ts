@@ -3,10 +3,11 @@
 // they fail with the rule id at the spec node the resource comes from.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec, placeFinding } from '../../compiler/analyze.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
+import { placeFinding } from '../../spec/place.js';
 import { complianceFindings, dataDeclaration, evaluateCompliance } from '../../compiler/compliance/engine.js';
 import { buildResourceModel } from '../../compiler/model/build.js';
-import { BUILDING_BLOCKS } from '../../services/index.js';
+import { BUILDING_BLOCKS, COMPLIANCE_RULES } from '../../pipeline/registries.js';
 import { MODEL_BREAKS, mutate } from './model-breaks.js';
 
 describe('model-only rules', () => {
@@ -17,9 +18,9 @@ describe('model-only rules', () => {
     const model = buildResourceModel(production.spec, BUILDING_BLOCKS);
     const data = dataDeclaration(a.raw);
     // Intact, the rule passes...
-    expect(evaluateCompliance({ spec: production.spec, model, data }).controls.find((c) => c.rule.id === rule)?.status).toBe('pass');
+    expect(evaluateCompliance({ spec: production.spec, model, data , rules: COMPLIANCE_RULES }).controls.find((c) => c.rule.id === rule)?.status).toBe('pass');
     // ...broken, it fails, and the finding lands in the spec.
-    const result = evaluateCompliance({ spec: production.spec, model: mutate(model, ...breakIt), data });
+    const result = evaluateCompliance({ spec: production.spec, model: mutate(model, ...breakIt), data , rules: COMPLIANCE_RULES });
     expect(result.controls.find((c) => c.rule.id === rule)?.status).toBe('fail');
     const placed = complianceFindings(result)
       .filter((f) => f.message.startsWith(`${rule}:`))
@@ -36,7 +37,7 @@ describe('model-only rules', () => {
     const spec = a.compiled.find((c) => c.environment === 'production')!.spec;
     const model = buildResourceModel(spec, BUILDING_BLOCKS);
     const start = performance.now();
-    for (let i = 0; i < 10; i++) evaluateCompliance({ spec, model, data: dataDeclaration(a.raw) });
+    for (let i = 0; i < 10; i++) evaluateCompliance({ spec, model, data: dataDeclaration(a.raw) , rules: COMPLIANCE_RULES });
     expect((performance.now() - start) / 10).toBeLessThan(50);
   });
 });

@@ -24,7 +24,7 @@ import {
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol';
 import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
-import { analyzeSpec } from '../../compiler/analyze.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const schemaUri = pathToFileURL(`${root}schema.json`).href;

@@ -9,11 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { analyzeSpec } from '../../compiler/analyze.js';
-import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
+import { readPackageAssets } from '../../cli/adapters/assets.js';
+import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } from '../../pipeline/emit.js';
 import type { ModelResource } from '../../compiler/model/types.js';
-import type { EmittedFile } from '../../emitters/cloudformation.js';
-import { ciEmitter } from '../../emitters/ci/index.js';
+import type { EmittedFile } from '../../compiler/model/output.js';
 import { CICD_ID, TEST_LISTENER_PORT } from '../../services/cicd.js';
 import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
 import { workflowErrors } from '../support/workflow-parser.js';
@@ -32,7 +32,7 @@ function emit(file: string): Emitted {
   const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(file, 'utf8')), 'dex.yaml');
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return {
-    system: compileSystemEmit(analysis.raw!, { specFile: 'dex.yaml', systemEmitters: [ciEmitter] }),
+    system: compileSystemEmit(analysis, { specFile: 'dex.yaml', assets: readPackageAssets() }),
     environments: emitTargets(analysis).map((c) => compileEmit(c, { specFile: 'dex.yaml' })),
   };
 }

@@ -7,11 +7,13 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { analyzeSpec } from '../../compiler/analyze.js';
-import { compileEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
+import { defaultRegistries } from '../../pipeline/registries.js';
+import { compileEmit, emitTargets, type EnvironmentOutput } from '../../pipeline/emit.js';
 import type { BuildingBlock } from '../../compiler/model/types.js';
 import { STACK_LIMITS } from '../../compiler/stacks.js';
-import { templateObject, toYaml, YAML_OPTIONS } from '../../emitters/cloudformation.js';
+import { templateObject, toYaml } from '../../emitters/cloudformation.js';
+import { YAML_OPTIONS } from '../../compiler/model/output.js';
 import { canonicalize } from '../../emitters/plan-json.js';
 import { FAKE_BLOCKS } from '../support/fake-blocks.js';
 import { generateSpec } from '../support/generate-spec.js';
@@ -21,9 +23,9 @@ const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const GOLDEN = join(ROOT, 'test/golden/dex-mobile-v6');
 
 function emitAll(text: string, file: string, blocks?: readonly BuildingBlock[], environment?: string): EnvironmentOutput[] {
-  const analysis = analyzeSpec(new TextEncoder().encode(text), file, { environment });
+  const analysis = analyzeSpec(new TextEncoder().encode(text), file, { environment, ...(blocks ? { registries: { ...defaultRegistries(), blocks, complianceRules: [] } } : {}) });
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return emitTargets(analysis, environment).map((c) => compileEmit(c, { specFile: file, ...(blocks ? { blocks } : {}) }));
+  return emitTargets(analysis, environment).map((c) => compileEmit(c, { specFile: file }));
 }
 
 /** The other helper's template validator, when it is there. */

@@ -14,9 +14,9 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { analyzeSpec } from '../../compiler/analyze.js';
-import { compileEmit, emitTargets, type EnvironmentOutput } from '../../compiler/emit.js';
-import type { EmittedFile } from '../../emitters/cloudformation.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
+import { compileEmit, emitTargets, type EnvironmentOutput } from '../../pipeline/emit.js';
+import type { EmittedFile } from '../../compiler/model/output.js';
 import { emitKubernetes, kubernetesStackInputs, placeholder, STACK_OUTPUTS_FILE } from '../../emitters/kubernetes.js';
 import { CLUSTER_AUTOSCALER_ROLE } from '../../services/eks.js';
 

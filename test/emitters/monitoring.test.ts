@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { analyzeSpec } from '../../compiler/analyze.js';
-import { compileEmit, emitTargets } from '../../compiler/emit.js';
-import type { EmittedFile } from '../../emitters/cloudformation.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
+import { compileEmit, emitTargets } from '../../pipeline/emit.js';
+import type { EmittedFile } from '../../compiler/model/output.js';
 import { emitMonitoring } from '../../emitters/monitoring/index.js';
-import { alertServices, isServiceMetric } from '../../emitters/monitoring/metrics.js';
+import { alertServices, isServiceMetric } from '../../compiler/monitoring/metrics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -4,8 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { analyzeSpec } from '../../compiler/analyze.js';
-import { compileEmit, emitTargets } from '../../compiler/emit.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
+import { compileEmit, emitTargets } from '../../pipeline/emit.js';
 import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };

@@ -1,7 +1,7 @@
 // Line-item arithmetic against the Infracost goldens' us-east-1 unit prices (peers.md §4a).
 import { describe, expect, it } from 'vitest';
 import { priceMeters, ROUNDING_RULE, type PricedResourceInput } from '../../compiler/pricing/line-items.js';
-import { loadSnapshotSource } from '../../compiler/pricing/snapshot.js';
+import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import type { UsageMeter } from '../../compiler/model/types.js';
 
 const snapshot = loadSnapshotSource();

@@ -8,16 +8,18 @@ import { PricingClient } from '@aws-sdk/client-pricing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageMeter } from '../../compiler/model/types.js';
 import { collectQueries, priceMeters } from '../../compiler/pricing/line-items.js';
-import { createLivePriceSource, isRetryable, refreshSnapshot, type LivePriceSource } from '../../compiler/pricing/live.js';
+import { isRetryable } from '../../compiler/pricing/live.js';
+import { createLivePricing, refreshFromApi, type LivePricing } from '../../cli/adapters/live-pricing.js';
 import { meterToQuery } from '../../compiler/pricing/meters.js';
-import { createSnapshotSource, loadSnapshotSource, readSnapshotFile } from '../../compiler/pricing/snapshot.js';
+import { createSnapshotSource } from '../../compiler/pricing/snapshot.js';
+import { loadSnapshotSource, readSnapshotFile, writeSnapshotFile } from '../../cli/adapters/snapshot.js';
 import type { PriceQuery } from '../../compiler/pricing/types.js';
 import { startFakePricingServer, type FakePricingServer } from './fake-pricing-server.js';
 
 const snapshot = loadSnapshotSource();
 let server: FakePricingServer;
 const dirs: string[] = [];
-const sources: LivePriceSource[] = [];
+const sources: LivePricing[] = [];
 const sleeps: number[] = [];
 
 beforeAll(async () => {
@@ -40,8 +42,8 @@ function tempDir(): string {
   return d;
 }
 
-function live(extra: Partial<Parameters<typeof createLivePriceSource>[0]> = {}): LivePriceSource {
-  const s = createLivePriceSource({
+function live(extra: Partial<Parameters<typeof createLivePricing>[0]> = {}): LivePricing {
+  const s = createLivePricing({
     cacheDir: tempDir(),
     fallback: snapshot,
     endpoint: server.endpoint,
@@ -230,8 +232,7 @@ describe('refreshSnapshot', () => {
     const out = join(dir, 'snapshot.json');
     const client = new PricingClient({ region: 'us-east-1', endpoint: server.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
     try {
-      const report = await refreshSnapshot(['eu-west-1'], client, {
-        outputPath: out,
+      const report = await refreshFromApi(['eu-west-1'], readSnapshotFile(), { client }, {
         sleep: async () => {},
         catalog: [
           { meter: 'ec2.instance', attributes: { instanceType: 't3.medium' } },
@@ -245,6 +246,7 @@ describe('refreshSnapshot', () => {
       expect(report.products).toBe(4);
       expect(report.carriedOver).toBe(1);
       expect(report.unresolved).toHaveLength(1);
+      writeSnapshotFile(out, report.file);
       const file = readSnapshotFile(out);
       expect(file.asOf).toBe('2027-01-02');
       expect(file.gaps[0]!.reason).toMatch(/^not found in the AWS Price List on 2027-01-02/);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decimal, mul } from '../../compiler/pricing/decimal.js';
 import { parsePriceListItem } from '../../compiler/pricing/price-list.js';
-import { loadSnapshotSource, readSnapshotFile } from '../../compiler/pricing/snapshot.js';
+import { loadSnapshotSource, readSnapshotFile } from '../../cli/adapters/snapshot.js';
 import type { PriceListItem } from '../../compiler/pricing/types.js';
 
 interface ResearchRow {

@@ -3,7 +3,7 @@
 // spec, stable logical IDs, CloudFormation-valid properties and usage on every billable resource.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec } from '../../compiler/analyze.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
 import type { BuildingBlock, ModelResource } from '../../compiler/model/types.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import { ec2 } from '../../services/ec2.js';

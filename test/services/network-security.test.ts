@@ -3,7 +3,7 @@
 // CloudFormation resource schemas.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec } from '../../compiler/analyze.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
 import { buildResourceModel, layerIndex, resourceReferences } from '../../compiler/model/build.js';
 import { ID } from '../../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../../compiler/model/types.js';

@@ -4,7 +4,7 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec, type Analysis } from '../../compiler/analyze.js';
+import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
 import { DIAGNOSTIC_CODES } from '../../spec/diagnostics.js';
 import { LOAD_LIMITS } from '../../spec/load.js';
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { analyzeSpec, type Analysis } from '../../compiler/analyze.js';
+import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
 import { DIAGNOSTIC_CODES } from '../../spec/diagnostics.js';
 
 const SEED = 20261124;

@@ -1,7 +1,7 @@
 // Schema errors become diagnostics at the offending node, all at once, with useful hints.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec } from '../../compiler/analyze.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
 
 const file = 'test/fixtures/spec/misspelt.dex.yaml';
 const analysis = analyzeSpec(readFileSync(file), file);

@@ -2,7 +2,7 @@
 // real dex.yaml named for what it shows, and lands its diagnostics at the offending node.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { analyzeSpec, type Analysis } from '../../../compiler/analyze.js';
+import { analyzeSpec, type Analysis } from '../../../pipeline/analyze.js';
 
 const analyze = (name: string): Analysis => {
   const file = `test/fixtures/checks/${name}.dex.yaml`;

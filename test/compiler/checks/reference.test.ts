@@ -2,7 +2,7 @@
 // is the acceptance example: the base spec and every environment validate with no errors.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { analyzeSpec } from '../../../compiler/analyze.js';
+import { analyzeSpec } from '../../../pipeline/analyze.js';
 
 const file = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 

@@ -1,9 +1,12 @@
 // The rules one by one: their tables (Fargate sizes, instance shapes, EKS support dates, secret
 // formats) and the cases the fixtures do not show.
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec } from '../../../compiler/analyze.js';
-import { SEMANTIC_RULES, runSemanticChecks } from '../../../compiler/checks/index.js';
-import { eksAllocatable, instanceShape } from '../../../compiler/checks/instance-types.js';
+import { analyzeSpec } from '../../../pipeline/analyze.js';
+import { runSemanticChecks } from '../../../compiler/checks/index.js';
+import { semanticRules } from '../../../pipeline/registries.js';
+
+const SEMANTIC_RULES = semanticRules(() => new Date('2026-12-01T00:00:00Z'));
+import { eksAllocatable, instanceShape } from '../../../compiler/model/instance-types.js';
 import { cidrProblem } from '../../../compiler/checks/network.js';
 import { FARGATE_MEMORY_MIB } from '../../../compiler/checks/placement.js';
 import { eksVersionRule } from '../../../compiler/checks/platforms.js';
@@ -30,7 +33,7 @@ describe('registry', () => {
     expect(new Set(ids).size).toBe(ids.length);
     const spec = specOf('services:\n  api: { placement: ecs, port: 10250, uses: [nope] }\n');
     const before = JSON.stringify(spec);
-    expect(runSemanticChecks(spec)).toEqual(runSemanticChecks(spec));
+    expect(runSemanticChecks(spec, SEMANTIC_RULES)).toEqual(runSemanticChecks(spec, SEMANTIC_RULES));
     expect(JSON.stringify(spec)).toBe(before);
   });
 });

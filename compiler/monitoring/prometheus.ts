@@ -14,7 +14,7 @@
 //        get-token`, and writes their VPC IPs (VPC CNI) to file_sd/eks/<service>.json. Not
 //        kubernetes_sd_configs: its bearer token expires every 15 minutes, and Debian's promtool,
 //        which CI checks the configuration with, is built without Kubernetes discovery.
-import { namePrefix } from '../../compiler/model/ids.js';
+import { namePrefix } from '../model/ids.js';
 import type { NormalizedAlert, NormalizedService, NormalizedSpec } from '../../spec/model.js';
 import { INSTRUMENTATION, alertServices, capacity, isServiceMetric, rateWindow, serviceExpr, sortedServices } from './metrics.js';
 

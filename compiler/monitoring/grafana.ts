@@ -3,7 +3,7 @@
 // are derived from names, never from order, so adding a service or a panel changes no other ID
 // (links and annotations keep working).
 import { createHash } from 'node:crypto';
-import { namePrefix } from '../../compiler/model/ids.js';
+import { namePrefix } from '../model/ids.js';
 import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
 import { SERVICE_JOBS, capacity, serviceExpr, sortedServices } from './metrics.js';
 

@@ -8,14 +8,10 @@
 // `coverageGaps`, which the tests require to be empty for the examples. Usage assumptions the spec
 // sets but no resource meters (custom metrics the applications publish, CI minutes on GitHub's
 // runners) are listed as unpriced too, so nothing the user wrote silently disappears.
-import type { Analysis } from './analyze.js';
-import { emitTargets } from './emit.js';
-import { buildResourceModel } from './model/build.js';
-import { LAYER_ORDER, type BuildingBlock, type ModelResource, type ResourceModel, type StackLayer } from './model/types.js';
-import { collectQueries, priceMeters, ROUNDING_RULE, type LineItem } from './pricing/line-items.js';
-import type { PriceQuery, PriceSource, PriceWarning } from './pricing/types.js';
-import { BUILDING_BLOCKS } from '../services/index.js';
-import type { NormalizedSpec } from '../spec/model.js';
+import { LAYER_ORDER, type ModelResource, type ResourceModel, type StackLayer } from '../model/types.js';
+import { collectQueries, priceMeters, ROUNDING_RULE, type LineItem } from './line-items.js';
+import type { PriceQuery, PriceSource, PriceWarning } from './types.js';
+import type { NormalizedSpec } from '../../spec/model.js';
 
 export const HOURS_PER_MONTH = 730;
 export const CURRENCY = 'USD';
@@ -188,11 +184,6 @@ const USAGE_METERS: readonly { readonly key: string; readonly meter: string; rea
 ];
 
 // ---------------------------------------------------------------------------------------------
-
-/** The environments `dex plan` prices: the same as `dex emit` writes (one, or all, or the base spec). */
-export function planTargets(analysis: Pick<Analysis, 'compiled'>, environment?: string, blocks: readonly BuildingBlock[] = BUILDING_BLOCKS): PlanTarget[] {
-  return emitTargets(analysis, environment).map((c) => ({ environment: c.environment ?? 'default', spec: c.spec, model: buildResourceModel(c.spec, blocks) }));
-}
 
 /** Every Price List query the targets need, for a live source to prefetch. */
 export function planQueries(targets: readonly PlanTarget[]): PriceQuery[] {

@@ -2,9 +2,9 @@
 // traffic, errors and latency are computed from them, and which services an alert applies to.
 // The alert rules and the Grafana dashboards both read from here, so a panel shows exactly what
 // its alert watches. docs/monitoring.md states the same contract in prose.
-import { instanceShape } from '../../compiler/checks/instance-types.js';
+import { instanceShape } from '../model/instance-types.js';
 import type { NormalizedAlert, NormalizedService, NormalizedSpec } from '../../spec/model.js';
-import { exposedServices } from '../../services/alb.js';
+import { exposedServices } from '../model/exposure.js';
 
 /** Every scrape job of a dex service sets `service` to the service name (see prometheus.ts). */
 export const SERVICE_JOBS = ['dex-ec2', 'dex-ecs', 'dex-eks'] as const;

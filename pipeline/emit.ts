@@ -1,23 +1,22 @@
 // The pure half of `dex emit`: analyzed spec → the files of each environment, as text. No disk:
-// the CLI writes them (atomically), the benchmark and the tests just look at them.
-import type { Analysis, CompiledEnvironment } from './analyze.js';
-import { buildResourceModel } from './model/build.js';
-import type { BuildingBlock, ResourceModel } from './model/types.js';
-import { assignStacks, type StackPlan } from './stacks.js';
-import { emitCloudFormation, type EmittedFile } from '../emitters/cloudformation.js';
+// the CLI writes them (atomically), the benchmark and the tests just look at them. Each
+// environment's model is the one pipeline/analyze.ts built; nothing here builds it again.
+import { buildResourceModel, ModelError } from '../compiler/model/build.js';
+import type { EmittedFile } from '../compiler/model/output.js';
+import type { ResourceModel } from '../compiler/model/types.js';
+import { assignStacks, type StackPlan } from '../compiler/stacks.js';
+import { emitCloudFormation } from '../emitters/cloudformation.js';
+import type { EnvironmentEmitter, PackageAssets } from '../emitters/index.js';
 import { emitPlanJson } from '../emitters/plan-json.js';
-import { BUILDING_BLOCKS } from '../services/index.js';
-import { ENVIRONMENT_EMITTERS, SYSTEM_EMITTERS, type EnvironmentEmitter, type SystemEmitter } from '../emitters/index.js';
-import type { DexSpec } from '../spec/model.js';
 import { normalizeSpec } from '../spec/normalize.js';
+import type { Analysis, CompiledEnvironment } from './analyze.js';
+import { ENVIRONMENT_EMITTERS } from './registries.js';
 
 export interface EmitOptions {
   /** The spec file as the user named it, for the templates' header comment. */
   readonly specFile?: string;
-  readonly blocks?: readonly BuildingBlock[];
+  /** Default: the registry's. */
   readonly emitters?: readonly EnvironmentEmitter[];
-  /** The environment's model when the caller already built it (dex plan), so it is not built twice. */
-  readonly model?: ResourceModel;
 }
 
 export interface EnvironmentOutput {
@@ -27,8 +26,6 @@ export interface EnvironmentOutput {
   readonly plan: StackPlan;
   /** Paths relative to out/<environment>/, sorted. */
   readonly files: readonly EmittedFile[];
-  /** True for the system-level output (out/ci/), which belongs to no one environment. */
-  readonly system?: boolean;
 }
 
 /**
@@ -41,8 +38,14 @@ export function emitTargets(analysis: Pick<Analysis, 'compiled'>, environment?: 
   return named.length > 0 ? named : analysis.compiled.filter((c) => c.environment === undefined);
 }
 
+/** The model analyze built; a compiled environment without one is a dex bug, reported as DEX999. */
+export function modelOf(compiled: CompiledEnvironment): ResourceModel {
+  if (compiled.model) return compiled.model;
+  throw compiled.modelError ?? new ModelError(`no resource model for ${compiled.environment ?? 'the base spec'}: the spec did not compile`);
+}
+
 export function compileEmit(compiled: CompiledEnvironment, options: EmitOptions = {}): EnvironmentOutput {
-  const model = options.model ?? buildResourceModel(compiled.spec, options.blocks ?? BUILDING_BLOCKS);
+  const model = modelOf(compiled);
   const plan = assignStacks(model);
   const extra = (options.emitters ?? ENVIRONMENT_EMITTERS).flatMap((e) => e.emit({ spec: compiled.spec, model, plan, specFile: options.specFile }));
   const files = [...emitCloudFormation(plan, { specFile: options.specFile }), emitPlanJson(model, plan), ...extra].sort(byPath);
@@ -54,7 +57,8 @@ function byPath(a: EmittedFile, b: EmittedFile): number {
 }
 
 export interface SystemEmitOptions extends EmitOptions {
-  readonly systemEmitters?: readonly SystemEmitter[];
+  /** What the system emitters read from the package (the release script). */
+  readonly assets: PackageAssets;
   /** Environments already compiled by the caller; only the others are compiled here. */
   readonly compiled?: readonly EnvironmentOutput[];
 }
@@ -63,16 +67,18 @@ export interface SystemEmitOptions extends EmitOptions {
  * Files that span environments (the delivery pipeline), for out/ci/. Every environment is
  * compiled, whatever --env asked for: a pipeline promotes through all of them.
  */
-export function compileSystemEmit(raw: DexSpec, options: SystemEmitOptions = {}): EmittedFile[] {
-  const emitters = options.systemEmitters ?? SYSTEM_EMITTERS;
-  if (emitters.length === 0) return [];
+export function compileSystemEmit(analysis: Pick<Analysis, 'raw' | 'compiled' | 'registries'>, options: SystemEmitOptions): EmittedFile[] {
+  const { raw, registries } = analysis;
+  const emitters = registries.systemEmitters;
+  if (emitters.length === 0 || raw === undefined) return [];
   const names = Object.keys(raw.environments ?? {});
   const environments = (names.length ? names : [undefined]).map((name) => {
     const done = options.compiled?.find((o) => o.environment === (name ?? 'default'));
     if (done) return { name: done.environment, spec: done.model.spec, model: done.model, plan: done.plan, specFile: options.specFile };
-    const spec = normalizeSpec(raw, name).spec;
-    const model = buildResourceModel(spec, options.blocks ?? BUILDING_BLOCKS);
+    const known = analysis.compiled.find((c) => c.environment === name && c.model);
+    const spec = known?.spec ?? normalizeSpec(raw, name).spec;
+    const model = known?.model ?? buildResourceModel(spec, registries.blocks);
     return { name: name ?? 'default', spec, model, plan: assignStacks(model), specFile: options.specFile };
   });
-  return emitters.flatMap((e) => e.emit({ environments, specFile: options.specFile })).sort(byPath);
+  return emitters.flatMap((e) => e.emit({ environments, specFile: options.specFile, assets: options.assets })).sort(byPath);
 }

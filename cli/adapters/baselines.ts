@@ -1,0 +1,166 @@
+// Reading baselines for `dex plan`: the out/ tree of the last `dex emit`, the spec file at a git
+// ref, and the deployed stacks through @aws-sdk/client-cloudformation (loaded only for
+// --against stack). What is read becomes a Baseline in compiler/diff/baseline.ts.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { BaselineError, baselineFromPlanJson, baselineFromStacks, type Baseline, type DeployedStack } from '../../compiler/diff/baseline.js';
+import type { BaselineReader } from '../../pipeline/plan-diff.js';
+
+async function readTree(dir: string, base = dir, out = new Map<string, string>()): Promise<Map<string, string>> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) await readTree(full, base, out);
+    else if (entry.isFile()) out.set(relative(base, full).split(sep).join('/'), await readFile(full, 'utf8'));
+  }
+  return out;
+}
+
+/** The files of out/<dir>/ (the pipeline's out/ci/), or undefined when there is no such directory. */
+export async function loadOutputFiles(outDir: string, dir: string): Promise<Map<string, string> | undefined> {
+  const full = join(outDir, dir);
+  return existsSync(full) ? readTree(full) : undefined;
+}
+
+/** out/<env>/plan.json and the files beside it; undefined when there is none. */
+export async function loadLastBaseline(outDir: string, environment: string, label: string): Promise<Baseline | undefined> {
+  const dir = join(outDir, environment);
+  const file = join(dir, 'plan.json');
+  if (!existsSync(file)) return undefined;
+  return baselineFromPlanJson(await readFile(file, 'utf8'), label, await readTree(dir));
+}
+
+const run = promisify(execFile);
+
+function firstLine(err: unknown): string {
+  const e = err as { stderr?: string; message?: string };
+  return (e.stderr || e.message || String(err)).trim().split('\n')[0] ?? '';
+}
+
+/**
+ * The spec file as it was at a git ref: `git show <commit>:<path relative to the repository root>`.
+ * The ref is resolved to a commit first, after --end-of-options, so a ref can never be read as
+ * an option of git (`--output=FILE` would make git write a file).
+ */
+export async function readSpecAtRef(specAbsolute: string, ref: string): Promise<{ text: string; path: string }> {
+  const cwd = dirname(specAbsolute);
+  let top: string;
+  try {
+    top = (await run('git', ['rev-parse', '--show-toplevel'], { cwd })).stdout.trim();
+  } catch (err) {
+    throw new BaselineError(`--against git:${ref}: ${cwd} is not in a git repository (${firstLine(err)})`);
+  }
+  const rel = relative(top, specAbsolute).split(sep).join('/');
+  let commit: string;
+  try {
+    commit = (await run('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { cwd: top })).stdout.trim();
+  } catch (err) {
+    throw new BaselineError(`--against git:${ref}: no commit ${JSON.stringify(ref)} in ${top}${firstLine(err) ? ` (${firstLine(err)})` : ''}`);
+  }
+  if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new BaselineError(`--against git:${ref}: no commit ${JSON.stringify(ref)} in ${top}`);
+  try {
+    return { text: (await run('git', ['show', `${commit}:${rel}`], { cwd: top, maxBuffer: 64 * 1024 * 1024 })).stdout, path: rel };
+  } catch (err) {
+    throw new BaselineError(`--against git:${ref}: cannot read ${rel} at ${ref}: ${firstLine(err)}`);
+  }
+}
+
+export interface StackBaselineOptions {
+  readonly region: string;
+  readonly profile?: string;
+  /** DEX_CLOUDFORMATION_ENDPOINT (tests: the loopback server). */
+  readonly endpoint?: string;
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  readonly maxAttempts?: number;
+}
+
+/** A clear message for what the SDK threw. */
+export function describeAwsError(err: unknown, what: string): string {
+  const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const name = e.name ?? e.Code ?? 'Error';
+  if (/CredentialsProviderError|Could not load credentials|credential/i.test(`${name} ${e.message}`)) {
+    return `${what}: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or --profile, or run aws sso login)`;
+  }
+  if (/Throttl|Rate exceeded/i.test(`${name} ${e.message}`)) return `${what}: CloudFormation is throttling requests (${e.message}); try again later`;
+  if (/ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|AccessDenied/i.test(name)) return `${what}: AWS refused the credentials (${name}: ${e.message})`;
+  const status = e.$metadata?.httpStatusCode;
+  return `${what}: ${name}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? String(err)}`;
+}
+
+/** Each stack's status and original template (TemplateStage Original), as CloudFormation answers. */
+export async function loadStackBaseline(stackNames: readonly string[], options: StackBaselineOptions): Promise<Baseline> {
+  const sdk = await import('@aws-sdk/client-cloudformation');
+  const client = new sdk.CloudFormationClient({
+    region: options.region,
+    maxAttempts: options.maxAttempts ?? 3,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : options.profile ? { profile: options.profile } : {}),
+  });
+  const stacks: DeployedStack[] = [];
+  try {
+    for (const name of stackNames) {
+      let status: string | undefined;
+      try {
+        const described = await client.send(new sdk.DescribeStacksCommand({ StackName: name }));
+        status = described.Stacks?.[0]?.StackStatus;
+      } catch (err) {
+        const e = err as { name?: string; message?: string };
+        if (e.name === 'ValidationError' && /does not exist/.test(e.message ?? '')) {
+          stacks.push({ name, exists: false });
+          continue;
+        }
+        throw new BaselineError(describeAwsError(err, `DescribeStacks ${name}`));
+      }
+      if (status === 'REVIEW_IN_PROGRESS') {
+        stacks.push({ name, exists: true, status, templateBody: undefined });
+        continue;
+      }
+      let templateBody: string | undefined;
+      try {
+        templateBody = (await client.send(new sdk.GetTemplateCommand({ StackName: name, TemplateStage: 'Original' }))).TemplateBody;
+      } catch (err) {
+        throw new BaselineError(describeAwsError(err, `GetTemplate ${name}`));
+      }
+      stacks.push({ name, exists: true, status, templateBody });
+    }
+  } finally {
+    client.destroy();
+  }
+  return baselineFromStacks(stacks, options.region);
+}
+
+export interface BaselineReaderOptions {
+  readonly cwd: string;
+  /** Where `dex emit` wrote (absolute). */
+  readonly outDir: string;
+  readonly specAbsolute: string;
+  /** For --against stack: */
+  readonly region?: string;
+  readonly profile?: string;
+  readonly endpoint?: string;
+  readonly credentials?: StackBaselineOptions['credentials'];
+}
+
+/** The BaselineReader of pipeline/plan-diff.ts, on this machine's files, git and AWS account. */
+export function baselineReader(options: BaselineReaderOptions): BaselineReader {
+  const shown = (path: string, fallback: string) => relative(options.cwd, path) || fallback;
+  return {
+    outLabel: shown(options.outDir, '.'),
+    planJsonLabel: (environment) => shown(join(options.outDir, environment, 'plan.json'), 'plan.json'),
+    lastEmitted: (environment) => loadLastBaseline(options.outDir, environment, shown(join(options.outDir, environment, 'plan.json'), 'plan.json')),
+    async lastEmittedFiles(dir) {
+      const files = await loadOutputFiles(options.outDir, dir);
+      return files ? { label: shown(join(options.outDir, dir), dir), files } : undefined;
+    },
+    specAtRef: (ref) => readSpecAtRef(options.specAbsolute, ref),
+    deployedStacks: (stackNames, specRegion) =>
+      loadStackBaseline(stackNames, {
+        region: options.region ?? specRegion,
+        ...(options.profile ? { profile: options.profile } : {}),
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+      }),
+  };
+}

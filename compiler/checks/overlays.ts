@@ -1,0 +1,35 @@
+// Checks of the environment overlays themselves, on the raw spec (before any overlay is merged).
+import type { Finding } from '../../spec/diagnostics.js';
+import type { DexSpec } from '../../spec/model.js';
+import { suggest } from '../../spec/schema-check.js';
+
+/** Overlays may only name services, databases and caches the base spec declares. */
+export function checkOverlayNames(raw: DexSpec): Finding[] {
+  const findings: Finding[] = [];
+  for (const [env, overlay] of Object.entries(raw.environments ?? {})) {
+    if (env === 'ci' || env === 'default') {
+      findings.push({
+        code: 'DEX402',
+        message: `"${env}" cannot name an environment: dex emit writes ${env === 'ci' ? 'the delivery pipeline' : 'a spec without environments'} to out/${env}/`,
+        path: ['environments', env],
+        atKey: true,
+        hint: env === 'ci' ? 'call it e.g. integration or test' : 'call it e.g. dev',
+      });
+    }
+    for (const section of ['services', 'databases', 'caches'] as const) {
+      const known = Object.keys(raw[section] ?? {});
+      for (const name of Object.keys(overlay[section] ?? {})) {
+        if (known.includes(name)) continue;
+        const guess = suggest(name, known);
+        findings.push({
+          code: 'DEX401',
+          message: `environment ${env} overrides ${section}.${name}, which the base spec does not declare`,
+          path: ['environments', env, section, name],
+          atKey: true,
+          hint: guess ? `did you mean ${guess}?` : `declare it under ${section}: first; overlays change things, they do not add them`,
+        });
+      }
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,123 @@
+// The front half of the pipeline, shared by every command: read → schema → overlay checks →
+// normalize (per environment) → semantic checks → the resource model → compliance, with every
+// finding placed at file:line:col. Each deployed environment's model is built here, once; emit,
+// plan and the compliance report reuse it.
+import { checkAgainstSchema, suggest } from '../spec/schema-check.js';
+import { dedupeDiagnostics, hasErrors, sortDiagnostics, type Diagnostic, type Finding } from '../spec/diagnostics.js';
+import { loadSpecBytes, type SpecSource } from '../spec/load.js';
+import type { DexSpec, NormalizedSpec } from '../spec/model.js';
+import { normalizeSpec } from '../spec/normalize.js';
+import { placeFinding } from '../spec/place.js';
+import { runSemanticChecks } from '../compiler/checks/index.js';
+import { checkOverlayNames } from '../compiler/checks/overlays.js';
+import { buildResourceModel } from '../compiler/model/build.js';
+import type { ResourceModel } from '../compiler/model/types.js';
+import { complianceFindings, dataDeclaration, evaluateCompliance, nameEnvironment } from '../compiler/compliance/engine.js';
+import type { ComplianceResult } from '../compiler/compliance/types.js';
+import { defaultRegistries, type Registries } from './registries.js';
+
+export interface AnalyzeOptions {
+  /** Compile only this environment; without it the base spec and every environment are checked. */
+  readonly environment?: string;
+  /** Include info diagnostics (e.g. placement decisions). */
+  readonly includeInfo?: boolean;
+  /** The building blocks, rules and emitters (default: pipeline/registries.ts, dated today). */
+  readonly registries?: Registries;
+}
+
+export interface CompiledEnvironment {
+  /** undefined for the base spec (no overlay). */
+  readonly environment: string | undefined;
+  readonly spec: NormalizedSpec;
+  /**
+   * The resource model, for what is deployed (each environment, or the base spec of a spec without
+   * environments) when the spec compiles; `modelError` says why it could not be built (a dex bug).
+   */
+  readonly model?: ResourceModel;
+  readonly modelError?: Error;
+  readonly compliance?: ComplianceResult;
+}
+
+export interface Analysis {
+  readonly source: SpecSource;
+  /** The schema-valid raw spec, when it got that far. */
+  readonly raw: DexSpec | undefined;
+  readonly compiled: readonly CompiledEnvironment[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly ok: boolean;
+  readonly registries: Registries;
+}
+
+export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOptions = {}): Analysis {
+  const registries = options.registries ?? defaultRegistries();
+  const loaded = loadSpecBytes(bytes, file);
+  const { source } = loaded;
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const finish = (raw: DexSpec | undefined, compiled: CompiledEnvironment[]): Analysis => {
+    const visible = options.includeInfo ? diagnostics : diagnostics.filter((d) => d.severity !== 'info');
+    const sorted = sortDiagnostics(dedupeDiagnostics(visible));
+    return { source, raw, compiled, diagnostics: sorted, ok: !hasErrors(sorted), registries };
+  };
+  if (loaded.value === undefined || hasErrors(diagnostics)) return finish(undefined, []);
+
+  for (const f of checkAgainstSchema(loaded.value)) diagnostics.push(placeFinding(source, f));
+  if (hasErrors(diagnostics)) return finish(undefined, []);
+  const raw = loaded.value as DexSpec;
+
+  const environments = Object.keys(raw.environments ?? {});
+  for (const f of checkOverlayNames(raw)) diagnostics.push(placeFinding(source, f));
+  if (options.environment !== undefined && !environments.includes(options.environment)) {
+    const guess = suggest(options.environment, environments);
+    diagnostics.push({
+      code: 'DEX400',
+      severity: 'error',
+      message: `no environment "${options.environment}" in ${file}`,
+      path: ['environments'],
+      file,
+      hint: environments.length === 0 ? 'the spec declares no environments' : guess ? `did you mean ${guess}?` : `environments: ${environments.join(', ')}`,
+    });
+    return finish(raw, []);
+  }
+  if (hasErrors(diagnostics)) return finish(raw, []);
+
+  const targets = options.environment !== undefined ? [options.environment] : [undefined, ...environments];
+  const data = dataDeclaration(raw);
+  const compiled: CompiledEnvironment[] = [];
+  // A base-spec finding that every environment inherits unchanged is reported once, for the base.
+  const baseFindings = new Set<string>();
+  for (const environment of targets) {
+    const { spec, findings } = normalizeSpec(raw, environment);
+    for (const f of [...findings, ...runSemanticChecks(spec, registries.semanticRules)]) {
+      const key = `${f.code}|${JSON.stringify(f.path)}|${f.message}`;
+      const placed = placeFinding(source, f, environment);
+      if (environment === undefined) baseFindings.add(key);
+      else if (baseFindings.has(key) && placed.message !== f.message) continue; // not the overlay's own value
+      diagnostics.push(placed);
+    }
+    // The base spec of a spec with environments is checked, not deployed: no model, no compliance.
+    // Compliance rules read the model, so both wait for a spec that compiles.
+    const deployed = environment !== undefined || spec.environments.length === 0;
+    if (!deployed || hasErrors(diagnostics.filter((d) => !d.code.startsWith('DEX6')))) {
+      compiled.push({ environment, spec });
+      continue;
+    }
+    let model: ResourceModel;
+    try {
+      model = buildResourceModel(spec, registries.blocks);
+    } catch (err) {
+      // dex emit reports the model error (DEX999); validation must still answer.
+      const modelError = err instanceof Error ? err : new Error(String(err));
+      diagnostics.push(nameEnvironment(placeFinding(source, modelNotBuilt(modelError), environment), environment));
+      compiled.push({ environment, spec, modelError });
+      continue;
+    }
+    const compliance = evaluateCompliance({ spec, model, data, rules: registries.complianceRules });
+    for (const f of complianceFindings(compliance)) diagnostics.push(nameEnvironment(placeFinding(source, f, environment), environment));
+    compiled.push({ environment, spec, model, compliance });
+  }
+  return finish(raw, compiled);
+}
+
+function modelNotBuilt(err: Error): Finding {
+  return { code: 'DEX601', severity: 'info', message: `compliance not checked: the resource model could not be built (${err.message})`, path: [] };
+}

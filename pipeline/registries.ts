@@ -1,0 +1,110 @@
+// The registries: every building block, semantic rule, compliance rule and emitter dex runs, wired
+// here and nowhere else. Adding one means adding its module in its own layer and one line here.
+import { alb } from '../services/alb.js';
+import { bastion } from '../services/bastion.js';
+import { cicd } from '../services/cicd.js';
+import { budget } from '../services/budget.js';
+import { kms } from '../services/kms.js';
+import { secrets } from '../services/secrets.js';
+import { securityGroups } from '../services/security-groups.js';
+import { vpc } from '../services/vpc.js';
+import { waf } from '../services/waf.js';
+import { ec2 } from '../services/ec2.js';
+import { ecr } from '../services/ecr.js';
+import { ecs } from '../services/ecs.js';
+import { eks } from '../services/eks.js';
+import { elasticache } from '../services/elasticache.js';
+import { iam } from '../services/iam.js';
+import { monitoring } from '../services/monitoring.js';
+import { rds } from '../services/rds.js';
+import type { BuildingBlock } from '../compiler/model/types.js';
+import type { SemanticRule } from '../compiler/checks/index.js';
+import { alertsRule } from '../compiler/checks/alerts.js';
+import { boundsRule } from '../compiler/checks/bounds.js';
+import { stagesRule } from '../compiler/checks/cicd.js';
+import { ingressRule } from '../compiler/checks/ingress.js';
+import { networkRule } from '../compiler/checks/network.js';
+import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from '../compiler/checks/placement.js';
+import { eksEndpointRule, eksVersionRule, unusedPlatformRule } from '../compiler/checks/platforms.js';
+import { portsRule } from '../compiler/checks/ports.js';
+import { cycleRule, usesRule } from '../compiler/checks/references.js';
+import { backupRegionRule } from '../compiler/checks/regions.js';
+import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
+import type { ComplianceRule } from '../compiler/compliance/types.js';
+import { BASELINE_RULES } from '../compiler/compliance/rules/baseline.js';
+import { CONFLICT_RULES } from '../compiler/compliance/rules/conflicts.js';
+import { GDPR_RULES } from '../compiler/compliance/rules/gdpr.js';
+import { INDIA_RULES } from '../compiler/compliance/rules/india.js';
+import { PCI_RULES } from '../compiler/compliance/rules/pci-dss.js';
+import { SOC2_RULES } from '../compiler/compliance/rules/soc2.js';
+import type { EnvironmentEmitter, SystemEmitter } from '../emitters/index.js';
+import { kubernetesEmitter } from '../emitters/kubernetes.js';
+import { monitoringEmitter } from '../emitters/monitoring/index.js';
+import { ciEmitter } from '../emitters/ci/index.js';
+
+/** Building blocks, in the order they run (the model is sorted afterwards, so order only names duplicates). */
+export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
+  vpc,
+  kms,
+  securityGroups,
+  secrets,
+  bastion,
+  alb,
+  waf,
+  iam,
+  rds,
+  elasticache,
+  ecr,
+  ecs,
+  eks,
+  ec2,
+  monitoring,
+  cicd,
+  budget,
+];
+
+/** Semantic rules, run in this order; output is sorted afterwards, so order only breaks ties. `today` dates the EKS calendar. */
+export function semanticRules(today: () => Date): readonly SemanticRule[] {
+  return [
+    networkRule,
+    portsRule,
+    usesRule,
+    cycleRule,
+    boundsRule,
+    placementSettingsRule,
+    architectureRule,
+    fargateRule,
+    podFitRule,
+    ingressRule,
+    alertsRule,
+    unusedPlatformRule,
+    eksEndpointRule,
+    eksVersionRule(today),
+    backupRegionRule,
+    stagesRule,
+    plaintextSecretsRule,
+    secretEnvCollisionRule,
+  ];
+}
+
+/** Every compliance rule, in report order. docs/compliance.md lists the same rules (a test keeps them in step). */
+export const COMPLIANCE_RULES: readonly ComplianceRule[] = [...BASELINE_RULES, ...PCI_RULES, ...SOC2_RULES, ...GDPR_RULES, ...INDIA_RULES, ...CONFLICT_RULES];
+
+/** Emitters of one environment's files besides CloudFormation and plan.json. */
+export const ENVIRONMENT_EMITTERS: readonly EnvironmentEmitter[] = [kubernetesEmitter, monitoringEmitter];
+
+/** Emitters of the files that span environments (out/ci/). */
+export const SYSTEM_EMITTERS: readonly SystemEmitter[] = [ciEmitter];
+
+/** What one run of the pipeline uses; tests swap parts of it (fake blocks, one rule). */
+export interface Registries {
+  readonly blocks: readonly BuildingBlock[];
+  readonly semanticRules: readonly SemanticRule[];
+  readonly complianceRules: readonly ComplianceRule[];
+  readonly environmentEmitters: readonly EnvironmentEmitter[];
+  readonly systemEmitters: readonly SystemEmitter[];
+}
+
+export function defaultRegistries(today: () => Date = () => new Date()): Registries {
+  return { blocks: BUILDING_BLOCKS, semanticRules: semanticRules(today), complianceRules: COMPLIANCE_RULES, environmentEmitters: ENVIRONMENT_EMITTERS, systemEmitters: SYSTEM_EMITTERS };
+}
