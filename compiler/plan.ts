@@ -11,13 +11,12 @@
 import type { Analysis } from './analyze.js';
 import { emitTargets } from './emit.js';
 import { buildResourceModel } from './model/build.js';
-import { LAYER_ORDER, type BuildingBlock, type ModelResource, type ResourceModel, type StackLayer } from './model/types.js';
+import { HOURS_PER_MONTH, LAYER_ORDER, type BuildingBlock, type ModelResource, type ResourceModel, type StackLayer } from './model/types.js';
 import { collectQueries, priceMeters, ROUNDING_RULE, type LineItem } from './pricing/line-items.js';
 import type { PriceQuery, PriceSource, PriceWarning } from './pricing/types.js';
 import { BUILDING_BLOCKS } from '../services/index.js';
 import type { NormalizedSpec } from '../spec/model.js';
 
-export const HOURS_PER_MONTH = 730;
 export const CURRENCY = 'USD';
 
 /** One environment to price: what `dex emit` would compile for it. */

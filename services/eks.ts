@@ -9,11 +9,9 @@
 // longer uses thumbprints for them; ThumbprintList is optional, and a pinned thumbprint would
 // break on the issuer's next certificate rotation.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildingBlock, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedNodeGroup, NormalizedSpec } from '../spec/model.js';
 import { serviceAccount, trustKubernetesServiceAccount } from './iam.js';
-
-const HOURS = 730;
 
 /**
  * End of standard support per Kubernetes version (EKS calendar). A month-only date counts from
@@ -139,9 +137,9 @@ function nodeGroupResources(spec: NormalizedSpec, g: NormalizedNodeGroup): Model
     {
       meter: 'ec2.instance',
       unit: 'hours',
-      quantity: { min: g.min * HOURS, max: g.max * HOURS },
+      quantity: { min: g.min * HOURS_PER_MONTH, max: g.max * HOURS_PER_MONTH },
       attributes: { instanceType: g.instanceType, os: 'Linux', ...(spot ? { purchaseOption: 'Spot' } : {}) },
-      basis: `node group ${g.name}: ${g.min}..${g.max} ${g.instanceType} nodes × 730 h${spot ? ' (Spot)' : ''}`,
+      basis: `node group ${g.name}: ${g.min}..${g.max} ${g.instanceType} nodes × ${HOURS_PER_MONTH} h${spot ? ' (Spot)' : ''}`,
     },
     {
       meter: 'ebs.storage',
@@ -294,9 +292,9 @@ export function createEksBlock(options: EksOptions = {}): BuildingBlock {
             {
               meter: 'eks.cluster',
               unit: 'hours',
-              quantity: { min: HOURS, max: HOURS },
+              quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH },
               attributes: { version: eks.version, supportType },
-              basis: `one cluster × 730 h; Kubernetes ${eks.version} is in ${supportType} support (standard support ends ${EKS_STANDARD_SUPPORT_END[eks.version] ?? 'unknown'})`,
+              basis: `one cluster × ${HOURS_PER_MONTH} h; Kubernetes ${eks.version} is in ${supportType} support (standard support ends ${EKS_STANDARD_SUPPORT_END[eks.version] ?? 'unknown'})`,
             },
           ],
         }),

@@ -17,6 +17,9 @@ export const LAYER_ORDER: readonly StackLayer[] = ['network', 'security', 'data'
  */
 export type CfnValue = string | number | boolean | null | readonly CfnValue[] | { readonly [key: string]: CfnValue };
 
+/** Hours in a month, as AWS prices monthly usage (365 × 24 ÷ 12): every hourly meter and the plan use this. */
+export const HOURS_PER_MONTH = 730;
+
 /** One billable dimension of a resource, priced later by the price book (issue: pricing). */
 export interface UsageMeter {
   /** What is metered, e.g. 'ec2.instance', 'nat.hours', 'nat.processed', 'rds.storage'. */
