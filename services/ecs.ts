@@ -3,7 +3,7 @@
 // memory when asked). Blue-green (CodeDeploy) comes later: the deployment controller is set in
 // one place, `deploymentController`, so switching is a local change.
 import { ID, getAtt, namePrefix, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
-import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY } from './elasticache.js';
 import { DATABASE_SECRET_KEYS } from './rds.js';
@@ -206,7 +206,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
 
   const spot = spec.platforms.ecs.capacity === 'fargate-spot';
   const arch = s.architecture;
-  const fargate = (meter: string, unit: string, perTask: number, what: string): UsageMeter => ({
+  const fargate = (meter: MeterName, unit: string, perTask: number, what: string): UsageMeter => ({
     meter,
     unit,
     quantity: { min: round(perTask * HOURS_PER_MONTH * s.scaling.min), max: round(perTask * HOURS_PER_MONTH * s.scaling.max) },

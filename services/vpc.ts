@@ -7,7 +7,7 @@
 // interface endpoints (behind the endpoint security group) reference the `security` layer, which
 // deploys after `network`, so those resources live in `security` themselves.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
-import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec, VpcEndpointName } from '../spec/model.js';
 
 const COMPONENT = 'network';
@@ -90,7 +90,7 @@ function withName(spec: NormalizedSpec, name: string, extra: Record<string, stri
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
-const fixed = (meter: string, unit: string, quantity: number, basis: string, attributes: Record<string, string> = {}): UsageMeter => ({
+const fixed = (meter: MeterName, unit: string, quantity: number, basis: string, attributes: Record<string, string> = {}): UsageMeter => ({
   meter,
   unit,
   quantity: { min: quantity, max: quantity },
