@@ -2,7 +2,7 @@
 // explicit unpriced entry; totals are the sums of the lines; min ≤ max; the staging overlay shows
 // in the numbers; the budget building block is valid CloudFormation. Also keeps the generated
 // tables of docs/cost.md in step with the tool (UPDATE_GOLDEN=1 rewrites them).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { analyzeSpec } from '../../compiler/analyze.js';
@@ -13,6 +13,7 @@ import { loadSnapshotSource } from '../../compiler/pricing/snapshot.js';
 import { usd } from '../../cli/plan-render.js';
 import { budget } from '../../services/budget.js';
 import { validateTemplate } from '../support/cfn-validate.js';
+import { expectGoldenBlock } from '../support/golden.js';
 
 const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const EXAMPLES = ['examples/dex-mobile-v6/dex.yaml', 'examples/minimal/dex.yaml', 'examples/large/dex.yaml'];
@@ -278,16 +279,5 @@ function costDocTables(p: Plan): string {
 }
 
 it('docs/cost.md carries the numbers dex computes for the reference spec', () => {
-  const doc = readFileSync('docs/cost.md', 'utf8');
-  const start = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  expect(start, 'docs/cost.md has the generated-block markers').toBeGreaterThanOrEqual(0);
-  expect(end).toBeGreaterThan(start);
-  const generated = `${BEGIN}\n${costDocTables(plan(REFERENCE))}\n${END}`;
-  const current = doc.slice(start, end + END.length);
-  if (process.env.UPDATE_GOLDEN === '1' && current !== generated) {
-    writeFileSync('docs/cost.md', doc.slice(0, start) + generated + doc.slice(end + END.length));
-    return;
-  }
-  expect(current).toBe(generated);
+  expectGoldenBlock('docs/cost.md', BEGIN, END, `${BEGIN}\n${costDocTables(plan(REFERENCE))}\n${END}`);
 });
