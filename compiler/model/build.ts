@@ -77,11 +77,6 @@ export function buildResourceModel(spec: NormalizedSpec, blocks: readonly Buildi
   return { spec, resources };
 }
 
-/** The logical IDs a resource depends on (references and DependsOn), sorted, without duplicates. */
-export function resourceDependencies(resource: ModelResource): string[] {
-  return [...new Set(resourceReferences(resource).map((r) => r.target))].sort();
-}
-
 /**
  * Every reference a resource makes: Ref, Fn::GetAtt (list or "X.Attr" form), `${X}` and
  * `${X.Attr}` in Fn::Sub (not `${!Literal}`, not pseudo parameters `${AWS::Region}`, not the
