@@ -8,12 +8,18 @@ import { normalizeSpec } from '../spec/normalize.js';
 import { suggest } from '../spec/schema-check.js';
 import { runSemanticChecks } from './checks/index.js';
 import { nameEnvironment, runComplianceChecks } from './compliance/engine.js';
+import type { Clock } from './model/types.js';
+
+/** The one place dex reads the system clock; everything below the drivers is handed a Clock. */
+export const systemClock: Clock = () => new Date();
 
 export interface AnalyzeOptions {
   /** Compile only this environment; without it the base spec and every environment are checked. */
   readonly environment?: string;
   /** Include info diagnostics (e.g. placement decisions). */
   readonly includeInfo?: boolean;
+  /** The date EKS support windows are judged on; the system clock by default. */
+  readonly today?: Clock;
 }
 
 export interface CompiledEnvironment {
@@ -32,6 +38,7 @@ export interface Analysis {
 }
 
 export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOptions = {}): Analysis {
+  const today = options.today ?? systemClock;
   const loaded = loadSpecBytes(bytes, file);
   const { source } = loaded;
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
@@ -69,7 +76,7 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
   for (const environment of targets) {
     const { spec, findings } = normalizeSpec(raw, environment);
     compiled.push({ environment, spec });
-    for (const f of [...findings, ...runSemanticChecks(spec)]) {
+    for (const f of [...findings, ...runSemanticChecks(spec, today)]) {
       const key = `${f.code}|${JSON.stringify(f.path)}|${f.message}`;
       const placed = placeFinding(source, f, environment);
       if (environment === undefined) baseFindings.add(key);
@@ -78,7 +85,7 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
     }
     // Compliance rules read the resource model too, so they run only on a spec that compiles.
     if (!hasErrors(diagnostics.filter((d) => !d.code.startsWith('DEX6')))) {
-      for (const f of runComplianceChecks(spec, raw)) diagnostics.push(nameEnvironment(placeFinding(source, f, environment), environment));
+      for (const f of runComplianceChecks(spec, raw, today)) diagnostics.push(nameEnvironment(placeFinding(source, f, environment), environment));
     }
   }
   return finish(raw, compiled);

@@ -1,8 +1,8 @@
 // The pure half of `dex emit`: analyzed spec → the files of each environment, as text. No disk:
 // the CLI writes them (atomically), the benchmark and the tests just look at them.
-import type { Analysis, CompiledEnvironment } from './analyze.js';
+import { systemClock, type Analysis, type CompiledEnvironment } from './analyze.js';
 import { buildResourceModel } from './model/build.js';
-import type { BuildingBlock, ResourceModel } from './model/types.js';
+import type { BuildingBlock, Clock, ResourceModel } from './model/types.js';
 import { assignStacks, type StackPlan } from './stacks.js';
 import { emitCloudFormation, type EmittedFile } from '../emitters/cloudformation.js';
 import { emitPlanJson } from '../emitters/plan-json.js';
@@ -18,6 +18,8 @@ export interface EmitOptions {
   readonly emitters?: readonly EnvironmentEmitter[];
   /** The environment's model when the caller already built it (dex plan), so it is not built twice. */
   readonly model?: ResourceModel;
+  /** The date the model is built on (EKS support type); the system clock by default. */
+  readonly today?: Clock;
 }
 
 export interface EnvironmentOutput {
@@ -42,7 +44,7 @@ export function emitTargets(analysis: Pick<Analysis, 'compiled'>, environment?: 
 }
 
 export function compileEmit(compiled: CompiledEnvironment, options: EmitOptions = {}): EnvironmentOutput {
-  const model = options.model ?? buildResourceModel(compiled.spec, options.blocks ?? BUILDING_BLOCKS);
+  const model = options.model ?? buildResourceModel(compiled.spec, options.blocks ?? BUILDING_BLOCKS, { today: options.today ?? systemClock });
   const plan = assignStacks(model);
   const extra = (options.emitters ?? ENVIRONMENT_EMITTERS).flatMap((e) => e.emit({ spec: compiled.spec, model, plan, specFile: options.specFile }));
   const files = [...emitCloudFormation(plan, { specFile: options.specFile }), emitPlanJson(model, plan), ...extra].sort(byPath);
@@ -71,7 +73,7 @@ export function compileSystemEmit(raw: DexSpec, options: SystemEmitOptions = {})
     const done = options.compiled?.find((o) => o.environment === (name ?? 'default'));
     if (done) return { name: done.environment, spec: done.model.spec, model: done.model, plan: done.plan, specFile: options.specFile };
     const spec = normalizeSpec(raw, name).spec;
-    const model = buildResourceModel(spec, options.blocks ?? BUILDING_BLOCKS);
+    const model = buildResourceModel(spec, options.blocks ?? BUILDING_BLOCKS, { today: options.today ?? systemClock });
     return { name: name ?? 'default', spec, model, plan: assignStacks(model), specFile: options.specFile };
   });
   return emitters.flatMap((e) => e.emit({ environments, specFile: options.specFile })).sort(byPath);

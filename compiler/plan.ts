@@ -8,10 +8,10 @@
 // `coverageGaps`, which the tests require to be empty for the examples. Usage assumptions the spec
 // sets but no resource meters (custom metrics the applications publish, CI minutes on GitHub's
 // runners) are listed as unpriced too, so nothing the user wrote silently disappears.
-import type { Analysis } from './analyze.js';
+import { systemClock, type Analysis } from './analyze.js';
 import { emitTargets } from './emit.js';
 import { buildResourceModel } from './model/build.js';
-import { HOURS_PER_MONTH, LAYER_ORDER, type BuildingBlock, type MeterName, type ModelResource, type ResourceModel, type StackLayer } from './model/types.js';
+import { HOURS_PER_MONTH, LAYER_ORDER, type BuildingBlock, type Clock, type MeterName, type ModelResource, type ResourceModel, type StackLayer } from './model/types.js';
 import { collectQueries, priceMeters, ROUNDING_RULE, type LineItem } from './pricing/line-items.js';
 import type { PriceQuery, PriceSource, PriceWarning } from './pricing/types.js';
 import { BUILDING_BLOCKS } from '../services/index.js';
@@ -178,8 +178,8 @@ const USAGE_METERS: readonly { readonly key: string; readonly meter: MeterName; 
 // ---------------------------------------------------------------------------------------------
 
 /** The environments `dex plan` prices: the same as `dex emit` writes (one, or all, or the base spec). */
-export function planTargets(analysis: Pick<Analysis, 'compiled'>, environment?: string, blocks: readonly BuildingBlock[] = BUILDING_BLOCKS): PlanTarget[] {
-  return emitTargets(analysis, environment).map((c) => ({ environment: c.environment ?? 'default', spec: c.spec, model: buildResourceModel(c.spec, blocks) }));
+export function planTargets(analysis: Pick<Analysis, 'compiled'>, environment?: string, blocks: readonly BuildingBlock[] = BUILDING_BLOCKS, today: Clock = systemClock): PlanTarget[] {
+  return emitTargets(analysis, environment).map((c) => ({ environment: c.environment ?? 'default', spec: c.spec, model: buildResourceModel(c.spec, blocks, { today }) }));
 }
 
 /** Every Price List query the targets need, for a live source to prefetch. */

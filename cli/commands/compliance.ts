@@ -2,7 +2,7 @@
 // report. Exit 1 when a control fails (an error finding) or the spec is invalid.
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { analyzeSpec } from '../../compiler/analyze.js';
+import { analyzeSpec, systemClock } from '../../compiler/analyze.js';
 import { complianceFindings } from '../../compiler/compliance/engine.js';
 import { buildReport, complianceResults, renderMarkdown } from '../../compiler/compliance/report.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
@@ -23,14 +23,16 @@ export async function runComplianceReport(args: ComplianceReportArgs, io: CliIO,
     io.stderr.write(renderDiagnostics([read.diagnostic], { format: 'text', color }));
     return EXIT.usage;
   }
-  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment });
+  // One clock for the checks and the report, so both judge EKS support on the same day.
+  const today = systemClock;
+  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, today });
   const blocking = analysis.diagnostics.filter((d) => d.severity === 'error' && !d.code.startsWith('DEX6'));
   if (blocking.length > 0 || analysis.compiled.length === 0) {
     io.stderr.write(renderDiagnostics(blocking.length ? blocking : analysis.diagnostics, { format: 'text', color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
     io.stderr.write(`${args.file}: invalid — ${countLabel(blocking)}; no report written\n`);
     return EXIT.failed;
   }
-  const results = complianceResults(analysis);
+  const results = complianceResults(analysis, today);
   const report = buildReport(analysis, results);
   const text = args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report, generatedBy);
   if (args.out) {

@@ -21,7 +21,7 @@ export interface SemanticRule {
 }
 
 /** Registry of rules, run in this order; output is sorted afterwards, so order only breaks ties. */
-export const SEMANTIC_RULES: readonly SemanticRule[] = [
+export const semanticRules = (today: () => Date): readonly SemanticRule[] => [
   networkRule,
   portsRule,
   usesRule,
@@ -35,13 +35,13 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   alertsRule,
   unusedPlatformRule,
   eksEndpointRule,
-  eksVersionRule(),
+  eksVersionRule(today),
   backupRegionRule,
   stagesRule,
   plaintextSecretsRule,
   secretEnvCollisionRule,
 ];
 
-export function runSemanticChecks(spec: NormalizedSpec): Finding[] {
-  return SEMANTIC_RULES.flatMap((rule) => rule.check(spec));
+export function runSemanticChecks(spec: NormalizedSpec, today: () => Date): Finding[] {
+  return semanticRules(today).flatMap((rule) => rule.check(spec));
 }

@@ -6,7 +6,7 @@ import type { Diagnostic, Finding } from '../../spec/diagnostics.js';
 import type { DexSpec, NormalizedSpec } from '../../spec/model.js';
 import { BUILDING_BLOCKS } from '../../services/index.js';
 import { buildResourceModel } from '../model/build.js';
-import type { ResourceModel } from '../model/types.js';
+import type { Clock, ResourceModel } from '../model/types.js';
 import { COMPLIANCE_RULES } from './catalogue.js';
 import type { Check, ComplianceResult, ComplianceRule, ControlResult, DataDeclaration, Regime, RuleContext, RuleScope } from './types.js';
 
@@ -20,13 +20,12 @@ export function dataDeclaration(raw: DexSpec | undefined): DataDeclaration {
   return (raw as { data?: DataDeclaration } | undefined)?.data ?? {};
 }
 
-export interface EvaluateInput {
+/** The model when the caller built it, else the date to build it from the spec on. */
+export type EvaluateInput = {
   readonly spec: NormalizedSpec;
-  /** Built from the spec when not given. */
-  readonly model?: ResourceModel;
   readonly data?: DataDeclaration;
   readonly rules?: readonly ComplianceRule[];
-}
+} & ({ readonly model: ResourceModel } | { readonly today: Clock });
 
 export function applies(rule: ComplianceRule, regimes: ReadonlySet<Regime>): boolean {
   const listed = (r: RuleScope): boolean => r === 'baseline' || regimes.has(r);
@@ -35,7 +34,7 @@ export function applies(rule: ComplianceRule, regimes: ReadonlySet<Regime>): boo
 
 export function evaluateCompliance(input: EvaluateInput): ComplianceResult {
   const { spec } = input;
-  const model = input.model ?? buildResourceModel(spec, BUILDING_BLOCKS);
+  const model = 'model' in input ? input.model : buildResourceModel(spec, BUILDING_BLOCKS, { today: input.today });
   const production = isProduction(spec.environment, spec);
   const regimes = new Set(spec.compliance);
   const ctx: RuleContext = { spec, model, data: input.data ?? {}, environment: spec.environment, production, regimes };
@@ -89,10 +88,10 @@ export function complianceFindings(result: ComplianceResult): Finding[] {
  * The compliance findings of one compiled environment, for compiler/analyze.ts. The base spec of a
  * spec with environments is not deployed, so it is not checked: its environments are.
  */
-export function runComplianceChecks(spec: NormalizedSpec, raw: DexSpec | undefined): Finding[] {
+export function runComplianceChecks(spec: NormalizedSpec, raw: DexSpec | undefined, today: Clock): Finding[] {
   if (spec.environment === undefined && spec.environments.length > 0) return [];
   try {
-    return complianceFindings(evaluateCompliance({ spec, data: dataDeclaration(raw) }));
+    return complianceFindings(evaluateCompliance({ spec, data: dataDeclaration(raw), today }));
   } catch (err) {
     // The model could not be built (dex emit reports why); validation must still answer.
     return [{ code: 'DEX601', severity: 'info', message: `compliance not checked: the resource model could not be built (${(err as Error).message})`, path: [] }];

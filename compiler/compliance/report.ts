@@ -4,6 +4,7 @@ import type { Analysis } from '../analyze.js';
 import { placeFinding } from '../analyze.js';
 import type { SpecPath } from '../../spec/diagnostics.js';
 import { dataDeclaration, effectiveSeverity, evaluateCompliance } from './engine.js';
+import type { Clock } from '../model/types.js';
 import { REGIME_TITLES, type ComplianceResult, type ControlResult, type RuleScope } from './types.js';
 
 export interface ReportCheck {
@@ -49,11 +50,11 @@ export interface ComplianceReport {
 }
 
 /** Results for what would be deployed: each environment, or the base spec when there are none. */
-export function complianceResults(analysis: Analysis): ComplianceResult[] {
+export function complianceResults(analysis: Analysis, today: Clock): ComplianceResult[] {
   const named = analysis.compiled.filter((c) => c.environment !== undefined);
   const targets = named.length > 0 ? named : analysis.compiled;
   const data = dataDeclaration(analysis.raw);
-  return targets.map((c) => evaluateCompliance({ spec: c.spec, data }));
+  return targets.map((c) => evaluateCompliance({ spec: c.spec, data, today }));
 }
 
 export function buildReport(analysis: Analysis, results: readonly ComplianceResult[]): ComplianceReport {

@@ -2,9 +2,8 @@
 // logical IDs they chose are valid and unique, derive the dependency graph from the references
 // the properties make, and reject cycles. The result is sorted by layer, then logical ID, so its
 // order never depends on the order of blocks or of the spec's maps.
-import { BUILDING_BLOCKS } from '../../services/index.js';
 import type { NormalizedSpec } from '../../spec/model.js';
-import { LAYER_ORDER, type BuildingBlock, type CfnValue, type ModelResource, type ResourceModel, type StackLayer } from './types.js';
+import { LAYER_ORDER, type BuildContext, type BuildingBlock, type CfnValue, type ModelResource, type ResourceModel, type StackLayer } from './types.js';
 
 /**
  * A bug in dex (a building block produced something impossible), not in the user's spec. The CLI
@@ -37,10 +36,10 @@ export function compareResources(a: ModelResource, b: ModelResource): number {
   return layerIndex(a.layer) - layerIndex(b.layer) || (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0);
 }
 
-export function buildResourceModel(spec: NormalizedSpec, blocks: readonly BuildingBlock[] = BUILDING_BLOCKS): ResourceModel {
+export function buildResourceModel(spec: NormalizedSpec, blocks: readonly BuildingBlock[], context: BuildContext): ResourceModel {
   const byId = new Map<string, { resource: ModelResource; block: string }>();
   for (const block of blocks) {
-    for (const resource of block.build(spec)) {
+    for (const resource of block.build(spec, context)) {
       const where = `block ${block.name} (${describeOrigin(resource)})`;
       if (!LOGICAL_ID.test(resource.logicalId)) {
         throw new ModelError(`invalid logical ID "${resource.logicalId}" from ${where}: CloudFormation allows 1 to 255 letters and digits`);

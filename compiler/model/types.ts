@@ -73,8 +73,17 @@ export interface ResourceModel {
   readonly resources: readonly ModelResource[];
 }
 
+/** Today's date. Handed down from the CLI (the system clock) or a test (a fixed date), never read below it. */
+export type Clock = () => Date;
+
+/** What a building block may read besides the spec. */
+export interface BuildContext {
+  /** The date EKS support windows are judged on (standard or extended support is billed differently). */
+  readonly today: Clock;
+}
+
 /** A building block: reads its slice of the normalized spec and returns the resources it adds. */
 export interface BuildingBlock {
   readonly name: string;
-  build(spec: NormalizedSpec): ModelResource[];
+  build(spec: NormalizedSpec, context: BuildContext): ModelResource[];
 }

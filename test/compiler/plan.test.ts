@@ -14,6 +14,7 @@ import { usd } from '../../cli/plan-render.js';
 import { budget } from '../../services/budget.js';
 import { validateTemplate } from '../support/cfn-validate.js';
 import { expectGoldenBlock } from '../support/golden.js';
+import { AT_FIXED_DATE, fixedClock } from '../support/clock.js';
 
 const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const EXAMPLES = ['examples/dex-mobile-v6/dex.yaml', 'examples/minimal/dex.yaml', 'examples/large/dex.yaml'];
@@ -41,13 +42,13 @@ const FREE_TYPES = new Set([
 ]);
 
 function analyse(file: string, environment?: string) {
-  const analysis = analyzeSpec(readFileSync(file), file, environment ? { environment } : {});
+  const analysis = analyzeSpec(readFileSync(file), file, { today: fixedClock, ...(environment ? { environment } : {}) });
   expect(analysis.ok, JSON.stringify(analysis.diagnostics.filter((d) => d.severity === 'error'))).toBe(true);
   return analysis;
 }
 
 function plan(file: string, environment?: string): Plan {
-  return buildPlan(planTargets(analyse(file, environment), environment), snapshot);
+  return buildPlan(planTargets(analyse(file, environment), environment, undefined, fixedClock), snapshot);
 }
 
 const cents = (n: number) => Math.round(n * 100);
@@ -173,7 +174,7 @@ describe('budget', () => {
   it('becomes a valid AWS::Budgets::Budget: COST, monthly, ACTUAL and FORECASTED alerts, scoped by the dex tags', () => {
     const analysis = withBudget('budget: { monthlyUsd: 1500, alertEmails: [finance@example.com, ops@example.com], thresholdPercent: 90 }');
     const spec = analysis.compiled.find((c) => c.environment === 'production')!.spec;
-    const [r, ...rest] = budget.build(spec);
+    const [r, ...rest] = budget.build(spec, AT_FIXED_DATE);
     expect(rest).toEqual([]);
     expect(r).toMatchObject({ type: 'AWS::Budgets::Budget', layer: 'monitoring', logicalId: 'MonthlyBudget' });
     const props = r!.properties as Record<string, any>;
@@ -193,7 +194,7 @@ describe('budget', () => {
     expect(validateTemplate({ AWSTemplateFormatVersion: '2010-09-09', Resources: { [r!.logicalId]: { Type: r!.type, Properties: r!.properties } } })).toEqual([]);
     // Without alertEmails, the monitoring notify address is told.
     const fallback = withBudget('budget: { monthlyUsd: 1500 }').compiled.find((c) => c.environment === 'production')!.spec;
-    expect((budget.build(fallback)[0]!.properties as any).NotificationsWithSubscribers[0].Subscribers).toEqual([{ SubscriptionType: 'EMAIL', Address: 'oncall@example.com' }]);
+    expect((budget.build(fallback, AT_FIXED_DATE)[0]!.properties as any).NotificationsWithSubscribers[0].Subscribers).toEqual([{ SubscriptionType: 'EMAIL', Address: 'oncall@example.com' }]);
   });
 
   it('is emitted by dex emit in the monitoring stack, and listed (unpriced, with why) by dex plan', () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSpec, type Analysis } from '../../compiler/analyze.js';
 import { COMPLIANCE_RULES } from '../../compiler/compliance/catalogue.js';
 import { dataDeclaration, evaluateCompliance } from '../../compiler/compliance/engine.js';
+import { fixedClock } from '../support/clock.js';
 
 const analyze = (name: string): Analysis => {
   const file = `test/fixtures/compliance/${name}.dex.yaml`;
@@ -101,7 +102,7 @@ describe('compliance rules: specs that satisfy them', () => {
     expect(a.ok).toBe(true);
     // And the engine reports the control as met in production, with evidence or a reason.
     const production = a.compiled.find((c) => c.environment === 'production')!;
-    const result = evaluateCompliance({ spec: production.spec, data: dataDeclaration(a.raw) });
+    const result = evaluateCompliance({ spec: production.spec, data: dataDeclaration(a.raw), today: fixedClock });
     const control = result.controls.find((c) => c.rule.id === rule);
     if (rule.startsWith('CONFLICT-')) {
       expect(control === undefined || control.checks.length === 0, `${rule} should not fire`).toBe(true);
@@ -155,7 +156,7 @@ describe('environments', () => {
     expect(summary(a)).toEqual(['16:26 error DEX600 PCI-DSS-10.5.1 production', '16:26 warning DEX601 PCI-DSS-10.5.1 staging']);
     const staging = analyzeSpec(readFileSync('test/fixtures/compliance/staging-lenient.fail.dex.yaml'), 'x.yaml', { environment: 'staging' });
     expect(staging.ok).toBe(true);
-    const result = evaluateCompliance({ spec: staging.compiled[0]!.spec });
+    const result = evaluateCompliance({ spec: staging.compiled[0]!.spec, today: fixedClock });
     expect(result.production).toBe(false);
     expect(result.controls.find((c) => c.rule.id === 'SOC2-A1.2-MULTI-AZ')).toMatchObject({ status: 'not-applicable' });
   });

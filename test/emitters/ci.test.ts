@@ -18,6 +18,7 @@ import { CICD_ID, TEST_LISTENER_PORT } from '../../services/cicd.js';
 import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
 import { workflowErrors } from '../support/workflow-parser.js';
 import { expectGoldenFiles } from '../support/golden.js';
+import { fixedClock } from '../support/clock.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REFERENCE = join(ROOT, 'test/fixtures/reference/dex-mobile-v6.dex.yaml');
@@ -30,11 +31,11 @@ interface Emitted {
 }
 
 function emit(file: string): Emitted {
-  const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(file, 'utf8')), 'dex.yaml');
+  const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(file, 'utf8')), 'dex.yaml', { today: fixedClock });
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return {
-    system: compileSystemEmit(analysis.raw!, { specFile: 'dex.yaml', systemEmitters: [ciEmitter] }),
-    environments: emitTargets(analysis).map((c) => compileEmit(c, { specFile: 'dex.yaml' })),
+    system: compileSystemEmit(analysis.raw!, { specFile: 'dex.yaml', systemEmitters: [ciEmitter], today: fixedClock }),
+    environments: emitTargets(analysis).map((c) => compileEmit(c, { specFile: 'dex.yaml', today: fixedClock })),
   };
 }
 

@@ -16,15 +16,16 @@ import { canonicalize } from '../../emitters/plan-json.js';
 import { FAKE_BLOCKS } from '../support/fake-blocks.js';
 import { generateSpec } from '../support/generate-spec.js';
 import { expectGoldenFiles } from '../support/golden.js';
+import { fixedClock } from '../support/clock.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const GOLDEN = join(ROOT, 'test/golden/dex-mobile-v6');
 
 function emitAll(text: string, file: string, blocks?: readonly BuildingBlock[], environment?: string): EnvironmentOutput[] {
-  const analysis = analyzeSpec(new TextEncoder().encode(text), file, { environment });
+  const analysis = analyzeSpec(new TextEncoder().encode(text), file, { environment, today: fixedClock });
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return emitTargets(analysis, environment).map((c) => compileEmit(c, { specFile: file, ...(blocks ? { blocks } : {}) }));
+  return emitTargets(analysis, environment).map((c) => compileEmit(c, { specFile: file, today: fixedClock, ...(blocks ? { blocks } : {}) }));
 }
 
 /** The other helper's template validator, when it is there. */

@@ -20,6 +20,7 @@ import type { EmittedFile } from '../../emitters/cloudformation.js';
 import { emitKubernetes, kubernetesStackInputs, placeholder, STACK_OUTPUTS_FILE } from '../../emitters/kubernetes.js';
 import { CLUSTER_AUTOSCALER_ROLE } from '../../services/eks.js';
 import { expectGoldenFiles } from '../support/golden.js';
+import { fixedClock } from '../support/clock.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
@@ -33,10 +34,10 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 /** Every environment of a spec (or 'default'), with the kubernetes/ files only. */
 function emitAll(file: string): (EnvironmentOutput & { k8s: EmittedFile[] })[] {
-  const analysis = analyzeSpec(readFileSync(join(ROOT, file)), file, {});
+  const analysis = analyzeSpec(readFileSync(join(ROOT, file)), file, { today: fixedClock });
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return emitTargets(analysis).map((c) => {
-    const output = compileEmit(c, { specFile: file });
+    const output = compileEmit(c, { specFile: file, today: fixedClock });
     return { ...output, k8s: output.files.filter((f) => f.path.startsWith('kubernetes/')) };
   });
 }

@@ -11,6 +11,7 @@ import { buildResourceModel } from '../../compiler/model/build.js';
 import { METER_NAMES, type UsageMeter } from '../../compiler/model/types.js';
 import { meterToQuery } from '../../compiler/pricing/meters.js';
 import { BUILDING_BLOCKS } from '../../services/index.js';
+import { AT_FIXED_DATE } from '../support/clock.js';
 
 const EXAMPLES = readdirSync('examples', { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join('examples', entry.name, 'dex.yaml')))
@@ -47,7 +48,7 @@ describe('meter names', () => {
       const analysis = analyzeSpec(readFileSync(file), file);
       expect(analysis.ok, file).toBe(true);
       for (const compiled of analysis.compiled) {
-        const model = buildResourceModel(compiled.spec, BUILDING_BLOCKS);
+        const model = buildResourceModel(compiled.spec, BUILDING_BLOCKS, AT_FIXED_DATE);
         for (const r of model.resources) {
           for (const meter of r.usage as readonly UsageMeter[]) {
             const where = `${file} ${compiled.environment ?? '(base)'} ${r.logicalId} ${meter.meter}`;
