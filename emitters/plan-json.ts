@@ -71,11 +71,6 @@ export function canonicalize(value: CfnValue): CfnValue {
   return out;
 }
 
-/** sha256 (hex) of a value's canonical JSON (sorted keys, no whitespace): plan.json's `propertiesHash`. */
-export function hashCanonical(value: CfnValue): string {
-  return sha256(JSON.stringify(canonicalize(value)));
-}
-
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

@@ -11,18 +11,23 @@ import { placeFinding } from '../spec/place.js';
 import { runSemanticChecks } from '../compiler/checks/index.js';
 import { checkOverlayNames } from '../compiler/checks/overlays.js';
 import { buildResourceModel } from '../compiler/model/build.js';
-import type { ResourceModel } from '../compiler/model/types.js';
+import type { Clock, ResourceModel } from '../compiler/model/types.js';
 import { complianceFindings, dataDeclaration, evaluateCompliance, nameEnvironment } from '../compiler/compliance/engine.js';
 import type { ComplianceResult } from '../compiler/compliance/types.js';
 import { defaultRegistries, type Registries } from './registries.js';
+
+/** The one place dex reads the system clock; everything below the pipeline is handed a Clock. */
+export const systemClock: Clock = () => new Date();
 
 export interface AnalyzeOptions {
   /** Compile only this environment; without it the base spec and every environment are checked. */
   readonly environment?: string;
   /** Include info diagnostics (e.g. placement decisions). */
   readonly includeInfo?: boolean;
-  /** The building blocks, rules and emitters (default: pipeline/registries.ts, dated today). */
+  /** The building blocks, rules and emitters (default: pipeline/registries.ts). */
   readonly registries?: Registries;
+  /** The date EKS support windows are judged on (checks and the model); the system clock by default. */
+  readonly today?: Clock;
 }
 
 export interface CompiledEnvironment {
@@ -46,17 +51,21 @@ export interface Analysis {
   readonly diagnostics: readonly Diagnostic[];
   readonly ok: boolean;
   readonly registries: Registries;
+  /** The clock the analysis ran on, for models built later (out/ci/ of environments not asked for). */
+  readonly today: Clock;
 }
 
 export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOptions = {}): Analysis {
   const registries = options.registries ?? defaultRegistries();
+  const today = options.today ?? systemClock;
+  const rules = registries.semanticRules(today);
   const loaded = loadSpecBytes(bytes, file);
   const { source } = loaded;
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const finish = (raw: DexSpec | undefined, compiled: CompiledEnvironment[]): Analysis => {
     const visible = options.includeInfo ? diagnostics : diagnostics.filter((d) => d.severity !== 'info');
     const sorted = sortDiagnostics(dedupeDiagnostics(visible));
-    return { source, raw, compiled, diagnostics: sorted, ok: !hasErrors(sorted), registries };
+    return { source, raw, compiled, diagnostics: sorted, ok: !hasErrors(sorted), registries, today };
   };
   if (loaded.value === undefined || hasErrors(diagnostics)) return finish(undefined, []);
 
@@ -87,7 +96,7 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
   const baseFindings = new Set<string>();
   for (const environment of targets) {
     const { spec, findings } = normalizeSpec(raw, environment);
-    for (const f of [...findings, ...runSemanticChecks(spec, registries.semanticRules)]) {
+    for (const f of [...findings, ...runSemanticChecks(spec, rules)]) {
       const key = `${f.code}|${JSON.stringify(f.path)}|${f.message}`;
       const placed = placeFinding(source, f, environment);
       if (environment === undefined) baseFindings.add(key);
@@ -103,7 +112,7 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
     }
     let model: ResourceModel;
     try {
-      model = buildResourceModel(spec, registries.blocks);
+      model = buildResourceModel(spec, registries.blocks, { today });
     } catch (err) {
       // dex emit reports the model error (DEX999); validation must still answer.
       const modelError = err instanceof Error ? err : new Error(String(err));

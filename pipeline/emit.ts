@@ -67,7 +67,7 @@ export interface SystemEmitOptions extends EmitOptions {
  * Files that span environments (the delivery pipeline), for out/ci/. Every environment is
  * compiled, whatever --env asked for: a pipeline promotes through all of them.
  */
-export function compileSystemEmit(analysis: Pick<Analysis, 'raw' | 'compiled' | 'registries'>, options: SystemEmitOptions): EmittedFile[] {
+export function compileSystemEmit(analysis: Pick<Analysis, 'raw' | 'compiled' | 'registries' | 'today'>, options: SystemEmitOptions): EmittedFile[] {
   const { raw, registries } = analysis;
   const emitters = registries.systemEmitters;
   if (emitters.length === 0 || raw === undefined) return [];
@@ -77,7 +77,7 @@ export function compileSystemEmit(analysis: Pick<Analysis, 'raw' | 'compiled' | 
     if (done) return { name: done.environment, spec: done.model.spec, model: done.model, plan: done.plan, specFile: options.specFile };
     const known = analysis.compiled.find((c) => c.environment === name && c.model);
     const spec = known?.spec ?? normalizeSpec(raw, name).spec;
-    const model = known?.model ?? buildResourceModel(spec, registries.blocks);
+    const model = known?.model ?? buildResourceModel(spec, registries.blocks, { today: analysis.today });
     return { name: name ?? 'default', spec, model, plan: assignStacks(model), specFile: options.specFile };
   });
   return emitters.flatMap((e) => e.emit({ environments, specFile: options.specFile, assets: options.assets })).sort(byPath);

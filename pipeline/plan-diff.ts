@@ -54,9 +54,9 @@ function currentSide(output: EnvironmentOutput): Side {
 }
 
 /** The spec at a git ref, compiled in memory under the current spec file's name (so headers do not differ). */
-async function gitBaselines(ref: string, request: DiffRequest, reader: BaselineReader, registries: Analysis['registries']): Promise<{ environments: Map<string, Baseline>; systemFiles: Map<string, string> }> {
+async function gitBaselines(ref: string, request: DiffRequest, reader: BaselineReader, current: Pick<Analysis, 'registries' | 'today'>): Promise<{ environments: Map<string, Baseline>; systemFiles: Map<string, string> }> {
   const { text, path } = await reader.specAtRef(ref);
-  const analysis = analyzeSpec(new TextEncoder().encode(text), `${ref}:${path}`, { ...(request.environment !== undefined ? { environment: request.environment } : {}), registries });
+  const analysis = analyzeSpec(new TextEncoder().encode(text), `${ref}:${path}`, { ...(request.environment !== undefined ? { environment: request.environment } : {}), registries: current.registries, today: current.today });
   if (!analysis.ok) {
     const first = analysis.diagnostics.find((d) => d.severity === 'error');
     throw new BaselineError(`--against git:${ref}: the spec at ${ref} is invalid${first ? ` (${first.code}: ${first.message})` : ''}`);
@@ -64,7 +64,7 @@ async function gitBaselines(ref: string, request: DiffRequest, reader: BaselineR
   const environments = new Map<string, Baseline>();
   const outputs: EnvironmentOutput[] = [];
   for (const compiled of emitTargets(analysis, request.environment)) {
-    const output = compileEmit(compiled, { specFile: request.specFile, emitters: registries.environmentEmitters });
+    const output = compileEmit(compiled, { specFile: request.specFile, emitters: current.registries.environmentEmitters });
     outputs.push(output);
     const planFile = output.files.find((f) => f.path === 'plan.json')!;
     environments.set(output.environment, baselineFromPlanJson(planFile.content, `git:${ref}`, new Map(output.files.map((f) => [f.path, f.content]))));
@@ -100,7 +100,7 @@ export async function buildDiffReport(analysis: Analysis, plan: Plan, targets: r
       return { against: against === 'auto' ? 'none' : 'last', environments: [], warnings: [], noBaseline: `no baseline: showing the full plan (no emitted plan.json under ${reader.outLabel}; run dex emit, or pass --against git:<ref> or --against stack)` };
     }
   } else if (against.startsWith('git:')) {
-    const git = await gitBaselines(against.slice(4), request, reader, analysis.registries);
+    const git = await gitBaselines(against.slice(4), request, reader, analysis);
     for (const [env, b] of git.environments) baselines.set(env, b);
     systemBaseline = { label: against, files: git.systemFiles };
   } else {

@@ -99,12 +99,13 @@ export const SYSTEM_EMITTERS: readonly SystemEmitter[] = [ciEmitter];
 /** What one run of the pipeline uses; tests swap parts of it (fake blocks, one rule). */
 export interface Registries {
   readonly blocks: readonly BuildingBlock[];
-  readonly semanticRules: readonly SemanticRule[];
+  /** The semantic rules, dated by the analysis's clock (the EKS calendar). */
+  readonly semanticRules: (today: () => Date) => readonly SemanticRule[];
   readonly complianceRules: readonly ComplianceRule[];
   readonly environmentEmitters: readonly EnvironmentEmitter[];
   readonly systemEmitters: readonly SystemEmitter[];
 }
 
-export function defaultRegistries(today: () => Date = () => new Date()): Registries {
-  return { blocks: BUILDING_BLOCKS, semanticRules: semanticRules(today), complianceRules: COMPLIANCE_RULES, environmentEmitters: ENVIRONMENT_EMITTERS, systemEmitters: SYSTEM_EMITTERS };
+export function defaultRegistries(): Registries {
+  return { blocks: BUILDING_BLOCKS, semanticRules, complianceRules: COMPLIANCE_RULES, environmentEmitters: ENVIRONMENT_EMITTERS, systemEmitters: SYSTEM_EMITTERS };
 }

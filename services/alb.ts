@@ -3,10 +3,9 @@
 // service's rule matches. Per exposed service a target group (ECS and EKS register pod/task IPs,
 // EC2 registers instances) and a listener rule whose priority comes from the service's name.
 import { ID, ref, resource, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 
-const HOURS_PER_MONTH = 730;
 const COMPONENT = 'ingress';
 
 export { exposedServices } from '../compiler/model/exposure.js';
@@ -100,8 +99,8 @@ export function albLcuMeter(spec: NormalizedSpec, rules: number): UsageMeter {
     attributes: {},
     basis:
       `LCUs = max(new connections ${r}/s ÷ 25 = ${round(newConnections)}, active connections ${r}×60/min ÷ 3000 = ${round(activeConnections)}, ` +
-      `processed ${gib ?? 0} GiB ÷ 730 h = ${round(bytes)} GB/h, rule evaluations ${r}/s × (${rules} rules − 10 free) ÷ 1000 = ${round(ruleEvaluations)}) ` +
-      `= ${round(lcu)} × 730 h; from usage.albRequestsPerSecond${rps === undefined ? ' (not set: 0)' : ''} and usage.albProcessedGiB${gib === undefined ? ' (not set: 0)' : ''}, each request assumed on its own connection`,
+      `processed ${gib ?? 0} GiB ÷ ${HOURS_PER_MONTH} h = ${round(bytes)} GB/h, rule evaluations ${r}/s × (${rules} rules − 10 free) ÷ 1000 = ${round(ruleEvaluations)}) ` +
+      `= ${round(lcu)} × ${HOURS_PER_MONTH} h; from usage.albRequestsPerSecond${rps === undefined ? ' (not set: 0)' : ''} and usage.albProcessedGiB${gib === undefined ? ' (not set: 0)' : ''}, each request assumed on its own connection`,
   };
 }
 
@@ -137,14 +136,14 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
         Tags: tags,
       },
       usage: [
-        { meter: 'alb.hours', unit: 'hours', quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH }, attributes: {}, basis: 'one Application Load Balancer × 730 h' },
+        { meter: 'alb.hours', unit: 'hours', quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH }, attributes: {}, basis: `one Application Load Balancer × ${HOURS_PER_MONTH} h` },
         albLcuMeter(spec, services.length),
         {
           meter: 'ipv4.public',
           unit: 'hours',
           quantity: { min: HOURS_PER_MONTH * zones, max: HOURS_PER_MONTH * zones },
           attributes: {},
-          basis: `an internet-facing ALB holds one public IPv4 address per zone: ${zones} × 730 h`,
+          basis: `an internet-facing ALB holds one public IPv4 address per zone: ${zones} × ${HOURS_PER_MONTH} h`,
         },
         // Responses leave AWS through the load balancer: billed as EC2 data transfer out.
         {

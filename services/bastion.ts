@@ -7,10 +7,9 @@
 // Layer `security`, not `network`: it needs the KMS key and the bastion security group, which the
 // security layer creates after the network layer.
 import { ID, getAtt, namePrefix, ref, resource, sub, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, ModelResource } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildingBlock, type ModelResource } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
 
-const HOURS_PER_MONTH = 730;
 const COMPONENT = 'bastion';
 export const ROOT_VOLUME_GIB = 8;
 
@@ -100,9 +99,9 @@ function buildBastion(spec: NormalizedSpec): ModelResource[] {
           .map((t) => ({ ...t, PropagateAtLaunch: true })),
       },
       usage: [
-        { meter: 'ec2.instance', unit: 'hours', quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH }, attributes: { instanceType: bastion.instanceType, os: 'Linux' }, basis: `one ${bastion.instanceType} bastion × 730 h` },
+        { meter: 'ec2.instance', unit: 'hours', quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH }, attributes: { instanceType: bastion.instanceType, os: 'Linux' }, basis: `one ${bastion.instanceType} bastion × ${HOURS_PER_MONTH} h` },
         { meter: 'ebs.storage', unit: 'GB-month', quantity: { min: ROOT_VOLUME_GIB, max: ROOT_VOLUME_GIB }, attributes: { volumeType: 'gp3' }, basis: `${ROOT_VOLUME_GIB} GiB gp3 root volume` },
-        { meter: 'ipv4.public', unit: 'hours', quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH }, attributes: {}, basis: "the bastion's public IPv4 address × 730 h" },
+        { meter: 'ipv4.public', unit: 'hours', quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH }, attributes: {}, basis: `the bastion's public IPv4 address × ${HOURS_PER_MONTH} h` },
       ],
     }),
   ];

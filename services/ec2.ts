@@ -3,7 +3,7 @@
 // (replaced when unhealthy; 1..1 for Prometheus and Grafana), launched from a template that
 // requires IMDSv2 and encrypts every volume with the system's KMS key. No SSH: Session Manager.
 import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
 import { applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
@@ -11,7 +11,6 @@ import { serviceLogGroupName } from './iam.js';
 import { PROMETHEUS_HOST, grafanaFiles, installBundle, prometheusFiles } from '../compiler/monitoring/files.js';
 import { EKS_CA_FILE, EKS_ENDPOINT_FILE, NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
 
-const HOURS = 730;
 export const PROMETHEUS_IMAGE = 'quay.io/prometheus/prometheus:v2.55.1';
 export const GRAFANA_IMAGE = 'docker.io/grafana/grafana-oss:11.3.0';
 export const NODE_EXPORTER_IMAGE = 'quay.io/prometheus/node-exporter:v1.8.2';
@@ -250,9 +249,9 @@ function workloadResources(spec: NormalizedSpec, w: Workload): ModelResource[] {
     {
       meter: 'ec2.instance',
       unit: 'hours',
-      quantity: { min: w.min * HOURS, max: w.max * HOURS },
+      quantity: { min: w.min * HOURS_PER_MONTH, max: w.max * HOURS_PER_MONTH },
       attributes: { instanceType: w.instanceType, os: 'Linux' },
-      basis: `${w.min}..${w.max} ${w.instanceType} instances × 730 h`,
+      basis: `${w.min}..${w.max} ${w.instanceType} instances × ${HOURS_PER_MONTH} h`,
     },
     {
       meter: 'ebs.storage',

@@ -3,15 +3,13 @@
 // memory when asked). Blue-green (CodeDeploy) comes later: the deployment controller is set in
 // one place, `deploymentController`, so switching is a local change.
 import { ID, getAtt, namePrefix, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY } from './elasticache.js';
 import { DATABASE_SECRET_KEYS } from './rds.js';
 import { exposedServices } from './alb.js';
 import { serviceLogGroupName } from './iam.js';
 import { usesCodeDeploy } from './cicd.js';
-
-export const HOURS_PER_MONTH = 730;
 
 /**
  * The tag the task definition runs until CI/CD (a later issue) passes the released image tag in.
@@ -208,12 +206,12 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
 
   const spot = spec.platforms.ecs.capacity === 'fargate-spot';
   const arch = s.architecture;
-  const fargate = (meter: string, unit: string, perTask: number, what: string): UsageMeter => ({
+  const fargate = (meter: MeterName, unit: string, perTask: number, what: string): UsageMeter => ({
     meter,
     unit,
     quantity: { min: round(perTask * HOURS_PER_MONTH * s.scaling.min), max: round(perTask * HOURS_PER_MONTH * s.scaling.max) },
     attributes: { architecture: arch, ...(spot ? { purchaseOption: 'Spot' } : {}) },
-    basis: `${perTask} ${what} per task × 730 h × ${s.scaling.min}..${s.scaling.max} tasks (scaling min..max)${spot ? ', on Fargate Spot' : ''}`,
+    basis: `${perTask} ${what} per task × ${HOURS_PER_MONTH} h × ${s.scaling.min}..${s.scaling.max} tasks (scaling min..max)${spot ? ', on Fargate Spot' : ''}`,
   });
   const exposed = isExposed(spec, s);
   const ecsServiceId = ID.ecsService(s.name);

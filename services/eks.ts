@@ -9,11 +9,9 @@
 // longer uses thumbprints for them; ThumbprintList is optional, and a pinned thumbprint would
 // break on the issuer's next certificate rotation.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedNodeGroup, NormalizedSpec } from '../spec/model.js';
 import { serviceAccount, trustKubernetesServiceAccount } from './iam.js';
-
-const HOURS = 730;
 
 /**
  * End of standard support per Kubernetes version (EKS calendar). A month-only date counts from
@@ -139,9 +137,9 @@ function nodeGroupResources(spec: NormalizedSpec, g: NormalizedNodeGroup): Model
     {
       meter: 'ec2.instance',
       unit: 'hours',
-      quantity: { min: g.min * HOURS, max: g.max * HOURS },
+      quantity: { min: g.min * HOURS_PER_MONTH, max: g.max * HOURS_PER_MONTH },
       attributes: { instanceType: g.instanceType, os: 'Linux', ...(spot ? { purchaseOption: 'Spot' } : {}) },
-      basis: `node group ${g.name}: ${g.min}..${g.max} ${g.instanceType} nodes × 730 h${spot ? ' (Spot)' : ''}`,
+      basis: `node group ${g.name}: ${g.min}..${g.max} ${g.instanceType} nodes × ${HOURS_PER_MONTH} h${spot ? ' (Spot)' : ''}`,
     },
     {
       meter: 'ebs.storage',
@@ -198,163 +196,152 @@ function nodeGroupResources(spec: NormalizedSpec, g: NormalizedNodeGroup): Model
   ];
 }
 
-export interface EksOptions {
-  /** The date the support type is decided on (tests pin it). */
-  readonly now?: () => Date;
+function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] {
+  if (!Object.values(spec.services).some((s) => s.placement === 'eks')) return [];
+  const eks = spec.platforms.eks;
+  const component = 'platform/eks';
+  const origin = ['platforms', 'eks'];
+  const tags = tagList(spec, component);
+  const clusterName = namePrefix(spec);
+  const supportType = eksSupportType(eks.version, context.today());
+  const out: ModelResource[] = [];
+
+  out.push(
+    resource({
+      logicalId: EKS_CLUSTER_ROLE,
+      type: 'AWS::IAM::Role',
+      layer: 'eks',
+      origin,
+      component,
+      properties: {
+        Description: 'EKS control plane role',
+        AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] },
+        ManagedPolicyArns: [managed('AmazonEKSClusterPolicy')],
+        Tags: tags,
+      },
+    }),
+    resource({
+      logicalId: EKS_NODE_ROLE,
+      type: 'AWS::IAM::Role',
+      layer: 'eks',
+      origin: [...origin, 'nodeGroups'],
+      component,
+      properties: {
+        Description: 'EKS worker node role',
+        AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+        ManagedPolicyArns: [
+          managed('AmazonEKSWorkerNodePolicy'),
+          managed('AmazonEKS_CNI_Policy'),
+          managed('AmazonEC2ContainerRegistryPullOnly'),
+          managed('AmazonSSMManagedInstanceCore'),
+          ...(eks.addons.includes('amazon-cloudwatch-observability') ? [managed('CloudWatchAgentServerPolicy')] : []),
+          ...(eks.addons.includes('aws-ebs-csi-driver') ? [managed('service-role/AmazonEBSCSIDriverPolicy')] : []),
+        ],
+        Tags: tags,
+      },
+    }),
+    resource({
+      // Created before the cluster so control-plane logs get a retention and the KMS key.
+      logicalId: EKS_CLUSTER_LOG_GROUP,
+      type: 'AWS::Logs::LogGroup',
+      layer: 'eks',
+      origin: [...origin, 'logging'],
+      component,
+      properties: { LogGroupName: `/aws/eks/${clusterName}/cluster`, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tags },
+      usage: [
+        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: `control-plane logs (${eks.logging.join(', ') || 'none'}): volume not in usage` },
+        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'control-plane logs: volume not in usage' },
+      ],
+    }),
+    resource({
+      logicalId: ID.eksCluster,
+      type: 'AWS::EKS::Cluster',
+      layer: 'eks',
+      origin,
+      component,
+      dependsOn: [EKS_CLUSTER_LOG_GROUP],
+      properties: {
+        Name: clusterName,
+        Version: eks.version,
+        RoleArn: getAtt(EKS_CLUSTER_ROLE, 'Arn'),
+        ResourcesVpcConfig: {
+          SubnetIds: subnetRefs(spec, 'private'),
+          SecurityGroupIds: [ref(ID.eksClusterSecurityGroup)],
+          EndpointPrivateAccess: eks.endpointAccess !== 'public',
+          EndpointPublicAccess: eks.endpointAccess !== 'private',
+          ...(eks.endpointAccess !== 'private' && eks.publicAccessCidrs.length ? { PublicAccessCidrs: [...eks.publicAccessCidrs] } : {}),
+        },
+        EncryptionConfig: [{ Provider: { KeyArn: getAtt(ID.kmsKey, 'Arn') }, Resources: ['secrets'] }],
+        Logging: { ClusterLogging: { EnabledTypes: eks.logging.map((type) => ({ Type: type })) } },
+        AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: true },
+        // AWS's default, said explicitly: a version past standard support keeps running (and is
+        // billed as extended) instead of being upgraded under the workloads.
+        UpgradePolicy: { SupportType: 'EXTENDED' },
+        Tags: tags,
+      },
+      usage: [
+        {
+          meter: 'eks.cluster',
+          unit: 'hours',
+          quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH },
+          attributes: { version: eks.version, supportType },
+          basis: `one cluster × ${HOURS_PER_MONTH} h; Kubernetes ${eks.version} is in ${supportType} support (standard support ends ${EKS_STANDARD_SUPPORT_END[eks.version] ?? 'unknown'})`,
+        },
+      ],
+    }),
+    resource({
+      logicalId: ID.eksOidcProvider,
+      type: 'AWS::IAM::OIDCProvider',
+      layer: 'eks',
+      origin,
+      component,
+      properties: { Url: getAtt(ID.eksCluster, 'OpenIdConnectIssuerUrl'), ClientIdList: ['sts.amazonaws.com'], Tags: tags },
+    }),
+  );
+  const groups = [...eks.nodeGroups].sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const g of groups) out.push(...nodeGroupResources(spec, g));
+  if (needsClusterAutoscaler(spec)) out.push(clusterAutoscalerRole(spec, clusterName));
+  if (spec.monitoring.prometheus.enabled) {
+    // Prometheus finds pod addresses through the API: read-only, in the services' namespaces.
+    const namespaces = [...new Set(Object.values(spec.services).filter((s) => s.placement === 'eks').map((s) => serviceAccount(s.name).namespace))].sort();
+    out.push(
+      resource({
+        logicalId: 'PrometheusEksAccessEntry',
+        type: 'AWS::EKS::AccessEntry',
+        layer: 'eks',
+        origin: ['monitoring', 'prometheus'],
+        component: 'monitoring/prometheus',
+        properties: {
+          ClusterName: ref(ID.eksCluster),
+          PrincipalArn: getAtt(ID.monitoringServerRole('prometheus'), 'Arn'),
+          Type: 'STANDARD',
+          AccessPolicies: [{ PolicyArn: sub('arn:${AWS::Partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy'), AccessScope: { Type: 'namespace', Namespaces: namespaces } }],
+          Tags: tags,
+        },
+      }),
+    );
+  }
+  for (const addon of [...eks.addons].sort()) {
+    out.push(
+      resource({
+        logicalId: addonId(addon),
+        type: 'AWS::EKS::Addon',
+        layer: 'eks',
+        origin: [...origin, 'addons'],
+        component,
+        // Add-ons with pods (coredns, the CloudWatch agent...) need nodes to become active.
+        dependsOn: groups.map((g) => nodeGroupId(g.name)),
+        properties: {
+          AddonName: addon,
+          ClusterName: ref(ID.eksCluster),
+          ...(ADDON_CONFIGURATION[addon] ? { ConfigurationValues: ADDON_CONFIGURATION[addon] } : {}),
+          ResolveConflicts: 'OVERWRITE',
+          Tags: tags,
+        },
+      }),
+    );
+  }
+  return out;
 }
 
-export function createEksBlock(options: EksOptions = {}): BuildingBlock {
-  const now = options.now ?? (() => new Date());
-  return {
-    name: 'eks',
-    build(spec: NormalizedSpec): ModelResource[] {
-      if (!Object.values(spec.services).some((s) => s.placement === 'eks')) return [];
-      const eks = spec.platforms.eks;
-      const component = 'platform/eks';
-      const origin = ['platforms', 'eks'];
-      const tags = tagList(spec, component);
-      const clusterName = namePrefix(spec);
-      const supportType = eksSupportType(eks.version, now());
-      const out: ModelResource[] = [];
-
-      out.push(
-        resource({
-          logicalId: EKS_CLUSTER_ROLE,
-          type: 'AWS::IAM::Role',
-          layer: 'eks',
-          origin,
-          component,
-          properties: {
-            Description: 'EKS control plane role',
-            AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] },
-            ManagedPolicyArns: [managed('AmazonEKSClusterPolicy')],
-            Tags: tags,
-          },
-        }),
-        resource({
-          logicalId: EKS_NODE_ROLE,
-          type: 'AWS::IAM::Role',
-          layer: 'eks',
-          origin: [...origin, 'nodeGroups'],
-          component,
-          properties: {
-            Description: 'EKS worker node role',
-            AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-            ManagedPolicyArns: [
-              managed('AmazonEKSWorkerNodePolicy'),
-              managed('AmazonEKS_CNI_Policy'),
-              managed('AmazonEC2ContainerRegistryPullOnly'),
-              managed('AmazonSSMManagedInstanceCore'),
-              ...(eks.addons.includes('amazon-cloudwatch-observability') ? [managed('CloudWatchAgentServerPolicy')] : []),
-              ...(eks.addons.includes('aws-ebs-csi-driver') ? [managed('service-role/AmazonEBSCSIDriverPolicy')] : []),
-            ],
-            Tags: tags,
-          },
-        }),
-        resource({
-          // Created before the cluster so control-plane logs get a retention and the KMS key.
-          logicalId: EKS_CLUSTER_LOG_GROUP,
-          type: 'AWS::Logs::LogGroup',
-          layer: 'eks',
-          origin: [...origin, 'logging'],
-          component,
-          properties: { LogGroupName: `/aws/eks/${clusterName}/cluster`, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tags },
-          usage: [
-            { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: `control-plane logs (${eks.logging.join(', ') || 'none'}): volume not in usage` },
-            { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'control-plane logs: volume not in usage' },
-          ],
-        }),
-        resource({
-          logicalId: ID.eksCluster,
-          type: 'AWS::EKS::Cluster',
-          layer: 'eks',
-          origin,
-          component,
-          dependsOn: [EKS_CLUSTER_LOG_GROUP],
-          properties: {
-            Name: clusterName,
-            Version: eks.version,
-            RoleArn: getAtt(EKS_CLUSTER_ROLE, 'Arn'),
-            ResourcesVpcConfig: {
-              SubnetIds: subnetRefs(spec, 'private'),
-              SecurityGroupIds: [ref(ID.eksClusterSecurityGroup)],
-              EndpointPrivateAccess: eks.endpointAccess !== 'public',
-              EndpointPublicAccess: eks.endpointAccess !== 'private',
-              ...(eks.endpointAccess !== 'private' && eks.publicAccessCidrs.length ? { PublicAccessCidrs: [...eks.publicAccessCidrs] } : {}),
-            },
-            EncryptionConfig: [{ Provider: { KeyArn: getAtt(ID.kmsKey, 'Arn') }, Resources: ['secrets'] }],
-            Logging: { ClusterLogging: { EnabledTypes: eks.logging.map((type) => ({ Type: type })) } },
-            AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: true },
-            // AWS's default, said explicitly: a version past standard support keeps running (and is
-            // billed as extended) instead of being upgraded under the workloads.
-            UpgradePolicy: { SupportType: 'EXTENDED' },
-            Tags: tags,
-          },
-          usage: [
-            {
-              meter: 'eks.cluster',
-              unit: 'hours',
-              quantity: { min: HOURS, max: HOURS },
-              attributes: { version: eks.version, supportType },
-              basis: `one cluster × 730 h; Kubernetes ${eks.version} is in ${supportType} support (standard support ends ${EKS_STANDARD_SUPPORT_END[eks.version] ?? 'unknown'})`,
-            },
-          ],
-        }),
-        resource({
-          logicalId: ID.eksOidcProvider,
-          type: 'AWS::IAM::OIDCProvider',
-          layer: 'eks',
-          origin,
-          component,
-          properties: { Url: getAtt(ID.eksCluster, 'OpenIdConnectIssuerUrl'), ClientIdList: ['sts.amazonaws.com'], Tags: tags },
-        }),
-      );
-      const groups = [...eks.nodeGroups].sort((a, b) => (a.name < b.name ? -1 : 1));
-      for (const g of groups) out.push(...nodeGroupResources(spec, g));
-      if (needsClusterAutoscaler(spec)) out.push(clusterAutoscalerRole(spec, clusterName));
-      if (spec.monitoring.prometheus.enabled) {
-        // Prometheus finds pod addresses through the API: read-only, in the services' namespaces.
-        const namespaces = [...new Set(Object.values(spec.services).filter((s) => s.placement === 'eks').map((s) => serviceAccount(s.name).namespace))].sort();
-        out.push(
-          resource({
-            logicalId: 'PrometheusEksAccessEntry',
-            type: 'AWS::EKS::AccessEntry',
-            layer: 'eks',
-            origin: ['monitoring', 'prometheus'],
-            component: 'monitoring/prometheus',
-            properties: {
-              ClusterName: ref(ID.eksCluster),
-              PrincipalArn: getAtt(ID.monitoringServerRole('prometheus'), 'Arn'),
-              Type: 'STANDARD',
-              AccessPolicies: [{ PolicyArn: sub('arn:${AWS::Partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy'), AccessScope: { Type: 'namespace', Namespaces: namespaces } }],
-              Tags: tags,
-            },
-          }),
-        );
-      }
-      for (const addon of [...eks.addons].sort()) {
-        out.push(
-          resource({
-            logicalId: addonId(addon),
-            type: 'AWS::EKS::Addon',
-            layer: 'eks',
-            origin: [...origin, 'addons'],
-            component,
-            // Add-ons with pods (coredns, the CloudWatch agent...) need nodes to become active.
-            dependsOn: groups.map((g) => nodeGroupId(g.name)),
-            properties: {
-              AddonName: addon,
-              ClusterName: ref(ID.eksCluster),
-              ...(ADDON_CONFIGURATION[addon] ? { ConfigurationValues: ADDON_CONFIGURATION[addon] } : {}),
-              ResolveConflicts: 'OVERWRITE',
-              Tags: tags,
-            },
-          }),
-        );
-      }
-      return out;
-    },
-  };
-}
-
-export const eks: BuildingBlock = createEksBlock();
+export const eks: BuildingBlock = { name: 'eks', build: buildEks };

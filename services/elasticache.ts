@@ -9,13 +9,12 @@
 // Valkey ≥ 7.2 and the large families (r5, r6g, r6gd, r7g, m5, m6g, m7g, c7gn; not t-class); where
 // it does not, no scaling resources are emitted and the usage meter says the maximum is not reached.
 import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, ModelResource } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildingBlock, type ModelResource } from '../compiler/model/types.js';
 import type { NormalizedCache, NormalizedSpec } from '../spec/model.js';
 
 /** JSON key of the AUTH token in the cache's secret (ID.cacheAuthSecret). */
 export const CACHE_AUTH_SECRET_KEY = 'authToken';
 
-const HOURS = 730;
 const MAX_REPLICAS = 5;
 const AUTOSCALING_FAMILIES = ['r5', 'r6g', 'r6gd', 'r7g', 'm5', 'm6g', 'm7g', 'c7gn'];
 
@@ -100,11 +99,11 @@ function cacheResources(spec: NormalizedSpec, cache: NormalizedCache): ModelReso
         {
           meter: 'elasticache.node',
           unit: 'hours',
-          quantity: { min: minNodes * HOURS, max: maxNodes * HOURS },
+          quantity: { min: minNodes * HOURS_PER_MONTH, max: maxNodes * HOURS_PER_MONTH },
           attributes: { nodeType: cache.nodeType, engine: engineName },
           basis: layout.autoscaling
-            ? `${layout.nodesPerShard} node(s) per shard × ${layout.minShards}..${layout.maxShards} shards (auto scaling) × 730 h`
-            : `${minNodes} node(s) × 730 h${cache.nodes.max > minNodes ? `; nodes.max ${cache.nodes.max} is not reached automatically: ${layout.why}` : ''}`,
+            ? `${layout.nodesPerShard} node(s) per shard × ${layout.minShards}..${layout.maxShards} shards (auto scaling) × ${HOURS_PER_MONTH} h`
+            : `${minNodes} node(s) × ${HOURS_PER_MONTH} h${cache.nodes.max > minNodes ? `; nodes.max ${cache.nodes.max} is not reached automatically: ${layout.why}` : ''}`,
         },
       ],
     }),

@@ -14,13 +14,11 @@
 // resource in another region from this stack, so the vault named crossRegionVaultName() must
 // exist there first (a one-resource stack or StackSet in that region, its own KMS key).
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedDatabase, NormalizedSpec } from '../spec/model.js';
 
 /** JSON keys of the database secret (the Secrets Manager convention for RDS credentials). */
 export const DATABASE_SECRET_KEYS = { username: 'username', password: 'password' } as const;
-
-const HOURS = 730;
 
 const resolveSecret = (secretId: string, key: string): CfnValue => ({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', ref(secretId), `:SecretString:${key}}}`]] });
 
@@ -116,9 +114,9 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
         {
           meter: 'rds.instance',
           unit: 'hours',
-          quantity: { min: HOURS, max: HOURS },
+          quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH },
           attributes: { instanceClass: db.instanceClass, deployment, engine: 'PostgreSQL' },
-          basis: `one ${db.instanceClass} ${deployment} instance × 730 h`,
+          basis: `one ${db.instanceClass} ${deployment} instance × ${HOURS_PER_MONTH} h`,
         },
         storageMeter(deployment, 'primary'),
         {
@@ -173,9 +171,9 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
           {
             meter: 'rds.instance',
             unit: 'hours',
-            quantity: { min: HOURS, max: HOURS },
+            quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH },
             attributes: { instanceClass: db.instanceClass, deployment: 'Single-AZ', engine: 'PostgreSQL' },
-            basis: `read replica ${n}: one ${db.instanceClass} Single-AZ instance × 730 h`,
+            basis: `read replica ${n}: one ${db.instanceClass} Single-AZ instance × ${HOURS_PER_MONTH} h`,
           },
           storageMeter('Single-AZ', `read replica ${n}, same size as the primary`),
         ],

@@ -7,10 +7,9 @@
 // interface endpoints (behind the endpoint security group) reference the `security` layer, which
 // deploys after `network`, so those resources live in `security` themselves.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec, VpcEndpointName } from '../spec/model.js';
 
-const HOURS_PER_MONTH = 730;
 const COMPONENT = 'network';
 
 export type SubnetTier = 'public' | 'private' | 'database';
@@ -91,7 +90,7 @@ function withName(spec: NormalizedSpec, name: string, extra: Record<string, stri
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
-const fixed = (meter: string, unit: string, quantity: number, basis: string, attributes: Record<string, string> = {}): UsageMeter => ({
+const fixed = (meter: MeterName, unit: string, quantity: number, basis: string, attributes: Record<string, string> = {}): UsageMeter => ({
   meter,
   unit,
   quantity: { min: quantity, max: quantity },
@@ -180,7 +179,7 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
       origin: ['network', 'natGateways'],
       dependsOn: [VPC_ID.gatewayAttachment],
       properties: { Domain: 'vpc', Tags: withName(spec, `${prefix}-nat-${zoneLetter(z).toLowerCase()}`) },
-      usage: [fixed('ipv4.public', 'hours', HOURS_PER_MONTH, 'one public IPv4 address (the NAT gateway EIP) × 730 h')],
+      usage: [fixed('ipv4.public', 'hours', HOURS_PER_MONTH, `one public IPv4 address (the NAT gateway EIP) × ${HOURS_PER_MONTH} h`)],
     });
     net({
       logicalId: VPC_ID.natGateway(z),
@@ -193,7 +192,7 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
         Tags: withName(spec, `${prefix}-nat-${zoneLetter(z).toLowerCase()}`),
       },
       usage: [
-        fixed('nat.hours', 'hours', HOURS_PER_MONTH, `one NAT gateway × 730 h (natGateways: ${spec.network.natGateways})`),
+        fixed('nat.hours', 'hours', HOURS_PER_MONTH, `one NAT gateway × ${HOURS_PER_MONTH} h (natGateways: ${spec.network.natGateways})`),
         processed === undefined
           ? fixed('nat.processed', 'GB', 0, 'usage.natProcessedGiB not set')
           : fixed('nat.processed', 'GB', round(processed / natCount), `usage.natProcessedGiB ${processed} GiB a month split evenly across ${natCount} NAT gateway${natCount === 1 ? '' : 's'}`),
@@ -383,7 +382,7 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
           Tags: tagList(spec, COMPONENT),
         },
         usage: [
-          fixed('vpce.interface', 'hours', HOURS_PER_MONTH * privateZones.length, `one interface endpoint (${service}) × ${privateZones.length} zone${privateZones.length === 1 ? '' : 's'} × 730 h`),
+          fixed('vpce.interface', 'hours', HOURS_PER_MONTH * privateZones.length, `one interface endpoint (${service}) × ${privateZones.length} zone${privateZones.length === 1 ? '' : 's'} × ${HOURS_PER_MONTH} h`),
           fixed('vpce.processed', 'GB', 0, 'dex has no usage assumption for endpoint traffic (usage has no field for it)'),
         ],
       }),

@@ -29,10 +29,6 @@ export function createOnlyPaths(type: string): { createOnly: readonly string[]; 
   return load().types[type] ?? { createOnly: [], conditional: [] };
 }
 
-export function knownType(type: string): boolean {
-  return type.startsWith('Custom::') || load().types[type] !== undefined;
-}
-
 /** RDS engine families an engine can switch within in place (e.g. a MySQL engine upgrade path). */
 function sameEngineFamily(a: CfnValue | undefined, b: CfnValue | undefined): boolean {
   const family = (v: CfnValue | undefined) => String(v ?? '').replace(/^aurora-/, '').replace(/-(ee|se2?|ex|web)(-cdb)?$/, '');

@@ -3,7 +3,7 @@
 // the properties make, and reject cycles. The result is sorted by layer, then logical ID, so its
 // order never depends on the order of blocks or of the spec's maps.
 import type { NormalizedSpec } from '../../spec/model.js';
-import { LAYER_ORDER, type BuildingBlock, type CfnValue, type ModelResource, type ResourceModel, type StackLayer } from './types.js';
+import { LAYER_ORDER, type BuildContext, type BuildingBlock, type CfnValue, type ModelResource, type ResourceModel, type StackLayer } from './types.js';
 
 /**
  * A bug in dex (a building block produced something impossible), not in the user's spec. The CLI
@@ -37,10 +37,10 @@ export function compareResources(a: ModelResource, b: ModelResource): number {
 }
 
 /** `blocks` is the registry (pipeline/registries.ts) or, in tests, the blocks under test. */
-export function buildResourceModel(spec: NormalizedSpec, blocks: readonly BuildingBlock[]): ResourceModel {
+export function buildResourceModel(spec: NormalizedSpec, blocks: readonly BuildingBlock[], context: BuildContext): ResourceModel {
   const byId = new Map<string, { resource: ModelResource; block: string }>();
   for (const block of blocks) {
-    for (const resource of block.build(spec)) {
+    for (const resource of block.build(spec, context)) {
       const where = `block ${block.name} (${describeOrigin(resource)})`;
       if (!LOGICAL_ID.test(resource.logicalId)) {
         throw new ModelError(`invalid logical ID "${resource.logicalId}" from ${where}: CloudFormation allows 1 to 255 letters and digits`);
@@ -75,11 +75,6 @@ export function buildResourceModel(spec: NormalizedSpec, blocks: readonly Buildi
     throw new ModelError(`dependency cycle between resources: ${cycle.join(' → ')} (blocks: ${[...new Set(cycle.map((id) => byId.get(id)!.block))].join(', ')})`);
   }
   return { spec, resources };
-}
-
-/** The logical IDs a resource depends on (references and DependsOn), sorted, without duplicates. */
-export function resourceDependencies(resource: ModelResource): string[] {
-  return [...new Set(resourceReferences(resource).map((r) => r.target))].sort();
 }
 
 /**

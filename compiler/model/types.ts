@@ -17,10 +17,30 @@ export const LAYER_ORDER: readonly StackLayer[] = ['network', 'security', 'data'
  */
 export type CfnValue = string | number | boolean | null | readonly CfnValue[] | { readonly [key: string]: CfnValue };
 
+/** Hours in a month, as AWS prices monthly usage (365 × 24 ÷ 12): every hourly meter and the plan use this. */
+export const HOURS_PER_MONTH = 730;
+
+/**
+ * Every meter name a resource may carry: the contract between the building blocks and the price
+ * book. Closed, so a block cannot emit a name the price book has never heard of, and the price
+ * book's mapping (compiler/pricing/meters.ts) must say something for each: a price or a reason.
+ */
+export const METER_NAMES = [
+  'ec2.instance', 'ebs.storage', 'eks.cluster', 'fargate.vcpu', 'fargate.memory', 'fargate.ephemeralStorage',
+  'rds.instance', 'rds.storage', 'rds.backup', 'backup.storage', 'backup.crossRegionTransfer', 'elasticache.node',
+  'nat.hours', 'nat.processed', 'ipv4.public', 'alb.hours', 'alb.lcu', 'nlb.hours', 'nlb.lcu', 'vpce.interface', 'vpce.processed',
+  'logs.ingest', 'logs.storage', 'cloudwatch.alarm', 'cloudwatch.dashboard', 'cloudwatch.metric',
+  'waf.acl', 'waf.rule', 'waf.requests', 'secretsmanager.secret', 'secretsmanager.api', 'kms.key', 'kms.requests',
+  'ecr.storage', 'xray.traces', 'dataTransfer.out', 'dataTransfer.interAz', 'codebuild.minutes', 'codepipeline.pipeline',
+  'codepipeline.actionMinutes', 'route53.zone', 's3.storage', 'sns.publish', 'sns.email', 'budgets.budget',
+] as const;
+
+export type MeterName = (typeof METER_NAMES)[number];
+
 /** One billable dimension of a resource, priced later by the price book (issue: pricing). */
 export interface UsageMeter {
   /** What is metered, e.g. 'ec2.instance', 'nat.hours', 'nat.processed', 'rds.storage'. */
-  readonly meter: string;
+  readonly meter: MeterName;
   /** Unit of quantity: 'hours' | 'GB-month' | 'GB' | 'requests' | 'count-month' | ... */
   readonly unit: string;
   /** Monthly quantity at the scaling minimum and maximum (730 hours a month). */
@@ -53,8 +73,17 @@ export interface ResourceModel {
   readonly resources: readonly ModelResource[];
 }
 
+/** Today's date. Handed down from the CLI (the system clock) or a test (a fixed date), never read below it. */
+export type Clock = () => Date;
+
+/** What a building block may read besides the spec. */
+export interface BuildContext {
+  /** The date EKS support windows are judged on (standard or extended support is billed differently). */
+  readonly today: Clock;
+}
+
 /** A building block: reads its slice of the normalized spec and returns the resources it adds. */
 export interface BuildingBlock {
   readonly name: string;
-  build(spec: NormalizedSpec): ModelResource[];
+  build(spec: NormalizedSpec, context: BuildContext): ModelResource[];
 }

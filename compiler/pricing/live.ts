@@ -328,7 +328,7 @@ export function catalogFromSnapshot(file: SnapshotFile): Pick<UsageMeter, 'meter
   for (const meter of ['rds.backup', 'nat.hours', 'nat.processed', 'ipv4.public', 'alb.hours', 'alb.lcu', 'nlb.hours', 'nlb.lcu', 'vpce.interface', 'vpce.processed',
     'logs.ingest', 'logs.storage', 'cloudwatch.alarm', 'cloudwatch.dashboard', 'cloudwatch.metric', 'waf.acl', 'waf.rule', 'waf.requests',
     'secretsmanager.secret', 'secretsmanager.api', 'kms.key', 'kms.requests', 'ecr.storage', 'xray.traces', 'dataTransfer.out', 'dataTransfer.interAz',
-    'codebuild.minutes', 'codepipeline.pipeline', 'codepipeline.actionMinutes', 'route53.zone']) {
+    'codebuild.minutes', 'codepipeline.pipeline', 'codepipeline.actionMinutes', 'route53.zone'] as const) {
     out.push({ meter, attributes: {} });
   }
   out.push({ meter: 'logs.ingest', attributes: { logType: 'vended' } });

@@ -25,16 +25,7 @@ export const PRICE_LIST_LOCATION: Readonly<Record<string, string>> = {
   'eu-west-1': 'EU (Ireland)',
 };
 
-/** Every meter name dex can price (the model's contract, plus a few extras the snapshot has prices for). */
-export const METER_NAMES = [
-  'ec2.instance', 'ebs.storage', 'eks.cluster', 'fargate.vcpu', 'fargate.memory', 'fargate.ephemeralStorage',
-  'rds.instance', 'rds.storage', 'rds.backup', 'backup.storage', 'backup.crossRegionTransfer', 'elasticache.node',
-  'nat.hours', 'nat.processed', 'ipv4.public', 'alb.hours', 'alb.lcu', 'nlb.hours', 'nlb.lcu', 'vpce.interface', 'vpce.processed',
-  'logs.ingest', 'logs.storage', 'cloudwatch.alarm', 'cloudwatch.dashboard', 'cloudwatch.metric',
-  'waf.acl', 'waf.rule', 'waf.requests', 'secretsmanager.secret', 'secretsmanager.api', 'kms.key', 'kms.requests',
-  'ecr.storage', 'xray.traces', 'dataTransfer.out', 'dataTransfer.interAz', 'codebuild.minutes', 'codepipeline.pipeline',
-  'codepipeline.actionMinutes', 'route53.zone',
-] as const;
+export { METER_NAMES } from '../model/types.js';
 
 const HOURS = { quantityUnit: 'h', priceUnit: 'h', priceScale: 1 };
 const GB_MONTH = { quantityUnit: 'GB-month', priceUnit: 'GB-month', priceScale: 1 };
@@ -221,7 +212,20 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
     }
     case 'route53.zone':
       return [part('Route 53', 'HostedZone', q('AmazonRoute53', { productFamily: 'DNS Zone', usagetype: 'HostedZone' }, undefined, 'Route 53 hosted zone (global)'), perMonth('zone'))];
-    default:
-      throw new MappingError(`dex has no price mapping for meter "${meter.meter}"`);
+    // Not in the price book: small or free at the volumes dex creates; the reason says how much.
+    case 'budgets.budget':
+      throw new MappingError('AWS Budgets is not in the price book: a budget without actions has no charge, the first two action-enabled budgets of an account are free and each further one is $0.10 a day (AWS Budgets pricing page); dex creates one budget without actions per environment');
+    case 'sns.publish':
+      throw new MappingError('SNS is not in the price book: the first 1 million publishes a month are free, then $0.50 per million (us-east-1); alarm notifications are far below that');
+    case 'sns.email':
+      throw new MappingError('SNS is not in the price book: the first 1,000 e-mail notifications a month are free, then $2.00 per 100,000 (us-east-1)');
+    case 's3.storage':
+      throw new MappingError('S3 is not in the price book (the research has no S3 price row): S3 Standard is $0.023 per GB-month for the first 50 TB (us-east-1); the only bucket dex creates holds CloudFormation templates, a few MB');
+    default: {
+      // Exhaustive over MeterName, so a new name without a case here does not compile. A name
+      // outside the union still arrives at run time from a baseline plan.json written by another dex.
+      const unknown: never = meter.meter;
+      throw new MappingError(`dex has no price mapping for meter "${String(unknown)}"`);
+    }
   }
 }

@@ -8,12 +8,11 @@
 // `coverageGaps`, which the tests require to be empty for the examples. Usage assumptions the spec
 // sets but no resource meters (custom metrics the applications publish, CI minutes on GitHub's
 // runners) are listed as unpriced too, so nothing the user wrote silently disappears.
-import { LAYER_ORDER, type ModelResource, type ResourceModel, type StackLayer } from '../model/types.js';
+import { HOURS_PER_MONTH, LAYER_ORDER, type MeterName, type ModelResource, type ResourceModel, type StackLayer } from '../model/types.js';
 import { collectQueries, priceMeters, ROUNDING_RULE, type LineItem } from './line-items.js';
 import type { PriceQuery, PriceSource, PriceWarning } from './types.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 
-export const HOURS_PER_MONTH = 730;
 export const CURRENCY = 'USD';
 
 /** One environment to price: what `dex emit` would compile for it. */
@@ -150,19 +149,8 @@ export function isBillable(r: ModelResource): boolean {
   return rule !== undefined && (rule.applies?.(r) ?? true);
 }
 
-/**
- * Meters dex emits but the price book does not price, with the reason shown instead of the
- * price book's bare "no price mapping" (these are small or free at the volumes dex creates).
- */
-export const UNPRICED_METER_REASONS: Readonly<Record<string, string>> = {
-  'budgets.budget':
-    'AWS Budgets is not in the price book: a budget without actions has no charge, the first two action-enabled budgets of an account are free and each further one is $0.10 a day (AWS Budgets pricing page); dex creates one budget without actions per environment',
-  'sns.publish': 'SNS is not in the price book: the first 1 million publishes a month are free, then $0.50 per million (us-east-1); alarm notifications are far below that',
-  'sns.email': 'SNS is not in the price book: the first 1,000 e-mail notifications a month are free, then $2.00 per 100,000 (us-east-1)',
-};
-
 /** Usage assumptions and the meter that prices them: set in the spec but metered nowhere → unpriced. */
-const USAGE_METERS: readonly { readonly key: string; readonly meter: string; readonly why: (spec: NormalizedSpec) => string }[] = [
+const USAGE_METERS: readonly { readonly key: string; readonly meter: MeterName; readonly why: (spec: NormalizedSpec) => string }[] = [
   { key: 'dataTransferOutGiB', meter: 'dataTransfer.out', why: () => 'this environment has no internet-facing load balancer, which is where dex meters data sent to the internet' },
   { key: 'natProcessedGiB', meter: 'nat.processed', why: () => 'this environment has no NAT gateway (network.natGateways: none)' },
   { key: 'logsIngestedGiB', meter: 'logs.ingest', why: () => 'this environment has no log group that takes application logs' },
@@ -213,9 +201,7 @@ export function planEnvironment(target: PlanTarget, source: PriceSource): Enviro
   const lineItems: PlanLineItem[] = priced.lineItems.map((l) => ({ ...l, layer: byId.get(l.resource)!.layer }));
   const unpriced: PlanUnpriced[] = priced.unpriced.map((u) => {
     const r = byId.get(u.resource);
-    const known = UNPRICED_METER_REASONS[u.meter];
-    const reason = known && u.reason.startsWith('dex has no price mapping') ? known : u.reason;
-    return { resource: u.resource, resourceType: r?.type ?? '', layer: r?.layer, meter: u.meter, reason };
+    return { resource: u.resource, resourceType: r?.type ?? '', layer: r?.layer, meter: u.meter, reason: u.reason };
   });
 
   const coverageGaps: EnvironmentPlan['coverageGaps'][number][] = [];

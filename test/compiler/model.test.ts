@@ -10,6 +10,7 @@ import { assignStacks, STACK_LIMITS, type StackPlan } from '../../compiler/stack
 import type { NormalizedSpec } from '../../spec/model.js';
 import { FAKE_BLOCKS, fixedBlock } from '../support/fake-blocks.js';
 import { generateSpec } from '../support/generate-spec.js';
+import { AT_FIXED_DATE } from '../support/clock.js';
 import { BUILDING_BLOCKS } from '../../pipeline/registries.js';
 
 function specOf(text: string, environment = 'staging'): NormalizedSpec {
@@ -25,8 +26,8 @@ const r = (logicalId: string, extra: Partial<ModelResource> = {}): ModelResource
 
 describe('buildResourceModel', () => {
   it('sorts by layer order, then logical ID, whatever the order of blocks', () => {
-    const forward = buildResourceModel(SMALL, FAKE_BLOCKS);
-    const backward = buildResourceModel(SMALL, [...FAKE_BLOCKS].reverse());
+    const forward = buildResourceModel(SMALL, FAKE_BLOCKS, AT_FIXED_DATE);
+    const backward = buildResourceModel(SMALL, [...FAKE_BLOCKS].reverse(), AT_FIXED_DATE);
     expect(backward.resources.map((x) => x.logicalId)).toEqual(forward.resources.map((x) => x.logicalId));
     const layers = forward.resources.map((x) => LAYER_ORDER.indexOf(x.layer));
     expect(layers).toEqual([...layers].sort((a, b) => a - b));
@@ -39,21 +40,21 @@ describe('buildResourceModel', () => {
   it('rejects a duplicate logical ID, naming both blocks and origins', () => {
     const one = fixedBlock('one', [r('Topic', { origin: ['monitoring', 'notify'] })]);
     const two = fixedBlock('two', [r('Topic', { origin: ['monitoring', 'alerts', 0] })]);
-    expect(() => buildResourceModel(SMALL, [one, two])).toThrow(ModelError);
-    expect(() => buildResourceModel(SMALL, [one, two])).toThrow(/duplicate logical ID Topic: from block one \(monitoring\.notify\) and from block two \(monitoring\.alerts\.0\)/);
+    expect(() => buildResourceModel(SMALL, [one, two], AT_FIXED_DATE)).toThrow(ModelError);
+    expect(() => buildResourceModel(SMALL, [one, two], AT_FIXED_DATE)).toThrow(/duplicate logical ID Topic: from block one \(monitoring\.notify\) and from block two \(monitoring\.alerts\.0\)/);
   });
 
   it.each(['Has-Dash', 'under_score', '', 'x'.repeat(256), 'Ünicode'])('rejects the invalid logical ID %j', (id) => {
-    expect(() => buildResourceModel(SMALL, [fixedBlock('bad', [r(id)])])).toThrow(/invalid logical ID/);
+    expect(() => buildResourceModel(SMALL, [fixedBlock('bad', [r(id)])], AT_FIXED_DATE)).toThrow(/invalid logical ID/);
   });
 
   it('accepts a 255-character ID', () => {
-    expect(buildResourceModel(SMALL, [fixedBlock('ok', [r('A'.repeat(255))])]).resources).toHaveLength(1);
+    expect(buildResourceModel(SMALL, [fixedBlock('ok', [r('A'.repeat(255))])], AT_FIXED_DATE).resources).toHaveLength(1);
   });
 
   it('rejects a reference to a resource no block creates', () => {
     const block = fixedBlock('refs', [r('Alarm', { properties: { AlarmActions: [{ Ref: 'Missing' }] } })]);
-    expect(() => buildResourceModel(SMALL, [block])).toThrow(/Alarm from block refs \(monitoring\) references Missing through Ref, which no block creates/);
+    expect(() => buildResourceModel(SMALL, [block], AT_FIXED_DATE)).toThrow(/Alarm from block refs \(monitoring\) references Missing through Ref, which no block creates/);
   });
 
   it('finds references in Ref, both Fn::GetAtt forms, Fn::Sub and DependsOn', () => {
@@ -75,13 +76,13 @@ describe('buildResourceModel', () => {
 
   it('detects a dependency cycle and shows it', () => {
     const block = fixedBlock('loop', [r('A', { properties: { x: { Ref: 'B' } } }), r('B', { properties: { x: { 'Fn::Sub': '${C.Arn}' } } }), r('C', { dependsOn: ['A'] })]);
-    expect(() => buildResourceModel(SMALL, [block])).toThrow(/dependency cycle between resources: A → B → C → A/);
+    expect(() => buildResourceModel(SMALL, [block], AT_FIXED_DATE)).toThrow(/dependency cycle between resources: A → B → C → A/);
     expect(findCycle(new Map([['A', ['B']], ['B', []]]))).toBeUndefined();
   });
 
   it('handles long dependency chains without recursion limits', () => {
     const chain = Array.from({ length: 20_000 }, (_, i) => r(`N${i}`, i ? { properties: { prev: { Ref: `N${i - 1}` } } } : {}));
-    expect(buildResourceModel(SMALL, [fixedBlock('chain', chain)]).resources).toHaveLength(20_000);
+    expect(buildResourceModel(SMALL, [fixedBlock('chain', chain)], AT_FIXED_DATE).resources).toHaveLength(20_000);
   });
 });
 
@@ -110,7 +111,7 @@ function stackOfAll(model: ResourceModel): Map<string, string> {
 
 describe('assignStacks', () => {
   it('makes one stack per non-empty layer, named <system>-<env>-<layer>, in deploy order', () => {
-    const plan = assignStacks(buildResourceModel(SMALL, FAKE_BLOCKS));
+    const plan = assignStacks(buildResourceModel(SMALL, FAKE_BLOCKS, AT_FIXED_DATE));
     const layers = plan.stacks.map((s) => s.layer);
     expect(layers).toEqual(LAYER_ORDER.filter((l) => layers.includes(l)));
     for (const s of plan.stacks) expect(s.name).toBe(`gen-11-staging-${s.layer}`);
@@ -130,7 +131,7 @@ describe('assignStacks', () => {
       },
     });
     const local = r('Local');
-    const plan = assignStacks(buildResourceModel(SMALL, [fixedBlock('t', [net, key, user, local])]));
+    const plan = assignStacks(buildResourceModel(SMALL, [fixedBlock('t', [net, key, user, local])], AT_FIXED_DATE));
     expect(plan.stacks.map((s) => s.name)).toEqual(['gen-11-staging-network', 'gen-11-staging-security', 'gen-11-staging-monitoring']);
     const [network, security, monitoring] = plan.stacks;
     expect(network!.outputs).toEqual([{ name: 'Vpc', exportName: 'gen-11-staging:Vpc', value: { Ref: 'Vpc' }, description: 'Ref of Vpc' }]);
@@ -149,12 +150,12 @@ describe('assignStacks', () => {
 
   it('refuses a reference from an earlier layer to a later one', () => {
     const vpc = resource({ logicalId: 'Vpc', type: 'AWS::EC2::VPC', layer: 'network', component: 'network', origin: ['network'], properties: { Topic: { Ref: 'Topic' } } });
-    const model = buildResourceModel(SMALL, [fixedBlock('t', [vpc, r('Topic')])]);
+    const model = buildResourceModel(SMALL, [fixedBlock('t', [vpc, r('Topic')])], AT_FIXED_DATE);
     expect(() => assignStacks(model)).toThrow(/Vpc \(layer network, stack gen-11-staging-network\) references Topic through Ref, which is in layer monitoring .* deployed later/);
   });
 
   it('splits a 300-service spec into stacks within the limits, imports matching earlier exports', () => {
-    const model = buildResourceModel(specOf(generateSpec(300, 5)), FAKE_BLOCKS);
+    const model = buildResourceModel(specOf(generateSpec(300, 5)), FAKE_BLOCKS, AT_FIXED_DATE);
     expect(model.resources.length).toBeGreaterThan(2000);
     const plan = assignStacks(model);
     expect(plan.stacks.some((s) => s.bucket !== '')).toBe(true);
@@ -165,16 +166,16 @@ describe('assignStacks', () => {
   });
 
   it('keeps every existing logical ID and stack when a service is added (300 → 301, split layers)', () => {
-    const before = stackOfAll(buildResourceModel(specOf(generateSpec(300, 5)), FAKE_BLOCKS));
-    const after = stackOfAll(buildResourceModel(specOf(generateSpec(301, 5)), FAKE_BLOCKS));
+    const before = stackOfAll(buildResourceModel(specOf(generateSpec(300, 5)), FAKE_BLOCKS, AT_FIXED_DATE));
+    const after = stackOfAll(buildResourceModel(specOf(generateSpec(301, 5)), FAKE_BLOCKS, AT_FIXED_DATE));
     for (const [id, stack] of before) expect(after.get(id), id).toBe(stack);
   });
 
   it('property: adding a service changes no existing logical ID nor its stack', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 10_000 }), (n, seed) => {
-        const before = buildResourceModel(specOf(generateSpec(n, seed)), FAKE_BLOCKS);
-        const after = buildResourceModel(specOf(generateSpec(n + 1, seed)), FAKE_BLOCKS);
+        const before = buildResourceModel(specOf(generateSpec(n, seed)), FAKE_BLOCKS, AT_FIXED_DATE);
+        const after = buildResourceModel(specOf(generateSpec(n + 1, seed)), FAKE_BLOCKS, AT_FIXED_DATE);
         const afterStacks = stackOfAll(after);
         for (const [id, stack] of stackOfAll(before)) {
           if (afterStacks.get(id) !== stack) throw new Error(`${id}: ${stack} → ${afterStacks.get(id)}`);
@@ -188,8 +189,8 @@ describe('assignStacks', () => {
   it('property, registered building blocks: adding a service changes no existing logical ID nor its stack', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 10_000 }), (n, seed) => {
-        const before = stackOfAll(buildResourceModel(specOf(generateSpec(n, seed)), BUILDING_BLOCKS));
-        const after = stackOfAll(buildResourceModel(specOf(generateSpec(n + 1, seed)), BUILDING_BLOCKS));
+        const before = stackOfAll(buildResourceModel(specOf(generateSpec(n, seed)), BUILDING_BLOCKS, AT_FIXED_DATE));
+        const after = stackOfAll(buildResourceModel(specOf(generateSpec(n + 1, seed)), BUILDING_BLOCKS, AT_FIXED_DATE));
         for (const [id, stack] of before) {
           if (after.get(id) !== stack) throw new Error(`${id}: ${stack} → ${after.get(id)}`);
         }
@@ -200,8 +201,8 @@ describe('assignStacks', () => {
 
   it('is deterministic: the same model gives equal plans', () => {
     const spec = specOf(generateSpec(120, 9));
-    const a = assignStacks(buildResourceModel(spec, FAKE_BLOCKS));
-    const b = assignStacks(buildResourceModel(spec, [...FAKE_BLOCKS].reverse()));
+    const a = assignStacks(buildResourceModel(spec, FAKE_BLOCKS, AT_FIXED_DATE));
+    const b = assignStacks(buildResourceModel(spec, [...FAKE_BLOCKS].reverse(), AT_FIXED_DATE));
     expect(JSON.stringify(b.stacks)).toBe(JSON.stringify(a.stacks));
   });
 });

@@ -2,7 +2,7 @@
 // explicit unpriced entry; totals are the sums of the lines; min ≤ max; the staging overlay shows
 // in the numbers; the budget building block is valid CloudFormation. Also keeps the generated
 // tables of docs/cost.md in step with the tool (UPDATE_GOLDEN=1 rewrites them).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { analyzeSpec } from '../../pipeline/analyze.js';
@@ -14,6 +14,8 @@ import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { usd } from '../../cli/plan-render.js';
 import { budget } from '../../services/budget.js';
 import { validateTemplate } from '../support/cfn-validate.js';
+import { expectGoldenBlock } from '../support/golden.js';
+import { AT_FIXED_DATE, fixedClock } from '../support/clock.js';
 
 const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const EXAMPLES = ['examples/dex-mobile-v6/dex.yaml', 'examples/minimal/dex.yaml', 'examples/large/dex.yaml'];
@@ -41,7 +43,7 @@ const FREE_TYPES = new Set([
 ]);
 
 function analyse(file: string, environment?: string) {
-  const analysis = analyzeSpec(readFileSync(file), file, environment ? { environment } : {});
+  const analysis = analyzeSpec(readFileSync(file), file, { today: fixedClock, ...(environment ? { environment } : {}) });
   expect(analysis.ok, JSON.stringify(analysis.diagnostics.filter((d) => d.severity === 'error'))).toBe(true);
   return analysis;
 }
@@ -173,7 +175,7 @@ describe('budget', () => {
   it('becomes a valid AWS::Budgets::Budget: COST, monthly, ACTUAL and FORECASTED alerts, scoped by the dex tags', () => {
     const analysis = withBudget('budget: { monthlyUsd: 1500, alertEmails: [finance@example.com, ops@example.com], thresholdPercent: 90 }');
     const spec = analysis.compiled.find((c) => c.environment === 'production')!.spec;
-    const [r, ...rest] = budget.build(spec);
+    const [r, ...rest] = budget.build(spec, AT_FIXED_DATE);
     expect(rest).toEqual([]);
     expect(r).toMatchObject({ type: 'AWS::Budgets::Budget', layer: 'monitoring', logicalId: 'MonthlyBudget' });
     const props = r!.properties as Record<string, any>;
@@ -193,7 +195,7 @@ describe('budget', () => {
     expect(validateTemplate({ AWSTemplateFormatVersion: '2010-09-09', Resources: { [r!.logicalId]: { Type: r!.type, Properties: r!.properties } } })).toEqual([]);
     // Without alertEmails, the monitoring notify address is told.
     const fallback = withBudget('budget: { monthlyUsd: 1500 }').compiled.find((c) => c.environment === 'production')!.spec;
-    expect((budget.build(fallback)[0]!.properties as any).NotificationsWithSubscribers[0].Subscribers).toEqual([{ SubscriptionType: 'EMAIL', Address: 'oncall@example.com' }]);
+    expect((budget.build(fallback, AT_FIXED_DATE)[0]!.properties as any).NotificationsWithSubscribers[0].Subscribers).toEqual([{ SubscriptionType: 'EMAIL', Address: 'oncall@example.com' }]);
   });
 
   it('is emitted by dex emit in the monitoring stack, and listed (unpriced, with why) by dex plan', () => {
@@ -279,16 +281,5 @@ function costDocTables(p: Plan): string {
 }
 
 it('docs/cost.md carries the numbers dex computes for the reference spec', () => {
-  const doc = readFileSync('docs/cost.md', 'utf8');
-  const start = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  expect(start, 'docs/cost.md has the generated-block markers').toBeGreaterThanOrEqual(0);
-  expect(end).toBeGreaterThan(start);
-  const generated = `${BEGIN}\n${costDocTables(plan(REFERENCE))}\n${END}`;
-  const current = doc.slice(start, end + END.length);
-  if (process.env.UPDATE_GOLDEN === '1' && current !== generated) {
-    writeFileSync('docs/cost.md', doc.slice(0, start) + generated + doc.slice(end + END.length));
-    return;
-  }
-  expect(current).toBe(generated);
+  expectGoldenBlock('docs/cost.md', BEGIN, END, `${BEGIN}\n${costDocTables(plan(REFERENCE))}\n${END}`);
 });

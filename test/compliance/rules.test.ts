@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
 import { COMPLIANCE_RULES } from '../../pipeline/registries.js';
 import { dataDeclaration, evaluateCompliance } from '../../compiler/compliance/engine.js';
+import { fixedClock } from '../support/clock.js';
 
 const analyze = (name: string): Analysis => {
   const file = `test/fixtures/compliance/${name}.dex.yaml`;

@@ -4,8 +4,8 @@
 // resources pass the CloudFormation schemas, the test listener is never public, output is
 // deterministic, and the reference's files match the golden ones.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -17,6 +17,8 @@ import type { EmittedFile } from '../../compiler/model/output.js';
 import { CICD_ID, TEST_LISTENER_PORT } from '../../services/cicd.js';
 import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
 import { workflowErrors } from '../support/workflow-parser.js';
+import { expectGoldenFiles } from '../support/golden.js';
+import { fixedClock } from '../support/clock.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REFERENCE = join(ROOT, 'test/fixtures/reference/dex-mobile-v6.dex.yaml');
@@ -29,7 +31,7 @@ interface Emitted {
 }
 
 function emit(file: string): Emitted {
-  const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(file, 'utf8')), 'dex.yaml');
+  const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(file, 'utf8')), 'dex.yaml', { today: fixedClock });
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return {
     system: compileSystemEmit(analysis, { specFile: 'dex.yaml', assets: readPackageAssets() }),
@@ -262,23 +264,6 @@ describe('output', () => {
   });
 
   it('matches the golden files for the reference (UPDATE_GOLDEN=1 rewrites them)', () => {
-    const update = process.env.UPDATE_GOLDEN === '1';
-    if (update) {
-      rmSync(GOLDEN, { recursive: true, force: true });
-      for (const f of reference.system) {
-        mkdirSync(dirname(join(GOLDEN, f.path)), { recursive: true });
-        writeFileSync(join(GOLDEN, f.path), f.content);
-      }
-    }
-    const expected = new Set(reference.system.map((f) => join(GOLDEN, f.path)));
-    for (const f of reference.system) {
-      const path = join(GOLDEN, f.path);
-      expect(existsSync(path), `${path} missing: run UPDATE_GOLDEN=1`).toBe(true);
-      expect(f.content, `${path} differs`).toBe(readFileSync(path, 'utf8'));
-    }
-    const onDisk = readdirSync(GOLDEN, { recursive: true, withFileTypes: true })
-      .filter((d) => d.isFile())
-      .map((d) => join(d.parentPath, d.name));
-    expect(onDisk.filter((p) => !expected.has(p)), 'stale golden files').toEqual([]);
+    expectGoldenFiles(GOLDEN, reference.system);
   });
 });

@@ -1,8 +1,8 @@
 // Emitted CloudFormation and plan.json: YAML identical to the `yaml` library's, fixed key order,
 // determinism, limits at scale, and golden files for the reference example.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -17,13 +17,15 @@ import { YAML_OPTIONS } from '../../compiler/model/output.js';
 import { canonicalize } from '../../emitters/plan-json.js';
 import { FAKE_BLOCKS } from '../support/fake-blocks.js';
 import { generateSpec } from '../support/generate-spec.js';
+import { expectGoldenFiles } from '../support/golden.js';
+import { fixedClock } from '../support/clock.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const GOLDEN = join(ROOT, 'test/golden/dex-mobile-v6');
 
 function emitAll(text: string, file: string, blocks?: readonly BuildingBlock[], environment?: string): EnvironmentOutput[] {
-  const analysis = analyzeSpec(new TextEncoder().encode(text), file, { environment, ...(blocks ? { registries: { ...defaultRegistries(), blocks, complianceRules: [] } } : {}) });
+  const analysis = analyzeSpec(new TextEncoder().encode(text), file, { environment, today: fixedClock, ...(blocks ? { registries: { ...defaultRegistries(), blocks, complianceRules: [] } } : {}) });
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return emitTargets(analysis, environment).map((c) => compileEmit(c, { specFile: file }));
 }
@@ -158,27 +160,8 @@ describe('reference example (registered building blocks)', () => {
   it('emits the same bytes twice, and matches the golden files (UPDATE_GOLDEN=1 rewrites them)', async () => {
     const outputs = emitAll(text, REFERENCE);
     expect(emitAll(text, REFERENCE).map((o) => o.files)).toEqual(outputs.map((o) => o.files));
-    const update = process.env.UPDATE_GOLDEN === '1';
     // The environment folders are this test's; ci/ belongs to test/emitters/ci.test.ts.
-    if (update) for (const output of outputs) rmSync(join(GOLDEN, output.environment), { recursive: true, force: true });
-    const expected = new Set<string>();
-    for (const output of outputs) {
-      for (const file of output.files) {
-        const path = join(GOLDEN, output.environment, file.path);
-        expected.add(path);
-        if (update) {
-          mkdirSync(dirname(path), { recursive: true });
-          writeFileSync(path, file.content);
-        }
-        expect(existsSync(path), `${path} missing: run npm run test:update`).toBe(true);
-        expect(file.content, `${path} differs: run npm run test:update and review the diff`).toBe(readFileSync(path, 'utf8'));
-      }
-    }
-    const onDisk = outputs
-      .flatMap((o) => readdirSync(join(GOLDEN, o.environment), { recursive: true, withFileTypes: true }))
-      .filter((d) => d.isFile())
-      .map((d) => join(d.parentPath, d.name));
-    expect(onDisk.filter((p) => !expected.has(p)), 'stale golden files').toEqual([]);
+    for (const output of outputs) expectGoldenFiles(join(GOLDEN, output.environment), output.files);
   });
 
   it('every template passes the CloudFormation validator, when there is one', async () => {

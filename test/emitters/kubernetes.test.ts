@@ -2,8 +2,8 @@
 // the upstream CRD schemas) with unknown fields rejected, selectors matching pod labels, HPA and
 // TargetGroupBinding targets existing, hardened pods, a kustomization listing every file and
 // resolving every placeholder, determinism, and golden files for the reference example.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,8 @@ import { compileEmit, emitTargets, type EnvironmentOutput } from '../../pipeline
 import type { EmittedFile } from '../../compiler/model/output.js';
 import { emitKubernetes, kubernetesStackInputs, placeholder, STACK_OUTPUTS_FILE } from '../../emitters/kubernetes.js';
 import { CLUSTER_AUTOSCALER_ROLE } from '../../services/eks.js';
+import { expectGoldenFiles } from '../support/golden.js';
+import { fixedClock } from '../support/clock.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
@@ -32,7 +34,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 /** Every environment of a spec (or 'default'), with the kubernetes/ files only. */
 function emitAll(file: string): (EnvironmentOutput & { k8s: EmittedFile[] })[] {
-  const analysis = analyzeSpec(readFileSync(join(ROOT, file)), file, {});
+  const analysis = analyzeSpec(readFileSync(join(ROOT, file)), file, { today: fixedClock });
   expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return emitTargets(analysis).map((c) => {
     const output = compileEmit(c, { specFile: file });
@@ -384,25 +386,6 @@ describe('kubernetes emitter', () => {
   });
 
   it('matches the golden files of the reference example (UPDATE_GOLDEN=1 rewrites them)', () => {
-    const update = process.env.UPDATE_GOLDEN === '1';
-    const expected = new Set<string>();
-    for (const output of reference) {
-      const dir = join(GOLDEN, output.environment, 'kubernetes');
-      if (update) rmSync(dir, { recursive: true, force: true });
-      for (const file of output.k8s) {
-        const path = join(GOLDEN, output.environment, file.path);
-        expected.add(path);
-        if (update) {
-          mkdirSync(dirname(path), { recursive: true });
-          writeFileSync(path, file.content);
-        }
-        expect(existsSync(path), `${path} missing: run npm run test:update`).toBe(true);
-        expect(file.content, `${path} differs: run npm run test:update and review the diff`).toBe(readFileSync(path, 'utf8'));
-      }
-      const onDisk = readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((d) => d.isFile())
-        .map((d) => join(d.parentPath, d.name));
-      expect(onDisk.filter((p) => !expected.has(p)), 'stale golden files').toEqual([]);
-    }
+    for (const output of reference) expectGoldenFiles(join(GOLDEN, output.environment), output.k8s, join(GOLDEN, output.environment, 'kubernetes'));
   });
 });

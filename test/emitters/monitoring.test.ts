@@ -14,6 +14,7 @@ import type { EmittedFile } from '../../compiler/model/output.js';
 import { emitMonitoring } from '../../emitters/monitoring/index.js';
 import { alertServices, isServiceMetric } from '../../compiler/monitoring/metrics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
+import { expectGoldenFiles } from '../support/golden.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
@@ -165,28 +166,9 @@ describe.each([REFERENCE, ...EXAMPLES])('monitoring files of %s', (file) => {
 
 describe('monitoring golden files', () => {
   it('match test/golden/dex-mobile-v6/<env>/monitoring (UPDATE_GOLDEN=1 rewrites them)', () => {
-    const update = process.env.UPDATE_GOLDEN === '1';
     const envs = emit(REFERENCE);
     expect(envs.map((e) => e.environment).sort()).toEqual(['production', 'staging']);
-    for (const env of envs) {
-      const base = join(GOLDEN, env.environment);
-      if (update) rmSync(join(base, 'monitoring'), { recursive: true, force: true });
-      const expected = new Set<string>();
-      for (const f of env.files) {
-        const path = join(base, f.path);
-        expected.add(path);
-        if (update) {
-          mkdirSync(dirname(path), { recursive: true });
-          writeFileSync(path, f.content);
-        }
-        expect(existsSync(path), `${path} missing: run npm run test:update`).toBe(true);
-        expect(f.content, `${path} differs: run npm run test:update and review the diff`).toBe(readFileSync(path, 'utf8'));
-      }
-      const onDisk = readdirSync(join(base, 'monitoring'), { recursive: true, withFileTypes: true })
-        .filter((d) => d.isFile())
-        .map((d) => join(d.parentPath, d.name));
-      expect(onDisk.filter((p) => !expected.has(p)), 'stale golden files').toEqual([]);
-    }
+    for (const env of envs) expectGoldenFiles(join(GOLDEN, env.environment), env.files, join(GOLDEN, env.environment, 'monitoring'));
   });
 
   it('is what dex emit writes under monitoring/ once the emitter is registered', () => {

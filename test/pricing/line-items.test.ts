@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { priceMeters, ROUNDING_RULE, type PricedResourceInput } from '../../compiler/pricing/line-items.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
-import type { UsageMeter } from '../../compiler/model/types.js';
+import type { MeterName, UsageMeter } from '../../compiler/model/types.js';
 
 const snapshot = loadSnapshotSource();
 
-function meter(name: string, unit: string, quantity: number | [number, number], attributes: Record<string, string> = {}): UsageMeter {
+function meter(name: MeterName, unit: string, quantity: number | [number, number], attributes: Record<string, string> = {}): UsageMeter {
   const [min, max] = Array.isArray(quantity) ? quantity : [quantity, quantity];
   return { meter: name, unit, quantity: { min, max }, attributes, basis: 'test' };
 }
@@ -147,7 +147,7 @@ describe('ranges, tiers, rounding and unpriced', () => {
         { logicalId: 'Flow', type: 'AWS::EC2::FlowLog', usage: [meter('logs.ingest', 'GB', 10, { logType: 'vended' })] },
         { logicalId: 'Vpce', type: 'AWS::EC2::VPCEndpoint', usage: [meter('vpce.interface', 'hours', 1460)] },
         { logicalId: 'Bk', type: 'AWS::Backup::BackupPlan', usage: [meter('backup.storage', 'GB-month', 50)] },
-        { logicalId: 'X', type: 'AWS::Test', usage: [meter('nosuch.meter', 'hours', 1)] },
+        { logicalId: 'X', type: 'AWS::Test', usage: [meter('nosuch.meter' as MeterName, 'hours', 1)] },
       ],
       'ap-south-1',
       snapshot,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PricingClient } from '@aws-sdk/client-pricing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { UsageMeter } from '../../compiler/model/types.js';
+import type { MeterName, UsageMeter } from '../../compiler/model/types.js';
 import { collectQueries, priceMeters } from '../../compiler/pricing/line-items.js';
 import { isRetryable } from '../../compiler/pricing/live.js';
 import { createLivePricing, refreshFromApi, type LivePricing } from '../../cli/adapters/live-pricing.js';
@@ -57,12 +57,12 @@ function live(extra: Partial<Parameters<typeof createLivePricing>[0]> = {}): Liv
   return s;
 }
 
-function q(m: string, attributes: Record<string, string> = {}, region = 'us-east-1'): PriceQuery {
+function q(m: MeterName, attributes: Record<string, string> = {}, region = 'us-east-1'): PriceQuery {
   const mapping = meterToQuery({ meter: m, unit: 'hours', quantity: { min: 1, max: 1 }, attributes, basis: '' }, region);
   if (!mapping.ok) throw new Error(mapping.reason);
   return mapping.parts[0]!.query;
 }
-const meter = (name: string, unit: string, qty: number, attributes: Record<string, string> = {}): UsageMeter => ({ meter: name, unit, quantity: { min: qty, max: qty }, attributes, basis: 'test' });
+const meter = (name: MeterName, unit: string, qty: number, attributes: Record<string, string> = {}): UsageMeter => ({ meter: name, unit, quantity: { min: qty, max: qty }, attributes, basis: 'test' });
 
 describe('live Price List through the real SDK client', () => {
   it('looks a price up end to end: AWS JSON 1.1, TERM_MATCH filters, one product, provenance "price list"', async () => {

@@ -9,7 +9,7 @@ import type { NormalizedSpec } from '../../spec/model.js';
 import { ec2 } from '../../services/ec2.js';
 import { ecr } from '../../services/ecr.js';
 import { ecs } from '../../services/ecs.js';
-import { createEksBlock, eksSupportType } from '../../services/eks.js';
+import { eks, eksSupportType } from '../../services/eks.js';
 import { cacheLayout, elasticache } from '../../services/elasticache.js';
 import { iam } from '../../services/iam.js';
 import { monitoring } from '../../services/monitoring.js';
@@ -17,7 +17,8 @@ import { rds } from '../../services/rds.js';
 
 const FIXTURE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const NOW = new Date('2026-11-24T00:00:00Z');
-const BLOCKS: BuildingBlock[] = [iam, rds, elasticache, ecr, ecs, createEksBlock({ now: () => NOW }), ec2, monitoring];
+const AT_NOW = { today: () => NOW };
+const BLOCKS: BuildingBlock[] = [iam, rds, elasticache, ecr, ecs, eks, ec2, monitoring];
 
 function compile(environment: string): NormalizedSpec {
   const analysis = analyzeSpec(readFileSync(FIXTURE), FIXTURE, { environment });
@@ -26,7 +27,7 @@ function compile(environment: string): NormalizedSpec {
 }
 
 function buildAll(spec: NormalizedSpec): ModelResource[] {
-  return BLOCKS.flatMap((b) => b.build(spec));
+  return BLOCKS.flatMap((b) => b.build(spec, AT_NOW));
 }
 
 const ofType = (rs: ModelResource[], type: string) => rs.filter((r) => r.type === type);
@@ -240,7 +241,7 @@ describe('EKS support type', () => {
   it('comes from the injected clock', () => {
     expect(eksSupportType('1.31', new Date('2025-11-25T00:00:00Z'))).toBe('standard');
     expect(eksSupportType('1.31', new Date('2025-11-26T00:00:00Z'))).toBe('extended');
-    const early = createEksBlock({ now: () => new Date('2025-01-01T00:00:00Z') }).build(production);
+    const early = eks.build(production, { today: () => new Date('2025-01-01T00:00:00Z') });
     expect(byId(early, 'EksCluster').usage[0]!.attributes.supportType).toBe('standard');
   });
 });
@@ -249,13 +250,13 @@ describe('ElastiCache layout', () => {
   it('scales shards of nodes.min nodes up to nodes.max where auto scaling is supported', () => {
     const cache = { ...production.caches.redis!, nodeType: 'cache.r6g.large' as const, nodes: { min: 2, max: 6 }, clusterMode: true };
     expect(cacheLayout(cache)).toMatchObject({ nodesPerShard: 2, replicas: 1, minShards: 1, maxShards: 3, autoscaling: true });
-    const rs = elasticache.build({ ...production, caches: { redis: cache } });
+    const rs = elasticache.build({ ...production, caches: { redis: cache } }, AT_NOW);
     expect(props(byId(rs, 'RedisCacheScalableTarget'))).toMatchObject({ MinCapacity: 1, MaxCapacity: 3 });
     expect(props(byId(rs, 'RedisCache'))).toMatchObject({ MultiAZEnabled: true, AutomaticFailoverEnabled: true, NumNodeGroups: 1, ReplicasPerNodeGroup: 1 });
   });
 
   it('emits no auto scaling for burstable nodes and says so in the usage basis', () => {
-    const rs = elasticache.build(production);
+    const rs = elasticache.build(production, AT_NOW);
     expect(rs.some((r) => r.type.startsWith('AWS::ApplicationAutoScaling'))).toBe(false);
     const meter = byId(rs, 'RedisCache').usage[0]!;
     expect(meter.quantity).toEqual({ min: 730, max: 730 });

@@ -16,6 +16,7 @@ import { securityGroups } from '../../services/security-groups.js';
 import { VPC_ID, vpc } from '../../services/vpc.js';
 import { waf } from '../../services/waf.js';
 import { validateTemplate } from '../support/cfn-validate.js';
+import { AT_FIXED_DATE } from '../support/clock.js';
 
 const FILE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const BLOCKS: readonly BuildingBlock[] = [vpc, kms, securityGroups, secrets, bastion, alb, waf];
@@ -35,7 +36,7 @@ function variant(spec: NormalizedSpec, change: (s: { -readonly [K in keyof Norma
   return copy;
 }
 
-const build = (spec: NormalizedSpec): ModelResource[] => BLOCKS.flatMap((b) => b.build(spec));
+const build = (spec: NormalizedSpec): ModelResource[] => BLOCKS.flatMap((b) => b.build(spec, AT_FIXED_DATE));
 const byId = (resources: readonly ModelResource[]): Map<string, ModelResource> => new Map(resources.map((r) => [r.logicalId, r]));
 const ofType = (resources: readonly ModelResource[], type: string): ModelResource[] => resources.filter((r) => r.type === type);
 const prop = (r: ModelResource | undefined, name: string): unknown => r?.properties[name];
@@ -46,7 +47,7 @@ const index = byId(resources);
 
 describe('the reference spec', () => {
   it('builds a consistent model: unique IDs, every reference resolved, no cycle, layers only look back', () => {
-    const model = buildResourceModel(production, BLOCKS);
+    const model = buildResourceModel(production, BLOCKS, AT_FIXED_DATE);
     expect(model.resources).toHaveLength(resources.length);
     for (const r of model.resources) {
       for (const ref of resourceReferences(r)) {
@@ -277,7 +278,7 @@ describe('security groups', () => {
     const fromAlb = ofType(out, 'AWS::EC2::SecurityGroupIngress').filter((r) => r.logicalId === 'EksNodeIngressFromAlbPort5001');
     expect(fromAlb).toHaveLength(1);
     expect(prop(fromAlb[0], 'Description')).toBe('Load balancer to blockchain-service; Load balancer to ledger-service');
-    expect(() => buildResourceModel(twoEks, BLOCKS)).not.toThrow();
+    expect(() => buildResourceModel(twoEks, BLOCKS, AT_FIXED_DATE)).not.toThrow();
   });
 });
 
@@ -339,7 +340,7 @@ describe('load balancer', () => {
     const attrs = Object.fromEntries((lb.properties.LoadBalancerAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
     expect(attrs['routing.http.drop_invalid_header_fields.enabled']).toBe('true');
     expect(attrs['deletion_protection.enabled']).toBe('true');
-    const staging = byId(alb.build(compile('staging'))).get(ID.loadBalancer)!;
+    const staging = byId(alb.build(compile('staging'), AT_FIXED_DATE)).get(ID.loadBalancer)!;
     expect((staging.properties.LoadBalancerAttributes as { Key: string; Value: string }[]).find((a) => a.Key === 'deletion_protection.enabled')!.Value).toBe('false');
   });
 
@@ -356,7 +357,7 @@ describe('load balancer', () => {
       DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }],
     });
     const tls12 = variant(production, (s) => void (s.ingress = { ...s.ingress, tls: { ...s.ingress.tls, policy: 'tls12' } }));
-    expect(prop(byId(alb.build(tls12)).get(ID.httpsListener), 'SslPolicy')).toBe(SSL_POLICIES.tls12);
+    expect(prop(byId(alb.build(tls12, AT_FIXED_DATE)).get(ID.httpsListener), 'SslPolicy')).toBe(SSL_POLICIES.tls12);
   });
 
   it('gives each exposed service a target group (ip for ECS and EKS, instance for EC2) and a path rule', () => {
@@ -378,7 +379,7 @@ describe('load balancer', () => {
       const m = s.services['monitoring-service']!;
       s.services = { ...s.services, 'monitoring-service': { ...m, expose: { public: true, path: '/monitor', host: 'ops.example.com' } } };
     });
-    const out = byId(alb.build(ec2));
+    const out = byId(alb.build(ec2, AT_FIXED_DATE));
     expect(prop(out.get('MonitoringServiceTargetGroup'), 'TargetType')).toBe('instance');
     expect(prop(out.get('MonitoringServiceListenerRule'), 'Conditions')).toEqual([
       { Field: 'host-header', HostHeaderConfig: { Values: ['ops.example.com'] } },
@@ -430,7 +431,7 @@ describe('waf', () => {
     expect(new Set(rules.map((r) => r.Priority)).size).toBe(rules.length);
     expect(index.get('WebAclAssociation')!.properties).toEqual({ ResourceArn: { Ref: ID.loadBalancer }, WebACLArn: { 'Fn::GetAtt': [ID.webAcl, 'Arn'] } });
     const all = variant(production, (s) => void (s.ingress = { ...s.ingress, waf: { enabled: true, managedRules: ['common', 'knownBadInputs', 'sqli', 'linux', 'unix', 'amazonIpReputation', 'anonymousIp', 'adminProtection'], rateLimitPer5Min: undefined } }));
-    const names = ((byId(waf.build(all)).get(ID.webAcl)!.properties.Rules as { Name: string }[]).map((r) => r.Name));
+    const names = ((byId(waf.build(all, AT_FIXED_DATE)).get(ID.webAcl)!.properties.Rules as { Name: string }[]).map((r) => r.Name));
     expect(names).toEqual([
       'AWSManagedRulesAmazonIpReputationList',
       'AWSManagedRulesAnonymousIpList',
@@ -441,7 +442,7 @@ describe('waf', () => {
       'AWSManagedRulesUnixRuleSet',
       'AWSManagedRulesAdminProtectionRuleSet',
     ]);
-    expect(waf.build(variant(production, (s) => void (s.ingress = { ...s.ingress, waf: { ...s.ingress.waf, enabled: false } })))).toEqual([]);
+    expect(waf.build(variant(production, (s) => void (s.ingress = { ...s.ingress, waf: { ...s.ingress.waf, enabled: false } })), AT_FIXED_DATE)).toEqual([]);
   });
 });
 

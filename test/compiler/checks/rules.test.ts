@@ -5,13 +5,16 @@ import { analyzeSpec } from '../../../pipeline/analyze.js';
 import { runSemanticChecks } from '../../../compiler/checks/index.js';
 import { semanticRules } from '../../../pipeline/registries.js';
 
-const SEMANTIC_RULES = semanticRules(() => new Date('2026-12-01T00:00:00Z'));
+const SEMANTIC_RULES = semanticRules(fixedClock);
+
+
 import { eksAllocatable, instanceShape } from '../../../compiler/model/instance-types.js';
 import { cidrProblem } from '../../../compiler/checks/network.js';
 import { FARGATE_MEMORY_MIB } from '../../../compiler/checks/placement.js';
 import { eksVersionRule } from '../../../compiler/checks/platforms.js';
 import { detectSecret, redact } from '../../../compiler/checks/secrets.js';
 import type { NormalizedSpec } from '../../../spec/model.js';
+import { fixedClock } from '../../support/clock.js';
 
 const HEAD = 'dex: 1\nname: demo\nregion: ap-south-1\n';
 const CERT = 'arn:aws:acm:ap-south-1:123456789012:certificate/00000000-0000-0000-0000-000000000000';
@@ -29,7 +32,7 @@ function specOf(body: string): NormalizedSpec {
 
 describe('registry', () => {
   it('has unique rule ids and pure rules', () => {
-    const ids = SEMANTIC_RULES.map((r) => r.id);
+    const ids = semanticRules(fixedClock).map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     const spec = specOf('services:\n  api: { placement: ecs, port: 10250, uses: [nope] }\n');
     const before = JSON.stringify(spec);
