@@ -1,8 +1,8 @@
 // The one place diagnostics become text: `file:line:col: severity CODE: message` with a code
 // frame, JSON for machines, or GitHub workflow annotations.
-import { createRequire } from 'node:module';
 import { Chalk } from 'chalk';
 import type { Diagnostic, DiagnosticCode } from '../spec/diagnostics.js';
+import { loadPackage } from './adapters/packages.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
@@ -93,7 +93,7 @@ function toText(d: Diagnostic, options: RenderOptions): string {
 // Loaded on first use: a valid spec has no frames to draw, and start-up should not pay for them.
 let codeFrameColumns: typeof import('@babel/code-frame').codeFrameColumns | undefined;
 function codeFrame(): typeof import('@babel/code-frame').codeFrameColumns {
-  codeFrameColumns ??= (createRequire(import.meta.url)('@babel/code-frame') as typeof import('@babel/code-frame')).codeFrameColumns;
+  codeFrameColumns ??= loadPackage<typeof import('@babel/code-frame')>('@babel/code-frame').codeFrameColumns;
   return codeFrameColumns;
 }
 

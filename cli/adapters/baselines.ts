@@ -8,6 +8,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { BaselineError, baselineFromPlanJson, baselineFromStacks, type Baseline, type DeployedStack } from '../../compiler/diff/baseline.js';
 import type { BaselineReader } from '../../pipeline/plan-diff.js';
+import { loadPackage } from './packages.js';
 
 async function readTree(dir: string, base = dir, out = new Map<string, string>()): Promise<Map<string, string>> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -91,7 +92,7 @@ export function describeAwsError(err: unknown, what: string): string {
 
 /** Each stack's status and original template (TemplateStage Original), as CloudFormation answers. */
 export async function loadStackBaseline(stackNames: readonly string[], options: StackBaselineOptions): Promise<Baseline> {
-  const sdk = await import('@aws-sdk/client-cloudformation');
+  const sdk = loadPackage<typeof import('@aws-sdk/client-cloudformation')>('@aws-sdk/client-cloudformation');
   const client = new sdk.CloudFormationClient({
     region: options.region,
     maxAttempts: options.maxAttempts ?? 3,

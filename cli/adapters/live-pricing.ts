@@ -1,5 +1,5 @@
 // Live prices: compiler/pricing/live.ts's source, with @aws-sdk/client-pricing (loaded only when a
-// query goes out) as its PricingApi and a directory of JSON files as its cache.
+// query goes out, through ./packages.ts) as its PricingApi and a directory of JSON files as its cache.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createLivePriceSource, refreshSnapshot, type CacheEntry, type LivePriceSource, type PriceCache, type PricingApi, type RefreshOptions, type RefreshReport } from '../../compiler/pricing/live.js';
 import type { PriceSource } from '../../compiler/pricing/types.js';
 import type { SnapshotFile } from '../../compiler/pricing/snapshot.js';
+import { loadPackage } from './packages.js';
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -45,7 +46,7 @@ export interface PricingClientOptions {
 
 /** GetProducts through the SDK; `close` releases the client this created. */
 export async function sdkPricingApi(options: PricingClientOptions): Promise<PricingApi & { close(): void }> {
-  const sdk = await import('@aws-sdk/client-pricing');
+  const sdk = loadPackage<typeof import('@aws-sdk/client-pricing')>('@aws-sdk/client-pricing');
   const created = options.client
     ? undefined
     : new sdk.PricingClient({

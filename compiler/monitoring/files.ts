@@ -23,8 +23,22 @@ const yaml = (spec: NormalizedSpec, what: string, value: unknown): string => `${
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
+// Both the EC2 building block (user data) and the monitoring emitter ask for the same files of the
+// same (immutable) spec: rendered once per spec.
+const rendered = new WeakMap<NormalizedSpec, { prometheus?: readonly EmittedFile[]; grafana?: readonly EmittedFile[] }>();
+
+function once(spec: NormalizedSpec, which: 'prometheus' | 'grafana', render: () => EmittedFile[]): EmittedFile[] {
+  let entry = rendered.get(spec);
+  if (!entry) rendered.set(spec, (entry = {}));
+  return [...(entry[which] ??= render())];
+}
+
 /** The Prometheus server's files, relative to /etc/prometheus. */
 export function prometheusFiles(spec: NormalizedSpec): EmittedFile[] {
+  return once(spec, 'prometheus', () => renderPrometheusFiles(spec));
+}
+
+function renderPrometheusFiles(spec: NormalizedSpec): EmittedFile[] {
   return [
     { path: 'prometheus.yml', content: yaml(spec, 'Prometheus configuration', prometheusConfig(spec)) },
     { path: 'rules/dex-alerts.yml', content: yaml(spec, 'Prometheus alert rules (from monitoring.alerts)', alertRules(spec)) },
@@ -34,6 +48,10 @@ export function prometheusFiles(spec: NormalizedSpec): EmittedFile[] {
 
 /** The Grafana server's files, relative to /etc/grafana/provisioning. */
 export function grafanaFiles(spec: NormalizedSpec): EmittedFile[] {
+  return once(spec, 'grafana', () => renderGrafanaFiles(spec));
+}
+
+function renderGrafanaFiles(spec: NormalizedSpec): EmittedFile[] {
   const out: EmittedFile[] = [];
   if (spec.monitoring.prometheus.enabled) {
     out.push({ path: 'datasources/prometheus.yml', content: yaml(spec, 'Grafana data sources', datasources(spec, PROMETHEUS_URL)) });

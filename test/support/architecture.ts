@@ -26,7 +26,7 @@ export const LAYERS: readonly Layer[] = [
   { name: 'diff', units: ['compiler/diff/'], packages: ['yaml'] },
   { name: 'emitters', units: ['emitters/'], packages: ['yaml', 'handlebars', 'node:crypto', 'node:path'] },
   { name: 'pipeline', units: ['pipeline/'], packages: [] },
-  { name: 'cli', units: ['cli/'], packages: ['commander', 'chalk', 'handlebars', '@babel/code-frame', 'node:path', 'node:url', 'node:module', 'node:util'] },
+  { name: 'cli', units: ['cli/'], packages: ['commander', 'chalk', 'handlebars', '@babel/code-frame', 'node:path', 'node:url', 'node:util'] },
 ];
 
 /** Modules that touch the outside world: only cli/adapters/ may import them. */
