@@ -26,7 +26,7 @@ import { DATABASE_SECRET_KEYS } from '../services/rds.js';
 import { CACHE_AUTH_SECRET_KEY } from '../services/elasticache.js';
 import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
-import { toYaml } from './cloudformation.js';
+import { toYaml } from '../compiler/model/yaml.js';
 import type { EnvironmentEmitInput, EnvironmentEmitter } from './index.js';
 
 export const KUBERNETES_DIR = 'kubernetes';

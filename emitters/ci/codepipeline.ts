@@ -7,7 +7,7 @@
 // deploy and verify projects and their least-privilege roles (services/cicd.ts).
 import { stringify } from 'yaml';
 import type { EmittedFile } from '../../compiler/model/output.js';
-import { toYaml } from '../cloudformation.js';
+import { toYaml } from '../../compiler/model/yaml.js';
 import { CODEBUILD_IMAGE, cicdNames, pipelineArtifactBucketPrefix } from '../../services/cicd.js';
 import { ROLLBACK_STEP, deploySteps, jobId, verifySteps, type CiContext, type StageContext } from './context.js';
 

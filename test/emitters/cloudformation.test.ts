@@ -12,7 +12,8 @@ import { defaultRegistries } from '../../pipeline/registries.js';
 import { compileEmit, emitTargets, type EnvironmentOutput } from '../../pipeline/emit.js';
 import type { BuildingBlock } from '../../compiler/model/types.js';
 import { STACK_LIMITS } from '../../compiler/stacks.js';
-import { templateObject, toYaml } from '../../emitters/cloudformation.js';
+import { templateObject } from '../../emitters/cloudformation.js';
+import { toYaml } from '../../compiler/model/yaml.js';
 import { YAML_OPTIONS } from '../../compiler/model/output.js';
 import { canonicalize } from '../../emitters/plan-json.js';
 import { FAKE_BLOCKS } from '../support/fake-blocks.js';
@@ -177,5 +178,12 @@ describe('reference example (registered building blocks)', () => {
       }
       if (v?.validateStackSet) expect(issuesOf(v.validateStackSet(templates))).toEqual([]);
     }
+  });
+});
+
+describe('toYaml beyond JSON values', () => {
+  it('leaves undefined members to the library (omitted from maps, as stringify does)', () => {
+    const value = { a: 1, b: undefined, c: [1, { d: undefined, e: 'x' }] };
+    expect(toYaml(value)).toBe(stringify(value, YAML_OPTIONS));
   });
 });
