@@ -1,6 +1,7 @@
 // The dex command line. Commands are loaded only when run, so `dex --help` stays fast.
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, type CliIO } from './io.js';
+import { colorEnabled, EXIT, type CliIO } from './io.js';
+import { cliProblem, renderDiagnostics } from './render.js';
 
 const FORMAT = ['text', 'json', 'github'] as const;
 
@@ -9,9 +10,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const program = new Command('dex')
     .description('Compile and plan AWS deployments of microservice systems from one dex.yaml.')
     .version(await version(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    // Commander's own error line is replaced by a DEX900 diagnostic below (one renderer for all problems).
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => undefined });
   program.addHelpText(
     'after',
     '\nExit codes: 0 success, 1 invalid spec or failed check, 2 usage error.\nDocs: README.md and docs/ in the dex package.',
@@ -135,6 +136,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (err instanceof CommanderError) {
       // --help and --version end through here too, with exit code 0.
       if (err.exitCode === 0) return EXIT.ok;
+      io.stderr.write(renderDiagnostics([usageProblem(err, argv)], { format: 'text', color: colorEnabled(io.stderr, io.env) }));
       // With --detailed-exitcode, 2 means "there are changes": every error must be 1 (as in Terraform).
       return argv.includes('--detailed-exitcode') ? EXIT.failed : EXIT.usage;
     }
@@ -142,6 +144,13 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return EXIT.failed;
   }
   return exitCode;
+}
+
+/** Commander's complaint as a DEX900 diagnostic, with where to read the usage. */
+function usageProblem(err: CommanderError, argv: readonly string[]) {
+  const message = err.message.replace(/^error: /, '');
+  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'schema'].find((c) => argv.includes(c));
+  return cliProblem('DEX900', message, `run dex ${command ? `${command} ` : ''}--help for usage`);
 }
 
 async function version(): Promise<string> {

@@ -72,7 +72,8 @@ function toJson(d: Diagnostic): Record<string, unknown> {
 }
 
 function location(d: Diagnostic): string {
-  const file = d.file ?? '<input>';
+  // A problem of the command line or of dex itself is about no file: it is dex's to say.
+  const file = d.file ?? 'dex';
   return d.line !== undefined ? `${file}:${d.line}:${d.col ?? 1}` : file;
 }
 

@@ -1,0 +1,36 @@
+// Problems of the command line are diagnostics like any other: one renderer, a documented code,
+// a hint, and exit 2 (1 under --detailed-exitcode, where 2 means "there are changes").
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import { EXIT } from '../../cli/io.js';
+import { captureIO } from '../support/io.js';
+
+const root = process.cwd();
+
+describe('usage errors', () => {
+  it.each([
+    [['plan', '--bogus'], "dex: error DEX900: unknown option '--bogus'", 'run dex plan --help for usage'],
+    [['frob'], "dex: error DEX900: unknown command 'frob'", 'run dex --help for usage'],
+    [['plan', '--format', 'xml'], "dex: error DEX900: option '-f, --format <format>' argument 'xml' is invalid", 'run dex plan --help for usage'],
+    [['plan', 'examples/minimal/dex.yaml', '--fail-on', 'cost'], 'dex: error DEX900: --fail-on cost: not a gate', 'expected one or more of replace, security, data-loss'],
+    [['plan', 'examples/minimal/dex.yaml', '--against', 'bogus'], 'dex: error DEX900: --against bogus: expected last, git:<ref> or stack', 'last diffs against out/<env>/plan.json'],
+    [['emit', 'examples/minimal/dex.yaml', '--env', 'nope', '--out', '/nonexistent/never-written'], 'error DEX400: no environment "nope"', 'the spec declares no environments'],
+    [['validate', 'no-such-file.yaml'], 'no-such-file.yaml: error DEX100: cannot read no-such-file.yaml: no such file', 'pass the path of your dex.yaml'],
+  ])('%j: a located diagnostic with a hint, exit 2', async (argv, first, hint) => {
+    const io = captureIO(root);
+    expect(await main(argv, io)).toBe(EXIT.usage);
+    expect(io.err() + io.out()).toContain(first);
+    expect(io.err() + io.out()).toContain(`hint: ${hint}`);
+  });
+
+  it('exits 1 instead of 2 under --detailed-exitcode', async () => {
+    expect(await main(['plan', '--bogus', '--detailed-exitcode'], captureIO(root))).toBe(EXIT.failed);
+    expect(await main(['plan', 'examples/minimal/dex.yaml', '--env', 'nope', '--detailed-exitcode'], captureIO(root))).toBe(EXIT.failed);
+  });
+
+  it('documents every code it uses', async () => {
+    const { readFileSync } = await import('node:fs');
+    const catalogue = readFileSync('docs/diagnostics.md', 'utf8');
+    for (const code of ['DEX900', 'DEX901', 'DEX902', 'DEX100', 'DEX400']) expect(catalogue).toContain(`## ${code} — `);
+  });
+});
