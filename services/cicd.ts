@@ -27,7 +27,7 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec/model.js';
-import { SSL_POLICIES, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
+import { SSL_POLICIES, exposedNames, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
 import { builtServices, repositoryName } from './ecr.js';
 import { serviceAccount } from './iam.js';
 
@@ -91,7 +91,8 @@ export function codeDeployServices(spec: NormalizedSpec): NormalizedService[] {
 
 /** The ECS deployment controller hook (services/ecs.ts). */
 export function usesCodeDeploy(spec: NormalizedSpec, service: string): boolean {
-  return codeDeployServices(spec).some((s) => s.name === service);
+  if (stageOf(spec)?.strategy !== 'blue-green') return false;
+  return exposedNames(spec).has(service) && spec.services[service]?.placement === 'ecs';
 }
 
 /** Physical names the workflows and buildspecs use; all derive from the spec alone. */
@@ -111,7 +112,7 @@ export const cicdNames = {
 
 /** The alarms (monitoring.ts names them `<prefix>-<alert>-<service>`) that stop a deployment of `s`. At most 10 (CodeDeploy's limit). */
 export function serviceAlarmNames(spec: NormalizedSpec, s: NormalizedService): string[] {
-  const exposed = exposedServices(spec).some((x) => x.name === s.name);
+  const exposed = exposedNames(spec).has(s.name);
   const names: string[] = [];
   for (const alert of spec.monitoring.alerts) {
     if (alert.above === undefined && alert.below === undefined) continue;
