@@ -38,6 +38,18 @@ export function compareResources(a: ModelResource, b: ModelResource): number {
 }
 
 export function buildResourceModel(spec: NormalizedSpec, blocks: readonly BuildingBlock[] = BUILDING_BLOCKS): ResourceModel {
+  // validate's compliance rules, emit and plan each ask for the model of the same environment:
+  // a spec and its blocks never change, so the model is built once and shared (read-only).
+  let models = modelCache.get(blocks);
+  if (!models) modelCache.set(blocks, (models = new WeakMap()));
+  let model = models.get(spec);
+  if (!model) models.set(spec, (model = buildModel(spec, blocks)));
+  return model;
+}
+
+const modelCache = new WeakMap<readonly BuildingBlock[], WeakMap<NormalizedSpec, ResourceModel>>();
+
+function buildModel(spec: NormalizedSpec, blocks: readonly BuildingBlock[]): ResourceModel {
   const byId = new Map<string, { resource: ModelResource; block: string }>();
   for (const block of blocks) {
     for (const resource of block.build(spec)) {
