@@ -393,8 +393,19 @@ function slotFits(
     for (const ref of ctx.incoming.get(r.logicalId) ?? []) if (layerSlotOf.get(ref.source) !== self) exported.add(ref.key);
   }
   if (exported.size > ctx.limits.outputs) return false;
-  let bytes = 2_000 + exported.size * OUTPUT_BYTES;
+  const base = 2_000 + exported.size * OUTPUT_BYTES;
   const producer = (target: string): unknown => layerSlotOf.get(target) ?? earlierSlotOf.get(target);
+  // First a generous bound (every reference to another stack as a long import): almost every
+  // stack is far below the limit, and then nothing needs rewriting to know it.
+  let bound = base;
+  for (const r of slot.resources) {
+    bound += estimateBytes(r);
+    for (const ref of refs.get(r.logicalId) ?? []) {
+      if (ref.via !== 'DependsOn' && producer(ref.target) !== self) bound += IMPORT_BOUND_BYTES + ctx.prefix.length + 2 * ref.target.length + (ref.attribute?.length ?? 0);
+    }
+  }
+  if (bound <= ctx.limits.bodyBytes) return true;
+  let bytes = base;
   // The imports as they will be written: a dry run of the rewrite (a later layer's target stays a
   // reference here; the real rewrite rejects it).
   const dryRun: RewriteContext = {
@@ -413,6 +424,8 @@ function slotFits(
 
 /** Emitted YAML of one output (name, description, value, export), beyond the names in it. */
 const OUTPUT_BYTES = 300;
+/** More than a reference can grow by as an import (`Fn::ImportValue`, a Sub variable and its map entry, their indentation). */
+const IMPORT_BOUND_BYTES = 200;
 const sizeCache = new WeakMap<ModelResource, number>();
 
 /**

@@ -84,7 +84,11 @@ function runOnce(work, args, { rss, out }) {
   return { ms, maxRss, error };
 }
 
-const lastLine = (text) => text.trim().split('\n').filter(Boolean).pop()?.slice(0, 160) ?? '';
+/** The line that says what went wrong (an internal error, an error diagnostic), else the last one. */
+const lastLine = (text) => {
+  const lines = text.trim().split('\n').filter(Boolean);
+  return (lines.find((l) => /DEX9\d\d|internal error/.test(l)) ?? lines.find((l) => /\berror\b/.test(l)) ?? lines.pop() ?? '').trim().slice(0, 160);
+};
 
 /**
  * Rounds of every command in turn (not all runs of one, then the next), so a noisy neighbour
