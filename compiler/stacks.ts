@@ -22,8 +22,18 @@ export const SPLIT_THRESHOLDS = { resources: 450, outputs: 180, bodyBytes: 900_0
  */
 export const STACK_BUCKETS = 16;
 
-/** A bucket still too large is split again (16 × 16 × 16 buckets, far beyond any real spec). */
-const MAX_SPLIT_DEPTH = 3;
+/**
+ * A bucket still too large is split again, as deep as it takes. Past this depth (keys that shared
+ * a bucket at every salt so far: practically never) the bucket is cut into one part per key, so
+ * the split always ends.
+ */
+const MAX_HASH_DEPTH = 8;
+
+/** Limits for assignStacks; tests pass small ones to exercise splitting on small models. */
+export interface SplitOptions {
+  readonly thresholds?: { readonly resources: number; readonly outputs: number; readonly bodyBytes: number };
+  readonly limits?: { readonly resources: number; readonly outputs: number; readonly bodyBytes: number };
+}
 
 export interface StackOutput {
   /** Output logical name: the resource's logical ID, plus the attribute without dots for Fn::GetAtt. */
@@ -73,7 +83,9 @@ export function stackNamePrefix(model: ResourceModel): string {
   return `${model.spec.name}-${model.spec.environment ?? 'default'}`;
 }
 
-export function assignStacks(model: ResourceModel): StackPlan {
+export function assignStacks(model: ResourceModel, options: SplitOptions = {}): StackPlan {
+  const thresholds = options.thresholds ?? SPLIT_THRESHOLDS;
+  const limits = options.limits ?? STACK_LIMITS;
   const prefix = stackNamePrefix(model);
   const refs = new Map<string, readonly ResourceReference[]>();
   const incoming = new Map<string, { source: string; key: string }[]>();
@@ -100,21 +112,57 @@ export function assignStacks(model: ResourceModel): StackPlan {
   }
   const slots = new Map<string, Slot>();
   const slotOf = new Map<string, Slot>();
+  const byLayer = new Map<StackLayer, ModelResource[]>();
+  for (const r of model.resources) {
+    let list = byLayer.get(r.layer);
+    if (!list) byLayer.set(r.layer, (list = []));
+    list.push(r);
+  }
   for (const layer of LAYER_ORDER) {
-    const members = model.resources.filter((r) => r.layer === layer);
+    const members = byLayer.get(layer) ?? [];
     if (members.length === 0) continue;
-    const parts = splitGroup(members, '', 0, { layer, incoming, prefix });
-    const bucketOf = new Map<string, string>();
-    for (const part of parts) for (const r of part.resources) bucketOf.set(r.logicalId, part.bucket);
-    const tiers = parts.length > 1 ? tierOf(members, bucketOf, refs) : undefined;
-    for (const r of members) {
-      const bucket = bucketOf.get(r.logicalId)!;
-      const tier = tiers?.get(r.logicalId) ?? 1;
-      const key = `${layer}|${bucket}|${tier}`;
-      let slot = slots.get(key);
-      if (!slot) slots.set(key, (slot = { layer, bucket, tier, resources: [] }));
-      slot.resources.push(r);
-      slotOf.set(r.logicalId, slot);
+    const ctx: SplitContext = { layer, incoming, prefix, thresholds, limits, forced: new Set() };
+    // A group is measured against the thresholds before tiers cut it and its references become
+    // imports; the stacks it ends up as are measured again, against CloudFormation's own limits
+    // (the margin is for the estimate and for hand-added resources, and was taken already), and a
+    // bucket with a stack beyond them is split one level deeper.
+    for (let round = 0; ; round++) {
+      const parts = splitGroup(members, '', 0, ctx, WHOLE_LAYER);
+      const bucketOf = new Map<string, string>();
+      const tokenOf = new Map<string, string | undefined>();
+      for (const part of parts) {
+        tokenOf.set(part.bucket, part.token);
+        for (const r of part.resources) bucketOf.set(r.logicalId, part.bucket);
+      }
+      const tiers = parts.length > 1 ? tierOf(members, bucketOf, refs) : undefined;
+      const layerSlots = new Map<string, Slot>();
+      const layerSlotOf = new Map<string, Slot>();
+      for (const r of members) {
+        const bucket = bucketOf.get(r.logicalId)!;
+        const tier = tiers?.get(r.logicalId) ?? 1;
+        const key = `${layer}|${bucket}|${tier}`;
+        let slot = layerSlots.get(key);
+        if (!slot) layerSlots.set(key, (slot = { layer, bucket, tier, resources: [] }));
+        slot.resources.push(r);
+        layerSlotOf.set(r.logicalId, slot);
+      }
+      const tooLarge = [...layerSlots.values()].filter((slot) => !slotFits(slot, layerSlotOf, slotOf, refs, ctx));
+      if (tooLarge.length === 0) {
+        for (const [key, slot] of layerSlots) slots.set(key, slot);
+        for (const [id, slot] of layerSlotOf) slotOf.set(id, slot);
+        break;
+      }
+      for (const slot of tooLarge) {
+        const token = tokenOf.get(slot.bucket);
+        if (token === undefined || ctx.forced.has(token)) {
+          // Only a single resource cannot be split: a building block made it too large for any stack.
+          throw new ModelError(
+            `stack ${stackName(prefix, layer, slot.bucket, slot.tier)} cannot be split below CloudFormation's limits (${slot.resources.length} resources: ${slot.resources.slice(0, 3).map((r) => r.logicalId).join(', ')}${slot.resources.length > 3 ? ', …' : ''})`,
+          );
+        }
+        ctx.forced.add(token);
+      }
+      if (round > 4 * MAX_HASH_DEPTH) throw new ModelError(`layer ${layer} of ${prefix}: stack splitting did not converge`);
     }
   }
 
@@ -196,8 +244,8 @@ export function assignStacks(model: ResourceModel): StackPlan {
     imports: [...imports.get(slot)!.values()].sort((a, b) => (a.exportName < b.exportName ? -1 : a.exportName > b.exportName ? 1 : 0)),
   }));
   for (const stack of stacks) {
-    if (stack.resources.length > STACK_LIMITS.resources || stack.outputs.length > STACK_LIMITS.outputs) {
-      throw new ModelError(`stack ${stack.name} has ${stack.resources.length} resources and ${stack.outputs.length} outputs, beyond CloudFormation's limits (${STACK_LIMITS.resources}, ${STACK_LIMITS.outputs})`);
+    if (stack.resources.length > limits.resources || stack.outputs.length > limits.outputs) {
+      throw new ModelError(`stack ${stack.name} has ${stack.resources.length} resources and ${stack.outputs.length} outputs, beyond CloudFormation's limits (${limits.resources}, ${limits.outputs})`);
     }
   }
   return { system: model.spec.name, environment: model.spec.environment ?? 'default', region: model.spec.region, stacks, stackOf };
@@ -236,12 +284,22 @@ interface SplitContext {
   readonly layer: StackLayer;
   readonly incoming: ReadonlyMap<string, readonly { source: string; key: string }[]>;
   readonly prefix: string;
+  readonly thresholds: NonNullable<SplitOptions['thresholds']>;
+  readonly limits: NonNullable<SplitOptions['limits']>;
+  /** Tokens of parts whose stacks came out too large: split them even though they fit. */
+  readonly forced: Set<string>;
 }
 
 interface Part {
   readonly bucket: string;
+  /** What to force to split this part further; undefined for a single resource. */
+  readonly token: string | undefined;
   readonly resources: ModelResource[];
 }
+
+/** Tokens of the whole layer and of its shared part (both stack '' of the layer). */
+const WHOLE_LAYER = '*';
+const SHARED = '';
 
 /**
  * One part if the group fits; otherwise the layer-wide resources (component without '/', such as
@@ -249,16 +307,14 @@ interface Part {
  * and per-component resources ('service/kyc-service', 'database/postgres') go to bucket
  * sha256(component) mod 16, so all resources of one service stay together and stay put.
  */
-function splitGroup(group: ModelResource[], bucket: string, depth: number, ctx: SplitContext): Part[] {
-  if (fits(group, ctx)) return [{ bucket, resources: group }];
-  if (depth >= MAX_SPLIT_DEPTH) {
-    throw new ModelError(`layer ${ctx.layer} of ${ctx.prefix} does not fit in ${STACK_BUCKETS}^${MAX_SPLIT_DEPTH} stacks (bucket "${bucket}" still has ${group.length} resources)`);
-  }
+function splitGroup(group: ModelResource[], bucket: string, depth: number, ctx: SplitContext, token: string): Part[] {
+  if (!ctx.forced.has(token) && fits(group, ctx)) return [{ bucket, token, resources: group }];
+  if (group.length === 1) return [{ bucket, token: undefined, resources: group }];
   const shared = depth === 0 ? group.filter((r) => !r.component.includes('/')) : [];
   const rest = depth === 0 ? group.filter((r) => r.component.includes('/')) : group;
   const parts: Part[] = [];
   if (shared.length) {
-    if (fits(shared, ctx)) parts.push({ bucket: '', resources: shared });
+    if (!ctx.forced.has(SHARED) && fits(shared, ctx)) parts.push({ bucket: '', token: SHARED, resources: shared });
     else parts.push(...bucketize(shared, 'base', depth, ctx));
   }
   parts.push(...bucketize(rest, bucket, depth, ctx));
@@ -267,8 +323,11 @@ function splitGroup(group: ModelResource[], bucket: string, depth: number, ctx: 
 
 function bucketize(group: ModelResource[], bucket: string, depth: number, ctx: SplitContext): Part[] {
   // Normally by component; a single component too large for one stack is spread by logical ID.
+  // (A too-large component among others keeps its hash until a deeper level leaves it alone in
+  // its bucket: that is how it always split, so stacks that fit before stay where they were.)
   const components = new Set(group.map((r) => r.component));
   const hashKey = components.size > 1 ? (r: ModelResource) => r.component : (r: ModelResource) => r.logicalId;
+  if (depth >= MAX_HASH_DEPTH) return cutByKey(group, bucket, depth, ctx, hashKey);
   const buckets = new Map<number, ModelResource[]>();
   for (const r of group) {
     // Deeper levels salt the hash, so a bucket's members do not all land in one sub-bucket again.
@@ -280,26 +339,93 @@ function bucketize(group: ModelResource[], bucket: string, depth: number, ctx: S
   const parts: Part[] = [];
   for (const b of [...buckets.keys()].sort((x, y) => x - y)) {
     const name = String(b).padStart(2, '0');
-    parts.push(...splitGroup(buckets.get(b)!, bucket ? `${bucket}-${name}` : name, depth + 1, ctx));
+    const sub = bucket ? `${bucket}-${name}` : name;
+    parts.push(...splitGroup(buckets.get(b)!, sub, depth + 1, ctx, sub));
   }
   return parts;
 }
 
+/** The last resort, past MAX_HASH_DEPTH: one part per key (component or logical ID), in key order. */
+function cutByKey(group: ModelResource[], bucket: string, depth: number, ctx: SplitContext, hashKey: (r: ModelResource) => string): Part[] {
+  const byKey = new Map<string, ModelResource[]>();
+  for (const r of group) {
+    const key = hashKey(r);
+    let list = byKey.get(key);
+    if (!list) byKey.set(key, (list = []));
+    list.push(r);
+  }
+  const keys = [...byKey.keys()].sort();
+  return keys.flatMap((key, i) => {
+    const sub = `${bucket}-k${String(i).padStart(String(keys.length - 1).length, '0')}`;
+    return splitGroup(byKey.get(key)!, sub, depth + 1, ctx, sub);
+  });
+}
+
 function fits(group: readonly ModelResource[], ctx: SplitContext): boolean {
-  if (group.length > SPLIT_THRESHOLDS.resources) return false;
+  if (group.length > ctx.thresholds.resources) return false;
   const members = new Set(group.map((r) => r.logicalId));
   const exported = new Set<string>();
   for (const r of group) {
     for (const ref of ctx.incoming.get(r.logicalId) ?? []) if (!members.has(ref.source)) exported.add(ref.key);
   }
-  if (exported.size > SPLIT_THRESHOLDS.outputs) return false;
+  if (exported.size > ctx.thresholds.outputs) return false;
   let bytes = 2_000 + exported.size * OUTPUT_BYTES;
   for (const r of group) bytes += estimateBytes(r);
-  return bytes <= SPLIT_THRESHOLDS.bodyBytes;
+  return bytes <= ctx.thresholds.bodyBytes;
+}
+
+/**
+ * One stack as it will be emitted, against CloudFormation's limits: its resources, the outputs
+ * other stacks import from it (tiers of its own bucket included), and its size with every
+ * reference to another stack written as an import.
+ */
+function slotFits(
+  slot: { readonly resources: readonly ModelResource[] },
+  layerSlotOf: ReadonlyMap<string, unknown>,
+  earlierSlotOf: ReadonlyMap<string, unknown>,
+  refs: ReadonlyMap<string, readonly ResourceReference[]>,
+  ctx: SplitContext,
+): boolean {
+  if (slot.resources.length > ctx.limits.resources) return false;
+  const self = layerSlotOf.get(slot.resources[0]!.logicalId);
+  const exported = new Set<string>();
+  for (const r of slot.resources) {
+    for (const ref of ctx.incoming.get(r.logicalId) ?? []) if (layerSlotOf.get(ref.source) !== self) exported.add(ref.key);
+  }
+  if (exported.size > ctx.limits.outputs) return false;
+  const base = 2_000 + exported.size * OUTPUT_BYTES;
+  const producer = (target: string): unknown => layerSlotOf.get(target) ?? earlierSlotOf.get(target);
+  // First a generous bound (every reference to another stack as a long import): almost every
+  // stack is far below the limit, and then nothing needs rewriting to know it.
+  let bound = base;
+  for (const r of slot.resources) {
+    bound += estimateBytes(r);
+    for (const ref of refs.get(r.logicalId) ?? []) {
+      if (ref.via !== 'DependsOn' && producer(ref.target) !== self) bound += IMPORT_BOUND_BYTES + ctx.prefix.length + 2 * ref.target.length + (ref.attribute?.length ?? 0);
+    }
+  }
+  if (bound <= ctx.limits.bodyBytes) return true;
+  let bytes = base;
+  // The imports as they will be written: a dry run of the rewrite (a later layer's target stays a
+  // reference here; the real rewrite rejects it).
+  const dryRun: RewriteContext = {
+    resolve: (target, attribute) => {
+      const p = producer(target);
+      return p === undefined || p === self ? undefined : exportFor(ctx.prefix, target, attribute);
+    },
+  };
+  for (const r of slot.resources) {
+    const crosses = (refs.get(r.logicalId) ?? []).some((ref) => ref.via !== 'DependsOn' && producer(ref.target) !== undefined && producer(ref.target) !== self);
+    bytes += crosses ? estimateBytes({ ...r, properties: rewriteValue(r.properties as CfnValue, dryRun) as Record<string, CfnValue> }) : estimateBytes(r);
+    if (bytes > ctx.limits.bodyBytes) return false;
+  }
+  return true;
 }
 
 /** Emitted YAML of one output (name, description, value, export), beyond the names in it. */
 const OUTPUT_BYTES = 300;
+/** More than a reference can grow by as an import (`Fn::ImportValue`, a Sub variable and its map entry, their indentation). */
+const IMPORT_BOUND_BYTES = 200;
 const sizeCache = new WeakMap<ModelResource, number>();
 
 /**

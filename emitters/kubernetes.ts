@@ -93,13 +93,46 @@ export function eksServices(spec: NormalizedSpec): NormalizedService[] {
 }
 
 function stackOf(plan: StackPlan, logicalId: string): string | undefined {
-  return plan.stacks.find((s) => s.resources.some((r) => r.logicalId === logicalId))?.name;
+  return planIndex(plan).get(logicalId)?.stack;
 }
 
 function typeOf(plan: StackPlan, logicalId: string): string | undefined {
-  for (const s of plan.stacks) for (const r of s.resources) if (r.logicalId === logicalId) return r.type;
-  return undefined;
+  return planIndex(plan).get(logicalId)?.type;
 }
+
+// Looked up several times per EKS service: a scan of every stack each time was quadratic.
+const planIndexes = new WeakMap<StackPlan, Map<string, { readonly stack: string; readonly type: string }>>();
+
+function planIndex(plan: StackPlan): Map<string, { readonly stack: string; readonly type: string }> {
+  let index = planIndexes.get(plan);
+  if (index === undefined) {
+    index = new Map();
+    // The first stack holding a logical ID wins, as a front-to-back search would find it.
+    for (const s of plan.stacks) for (const r of s.resources) if (!index.has(r.logicalId)) index.set(r.logicalId, { stack: s.name, type: r.type });
+    planIndexes.set(plan, index);
+  }
+  return index;
+}
+
+/** EKS services that use each service, in name order (what every service's network policy allows). */
+function eksCallers(spec: NormalizedSpec): Map<string, NormalizedService[]> {
+  let callers = callerIndexes.get(spec);
+  if (callers === undefined) {
+    callers = new Map();
+    for (const c of eksServices(spec)) {
+      for (const used of new Set(c.uses)) {
+        if (used === c.name) continue;
+        let list = callers.get(used);
+        if (!list) callers.set(used, (list = []));
+        list.push(c);
+      }
+    }
+    callerIndexes.set(spec, callers);
+  }
+  return callers;
+}
+
+const callerIndexes = new WeakMap<NormalizedSpec, Map<string, NormalizedService[]>>();
 
 /** The source of a value, or 'missing' when the plan has no such resource. */
 function sourceFor(plan: StackPlan, logicalId: string, make: (stack: string) => StackInputSource): StackInputSource {
@@ -404,7 +437,7 @@ function networkPolicies(spec: NormalizedSpec, s: NormalizedService, ns: string,
   const cidrs = (list: readonly string[]): Obj[] => [...new Set(list)].sort().map((cidr) => ({ ipBlock: { cidr } }));
   // The ALB targets pod IPs from its nodes in the public subnets.
   if (exposed) ingress.push({ from: cidrs(spec.network.subnets.public.slice(0, spec.network.availabilityZones)), ports: port });
-  const callers = eksServices(spec).filter((c) => c.name !== s.name && c.uses.includes(s.name));
+  const callers = eksCallers(spec).get(s.name) ?? [];
   if (callers.length) {
     ingress.push({
       from: callers.map((c) => ({

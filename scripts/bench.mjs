@@ -1,137 +1,221 @@
 #!/usr/bin/env node
-// `npm run bench`: how long `dex emit` takes, beside bare Node start-up. Not a test: it prints a
-// table and exits 0. Uses the built CLI (dist/, rebuilt here when missing or older than the
-// sources) and the spec generator of the tests (test/support/generate-spec.ts, transpiled here).
+// `npm run bench`: whole `dex` processes, side by side in one run, against bare Node start-up and
+// against the targets of the scale work: cold validate/emit/plan of the reference example, then
+// generated specs of 1,000 and 3,000 services (scripts/bench-spec.mjs), with peak RSS and the
+// fitted exponent of time against size. A benchmark, not a gate: it prints one table, marks each
+// target ✓ or ✗, and always exits 0.
 //
-//   node scripts/bench.mjs [--runs N]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+//   node scripts/bench.mjs [--runs N] [--big-runs N] [--sizes 1000,3000] [--root DIR] [--no-build]
+//
+// --root runs the CLI of another checkout (its bin/dex.js), e.g. to measure before and after.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchSpec } from './bench-spec.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const argRuns = process.argv.indexOf('--runs');
-const RUNS = argRuns > 0 ? Number(process.argv[argRuns + 1]) : 11;
-const SOURCE_DIRS = ['spec', 'compiler', 'services', 'emitters', 'cli'];
+const here = fileURLToPath(new URL('..', import.meta.url));
+const option = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+};
+const root = resolve(option('--root', here));
+const RUNS = Number(option('--runs', 7));
+const BIG_RUNS = Number(option('--big-runs', 2));
+const SIZES = option('--sizes', '1000,3000').split(',').map(Number).filter((n) => n > 0);
+const MiB = 1024 * 1024;
+/** No run of a child may hang the bench. */
+const CHILD_TIMEOUT_MS = 15 * 60 * 1000;
 
 function newestMtime(dir, ext) {
   let newest = 0;
+  if (!existsSync(join(root, dir))) return newest;
   for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
     if (entry.isFile() && entry.name.endsWith(ext)) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
   }
   return newest;
 }
 
+/** dist/ is rebuilt when missing or older than any TypeScript source. */
 function ensureBuilt() {
-  const built = join(root, 'dist/compiler/emit.js');
-  const stale = !existsSync(built) || SOURCE_DIRS.some((d) => newestMtime(d, '.ts') > statSync(built).mtimeMs);
-  if (stale) {
-    process.stderr.write('bench: building dist/ (npm run build)…\n');
-    // tsc exits non-zero on type errors but still emits; the bench only needs the JavaScript.
-    spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  // dist/dex.cjs is this tree's bundle; an older checkout (--root) compiled to dist/cli/main.js.
+  const marker = [join(root, 'dist/dex.cjs'), join(root, 'dist/cli/main.js')].find((m) => existsSync(m)) ?? join(root, 'dist/dex.cjs');
+  const sourceDirs = readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !['node_modules', 'dist', 'test', 'scripts', 'examples', 'docs', 'data', 'templates'].includes(d.name) && !d.name.startsWith('.'))
+    .map((d) => d.name);
+  const stale = !existsSync(marker) || sourceDirs.some((d) => newestMtime(d, '.ts') > statSync(marker).mtimeMs);
+  if (stale && !process.argv.includes('--no-build')) {
+    process.stderr.write(`bench: building ${root}/dist (npm run build)…\n`);
+    spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  if (!existsSync(built)) throw new Error('bench: dist/compiler/emit.js is missing after the build');
-}
-
-/** The tests' spec generator, transpiled to a temporary module (it only imports `yaml`). */
-async function loadGenerator(work) {
-  const ts = (await import(pathToFileURL(join(root, 'node_modules/typescript/lib/typescript.js')).href)).default;
-  const source = readFileSync(join(root, 'test/support/generate-spec.ts'), 'utf8');
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const yamlUrl = import.meta.resolve('yaml');
-  const file = join(work, 'generate-spec.mjs');
-  writeFileSync(file, js.replace(/from ['"]yaml['"]/g, `from '${yamlUrl}'`));
-  return import(pathToFileURL(file).href);
+  if (!existsSync(join(root, 'bin/dex.js'))) throw new Error(`bench: ${root}/bin/dex.js is missing`);
 }
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function timeProcess(args, runs) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    const result = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
-    times.push(performance.now() - started);
-    if (result.status !== 0) return { ms: NaN, error: `exit ${result.status}: ${String(result.stderr).split('\n')[0]}` };
+/**
+ * One whole process. With `rss`, a preload writes process.resourceUsage().maxRSS (KiB) to a file
+ * on exit: portable where /usr/bin/time is missing, and it measures the child alone.
+ */
+function runOnce(work, args, { rss, out }) {
+  const rssFile = join(work, `rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const preload = rss ? ['--import', pathToFileURL(join(work, 'rss-preload.mjs')).href] : [];
+  const outDir = out ? join(work, `out-${Math.random().toString(36).slice(2)}`) : undefined;
+  const full = [...preload, ...args, ...(outDir ? ['--out', outDir] : [])];
+  const started = performance.now();
+  const result = spawnSync(process.execPath, full, {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', DEX_BENCH_RSS_FILE: rssFile },
+    timeout: CHILD_TIMEOUT_MS,
+    maxBuffer: 256 * MiB,
+  });
+  const ms = performance.now() - started;
+  let maxRss;
+  if (rss && existsSync(rssFile)) {
+    maxRss = Number(readFileSync(rssFile, 'utf8')) * 1024;
+    rmSync(rssFile, { force: true });
   }
-  return { ms: median(times) };
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+  const error = result.error ? result.error.message : result.status !== 0 ? `exit ${result.status}: ${lastLine(String(result.stderr))}` : undefined;
+  return { ms, maxRss, error };
 }
+
+/** The line that says what went wrong (an internal error, an error diagnostic), else the last one. */
+const lastLine = (text) => {
+  const lines = text.trim().split('\n').filter(Boolean);
+  return (lines.find((l) => /DEX9\d\d|internal error/.test(l)) ?? lines.find((l) => /\berror\b/.test(l)) ?? lines.pop() ?? '').trim().slice(0, 160);
+};
+
+/**
+ * Rounds of every command in turn (not all runs of one, then the next), so a noisy neighbour
+ * slows them alike and the ratios stay fair. Time: median of the bare runs; RSS: one more run
+ * with the preload (for the big specs the timed runs carry it: a millisecond against seconds).
+ */
+function measure(work, commands, runs, { rssInTimedRuns }) {
+  const results = commands.map(() => ({ times: [], rss: [], error: undefined }));
+  for (let round = 0; round < runs + (rssInTimedRuns ? 0 : 1); round++) {
+    const rssRound = !rssInTimedRuns && round === runs;
+    commands.forEach((c, i) => {
+      const r = results[i];
+      if (r.error) return;
+      const once = runOnce(work, c.args, { rss: rssInTimedRuns || rssRound, out: c.out });
+      if (once.error) {
+        r.error = once.error;
+        return;
+      }
+      if (!rssRound) r.times.push(once.ms);
+      if (once.maxRss !== undefined) r.rss.push(once.maxRss);
+    });
+  }
+  return results.map((r) => ({ ms: median(r.times), rss: r.rss.length ? Math.max(...r.rss) : NaN, error: r.error }));
+}
+
+const fmtMs = (ms) => (!Number.isFinite(ms) ? 'n/a' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmtMiB = (bytes) => (Number.isFinite(bytes) ? `${(bytes / MiB).toFixed(0)} MiB` : 'n/a');
+const mark = (ok) => (ok === undefined ? '' : ok ? '✓' : '✗');
 
 async function main() {
   ensureBuilt();
   const work = mkdtempSync(join(tmpdir(), 'dex-bench-'));
   try {
-    const { generateSpec } = await loadGenerator(work);
-    const { analyzeSpec } = await import(pathToFileURL(join(root, 'dist/compiler/analyze.js')).href);
-    const { compileEmit, emitTargets } = await import(pathToFileURL(join(root, 'dist/compiler/emit.js')).href);
+    writeFileSync(
+      join(work, 'rss-preload.mjs'),
+      "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { try { writeFileSync(process.env.DEX_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)); } catch {} });\n",
+    );
+    const reference = join(root, 'examples/dex-mobile-v6/dex.yaml');
+    const dex = join(root, 'bin/dex.js');
+    const started = performance.now();
 
-    const specs = [{ label: 'reference (dex-mobile-v6)', file: join(root, 'test/fixtures/reference/dex-mobile-v6.dex.yaml') }];
-    for (const n of [10, 100, 1000]) {
-      const file = join(work, `gen-${n}.dex.yaml`);
-      writeFileSync(file, generateSpec(n, 1));
-      specs.push({ label: `generated, ${n} services`, file });
+    // 1. Bare Node and the reference example, interleaved.
+    const small = [
+      { key: 'node', label: 'node -e 0', args: ['-e', '0'] },
+      { key: 'validate', label: 'dex validate (reference)', args: [dex, 'validate', reference] },
+      { key: 'emit', label: 'dex emit (reference)', args: [dex, 'emit', reference], out: true },
+      { key: 'plan', label: 'dex plan (reference)', args: [dex, 'plan', reference] },
+    ];
+    const smallResults = measure(work, small, RUNS, { rssInTimedRuns: false });
+    const nodeMs = smallResults[0].ms;
+
+    // 2. Generated specs.
+    const big = new Map();
+    for (const n of SIZES) {
+      const file = join(work, `bench-${n}.dex.yaml`);
+      writeFileSync(file, benchSpec(n));
+      const commands = ['validate', 'emit', 'plan'].map((cmd) => ({ key: cmd, label: `dex ${cmd} (${n.toLocaleString('en')} services)`, args: [dex, cmd, file], out: cmd === 'emit' }));
+      big.set(n, { commands, results: measure(work, commands, BIG_RUNS, { rssInTimedRuns: true }) });
     }
 
-    // In-process: analyze + model + stacks + emit, every environment, no disk.
+    // 3. The table.
     const rows = [];
-    for (const spec of specs) {
-      const bytes = readFileSync(spec.file);
-      const runs = spec.label.includes('1000') ? Math.max(3, Math.ceil(RUNS / 2)) : RUNS;
-      const analyzeMs = [];
-      const emitMs = [];
-      let summary = '';
-      for (let i = 0; i < runs + 1; i++) {
-        const t0 = performance.now();
-        const analysis = analyzeSpec(bytes, spec.file);
-        const t1 = performance.now();
-        if (!analysis.ok) throw new Error(`bench: ${spec.label} is invalid: ${analysis.diagnostics[0]?.message}`);
-        const outputs = emitTargets(analysis).map((c) => compileEmit(c, { specFile: spec.file }));
-        const t2 = performance.now();
-        if (i === 0) {
-          // The first run warms the JIT; it is reported apart as "cold".
-          spec.coldMs = t2 - t0;
-          const o = outputs[0];
-          const bytesOut = outputs.reduce((n, out) => n + out.files.reduce((m, f) => m + f.content.length, 0), 0);
-          summary = `${outputs.length} env × ${o.model.resources.length} res, ${o.plan.stacks.length} stacks, ${(bytesOut / 1e6).toFixed(1)} MB`;
-          continue;
+    const add = (label, r, timeTarget, rssTarget, ratio) =>
+      rows.push([
+        label,
+        r.error ? `failed (${r.error})` : fmtMs(r.ms),
+        ratio === undefined ? '' : Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n/a',
+        timeTarget ? `${timeTarget.text} ${mark(r.error ? false : timeTarget.ok)}` : '',
+        fmtMiB(r.rss),
+        rssTarget ? `${rssTarget.text} ${mark(r.error ? false : rssTarget.ok)}` : '',
+      ]);
+    add(small[0].label, smallResults[0], undefined, undefined, 1);
+    for (let i = 1; i < small.length; i++) {
+      const r = smallResults[i];
+      const ratio = r.ms / nodeMs;
+      const limit = small[i].key === 'validate' ? 2 : 3;
+      const goal = small[i].key === 'validate' ? '' : ' (goal 2×)';
+      add(small[i].label, r, { text: `≤ ${limit}×${goal}`, ok: ratio <= limit }, { text: '≤ 100 MiB', ok: r.rss <= 100 * MiB }, ratio);
+    }
+    const LIMITS_1000 = { validate: 2000, emit: 4000 };
+    for (const [n, { commands, results }] of big) {
+      commands.forEach((c, i) => {
+        const r = results[i];
+        let timeTarget;
+        let rssTarget;
+        if (n === 1000) {
+          if (LIMITS_1000[c.key]) timeTarget = { text: `≤ ${fmtMs(LIMITS_1000[c.key])}`, ok: r.ms <= LIMITS_1000[c.key] };
+          rssTarget = { text: '≤ 300 MiB', ok: r.rss <= 300 * MiB };
+        } else if (n === 3000 && big.has(1000)) {
+          const base = big.get(1000).results[i];
+          timeTarget = { text: `≤ 3 × ${fmtMs(base.ms)}`, ok: r.ms <= 3 * base.ms };
+          rssTarget = { text: `≤ 3 × ${fmtMiB(base.rss)}`, ok: r.rss <= 3 * base.rss };
         }
-        analyzeMs.push(t1 - t0);
-        emitMs.push(t2 - t1);
-      }
-      rows.push({ spec: spec.label, output: summary, runs, analyze: median(analyzeMs), emit: median(emitMs), total: median(analyzeMs.map((a, i) => a + emitMs[i])), cold: spec.coldMs });
+        add(c.label, r, timeTarget, rssTarget, r.ms / nodeMs);
+      });
     }
 
-    // Whole processes: start-up, and `dex emit` writing to disk.
-    const cliRuns = Math.max(3, Math.ceil(RUNS / 2));
-    const hasCli = existsSync(join(root, 'bin/dex.js')) && existsSync(join(root, 'dist/cli/main.js'));
-    const procs = [{ what: 'node -e 0 (bare Node start-up)', ...timeProcess(['-e', '0'], RUNS) }];
-    if (hasCli) {
-      procs.push({ what: 'dex --help', ...timeProcess(['bin/dex.js', '--help'], RUNS) });
-      for (const spec of [specs[0], specs[3]]) {
-        const out = join(work, 'out');
-        mkdirSync(out, { recursive: true });
-        procs.push({ what: `dex emit: ${spec.label}`, ...timeProcess(['bin/dex.js', 'emit', spec.file, '--out', out], cliRuns) });
-      }
-    }
+    const header = ['', 'time (median)', '÷ node', 'target', 'peak RSS', 'target'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]].length)));
+    const line = (cols) => cols.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join('  ').trimEnd();
+    console.log(`dex bench — ${root}; Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs`);
+    console.log(`whole processes, side by side; ${RUNS} runs each for node and the reference, ${BIG_RUNS} for the generated specs (scripts/bench-spec.mjs)\n`);
+    console.log(line(header));
+    for (const r of rows) console.log(line(r));
 
-    const fmt = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(ms < 10 ? 1 : 0)} ms` : 'n/a');
-    const line = (cols, widths) => cols.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd();
-    console.log(`dex emit benchmark — Node ${process.version}, ${process.platform}/${process.arch}; medians, first (cold) run excluded\n`);
-    console.log(`In-process: analyze + model + stacks + CloudFormation/plan.json text for every environment, no disk (N = ${RUNS}; ${Math.max(3, Math.ceil(RUNS / 2))} for 1,000 services)`);
-    const w1 = [28, 44, 10, 10, 10, 10];
-    console.log(line(['spec', 'output', 'analyze', 'emit', 'total', 'cold'], w1));
-    for (const r of rows) console.log(line([r.spec, r.output, fmt(r.analyze), fmt(r.emit), fmt(r.total), fmt(r.cold)], w1));
-    console.log(`\nWhole process, wall clock (N = ${RUNS} for start-up, ${cliRuns} for emit)`);
-    const w2 = [50, 10];
-    for (const p of procs) console.log(line([p.what, p.error ? `failed (${p.error})` : fmt(p.ms)], w2));
-    if (!hasCli) console.log('(bin/dex.js or dist/cli/main.js missing: CLI timings skipped)');
+    if (big.has(1000) && big.has(3000)) {
+      console.log('\nfitted exponent, log(t3000 / t1000) / log(3) — target ≤ 1.1:');
+      big.get(1000).commands.forEach((c, i) => {
+        const a = big.get(1000).results[i];
+        const b = big.get(3000).results[i];
+        const k = Math.log(b.ms / a.ms) / Math.log(3);
+        const kr = Math.log(b.rss / a.rss) / Math.log(3);
+        const ok = Number.isFinite(k) && k <= 1.1;
+        console.log(`  dex ${c.key.padEnd(8)} ${Number.isFinite(k) ? k.toFixed(2) : 'n/a'} ${mark(ok)}   (peak RSS: ${Number.isFinite(kr) ? kr.toFixed(2) : 'n/a'})`);
+      });
+    }
+    console.log(`\n(bench took ${fmtMs(performance.now() - started)})`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  // A benchmark reports; it never fails the caller.
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+}
+process.exitCode = 0;

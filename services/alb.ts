@@ -8,12 +8,12 @@ import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 
 const COMPONENT = 'ingress';
 
-export { exposedServices } from '../compiler/model/exposure.js';
-import { exposedServices } from '../compiler/model/exposure.js';
+export { exposedNames, exposedServices } from '../compiler/model/exposure.js';
+import { exposedNames, exposedServices } from '../compiler/model/exposure.js';
 
 /** True when dex creates the load balancer (and with it its security group and the WAF). */
 export function hasLoadBalancer(spec: NormalizedSpec): boolean {
-  return exposedServices(spec).length > 0;
+  return exposedNames(spec).size > 0;
 }
 
 export const SSL_POLICIES = {

@@ -27,8 +27,8 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec/model.js';
-import { SSL_POLICIES, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
-import { builtServices, repositoryName } from './ecr.js';
+import { SSL_POLICIES, exposedNames, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
+import { builtServices } from './ecr.js';
 import { serviceAccount } from './iam.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -91,7 +91,8 @@ export function codeDeployServices(spec: NormalizedSpec): NormalizedService[] {
 
 /** The ECS deployment controller hook (services/ecs.ts). */
 export function usesCodeDeploy(spec: NormalizedSpec, service: string): boolean {
-  return codeDeployServices(spec).some((s) => s.name === service);
+  if (stageOf(spec)?.strategy !== 'blue-green') return false;
+  return exposedNames(spec).has(service) && spec.services[service]?.placement === 'ecs';
 }
 
 /** Physical names the workflows and buildspecs use; all derive from the spec alone. */
@@ -111,7 +112,7 @@ export const cicdNames = {
 
 /** The alarms (monitoring.ts names them `<prefix>-<alert>-<service>`) that stop a deployment of `s`. At most 10 (CodeDeploy's limit). */
 export function serviceAlarmNames(spec: NormalizedSpec, s: NormalizedService): string[] {
-  const exposed = exposedServices(spec).some((x) => x.name === s.name);
+  const exposed = exposedNames(spec).has(s.name);
   const names: string[] = [];
   for (const alert of spec.monitoring.alerts) {
     if (alert.above === undefined && alert.below === undefined) continue;
@@ -148,6 +149,17 @@ function deployTrust(spec: NormalizedSpec, subjects: string[]): CfnValue {
     ],
   };
 }
+
+/**
+ * Past this many ARNs a statement names the system's own prefix (or, for roles, its tags) instead
+ * of listing each one: IAM caps a role's inline policies at 10,240 characters, and a list of every
+ * service of a 3,000-service system would not even fit in a CloudFormation template.
+ */
+const MAX_LISTED = 20;
+
+/** The repositories of these services, listed, or all of `repositoryPrefix` when there are many. */
+const repositoryArns = (services: readonly NormalizedService[], repositoryPrefix: string): CfnValue[] =>
+  services.length > MAX_LISTED ? [arn('ecr', `repository/${repositoryPrefix}/*`)] : services.map((s) => arn('ecr', `repository/${repositoryPrefix}/${s.name}`));
 
 function deployStatements(spec: NormalizedSpec): Statement[] {
   const prefix = namePrefix(spec);
@@ -190,7 +202,7 @@ function deployStatements(spec: NormalizedSpec): Statement[] {
       Sid: 'PushOwnImages',
       Effect: 'Allow',
       Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
-      Resource: built.map((s) => arn('ecr', `repository/${repositoryName(spec, s.name)}`)),
+      Resource: repositoryArns(built, namePrefix(spec)),
     });
     const first = firstStageEnvironment(spec);
     if (!isFirstStage(spec) && first !== undefined) {
@@ -198,7 +210,7 @@ function deployStatements(spec: NormalizedSpec): Statement[] {
         Sid: 'PullTestedImages',
         Effect: 'Allow',
         Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer'],
-        Resource: built.map((s) => arn('ecr', `repository/${spec.name}-${first}/${s.name}`)),
+        Resource: repositoryArns(built, `${spec.name}-${first}`),
       });
     }
   }
@@ -209,15 +221,27 @@ function deployStatements(spec: NormalizedSpec): Statement[] {
       Sid: 'RollOutOwnServices',
       Effect: 'Allow',
       Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
-      Resource: ecsServices.map((s) => arn('ecs', `service/${prefix}/${s.name}`)),
+      // The cluster is the system's own (ClusterName is the prefix): `/*` is exactly its services.
+      Resource: ecsServices.length > MAX_LISTED ? [arn('ecs', `service/${prefix}/*`)] : ecsServices.map((s) => arn('ecs', `service/${prefix}/${s.name}`)),
     });
-    out.push({
-      Sid: 'PassTaskRoles',
-      Effect: 'Allow',
-      Action: ['iam:PassRole'],
-      Resource: ecsServices.flatMap((s) => [getAtt(ID.serviceRole(s.name), 'Arn'), getAtt(ID.taskExecutionRole(s.name), 'Arn')]),
-      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    });
+    out.push(
+      ecsServices.length * 2 > MAX_LISTED
+        ? {
+            // Task roles have generated names: many are named by the tags every dex role carries.
+            Sid: 'PassTaskRoles',
+            Effect: 'Allow',
+            Action: ['iam:PassRole'],
+            Resource: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*'),
+            Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com', 'iam:ResourceTag/dex:system': spec.name, 'iam:ResourceTag/dex:environment': spec.environment ?? 'default' } },
+          }
+        : {
+            Sid: 'PassTaskRoles',
+            Effect: 'Allow',
+            Action: ['iam:PassRole'],
+            Resource: ecsServices.flatMap((s) => [getAtt(ID.serviceRole(s.name), 'Arn'), getAtt(ID.taskExecutionRole(s.name), 'Arn')]),
+            Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+          },
+    );
   }
   const cd = codeDeployServices(spec);
   if (cd.length) {
@@ -228,7 +252,7 @@ function deployStatements(spec: NormalizedSpec): Statement[] {
       Action: ['codedeploy:ContinueDeployment', 'codedeploy:CreateDeployment', 'codedeploy:GetApplicationRevision', 'codedeploy:GetDeployment', 'codedeploy:GetDeploymentConfig', 'codedeploy:GetDeploymentGroup', 'codedeploy:GetDeploymentTarget', 'codedeploy:RegisterApplicationRevision', 'codedeploy:StopDeployment'],
       Resource: [
         arn('codedeploy', `application:${app}`),
-        ...cd.map((s) => arn('codedeploy', `deploymentgroup:${app}/${cicdNames.deploymentGroup(s.name)}`)),
+        ...(cd.length > MAX_LISTED ? [arn('codedeploy', `deploymentgroup:${app}/*`)] : cd.map((s) => arn('codedeploy', `deploymentgroup:${app}/${cicdNames.deploymentGroup(s.name)}`))),
         arn('codedeploy', 'deploymentconfig:CodeDeployDefault.ECSAllAtOnce'),
       ],
     });
@@ -311,7 +335,7 @@ function identity(spec: NormalizedSpec): ModelResource[] {
             Sid: 'PushImages',
             Effect: 'Allow',
             Action: ['ecr:BatchCheckLayerAvailability', 'ecr:CompleteLayerUpload', 'ecr:DescribeImageScanFindings', 'ecr:DescribeImages', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
-            Resource: built.map((s) => arn('ecr', `repository/${repositoryName(spec, s.name)}`)),
+            Resource: repositoryArns(built, namePrefix(spec)),
           },
         ],
       ),

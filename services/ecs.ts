@@ -7,7 +7,7 @@ import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, typ
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY } from './elasticache.js';
 import { DATABASE_SECRET_KEYS } from './rds.js';
-import { exposedServices } from './alb.js';
+import { exposedNames } from './alb.js';
 import { serviceLogGroupName } from './iam.js';
 import { usesCodeDeploy } from './cicd.js';
 
@@ -19,7 +19,7 @@ export const BOOTSTRAP_IMAGE_TAG = 'bootstrap';
 
 /** A service gets a target group on the load balancer when it is public and listens on a port. */
 export function isExposed(spec: NormalizedSpec, s: NormalizedService): boolean {
-  return exposedServices(spec).some((x) => x.name === s.name);
+  return exposedNames(spec).has(s.name);
 }
 
 /** The image a service runs: its own, or the one CI pushes to its ECR repository. */
@@ -129,8 +129,13 @@ const round = (n: number): number => Math.round(n * 1000) / 1000;
 
 /** Services whose logs go to a dex log group (ECS awslogs, the Docker awslogs driver on EC2). */
 export function applicationLogGroupCount(spec: NormalizedSpec): number {
-  return Object.values(spec.services).filter((s) => s.placement === 'ecs' || s.placement === 'ec2').length;
+  // Asked once per log group: counted once per spec, or the model takes quadratic time.
+  let count = logGroupCounts.get(spec);
+  if (count === undefined) logGroupCounts.set(spec, (count = Object.values(spec.services).filter((s) => s.placement === 'ecs' || s.placement === 'ec2').length));
+  return count;
 }
+
+const logGroupCounts = new WeakMap<NormalizedSpec, number>();
 
 function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelResource[] {
   const P = pascal(s.name);

@@ -256,52 +256,83 @@ function dashboardBody(widgets: unknown[]): CfnValue {
   return { 'Fn::Join': ['', parts] };
 }
 
-function dashboard(spec: NormalizedSpec): ModelResource {
+/**
+ * Widgets per CloudWatch dashboard. CloudWatch takes 500 widgets and 2,500 metrics on one; pages
+ * of 100 stay readable, and each page stays a resource small enough for any stack (one dashboard
+ * of a 3,000-service system would be bigger than a whole template may be).
+ */
+const DASHBOARD_WIDGETS = 100;
+
+interface DashboardWidget {
+  readonly title: string;
+  readonly metrics: unknown[][];
+  readonly stat: string;
+}
+
+/** One dashboard, or pages of it for a large system: 'Dashboard', then 'Dashboard2', …, names suffixed -2, …. */
+function dashboards(spec: NormalizedSpec): ModelResource[] {
   const region = ref('AWS::Region');
-  const widgets: unknown[] = [];
-  let y = 0;
-  const widget = (title: string, metrics: unknown[][], stat = 'Average'): void => {
-    widgets.push({ type: 'metric', x: (widgets.length % 2) * 12, y, width: 12, height: 6, properties: { title, region, stat, period: 300, view: 'timeSeries', metrics } });
-    if (widgets.length % 2 === 0) y += 6;
-  };
+  // A service's widgets stay on one page.
+  const groups: DashboardWidget[][] = [];
+  const widget = (title: string, metrics: unknown[][], stat = 'Average'): DashboardWidget => ({ title, metrics, stat });
   const services = Object.values(spec.services).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const s of services) {
     const cpu = serviceWatch(s, 'cpu');
     const mem = serviceWatch(s, 'memory');
     const line = (w: Watch, label: string): unknown[] =>
       w.kind === 'metric' ? [w.stat.namespace, w.stat.metric, ...w.stat.dimensions.flatMap((d) => [d.Name, d.Value]), { label }] : [];
-    widget(`${s.name}: CPU and memory %`, [line(cpu, 'CPU'), line(mem, 'memory')]);
+    const group = [widget(`${s.name}: CPU and memory %`, [line(cpu, 'CPU'), line(mem, 'memory')])];
     if (isExposed(spec, s)) {
       const dims = targetGroupDims(s.name).flatMap((d) => [d.Name, d.Value]);
-      widget(`${s.name}: requests, 5xx, p95 latency`, [
-        ['AWS/ApplicationELB', 'RequestCount', ...dims, { stat: 'Sum', label: 'requests' }],
-        ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', ...dims, { stat: 'Sum', label: '5xx' }],
-        ['AWS/ApplicationELB', 'TargetResponseTime', ...dims, { stat: 'p95', label: 'p95 latency (s)', yAxis: 'right' }],
-      ]);
+      group.push(
+        widget(`${s.name}: requests, 5xx, p95 latency`, [
+          ['AWS/ApplicationELB', 'RequestCount', ...dims, { stat: 'Sum', label: 'requests' }],
+          ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', ...dims, { stat: 'Sum', label: '5xx' }],
+          ['AWS/ApplicationELB', 'TargetResponseTime', ...dims, { stat: 'p95', label: 'p95 latency (s)', yAxis: 'right' }],
+        ]),
+      );
     }
+    groups.push(group);
   }
   for (const db of Object.keys(spec.databases).sort()) {
     const dims = ['DBInstanceIdentifier', ref(ID.database(db))];
-    widget(`${db}: database`, [
-      ['AWS/RDS', 'CPUUtilization', ...dims, { label: 'CPU %' }],
-      ['AWS/RDS', 'DatabaseConnections', ...dims, { label: 'connections', yAxis: 'right' }],
+    groups.push([
+      widget(`${db}: database`, [
+        ['AWS/RDS', 'CPUUtilization', ...dims, { label: 'CPU %' }],
+        ['AWS/RDS', 'DatabaseConnections', ...dims, { label: 'connections', yAxis: 'right' }],
+      ]),
     ]);
   }
   for (const name of Object.keys(spec.caches).sort()) {
     const nodes = cacheNodes(spec, name);
-    widget(
-      `${name}: cache`,
-      nodes.map((n) => ['AWS/ElastiCache', 'EngineCPUUtilization', 'CacheClusterId', n]),
-    );
+    groups.push([
+      widget(
+        `${name}: cache`,
+        nodes.map((n) => ['AWS/ElastiCache', 'EngineCPUUtilization', 'CacheClusterId', n]),
+      ),
+    ]);
   }
-  return resource({
-    logicalId: 'Dashboard',
-    type: 'AWS::CloudWatch::Dashboard',
-    layer: 'monitoring',
-    origin: ['monitoring', 'dashboard'],
-    component: 'monitoring',
-    properties: { DashboardName: namePrefix(spec), DashboardBody: dashboardBody(widgets) },
-    usage: [{ meter: 'cloudwatch.dashboard', unit: 'count-month', quantity: { min: 1, max: 1 }, attributes: {}, basis: 'one dashboard (the first 3 of an account are free)' }],
+  const pages: DashboardWidget[][] = [[]];
+  for (const group of groups) {
+    if (pages[pages.length - 1]!.length + group.length > DASHBOARD_WIDGETS) pages.push([]);
+    pages[pages.length - 1]!.push(...group);
+  }
+  return pages.map((page, i) => {
+    const widgets: unknown[] = [];
+    let y = 0;
+    for (const w of page) {
+      widgets.push({ type: 'metric', x: (widgets.length % 2) * 12, y, width: 12, height: 6, properties: { title: w.title, region, stat: w.stat, period: 300, view: 'timeSeries', metrics: w.metrics } });
+      if (widgets.length % 2 === 0) y += 6;
+    }
+    return resource({
+      logicalId: i === 0 ? 'Dashboard' : `Dashboard${i + 1}`,
+      type: 'AWS::CloudWatch::Dashboard',
+      layer: 'monitoring',
+      origin: ['monitoring', 'dashboard'],
+      component: 'monitoring',
+      properties: { DashboardName: i === 0 ? namePrefix(spec) : `${namePrefix(spec)}-${i + 1}`, DashboardBody: dashboardBody(widgets) },
+      usage: [{ meter: 'cloudwatch.dashboard', unit: 'count-month', quantity: { min: 1, max: 1 }, attributes: {}, basis: 'one dashboard (the first 3 of an account are free)' }],
+    });
   });
 }
 
@@ -408,7 +439,7 @@ export const monitoring: BuildingBlock = {
       );
     }
     out.push(...alarmResources(spec));
-    if (spec.monitoring.dashboard) out.push(dashboard(spec));
+    if (spec.monitoring.dashboard) out.push(...dashboards(spec));
     if (spec.monitoring.tracing === 'xray' && Object.keys(spec.services).length > 0) out.push(...xray(spec));
     return out;
   },

@@ -32,33 +32,23 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
   if (!analyzed.ok) return analyzed.exitCode;
   const { analysis } = analyzed;
 
-  // Compile every environment before writing any: an internal error must not leave half an output.
-  const outputs: { output: EnvironmentOutput; ms: number; system?: boolean }[] = [];
-  for (const compiled of emitTargets(analysis, args.environment)) {
-    const started = performance.now();
-    const output = compileEmit(compiled, { specFile: args.file, emitters: analysis.registries.environmentEmitters });
-    outputs.push({ output, ms: performance.now() - started });
-  }
-  // The pipeline spans environments: out/ci/ is written like one more environment directory.
-  {
-    const started = performance.now();
-    const files = compileSystemEmit(analysis, { specFile: args.file, assets: readPackageAssets(), compiled: outputs.map((o) => o.output) });
-    if (files.length > 0) {
-      const first = outputs[0]!.output;
-      outputs.push({ output: { environment: SYSTEM_OUTPUT_DIR, model: first.model, plan: first.plan, files }, system: true, ms: performance.now() - started });
-    }
-  }
-
+  // Each environment is written to its hidden directory as soon as it is compiled, and its text
+  // dropped (a 1,000-service system has ~60 MB of it per environment); nothing is swapped in until
+  // every environment is compiled and staged, so an internal error still leaves no half output.
   const outDir = args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(analyzed.absolute), 'out');
-  const staged: { env: string; temp: string; target: string; ms: number; output: EnvironmentOutput; system: boolean }[] = [];
+  const staged: { env: string; temp: string; target: string; ms: number; output: EnvironmentOutput; fileCount: number; system: boolean }[] = [];
   const tag = `${process.pid}-${Date.now().toString(36)}`;
   let failedPath = outDir;
-  try {
-    for (const { output, ms, system } of outputs) {
+  const discardStaged = async (): Promise<void> => {
+    for (const s of staged) await writer.remove(s.temp).catch(() => undefined);
+  };
+  /** Writes one output into its hidden directory; the error when that fails. */
+  const stage = async (output: EnvironmentOutput, ms: number, system = false): Promise<{ error: unknown } | undefined> => {
+    try {
       const started = performance.now();
       const target = join(outDir, output.environment);
       const temp = join(outDir, `.${output.environment}.dex-new-${tag}`);
-      staged.push({ env: output.environment, temp, target, ms, output, system: system === true });
+      staged.push({ env: output.environment, temp, target, ms, output: { ...output, files: [] }, fileCount: output.files.length, system });
       failedPath = temp;
       await writer.mkdir(temp);
       const dirs = new Set(output.files.map((f) => dirname(join(temp, f.path))));
@@ -68,10 +58,39 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
         await writer.writeFile(join(temp, ...file.path.split('/')), file.content);
       }
       staged[staged.length - 1]!.ms += performance.now() - started;
+      return undefined;
+    } catch (error) {
+      return { error };
+    }
+  };
+  const failedWrite = async (err: unknown): Promise<number> => {
+    await discardStaged();
+    return writeFailed(io, color, failedPath, err, 'the previous output is unchanged');
+  };
+
+  const compiledOutputs: EnvironmentOutput[] = [];
+  try {
+    for (const compiled of emitTargets(analysis, args.environment)) {
+      const started = performance.now();
+      const output = compileEmit(compiled, { specFile: args.file, emitters: analysis.registries.environmentEmitters });
+      compiledOutputs.push({ ...output, files: [] });
+      const failed = await stage(output, performance.now() - started);
+      if (failed) return await failedWrite(failed.error);
+    }
+    // The pipeline spans environments: out/ci/ is written like one more environment directory.
+    {
+      const started = performance.now();
+      const files = compileSystemEmit(analysis, { specFile: args.file, assets: readPackageAssets(), compiled: compiledOutputs });
+      if (files.length > 0) {
+        const first = compiledOutputs[0]!;
+        const failed = await stage({ environment: SYSTEM_OUTPUT_DIR, model: first.model, plan: first.plan, files }, performance.now() - started, true);
+        if (failed) return await failedWrite(failed.error);
+      }
     }
   } catch (err) {
-    for (const s of staged) await writer.remove(s.temp).catch(() => undefined);
-    return writeFailed(io, color, failedPath, err, 'the previous output is unchanged');
+    // An internal error while compiling: what was staged goes, and the error is reported as before.
+    await discardStaged();
+    throw err;
   }
 
   // Swap: old → backup, new → target, remove backup. Only renames, each atomic on one file system.
@@ -95,14 +114,14 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
 
   for (const s of staged) {
     if (s.system) {
-      io.stdout.write(`${s.env}: ${s.output.files.length} pipeline files → ${(relative(io.cwd, s.target) || '.').split(sep).join('/')} (${Math.round(s.ms)} ms)\n`);
+      io.stdout.write(`${s.env}: ${s.fileCount} pipeline files → ${(relative(io.cwd, s.target) || '.').split(sep).join('/')} (${Math.round(s.ms)} ms)\n`);
       continue;
     }
     const stacks = s.output.plan.stacks.length;
     const resources = s.output.model.resources.length;
     const shown = relative(io.cwd, s.target) || '.';
     io.stdout.write(
-      `${s.env}: ${stacks} stack${stacks === 1 ? '' : 's'}, ${resources} resource${resources === 1 ? '' : 's'}, ${s.output.files.length} files → ${shown.split(sep).join('/')} (${Math.round(s.ms)} ms)\n`,
+      `${s.env}: ${stacks} stack${stacks === 1 ? '' : 's'}, ${resources} resource${resources === 1 ? '' : 's'}, ${s.fileCount} files → ${shown.split(sep).join('/')} (${Math.round(s.ms)} ms)\n`,
     );
   }
   return EXIT.ok;

@@ -9,7 +9,31 @@ export const isIndian = (region: string): boolean => INDIAN_REGIONS.includes(reg
 export const isEu = (region: string): boolean => region.startsWith('eu-');
 
 export function ofType(model: ResourceModel, ...types: string[]): ModelResource[] {
-  return model.resources.filter((r) => types.includes(r.type));
+  // Rules ask per database, per cache, per check: one scan of the model per question made
+  // compliance quadratic. A model is never changed once built, so it is indexed once.
+  let index = typeIndex.get(model);
+  if (index === undefined) {
+    index = new Map();
+    for (const r of model.resources) {
+      let list = index.get(r.type);
+      if (!list) index.set(r.type, (list = []));
+      list.push(r);
+    }
+    typeIndex.set(model, index);
+  }
+  if (types.length === 1) return [...(index.get(types[0]!) ?? [])];
+  // Several types: in model order, as one filter over the model would give them.
+  const position = positionIndex(model);
+  return [...new Set(types)].flatMap((t) => index.get(t) ?? []).sort((a, b) => position.get(a)! - position.get(b)!);
+}
+
+const typeIndex = new WeakMap<ResourceModel, Map<string, ModelResource[]>>();
+const positions = new WeakMap<ResourceModel, Map<ModelResource, number>>();
+
+function positionIndex(model: ResourceModel): Map<ModelResource, number> {
+  let position = positions.get(model);
+  if (position === undefined) positions.set(model, (position = new Map(model.resources.map((r, i) => [r, i]))));
+  return position;
 }
 
 export function prop(r: ModelResource, ...path: (string | number)[]): CfnValue | undefined {

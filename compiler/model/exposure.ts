@@ -4,8 +4,29 @@ import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
 
 /** Services the load balancer routes to: public, with a port, and the spec wants an ALB. */
 export function exposedServices(spec: NormalizedSpec): NormalizedService[] {
-  if (spec.ingress.loadBalancer !== 'alb') return [];
-  return Object.values(spec.services)
-    .filter((s) => s.expose.public && s.port !== undefined)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...exposedOf(spec).list];
+}
+
+/** Names of the services the load balancer routes to, for a per-service question in O(1). */
+export function exposedNames(spec: NormalizedSpec): ReadonlySet<string> {
+  return exposedOf(spec).names;
+}
+
+// Every block asks, per service, whether it is exposed: scanning all services each time made
+// building the model quadratic. A normalized spec is never changed, so once per spec is enough.
+const exposedCache = new WeakMap<NormalizedSpec, { readonly list: readonly NormalizedService[]; readonly names: ReadonlySet<string> }>();
+
+function exposedOf(spec: NormalizedSpec): { readonly list: readonly NormalizedService[]; readonly names: ReadonlySet<string> } {
+  let entry = exposedCache.get(spec);
+  if (entry === undefined) {
+    const list =
+      spec.ingress.loadBalancer !== 'alb'
+        ? []
+        : Object.values(spec.services)
+            .filter((s) => s.expose.public && s.port !== undefined)
+            .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entry = { list, names: new Set(list.map((s) => s.name)) };
+    exposedCache.set(spec, entry);
+  }
+  return entry;
 }

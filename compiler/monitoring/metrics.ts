@@ -4,7 +4,7 @@
 // its alert watches. docs/monitoring.md states the same contract in prose.
 import { instanceShape } from '../model/instance-types.js';
 import type { NormalizedAlert, NormalizedService, NormalizedSpec } from '../../spec/model.js';
-import { exposedServices } from '../model/exposure.js';
+import { exposedNames } from '../model/exposure.js';
 
 /** Every scrape job of a dex service sets `service` to the service name (see prometheus.ts). */
 export const SERVICE_JOBS = ['dex-ec2', 'dex-ecs', 'dex-eks'] as const;
@@ -90,7 +90,7 @@ export function alertServices(spec: NormalizedSpec, alert: NormalizedAlert): Nor
     case 'p95LatencyMs':
     case 'p99LatencyMs':
     case 'unhealthyTargets':
-      return services.filter((s) => exposedServices(spec).some((x) => x.name === s.name));
+      return services.filter((s) => exposedNames(spec).has(s.name));
     default:
       return [];
   }
