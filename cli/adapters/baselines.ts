@@ -1,20 +1,17 @@
 // Reading baselines for `dex plan`: the out/ tree of the last `dex emit`, the spec file at a git
 // ref, and the deployed stacks through @aws-sdk/client-cloudformation (loaded only for
 // --against stack). What is read becomes a Baseline in compiler/diff/baseline.ts.
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { promisify } from 'node:util';
 import { BaselineError, baselineFromPlanJson, baselineFromStacks, type Baseline, type DeployedStack } from '../../compiler/diff/baseline.js';
 import type { BaselineReader } from '../../pipeline/plan-diff.js';
 import { loadPackage } from './packages.js';
 
 async function readTree(dir: string, base = dir, out = new Map<string, string>()): Promise<Map<string, string>> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) await readTree(full, base, out);
-    else if (entry.isFile()) out.set(relative(base, full).split(sep).join('/'), await readFile(full, 'utf8'));
+    else if (entry.isFile()) out.set(relative(base, full).split(sep).join('/'), readFileSync(full, 'utf8'));
   }
   return out;
 }
@@ -30,10 +27,16 @@ export async function loadLastBaseline(outDir: string, environment: string, labe
   const dir = join(outDir, environment);
   const file = join(dir, 'plan.json');
   if (!existsSync(file)) return undefined;
-  return baselineFromPlanJson(await readFile(file, 'utf8'), label, await readTree(dir));
+  return baselineFromPlanJson(readFileSync(file, 'utf8'), label, await readTree(dir));
 }
 
-const run = promisify(execFile);
+/** git, run with arguments (never through a shell); child_process is loaded only for --against git:REF. */
+function run(command: string, args: readonly string[], options: { cwd: string; maxBuffer?: number }): Promise<{ stdout: string }> {
+  const { execFile } = loadPackage<typeof import('node:child_process')>('node:child_process');
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { ...options, encoding: 'utf8' }, (err, stdout, stderr) => (err ? reject(Object.assign(err, { stderr })) : resolve({ stdout })));
+  });
+}
 
 function firstLine(err: unknown): string {
   const e = err as { stderr?: string; message?: string };

@@ -1,7 +1,8 @@
 // The file system, as the commands use it: reading the spec, writing output (emit's writer is
 // injectable so tests can fail it part-way), and plain text files.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+// Synchronous calls behind async signatures: a command does one thing at a time, and node:fs/promises
+// (with the streams and readline it pulls in) would cost start-up more than it ever saves.
+import { accessSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** The file-system operations emit needs; tests inject one that fails part-way. */
@@ -19,11 +20,11 @@ export const fileSystemWriter: OutputWriter = {
   // through the thread pool for each open, write and close cost more than the writing itself.
   mkdir: async (path) => void mkdirSync(path, { recursive: true }),
   writeFile: async (path, content) => writeFileSync(path, content),
-  rename: (from, to) => rename(from, to),
-  remove: (path) => rm(path, { recursive: true, force: true }),
+  rename: async (from, to) => renameSync(from, to),
+  remove: async (path) => rmSync(path, { recursive: true, force: true }),
   exists: async (path) => {
     try {
-      await stat(path);
+      statSync(path);
       return true;
     } catch {
       return false;
@@ -36,23 +37,23 @@ export type FileRead = { readonly ok: true; readonly bytes: Uint8Array } | { rea
 /** A file's bytes, or why it cannot be read (ENOENT, EISDIR, EACCES…). */
 export async function readBytes(path: string): Promise<FileRead> {
   try {
-    return { ok: true, bytes: await readFile(path) };
+    return { ok: true, bytes: readFileSync(path) };
   } catch (err) {
     return { ok: false, code: (err as NodeJS.ErrnoException).code, message: (err as Error).message };
   }
 }
 
-export const readText = (path: string): Promise<string> => readFile(path, 'utf8');
+export const readText = async (path: string): Promise<string> => readFileSync(path, 'utf8');
 
 /** Writes a text file, creating its directory. */
 export async function writeText(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
 }
 
 export async function exists(path: string): Promise<boolean> {
   try {
-    await access(path);
+    accessSync(path);
     return true;
   } catch {
     return false;

@@ -2,7 +2,6 @@
 // query goes out, through ./packages.ts) as its PricingApi and a directory of JSON files as its cache.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createLivePriceSource, refreshSnapshot, type CacheEntry, type LivePriceSource, type PriceCache, type PricingApi, type RefreshOptions, type RefreshReport } from '../../compiler/pricing/live.js';
 import type { PriceSource } from '../../compiler/pricing/types.js';
@@ -23,7 +22,7 @@ export function envCredentials(env: Readonly<Record<string, string | undefined>>
 
 export function pricingCacheDir(env: Readonly<Record<string, string | undefined>>): string {
   if (env.DEX_CACHE_DIR) return join(env.DEX_CACHE_DIR, 'pricing');
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  const base = env.XDG_CACHE_HOME || join(env.HOME || loadPackage<typeof import('node:os')>('node:os').homedir(), '.cache');
   return join(base, 'dex', 'pricing');
 }
 
