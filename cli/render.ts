@@ -2,7 +2,7 @@
 // frame, JSON for machines, or GitHub workflow annotations.
 import { Chalk } from 'chalk';
 import type { Diagnostic, DiagnosticCode } from '../spec/diagnostics.js';
-import { loadPackage } from './adapters/packages.js';
+import { codeFrameColumns } from '@babel/code-frame';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
@@ -91,10 +91,8 @@ function toText(d: Diagnostic, options: RenderOptions): string {
   return `${out}\n`;
 }
 
-// Loaded on first use: a valid spec has no frames to draw, and start-up should not pay for them.
-let codeFrameColumns: typeof import('@babel/code-frame').codeFrameColumns | undefined;
-function codeFrame(): typeof import('@babel/code-frame').codeFrameColumns {
-  codeFrameColumns ??= loadPackage<typeof import('@babel/code-frame')>('@babel/code-frame').codeFrameColumns;
+// Bundled with the CLI (small, and its module runs only once bundled code asks for it).
+function codeFrame(): typeof codeFrameColumns {
   return codeFrameColumns;
 }
 

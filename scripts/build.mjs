@@ -2,8 +2,8 @@
 // `npm run build`: the CLI as one script, dist/dex.cjs, and V8's code cache for it, dist/dex.cache.
 // Start-up is what this is for: Node reads one file instead of resolving and compiling a few
 // hundred modules, and with the cache V8 deserialises the bytecode of every function a typical run
-// calls instead of parsing and compiling them again (bin/dex.js loads both). The AWS SDK clients and
-// @babel/code-frame stay in node_modules, required only by the commands that reach them.
+// calls instead of parsing and compiling them again (bin/dex.js loads both). The AWS SDK clients stay
+// in node_modules, required only by the commands that reach them (cli/adapters/packages.ts).
 // Type checking is `npm run typecheck` (tsc); esbuild only strips the types.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -20,7 +20,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['@aws-sdk/*', '@babel/code-frame'],
+  external: ['@aws-sdk/*'],
   // The bundle runs as a compiled script (bin/dex.js), which hands it its own URL under this name.
   define: { 'import.meta.url': '__dexBundleUrl' },
   legalComments: 'none',
