@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { analyzeSpec, type Analysis } from '../pipeline/analyze.js';
 import type { Registries } from '../pipeline/registries.js';
 import type { Diagnostic } from '../spec/diagnostics.js';
+import { LOAD_LIMITS } from '../spec/load.js';
 import { readBytes } from './adapters/files.js';
 import { colorEnabled, EXIT, type CliIO } from './io.js';
 import { countLabel, renderDiagnostics } from './render.js';
@@ -11,10 +12,14 @@ export type SpecFileRead = { ok: true; bytes: Uint8Array; absolute: string } | {
 
 export async function readSpecFile(file: string, cwd: string): Promise<SpecFileRead> {
   const absolute = resolve(cwd, file);
-  const read = await readBytes(absolute);
+  const read = await readBytes(absolute, LOAD_LIMITS.maxBytes);
   if (read.ok) return { ok: true, bytes: read.bytes, absolute };
   const { code } = read;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : read.message;
+  if (code === 'TOO_LARGE') {
+    const mib = (LOAD_LIMITS.maxBytes / 1024 / 1024).toFixed(0);
+    return { ok: false, diagnostic: { code: 'DEX101', severity: 'error', message: `${file} is larger than ${mib} MiB (${read.message}); dex reads at most ${mib} MiB and did not read it`, path: [], file, hint: 'a dex.yaml describes a system, not its data: is this the right file?' } };
+  }
+  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code === 'NOT_A_FILE' ? 'not a regular file (a FIFO, socket or device)' : read.message;
   return {
     ok: false,
     diagnostic: {
@@ -61,7 +66,8 @@ export async function readAndAnalyze(
   const read = await readSpecFile(args.file, io.cwd);
   if (!read.ok) {
     io.stderr.write(renderDiagnostics([read.diagnostic], { format: 'text', color }));
-    return { ok: false, exitCode: usageExit };
+    // A path that names no readable file is a usage error; a file too large to read is a bad spec.
+    return { ok: false, exitCode: read.diagnostic.code === 'DEX100' ? usageExit : EXIT.failed };
   }
   const analysis = analyzeSpec(read.bytes, args.file, { ...(args.environment !== undefined ? { environment: args.environment } : {}), ...(options.registries ? { registries: options.registries } : {}) });
   if (analysis.diagnostics.length > 0) {

@@ -114,6 +114,8 @@ export const DIAGNOSTIC_CODES = {
   DEX900: { severity: 'error', title: 'Usage error' },
   DEX901: { severity: 'error', title: 'Output could not be written' },
   DEX902: { severity: 'error', title: 'Baseline could not be read' },
+  DEX903: { severity: 'error', title: 'Output folder is locked by another emit' },
+  DEX904: { severity: 'error', title: 'Output path holds something dex did not write' },
   DEX999: { severity: 'error', title: 'Internal error' },
 } as const satisfies Record<string, CodeInfo>;
 

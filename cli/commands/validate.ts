@@ -16,7 +16,7 @@ export async function runValidate(args: ValidateArgs, io: CliIO): Promise<number
   const color = colorEnabled(io.stdout, io.env);
   if (!read.ok) {
     io.stderr.write(renderDiagnostics([read.diagnostic], { format: args.format === 'json' ? 'text' : args.format, color: colorEnabled(io.stderr, io.env) }));
-    return EXIT.usage;
+    return read.diagnostic.code === 'DEX100' ? EXIT.usage : EXIT.failed;
   }
   const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, includeInfo: args.verbose });
   const diagnostics = analysis.diagnostics;
