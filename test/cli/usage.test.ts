@@ -34,3 +34,37 @@ describe('usage errors', () => {
     for (const code of ['DEX900', 'DEX901', 'DEX902', 'DEX100', 'DEX400']) expect(catalogue).toContain(`## ${code} — `);
   });
 });
+
+describe('reading the spec, bounded', () => {
+  it('refuses a FIFO (no writer: it would hang), a device and a directory, and does not read a file over the limit', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, rmSync, writeFileSync, openSync, ftruncateSync, closeSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'dex-read-'));
+    try {
+      execFileSync('mkfifo', [join(dir, 'fifo.yaml')]);
+      // A sparse 1.5 GiB file: reading it whole would cost that much memory.
+      const big = join(dir, 'big.yaml');
+      const fd = openSync(big, 'w');
+      ftruncateSync(fd, 1.5 * 1024 ** 3);
+      closeSync(fd);
+      writeFileSync(join(dir, 'ok.yaml'), 'dex: 1\n');
+      const cases: [string, string, number][] = [
+        [join(dir, 'fifo.yaml'), 'not a regular file', EXIT.usage],
+        ['/dev/zero', 'not a regular file', EXIT.usage],
+        [dir, 'it is a directory', EXIT.usage],
+        [big, 'is larger than 5 MiB', EXIT.failed],
+      ];
+      for (const [file, message, code] of cases) {
+        const io = captureIO(root);
+        const before = process.memoryUsage().rss;
+        expect(await main(['validate', file], io), file).toBe(code);
+        expect(io.err(), file).toContain(message);
+        expect(process.memoryUsage().rss - before, file).toBeLessThan(200 * 1024 * 1024);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
