@@ -1,7 +1,7 @@
 // The one place diagnostics become text: `file:line:col: severity CODE: message` with a code
 // frame, JSON for machines, or GitHub workflow annotations.
 import { Chalk } from 'chalk';
-import type { Diagnostic, DiagnosticCode } from '../spec/diagnostics.js';
+import { rangeIsSecret, type Diagnostic, type DiagnosticCode } from '../spec/diagnostics.js';
 import { codeFrameColumns } from '@babel/code-frame';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
@@ -27,8 +27,20 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: R
       return `${JSON.stringify({ diagnostics: diagnostics.map(toJson), summary: summarize(diagnostics) }, null, 2)}\n`;
     case 'github':
       return diagnostics.map(toGithubAnnotation).join('');
-    case 'text':
-      return diagnostics.map((d) => toText(d, options)).join('');
+    case 'text': {
+      // Every frame shows lines around its own range: the secrets of all diagnostics are masked in
+      // the source every frame is drawn from, not only each diagnostic's own.
+      const masked = new Map<string, string | undefined>();
+      const sourceText = (file: string): string | undefined => {
+        if (!masked.has(file)) {
+          let text = options.sourceText?.(file);
+          for (const d of diagnostics) if (text !== undefined && d.file === file && d.range && rangeIsSecret(d.code)) text = maskRange(text, d.range);
+          masked.set(file, text);
+        }
+        return masked.get(file);
+      };
+      return diagnostics.map((d) => toText(d, { ...options, sourceText })).join('');
+    }
     default: {
       const never: never = options.format;
       throw new Error(`unknown format ${String(never)}`);
@@ -94,6 +106,28 @@ function toText(d: Diagnostic, options: RenderOptions): string {
 // Bundled with the CLI (small, and its module runs only once bundled code asks for it).
 function codeFrame(): typeof codeFrameColumns {
   return codeFrameColumns;
+}
+
+/**
+ * The source with the characters of `range` masked (lengths kept, so the carets still point at it):
+ * the first four characters of the value stay, as in the message, the rest become '*'.
+ */
+function maskRange(text: string, range: NonNullable<Diagnostic['range']>): string {
+  const lines = text.split('\n');
+  let kept = 0;
+  for (let line = range.start.line; line <= range.end.line && line <= lines.length; line++) {
+    const current = lines[line - 1]!;
+    const from = line === range.start.line ? range.start.col - 1 : 0;
+    const to = line === range.end.line ? Math.min(range.end.col - 1, current.length) : current.length;
+    let masked = '';
+    for (let i = from; i < to; i++) {
+      const ch = current[i]!;
+      const keep = (ch === '"' || ch === "'") && i === from ? true : kept < 4 ? (kept++, true) : false;
+      masked += keep || ch === ' ' ? ch : '*';
+    }
+    lines[line - 1] = current.slice(0, from) + masked + current.slice(to);
+  }
+  return lines.join('\n');
 }
 
 function colorFrame(frame: string, c: InstanceType<typeof Chalk>): string {

@@ -50,6 +50,8 @@ export interface Finding {
 interface CodeInfo {
   readonly severity: Severity;
   readonly title: string;
+  /** The range holds a secret: a code frame must not print it (the message already redacts it). */
+  readonly secretInRange?: true;
 }
 
 /**
@@ -106,7 +108,7 @@ export const DIAGNOSTIC_CODES = {
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
   DEX402: { severity: 'error', title: 'Reserved environment name' },
-  DEX500: { severity: 'error', title: 'Plaintext secret in the spec' },
+  DEX500: { severity: 'error', title: 'Plaintext secret in the spec', secretInRange: true },
   DEX501: { severity: 'error', title: 'Secret name collides with an environment variable' },
   DEX600: { severity: 'error', title: 'Compliance control failed' },
   DEX601: { severity: 'warning', title: 'Compliance warning' },
@@ -120,6 +122,11 @@ export const DIAGNOSTIC_CODES = {
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** True for codes whose range is a secret value, which no output may show. */
+export function rangeIsSecret(code: DiagnosticCode): boolean {
+  return (DIAGNOSTIC_CODES[code] as CodeInfo).secretInRange === true;
+}
 
 export function defaultSeverity(code: DiagnosticCode): Severity {
   return DIAGNOSTIC_CODES[code].severity;

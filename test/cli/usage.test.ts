@@ -68,3 +68,27 @@ describe('reading the spec, bounded', () => {
     }
   });
 });
+
+describe('secrets in diagnostics', () => {
+  it('never prints a plaintext secret: not in the message, not in the code frame, in no format', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'dex-secret-'));
+    try {
+      const secret = 'hunter2-very-secret-value';
+      const multi = 'line-one-secret-tail\n      line-two-secret-tail';
+      writeFileSync(join(dir, 'dex.yaml'), `dex: 1\nname: shop\nregion: us-east-1\nservices:\n  api:\n    port: 80\n    placement: ecs\n    env:\n      DB_PASSWORD: "${secret}"\n      API_TOKEN: |\n        ${multi.replace('      ', '        ')}\n`);
+      for (const format of ['text', 'json', 'github']) {
+        const io = captureIO(dir, {}, true);
+        expect(await main(['validate', 'dex.yaml', '--format', format], io)).toBe(EXIT.failed);
+        const all = io.out() + io.err();
+        expect(all, format).toContain('DEX500');
+        expect(all, format).not.toContain('very-secret');
+        expect(all, format).not.toContain('secret-tail');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
