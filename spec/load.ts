@@ -198,7 +198,8 @@ function toPlainValue(document: Document.Parsed): unknown {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const key = pair.key;
-        if (isScalar(key) && key.value === '<<') {
+        // With `merge: true` the library reads the key `<<` as a symbol.
+        if (isScalar(key) && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'))) {
           // YAML merge key: copy the referenced maps' entries that this map does not set itself.
           const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
           for (const src of sources) {

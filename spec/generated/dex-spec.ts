@@ -894,6 +894,55 @@ export interface DexYaml {
   };
   usage?: Usage;
   budget?: Budget;
+  /**
+   * Ignored by dex: a place for YAML anchors to share, e.g. `x-common-env: &env { LOG_LEVEL: info }` and then `env: { <<: *env }`.
+   *
+   * This interface was referenced by `DexYaml`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | 1
+    | string
+    | Region
+    | Tags
+    | Network
+    | Ingress
+    | Platforms
+    | {
+        [k: string]: Service;
+      }
+    | {
+        [k: string]: Database;
+      }
+    | {
+        [k: string]: Cache;
+      }
+    | Monitoring
+    | ('soc2' | 'pci-dss' | 'gdpr' | 'rbi' | 'pmla' | 'sebi')[]
+    | {
+        /**
+         * The system stores personal data (GDPR Art. 4(1)).
+         */
+        personal?: boolean;
+        /**
+         * Some of that personal data is about people in the EU/EEA: with gdpr, dex flags every store, backup copy or replica outside the EU/EEA as a transfer to review (GDPR Art. 44-49).
+         */
+        euResidents?: boolean;
+        /**
+         * The system stores payment or cardholder data: with rbi, every data store, backup copy and replica must stay in India; false marks the RBI storage rule not applicable.
+         */
+        payment?: boolean;
+      }
+    | Cicd
+    | {
+        [k: string]: Environment;
+      }
+    | Usage
+    | Budget
+    | undefined;
 }
 /**
  * Tags applied to every resource dex creates (dex adds dex:system, dex:environment and dex:component). Keys may not start with aws: or dex:.
