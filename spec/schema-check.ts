@@ -216,6 +216,8 @@ function dexSchemaDefinitions(): Record<string, unknown> | undefined {
 }
 
 function patternHint(parent: SchemaNode): string | undefined {
+  // The schema's own hint (also shown by yaml-language-server) says best what the shape is.
+  if (typeof parent.patternErrorMessage === 'string') return parent.patternErrorMessage;
   const pattern = String(parent.pattern ?? '');
   const example = parent.examples?.[0];
   if (pattern.includes('[0-9]{1,2}$') && pattern.includes('{3}')) return 'write an IPv4 CIDR block, e.g. 10.0.1.0/24';
