@@ -27,7 +27,7 @@ import { CACHE_AUTH_SECRET_KEY } from '../services/elasticache.js';
 import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { toYaml } from '../compiler/model/yaml.js';
-import { shellArg, shellQuote } from '../compiler/model/quote.js';
+import { commentText, shellArg, shellQuote } from '../compiler/model/quote.js';
 import type { EnvironmentEmitInput, EnvironmentEmitter } from './index.js';
 
 export const KUBERNETES_DIR = 'kubernetes';
@@ -742,7 +742,7 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
         throw new Error(`unknown source ${String(never)}`);
       }
     }
-    lines.push(`# ${i.description}`, `v=$(${command})`, s.kind === 'image' ? `out ${i.key} "$v:$IMAGE_TAG"` : `out ${i.key} "$v"`);
+    lines.push(`# ${commentText(i.description)}`, `v=$(${command})`, s.kind === 'image' ? `out ${shellArg(i.key)} "$v:$IMAGE_TAG"` : `out ${shellArg(i.key)} "$v"`);
   }
   return `${lines.join('\n')}\n`;
 }

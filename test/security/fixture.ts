@@ -17,21 +17,25 @@ export function yamlWith(from: string, to: string): string {
 
 export const base: Analysis = analyze(BASE_YAML);
 
+/** The normalized spec as a test may change it (the real one is read-only all the way down). */
+export type Mutable<T> = T extends (...args: never[]) => unknown ? T : { -readonly [K in keyof T]: Mutable<T[K]> };
+export type Change = (spec: Mutable<NormalizedSpec>) => void;
+
 /** The base analysis with every compiled spec changed by `change` (bypassing the schema). */
-export function bypassing(change: (spec: NormalizedSpec) => void): Analysis {
+export function bypassing(change: Change): Analysis {
   return {
     ...base,
     compiled: base.compiled.map((c) => {
       const spec = structuredClone(c.spec) as NormalizedSpec;
-      change(spec);
+      change(spec as Mutable<NormalizedSpec>);
       return { ...c, spec, model: c.model ? { ...c.model, spec } : c.model };
     }),
   };
 }
 
 /** The production spec with `change` applied, for calling a building block directly. */
-export function specWith(change: (spec: NormalizedSpec) => void): NormalizedSpec {
+export function specWith(change: Change): NormalizedSpec {
   const spec = structuredClone(base.compiled.find((c) => c.environment === 'production')!.spec) as NormalizedSpec;
-  change(spec);
+  change(spec as Mutable<NormalizedSpec>);
   return spec;
 }

@@ -7,8 +7,7 @@ import { readPackageAssets } from '../../cli/adapters/assets.js';
 import { UnsafeValueError } from '../../compiler/model/quote.js';
 import type { Analysis } from '../../pipeline/analyze.js';
 import { compileSystemEmit } from '../../pipeline/emit.js';
-import type { NormalizedSpec } from '../../spec/model.js';
-import { base, bypassing } from './fixture.js';
+import { base, bypassing, type Change } from './fixture.js';
 import { expectParses, hasBash, runScript, sandbox } from './sandbox.js';
 
 const assets = readPackageAssets();
@@ -18,7 +17,7 @@ const fileOf = (a: Analysis, name: string): string => {
   if (!f) throw new Error(`no ${name}`);
   return f.content;
 };
-const setupOf = (change: (s: NormalizedSpec) => void) => fileOf(bypassing(change), 'setup-github-environments.sh');
+const setupOf = (change: Change) => fileOf(bypassing(change), 'setup-github-environments.sh');
 
 /** Runs the setup script with a stub gh; returns the stub's calls. */
 function runSetup(script: string) {
@@ -48,8 +47,7 @@ describe.runIf(hasBash)('setup-github-environments.sh keeps spec values data', (
   it.each(['alice;touch X', 'alice$(touch X)', 'acme/team;touch X', "al'ice\ntouch X"])('a reviewer %j is one argument, nothing runs', (reviewer) => {
     const calls = runSetup(
       setupOf((s) => {
-        const production = s.cicd!.stages.find((st) => st.name === 'production')!;
-        (production as { reviewers: string[] }).reviewers = [reviewer];
+        s.cicd!.stages.find((st) => st.name === 'production')!.reviewers = [reviewer];
       }),
     );
     const lookups = calls.filter((c) => c[0] === 'api' && /^(users|orgs)\//.test(c[1] ?? '')).map((c) => c[1]);
@@ -93,13 +91,13 @@ describe('the release workflow', () => {
     expect(build.steps.find((s) => s.run?.startsWith('docker build'))!.run).toContain('"$CONTEXT"');
   });
 
-  it.each<[string, (s: NormalizedSpec) => void]>([
+  it.each<[string, Change]>([
     ['build.context', (s) => void (s.services.api!.build.context = 'x${{ github.token }}')],
     ['build.dockerfile', (s) => void (s.services.api!.build.dockerfile = '${{ secrets.AWS_SECRET_ACCESS_KEY }}')],
     ['cicd.source.branch', (s) => void (s.cicd!.source.branch = 'main${{ github.token }}')],
-    ['cicd.build.install', (s) => void ((s.cicd!.build as { install?: string }).install = 'echo ${{ github.token }}')],
-    ['cicd.build.test', (s) => void ((s.cicd!.build as { test?: string }).test = 'echo ${{ github.token }}')],
-    ['stage verify', (s) => void ((s.cicd!.stages[1] as { verify?: string }).verify = 'curl ${{ secrets.X }}')],
+    ['cicd.build.install', (s) => void (s.cicd!.build.install = 'echo ${{ github.token }}')],
+    ['cicd.build.test', (s) => void (s.cicd!.build.test = 'echo ${{ github.token }}')],
+    ['stage verify', (s) => void (s.cicd!.stages[1]!.verify = 'curl ${{ secrets.X }}')],
   ])('refuses a GitHub expression in %s even past the schema', (_what, change) => {
     expect(() => fileOf(bypassing(change), 'release.yml')).toThrow(UnsafeValueError);
   });
