@@ -23,9 +23,14 @@ export type Change = (spec: Mutable<NormalizedSpec>) => void;
 
 /** The base analysis with every compiled spec changed by `change` (bypassing the schema). */
 export function bypassing(change: Change): Analysis {
+  return withChange(base, change);
+}
+
+/** `analysis` with every compiled spec changed by `change`. */
+export function withChange(analysis: Analysis, change: Change): Analysis {
   return {
-    ...base,
-    compiled: base.compiled.map((c) => {
+    ...analysis,
+    compiled: analysis.compiled.map((c) => {
       const spec = structuredClone(c.spec) as NormalizedSpec;
       change(spec as Mutable<NormalizedSpec>);
       return { ...c, spec, model: c.model ? { ...c.model, spec } : c.model };

@@ -7,8 +7,8 @@ import { readPackageAssets } from '../../cli/adapters/assets.js';
 import { UnsafeValueError } from '../../compiler/model/quote.js';
 import type { Analysis } from '../../pipeline/analyze.js';
 import { compileSystemEmit } from '../../pipeline/emit.js';
-import { base, bypassing, type Change } from './fixture.js';
-import { expectParses, hasBash, runScript, sandbox } from './sandbox.js';
+import { base, bypassing, withChange, yamlWith, type Change } from './fixture.js';
+import { analyze, expectParses, hasBash, located, runScript, sandbox } from './sandbox.js';
 
 const assets = readPackageAssets();
 const emitted = (a: Analysis) => compileSystemEmit(a, { specFile: 'dex.yaml', assets });
@@ -100,5 +100,25 @@ describe('the release workflow', () => {
     ['stage verify', (s) => void (s.cicd!.stages[1]!.verify = 'curl ${{ secrets.X }}')],
   ])('refuses a GitHub expression in %s even past the schema', (_what, change) => {
     expect(() => fileOf(bypassing(change), 'release.yml')).toThrow(UnsafeValueError);
+  });
+});
+
+describe('CodePipeline buildspecs', () => {
+  const CONNECTION = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
+  const pipeline = analyze(yamlWith('provider: github-actions\n  source: { repository: acme/shop, branch: main }', `provider: codepipeline\n  source: { repository: acme/shop, branch: main, connectionArn: ${CONNECTION} }`));
+
+  it('every command line parses, and build paths reach CodeBuild as environment variables, not commands', () => {
+    expect(located(pipeline)).toEqual([]);
+    const payload = 'ctx$(touch X)`touch X`';
+    const files = emitted(withChange(pipeline, (s) => void (s.services.api!.build.context = payload)));
+    const buildspecs = files.filter((f) => f.path.includes('buildspecs/'));
+    expect(buildspecs.length).toBeGreaterThan(0);
+    for (const f of buildspecs) {
+      const doc = parse(f.content) as { phases: Record<string, { commands: string[] }> };
+      for (const phase of Object.values(doc.phases)) for (const line of phase.commands) expectParses(line);
+      expect(f.content).not.toContain('touch X');
+    }
+    const template = files.find((f) => f.path.endsWith('.yaml') && f.content.includes('AWS::CodePipeline::Pipeline'))!.content;
+    expect(template).toContain(`Value: ${payload}`);
   });
 });

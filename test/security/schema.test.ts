@@ -22,6 +22,13 @@ const CASES: { what: string; from: string; to: string; value: string; hint: RegE
   },
   { what: 'a GitHub expression in build.context', from: API, to: `${API}    build: { context: '\${{ github.token }}' }\n`, value: "'${{ github.token }}'", hint: /relative path/ },
   { what: 'a GitHub expression in build.dockerfile', from: API, to: `${API}    build: { dockerfile: 'x\${{ secrets.AWS }}' }\n`, value: "'x${{ secrets.AWS }}'", hint: /relative path/ },
+  {
+    what: 'a payload in an environment overlay',
+    from: '  production: {}',
+    to: "  production:\n    services: { legacy: { image: 'nginx; touch X' } }",
+    value: "'nginx; touch X'",
+    hint: /image reference/,
+  },
   { what: 'an absolute build.context', from: API, to: `${API}    build: { context: /etc }\n`, value: '/etc', hint: /relative path/ },
   { what: 'a build.context leaving the repository', from: API, to: `${API}    build: { context: services/../../x }\n`, value: 'services/../../x', hint: /relative path/ },
 ];
