@@ -3,6 +3,7 @@
 import { Chalk } from 'chalk';
 import { rangeIsSecret, type Diagnostic, type DiagnosticCode } from '../spec/diagnostics.js';
 import { codeFrameColumns } from '@babel/code-frame';
+import { detectSecret } from '../compiler/checks/secrets.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
@@ -34,7 +35,8 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: R
       const sourceText = (file: string): string | undefined => {
         if (!masked.has(file)) {
           let text = options.sourceText?.(file);
-          for (const d of diagnostics) if (text !== undefined && d.file === file && d.range && rangeIsSecret(d.code)) text = maskRange(text, d.range);
+          for (const d of diagnostics) if (text !== undefined && d.file === file && d.range && rangeIsSecret(d)) text = maskRange(text, d.range);
+          if (text !== undefined) text = maskSecretLines(text);
           masked.set(file, text);
         }
         return masked.get(file);
@@ -128,6 +130,17 @@ function maskRange(text: string, range: NonNullable<Diagnostic['range']>): strin
     lines[line - 1] = current.slice(0, from) + masked + current.slice(to);
   }
   return lines.join('\n');
+}
+
+/**
+ * A frame shows the lines around its range, which may hold a secret no diagnostic is about (the
+ * spec failed before the secrets check ran): any `KEY: value` line whose pair the secrets check
+ * would flag is masked the same way.
+ */
+function maskSecretLines(text: string): string {
+  return text.replace(/^([ \t]*(?:-[ \t]+)?)(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2([ \t]*:[ \t]*)(["']?)([^\n]*?)\5([ \t]*(?:#.*)?)$/gm, (line, lead: string, q: string, key: string, colon: string, vq: string, value: string, tail: string) =>
+    value && detectSecret(key, value) ? `${lead}${q}${key}${q}${colon}${vq}${value.slice(0, 4)}${'*'.repeat(Math.max(0, value.length - 4))}${vq}${tail}` : line,
+  );
 }
 
 function colorFrame(frame: string, c: InstanceType<typeof Chalk>): string {

@@ -27,6 +27,7 @@ import { CACHE_AUTH_SECRET_KEY } from '../services/elasticache.js';
 import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { toYaml } from '../compiler/model/yaml.js';
+import { commentText, shellArg, shellQuote } from '../compiler/model/quote.js';
 import type { EnvironmentEmitInput, EnvironmentEmitter } from './index.js';
 
 export const KUBERNETES_DIR = 'kubernetes';
@@ -686,12 +687,10 @@ function kustomization(files: string[], inputs: StackInput[]): Obj {
   };
 }
 
-const shQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-
 /** The look-up of one attribute through its service's API. */
 function attributeCommand(region: string, source: Extract<StackInputSource, { kind: 'attribute' }>): string {
-  const id = `"$(phys ${shQuote(source.stack)} ${shQuote(source.logicalId)})"`;
-  const r = `--region ${region}`;
+  const id = `"$(phys ${shellQuote(source.stack)} ${shellQuote(source.logicalId)})"`;
+  const r = `--region ${shellArg(region)}`;
   if (source.resourceType === 'AWS::RDS::DBInstance' && source.attribute === 'Endpoint.Address') {
     return `aws rds describe-db-instances ${r} --db-instance-identifier ${id} --query 'DBInstances[0].Endpoint.Address' --output text`;
   }
@@ -699,7 +698,7 @@ function attributeCommand(region: string, source: Extract<StackInputSource, { ki
     const query = source.attribute === 'ConfigurationEndPoint.Address' ? 'ReplicationGroups[0].ConfigurationEndpoint.Address' : 'ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address';
     return `aws elasticache describe-replication-groups ${r} --replication-group-id ${id} --query '${query}' --output text`;
   }
-  return `echo ${shQuote(`no look-up for ${source.attribute} of ${source.resourceType} ${source.logicalId}`)} >&2; exit 1`;
+  return `echo ${shellQuote(`no look-up for ${source.attribute} of ${source.resourceType} ${source.logicalId}`)} >&2; exit 1`;
 }
 
 /** A POSIX shell script printing stack-outputs.env for the deployed stacks of this environment. */
@@ -713,9 +712,9 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
     `#   ${needsTag ? 'IMAGE_TAG=<tag> ' : ''}sh ${STACK_OUTPUTS_SCRIPT} > ${STACK_OUTPUTS_FILE} && kubectl apply -k .`,
     'set -eu',
     ...(needsTag ? [': "${IMAGE_TAG:?set IMAGE_TAG to the image tag to deploy}"'] : []),
-    `phys() { aws cloudformation describe-stack-resource --region ${region} --stack-name "$1" --logical-resource-id "$2" --query StackResourceDetail.PhysicalResourceId --output text; }`,
+    `phys() { aws cloudformation describe-stack-resource --region ${shellArg(region)} --stack-name "$1" --logical-resource-id "$2" --query StackResourceDetail.PhysicalResourceId --output text; }`,
     `role_arn() { aws iam get-role --role-name "$(phys "$1" "$2")" --query Role.Arn --output text; }`,
-    `repo_uri() { aws ecr describe-repositories --region ${region} --repository-names "$1" --query 'repositories[0].repositoryUri' --output text; }`,
+    `repo_uri() { aws ecr describe-repositories --region ${shellArg(region)} --repository-names "$1" --query 'repositories[0].repositoryUri' --output text; }`,
     // An assignment fails the script under `set -e`; a failing $(...) inside echo would not.
     'out() { case "$2" in ""|None) echo "no value for $1" >&2; exit 1;; esac; printf \'%s=%s\\n\' "$1" "$2"; }',
   ];
@@ -724,26 +723,26 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
     let command: string;
     switch (s.kind) {
       case 'physical-id':
-        command = `phys ${shQuote(s.stack)} ${shQuote(s.logicalId)}`;
+        command = `phys ${shellQuote(s.stack)} ${shellQuote(s.logicalId)}`;
         break;
       case 'role-arn':
-        command = `role_arn ${shQuote(s.stack)} ${shQuote(s.logicalId)}`;
+        command = `role_arn ${shellQuote(s.stack)} ${shellQuote(s.logicalId)}`;
         break;
       case 'image':
-        command = `repo_uri ${shQuote(s.repositoryName)}`;
+        command = `repo_uri ${shellQuote(s.repositoryName)}`;
         break;
       case 'attribute':
         command = attributeCommand(region, s);
         break;
       case 'missing':
-        command = `echo ${shQuote(`${s.logicalId} is in no stack of this plan`)} >&2; exit 1`;
+        command = `echo ${shellQuote(`${s.logicalId} is in no stack of this plan`)} >&2; exit 1`;
         break;
       default: {
         const never: never = s;
         throw new Error(`unknown source ${String(never)}`);
       }
     }
-    lines.push(`# ${i.description}`, `v=$(${command})`, s.kind === 'image' ? `out ${i.key} "$v:$IMAGE_TAG"` : `out ${i.key} "$v"`);
+    lines.push(`# ${commentText(i.description)}`, `v=$(${command})`, s.kind === 'image' ? `out ${shellArg(i.key)} "$v:$IMAGE_TAG"` : `out ${shellArg(i.key)} "$v"`);
   }
   return `${lines.join('\n')}\n`;
 }

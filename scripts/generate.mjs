@@ -18,6 +18,7 @@ export function createAjv(options = {}) {
   // Editor-only annotations understood by yaml-language-server and VS Code.
   ajv.addKeyword('markdownDescription');
   ajv.addKeyword('markdownEnumDescriptions');
+  ajv.addKeyword('patternErrorMessage');
   return ajv;
 }
 

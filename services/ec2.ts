@@ -3,6 +3,7 @@
 // (replaced when unhealthy; 1..1 for Prometheus and Grafana), launched from a template that
 // requires IMDSv2 and encrypts every volume with the system's KMS key. No SSH: Session Manager.
 import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
+import { envFileLine, shellArg, shellQuote } from '../compiler/model/quote.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
@@ -92,7 +93,12 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
   const parts: CfnValue[] = [DOCKER_SETUP, CLOUDWATCH_AGENT, ...(spec.monitoring.prometheus.enabled ? [NODE_EXPORTER] : []), 'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")\n'];
   parts.push('REGION=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/placement/region)\n');
   parts.push('install -d -m 700 /etc/dex\numask 077\n: > /etc/dex/service.env\n');
-  for (const e of env) parts.push(`echo '${e.Name}=`, e.Value, "' >> /etc/dex/service.env\n");
+  for (const e of env) {
+    // A spec value is one quoted shell word holding one env-file line; a CloudFormation value
+    // (an endpoint address) is AWS-generated and has no quote or line break to escape.
+    if (typeof e.Value === 'string') parts.push(`echo ${shellQuote(envFileLine(e.Name, e.Value))} >> /etc/dex/service.env\n`);
+    else parts.push(`echo '${envFileLine(e.Name, '')}`, e.Value, "' >> /etc/dex/service.env\n");
+  }
   for (const x of secrets) {
     parts.push(`echo "${x.Name}=$(aws secretsmanager get-secret-value --region "$REGION" --secret-id '`, ref(x.secretId), `' --query SecretString --output text${x.key ? ` | jq -r '.${x.key}'` : ''})" >> /etc/dex/service.env\n`);
   }
@@ -101,11 +107,11 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
     parts.push('aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$(echo "', image, '" | cut -d/ -f1)"\n');
   }
   parts.push(
-    `docker run -d --name ${s.name} --restart always --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges --env-file /etc/dex/service.env`,
+    `docker run -d --name ${shellArg(s.name)} --restart always --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges --env-file /etc/dex/service.env`,
     s.port !== undefined ? ` -p ${s.port}:${s.port}` : '',
-    ` --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group=${serviceLogGroupName(spec, s.name)} --log-opt awslogs-stream=${s.name}-$(hostname) `,
-    image,
-    s.command ? ` ${s.command.map((c) => `'${c.replace(/'/g, "'\\''")}'`).join(' ')}` : '',
+    ` --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group=${shellArg(serviceLogGroupName(spec, s.name))} --log-opt awslogs-stream=${shellArg(s.name)}-$(hostname) `,
+    typeof image === 'string' ? shellQuote(image) : image,
+    s.command ? ` ${s.command.map(shellQuote).join(' ')}` : '',
     '\n',
   );
   return parts;
@@ -151,7 +157,7 @@ function grafanaUserData(spec: NormalizedSpec): CfnValue[] {
   const resolver = [
     '#!/bin/bash',
     'set -euo pipefail',
-    `IP=$(aws ec2 describe-instances --region ${spec.region} --filters ${filters.map((f) => `'${f}'`).join(' ')} --query 'Reservations[].Instances[].PrivateIpAddress' --output text | awk '{print $1}')`,
+    `IP=$(aws ec2 describe-instances --region ${shellArg(spec.region)} --filters ${filters.map(shellQuote).join(' ')} --query 'Reservations[].Instances[].PrivateIpAddress' --output text | awk '{print $1}')`,
     '[ -n "$IP" ] && [ "$IP" != None ] || exit 0',
     `printf '127.0.0.1 localhost\\n%s ${PROMETHEUS_HOST}\\n' "$IP" > /etc/dex/hosts.new`,
     'cmp -s /etc/dex/hosts.new /etc/dex/hosts || cat /etc/dex/hosts.new > /etc/dex/hosts',

@@ -82,16 +82,22 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
 }
 
 /**
- * A health check that runs without extra tools in the image: Node images have `node`, others are
- * tried with curl, then wget.
+ * Constant programs of the health checks: the URL, which carries the spec's health path, is
+ * their argument (argv), never part of their text, so no path can become code.
  */
-export function healthCommand(s: NormalizedService): string | undefined {
+export const NODE_HEALTH_SCRIPT = "require('http').get(process.argv[1],r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))";
+export const SHELL_HEALTH_SCRIPT = 'curl -fsS "$1" >/dev/null || wget -qO- "$1" >/dev/null || exit 1';
+
+/**
+ * A health check that runs without extra tools in the image: Node images have `node`, others are
+ * tried with curl, then wget. Exec form (`CMD`): ECS runs the argv as given, no shell parses the
+ * spec's path; the curl/wget fallback is a constant `sh -c` script with the URL as `$1`.
+ */
+export function healthCommand(s: NormalizedService): string[] | undefined {
   if (s.port === undefined) return undefined;
   const url = `http://127.0.0.1:${s.port}${s.health.path}`;
-  if (s.language === 'nodejs' || s.language === 'typescript') {
-    return `node -e "require('http').get('${url}',r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))"`;
-  }
-  return `curl -fsS ${url} >/dev/null || wget -qO- ${url} >/dev/null || exit 1`;
+  if (s.language === 'nodejs' || s.language === 'typescript') return ['CMD', 'node', '-e', NODE_HEALTH_SCRIPT, url];
+  return ['CMD', '/bin/sh', '-c', SHELL_HEALTH_SCRIPT, 'dex-health-check', url];
 }
 
 /** ECS deployment controller: CODE_DEPLOY where the service's stage releases blue-green (services/cicd.ts). */
@@ -174,7 +180,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     ...(health
       ? {
           HealthCheck: {
-            Command: ['CMD-SHELL', health],
+            Command: health,
             Interval: clamp(s.health.intervalSeconds, 5, 300),
             Timeout: clamp(s.health.timeoutSeconds, 2, 120),
             Retries: clamp(s.health.unhealthyThreshold, 1, 10),

@@ -34,6 +34,8 @@ export interface Diagnostic {
   readonly hint?: string;
   /** The environment whose overlay produced the value, when not the base spec. */
   readonly environment?: string;
+  /** The range may hold a secret (an env value): no output prints it. */
+  readonly secret?: true;
 }
 
 /** A diagnostic before it is placed in a file: phases after parsing speak in spec paths only. */
@@ -45,6 +47,8 @@ export interface Finding {
   readonly hint?: string;
   /** Point at the key rather than the value (unknown keys, duplicate names). */
   readonly atKey?: boolean;
+  /** The range may hold a secret (an env value): no output prints it. */
+  readonly secret?: true;
 }
 
 interface CodeInfo {
@@ -124,8 +128,8 @@ export const DIAGNOSTIC_CODES = {
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 /** True for codes whose range is a secret value, which no output may show. */
-export function rangeIsSecret(code: DiagnosticCode): boolean {
-  return (DIAGNOSTIC_CODES[code] as CodeInfo).secretInRange === true;
+export function rangeIsSecret(d: Pick<Diagnostic, 'code' | 'secret'>): boolean {
+  return d.secret === true || (DIAGNOSTIC_CODES[d.code] as CodeInfo).secretInRange === true;
 }
 
 export function defaultSeverity(code: DiagnosticCode): Severity {

@@ -328,7 +328,7 @@ export function locate(source: SpecSource, path: SpecPath, atKey = false): Range
   return rangeOf(source.lineCounter, start, end);
 }
 
-export function place(finding: { code: DiagnosticCode; message: string; path: SpecPath; hint?: string; severity?: Diagnostic['severity'] }, file: string, range: Range | undefined, environment?: string): Diagnostic {
+export function place(finding: { code: DiagnosticCode; message: string; path: SpecPath; hint?: string; severity?: Diagnostic['severity']; secret?: true }, file: string, range: Range | undefined, environment?: string): Diagnostic {
   return {
     code: finding.code,
     severity: finding.severity ?? defaultSeverity(finding.code),
@@ -338,6 +338,7 @@ export function place(finding: { code: DiagnosticCode; message: string; path: Sp
     ...(range ? { range, line: range.start.line, col: range.start.col } : {}),
     ...(finding.hint ? { hint: finding.hint } : {}),
     ...(environment ? { environment } : {}),
+    ...(finding.secret ? { secret: true as const } : {}),
   };
 }
 

@@ -101,6 +101,8 @@ function toFinding(error: ErrorObject, root: unknown): Finding | undefined {
         };
       }
       const what = typeof path[path.length - 1] === 'number' ? `entry in ${lastKey(path)}` : lastKey(path);
+      // An env value may be a secret that belongs in secrets: — never echoed, nor shown in a frame.
+      if (path[path.length - 2] === 'env') return { code: 'DEX204', message: `the value of ${what} is not valid`, path, hint: patternHint(parent), secret: true };
       return { code: 'DEX204', message: `${JSON.stringify(data)} is not a valid ${what}`, path, hint: patternHint(parent) };
     }
     case 'minimum':
@@ -216,6 +218,8 @@ function dexSchemaDefinitions(): Record<string, unknown> | undefined {
 }
 
 function patternHint(parent: SchemaNode): string | undefined {
+  // The schema's own hint (also shown by yaml-language-server) says best what the shape is.
+  if (typeof parent.patternErrorMessage === 'string') return parent.patternErrorMessage;
   const pattern = String(parent.pattern ?? '');
   const example = parent.examples?.[0];
   if (pattern.includes('[0-9]{1,2}$') && pattern.includes('{3}')) return 'write an IPv4 CIDR block, e.g. 10.0.1.0/24';

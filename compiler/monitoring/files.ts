@@ -4,6 +4,7 @@
 // under out/<env>/monitoring/ for review. docs/monitoring.md says what is scraped and why.
 import { namePrefix } from '../model/ids.js';
 import type { EmittedFile } from '../model/output.js';
+import { shellArg } from '../model/quote.js';
 import { toYaml } from '../model/yaml.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import { dashboardProvider, datasources, overviewDashboard, serviceDashboard } from './grafana.js';
@@ -76,10 +77,12 @@ const BUNDLE_EOF = 'DEX_MONITORING_FILE_EOF';
  */
 export function installBundle(files: readonly EmittedFile[], root: string): string {
   const script: string[] = ['set -euo pipefail'];
-  for (const dir of [...new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/')))].sort()) script.push(`install -d -m 755 ${root}${dir ? `/${dir}` : ''}`);
+  for (const dir of [...new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/')))].sort()) script.push(`install -d -m 755 ${shellArg(`${root}${dir ? `/${dir}` : ''}`)}`);
   for (const f of files) {
     if (f.content.split('\n').includes(BUNDLE_EOF) || !f.content.endsWith('\n')) throw new Error(`cannot bundle ${f.path}`);
-    script.push(`cat > ${root}/${f.path} <<'${BUNDLE_EOF}'`, `${f.content}${BUNDLE_EOF}`, `chmod ${f.path.endsWith('.sh') ? 755 : 644} ${root}/${f.path}`);
+    // The quoted heredoc delimiter keeps the content literal; the path (service names in it) is one word.
+    const path = shellArg(`${root}/${f.path}`);
+    script.push(`cat > ${path} <<'${BUNDLE_EOF}'`, `${f.content}${BUNDLE_EOF}`, `chmod ${f.path.endsWith('.sh') ? 755 : 644} ${path}`);
   }
   const b64 = Buffer.from(gzipDeterministic(`${script.join('\n')}\n`)).toString('base64');
   return b64.replace(/(.{76})/g, '$1\n').replace(/\n$/, '');

@@ -15,6 +15,7 @@
 //        kubernetes_sd_configs: its bearer token expires every 15 minutes, and Debian's promtool,
 //        which CI checks the configuration with, is built without Kubernetes discovery.
 import { namePrefix } from '../model/ids.js';
+import { shellQuote } from '../model/quote.js';
 import type { NormalizedAlert, NormalizedService, NormalizedSpec } from '../../spec/model.js';
 import { INSTRUMENTATION, alertServices, capacity, isServiceMetric, rateWindow, serviceExpr, sortedServices } from './metrics.js';
 
@@ -144,7 +145,7 @@ export function alertRules(spec: NormalizedSpec): Obj {
   return { groups };
 }
 
-const sh = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
+const sh = shellQuote;
 
 /** The helper the Prometheus host runs every 30 s: ECS task targets, and the EKS API token. */
 export function discoveryScript(spec: NormalizedSpec): string {

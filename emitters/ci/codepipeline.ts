@@ -7,6 +7,7 @@
 // deploy and verify projects and their least-privilege roles (services/cicd.ts).
 import { stringify } from 'yaml';
 import type { EmittedFile } from '../../compiler/model/output.js';
+import { shellArg } from '../../compiler/model/quote.js';
 import { toYaml } from '../../compiler/model/yaml.js';
 import { CODEBUILD_IMAGE, cicdNames, pipelineArtifactBucketPrefix } from '../../services/cicd.js';
 import { ROLLBACK_STEP, deploySteps, jobId, verifySteps, type CiContext, type StageContext } from './context.js';
@@ -35,10 +36,11 @@ const lines = (runs: { run: string }[]): string[] => runs.flatMap((s) => s.run.s
 
 function kubectlInstall(s: StageContext): string[] {
   if (s.eks.length === 0) return [];
-  const v = `v${s.spec.platforms.eks.version}.0`;
+  // The schema's enum makes the version digits and dots; quoted all the same (a buildspec line is bash).
+  const url = shellArg(`https://dl.k8s.io/release/v${s.spec.platforms.eks.version}.0/bin/linux/amd64/kubectl`);
   return [
-    `curl -fsSLo /usr/local/bin/kubectl https://dl.k8s.io/release/${v}/bin/linux/amd64/kubectl`,
-    `echo "$(curl -fsSL https://dl.k8s.io/release/${v}/bin/linux/amd64/kubectl.sha256)  /usr/local/bin/kubectl" | sha256sum -c -`,
+    `curl -fsSLo /usr/local/bin/kubectl ${url}`,
+    `echo "$(curl -fsSL ${url}.sha256)  /usr/local/bin/kubectl" | sha256sum -c -`,
     'chmod +x /usr/local/bin/kubectl',
   ];
 }

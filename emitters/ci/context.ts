@@ -2,6 +2,7 @@
 // order, which services are built, promoted and rolled out how, and the release script's settings.
 import { posix } from 'node:path';
 import { namePrefix } from '../../compiler/model/ids.js';
+import { shellArg } from '../../compiler/model/quote.js';
 import type { StackPlan } from '../../compiler/stacks.js';
 import { builtServices, repositoryName } from '../../services/ecr.js';
 import { cicdNames, codeDeployServices, stackPrefix } from '../../services/cicd.js';
@@ -99,21 +100,21 @@ export function deploySteps(ctx: CiContext, s: StageContext): DeployStep[] {
     steps.push({ name: 'Log in to ECR', run: `${r} ecr-login` });
     steps.push({
       name: `Promote the images tested in ${ctx.stages[0]!.env} (same digests, no rebuild)`,
-      run: s.images.map((i) => `${r} promote ${i.source} ${i.repository}`).join('\n'),
+      run: s.images.map((i) => `${r} promote ${shellArg(i.source)} ${shellArg(i.repository)}`).join('\n'),
     });
   }
-  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order`, run: s.stacks.map((st) => `${r} deploy-stack ${st}`).join('\n') });
+  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order`, run: s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`).join('\n') });
   for (const e of s.ecs) {
-    if (e.blueGreen) steps.push({ name: `Roll out ${e.service} (ECS blue/green through CodeDeploy: green tasks, then traffic)`, run: `${r} ecs-blue-green ${e.service} ${e.port}` });
-    else steps.push({ name: `Roll out ${e.service} (ECS rolling update)`, run: `${r} ecs-rolling ${e.service}` });
+    if (e.blueGreen) steps.push({ name: `Roll out ${e.service} (ECS blue/green through CodeDeploy: green tasks, then traffic)`, run: `${r} ecs-blue-green ${shellArg(e.service)} ${shellArg(String(e.port))}` });
+    else steps.push({ name: `Roll out ${e.service} (ECS rolling update)`, run: `${r} ecs-rolling ${shellArg(e.service)}` });
   }
   if (s.eks.length) {
     steps.push({ name: 'Connect to the EKS cluster', run: `${r} kubeconfig` });
     if (s.eksBlueGreen) {
-      steps.push({ name: `Start the new colour of ${s.eks.join(', ')} (EKS, no traffic yet)`, run: `${r} eks-blue-green ${s.eks.join(' ')}` });
-      for (const svc of s.eks) steps.push({ name: `Switch ${svc} traffic to the new colour (Service selector)`, run: `${r} eks-switch ${svc}` });
+      steps.push({ name: `Start the new colour of ${s.eks.join(', ')} (EKS, no traffic yet)`, run: `${r} eks-blue-green ${s.eks.map(shellArg).join(' ')}` });
+      for (const svc of s.eks) steps.push({ name: `Switch ${svc} traffic to the new colour (Service selector)`, run: `${r} eks-switch ${shellArg(svc)}` });
     } else {
-      steps.push({ name: `Roll out ${s.eks.join(', ')} (EKS rolling update)`, run: `${r} eks-rolling ${s.eks.join(' ')}` });
+      steps.push({ name: `Roll out ${s.eks.join(', ')} (EKS rolling update)`, run: `${r} eks-rolling ${s.eks.map(shellArg).join(' ')}` });
     }
   }
   return steps;
@@ -130,7 +131,7 @@ export function verifySteps(ctx: CiContext, s: StageContext): DeployStep[] {
 }
 
 export function finishSteps(s: StageContext): DeployStep[] {
-  return s.eksBlueGreen ? [{ name: `Retire the previous colour of ${s.eks.join(', ')}`, run: `bash "$RELEASE" eks-retire ${s.eks.join(' ')}` }] : [];
+  return s.eksBlueGreen ? [{ name: `Retire the previous colour of ${s.eks.join(', ')}`, run: `bash "$RELEASE" eks-retire ${s.eks.map(shellArg).join(' ')}` }] : [];
 }
 
 export const ROLLBACK_STEP: DeployStep = { name: 'Roll back on failure (previous task definitions, CodeDeploy stop-and-reroute, Service selector)', run: 'bash "$RELEASE" rollback' };

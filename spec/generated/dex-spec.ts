@@ -1258,7 +1258,7 @@ export interface Service {
     stateful?: boolean;
   };
   /**
-   * A prebuilt image to run instead of the one CI builds and pushes to the service's ECR repository.
+   * A prebuilt image to run instead of the one CI builds and pushes to the service's ECR repository: a Docker image reference, [registry/]repository[:tag][@digest].
    */
   image?: string;
   /**
@@ -1266,11 +1266,11 @@ export interface Service {
    */
   build?: {
     /**
-     * Build context directory, relative to the repository root. Default: services/<name>.
+     * Build context directory, relative to the repository root, inside it (no .., no leading /). Default: services/<name>.
      */
     context?: string;
     /**
-     * Dockerfile path inside the build context.
+     * Dockerfile path inside the build context (relative, no .., no leading /).
      */
     dockerfile?: string;
   };
@@ -1330,7 +1330,7 @@ export interface Service {
    */
   health?: {
     /**
-     * HTTP path that answers 200 when the service is healthy.
+     * HTTP path (and query) that answers 200 when the service is healthy: starts with /; letters, digits and . _ ~ % / ? & = + , : @ - (no spaces, quotes or shell characters).
      */
     path?: string;
     /**
@@ -1380,7 +1380,7 @@ export interface Service {
    */
   secrets?: string[];
   /**
-   * Plain (non-secret) environment variables. Values that look like credentials are refused: declare them in secrets.
+   * Plain (non-secret) environment variables. Values that look like credentials are refused: declare them in secrets. A value is one line (no line breaks).
    */
   env?: {
     [k: string]: string | number | boolean;
@@ -1780,7 +1780,7 @@ export interface Cicd {
      */
     repository: string;
     /**
-     * Branch that releases.
+     * Branch that releases: a git branch name of letters, digits and . _ / - (no .., //, leading - / . or trailing / . or .lock).
      */
     branch?: string;
     /**
@@ -1826,6 +1826,8 @@ export interface Stage {
   approval?: 'manual' | 'none';
   /**
    * Who may approve (GitHub users or teams, IAM principals for CodePipeline).
+   *
+   * Items: A GitHub login (alice), a team as org/team-slug, or for CodePipeline an IAM principal ARN.
    */
   reviewers?: string[];
   /**

@@ -122,7 +122,9 @@ describe.each([
       expect(props(td)).toMatchObject({ Cpu: '1024', Memory: '2048', NetworkMode: 'awsvpc', RequiresCompatibilities: ['FARGATE'] });
       const c = props(td).ContainerDefinitions[0];
       expect(c.ReadonlyRootFilesystem).toBe(true);
-      expect(c.HealthCheck.Command[1]).toContain('/health');
+      // Exec form: the health URL is the last argv element, never shell text.
+      expect(c.HealthCheck.Command[0]).toBe('CMD');
+      expect(c.HealthCheck.Command.at(-1)).toMatch(/^http:\/\/127\.0\.0\.1:[0-9]+\/health$/);
     }
     const kyc = props(byId(resources, 'KycServiceTaskDefinition')).ContainerDefinitions[0];
     expect(kyc.Secrets.map((s: Obj) => s.Name)).toEqual(['KYC_PROVIDER_API_KEY', 'POSTGRES_PASSWORD', 'POSTGRES_USERNAME']);

@@ -1,0 +1,67 @@
+// Every value from dex.yaml that ends up inside emitted code (shell scripts, EC2 user data,
+// buildspec and workflow `run:` lines, health-check commands, `node -e` scripts, env files,
+// GitHub workflow files) goes through one of these, so it stays data in that language whatever
+// it contains. The schema already refuses most hostile shapes; these are the second line, for a
+// value the schema lets through or a caller that skipped validation. docs/security.md.
+
+/** A value that cannot be made inert in the target language: refuse it rather than emit it. */
+export class UnsafeValueError extends Error {
+  constructor(what: string, value: string, why: string) {
+    super(`${what} ${JSON.stringify(value)} cannot be emitted safely: ${why}`);
+    this.name = 'UnsafeValueError';
+  }
+}
+
+/**
+ * One POSIX shell word holding exactly `value`: single quotes, inside which nothing is special,
+ * with each `'` closed, escaped and reopened. Works in sh, bash and dash; no `printf %q`, whose
+ * output is bash-only and locale-dependent.
+ */
+export function shellQuote(value: string): string {
+  if (value.includes('\0')) throw new UnsafeValueError('shell word', value, 'a NUL byte cannot appear in a shell argument');
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Words that mean themselves unquoted in every POSIX shell (no globs, expansions, separators). */
+const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** Like shellQuote, but leaves a plain word bare, so generated scripts stay readable. */
+export function shellArg(value: string): string {
+  return PLAIN_WORD.test(value) ? value : shellQuote(value);
+}
+
+/**
+ * A JavaScript (and JSON) string literal holding `value`. JSON.stringify escapes quotes,
+ * backslashes and control characters; U+2028/U+2029 are escaped too, since older JavaScript
+ * engines end a string at them.
+ */
+export function jsonString(value: string): string {
+  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * One `NAME=value` line of a Docker `--env-file`. The format has no quoting or escapes: a value
+ * is everything after the first `=` up to the end of the line, so the only hostile character is
+ * a line break (it would start a second variable). Those are refused, not encoded: any encoding
+ * would reach the program as a different value.
+ */
+export function envFileLine(name: string, value: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UnsafeValueError('environment variable name', name, 'names are letters, digits and _');
+  if (/[\r\n\0]/.test(value)) throw new UnsafeValueError(`value of ${name}`, value, 'an env-file line cannot hold a line break or NUL');
+  return `${name}=${value}`;
+}
+
+/**
+ * A value placed in a GitHub Actions workflow file where GitHub evaluates `${{ }}` (matrix
+ * entries, names, `env:`, `run:`). It is refused if it contains `${{`: GitHub would evaluate it
+ * before any shell quoting applies. Values reach `run:` scripts through `env:` and `"$VAR"`.
+ */
+export function githubLiteral(value: string, what = 'value'): string {
+  if (value.includes('${{')) throw new UnsafeValueError(what, value, 'GitHub would evaluate ${{ … }} in a workflow file');
+  return value;
+}
+
+/** Text for a `#` comment line in a script: a line break would end the comment and start code. */
+export function commentText(value: string): string {
+  return value.replace(/[\r\n\u2028\u2029\0]+/g, ' ');
+}
