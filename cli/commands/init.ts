@@ -2,7 +2,9 @@
 // modeline and a commented tour.
 import { basename, join, relative, resolve, sep } from 'node:path';
 import Handlebars from 'handlebars';
-import { EXIT, type CliIO } from '../io.js';
+import { suggest } from '../../spec/schema-check.js';
+import { colorEnabled, EXIT, type CliIO } from '../io.js';
+import { cliProblem, renderDiagnostics } from '../render.js';
 import { packageRoot } from '../adapters/assets.js';
 import { exists, readText, writeText } from '../adapters/files.js';
 
@@ -26,6 +28,13 @@ export async function runInit(args: InitArgs, io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   const root = packageRoot();
+  // The region lands in the starter as YAML: only a region dex knows (the schema's list) goes in.
+  const regions = (JSON.parse(await readText(join(root, 'schema.json'))) as { definitions: { Region: { enum: string[] } } }).definitions.Region.enum;
+  if (!regions.includes(args.region)) {
+    const guess = suggest(args.region, regions);
+    io.stderr.write(renderDiagnostics([cliProblem('DEX900', `--region ${JSON.stringify(args.region)} is not an AWS region dex knows`, guess ? `did you mean ${guess}?` : `one of ${regions.join(', ')}`)], { format: 'text', color: colorEnabled(io.stderr, io.env) }));
+    return EXIT.usage;
+  }
   const template = Handlebars.compile(await readText(join(root, 'templates', 'dex.yaml.hbs')), { noEscape: true, strict: true });
   // A relative modeline keeps working when the project moves; editors resolve it from the file.
   const schemaPath = relative(dir, join(root, 'schema.json')).split(sep).join('/');

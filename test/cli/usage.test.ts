@@ -92,3 +92,25 @@ describe('secrets in diagnostics', () => {
     }
   });
 });
+
+describe('dex init --region', () => {
+  it('refuses a region dex does not know (nothing written), with a suggestion', async () => {
+    const { mkdtempSync, existsSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'dex-init-'));
+    try {
+      for (const region of ['mars-1', 'eu-west-1\nservices: {}', 'us-east-1"']) {
+        const io = captureIO(dir);
+        expect(await main(['init', 'x', '--region', region], io), region).toBe(EXIT.usage);
+        expect(io.err()).toContain('error DEX900: --region');
+        expect(existsSync(join(dir, 'x', 'dex.yaml'))).toBe(false);
+      }
+      const io = captureIO(dir);
+      await main(['init', 'x', '--region', 'eu-west-l'], io);
+      expect(io.err()).toContain('did you mean eu-west-1?');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
