@@ -41,7 +41,9 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: R
         }
         return masked.get(file);
       };
-      return diagnostics.map((d) => toText(d, { ...options, sourceText })).join('');
+      const shown = diagnostics.slice(0, MAX_SHOWN).map((d) => toText(d, { ...options, sourceText })).join('');
+      const rest = diagnostics.length - MAX_SHOWN;
+      return rest > 0 ? `${shown}… and ${rest} more not shown (--format json lists them all)\n\n` : shown;
     }
     default: {
       const never: never = options.format;
@@ -91,17 +93,27 @@ function location(d: Diagnostic): string {
   return d.line !== undefined ? `${file}:${d.line}:${d.col ?? 1}` : file;
 }
 
+/** A terminal is no place for thousands of findings, or for a line of megabytes. */
+const MAX_SHOWN = 200;
+const MAX_MESSAGE = 500;
+const MAX_FRAME_LINE = 240;
+
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 function toText(d: Diagnostic, options: RenderOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const paint = d.severity === 'error' ? c.red.bold : d.severity === 'warning' ? c.yellow.bold : c.cyan.bold;
-  let out = `${c.bold(location(d))}: ${paint(d.severity)} ${c.dim(d.code)}: ${d.message}\n`;
+  let out = `${c.bold(location(d))}: ${paint(d.severity)} ${c.dim(d.code)}: ${clip(d.message, MAX_MESSAGE)}\n`;
   const text = d.file && d.range ? options.sourceText?.(d.file) : undefined;
   if (text !== undefined && d.range) {
     const end = d.range.end.line === d.range.start.line ? { line: d.range.end.line, column: Math.max(d.range.end.col, d.range.start.col + 1) } : undefined;
-    const frame = codeFrame()(text, { start: { line: d.range.start.line, column: d.range.start.col }, ...(end ? { end } : {}) }, { highlightCode: false, forceColor: false, linesAbove: 1, linesBelow: 1 });
+    const frame = codeFrame()(text, { start: { line: d.range.start.line, column: d.range.start.col }, ...(end ? { end } : {}) }, { highlightCode: false, forceColor: false, linesAbove: 1, linesBelow: 1 })
+      .split('\n')
+      .map((l) => clip(l, MAX_FRAME_LINE))
+      .join('\n');
     out += `${indent(options.color ? colorFrame(frame, c) : frame)}\n`;
   }
-  if (d.hint) out += `  ${c.green('hint')}: ${d.hint}\n`;
+  if (d.hint) out += `  ${c.green('hint')}: ${clip(d.hint, MAX_MESSAGE)}\n`;
   return `${out}\n`;
 }
 

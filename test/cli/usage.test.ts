@@ -114,3 +114,25 @@ describe('dex init --region', () => {
     }
   });
 });
+
+describe('diagnostics that fit a terminal', () => {
+  it('a 4.9 MB line and thousands of findings print a few kilobytes, not megabytes', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'dex-long-'));
+    try {
+      writeFileSync(join(dir, 'long.yaml'), `dex: 1\nname: shop\nregion: us-east-1\ntags: { owner: "${'x'.repeat(4_900_000)}" }\n`);
+      writeFileSync(join(dir, 'many.yaml'), `dex: 1\nname: shop\nregion: us-east-1\nservices:\n${Array.from({ length: 3000 }, (_, i) => `  s${i}: { port: 80, placement: ecs, bogus: 1 }\n`).join('')}`);
+      const long = captureIO(dir);
+      expect(await main(['validate', 'long.yaml'], long)).toBe(EXIT.failed);
+      expect((long.out() + long.err()).length).toBeLessThan(20_000);
+      const many = captureIO(dir);
+      expect(await main(['validate', 'many.yaml'], many)).toBe(EXIT.failed);
+      expect(many.out()).toContain('more not shown (--format json lists them all)');
+      expect(many.out().length).toBeLessThan(200_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
