@@ -97,11 +97,13 @@ function claims(spec: NormalizedSpec): Claim[] {
     const path = ['caches', c.name];
     for (const suffix of CACHE_ID_SUFFIXES) out.push({ id: `${pascal(c.name)}${suffix}`, owner: `cache ${c.name}`, path, what: CACHE_WHAT[suffix] });
   }
-  for (const g of spec.platforms.eks.nodeGroups) {
-    const path = ['platforms', 'eks', 'nodeGroups', g.name];
-    out.push({ id: ID.eksNodeGroup(g.name), owner: `node group ${g.name}`, path, what: 'node group' });
-    out.push({ id: ID.eksNodeLaunchTemplate(g.name), owner: `node group ${g.name}`, path, what: 'launch template' });
-  }
+  spec.platforms.eks.nodeGroups.forEach((g, i) => {
+    // A list, not a map: the same name twice is two node groups, so the owner carries the index.
+    const path = ['platforms', 'eks', 'nodeGroups', i, 'name'];
+    const owner = `node group ${g.name} (platforms.eks.nodeGroups.${i})`;
+    out.push({ id: ID.eksNodeGroup(g.name), owner, path, what: 'node group' });
+    out.push({ id: ID.eksNodeLaunchTemplate(g.name), owner, path, what: 'launch template' });
+  });
   for (const s of Object.values(spec.services)) {
     const path = ['services', s.name];
     const owner = `service ${s.name}`;

@@ -87,6 +87,13 @@ describe('derived-name collisions', () => {
     expect(e!.path).toEqual(['services', 's100', 'expose', 'public']);
   });
 
+  it('rejects two EKS node groups of one name (found by the fuzzer)', () => {
+    const body = 'platforms:\n  eks:\n    nodeGroups:\n      - { name: default, instanceType: m5.large, min: 1, max: 3 }\n      - { name: default, instanceType: m5.large, min: 1, max: 2 }\nservices:\n  api: { port: 8080, placement: eks }\n';
+    const found = errors(body);
+    expect(found.map((d) => [d.code, d.path])).toEqual([['DEX324', ['platforms', 'eks', 'nodeGroups', 1, 'name']]]);
+    expect(found[0]!.hint).toContain('platforms.eks.nodeGroups.0.name');
+  });
+
   it('keeps the model builder as the last line of defence', () => {
     // Without the rules the same spec reaches the model, which refuses the duplicate ID.
     const body = 'services:\n  svc1-2: { port: 8080, placement: ecs }\n  svc12: { port: 8081, placement: ecs }\n';
