@@ -14,6 +14,7 @@ import {
   ID,
   RESERVED_SERVICE_PHYSICAL_NAMES,
   SERVICE_ID_SUFFIXES,
+  crossRegionVaultName,
   databaseReplica,
   pascal,
 } from '../model/ids.js';
@@ -27,6 +28,8 @@ interface Claim {
   readonly path: SpecPath;
   /** What the ID is, for messages: `its security group`. */
   readonly what: string;
+  /** What kind of name `id` is, for messages; a logical ID when absent. */
+  readonly label?: string;
 }
 
 const SERVICE_WHAT: Readonly<Record<(typeof SERVICE_ID_SUFFIXES)[number], string>> = {
@@ -92,6 +95,8 @@ function claims(spec: NormalizedSpec): Claim[] {
     const owner = `database ${d.name}`;
     for (const suffix of DATABASE_ID_SUFFIXES) out.push({ id: `${pascal(d.name)}${suffix}`, owner, path, what: DATABASE_WHAT[suffix] });
     for (let n = 1; n <= d.readReplicas; n++) out.push({ id: databaseReplica(d.name, n), owner, path, what: `read replica ${n}` });
+    // Physical names live in their own namespace (a prefix no logical ID has).
+    if (d.crossRegionBackupTo) out.push({ id: `vault:${crossRegionVaultName(spec, d.name)}`, owner, path, what: 'backup vault', label: 'AWS Backup vault name' });
   }
   for (const c of Object.values(spec.caches)) {
     const path = ['caches', c.name];
@@ -174,10 +179,12 @@ export const derivedNamesRule: SemanticRule = {
       reported.add(pair);
       findings.push({
         code: 'DEX324',
-        message: `${claim.owner} and ${first.owner} derive the same logical ID ${claim.id}: the ${claim.what} of the one and the ${first.what} of the other`,
+        message: `${claim.owner} and ${first.owner} derive the same ${claim.label ?? 'logical ID'} ${claim.id.replace(/^vault:/, '')}: the ${claim.what} of the one and the ${first.what} of the other`,
         path: claim.path,
         atKey: claim.path.length === 2,
-        hint: `rename one of them; the other is at ${where(first.path)}. Logical IDs drop hyphens and capitalise each part, so names that differ only there collide`,
+        hint: claim.label
+          ? `rename one of them (the other is at ${where(first.path)}): names are cut to fit AWS's length limits, so they must differ early on`
+          : `rename one of them; the other is at ${where(first.path)}. Logical IDs drop hyphens and capitalise each part, so names that differ only there collide`,
       });
     }
     return findings;

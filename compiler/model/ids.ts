@@ -35,6 +35,15 @@ export function namePrefix(spec: NormalizedSpec): string {
   return spec.environment ? `${spec.name}-${spec.environment}` : spec.name;
 }
 
+/**
+ * The AWS Backup vault of a database's cross-region copies, used in this region and (as the copy
+ * target) in the destination region. Cut to AWS Backup's 50 characters, so two long database
+ * names can share one (compiler/checks/names.ts rejects that).
+ */
+export function crossRegionVaultName(spec: NormalizedSpec, db: string): string {
+  return `${namePrefix(spec)}-${db}`.slice(0, 50);
+}
+
 export const ref = (logicalId: string): CfnValue => ({ Ref: logicalId });
 
 /** Refs to a tier's subnets, one per availability zone, in zone order. */

@@ -94,6 +94,15 @@ describe('derived-name collisions', () => {
     expect(found[0]!.hint).toContain('platforms.eks.nodeGroups.0.name');
   });
 
+  it('rejects databases whose backup vault names are the same once cut to 50 characters', () => {
+    const long = 'a'.repeat(36);
+    const body = `services:\n  api: { port: 8080, placement: ecs }\ndatabases:\n  ${long}-one: { crossRegionBackupTo: ap-south-2 }\n  ${long}-two: { crossRegionBackupTo: ap-south-2 }\nenvironments:\n  staging: {}\n`;
+    // demo-staging-aaa…: the environment's prefix pushes -one and -two past the 50th character.
+    const found = errors(body);
+    expect(found.map((d) => [d.code, d.path])).toEqual([['DEX324', ['databases', `${long}-two`]]]);
+    expect(found[0]!.message).toContain('AWS Backup vault name');
+  });
+
   it('keeps the model builder as the last line of defence', () => {
     // Without the rules the same spec reaches the model, which refuses the duplicate ID.
     const body = 'services:\n  svc1-2: { port: 8080, placement: ecs }\n  svc12: { port: 8081, placement: ecs }\n';
