@@ -107,7 +107,11 @@ type Mutation =
   | { kind: 'addNodeGroup'; name: number; variant: number; suffix: number }
   | { kind: 'manyPublic'; count: number }
   | { kind: 'placement'; index: number; value: 'ecs' | 'eks' | 'ec2' }
-  | { kind: 'overlayPlacement'; index: number; value: 'ecs' | 'eks' | 'ec2' };
+  | { kind: 'overlayPlacement'; index: number; value: 'ecs' | 'eks' | 'ec2' }
+  // Generic, mostly schema-preserving changes, so the fuzzer also reaches what names do not.
+  | { kind: 'number'; index: number; value: number }
+  | { kind: 'transplant'; from: number; to: number }
+  | { kind: 'delete'; index: number };
 
 const placementArb = fc.constantFrom('ecs' as const, 'eks' as const, 'ec2' as const);
 const nameParts = { name: fc.nat(), variant: fc.nat({ max: 5 }), suffix: fc.nat() };
@@ -121,7 +125,29 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('manyPublic' as const), count: fc.constantFrom(20, 60, 99, 100, 101, 150) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('placement' as const), index: fc.nat(), value: placementArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('overlayPlacement' as const), index: fc.nat(), value: placementArb }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('number' as const), index: fc.nat(), value: fc.constantFrom(0, 1, 2, 3, 4, 6, 8, 10, 16, 64, 100, 1000, 3000, 65_535, 0.25, 0.5, 1.5, 16_384) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('transplant' as const), from: fc.nat(), to: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), index: fc.nat() }) },
 );
+
+/** Every leaf (scalar) of the value, with its container and key. */
+function leaves(root: Json): { parent: Obj | Json[]; key: string | number; value: Json }[] {
+  const out: { parent: Obj | Json[]; key: string | number; value: Json }[] = [];
+  const visit = (node: Json): void => {
+    const entries: [string | number, Json][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : isObj(node) ? Object.entries(node) : [];
+    for (const [key, value] of entries) {
+      if (value !== null && typeof value === 'object') visit(value);
+      else out.push({ parent: node as Obj | Json[], key, value });
+    }
+  };
+  visit(root);
+  return out;
+}
+
+function setLeaf(parent: Obj | Json[], key: string | number, value: Json): void {
+  if (Array.isArray(parent)) parent[key as number] = value;
+  else parent[key as string] = value;
+}
 
 /** Every name in the spec, dex's reserved names and suffixed versions: the pool colliding names come from. */
 function namesOf(root: Obj): string[] {
@@ -228,6 +254,31 @@ function mutate(root: Obj, m: Mutation): void {
       if (!isObj(s)) return;
       s['placement'] = m.value;
       if (m.value === 'ec2') delete s['expose'];
+      return;
+    }
+    case 'number': {
+      const numbers = leaves(root).filter((l) => typeof l.value === 'number' && l.key !== 'dex');
+      if (numbers.length === 0) return;
+      const at = numbers[m.index % numbers.length]!;
+      setLeaf(at.parent, at.key, m.value);
+      return;
+    }
+    case 'transplant': {
+      // A value from elsewhere in the same spec, of the same type: plausible, often wrong in context.
+      const all = leaves(root).filter((l) => l.key !== 'dex');
+      if (all.length === 0) return;
+      const from = all[m.from % all.length]!;
+      const same = all.filter((l) => typeof l.value === typeof from.value);
+      const to = same[m.to % same.length]!;
+      setLeaf(to.parent, to.key, from.value);
+      return;
+    }
+    case 'delete': {
+      const all = leaves(root).filter((l) => l.key !== 'dex');
+      if (all.length === 0) return;
+      const at = all[m.index % all.length]!;
+      if (Array.isArray(at.parent)) at.parent.splice(at.key as number, 1);
+      else delete at.parent[at.key as string];
       return;
     }
     case 'overlayPlacement': {
