@@ -23,6 +23,7 @@ import { alertsRule } from '../compiler/checks/alerts.js';
 import { boundsRule } from '../compiler/checks/bounds.js';
 import { stagesRule } from '../compiler/checks/cicd.js';
 import { ingressRule } from '../compiler/checks/ingress.js';
+import { derivedNamesRule, duplicateAlertsRule, listenerRulesRule } from '../compiler/checks/names.js';
 import { networkRule } from '../compiler/checks/network.js';
 import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from '../compiler/checks/placement.js';
 import { eksEndpointRule, eksVersionRule, unusedPlatformRule } from '../compiler/checks/platforms.js';
@@ -84,6 +85,9 @@ export function semanticRules(today: () => Date): readonly SemanticRule[] {
     stagesRule,
     plaintextSecretsRule,
     secretEnvCollisionRule,
+    derivedNamesRule,
+    listenerRulesRule,
+    duplicateAlertsRule,
   ];
 }
 

@@ -42,8 +42,8 @@ export function isArmInstance(instanceType: string): boolean {
 export const EKS_CLUSTER_ROLE = 'EksClusterRole';
 export const EKS_NODE_ROLE = 'EksNodeRole';
 export const EKS_CLUSTER_LOG_GROUP = 'EksClusterLogGroup';
-export const nodeGroupId = (group: string): string => `EksNodeGroup${pascal(group)}`;
-export const nodeLaunchTemplateId = (group: string): string => `EksNodeGroup${pascal(group)}LaunchTemplate`;
+export const nodeGroupId = ID.eksNodeGroup;
+export const nodeLaunchTemplateId = ID.eksNodeLaunchTemplate;
 export const addonId = (addon: string): string => `EksAddon${pascal(addon)}`;
 
 /** IRSA role of the cluster autoscaler (emitters/kubernetes.ts deploys it into kube-system). */

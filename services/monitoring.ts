@@ -205,7 +205,7 @@ function alarmResources(spec: NormalizedSpec): ModelResource[] {
       const metricCount = w.kind === 'metric' ? 1 : Object.keys(w.metrics).length;
       out.push(
         resource({
-          logicalId: `${pascal(alert.name)}${pascal(t.key)}Alarm`,
+          logicalId: ID.alarm(alert.name, t.key),
           type: 'AWS::CloudWatch::Alarm',
           layer: 'monitoring',
           origin: ['monitoring', 'alerts', index],

@@ -24,10 +24,8 @@ const resolveSecret = (secretId: string, key: string): CfnValue => ({ 'Fn::Join'
 
 const tagMap = (spec: NormalizedSpec, component: string): Record<string, string> => Object.fromEntries(tagList(spec, component).map((t) => [t.Key, t.Value]));
 
-/** The AWS Backup vault name, used in this region and (as the copy target) in the destination region. */
-export function crossRegionVaultName(spec: NormalizedSpec, db: string): string {
-  return `${namePrefix(spec)}-${db}`.slice(0, 50);
-}
+export { crossRegionVaultName } from '../compiler/model/ids.js';
+import { crossRegionVaultName } from '../compiler/model/ids.js';
 
 function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelResource[] {
   const P = pascal(db.name);

@@ -35,6 +35,15 @@ export function namePrefix(spec: NormalizedSpec): string {
   return spec.environment ? `${spec.name}-${spec.environment}` : spec.name;
 }
 
+/**
+ * The AWS Backup vault of a database's cross-region copies, used in this region and (as the copy
+ * target) in the destination region. Cut to AWS Backup's 50 characters, so two long database
+ * names can share one (compiler/checks/names.ts rejects that).
+ */
+export function crossRegionVaultName(spec: NormalizedSpec, db: string): string {
+  return `${namePrefix(spec)}-${db}`.slice(0, 50);
+}
+
 export const ref = (logicalId: string): CfnValue => ({ Ref: logicalId });
 
 /** Refs to a tier's subnets, one per availability zone, in zone order. */
@@ -106,6 +115,111 @@ export const ID = {
   ecsService: (service: string) => `${pascal(service)}EcsService`,
   /** Auto Scaling group of an EC2-hosted workload: a service, or 'prometheus-server' / 'grafana-server'. */
   autoScalingGroup: (workload: string) => `${pascal(workload)}AutoScalingGroup`,
+  /** EKS managed node group and its launch template (services/eks.ts). */
+  eksNodeGroup: (group: string) => `EksNodeGroup${pascal(group)}`,
+  eksNodeLaunchTemplate: (group: string) => `EksNodeGroup${pascal(group)}LaunchTemplate`,
   // monitoring (services/monitoring.ts)
   alarmTopic: 'AlarmTopic',
+  /** CloudWatch alarm of one alert on one of its targets (a service, database or cache). */
+  alarm: (alert: string, target: string) => `${pascal(alert)}${pascal(target)}Alarm`,
 } as const;
+
+// What each named thing of the spec becomes: a logical ID per suffix after pascal(name). The
+// blocks build these IDs; compiler/checks/names.ts claims them all up front so two names that
+// derive the same ID are a validation error, not a merged resource or a crash in emit. The
+// suffixes do not depend on placement, so a placement change in an overlay never makes a
+// spec that validated collide. test/compiler/no-internal-errors.test.ts checks that every ID the
+// blocks make for a service, database or cache is in these lists.
+export const SERVICE_ID_SUFFIXES = [
+  'SecurityGroup', 'TargetGroup', 'GreenTargetGroup', 'ListenerRule', 'TestListenerRule', 'DeploymentGroup', 'Repository', 'Role',
+  'ExecutionRole', 'LogGroup', 'InstanceProfile', 'EcsService', 'TaskDefinition', 'ScalableTarget', 'CpuScalingPolicy', 'MemoryScalingPolicy',
+  'AutoScalingGroup', 'LaunchTemplate',
+] as const;
+export const DATABASE_ID_SUFFIXES = [
+  'Database', 'DatabaseSecurityGroup', 'DatabaseSecret', 'DatabaseSecretAttachment', 'DatabaseSubnetGroup', 'DatabaseParameterGroup',
+  'BackupVault', 'BackupRole', 'BackupPlan', 'BackupSelection',
+] as const;
+/** A database's read replicas: `${ID.database(db)}Replica${n}`, n from 1. */
+export const databaseReplica = (db: string, n: number): string => `${ID.database(db)}Replica${n}`;
+export const CACHE_ID_SUFFIXES = ['Cache', 'CacheSecurityGroup', 'CacheAuthSecret', 'CacheSubnetGroup', 'CacheScalableTarget', 'CacheScalingPolicy'] as const;
+
+/**
+ * Logical IDs of dex's own components, with what they are. A service, database or cache whose
+ * derived IDs include one of these would take over (or crash into) that component, so its name
+ * is reserved. Per-zone network IDs are not listed: no spec name derives an ID ending in a zone letter.
+ */
+export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
+  Vpc: 'the VPC',
+  InternetGateway: 'the internet gateway',
+  InternetGatewayAttachment: 'the internet gateway',
+  KmsKey: 'the KMS key',
+  KmsKeyAlias: 'the KMS key',
+  AlbSecurityGroup: "the load balancer's security group",
+  BastionSecurityGroup: "the bastion's security group",
+  EndpointSecurityGroup: "the VPC endpoints' security group",
+  EksNodeSecurityGroup: "the EKS nodes' security group",
+  EksClusterSecurityGroup: "the EKS control plane's security group",
+  PrometheusSecurityGroup: "the Prometheus server's security group",
+  GrafanaSecurityGroup: "the Grafana server's security group",
+  BastionHostRole: "the bastion's IAM role",
+  BastionHostInstanceProfile: "the bastion's instance profile",
+  BastionHostLaunchTemplate: "the bastion's launch template",
+  BastionHostAutoScalingGroup: "the bastion's Auto Scaling group",
+  FlowLogRole: "the VPC flow log's IAM role",
+  FlowLogGroup: "the VPC flow log's log group",
+  VpcFlowLog: 'the VPC flow log',
+  LoadBalancer: 'the load balancer',
+  HttpListener: "the load balancer's HTTP listener",
+  HttpsListener: "the load balancer's HTTPS listener",
+  WebAcl: 'the WAF web ACL',
+  WebAclAssociation: 'the WAF web ACL',
+  EcsCluster: 'the ECS cluster',
+  EksCluster: 'the EKS cluster',
+  EksClusterRole: "the EKS cluster's IAM role",
+  EksNodeRole: "the EKS nodes' IAM role",
+  EksClusterAutoscalerRole: "the EKS cluster autoscaler's IAM role",
+  EksClusterLogGroup: "the EKS control plane's log group",
+  EksOidcProvider: "the EKS cluster's OIDC provider",
+  PrometheusEksAccessEntry: "Prometheus's EKS access entry",
+  PrometheusServerRole: "the Prometheus server's IAM role",
+  PrometheusServerInstanceProfile: "the Prometheus server's instance profile",
+  PrometheusServerLaunchTemplate: "the Prometheus server's launch template",
+  PrometheusServerAutoScalingGroup: "the Prometheus server's Auto Scaling group",
+  GrafanaServerRole: "the Grafana server's IAM role",
+  GrafanaServerInstanceProfile: "the Grafana server's instance profile",
+  GrafanaServerLaunchTemplate: "the Grafana server's launch template",
+  GrafanaServerAutoScalingGroup: "the Grafana server's Auto Scaling group",
+  AlarmTopic: 'the alarm SNS topic',
+  AlarmEmailSubscription: 'the alarm e-mail subscription',
+  Dashboard: 'the CloudWatch dashboard',
+  XRayGroup: 'the X-Ray group',
+  XRaySamplingRule: 'the X-Ray sampling rule',
+  MonthlyBudget: 'the budget',
+  CiBuildRole: "the pipeline's build role",
+  CiDeployRole: "the pipeline's deploy role",
+  CiVerifyRole: "the pipeline's verify role",
+  CiDeployProject: "the pipeline's deploy project",
+  CiVerifyProject: "the pipeline's verify project",
+  CiDeployEksAccessEntry: "the pipeline's EKS access entry",
+  CiCodeBuildLogGroup: "the pipeline's CodeBuild log group",
+  CiTemplateBucket: "the pipeline's template bucket",
+  CiTemplateBucketPolicy: "the pipeline's template bucket",
+  CloudFormationExecutionRole: 'the CloudFormation execution role',
+  CodeDeployRole: 'the CodeDeploy role',
+  CodeDeployApplication: 'the CodeDeploy application',
+  GithubOidcProvider: 'the GitHub OIDC provider',
+  TestListener: 'the blue-green test listener',
+};
+
+/**
+ * Service names that derive no colliding logical ID but a physical name dex uses itself: the
+ * service's log group `/dex/<prefix>/<service>` and its Kubernetes namespace `<service>`.
+ */
+export const RESERVED_SERVICE_PHYSICAL_NAMES: Readonly<Record<string, string>> = {
+  codebuild: "the pipeline's CodeBuild log group /dex/<prefix>/codebuild",
+  'kube-system': 'a Kubernetes system namespace (the cluster autoscaler runs there)',
+  'kube-public': 'a Kubernetes system namespace',
+  'kube-node-lease': 'a Kubernetes system namespace',
+  default: "Kubernetes's default namespace",
+  'amazon-cloudwatch': 'the namespace of the CloudWatch observability add-on',
+};
