@@ -23,6 +23,8 @@ export interface SystemEmitInput {
   /** Every environment of the spec in declaration order (or the base spec as 'default' when it declares none). */
   readonly environments: readonly (EnvironmentEmitInput & { readonly name: string })[];
   readonly specFile?: string;
+  /** dex's output folder from the repository root (default: out/ beside the spec). */
+  readonly outDir?: string;
   readonly assets: PackageAssets;
 }
 

@@ -57,6 +57,8 @@ function byPath(a: EmittedFile, b: EmittedFile): number {
 }
 
 export interface SystemEmitOptions extends EmitOptions {
+  /** dex's output folder from the repository root, for the CI files that run from it. */
+  readonly outDir?: string;
   /** What the system emitters read from the package (the release script). */
   readonly assets: PackageAssets;
   /** Environments already compiled by the caller; only the others are compiled here. */
@@ -80,5 +82,5 @@ export function compileSystemEmit(analysis: Pick<Analysis, 'raw' | 'compiled' | 
     const model = known?.model ?? buildResourceModel(spec, registries.blocks, { today: analysis.today });
     return { name: name ?? 'default', spec, model, plan: assignStacks(model), specFile: options.specFile };
   });
-  return emitters.flatMap((e) => e.emit({ environments, specFile: options.specFile, assets: options.assets })).sort(byPath);
+  return emitters.flatMap((e) => e.emit({ environments, specFile: options.specFile, assets: options.assets, ...(options.outDir !== undefined ? { outDir: options.outDir } : {}) })).sort(byPath);
 }

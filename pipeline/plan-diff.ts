@@ -30,8 +30,10 @@ export interface DiffRequest {
   /** 'last', 'git:REF', 'stack'; undefined: the last emit when there is one. */
   readonly against?: string;
   readonly environment?: string;
-  /** The spec file as the user named it (headers of the emitted files). */
+  /** The spec file as emitted files name it (from the repository root). */
   readonly specFile: string;
+  /** dex's output folder from the repository root (the CI files). */
+  readonly outDir?: string;
   readonly assets: PackageAssets;
 }
 
@@ -69,7 +71,7 @@ async function gitBaselines(ref: string, request: DiffRequest, reader: BaselineR
     const planFile = output.files.find((f) => f.path === 'plan.json')!;
     environments.set(output.environment, baselineFromPlanJson(planFile.content, `git:${ref}`, new Map(output.files.map((f) => [f.path, f.content]))));
   }
-  const system = compileSystemEmit(analysis, { specFile: request.specFile, assets: request.assets, compiled: outputs });
+  const system = compileSystemEmit(analysis, { specFile: request.specFile, assets: request.assets, compiled: outputs, ...(request.outDir !== undefined ? { outDir: request.outDir } : {}) });
   return { environments, systemFiles: new Map(system.map((f) => [f.path, f.content])) };
 }
 
@@ -119,7 +121,7 @@ export async function buildDiffReport(analysis: Analysis, plan: Plan, targets: r
   }
   // The pipeline's files (out/ci/) span environments: diffed once, as their own section.
   if (systemBaseline) {
-    const systemCurrent = new Map(compileSystemEmit(analysis, { specFile: request.specFile, assets: request.assets, compiled: [...currentOutputs().values()].map((c) => c.output) }).map((f) => [f.path, f.content]));
+    const systemCurrent = new Map(compileSystemEmit(analysis, { specFile: request.specFile, assets: request.assets, compiled: [...currentOutputs().values()].map((c) => c.output), ...(request.outDir !== undefined ? { outDir: request.outDir } : {}) }).map((f) => [f.path, f.content]));
     if (systemCurrent.size > 0) {
       environments.push({ environment: SYSTEM_OUTPUT_DIR, baseline: systemBaseline.label, changes: [], security: [], files: diffFiles(systemBaseline.files, systemCurrent), cost: null });
     }

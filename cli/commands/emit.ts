@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../spec/diagnostics.js';
 import { readPackageAssets } from '../adapters/assets.js';
 import { faultInjecting, fileSystemWriter, type OutputWriter } from '../adapters/files.js';
 import { openOutput, OutputError, type OutputTransaction } from '../adapters/output-tree.js';
+import { outputPaths } from '../adapters/repository.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
 import { readAndAnalyze } from '../read-spec.js';
 import { renderDiagnostics } from '../render.js';
@@ -36,6 +37,7 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
   const { analysis } = analyzed;
 
   const outDir = args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(analyzed.absolute), 'out');
+  const paths = outputPaths(analyzed.absolute, outDir);
   let output: OutputTransaction;
   try {
     output = await openOutput(outDir, writer, options.lockWaitMs !== undefined ? { waitMs: options.lockWaitMs } : {});
@@ -58,13 +60,13 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
       const compiledOutputs: EnvironmentOutput[] = [];
       for (const compiled of emitTargets(analysis, args.environment)) {
         const started = performance.now();
-        const out = compileEmit(compiled, { specFile: args.file, emitters: analysis.registries.environmentEmitters });
+        const out = compileEmit(compiled, { specFile: paths.specFile, emitters: analysis.registries.environmentEmitters });
         compiledOutputs.push({ ...out, files: [] });
         await stage(out, performance.now() - started);
       }
       // The pipeline spans environments: out/ci/ is written like one more environment directory.
       const started = performance.now();
-      const files = compileSystemEmit(analysis, { specFile: args.file, assets: readPackageAssets(), compiled: compiledOutputs });
+      const files = compileSystemEmit(analysis, { specFile: paths.specFile, outDir: paths.outDir, assets: readPackageAssets(), compiled: compiledOutputs });
       if (files.length > 0) {
         const first = compiledOutputs[0]!;
         await stage({ environment: SYSTEM_OUTPUT_DIR, model: first.model, plan: first.plan, files }, performance.now() - started, true);

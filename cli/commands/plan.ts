@@ -24,6 +24,7 @@ import type { Diagnostic } from '../../spec/diagnostics.js';
 import { findNode, locate, type SpecSource } from '../../spec/load.js';
 import { readPackageAssets } from '../adapters/assets.js';
 import { baselineReader } from '../adapters/baselines.js';
+import { outputPaths } from '../adapters/repository.js';
 import { createLivePricing, envCredentials, pricingCacheDir, type LivePricing } from '../adapters/live-pricing.js';
 import { loadSnapshotSource } from '../adapters/snapshot.js';
 import { diffCounts, renderDiffMarkdown, renderDiffText, diffToJson } from '../diff-render.js';
@@ -150,9 +151,12 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
 
   const color = args.format === 'text' && colorEnabled(io.stdout, io.env);
   const failOn = new Set(args.failOn ?? []);
+  const outDir = args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(analyzed.absolute), 'out');
+  // The same paths emit writes into its files, so the current side matches what emit wrote.
+  const paths = outputPaths(analyzed.absolute, outDir);
   const reader = baselineReader({
     cwd: io.cwd,
-    outDir: args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(analyzed.absolute), 'out'),
+    outDir,
     specAbsolute: analyzed.absolute,
     ...(args.region ? { region: args.region } : {}),
     ...(args.profile ? { profile: args.profile } : {}),
@@ -161,7 +165,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   });
   let report: DiffReport;
   try {
-    report = await buildDiffReport(analysis, plan, targets, source, { specFile: args.file, assets: readPackageAssets(), ...(args.against !== undefined ? { against: args.against } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}) }, reader);
+    report = await buildDiffReport(analysis, plan, targets, source, { specFile: paths.specFile, outDir: paths.outDir, assets: readPackageAssets(), ...(args.against !== undefined ? { against: args.against } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}) }, reader);
   } catch (err) {
     if (err instanceof BaselineError) {
       io.stderr.write(renderDiagnostics([cliProblem('DEX902', err.message, 'check the baseline named by --against (default: the last dex emit under --out)')], { format: 'text', color: errColor }));

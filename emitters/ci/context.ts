@@ -48,7 +48,7 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
   const cicd = base?.spec.cicd;
   if (!base || !cicd || cicd.stages.length === 0) return undefined;
   const specDir = input.specFile ? posix.dirname(input.specFile.split('\\').join('/')) : '.';
-  const out = posix.join(specDir, 'out');
+  const out = input.outDir ?? posix.join(specDir, 'out');
   const envOf = (stage: string) => input.environments.find((e) => e.name === stage) ?? input.environments.find((e) => e.name === 'default') ?? base;
   const firstEnv = envOf(cicd.stages[0]!.name);
   const stages = cicd.stages.map((stage, i): StageContext => {
