@@ -68,7 +68,10 @@ export function loadSpecBytes(bytes: Uint8Array, file: string): LoadResult {
   return loadSpecText(text, file);
 }
 
-export function loadSpecText(text: string, file: string): LoadResult {
+export function loadSpecText(input: string, file: string): LoadResult {
+  // A lone CR ends a line in YAML (and in files from old Mac editors); the parser only knows LF and
+  // CRLF. One character for one, so every offset stays where it was.
+  const text = input.includes('\r') ? input.replace(/\r(?!\n)/g, '\n') : input;
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number): Range => rangeOf(lineCounter, offset, offset + 1);
@@ -109,6 +112,12 @@ export function loadSpecText(text: string, file: string): LoadResult {
       if (isStackOverflow(err)) {
         // The parser gave up on nesting the pre-scan did not see (e.g. inside a quoted key).
         diagnostics.push(place({ code: 'DEX107', message: 'collections are nested too deeply to read', path: [] }, file, range));
+        continue;
+      }
+      const opening = err.code === 'MISSING_CHAR' ? unclosedQuote(text, err.pos[0], err.message) : undefined;
+      if (opening !== undefined) {
+        // The parser notices at the end of the file; the mistake is where the quote opened.
+        diagnostics.push(place({ code: 'DEX104', message: `this ${text[opening] === '"' ? 'double' : 'single'}-quoted string is never closed`, path: [], hint: `close it with ${text[opening]} on this line (a quote inside it is written ${text[opening] === '"' ? '\\"' : "''"})` }, file, rangeOf(lineCounter, opening, opening + 1)));
         continue;
       }
       const code: DiagnosticCode = err.code === 'DUPLICATE_KEY' ? 'DEX105' : err.code === 'TAG_RESOLVE_FAILED' ? 'DEX109' : 'DEX104';
@@ -414,6 +423,8 @@ function tabIndentations(text: string): number[] {
  * maxDepth * 8 columns, counting block indicators as indentation (`- - - - x` nests as deep as
  * indented lines do). Both would otherwise reach the YAML parser, which recurses per level.
  */
+const BLOCK_SCALAR_OPENER = /(?:^|[\s:])[|>][0-9+-]*[ \t]*(?:#.*)?$/;
+
 function flowDepthOverflow(text: string): number {
   const maxColumn = LOAD_LIMITS.maxDepth * 8;
   let depth = 0;
@@ -431,10 +442,31 @@ function flowDepthOverflow(text: string): number {
     return j - lineStart;
   };
   if (blockIndent(0) > maxColumn) return 0;
+  let lineStart = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '\n') {
-      if (depth === 0 && quote === null && blockIndent(i + 1) > maxColumn) return i + 1;
+      if (depth === 0 && quote === null) {
+        // A block scalar (`key: |`, `- >-`): its lines, indented deeper than the line that opens
+        // it, are text, whatever brackets they hold.
+        const line = text.slice(lineStart, i);
+        if (BLOCK_SCALAR_OPENER.test(line)) {
+          const indent = line.length - line.trimStart().length;
+          let j = i + 1;
+          for (;;) {
+            const end = text.indexOf('\n', j);
+            const next = text.slice(j, end === -1 ? text.length : end);
+            if (next.trim() !== '' && next.length - next.trimStart().length <= indent) break;
+            if (end === -1) return -1;
+            j = end + 1;
+          }
+          i = j - 1;
+          lineStart = j;
+          continue;
+        }
+        if (blockIndent(i + 1) > maxColumn) return i + 1;
+      }
+      lineStart = i + 1;
       continue;
     }
     if (quote) {
@@ -460,6 +492,29 @@ function flowDepthOverflow(text: string): number {
     } else if ((c === ']' || c === '}') && depth > 0) depth--;
   }
   return -1;
+}
+
+/**
+ * Where the quoted string that reaches `errorAt` unclosed opened: nothing in it closed it, so it is
+ * the last quote character before the error that is not an escape (`\"` in double quotes, `''`
+ * in single quotes).
+ */
+function unclosedQuote(text: string, errorAt: number, message: string): number | undefined {
+  const quote = /closing "quote|double.quot/i.test(message) ? '"' : /closing 'quote|single.quot/i.test(message) ? "'" : undefined;
+  if (!quote) return undefined;
+  for (let i = Math.min(errorAt, text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    if (quote === '"') {
+      let k = i - 1;
+      while (text[k] === '\\') k--;
+      if ((i - 1 - k) % 2 === 1) continue;
+    } else if (text[i - 1] === "'") {
+      i--;
+      continue;
+    }
+    return i;
+  }
+  return undefined;
 }
 
 function yamlMessage(code: string, message: string): string {
