@@ -13,6 +13,12 @@ type SchemaNode = Record<string, unknown> & {
   $ref?: string;
 };
 
+/** A value quoted in a message, cut short: a value can be megabytes long, a message is one line. */
+function shown(data: unknown): string {
+  const text = JSON.stringify(data) ?? String(data);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
 export function checkAgainstSchema(value: unknown): Finding[] {
   if (validate(value)) return [];
   const errors = (validate.errors ?? []) as ErrorObject[];
@@ -84,11 +90,11 @@ function toFinding(error: ErrorObject, root: unknown): Finding | undefined {
     }
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
-      return { code: 'DEX203', message: `${JSON.stringify(data)} is not an allowed value for ${lastKey(path)}`, path, hint: enumHint(data, allowed) };
+      return { code: 'DEX203', message: `${shown(data)} is not an allowed value for ${lastKey(path)}`, path, hint: enumHint(data, allowed) };
     }
     case 'const': {
       const allowed = (error.params as { allowedValue: unknown }).allowedValue;
-      return { code: 'DEX203', message: `${lastKey(path)} must be ${JSON.stringify(allowed)}, got ${JSON.stringify(data)}`, path };
+      return { code: 'DEX203', message: `${lastKey(path)} must be ${JSON.stringify(allowed)}, got ${shown(data)}`, path };
     }
     case 'pattern': {
       if (error.propertyName !== undefined) {
@@ -103,14 +109,14 @@ function toFinding(error: ErrorObject, root: unknown): Finding | undefined {
       const what = typeof path[path.length - 1] === 'number' ? `entry in ${lastKey(path)}` : lastKey(path);
       // An env value may be a secret that belongs in secrets: — never echoed, nor shown in a frame.
       if (path[path.length - 2] === 'env') return { code: 'DEX204', message: `the value of ${what} is not valid`, path, hint: patternHint(parent), secret: true };
-      return { code: 'DEX204', message: `${JSON.stringify(data)} is not a valid ${what}`, path, hint: patternHint(parent) };
+      return { code: 'DEX204', message: `${shown(data)} is not a valid ${what}`, path, hint: patternHint(parent) };
     }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum': {
       const { comparison, limit } = error.params as { comparison: string; limit: number };
-      return { code: 'DEX205', message: `${lastKey(path)} must be ${comparison} ${limit}, got ${JSON.stringify(data)}`, path };
+      return { code: 'DEX205', message: `${lastKey(path)} must be ${comparison} ${limit}, got ${shown(data)}`, path };
     }
     case 'minItems':
     case 'maxItems': {
