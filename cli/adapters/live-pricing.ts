@@ -3,8 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLivePriceSource, refreshSnapshot, type CacheEntry, type LivePriceSource, type PriceCache, type PricingApi, type RefreshOptions, type RefreshReport } from '../../compiler/pricing/live.js';
-import type { PriceSource } from '../../compiler/pricing/types.js';
+import { createLivePriceSource, refreshSnapshot, type CacheEntry, type LivePriceSource, type LiveSourceOptions, type PriceCache, type PricingApi, type RefreshOptions, type RefreshReport } from '../../compiler/pricing/live.js';
 import type { SnapshotFile } from '../../compiler/pricing/snapshot.js';
 import { loadPackage } from './packages.js';
 
@@ -85,15 +84,10 @@ export function directoryCache(dir: string): PriceCache {
   };
 }
 
-export interface LivePricingOptions extends PricingClientOptions {
+/** The live source's own settings (retries, pages, cache age), plus where the cache lives and the client. */
+export interface LivePricingOptions extends PricingClientOptions, Omit<LiveSourceOptions, 'api' | 'cache' | 'now'> {
   /** Directory for the on-disk cache (created if missing). */
   readonly cacheDir: string;
-  readonly fallback: PriceSource;
-  readonly maxAttempts?: number;
-  readonly baseDelayMs?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly maxPages?: number;
-  readonly cacheMaxAgeMs?: number;
   readonly now?: () => Date;
 }
 
@@ -101,17 +95,8 @@ export type LivePricing = LivePriceSource & { close(): void };
 
 export function createLivePricing(options: LivePricingOptions): LivePricing {
   let api: Promise<PricingApi & { close(): void }> | undefined;
-  const source = createLivePriceSource({
-    api: () => (api ??= sdkPricingApi(options)),
-    cache: directoryCache(options.cacheDir),
-    fallback: options.fallback,
-    now: options.now ?? (() => new Date()),
-    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-    ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-    ...(options.maxPages !== undefined ? { maxPages: options.maxPages } : {}),
-    ...(options.cacheMaxAgeMs !== undefined ? { cacheMaxAgeMs: options.cacheMaxAgeMs } : {}),
-  });
+  const { cacheDir, now, endpoint: _endpoint, apiRegion: _apiRegion, credentials: _credentials, requestTimeoutMs: _timeout, client: _client, ...settings } = options;
+  const source = createLivePriceSource({ ...settings, api: () => (api ??= sdkPricingApi(options)), cache: directoryCache(cacheDir), now: now ?? (() => new Date()) });
   return { ...source, close: () => void api?.then((a) => a.close(), () => undefined) };
 }
 
