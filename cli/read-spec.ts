@@ -67,7 +67,7 @@ export async function readAndAnalyze(
   if (!read.ok) {
     io.stderr.write(renderDiagnostics([read.diagnostic], { format: 'text', color }));
     // A path that names no readable file is a usage error; a file too large to read is a bad spec.
-    return { ok: false, exitCode: read.diagnostic.code === 'DEX100' ? usageExit : EXIT.failed };
+    return { ok: false, exitCode: isUsageProblem([read.diagnostic]) ? usageExit : EXIT.failed };
   }
   const analysis = analyzeSpec(read.bytes, args.file, { ...(args.environment !== undefined ? { environment: args.environment } : {}), ...(options.registries ? { registries: options.registries } : {}) });
   if (analysis.diagnostics.length > 0) {

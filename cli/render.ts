@@ -1,7 +1,7 @@
 // The one place diagnostics become text: `file:line:col: severity CODE: message` with a code
 // frame, JSON for machines, or GitHub workflow annotations.
 import { Chalk } from 'chalk';
-import { rangeIsSecret, type Diagnostic, type DiagnosticCode } from '../spec/diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from '../spec/diagnostics.js';
 import { codeFrameColumns } from '@babel/code-frame';
 import { detectSecret } from '../compiler/checks/secrets.js';
 
@@ -35,7 +35,7 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: R
       const sourceText = (file: string): string | undefined => {
         if (!masked.has(file)) {
           let text = options.sourceText?.(file);
-          for (const d of diagnostics) if (text !== undefined && d.file === file && d.range && rangeIsSecret(d)) text = maskRange(text, d.range);
+          for (const d of diagnostics) if (text !== undefined && d.file === file && d.range && d.secret) text = maskRange(text, d.range);
           if (text !== undefined) text = maskSecretLines(text);
           masked.set(file, text);
         }
@@ -107,7 +107,7 @@ function toText(d: Diagnostic, options: RenderOptions): string {
   const text = d.file && d.range ? options.sourceText?.(d.file) : undefined;
   if (text !== undefined && d.range) {
     const end = d.range.end.line === d.range.start.line ? { line: d.range.end.line, column: Math.max(d.range.end.col, d.range.start.col + 1) } : undefined;
-    const frame = codeFrame()(text, { start: { line: d.range.start.line, column: d.range.start.col }, ...(end ? { end } : {}) }, { highlightCode: false, forceColor: false, linesAbove: 1, linesBelow: 1 })
+    const frame = codeFrameColumns(text, { start: { line: d.range.start.line, column: d.range.start.col }, ...(end ? { end } : {}) }, { highlightCode: false, forceColor: false, linesAbove: 1, linesBelow: 1 })
       .split('\n')
       .map((l) => clip(l, MAX_FRAME_LINE))
       .join('\n');
@@ -115,11 +115,6 @@ function toText(d: Diagnostic, options: RenderOptions): string {
   }
   if (d.hint) out += `  ${c.green('hint')}: ${clip(d.hint, MAX_MESSAGE)}\n`;
   return `${out}\n`;
-}
-
-// Bundled with the CLI (small, and its module runs only once bundled code asks for it).
-function codeFrame(): typeof codeFrameColumns {
-  return codeFrameColumns;
 }
 
 /**

@@ -40,7 +40,11 @@ export function emitTargets(analysis: Pick<Analysis, 'compiled'>, environment?: 
 
 /** The model analyze built; a compiled environment without one is a dex bug, reported as DEX999. */
 export function modelOf(compiled: CompiledEnvironment): ResourceModel {
-  if (compiled.model) return compiled.model;
+  return compiled.model ?? noModel(compiled);
+}
+
+/** Why a compiled environment has no model (and so no compliance result either). */
+export function noModel(compiled: CompiledEnvironment): never {
   throw compiled.modelError ?? new ModelError(`no resource model for ${compiled.environment ?? 'the base spec'}: the spec did not compile`);
 }
 

@@ -54,8 +54,6 @@ export interface Finding {
 interface CodeInfo {
   readonly severity: Severity;
   readonly title: string;
-  /** The range holds a secret: a code frame must not print it (the message already redacts it). */
-  readonly secretInRange?: true;
 }
 
 /**
@@ -116,7 +114,7 @@ export const DIAGNOSTIC_CODES = {
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
   DEX402: { severity: 'error', title: 'Reserved environment name' },
-  DEX500: { severity: 'error', title: 'Plaintext secret in the spec', secretInRange: true },
+  DEX500: { severity: 'error', title: 'Plaintext secret in the spec' },
   DEX501: { severity: 'error', title: 'Secret name collides with an environment variable' },
   DEX600: { severity: 'error', title: 'Compliance control failed' },
   DEX601: { severity: 'warning', title: 'Compliance warning' },
@@ -131,10 +129,6 @@ export const DIAGNOSTIC_CODES = {
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
-/** True for codes whose range is a secret value, which no output may show. */
-export function rangeIsSecret(d: Pick<Diagnostic, 'code' | 'secret'>): boolean {
-  return d.secret === true || (DIAGNOSTIC_CODES[d.code] as CodeInfo).secretInRange === true;
-}
 
 export function defaultSeverity(code: DiagnosticCode): Severity {
   return DIAGNOSTIC_CODES[code].severity;

@@ -66,7 +66,7 @@ export const fileSystemWriter: OutputWriter = {
     }
   },
   readdir: async (path) => readdirSync(path),
-  readText: async (path) => readFileSync(path, 'utf8'),
+  readText: (path) => readText(path),
   ageMs: async (path) => Date.now() - lstatSync(path).mtimeMs,
 };
 

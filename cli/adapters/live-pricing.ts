@@ -95,8 +95,7 @@ export type LivePricing = LivePriceSource & { close(): void };
 
 export function createLivePricing(options: LivePricingOptions): LivePricing {
   let api: Promise<PricingApi & { close(): void }> | undefined;
-  const { cacheDir, now, endpoint: _endpoint, apiRegion: _apiRegion, credentials: _credentials, requestTimeoutMs: _timeout, client: _client, ...settings } = options;
-  const source = createLivePriceSource({ ...settings, api: () => (api ??= sdkPricingApi(options)), cache: directoryCache(cacheDir), now: now ?? (() => new Date()) });
+  const source = createLivePriceSource({ ...options, api: () => (api ??= sdkPricingApi(options)), cache: directoryCache(options.cacheDir), now: options.now ?? (() => new Date()) });
   return { ...source, close: () => void api?.then((a) => a.close(), () => undefined) };
 }
 

@@ -22,7 +22,7 @@ export async function runComplianceReport(args: ComplianceReportArgs, io: CliIO,
   const read = await readSpecFile(args.file, io.cwd);
   if (!read.ok) {
     io.stderr.write(renderDiagnostics([read.diagnostic], { format: 'text', color }));
-    return read.diagnostic.code === 'DEX100' ? EXIT.usage : EXIT.failed;
+    return isUsageProblem([read.diagnostic]) ? EXIT.usage : EXIT.failed;
   }
   // One clock for the checks and the report, so both judge EKS support on the same day.
   const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment });

@@ -47,13 +47,16 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
   // Each environment is staged as soon as it is compiled, and its text dropped (a 1,000-service
   // system has ~60 MB of it per environment); nothing is swapped in until every environment is
   // compiled and staged, so an internal error still leaves no half output.
-  const written: { env: string; target: string; ms: number; output: EnvironmentOutput; fileCount: number; system: boolean }[] = [];
+  const written: { output: EnvironmentOutput; ms: number; fileCount: number; system: boolean }[] = [];
   let failedPath = outDir;
-  const stage = async (out: EnvironmentOutput, ms: number, system = false): Promise<void> => {
+  /** Stages one output and returns it without its text. */
+  const stage = async (out: EnvironmentOutput, ms: number, system = false): Promise<EnvironmentOutput> => {
     const started = performance.now();
     failedPath = join(outDir, out.environment);
     await output.stage(out.environment, out.files);
-    written.push({ env: out.environment, target: join(outDir, out.environment), ms: ms + performance.now() - started, output: { ...out, files: [] }, fileCount: out.files.length, system });
+    const staged = { ...out, files: [] };
+    written.push({ output: staged, ms: ms + performance.now() - started, fileCount: out.files.length, system });
+    return staged;
   };
   try {
     try {
@@ -61,8 +64,7 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
       for (const compiled of emitTargets(analysis, args.environment)) {
         const started = performance.now();
         const out = compileEmit(compiled, { specFile: paths.specFile, emitters: analysis.registries.environmentEmitters });
-        compiledOutputs.push({ ...out, files: [] });
-        await stage(out, performance.now() - started);
+        compiledOutputs.push(await stage(out, performance.now() - started));
       }
       // The pipeline spans environments: out/ci/ is written like one more environment directory.
       const started = performance.now();
@@ -86,14 +88,15 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
   }
 
   for (const s of written) {
-    const shown = (relative(io.cwd, s.target) || '.').split(sep).join('/');
+    const env = s.output.environment;
+    const shown = (relative(io.cwd, join(outDir, env)) || '.').split(sep).join('/');
     if (s.system) {
-      io.stdout.write(`${s.env}: ${s.fileCount} pipeline files → ${shown} (${Math.round(s.ms)} ms)\n`);
+      io.stdout.write(`${env}: ${s.fileCount} pipeline files → ${shown} (${Math.round(s.ms)} ms)\n`);
       continue;
     }
     const stacks = s.output.plan.stacks.length;
     const resources = s.output.model.resources.length;
-    io.stdout.write(`${s.env}: ${stacks} stack${stacks === 1 ? '' : 's'}, ${resources} resource${resources === 1 ? '' : 's'}, ${s.fileCount} files → ${shown} (${Math.round(s.ms)} ms)\n`);
+    io.stdout.write(`${env}: ${stacks} stack${stacks === 1 ? '' : 's'}, ${resources} resource${resources === 1 ? '' : 's'}, ${s.fileCount} files → ${shown} (${Math.round(s.ms)} ms)\n`);
   }
   return EXIT.ok;
 }

@@ -1,7 +1,7 @@
 // `dex validate [FILE] [--env E] [--format text|json|github] [--verbose]`
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
-import { readSpecFile } from '../read-spec.js';
+import { isUsageProblem, readSpecFile } from '../read-spec.js';
 import { countLabel, renderDiagnostics, summarize, type DiagnosticFormat } from '../render.js';
 
 export interface ValidateArgs {
@@ -16,7 +16,7 @@ export async function runValidate(args: ValidateArgs, io: CliIO): Promise<number
   const color = colorEnabled(io.stdout, io.env);
   if (!read.ok) {
     io.stderr.write(renderDiagnostics([read.diagnostic], { format: args.format === 'json' ? 'text' : args.format, color: colorEnabled(io.stderr, io.env) }));
-    return read.diagnostic.code === 'DEX100' ? EXIT.usage : EXIT.failed;
+    return isUsageProblem([read.diagnostic]) ? EXIT.usage : EXIT.failed;
   }
   const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, includeInfo: args.verbose });
   const diagnostics = analysis.diagnostics;

@@ -49,7 +49,7 @@ export const plaintextSecretsRule: SemanticRule = {
     const report = (path: SpecPath, where: string, key: string, value: string, fix: string): void => {
       const what = detectSecret(key, value);
       if (!what) return;
-      findings.push({ code: 'DEX500', message: `${where} holds ${what} in plain text ("${redact(value)}")`, path, hint: fix });
+      findings.push({ code: 'DEX500', message: `${where} holds ${what} in plain text ("${redact(value)}")`, path, hint: fix, secret: true });
     };
     for (const s of Object.values(spec.services)) {
       for (const [key, value] of Object.entries(s.env)) {
@@ -66,6 +66,7 @@ export const plaintextSecretsRule: SemanticRule = {
           if (!re.test(arg)) continue;
           findings.push({
             code: 'DEX500',
+            secret: true,
             message: `${s.name}: command argument ${i + 1} holds ${what} in plain text ("${redact(arg)}")`,
             path: ['services', s.name, 'command', i],
             hint: 'read it from an environment variable declared in secrets: and set its value in AWS Secrets Manager',
@@ -84,6 +85,7 @@ export const plaintextSecretsRule: SemanticRule = {
       if (!hit || text === undefined) continue;
       findings.push({
         code: 'DEX500',
+        secret: true,
         message: `${path.join('.')} holds ${hit.what} in plain text ("${redact(text)}")`,
         path,
         hint: 'read it from a CI secret (GitHub Actions secrets, or Secrets Manager for CodePipeline) instead',
