@@ -14,6 +14,7 @@ import { buildResourceModel } from '../compiler/model/build.js';
 import type { Clock, ResourceModel } from '../compiler/model/types.js';
 import { complianceFindings, dataDeclaration, evaluateCompliance, nameEnvironment } from '../compiler/compliance/engine.js';
 import type { ComplianceResult } from '../compiler/compliance/types.js';
+import { withOwnBootstrap } from './bootstrap.js';
 import { defaultRegistries, type Registries } from './registries.js';
 
 /** The one place dex reads the system clock; everything below the pipeline is handed a Clock. */
@@ -120,7 +121,7 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
       compiled.push({ environment, spec, modelError });
       continue;
     }
-    const compliance = evaluateCompliance({ spec, model, data, rules: registries.complianceRules });
+    const compliance = evaluateCompliance({ spec, model: withOwnBootstrap(model, today), data, rules: registries.complianceRules });
     for (const f of complianceFindings(compliance)) diagnostics.push(nameEnvironment(placeFinding(source, f, environment), environment));
     compiled.push({ environment, spec, model, compliance });
   }

@@ -10,7 +10,6 @@ import { securityGroups } from '../services/security-groups.js';
 import { vpc } from '../services/vpc.js';
 import { waf } from '../services/waf.js';
 import { ec2 } from '../services/ec2.js';
-import { ecr } from '../services/ecr.js';
 import { ecs } from '../services/ecs.js';
 import { eks } from '../services/eks.js';
 import { elasticache } from '../services/elasticache.js';
@@ -55,7 +54,6 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   iam,
   rds,
   elasticache,
-  ecr,
   ecs,
   eks,
   ec2,

@@ -102,7 +102,7 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
   for (const x of secrets) {
     parts.push(`echo "${x.Name}=$(aws secretsmanager get-secret-value --region "$REGION" --secret-id '`, ref(x.secretId), `' --query SecretString --output text${x.key ? ` | jq -r '.${x.key}'` : ''})" >> /etc/dex/service.env\n`);
   }
-  const image = serviceImage(s);
+  const image = serviceImage(spec, s);
   if (s.image === undefined) {
     parts.push('aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$(echo "', image, '" | cut -d/ -f1)"\n');
   }

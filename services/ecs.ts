@@ -2,7 +2,8 @@
 // private subnets behind the service's security group, and Application Auto Scaling on CPU (and
 // memory when asked). Blue-green (CodeDeploy) comes later: the deployment controller is set in
 // one place, `deploymentController`, so switching is a local change.
-import { ID, getAtt, namePrefix, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
+import { repositoryName } from './ecr.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY } from './elasticache.js';
@@ -23,8 +24,9 @@ export function isExposed(spec: NormalizedSpec, s: NormalizedService): boolean {
 }
 
 /** The image a service runs: its own, or the one CI pushes to its ECR repository. */
-export function serviceImage(s: NormalizedService): CfnValue {
-  return s.image ?? { 'Fn::Join': ['', [getAtt(ID.ecrRepository(s.name), 'RepositoryUri'), `:${BOOTSTRAP_IMAGE_TAG}`]] };
+export function serviceImage(spec: NormalizedSpec, s: NormalizedService): CfnValue {
+  // By name: the repository is in the bootstrap's registry stack (services/ecr.ts).
+  return s.image ?? sub(`${'${AWS::AccountId}'}.dkr.ecr.${'${AWS::Region}'}.${'${AWS::URLSuffix}'}/${repositoryName(spec, s.name)}:${BOOTSTRAP_IMAGE_TAG}`);
 }
 
 /** The name a service's traces carry in X-Ray: system and environment first, so rules can match them. */
@@ -167,7 +169,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
   const health = healthCommand(s);
   const container: Record<string, CfnValue> = {
     Name: s.name,
-    Image: serviceImage(s),
+    Image: serviceImage(spec, s),
     Essential: true,
     ...(s.command ? { Command: [...s.command] } : {}),
     ...(s.port !== undefined ? { PortMappings: [{ Name: 'http', ContainerPort: s.port, Protocol: 'tcp', AppProtocol: 'http' }] } : {}),

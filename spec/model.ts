@@ -13,6 +13,8 @@ export interface NormalizedSpec {
   /** The environment compiled, or undefined for the base spec. */
   readonly environment: string | undefined;
   readonly region: RegionCode;
+  /** The AWS account (12 digits), or undefined for the account of the credentials ("the default account"). */
+  readonly account: string | undefined;
   readonly tags: Readonly<Record<string, string>>;
   readonly network: NormalizedNetwork;
   readonly ingress: NormalizedIngress;
@@ -170,6 +172,8 @@ export interface NormalizedCicd {
   readonly source: { readonly repository: string; readonly branch: string; readonly connectionArn: string | undefined };
   readonly build: { readonly install: string | undefined; readonly test: string | undefined };
   readonly scan: boolean;
+  /** Whether the bootstrap creates each account's GitHub OIDC provider or uses an existing one. */
+  readonly githubOidcProvider: 'create' | 'existing';
   /** In promotion order (the order of `stages` in the file). */
   readonly stages: readonly NormalizedStage[];
 }

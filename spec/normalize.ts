@@ -93,6 +93,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     name: merged.name,
     environment,
     region,
+    account: merged.account,
     tags: { ...(merged.tags ?? {}) },
     network: {
       cidr,
@@ -169,6 +170,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
           source: { repository: cicdIn.source.repository, branch: or(cicdIn.source.branch, 'Cicd', 'source', 'branch'), connectionArn: cicdIn.source.connectionArn },
           build: { install: cicdIn.build?.install, test: cicdIn.build?.test },
           scan: or(cicdIn.scan, 'Cicd', 'scan'),
+          githubOidcProvider: or(cicdIn.githubOidcProvider, 'Cicd', 'githubOidcProvider'),
           stages,
         }
       : undefined,

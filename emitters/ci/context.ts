@@ -4,8 +4,8 @@ import { posix } from 'node:path';
 import { namePrefix } from '../../compiler/model/ids.js';
 import { shellArg } from '../../compiler/model/quote.js';
 import type { StackPlan } from '../../compiler/stacks.js';
-import { builtServices, repositoryName } from '../../services/ecr.js';
-import { cicdNames, codeDeployServices, stackPrefix } from '../../services/cicd.js';
+import { builtServices, repositoryName, sameRegistry } from '../../services/ecr.js';
+import { artifactsBucketPrefix, cicdNames, codeDeployServices, stackPrefix } from '../../services/cicd.js';
 import type { NormalizedCicd, NormalizedSpec, NormalizedStage } from '../../spec/model.js';
 import type { SystemEmitInput } from '../index.js';
 
@@ -16,10 +16,14 @@ export interface StageContext {
   readonly spec: NormalizedSpec;
   readonly plan: StackPlan;
   readonly first: boolean;
+  /** The environment's region: its stacks, registry and CI actions are there. */
+  readonly region: string;
+  /** The environment's account, or undefined for the default one (the repository variable AWS_ACCOUNT_ID). */
+  readonly account: string | undefined;
   /** Stack names in deploy order. */
   readonly stacks: readonly string[];
-  /** Services whose image CI builds: [service, its repository here, the first stage's repository]. */
-  readonly images: readonly { service: string; repository: string; source: string }[];
+  /** Services whose image CI builds, with their repository (the same name in every registry). */
+  readonly images: readonly { service: string; repository: string }[];
   readonly ecs: readonly { service: string; port: number | undefined; blueGreen: boolean }[];
   readonly eks: readonly string[];
   readonly eksBlueGreen: boolean;
@@ -61,10 +65,15 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       DEX_ENVIRONMENT: e.name,
       DEX_STACK_PREFIX: stackPrefix(spec),
       DEX_CFN_EXEC_ROLE: cicdNames.cfnExecutionRole(spec),
-      DEX_TEMPLATE_BUCKET_PREFIX: cicdNames.templateBucketPrefix(spec),
+      DEX_ARTIFACTS_BUCKET_PREFIX: artifactsBucketPrefix(spec.name),
       DEX_REPOSITORY_PREFIX: namePrefix(spec),
       DEX_ALARM_PREFIX: namePrefix(spec),
     };
+    // Promotion copies from the first stage's registry when this environment has its own.
+    if (!sameRegistry(spec, firstEnv.spec)) {
+      if (firstEnv.spec.account !== undefined) variables.DEX_SOURCE_ACCOUNT = firstEnv.spec.account;
+      variables.DEX_SOURCE_REGION = firstEnv.spec.region;
+    }
     if (services.some((s) => s.placement === 'ecs')) variables.DEX_ECS_CLUSTER = namePrefix(spec);
     if (bg.size) variables.DEX_CODEDEPLOY_APP = cicdNames.codeDeployApplication(spec);
     if (eks.length) variables.DEX_EKS_CLUSTER = namePrefix(spec);
@@ -74,8 +83,10 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       spec,
       plan: e.plan,
       first: i === 0,
+      region: spec.region,
+      account: spec.account,
       stacks: e.plan.stacks.map((s) => s.name),
-      images: builtServices(spec).map((s) => ({ service: s.name, repository: repositoryName(spec, s.name), source: repositoryName(firstEnv.spec, s.name) })),
+      images: builtServices(spec).map((s) => ({ service: s.name, repository: repositoryName(spec, s.name) })),
       ecs: services.filter((s) => s.placement === 'ecs').map((s) => ({ service: s.name, port: s.port, blueGreen: bg.has(s.name) })),
       eks,
       eksBlueGreen: stage.strategy === 'blue-green' && eks.length > 0,
@@ -96,11 +107,11 @@ export interface DeployStep {
 export function deploySteps(ctx: CiContext, s: StageContext): DeployStep[] {
   const steps: DeployStep[] = [];
   const r = 'bash "$RELEASE"';
-  if (!s.first && s.images.length) {
+  if (s.images.length) {
     steps.push({ name: 'Log in to ECR', run: `${r} ecr-login` });
     steps.push({
-      name: `Promote the images tested in ${ctx.stages[0]!.env} (same digests, no rebuild)`,
-      run: s.images.map((i) => `${r} promote ${shellArg(i.source)} ${shellArg(i.repository)}`).join('\n'),
+      name: s.first ? `Mark the images released in ${s.env}` : `Promote the images tested in ${ctx.stages[0]!.env} (same digests, no rebuild)`,
+      run: s.images.map((i) => `${r} promote ${shellArg(i.repository)}`).join('\n'),
     });
   }
   steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order`, run: s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`).join('\n') });

@@ -37,6 +37,10 @@ export type Region =
   | 'mx-central-1'
   | 'sa-east-1';
 /**
+ * The AWS account the environment is deployed to. Omit it to use the account of the credentials (GitHub Actions: the repository variable AWS_ACCOUNT_ID). Environments in different accounts each get their own bootstrap stacks and CI role ARNs.
+ */
+export type AccountId = string;
+/**
  * An EC2 instance type from a family dex supports (t3, t3a, t4g, m5, m6i, m7i, m6g, m7g, c5, c6i, c7i, c6g, c7g, r5, r6i, r7i, r6g, r7g).
  */
 export type Ec2InstanceType =
@@ -827,6 +831,10 @@ export type Region1 =
   | 'me-central-1'
   | 'mx-central-1'
   | 'sa-east-1';
+/**
+ * The AWS account the environment is deployed to. Omit it to use the account of the credentials (GitHub Actions: the repository variable AWS_ACCOUNT_ID). Environments in different accounts each get their own bootstrap stacks and CI role ARNs.
+ */
+export type AccountId1 = string;
 
 /**
  * One file that describes a whole AWS deployment of a microservice system: services and their placement, network, ingress, data, monitoring, compliance, CI/CD and environments.
@@ -841,6 +849,7 @@ export interface DexYaml {
    */
   name: string;
   region: Region;
+  account?: AccountId;
   tags?: Tags;
   network?: Network;
   ingress?: Ingress;
@@ -1789,6 +1798,10 @@ export interface Cicd {
     connectionArn?: string;
   };
   /**
+   * github-actions: whether dex creates the account's GitHub OIDC provider (one per account, in the bootstrap stack of the account's first region) or uses one that already exists (token.actions.githubusercontent.com, audience sts.amazonaws.com).
+   */
+  githubOidcProvider?: 'create' | 'existing';
+  /**
    * Build and test commands.
    */
   build?: {
@@ -1848,6 +1861,7 @@ export interface Stage {
  */
 export interface Environment {
   region?: Region1;
+  account?: AccountId1;
   tags?: Tags;
   network?: Network;
   ingress?: Ingress;
