@@ -72,7 +72,7 @@ const contentLength = (regex: string): CfnValue => ({
  * A regular expression matching exactly the decimal numbers (leading zeros allowed) greater than
  * `limit`: WAF compares no numbers, and cannot see a body past 8 KB, so a declared Content-Length
  * is the only size it can judge. One anchored branch per way of being larger (more digits, or a
- * higher digit after a common prefix); no groups, which WAF's regex engine refuses to capture.
+ * higher digit after a common prefix), and no groups: WAF supports no capturing subexpressions.
  */
 export function decimalAbove(limit: number): string {
   if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(`decimalAbove: ${limit} is not a non-negative integer`);
