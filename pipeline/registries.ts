@@ -29,6 +29,7 @@ import { eksEndpointRule, eksVersionRule, unusedPlatformRule } from '../compiler
 import { portsRule } from '../compiler/checks/ports.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
+import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
 import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
 import type { ComplianceRule } from '../compiler/compliance/types.js';
 import { BASELINE_RULES } from '../compiler/compliance/rules/baseline.js';
@@ -86,6 +87,7 @@ export function semanticRules(today: () => Date): readonly SemanticRule[] {
     derivedNamesRule,
     listenerRulesRule,
     duplicateAlertsRule,
+    wafLargeBodiesRule,
   ];
 }
 

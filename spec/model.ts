@@ -1,6 +1,6 @@
 // The normalized spec: what every phase after `spec/` reads. Defaults are applied, the
 // environment overlay is merged, `placement: auto` is resolved. Field names follow dex.yaml.
-import type { Alert, Cache, Database, DexYaml, Ec2InstanceType, NodeGroup, Service, Stage } from './generated/dex-spec.js';
+import type { Alert, Cache, Database, DexYaml, Ec2InstanceType, NodeGroup, Service, Stage, WafLargeBodyPath } from './generated/dex-spec.js';
 
 export type DexSpec = DexYaml;
 export type RegionCode = DexYaml['region'];
@@ -50,10 +50,17 @@ export type VpcEndpointName = NonNullable<NonNullable<DexYaml['network']>['endpo
 export interface NormalizedIngress {
   readonly loadBalancer: 'alb' | 'none';
   readonly tls: { readonly certificateArn: string | undefined; readonly policy: 'tls13' | 'tls12' };
-  readonly waf: { readonly enabled: boolean; readonly managedRules: readonly WafManagedRule[]; readonly rateLimitPer5Min: number | undefined };
+  readonly waf: {
+    readonly enabled: boolean;
+    readonly managedRules: readonly WafManagedRule[];
+    readonly rateLimitPer5Min: number | undefined;
+    /** Paths exempt from the common rule set's 8 KB body limit, in file order; empty when none. */
+    readonly allowLargeBodies: readonly WafLargeBodyPath[];
+  };
   readonly idleTimeoutSeconds: number;
 }
 export type WafManagedRule = NonNullable<NonNullable<NonNullable<DexYaml['ingress']>['waf']>['managedRules']>[number];
+export type { WafLargeBodyPath };
 
 export interface NormalizedNodeGroup {
   readonly name: string;

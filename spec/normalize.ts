@@ -123,6 +123,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
         enabled: or(ingressIn.waf?.enabled, 'Ingress', 'waf', 'enabled'),
         managedRules: or(ingressIn.waf?.managedRules, 'Ingress', 'waf', 'managedRules'),
         rateLimitPer5Min: ingressIn.waf?.rateLimitPer5Min,
+        allowLargeBodies: ingressIn.waf?.allowLargeBodies ?? [],
       },
       idleTimeoutSeconds: or(ingressIn.idleTimeoutSeconds, 'Ingress', 'idleTimeoutSeconds'),
     },
