@@ -10,6 +10,7 @@ import { normalizeSpec } from '../spec/normalize.js';
 import { placeFinding } from '../spec/place.js';
 import { runSemanticChecks } from '../compiler/checks/index.js';
 import { checkOverlayNames } from '../compiler/checks/overlays.js';
+import { checkAwsNames } from '../compiler/checks/aws-names.js';
 import { buildResourceModel } from '../compiler/model/build.js';
 import type { Clock, ResourceModel } from '../compiler/model/types.js';
 import { complianceFindings, dataDeclaration, evaluateCompliance, nameEnvironment } from '../compiler/compliance/engine.js';
@@ -120,6 +121,8 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
       compiled.push({ environment, spec, modelError });
       continue;
     }
+    // Physical names are only known once the model joins the spec's names (DEX340).
+    for (const f of checkAwsNames(model)) diagnostics.push(placeFinding(source, f, environment));
     const compliance = evaluateCompliance({ spec, model, data, rules: registries.complianceRules });
     for (const f of complianceFindings(compliance)) diagnostics.push(nameEnvironment(placeFinding(source, f, environment), environment));
     compiled.push({ environment, spec, model, compliance });
