@@ -24,7 +24,7 @@
 // The GitHub OIDC provider exists once per account and URL. dex creates it in the environment of
 // the first stage (staging deploys first) with DeletionPolicy Retain; every other environment's
 // role names it by its well-known ARN. An account that already has one: see docs/cicd.md.
-import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { ID, fitName, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec/model.js';
 import { SSL_POLICIES, exposedNames, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
@@ -514,9 +514,14 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
   ];
 }
 
-/** Name of the pipeline's artifact bucket without the account suffix (out/ci/codepipeline/pipeline.yaml). */
+/**
+ * Name of the pipeline's artifact bucket without the account suffix (out/ci/codepipeline/pipeline.yaml).
+ * S3 allows 63 characters and `-<account ID>` takes 13: a system name of the schema's 32 would
+ * be one over, so the prefix is cut with a hash of the whole (fitName). The pipeline template is
+ * not in any environment's model, so DEX340 cannot see this name; cutting it keeps it valid.
+ */
 export function pipelineArtifactBucketPrefix(system: string): string {
-  return `${system}-pipeline-artifacts`;
+  return fitName(`${system}-pipeline-artifacts`, 63 - 13);
 }
 
 /** Statements the deploy role of a codepipeline environment adds: logs and the pipeline's artifacts. */

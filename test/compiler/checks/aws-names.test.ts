@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { analyzeSpec, type Analysis } from '../../../pipeline/analyze.js';
+import { compileSystemEmit } from '../../../pipeline/emit.js';
+import { readPackageAssets } from '../../../cli/adapters/assets.js';
 import {
   ACCOUNT_ID_STANDIN,
   AWS_NAME_LIMITS,
@@ -314,5 +317,33 @@ describe('physical names of the examples', () => {
     }
     expect(models.length).toBeGreaterThan(0);
     expect(shared).toEqual([]);
+  });
+});
+
+describe('names of the CodePipeline template (out/ci, outside the models)', () => {
+  it('fit at the longest system and service names the schema allows', () => {
+    // The pipeline's own names are built from the system name (at most 32 characters) and the
+    // service names (at most 40), never an environment's: at those maxima they fit, so no spec
+    // can push them past a limit and the model-level check need not see them.
+    const system = 'a'.repeat(31) + 'z';
+    const service = 's'.repeat(39) + 'z';
+    const text = `dex: 1\nname: ${system}\nregion: ap-south-1\n${TLS}services:\n  ${service}: { placement: ecs, port: 8080 }\ncicd:\n  provider: codepipeline\n  source: { repository: acme/demo, connectionArn: arn:aws:codeconnections:ap-south-1:123456789012:connection/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9 }\n  stages:\n    s: {}\nenvironments:\n  s: {}\n`;
+    const a = analyzeText(text);
+    expect(errors(a)).toEqual([]);
+    const files = compileSystemEmit(a, { specFile: 'dex.yaml', assets: readPackageAssets() });
+    const pipeline = files.find((f) => f.path === 'codepipeline/pipeline.yaml');
+    expect(pipeline).toBeDefined();
+    const template = parse(pipeline!.content, { version: '1.1' }) as { Resources: Record<string, { Type: string; Properties: Record<string, CfnValue> }> };
+    const resources = Object.entries(template.Resources).map(([logicalId, r]) => ({ logicalId, type: r.Type, origin: ['cicd'], properties: r.Properties }));
+    expect(resources.filter((r) => !Object.hasOwn(AWS_NAME_LIMITS, r.type)).map((r) => r.type)).toEqual([]);
+    const names = physicalNames(resources, 'ap-south-1');
+    // The bucket, the roles, the build project, the log group and the pipeline itself.
+    expect(new Set(names.map((n) => n.resource.type))).toEqual(
+      new Set(['AWS::S3::Bucket', 'AWS::IAM::Role', 'AWS::CodeBuild::Project', 'AWS::Logs::LogGroup', 'AWS::CodePipeline::Pipeline']),
+    );
+    const bad = names.filter((n) => n.name.text.length > n.limit.maxLength || (n.name.exact && n.limit.pattern && !n.limit.pattern.test(n.name.text)));
+    expect(bad.map((n) => `${n.resource.logicalId} ${n.limit.property} ${n.name.text} (${n.name.text.length}/${n.limit.maxLength})`)).toEqual([]);
+    // The artifact bucket is exactly at S3's limit: a longer suffix would not fit.
+    expect(names.find((n) => n.resource.type === 'AWS::S3::Bucket')!.name.text).toHaveLength(63);
   });
 });
