@@ -106,8 +106,10 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
     }
     // The base spec of a spec with environments is checked, not deployed: no model, no compliance.
     // Compliance rules read the model, so both wait for a spec that compiles.
+    // A name past an AWS limit (DEX340, found on an earlier environment's model) does not keep
+    // the next environment's model from being built and checked.
     const deployed = environment !== undefined || spec.environments.length === 0;
-    if (!deployed || hasErrors(diagnostics.filter((d) => !d.code.startsWith('DEX6')))) {
+    if (!deployed || hasErrors(diagnostics.filter((d) => !d.code.startsWith('DEX6') && d.code !== 'DEX340'))) {
       compiled.push({ environment, spec });
       continue;
     }

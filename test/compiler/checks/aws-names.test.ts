@@ -75,6 +75,14 @@ describe('DEX340: a name past an AWS limit', () => {
     expect(found[0]!.hint).toMatch(/^shorten the environment name production-europe-west-backup-1 by 4 characters \(or the system name \(name: acme-payment\); together by 4\)/);
   });
 
+  it('checks every environment, not only the first with a name too long', () => {
+    const found = errors(analyzeText(spec('acme-payment', ['staging-europe-west-backup-01', 'production-europe-west-backup-1'])));
+    expect(found.map((d) => [d.code, d.path])).toEqual([
+      ['DEX340', ['environments', 'staging-europe-west-backup-01']],
+      ['DEX340', ['environments', 'production-europe-west-backup-1']],
+    ]);
+  });
+
   it('rejects a name AWS refuses for its characters, at the spec name that makes it so', () => {
     // The schema allows an environment name ending in a hyphen; ECR does not allow `-/`.
     const text = spec('demo', ['prod-']);
