@@ -10,7 +10,7 @@ import { normalizeSpec } from '../spec/normalize.js';
 import { placeFinding } from '../spec/place.js';
 import { runSemanticChecks } from '../compiler/checks/index.js';
 import { checkOverlayNames } from '../compiler/checks/overlays.js';
-import { checkAwsNames } from '../compiler/checks/aws-names.js';
+import { checkAwsNames, checkSharedNames } from '../compiler/checks/aws-names.js';
 import { buildResourceModel } from '../compiler/model/build.js';
 import type { Clock, ResourceModel } from '../compiler/model/types.js';
 import { complianceFindings, dataDeclaration, evaluateCompliance, nameEnvironment } from '../compiler/compliance/engine.js';
@@ -129,6 +129,9 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
     for (const f of complianceFindings(compliance)) diagnostics.push(nameEnvironment(placeFinding(source, f, environment), environment));
     compiled.push({ environment, spec, model, compliance });
   }
+  // Names unique in a region or account must be unique across the environments too (DEX341).
+  const models = compiled.flatMap((c) => (c.model ? [c.model] : []));
+  for (const { environment, finding } of checkSharedNames(models)) diagnostics.push(placeFinding(source, finding, environment));
   return finish(raw, compiled);
 }
 

@@ -112,6 +112,7 @@ export const DIAGNOSTIC_CODES = {
   DEX327: { severity: 'error', title: 'Duplicate alert name' },
   DEX330: { severity: 'info', title: 'Placement chosen by dex' },
   DEX340: { severity: 'error', title: 'Name past an AWS limit' },
+  DEX341: { severity: 'error', title: 'Physical name shared by two resources' },
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
   DEX402: { severity: 'error', title: 'Reserved environment name' },

@@ -644,3 +644,55 @@ export function checkAwsNames(model: ResourceModel): Finding[] {
   }
   return findings;
 }
+
+/** A finding about one environment's model (undefined: the base spec of a spec without environments). */
+export interface EnvironmentFinding {
+  readonly environment: string | undefined;
+  readonly finding: Finding;
+}
+
+/**
+ * DEX341: two resources get one physical name where AWS wants it unique (in a region, in an
+ * account, or everywhere for S3). Prefixes make this rare but not impossible: environments `x`
+ * and `x-highcpu` both name an alarm `<system>-x-highcpu-a-b-c` when alert `highcpu` watches
+ * service `a-b-c` and alert `a` watches `b-c`. The second resource would fail to create, so the
+ * clash is reported at the later environment's key. Accounts are not modelled: environments are
+ * taken to share one.
+ */
+export function checkSharedNames(models: readonly ResourceModel[]): EnvironmentFinding[] {
+  const first = new Map<string, { readonly model: ResourceModel; readonly found: PhysicalName }>();
+  const out: EnvironmentFinding[] = [];
+  for (const model of models) {
+    const region = model.spec.region;
+    for (const found of physicalNames(model.resources, region)) {
+      const { limit, name, resource: r } = found;
+      if (!name.exact || limit.unique === 'parent' || limit.unique === 'none') continue;
+      const key = `${r.type}\u0000${limit.property}\u0000${limit.unique === 'region' ? region : ''}\u0000${name.text}`;
+      const earlier = first.get(key);
+      if (earlier === undefined) {
+        first.set(key, { model, found });
+        continue;
+      }
+      const environment = model.spec.environment;
+      const other = earlier.model.spec.environment;
+      const sameEnvironment = earlier.model === model;
+      if (sameEnvironment && earlier.found.resource.logicalId === r.logicalId) continue; // one resource, one name
+      const scope = limit.unique === 'region' ? `in ${region}` : limit.unique === 'account' ? 'in one account' : 'across AWS';
+      out.push({
+        environment,
+        finding: {
+          code: 'DEX341',
+          message: sameEnvironment
+            ? `${limit.what} "${name.text}" is given to both ${earlier.found.resource.logicalId} and ${r.logicalId} (${r.type}); it must be unique ${scope}`
+            : `${limit.what} "${name.text}" (${r.type} ${r.logicalId}) is also environment ${other ?? 'default'}'s; it must be unique ${scope}`,
+          path: !sameEnvironment && environment !== undefined ? ['environments', environment] : r.origin,
+          atKey: !sameEnvironment && environment !== undefined,
+          hint: sameEnvironment
+            ? 'rename one of the names these resources are named after'
+            : `rename environment ${environment} or ${other}: dex starts the names of an environment with <system>-<environment>, and here the rest of one name makes up the other`,
+        },
+      });
+    }
+  }
+  return out;
+}

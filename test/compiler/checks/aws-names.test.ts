@@ -14,6 +14,7 @@ import {
   ACCOUNT_ID_STANDIN,
   AWS_NAME_LIMITS,
   checkAwsNames,
+  checkSharedNames,
   computeName,
   physicalNames,
   valuesAt,
@@ -116,6 +117,31 @@ describe('DEX340: a name past an AWS limit', () => {
     };
     const [d] = checkAwsNames({ ...model, resources: [...model.resources, extra] });
     expect(d!.message).toBe(`IAM role name "${long}--${model.spec.region}" is at least ${62 + model.spec.region.length} characters (references not counted); AWS allows 64 (AWS::IAM::Role Probe, RoleName)`);
+  });
+});
+
+describe('DEX341: a physical name two resources share', () => {
+  // Environment x's alarm of alert highcpu on service a-b-c and environment x-highcpu's alarm of
+  // alert a on service b-c are both demo-x-highcpu-a-b-c.
+  const body =
+    'services:\n  a-b-c: { placement: ecs, port: 8080 }\n  b-c: { placement: ecs, port: 8081 }\nmonitoring:\n  alerts:\n    - { name: highcpu, metric: cpu, above: 80 }\n    - { name: a, metric: cpu, above: 90 }\n';
+
+  it('rejects environments whose names make one alarm name, at the later environment', () => {
+    const text = spec('demo', ['x', 'x-highcpu'], body);
+    const found = errors(analyzeText(text));
+    expect(found.map((d) => [d.code, d.path])).toEqual([['DEX341', ['environments', 'x-highcpu']]]);
+    expect(found[0]!.message).toBe('alarm name "demo-x-highcpu-a-b-c" (AWS::CloudWatch::Alarm ABCAlarm) is also environment x\'s; it must be unique in ap-south-1 (in environment x-highcpu)');
+    expect(`${found[0]!.line}:${found[0]!.col}`).toBe(`${text.split('\n').indexOf('  x-highcpu: {}') + 1}:3`);
+  });
+
+  it('lets environments in different regions share a regional name, never an IAM or S3 one', () => {
+    const { model } = exampleModels.find((m) => m.file.includes('minimal'))!;
+    const elsewhere: ResourceModel = { ...model, spec: { ...model.spec, region: model.spec.region === 'us-east-2' ? 'eu-west-1' : 'us-east-2' } };
+    const clashes = checkSharedNames([model, elsewhere]).map(({ finding }) => finding.message.split(' (')[0]);
+    expect(clashes.length).toBeGreaterThan(0);
+    // Only names unique per account (IAM roles, dashboards, the budget) or across AWS (S3) clash.
+    for (const m of clashes) expect(m).toMatch(/^(IAM role name|dashboard name|budget name|S3 bucket name) /);
+    expect(checkSharedNames([model])).toEqual([]);
   });
 });
 
