@@ -106,10 +106,10 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
     }
     // The base spec of a spec with environments is checked, not deployed: no model, no compliance.
     // Compliance rules read the model, so both wait for a spec that compiles.
-    // A name past an AWS limit (DEX340, found on an earlier environment's model) does not keep
+    // A name past an AWS limit (DEX344, found on an earlier environment's model) does not keep
     // the next environment's model from being built and checked.
     const deployed = environment !== undefined || spec.environments.length === 0;
-    if (!deployed || hasErrors(diagnostics.filter((d) => !d.code.startsWith('DEX6') && d.code !== 'DEX340'))) {
+    if (!deployed || hasErrors(diagnostics.filter((d) => !d.code.startsWith('DEX6') && d.code !== 'DEX344'))) {
       compiled.push({ environment, spec });
       continue;
     }
@@ -123,13 +123,13 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
       compiled.push({ environment, spec, modelError });
       continue;
     }
-    // Physical names are only known once the model joins the spec's names (DEX340).
+    // Physical names are only known once the model joins the spec's names (DEX344).
     for (const f of checkAwsNames(model)) diagnostics.push(placeFinding(source, f, environment));
     const compliance = evaluateCompliance({ spec, model, data, rules: registries.complianceRules });
     for (const f of complianceFindings(compliance)) diagnostics.push(nameEnvironment(placeFinding(source, f, environment), environment));
     compiled.push({ environment, spec, model, compliance });
   }
-  // Names unique in a region or account must be unique across the environments too (DEX341).
+  // Names unique in a region or account must be unique across the environments too (DEX345).
   const models = compiled.flatMap((c) => (c.model ? [c.model] : []));
   for (const { environment, finding } of checkSharedNames(models)) diagnostics.push(placeFinding(source, finding, environment));
   return finish(raw, compiled);

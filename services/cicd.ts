@@ -518,7 +518,7 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
  * Name of the pipeline's artifact bucket without the account suffix (out/ci/codepipeline/pipeline.yaml).
  * S3 allows 63 characters and `-<account ID>` takes 13: a system name of the schema's 32 would
  * be one over, so the prefix is cut with a hash of the whole (fitName). The pipeline template is
- * not in any environment's model, so DEX340 cannot see this name; cutting it keeps it valid.
+ * not in any environment's model, so DEX344 cannot see this name; cutting it keeps it valid.
  */
 export function pipelineArtifactBucketPrefix(system: string): string {
   return fitName(`${system}-pipeline-artifacts`, 63 - 13);

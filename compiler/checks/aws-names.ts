@@ -1,4 +1,4 @@
-// AWS name limits over the built resource model (DEX340). The schema keeps each name the user
+// AWS name limits over the built resource model (DEX344). The schema keeps each name the user
 // writes short, but dex joins them (`<system>-<environment>-cfn-exec`, `<prefix>-templates-
 // <account>`), and the joined name can pass an AWS limit that only CloudFormation reports, half
 // way through a deploy. This rule computes every physical name dex sets, as CloudFormation will
@@ -593,7 +593,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 const where = (p: PhysicalName): string => `${p.resource.type} ${p.resource.logicalId}, ${p.limit.property}`;
 
 /**
- * DEX340: every physical name of an environment's model within its AWS limit. Length problems
+ * DEX344: every physical name of an environment's model within its AWS limit. Length problems
  * are grouped by the spec name to shorten, so a long system name is one error (its longest name,
  * and how many others it pushes past a limit), not one per role and bucket.
  */
@@ -617,7 +617,7 @@ export function checkAwsNames(model: ResourceModel): Finding[] {
     // The spec name that, replaced by plain letters, makes the name valid is the one to change.
     const culprit = parts.find((p) => matchesForm(limit, name.text.split(p.text).join('a'.repeat(p.text.length))));
     findings.push({
-      code: 'DEX340',
+      code: 'DEX344',
       message: `${limit.what} "${name.text}" is not a name AWS accepts: ${limit.allowed ?? 'see the limit'}${limit.minLength ? `, at least ${limit.minLength} characters` : ''} (${where(found)})`,
       path: culprit?.path ?? found.resource.origin,
       atKey: culprit?.atKey ?? false,
@@ -633,7 +633,7 @@ export function checkAwsNames(model: ResourceModel): Finding[] {
     const also = rest.length ? `; it also makes ${plural(rest.length, 'other name')} too long: ${rest.map((v) => `${v.found.limit.what} ${v.found.name.text} (${v.found.name.text.length}/${v.found.limit.maxLength})`).join(', ')}` : '';
     const alternatives = others.length ? ` (or ${others.map((p) => p.label).join(', or ')}; together by ${over})` : '';
     findings.push({
-      code: 'DEX340',
+      code: 'DEX344',
       message: `${limit.what} "${name.text}" is ${length}; AWS allows ${limit.maxLength} (${where(found)})${also}`,
       path: part?.path ?? found.resource.origin,
       atKey: part?.atKey ?? false,
@@ -652,7 +652,7 @@ export interface EnvironmentFinding {
 }
 
 /**
- * DEX341: two resources get one physical name where AWS wants it unique (in a region, in an
+ * DEX345: two resources get one physical name where AWS wants it unique (in a region, in an
  * account, or everywhere for S3). Prefixes make this rare but not impossible: environments `x`
  * and `x-highcpu` both name an alarm `<system>-x-highcpu-a-b-c` when alert `highcpu` watches
  * service `a-b-c` and alert `a` watches `b-c`. The second resource would fail to create, so the
@@ -681,7 +681,7 @@ export function checkSharedNames(models: readonly ResourceModel[]): EnvironmentF
       out.push({
         environment,
         finding: {
-          code: 'DEX341',
+          code: 'DEX345',
           message: sameEnvironment
             ? `${limit.what} "${name.text}" is given to both ${earlier.found.resource.logicalId} and ${r.logicalId} (${r.type}); it must be unique ${scope}`
             : `${limit.what} "${name.text}" (${r.type} ${r.logicalId}) is also environment ${other ?? 'default'}'s; it must be unique ${scope}`,

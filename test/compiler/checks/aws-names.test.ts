@@ -1,4 +1,4 @@
-// AWS name limits (DEX340): names the schema allows but AWS refuses once dex joins them, the
+// AWS name limits (DEX344): names the schema allows but AWS refuses once dex joins them, the
 // table every emitted resource type must be in, the names dex cuts (with a hash, so they stay
 // apart), and physical names that environments of one system must never share.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -42,11 +42,11 @@ const TLS = 'ingress:\n  tls: { certificateArn: arn:aws:acm:ap-south-1:123456789
 const spec = (name: string, environments: readonly string[], body = 'services:\n  api: { placement: ecs, port: 8080 }\n'): string =>
   `dex: 1\nname: ${name}\nregion: ap-south-1\n${TLS}${body}cicd:\n  source: { repository: acme/demo }\n  stages:\n${environments.map((e) => `    ${e}: {}\n`).join('')}environments:\n${environments.map((e) => `  ${e}: {}\n`).join('')}`;
 
-describe('DEX340: a name past an AWS limit', () => {
+describe('DEX344: a name past an AWS limit', () => {
   it('rejects a system name that pushes production\'s IAM roles past 64 characters, at the system name', () => {
     const a = analyzeFile('test/fixtures/checks/name-past-aws-limit.dex.yaml');
     const found = errors(a);
-    expect(found.map((d) => `${d.file}:${d.line}:${d.col} ${d.code}`)).toEqual(['test/fixtures/checks/name-past-aws-limit.dex.yaml:7:7 DEX340']);
+    expect(found.map((d) => `${d.file}:${d.line}:${d.col} ${d.code}`)).toEqual(['test/fixtures/checks/name-past-aws-limit.dex.yaml:7:7 DEX344']);
     expect(a.ok).toBe(false);
     const [d] = found;
     expect(d!.path).toEqual(['name']);
@@ -70,7 +70,7 @@ describe('DEX340: a name past an AWS limit', () => {
     const text = spec('acme-payment', ['staging', 'production-europe-west-backup-1']);
     const found = errors(analyzeText(text));
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ code: 'DEX340', path: ['environments', 'production-europe-west-backup-1'] });
+    expect(found[0]).toMatchObject({ code: 'DEX344', path: ['environments', 'production-europe-west-backup-1'] });
     const line = text.split('\n').findIndex((l) => l === '  production-europe-west-backup-1: {}') + 1;
     expect(`${found[0]!.line}:${found[0]!.col}`).toBe(`${line}:3`);
     expect(found[0]!.hint).toMatch(/^shorten the environment name production-europe-west-backup-1 by 4 characters \(or the system name \(name: acme-payment\); together by 4\)/);
@@ -79,8 +79,8 @@ describe('DEX340: a name past an AWS limit', () => {
   it('checks every environment, not only the first with a name too long', () => {
     const found = errors(analyzeText(spec('acme-payment', ['staging-europe-west-backup-01', 'production-europe-west-backup-1'])));
     expect(found.map((d) => [d.code, d.path])).toEqual([
-      ['DEX340', ['environments', 'staging-europe-west-backup-01']],
-      ['DEX340', ['environments', 'production-europe-west-backup-1']],
+      ['DEX344', ['environments', 'staging-europe-west-backup-01']],
+      ['DEX344', ['environments', 'production-europe-west-backup-1']],
     ]);
   });
 
@@ -88,7 +88,7 @@ describe('DEX340: a name past an AWS limit', () => {
     // The schema allows an environment name ending in a hyphen; ECR does not allow `-/`.
     const text = spec('demo', ['prod-']);
     const found = errors(analyzeText(text));
-    expect(found.map((d) => [d.code, d.path])).toEqual([['DEX340', ['environments', 'prod-']]]);
+    expect(found.map((d) => [d.code, d.path])).toEqual([['DEX344', ['environments', 'prod-']]]);
     expect(found[0]!.message).toBe(
       'ECR repository name "demo-prod-/api" is not a name AWS accepts: lowercase letters and digits, with . _ - or / only between them, at least 2 characters (AWS::ECR::Repository ApiRepository, RepositoryName) (in environment prod-)',
     );
@@ -97,7 +97,7 @@ describe('DEX340: a name past an AWS limit', () => {
 
   it('passes every example, every environment', () => {
     for (const file of examples) {
-      const found = analyzeFile(file).diagnostics.filter((d) => d.code === 'DEX340');
+      const found = analyzeFile(file).diagnostics.filter((d) => d.code === 'DEX344');
       expect(found, file).toEqual([]);
     }
     expect(exampleModels.length).toBeGreaterThanOrEqual(5);
@@ -120,7 +120,7 @@ describe('DEX340: a name past an AWS limit', () => {
   });
 });
 
-describe('DEX341: a physical name two resources share', () => {
+describe('DEX345: a physical name two resources share', () => {
   // Environment x's alarm of alert highcpu on service a-b-c and environment x-highcpu's alarm of
   // alert a on service b-c are both demo-x-highcpu-a-b-c.
   const body =
@@ -129,7 +129,7 @@ describe('DEX341: a physical name two resources share', () => {
   it('rejects environments whose names make one alarm name, at the later environment', () => {
     const text = spec('demo', ['x', 'x-highcpu'], body);
     const found = errors(analyzeText(text));
-    expect(found.map((d) => [d.code, d.path])).toEqual([['DEX341', ['environments', 'x-highcpu']]]);
+    expect(found.map((d) => [d.code, d.path])).toEqual([['DEX345', ['environments', 'x-highcpu']]]);
     expect(found[0]!.message).toBe('alarm name "demo-x-highcpu-a-b-c" (AWS::CloudWatch::Alarm ABCAlarm) is also environment x\'s; it must be unique in ap-south-1 (in environment x-highcpu)');
     expect(`${found[0]!.line}:${found[0]!.col}`).toBe(`${text.split('\n').indexOf('  x-highcpu: {}') + 1}:3`);
   });
