@@ -26,7 +26,7 @@
 // bootstrap (services/bootstrap.ts, one stack per account and region, deployed first by an
 // administrator). They name everything they grant by its physical name, never by Ref: the
 // resources they grant live in stacks deployed later, in other regions or accounts.
-import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { ID, fitName, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec/model.js';
 import { SSL_POLICIES, exposedNames, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
@@ -490,9 +490,14 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
   ];
 }
 
-/** Name of the pipeline's artifact bucket without the account suffix (out/ci/codepipeline/pipeline.yaml). */
+/**
+ * Name of the pipeline's artifact bucket without the account suffix (out/ci/codepipeline/pipeline.yaml).
+ * S3 allows 63 characters and `-<account ID>` takes 13: a system name of the schema's 32 would
+ * be one over, so the prefix is cut with a hash of the whole (fitName). The pipeline template is
+ * not in any environment's model, so DEX344 cannot see this name; cutting it keeps it valid.
+ */
 export function pipelineArtifactBucketPrefix(system: string): string {
-  return `${system}-pipeline-artifacts`;
+  return fitName(`${system}-pipeline-artifacts`, 63 - 13);
 }
 
 /** Statements the deploy role of a codepipeline environment adds: logs and the pipeline's artifacts. */

@@ -115,6 +115,8 @@ export const DIAGNOSTIC_CODES = {
   DEX341: { severity: 'warning', title: 'Large-body WAF paths have no effect' },
   DEX342: { severity: 'error', title: 'Large-body WAF path listed twice' },
   DEX343: { severity: 'error', title: 'Not an ACM certificate ARN of the region\'s partition' },
+  DEX344: { severity: 'error', title: 'Name past an AWS limit' },
+  DEX345: { severity: 'error', title: 'Physical name shared by two resources' },
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
   DEX402: { severity: 'error', title: 'Reserved environment name' },
