@@ -132,7 +132,8 @@ const artifactsBucketArn = (spec: NormalizedSpec, suffix = ''): CfnValue =>
 
 /** The bootstrap's artifacts bucket without `-<account>-<region>`, which the release script appends at run time. */
 export function artifactsBucketPrefix(system: string): string {
-  return `${system}-artifacts`;
+  // S3 allows 63 characters; the suffix is `-<12-digit account>-<region>` (at most 1 + 12 + 1 + 14).
+  return fitName(`${system}-artifacts`, 63 - 28);
 }
 
 /** Alias of the bootstrap's KMS key in each region (the artifacts bucket, repositories and backup vaults use it). */

@@ -266,6 +266,9 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
     notNames: {
       'Rules[].Statement.ManagedRuleGroupStatement.VendorName': "the managed rule group's vendor",
       'Rules[].Statement.ManagedRuleGroupStatement.Name': "an AWS managed rule group's name",
+      'Rules[].Statement.ManagedRuleGroupStatement.RuleActionOverrides[].Name': 'a rule of the managed group, by its name in that group',
+      'Rules[].Statement.OrStatement.Statements[].AndStatement.Statements[].NotStatement.Statement.RegexMatchStatement.FieldToMatch.SingleHeader.Name': 'an HTTP header inspected (Content-Length)',
+      'Rules[].Statement.OrStatement.Statements[].AndStatement.Statements[].RegexMatchStatement.FieldToMatch.SingleHeader.Name': 'an HTTP header inspected (Content-Length)',
     },
   },
   'AWS::WAFv2::WebACLAssociation': { noPhysicalName: 'links the web ACL to the load balancer; it has no name' },
