@@ -68,11 +68,12 @@ export function placeholderSecrets(spec: NormalizedSpec): SecretEntry[] {
 }
 
 /**
- * How `dex secrets set` and the release's messages name a placeholder: its spec name when one
- * service declares it, `<service>/<NAME>` when several do.
+ * How `dex secrets set` and the release's messages name a secret: a placeholder by its spec name
+ * when one service declares it, `<service>/<NAME>` when several do; a generated one as
+ * `database/<name>` or `cache/<name>`.
  */
 export function secretHandle(entry: SecretEntry, all: readonly SecretEntry[]): string {
-  if (!entry.declared) return entry.name;
+  if (!entry.declared) return `${entry.kind}/${entry.owner}`;
   const { service, secret } = entry.declared;
   return all.filter((e) => e.declared?.secret === secret).length > 1 ? `${service}/${secret}` : secret;
 }
