@@ -4,7 +4,7 @@
 import { shellArg } from '../compiler/model/quote.js';
 import { assignStacks } from '../compiler/stacks.js';
 import { secretCatalogue, secretHandle, type SecretEntry } from '../services/secrets.js';
-import { distance } from 'fastest-levenshtein';
+import { closestName } from '../spec/schema-check.js';
 import type { CompiledEnvironment } from './analyze.js';
 import { modelOf } from './emit.js';
 
@@ -56,33 +56,6 @@ export function findPlaceholder(env: EnvironmentSecrets, name: string, listComma
   const guess = closestName(name, placeholders.map((s) => s.handle));
   const known = placeholders.length ? `${placeholders.length === 1 ? 'its placeholder is' : 'its placeholders are'} ${placeholders.map((s) => s.handle).join(', ')}` : 'it has no placeholder secrets (no service lists `secrets`)';
   return { ok: false, message: `${where} has no placeholder secret ${name}`, hint: `${guess && guess !== name ? `did you mean ${guess}? ` : ''}${known} (${listCommand} lists them)` };
-}
-
-/**
- * The candidate nearest to `word`, or none when even the nearest is too far to be a typo. Names
- * are words joined by `_`: a candidate holding every word of `word` (or the other way round) is
- * nearer than any other (KYC_PROVIDER_KEY finds KYC_PROVIDER_API_KEY, not RPC_PROVIDER_KEYS, which
- * is fewer edits away); then the case-insensitive edit distance, then the longest common prefix.
- */
-export function closestName(word: string, candidates: readonly string[]): string | undefined {
-  const w = word.toLowerCase();
-  const words = (text: string) => new Set(text.split(/[_/\s-]+/).filter(Boolean));
-  const own = words(w);
-  const contains = (a: Set<string>, b: Set<string>) => [...b].every((x) => a.has(x));
-  const prefix = (c: string) => {
-    let i = 0;
-    while (i < c.length && i < w.length && c[i] === w[i]) i++;
-    return i;
-  };
-  let best: { name: string; rank: [number, number, number] } | undefined;
-  for (const name of candidates) {
-    const c = name.toLowerCase();
-    const theirs = words(c);
-    const rank: [number, number, number] = [contains(theirs, own) || contains(own, theirs) ? 0 : 1, distance(w, c), -prefix(c)];
-    if (!best || rank[0] < best.rank[0] || (rank[0] === best.rank[0] && (rank[1] < best.rank[1] || (rank[1] === best.rank[1] && rank[2] < best.rank[2])))) best = { name, rank };
-  }
-  if (!best) return undefined;
-  return best.rank[0] === 0 || best.rank[1] <= Math.max(2, Math.floor(word.length / 3)) ? best.name : undefined;
 }
 
 /** The commands that set a placeholder's value, as a person would paste them. */

@@ -38,7 +38,7 @@ afterEach(() => server.close());
 /** Fast deadlines, so the failure paths end quickly; the SDK's own retry strategy still runs. */
 const FAST: SecretsRunOptions = { requestTimeoutMs: 400, connectionTimeoutMs: 400, maxAttempts: 2 };
 
-const io = (stdin?: string | Buffer, extra: Record<string, string> = {}): CapturedIO & { stdin?: Readable } => {
+const io = (stdin?: string | Buffer, extra: Record<string, string> = {}): CapturedIO => {
   const base = captureIO(dir, { AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKE0000', AWS_SECRET_ACCESS_KEY: 'fake/secret/key/0000000000000000000000', DEX_SECRETSMANAGER_ENDPOINT: server.endpoint, ...extra });
   return stdin === undefined ? base : { ...base, stdin: Readable.from([typeof stdin === 'string' ? Buffer.from(stdin) : stdin]) };
 };
