@@ -29,6 +29,7 @@ import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/t
 import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec/model.js';
 import { SSL_POLICIES, exposedNames, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
 import { builtServices } from './ecr.js';
+import { placeholderSecrets } from './secrets.js';
 import { serviceAccount } from './iam.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -195,6 +196,17 @@ function deployStatements(spec: NormalizedSpec): Statement[] {
     },
     { Sid: 'WatchOwnAlarms', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: arn('cloudwatch', `alarm:${prefix}-*`) },
   ];
+  // release.sh check-secrets: whether each placeholder has a value (metadata only, never the value).
+  // By name, with the 6 characters Secrets Manager appends to an ARN; past MAX_LISTED, the prefix.
+  const placeholders = placeholderSecrets(spec);
+  if (placeholders.length) {
+    out.push({
+      Sid: 'CheckPlaceholderSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+      Resource: placeholders.length > MAX_LISTED ? [arn('secretsmanager', `secret:${prefix}/*`)] : placeholders.map((p) => arn('secretsmanager', `secret:${p.name}-??????`)),
+    });
+  }
   const built = builtServices(spec);
   if (built.length) {
     out.push({ Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' });
