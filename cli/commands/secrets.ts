@@ -93,7 +93,7 @@ function statusText(secret: ListedSecret, status: Status | undefined): string {
   if (!status) return '';
   switch (status.state) {
     case 'set':
-      return secret.value === 'generated' ? 'generated' : `set${status.lastChanged ? ` (${status.lastChanged.toISOString().slice(0, 10)})` : ''}`;
+      return secret.value === 'generated' ? 'created' : `set${status.lastChanged ? ` (${status.lastChanged.toISOString().slice(0, 10)})` : ''}`;
     case 'unset':
       return 'NOT SET';
     case 'missing':

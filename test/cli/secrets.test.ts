@@ -71,7 +71,7 @@ describe('dex secrets list', () => {
     const text = out.out();
     expect(text).toMatch(/KYC_PROVIDER_API_KEY .* NOT SET$/m);
     expect(text).toMatch(/RPC_PROVIDER_KEYS .* set \(2025-12-01\)$/m);
-    expect(text).toMatch(/database\/postgres .* generated$/m);
+    expect(text).toMatch(/database\/postgres .* generated +created$/m);
     expect(text).toContain('1 placeholder secret has no value');
     expect(text).toContain('dex secrets set dex.yaml --env staging KYC_PROVIDER_API_KEY < value.txt');
   });
