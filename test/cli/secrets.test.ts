@@ -3,6 +3,7 @@
 // SigV4-signed): listing with and without AWS, setting from standard input and from a file, and
 // every way it can go wrong (unknown name, empty value, not deployed yet, access denied,
 // throttling that the SDK retries, server errors, a server that never answers).
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -265,6 +266,31 @@ describe('the command line', () => {
     expect(await main(['secrets', 'list', 'dex.yaml', '--env', 'production', '--offline'], out)).toBe(EXIT.ok);
     expect(out.out()).toContain('dex-mobile-v6-production/kyc-service/KYC_PROVIDER_API_KEY');
     expect(out.out()).not.toContain('staging');
+  });
+});
+
+describe('as a user runs it (bin/dex.js, the bundle, the SDK from node_modules)', () => {
+  // The SDK warns on stderr that its 2027 releases need Node 22; that is not what this test is about.
+  /** bin/dex.js with `input` piped to its standard input (async: the loopback server answers in this process). */
+  const dexProcess = (args: string[], input: string) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin/dex.js'), ...args], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir, ...io().env, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      child.on('close', (status) => done({ status, stdout, stderr }));
+      child.stdin.end(input);
+    });
+
+  it('dex secrets set reads a pipe; list --check then passes', async () => {
+    const r = await dexProcess(['secrets', 'set', 'dex.yaml', '--env', 'staging', 'KYC_PROVIDER_API_KEY'], `${VALUE}\n`);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(server.secrets.get(KYC)!.value).toBe(VALUE);
+    const check = await dexProcess(['secrets', 'list', 'dex.yaml', '--env', 'staging', '--check'], '');
+    expect(check.status).toBe(0);
+    expect(check.stdout).toMatch(/KYC_PROVIDER_API_KEY .* set \(2025-12-01\)$/m);
   });
 });
 
