@@ -50,7 +50,8 @@ const problem = (io: CliIO, diagnostics: readonly Diagnostic[]): void => io.stde
 
 function openPort(io: CliIO, args: SecretsAwsArgs, region: string, options: SecretsRunOptions): SecretsManagerPort {
   if (options.port) return options.port(region);
-  const credentials = envCredentials(io.env);
+  // An explicit --profile wins over keys in the environment.
+  const credentials = args.profile ? undefined : envCredentials(io.env);
   return secretsManager({
     region,
     ...(args.profile ? { profile: args.profile } : {}),
