@@ -29,8 +29,8 @@ import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/t
 import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec/model.js';
 import { SSL_POLICIES, exposedNames, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
 import { builtServices } from './ecr.js';
-import { placeholderSecrets } from './secrets.js';
 import { serviceAccount } from './iam.js';
+import { placeholderSecrets } from './secrets.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 /** Port of the test listener CodeDeploy routes to the green tasks before production traffic. */
