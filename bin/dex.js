@@ -39,5 +39,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.a
     });
   }
   const { main } = loadDex();
-  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+  // stdin is a getter: Node creates process.stdin on first use, and only `dex secrets set` reads it.
+  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), get stdin() { return process.stdin; } });
 }

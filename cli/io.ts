@@ -5,6 +5,8 @@ export interface CliIO {
   readonly stderr: { write(text: string): void; readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Read only by `dex secrets set` (a value is never taken from the command line). */
+  readonly stdin?: AsyncIterable<Uint8Array | string> & { readonly isTTY?: boolean };
 }
 
 /** Exit codes, the same for every command (documented in the README). */

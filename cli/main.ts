@@ -121,6 +121,39 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       exitCode = await runComplianceReport({ file, environment: opts.env, format: opts.format, out: opts.out }, io, `dex ${await version()}`);
     });
 
+  const secrets = program
+    .command('secrets')
+    .description('The Secrets Manager secrets each environment creates: list them (and whether they have a value), set a placeholder\'s value.');
+  secrets
+    .command('list')
+    .description('List every secret an environment creates, who reads it, who sets its value and (unless --offline) whether it has one in AWS.')
+    .argument('[file]', 'the spec', 'dex.yaml')
+    .option('-e, --env <name>', 'one environment (default: every environment)')
+    .option('--offline', 'list from the spec alone, without asking AWS', false)
+    .option('--check', 'exit 1 when a placeholder secret has no value (for scripts and CI)', false)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json'] as const).default('text'))
+    .option('--region <region>', "region of the secrets (default: the environment's)")
+    .option('--profile <profile>', "AWS profile (default: the SDK's credential chain)")
+    .addHelpText('after', '\nExamples:\n  dex secrets list dex.yaml --env production\n  dex secrets list --offline\n  dex secrets list dex.yaml --env staging --check   # exit 1 when one has no value')
+    .action(async (file: string, opts: { env?: string; offline: boolean; check: boolean; format: 'text' | 'json'; region?: string; profile?: string }) => {
+      const { runSecretsList } = await import('./commands/secrets.js');
+      exitCode = await runSecretsList({ file, environment: opts.env, offline: opts.offline, check: opts.check, format: opts.format, ...(opts.region ? { region: opts.region } : {}), ...(opts.profile ? { profile: opts.profile } : {}) }, io);
+    });
+  secrets
+    .command('set')
+    .description('Set the value of a placeholder secret from standard input or --from-file (never from the command line, which ps and the shell history show).')
+    .argument('<file>', 'the spec')
+    .argument('<name>', 'the secret: its name under services.<service>.secrets, or <service>/<NAME> when several services declare it')
+    .option('-e, --env <name>', 'the environment (required when the spec has environments)')
+    .option('--from-file <path>', 'read the value from this file instead of standard input')
+    .option('--region <region>', "region of the secret (default: the environment's)")
+    .option('--profile <profile>', "AWS profile (default: the SDK's credential chain)")
+    .addHelpText('after', '\nOne trailing line break is removed; an empty value is refused.\nExamples:\n  dex secrets set dex.yaml --env production KYC_PROVIDER_API_KEY < kyc-key.txt\n  pass show shop/kyc | dex secrets set dex.yaml --env staging KYC_PROVIDER_API_KEY\n  dex secrets set dex.yaml --env staging KYC_PROVIDER_API_KEY --from-file kyc-key.txt')
+    .action(async (file: string, name: string, opts: { env?: string; fromFile?: string; region?: string; profile?: string }) => {
+      const { runSecretsSet } = await import('./commands/secrets.js');
+      exitCode = await runSecretsSet({ file, name, environment: opts.env, ...(opts.fromFile !== undefined ? { fromFile: opts.fromFile } : {}), ...(opts.region ? { region: opts.region } : {}), ...(opts.profile ? { profile: opts.profile } : {}) }, io);
+    });
+
   program
     .command('schema')
     .description('Print the JSON Schema of dex.yaml (for editors and other tools).')
@@ -149,7 +182,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 /** Commander's complaint as a DEX900 diagnostic, with where to read the usage. */
 function usageProblem(err: CommanderError, argv: readonly string[]) {
   const message = err.message.replace(/^error: /, '');
-  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'schema'].find((c) => argv.includes(c));
+  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'secrets', 'schema'].find((c) => argv.includes(c));
   return cliProblem('DEX900', message, `run dex ${command ? `${command} ` : ''}--help for usage`);
 }
 

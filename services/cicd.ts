@@ -32,6 +32,7 @@ import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec
 import { SSL_POLICIES, exposedNames, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
 import { builtServices, repositoryName, sameRegistry } from './ecr.js';
 import { serviceAccount } from './iam.js';
+import { placeholderSecrets } from './secrets.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 /** Port of the test listener CodeDeploy routes to the green tasks before production traffic. */
@@ -214,6 +215,17 @@ function deployStatements(spec: NormalizedSpec, firstStage: NormalizedSpec | und
     },
     { Sid: 'WatchOwnAlarms', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: arn(spec, 'cloudwatch', `alarm:${prefix}-*`) },
   ];
+  // release.sh check-secrets: whether each placeholder has a value (metadata only, never the value).
+  // By name, with the 6 characters Secrets Manager appends to an ARN; past MAX_LISTED, the prefix.
+  const placeholders = placeholderSecrets(spec);
+  if (placeholders.length) {
+    out.push({
+      Sid: 'CheckPlaceholderSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+      Resource: placeholders.length > MAX_LISTED ? [arn(spec, 'secretsmanager', `secret:${prefix}/*`)] : placeholders.map((p) => arn(spec, 'secretsmanager', `secret:${p.name}-??????`)),
+    });
+  }
   const built = builtServices(spec);
   if (built.length) {
     out.push({ Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' });

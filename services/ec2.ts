@@ -88,6 +88,21 @@ const timer = (name: string, command: string, every: string): string =>
     '',
   ].join('\n');
 
+/** Prints a secret's current value, or says on stderr which one has none (and how to set it). */
+const SECRET_READER = [
+  'dex_secret() {',
+  '  local value',
+  '  if ! value=$(aws secretsmanager get-secret-value --region "$REGION" --secret-id "$2" --query SecretString --output text); then',
+  '    echo "dex: secret $1 ($2) has no value or cannot be read: set it (dex secrets set, or aws secretsmanager put-secret-value), then replace this instance" >&2',
+  '    return 1',
+  '  fi',
+  '  if [ -z "$value" ]; then echo "dex: secret $1 ($2) is empty: set it (dex secrets set), then replace this instance" >&2; return 1; fi',
+  '  printf \'%s\' "$value"',
+  '}',
+  'dex_no_secret() { echo "dex: stopping: the service needs $1" >&2; exit 1; }',
+  '',
+].join('\n');
+
 function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[] {
   const { env, secrets } = serviceConnections(spec, s);
   const parts: CfnValue[] = [DOCKER_SETUP, CLOUDWATCH_AGENT, ...(spec.monitoring.prometheus.enabled ? [NODE_EXPORTER] : []), 'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")\n'];
@@ -99,8 +114,11 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
     if (typeof e.Value === 'string') parts.push(`echo ${shellQuote(envFileLine(e.Name, e.Value))} >> /etc/dex/service.env\n`);
     else parts.push(`echo '${envFileLine(e.Name, '')}`, e.Value, "' >> /etc/dex/service.env\n");
   }
+  // A secret with no value (a placeholder nobody set yet) stops the boot with a line naming it
+  // (in /var/log/cloud-init-output.log and the instance's console output), never an empty variable.
+  if (secrets.length) parts.push(SECRET_READER);
   for (const x of secrets) {
-    parts.push(`echo "${x.Name}=$(aws secretsmanager get-secret-value --region "$REGION" --secret-id '`, ref(x.secretId), `' --query SecretString --output text${x.key ? ` | jq -r '.${x.key}'` : ''})" >> /etc/dex/service.env\n`);
+    parts.push(`v=$(dex_secret ${shellArg(x.Name)} '`, ref(x.secretId), `'${x.key ? ` | jq -er ${shellQuote(`.${x.key}`)}` : ''}) || dex_no_secret ${shellArg(x.Name)}\n`, `printf '%s=%s\\n' ${shellArg(x.Name)} "$v" >> /etc/dex/service.env\n`);
   }
   const image = serviceImage(spec, s);
   if (s.image === undefined) {

@@ -201,6 +201,33 @@ export function suggest(word: string, candidates: readonly string[]): string | u
   return undefined;
 }
 
+/**
+ * The candidate nearest to `word`, or none when even the nearest is too far to be a typo. Names
+ * are words joined by `_`: a candidate holding every word of `word` (or the other way round) is
+ * nearer than any other (KYC_PROVIDER_KEY finds KYC_PROVIDER_API_KEY, not RPC_PROVIDER_KEYS, which
+ * is fewer edits away); then the case-insensitive edit distance, then the longest common prefix.
+ */
+export function closestName(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  const words = (text: string) => new Set(text.split(/[_/\s-]+/).filter(Boolean));
+  const own = words(w);
+  const contains = (a: Set<string>, b: Set<string>) => [...b].every((x) => a.has(x));
+  const prefix = (c: string) => {
+    let i = 0;
+    while (i < c.length && i < w.length && c[i] === w[i]) i++;
+    return i;
+  };
+  let best: { name: string; rank: [number, number, number] } | undefined;
+  for (const name of candidates) {
+    const c = name.toLowerCase();
+    const theirs = words(c);
+    const rank: [number, number, number] = [contains(theirs, own) || contains(own, theirs) ? 0 : 1, distance(w, c), -prefix(c)];
+    if (!best || rank[0] < best.rank[0] || (rank[0] === best.rank[0] && (rank[1] < best.rank[1] || (rank[1] === best.rank[1] && rank[2] < best.rank[2])))) best = { name, rank };
+  }
+  if (!best) return undefined;
+  return best.rank[0] === 0 || best.rank[1] <= Math.max(2, Math.floor(word.length / 3)) ? best.name : undefined;
+}
+
 function unknownKeyHint(key: string, allowed: readonly string[], parent: SchemaNode): string | undefined {
   const suggestion = suggest(key, allowed);
   if (suggestion) return `did you mean "${suggestion}"?`;

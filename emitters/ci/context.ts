@@ -6,6 +6,7 @@ import { shellArg } from '../../compiler/model/quote.js';
 import type { StackPlan } from '../../compiler/stacks.js';
 import { builtServices, repositoryName, sameRegistry } from '../../services/ecr.js';
 import { artifactsBucketPrefix, cicdNames, codeDeployServices, stackPrefix } from '../../services/cicd.js';
+import { placeholderSecrets, secretHandle } from '../../services/secrets.js';
 import type { NormalizedCicd, NormalizedSpec, NormalizedStage } from '../../spec/model.js';
 import type { SystemEmitInput } from '../index.js';
 
@@ -42,6 +43,8 @@ export interface CiContext {
   readonly out: string;
   /** Directory of the spec, from the repository root ('.' at the root). */
   readonly specDir: string;
+  /** The spec file from the repository root. */
+  readonly specFile: string;
   readonly stages: readonly StageContext[];
 }
 
@@ -95,7 +98,7 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       gated: stage.approval === 'manual' || stage.deploy === 'manual',
     };
   });
-  return { system: base.spec.name, region: base.spec.region, cicd, out, specDir, stages };
+  return { system: base.spec.name, region: base.spec.region, cicd, out, specDir, specFile: input.specFile ?? 'dex.yaml', stages };
 }
 
 /** Shell lines of a stage's deployment, shared by the workflow steps and the buildspecs. */
@@ -114,7 +117,7 @@ export function deploySteps(ctx: CiContext, s: StageContext): DeployStep[] {
       run: s.images.map((i) => `${r} promote ${shellArg(i.repository)}`).join('\n'),
     });
   }
-  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order`, run: s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`).join('\n') });
+  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order`, run: withSecretsCheck(ctx, s, s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`)).join('\n') });
   for (const e of s.ecs) {
     if (e.blueGreen) steps.push({ name: `Roll out ${e.service} (ECS blue/green through CodeDeploy: green tasks, then traffic)`, run: `${r} ecs-blue-green ${shellArg(e.service)} ${shellArg(String(e.port))}` });
     else steps.push({ name: `Roll out ${e.service} (ECS rolling update)`, run: `${r} ecs-rolling ${shellArg(e.service)}` });
@@ -129,6 +132,20 @@ export function deploySteps(ctx: CiContext, s: StageContext): DeployStep[] {
     }
   }
   return steps;
+}
+
+/**
+ * The deploy lines with `check-secrets` right after the last security stack (it creates the
+ * placeholder secrets) and so before the first stack whose services read them: a placeholder
+ * without a value stops the release there, naming it and how to set it.
+ */
+function withSecretsCheck(ctx: CiContext, s: StageContext, lines: string[]): string[] {
+  const placeholders = placeholderSecrets(s.spec);
+  const last = s.plan.stacks.map((st) => st.layer).lastIndexOf('security');
+  if (placeholders.length === 0 || last < 0) return lines;
+  const env = s.spec.environment ?? '';
+  const pairs = placeholders.map((p) => `${shellArg(secretHandle(p, placeholders))} ${shellArg(p.name)}`);
+  return [...lines.slice(0, last + 1), `bash "$RELEASE" check-secrets ${shellArg(ctx.specFile)} ${env ? shellArg(env) : "''"} ${pairs.join(' ')}`, ...lines.slice(last + 1)];
 }
 
 /** Checks after the rollout: the stage's verify command, then the alarms for a while. */

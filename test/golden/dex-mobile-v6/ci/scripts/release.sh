@@ -85,6 +85,30 @@ cmd_deploy_stack() {
     --capabilities CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset
 }
 
+# check-secrets SPEC ENV [NAME SECRET_ID]...: run right after the security stack(s), which create the
+# placeholder secrets, and before the first stack whose services read them. Fails naming every
+# secret with no current value (no version labelled AWSCURRENT) and the commands that set it; the
+# release goes on when it is run again after they are set.
+cmd_check_secrets() {
+  local spec="$1" env="$2" name id count unset=0
+  shift 2
+  while [ "$#" -ge 2 ]; do
+    name="$1" id="$2"; shift 2
+    if ! count=$(aws secretsmanager list-secret-version-ids --secret-id "$id" \
+        --query "length(Versions[?contains(VersionStages, 'AWSCURRENT')])" --output text 2>&1); then
+      log "secret $name ($id): cannot be read: $count"; unset=$((unset + 1)); continue
+    fi
+    if [ "$count" = 0 ]; then
+      log "secret $name ($id) has no value: the services that read it cannot start. Set it, then run the release again:"
+      log "  dex secrets set $(printf '%q' "$spec")${env:+ --env $(printf '%q' "$env")} $(printf '%q' "$name") < value.txt"
+      log "  or: aws secretsmanager put-secret-value --region $AWS_REGION --secret-id $(printf '%q' "$id") --secret-string file://value.txt"
+      unset=$((unset + 1))
+    fi
+  done
+  if [ "$unset" -gt 0 ]; then log "$unset secret(s) without a value (or unreadable): stopping before the stacks that read them"; exit 1; fi
+  log "every placeholder secret has a value"
+}
+
 # A new revision of the service's task definition running IMAGE_TAG; prints its ARN.
 register_task_definition() {
   local service="$1" current="$2" image
