@@ -27,6 +27,7 @@
 // administrator). They name everything they grant by its physical name, never by Ref: the
 // resources they grant live in stacks deployed later, in other regions or accounts.
 import { ID, fitName, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { toYaml } from '../compiler/model/yaml.js';
 import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec/model.js';
 import { SSL_POLICIES, exposedNames, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
@@ -432,12 +433,7 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
   const logGroup = cicdNames.codeBuildLogGroup(spec);
   const logStatements: Statement[] = [
     { Sid: 'WriteBuildLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arn(spec, 'logs', `log-group:${logGroup}:*`) },
-    {
-      Sid: 'ReadPipelineArtifacts',
-      Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:GetObjectVersion'],
-      Resource: sub(`arn:\${AWS::Partition}:s3:::${pipelineArtifactBucketPrefix(spec.name)}-\${AWS::AccountId}/*`),
-    },
+    ...pipelineArtifactReads(spec),
   ];
   const env = spec.environment ?? 'default';
   const project = (logicalId: string, name: string, kind: 'deploy' | 'verify', roleId: string): ModelResource =>
@@ -449,9 +445,9 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
       component: 'cicd',
       properties: {
         Name: name,
-        Description: `${kind === 'deploy' ? 'Deploys' : 'Verifies'} ${namePrefix(spec)} (buildspec out/ci/buildspecs/${kind}-${env}.yml)`,
+        Description: `${kind === 'deploy' ? 'Deploys' : 'Verifies'} ${namePrefix(spec)} (runs <dex output>/ci/codebuild/${kind}-${env}.sh)`,
         ServiceRole: roleId === CICD_ID.deployRole ? roleArn(cicdNames.deployRole(spec)) : getAtt(roleId, 'Arn'),
-        Source: { Type: 'CODEPIPELINE', BuildSpec: `out/ci/buildspecs/${kind}-${env}.yml` },
+        Source: { Type: 'CODEPIPELINE', BuildSpec: stageBuildspec(kind) },
         Artifacts: { Type: 'CODEPIPELINE' },
         Environment: {
           Type: 'LINUX_CONTAINER',
@@ -504,25 +500,65 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
 }
 
 /**
- * Name of the pipeline's artifact bucket without the account suffix (out/ci/codepipeline/pipeline.yaml).
- * S3 allows 63 characters and `-<account ID>` takes 13: a system name of the schema's 32 would
- * be one over, so the prefix is cut with a hash of the whole (fitName). The pipeline template is
- * not in any environment's model, so DEX344 cannot see this name; cutting it keeps it valid.
+ * The folder CodePipeline keeps a pipeline's artifacts in, in each artifact store: the pipeline's
+ * name (the system's) cut to its first 20 characters. The stores are the bootstrap's artifacts
+ * buckets of the pipeline's regions, which also hold the environments' templates under
+ * `<system>-<env>/`: the pipeline's grants stop at this folder.
  */
-export function pipelineArtifactBucketPrefix(system: string): string {
-  return fitName(`${system}-pipeline-artifacts`, 63 - 13);
+export function pipelineArtifactsFolder(system: string): string {
+  return system.slice(0, 20);
+}
+
+/** The bootstrap's artifacts bucket of `region`, named from the pipeline template (whose account is the stack's). */
+export function artifactsBucketName(system: string, region: string): string {
+  return `${artifactsBucketPrefix(system)}-\${AWS::AccountId}-${region}`;
+}
+
+/**
+ * The environment's CodeBuild projects get their input (the source) from the pipeline's artifact
+ * store in their own region: CodePipeline copies it there for a stage in another region. The
+ * bucket and key are the bootstrap's of that region.
+ */
+function pipelineArtifactReads(spec: NormalizedSpec): Statement[] {
+  return [
+    { Sid: 'ReadPipelineArtifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: artifactsBucketArn(spec, `/${pipelineArtifactsFolder(spec.name)}/*`) },
+    {
+      Sid: 'DecryptPipelineArtifacts',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: arn(spec, 'kms', 'key/*'),
+      Condition: { StringEquals: { 'kms:ViaService': `s3.${spec.region}.amazonaws.com` }, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': bootstrapKeyAlias(spec.name) } },
+    },
+  ];
+}
+
+/**
+ * The inline buildspec of an environment's deploy or verify project. The environment's stacks do
+ * not know where dex's output lives in the repository (the spec may be in a subfolder, `--out`
+ * anywhere): the pipeline's action passes it as DEX_OUT, and the project runs the script dex
+ * emitted there for its environment (emitters/ci/codepipeline.ts). Constant text: the
+ * environment's name reaches it as the project's DEX_ENVIRONMENT, never as code.
+ */
+export function stageBuildspec(kind: 'deploy' | 'verify'): string {
+  return toYaml({
+    version: 0.2,
+    env: { shell: 'bash' },
+    phases: {
+      build: {
+        commands: [
+          ': "${DEX_OUT:?DEX_OUT (dex output folder from the repository root) is set by the pipeline action: start this project from its pipeline}"',
+          `bash "$CODEBUILD_SRC_DIR/$DEX_OUT/ci/codebuild/${kind}-$DEX_ENVIRONMENT.sh"`,
+        ],
+      },
+    },
+  });
 }
 
 /** Statements the deploy role of a codepipeline environment adds: logs and the pipeline's artifacts. */
 function codeBuildDeployExtras(spec: NormalizedSpec): Statement[] {
   return [
     { Sid: 'WriteBuildLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arn(spec, 'logs', `log-group:${cicdNames.codeBuildLogGroup(spec)}:*`) },
-    {
-      Sid: 'ReadPipelineArtifacts',
-      Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:GetObjectVersion'],
-      Resource: sub(`arn:\${AWS::Partition}:s3:::${pipelineArtifactBucketPrefix(spec.name)}-\${AWS::AccountId}/*`),
-    },
+    ...pipelineArtifactReads(spec),
   ];
 }
 

@@ -17,6 +17,7 @@ import type { ModelResource } from '../../compiler/model/types.js';
 import type { EmittedFile } from '../../compiler/model/output.js';
 import { CICD_ID, TEST_LISTENER_PORT } from '../../services/cicd.js';
 import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
+import { pipelineProblems } from '../support/codepipeline-model.js';
 import { workflowErrors } from '../support/workflow-parser.js';
 import { expectGoldenFiles } from '../support/golden.js';
 import { fixedClock } from '../support/clock.js';
@@ -228,27 +229,122 @@ describe('CodePipeline (examples/large)', () => {
     expect(pipeline.Resources.ProductionApproverPolicy!.Properties.Roles).toEqual(['release-managers']);
   });
 
-  it('keeps its artifact bucket encrypted and private', () => {
-    const b = pipeline.Resources.ArtifactBucket!.Properties;
-    expect(b.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    expect(JSON.stringify(b.BucketEncryption)).toContain('aws:kms');
+  type Action = { Name: string; Region?: string; Configuration: Record<string, string> };
+  type Store = { Type: string; Location: unknown; EncryptionKey: { Id: unknown; Type: string } };
+  const props = pipeline.Resources.Pipeline!.Properties as { ArtifactStore?: Store; ArtifactStores?: { Region: string; ArtifactStore: Store }[]; Stages: { Name: string; Actions: Action[] }[] };
+  const regionOf = (stage: string): string => env(large, stage).model.spec.region;
+
+  it('passes the CodePipeline API model (botocore), deployed in the first stage’s region', () => {
+    expect(pipelineProblems(pipeline.Resources.Pipeline!.Properties, { region: regionOf('staging'), account: '123456789012' })).toEqual([]);
   });
 
-  it('points every CodeBuild project at a buildspec it emits, and the buildspecs are valid YAML', () => {
-    const paths = new Set(large.system.filter((f) => f.path.startsWith('buildspecs/')).map((f) => `out/ci/${f.path}`));
-    const projects: Record<string, unknown>[] = [
-      ...Object.values(pipeline.Resources).filter((r) => r.Type === 'AWS::CodeBuild::Project').map((r) => r.Properties),
-      ...large.environments.flatMap((o) => o.model.resources.filter((r) => r.type === 'AWS::CodeBuild::Project').map((r) => r.properties as Record<string, unknown>)),
-    ];
-    expect(projects.length).toBeGreaterThan(6);
-    for (const p of projects) expect(paths.has((p.Source as { BuildSpec: string }).BuildSpec), String(p.Name)).toBe(true);
-    for (const f of large.system.filter((x) => x.path.startsWith('buildspecs/'))) {
-      const spec = parse(f.content) as { version: number; phases: { build: { commands: string[] } } };
-      expect(spec.version, f.path).toBe(0.2);
-      expect(spec.phases.build.commands.length, f.path).toBeGreaterThan(0);
+  it('the model check catches a broken declaration (it is not vacuous)', () => {
+    const broken = structuredClone(pipeline.Resources.Pipeline!.Properties) as typeof props & Record<string, unknown>;
+    broken.ArtifactStore = broken.ArtifactStores![0]!.ArtifactStore;
+    broken.ArtifactStores = broken.ArtifactStores!.filter((s) => s.Region === 'us-east-1');
+    broken.Stages[0]!.Actions[0]!.Name = 'not a name!';
+    expect(pipelineProblems(broken, { region: 'us-east-1', account: '123456789012' })).toEqual([
+      'pipeline.stages[0].actions[0].name: not a name! does not match [A-Za-z0-9.@\\-_]+ (ActionName)',
+      'pipeline: artifactStore and artifactStores cannot both be set',
+      'pipeline: production-eu/Deploy runs in eu-west-1, which has no artifact store',
+      'pipeline: production-eu/Verify runs in eu-west-1, which has no artifact store',
+    ]);
+    const oneStore = structuredClone(pipeline.Resources.Pipeline!.Properties) as typeof props & Record<string, unknown>;
+    oneStore.ArtifactStore = oneStore.ArtifactStores![0]!.ArtifactStore;
+    delete oneStore.ArtifactStores;
+    expect(pipelineProblems(oneStore, { region: 'us-east-1', account: '123456789012' })).toEqual(['pipeline: cross-region actions (production-eu/Deploy, production-eu/Verify) need artifactStores']);
+  });
+
+  it('runs each stage’s actions in its environment’s region, with an artifact store in every stage region', () => {
+    expect(regionOf('production-eu')).toBe('eu-west-1');
+    expect(props.ArtifactStore).toBeUndefined();
+    expect(props.ArtifactStores!.map((s) => s.Region)).toEqual(['us-east-1', 'eu-west-1']);
+    for (const name of ['staging', 'production', 'production-eu']) {
+      const region = regionOf(name);
+      for (const a of props.Stages.find((s) => s.Name === name)!.Actions) expect(a.Region, `${name}/${a.Name}`).toBe(region === 'us-east-1' ? undefined : region);
+      // The stage's projects are in its cicd stack, in its region; the pipeline role may start them there.
+      const projects = env(large, name).model.resources.filter((r) => r.type === 'AWS::CodeBuild::Project').map((r) => r.properties.Name as string);
+      expect(projects).toEqual([`acme-commerce-${name}-deploy`, `acme-commerce-${name}-verify`]);
+      const runBuilds = JSON.stringify(pipeline.Resources.PipelineRole!.Properties.Policies);
+      for (const p of projects) expect(runBuilds).toContain(`:codebuild:${region}:\${AWS::AccountId}:project/${p}"`);
+      // Its scripts run release.sh against its own region.
+      expect(file(large, `codebuild/deploy-${name}.sh`)).toContain(`export AWS_REGION='${region}'`);
     }
-    expect(file(large, 'buildspecs/deploy-production.yml')).toContain('ecs-blue-green');
-    expect(file(large, 'buildspecs/deploy-staging.yml')).not.toContain('ecs-blue-green');
+  });
+
+  it('stores artifacts in the bootstrap’s bucket and key of each region, which the bootstrap creates', () => {
+    for (const { Region, ArtifactStore } of props.ArtifactStores!) {
+      const boot = large.bootstraps.find((b) => b.target.region === Region)!;
+      const bucket = boot.model.resources.find((r) => r.type === 'AWS::S3::Bucket')!.properties.BucketName as { 'Fn::Sub': string };
+      expect(ArtifactStore.Location).toEqual({ 'Fn::Sub': bucket['Fn::Sub'].replace('${AWS::Region}', Region) });
+      const alias = boot.model.resources.find((r) => r.type === 'AWS::KMS::Alias')!.properties.AliasName as string;
+      expect(ArtifactStore.EncryptionKey).toEqual({ Type: 'KMS', Id: { 'Fn::Sub': `arn:\${AWS::Partition}:kms:${Region}:\${AWS::AccountId}:${alias}` } });
+    }
+    expect(Object.values(pipeline.Resources).filter((r) => r.Type === 'AWS::S3::Bucket')).toEqual([]);
+  });
+
+  it('lets the pipeline role use every store and key, and each CodeBuild role read its own region’s store only', () => {
+    type Statement = { Sid: string; Action: string[]; Resource: unknown; Condition?: unknown };
+    const statements = (policies: unknown): Statement[] => (policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+    const pipelineRole = statements(pipeline.Resources.PipelineRole!.Properties.Policies);
+    const objects = JSON.stringify(pipelineRole.find((s) => s.Sid === 'PipelineArtifacts')!.Resource);
+    const keys = pipelineRole.find((s) => s.Sid === 'ArtifactStoreKeys')!;
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      expect(objects).toContain(`acme-commerce-artifacts-\${AWS::AccountId}-${region}/acme-commerce/*`);
+      expect(JSON.stringify(keys.Resource)).toContain(`:kms:${region}:`);
+    }
+    expect(keys.Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey']));
+    expect(keys.Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/acme-commerce-bootstrap' } });
+    for (const name of ['staging', 'production-eu']) {
+      const region = regionOf(name);
+      const roles = [inBootstrap(large, `${name === 'staging' ? 'Staging' : 'ProductionEu'}${CICD_ID.deployRole}`)!, byId(env(large, name), CICD_ID.verifyRole)!];
+      for (const role of roles) {
+        const st = statements(role.properties.Policies);
+        expect(JSON.stringify(st.find((s) => s.Sid === 'ReadPipelineArtifacts')!.Resource), `${name} ${String(role.properties.RoleName)}`).toBe(JSON.stringify({ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::acme-commerce-artifacts-\${AWS::AccountId}-${region}/acme-commerce/*` }));
+        expect(st.find((s) => s.Sid === 'DecryptPipelineArtifacts')!.Condition).toEqual({ StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` }, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/acme-commerce-bootstrap' } });
+      }
+    }
+  });
+
+  it('refuses to be deployed outside the first stage’s region', () => {
+    const rules = (parse(file(large, 'codepipeline/pipeline.yaml'), { version: '1.1' }) as { Rules: Record<string, { Assertions: { Assert: unknown }[] }> }).Rules;
+    expect(rules.PipelineRegion!.Assertions[0]!.Assert).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+  });
+
+  it('builds with the buildspec it emits; each environment’s projects run the script it emits, found through DEX_OUT', () => {
+    const emitted = new Set(large.system.map((f) => `out/ci/${f.path}`));
+    for (const r of Object.values(pipeline.Resources).filter((x) => x.Type === 'AWS::CodeBuild::Project')) {
+      expect(emitted.has((r.Properties.Source as { BuildSpec: string }).BuildSpec), String(r.Properties.Name)).toBe(true);
+    }
+    const build = parse(file(large, 'buildspecs/build.yml')) as { version: number; phases: { build: { commands: string[] } } };
+    expect(build.version).toBe(0.2);
+    expect(build.phases.build.commands.length).toBeGreaterThan(0);
+    // Every CodeBuild action passes the output folder.
+    for (const stage of props.Stages) {
+      for (const a of stage.Actions.filter((x) => x.Configuration.ProjectName !== undefined)) {
+        expect(JSON.parse(a.Configuration.EnvironmentVariables!), `${stage.Name}/${a.Name}`).toContainEqual({ name: 'DEX_OUT', value: 'out', type: 'PLAINTEXT' });
+      }
+    }
+    for (const o of large.environments) {
+      for (const p of o.model.resources.filter((r) => r.type === 'AWS::CodeBuild::Project')) {
+        const kind = p.logicalId === CICD_ID.deployProject ? 'deploy' : 'verify';
+        const spec = parse((p.properties.Source as { BuildSpec: string }).BuildSpec) as { version: number; phases: { build: { commands: string[] } } };
+        expect(spec.version).toBe(0.2);
+        const variables = (p.properties.Environment as { EnvironmentVariables: { Name: string; Value: string }[] }).EnvironmentVariables;
+        const dexEnvironment = variables.find((v) => v.Name === 'DEX_ENVIRONMENT')!.Value;
+        expect(dexEnvironment).toBe(o.environment);
+        // What the buildspec runs, with the variables CodeBuild gives it.
+        const ran = execFileSync('bash', ['-c', `bash() { printf '%s\\n' "$1"; }\n${spec.phases.build.commands.join('\n')}`], {
+          env: { PATH: process.env.PATH, CODEBUILD_SRC_DIR: '/src', DEX_OUT: 'out', DEX_ENVIRONMENT: dexEnvironment },
+        }).toString();
+        expect(ran.trim()).toBe(`/src/out/ci/codebuild/${kind}-${o.environment}.sh`);
+        expect(emitted.has(`out/ci/codebuild/${kind}-${o.environment}.sh`)).toBe(true);
+      }
+    }
+    for (const f of large.system.filter((x) => x.path.startsWith('codebuild/'))) expect(() => execFileSync('bash', ['-n'], { input: f.content }), f.path).not.toThrow();
+    expect(file(large, 'codebuild/deploy-production.sh')).toContain('ecs-blue-green');
+    expect(file(large, 'codebuild/deploy-staging.sh')).not.toContain('ecs-blue-green');
+    expect(file(large, 'codebuild/deploy-staging.sh')).toMatch(/^trap .*rollback.* EXIT$/m);
   });
 
   it('trusts the deploy roles to CodeBuild, not GitHub', () => {
