@@ -30,16 +30,15 @@ function emit(file: string) {
   return { environments, system: compileSystemEmit(analysis, { specFile: file, assets: readPackageAssets() }) };
 }
 
-/** Every shell block of the emitted pipeline: workflow steps' `run`, buildspec phase commands. */
+/** Every shell block of the emitted pipeline: workflow steps' `run`, the CodeBuild deploy scripts. */
 function deployScripts(system: ReturnType<typeof emit>['system']): string[] {
   const out: string[] = [];
   for (const f of system) {
     if (f.path.endsWith('release.yml')) {
       const wf = parse(f.content) as { jobs: Record<string, { steps: { run?: string }[] }> };
       for (const job of Object.values(wf.jobs)) for (const s of job.steps) if (s.run?.includes('deploy-stack')) out.push(s.run);
-    } else if (f.path.includes('buildspecs/') && f.content.includes('deploy-stack')) {
-      const spec = parse(f.content) as { phases: Record<string, { commands?: string[] }> };
-      out.push(Object.values(spec.phases).flatMap((p) => p.commands ?? []).join('\n'));
+    } else if (f.path.startsWith('codebuild/') && f.content.includes('deploy-stack')) {
+      out.push(f.content);
     }
   }
   return out;

@@ -118,6 +118,13 @@ describe('CodePipeline buildspecs', () => {
       for (const phase of Object.values(doc.phases)) for (const line of phase.commands) expectParses(line);
       expect(f.content).not.toContain('touch X');
     }
+    // The environments' deploy and verify scripts: whole bash files, their settings exported as quoted data.
+    const scripts = files.filter((f) => f.path.startsWith('codebuild/'));
+    expect(scripts.map((f) => f.path).sort()).toEqual(['codebuild/deploy-production.sh', 'codebuild/deploy-staging.sh', 'codebuild/verify-production.sh', 'codebuild/verify-staging.sh']);
+    for (const f of scripts) {
+      expectParses(f.content);
+      for (const line of f.content.split('\n').filter((l) => l.startsWith('export DEX_'))) expect(line, f.path).toMatch(/^export DEX_[A-Z_]+='[^']*'$/);
+    }
     const template = files.find((f) => f.path.endsWith('.yaml') && f.content.includes('AWS::CodePipeline::Pipeline'))!.content;
     expect(template).toContain(`Value: ${payload}`);
   });
