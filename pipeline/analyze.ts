@@ -11,6 +11,7 @@ import { placeFinding } from '../spec/place.js';
 import { runSemanticChecks } from '../compiler/checks/index.js';
 import { checkOverlayNames } from '../compiler/checks/overlays.js';
 import { checkAwsNames, checkSharedNames } from '../compiler/checks/aws-names.js';
+import { checkPipelineAccounts } from '../compiler/checks/cicd.js';
 import { buildResourceModel } from '../compiler/model/build.js';
 import type { Clock, ResourceModel } from '../compiler/model/types.js';
 import { complianceFindings, dataDeclaration, evaluateCompliance, nameEnvironment } from '../compiler/compliance/engine.js';
@@ -137,6 +138,14 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
   const models = compiled.flatMap((c) => (c.model ? [c.model] : []));
   for (const account of new Set(models.map((m) => m.spec.account ?? ''))) {
     for (const { environment, finding } of checkSharedNames(models.filter((m) => (m.spec.account ?? '') === account))) diagnostics.push(placeFinding(source, finding, environment));
+  }
+  // One pipeline for every stage: with CodePipeline, one account (DEX328). Every environment's
+  // spec, even when only one is analyzed: the rule compares them.
+  if (raw.cicd?.provider === 'codepipeline' && environments.length > 1) {
+    const specs = environments.map((e) => compiled.find((c) => c.environment === e)?.spec ?? normalizeSpec(raw, e).spec);
+    for (const { environment, finding } of checkPipelineAccounts(specs)) {
+      if (options.environment === undefined || options.environment === environment) diagnostics.push(placeFinding(source, finding, environment));
+    }
   }
   return finish(raw, compiled);
 }

@@ -110,6 +110,7 @@ export const DIAGNOSTIC_CODES = {
   DEX325: { severity: 'error', title: 'Name reserved by dex' },
   DEX326: { severity: 'error', title: 'Too many public services for one load balancer' },
   DEX327: { severity: 'error', title: 'Duplicate alert name' },
+  DEX328: { severity: 'error', title: 'CodePipeline across accounts' },
   DEX330: { severity: 'info', title: 'Placement chosen by dex' },
   DEX340: { severity: 'warning', title: 'Large-body WAF path not routed to a public service' },
   DEX341: { severity: 'warning', title: 'Large-body WAF paths have no effect' },

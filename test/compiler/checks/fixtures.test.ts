@@ -57,6 +57,7 @@ const FAILING: readonly [fixture: string, expected: string[]][] = [
   ['eks-version-extended-support', ['8:14 warning DEX321']],
   ['backup-same-region', ['9:26 error DEX318']],
   ['stage-unknown-environment', ['11:5 error DEX319']],
+  ['codepipeline-two-accounts', ['16:14 error DEX328']],
   ['plaintext-secrets', ['6:16 error DEX500', '12:26 error DEX500', '13:21 error DEX500', '14:20 error DEX500', '15:15 error DEX500', '16:19 error DEX500']],
   ['secret-env-collision', ['8:24 error DEX501']],
   ['overlay-unknown-service', ['10:7 error DEX401']],
@@ -75,6 +76,7 @@ const PASSING = [
   'stages-valid',
   'secrets-valid',
   'waf-large-body-valid',
+  'codepipeline-one-account',
 ];
 
 describe('semantic rules on fixtures', () => {
@@ -168,5 +170,14 @@ describe('what the diagnostics say', () => {
     const text = readFileSync('test/fixtures/checks/bounds-valid.dex.yaml', 'utf8') + 'environments:\n  staging:\n    services:\n      api: { scaling: { min: 9 } }\n';
     const a = analyzeSpec(new TextEncoder().encode(text), 'overlay.yaml');
     expect(a.diagnostics.map((d) => `${d.line}:${d.col} ${d.code} ${d.environment}`)).toEqual(['15:30 DEX307 staging']);
+  });
+});
+
+describe('DEX328 with one environment analyzed (--environment)', () => {
+  const file = 'test/fixtures/checks/codepipeline-two-accounts.dex.yaml';
+  it('compares it with the other environments, and reports it when it is the later one', () => {
+    const codes = (environment: string) => analyzeSpec(readFileSync(file), file, { environment }).diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`);
+    expect(codes('production')).toEqual(['16:14 DEX328']);
+    expect(codes('staging')).toEqual([]);
   });
 });
