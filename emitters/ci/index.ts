@@ -1,7 +1,7 @@
 // The CI/CD system emitter: out/ci/ holds the delivery pipeline of every environment, for the
 // spec's `cicd.provider`: a GitHub Actions workflow (plus the environments' setup script), or a
-// CodePipeline template with its buildspecs. Both run out/ci/scripts/release.sh: the workflow and
-// buildspecs list *what* happens, step by step and per stack or service; the script
+// CodePipeline template with its buildspecs and scripts. Both run out/ci/scripts/release.sh: the
+// workflow and the CodeBuild scripts list *what* happens, step by step and per stack or service; the script
 // (templates/ci/release.sh, copied as is) holds *how*, so a release does the same thing whichever
 // provider runs it. Every change it makes is appended to a state file so `rollback` can undo it.
 import type { EmittedFile } from '../../compiler/model/output.js';

@@ -1,5 +1,5 @@
 // The release stops before a stack whose services read a placeholder secret that has no value:
-// both pipelines (GitHub Actions and CodePipeline's buildspecs) run `release.sh check-secrets`
+// both pipelines (GitHub Actions and CodePipeline's deploy scripts) run `release.sh check-secrets`
 // right after the last security stack (which creates the secrets) and before the next stack, with
 // every placeholder of the environment as quoted arguments; the deploy role may read exactly those
 // secrets' metadata; and the script itself, run with a stub aws, names each unset secret and the

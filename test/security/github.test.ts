@@ -103,7 +103,7 @@ describe('the release workflow', () => {
   });
 });
 
-describe('CodePipeline buildspecs', () => {
+describe('CodePipeline buildspecs and scripts', () => {
   const CONNECTION = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
   const pipeline = analyze(yamlWith('provider: github-actions\n  source: { repository: acme/shop, branch: main }', `provider: codepipeline\n  source: { repository: acme/shop, branch: main, connectionArn: ${CONNECTION} }`));
 
