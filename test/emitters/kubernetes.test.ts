@@ -17,7 +17,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { compileEmit, emitTargets, type EnvironmentOutput } from '../../pipeline/emit.js';
 import type { EmittedFile } from '../../compiler/model/output.js';
-import { emitKubernetes, kubernetesStackInputs, placeholder, STACK_OUTPUTS_FILE } from '../../emitters/kubernetes.js';
+import { deploymentNames, emitKubernetes, kubernetesStackInputs, placeholder, STACK_OUTPUTS_FILE } from '../../emitters/kubernetes.js';
 import { CLUSTER_AUTOSCALER_ROLE } from '../../services/eks.js';
 import { expectGoldenFiles } from '../support/golden.js';
 import { fixedClock } from '../support/clock.js';
@@ -174,6 +174,8 @@ describe('kubernetes emitter', () => {
     const objects = parsedObjects(output.k8s);
     const eks = Object.values(output.model.spec.services).filter((s) => s.placement === 'eks');
     const find = (kind: string, ns: string | undefined, name: string): Obj | undefined => objects.find((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name);
+    /** A service's Deployments: one, or its two colours in a blue/green stage. */
+    const deployments = (s: (typeof eks)[number]): Obj[] => deploymentNames(output.model.spec, s).map((name) => find('Deployment', s.name, name)!);
 
     it('every object passes the Kubernetes 1.36 schemas (built-ins) or the upstream CRD schemas, unknown fields rejected', () => {
       expect(objects.flatMap(schemaErrors)).toEqual([]);
@@ -187,10 +189,10 @@ describe('kubernetes emitter', () => {
       expect(built.flatMap(schemaErrors)).toEqual([]);
       const text = JSON.stringify(built);
       expect(text).not.toMatch(/\$\{[A-Z0-9_]+\}/);
-      for (const i of inputs) expect(text).toContain(env[i.key]);
+      for (const i of inputs.filter((x) => x.targets.length > 0)) expect(text).toContain(env[i.key]);
       // And each placeholder the manifests hold is a stack input.
       const used = new Set([...output.k8s.map((f) => f.content).join('\n').matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]));
-      expect([...used].sort()).toEqual(inputs.map((i) => i.key).sort());
+      expect([...used].sort()).toEqual(inputs.filter((i) => i.targets.length > 0).map((i) => i.key).sort());
     });
 
     it('selectors match the pod labels, and HPA, VPA, PDB, NetworkPolicy, Service and TargetGroupBinding name existing objects', () => {
@@ -202,9 +204,12 @@ describe('kubernetes emitter', () => {
       const podsOf = (ns: string, selector: Record<string, string>): Obj[] => objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === ns && matches(selector, o.spec.template.metadata.labels));
       for (const o of objects) {
         const ns = o.metadata.namespace;
+        // The Service selects one Deployment (the live colour in a blue/green stage); the PDB and
+        // the network policy cover every Deployment of the service, both colours alike.
+        const all = objects.filter((x) => x.kind === 'Deployment' && x.metadata.namespace === ns).length;
         if (o.kind === 'Service') expect(podsOf(ns, o.spec.selector), o.metadata.name).toHaveLength(1);
-        if (o.kind === 'PodDisruptionBudget') expect(podsOf(ns, o.spec.selector.matchLabels)).toHaveLength(1);
-        if (o.kind === 'NetworkPolicy' && Object.keys(o.spec.podSelector).length) expect(podsOf(ns, o.spec.podSelector.matchLabels)).toHaveLength(1);
+        if (o.kind === 'PodDisruptionBudget') expect(podsOf(ns, o.spec.selector.matchLabels)).toHaveLength(all);
+        if (o.kind === 'NetworkPolicy' && Object.keys(o.spec.podSelector).length) expect(podsOf(ns, o.spec.podSelector.matchLabels)).toHaveLength(all);
         if (o.kind === 'HorizontalPodAutoscaler') expect(find(o.spec.scaleTargetRef.kind, ns, o.spec.scaleTargetRef.name)).toBeDefined();
         if (o.kind === 'VerticalPodAutoscaler') expect(find(o.spec.targetRef.kind, ns, o.spec.targetRef.name)).toBeDefined();
         if (o.kind === 'TargetGroupBinding') {
@@ -220,9 +225,10 @@ describe('kubernetes emitter', () => {
         if (ns !== undefined && ns !== 'kube-system') expect(find('Namespace', undefined, ns), `${o.kind} ${ns}`).toBeDefined();
       }
       for (const s of eks) {
-        const deployment = find('Deployment', s.name, s.name)!;
-        const csi = deployment.spec.template.spec.volumes.find((v: Obj) => v.csi);
-        if (csi) expect(find('SecretProviderClass', s.name, csi.csi.volumeAttributes.secretProviderClass)).toBeDefined();
+        for (const deployment of deployments(s)) {
+          const csi = deployment.spec.template.spec.volumes.find((v: Obj) => v.csi);
+          if (csi) expect(find('SecretProviderClass', s.name, csi.csi.volumeAttributes.secretProviderClass)).toBeDefined();
+        }
       }
     });
 
@@ -232,7 +238,7 @@ describe('kubernetes emitter', () => {
         const ns = s.name;
         expect(find('Namespace', undefined, ns)!.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
         expect(find('ServiceAccount', ns, s.name)!.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{[A-Z0-9_]+_ROLE_ARN\}$/);
-        expect(find('Deployment', ns, s.name)).toBeDefined();
+        expect(deployments(s).every((d) => d !== undefined)).toBe(true);
         expect(find('PodDisruptionBudget', ns, s.name)).toBeDefined();
         expect(find('NetworkPolicy', ns, 'default-deny-ingress')!.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
         if (s.port !== undefined) expect(find('Service', ns, s.name)!.spec.ports[0].port).toBe(s.port);
@@ -240,7 +246,7 @@ describe('kubernetes emitter', () => {
         if (s.scaling.max > s.scaling.min) {
           expect(hpa!.spec).toMatchObject({ minReplicas: s.scaling.min, maxReplicas: s.scaling.max });
           expect(hpa!.spec.metrics[0].resource).toEqual({ name: 'cpu', target: { type: 'Utilization', averageUtilization: s.scaling.targetCpuPercent } });
-          expect(find('Deployment', ns, s.name)!.spec.replicas).toBeUndefined();
+          for (const d of deployments(s)) expect(d.spec.replicas).toBeUndefined();
         } else expect(hpa).toBeUndefined();
         expect(find('VerticalPodAutoscaler', ns, s.name) !== undefined).toBe(s.scaling.vertical);
         const tgb = find('TargetGroupBinding', ns, s.name);
@@ -261,14 +267,14 @@ describe('kubernetes emitter', () => {
         expect((pod.volumes ?? []).filter((v: Obj) => v.hostPath)).toEqual([]);
       }
       for (const s of eks) {
-        const c = find('Deployment', s.name, s.name)!.spec.template.spec.containers[0];
+        const c = deployments(s)[0]!.spec.template.spec.containers[0];
         expect(c.resources.requests).toEqual({ cpu: `${Math.round(s.resources.cpu * 1000)}m`, memory: `${s.resources.memoryMiB}Mi` });
       }
     });
 
     it('probes use health.path on the service port, with the health timings', () => {
       for (const s of eks.filter((x) => x.port !== undefined)) {
-        const c = find('Deployment', s.name, s.name)!.spec.template.spec.containers[0];
+        const c = deployments(s)[0]!.spec.template.spec.containers[0];
         expect(c.ports).toEqual([{ name: 'http', containerPort: s.port, protocol: 'TCP' }]);
         for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
           expect(probe.httpGet).toEqual({ path: s.health.path, port: 'http', scheme: 'HTTP' });
@@ -310,7 +316,12 @@ describe('kubernetes emitter', () => {
       for (const i of kubernetesStackInputs(output.model.spec, output.plan)) {
         expect(script).toContain(`out ${i.key} "$v`);
         if (i.source.kind === 'missing') throw new Error(`${i.key}: ${i.source.logicalId} is in no stack`);
-        if (i.source.kind !== 'image') expect(script).toContain(`'${i.source.stack}' '${i.source.logicalId}'`);
+        if (i.source.kind === 'image') {
+          // By the repository's name, in one variable, wherever the repository was created.
+          expect(script).toContain(`=${i.source.repositoryName}\n`);
+          continue;
+        }
+        expect(script).toContain(`'${i.source.stack}' '${i.source.logicalId}'`);
         const { stack, logicalId } = i.source;
         expect(output.plan.stacks.find((st) => st.name === stack)!.resources.some((r) => r.logicalId === logicalId)).toBe(true);
       }
