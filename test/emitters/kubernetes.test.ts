@@ -2,6 +2,7 @@
 // the upstream CRD schemas) with unknown fields rejected, selectors matching pod labels, HPA and
 // TargetGroupBinding targets existing, hardened pods, a kustomization listing every file and
 // resolving every placeholder, determinism, and golden files for the reference example.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +18,8 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { compileEmit, emitTargets, type EnvironmentOutput } from '../../pipeline/emit.js';
 import type { EmittedFile } from '../../compiler/model/output.js';
-import { deploymentNames, emitKubernetes, kubernetesStackInputs, placeholder, STACK_OUTPUTS_FILE } from '../../emitters/kubernetes.js';
-import { CLUSTER_AUTOSCALER_ROLE } from '../../services/eks.js';
+import { clusterAutoscalerImage, deploymentNames, emitKubernetes, HELM_ADDONS, kubernetesStackInputs, placeholder, SLOT_LABEL, STACK_OUTPUTS_FILE } from '../../emitters/kubernetes.js';
+import { CLOUDWATCH_AGENT_ROLE, CLUSTER_AUTOSCALER_ROLE, LOAD_BALANCER_CONTROLLER_ROLE } from '../../services/eks.js';
 import { expectGoldenFiles } from '../support/golden.js';
 import { fixedClock } from '../support/clock.js';
 
@@ -390,6 +391,106 @@ describe('kubernetes emitter', () => {
     const spc = pick('SecretProviderClass');
     spc.metadata.labelz = {};
     expect(schemaErrors(spc).join('\n')).toMatch(/additional properties/);
+  });
+
+  it('a blue/green stage emits <svc>-blue and <svc>-green, and the Service, HPA and VPA select one colour', () => {
+    const production = reference.find((o) => o.environment === 'production')!;
+    const staging = reference.find((o) => o.environment === 'staging')!;
+    expect(production.model.spec.cicd!.stages.find((st) => st.name === 'production')!.strategy).toBe('blue-green');
+    const objects = parsedObjects(production.k8s);
+    const ns = 'blockchain-service';
+    const inNs = (kind: string) => objects.filter((o) => o.kind === kind && o.metadata.namespace === ns);
+    const colours = inNs('Deployment');
+    expect(colours.map((d) => d.metadata.name).sort()).toEqual(['blockchain-service-blue', 'blockchain-service-green']);
+    for (const d of colours) {
+      const slot = d.metadata.name.split('-').at(-1);
+      expect(d.metadata.labels[SLOT_LABEL]).toBe(slot);
+      expect(d.spec.selector.matchLabels[SLOT_LABEL]).toBe(slot);
+      expect(d.spec.template.metadata.labels[SLOT_LABEL]).toBe(slot);
+    }
+    // The two differ only in their colour.
+    const strip = (d: Obj): string => JSON.stringify(d).replaceAll(/blockchain-service-(blue|green)|"(blue|green)"/g, 'X');
+    expect(strip(colours[0]!)).toBe(strip(colours[1]!));
+    const service = inNs('Service')[0]!;
+    expect(service.spec.selector[SLOT_LABEL]).toBe('blue');
+    const selected = colours.filter((d) => matches(service.spec.selector, d.spec.template.metadata.labels));
+    expect(selected.map((d) => d.metadata.name)).toEqual(['blockchain-service-blue']);
+    expect(inNs('HorizontalPodAutoscaler')[0]!.spec.scaleTargetRef.name).toBe('blockchain-service-blue');
+    expect(inNs('VerticalPodAutoscaler')[0]!.spec.targetRef.name).toBe('blockchain-service-blue');
+    // The image and environment reach both colours through the kustomization.
+    const image = kubernetesStackInputs(production.model.spec, production.plan).find((i) => i.key === 'BLOCKCHAIN_SERVICE_IMAGE')!;
+    expect(image.targets.map((t) => t.name)).toEqual(['blockchain-service-blue', 'blockchain-service-green']);
+    // A rolling stage keeps one Deployment without a slot.
+    const rolling = parsedObjects(staging.k8s).filter((o) => o.kind === 'Deployment' && o.metadata.namespace === ns);
+    expect(rolling.map((d) => d.metadata.name)).toEqual(['blockchain-service']);
+    expect(rolling[0]!.spec.selector.matchLabels[SLOT_LABEL]).toBeUndefined();
+  });
+
+  it('the cluster autoscaler has readiness and liveness probes and the release of the cluster’s minor version', () => {
+    const versions = (JSON.parse(readFileSync(join(ROOT, 'schema.json'), 'utf8')) as Obj).definitions.Platforms.properties.eks.properties.version.enum as string[];
+    for (const v of versions) expect(clusterAutoscalerImage(v), v).toMatch(new RegExp(`:v${v.replace('.', '\\.')}\\.\\d+$`));
+    for (const [, output] of cases) {
+      const d = parsedObjects(output.k8s).find((o) => o.kind === 'Deployment' && o.metadata.name === 'cluster-autoscaler');
+      if (!d) continue;
+      const c = d.spec.template.spec.containers[0];
+      expect(c.image).toContain(`:v${output.model.spec.platforms.eks.version}.`);
+      for (const probe of [c.readinessProbe, c.livenessProbe]) expect(probe.httpGet).toEqual({ path: '/health-check', port: 'metrics', scheme: 'HTTP' });
+      expect(c.ports.find((p: Obj) => p.name === 'metrics').containerPort).toBe(8085);
+    }
+  });
+
+  it('addons.sh installs the Load Balancer Controller and VPA at pinned chart versions, with the controller’s IRSA role', () => {
+    for (const [name, output] of cases) {
+      const objects = parsedObjects(output.k8s);
+      const script = output.k8s.find((f) => f.path === 'kubernetes/addons.sh')?.content;
+      const tgb = objects.some((o) => o.kind === 'TargetGroupBinding');
+      const vpa = objects.some((o) => o.kind === 'VerticalPodAutoscaler');
+      expect(script !== undefined, name).toBe(tgb || vpa);
+      if (!script) continue;
+      expect(() => execFileSync('sh', ['-n'], { input: script })).not.toThrow();
+      expect(script.includes(`aws-load-balancer-controller --version ${HELM_ADDONS.loadBalancerController.version} `), name).toBe(tgb);
+      expect(script.includes(`vertical-pod-autoscaler --version ${HELM_ADDONS.verticalPodAutoscaler.version} `), name).toBe(vpa);
+      if (tgb) {
+        expect(script).toContain('$(value LOAD_BALANCER_CONTROLLER_ROLE_ARN)');
+        const input = kubernetesStackInputs(output.model.spec, output.plan).find((i) => i.key === 'LOAD_BALANCER_CONTROLLER_ROLE_ARN')!;
+        expect(input.source).toMatchObject({ kind: 'role-arn', logicalId: LOAD_BALANCER_CONTROLLER_ROLE });
+        expect(output.k8s.find((f) => f.path === 'kubernetes/stack-outputs.sh')!.content).toContain('out LOAD_BALANCER_CONTROLLER_ROLE_ARN "$v"');
+      }
+    }
+  });
+
+  it('installs the EKS add-ons the manifests need, with the CloudWatch agent on its own IRSA role', () => {
+    for (const [name, output] of cases) {
+      const addons = output.model.resources.filter((r) => r.type === 'AWS::EKS::Addon');
+      const names = addons.map((r) => r.properties.AddonName as string);
+      const objects = parsedObjects(output.k8s);
+      expect(names, name).toContain('amazon-cloudwatch-observability');
+      expect(names.includes('metrics-server'), name).toBe(objects.some((o) => o.kind === 'HorizontalPodAutoscaler' || o.kind === 'VerticalPodAutoscaler'));
+      expect(names.includes('aws-secrets-store-csi-driver-provider'), name).toBe(objects.some((o) => o.kind === 'SecretProviderClass'));
+      const cw = addons.find((r) => r.properties.AddonName === 'amazon-cloudwatch-observability')!;
+      expect(cw.properties.ServiceAccountRoleArn).toEqual({ 'Fn::GetAtt': [CLOUDWATCH_AGENT_ROLE, 'Arn'] });
+      const role = output.model.resources.find((r) => r.logicalId === CLOUDWATCH_AGENT_ROLE)!;
+      expect(JSON.stringify(role.properties.AssumeRolePolicyDocument)).toContain('system:serviceaccount:amazon-cloudwatch:cloudwatch-agent');
+      // Not on every node any more.
+      expect(JSON.stringify(output.model.resources.find((r) => r.logicalId === 'EksNodeRole')!.properties)).not.toContain('CloudWatchAgentServerPolicy');
+      // The agent's log groups exist first, with retention and the KMS key.
+      for (const dep of cw.dependsOn!.filter((d) => d.includes('ContainerInsights'))) {
+        const group = output.model.resources.find((r) => r.logicalId === dep)!;
+        expect(group.properties).toMatchObject({ RetentionInDays: output.model.spec.monitoring.logs.retentionDays });
+        expect(group.properties.KmsKeyId).toBeDefined();
+      }
+      // Unpriced with a reason, never $0.
+      expect(cw.usage.map((u) => u.meter)).toEqual(['containerInsights.observations']);
+      const lbc = output.model.resources.find((r) => r.logicalId === LOAD_BALANCER_CONTROLLER_ROLE);
+      expect(lbc !== undefined).toBe(objects.some((o) => o.kind === 'TargetGroupBinding'));
+      if (lbc) {
+        const statements = (lbc.properties.Policies as Obj[])[0]!.PolicyDocument.Statement as Obj[];
+        const write = statements.find((st) => st.Sid === 'RegisterPodsInOwnTargetGroups')!;
+        expect(write.Condition.StringEquals['aws:ResourceTag/dex:environment']).toBe(output.model.spec.environment ?? 'default');
+        // Only describes on '*'.
+        for (const st of statements.filter((x) => x.Resource === '*')) for (const a of st.Action as string[]) expect(a).toMatch(/:(Describe|Get)/);
+      }
+    }
   });
 
   it('placeholders look like ${KEY}', () => {
