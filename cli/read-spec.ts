@@ -1,6 +1,7 @@
 // Reading the spec file: the CLI's side of the pipeline (the phases themselves never touch disk).
 import { dirname, join, resolve } from 'node:path';
-import { analyzeSpec, type Analysis } from '../pipeline/analyze.js';
+import { analyzeSpec, systemClock, type Analysis } from '../pipeline/analyze.js';
+import type { Clock } from '../compiler/model/types.js';
 import type { Registries } from '../pipeline/registries.js';
 import type { Diagnostic } from '../spec/diagnostics.js';
 import { LOAD_LIMITS } from '../spec/load.js';
@@ -45,6 +46,16 @@ export function isUsageProblem(diagnostics: readonly Diagnostic[]): boolean {
 
 export type AnalyzedSpec = { ok: true; analysis: Analysis; absolute: string } | { ok: false; exitCode: number };
 
+/**
+ * The date dex judges the EKS support calendar on: DEX_TODAY (YYYY-MM-DD) when set, so a CI run
+ * or a test gives the same answer on any day, else the system clock.
+ */
+export function clockFrom(env: CliIO['env']): Clock {
+  const day = env.DEX_TODAY;
+  if (day !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`))) return () => new Date(`${day}T00:00:00Z`);
+  return systemClock;
+}
+
 /** Where `dex emit` writes without --out: out/ beside the spec. */
 export function defaultOutDir(specAbsolute: string): string {
   return join(dirname(specAbsolute), 'out');
@@ -86,6 +97,7 @@ export async function readAndAnalyze(
     ...(args.environment !== undefined ? { environment: args.environment } : {}),
     ...(options.registries ? { registries: options.registries } : {}),
     existingEksClusters: existingEksClusters(read.absolute, options.outDir),
+    today: clockFrom(io.env),
   });
   if (analysis.diagnostics.length > 0) {
     io.stderr.write(renderDiagnostics(analysis.diagnostics, { format: 'text', color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));

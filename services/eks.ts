@@ -80,14 +80,14 @@ export function needsClusterAutoscaler(spec: NormalizedSpec): boolean {
 }
 
 /** IRSA role of the CloudWatch agent and Fluent Bit of the amazon-cloudwatch-observability add-on. */
-export const CLOUDWATCH_AGENT_ROLE = 'EksCloudWatchAgentRole';
+export const CLOUDWATCH_AGENT_ROLE = 'EksCloudWatchAgentIrsa';
 export const CLOUDWATCH_AGENT_SERVICE_ACCOUNT = { namespace: 'amazon-cloudwatch', name: 'cloudwatch-agent' } as const;
 /** IRSA role of the AWS Load Balancer Controller (emitters/kubernetes.ts installs it into kube-system). */
-export const LOAD_BALANCER_CONTROLLER_ROLE = 'EksLoadBalancerControllerRole';
+export const LOAD_BALANCER_CONTROLLER_ROLE = 'EksLoadBalancerControllerIrsa';
 export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'aws-load-balancer-controller' } as const;
 /** Log groups the CloudWatch observability add-on writes to; dex creates them first, with retention and the KMS key. */
 export const CONTAINER_INSIGHTS_LOG_GROUPS = ['application', 'dataplane', 'host', 'performance'] as const;
-export const containerInsightsLogGroupId = (kind: string): string => `EksContainerInsights${pascal(kind)}LogGroup`;
+export const containerInsightsLogGroupId = (kind: string): string => `EksContainerInsights${pascal(kind)}Logs`;
 
 const eksPlaced = (spec: NormalizedSpec): NormalizedService[] => Object.values(spec.services).filter((s) => s.placement === 'eks');
 
@@ -502,7 +502,6 @@ function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] 
           ...(irsa ? { ServiceAccountRoleArn: getAtt(irsa, 'Arn') } : {}),
           Tags: tags,
         },
-        usage: addon === 'amazon-cloudwatch-observability' ? containerInsightsUsage(spec) : [],
       }),
     );
   }
@@ -524,13 +523,12 @@ function containerInsightsLogGroups(spec: NormalizedSpec, clusterName: string): 
       origin: ['platforms', 'eks', 'addons'],
       component: 'platform/eks',
       properties: { LogGroupName: `/aws/containerinsights/${clusterName}/${kind}`, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tagList(spec, 'platform/eks') },
-      usage:
-        kind === 'performance'
-          ? []
-          : [
-              { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: `Container Insights ${kind} logs (Fluent Bit): volume not in usage` },
-              { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: `Container Insights ${kind} logs: volume not in usage` },
-            ],
+      usage: [
+        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: `Container Insights ${kind} logs: volume not in usage` },
+        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: `Container Insights ${kind} logs: volume not in usage` },
+        // The performance events are what Container Insights makes its metrics from: its price sits here.
+        ...(kind === 'performance' ? containerInsightsUsage(spec) : []),
+      ],
     }),
   );
 }

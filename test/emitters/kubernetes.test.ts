@@ -480,7 +480,8 @@ describe('kubernetes emitter', () => {
         expect(group.properties.KmsKeyId).toBeDefined();
       }
       // Unpriced with a reason, never $0.
-      expect(cw.usage.map((u) => u.meter)).toEqual(['containerInsights.observations']);
+      const performance = output.model.resources.find((r) => r.logicalId === 'EksContainerInsightsPerformanceLogs')!;
+      expect(performance.usage.map((u) => u.meter)).toContain('containerInsights.observations');
       const lbc = output.model.resources.find((r) => r.logicalId === LOAD_BALANCER_CONTROLLER_ROLE);
       expect(lbc !== undefined).toBe(objects.some((o) => o.kind === 'TargetGroupBinding'));
       if (lbc) {
