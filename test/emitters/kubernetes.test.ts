@@ -494,6 +494,32 @@ describe('kubernetes emitter', () => {
     }
   });
 
+  it('EKS pod alarms read Container Insights by dimensions that survive a colour switch, named with the environment prefix', () => {
+    let checked = 0;
+    for (const [name, output] of cases) {
+      const spec = output.model.spec;
+      const objects = parsedObjects(output.k8s);
+      const cluster = output.model.resources.find((r) => r.type === 'AWS::EKS::Cluster')!;
+      for (const alarm of output.model.resources.filter((r) => r.type === 'AWS::CloudWatch::Alarm' && r.properties.Namespace === 'ContainerInsights')) {
+        checked++;
+        const dims = Object.fromEntries((alarm.properties.Dimensions as { Name: string; Value: unknown }[]).map((d) => [d.Name, d.Value]));
+        const service = alarm.component.replace(/^service\//, '');
+        expect(alarm.properties.MetricName, name).toMatch(/^pod_(cpu|memory)_utilization_over_pod_limit$/);
+        expect(dims.ClusterName).toEqual({ Ref: cluster.logicalId });
+        expect(dims.Namespace).toBe(service);
+        expect(dims.PodName).toBeUndefined();
+        // The Service dimension names the Kubernetes Service, which follows the live colour.
+        const k8sService = objects.find((o) => o.kind === 'Service' && o.metadata.namespace === service);
+        if (k8sService) expect(dims.Service).toBe(k8sService.metadata.name);
+        else expect(Object.keys(dims).sort()).toEqual(['ClusterName', 'Namespace']);
+        for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === service)) expect(Object.values(dims)).not.toContain(d.metadata.name === service ? '' : d.metadata.name);
+        // release.sh watch-alarms reads alarms by the environment's prefix (DEX_ALARM_PREFIX).
+        expect(alarm.properties.AlarmName as string).toMatch(new RegExp(`^${spec.environment ? `${spec.name}-${spec.environment}` : spec.name}-`));
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
   it('placeholders look like ${KEY}', () => {
     expect(placeholder('A_B')).toBe('${A_B}');
   });
