@@ -119,14 +119,24 @@ const shape = (d: Obj): Obj => {
 };
 
 describe('release.sh EKS functions apply the emitted files', () => {
-  it('first blue/green release: the emitted blue Deployment, the Service on blue, no green pods', () => {
+  it('first blue/green release: the emitted blue Deployment, no green pods, the Service on no colour until the switch', () => {
     const run = release('production', ['eks-blue-green', 'blockchain-service']);
     const deployments = of(run.applied, 'Deployment');
     expect(deployments.map((d) => d.metadata.name)).toEqual(['blockchain-service-blue']);
     expect(shape(deployments[0]!)).toEqual(shape(file('production', 'blockchain-service/deployment-blue.yaml')));
-    expect(of(run.applied, 'Service')[0]!.spec.selector[SLOT_LABEL]).toBe('blue');
+    expect(of(run.applied, 'Service')[0]!.spec.selector[SLOT_LABEL]).toBeUndefined();
     expect(of(run.applied, 'HorizontalPodAutoscaler')[0]!.spec.scaleTargetRef.name).toBe('blockchain-service-blue');
     expect(run.calls).toContainEqual(['-n', 'blockchain-service', 'rollout', 'status', 'deployment/blockchain-service-blue', '--timeout=15m']);
+    const switched = release('production', ['eks-switch', 'blockchain-service'], {}, run.state);
+    expect(JSON.parse(switched.calls.find((c) => c[2] === 'patch' && c[3] === 'service')!.at(-1)!)).toEqual({ spec: { selector: { [SLOT_LABEL]: 'blue' } } });
+  });
+
+  it('moving from a rolling Deployment: traffic and the HPA stay on the plain Deployment until the switch', () => {
+    const run = release('production', ['eks-blue-green', 'blockchain-service'], { replicas: '3' });
+    const blue = of(run.applied, 'Deployment');
+    expect(blue.map((d) => [d.metadata.name, d.spec.replicas])).toEqual([['blockchain-service-blue', 3]]);
+    expect(of(run.applied, 'Service')[0]!.spec.selector[SLOT_LABEL]).toBeUndefined();
+    expect(of(run.applied, 'HorizontalPodAutoscaler')[0]!.spec.scaleTargetRef.name).toBe('blockchain-service');
   });
 
   it('with blue live: applies the emitted green Deployment as large as blue, leaves blue and the Service alone, switches on eks-switch', () => {

@@ -179,7 +179,12 @@ cmd_eks_blue_green() {
         elif .kind == "Deployment" and (.metadata.labels[$l] // "") != "" then
           (if .metadata.labels[$l] != $x.idle then empty
            elif $x.replicas == null then . else .spec.replicas = $x.replicas end)
-        elif $x.live == "" then .
+        elif $x.live == "" then
+          # No colour live yet (first release, or the plain Deployment of a rolling past): the
+          # Service keeps selecting every pod of the service until eks-switch picks the colour.
+          (if .kind == "Service" then del(.spec.selector[$l])
+           elif .kind == "HorizontalPodAutoscaler" and $x.replicas != null then .spec.scaleTargetRef.name = $o.metadata.namespace
+           else . end)
         elif .kind == "Service" and .spec.selector[$l] != null then .spec.selector[$l] = $x.live
         elif .kind == "HorizontalPodAutoscaler" then .spec.scaleTargetRef.name = $o.metadata.namespace + "-" + $x.live
         elif .kind == "VerticalPodAutoscaler" then .spec.targetRef.name = $o.metadata.namespace + "-" + $x.live
