@@ -33,7 +33,7 @@ export const HOURS_PER_MONTH = 730;
  * book's mapping (compiler/pricing/meters.ts) must say something for each: a price or a reason.
  */
 export const METER_NAMES = [
-  'ec2.instance', 'ebs.storage', 'eks.cluster', 'fargate.vcpu', 'fargate.memory', 'fargate.ephemeralStorage',
+  'ec2.instance', 'ebs.storage', 'eks.cluster', 'containerInsights.observations', 'fargate.vcpu', 'fargate.memory', 'fargate.ephemeralStorage',
   'rds.instance', 'rds.storage', 'rds.backup', 'backup.storage', 'backup.crossRegionTransfer', 'elasticache.node',
   'nat.hours', 'nat.processed', 'ipv4.public', 'alb.hours', 'alb.lcu', 'nlb.hours', 'nlb.lcu', 'vpce.interface', 'vpce.processed',
   'logs.ingest', 'logs.storage', 'cloudwatch.alarm', 'cloudwatch.dashboard', 'cloudwatch.metric',

@@ -169,11 +169,13 @@ wait_rerouted() {
 
 cmd_kubeconfig() { aws eks update-kubeconfig --name "$DEX_EKS_CLUSTER" --alias "$DEX_EKS_CLUSTER" >/dev/null; }
 
-# The environment's Kubernetes manifests with stack outputs and IMAGE_TAG filled in, as a JSON List,
+# The environment's Kubernetes manifests (as dex emitted them: out/<env>/kubernetes, with both
+# colours of a blue/green stage) with stack outputs and IMAGE_TAG filled in, as a JSON List,
 # reduced to what the deploy role may change: objects of the given services' namespaces whose kinds
 # the namespace-scoped EKS edit policy covers. Cluster-scoped objects (namespaces, the cluster
 # autoscaler) and custom resources (TargetGroupBinding, SecretProviderClass, VPA) are applied by an
-# administrator at bootstrap and when they change (kubectl apply -k out/<env>/kubernetes).
+# administrator at bootstrap and when they change (addons.sh, then kubectl apply -k
+# out/<env>/kubernetes; docs/kubernetes.md).
 CI_KINDS='["ConfigMap","Deployment","HorizontalPodAutoscaler","NetworkPolicy","PodDisruptionBudget","Service","ServiceAccount"]'
 render_manifests() {
   local dir="$DEX_OUT/$DEX_ENVIRONMENT/kubernetes" namespaces
@@ -196,8 +198,11 @@ cmd_eks_rolling() {
 live_slot() { { kubectl -n "$1" get service "$1" -o json 2>/dev/null || echo '{}'; } | jq -r --arg l "$SLOT_LABEL" '.spec.selector[$l] // ""'; }
 other_slot() { if [ "$1" = blue ]; then echo green; else echo blue; fi; }
 
-# eks-blue-green SERVICE...: each service gets its new Deployment <service>-<idle colour> next to
-# the live one; the Service keeps selecting the live colour until eks-switch.
+# eks-blue-green SERVICE...: in a blue/green stage dex emits each service as two Deployments,
+# <service>-blue and <service>-green (label dex.dev/slot), and a Service, HPA and VPA that point at
+# one. This applies the emitted files with two settings only: the idle colour's Deployment (with
+# the new IMAGE_TAG, as large as the live one) and the live colour's name in the Service, HPA and
+# VPA; the live Deployment is left as it runs. Traffic moves at eks-switch.
 cmd_eks_blue_green() {
   local s live idle replicas slots='{}'
   for s in "$@"; do
@@ -212,18 +217,24 @@ cmd_eks_blue_green() {
     .items |= map(
       . as $o | ($slots[$o.metadata.namespace // ""] // null) as $x
       | if $x == null then .
-        elif .kind == "Deployment" and .metadata.name == .metadata.namespace then
-          .metadata.name += "-" + $x.idle
-          | .spec.selector.matchLabels[$l] = $x.idle
-          | .spec.template.metadata.labels[$l] = $x.idle
-          | (if $x.replicas == null then . else .spec.replicas = $x.replicas end)
-        elif .kind == "Service" and .metadata.name == .metadata.namespace then
-          (if $x.live == "" then . else .spec.selector[$l] = $x.live end)
-        elif .kind == "HorizontalPodAutoscaler" and $x.live != "" then .spec.scaleTargetRef.name = .metadata.namespace + "-" + $x.live
-        elif .kind == "VerticalPodAutoscaler" and $x.live != "" then .spec.targetRef.name = .metadata.namespace + "-" + $x.live
+        elif .kind == "Deployment" and (.metadata.labels[$l] // "") != "" then
+          (if .metadata.labels[$l] != $x.idle then empty
+           elif $x.replicas == null then . else .spec.replicas = $x.replicas end)
+        elif $x.live == "" then
+          # No colour live yet (first release, or the plain Deployment of a rolling past): the
+          # Service keeps selecting every pod of the service until eks-switch picks the colour.
+          (if .kind == "Service" then del(.spec.selector[$l])
+           elif .kind == "HorizontalPodAutoscaler" and $x.replicas != null then .spec.scaleTargetRef.name = $o.metadata.namespace
+           else . end)
+        elif .kind == "Service" and .spec.selector[$l] != null then .spec.selector[$l] = $x.live
+        elif .kind == "HorizontalPodAutoscaler" then .spec.scaleTargetRef.name = $o.metadata.namespace + "-" + $x.live
+        elif .kind == "VerticalPodAutoscaler" then .spec.targetRef.name = $o.metadata.namespace + "-" + $x.live
         else . end)' | kubectl apply -f -
   for s in "$@"; do
     idle=$(jq -r --arg s "$s" '.[$s].idle' "$STATE.slots.json")
+    if ! kubectl -n "$s" get "deployment/$s-$idle" >/dev/null 2>&1; then
+      log "$s: no Deployment $s-$idle in the emitted manifests (is this stage blue-green in dex.yaml?)"; exit 1
+    fi
     kubectl -n "$s" rollout status "deployment/$s-$idle" --timeout=15m
   done
 }

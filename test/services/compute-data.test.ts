@@ -24,7 +24,7 @@ const registry: BuildingBlock = { name: 'registry', build: (spec) => registryRep
 const BLOCKS: BuildingBlock[] = [iam, rds, elasticache, registry, ecs, eks, ec2, monitoring];
 
 function compile(environment: string): NormalizedSpec {
-  const analysis = analyzeSpec(readFileSync(FIXTURE), FIXTURE, { environment });
+  const analysis = analyzeSpec(readFileSync(FIXTURE), FIXTURE, { environment, ...AT_NOW });
   expect(analysis.ok, JSON.stringify(analysis.diagnostics)).toBe(true);
   return analysis.compiled[0]!.spec;
 }
@@ -91,7 +91,7 @@ describe.each([
       for (const d of devices) expect(d.Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3', KmsKeyId: kms });
     }
     const logGroups = ofType(resources, 'AWS::Logs::LogGroup');
-    expect(logGroups.length).toBe(5); // 3 ECS services, 1 EC2 service, EKS control plane
+    expect(logGroups.length).toBe(9); // 3 ECS services, 1 EC2 service, EKS control plane, 4 Container Insights
     for (const lg of logGroups) {
       expect(props(lg).KmsKeyId).toEqual(kms);
       expect(props(lg).RetentionInDays).toBe(spec.monitoring.logs.retentionDays);

@@ -17,13 +17,14 @@ import { VPC_ID, vpc } from '../../services/vpc.js';
 import { waf } from '../../services/waf.js';
 import { validateTemplate } from '../support/cfn-validate.js';
 import { AT_FIXED_DATE } from '../support/clock.js';
+import { fixedClock } from '../support/clock.js';
 
 const FILE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const BLOCKS: readonly BuildingBlock[] = [vpc, kms, securityGroups, secrets, bastion, alb, waf];
 
 function compile(environment = 'production', edit: (text: string) => string = (t) => t): NormalizedSpec {
   const text = edit(readFileSync(FILE, 'utf8'));
-  const analysis = analyzeSpec(new TextEncoder().encode(text), FILE, { environment });
+  const analysis = analyzeSpec(new TextEncoder().encode(text), FILE, { environment, today: fixedClock });
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   expect(errors).toEqual([]);
   return analysis.compiled[0]!.spec;
