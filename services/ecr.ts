@@ -2,7 +2,7 @@
 // immutable tags, encrypted with the system's KMS key, and a lifecycle policy so old images do
 // not pile up as storage cost.
 import { ID, namePrefix, getAtt, resource, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 
 /** Tagged images kept per repository; older ones expire. */
@@ -16,6 +16,17 @@ export const UNTAGGED_EXPIRY_DAYS = 7;
  */
 export function repositoryName(spec: NormalizedSpec, service: string): string {
   return `${namePrefix(spec)}/${service}`;
+}
+
+/**
+ * The image a dex-built service runs: its repository's URI at the release's `ImageTag` stack
+ * parameter. Built from the repository's name, never a Ref or GetAtt of the repository resource,
+ * so it holds wherever the repository lives (an earlier stack, or one deployed before any
+ * environment). The name is a safe Sub literal: the schema limits system, environment and
+ * service names to lower-case letters, digits and `-`.
+ */
+export function imageUri(spec: NormalizedSpec, service: string): CfnValue {
+  return { 'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/${repositoryName(spec, service)}:\${ImageTag}` };
 }
 
 /** Services whose image CI builds and pushes to ECR. */

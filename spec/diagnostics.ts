@@ -111,6 +111,7 @@ export const DIAGNOSTIC_CODES = {
   DEX326: { severity: 'error', title: 'Too many public services for one load balancer' },
   DEX327: { severity: 'error', title: 'Duplicate alert name' },
   DEX330: { severity: 'info', title: 'Placement chosen by dex' },
+  DEX335: { severity: 'warning', title: 'Deployment strategy not available on this platform' },
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
   DEX402: { severity: 'error', title: 'Reserved environment name' },

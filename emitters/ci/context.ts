@@ -5,7 +5,8 @@ import { namePrefix } from '../../compiler/model/ids.js';
 import { shellArg } from '../../compiler/model/quote.js';
 import type { StackPlan } from '../../compiler/stacks.js';
 import { builtServices, repositoryName } from '../../services/ecr.js';
-import { cicdNames, codeDeployServices, stackPrefix } from '../../services/cicd.js';
+import { cicdNames, stackPrefix } from '../../services/cicd.js';
+import { ecsDeploymentStrategy, type EcsDeploymentStrategy } from '../../services/ecs.js';
 import type { NormalizedCicd, NormalizedSpec, NormalizedStage } from '../../spec/model.js';
 import type { SystemEmitInput } from '../index.js';
 
@@ -20,7 +21,8 @@ export interface StageContext {
   readonly stacks: readonly string[];
   /** Services whose image CI builds: [service, its repository here, the first stage's repository]. */
   readonly images: readonly { service: string; repository: string; source: string }[];
-  readonly ecs: readonly { service: string; port: number | undefined; blueGreen: boolean }[];
+  /** ECS services and how ECS deploys them (the stack update rolls them out; no step of their own). */
+  readonly ecs: readonly { service: string; strategy: EcsDeploymentStrategy }[];
   readonly eks: readonly string[];
   readonly eksBlueGreen: boolean;
   readonly ec2: readonly string[];
@@ -55,7 +57,6 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
     const e = envOf(stage.name);
     const spec = e.spec;
     const services = Object.values(spec.services).sort((a, b) => byName(a.name, b.name));
-    const bg = new Set(codeDeployServices(spec).map((s) => s.name));
     const eks = services.filter((s) => s.placement === 'eks').map((s) => s.name);
     const variables: Record<string, string> = {
       DEX_ENVIRONMENT: e.name,
@@ -66,7 +67,6 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       DEX_ALARM_PREFIX: namePrefix(spec),
     };
     if (services.some((s) => s.placement === 'ecs')) variables.DEX_ECS_CLUSTER = namePrefix(spec);
-    if (bg.size) variables.DEX_CODEDEPLOY_APP = cicdNames.codeDeployApplication(spec);
     if (eks.length) variables.DEX_EKS_CLUSTER = namePrefix(spec);
     return {
       stage,
@@ -76,9 +76,10 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       first: i === 0,
       stacks: e.plan.stacks.map((s) => s.name),
       images: builtServices(spec).map((s) => ({ service: s.name, repository: repositoryName(spec, s.name), source: repositoryName(firstEnv.spec, s.name) })),
-      ecs: services.filter((s) => s.placement === 'ecs').map((s) => ({ service: s.name, port: s.port, blueGreen: bg.has(s.name) })),
+      ecs: services.filter((s) => s.placement === 'ecs').map((s) => ({ service: s.name, strategy: ecsDeploymentStrategy(spec, s) })),
       eks,
-      eksBlueGreen: stage.strategy === 'blue-green' && eks.length > 0,
+      // linear and canary have no Kubernetes counterpart here: EKS switches colours for them too (DEX335).
+      eksBlueGreen: stage.strategy !== 'rolling' && eks.length > 0,
       ec2: services.filter((s) => s.placement === 'ec2').map((s) => s.name),
       variables,
       gated: stage.approval === 'manual' || stage.deploy === 'manual',
@@ -103,11 +104,9 @@ export function deploySteps(ctx: CiContext, s: StageContext): DeployStep[] {
       run: s.images.map((i) => `${r} promote ${shellArg(i.source)} ${shellArg(i.repository)}`).join('\n'),
     });
   }
-  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order`, run: s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`).join('\n') });
-  for (const e of s.ecs) {
-    if (e.blueGreen) steps.push({ name: `Roll out ${e.service} (ECS blue/green through CodeDeploy: green tasks, then traffic)`, run: `${r} ecs-blue-green ${shellArg(e.service)} ${shellArg(String(e.port))}` });
-    else steps.push({ name: `Roll out ${e.service} (ECS rolling update)`, run: `${r} ecs-rolling ${shellArg(e.service)}` });
-  }
+  // The stack update is the release: it rolls the ECS services (and the EC2 instances) out to the
+  // new image and waits until they are stable; a failed deployment fails and rolls back the stack.
+  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order${ecsRollout(s)}`, run: s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`).join('\n') });
   if (s.eks.length) {
     steps.push({ name: 'Connect to the EKS cluster', run: `${r} kubeconfig` });
     if (s.eksBlueGreen) {
@@ -118,6 +117,13 @@ export function deploySteps(ctx: CiContext, s: StageContext): DeployStep[] {
     }
   }
   return steps;
+}
+
+/** What the stack update does to the ECS services, for the step's name. */
+function ecsRollout(s: StageContext): string {
+  if (s.ecs.length === 0) return '';
+  const kinds = [...new Set(s.ecs.map((e) => e.strategy.toLowerCase().replace('_', '-')))].sort();
+  return ` (ECS ${kinds.join(' and ')} deployments)`;
 }
 
 /** Checks after the rollout: the stage's verify command, then the alarms for a while. */
@@ -134,7 +140,7 @@ export function finishSteps(s: StageContext): DeployStep[] {
   return s.eksBlueGreen ? [{ name: `Retire the previous colour of ${s.eks.join(', ')}`, run: `bash "$RELEASE" eks-retire ${s.eks.map(shellArg).join(' ')}` }] : [];
 }
 
-export const ROLLBACK_STEP: DeployStep = { name: 'Roll back on failure (previous task definitions, CodeDeploy stop-and-reroute, Service selector)', run: 'bash "$RELEASE" rollback' };
+export const ROLLBACK_STEP: DeployStep = { name: 'Roll back on failure (previous templates and image tag, Service selector)', run: 'bash "$RELEASE" rollback' };
 
 /** A GitHub job or CodePipeline stage name for an environment. */
 export function jobId(name: string): string {

@@ -1831,9 +1831,25 @@ export interface Stage {
    */
   reviewers?: string[];
   /**
-   * rolling: replace tasks in place; blue-green: start a new set, shift traffic after checks, keep the old set for rollback.
+   * rolling: replace tasks in place; blue-green: start the new tasks beside the old, shift all traffic at once, keep the old ones for bakeMinutes to roll back to; linear: shift traffic in steps of stepPercent; canary: shift canaryPercent first, the rest after stepBakeMinutes. blue-green, linear and canary are ECS deployments of services behind the load balancer; EKS services switch colours for all three, EC2 services always roll (DEX335).
    */
-  strategy?: 'rolling' | 'blue-green';
+  strategy?: 'rolling' | 'blue-green' | 'linear' | 'canary';
+  /**
+   * blue-green, linear, canary: minutes the old tasks keep running after all traffic has shifted; an alarm or a failed deployment in that time shifts traffic back. ECS allows 0 to 1440.
+   */
+  bakeMinutes?: number;
+  /**
+   * linear: percent of production traffic shifted at each step (3 to 100).
+   */
+  stepPercent?: number;
+  /**
+   * canary: percent of production traffic the new tasks get first (1 to 100).
+   */
+  canaryPercent?: number;
+  /**
+   * linear: minutes between steps; canary: minutes the canary share runs before the rest shifts. 0 to 1440.
+   */
+  stepBakeMinutes?: number;
   /**
    * Command run against the deployed stage; failure rolls back.
    */
