@@ -28,9 +28,24 @@ export const BLUE_GREEN_ID = {
  * and every other platform release in place (services/ecs.ts, services/ec2.ts, EKS colours).
  */
 export function trafficShiftedServices(spec: NormalizedSpec): NormalizedService[] {
-  const strategy = spec.cicd?.stages.find((s) => s.name === spec.environment)?.strategy;
-  if (strategy === undefined || strategy === 'rolling') return [];
-  return exposedServices(spec).filter((s) => s.placement === 'ecs');
+  return [...trafficShifted(spec).values()];
+}
+
+/** Whether `service` is one of trafficShiftedServices (asked per service, so computed once per spec). */
+export function isTrafficShifted(spec: NormalizedSpec, service: string): boolean {
+  return trafficShifted(spec).has(service);
+}
+
+const shiftedCache = new WeakMap<NormalizedSpec, ReadonlyMap<string, NormalizedService>>();
+
+function trafficShifted(spec: NormalizedSpec): ReadonlyMap<string, NormalizedService> {
+  let out = shiftedCache.get(spec);
+  if (out === undefined) {
+    const strategy = spec.cicd?.stages.find((s) => s.name === spec.environment)?.strategy;
+    const services = strategy === undefined || strategy === 'rolling' ? [] : exposedServices(spec).filter((s) => s.placement === 'ecs');
+    shiftedCache.set(spec, (out = new Map(services.map((s) => [s.name, s]))));
+  }
+  return out;
 }
 
 export { exposedNames, exposedServices } from '../compiler/model/exposure.js';
@@ -162,6 +177,8 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
       },
       usage: [
         { meter: 'alb.hours', unit: 'hours', quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH }, attributes: {}, basis: `one Application Load Balancer × ${HOURS_PER_MONTH} h` },
+        // Rules evaluated per request: the HTTPS listener's, one per service. The test listener's
+        // rules (blue-green services) see only test traffic from inside the VPC.
         albLcuMeter(spec, services.length),
         {
           meter: 'ipv4.public',

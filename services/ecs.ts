@@ -14,7 +14,7 @@ import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, typ
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY } from './elasticache.js';
 import { DATABASE_SECRET_KEYS } from './rds.js';
-import { BLUE_GREEN_ID, exposedNames, trafficShiftedServices } from './alb.js';
+import { BLUE_GREEN_ID, exposedNames, isTrafficShifted } from './alb.js';
 import { imageUri } from './ecr.js';
 import { serviceLogGroupName } from './iam.js';
 import { serviceAlarmNames, stageOf } from './cicd.js';
@@ -113,7 +113,7 @@ export type EcsDeploymentStrategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANAR
  * has no traffic to shift.
  */
 export function ecsDeploymentStrategy(spec: NormalizedSpec, s: NormalizedService): EcsDeploymentStrategy {
-  if (!trafficShiftedServices(spec).some((x) => x.name === s.name)) return 'ROLLING';
+  if (!isTrafficShifted(spec, s.name)) return 'ROLLING';
   const strategy = stageOf(spec)!.strategy;
   return strategy === 'blue-green' ? 'BLUE_GREEN' : strategy === 'linear' ? 'LINEAR' : strategy === 'canary' ? 'CANARY' : 'ROLLING';
 }
