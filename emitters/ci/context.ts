@@ -66,7 +66,6 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       DEX_REPOSITORY_PREFIX: namePrefix(spec),
       DEX_ALARM_PREFIX: namePrefix(spec),
     };
-    if (services.some((s) => s.placement === 'ecs')) variables.DEX_ECS_CLUSTER = namePrefix(spec);
     if (eks.length) variables.DEX_EKS_CLUSTER = namePrefix(spec);
     return {
       stage,

@@ -6,7 +6,7 @@
 #
 # Environment (set by the workflow job or the CodeBuild project):
 #   AWS_REGION, IMAGE_TAG, DEX_OUT (dex's output directory), DEX_ENVIRONMENT, DEX_STACK_PREFIX,
-#   DEX_CFN_EXEC_ROLE, DEX_TEMPLATE_BUCKET_PREFIX, DEX_ECS_CLUSTER, DEX_EKS_CLUSTER,
+#   DEX_CFN_EXEC_ROLE, DEX_TEMPLATE_BUCKET_PREFIX, DEX_EKS_CLUSTER,
 #   DEX_ALARM_PREFIX; AWS_ACCOUNT_ID is looked up when unset.
 set -euo pipefail
 
