@@ -185,7 +185,8 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
       inputs.push({
         key: envKey(s.name, 'IMAGE'),
         description: `image of ${s.name}: its ECR repository URI and the tag CI deploys`,
-        source: sourceFor(plan, ID.ecrRepository(s.name), (stack) => ({ kind: 'image', stack, logicalId: ID.ecrRepository(s.name), repositoryName: repositoryName(spec, s.name) })),
+        // The repository is in the bootstrap's registry stack, found by its name.
+        source: { kind: 'image', stack: '', logicalId: ID.ecrRepository(s.name), repositoryName: repositoryName(spec, s.name) },
         targets: [{ kind: 'Deployment', namespace: ns, name: s.name, fieldPath: `spec.template.spec.containers.[name=${s.name}].image` }],
       });
     }

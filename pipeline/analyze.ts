@@ -10,10 +10,12 @@ import { normalizeSpec } from '../spec/normalize.js';
 import { placeFinding } from '../spec/place.js';
 import { runSemanticChecks } from '../compiler/checks/index.js';
 import { checkOverlayNames } from '../compiler/checks/overlays.js';
+import { checkAwsNames, checkSharedNames } from '../compiler/checks/aws-names.js';
 import { buildResourceModel } from '../compiler/model/build.js';
 import type { Clock, ResourceModel } from '../compiler/model/types.js';
 import { complianceFindings, dataDeclaration, evaluateCompliance, nameEnvironment } from '../compiler/compliance/engine.js';
 import type { ComplianceResult } from '../compiler/compliance/types.js';
+import { withOwnBootstrap } from './bootstrap.js';
 import { defaultRegistries, type Registries } from './registries.js';
 
 /** The one place dex reads the system clock; everything below the pipeline is handed a Clock. */
@@ -105,8 +107,10 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
     }
     // The base spec of a spec with environments is checked, not deployed: no model, no compliance.
     // Compliance rules read the model, so both wait for a spec that compiles.
+    // A name past an AWS limit (DEX344, found on an earlier environment's model) does not keep
+    // the next environment's model from being built and checked.
     const deployed = environment !== undefined || spec.environments.length === 0;
-    if (!deployed || hasErrors(diagnostics.filter((d) => !d.code.startsWith('DEX6')))) {
+    if (!deployed || hasErrors(diagnostics.filter((d) => !d.code.startsWith('DEX6') && d.code !== 'DEX344'))) {
       compiled.push({ environment, spec });
       continue;
     }
@@ -120,9 +124,19 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
       compiled.push({ environment, spec, modelError });
       continue;
     }
-    const compliance = evaluateCompliance({ spec, model, data, rules: registries.complianceRules });
+    // What the environment deploys and the bootstrap resources of its account and region it relies on.
+    const checked = withOwnBootstrap(model, today);
+    // Physical names are only known once the model joins the spec's names (DEX344).
+    for (const f of checkAwsNames(checked)) diagnostics.push(placeFinding(source, f, environment));
+    const compliance = evaluateCompliance({ spec, model: checked, data, rules: registries.complianceRules });
     for (const f of complianceFindings(compliance)) diagnostics.push(nameEnvironment(placeFinding(source, f, environment), environment));
     compiled.push({ environment, spec, model, compliance });
+  }
+  // Names unique in a region or account must be unique across the environments too (DEX345).
+  // Only within one account: environments in separate accounts share no namespace.
+  const models = compiled.flatMap((c) => (c.model ? [c.model] : []));
+  for (const account of new Set(models.map((m) => m.spec.account ?? ''))) {
+    for (const { environment, finding } of checkSharedNames(models.filter((m) => (m.spec.account ?? '') === account))) diagnostics.push(placeFinding(source, finding, environment));
   }
   return finish(raw, compiled);
 }

@@ -6,7 +6,7 @@ import type { EmittedFile } from '../compiler/model/output.js';
 import type { ResourceModel } from '../compiler/model/types.js';
 import { assignStacks, type StackPlan } from '../compiler/stacks.js';
 import { emitCloudFormation } from '../emitters/cloudformation.js';
-import type { EnvironmentEmitter, PackageAssets } from '../emitters/index.js';
+import type { EnvironmentEmitInput, EnvironmentEmitter, PackageAssets } from '../emitters/index.js';
 import { emitPlanJson } from '../emitters/plan-json.js';
 import { normalizeSpec } from '../spec/normalize.js';
 import type { Analysis, CompiledEnvironment } from './analyze.js';
@@ -74,17 +74,30 @@ export interface SystemEmitOptions extends EmitOptions {
  * compiled, whatever --env asked for: a pipeline promotes through all of them.
  */
 export function compileSystemEmit(analysis: Pick<Analysis, 'raw' | 'compiled' | 'registries' | 'today'>, options: SystemEmitOptions): EmittedFile[] {
+  const emitters = analysis.registries.systemEmitters;
+  if (emitters.length === 0 || analysis.raw === undefined) return [];
+  const environments = systemEnvironments(analysis, options.compiled, options.specFile);
+  return emitters.flatMap((e) => e.emit({ environments, specFile: options.specFile, assets: options.assets, ...(options.outDir !== undefined ? { outDir: options.outDir } : {}) })).sort(byPath);
+}
+
+/**
+ * Every environment of the spec in declaration order (the base spec as 'default' when it declares
+ * none), compiled: the ones the caller already has are reused, the others built here.
+ */
+export function systemEnvironments(
+  analysis: Pick<Analysis, 'raw' | 'compiled' | 'registries' | 'today'>,
+  compiled?: readonly EnvironmentOutput[],
+  specFile?: string,
+): (EnvironmentEmitInput & { readonly name: string })[] {
   const { raw, registries } = analysis;
-  const emitters = registries.systemEmitters;
-  if (emitters.length === 0 || raw === undefined) return [];
+  if (raw === undefined) return [];
   const names = Object.keys(raw.environments ?? {});
-  const environments = (names.length ? names : [undefined]).map((name) => {
-    const done = options.compiled?.find((o) => o.environment === (name ?? 'default'));
-    if (done) return { name: done.environment, spec: done.model.spec, model: done.model, plan: done.plan, specFile: options.specFile };
+  return (names.length ? names : [undefined]).map((name) => {
+    const done = compiled?.find((o) => o.environment === (name ?? 'default'));
+    if (done) return { name: done.environment, spec: done.model.spec, model: done.model, plan: done.plan, specFile };
     const known = analysis.compiled.find((c) => c.environment === name && c.model);
     const spec = known?.spec ?? normalizeSpec(raw, name).spec;
     const model = known?.model ?? buildResourceModel(spec, registries.blocks, { today: analysis.today });
-    return { name: name ?? 'default', spec, model, plan: assignStacks(model), specFile: options.specFile };
+    return { name: name ?? 'default', spec, model, plan: assignStacks(model), specFile };
   });
-  return emitters.flatMap((e) => e.emit({ environments, specFile: options.specFile, assets: options.assets, ...(options.outDir !== undefined ? { outDir: options.outDir } : {}) })).sort(byPath);
 }

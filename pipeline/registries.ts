@@ -10,7 +10,6 @@ import { securityGroups } from '../services/security-groups.js';
 import { vpc } from '../services/vpc.js';
 import { waf } from '../services/waf.js';
 import { ec2 } from '../services/ec2.js';
-import { ecr } from '../services/ecr.js';
 import { ecs } from '../services/ecs.js';
 import { eks } from '../services/eks.js';
 import { elasticache } from '../services/elasticache.js';
@@ -30,6 +29,7 @@ import { eksEndpointRule, eksVersionRule, unusedPlatformRule } from '../compiler
 import { portsRule } from '../compiler/checks/ports.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
+import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
 import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
 import type { ComplianceRule } from '../compiler/compliance/types.js';
 import { BASELINE_RULES } from '../compiler/compliance/rules/baseline.js';
@@ -55,7 +55,6 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   iam,
   rds,
   elasticache,
-  ecr,
   ecs,
   eks,
   ec2,
@@ -89,6 +88,7 @@ export function semanticRules(today: () => Date): readonly SemanticRule[] {
     derivedNamesRule,
     listenerRulesRule,
     duplicateAlertsRule,
+    wafLargeBodiesRule,
   ];
 }
 

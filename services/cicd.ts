@@ -15,14 +15,16 @@
 //   • Blue-green, linear and canary releases of ECS services are ECS's own deployments, driven by
 //     the CloudFormation update itself (services/ecs.ts, services/alb.ts): nothing here.
 //
-// The GitHub OIDC provider exists once per account and URL. dex creates it in the environment of
-// the first stage (staging deploys first) with DeletionPolicy Retain; every other environment's
-// role names it by its well-known ARN. An account that already has one: see docs/cicd.md.
-import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
+// The CI roles and the GitHub OIDC provider are not in the environment's stacks: they are what a
+// first deploy needs before any environment stack exists, so ciRoles() hands them to the
+// bootstrap (services/bootstrap.ts, one stack per account and region, deployed first by an
+// administrator). They name everything they grant by its physical name, never by Ref: the
+// resources they grant live in stacks deployed later, in other regions or accounts.
+import { ID, fitName, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec/model.js';
 import { exposedNames } from '../compiler/model/exposure.js';
-import { builtServices } from './ecr.js';
+import { builtServices, repositoryName, sameRegistry } from './ecr.js';
 import { serviceAccount } from './iam.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -38,8 +40,6 @@ export const CICD_ID = {
   deployRole: 'CiDeployRole',
   verifyRole: 'CiVerifyRole',
   cfnExecutionRole: 'CloudFormationExecutionRole',
-  templateBucket: 'CiTemplateBucket',
-  templateBucketPolicy: 'CiTemplateBucketPolicy',
   eksAccessEntry: 'CiDeployEksAccessEntry',
   codeBuildLogGroup: 'CiCodeBuildLogGroup',
   deployProject: 'CiDeployProject',
@@ -72,8 +72,6 @@ export const cicdNames = {
   buildRole: (spec: NormalizedSpec) => `${namePrefix(spec)}-build`,
   verifyRole: (spec: NormalizedSpec) => `${namePrefix(spec)}-verify`,
   cfnExecutionRole: (spec: NormalizedSpec) => `${namePrefix(spec)}-cfn-exec`,
-  /** Without the account ID suffix, which the workflow appends at run time. */
-  templateBucketPrefix: (spec: NormalizedSpec) => `${namePrefix(spec)}-templates`,
   deployProject: (spec: NormalizedSpec) => `${namePrefix(spec)}-deploy`,
   verifyProject: (spec: NormalizedSpec) => `${namePrefix(spec)}-verify`,
   codeBuildLogGroup: (spec: NormalizedSpec) => `/dex/${namePrefix(spec)}/codebuild`,
@@ -100,13 +98,27 @@ export function serviceAlarmNames(spec: NormalizedSpec, s: NormalizedService): s
   return names.slice(0, MAX_DEPLOYMENT_ALARMS);
 }
 
-const arn = (service: string, resourcePart: string): CfnValue => sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resourcePart}`);
-const oidcProviderArn = (): CfnValue => sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:oidc-provider/${GITHUB_OIDC_HOST}`);
-const bucketName = (spec: NormalizedSpec): CfnValue => sub(`${cicdNames.templateBucketPrefix(spec)}-\${AWS::AccountId}`);
-const bucketArn = (spec: NormalizedSpec, suffix = ''): CfnValue => sub(`arn:\${AWS::Partition}:s3:::${cicdNames.templateBucketPrefix(spec)}-\${AWS::AccountId}${suffix}`);
+/** An ARN in the environment's own region and account (the roles live in the bootstrap of the account's first region). */
+const arn = (spec: NormalizedSpec, service: string, resourcePart: string): CfnValue => sub(`arn:\${AWS::Partition}:${service}:${spec.region}:\${AWS::AccountId}:${resourcePart}`);
+export const oidcProviderArn = (): CfnValue => sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:oidc-provider/${GITHUB_OIDC_HOST}`);
+const roleArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${name}`);
+/** The bootstrap's artifacts bucket in the environment's region (services/bootstrap.ts names it). */
+const artifactsBucketArn = (spec: NormalizedSpec, suffix = ''): CfnValue =>
+  sub(`arn:\${AWS::Partition}:s3:::${artifactsBucketPrefix(spec.name)}-\${AWS::AccountId}-${spec.region}${suffix}`);
+
+/** The bootstrap's artifacts bucket without `-<account>-<region>`, which the release script appends at run time. */
+export function artifactsBucketPrefix(system: string): string {
+  // S3 allows 63 characters; the suffix is `-<12-digit account>-<region>` (at most 1 + 12 + 1 + 14).
+  return fitName(`${system}-artifacts`, 63 - 28);
+}
+
+/** Alias of the bootstrap's KMS key in each region (the artifacts bucket, repositories and backup vaults use it). */
+export function bootstrapKeyAlias(system: string): string {
+  return `alias/${system}-bootstrap`;
+}
 
 /** Trust of the deploy role: GitHub OIDC for one environment, or CodeBuild in this account. */
-function deployTrust(spec: NormalizedSpec, subjects: string[]): CfnValue {
+function deployTrust(spec: NormalizedSpec, subjects: string[], oidcProvider: CfnValue = oidcProviderArn()): CfnValue {
   if (spec.cicd!.provider === 'codepipeline') {
     return {
       Version: '2012-10-17',
@@ -118,7 +130,7 @@ function deployTrust(spec: NormalizedSpec, subjects: string[]): CfnValue {
     Statement: [
       {
         Effect: 'Allow',
-        Principal: { Federated: isFirstStage(spec) ? ref(CICD_ID.githubOidcProvider) : oidcProviderArn() },
+        Principal: { Federated: oidcProvider },
         Action: 'sts:AssumeRoleWithWebIdentity',
         Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com', [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0]! : subjects } },
       },
@@ -133,11 +145,16 @@ function deployTrust(spec: NormalizedSpec, subjects: string[]): CfnValue {
  */
 const MAX_LISTED = 20;
 
-/** The repositories of these services, listed, or all of `repositoryPrefix` when there are many. */
-const repositoryArns = (services: readonly NormalizedService[], repositoryPrefix: string): CfnValue[] =>
-  services.length > MAX_LISTED ? [arn('ecr', `repository/${repositoryPrefix}/*`)] : services.map((s) => arn('ecr', `repository/${repositoryPrefix}/${s.name}`));
+/**
+ * The repositories of these services in the registry of `registry` (an environment: its account
+ * and region), listed, or all of the system's when there are many.
+ */
+const repositoryArns = (services: readonly NormalizedService[], registry: NormalizedSpec): CfnValue[] => {
+  const inRegistry = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:ecr:${registry.region}:${registry.account ?? '${AWS::AccountId}'}:repository/${name}`);
+  return services.length > MAX_LISTED ? [inRegistry(`${registry.name}/*`)] : services.map((s) => inRegistry(repositoryName(registry, s.name)));
+};
 
-function deployStatements(spec: NormalizedSpec): Statement[] {
+function deployStatements(spec: NormalizedSpec, firstStage: NormalizedSpec | undefined): Statement[] {
   const prefix = namePrefix(spec);
   const out: Statement[] = [
     {
@@ -154,41 +171,44 @@ function deployStatements(spec: NormalizedSpec): Statement[] {
         'cloudformation:GetTemplate',
         'cloudformation:GetTemplateSummary',
       ],
-      Resource: arn('cloudformation', `stack/${stackPrefix(spec)}-*/*`),
+      Resource: arn(spec, 'cloudformation', `stack/${stackPrefix(spec)}-*/*`),
     },
     {
       Sid: 'PassExecutionRoleToCloudFormation',
       Effect: 'Allow',
       Action: ['iam:PassRole'],
-      Resource: getAtt(CICD_ID.cfnExecutionRole, 'Arn'),
+      Resource: roleArn(cicdNames.cfnExecutionRole(spec)),
       Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
     },
-    { Sid: 'UploadTemplates', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: bucketArn(spec, '/*') },
+    // Templates over CloudFormation's 51,200-byte inline limit go through the bootstrap's bucket,
+    // under the environment's own prefix.
+    { Sid: 'UploadTemplates', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: artifactsBucketArn(spec, `/${stackPrefix(spec)}/*`) },
     {
       Sid: 'EncryptTemplates',
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: getAtt(ID.kmsKey, 'Arn'),
-      Condition: { StringEquals: { 'kms:ViaService': `s3.${spec.region}.amazonaws.com` } },
+      Resource: arn(spec, 'kms', 'key/*'),
+      Condition: { StringEquals: { 'kms:ViaService': `s3.${spec.region}.amazonaws.com` }, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': bootstrapKeyAlias(spec.name) } },
     },
-    { Sid: 'WatchOwnAlarms', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: arn('cloudwatch', `alarm:${prefix}-*`) },
+    { Sid: 'WatchOwnAlarms', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: arn(spec, 'cloudwatch', `alarm:${prefix}-*`) },
   ];
   const built = builtServices(spec);
   if (built.length) {
     out.push({ Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' });
+    // Promotion writes the tested image (same digest) into this environment's registry, and tags
+    // it as released there so the repository's lifecycle policy keeps it (services/ecr.ts).
     out.push({
-      Sid: 'PushOwnImages',
+      Sid: 'PromoteIntoOwnRegistry',
       Effect: 'Allow',
       Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
-      Resource: repositoryArns(built, namePrefix(spec)),
+      Resource: repositoryArns(built, spec),
     });
-    const first = firstStageEnvironment(spec);
-    if (!isFirstStage(spec) && first !== undefined) {
+    if (firstStage !== undefined && !sameRegistry(spec, firstStage)) {
       out.push({
         Sid: 'PullTestedImages',
         Effect: 'Allow',
         Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer'],
-        Resource: repositoryArns(built, `${spec.name}-${first}`),
+        Resource: repositoryArns(built, firstStage),
       });
     }
   }
@@ -200,29 +220,20 @@ function deployStatements(spec: NormalizedSpec): Statement[] {
       Effect: 'Allow',
       Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
       // The cluster is the system's own (ClusterName is the prefix): `/*` is exactly its services.
-      Resource: ecsServices.length > MAX_LISTED ? [arn('ecs', `service/${prefix}/*`)] : ecsServices.map((s) => arn('ecs', `service/${prefix}/${s.name}`)),
+      Resource: ecsServices.length > MAX_LISTED ? [arn(spec, 'ecs', `service/${prefix}/*`)] : ecsServices.map((s) => arn(spec, 'ecs', `service/${prefix}/${s.name}`)),
     });
-    out.push(
-      ecsServices.length * 2 > MAX_LISTED
-        ? {
-            // Task roles have generated names: many are named by the tags every dex role carries.
-            Sid: 'PassTaskRoles',
-            Effect: 'Allow',
-            Action: ['iam:PassRole'],
-            Resource: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*'),
-            Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com', 'iam:ResourceTag/dex:system': spec.name, 'iam:ResourceTag/dex:environment': spec.environment ?? 'default' } },
-          }
-        : {
-            Sid: 'PassTaskRoles',
-            Effect: 'Allow',
-            Action: ['iam:PassRole'],
-            Resource: ecsServices.flatMap((s) => [getAtt(ID.serviceRole(s.name), 'Arn'), getAtt(ID.taskExecutionRole(s.name), 'Arn')]),
-            Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-          },
-    );
+    // Task roles have generated names, in stacks deployed after this role: they are named by the
+    // tags every dex role carries.
+    out.push({
+      Sid: 'PassTaskRoles',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*'),
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com', 'iam:ResourceTag/dex:system': spec.name, 'iam:ResourceTag/dex:environment': spec.environment ?? 'default' } },
+    });
   }
   if (Object.values(spec.services).some((s) => s.placement === 'eks')) {
-    out.push({ Sid: 'DescribeOwnCluster', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: getAtt(ID.eksCluster, 'Arn') });
+    out.push({ Sid: 'DescribeOwnCluster', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: arn(spec, 'eks', `cluster/${prefix}`) });
     // What out/<env>/kubernetes/stack-outputs.sh reads (read-only look-ups of the deployed stacks).
     out.push({
       Sid: 'ReadStackOutputs',
@@ -234,11 +245,11 @@ function deployStatements(spec: NormalizedSpec): Statement[] {
   return out;
 }
 
-function role(spec: NormalizedSpec, logicalId: string, name: string, description: string, trust: CfnValue, statements: Statement[], managed: CfnValue[] = []): ModelResource {
+function role(spec: NormalizedSpec, logicalId: string, name: string, description: string, trust: CfnValue, statements: Statement[], managed: CfnValue[] = [], layer: StackLayer = 'cicd'): ModelResource {
   return resource({
     logicalId,
     type: 'AWS::IAM::Role',
-    layer: 'cicd',
+    layer,
     origin: ['cicd'],
     component: 'cicd',
     properties: {
@@ -253,35 +264,45 @@ function role(spec: NormalizedSpec, logicalId: string, name: string, description
   });
 }
 
-function identity(spec: NormalizedSpec): ModelResource[] {
+/** How the bootstrap places an environment's CI roles (services/bootstrap.ts). */
+export interface CiRolePlacement {
+  /** The environment whose registry receives the built images (the first stage's). */
+  readonly firstStage: NormalizedSpec | undefined;
+  /** The GitHub OIDC provider: a Ref when the same bootstrap stack creates it, else its ARN. */
+  readonly oidcProvider: CfnValue;
+  readonly layer: StackLayer;
+}
+
+/** Logical ID of one of an environment's CI roles in its bootstrap stack. */
+export function ciRoleId(spec: NormalizedSpec, role: 'deployRole' | 'buildRole' | 'cfnExecutionRole'): string {
+  return `${pascal(spec.environment ?? 'default')}${CICD_ID[role]}`;
+}
+
+/**
+ * An environment's CI roles: the deploy role (GitHub OIDC for its environment, or CodeBuild), the
+ * build role of the first stage (pushes images, nothing else) and the CloudFormation execution
+ * role. They live in the bootstrap, deployed before any stack they deploy.
+ */
+export function ciRoles(spec: NormalizedSpec, placement: CiRolePlacement): ModelResource[] {
   const cicd = spec.cicd!;
-  const tags = tagList(spec, 'cicd');
   const out: ModelResource[] = [];
   const github = cicd.provider === 'github-actions';
   const stages = spec.environment === undefined ? cicd.stages.map((s) => s.name) : [spec.environment];
-  if (github && isFirstStage(spec)) {
-    out.push({
-      ...resource({
-        logicalId: CICD_ID.githubOidcProvider,
-        type: 'AWS::IAM::OIDCProvider',
-        layer: 'cicd',
-        origin: ['cicd', 'provider'],
-        component: 'cicd',
-        properties: { Url: `https://${GITHUB_OIDC_HOST}`, ClientIdList: ['sts.amazonaws.com'], Tags: tags },
-      }),
-      deletionPolicy: 'Retain',
-      updateReplacePolicy: 'Retain',
-    });
-  }
   const repo = cicd.source.repository;
+  const { layer } = placement;
+  const statements = deployStatements(spec, placement.firstStage);
+  // The deploy role also runs in CodeBuild: its logs and the pipeline's source artifact.
+  if (!github) statements.push(...codeBuildDeployExtras(spec));
   out.push(
     role(
       spec,
-      CICD_ID.deployRole,
+      ciRoleId(spec, 'deployRole'),
       cicdNames.deployRole(spec),
       github ? `GitHub Actions deploys ${namePrefix(spec)} (environment ${stages.join(', ')} of ${repo} only)` : `CodeBuild deploys ${namePrefix(spec)}`,
-      deployTrust(spec, stages.map((s) => `repo:${repo}:environment:${s}`)),
-      deployStatements(spec),
+      deployTrust(spec, stages.map((s) => `repo:${repo}:environment:${s}`), placement.oidcProvider),
+      statements,
+      [],
+      layer,
     ),
   );
   const built = builtServices(spec);
@@ -289,19 +310,21 @@ function identity(spec: NormalizedSpec): ModelResource[] {
     out.push(
       role(
         spec,
-        CICD_ID.buildRole,
+        ciRoleId(spec, 'buildRole'),
         cicdNames.buildRole(spec),
         `GitHub Actions pushes images built from ${repo}@${cicd.source.branch}`,
-        deployTrust(spec, [`repo:${repo}:ref:refs/heads/${cicd.source.branch}`]),
+        deployTrust(spec, [`repo:${repo}:ref:refs/heads/${cicd.source.branch}`], placement.oidcProvider),
         [
           { Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
           {
             Sid: 'PushImages',
             Effect: 'Allow',
             Action: ['ecr:BatchCheckLayerAvailability', 'ecr:CompleteLayerUpload', 'ecr:DescribeImageScanFindings', 'ecr:DescribeImages', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
-            Resource: repositoryArns(built, namePrefix(spec)),
+            Resource: repositoryArns(built, spec),
           },
         ],
+        [],
+        layer,
       ),
     );
   }
@@ -309,7 +332,7 @@ function identity(spec: NormalizedSpec): ModelResource[] {
   out.push(
     role(
       spec,
-      CICD_ID.cfnExecutionRole,
+      ciRoleId(spec, 'cfnExecutionRole'),
       cicdNames.cfnExecutionRole(spec),
       `CloudFormation execution role for the ${stackPrefix(spec)}-* stacks (passed by the deploy role only)`,
       {
@@ -318,62 +341,16 @@ function identity(spec: NormalizedSpec): ModelResource[] {
       },
       [],
       [sub('arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess')],
+      layer,
     ),
   );
-  // Templates larger than CloudFormation's 51,200-byte inline limit go through this bucket.
-  out.push({
-    ...resource({
-      logicalId: CICD_ID.templateBucket,
-      type: 'AWS::S3::Bucket',
-      layer: 'cicd',
-      origin: ['cicd'],
-      component: 'cicd',
-      properties: {
-        BucketName: bucketName(spec),
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(ID.kmsKey, 'Arn') }, BucketKeyEnabled: true }] },
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-        VersioningConfiguration: { Status: 'Enabled' },
-        LifecycleConfiguration: { Rules: [{ Id: 'expire-templates', Status: 'Enabled', ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 30 } }] },
-        Tags: tags,
-      },
-      usage: [
-        {
-          meter: 's3.storage',
-          unit: 'GB-month',
-          quantity: { min: 0.01, max: 0.1 },
-          attributes: { storageClass: 'STANDARD' },
-          basis: 'CloudFormation templates uploaded by each deployment (a few MB), expired after 90 days',
-        },
-      ],
-    }),
-    deletionPolicy: 'Delete',
-  });
-  out.push(
-    resource({
-      logicalId: CICD_ID.templateBucketPolicy,
-      type: 'AWS::S3::BucketPolicy',
-      layer: 'cicd',
-      origin: ['cicd'],
-      component: 'cicd',
-      properties: {
-        Bucket: ref(CICD_ID.templateBucket),
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 's3:*',
-              Resource: [getAtt(CICD_ID.templateBucket, 'Arn'), { 'Fn::Join': ['', [getAtt(CICD_ID.templateBucket, 'Arn'), '/*']] }],
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
-        },
-      },
-    }),
-  );
+  return out;
+}
+
+/** What stays in the environment's own cicd stack: the deploy role's EKS access entry. */
+function identity(spec: NormalizedSpec): ModelResource[] {
+  const tags = tagList(spec, 'cicd');
+  const out: ModelResource[] = [];
   const eksServices = Object.values(spec.services).filter((s) => s.placement === 'eks');
   if (eksServices.length) {
     out.push(
@@ -385,7 +362,7 @@ function identity(spec: NormalizedSpec): ModelResource[] {
         component: 'cicd',
         properties: {
           ClusterName: ref(ID.eksCluster),
-          PrincipalArn: getAtt(CICD_ID.deployRole, 'Arn'),
+          PrincipalArn: roleArn(cicdNames.deployRole(spec)),
           Type: 'STANDARD',
           AccessPolicies: [
             {
@@ -406,7 +383,7 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
   const tags = tagList(spec, 'cicd');
   const logGroup = cicdNames.codeBuildLogGroup(spec);
   const logStatements: Statement[] = [
-    { Sid: 'WriteBuildLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arn('logs', `log-group:${logGroup}:*`) },
+    { Sid: 'WriteBuildLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arn(spec, 'logs', `log-group:${logGroup}:*`) },
     {
       Sid: 'ReadPipelineArtifacts',
       Effect: 'Allow',
@@ -425,7 +402,7 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
       properties: {
         Name: name,
         Description: `${kind === 'deploy' ? 'Deploys' : 'Verifies'} ${namePrefix(spec)} (buildspec out/ci/buildspecs/${kind}-${env}.yml)`,
-        ServiceRole: getAtt(roleId, 'Arn'),
+        ServiceRole: roleId === CICD_ID.deployRole ? roleArn(cicdNames.deployRole(spec)) : getAtt(roleId, 'Arn'),
         Source: { Type: 'CODEPIPELINE', BuildSpec: `out/ci/buildspecs/${kind}-${env}.yml` },
         Artifacts: { Type: 'CODEPIPELINE' },
         Environment: {
@@ -471,22 +448,27 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
       cicdNames.verifyRole(spec),
       `CodeBuild verifies ${namePrefix(spec)} (logs and the source artifact only)`,
       deployTrust(spec, []),
-      [...logStatements, { Sid: 'WatchOwnAlarms', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: arn('cloudwatch', `alarm:${namePrefix(spec)}-*`) }],
+      [...logStatements, { Sid: 'WatchOwnAlarms', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: arn(spec, 'cloudwatch', `alarm:${namePrefix(spec)}-*`) }],
     ),
     project(CICD_ID.deployProject, cicdNames.deployProject(spec), 'deploy', CICD_ID.deployRole),
     project(CICD_ID.verifyProject, cicdNames.verifyProject(spec), 'verify', CICD_ID.verifyRole),
   ];
 }
 
-/** Name of the pipeline's artifact bucket without the account suffix (out/ci/codepipeline/pipeline.yaml). */
+/**
+ * Name of the pipeline's artifact bucket without the account suffix (out/ci/codepipeline/pipeline.yaml).
+ * S3 allows 63 characters and `-<account ID>` takes 13: a system name of the schema's 32 would
+ * be one over, so the prefix is cut with a hash of the whole (fitName). The pipeline template is
+ * not in any environment's model, so DEX344 cannot see this name; cutting it keeps it valid.
+ */
 export function pipelineArtifactBucketPrefix(system: string): string {
-  return `${system}-pipeline-artifacts`;
+  return fitName(`${system}-pipeline-artifacts`, 63 - 13);
 }
 
 /** Statements the deploy role of a codepipeline environment adds: logs and the pipeline's artifacts. */
 function codeBuildDeployExtras(spec: NormalizedSpec): Statement[] {
   return [
-    { Sid: 'WriteBuildLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arn('logs', `log-group:${cicdNames.codeBuildLogGroup(spec)}:*`) },
+    { Sid: 'WriteBuildLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arn(spec, 'logs', `log-group:${cicdNames.codeBuildLogGroup(spec)}:*`) },
     {
       Sid: 'ReadPipelineArtifacts',
       Effect: 'Allow',
@@ -501,15 +483,7 @@ export const cicd: BuildingBlock = {
   build(spec: NormalizedSpec): ModelResource[] {
     if (spec.cicd === undefined) return [];
     const out = [...identity(spec)];
-    if (spec.cicd.provider === 'codepipeline') {
-      out.push(...codeBuildProjects(spec));
-      // The deploy role also runs in CodeBuild: its logs and the pipeline's source artifact.
-      const i = out.findIndex((r) => r.logicalId === CICD_ID.deployRole);
-      const r = out[i]!;
-      const policies = r.properties.Policies as readonly { PolicyName: string; PolicyDocument: { Version: string; Statement: readonly CfnValue[] } }[];
-      const doc = policies[0]!.PolicyDocument;
-      out[i] = { ...r, properties: { ...r.properties, Policies: [{ PolicyName: 'least-privilege', PolicyDocument: { Version: doc.Version, Statement: [...doc.Statement, ...(codeBuildDeployExtras(spec) as unknown as CfnValue[])] } }] } };
-    }
+    if (spec.cicd.provider === 'codepipeline') out.push(...codeBuildProjects(spec));
     return out;
   },
 };

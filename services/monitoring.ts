@@ -1,7 +1,7 @@
 // Monitoring: the alarm topic (KMS-encrypted) and its e-mail subscription, one CloudWatch alarm
 // per alert per target mapped to the metric that means it on the target's platform, a dashboard,
 // and X-Ray (a sampling rule and a group) when tracing is on.
-import { ID, getAtt, namePrefix, pascal, ref, resource, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, pascal, ref, resource, tagList, xrayGroupName } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { NormalizedAlert, NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { cacheLayout } from './elasticache.js';
@@ -351,8 +351,8 @@ function xray(spec: NormalizedSpec): ModelResource[] {
       component: 'monitoring',
       properties: {
         SamplingRule: {
-          // X-Ray rule names have at most 32 characters.
-          RuleName: namePrefix(spec).slice(0, 32),
+          // X-Ray rule names have at most 32 characters: cut with a hash, so environments never share one.
+          RuleName: xrayGroupName(spec),
           Priority: 1000,
           // One request a second, then 5%: the X-Ray SDK default, limited to this system's services.
           ReservoirSize: 1,
@@ -384,7 +384,7 @@ function xray(spec: NormalizedSpec): ModelResource[] {
       origin: ['monitoring', 'tracing'],
       component: 'monitoring',
       properties: {
-        GroupName: namePrefix(spec),
+        GroupName: xrayGroupName(spec),
         FilterExpression: names.map((n) => `service("${n}")`).join(' OR '),
         // Insights cost per trace analysed; off unless asked for.
         InsightsConfiguration: { InsightsEnabled: false, NotificationsEnabled: false },

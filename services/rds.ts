@@ -11,11 +11,13 @@
 // is encrypted with the same KMS key, and the SecretTargetAttachment adds host, port and engine.
 //
 // Cross-region copies need a vault in the destination region. CloudFormation cannot create a
-// resource in another region from this stack, so the vault named crossRegionVaultName() must
-// exist there first (a one-resource stack or StackSet in that region, its own KMS key).
+// resource in another region from this stack, so the bootstrap of the destination region
+// (services/bootstrap.ts, deployed first) creates the vault named crossRegionVaultName(),
+// encrypted with that region's bootstrap key.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedDatabase, NormalizedSpec } from '../spec/model.js';
+import { bootstrapKeyAlias } from './cicd.js';
 
 /** JSON keys of the database secret (the Secrets Manager convention for RDS credentials). */
 export const DATABASE_SECRET_KEYS = { username: 'username', password: 'password' } as const;
@@ -222,7 +224,17 @@ function crossRegionBackup(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
             PolicyName: 'use-kms-key',
             PolicyDocument: {
               Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'], Resource: getAtt(ID.kmsKey, 'Arn') }],
+              Statement: [
+                { Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'], Resource: getAtt(ID.kmsKey, 'Arn') },
+                {
+                  // The copy is encrypted with the destination vault's key: the bootstrap key of that region.
+                  Sid: 'EncryptCopiesInDestination',
+                  Effect: 'Allow',
+                  Action: ['kms:CreateGrant', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+                  Resource: sub(`arn:\${AWS::Partition}:kms:${to}:\${AWS::AccountId}:key/*`),
+                  Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': bootstrapKeyAlias(spec.name) } },
+                },
+              ],
             },
           },
         ],

@@ -1,6 +1,6 @@
 // The normalized spec: what every phase after `spec/` reads. Defaults are applied, the
 // environment overlay is merged, `placement: auto` is resolved. Field names follow dex.yaml.
-import type { Alert, Cache, Database, DexYaml, Ec2InstanceType, NodeGroup, Service, Stage } from './generated/dex-spec.js';
+import type { Alert, Cache, Database, DexYaml, Ec2InstanceType, NodeGroup, Service, Stage, WafLargeBodyPath } from './generated/dex-spec.js';
 
 export type DexSpec = DexYaml;
 export type RegionCode = DexYaml['region'];
@@ -13,6 +13,8 @@ export interface NormalizedSpec {
   /** The environment compiled, or undefined for the base spec. */
   readonly environment: string | undefined;
   readonly region: RegionCode;
+  /** The AWS account (12 digits), or undefined for the account of the credentials ("the default account"). */
+  readonly account: string | undefined;
   readonly tags: Readonly<Record<string, string>>;
   readonly network: NormalizedNetwork;
   readonly ingress: NormalizedIngress;
@@ -48,10 +50,17 @@ export type VpcEndpointName = NonNullable<NonNullable<DexYaml['network']>['endpo
 export interface NormalizedIngress {
   readonly loadBalancer: 'alb' | 'none';
   readonly tls: { readonly certificateArn: string | undefined; readonly policy: 'tls13' | 'tls12' };
-  readonly waf: { readonly enabled: boolean; readonly managedRules: readonly WafManagedRule[]; readonly rateLimitPer5Min: number | undefined };
+  readonly waf: {
+    readonly enabled: boolean;
+    readonly managedRules: readonly WafManagedRule[];
+    readonly rateLimitPer5Min: number | undefined;
+    /** Paths exempt from the common rule set's 8 KB body limit, in file order; empty when none. */
+    readonly allowLargeBodies: readonly WafLargeBodyPath[];
+  };
   readonly idleTimeoutSeconds: number;
 }
 export type WafManagedRule = NonNullable<NonNullable<NonNullable<DexYaml['ingress']>['waf']>['managedRules']>[number];
+export type { WafLargeBodyPath };
 
 export interface NormalizedNodeGroup {
   readonly name: string;
@@ -178,6 +187,8 @@ export interface NormalizedCicd {
   readonly source: { readonly repository: string; readonly branch: string; readonly connectionArn: string | undefined };
   readonly build: { readonly install: string | undefined; readonly test: string | undefined };
   readonly scan: boolean;
+  /** Whether the bootstrap creates each account's GitHub OIDC provider or uses an existing one. */
+  readonly githubOidcProvider: 'create' | 'existing';
   /** In promotion order (the order of `stages` in the file). */
   readonly stages: readonly NormalizedStage[];
 }

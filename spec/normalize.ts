@@ -93,6 +93,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     name: merged.name,
     environment,
     region,
+    account: merged.account,
     tags: { ...(merged.tags ?? {}) },
     network: {
       cidr,
@@ -122,6 +123,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
         enabled: or(ingressIn.waf?.enabled, 'Ingress', 'waf', 'enabled'),
         managedRules: or(ingressIn.waf?.managedRules, 'Ingress', 'waf', 'managedRules'),
         rateLimitPer5Min: ingressIn.waf?.rateLimitPer5Min,
+        allowLargeBodies: ingressIn.waf?.allowLargeBodies ?? [],
       },
       idleTimeoutSeconds: or(ingressIn.idleTimeoutSeconds, 'Ingress', 'idleTimeoutSeconds'),
     },
@@ -169,6 +171,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
           source: { repository: cicdIn.source.repository, branch: or(cicdIn.source.branch, 'Cicd', 'source', 'branch'), connectionArn: cicdIn.source.connectionArn },
           build: { install: cicdIn.build?.install, test: cicdIn.build?.test },
           scan: or(cicdIn.scan, 'Cicd', 'scan'),
+          githubOidcProvider: or(cicdIn.githubOidcProvider, 'Cicd', 'githubOidcProvider'),
           stages,
         }
       : undefined,

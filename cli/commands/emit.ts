@@ -5,6 +5,8 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } from '../../pipeline/emit.js';
 import { SYSTEM_OUTPUT_DIR } from '../../emitters/index.js';
+import { analysisBootstraps, compileBootstrapEmit } from '../../pipeline/bootstrap.js';
+import { BOOTSTRAP_OUTPUT_DIR } from '../../services/bootstrap.js';
 import type { Registries } from '../../pipeline/registries.js';
 import type { Diagnostic } from '../../spec/diagnostics.js';
 import { readPackageAssets } from '../adapters/assets.js';
@@ -47,15 +49,15 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
   // Each environment is staged as soon as it is compiled, and its text dropped (a 1,000-service
   // system has ~60 MB of it per environment); nothing is swapped in until every environment is
   // compiled and staged, so an internal error still leaves no half output.
-  const written: { output: EnvironmentOutput; ms: number; fileCount: number; system: boolean }[] = [];
+  const written: { output: EnvironmentOutput; ms: number; fileCount: number; kind: 'environment' | 'bootstrap' | 'ci'; detail?: string }[] = [];
   let failedPath = outDir;
   /** Stages one output and returns it without its text. */
-  const stage = async (out: EnvironmentOutput, ms: number, system = false): Promise<EnvironmentOutput> => {
+  const stage = async (out: EnvironmentOutput, ms: number, kind: 'environment' | 'bootstrap' | 'ci' = 'environment', detail?: string): Promise<EnvironmentOutput> => {
     const started = performance.now();
     failedPath = join(outDir, out.environment);
     await output.stage(out.environment, out.files);
     const staged = { ...out, files: [] };
-    written.push({ output: staged, ms: ms + performance.now() - started, fileCount: out.files.length, system });
+    written.push({ output: staged, ms: ms + performance.now() - started, fileCount: out.files.length, kind, ...(detail !== undefined ? { detail } : {}) });
     return staged;
   };
   try {
@@ -66,12 +68,23 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
         const out = compileEmit(compiled, { specFile: paths.specFile, emitters: analysis.registries.environmentEmitters });
         compiledOutputs.push(await stage(out, performance.now() - started));
       }
-      // The pipeline spans environments: out/ci/ is written like one more environment directory.
+      // The bootstrap and the pipeline span environments: out/bootstrap/ and out/ci/ are written
+      // like more environment directories.
+      const bootstrapStarted = performance.now();
+      const bootstraps = analysisBootstraps(analysis, compiledOutputs);
+      const bootstrapFiles = compileBootstrapEmit(bootstraps, paths.specFile);
+      if (bootstrapFiles.length > 0) {
+        const first = bootstraps[0]!;
+        const stacks = bootstraps.reduce((n, b) => n + b.plan.stacks.length, 0);
+        const accounts = new Set(bootstraps.map((b) => b.target.account ?? '')).size;
+        const detail = `${stacks} stack${stacks === 1 ? '' : 's'} in ${accounts} account${accounts === 1 ? '' : 's'}, ${bootstraps.length} region${bootstraps.length === 1 ? '' : 's'}`;
+        await stage({ environment: BOOTSTRAP_OUTPUT_DIR, model: first.model, plan: first.plan, files: bootstrapFiles }, performance.now() - bootstrapStarted, 'bootstrap', detail);
+      }
       const started = performance.now();
       const files = compileSystemEmit(analysis, { specFile: paths.specFile, outDir: paths.outDir, assets: readPackageAssets(), compiled: compiledOutputs });
       if (files.length > 0) {
         const first = compiledOutputs[0]!;
-        await stage({ environment: SYSTEM_OUTPUT_DIR, model: first.model, plan: first.plan, files }, performance.now() - started, true);
+        await stage({ environment: SYSTEM_OUTPUT_DIR, model: first.model, plan: first.plan, files }, performance.now() - started, 'ci');
       }
     } catch (err) {
       await output.abort();
@@ -90,8 +103,12 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
   for (const s of written) {
     const env = s.output.environment;
     const shown = (relative(io.cwd, join(outDir, env)) || '.').split(sep).join('/');
-    if (s.system) {
+    if (s.kind === 'ci') {
       io.stdout.write(`${env}: ${s.fileCount} pipeline files → ${shown} (${Math.round(s.ms)} ms)\n`);
+      continue;
+    }
+    if (s.kind === 'bootstrap') {
+      io.stdout.write(`${env}: ${s.detail ?? ''}, ${s.fileCount} files → ${shown} (${Math.round(s.ms)} ms)\n`);
       continue;
     }
     const stacks = s.output.plan.stacks.length;

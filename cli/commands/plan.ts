@@ -17,7 +17,7 @@ import { isEmptyDiff, type DiffReport } from '../../compiler/diff/index.js';
 import { buildPlan, planQueries, type EnvironmentPlan, type Plan } from '../../compiler/pricing/plan.js';
 import { describeQuery } from '../../compiler/pricing/price-list.js';
 import type { PriceQuery, PriceSource, PriceWarning } from '../../compiler/pricing/types.js';
-import { planTargets } from '../../pipeline/plan.js';
+import { bootstrapPlanTargets, planTargets } from '../../pipeline/plan.js';
 import { buildDiffReport, checkAgainst } from '../../pipeline/plan-diff.js';
 import type { Registries } from '../../pipeline/registries.js';
 import type { Diagnostic } from '../../spec/diagnostics.js';
@@ -142,8 +142,11 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   }
   let plan: Plan;
   try {
-    const extra = live ? await prefetchLive(live, planQueries(targets), io) : [];
-    const built = buildPlan(targets, source);
+    // The bootstrap is shared by every environment and cannot be split between them: it is priced
+    // with the whole system (no --env), as its own entries, so the combined total is the bill.
+    const priced = args.environment === undefined ? [...targets, ...bootstrapPlanTargets(analysis)] : targets;
+    const extra = live ? await prefetchLive(live, planQueries(priced), io) : [];
+    const built = buildPlan(priced, source);
     plan = extra.length ? { ...built, warnings: [...built.warnings, ...extra] } : built;
   } finally {
     live?.close();

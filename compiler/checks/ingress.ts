@@ -7,6 +7,59 @@ import type { SemanticRule } from './index.js';
 const routeKey = (s: NormalizedService): string => `${s.expose.host ?? ''}|${(s.expose.path ?? '').replace(/\/+$/, '') || '/'}`;
 const routeText = (s: NormalizedService): string => `${s.expose.host ?? ''}${s.expose.path ?? ''}`;
 
+/** The partition of a region: its ARNs start arn:<partition>:. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-isof-')) return 'aws-iso-f';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
+  if (region.startsWith('eusc-')) return 'aws-eusc';
+  return 'aws';
+}
+
+// arn:<partition>:acm:<region>:<account>:certificate/<id>; ACM names every certificate by a UUID.
+const ACM_ARN = /^arn:([^:]*):acm:([^:]*):(\d{12}):certificate\/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+
+/**
+ * A listener certificate must be an ACM certificate in the listener's own partition and region:
+ * ACM certificates are regional, and only CloudFront (which dex does not emit) reads us-east-1's.
+ */
+export function certificateFindings(arn: string, region: string, path: readonly (string | number)[]): Finding[] {
+  const partition = partitionOf(region);
+  const parts = ACM_ARN.exec(arn);
+  if (!parts) {
+    return [
+      {
+        code: 'DEX343',
+        message: `${arn} is not an ACM certificate ARN (arn:${partition}:acm:${region}:<12-digit account>:certificate/<uuid>)`,
+        path,
+        hint: `copy the certificate's ARN from AWS Certificate Manager in ${region} (aws acm list-certificates --region ${region})`,
+      },
+    ];
+  }
+  const findings: Finding[] = [];
+  const [, arnPartition, certRegion] = parts;
+  if (arnPartition !== partition) {
+    findings.push({
+      code: 'DEX343',
+      message: `the certificate ARN is in partition ${arnPartition}, but ${region} is in partition ${partition}: the load balancer cannot use a certificate from another partition`,
+      path,
+      hint: `use the ARN of an ACM certificate in ${region}; it starts arn:${partition}:acm:${region}:`,
+    });
+  }
+  if (certRegion !== region) {
+    findings.push({
+      code: 'DEX320',
+      message: `the TLS certificate is in ${certRegion}, but the load balancer is in ${region}: an ALB listener can only use an ACM certificate from its own region`,
+      path,
+      hint: `issue (request or import) the certificate in ACM in ${region}, the listener's region, and use its ARN: ACM certificates are regional (a us-east-1 certificate is what CloudFront would need, and dex emits no CloudFront distribution)`,
+    });
+  }
+  return findings;
+}
+
 export const ingressRule: SemanticRule = {
   id: 'ingress',
   check(spec: NormalizedSpec): Finding[] {
@@ -67,19 +120,10 @@ export const ingressRule: SemanticRule = {
       });
     }
 
-    // The certificate lives in the load balancer's region.
+    // The certificate is an ACM certificate of the load balancer's partition and region. The
+    // region may come from an environment overlay, so this runs per environment.
     const arn = spec.ingress.tls.certificateArn;
-    if (arn !== undefined) {
-      const certRegion = arn.split(':')[3];
-      if (certRegion !== undefined && certRegion !== spec.region) {
-        findings.push({
-          code: 'DEX320',
-          message: `the TLS certificate is in ${certRegion}, but the load balancer is in ${spec.region}: an ALB can only use an ACM certificate from its own region`,
-          path: ['ingress', 'tls', 'certificateArn'],
-          hint: `request or import the certificate in ${spec.region} and use its ARN`,
-        });
-      }
-    }
+    if (arn !== undefined) findings.push(...certificateFindings(arn, spec.region, ['ingress', 'tls', 'certificateArn']));
     return findings;
   },
 };

@@ -7,13 +7,14 @@ import { suggest } from '../../spec/schema-check.js';
 export function checkOverlayNames(raw: DexSpec): Finding[] {
   const findings: Finding[] = [];
   for (const [env, overlay] of Object.entries(raw.environments ?? {})) {
-    if (env === 'ci' || env === 'default') {
+    if (env === 'ci' || env === 'default' || env === 'bootstrap') {
+      const what = env === 'ci' ? 'the delivery pipeline' : env === 'bootstrap' ? 'the bootstrap stacks (`<system>-bootstrap-*`)' : 'a spec without environments';
       findings.push({
         code: 'DEX402',
-        message: `"${env}" cannot name an environment: dex emit writes ${env === 'ci' ? 'the delivery pipeline' : 'a spec without environments'} to out/${env}/`,
+        message: `"${env}" cannot name an environment: dex emit writes ${what} to out/${env}/`,
         path: ['environments', env],
         atKey: true,
-        hint: env === 'ci' ? 'call it e.g. integration or test' : 'call it e.g. dev',
+        hint: env === 'ci' ? 'call it e.g. integration or test' : env === 'bootstrap' ? 'call it e.g. setup or sandbox' : 'call it e.g. dev',
       });
     }
     for (const section of ['services', 'databases', 'caches'] as const) {

@@ -35,13 +35,49 @@ export function namePrefix(spec: NormalizedSpec): string {
   return spec.environment ? `${spec.name}-${spec.environment}` : spec.name;
 }
 
+/** FNV-1a (32 bits) as 8 hex digits: a pure, stable hash, so a cut name is the same on every run. */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * `name` when it fits in `max` characters, else its start and a hash of the whole name
+ * (`<start>-<8 hex digits>`). A plain cut would give names that differ only past the limit one
+ * physical name (staging and production of a long system name, two long database names); the
+ * hash keeps them apart. Separators at the cut are dropped so the result never has `--` or `-/`.
+ * Only names nothing outside dex looks up are cut; every other name past an AWS limit is an error
+ * (compiler/checks/aws-names.ts).
+ */
+export function fitName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hash = shortHash(name);
+  const head = name.slice(0, Math.max(0, max - hash.length - 1)).replace(/[^A-Za-z0-9]+$/, '');
+  return head ? `${head}-${hash}` : hash;
+}
+
+/** AWS Backup vault names have at most 50 characters (AWS::Backup::BackupVault pattern {2,50}). */
+export const BACKUP_VAULT_NAME_MAX = 50;
+
 /**
  * The AWS Backup vault of a database's cross-region copies, used in this region and (as the copy
- * target) in the destination region. Cut to AWS Backup's 50 characters, so two long database
- * names can share one (compiler/checks/names.ts rejects that).
+ * target) in the destination region. Cut to AWS Backup's 50 characters with a hash of the full
+ * name (fitName), so two long database names, or two environments, never share one.
  */
 export function crossRegionVaultName(spec: NormalizedSpec, db: string): string {
-  return `${namePrefix(spec)}-${db}`.slice(0, 50);
+  return fitName(`${namePrefix(spec)}-${db}`, BACKUP_VAULT_NAME_MAX);
+}
+
+/** X-Ray group and sampling rule names have at most 32 characters (CloudFormation schemas, maxLength). */
+export const XRAY_NAME_MAX = 32;
+
+/** The X-Ray group and sampling rule of an environment: only dex uses them, so a long prefix is cut (fitName). */
+export function xrayGroupName(spec: NormalizedSpec): string {
+  return fitName(namePrefix(spec), XRAY_NAME_MAX);
 }
 
 export const ref = (logicalId: string): CfnValue => ({ Ref: logicalId });

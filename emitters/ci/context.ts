@@ -4,8 +4,8 @@ import { posix } from 'node:path';
 import { namePrefix } from '../../compiler/model/ids.js';
 import { shellArg } from '../../compiler/model/quote.js';
 import type { StackPlan } from '../../compiler/stacks.js';
-import { builtServices, repositoryName } from '../../services/ecr.js';
-import { cicdNames, stackPrefix } from '../../services/cicd.js';
+import { builtServices, repositoryName, sameRegistry } from '../../services/ecr.js';
+import { artifactsBucketPrefix, cicdNames, stackPrefix } from '../../services/cicd.js';
 import { ecsDeploymentStrategy, type EcsDeploymentStrategy } from '../../services/ecs.js';
 import type { NormalizedCicd, NormalizedSpec, NormalizedStage } from '../../spec/model.js';
 import type { SystemEmitInput } from '../index.js';
@@ -17,10 +17,14 @@ export interface StageContext {
   readonly spec: NormalizedSpec;
   readonly plan: StackPlan;
   readonly first: boolean;
+  /** The environment's region: its stacks, registry and CI actions are there. */
+  readonly region: string;
+  /** The environment's account, or undefined for the default one (the repository variable AWS_ACCOUNT_ID). */
+  readonly account: string | undefined;
   /** Stack names in deploy order. */
   readonly stacks: readonly string[];
-  /** Services whose image CI builds: [service, its repository here, the first stage's repository]. */
-  readonly images: readonly { service: string; repository: string; source: string }[];
+  /** Services whose image CI builds, with their repository (the same name in every registry). */
+  readonly images: readonly { service: string; repository: string }[];
   /** ECS services and how ECS deploys them (the stack update rolls them out; no step of their own). */
   readonly ecs: readonly { service: string; strategy: EcsDeploymentStrategy }[];
   readonly eks: readonly string[];
@@ -62,10 +66,15 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       DEX_ENVIRONMENT: e.name,
       DEX_STACK_PREFIX: stackPrefix(spec),
       DEX_CFN_EXEC_ROLE: cicdNames.cfnExecutionRole(spec),
-      DEX_TEMPLATE_BUCKET_PREFIX: cicdNames.templateBucketPrefix(spec),
+      DEX_ARTIFACTS_BUCKET_PREFIX: artifactsBucketPrefix(spec.name),
       DEX_REPOSITORY_PREFIX: namePrefix(spec),
       DEX_ALARM_PREFIX: namePrefix(spec),
     };
+    // Promotion copies from the first stage's registry when this environment has its own.
+    if (!sameRegistry(spec, firstEnv.spec)) {
+      if (firstEnv.spec.account !== undefined) variables.DEX_SOURCE_ACCOUNT = firstEnv.spec.account;
+      variables.DEX_SOURCE_REGION = firstEnv.spec.region;
+    }
     if (eks.length) variables.DEX_EKS_CLUSTER = namePrefix(spec);
     return {
       stage,
@@ -73,8 +82,10 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       spec,
       plan: e.plan,
       first: i === 0,
+      region: spec.region,
+      account: spec.account,
       stacks: e.plan.stacks.map((s) => s.name),
-      images: builtServices(spec).map((s) => ({ service: s.name, repository: repositoryName(spec, s.name), source: repositoryName(firstEnv.spec, s.name) })),
+      images: builtServices(spec).map((s) => ({ service: s.name, repository: repositoryName(spec, s.name) })),
       ecs: services.filter((s) => s.placement === 'ecs').map((s) => ({ service: s.name, strategy: ecsDeploymentStrategy(spec, s) })),
       eks,
       // linear and canary have no Kubernetes counterpart here: EKS switches colours for them too (DEX335).
@@ -96,11 +107,11 @@ export interface DeployStep {
 export function deploySteps(ctx: CiContext, s: StageContext): DeployStep[] {
   const steps: DeployStep[] = [];
   const r = 'bash "$RELEASE"';
-  if (!s.first && s.images.length) {
+  if (s.images.length) {
     steps.push({ name: 'Log in to ECR', run: `${r} ecr-login` });
     steps.push({
-      name: `Promote the images tested in ${ctx.stages[0]!.env} (same digests, no rebuild)`,
-      run: s.images.map((i) => `${r} promote ${shellArg(i.source)} ${shellArg(i.repository)}`).join('\n'),
+      name: s.first ? `Mark the images released in ${s.env}` : `Promote the images tested in ${ctx.stages[0]!.env} (same digests, no rebuild)`,
+      run: s.images.map((i) => `${r} promote ${shellArg(i.repository)}`).join('\n'),
     });
   }
   // The stack update is the release: it rolls the ECS services (and the EC2 instances) out to the

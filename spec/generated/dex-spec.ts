@@ -37,6 +37,10 @@ export type Region =
   | 'mx-central-1'
   | 'sa-east-1';
 /**
+ * The AWS account the environment is deployed to. Omit it to use the account of the credentials (GitHub Actions: the repository variable AWS_ACCOUNT_ID). Environments in different accounts each get their own bootstrap stacks and CI role ARNs.
+ */
+export type AccountId = string;
+/**
  * An EC2 instance type from a family dex supports (t3, t3a, t4g, m5, m6i, m7i, m6g, m7g, c5, c6i, c7i, c6g, c7g, r5, r6i, r7i, r6g, r7g).
  */
 export type Ec2InstanceType =
@@ -827,6 +831,10 @@ export type Region1 =
   | 'me-central-1'
   | 'mx-central-1'
   | 'sa-east-1';
+/**
+ * The AWS account the environment is deployed to. Omit it to use the account of the credentials (GitHub Actions: the repository variable AWS_ACCOUNT_ID). Environments in different accounts each get their own bootstrap stacks and CI role ARNs.
+ */
+export type AccountId1 = string;
 
 /**
  * One file that describes a whole AWS deployment of a microservice system: services and their placement, network, ingress, data, monitoring, compliance, CI/CD and environments.
@@ -841,6 +849,7 @@ export interface DexYaml {
    */
   name: string;
   region: Region;
+  account?: AccountId;
   tags?: Tags;
   network?: Network;
   ingress?: Ingress;
@@ -1124,11 +1133,79 @@ export interface Ingress {
      * Block a client IP that sends more requests than this in a 5-minute window (a rate-based rule). Left out: no rate rule.
      */
     rateLimitPer5Min?: number;
+    /**
+     * Request paths that may carry bodies over 8 KB, e.g. document uploads. The common rule set (AWSManagedRulesCommonRuleSet) blocks every body over 8 KB (its SizeRestrictions_BODY rule); with this list dex counts that rule instead and blocks an oversized body only outside these paths. A path covers itself and everything below it (/api/kyc/documents covers /api/kyc/documents/123, not /api/kyc/documents-old). An ALB passes only the first 8 KB of a body to WAF: the rest of a large body is not inspected, so the service must validate what it accepts. Needs the common rule set; adds up to two WAF rules to the bill.
+     *
+     * @maxItems 10
+     */
+    allowLargeBodies?:
+      | []
+      | [WafLargeBodyPath]
+      | [WafLargeBodyPath, WafLargeBodyPath]
+      | [WafLargeBodyPath, WafLargeBodyPath, WafLargeBodyPath]
+      | [WafLargeBodyPath, WafLargeBodyPath, WafLargeBodyPath, WafLargeBodyPath]
+      | [WafLargeBodyPath, WafLargeBodyPath, WafLargeBodyPath, WafLargeBodyPath, WafLargeBodyPath]
+      | [WafLargeBodyPath, WafLargeBodyPath, WafLargeBodyPath, WafLargeBodyPath, WafLargeBodyPath, WafLargeBodyPath]
+      | [
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath
+        ]
+      | [
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath
+        ]
+      | [
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath
+        ]
+      | [
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath,
+          WafLargeBodyPath
+        ];
   };
   /**
    * Load balancer idle timeout in seconds.
    */
   idleTimeoutSeconds?: number;
+}
+/**
+ * One path that may carry request bodies over 8 KB.
+ */
+export interface WafLargeBodyPath {
+  /**
+   * URL path prefix that may carry a large body: starts with /, segments of letters, digits and . _ ~ -; no wildcards, spaces, empty, . or .. segments, no trailing /. WAF compares it with the request path after normalising //, /./ and /../, so a path that escapes this prefix is not allowed.
+   */
+  path: string;
+  /**
+   * Largest body allowed on this path, in bytes (above 8192). WAF cannot measure a body past its 8 KB inspection limit, so dex checks the request's Content-Length header: a request declaring more is blocked, and so is a body over 8 KB without a Content-Length (a chunked upload). Left out: no limit from WAF.
+   */
+  maxBytes?: number;
 }
 /**
  * Cluster-level settings of the compute platforms services are placed on.
@@ -1789,6 +1866,10 @@ export interface Cicd {
     connectionArn?: string;
   };
   /**
+   * github-actions: whether dex creates the account's GitHub OIDC provider (one per account, in the bootstrap stack of the account's first region) or uses one that already exists (token.actions.githubusercontent.com, audience sts.amazonaws.com).
+   */
+  githubOidcProvider?: 'create' | 'existing';
+  /**
    * Build and test commands.
    */
   build?: {
@@ -1864,6 +1945,7 @@ export interface Stage {
  */
 export interface Environment {
   region?: Region1;
+  account?: AccountId1;
   tags?: Tags;
   network?: Network;
   ingress?: Ingress;

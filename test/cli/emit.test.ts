@@ -48,7 +48,7 @@ describe('dex emit', () => {
     expect(files).toContain('production/plan.json');
     expect(files).toContain('staging/cloudformation/gen-3-staging-network.yaml');
     expect(files.filter((f) => f.startsWith('default/'))).toEqual([]);
-    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['production', 'staging']);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['bootstrap', 'production', 'staging']);
     expect(io.out()).toMatch(/^staging: \d+ stacks, \d+ resources, \d+ files → out\/staging \(\d+ ms\)$/m);
     expect(io.out()).toMatch(/^production: /m);
   });
@@ -67,10 +67,10 @@ describe('dex emit', () => {
   it('--env emits one environment; a spec without environments emits default/', async () => {
     const file = writeSpec('dex.yaml', generateSpec(3, 1));
     expect(await runEmit({ file, environment: 'production', out: 'o' }, captureIO(dir), { registries })).toBe(EXIT.ok);
-    expect(readdirSync(join(dir, 'o'))).toEqual(['production']);
+    expect(readdirSync(join(dir, 'o')).sort()).toEqual(['bootstrap', 'production']);
     const plain = writeSpec('plain.yaml', generateSpec(3, 1).replace(/\nenvironments:[\s\S]*$/, '\n'));
     expect(await runEmit({ file: plain, out: 'p' }, captureIO(dir), { registries })).toBe(EXIT.ok);
-    expect(readdirSync(join(dir, 'p'))).toEqual(['default']);
+    expect(readdirSync(join(dir, 'p')).sort()).toEqual(['bootstrap', 'default']);
     expect(JSON.parse(readFileSync(join(dir, 'p/default/plan.json'), 'utf8')).environment).toBe('default');
   });
 
@@ -116,7 +116,7 @@ describe('dex emit', () => {
     expect(io.err()).toContain('DEX901');
     expect(io.err()).toContain('ENOSPC');
     expect(tree(join(dir, 'out'))).toEqual(before);
-    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['production', 'staging']);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['bootstrap', 'production', 'staging']);
   });
 
   it('a failed swap puts the previous output back', async () => {
@@ -133,7 +133,7 @@ describe('dex emit', () => {
     };
     expect(await runEmit({ file }, captureIO(dir), { registries, writer: failing })).toBe(EXIT.failed);
     expect(tree(join(dir, 'out'))).toEqual(before);
-    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['production', 'staging']);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['bootstrap', 'production', 'staging']);
   });
 
   it('replaces stale files of the previous output', async () => {
@@ -150,7 +150,7 @@ describe('dex emit', () => {
     const code = await runEmit({ file: 'dex.yaml', out: 'build' }, io);
     expect(io.err()).not.toMatch(/\berror\b/); // warnings (such as an EKS version's support date) are fine
     expect(code).toBe(EXIT.ok);
-    expect(readdirSync(join(dir, 'build')).sort()).toEqual(['ci', 'production', 'staging']);
+    expect(readdirSync(join(dir, 'build')).sort()).toEqual(['bootstrap', 'ci', 'production', 'staging']);
     const plan = JSON.parse(readFileSync(join(dir, 'build/production/plan.json'), 'utf8'));
     expect(plan.resources.length).toBeGreaterThan(50);
   });

@@ -99,10 +99,12 @@ describe('dex plan: formats', () => {
 
   it('without --env, prices every environment, with per-environment totals and a combined total', async () => {
     const json = JSON.parse((await plan({ format: 'json' })).out);
-    expect(json.environments.map((e: any) => e.environment)).toEqual(['staging', 'production']);
-    const [s, p] = json.environments;
-    expect(json.totals.monthlyMax).toBeCloseTo(s.totals.monthlyMax + p.totals.monthlyMax, 2);
-    expect(new Set(json.lineItems.map((l: any) => l.environment))).toEqual(new Set(['staging', 'production']));
+    // The bootstrap of each account and region is priced with the whole system, after the environments.
+    expect(json.environments.map((e: any) => e.environment)).toEqual(['staging', 'production', 'bootstrap/default/ap-south-1', 'bootstrap/default/ap-south-2']);
+    const [s, p, b1, b2] = json.environments;
+    expect(json.totals.monthlyMax).toBeCloseTo(s.totals.monthlyMax + p.totals.monthlyMax + b1.totals.monthlyMax + b2.totals.monthlyMax, 2);
+    expect(b1.totals.monthlyMin).toBeGreaterThan(0); // its KMS key at least
+    expect(new Set(json.lineItems.map((l: any) => l.environment))).toEqual(new Set(['staging', 'production', 'bootstrap/default/ap-south-1']));
     expect(s.totals.monthlyMin).toBeLessThan(p.totals.monthlyMin); // staging runs fewer kyc/aml tasks at the minimum
   });
 
@@ -112,8 +114,8 @@ describe('dex plan: formats', () => {
     expect(out).toMatch(/^### dex plan: dex-mobile-v6$/m);
     expect(out).toMatch(/^\| environment \| region \| min \/ month \| max \/ month \| unpriced \| budget \|$/m);
     expect(out).toMatch(/^\| staging \| ap-south-1 \| \$[\d,.]+ \| \$[\d,.]+ \| \d+ \| — \|$/m);
-    expect(out.match(/<details><summary>/g)).toHaveLength(2);
-    expect(out.match(/<\/details>/g)).toHaveLength(2);
+    expect(out.match(/<details><summary>/g)).toHaveLength(4); // staging, production, two bootstraps
+    expect(out.match(/<\/details>/g)).toHaveLength(4);
     expect(out).toContain('| network | `NatGatewayA` | NAT Gateway | NatGateway-Hours | 730 h × $0.056/h = $40.88 | $40.88 | $40.88 |');
     expect(out).toContain('**Unpriced** (not in the totals):');
     expect(out).not.toContain(ESC);

@@ -62,6 +62,25 @@ describe('dex validate', () => {
     expect(io.out()).toContain('error DEX400: no environment "prod"');
   });
 
+  it('places certificate and large-body WAF findings at file:line:col, base or overlay, per environment', async () => {
+    const run = async (fixture: string, exit: number): Promise<string> => {
+      const io = captureIO(root);
+      expect(await main(['validate', `test/fixtures/checks/${fixture}.dex.yaml`], io)).toBe(exit);
+      return io.out();
+    };
+    const region = await run('certificate-region-overlay', 1);
+    const regionFile = 'test/fixtures/checks/certificate-region-overlay.dex.yaml';
+    expect(region).toContain(`${regionFile}:9:21: error DEX320: the TLS certificate is in us-east-1, but the load balancer is in eu-west-1: an ALB listener can only use an ACM certificate from its own region (in environment eu)\n`);
+    expect(region).toContain(`${regionFile}:23:25: error DEX320: the TLS certificate is in eu-central-1, but the load balancer is in eu-west-1`);
+    expect(region).toContain("hint: issue (request or import) the certificate in ACM in eu-west-1, the listener's region");
+    expect(region).not.toContain('(in environment staging)');
+    const acm = await run('certificate-not-acm', 1);
+    expect(acm).toContain('test/fixtures/checks/certificate-not-acm.dex.yaml:8:21: error DEX343: the certificate ARN is in partition aws-cn');
+    expect(acm).toContain('test/fixtures/checks/certificate-not-acm.dex.yaml:18:25: error DEX343: arn:aws:acm:ap-south-1:123456789012:certificate/my-cert is not an ACM certificate ARN');
+    expect(await run('waf-large-body-unrouted', 0)).toContain('test/fixtures/checks/waf-large-body-unrouted.dex.yaml:10:15: warning DEX340: no public service\'s route covers /uploads');
+    expect(await run('waf-large-body-duplicate', 1)).toContain('test/fixtures/checks/waf-large-body-duplicate.dex.yaml:11:15: error DEX342: /api/kyc/documents is listed twice');
+  });
+
   it('shows placement decisions with --verbose', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dex-'));
     const file = join(dir, 'dex.yaml');

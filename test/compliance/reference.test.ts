@@ -32,8 +32,8 @@ describe('examples/dex-mobile-v6 (adjusted: data declared, five years of product
     expect(compliance(example).map((s) => s.replace(/: .*$/, ''))).toEqual([
       '19:9 warning DEX601 GDPR-44-TRANSFERS',
       '19:9 warning DEX602 CONFLICT-GDPR-RBI-RESIDENCY',
-      '161:26 warning DEX601 GDPR-44-TRANSFERS',
-      '269:42 warning DEX602 CONFLICT-GDPR-PMLA-RETENTION',
+      '166:26 warning DEX601 GDPR-44-TRANSFERS',
+      '274:42 warning DEX602 CONFLICT-GDPR-PMLA-RETENTION',
     ]);
   });
 
@@ -53,7 +53,7 @@ describe('examples/dex-mobile-v6 (adjusted: data declared, five years of product
     expect(md).toContain('backup copies of database postgres go to ap-south-2 (India)');
     expect(md).toContain('#### SOC2-A1.2-MULTI-AZ — N/A');
     expect(md).toContain('Not checked: checked in production only; staging is not production.');
-    expect(md).toMatch(/- \*\*pass\*\*: database postgres keeps a synchronous standby in a second availability zone \(`examples\/dex-mobile-v6\/dex\.yaml:155:14`\)/);
+    expect(md).toMatch(/- \*\*pass\*\*: database postgres keeps a synchronous standby in a second availability zone \(`examples\/dex-mobile-v6\/dex\.yaml:160:14`\)/);
   });
 
   it('writes the same report as JSON, for one environment, to a file', async () => {

@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { readPackageAssets } from '../../cli/adapters/assets.js';
 import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } from '../../pipeline/emit.js';
+import { analysisBootstraps, type BootstrapOutput } from '../../pipeline/bootstrap.js';
 import type { ModelResource } from '../../compiler/model/types.js';
 import type { EmittedFile } from '../../compiler/model/output.js';
 import { CICD_ID } from '../../services/cicd.js';
@@ -29,6 +30,7 @@ const GOLDEN = join(ROOT, 'test/golden/dex-mobile-v6/ci');
 interface Emitted {
   system: EmittedFile[];
   environments: EnvironmentOutput[];
+  bootstraps: BootstrapOutput[];
 }
 
 function emit(file: string): Emitted {
@@ -37,6 +39,7 @@ function emit(file: string): Emitted {
   return {
     system: compileSystemEmit(analysis, { specFile: 'dex.yaml', assets: readPackageAssets() }),
     environments: emitTargets(analysis).map((c) => compileEmit(c, { specFile: 'dex.yaml' })),
+    bootstraps: analysisBootstraps(analysis),
   };
 }
 
@@ -50,6 +53,8 @@ const file = (e: Emitted, path: string): string => {
 };
 const env = (e: Emitted, name: string): EnvironmentOutput => e.environments.find((o) => o.environment === name)!;
 const byId = (o: EnvironmentOutput, id: string): ModelResource | undefined => o.model.resources.find((r) => r.logicalId === id);
+/** A resource of the account's home bootstrap (the CI roles and the OIDC provider are there). */
+const inBootstrap = (e: Emitted, id: string): ModelResource | undefined => e.bootstraps.find((b) => b.target.home)!.model.resources.find((r) => r.logicalId === id);
 const templates = (o: EnvironmentOutput) =>
   o.plan.stacks.map((s) => ({ name: s.name, template: parse(o.files.find((f) => f.path === `cloudformation/${s.name}.yaml`)!.content, { version: '1.1' }) as Record<string, unknown> }));
 
@@ -103,7 +108,7 @@ describe('GitHub Actions (reference spec)', () => {
     expect(names('production').find((x) => x.includes('CloudFormation stacks'))).toContain('(ECS blue-green deployments)');
     expect(prod).toContain('eks-blue-green blockchain-service');
     expect(prod).toContain('eks-switch blockchain-service');
-    expect(prod).toContain('promote dex-mobile-v6-staging/kyc-service dex-mobile-v6-production/kyc-service');
+    expect(prod).toContain('promote dex-mobile-v6/kyc-service');
     expect(prod).toContain('npm run test:smoke');
     const staging = wf.jobs.staging!.steps.map((s) => s.run ?? '').join('\n');
     expect(staging).not.toMatch(/ecs-rolling|ecs-blue-green/);
@@ -132,20 +137,21 @@ describe('GitHub Actions (reference spec)', () => {
   });
 
   it('trusts each role for its own GitHub environment (or the release branch, for the build role) only', () => {
-    const trust = (o: EnvironmentOutput, id: string) => JSON.stringify(byId(o, id)!.properties.AssumeRolePolicyDocument);
-    const staging = env(reference, 'staging');
-    const production = env(reference, 'production');
-    expect(trust(staging, CICD_ID.deployRole)).toContain('"token.actions.githubusercontent.com:sub":"repo:dex-mobile/dex-mobile-v6:environment:staging"');
-    expect(trust(production, CICD_ID.deployRole)).toContain('"token.actions.githubusercontent.com:sub":"repo:dex-mobile/dex-mobile-v6:environment:production"');
-    expect(trust(production, CICD_ID.deployRole)).toContain('"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"');
-    expect(trust(staging, CICD_ID.buildRole)).toContain('repo:dex-mobile/dex-mobile-v6:ref:refs/heads/main');
-    expect(byId(production, CICD_ID.buildRole)).toBeUndefined();
-    // One OIDC provider per account: the first stage's environment owns it and keeps it.
-    expect(byId(staging, CICD_ID.githubOidcProvider)?.deletionPolicy).toBe('Retain');
-    expect(byId(production, CICD_ID.githubOidcProvider)).toBeUndefined();
+    const trust = (id: string) => JSON.stringify(inBootstrap(reference, id)!.properties.AssumeRolePolicyDocument);
+    expect(trust(`Staging${CICD_ID.deployRole}`)).toContain('"token.actions.githubusercontent.com:sub":"repo:dex-mobile/dex-mobile-v6:environment:staging"');
+    expect(trust(`Production${CICD_ID.deployRole}`)).toContain('"token.actions.githubusercontent.com:sub":"repo:dex-mobile/dex-mobile-v6:environment:production"');
+    expect(trust(`Production${CICD_ID.deployRole}`)).toContain('"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"');
+    expect(trust(`Staging${CICD_ID.buildRole}`)).toContain('repo:dex-mobile/dex-mobile-v6:ref:refs/heads/main');
+    expect(inBootstrap(reference, `Production${CICD_ID.buildRole}`)).toBeUndefined();
+    // One OIDC provider per account, in the bootstrap (deployed before either environment), kept.
+    expect(inBootstrap(reference, CICD_ID.githubOidcProvider)?.deletionPolicy).toBe('Retain');
+    for (const o of reference.environments) {
+      expect(byId(o, CICD_ID.githubOidcProvider)).toBeUndefined();
+      expect(o.model.resources.filter((r) => r.type === 'AWS::IAM::Role' && String(r.properties.RoleName ?? '').endsWith('-deploy'))).toEqual([]);
+    }
     // The CloudFormation execution role can only be assumed by CloudFormation, passed only to it.
-    expect(trust(production, CICD_ID.cfnExecutionRole)).toContain('cloudformation.amazonaws.com');
-    expect(JSON.stringify(byId(production, CICD_ID.deployRole)!.properties.Policies)).toContain('"iam:PassedToService":"cloudformation.amazonaws.com"');
+    expect(trust(`Production${CICD_ID.cfnExecutionRole}`)).toContain('cloudformation.amazonaws.com');
+    expect(JSON.stringify(inBootstrap(reference, `Production${CICD_ID.deployRole}`)!.properties.Policies)).toContain('"iam:PassedToService":"cloudformation.amazonaws.com"');
   });
 });
 
@@ -268,10 +274,9 @@ describe('CodePipeline (examples/large)', () => {
   });
 
   it('trusts the deploy roles to CodeBuild, not GitHub', () => {
-    const production = env(large, 'production');
-    const trust = JSON.stringify(byId(production, CICD_ID.deployRole)!.properties.AssumeRolePolicyDocument);
+    const trust = JSON.stringify(inBootstrap(large, `Production${CICD_ID.deployRole}`)!.properties.AssumeRolePolicyDocument);
     expect(trust).toContain('codebuild.amazonaws.com');
-    expect(byId(production, CICD_ID.githubOidcProvider)).toBeUndefined();
+    expect(inBootstrap(large, CICD_ID.githubOidcProvider)).toBeUndefined();
   });
 });
 

@@ -310,7 +310,12 @@ describe('kubernetes emitter', () => {
       for (const i of kubernetesStackInputs(output.model.spec, output.plan)) {
         expect(script).toContain(`out ${i.key} "$v`);
         if (i.source.kind === 'missing') throw new Error(`${i.key}: ${i.source.logicalId} is in no stack`);
-        if (i.source.kind !== 'image') expect(script).toContain(`'${i.source.stack}' '${i.source.logicalId}'`);
+        // Images are found by repository name: the repositories are in the bootstrap, not a stack of this plan.
+        if (i.source.kind === 'image') {
+          expect(script).toContain(`repo_uri '${i.source.repositoryName}'`);
+          continue;
+        }
+        expect(script).toContain(`'${i.source.stack}' '${i.source.logicalId}'`);
         const { stack, logicalId } = i.source;
         expect(output.plan.stacks.find((st) => st.name === stack)!.resources.some((r) => r.logicalId === logicalId)).toBe(true);
       }

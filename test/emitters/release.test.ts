@@ -67,7 +67,7 @@ describe('the ImageTag stack parameter', () => {
     }
     const ecs = template(production, 'dex-mobile-v6-production-ecs').Resources as Resources;
     const image = (ecs.KycServiceTaskDefinition!.Properties.ContainerDefinitions as { Image: unknown }[])[0]!.Image;
-    expect(image).toEqual({ 'Fn::Sub': '${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/dex-mobile-v6-production/kyc-service:${ImageTag}' });
+    expect(image).toEqual({ 'Fn::Sub': '${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/dex-mobile-v6/kyc-service:${ImageTag}' });
     expect(JSON.stringify(ecs)).not.toContain(':bootstrap');
   });
 
@@ -193,7 +193,7 @@ describe.runIf(hasBash)('release.sh deploy-stack and rollback (fake aws on PATH)
       DEX_OUT: 'out',
       DEX_ENVIRONMENT: 'production',
       DEX_CFN_EXEC_ROLE: 'dex-mobile-v6-production-cfn-exec',
-      DEX_TEMPLATE_BUCKET_PREFIX: 'dex-mobile-v6-production-templates',
+      DEX_ARTIFACTS_BUCKET_PREFIX: 'dex-mobile-v6-artifacts', DEX_STACK_PREFIX: 'dex-mobile-v6-production',
       DEX_STATE: join(b.dir, 'state'),
     });
   const deploys = (b: Sandbox): string[][] => b.calls('aws').filter((c) => c[0] === 'cloudformation' && c[1] === 'deploy');

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { compileEmit, emitTargets } from '../../pipeline/emit.js';
+import { analysisBootstraps, compileBootstrapEmit } from '../../pipeline/bootstrap.js';
 import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
@@ -18,7 +19,7 @@ const specs = ['test/fixtures/reference/dex-mobile-v6.dex.yaml', ...readdirSync(
 const emitted: Emitted[] = specs.flatMap((file) => {
   const analysis = analyzeSpec(readFileSync(file), file);
   if (!analysis.ok) throw new Error(`${file} is invalid`);
-  return emitTargets(analysis).map((compiled) => {
+  const envs = emitTargets(analysis).map((compiled) => {
     const output = compileEmit(compiled, { specFile: file });
     const stacks = output.plan.stacks.map((stack) => {
       const text = output.files.find((f) => f.path.endsWith(`${stack.name}.yaml`))!.content;
@@ -26,6 +27,13 @@ const emitted: Emitted[] = specs.flatMap((file) => {
     });
     return { label: `${file} (${output.environment})`, stacks };
   });
+  // The bootstraps (repositories, CI roles, artifacts bucket, backup vaults) are held to the same defaults.
+  const boot = compileBootstrapEmit(analysisBootstraps(analysis), file);
+  const bootstraps = analysisBootstraps(analysis).map((b) => ({
+    label: `${file} (bootstrap ${b.target.account ?? 'default'}/${b.target.region})`,
+    stacks: b.plan.stacks.map((stack) => ({ name: stack.name, template: parse(boot.find((f) => f.path.endsWith(`/${stack.name}.yaml`) && f.path.includes(`/${b.target.region}/`))!.content) as Emitted['stacks'][number]['template'] })),
+  }));
+  return [...envs, ...bootstraps];
 });
 
 describe('the examples exercise every secure default', () => {

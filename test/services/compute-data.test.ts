@@ -1,13 +1,14 @@
 // The compute, data and monitoring building blocks on the reference spec: secure defaults
 // (no public database, encryption everywhere, IMDSv2, snapshots on delete), bounds that equal the
 // spec, stable logical IDs, CloudFormation-valid properties and usage on every billable resource.
+import { registryRepositories } from '../../services/ecr.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import type { BuildingBlock, ModelResource } from '../../compiler/model/types.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import { ec2 } from '../../services/ec2.js';
-import { ecr } from '../../services/ecr.js';
+
 import { ecs } from '../../services/ecs.js';
 import { eks, eksSupportType } from '../../services/eks.js';
 import { cacheLayout, elasticache } from '../../services/elasticache.js';
@@ -18,7 +19,9 @@ import { rds } from '../../services/rds.js';
 const FIXTURE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const NOW = new Date('2026-11-24T00:00:00Z');
 const AT_NOW = { today: () => NOW };
-const BLOCKS: BuildingBlock[] = [iam, rds, elasticache, ecr, ecs, eks, ec2, monitoring];
+// The repositories are the bootstrap's (services/bootstrap.ts); built here for one environment.
+const registry: BuildingBlock = { name: 'registry', build: (spec) => registryRepositories({ environments: [spec], pullers: [], keyId: 'BootstrapKey', layer: 'registry', owner: spec }) };
+const BLOCKS: BuildingBlock[] = [iam, rds, elasticache, registry, ecs, eks, ec2, monitoring];
 
 function compile(environment: string): NormalizedSpec {
   const analysis = analyzeSpec(readFileSync(FIXTURE), FIXTURE, { environment });
@@ -94,7 +97,7 @@ describe.each([
       expect(props(lg).RetentionInDays).toBe(spec.monitoring.logs.retentionDays);
     }
     for (const repo of ofType(resources, 'AWS::ECR::Repository')) {
-      expect(props(repo)).toMatchObject({ EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: kms }, ImageTagMutability: 'IMMUTABLE', ImageScanningConfiguration: { ScanOnPush: true } });
+      expect(props(repo)).toMatchObject({ EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': ['BootstrapKey', 'Arn'] } }, ImageTagMutability: 'IMMUTABLE', ImageScanningConfiguration: { ScanOnPush: true } });
     }
     expect(props(byId(resources, 'AlarmTopic')).KmsMasterKeyId).toEqual(kms);
     expect(props(byId(resources, 'EksCluster')).EncryptionConfig).toEqual([{ Provider: { KeyArn: kms }, Resources: ['secrets'] }]);

@@ -439,7 +439,7 @@ describe('waf', () => {
     expect(rules[0]!.Statement.RateBasedStatement).toEqual({ Limit: 2000, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });
     expect(new Set(rules.map((r) => r.Priority)).size).toBe(rules.length);
     expect(index.get('WebAclAssociation')!.properties).toEqual({ ResourceArn: { Ref: ID.loadBalancer }, WebACLArn: { 'Fn::GetAtt': [ID.webAcl, 'Arn'] } });
-    const all = variant(production, (s) => void (s.ingress = { ...s.ingress, waf: { enabled: true, managedRules: ['common', 'knownBadInputs', 'sqli', 'linux', 'unix', 'amazonIpReputation', 'anonymousIp', 'adminProtection'], rateLimitPer5Min: undefined } }));
+    const all = variant(production, (s) => void (s.ingress = { ...s.ingress, waf: { enabled: true, managedRules: ['common', 'knownBadInputs', 'sqli', 'linux', 'unix', 'amazonIpReputation', 'anonymousIp', 'adminProtection'], rateLimitPer5Min: undefined, allowLargeBodies: [] } }));
     const names = ((byId(waf.build(all, AT_FIXED_DATE)).get(ID.webAcl)!.properties.Rules as { Name: string }[]).map((r) => r.Name));
     expect(names).toEqual([
       'AWSManagedRulesAmazonIpReputationList',

@@ -31,7 +31,10 @@ const AT_REST: Readonly<Record<string, (r: ModelResource) => { ok: boolean; prop
     const ok = Array.isArray(config) && JSON.stringify(config).includes('"secrets"');
     return { ok, props: { EncryptionConfig: config }, key: (first?.Provider as Record<string, unknown> | undefined)?.KeyArn };
   },
-  'AWS::S3::Bucket': (r) => ({ ok: prop(r, 'BucketEncryption') !== undefined, props: { BucketEncryption: prop(r, 'BucketEncryption') }, key: JSON.stringify(prop(r, 'BucketEncryption') ?? null).includes('aws:kms') ? prop(r, 'BucketEncryption') : undefined }),
+  'AWS::S3::Bucket': (r) => {
+    const rule = (prop(r, 'BucketEncryption', 'ServerSideEncryptionConfiguration') as readonly { ServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: unknown } }[] | undefined)?.[0]?.ServerSideEncryptionByDefault;
+    return { ok: prop(r, 'BucketEncryption') !== undefined, props: { BucketEncryption: prop(r, 'BucketEncryption') }, key: rule?.SSEAlgorithm === 'aws:kms' ? rule.KMSMasterKeyID : undefined };
+  },
   'AWS::EC2::LaunchTemplate': (r) => {
     const volumes = (prop(r, 'LaunchTemplateData', 'BlockDeviceMappings') ?? []) as readonly { Ebs?: { Encrypted?: unknown; KmsKeyId?: unknown } }[];
     const ok = volumes.every((v) => v.Ebs === undefined || v.Ebs.Encrypted === true);

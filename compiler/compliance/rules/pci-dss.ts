@@ -1,6 +1,7 @@
 // PCI DSS v4.0 controls dex can see in a deployment: WAF, key management, audit logs,
 // segmentation of the data tier, vulnerability scanning of images.
-import type { Check, ComplianceRule } from '../types.js';
+import type { ModelResource } from '../../model/types.js';
+import type { Check, ComplianceRule, RuleContext } from '../types.js';
 import { atRestChecks, flowLogChecks, retentionChecks, segmentationChecks } from './baseline.js';
 import { URL } from './citations.js';
 import { evidence, fail, ofType, pass, prop, publicServices } from '../util.js';
@@ -27,9 +28,25 @@ export const pciWaf: ComplianceRule = {
         ...assoc.map((a) => evidence(a, { ResourceArn: prop(a, 'ResourceArn'), WebACLArn: prop(a, 'WebACLArn') })),
       ]),
       ...(rules.length === 0 ? [fail('the web ACL has no managed rule groups: it blocks nothing but the rate limit', ['ingress', 'waf', 'managedRules'], 'add at least common, knownBadInputs and sqli', [], 'warning')] : []),
+      ...largeBodyExceptions(ctx.spec, acls),
     ];
   },
 };
+
+/**
+ * Each path exempt from the 8 KB body limit is a documented exception an assessor reviews: allowed,
+ * listed with what WAF still checks there and what it cannot (the body past 8 KB is not inspected).
+ */
+function largeBodyExceptions(spec: RuleContext['spec'], acls: readonly ModelResource[]): Check[] {
+  if (!spec.ingress.waf.managedRules.includes('common')) return [];
+  return spec.ingress.waf.allowLargeBodies.map((entry, i) =>
+    pass(
+      `exception: ${entry.path} may carry request bodies over 8 KB${entry.maxBytes !== undefined ? ` (up to ${entry.maxBytes} bytes by Content-Length: a larger declared size, or a body over 8 KB that declares none, is blocked)` : ' (no size limit from WAF)'}; WAF inspects only the first 8 KB of such a body, so the service behind it must validate the upload`,
+      ['ingress', 'waf', 'allowLargeBodies', i, 'path'],
+      acls.map((a) => evidence(a, { Rules: ((prop(a, 'Rules') ?? []) as { Name?: string }[]).map((r) => r.Name).filter((n) => n?.startsWith('LargeBody')) })),
+    ),
+  );
+}
 
 export const pciKeys: ComplianceRule = {
   id: 'PCI-DSS-3.5.1',

@@ -45,6 +45,11 @@ const FAILING: readonly [fixture: string, expected: string[]][] = [
   ['public-without-certificate', ['9:23 error DEX311']],
   ['duplicate-route', ['15:35 error DEX312']],
   ['certificate-wrong-region', ['7:21 error DEX320']],
+  ['certificate-region-overlay', ['9:21 error DEX320', '23:25 error DEX320']],
+  ['certificate-not-acm', ['8:21 error DEX343', '18:25 error DEX343']],
+  ['waf-large-body-unrouted', ['10:15 warning DEX340']],
+  ['waf-large-body-no-effect', ['10:5 warning DEX341']],
+  ['waf-large-body-duplicate', ['11:15 error DEX342']],
   ['alert-unknown-service', ['11:69 error DEX313']],
   ['alert-threshold', ['11:7 error DEX314', '12:50 error DEX314']],
   ['platform-unused', ['6:3 warning DEX317']],
@@ -69,6 +74,7 @@ const PASSING = [
   'backup-region-valid',
   'stages-valid',
   'secrets-valid',
+  'waf-large-body-valid',
 ];
 
 describe('semantic rules on fixtures', () => {
@@ -110,6 +116,22 @@ describe('what the diagnostics say', () => {
     const d = one('uses-cycle', 'DEX306');
     expect(d.message).toBe('services use each other in a cycle: orders → payments → ledger → orders');
     expect(d.path).toEqual(['services', 'ledger', 'uses', 0]);
+  });
+
+  it('names both regions of a certificate, and the environment whose region moved away from it', () => {
+    const [base, overlay] = analyze('certificate-region-overlay').diagnostics.filter((d) => d.code === 'DEX320');
+    expect(base).toMatchObject({
+      environment: 'eu',
+      message: 'the TLS certificate is in us-east-1, but the load balancer is in eu-west-1: an ALB listener can only use an ACM certificate from its own region (in environment eu)',
+      hint: expect.stringContaining('issue (request or import) the certificate in ACM in eu-west-1, the listener\'s region'),
+    });
+    expect(base!.hint).toContain('CloudFront');
+    expect(overlay).toMatchObject({ environment: 'eu-own', line: 23, col: 25, message: expect.stringContaining('in eu-central-1, but the load balancer is in eu-west-1') });
+    expect(one('certificate-not-acm', 'DEX343').message).toBe('the certificate ARN is in partition aws-cn, but ap-south-1 is in partition aws: the load balancer cannot use a certificate from another partition');
+  });
+
+  it('names the public routes a large-body path could go under', () => {
+    expect(one('waf-large-body-unrouted', 'DEX340')).toMatchObject({ message: expect.stringContaining('no public service\'s route covers /uploads'), hint: 'use a path under a public route (/api/kyc), e.g. /api/kyc/documents, or remove the entry' });
   });
 
   it('states the port rule', () => {

@@ -6,7 +6,6 @@
 set -euo pipefail
 REPO=dex-mobile/dex-mobile-v6
 gh variable set AWS_ACCOUNT_ID --repo "$REPO" --body "${AWS_ACCOUNT_ID:?set AWS_ACCOUNT_ID to the AWS account id}"
-
 # reviewer ID: a user login, or org/team for a team.
 reviewer() {
   case "$1" in

@@ -6,8 +6,9 @@
 #
 # Environment (set by the workflow job or the CodeBuild project):
 #   AWS_REGION, IMAGE_TAG, DEX_OUT (dex's output directory), DEX_ENVIRONMENT, DEX_STACK_PREFIX,
-#   DEX_CFN_EXEC_ROLE, DEX_TEMPLATE_BUCKET_PREFIX, DEX_EKS_CLUSTER,
-#   DEX_ALARM_PREFIX; AWS_ACCOUNT_ID is looked up when unset.
+#   DEX_CFN_EXEC_ROLE, DEX_ARTIFACTS_BUCKET_PREFIX, DEX_EKS_CLUSTER, DEX_ALARM_PREFIX;
+#   AWS_ACCOUNT_ID is looked up when unset; DEX_SOURCE_ACCOUNT and DEX_SOURCE_REGION name the first
+#   stage's registry when it is in another account or region.
 set -euo pipefail
 
 : "${AWS_REGION:?}"
@@ -47,12 +48,29 @@ cmd_scan_gate() {
   if [ "$(jq '(.CRITICAL // 0) + (.HIGH // 0)' <<<"$counts")" != 0 ]; then log "CRITICAL/HIGH findings: not releasing"; exit 1; fi
 }
 
-# promote FROM_REPOSITORY TO_REPOSITORY: copies the tested image (same digest) to this environment.
+# promote REPOSITORY: makes the image tested in the first stage (same digest) available in this
+# environment's registry (a copy when the first stage's registry is in another account or region;
+# nothing to copy when they share one), then tags it release-<env>-<tag> so the repository's
+# lifecycle policy keeps what this environment runs however many builds follow.
 cmd_promote() {
-  local from="$1" to="$2" reg
-  reg="$(registry)"
-  if image_exists "$to" "$IMAGE_TAG"; then log "$to:$IMAGE_TAG already promoted"; return; fi
-  docker buildx imagetools create --tag "$reg/$to:$IMAGE_TAG" "$reg/$from:$IMAGE_TAG"
+  local repo="$1" here src_region src released image
+  here="$(registry)"
+  src_region="${DEX_SOURCE_REGION:-$AWS_REGION}"
+  src="${DEX_SOURCE_ACCOUNT:-$(account)}.dkr.ecr.$src_region.amazonaws.com"
+  if [ "$src" != "$here" ]; then
+    if image_exists "$repo" "$IMAGE_TAG"; then
+      log "$repo:$IMAGE_TAG already in $here"
+    else
+      aws ecr get-login-password --region "$src_region" | docker login --username AWS --password-stdin "$src"
+      docker buildx imagetools create --tag "$here/$repo:$IMAGE_TAG" "$src/$repo:$IMAGE_TAG"
+    fi
+  fi
+  released="release-$DEX_ENVIRONMENT-$IMAGE_TAG"
+  if image_exists "$repo" "$released"; then return; fi
+  image=$(aws ecr batch-get-image --repository-name "$repo" --image-ids "imageTag=$IMAGE_TAG" --query 'images[0]' --output json)
+  aws ecr put-image --repository-name "$repo" --image-tag "$released" \
+    --image-manifest "$(jq -r '.imageManifest' <<<"$image")" \
+    --image-manifest-media-type "$(jq -r '.imageManifestMediaType' <<<"$image")" >/dev/null
 }
 
 # True when the template declares stack parameter NAME (dex writes `Parameters:` at the top level,
@@ -77,7 +95,7 @@ deploy_template() {
   if declares_parameter "$template" ImageTag; then overrides=(--parameter-overrides "ImageTag=$tag"); fi
   aws cloudformation deploy --stack-name "$stack" --template-file "$template" \
     --role-arn "arn:aws:iam::$(account):role/$DEX_CFN_EXEC_ROLE" \
-    --s3-bucket "$DEX_TEMPLATE_BUCKET_PREFIX-$(account)" --s3-prefix "$stack" \
+    --s3-bucket "$DEX_ARTIFACTS_BUCKET_PREFIX-$(account)-$AWS_REGION" --s3-prefix "$DEX_STACK_PREFIX" \
     --capabilities CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset ${overrides[@]+"${overrides[@]}"} && return 0
   # Only the deploy command's waiter giving up leaves the stack in progress; anything else failed.
   status=$(stack_status "$stack")

@@ -9,7 +9,7 @@ role_arn() { aws iam get-role --role-name "$(phys "$1" "$2")" --query Role.Arn -
 repo_uri() { aws ecr describe-repositories --region ap-south-1 --repository-names "$1" --query 'repositories[0].repositoryUri' --output text; }
 out() { case "$2" in ""|None) echo "no value for $1" >&2; exit 1;; esac; printf '%s=%s\n' "$1" "$2"; }
 # image of blockchain-service: its ECR repository URI and the tag CI deploys
-v=$(repo_uri 'dex-mobile-v6-production/blockchain-service')
+v=$(repo_uri 'dex-mobile-v6/blockchain-service')
 out BLOCKCHAIN_SERVICE_IMAGE "$v:$IMAGE_TAG"
 # POSTGRES_HOST of blockchain-service: Endpoint.Address of PostgresDatabase
 v=$(aws rds describe-db-instances --region ap-south-1 --db-instance-identifier "$(phys 'dex-mobile-v6-production-data' 'PostgresDatabase')" --query 'DBInstances[0].Endpoint.Address' --output text)

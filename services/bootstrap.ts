@@ -1,0 +1,296 @@
+// The bootstrap: what must exist in an account and region before the first stack of any
+// environment is deployed there, like `cdk bootstrap` or Copilot's application stack. One model
+// per account and region the system touches, in two stacks:
+//
+//   • `<system>-bootstrap-foundation` (deployed inline, so it must stay under CloudFormation's
+//     51,200-byte limit for a template body): a KMS key, the artifacts bucket that every larger
+//     template is uploaded to (encrypted, TLS-only, versioned), and in copy regions the backup
+//     vaults cross-region database copies land in. In the account's home region (the region of
+//     its first environment; IAM is global, so one region per account holds it): the GitHub OIDC
+//     provider (or nothing, when the account has one already) and every environment's CI roles.
+//   • `<system>-bootstrap-registry` (through the bucket): the ECR repositories of the services
+//     dex builds, so the first build has somewhere to push and no stack ever starts a service
+//     whose image does not exist yet.
+//
+// Nothing in an environment's stacks imports from the bootstrap: they name its resources by
+// physical name (roles, repositories, vaults, the bucket), because the bootstrap may be in
+// another region of the account, and CloudFormation exports do not cross regions.
+import { getAtt, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import type { NormalizedSpec, RegionCode } from '../spec/model.js';
+import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, cicdNames, oidcProviderArn } from './cicd.js';
+import { builtServices, registryRepositories, sameRegistry } from './ecr.js';
+import { crossRegionVaultName } from '../compiler/model/ids.js';
+
+/** The environment name of a bootstrap model: its stacks are `<system>-bootstrap-<layer>`. */
+export const BOOTSTRAP_ENVIRONMENT = 'bootstrap';
+/** Directory under out/ of the bootstrap's files; an environment may not take this name (DEX402). */
+export const BOOTSTRAP_OUTPUT_DIR = 'bootstrap';
+/** The directory name of the account of the credentials, for environments that name no account. */
+export const DEFAULT_ACCOUNT_KEY = 'default';
+
+export const BOOTSTRAP_ID = {
+  key: 'BootstrapKey',
+  keyAlias: 'BootstrapKeyAlias',
+  bucket: 'ArtifactsBucket',
+  bucketPolicy: 'ArtifactsBucketPolicy',
+  githubOidcProvider: 'GithubOidcProvider',
+  copyVault: (environment: string, database: string) => `${pascal(environment)}${pascal(database)}CopyVault`,
+} as const;
+
+/** One account and region the system deploys to or copies backups to. */
+export interface BootstrapTarget {
+  /** The 12-digit account, or undefined for the account of the credentials. */
+  readonly account: string | undefined;
+  readonly region: RegionCode;
+  /** True in the account's home region, which holds the account's IAM (OIDC provider, CI roles). */
+  readonly home: boolean;
+  /** Environments that run in this account and region (their registry and artifacts bucket). */
+  readonly environments: readonly NormalizedSpec[];
+  /** In the home region: every environment of the account, whose CI roles this stack holds. */
+  readonly roleEnvironments: readonly NormalizedSpec[];
+  /** Cross-region copies that land here: the environment and database whose vault this stack creates. */
+  readonly copyVaults: readonly { readonly spec: NormalizedSpec; readonly database: string }[];
+  /** The spec of the bootstrap model: the system's, with environment `bootstrap` and this account and region. */
+  readonly spec: NormalizedSpec;
+}
+
+/** `out/bootstrap/<account>/<region>/`, relative to out/bootstrap/. */
+export function bootstrapDirectory(target: Pick<BootstrapTarget, 'account' | 'region'>): string {
+  return `${target.account ?? DEFAULT_ACCOUNT_KEY}/${target.region}`;
+}
+
+const keyOf = (account: string | undefined, region: string): string => `${account ?? ''}|${region}`;
+
+/**
+ * The accounts and regions of a system's environments (in declaration order; the base spec alone
+ * when it declares none), each with what its bootstrap must hold. Home regions come first in each
+ * account, so deploying in this order creates the roles before anything that needs them.
+ */
+export function bootstrapTargets(environments: readonly NormalizedSpec[]): BootstrapTarget[] {
+  const first = environments[0];
+  if (first === undefined) return [];
+  type Draft = { account: string | undefined; region: RegionCode; environments: NormalizedSpec[]; copyVaults: { spec: NormalizedSpec; database: string }[] };
+  const drafts = new Map<string, Draft>();
+  const draft = (account: string | undefined, region: RegionCode): Draft => {
+    const k = keyOf(account, region);
+    let d = drafts.get(k);
+    if (!d) drafts.set(k, (d = { account, region, environments: [], copyVaults: [] }));
+    return d;
+  };
+  for (const env of environments) draft(env.account, env.region).environments.push(env);
+  for (const env of environments) {
+    for (const db of Object.values(env.databases)) if (db.crossRegionBackupTo) draft(env.account, db.crossRegionBackupTo as RegionCode).copyVaults.push({ spec: env, database: db.name });
+  }
+  // The home region of an account: where its first environment runs.
+  const homes = new Map<string, RegionCode>();
+  for (const env of environments) if (!homes.has(env.account ?? '')) homes.set(env.account ?? '', env.region);
+  const accounts = [...new Set(environments.map((e) => e.account ?? ''))];
+  const targets: BootstrapTarget[] = [];
+  for (const account of accounts) {
+    const home = homes.get(account)!;
+    const mine = [...drafts.values()].filter((d) => (d.account ?? '') === account);
+    mine.sort((a, b) => (a.region === home ? -1 : b.region === home ? 1 : 0));
+    for (const d of mine) {
+      const isHome = d.region === home;
+      targets.push({
+        account: d.account,
+        region: d.region,
+        home: isHome,
+        environments: d.environments,
+        roleEnvironments: isHome ? environments.filter((e) => (e.account ?? '') === account && e.cicd !== undefined) : [],
+        copyVaults: d.copyVaults,
+        // The environments' usage and budget are theirs: the bootstrap keeps only what prices its
+        // own resources (image storage).
+        spec: {
+          ...first,
+          environment: BOOTSTRAP_ENVIRONMENT,
+          region: d.region,
+          account: d.account,
+          budget: undefined,
+          usage: first.usage.ecrStorageGiB === undefined ? {} : { ecrStorageGiB: first.usage.ecrStorageGiB },
+        },
+      });
+    }
+  }
+  return targets;
+}
+
+/** The first stage's environment: its registry receives every build. */
+function firstStageOf(environments: readonly NormalizedSpec[]): NormalizedSpec | undefined {
+  const name = environments[0]?.cicd?.stages[0]?.name;
+  return environments.find((e) => e.environment === name) ?? environments.find((e) => e.environment === undefined);
+}
+
+function keyPolicy(): CfnValue {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        // Without this statement the key would be unmanageable; it delegates use to IAM policies.
+        Sid: 'AccountAdministration',
+        Effect: 'Allow',
+        Principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+    ],
+  };
+}
+
+function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): ModelResource[] {
+  const spec = target.spec;
+  const tags = tagList(spec, 'bootstrap');
+  const out: ModelResource[] = [];
+  const layer = 'foundation' as const;
+  const origin = ['environments'];
+  out.push(
+    resource({
+      logicalId: BOOTSTRAP_ID.key,
+      type: 'AWS::KMS::Key',
+      layer,
+      origin,
+      component: 'bootstrap',
+      // Retained: templates, images and backup copies it encrypted would become unreadable.
+      deletionPolicy: 'Retain',
+      updateReplacePolicy: 'Retain',
+      properties: {
+        Description: `${spec.name} bootstrap: encrypts deploy artifacts, images and backup copies in ${target.region}`,
+        EnableKeyRotation: true,
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        KeyUsage: 'ENCRYPT_DECRYPT',
+        PendingWindowInDays: 30,
+        KeyPolicy: keyPolicy(),
+        Tags: tags,
+      },
+      usage: [{ meter: 'kms.key', unit: 'count-month', quantity: { min: 1, max: 1 }, attributes: {}, basis: `the bootstrap's customer-managed key in ${target.region} (rotated yearly)` }],
+    }),
+    resource({
+      logicalId: BOOTSTRAP_ID.keyAlias,
+      type: 'AWS::KMS::Alias',
+      layer,
+      origin,
+      component: 'bootstrap',
+      properties: { AliasName: bootstrapKeyAlias(spec.name), TargetKeyId: ref(BOOTSTRAP_ID.key) },
+    }),
+  );
+  if (target.environments.length) {
+    const bucketUsage: UsageMeter[] = [
+      {
+        meter: 's3.storage',
+        unit: 'GB-month',
+        quantity: { min: 0.01, max: 0.1 },
+        attributes: { storageClass: 'STANDARD' },
+        basis: 'CloudFormation templates uploaded by each deployment and pipeline artifacts (a few MB), expired after 90 days',
+      },
+    ];
+    out.push(
+      {
+        ...resource({
+          logicalId: BOOTSTRAP_ID.bucket,
+          type: 'AWS::S3::Bucket',
+          layer,
+          origin,
+          component: 'bootstrap',
+          properties: {
+            BucketName: sub(`${artifactsBucketPrefix(spec.name)}-\${AWS::AccountId}-\${AWS::Region}`),
+            BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(BOOTSTRAP_ID.key, 'Arn') }, BucketKeyEnabled: true }] },
+            PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+            OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+            VersioningConfiguration: { Status: 'Enabled' },
+            LifecycleConfiguration: { Rules: [{ Id: 'expire-artifacts', Status: 'Enabled', ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }] },
+            Tags: tags,
+          },
+          usage: bucketUsage,
+        }),
+        // Retained: a bucket with objects cannot be deleted by CloudFormation anyway, and a failed
+        // delete would block removing the bootstrap.
+        deletionPolicy: 'Retain',
+        updateReplacePolicy: 'Retain',
+      },
+      resource({
+        logicalId: BOOTSTRAP_ID.bucketPolicy,
+        type: 'AWS::S3::BucketPolicy',
+        layer,
+        origin,
+        component: 'bootstrap',
+        properties: {
+          Bucket: ref(BOOTSTRAP_ID.bucket),
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'DenyInsecureTransport',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 's3:*',
+                Resource: [getAtt(BOOTSTRAP_ID.bucket, 'Arn'), sub(`\${${BOOTSTRAP_ID.bucket}.Arn}/*`)],
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              },
+            ],
+          },
+        },
+      }),
+    );
+  }
+  for (const { spec: env, database } of target.copyVaults) {
+    const environment = env.environment ?? 'default';
+    out.push({
+      ...resource({
+        logicalId: BOOTSTRAP_ID.copyVault(environment, database),
+        type: 'AWS::Backup::BackupVault',
+        layer,
+        origin: ['databases', database, 'crossRegionBackupTo'],
+        component: `database/${database}`,
+        properties: {
+          BackupVaultName: crossRegionVaultName(env, database),
+          EncryptionKeyArn: getAtt(BOOTSTRAP_ID.key, 'Arn'),
+          BackupVaultTags: Object.fromEntries(tagList(env, `database/${database}`).map((t) => [t.Key, t.Value])),
+        },
+      }),
+      // Retained: it holds the disaster-recovery copies, which must outlive the stack.
+      deletionPolicy: 'Retain',
+      updateReplacePolicy: 'Retain',
+    });
+  }
+  if (target.home && target.roleEnvironments.length) {
+    const github = target.roleEnvironments.some((e) => e.cicd?.provider === 'github-actions');
+    const create = github && target.roleEnvironments[0]!.cicd!.githubOidcProvider === 'create';
+    if (create) {
+      out.push({
+        ...resource({
+          logicalId: BOOTSTRAP_ID.githubOidcProvider,
+          type: 'AWS::IAM::OIDCProvider',
+          layer,
+          origin: ['cicd', 'githubOidcProvider'],
+          component: 'cicd',
+          properties: { Url: `https://${GITHUB_OIDC_HOST}`, ClientIdList: ['sts.amazonaws.com'], Tags: tags },
+        }),
+        // Retained: other tools of the account may trust it too.
+        deletionPolicy: 'Retain',
+        updateReplacePolicy: 'Retain',
+      });
+    }
+    const firstStage = firstStageOf(all);
+    for (const env of target.roleEnvironments) {
+      out.push(...ciRoles(env, { firstStage, oidcProvider: create ? ref(BOOTSTRAP_ID.githubOidcProvider) : oidcProviderArn(), layer }));
+    }
+  }
+  return out;
+}
+
+function registry(target: BootstrapTarget, all: readonly NormalizedSpec[]): ModelResource[] {
+  const firstStage = firstStageOf(all);
+  const isSource = firstStage !== undefined && target.environments.some((e) => sameRegistry(e, firstStage));
+  // Deploy roles of environments in other accounts pull the tested images from the first stage's
+  // registry to promote them.
+  const pullers = isSource
+    ? all.filter((e) => e.account !== undefined && e.account !== firstStage!.account && builtServices(e).length > 0 && e.cicd !== undefined).map((e) => ({ account: e.account!, roleName: cicdNames.deployRole(e) }))
+    : [];
+  return registryRepositories({ environments: target.environments, pullers, keyId: BOOTSTRAP_ID.key, layer: 'registry', owner: target.spec });
+}
+
+/** The building block of one bootstrap model (every environment is needed: roles, pullers, the first stage). */
+export function bootstrapBlock(target: BootstrapTarget, environments: readonly NormalizedSpec[]): BuildingBlock {
+  return { name: 'bootstrap', build: () => [...foundation(target, environments), ...registry(target, environments)] };
+}
