@@ -20,7 +20,7 @@ import type { BuildingBlock } from '../compiler/model/types.js';
 import type { SemanticRule } from '../compiler/checks/index.js';
 import { alertsRule } from '../compiler/checks/alerts.js';
 import { boundsRule } from '../compiler/checks/bounds.js';
-import { stagesRule } from '../compiler/checks/cicd.js';
+import { stagesRule, strategyPlatformRule } from '../compiler/checks/cicd.js';
 import { ingressRule } from '../compiler/checks/ingress.js';
 import { derivedNamesRule, duplicateAlertsRule, listenerRulesRule } from '../compiler/checks/names.js';
 import { networkRule } from '../compiler/checks/network.js';
@@ -85,6 +85,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     eksVersionRule(today, existingEksClusters),
     backupRegionRule,
     stagesRule,
+    strategyPlatformRule,
     plaintextSecretsRule,
     secretEnvCollisionRule,
     derivedNamesRule,

@@ -248,8 +248,7 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   CiTemplateBucket: "the pipeline's template bucket",
   CiTemplateBucketPolicy: "the pipeline's template bucket",
   CloudFormationExecutionRole: 'the CloudFormation execution role',
-  CodeDeployRole: 'the CodeDeploy role',
-  CodeDeployApplication: 'the CodeDeploy application',
+  EcsLoadBalancerRole: "the role ECS uses to shift traffic between a service's target groups",
   GithubOidcProvider: 'the GitHub OIDC provider',
   TestListener: 'the blue-green test listener',
 };

@@ -66,6 +66,10 @@ export interface ModelResource {
   readonly dependsOn?: readonly string[];
   readonly deletionPolicy?: 'Delete' | 'Retain' | 'Snapshot' | 'RetainExceptOnCreate';
   readonly updateReplacePolicy?: 'Delete' | 'Retain' | 'Snapshot';
+  /** CloudFormation's UpdatePolicy attribute (Auto Scaling groups: how a new launch template version rolls out). */
+  readonly updatePolicy?: Readonly<Record<string, CfnValue>>;
+  /** CloudFormation's CreationPolicy attribute (signals the resource must receive before it is complete). */
+  readonly creationPolicy?: Readonly<Record<string, CfnValue>>;
   /** Spec path the resource comes from, so diagnostics and diffs can point at dex.yaml. */
   readonly origin: SpecPath;
   /** Value of the dex:component tag, e.g. 'network', 'service/kyc-service', 'database/postgres'. */

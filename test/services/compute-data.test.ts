@@ -115,10 +115,9 @@ describe.each([
       const p = props(svc);
       expect(p.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
       expect(p.NetworkConfiguration.AwsvpcConfiguration.Subnets).toEqual([{ Ref: 'PrivateSubnetA' }, { Ref: 'PrivateSubnetB' }]);
-      // Blue-green stages (production) roll back through CodeDeploy, and CloudFormation refuses a
-      // circuit breaker on a CODE_DEPLOY service; rolling stages roll back with the circuit breaker.
-      if (p.DeploymentController?.Type === 'CODE_DEPLOY') expect(p.DeploymentConfiguration?.DeploymentCircuitBreaker).toBeUndefined();
-      else expect(p.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+      // Every deployment (rolling or ECS blue/green) rolls back with the circuit breaker.
+      expect(p.DeploymentController).toEqual({ Type: 'ECS' });
+      expect(p.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
       expect(p.LoadBalancers[0].TargetGroupArn).toEqual({ Ref: `${svc.logicalId.replace(/EcsService$/, '')}TargetGroup` });
     }
     for (const td of ofType(resources, 'AWS::ECS::TaskDefinition')) {
@@ -212,12 +211,14 @@ describe.each([
 });
 
 describe('differences between environments', () => {
-  it('rolls back staging ECS deployments with the circuit breaker (rolling), production through CodeDeploy', () => {
-    for (const svc of ofType(stagingResources, 'AWS::ECS::Service')) {
-      expect(props(svc).DeploymentConfiguration.DeploymentCircuitBreaker, svc.logicalId).toEqual({ Enable: true, Rollback: true });
-      expect(props(svc).DeploymentController ?? { Type: 'ECS' }, svc.logicalId).toEqual({ Type: 'ECS' });
+  it('deploys staging ECS services rolling and production ones blue/green, both ECS deployments with the circuit breaker', () => {
+    for (const [resources, strategy] of [[stagingResources, 'ROLLING'], [prodResources, 'BLUE_GREEN']] as const) {
+      for (const svc of ofType(resources, 'AWS::ECS::Service')) {
+        expect(props(svc).DeploymentController, svc.logicalId).toEqual({ Type: 'ECS' });
+        expect(props(svc).DeploymentConfiguration.DeploymentCircuitBreaker, svc.logicalId).toEqual({ Enable: true, Rollback: true });
+        expect(props(svc).DeploymentConfiguration.Strategy, svc.logicalId).toBe(strategy);
+      }
     }
-    for (const svc of ofType(prodResources, 'AWS::ECS::Service')) expect(props(svc).DeploymentController, svc.logicalId).toEqual({ Type: 'CODE_DEPLOY' });
   });
 
   it('is Multi-AZ in production and single-AZ in staging', () => {

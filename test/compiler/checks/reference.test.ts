@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { analyzeSpec } from '../../../pipeline/analyze.js';
+import { positionOf } from '../../security/sandbox.js';
 
 const file = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 
@@ -30,10 +31,10 @@ it('has no errors in the base spec or any environment', () => {
   }
 });
 
-it('warns only that EKS 1.31 is billed for extended support (compliance warnings are tested in test/compliance)', () => {
+it('warns only that EKS 1.31 is billed for extended support and that its EC2 services roll in the blue-green stage (compliance warnings are tested in test/compliance)', () => {
   const all = analyzeSpec(readFileSync(file), file);
   const semantic = all.diagnostics.filter((d) => !d.code.startsWith('DEX6'));
-  expect([...new Set(semantic.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}`))]).toEqual(['40:14 warning DEX321']);
+  expect([...new Set(semantic.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}`))]).toEqual(['40:14 warning DEX321', `${positionOf(readFileSync(file, 'utf8'), 'blue-green, verify: npm run test:smoke')} warning DEX335`]);
 });
 
 it('once EKS 1.31 leaves extended support (2026-11-26): an error as a new cluster, a warning for the clusters the last emit had', () => {
