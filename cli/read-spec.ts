@@ -1,9 +1,11 @@
 // Reading the spec file: the CLI's side of the pipeline (the phases themselves never touch disk).
-import { resolve } from 'node:path';
-import { analyzeSpec, type Analysis } from '../pipeline/analyze.js';
+import { dirname, join, resolve } from 'node:path';
+import { analyzeSpec, systemClock, type Analysis } from '../pipeline/analyze.js';
+import type { Clock } from '../compiler/model/types.js';
 import type { Registries } from '../pipeline/registries.js';
 import type { Diagnostic } from '../spec/diagnostics.js';
 import { LOAD_LIMITS } from '../spec/load.js';
+import { readExistingEksClusters } from './adapters/baselines.js';
 import { readBytes } from './adapters/files.js';
 import { colorEnabled, EXIT, type CliIO } from './io.js';
 import { countLabel, renderDiagnostics } from './render.js';
@@ -44,10 +46,32 @@ export function isUsageProblem(diagnostics: readonly Diagnostic[]): boolean {
 
 export type AnalyzedSpec = { ok: true; analysis: Analysis; absolute: string } | { ok: false; exitCode: number };
 
+/**
+ * The date dex judges the EKS support calendar on: DEX_TODAY (YYYY-MM-DD) when set, so a CI run
+ * or a test gives the same answer on any day, else the system clock.
+ */
+export function clockFrom(env: CliIO['env']): Clock {
+  const day = env.DEX_TODAY;
+  if (day !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`))) return () => new Date(`${day}T00:00:00Z`);
+  return systemClock;
+}
+
+/** Where `dex emit` writes without --out: out/ beside the spec. */
+export function defaultOutDir(specAbsolute: string): string {
+  return join(dirname(specAbsolute), 'out');
+}
+
+/** The EKS clusters of the last emit (out/<env>/plan.json), for the EKS version rule. */
+export function existingEksClusters(specAbsolute: string, outDir?: string): Record<string, string> {
+  return readExistingEksClusters(outDir ?? defaultOutDir(specAbsolute));
+}
+
 export interface ReadAndAnalyzeOptions {
   /** The exit code of a usage problem (dex plan --detailed-exitcode keeps 2 for "changes"). */
   readonly usageExit?: number;
   readonly registries?: Registries;
+  /** The output directory whose plan.json files say which EKS clusters exist (default: out/ beside the spec). */
+  readonly outDir?: string;
 }
 
 /**
@@ -69,7 +93,12 @@ export async function readAndAnalyze(
     // A path that names no readable file is a usage error; a file too large to read is a bad spec.
     return { ok: false, exitCode: isUsageProblem([read.diagnostic]) ? usageExit : EXIT.failed };
   }
-  const analysis = analyzeSpec(read.bytes, args.file, { ...(args.environment !== undefined ? { environment: args.environment } : {}), ...(options.registries ? { registries: options.registries } : {}) });
+  const analysis = analyzeSpec(read.bytes, args.file, {
+    ...(args.environment !== undefined ? { environment: args.environment } : {}),
+    ...(options.registries ? { registries: options.registries } : {}),
+    existingEksClusters: existingEksClusters(read.absolute, options.outDir),
+    today: clockFrom(io.env),
+  });
   if (analysis.diagnostics.length > 0) {
     io.stderr.write(renderDiagnostics(analysis.diagnostics, { format: 'text', color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
   }

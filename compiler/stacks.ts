@@ -3,7 +3,8 @@
 // and Fn::ImportValue in the consumer. A layer too large for CloudFormation's limits is split
 // further by fixed hash buckets of each resource's component (see docs/stacks.md for why).
 import { createHash } from 'node:crypto';
-import { layerIndex, ModelError, parseGetAtt, resourceReferences, subVariables, type ResourceReference } from './model/build.js';
+import { layerIndex, ModelError, parameterReferences, parseGetAtt, resourceReferences, subVariables, type ResourceReference } from './model/build.js';
+import { isModelParameter, type ModelParameterName } from './model/parameters.js';
 import { LAYER_ORDER, type CfnValue, type ModelResource, type ResourceModel, type StackLayer } from './model/types.js';
 
 /** CloudFormation's hard limits on one template. */
@@ -66,6 +67,8 @@ export interface PlannedStack {
   readonly outputs: readonly StackOutput[];
   /** Sorted by export name. */
   readonly imports: readonly StackImport[];
+  /** Stack parameters (compiler/model/parameters.ts) its resources use, sorted: it declares exactly these. */
+  readonly parameters: readonly ModelParameterName[];
 }
 
 export interface StackPlan {
@@ -242,6 +245,7 @@ export function assignStacks(model: ResourceModel, options: SplitOptions = {}): 
     resources: rewritten.get(slot)!,
     outputs: [...outputs.get(slot)!.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     imports: [...imports.get(slot)!.values()].sort((a, b) => (a.exportName < b.exportName ? -1 : a.exportName > b.exportName ? 1 : 0)),
+    parameters: [...new Set(slot.resources.flatMap((r) => parameterReferences(r)))].sort(),
   }));
   for (const stack of stacks) {
     if (stack.resources.length > limits.resources || stack.outputs.length > limits.outputs) {
@@ -542,7 +546,8 @@ function rewriteValue(value: CfnValue, ctx: RewriteContext): CfnValue {
     const key = keys[0]!;
     const arg = record[key]!;
     if (key === 'Ref' && typeof arg === 'string') {
-      if (arg.startsWith('AWS::')) return value;
+      // Pseudo parameters and stack parameters: each stack has its own, nothing to import.
+      if (arg.startsWith('AWS::') || isModelParameter(arg)) return value;
       const out = ctx.resolve(arg, undefined, 'Ref');
       return out ? importValue(out) : { Ref: arg };
     }
@@ -570,7 +575,7 @@ function rewriteSub(arg: CfnValue, ctx: RewriteContext): CfnValue {
   const renames = new Map<string, string>();
   const imported: Record<string, CfnValue> = {};
   for (const v of subVariables(template)) {
-    if (given && v.name in given) continue;
+    if ((given && v.name in given) || isModelParameter(v.name)) continue;
     const out = ctx.resolve(v.target, v.attribute, 'Fn::Sub');
     if (!out) continue;
     if (out.name in variables && !(out.name in imported)) throw new ModelError(`Fn::Sub variable ${out.name} is both given and imported`);

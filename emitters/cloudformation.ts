@@ -5,6 +5,7 @@ import type { PlannedStack, StackPlan } from '../compiler/stacks.js';
 import type { CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { toYaml } from '../compiler/model/yaml.js';
+import { MODEL_PARAMETERS } from '../compiler/model/parameters.js';
 
 export interface CloudFormationEmitOptions {
   /** The spec file as the user named it, for the header comment. */
@@ -27,8 +28,15 @@ export function templateObject(stack: PlannedStack): Record<string, unknown> {
   const template: Record<string, unknown> = {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: stack.description,
-    Resources: resources,
   };
+  // Exactly the parameters this stack's resources use: `aws cloudformation deploy` refuses an
+  // override for a parameter the template does not declare, and release.sh reads this section.
+  if (stack.parameters.length > 0) {
+    const parameters: Record<string, unknown> = {};
+    for (const name of stack.parameters) parameters[name] = { ...MODEL_PARAMETERS[name] };
+    template.Parameters = parameters;
+  }
+  template.Resources = resources;
   if (stack.outputs.length > 0) {
     const outputs: Record<string, unknown> = {};
     for (const o of stack.outputs) outputs[o.name] = { Description: o.description, Value: o.value, Export: { Name: o.exportName } };
@@ -42,6 +50,8 @@ function resourceObject(r: ModelResource): Record<string, unknown> {
   if (r.dependsOn && r.dependsOn.length > 0) out.DependsOn = [...r.dependsOn];
   if (r.deletionPolicy) out.DeletionPolicy = r.deletionPolicy;
   if (r.updateReplacePolicy) out.UpdateReplacePolicy = r.updateReplacePolicy;
+  if (r.creationPolicy) out.CreationPolicy = r.creationPolicy as CfnValue;
+  if (r.updatePolicy) out.UpdatePolicy = r.updatePolicy as CfnValue;
   if (Object.keys(r.properties).length > 0) out.Properties = r.properties as CfnValue;
   return out;
 }

@@ -7,7 +7,12 @@
 // `vertical: true`, a PodDisruptionBudget, NetworkPolicies (deny all ingress, then allow only the
 // load balancer, the declared callers and Prometheus) and a TargetGroupBinding that joins the pods
 // to the ALB target group CloudFormation created, so EKS and ECS services share one ALB and WAF.
-// Cluster-wide: the cluster autoscaler, when a node group can grow.
+// In a stage that releases blue/green the Deployment is two, <svc>-blue and <svc>-green (label
+// dex.dev/slot), and the Service, HPA and VPA point at blue until the release script
+// (templates/ci/release.sh, eks-*) moves them to the colour it rolled out.
+// Cluster-wide: the cluster autoscaler, when a node group can grow; and addons.sh, which installs
+// the two controllers the manifests need that are no EKS add-on (AWS Load Balancer Controller for
+// TargetGroupBinding, VPA for VerticalPodAutoscaler) from pinned Helm charts.
 //
 // Values only known after CloudFormation ran (role ARNs, target group ARNs, database endpoints,
 // image URIs) are `${KEY}` placeholders. The kustomization replaces each from `stack-outputs.env`
@@ -20,7 +25,16 @@ import type { StackPlan } from '../compiler/stacks.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { exposedServices } from '../services/alb.js';
 import { repositoryName } from '../services/ecr.js';
-import { CLUSTER_AUTOSCALER_ROLE, CLUSTER_AUTOSCALER_SERVICE_ACCOUNT, needsClusterAutoscaler } from '../services/eks.js';
+import {
+  CLUSTER_AUTOSCALER_ROLE,
+  CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+  LOAD_BALANCER_CONTROLLER_ROLE,
+  LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+  eksBlueGreen,
+  needsClusterAutoscaler,
+  needsLoadBalancerController,
+  needsVerticalPodAutoscaler,
+} from '../services/eks.js';
 import { serviceConnections } from '../services/ecs.js';
 import { DATABASE_SECRET_KEYS } from '../services/rds.js';
 import { CACHE_AUTH_SECRET_KEY } from '../services/elasticache.js';
@@ -35,6 +49,12 @@ export const KUBERNETES_DIR = 'kubernetes';
 export const STACK_OUTPUTS_FILE = 'stack-outputs.env';
 export const STACK_OUTPUTS_SCRIPT = 'stack-outputs.sh';
 export const STACK_OUTPUTS_CONFIGMAP = 'dex-stack-outputs';
+export const ADDONS_SCRIPT = 'addons.sh';
+/** The label that tells a service's two colours apart in a blue/green stage (release.sh reads it too). */
+export const SLOT_LABEL = 'dex.dev/slot';
+export const SLOTS = ['blue', 'green'] as const;
+/** The colour the emitted Service, HPA and VPA select; the release script moves them. */
+export const FIRST_SLOT = 'blue';
 /** UID/GID the containers run as when the image does not say otherwise (any non-zero one works). */
 export const RUN_AS_USER = 10001;
 /** Where the Secrets Store CSI driver mounts a service's secrets, one file per name. */
@@ -42,8 +62,10 @@ export const SECRETS_MOUNT_PATH = '/mnt/secrets';
 const CSI_DRIVER = 'secrets-store.csi.k8s.io';
 
 /**
- * cluster-autoscaler release per Kubernetes minor (the autoscaler supports its own minor only).
- * 1.36 has no autoscaler release in this table yet: it runs the newest known one.
+ * cluster-autoscaler release per Kubernetes minor (the autoscaler supports its own minor only;
+ * test/emitters/kubernetes.test.ts checks every version the schema allows has its own). Pinned
+ * by tag: dex could not reach registry.k8s.io to read the digests (docs/kubernetes.md).
+ * v1.36.1: kubernetes/autoscaler release notes (cluster-autoscaler-1.36.1).
  */
 export const CLUSTER_AUTOSCALER_IMAGES: Readonly<Record<string, string>> = {
   '1.30': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.30.2',
@@ -52,8 +74,22 @@ export const CLUSTER_AUTOSCALER_IMAGES: Readonly<Record<string, string>> = {
   '1.33': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.0',
   '1.34': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.34.3',
   '1.35': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.0',
+  '1.36': 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1',
 };
-const NEWEST_CLUSTER_AUTOSCALER = CLUSTER_AUTOSCALER_IMAGES['1.35']!;
+const NEWEST_CLUSTER_AUTOSCALER = CLUSTER_AUTOSCALER_IMAGES['1.36']!;
+
+/**
+ * Controllers the manifests need that EKS has no add-on for, as Helm charts at pinned versions
+ * (images by the version tag the chart pins; digests not read, see CLUSTER_AUTOSCALER_IMAGES).
+ * - AWS Load Balancer Controller: aws/eks-charts stable/aws-load-balancer-controller, chart 3.5.0
+ *   = controller v3.5.0 (Chart.yaml at eks-charts 5239609, August 2026).
+ * - Vertical Pod Autoscaler: the SIG Autoscaling chart (kubernetes/autoscaler
+ *   charts/vertical-pod-autoscaler), chart 0.13.0 (VPA 1.8.0).
+ */
+export const HELM_ADDONS = {
+  loadBalancerController: { repo: 'https://aws.github.io/eks-charts', repoName: 'eks', chart: 'aws-load-balancer-controller', version: '3.5.0', image: 'v3.5.0' },
+  verticalPodAutoscaler: { repo: 'https://kubernetes.github.io/autoscaler', repoName: 'autoscaler', chart: 'vertical-pod-autoscaler', version: '0.13.0' },
+} as const;
 
 export function clusterAutoscalerImage(version: string): string {
   return CLUSTER_AUTOSCALER_IMAGES[version] ?? NEWEST_CLUSTER_AUTOSCALER;
@@ -70,8 +106,11 @@ export type StackInputSource =
   | { readonly kind: 'role-arn'; readonly stack: string; readonly logicalId: string }
   /** A CloudFormation attribute (`Fn::GetAtt`) of the resource, read from its service's API. */
   | { readonly kind: 'attribute'; readonly stack: string; readonly logicalId: string; readonly resourceType: string; readonly attribute: string }
-  /** The ECR repository URI plus the image tag CI deploys (`$IMAGE_TAG`). */
-  | { readonly kind: 'image'; readonly stack: string; readonly logicalId: string; readonly repositoryName: string }
+  /**
+   * The ECR repository URI plus the image tag CI deploys (`$IMAGE_TAG`), by the repository's name
+   * (services/ecr.ts `repositoryName`), whichever stack holds the repository.
+   */
+  | { readonly kind: 'image'; readonly repositoryName: string }
   /** The model has no such resource (building blocks other than dex's own): nothing to look up. */
   | { readonly kind: 'missing'; readonly logicalId: string };
 
@@ -80,7 +119,7 @@ export interface StackInput {
   readonly key: string;
   readonly description: string;
   readonly source: StackInputSource;
-  /** Where the kustomization puts it: kind, namespace, name and field path. */
+  /** Where the kustomization puts it: kind, namespace, name and field path (none: addons.sh reads it). */
   readonly targets: readonly { readonly kind: string; readonly namespace: string; readonly name: string; readonly fieldPath: string }[];
 }
 
@@ -185,9 +224,8 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
       inputs.push({
         key: envKey(s.name, 'IMAGE'),
         description: `image of ${s.name}: its ECR repository URI and the tag CI deploys`,
-        // The repository is in the bootstrap's registry stack, found by its name.
-        source: { kind: 'image', stack: '', logicalId: ID.ecrRepository(s.name), repositoryName: repositoryName(spec, s.name) },
-        targets: [{ kind: 'Deployment', namespace: ns, name: s.name, fieldPath: `spec.template.spec.containers.[name=${s.name}].image` }],
+        source: { kind: 'image', repositoryName: repositoryName(spec, s.name) },
+        targets: deploymentNames(spec, s).map((name) => ({ kind: 'Deployment', namespace: ns, name, fieldPath: `spec.template.spec.containers.[name=${s.name}].image` })),
       });
     }
     for (const e of containerEnv(spec, s)) {
@@ -196,7 +234,7 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
         key: envKey(s.name, e.name),
         description: `${e.name} of ${s.name}: ${e.input.attribute} of ${e.input.logicalId}`,
         source: sourceFor(plan, e.input.logicalId, (stack) => ({ kind: 'attribute', stack, logicalId: e.input!.logicalId, resourceType: typeOf(plan, e.input!.logicalId)!, attribute: e.input!.attribute })),
-        targets: [{ kind: 'Deployment', namespace: ns, name: s.name, fieldPath: `spec.template.spec.containers.[name=${s.name}].env.[name=${e.name}].value` }],
+        targets: deploymentNames(spec, s).map((name) => ({ kind: 'Deployment', namespace: ns, name, fieldPath: `spec.template.spec.containers.[name=${s.name}].env.[name=${e.name}].value` })),
       });
     }
   }
@@ -208,7 +246,20 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
       targets: [{ kind: 'ServiceAccount', namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name, fieldPath: 'metadata.annotations.[eks.amazonaws.com/role-arn]' }],
     });
   }
+  if (needsLoadBalancerController(spec)) {
+    inputs.push({
+      key: 'LOAD_BALANCER_CONTROLLER_ROLE_ARN',
+      description: 'IAM role (IRSA) of the AWS Load Balancer Controller (read by addons.sh)',
+      source: sourceFor(plan, LOAD_BALANCER_CONTROLLER_ROLE, (stack) => ({ kind: 'role-arn', stack, logicalId: LOAD_BALANCER_CONTROLLER_ROLE })),
+      targets: [],
+    });
+  }
   return inputs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** The Deployments of a service: `<svc>`, or `<svc>-blue` and `<svc>-green` in a blue/green stage. */
+export function deploymentNames(spec: NormalizedSpec, s: NormalizedService): string[] {
+  return eksBlueGreen(spec) ? SLOTS.map((slot) => `${s.name}-${slot}`) : [s.name];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -314,7 +365,10 @@ function probes(s: NormalizedService): Obj {
   };
 }
 
-function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, files: SecretFile[], hpa: boolean): Obj {
+/** One Deployment of a service; `slot` names its colour in a blue/green stage. */
+function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, files: SecretFile[], hpa: boolean, slot?: string): Obj {
+  const slotLabel: Record<string, string> = slot ? { [SLOT_LABEL]: slot } : {};
+  const selector = { ...selectorOf(s), ...slotLabel };
   const requests = { cpu: cpuQuantity(s.resources.cpu), memory: memQuantity(s.resources.memoryMiB) };
   const env = containerEnv(spec, s).map((e) => ({ name: e.name, value: e.value }));
   const volumeMounts: Obj[] = [{ name: 'tmp', mountPath: '/tmp' }];
@@ -326,7 +380,7 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
   volumeMounts.sort((a, b) => (String(a.name) < String(b.name) ? -1 : 1));
   volumes.sort((a, b) => (String(a.name) < String(b.name) ? -1 : 1));
   const spread = (topologyKey: string, whenUnsatisfiable: string): Obj => ({
-    labelSelector: { matchLabels: selectorOf(s) },
+    labelSelector: { matchLabels: selector },
     matchLabelKeys: ['pod-template-hash'],
     maxSkew: 1,
     topologyKey,
@@ -335,15 +389,15 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: meta(spec, s.name, ns),
+    metadata: slot ? { ...meta(spec, `${s.name}-${slot}`, ns), labels: { ...podLabels(spec, s), ...slotLabel } } : meta(spec, s.name, ns),
     spec: {
       // With an HPA the replica count is its to set: re-applying the manifest must not reset it.
       ...(hpa ? {} : { replicas: s.scaling.min }),
       revisionHistoryLimit: 5,
-      selector: { matchLabels: selectorOf(s) },
+      selector: { matchLabels: selector },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
       template: {
-        metadata: { labels: podLabels(spec, s) },
+        metadata: { labels: { ...podLabels(spec, s), ...slotLabel } },
         spec: {
           automountServiceAccountToken: false,
           containers: [
@@ -372,6 +426,9 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
   };
 }
 
+/** The Deployment the emitted Service, HPA and VPA point at (the first colour in a blue/green stage). */
+const liveDeployment = (spec: NormalizedSpec, s: NormalizedService): string => (eksBlueGreen(spec) ? `${s.name}-${FIRST_SLOT}` : s.name);
+
 function hpaObject(spec: NormalizedSpec, s: NormalizedService, ns: string): Obj {
   const metric = (name: string, percent: number): Obj => ({ type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization: percent } } });
   const metrics = [metric('cpu', s.scaling.targetCpuPercent), ...(s.scaling.targetMemoryPercent !== undefined ? [metric('memory', s.scaling.targetMemoryPercent)] : [])];
@@ -380,7 +437,7 @@ function hpaObject(spec: NormalizedSpec, s: NormalizedService, ns: string): Obj 
     kind: 'HorizontalPodAutoscaler',
     metadata: meta(spec, s.name, ns),
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s.name },
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: liveDeployment(spec, s) },
       minReplicas: s.scaling.min,
       maxReplicas: s.scaling.max,
       metrics,
@@ -408,7 +465,7 @@ function vpaObject(spec: NormalizedSpec, s: NormalizedService, ns: string, hpa: 
     kind: 'VerticalPodAutoscaler',
     metadata: meta(spec, s.name, ns),
     spec: {
-      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: s.name },
+      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: liveDeployment(spec, s) },
       updatePolicy: { updateMode: controlled.length ? 'Recreate' : 'Off', minReplicas: Math.max(1, s.scaling.min) },
       resourcePolicy: {
         containerPolicies: [
@@ -501,7 +558,9 @@ function serviceManifests(spec: NormalizedSpec, s: NormalizedService, exposed: b
         automountServiceAccountToken: false,
       },
     },
-    { file: 'deployment.yaml', object: deployment(spec, s, ns, files, hpa) },
+    ...(eksBlueGreen(spec)
+      ? SLOTS.map((slot) => ({ file: `deployment-${slot}.yaml`, object: deployment(spec, s, ns, files, hpa, slot) }))
+      : [{ file: 'deployment.yaml', object: deployment(spec, s, ns, files, hpa) }]),
     {
       file: 'pod-disruption-budget.yaml',
       object: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta(spec, s.name, ns), spec: { maxUnavailable: 1, selector: { matchLabels: selectorOf(s) } } },
@@ -516,7 +575,11 @@ function serviceManifests(spec: NormalizedSpec, s: NormalizedService, exposed: b
         apiVersion: 'v1',
         kind: 'Service',
         metadata: meta(spec, s.name, ns),
-        spec: { type: 'ClusterIP', selector: selectorOf(s), ports: [{ name: 'http', port: s.port, targetPort: 'http', protocol: 'TCP' }] },
+        spec: {
+          type: 'ClusterIP',
+          selector: { ...selectorOf(s), ...(eksBlueGreen(spec) ? { [SLOT_LABEL]: FIRST_SLOT } : {}) },
+          ports: [{ name: 'http', port: s.port, targetPort: 'http', protocol: 'TCP' }],
+        },
       },
     });
   }
@@ -628,7 +691,10 @@ function clusterAutoscaler(spec: NormalizedSpec): Manifest[] {
                   ],
                   env: [{ name: 'AWS_REGION', value: spec.region }],
                   ports: [{ name: 'metrics', containerPort: 8085, protocol: 'TCP' }],
-                  livenessProbe: { httpGet: { path: '/health-check', port: 'metrics', scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1 },
+                  // /health-check answers once the autoscaler's loop runs and fails when it stalls:
+                  // ready after the first pass, restarted after 30 s without one.
+                  livenessProbe: { httpGet: { path: '/health-check', port: 'metrics', scheme: 'HTTP' }, initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1 },
+                  readinessProbe: { httpGet: { path: '/health-check', port: 'metrics', scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1 },
                   resources: { limits: { cpu: '100m', memory: '600Mi' }, requests: { cpu: '100m', memory: '600Mi' } },
                   securityContext: containerSecurityContext(),
                 },
@@ -679,7 +745,7 @@ function kustomization(files: string[], inputs: StackInput[]): Obj {
               options: { disableNameSuffixHash: true, annotations: { 'config.kubernetes.io/local-config': 'true' } },
             },
           ],
-          replacements: inputs.map((i) => ({
+          replacements: inputs.filter((i) => i.targets.length > 0).map((i) => ({
             source: { kind: 'ConfigMap', name: STACK_OUTPUTS_CONFIGMAP, fieldPath: `data.${i.key}` },
             targets: i.targets.map((t) => ({ select: { kind: t.kind, name: t.name, namespace: t.namespace }, fieldPaths: [t.fieldPath] })),
           })),
@@ -702,6 +768,8 @@ function attributeCommand(region: string, source: Extract<StackInputSource, { ki
   return `echo ${shellQuote(`no look-up for ${source.attribute} of ${source.resourceType} ${source.logicalId}`)} >&2; exit 1`;
 }
 
+const repositoryVariable = (imageKey: string): string => `REPOSITORY_${imageKey.replace(/_IMAGE$/, '')}`;
+
 /** A POSIX shell script printing stack-outputs.env for the deployed stacks of this environment. */
 export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): string {
   const region = spec.region;
@@ -719,6 +787,10 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
     // An assignment fails the script under `set -e`; a failing $(...) inside echo would not.
     'out() { case "$2" in ""|None) echo "no value for $1" >&2; exit 1;; esac; printf \'%s=%s\\n\' "$1" "$2"; }',
   ];
+  // The repositories by name (services/ecr.ts), in one place: the look-up finds each in whichever
+  // stack created it.
+  const repositories = inputs.flatMap((i) => (i.source.kind === 'image' ? [{ variable: repositoryVariable(i.key), name: i.source.repositoryName }] : []));
+  if (repositories.length) lines.push('# ECR repositories of the images CI builds', ...repositories.map((r) => `${r.variable}=${shellArg(r.name)}`));
   for (const i of inputs) {
     const s = i.source;
     let command: string;
@@ -730,7 +802,7 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
         command = `role_arn ${shellQuote(s.stack)} ${shellQuote(s.logicalId)}`;
         break;
       case 'image':
-        command = `repo_uri ${shellQuote(s.repositoryName)}`;
+        command = `repo_uri "$${repositoryVariable(i.key)}"`;
         break;
       case 'attribute':
         command = attributeCommand(region, s);
@@ -748,6 +820,55 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * addons.sh: installs the controllers that are no EKS add-on with Helm, at the pinned chart
+ * versions, after stack-outputs.sh wrote stack-outputs.env and before `kubectl apply -k`.
+ * Cluster-scoped (CRDs, webhooks, ClusterRoles): an administrator runs it, not the CI deploy role.
+ */
+export function addonsScript(spec: NormalizedSpec): string | undefined {
+  const lbc = needsLoadBalancerController(spec);
+  const vpa = needsVerticalPodAutoscaler(spec);
+  if (!lbc && !vpa) return undefined;
+  const { loadBalancerController: l, verticalPodAutoscaler: v } = HELM_ADDONS;
+  const lines = [
+    '#!/bin/sh',
+    `# Installs the controllers the Kubernetes manifests of ${spec.name}, environment ${spec.environment ?? 'default'} need that`,
+    '# EKS has no add-on for, from Helm charts at pinned versions. Run as a cluster administrator after',
+    `# the CloudFormation stacks and \`sh ${STACK_OUTPUTS_SCRIPT} > ${STACK_OUTPUTS_FILE}\`, before \`kubectl apply -k .\``,
+    '# (the TargetGroupBinding and VerticalPodAutoscaler kinds come from these). Re-running upgrades in',
+    '# place. Generated by dex — do not edit.',
+    'set -eu',
+    'cd "$(dirname "$0")"',
+    `value() { v=$(sed -n "s/^$1=//p" ${STACK_OUTPUTS_FILE} 2>/dev/null); [ -n "$v" ] || { echo "no $1 in ${STACK_OUTPUTS_FILE}: run ${STACK_OUTPUTS_SCRIPT} first" >&2; exit 1; }; printf '%s' "$v"; }`,
+  ];
+  if (lbc) {
+    const sa = LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT;
+    lines.push(
+      '',
+      `# AWS Load Balancer Controller ${l.image}: TargetGroupBinding only (no Ingress class, no WAF or Shield`,
+      '# calls), with the IRSA role of services/eks.ts.',
+      `helm repo add ${l.repoName} ${shellArg(l.repo)} --force-update >/dev/null`,
+      [
+        `helm upgrade --install ${l.chart} ${l.repoName}/${l.chart} --version ${l.version} --namespace ${sa.namespace}`,
+        `  --set-string clusterName=${shellArg(namePrefix(spec))} --set-string region=${shellArg(spec.region)} --set-string image.tag=${l.image}`,
+        `  --set serviceAccount.create=true --set-string serviceAccount.name=${sa.name}`,
+        `  --set-string "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=$(value LOAD_BALANCER_CONTROLLER_ROLE_ARN)"`,
+        '  --set enableShield=false --set enableWaf=false --set enableWafv2=false --set createIngressClassResource=false',
+        '  --wait --timeout 10m',
+      ].join(' \\\n'),
+    );
+  }
+  if (vpa) {
+    lines.push(
+      '',
+      '# Vertical Pod Autoscaler (recommender, updater, admission controller and its CRDs).',
+      `helm repo add ${v.repoName} ${shellArg(v.repo)} --force-update >/dev/null`,
+      `helm upgrade --install vpa ${v.repoName}/${v.chart} --version ${v.version} --namespace kube-system --wait --timeout 10m`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export function emitKubernetes(input: EnvironmentEmitInput): EmittedFile[] {
   const { spec, plan, specFile } = input;
   const manifests = kubernetesManifests(spec);
@@ -757,6 +878,8 @@ export function emitKubernetes(input: EnvironmentEmitInput): EmittedFile[] {
   const files: EmittedFile[] = manifests.map((m) => ({ path: `${KUBERNETES_DIR}/${m.file}`, content: `${top}\n${toYaml(m.object)}` }));
   files.push({ path: `${KUBERNETES_DIR}/kustomization.yaml`, content: `${top}\n${toYaml(kustomization(manifests.map((m) => m.file), inputs))}` });
   if (inputs.length) files.push({ path: `${KUBERNETES_DIR}/${STACK_OUTPUTS_SCRIPT}`, content: stackOutputsScript(spec, inputs) });
+  const addons = addonsScript(spec);
+  if (addons !== undefined) files.push({ path: `${KUBERNETES_DIR}/${ADDONS_SCRIPT}`, content: addons });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

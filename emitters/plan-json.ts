@@ -31,6 +31,7 @@ export function emitPlanJson(model: ResourceModel, plan: StackPlan): EmittedFile
       resourceCount: s.resources.length,
       outputs: s.outputs.map((o) => ({ name: o.name, exportName: o.exportName })),
       imports: s.imports.map((i) => ({ exportName: i.exportName, fromStack: i.fromStack })),
+      parameters: [...s.parameters],
     })),
     resources: model.resources.map((r) => {
       // The properties as emitted (cross-stack references already imports): what CloudFormation gets.

@@ -14,6 +14,7 @@ import { checkAwsNames, checkSharedNames } from '../compiler/checks/aws-names.js
 import { checkPipelineAccounts } from '../compiler/checks/cicd.js';
 import { buildResourceModel } from '../compiler/model/build.js';
 import type { Clock, ResourceModel } from '../compiler/model/types.js';
+import type { ExistingEksClusters } from '../compiler/checks/platforms.js';
 import { complianceFindings, dataDeclaration, evaluateCompliance, nameEnvironment } from '../compiler/compliance/engine.js';
 import type { ComplianceResult } from '../compiler/compliance/types.js';
 import { withOwnBootstrap } from './bootstrap.js';
@@ -31,6 +32,12 @@ export interface AnalyzeOptions {
   readonly registries?: Registries;
   /** The date EKS support windows are judged on (checks and the model); the system clock by default. */
   readonly today?: Clock;
+  /**
+   * The EKS clusters known to run, per environment directory: the version in out/<env>/plan.json of
+   * the last emit (cli/adapters/baselines.ts reads it). A version past extended support is an error
+   * for a new cluster and a warning for one of these.
+   */
+  readonly existingEksClusters?: ExistingEksClusters;
 }
 
 export interface CompiledEnvironment {
@@ -61,7 +68,7 @@ export interface Analysis {
 export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOptions = {}): Analysis {
   const registries = options.registries ?? defaultRegistries();
   const today = options.today ?? systemClock;
-  const rules = registries.semanticRules(today);
+  const rules = registries.semanticRules(today, options.existingEksClusters ?? {});
   const loaded = loadSpecBytes(bytes, file);
   const { source } = loaded;
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];

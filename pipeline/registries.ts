@@ -20,12 +20,12 @@ import type { BuildingBlock } from '../compiler/model/types.js';
 import type { SemanticRule } from '../compiler/checks/index.js';
 import { alertsRule } from '../compiler/checks/alerts.js';
 import { boundsRule } from '../compiler/checks/bounds.js';
-import { stagesRule } from '../compiler/checks/cicd.js';
+import { stagesRule, strategyPlatformRule } from '../compiler/checks/cicd.js';
 import { ingressRule } from '../compiler/checks/ingress.js';
 import { derivedNamesRule, duplicateAlertsRule, listenerRulesRule } from '../compiler/checks/names.js';
 import { networkRule } from '../compiler/checks/network.js';
 import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from '../compiler/checks/placement.js';
-import { eksEndpointRule, eksVersionRule, unusedPlatformRule } from '../compiler/checks/platforms.js';
+import { eksEndpointRule, eksVersionRule, unusedPlatformRule, type ExistingEksClusters } from '../compiler/checks/platforms.js';
 import { portsRule } from '../compiler/checks/ports.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
@@ -63,8 +63,11 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   budget,
 ];
 
-/** Semantic rules, run in this order; output is sorted afterwards, so order only breaks ties. `today` dates the EKS calendar. */
-export function semanticRules(today: () => Date): readonly SemanticRule[] {
+/**
+ * Semantic rules, run in this order; output is sorted afterwards, so order only breaks ties. `today`
+ * dates the EKS calendar; `existingEksClusters` (read by a cli adapter) tells a running cluster from a new one.
+ */
+export function semanticRules(today: () => Date, existingEksClusters: ExistingEksClusters = {}): readonly SemanticRule[] {
   return [
     networkRule,
     portsRule,
@@ -79,9 +82,10 @@ export function semanticRules(today: () => Date): readonly SemanticRule[] {
     alertsRule,
     unusedPlatformRule,
     eksEndpointRule,
-    eksVersionRule(today),
+    eksVersionRule(today, existingEksClusters),
     backupRegionRule,
     stagesRule,
+    strategyPlatformRule,
     plaintextSecretsRule,
     secretEnvCollisionRule,
     derivedNamesRule,
@@ -104,7 +108,7 @@ export const SYSTEM_EMITTERS: readonly SystemEmitter[] = [ciEmitter];
 export interface Registries {
   readonly blocks: readonly BuildingBlock[];
   /** The semantic rules, dated by the analysis's clock (the EKS calendar). */
-  readonly semanticRules: (today: () => Date) => readonly SemanticRule[];
+  readonly semanticRules: (today: () => Date, existingEksClusters?: ExistingEksClusters) => readonly SemanticRule[];
   readonly complianceRules: readonly ComplianceRule[];
   readonly environmentEmitters: readonly EnvironmentEmitter[];
   readonly systemEmitters: readonly SystemEmitter[];

@@ -2,11 +2,51 @@
 // service, whatever its platform. HTTP only redirects to HTTPS; HTTPS answers 404 unless a
 // service's rule matches. Per exposed service a target group (ECS and EKS register pod/task IPs,
 // EC2 registers instances) and a listener rule whose priority comes from the service's name.
-import { ID, ref, resource, tagList } from '../compiler/model/ids.js';
+// ECS services whose stage releases by shifting traffic (blue-green, linear, canary) get a second
+// (alternate) target group, a rule on a test listener reachable from the VPC only, and rules that
+// forward to both target groups by weight: ECS moves the weights (services/ecs.ts).
+import { ID, getAtt, pascal, ref, resource, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 
 const COMPONENT = 'ingress';
+
+/** Port of the test listener: ECS routes test traffic to the new tasks there before production traffic. */
+export const TEST_LISTENER_PORT = 8443;
+
+/** Logical IDs of the traffic-shifting resources (unchanged from the CodeDeploy era, so they are not replaced). */
+export const BLUE_GREEN_ID = {
+  greenTargetGroup: (service: string) => `${pascal(service)}GreenTargetGroup`,
+  testListener: 'TestListener',
+  testListenerRule: (service: string) => `${pascal(service)}TestListenerRule`,
+  testListenerIngress: `AlbIngressFromVpcPort${TEST_LISTENER_PORT}`,
+} as const;
+
+/**
+ * ECS services behind the load balancer whose stage releases by shifting traffic between two
+ * target groups (strategy blue-green, linear or canary). ECS services without a load balancer
+ * and every other platform release in place (services/ecs.ts, services/ec2.ts, EKS colours).
+ */
+export function trafficShiftedServices(spec: NormalizedSpec): NormalizedService[] {
+  return [...trafficShifted(spec).values()];
+}
+
+/** Whether `service` is one of trafficShiftedServices (asked per service, so computed once per spec). */
+export function isTrafficShifted(spec: NormalizedSpec, service: string): boolean {
+  return trafficShifted(spec).has(service);
+}
+
+const shiftedCache = new WeakMap<NormalizedSpec, ReadonlyMap<string, NormalizedService>>();
+
+function trafficShifted(spec: NormalizedSpec): ReadonlyMap<string, NormalizedService> {
+  let out = shiftedCache.get(spec);
+  if (out === undefined) {
+    const strategy = spec.cicd?.stages.find((s) => s.name === spec.environment)?.strategy;
+    const services = strategy === undefined || strategy === 'rolling' ? [] : exposedServices(spec).filter((s) => s.placement === 'ecs');
+    shiftedCache.set(spec, (out = new Map(services.map((s) => [s.name, s]))));
+  }
+  return out;
+}
 
 export { exposedNames, exposedServices } from '../compiler/model/exposure.js';
 import { exposedNames, exposedServices } from '../compiler/model/exposure.js';
@@ -137,6 +177,8 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
       },
       usage: [
         { meter: 'alb.hours', unit: 'hours', quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH }, attributes: {}, basis: `one Application Load Balancer × ${HOURS_PER_MONTH} h` },
+        // Rules evaluated per request: the HTTPS listener's, one per service. The test listener's
+        // rules (blue-green services) see only test traffic from inside the VPC.
         albLcuMeter(spec, services.length),
         {
           meter: 'ipv4.public',
@@ -196,28 +238,93 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
   );
 
   const priorities = listenerRulePriorities(services);
+  const shifted = new Set(trafficShiftedServices(spec).map((s) => s.name));
+  if (shifted.size > 0) out.push(...testListener(spec));
   for (const s of services) {
     const origin = ['services', s.name, 'expose'];
     const component = `service/${s.name}`;
     out.push(serviceTargetGroup(spec, s, ID.targetGroup(s.name)));
     const conditions = ruleConditions(s);
-    out.push(
+    const twoGroups = shifted.has(s.name);
+    const rule = (logicalId: string, listener: string): ModelResource =>
       resource({
-        logicalId: ID.listenerRule(s.name),
+        logicalId,
         type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
         layer: 'ingress',
         component,
         origin,
         properties: {
-          ListenerArn: ref(ID.httpsListener),
+          ListenerArn: ref(listener),
           Priority: priorities.get(s.name)!,
           Conditions: conditions,
-          Actions: [{ Type: 'forward', TargetGroupArn: ref(ID.targetGroup(s.name)) }],
+          Actions: [twoGroups ? weightedForward(s) : { Type: 'forward', TargetGroupArn: ref(ID.targetGroup(s.name)) }],
         },
-      }),
-    );
+      });
+    out.push(rule(ID.listenerRule(s.name), ID.httpsListener));
+    if (twoGroups) {
+      out.push(serviceTargetGroup(spec, s, BLUE_GREEN_ID.greenTargetGroup(s.name)));
+      // Test traffic uses the same conditions on the test listener; ECS points it at the new tasks.
+      out.push(rule(BLUE_GREEN_ID.testListenerRule(s.name), BLUE_GREEN_ID.testListener));
+    }
   }
   return out;
+}
+
+/**
+ * Forward to both target groups, all traffic on the primary one: the shape ECS rewrites the rule
+ * to, so between releases only the weights differ from the template. CloudFormation writes these
+ * weights back only when the rule itself changes in the template (its path, host or priority):
+ * see docs/cicd.md on changing the routing of a blue-green service.
+ */
+function weightedForward(s: NormalizedService): CfnValue {
+  return {
+    Type: 'forward',
+    ForwardConfig: {
+      TargetGroups: [
+        { TargetGroupArn: ref(ID.targetGroup(s.name)), Weight: 100 },
+        { TargetGroupArn: ref(BLUE_GREEN_ID.greenTargetGroup(s.name)), Weight: 0 },
+      ],
+    },
+  };
+}
+
+/** The test listener and its only ingress, the VPC's CIDR: test traffic never comes from the internet. */
+function testListener(spec: NormalizedSpec): ModelResource[] {
+  const stage = spec.environment ?? 'default';
+  const origin = ['cicd', 'stages', stage, 'strategy'];
+  const certificate = spec.ingress.tls.certificateArn;
+  return [
+    resource({
+      logicalId: BLUE_GREEN_ID.testListenerIngress,
+      type: 'AWS::EC2::SecurityGroupIngress',
+      layer: 'ingress',
+      origin,
+      component: COMPONENT,
+      properties: {
+        GroupId: getAtt(ID.albSecurityGroup, 'GroupId'),
+        IpProtocol: 'tcp',
+        FromPort: TEST_LISTENER_PORT,
+        ToPort: TEST_LISTENER_PORT,
+        CidrIp: spec.network.cidr,
+        Description: 'Blue-green test listener: from inside the VPC only',
+      },
+    }),
+    resource({
+      logicalId: BLUE_GREEN_ID.testListener,
+      type: 'AWS::ElasticLoadBalancingV2::Listener',
+      layer: 'ingress',
+      origin,
+      component: COMPONENT,
+      properties: {
+        LoadBalancerArn: ref(ID.loadBalancer),
+        Port: TEST_LISTENER_PORT,
+        Protocol: 'HTTPS',
+        SslPolicy: SSL_POLICIES[spec.ingress.tls.policy],
+        ...(certificate ? { Certificates: [{ CertificateArn: certificate }] } : {}),
+        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not Found' } }],
+      },
+    }),
+  ];
 }
 
 export const alb: BuildingBlock = {
@@ -226,8 +333,8 @@ export const alb: BuildingBlock = {
 };
 
 /**
- * A service's target group. CodeDeploy blue/green (services/cicd.ts) makes a second, identical one
- * and alternates between them, so both come from here.
+ * A service's target group. A traffic-shifted service has a second, identical one (ECS alternates
+ * between them from release to release), so both come from here.
  */
 export function serviceTargetGroup(spec: NormalizedSpec, s: NormalizedService, logicalId: string): ModelResource {
   const component = `service/${s.name}`;

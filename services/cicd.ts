@@ -9,17 +9,11 @@
 //   • Least privilege. The deploy role may change only its own environment's stacks, and only
 //     through a CloudFormation execution role (the one broad role, assumable by CloudFormation
 //     alone); it may push to its own repositories, pull from the first stage's (promotion of the
-//     tested image, never a rebuild), roll out its own ECS services and CodeDeploy groups, and
-//     describe its EKS cluster (Kubernetes rights come from an EKS access entry scoped to the
-//     services' namespaces).
-//   • Blue-green (a stage with `strategy: blue-green`). ECS services behind the load balancer get a
-//     second (green) target group, a test listener on TEST_LISTENER_PORT whose only ingress is the
-//     VPC's CIDR (never the internet), and a CodeDeploy application and deployment group (ECS
-//     blue/green, traffic rerouting, automatic rollback on failure, stop or the services' alarms,
-//     blue tasks kept for BLUE_TERMINATION_WAIT_MINUTES so a failed verification can still
-//     reroute back). services/ecs.ts asks `usesCodeDeploy` for the deployment controller. EKS
-//     services switch colours in Kubernetes (two Deployments, the Service selector flipped), so
-//     they need nothing here beyond the access entry.
+//     tested image, never a rebuild), roll out its own ECS services, and describe its EKS
+//     cluster (Kubernetes rights come from an EKS access entry scoped to the services'
+//     namespaces).
+//   • Blue-green, linear and canary releases of ECS services are ECS's own deployments, driven by
+//     the CloudFormation update itself (services/ecs.ts, services/alb.ts): nothing here.
 //
 // The CI roles and the GitHub OIDC provider are not in the environment's stacks: they are what a
 // first deploy needs before any environment stack exists, so ciRoles() hands them to the
@@ -30,16 +24,12 @@ import { ID, fitName, getAtt, namePrefix, pascal, ref, resource, sub, tagList } 
 import { toYaml } from '../compiler/model/yaml.js';
 import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec, NormalizedStage } from '../spec/model.js';
-import { SSL_POLICIES, exposedNames, exposedServices, listenerRulePriorities, ruleConditions, serviceTargetGroup } from './alb.js';
+import { exposedNames } from '../compiler/model/exposure.js';
 import { builtServices, repositoryName, sameRegistry } from './ecr.js';
 import { serviceAccount } from './iam.js';
 import { placeholderSecrets } from './secrets.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
-/** Port of the test listener CodeDeploy routes to the green tasks before production traffic. */
-export const TEST_LISTENER_PORT = 8443;
-/** How long CodeDeploy keeps the blue tasks after rerouting: the window to verify and roll back. */
-export const BLUE_TERMINATION_WAIT_MINUTES = 30;
 /** CodeBuild image for the pipeline's projects. */
 export const CODEBUILD_IMAGE = 'aws/codebuild/amazonlinux-x86_64-standard:5.0';
 
@@ -56,13 +46,6 @@ export const CICD_ID = {
   codeBuildLogGroup: 'CiCodeBuildLogGroup',
   deployProject: 'CiDeployProject',
   verifyProject: 'CiVerifyProject',
-  greenTargetGroup: (service: string) => `${pascal(service)}GreenTargetGroup`,
-  testListener: 'TestListener',
-  testListenerRule: (service: string) => `${pascal(service)}TestListenerRule`,
-  testListenerIngress: `AlbIngressFromVpcPort${TEST_LISTENER_PORT}`,
-  codeDeployApplication: 'CodeDeployApplication',
-  codeDeployRole: 'CodeDeployRole',
-  deploymentGroup: (service: string) => `${pascal(service)}DeploymentGroup`,
 } as const;
 
 /** Prefix of the environment's stack names (`<system>-<env>`), as compiler/stacks.ts names them. */
@@ -85,32 +68,25 @@ export function isFirstStage(spec: NormalizedSpec): boolean {
   return spec.environment === undefined || spec.environment === firstStageEnvironment(spec);
 }
 
-/** ECS services released through CodeDeploy blue/green in this environment. */
-export function codeDeployServices(spec: NormalizedSpec): NormalizedService[] {
-  if (stageOf(spec)?.strategy !== 'blue-green') return [];
-  return exposedServices(spec).filter((s) => s.placement === 'ecs');
-}
-
-/** The ECS deployment controller hook (services/ecs.ts). */
-export function usesCodeDeploy(spec: NormalizedSpec, service: string): boolean {
-  if (stageOf(spec)?.strategy !== 'blue-green') return false;
-  return exposedNames(spec).has(service) && spec.services[service]?.placement === 'ecs';
-}
-
 /** Physical names the workflows and buildspecs use; all derive from the spec alone. */
 export const cicdNames = {
   deployRole: (spec: NormalizedSpec) => `${namePrefix(spec)}-deploy`,
   buildRole: (spec: NormalizedSpec) => `${namePrefix(spec)}-build`,
   verifyRole: (spec: NormalizedSpec) => `${namePrefix(spec)}-verify`,
   cfnExecutionRole: (spec: NormalizedSpec) => `${namePrefix(spec)}-cfn-exec`,
-  codeDeployApplication: (spec: NormalizedSpec) => namePrefix(spec),
-  deploymentGroup: (service: string) => service,
   deployProject: (spec: NormalizedSpec) => `${namePrefix(spec)}-deploy`,
   verifyProject: (spec: NormalizedSpec) => `${namePrefix(spec)}-verify`,
   codeBuildLogGroup: (spec: NormalizedSpec) => `/dex/${namePrefix(spec)}/codebuild`,
 };
 
-/** The alarms (monitoring.ts names them `<prefix>-<alert>-<service>`) that stop a deployment of `s`. At most 10 (CodeDeploy's limit). */
+/**
+ * Most alarm names one service's deployment watches. Neither the AWS::ECS::Service schema nor the
+ * ECS API reference (DeploymentAlarms.alarmNames) states a maximum; 10 is kept as a conservative
+ * bound (CodeDeploy's documented limit, which this list used to feed) rather than an ECS limit.
+ */
+export const MAX_DEPLOYMENT_ALARMS = 10;
+
+/** The alarms (monitoring.ts names them `<prefix>-<alert>-<service>`) that stop a deployment of `s`, at most MAX_DEPLOYMENT_ALARMS. */
 export function serviceAlarmNames(spec: NormalizedSpec, s: NormalizedService): string[] {
   const exposed = exposedNames(spec).has(s.name);
   const names: string[] = [];
@@ -121,7 +97,7 @@ export function serviceAlarmNames(spec: NormalizedSpec, s: NormalizedService): s
     const perTarget = ['http5xxPercent', 'http4xxPercent', 'p95LatencyMs', 'p99LatencyMs', 'unhealthyTargets'].includes(alert.metric);
     if (perService || (perTarget && exposed)) names.push(`${namePrefix(spec)}-${alert.name}-${s.name}`);
   }
-  return names.slice(0, 10);
+  return names.slice(0, MAX_DEPLOYMENT_ALARMS);
 }
 
 /** An ARN in the environment's own region and account (the roles live in the bootstrap of the account's first region). */
@@ -193,6 +169,8 @@ function deployStatements(spec: NormalizedSpec, firstStage: NormalizedSpec | und
         'cloudformation:DescribeStackEvents',
         'cloudformation:DescribeStacks',
         'cloudformation:ExecuteChangeSet',
+        // release.sh saves a release stack's template before updating it, for rollback.
+        'cloudformation:GetTemplate',
         'cloudformation:GetTemplateSummary',
       ],
       Resource: arn(spec, 'cloudformation', `stack/${stackPrefix(spec)}-*/*`),
@@ -265,20 +243,6 @@ function deployStatements(spec: NormalizedSpec, firstStage: NormalizedSpec | und
       Action: ['iam:PassRole'],
       Resource: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*'),
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com', 'iam:ResourceTag/dex:system': spec.name, 'iam:ResourceTag/dex:environment': spec.environment ?? 'default' } },
-    });
-  }
-  const cd = codeDeployServices(spec);
-  if (cd.length) {
-    const app = cicdNames.codeDeployApplication(spec);
-    out.push({
-      Sid: 'BlueGreenDeployments',
-      Effect: 'Allow',
-      Action: ['codedeploy:ContinueDeployment', 'codedeploy:CreateDeployment', 'codedeploy:GetApplicationRevision', 'codedeploy:GetDeployment', 'codedeploy:GetDeploymentConfig', 'codedeploy:GetDeploymentGroup', 'codedeploy:GetDeploymentTarget', 'codedeploy:RegisterApplicationRevision', 'codedeploy:StopDeployment'],
-      Resource: [
-        arn(spec, 'codedeploy', `application:${app}`),
-        ...(cd.length > MAX_LISTED ? [arn(spec, 'codedeploy', `deploymentgroup:${app}/*`)] : cd.map((s) => arn(spec, 'codedeploy', `deploymentgroup:${app}/${cicdNames.deploymentGroup(s.name)}`))),
-        arn(spec, 'codedeploy', 'deploymentconfig:CodeDeployDefault.ECSAllAtOnce'),
-      ],
     });
   }
   if (Object.values(spec.services).some((s) => s.placement === 'eks')) {
@@ -562,132 +526,11 @@ function codeBuildDeployExtras(spec: NormalizedSpec): Statement[] {
   ];
 }
 
-function blueGreen(spec: NormalizedSpec): ModelResource[] {
-  const services = codeDeployServices(spec);
-  if (services.length === 0) return [];
-  const stage = stageOf(spec)!;
-  const out: ModelResource[] = [];
-  const prefix = namePrefix(spec);
-  const certificate = spec.ingress.tls.certificateArn;
-  // Test traffic only from inside the VPC: never the internet (the ALB's 80/443 are the only public ports).
-  out.push(
-    resource({
-      logicalId: CICD_ID.testListenerIngress,
-      type: 'AWS::EC2::SecurityGroupIngress',
-      layer: 'ingress',
-      origin: ['cicd', 'stages', stage.name, 'strategy'],
-      component: 'ingress',
-      properties: {
-        GroupId: getAtt(ID.albSecurityGroup, 'GroupId'),
-        IpProtocol: 'tcp',
-        FromPort: TEST_LISTENER_PORT,
-        ToPort: TEST_LISTENER_PORT,
-        CidrIp: spec.network.cidr,
-        Description: 'Blue-green test listener: from inside the VPC only',
-      },
-    }),
-  );
-  out.push(
-    resource({
-      logicalId: CICD_ID.testListener,
-      type: 'AWS::ElasticLoadBalancingV2::Listener',
-      layer: 'ingress',
-      origin: ['cicd', 'stages', stage.name, 'strategy'],
-      component: 'ingress',
-      properties: {
-        LoadBalancerArn: ref(ID.loadBalancer),
-        Port: TEST_LISTENER_PORT,
-        Protocol: 'HTTPS',
-        SslPolicy: SSL_POLICIES[spec.ingress.tls.policy],
-        ...(certificate ? { Certificates: [{ CertificateArn: certificate }] } : {}),
-        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not Found' } }],
-      },
-    }),
-  );
-  const priorities = listenerRulePriorities(exposedServices(spec));
-  out.push(
-    resource({
-      logicalId: CICD_ID.codeDeployApplication,
-      type: 'AWS::CodeDeploy::Application',
-      layer: 'cicd',
-      origin: ['cicd', 'stages', stage.name, 'strategy'],
-      component: 'cicd',
-      properties: { ApplicationName: cicdNames.codeDeployApplication(spec), ComputePlatform: 'ECS', Tags: tagList(spec, 'cicd') },
-    }),
-  );
-  out.push(
-    role(
-      spec,
-      CICD_ID.codeDeployRole,
-      `${prefix}-codedeploy`,
-      `CodeDeploy shifts traffic between the blue and green tasks of ${prefix}`,
-      {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'codedeploy.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
-      },
-      [],
-      [sub('arn:${AWS::Partition}:iam::aws:policy/AWSCodeDeployRoleForECS')],
-    ),
-  );
-  for (const s of services) {
-    const component = `service/${s.name}`;
-    const origin = ['services', s.name, 'expose'];
-    // Identical to the blue target group (services/alb.ts): CodeDeploy alternates between them.
-    out.push(serviceTargetGroup(spec, s, CICD_ID.greenTargetGroup(s.name)));
-    const conditions = ruleConditions(s);
-    out.push(
-      resource({
-        logicalId: CICD_ID.testListenerRule(s.name),
-        type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
-        layer: 'ingress',
-        component,
-        origin,
-        properties: { ListenerArn: ref(CICD_ID.testListener), Priority: priorities.get(s.name)!, Conditions: conditions, Actions: [{ Type: 'forward', TargetGroupArn: ref(ID.targetGroup(s.name)) }] },
-      }),
-    );
-    const alarms = stage.rollbackOnAlarm ? serviceAlarmNames(spec, s) : [];
-    out.push(
-      resource({
-        logicalId: CICD_ID.deploymentGroup(s.name),
-        type: 'AWS::CodeDeploy::DeploymentGroup',
-        layer: 'cicd',
-        component,
-        origin: ['cicd', 'stages', stage.name, 'strategy'],
-        properties: {
-          ApplicationName: ref(CICD_ID.codeDeployApplication),
-          DeploymentGroupName: cicdNames.deploymentGroup(s.name),
-          ServiceRoleArn: getAtt(CICD_ID.codeDeployRole, 'Arn'),
-          DeploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
-          DeploymentStyle: { DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
-          BlueGreenDeploymentConfiguration: {
-            DeploymentReadyOption: { ActionOnTimeout: 'CONTINUE_DEPLOYMENT', WaitTimeInMinutes: 0 },
-            TerminateBlueInstancesOnDeploymentSuccess: { Action: 'TERMINATE', TerminationWaitTimeInMinutes: BLUE_TERMINATION_WAIT_MINUTES },
-          },
-          ECSServices: [{ ClusterName: ref(ID.ecsCluster), ServiceName: getAtt(ID.ecsService(s.name), 'Name') }],
-          LoadBalancerInfo: {
-            TargetGroupPairInfoList: [
-              {
-                TargetGroups: [{ Name: getAtt(ID.targetGroup(s.name), 'TargetGroupName') }, { Name: getAtt(CICD_ID.greenTargetGroup(s.name), 'TargetGroupName') }],
-                ProdTrafficRoute: { ListenerArns: [ref(ID.httpsListener)] },
-                TestTrafficRoute: { ListenerArns: [ref(CICD_ID.testListener)] },
-              },
-            ],
-          },
-          AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST'] },
-          AlarmConfiguration: alarms.length ? { Enabled: true, IgnorePollAlarmFailure: false, Alarms: alarms.map((Name) => ({ Name })) } : { Enabled: false },
-          Tags: tagList(spec, component),
-        },
-      }),
-    );
-  }
-  return out;
-}
-
 export const cicd: BuildingBlock = {
   name: 'cicd',
   build(spec: NormalizedSpec): ModelResource[] {
     if (spec.cicd === undefined) return [];
-    const out = [...identity(spec), ...blueGreen(spec)];
+    const out = [...identity(spec)];
     if (spec.cicd.provider === 'codepipeline') out.push(...codeBuildProjects(spec));
     return out;
   },

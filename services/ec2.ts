@@ -2,6 +2,11 @@
 // a Docker container on Amazon Linux 2023 in an Auto Scaling group in the private subnets
 // (replaced when unhealthy; 1..1 for Prometheus and Grafana), launched from a template that
 // requires IMDSv2 and encrypts every volume with the system's KMS key. No SSH: Session Manager.
+//
+// A service's user data runs the released image (the `ImageTag` stack parameter), so a release is
+// a new launch template version, and the group's UpdatePolicy replaces the instances with it
+// (see `rollingUpdate`). Each instance signals CloudFormation only once its container answers its
+// health check, so a bad image fails the stack update and CloudFormation rolls it back.
 import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { envFileLine, shellArg, shellQuote } from '../compiler/model/quote.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
@@ -35,6 +40,8 @@ interface Workload {
   readonly userData: CfnValue[];
   readonly targetGroup: string | undefined;
   readonly healthGraceSeconds: number;
+  /** Services only: instances signal their health, and a new launch template version rolls them. */
+  readonly signalTimeoutMinutes: number | undefined;
 }
 
 /** A shell script with CloudFormation values spliced in, base64-encoded for UserData. */
@@ -103,9 +110,61 @@ const SECRET_READER = [
   '',
 ].join('\n');
 
+/** Health checks a booting instance makes before it reports failure: bounded, so a bad image fails the update instead of hanging it. */
+export function healthAttempts(s: NormalizedService): number {
+  return Math.min(120, Math.max(10, Math.ceil((s.health.gracePeriodSeconds + 300) / s.health.intervalSeconds)));
+}
+
+/**
+ * Minutes CloudFormation waits for an instance's signal: boot and package installs (about 10
+ * minutes at most), then every health attempt; at most an hour, CloudFormation's PauseTime limit.
+ */
+export function signalTimeoutMinutes(s: NormalizedService): number {
+  return Math.min(60, Math.ceil((600 + healthAttempts(s) * (s.health.intervalSeconds + s.health.timeoutSeconds)) / 60));
+}
+
+/**
+ * The signal to CloudFormation: failure as soon as a boot step fails (the ERR trap), success only
+ * once the container answers its health check (or, without a port, still runs without a restart)
+ * within healthAttempts tries. The stack and resource are CloudFormation values (stack names and
+ * logical IDs are letters, digits and -), the health URL one quoted word.
+ */
+function signalParts(s: NormalizedService, asg: string): { setup: CfnValue[]; check: CfnValue[] } {
+  const setup: CfnValue[] = [
+    'dnf install -y aws-cfn-bootstrap\n',
+    "dex_signal() { /opt/aws/bin/cfn-signal --exit-code \"$1\" --stack '",
+    ref('AWS::StackName'),
+    `' --resource ${asg} --region '`,
+    ref('AWS::Region'),
+    "' || true; }\n",
+    "trap 'dex_signal 1' ERR\n",
+  ];
+  const attempts = healthAttempts(s);
+  const probe =
+    s.port !== undefined
+      ? `curl -fsS -o /dev/null --max-time ${s.health.timeoutSeconds} ${shellQuote(`http://127.0.0.1:${s.port}${s.health.path}`)}`
+      : `[ "$(docker inspect -f '{{.State.Running}} {{.RestartCount}}' ${shellArg(s.name)} 2>/dev/null)" = 'true 0' ]`;
+  const check: CfnValue[] = [
+    [
+      '# Report to CloudFormation once the service answers its health check (bounded retries).',
+      'HEALTHY=1',
+      ...(s.port === undefined ? [`sleep ${s.health.gracePeriodSeconds}`] : []),
+      `for _ in $(seq 1 ${attempts}); do`,
+      `  if ${probe}; then HEALTHY=0; break; fi`,
+      `  sleep ${s.health.intervalSeconds}`,
+      'done',
+      'trap - ERR',
+      'dex_signal "$HEALTHY"',
+      '',
+    ].join('\n'),
+  ];
+  return { setup, check };
+}
+
 function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[] {
   const { env, secrets } = serviceConnections(spec, s);
-  const parts: CfnValue[] = [DOCKER_SETUP, CLOUDWATCH_AGENT, ...(spec.monitoring.prometheus.enabled ? [NODE_EXPORTER] : []), 'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")\n'];
+  const signal = signalParts(s, ID.autoScalingGroup(s.name));
+  const parts: CfnValue[] = [DOCKER_SETUP, ...signal.setup, CLOUDWATCH_AGENT, ...(spec.monitoring.prometheus.enabled ? [NODE_EXPORTER] : []), 'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")\n'];
   parts.push('REGION=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/placement/region)\n');
   parts.push('install -d -m 700 /etc/dex\numask 077\n: > /etc/dex/service.env\n');
   for (const e of env) {
@@ -131,6 +190,7 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
     typeof image === 'string' ? shellQuote(image) : image,
     s.command ? ` ${s.command.map(shellQuote).join(' ')}` : '',
     '\n',
+    ...signal.check,
   );
   return parts;
 }
@@ -220,6 +280,7 @@ function workloads(spec: NormalizedSpec): Workload[] {
       userData: serviceUserData(spec, s),
       targetGroup: isExposed(spec, s) ? ID.targetGroup(s.name) : undefined,
       healthGraceSeconds: s.health.gracePeriodSeconds,
+      signalTimeoutMinutes: signalTimeoutMinutes(s),
     });
   }
   const { prometheus, grafana } = spec.monitoring;
@@ -241,6 +302,8 @@ function workloads(spec: NormalizedSpec): Workload[] {
       userData: prometheusUserData(spec),
       targetGroup: undefined,
       healthGraceSeconds: 300,
+      // Never rolled by a stack update: its data volume goes with the instance.
+      signalTimeoutMinutes: undefined,
     });
   }
   if (grafana.enabled) {
@@ -258,6 +321,8 @@ function workloads(spec: NormalizedSpec): Workload[] {
       userData: grafanaUserData(spec),
       targetGroup: undefined,
       healthGraceSeconds: 300,
+      // Never rolled by a stack update: its data volume goes with the instance.
+      signalTimeoutMinutes: undefined,
     });
   }
   return out;
@@ -285,6 +350,7 @@ function workloadResources(spec: NormalizedSpec, w: Workload): ModelResource[] {
       basis: `${w.volumes.map((v) => `${v.sizeGiB} GiB ${v.what}`).join(' + ')} gp3 × ${w.min}..${w.max} instances`,
     },
   ];
+  const signals = w.signalTimeoutMinutes === undefined ? {} : signalPolicies(w, w.signalTimeoutMinutes);
   const out: ModelResource[] = [
     resource({
       logicalId: ltId,
@@ -334,6 +400,7 @@ function workloadResources(spec: NormalizedSpec, w: Workload): ModelResource[] {
       usage,
     }),
   ];
+  out[1] = { ...out[1]!, ...signals };
   if (w.targetCpuPercent !== undefined && w.max > w.min) {
     out.push(
       resource({
@@ -352,6 +419,37 @@ function workloadResources(spec: NormalizedSpec, w: Workload): ModelResource[] {
     );
   }
   return out;
+}
+
+/**
+ * How a service's group takes a new launch template version: AutoScalingRollingUpdate, a batch at
+ * a time, each new instance counted only when it signals a healthy container (WaitOnResourceSignals,
+ * all of them: MinSuccessfulInstancesPercent 100), the old instances kept at the group's minimum
+ * meanwhile. Chosen over AutoScalingReplacingUpdate, which builds a second group and swaps: that
+ * doubles the instances during the update and gives the group a new name, which its alarms, the
+ * CloudWatch agent's metrics and the target group registrations all key on. MinInstancesInService
+ * must stay below MaxSize, so a group of min = max keeps max - 1 in service (a group of one is
+ * briefly empty; give it max 2 to avoid that). The processes AWS recommends suspending during a
+ * rolling update are suspended, so scaling and health replacement do not fight the update. The
+ * CreationPolicy makes the first deploy wait for healthy instances too.
+ */
+export function signalPolicies(w: Pick<Workload, 'min' | 'max'>, timeoutMinutes: number): Pick<ModelResource, 'updatePolicy' | 'creationPolicy'> {
+  const inService = Math.max(0, Math.min(w.min, w.max - 1));
+  const batch = Math.max(1, Math.min(Math.ceil(w.max / 4), w.max - inService));
+  const timeout = `PT${timeoutMinutes}M`;
+  return {
+    updatePolicy: {
+      AutoScalingRollingUpdate: {
+        MinInstancesInService: inService,
+        MaxBatchSize: batch,
+        PauseTime: timeout,
+        WaitOnResourceSignals: true,
+        MinSuccessfulInstancesPercent: 100,
+        SuspendProcesses: ['HealthCheck', 'ReplaceUnhealthy', 'AZRebalance', 'AlarmNotification', 'ScheduledActions'],
+      },
+    },
+    ...(w.min > 0 ? { creationPolicy: { ResourceSignal: { Count: w.min, Timeout: timeout }, AutoScalingCreationPolicy: { MinSuccessfulInstancesPercent: 100 } } } : {}),
+  };
 }
 
 export const ec2: BuildingBlock = {

@@ -30,6 +30,17 @@ export function sameRegistry(a: NormalizedSpec, b: NormalizedSpec): boolean {
   return a.account === b.account && a.region === b.region;
 }
 
+/**
+ * The image a dex-built service runs: its repository's URI at the release's `ImageTag` stack
+ * parameter. Built from the repository's name, never a Ref or GetAtt of the repository resource,
+ * so it holds wherever the repository lives (an earlier stack, or one deployed before any
+ * environment). The name is a safe Sub literal: the schema limits system, environment and
+ * service names to lower-case letters, digits and `-`.
+ */
+export function imageUri(spec: NormalizedSpec, service: string): CfnValue {
+  return { 'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/${repositoryName(spec, service)}:\${ImageTag}` };
+}
+
 /** Services whose image CI builds and pushes to ECR. */
 export function builtServices(spec: NormalizedSpec): NormalizedService[] {
   return Object.values(spec.services)

@@ -1,32 +1,35 @@
 // ECS on Fargate: the cluster, and per service a log group, a task definition, a service in the
 // private subnets behind the service's security group, and Application Auto Scaling on CPU (and
-// memory when asked). Blue-green (CodeDeploy) comes later: the deployment controller is set in
-// one place, `deploymentController`, so switching is a local change.
+// memory when asked).
+//
+// A release is one CloudFormation update: the task definition runs the `ImageTag` stack parameter
+// (services/ecr.ts `imageUri`), so a new tag or a spec change is a new task definition and the
+// service deploys it while CloudFormation waits. Deployments are ECS's own (deployment controller
+// ECS): rolling, or, for a service behind the load balancer in a blue-green, linear or canary
+// stage, ECS's blue/green with traffic shifted between the two target groups of services/alb.ts.
+// The circuit breaker and the stage's alarms roll a failing deployment back, which fails the
+// stack update, which CloudFormation rolls back.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
-import { repositoryName } from './ecr.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY } from './elasticache.js';
 import { DATABASE_SECRET_KEYS } from './rds.js';
-import { exposedNames } from './alb.js';
+import { BLUE_GREEN_ID, exposedNames, isTrafficShifted } from './alb.js';
+import { imageUri } from './ecr.js';
 import { serviceLogGroupName } from './iam.js';
-import { usesCodeDeploy } from './cicd.js';
+import { serviceAlarmNames, stageOf } from './cicd.js';
 
-/**
- * The tag the task definition runs until CI/CD (a later issue) passes the released image tag in.
- * Repositories are IMMUTABLE: CI pushes this tag once, with the first image.
- */
-export const BOOTSTRAP_IMAGE_TAG = 'bootstrap';
+/** The role ECS assumes to move the listener rules of traffic-shifted services (one per environment). */
+export const ECS_LOAD_BALANCER_ROLE = 'EcsLoadBalancerRole';
 
 /** A service gets a target group on the load balancer when it is public and listens on a port. */
 export function isExposed(spec: NormalizedSpec, s: NormalizedService): boolean {
   return exposedNames(spec).has(s.name);
 }
 
-/** The image a service runs: its own, or the one CI pushes to its ECR repository. */
+/** The image a service runs: its own, or the released one (`ImageTag`) from its ECR repository. */
 export function serviceImage(spec: NormalizedSpec, s: NormalizedService): CfnValue {
-  // By name: the repository is in the bootstrap's registry stack (services/ecr.ts).
-  return s.image ?? sub(`${'${AWS::AccountId}'}.dkr.ecr.${'${AWS::Region}'}.${'${AWS::URLSuffix}'}/${repositoryName(spec, s.name)}:${BOOTSTRAP_IMAGE_TAG}`);
+  return s.image ?? imageUri(spec, s.name);
 }
 
 /** The name a service's traces carry in X-Ray: system and environment first, so rules can match them. */
@@ -102,9 +105,66 @@ export function healthCommand(s: NormalizedService): string[] | undefined {
   return ['CMD', '/bin/sh', '-c', SHELL_HEALTH_SCRIPT, 'dex-health-check', url];
 }
 
-/** ECS deployment controller: CODE_DEPLOY where the service's stage releases blue-green (services/cicd.ts). */
-function deploymentController(spec: NormalizedSpec, s: NormalizedService): CfnValue {
-  return { Type: usesCodeDeploy(spec, s.name) ? 'CODE_DEPLOY' : 'ECS' };
+export type EcsDeploymentStrategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+
+/**
+ * The ECS deployment strategy of a service: its stage's, for a service behind the load balancer
+ * (services/alb.ts gives it the second target group); rolling for every other service, which
+ * has no traffic to shift.
+ */
+export function ecsDeploymentStrategy(spec: NormalizedSpec, s: NormalizedService): EcsDeploymentStrategy {
+  if (!isTrafficShifted(spec, s.name)) return 'ROLLING';
+  const strategy = stageOf(spec)!.strategy;
+  return strategy === 'blue-green' ? 'BLUE_GREEN' : strategy === 'linear' ? 'LINEAR' : strategy === 'canary' ? 'CANARY' : 'ROLLING';
+}
+
+/**
+ * DeploymentConfiguration: the circuit breaker always (a task that never gets healthy fails the
+ * deployment, and so the stack update), the stage's alarms when it rolls back on alarm, and for a
+ * traffic-shifted service the strategy with its bake time and steps.
+ */
+function deploymentConfiguration(spec: NormalizedSpec, s: NormalizedService): Record<string, CfnValue> {
+  const stage = stageOf(spec);
+  const strategy = ecsDeploymentStrategy(spec, s);
+  const alarms = stage?.rollbackOnAlarm ? serviceAlarmNames(spec, s) : [];
+  const out: Record<string, CfnValue> = {
+    Strategy: strategy,
+    DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+    ...(alarms.length ? { Alarms: { AlarmNames: alarms, Enable: true, Rollback: true } } : {}),
+  };
+  if (strategy === 'ROLLING' || stage === undefined) return { ...out, MaximumPercent: 200, MinimumHealthyPercent: 100 };
+  out.BakeTimeInMinutes = stage.bakeMinutes;
+  if (strategy === 'LINEAR') out.LinearConfiguration = { StepPercent: stage.stepPercent, StepBakeTimeInMinutes: stage.stepBakeMinutes };
+  if (strategy === 'CANARY') out.CanaryConfiguration = { CanaryPercent: stage.canaryPercent, CanaryBakeTimeInMinutes: stage.stepBakeMinutes };
+  return out;
+}
+
+/**
+ * The infrastructure role ECS assumes to register tasks in the two target groups and rewrite the
+ * production and test listener rules. AWS's managed AmazonECSInfrastructureRolePolicyForLoadBalancers
+ * is the documented policy for it: describe on load balancing resources, register/deregister
+ * targets, modify listeners and rules. dex accepts its account-wide scope (it cannot be narrowed
+ * by resource for Describe*, and ECS needs nothing beyond it); the trust is ECS, from this
+ * account only.
+ */
+function loadBalancerRole(spec: NormalizedSpec): ModelResource {
+  return resource({
+    logicalId: ECS_LOAD_BALANCER_ROLE,
+    type: 'AWS::IAM::Role',
+    layer: 'ecs',
+    origin: ['cicd', 'stages', spec.environment ?? 'default', 'strategy'],
+    component: 'platform/ecs',
+    properties: {
+      Description: `ECS shifts traffic between the target groups of ${namePrefix(spec)}'s blue-green, linear and canary services`,
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
+      },
+      ManagedPolicyArns: [sub('arn:${AWS::Partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers')],
+      MaxSessionDuration: 3600,
+      Tags: tagList(spec, 'platform/ecs'),
+    },
+  });
 }
 
 const clamp = (n: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, n));
@@ -227,6 +287,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     basis: `${perTask} ${what} per task × ${HOURS_PER_MONTH} h × ${s.scaling.min}..${s.scaling.max} tasks (scaling min..max)${spot ? ', on Fargate Spot' : ''}`,
   });
   const exposed = isExposed(spec, s);
+  const shifted = ecsDeploymentStrategy(spec, s) !== 'ROLLING';
   const ecsServiceId = ID.ecsService(s.name);
   out.push(
     resource({
@@ -251,15 +312,28 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         },
         ...(exposed
           ? {
-              LoadBalancers: [{ ContainerName: s.name, ContainerPort: s.port!, TargetGroupArn: ref(ID.targetGroup(s.name)) }],
+              LoadBalancers: [
+                {
+                  ContainerName: s.name,
+                  ContainerPort: s.port!,
+                  TargetGroupArn: ref(ID.targetGroup(s.name)),
+                  ...(shifted
+                    ? {
+                        AdvancedConfiguration: {
+                          AlternateTargetGroupArn: ref(BLUE_GREEN_ID.greenTargetGroup(s.name)),
+                          ProductionListenerRule: ref(ID.listenerRule(s.name)),
+                          TestListenerRule: ref(BLUE_GREEN_ID.testListenerRule(s.name)),
+                          RoleArn: getAtt(ECS_LOAD_BALANCER_ROLE, 'Arn'),
+                        },
+                      }
+                    : {}),
+                },
+              ],
               HealthCheckGracePeriodSeconds: s.health.gracePeriodSeconds,
             }
           : {}),
-        DeploymentController: deploymentController(spec, s),
-        // The circuit breaker is for rolling updates only; CodeDeploy rolls blue-green back itself.
-        DeploymentConfiguration: usesCodeDeploy(spec, s.name)
-          ? { MaximumPercent: 200, MinimumHealthyPercent: 100 }
-          : { DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MaximumPercent: 200, MinimumHealthyPercent: 100 },
+        DeploymentController: { Type: 'ECS' },
+        DeploymentConfiguration: deploymentConfiguration(spec, s),
         EnableECSManagedTags: true,
         EnableExecuteCommand: false,
         PropagateTags: 'SERVICE',
@@ -331,6 +405,7 @@ export const ecs: BuildingBlock = {
         },
       }),
     ];
+    if (services.some((s) => ecsDeploymentStrategy(spec, s) !== 'ROLLING')) out.push(loadBalancerRole(spec));
     for (const s of services) out.push(...serviceResources(spec, s));
     return out;
   },

@@ -2,15 +2,18 @@
 // logs to a KMS-encrypted log group with the spec's retention, API-mode access entries), its IAM
 // roles, one launch template and managed node group per `nodeGroups` entry (IMDSv2, encrypted
 // gp3 root volume, the node security group), the OIDC provider that service-account roles (IRSA)
-// trust, and the add-ons. The Kubernetes objects (Deployments, TargetGroupBindings) are not
-// CloudFormation: a later issue emits them.
+// trust, and the add-ons: the spec's `addons` plus the ones the emitted manifests and alarms need
+// (`requiredAddons`), with the IRSA roles of those that call AWS. The Kubernetes objects
+// (Deployments, TargetGroupBindings) and the two controllers that are no EKS add-on (AWS Load
+// Balancer Controller, VPA) are emitted by emitters/kubernetes.ts; docs/kubernetes.md says the order.
 //
 // OIDC thumbprint: none is given. IAM trusts EKS issuers through its own root CA store and no
 // longer uses thumbprints for them; ThumbprintList is optional, and a pinned thumbprint would
 // break on the issuer's next certificate rotation.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
-import type { NormalizedNodeGroup, NormalizedSpec } from '../spec/model.js';
+import type { NormalizedNodeGroup, NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { exposedNames } from '../compiler/model/exposure.js';
 import { serviceAccount, trustKubernetesServiceAccount } from './iam.js';
 
 /**
@@ -34,6 +37,27 @@ export function eksSupportType(version: string, date: Date): 'standard' | 'exten
   return date.getTime() >= Date.parse(`${end}T00:00:00Z`) ? 'extended' : 'standard';
 }
 
+/**
+ * Versions of Kubernetes EKS can still run, in order; an upgrade moves one step along this list.
+ * (compiler/checks/platforms.ts holds the support calendar.)
+ */
+export const EKS_VERSIONS = Object.keys(EKS_STANDARD_SUPPORT_END).sort((a, b) => minor(a) - minor(b));
+function minor(version: string): number {
+  return Number(version.split('.')[1]);
+}
+
+/** The minor versions an upgrade from `from` to `to` passes through, `to` included (EKS upgrades one minor at a time). */
+export function eksUpgradePath(from: string, to: string): string[] {
+  const steps: string[] = [];
+  for (let m = minor(from) + 1; m <= minor(to); m++) steps.push(`1.${m}`);
+  return steps;
+}
+
+/** True in a stage that releases blue/green: EKS services then run as two Deployments, <svc>-blue and <svc>-green. */
+export function eksBlueGreen(spec: NormalizedSpec): boolean {
+  return spec.cicd?.stages.find((s) => s.name === spec.environment)?.strategy === 'blue-green';
+}
+
 /** Graviton instance families (a 'g' after the generation digit: t4g, m7g, c6gn...). */
 export function isArmInstance(instanceType: string): boolean {
   return /^[a-z]+\d+g[a-z]*\./.test(instanceType);
@@ -53,6 +77,57 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: 'kube-system', na
 /** The cluster autoscaler runs when some node group can grow (max above min). */
 export function needsClusterAutoscaler(spec: NormalizedSpec): boolean {
   return Object.values(spec.services).some((s) => s.placement === 'eks') && spec.platforms.eks.nodeGroups.some((g) => g.max > g.min);
+}
+
+/** IRSA role of the CloudWatch agent and Fluent Bit of the amazon-cloudwatch-observability add-on. */
+export const CLOUDWATCH_AGENT_ROLE = 'EksCloudWatchAgentIrsa';
+export const CLOUDWATCH_AGENT_SERVICE_ACCOUNT = { namespace: 'amazon-cloudwatch', name: 'cloudwatch-agent' } as const;
+/** IRSA role of the AWS Load Balancer Controller (emitters/kubernetes.ts installs it into kube-system). */
+export const LOAD_BALANCER_CONTROLLER_ROLE = 'EksLoadBalancerControllerIrsa';
+export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = { namespace: 'kube-system', name: 'aws-load-balancer-controller' } as const;
+/** Log groups the CloudWatch observability add-on writes to; dex creates them first, with retention and the KMS key. */
+export const CONTAINER_INSIGHTS_LOG_GROUPS = ['application', 'dataplane', 'host', 'performance'] as const;
+export const containerInsightsLogGroupId = (kind: string): string => `EksContainerInsights${pascal(kind)}Logs`;
+
+const eksPlaced = (spec: NormalizedSpec): NormalizedService[] => Object.values(spec.services).filter((s) => s.placement === 'eks');
+
+/** Some EKS service is behind the load balancer: its TargetGroupBinding needs the AWS Load Balancer Controller. */
+export function needsLoadBalancerController(spec: NormalizedSpec): boolean {
+  const exposed = exposedNames(spec);
+  return eksPlaced(spec).some((s) => exposed.has(s.name));
+}
+
+/** Some EKS service emits a VerticalPodAutoscaler: the VPA controllers must run. */
+export function needsVerticalPodAutoscaler(spec: NormalizedSpec): boolean {
+  return eksPlaced(spec).some((s) => s.scaling.vertical);
+}
+
+/**
+ * EKS add-ons the emitted objects need, whatever `platforms.eks.addons` lists (each is a real EKS
+ * add-on name, as `aws eks describe-addon-versions --addon-name <name>` lists it):
+ * - amazon-cloudwatch-observability (AWS add-on): Container Insights, which the pod alarms and the
+ *   dashboard read (services/monitoring.ts). docs.aws.amazon.com/eks/latest/userguide/workloads-add-ons-available-eks.html
+ * - metrics-server (EKS community add-on since 2025): the resource metrics API the HPA and the VPA
+ *   recommender read. docs.aws.amazon.com/eks/latest/userguide/community-addons.html
+ * - aws-secrets-store-csi-driver-provider (AWS add-on since November 2025): the Secrets Store CSI
+ *   driver and its AWS provider, for the SecretProviderClass volumes. aws.amazon.com/about-aws/whats-new/2025/11/amazon-eks-add-ons-aws-secrets-store-csi-driver-provider/
+ * No AddonVersion is pinned: add-on builds are per cluster minor (`v1.x.y-eksbuild.N`), and a
+ * pin that does not exist for the cluster's version fails the stack; without one EKS installs
+ * its default build for the version, and CloudFormation leaves it alone until the template
+ * changes. Pin and upgrade add-ons together with `platforms.eks.version`.
+ */
+export function requiredAddons(spec: NormalizedSpec): string[] {
+  const services = eksPlaced(spec);
+  if (services.length === 0) return [];
+  const out = ['amazon-cloudwatch-observability'];
+  if (services.some((s) => s.scaling.max > s.scaling.min || s.scaling.vertical)) out.push('metrics-server');
+  if (services.some((s) => s.secrets.length > 0 || s.uses.some((u) => spec.databases[u] !== undefined || spec.caches[u] !== undefined))) out.push('aws-secrets-store-csi-driver-provider');
+  return out;
+}
+
+/** Every add-on dex installs: the spec's and the required ones, sorted. */
+export function installedAddons(spec: NormalizedSpec): string[] {
+  return [...new Set([...spec.platforms.eks.addons, ...requiredAddons(spec)])].sort();
 }
 
 /**
@@ -114,6 +189,90 @@ function clusterAutoscalerRole(spec: NormalizedSpec, clusterName: string): Model
                 Effect: 'Allow',
                 Action: ['eks:DescribeNodegroup'],
                 Resource: sub(`arn:\${AWS::Partition}:eks:\${AWS::Region}:\${AWS::AccountId}:nodegroup/${clusterName}/*`),
+              },
+            ],
+          },
+        },
+      ],
+      Tags: tagList(spec, 'platform/eks'),
+    },
+  });
+}
+
+/**
+ * The CloudWatch agent's role: AWS's managed CloudWatchAgentServerPolicy, the policy the add-on's
+ * documentation names (metrics, the performance and container log groups, EC2 tags and volumes
+ * for the node dimensions), on the add-on's service account only instead of every node.
+ */
+function cloudWatchAgentRole(spec: NormalizedSpec): ModelResource {
+  const { namespace, name } = CLOUDWATCH_AGENT_SERVICE_ACCOUNT;
+  return resource({
+    logicalId: CLOUDWATCH_AGENT_ROLE,
+    type: 'AWS::IAM::Role',
+    layer: 'eks',
+    origin: ['platforms', 'eks', 'addons'],
+    component: 'platform/eks',
+    properties: {
+      Description: 'Service-account role (IRSA) of the CloudWatch agent (amazon-cloudwatch-observability add-on)',
+      AssumeRolePolicyDocument: trustKubernetesServiceAccount(namespace, name),
+      ManagedPolicyArns: [managed('CloudWatchAgentServerPolicy')],
+      Tags: tagList(spec, 'platform/eks'),
+    },
+  });
+}
+
+/**
+ * The AWS Load Balancer Controller's permissions, for what dex uses it for: TargetGroupBindings
+ * that join pods to target groups CloudFormation created (no Ingress, no Service of type
+ * LoadBalancer, so none of the create/delete/tag and security-group statements of AWS's published
+ * iam_policy.json). Reads are on `*` (the Describe APIs have no resource-level permissions);
+ * registering and deregistering targets only on this environment's target groups, by the
+ * dex:system and dex:environment tags every dex resource carries.
+ */
+function loadBalancerControllerRole(spec: NormalizedSpec): ModelResource {
+  const { namespace, name } = LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT;
+  return resource({
+    logicalId: LOAD_BALANCER_CONTROLLER_ROLE,
+    type: 'AWS::IAM::Role',
+    layer: 'eks',
+    origin: ['platforms', 'eks'],
+    component: 'platform/eks',
+    properties: {
+      Description: 'Service-account role (IRSA) of the AWS Load Balancer Controller (TargetGroupBinding only)',
+      AssumeRolePolicyDocument: trustKubernetesServiceAccount(namespace, name),
+      Policies: [
+        {
+          PolicyName: 'target-group-binding',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'Describe',
+                Effect: 'Allow',
+                Action: [
+                  'ec2:DescribeAvailabilityZones',
+                  'ec2:DescribeInstances',
+                  'ec2:DescribeNetworkInterfaces',
+                  'ec2:DescribeSecurityGroups',
+                  'ec2:DescribeSubnets',
+                  'ec2:DescribeTags',
+                  'ec2:DescribeVpcs',
+                  'ec2:GetSecurityGroupsForVpc',
+                  'elasticloadbalancing:DescribeListeners',
+                  'elasticloadbalancing:DescribeLoadBalancers',
+                  'elasticloadbalancing:DescribeTags',
+                  'elasticloadbalancing:DescribeTargetGroupAttributes',
+                  'elasticloadbalancing:DescribeTargetGroups',
+                  'elasticloadbalancing:DescribeTargetHealth',
+                ],
+                Resource: '*',
+              },
+              {
+                Sid: 'RegisterPodsInOwnTargetGroups',
+                Effect: 'Allow',
+                Action: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+                Resource: sub('arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:targetgroup/*/*'),
+                Condition: { StringEquals: { 'aws:ResourceTag/dex:system': spec.name, 'aws:ResourceTag/dex:environment': spec.environment ?? 'default' } },
               },
             ],
           },
@@ -234,7 +393,6 @@ function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] 
           managed('AmazonEKS_CNI_Policy'),
           managed('AmazonEC2ContainerRegistryPullOnly'),
           managed('AmazonSSMManagedInstanceCore'),
-          ...(eks.addons.includes('amazon-cloudwatch-observability') ? [managed('CloudWatchAgentServerPolicy')] : []),
           ...(eks.addons.includes('aws-ebs-csi-driver') ? [managed('service-role/AmazonEBSCSIDriverPolicy')] : []),
         ],
         Tags: tags,
@@ -321,7 +479,11 @@ function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] 
       }),
     );
   }
-  for (const addon of [...eks.addons].sort()) {
+  if (needsLoadBalancerController(spec)) out.push(loadBalancerControllerRole(spec));
+  const addons = installedAddons(spec);
+  if (addons.includes('amazon-cloudwatch-observability')) out.push(cloudWatchAgentRole(spec), ...containerInsightsLogGroups(spec, clusterName));
+  for (const addon of addons) {
+    const irsa = addon === 'amazon-cloudwatch-observability' ? CLOUDWATCH_AGENT_ROLE : undefined;
     out.push(
       resource({
         logicalId: addonId(addon),
@@ -329,19 +491,68 @@ function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] 
         layer: 'eks',
         origin: [...origin, 'addons'],
         component,
-        // Add-ons with pods (coredns, the CloudWatch agent...) need nodes to become active.
-        dependsOn: groups.map((g) => nodeGroupId(g.name)),
+        // Add-ons with pods (coredns, the CloudWatch agent...) need nodes to become active; the
+        // CloudWatch agent's log groups exist first, so it never creates them without retention.
+        dependsOn: [...groups.map((g) => nodeGroupId(g.name)), ...(irsa ? CONTAINER_INSIGHTS_LOG_GROUPS.map(containerInsightsLogGroupId) : [])],
         properties: {
           AddonName: addon,
           ClusterName: ref(ID.eksCluster),
           ...(ADDON_CONFIGURATION[addon] ? { ConfigurationValues: ADDON_CONFIGURATION[addon] } : {}),
           ResolveConflicts: 'OVERWRITE',
+          ...(irsa ? { ServiceAccountRoleArn: getAtt(irsa, 'Arn') } : {}),
           Tags: tags,
         },
       }),
     );
   }
   return out;
+}
+
+/**
+ * The log groups of the CloudWatch observability add-on (Fluent Bit's container logs, the
+ * data-plane and host logs, and the performance events Container Insights derives its metrics
+ * from), with the spec's retention and the system's KMS key: left to the agent they would be
+ * created unencrypted and kept forever.
+ */
+function containerInsightsLogGroups(spec: NormalizedSpec, clusterName: string): ModelResource[] {
+  return CONTAINER_INSIGHTS_LOG_GROUPS.map((kind) =>
+    resource({
+      logicalId: containerInsightsLogGroupId(kind),
+      type: 'AWS::Logs::LogGroup',
+      layer: 'eks',
+      origin: ['platforms', 'eks', 'addons'],
+      component: 'platform/eks',
+      properties: { LogGroupName: `/aws/containerinsights/${clusterName}/${kind}`, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tagList(spec, 'platform/eks') },
+      usage: [
+        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: `Container Insights ${kind} logs: volume not in usage` },
+        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: `Container Insights ${kind} logs: volume not in usage` },
+        // The performance events are what Container Insights makes its metrics from: its price sits here.
+        ...(kind === 'performance' ? containerInsightsUsage(spec) : []),
+      ],
+    }),
+  );
+}
+
+/**
+ * What Container Insights costs. The add-on turns on Container Insights with enhanced
+ * observability, billed per observation (each metric value the agent sends for a cluster, node,
+ * pod or container) instead of per custom metric; the price book has no such product, so the meter
+ * is unpriced with its reason (compiler/pricing/meters.ts) and the quantity is the count of
+ * monitored objects, the thing observations scale with.
+ */
+function containerInsightsUsage(spec: NormalizedSpec): UsageMeter[] {
+  const services = eksPlaced(spec);
+  const pods = (pick: 'min' | 'max') => services.reduce((n, s) => n + s.scaling[pick], 0);
+  const nodes = (pick: 'min' | 'max') => spec.platforms.eks.nodeGroups.reduce((n, g) => n + g[pick], 0);
+  return [
+    {
+      meter: 'containerInsights.observations',
+      unit: 'monitored objects',
+      quantity: { min: pods('min') + nodes('min'), max: pods('max') + nodes('max') },
+      attributes: { mode: 'enhanced' },
+      basis: `Container Insights (enhanced observability) on ${pods('min')}..${pods('max')} service pods and ${nodes('min')}..${nodes('max')} nodes, billed per observation (each metric sample)`,
+    },
+  ];
 }
 
 export const eks: BuildingBlock = { name: 'eks', build: buildEks };

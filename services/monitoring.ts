@@ -40,14 +40,19 @@ function serviceWatch(s: NormalizedService, kind: 'cpu' | 'memory'): Watch {
         scale: 1,
       };
     case 'eks': {
-      // Container Insights pod metrics (the amazon-cloudwatch-observability add-on publishes them).
+      // Container Insights (the amazon-cloudwatch-observability add-on services/eks.ts installs).
+      // `_over_pod_limit`: a percentage of the pod's own CPU and memory (requests = limits), the
+      // base the alert's threshold means; pod_cpu_utilization is a percentage of the node.
+      // Dimensions that survive a blue/green switch: the Kubernetes Service, which selects only
+      // the colour taking traffic, or for a service without a port its namespace (one per
+      // service). PodName would be <svc>-blue or <svc>-green and go silent after each switch.
       const sa = serviceAccount(s.name);
       return {
         kind: 'metric',
         stat: {
           namespace: 'ContainerInsights',
-          metric: kind === 'cpu' ? 'pod_cpu_utilization' : 'pod_memory_utilization',
-          dimensions: [{ Name: 'ClusterName', Value: ref(ID.eksCluster) }, { Name: 'Namespace', Value: sa.namespace }, { Name: 'PodName', Value: s.name }],
+          metric: kind === 'cpu' ? 'pod_cpu_utilization_over_pod_limit' : 'pod_memory_utilization_over_pod_limit',
+          dimensions: eksPodDimensions(s.name, sa.namespace, s.port !== undefined),
         },
         statistic: 'Average',
         scale: 1,
@@ -69,6 +74,18 @@ function serviceWatch(s: NormalizedService, kind: 'cpu' | 'memory'): Watch {
       throw new Error(`unknown placement ${String(never)}`);
     }
   }
+}
+
+/**
+ * Container Insights dimensions of an EKS service's pods: ClusterName and Namespace, and Service
+ * when the service has a Kubernetes Service (the name dex gives it is the service's own).
+ */
+export function eksPodDimensions(service: string, namespace: string, hasKubernetesService: boolean): Dimension[] {
+  return [
+    { Name: 'ClusterName', Value: ref(ID.eksCluster) },
+    { Name: 'Namespace', Value: namespace },
+    ...(hasKubernetesService ? [{ Name: 'Service', Value: service }] : []),
+  ];
 }
 
 function targetGroupDims(service: string): Dimension[] {

@@ -112,6 +112,7 @@ export const DIAGNOSTIC_CODES = {
   DEX327: { severity: 'error', title: 'Duplicate alert name' },
   DEX328: { severity: 'error', title: 'CodePipeline across accounts' },
   DEX330: { severity: 'info', title: 'Placement chosen by dex' },
+  DEX335: { severity: 'warning', title: 'Deployment strategy not available on this platform' },
   DEX340: { severity: 'warning', title: 'Large-body WAF path not routed to a public service' },
   DEX341: { severity: 'warning', title: 'Large-body WAF paths have no effect' },
   DEX342: { severity: 'error', title: 'Large-body WAF path listed twice' },

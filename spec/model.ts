@@ -170,6 +170,14 @@ export interface NormalizedStage {
   readonly approval: 'manual' | 'none';
   readonly reviewers: readonly string[];
   readonly strategy: NonNullable<Stage['strategy']>;
+  /** Minutes the old tasks stay after traffic has shifted (blue-green, linear, canary). */
+  readonly bakeMinutes: number;
+  /** linear: percent of traffic per step. */
+  readonly stepPercent: number;
+  /** canary: percent of traffic the new tasks get first. */
+  readonly canaryPercent: number;
+  /** linear: minutes between steps; canary: minutes before the rest shifts. */
+  readonly stepBakeMinutes: number;
   readonly verify: string | undefined;
   readonly rollbackOnAlarm: boolean;
 }

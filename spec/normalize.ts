@@ -291,6 +291,10 @@ function normalizeStage(name: string, s: Stage): NormalizedStage {
     approval: or(s.approval, 'Stage', 'approval'),
     reviewers: s.reviewers ?? [],
     strategy: or(s.strategy, 'Stage', 'strategy'),
+    bakeMinutes: or(s.bakeMinutes, 'Stage', 'bakeMinutes'),
+    stepPercent: or(s.stepPercent, 'Stage', 'stepPercent'),
+    canaryPercent: or(s.canaryPercent, 'Stage', 'canaryPercent'),
+    stepBakeMinutes: or(s.stepBakeMinutes, 'Stage', 'stepBakeMinutes'),
     verify: s.verify,
     rollbackOnAlarm: or(s.rollbackOnAlarm, 'Stage', 'rollbackOnAlarm'),
   };

@@ -22,6 +22,28 @@ export async function loadOutputFiles(outDir: string, dir: string): Promise<Map<
   return existsSync(full) ? readTree(full) : undefined;
 }
 
+/**
+ * The EKS clusters the last emit had, per environment directory: the Version of the
+ * AWS::EKS::Cluster in each out/<env>/plan.json (validate, emit and plan pass it to the EKS version
+ * rule, which tells a running cluster from a new one by it). An unreadable plan.json counts as none.
+ */
+export function readExistingEksClusters(outDir: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  if (!existsSync(outDir)) return found;
+  for (const entry of readdirSync(outDir, { withFileTypes: true })) {
+    const file = join(outDir, entry.name, 'plan.json');
+    if (!entry.isDirectory() || !existsSync(file)) continue;
+    try {
+      const plan = JSON.parse(readFileSync(file, 'utf8')) as { resources?: { type?: unknown; properties?: { Version?: unknown } }[] };
+      const version = plan.resources?.find((r) => r.type === 'AWS::EKS::Cluster')?.properties?.Version;
+      if (typeof version === 'string') found[entry.name] = version;
+    } catch {
+      // Not a plan dex can read: no cluster is known from it.
+    }
+  }
+  return found;
+}
+
 /** out/<env>/plan.json and the files beside it; undefined when there is none. */
 export async function loadLastBaseline(outDir: string, environment: string, label: string): Promise<Baseline | undefined> {
   const dir = join(outDir, environment);

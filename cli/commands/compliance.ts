@@ -7,7 +7,7 @@ import { analyzeSpec } from '../../pipeline/analyze.js';
 import { complianceResults } from '../../pipeline/compliance.js';
 import { writeText } from '../adapters/files.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
-import { isUsageProblem, readSpecFile } from '../read-spec.js';
+import { clockFrom, existingEksClusters, isUsageProblem, readSpecFile } from '../read-spec.js';
 import { cliProblem, countLabel, renderDiagnostics } from '../render.js';
 
 export interface ComplianceReportArgs {
@@ -25,7 +25,7 @@ export async function runComplianceReport(args: ComplianceReportArgs, io: CliIO,
     return isUsageProblem([read.diagnostic]) ? EXIT.usage : EXIT.failed;
   }
   // One clock for the checks and the report, so both judge EKS support on the same day.
-  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment });
+  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, existingEksClusters: existingEksClusters(read.absolute), today: clockFrom(io.env) });
   const blocking = analysis.diagnostics.filter((d) => d.severity === 'error' && !d.code.startsWith('DEX6'));
   if (blocking.length > 0 || analysis.compiled.length === 0) {
     io.stderr.write(renderDiagnostics(blocking.length ? blocking : analysis.diagnostics, { format: 'text', color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));

@@ -34,7 +34,7 @@ export interface EmitRunOptions {
 export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions = {}): Promise<number> {
   const writer = faultInjecting(options.writer ?? fileSystemWriter, io.env);
   const color = colorEnabled(io.stderr, io.env);
-  const analyzed = await readAndAnalyze(args, io, 'nothing written', { ...(options.registries ? { registries: options.registries } : {}) });
+  const analyzed = await readAndAnalyze(args, io, 'nothing written', { ...(options.registries ? { registries: options.registries } : {}), ...(args.out !== undefined ? { outDir: resolve(io.cwd, args.out) } : {}) });
   if (!analyzed.ok) return analyzed.exitCode;
   const { analysis } = analyzed;
 

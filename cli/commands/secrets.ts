@@ -16,7 +16,7 @@ import { readSecretFromFile, readSecretFromStream } from '../adapters/secret-inp
 import { SECRETS_MANAGER_DEFAULTS, SecretsManagerError, secretsManager, type SecretState, type SecretsManagerOptions, type SecretsManagerPort } from '../adapters/secrets-manager.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
 import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
-import { isUsageProblem, readSpecFile } from '../read-spec.js';
+import { clockFrom, existingEksClusters, isUsageProblem, readSpecFile } from '../read-spec.js';
 import { cliProblem, countLabel, renderDiagnostics } from '../render.js';
 
 export interface SecretsAwsArgs {
@@ -119,7 +119,7 @@ async function analyzed(args: { readonly file: string; readonly environment?: st
     problem(io, [read.diagnostic]);
     return { ok: false, exitCode: isUsageProblem([read.diagnostic]) ? EXIT.usage : EXIT.failed };
   }
-  const analysis = analyzeSpec(read.bytes, args.file, args.environment !== undefined ? { environment: args.environment } : {});
+  const analysis = analyzeSpec(read.bytes, args.file, { ...(args.environment !== undefined ? { environment: args.environment } : {}), existingEksClusters: existingEksClusters(read.absolute), today: clockFrom(io.env) });
   if (analysis.ok) return { ok: true, analysis, absolute: read.absolute };
   io.stderr.write(renderDiagnostics(analysis.diagnostics.filter((d) => d.severity === 'error'), { format: 'text', color: colorEnabled(io.stderr, io.env), sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
   io.stderr.write(`${args.file}: invalid — ${countLabel(analysis.diagnostics)}; ${outcome}\n`);

@@ -1,7 +1,7 @@
 // `dex validate [FILE] [--env E] [--format text|json|github] [--verbose]`
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
-import { isUsageProblem, readSpecFile } from '../read-spec.js';
+import { clockFrom, existingEksClusters, isUsageProblem, readSpecFile } from '../read-spec.js';
 import { countLabel, renderDiagnostics, summarize, type DiagnosticFormat } from '../render.js';
 
 export interface ValidateArgs {
@@ -18,7 +18,7 @@ export async function runValidate(args: ValidateArgs, io: CliIO): Promise<number
     io.stderr.write(renderDiagnostics([read.diagnostic], { format: args.format === 'json' ? 'text' : args.format, color: colorEnabled(io.stderr, io.env) }));
     return isUsageProblem([read.diagnostic]) ? EXIT.usage : EXIT.failed;
   }
-  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, includeInfo: args.verbose });
+  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, includeInfo: args.verbose, existingEksClusters: existingEksClusters(read.absolute), today: clockFrom(io.env) });
   const diagnostics = analysis.diagnostics;
   const envs = analysis.compiled.map((c) => c.environment ?? 'base');
 

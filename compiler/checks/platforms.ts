@@ -67,46 +67,108 @@ const readable = (date: string): string => {
   return d === undefined ? `${month} ${y}` : `${Number(d)} ${month} ${y}`;
 };
 
-/** The EKS version rule, with the date it judges by (the driver passes the clock; tests a fixed date). */
-export function eksVersionRule(today: () => Date): SemanticRule {
+/**
+ * What dex knows about clusters that already run, per environment directory (out/<env>): the
+ * Kubernetes version of the EKS cluster in the last emit's plan.json. A cli adapter reads it
+ * (cli/adapters/baselines.ts); the rule stays a pure function of the spec and these inputs.
+ */
+export type ExistingEksClusters = Readonly<Record<string, string>>;
+
+const minorOf = (version: string): number => Number(version.split('.')[1]);
+
+/** The versions an upgrade from `from` to `to` passes through, `to` included (one minor at a time). */
+export function upgradeSteps(from: string, to: string): string[] {
+  const steps: string[] = [];
+  for (let m = minorOf(from) + 1; m <= minorOf(to); m++) steps.push(`1.${m}`);
+  return steps;
+}
+
+/**
+ * The version a spec's cluster already runs, when one exists: its environment's, or for the base
+ * spec of a spec with environments (not deployed itself) the oldest of its environments'.
+ */
+function existingVersion(spec: NormalizedSpec, existing: ExistingEksClusters): { version: string; where: string } | undefined {
+  const key = spec.environment ?? (existing.default !== undefined ? 'default' : Object.keys(existing).sort((a, b) => minorOf(existing[a]!) - minorOf(existing[b]!) || (a < b ? -1 : 1))[0]);
+  return key !== undefined && existing[key] !== undefined ? { version: existing[key]!, where: key } : undefined;
+}
+
+/**
+ * The EKS version rule, with the date it judges by (the driver passes the clock; tests a fixed
+ * date) and the clusters known to exist. Past extended support a version is an error for a new
+ * cluster (EKS creates none at it) and a warning for one that runs (AWS upgrades it itself), with
+ * the upgrade path; a version more than one minor above the running cluster's is an error.
+ */
+export function eksVersionRule(today: () => Date, existing: ExistingEksClusters = {}): SemanticRule {
   return {
     id: 'eks-version',
     check(spec: NormalizedSpec): Finding[] {
       if (!Object.values(spec.services).some((s) => s.placement === 'eks')) return [];
       const version = spec.platforms.eks.version;
-      const support = EKS_SUPPORT[version];
-      if (!support) return [];
-      const now = today();
-      const newest = Object.keys(EKS_SUPPORT).filter((v) => !isPast(EKS_SUPPORT[v]!.standardEnd, now)).sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
-      const upgrade =
-        newest.length > 0
-          ? `upgrade platforms.eks.version to a version in standard support (${newest.join(', ')}); EKS upgrades a cluster one minor version at a time`
-          : 'upgrade platforms.eks.version to a supported release';
       const path = ['platforms', 'eks', 'version'];
+      const now = today();
+      const inStandard = Object.keys(EKS_SUPPORT).filter((v) => !isPast(EKS_SUPPORT[v]!.standardEnd, now)).sort((a, b) => minorOf(a) - minorOf(b));
+      const known = existingVersion(spec, existing);
+      const running = known?.version;
+      const where = known?.where ?? spec.environment ?? 'default';
+      const findings: Finding[] = [];
+      if (running !== undefined && running !== version) {
+        if (minorOf(version) < minorOf(running)) {
+          findings.push({
+            code: 'DEX321',
+            severity: 'error',
+            message: `platforms.eks.version is ${version}, but the cluster already runs Kubernetes ${running} (out/${where}/plan.json): EKS cannot downgrade a cluster`,
+            path,
+            hint: `set platforms.eks.version to ${running} or later`,
+          });
+        } else if (minorOf(version) > minorOf(running) + 1) {
+          findings.push({
+            code: 'DEX321',
+            severity: 'error',
+            message: `platforms.eks.version is ${version}, but the cluster runs Kubernetes ${running} (out/${where}/plan.json): EKS upgrades a cluster one minor version at a time, so this update would fail`,
+            path,
+            hint: `upgrade in steps, deploying each: ${[running, ...upgradeSteps(running, version)].join(' → ')}`,
+          });
+        }
+      }
+      const support = EKS_SUPPORT[version];
+      if (!support) return findings;
+      const target = inStandard.find((v) => minorOf(v) >= minorOf(running ?? version)) ?? inStandard.at(-1);
+      const upgrade =
+        inStandard.length > 0
+          ? `upgrade platforms.eks.version to a version in standard support (${inStandard.join(', ')}); EKS upgrades a cluster one minor version at a time${target ? `: ${[running ?? version, ...upgradeSteps(running ?? version, target)].join(' → ')}, deploying each step` : ''}`
+          : 'upgrade platforms.eks.version to a supported release';
       if (isPast(support.extendedEnd, now)) {
-        return [
-          {
-            // A warning, not an error: a spec must not turn invalid on a calendar date alone
-            // (CI would break overnight); the warning says what AWS will do instead.
+        if (running !== undefined) {
+          findings.push({
+            // A warning for a cluster that runs: the spec must not turn invalid overnight for a
+            // cluster AWS keeps running (and upgrades itself); the path says how to catch up.
             code: 'DEX321',
             severity: 'warning',
-            message: `Kubernetes ${version} left Amazon EKS extended support on ${readable(support.extendedEnd)}: AWS upgrades such clusters to the next minor version automatically, so the running cluster will not match this spec`,
+            message: `Kubernetes ${version} left Amazon EKS extended support on ${readable(support.extendedEnd)}: AWS upgrades the running cluster (Kubernetes ${running} in out/${where}/plan.json) to the next minor version itself, so it will not match this spec`,
             path,
             hint: upgrade,
-          },
-        ];
+          });
+        } else {
+          findings.push({
+            code: 'DEX321',
+            severity: 'error',
+            message: `Kubernetes ${version} left Amazon EKS extended support on ${readable(support.extendedEnd)}: EKS creates no new cluster at this version, and dex knows of no running cluster for ${where} (no EKS cluster in out/${where}/plan.json)`,
+            path,
+            hint: inStandard.length ? `set platforms.eks.version to ${inStandard.at(-1)} (standard support until ${readable(EKS_SUPPORT[inStandard.at(-1)!]!.standardEnd)}); if the cluster does run, emit its output first (dex emit) so out/${where}/plan.json records it` : 'set platforms.eks.version to a supported release',
+          });
+        }
+        return findings;
       }
       if (isPast(support.standardEnd, now)) {
-        return [
-          {
-            code: 'DEX321',
-            message: `Kubernetes ${version} is past the end of EKS standard support (${readable(support.standardEnd)}): the cluster is billed for extended support (6 times the standard hourly price) until extended support ends on ${readable(support.extendedEnd)}`,
-            path,
-            hint: upgrade,
-          },
-        ];
+        findings.push({
+          code: 'DEX321',
+          severity: 'warning',
+          message: `Kubernetes ${version} is past the end of EKS standard support (${readable(support.standardEnd)}): the cluster is billed for extended support (6 times the standard hourly price) until extended support ends on ${readable(support.extendedEnd)}`,
+          path,
+          hint: upgrade,
+        });
       }
-      return [];
+      return findings;
     },
   };
 }

@@ -3,6 +3,7 @@
 // the properties make, and reject cycles. The result is sorted by layer, then logical ID, so its
 // order never depends on the order of blocks or of the spec's maps.
 import type { NormalizedSpec } from '../../spec/model.js';
+import { isModelParameter, type ModelParameterName } from './parameters.js';
 import { LAYER_ORDER, type BuildContext, type BuildingBlock, type CfnValue, type ModelResource, type ResourceModel, type StackLayer } from './types.js';
 
 /**
@@ -45,6 +46,7 @@ export function buildResourceModel(spec: NormalizedSpec, blocks: readonly Buildi
       if (!LOGICAL_ID.test(resource.logicalId)) {
         throw new ModelError(`invalid logical ID "${resource.logicalId}" from ${where}: CloudFormation allows 1 to 255 letters and digits`);
       }
+      if (isModelParameter(resource.logicalId)) throw new ModelError(`logical ID ${resource.logicalId} from ${where} is the name of a stack parameter`);
       if (!LAYER_INDEX.has(resource.layer)) throw new ModelError(`resource ${resource.logicalId} from ${where} has unknown layer "${String(resource.layer)}"`);
       const previous = byId.get(resource.logicalId);
       if (previous) {
@@ -108,7 +110,7 @@ export function collectReferences(value: CfnValue, out: ResourceReference[]): vo
     const key = keys[0]!;
     const arg = record[key]!;
     if (key === 'Ref' && typeof arg === 'string') {
-      if (!arg.startsWith('AWS::')) out.push({ target: arg, attribute: undefined, via: 'Ref' });
+      if (!arg.startsWith('AWS::') && !isModelParameter(arg)) out.push({ target: arg, attribute: undefined, via: 'Ref' });
       return;
     }
     if (key === 'Fn::GetAtt') {
@@ -123,7 +125,7 @@ export function collectReferences(value: CfnValue, out: ResourceReference[]): vo
       if (typeof template === 'string') {
         const defined = variables && typeof variables === 'object' && !Array.isArray(variables) ? new Set(Object.keys(variables)) : new Set<string>();
         for (const v of subVariables(template)) {
-          if (defined.has(v.name)) continue;
+          if (defined.has(v.name) || isModelParameter(v.name)) continue;
           out.push({ target: v.target, attribute: v.attribute, via: 'Fn::Sub' });
         }
         if (variables !== undefined) collectReferences(variables as CfnValue, out);
@@ -132,6 +134,49 @@ export function collectReferences(value: CfnValue, out: ResourceReference[]): vo
     }
   }
   for (const key of keys) collectReferences(record[key]!, out);
+}
+
+/**
+ * The stack parameters (compiler/model/parameters.ts) a resource uses, sorted: `{ Ref: P }` and
+ * `${P}` in a Fn::Sub template (not where the Sub's own variable map defines P).
+ */
+export function parameterReferences(resource: ModelResource): readonly ModelParameterName[] {
+  let out = parameterCache.get(resource);
+  if (out === undefined) {
+    const found = new Set<ModelParameterName>();
+    collectParameters(resource.properties as CfnValue, found);
+    parameterCache.set(resource, (out = [...found].sort()));
+  }
+  return out;
+}
+
+const parameterCache = new WeakMap<ModelResource, readonly ModelParameterName[]>();
+
+function collectParameters(value: CfnValue, out: Set<ModelParameterName>): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value as readonly CfnValue[]) collectParameters(item, out);
+    return;
+  }
+  const record = value as { readonly [key: string]: CfnValue };
+  const keys = Object.keys(record);
+  if (keys.length === 1) {
+    const arg = record[keys[0]!]!;
+    if (keys[0] === 'Ref' && typeof arg === 'string') {
+      if (isModelParameter(arg)) out.add(arg);
+      return;
+    }
+    if (keys[0] === 'Fn::Sub') {
+      const [template, variables] = typeof arg === 'string' ? [arg, undefined] : Array.isArray(arg) ? [arg[0], arg[1]] : [undefined, undefined];
+      if (typeof template === 'string') {
+        const defined = variables && typeof variables === 'object' && !Array.isArray(variables) ? new Set(Object.keys(variables)) : new Set<string>();
+        for (const v of subVariables(template)) if (!defined.has(v.name) && isModelParameter(v.name)) out.add(v.name);
+        if (variables !== undefined) collectParameters(variables as CfnValue, out);
+        return;
+      }
+    }
+  }
+  for (const key of keys) collectParameters(record[key]!, out);
 }
 
 /** Fn::GetAtt's two forms: ['X', 'Attr'] and 'X.Attr' (the attribute may itself contain dots). */

@@ -215,6 +215,13 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   EksNodeRole: "the EKS nodes' IAM role",
   EksClusterAutoscalerRole: "the EKS cluster autoscaler's IAM role",
   EksClusterLogGroup: "the EKS control plane's log group",
+  // No service suffix (Role, LogGroup) at the end, so no service name is reserved by these.
+  EksCloudWatchAgentIrsa: "the EKS CloudWatch agent's IAM role",
+  EksLoadBalancerControllerIrsa: "the AWS Load Balancer Controller's IAM role",
+  EksContainerInsightsApplicationLogs: 'a Container Insights log group',
+  EksContainerInsightsDataplaneLogs: 'a Container Insights log group',
+  EksContainerInsightsHostLogs: 'a Container Insights log group',
+  EksContainerInsightsPerformanceLogs: 'a Container Insights log group',
   EksOidcProvider: "the EKS cluster's OIDC provider",
   PrometheusEksAccessEntry: "Prometheus's EKS access entry",
   PrometheusServerRole: "the Prometheus server's IAM role",
@@ -241,8 +248,7 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   CiTemplateBucket: "the pipeline's template bucket",
   CiTemplateBucketPolicy: "the pipeline's template bucket",
   CloudFormationExecutionRole: 'the CloudFormation execution role',
-  CodeDeployRole: 'the CodeDeploy role',
-  CodeDeployApplication: 'the CodeDeploy application',
+  EcsLoadBalancerRole: "the role ECS uses to shift traffic between a service's target groups",
   GithubOidcProvider: 'the GitHub OIDC provider',
   TestListener: 'the blue-green test listener',
 };

@@ -33,7 +33,7 @@ export const HOURS_PER_MONTH = 730;
  * book's mapping (compiler/pricing/meters.ts) must say something for each: a price or a reason.
  */
 export const METER_NAMES = [
-  'ec2.instance', 'ebs.storage', 'eks.cluster', 'fargate.vcpu', 'fargate.memory', 'fargate.ephemeralStorage',
+  'ec2.instance', 'ebs.storage', 'eks.cluster', 'containerInsights.observations', 'fargate.vcpu', 'fargate.memory', 'fargate.ephemeralStorage',
   'rds.instance', 'rds.storage', 'rds.backup', 'backup.storage', 'backup.crossRegionTransfer', 'elasticache.node',
   'nat.hours', 'nat.processed', 'ipv4.public', 'alb.hours', 'alb.lcu', 'nlb.hours', 'nlb.lcu', 'vpce.interface', 'vpce.processed',
   'logs.ingest', 'logs.storage', 'cloudwatch.alarm', 'cloudwatch.dashboard', 'cloudwatch.metric',
@@ -66,6 +66,10 @@ export interface ModelResource {
   readonly dependsOn?: readonly string[];
   readonly deletionPolicy?: 'Delete' | 'Retain' | 'Snapshot' | 'RetainExceptOnCreate';
   readonly updateReplacePolicy?: 'Delete' | 'Retain' | 'Snapshot';
+  /** CloudFormation's UpdatePolicy attribute (Auto Scaling groups: how a new launch template version rolls out). */
+  readonly updatePolicy?: Readonly<Record<string, CfnValue>>;
+  /** CloudFormation's CreationPolicy attribute (signals the resource must receive before it is complete). */
+  readonly creationPolicy?: Readonly<Record<string, CfnValue>>;
   /** Spec path the resource comes from, so diagnostics and diffs can point at dex.yaml. */
   readonly origin: SpecPath;
   /** Value of the dex:component tag, e.g. 'network', 'service/kyc-service', 'database/postgres'. */

@@ -215,6 +215,8 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
     // Not in the price book: small or free at the volumes dex creates; the reason says how much.
     case 'budgets.budget':
       throw new MappingError('AWS Budgets is not in the price book: a budget without actions has no charge, the first two action-enabled budgets of an account are free and each further one is $0.10 a day (AWS Budgets pricing page); dex creates one budget without actions per environment');
+    case 'containerInsights.observations':
+      throw new MappingError('Container Insights with enhanced observability (the amazon-cloudwatch-observability add-on) is billed per observation, a product the price book does not hold; the quantity is the monitored pods and nodes the observations scale with: see the CloudWatch pricing page, Container Insights, for the rate per million observations in this region');
     case 'sns.publish':
       throw new MappingError('SNS is not in the price book: the first 1 million publishes a month are free, then $0.50 per million (us-east-1); alarm notifications are far below that');
     case 'sns.email':

@@ -5,7 +5,8 @@ import { namePrefix } from '../../compiler/model/ids.js';
 import { shellArg } from '../../compiler/model/quote.js';
 import type { StackPlan } from '../../compiler/stacks.js';
 import { builtServices, repositoryName, sameRegistry } from '../../services/ecr.js';
-import { artifactsBucketPrefix, cicdNames, codeDeployServices, stackPrefix } from '../../services/cicd.js';
+import { artifactsBucketPrefix, cicdNames, stackPrefix } from '../../services/cicd.js';
+import { ecsDeploymentStrategy, type EcsDeploymentStrategy } from '../../services/ecs.js';
 import { placeholderSecrets, secretHandle } from '../../services/secrets.js';
 import type { NormalizedCicd, NormalizedSpec, NormalizedStage } from '../../spec/model.js';
 import type { SystemEmitInput } from '../index.js';
@@ -25,7 +26,8 @@ export interface StageContext {
   readonly stacks: readonly string[];
   /** Services whose image CI builds, with their repository (the same name in every registry). */
   readonly images: readonly { service: string; repository: string }[];
-  readonly ecs: readonly { service: string; port: number | undefined; blueGreen: boolean }[];
+  /** ECS services and how ECS deploys them (the stack update rolls them out; no step of their own). */
+  readonly ecs: readonly { service: string; strategy: EcsDeploymentStrategy }[];
   readonly eks: readonly string[];
   readonly eksBlueGreen: boolean;
   readonly ec2: readonly string[];
@@ -62,7 +64,6 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
     const e = envOf(stage.name);
     const spec = e.spec;
     const services = Object.values(spec.services).sort((a, b) => byName(a.name, b.name));
-    const bg = new Set(codeDeployServices(spec).map((s) => s.name));
     const eks = services.filter((s) => s.placement === 'eks').map((s) => s.name);
     const variables: Record<string, string> = {
       DEX_ENVIRONMENT: e.name,
@@ -77,8 +78,6 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       if (firstEnv.spec.account !== undefined) variables.DEX_SOURCE_ACCOUNT = firstEnv.spec.account;
       variables.DEX_SOURCE_REGION = firstEnv.spec.region;
     }
-    if (services.some((s) => s.placement === 'ecs')) variables.DEX_ECS_CLUSTER = namePrefix(spec);
-    if (bg.size) variables.DEX_CODEDEPLOY_APP = cicdNames.codeDeployApplication(spec);
     if (eks.length) variables.DEX_EKS_CLUSTER = namePrefix(spec);
     return {
       stage,
@@ -90,9 +89,10 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       account: spec.account,
       stacks: e.plan.stacks.map((s) => s.name),
       images: builtServices(spec).map((s) => ({ service: s.name, repository: repositoryName(spec, s.name) })),
-      ecs: services.filter((s) => s.placement === 'ecs').map((s) => ({ service: s.name, port: s.port, blueGreen: bg.has(s.name) })),
+      ecs: services.filter((s) => s.placement === 'ecs').map((s) => ({ service: s.name, strategy: ecsDeploymentStrategy(spec, s) })),
       eks,
-      eksBlueGreen: stage.strategy === 'blue-green' && eks.length > 0,
+      // linear and canary have no Kubernetes counterpart here: EKS switches colours for them too (DEX335).
+      eksBlueGreen: stage.strategy !== 'rolling' && eks.length > 0,
       ec2: services.filter((s) => s.placement === 'ec2').map((s) => s.name),
       variables,
       gated: stage.approval === 'manual' || stage.deploy === 'manual',
@@ -117,11 +117,9 @@ export function deploySteps(ctx: CiContext, s: StageContext): DeployStep[] {
       run: s.images.map((i) => `${r} promote ${shellArg(i.repository)}`).join('\n'),
     });
   }
-  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order`, run: withSecretsCheck(ctx, s, s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`)).join('\n') });
-  for (const e of s.ecs) {
-    if (e.blueGreen) steps.push({ name: `Roll out ${e.service} (ECS blue/green through CodeDeploy: green tasks, then traffic)`, run: `${r} ecs-blue-green ${shellArg(e.service)} ${shellArg(String(e.port))}` });
-    else steps.push({ name: `Roll out ${e.service} (ECS rolling update)`, run: `${r} ecs-rolling ${shellArg(e.service)}` });
-  }
+  // The stack update is the release: it rolls the ECS services (and the EC2 instances) out to the
+  // new image and waits until they are stable; a failed deployment fails and rolls back the stack.
+  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order${ecsRollout(s)}`, run: withSecretsCheck(ctx, s, s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`)).join('\n') });
   if (s.eks.length) {
     steps.push({ name: 'Connect to the EKS cluster', run: `${r} kubeconfig` });
     if (s.eksBlueGreen) {
@@ -148,6 +146,13 @@ function withSecretsCheck(ctx: CiContext, s: StageContext, lines: string[]): str
   return [...lines.slice(0, last + 1), `bash "$RELEASE" check-secrets ${shellArg(ctx.specFile)} ${env ? shellArg(env) : "''"} ${pairs.join(' ')}`, ...lines.slice(last + 1)];
 }
 
+/** What the stack update does to the ECS services, for the step's name. */
+function ecsRollout(s: StageContext): string {
+  if (s.ecs.length === 0) return '';
+  const kinds = [...new Set(s.ecs.map((e) => e.strategy.toLowerCase().replace('_', '-')))].sort();
+  return ` (ECS ${kinds.join(' and ')} deployments)`;
+}
+
 /** Checks after the rollout: the stage's verify command, then the alarms for a while. */
 export const ALARM_WATCH_SECONDS = 300;
 
@@ -162,7 +167,7 @@ export function finishSteps(s: StageContext): DeployStep[] {
   return s.eksBlueGreen ? [{ name: `Retire the previous colour of ${s.eks.join(', ')}`, run: `bash "$RELEASE" eks-retire ${s.eks.map(shellArg).join(' ')}` }] : [];
 }
 
-export const ROLLBACK_STEP: DeployStep = { name: 'Roll back on failure (previous task definitions, CodeDeploy stop-and-reroute, Service selector)', run: 'bash "$RELEASE" rollback' };
+export const ROLLBACK_STEP: DeployStep = { name: 'Roll back on failure (previous templates and image tag, Service selector)', run: 'bash "$RELEASE" rollback' };
 
 /** A GitHub job or CodePipeline stage name for an environment. */
 export function jobId(name: string): string {

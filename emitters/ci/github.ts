@@ -84,7 +84,7 @@ function buildJob(ctx: CiContext): Record<string, unknown> | undefined {
 }
 
 function stageJob(ctx: CiContext, s: StageContext, needs: string | undefined): Record<string, unknown> {
-  const strategy = s.stage.strategy === 'blue-green' ? 'blue-green' : 'rolling';
+  const strategy = s.stage.strategy;
   const steps: Step[] = [checkout, credentials(s, cicdNames.deployRole(s.spec), `deploy-${jobId(s.env)}`)];
   for (const st of [...deploySteps(ctx, s), ...verifySteps(ctx, s), ...finishSteps(s)]) steps.push(run(githubLiteral(st.name, 'step name'), githubLiteral(st.run, 'step command')));
   steps.push(run(ROLLBACK_STEP.name, ROLLBACK_STEP.run, { if: 'failure() || cancelled()' }));

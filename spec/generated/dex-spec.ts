@@ -855,7 +855,7 @@ export interface DexYaml {
   ingress?: Ingress;
   platforms?: Platforms;
   /**
-   * The microservices, by name (lowercase, hyphens). Names dex uses for its own components are reserved (DEX325): alb, bastion, bastion-host, endpoint, eks-node, eks-cluster, eks-cluster-autoscaler, prometheus, prometheus-server, grafana, grafana-server, flow, flow-log, ci-build, ci-deploy, ci-verify, ci-code-build, code-deploy, cloud-formation, cloud-formation-execution, codebuild, kube-system, kube-public, kube-node-lease, default, amazon-cloudwatch. Names must also derive distinct logical IDs (DEX324): svc1-2 and svc12 both become Svc12.
+   * The microservices, by name (lowercase, hyphens). Names dex uses for its own components are reserved (DEX325): alb, bastion, bastion-host, endpoint, eks-node, eks-cluster, eks-cluster-autoscaler, prometheus, prometheus-server, grafana, grafana-server, flow, flow-log, ci-build, ci-deploy, ci-verify, ci-code-build, ecs-load-balancer, cloud-formation, cloud-formation-execution, codebuild, kube-system, kube-public, kube-node-lease, default, amazon-cloudwatch. Names must also derive distinct logical IDs (DEX324): svc1-2 and svc12 both become Svc12.
    */
   services: {
     [k: string]: Service;
@@ -1912,9 +1912,25 @@ export interface Stage {
    */
   reviewers?: string[];
   /**
-   * rolling: replace tasks in place; blue-green: start a new set, shift traffic after checks, keep the old set for rollback.
+   * rolling: replace tasks in place; blue-green: start the new tasks beside the old, shift all traffic at once, keep the old ones for bakeMinutes to roll back to; linear: shift traffic in steps of stepPercent; canary: shift canaryPercent first, the rest after stepBakeMinutes. blue-green, linear and canary are ECS deployments of services behind the load balancer; EKS services switch colours for all three, EC2 services always roll (DEX335).
    */
-  strategy?: 'rolling' | 'blue-green';
+  strategy?: 'rolling' | 'blue-green' | 'linear' | 'canary';
+  /**
+   * blue-green, linear, canary: minutes the old tasks keep running after all traffic has shifted; an alarm or a failed deployment in that time shifts traffic back. ECS allows 0 to 1440.
+   */
+  bakeMinutes?: number;
+  /**
+   * linear: percent of production traffic shifted at each step (3 to 100).
+   */
+  stepPercent?: number;
+  /**
+   * canary: percent of production traffic the new tasks get first (1 to 100).
+   */
+  canaryPercent?: number;
+  /**
+   * linear: minutes between steps; canary: minutes the canary share runs before the rest shifts. 0 to 1440.
+   */
+  stepBakeMinutes?: number;
   /**
    * Command run against the deployed stage; failure rolls back.
    */

@@ -9,12 +9,13 @@ import type { PlanJsonResource } from '../../compiler/diff/baseline.js';
 import { diffResources, securityChanges, type DiffResource } from '../../compiler/diff/index.js';
 import { replacementOf } from '../../compiler/diff/replacement.js';
 import { compileEmit, emitTargets } from '../../pipeline/emit.js';
+import { fixedClock } from '../support/clock.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const REFERENCE = readFileSync(resolve(ROOT, 'test/fixtures/reference/dex-mobile-v6.dex.yaml'), 'utf8');
 
 function compile(text: string, env = 'production'): PlanJsonResource[] {
-  const analysis = analyzeSpec(new TextEncoder().encode(text), 'dex.yaml', { environment: env });
+  const analysis = analyzeSpec(new TextEncoder().encode(text), 'dex.yaml', { environment: env, today: fixedClock });
   expect(analysis.ok, analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('\n')).toBe(true);
   const out = compileEmit(emitTargets(analysis, env)[0]!);
   return JSON.parse(out.files.find((f) => f.path === 'plan.json')!.content).resources;

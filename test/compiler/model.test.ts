@@ -148,6 +148,21 @@ describe('assignStacks', () => {
     expectConsistent(plan);
   });
 
+  it('keeps a stack parameter a parameter: never imported, declared by exactly the stacks that use it', () => {
+    const net = resource({ logicalId: 'Vpc', type: 'AWS::EC2::VPC', layer: 'network', component: 'network', origin: [], properties: { Tag: { Ref: 'ImageTag' } } });
+    const user = r('User', { properties: { Image: { 'Fn::Sub': 'repo:${ImageTag}-${Vpc}' }, Own: { 'Fn::Sub': ['${ImageTag}', { ImageTag: 'given' }] } } });
+    const plain = resource({ logicalId: 'Key', type: 'AWS::KMS::Key', layer: 'security', component: 'security', origin: [], properties: { Own: { 'Fn::Sub': ['${ImageTag}', { ImageTag: 'given' }] } } });
+    const plan = assignStacks(buildResourceModel(SMALL, [fixedBlock('t', [net, plain, user])], AT_FIXED_DATE));
+    expect(plan.stacks.map((s) => [s.name, s.parameters])).toEqual([
+      ['gen-11-staging-network', ['ImageTag']],
+      ['gen-11-staging-security', []],
+      ['gen-11-staging-monitoring', ['ImageTag']],
+    ]);
+    expect(plan.stacks[0]!.outputs).toEqual([{ name: 'Vpc', exportName: 'gen-11-staging:Vpc', value: { Ref: 'Vpc' }, description: 'Ref of Vpc' }]);
+    expect(plan.stacks[2]!.resources[0]!.properties.Image).toEqual({ 'Fn::Sub': ['repo:${ImageTag}-${Vpc}', { Vpc: { 'Fn::ImportValue': 'gen-11-staging:Vpc' } }] });
+    expect(() => buildResourceModel(SMALL, [fixedBlock('t', [r('ImageTag')])], AT_FIXED_DATE)).toThrow(/logical ID ImageTag .* is the name of a stack parameter/);
+  });
+
   it('refuses a reference from an earlier layer to a later one', () => {
     const vpc = resource({ logicalId: 'Vpc', type: 'AWS::EC2::VPC', layer: 'network', component: 'network', origin: ['network'], properties: { Topic: { Ref: 'Topic' } } });
     const model = buildResourceModel(SMALL, [fixedBlock('t', [vpc, r('Topic')])], AT_FIXED_DATE);

@@ -7,13 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { captureIO } from '../support/io.js';
+import { fixedClock } from '../support/clock.js';
 
 const reference = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const example = 'examples/dex-mobile-v6/dex.yaml';
 const failing = 'test/fixtures/compliance/pci-dss-10.5.1.fail.dex.yaml';
 
 const compliance = (file: string): string[] =>
-  analyzeSpec(readFileSync(file), file)
+  analyzeSpec(readFileSync(file), file, { today: fixedClock })
     .diagnostics.filter((d) => d.code.startsWith('DEX6'))
     .map((d) => `${d.line}:${d.col} ${d.severity} ${d.code} ${d.message}`);
 

@@ -1,6 +1,6 @@
 // CI/CD: the GitHub workflow (reference spec) and the CodePipeline (examples/large) as a release
 // engineer would check them: GitHub's own parser accepts the workflow, jobs promote staging →
-// approval → production, AWS access is OIDC only, the pipeline, CodeBuild and CodeDeploy
+// approval → production, AWS access is OIDC only, the pipeline, CodeBuild and ECS blue/green
 // resources pass the CloudFormation schemas, the test listener is never public, output is
 // deterministic, and the reference's files match the golden ones.
 import { execFileSync } from 'node:child_process';
@@ -15,7 +15,8 @@ import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } f
 import { analysisBootstraps, type BootstrapOutput } from '../../pipeline/bootstrap.js';
 import type { ModelResource } from '../../compiler/model/types.js';
 import type { EmittedFile } from '../../compiler/model/output.js';
-import { CICD_ID, TEST_LISTENER_PORT } from '../../services/cicd.js';
+import { CICD_ID } from '../../services/cicd.js';
+import { BLUE_GREEN_ID, TEST_LISTENER_PORT } from '../../services/alb.js';
 import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
 import { pipelineProblems } from '../support/codepipeline-model.js';
 import { workflowErrors } from '../support/workflow-parser.js';
@@ -88,13 +89,13 @@ describe('GitHub Actions (reference spec)', () => {
     expect(() => execFileSync('bash', ['-n'], { input: setup })).not.toThrow();
   });
 
-  it('deploys stacks before rolling out, verifies after, and rolls back on failure', () => {
+  it('deploys stacks (the ECS release) and rolls out EKS, verifies after, and rolls back on failure', () => {
     const names = (job: string) => wf.jobs[job]!.steps.map((s) => s.name ?? s.uses ?? '');
     for (const job of ['staging', 'production']) {
       const n = names(job);
       const stacks = n.findIndex((x) => x.includes('CloudFormation stacks'));
       const verify = n.findIndex((x) => x.startsWith('Verify'));
-      const rollout = n.findIndex((x) => x.startsWith('Roll out'));
+      const rollout = n.findIndex((x) => x.startsWith('Roll out') || x.startsWith('Start the new colour'));
       expect(stacks).toBeGreaterThan(0);
       expect(rollout).toBeGreaterThan(stacks);
       expect(verify).toBeGreaterThan(rollout);
@@ -103,13 +104,16 @@ describe('GitHub Actions (reference spec)', () => {
       expect(last.run).toContain('rollback');
     }
     const prod = wf.jobs.production!.steps.map((s) => s.run ?? '').join('\n');
-    expect(prod).toContain('ecs-blue-green kyc-service 4001');
+    // ECS services are released by the stack update itself: no step of their own, no CodeDeploy.
+    expect(prod).not.toMatch(/ecs-rolling|ecs-blue-green|aws deploy /);
+    expect(names('production').find((x) => x.includes('CloudFormation stacks'))).toContain('(ECS blue-green deployments)');
     expect(prod).toContain('eks-blue-green blockchain-service');
     expect(prod).toContain('eks-switch blockchain-service');
     expect(prod).toContain('promote dex-mobile-v6/kyc-service');
     expect(prod).toContain('npm run test:smoke');
     const staging = wf.jobs.staging!.steps.map((s) => s.run ?? '').join('\n');
-    expect(staging).toContain('ecs-rolling kyc-service');
+    expect(staging).not.toMatch(/ecs-rolling|ecs-blue-green/);
+    expect(names('staging').find((x) => x.includes('CloudFormation stacks'))).toContain('(ECS rolling deployments)');
     expect(staging).toContain('npm run test:integration');
     // Stacks in the plan's deploy order.
     const order = env(reference, 'production').plan.stacks.map((s) => `deploy-stack ${s.name}`);
@@ -156,28 +160,47 @@ describe('blue-green infrastructure (reference spec)', () => {
   const production = env(reference, 'production');
   const staging = env(reference, 'staging');
 
-  it('production ECS services behind the ALB switch to CodeDeploy with a green target group and a test listener', () => {
+  it('production ECS services behind the ALB deploy blue/green natively: an alternate target group, listener rules, no CodeDeploy', () => {
     for (const svc of ['Aml', 'ChartApi', 'Kyc']) {
-      expect((byId(production, `${svc}ServiceEcsService`)!.properties.DeploymentController as { Type: string }).Type).toBe('CODE_DEPLOY');
-      expect((byId(staging, `${svc}ServiceEcsService`)!.properties.DeploymentController as { Type: string }).Type).toBe('ECS');
+      const prod = byId(production, `${svc}ServiceEcsService`)!.properties;
+      expect(prod.DeploymentController).toEqual({ Type: 'ECS' });
+      expect((prod.DeploymentConfiguration as { Strategy: string }).Strategy).toBe('BLUE_GREEN');
+      expect((prod.DeploymentConfiguration as { BakeTimeInMinutes: number }).BakeTimeInMinutes).toBe(30);
+      expect((prod.DeploymentConfiguration as { DeploymentCircuitBreaker: unknown }).DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+      const [lb] = prod.LoadBalancers as { AdvancedConfiguration: Record<string, unknown> }[];
+      expect(lb!.AdvancedConfiguration).toEqual({
+        AlternateTargetGroupArn: { Ref: `${svc}ServiceGreenTargetGroup` },
+        ProductionListenerRule: { Ref: `${svc}ServiceListenerRule` },
+        TestListenerRule: { Ref: `${svc}ServiceTestListenerRule` },
+        RoleArn: { 'Fn::GetAtt': ['EcsLoadBalancerRole', 'Arn'] },
+      });
+      // The production rule is a rule of the HTTPS listener, the test rule one of the test listener.
+      expect(byId(production, `${svc}ServiceListenerRule`)!.properties.ListenerArn).toEqual({ Ref: 'HttpsListener' });
+      expect(byId(production, `${svc}ServiceTestListenerRule`)!.properties.ListenerArn).toEqual({ Ref: BLUE_GREEN_ID.testListener });
+      const stagingService = byId(staging, `${svc}ServiceEcsService`)!.properties;
+      expect(stagingService.DeploymentController).toEqual({ Type: 'ECS' });
+      expect((stagingService.DeploymentConfiguration as { Strategy: string }).Strategy).toBe('ROLLING');
+      expect(JSON.stringify(stagingService.LoadBalancers)).not.toContain('AdvancedConfiguration');
       expect(byId(production, `${svc}ServiceGreenTargetGroup`)?.layer).toBe('ingress');
-      const group = byId(production, `${svc}ServiceDeploymentGroup`)!;
-      expect(group.properties.DeploymentStyle).toEqual({ DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' });
-      expect(JSON.stringify(group.properties.AutoRollbackConfiguration)).toContain('DEPLOYMENT_STOP_ON_ALARM');
-      expect(byId(staging, `${svc}ServiceDeploymentGroup`)).toBeUndefined();
+      expect(byId(staging, `${svc}ServiceGreenTargetGroup`)).toBeUndefined();
     }
-    expect(byId(production, CICD_ID.testListener)!.properties.Port).toBe(TEST_LISTENER_PORT);
-    expect(byId(staging, CICD_ID.testListener)).toBeUndefined();
+    for (const o of reference.environments) expect(o.model.resources.filter((r) => r.type.startsWith('AWS::CodeDeploy::')).map((r) => r.logicalId)).toEqual([]);
+    expect(byId(production, BLUE_GREEN_ID.testListener)!.properties.Port).toBe(TEST_LISTENER_PORT);
+    expect(byId(staging, BLUE_GREEN_ID.testListener)).toBeUndefined();
+    expect(JSON.stringify(byId(production, 'EcsLoadBalancerRole')!.properties.ManagedPolicyArns)).toContain('AmazonECSInfrastructureRolePolicyForLoadBalancers');
   });
 
   it('rolls back on the services’ own alarms, which monitoring creates', () => {
     const alarmNames = new Set(production.model.resources.filter((r) => r.type === 'AWS::CloudWatch::Alarm').map((r) => r.properties.AlarmName));
-    const groups = production.model.resources.filter((r) => r.type === 'AWS::CodeDeploy::DeploymentGroup');
-    expect(groups.length).toBe(3);
-    for (const g of groups) {
-      const config = g.properties.AlarmConfiguration as { Enabled: boolean; Alarms?: { Name: string }[] };
-      expect(config.Enabled).toBe(true);
-      for (const a of config.Alarms!) expect(alarmNames.has(a.Name), a.Name).toBe(true);
+    const services = production.model.resources.filter((r) => r.type === 'AWS::ECS::Service');
+    expect(services.length).toBeGreaterThan(2);
+    for (const svc of services) {
+      const alarms = (svc.properties.DeploymentConfiguration as { Alarms?: { AlarmNames: string[]; Enable: boolean; Rollback: boolean } }).Alarms;
+      expect(alarms, svc.logicalId).toBeDefined();
+      expect(alarms!.Enable && alarms!.Rollback).toBe(true);
+      expect(alarms!.AlarmNames.length).toBeGreaterThan(0);
+      expect(alarms!.AlarmNames.length).toBeLessThanOrEqual(10);
+      for (const a of alarms!.AlarmNames) expect(alarmNames.has(a), a).toBe(true);
     }
   });
 
@@ -198,7 +221,7 @@ describe('blue-green infrastructure (reference spec)', () => {
     }
   });
 
-  it('every stack (CodeBuild, CodeDeploy, test listener, roles included) passes the CloudFormation schemas, and the stacks fit together', () => {
+  it('every stack (CodeBuild, ECS blue/green, test listener, roles included) passes the CloudFormation schemas, and the stacks fit together', () => {
     for (const o of [...reference.environments, ...large.environments]) {
       const all = templates(o);
       expect(all.some((t) => t.name.endsWith('-cicd'))).toBe(true);
@@ -342,8 +365,7 @@ describe('CodePipeline (examples/large)', () => {
       }
     }
     for (const f of large.system.filter((x) => x.path.startsWith('codebuild/'))) expect(() => execFileSync('bash', ['-n'], { input: f.content }), f.path).not.toThrow();
-    expect(file(large, 'codebuild/deploy-production.sh')).toContain('ecs-blue-green');
-    expect(file(large, 'codebuild/deploy-staging.sh')).not.toContain('ecs-blue-green');
+    for (const env of ['staging', 'production']) expect(file(large, `codebuild/deploy-${env}.sh`)).not.toMatch(/ecs-rolling|ecs-blue-green|aws deploy /);
     expect(file(large, 'codebuild/deploy-staging.sh')).toMatch(/^trap .*rollback.* EXIT$/m);
   });
 

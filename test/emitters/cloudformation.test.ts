@@ -111,7 +111,7 @@ describe('plan.json', () => {
     expect(plan).toMatchObject({ dex: 1, system: 'gen-2', environment: 'production', region: 'us-east-1' });
     expect(file.content.endsWith('}\n')).toBe(true);
     expect(file.content).toBe(`${JSON.stringify(plan, null, 2)}\n`);
-    expect(Object.keys(plan.stacks[0])).toEqual(['name', 'layer', 'file', 'deployOrder', 'resourceCount', 'outputs', 'imports']);
+    expect(Object.keys(plan.stacks[0])).toEqual(['name', 'layer', 'file', 'deployOrder', 'resourceCount', 'outputs', 'imports', 'parameters']);
     expect(Object.keys(plan.resources[0])).toEqual(['logicalId', 'type', 'stack', 'layer', 'component', 'origin', 'deletionPolicy', 'propertiesHash', 'properties', 'usage']);
     expect(plan.stacks.map((s: { file: string }) => s.file)).toEqual(output!.files.filter((f) => f.path.startsWith('cloudformation/')).map((f) => f.path).sort((a, b) => output!.plan.stacks.findIndex((s) => a.endsWith(`${s.name}.yaml`)) - output!.plan.stacks.findIndex((s) => b.endsWith(`${s.name}.yaml`))));
   });

@@ -2,6 +2,7 @@
 // the upstream CRD schemas) with unknown fields rejected, selectors matching pod labels, HPA and
 // TargetGroupBinding targets existing, hardened pods, a kustomization listing every file and
 // resolving every placeholder, determinism, and golden files for the reference example.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +18,8 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { compileEmit, emitTargets, type EnvironmentOutput } from '../../pipeline/emit.js';
 import type { EmittedFile } from '../../compiler/model/output.js';
-import { emitKubernetes, kubernetesStackInputs, placeholder, STACK_OUTPUTS_FILE } from '../../emitters/kubernetes.js';
-import { CLUSTER_AUTOSCALER_ROLE } from '../../services/eks.js';
+import { clusterAutoscalerImage, deploymentNames, emitKubernetes, HELM_ADDONS, kubernetesStackInputs, placeholder, SLOT_LABEL, STACK_OUTPUTS_FILE } from '../../emitters/kubernetes.js';
+import { CLOUDWATCH_AGENT_ROLE, CLUSTER_AUTOSCALER_ROLE, LOAD_BALANCER_CONTROLLER_ROLE } from '../../services/eks.js';
 import { expectGoldenFiles } from '../support/golden.js';
 import { fixedClock } from '../support/clock.js';
 
@@ -174,6 +175,8 @@ describe('kubernetes emitter', () => {
     const objects = parsedObjects(output.k8s);
     const eks = Object.values(output.model.spec.services).filter((s) => s.placement === 'eks');
     const find = (kind: string, ns: string | undefined, name: string): Obj | undefined => objects.find((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name);
+    /** A service's Deployments: one, or its two colours in a blue/green stage. */
+    const deployments = (s: (typeof eks)[number]): Obj[] => deploymentNames(output.model.spec, s).map((name) => find('Deployment', s.name, name)!);
 
     it('every object passes the Kubernetes 1.36 schemas (built-ins) or the upstream CRD schemas, unknown fields rejected', () => {
       expect(objects.flatMap(schemaErrors)).toEqual([]);
@@ -187,10 +190,10 @@ describe('kubernetes emitter', () => {
       expect(built.flatMap(schemaErrors)).toEqual([]);
       const text = JSON.stringify(built);
       expect(text).not.toMatch(/\$\{[A-Z0-9_]+\}/);
-      for (const i of inputs) expect(text).toContain(env[i.key]);
+      for (const i of inputs.filter((x) => x.targets.length > 0)) expect(text).toContain(env[i.key]);
       // And each placeholder the manifests hold is a stack input.
       const used = new Set([...output.k8s.map((f) => f.content).join('\n').matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]));
-      expect([...used].sort()).toEqual(inputs.map((i) => i.key).sort());
+      expect([...used].sort()).toEqual(inputs.filter((i) => i.targets.length > 0).map((i) => i.key).sort());
     });
 
     it('selectors match the pod labels, and HPA, VPA, PDB, NetworkPolicy, Service and TargetGroupBinding name existing objects', () => {
@@ -202,9 +205,12 @@ describe('kubernetes emitter', () => {
       const podsOf = (ns: string, selector: Record<string, string>): Obj[] => objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === ns && matches(selector, o.spec.template.metadata.labels));
       for (const o of objects) {
         const ns = o.metadata.namespace;
+        // The Service selects one Deployment (the live colour in a blue/green stage); the PDB and
+        // the network policy cover every Deployment of the service, both colours alike.
+        const all = objects.filter((x) => x.kind === 'Deployment' && x.metadata.namespace === ns).length;
         if (o.kind === 'Service') expect(podsOf(ns, o.spec.selector), o.metadata.name).toHaveLength(1);
-        if (o.kind === 'PodDisruptionBudget') expect(podsOf(ns, o.spec.selector.matchLabels)).toHaveLength(1);
-        if (o.kind === 'NetworkPolicy' && Object.keys(o.spec.podSelector).length) expect(podsOf(ns, o.spec.podSelector.matchLabels)).toHaveLength(1);
+        if (o.kind === 'PodDisruptionBudget') expect(podsOf(ns, o.spec.selector.matchLabels)).toHaveLength(all);
+        if (o.kind === 'NetworkPolicy' && Object.keys(o.spec.podSelector).length) expect(podsOf(ns, o.spec.podSelector.matchLabels)).toHaveLength(all);
         if (o.kind === 'HorizontalPodAutoscaler') expect(find(o.spec.scaleTargetRef.kind, ns, o.spec.scaleTargetRef.name)).toBeDefined();
         if (o.kind === 'VerticalPodAutoscaler') expect(find(o.spec.targetRef.kind, ns, o.spec.targetRef.name)).toBeDefined();
         if (o.kind === 'TargetGroupBinding') {
@@ -220,9 +226,10 @@ describe('kubernetes emitter', () => {
         if (ns !== undefined && ns !== 'kube-system') expect(find('Namespace', undefined, ns), `${o.kind} ${ns}`).toBeDefined();
       }
       for (const s of eks) {
-        const deployment = find('Deployment', s.name, s.name)!;
-        const csi = deployment.spec.template.spec.volumes.find((v: Obj) => v.csi);
-        if (csi) expect(find('SecretProviderClass', s.name, csi.csi.volumeAttributes.secretProviderClass)).toBeDefined();
+        for (const deployment of deployments(s)) {
+          const csi = deployment.spec.template.spec.volumes.find((v: Obj) => v.csi);
+          if (csi) expect(find('SecretProviderClass', s.name, csi.csi.volumeAttributes.secretProviderClass)).toBeDefined();
+        }
       }
     });
 
@@ -232,7 +239,7 @@ describe('kubernetes emitter', () => {
         const ns = s.name;
         expect(find('Namespace', undefined, ns)!.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
         expect(find('ServiceAccount', ns, s.name)!.metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^\$\{[A-Z0-9_]+_ROLE_ARN\}$/);
-        expect(find('Deployment', ns, s.name)).toBeDefined();
+        expect(deployments(s).every((d) => d !== undefined)).toBe(true);
         expect(find('PodDisruptionBudget', ns, s.name)).toBeDefined();
         expect(find('NetworkPolicy', ns, 'default-deny-ingress')!.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
         if (s.port !== undefined) expect(find('Service', ns, s.name)!.spec.ports[0].port).toBe(s.port);
@@ -240,7 +247,7 @@ describe('kubernetes emitter', () => {
         if (s.scaling.max > s.scaling.min) {
           expect(hpa!.spec).toMatchObject({ minReplicas: s.scaling.min, maxReplicas: s.scaling.max });
           expect(hpa!.spec.metrics[0].resource).toEqual({ name: 'cpu', target: { type: 'Utilization', averageUtilization: s.scaling.targetCpuPercent } });
-          expect(find('Deployment', ns, s.name)!.spec.replicas).toBeUndefined();
+          for (const d of deployments(s)) expect(d.spec.replicas).toBeUndefined();
         } else expect(hpa).toBeUndefined();
         expect(find('VerticalPodAutoscaler', ns, s.name) !== undefined).toBe(s.scaling.vertical);
         const tgb = find('TargetGroupBinding', ns, s.name);
@@ -261,14 +268,14 @@ describe('kubernetes emitter', () => {
         expect((pod.volumes ?? []).filter((v: Obj) => v.hostPath)).toEqual([]);
       }
       for (const s of eks) {
-        const c = find('Deployment', s.name, s.name)!.spec.template.spec.containers[0];
+        const c = deployments(s)[0]!.spec.template.spec.containers[0];
         expect(c.resources.requests).toEqual({ cpu: `${Math.round(s.resources.cpu * 1000)}m`, memory: `${s.resources.memoryMiB}Mi` });
       }
     });
 
     it('probes use health.path on the service port, with the health timings', () => {
       for (const s of eks.filter((x) => x.port !== undefined)) {
-        const c = find('Deployment', s.name, s.name)!.spec.template.spec.containers[0];
+        const c = deployments(s)[0]!.spec.template.spec.containers[0];
         expect(c.ports).toEqual([{ name: 'http', containerPort: s.port, protocol: 'TCP' }]);
         for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
           expect(probe.httpGet).toEqual({ path: s.health.path, port: 'http', scheme: 'HTTP' });
@@ -310,9 +317,9 @@ describe('kubernetes emitter', () => {
       for (const i of kubernetesStackInputs(output.model.spec, output.plan)) {
         expect(script).toContain(`out ${i.key} "$v`);
         if (i.source.kind === 'missing') throw new Error(`${i.key}: ${i.source.logicalId} is in no stack`);
-        // Images are found by repository name: the repositories are in the bootstrap, not a stack of this plan.
         if (i.source.kind === 'image') {
-          expect(script).toContain(`repo_uri '${i.source.repositoryName}'`);
+          // By the repository's name, in one variable, wherever the repository was created.
+          expect(script).toContain(`=${i.source.repositoryName}\n`);
           continue;
         }
         expect(script).toContain(`'${i.source.stack}' '${i.source.logicalId}'`);
@@ -384,6 +391,133 @@ describe('kubernetes emitter', () => {
     const spc = pick('SecretProviderClass');
     spc.metadata.labelz = {};
     expect(schemaErrors(spc).join('\n')).toMatch(/additional properties/);
+  });
+
+  it('a blue/green stage emits <svc>-blue and <svc>-green, and the Service, HPA and VPA select one colour', () => {
+    const production = reference.find((o) => o.environment === 'production')!;
+    const staging = reference.find((o) => o.environment === 'staging')!;
+    expect(production.model.spec.cicd!.stages.find((st) => st.name === 'production')!.strategy).toBe('blue-green');
+    const objects = parsedObjects(production.k8s);
+    const ns = 'blockchain-service';
+    const inNs = (kind: string) => objects.filter((o) => o.kind === kind && o.metadata.namespace === ns);
+    const colours = inNs('Deployment');
+    expect(colours.map((d) => d.metadata.name).sort()).toEqual(['blockchain-service-blue', 'blockchain-service-green']);
+    for (const d of colours) {
+      const slot = d.metadata.name.split('-').at(-1);
+      expect(d.metadata.labels[SLOT_LABEL]).toBe(slot);
+      expect(d.spec.selector.matchLabels[SLOT_LABEL]).toBe(slot);
+      expect(d.spec.template.metadata.labels[SLOT_LABEL]).toBe(slot);
+    }
+    // The two differ only in their colour.
+    const strip = (d: Obj): string => JSON.stringify(d).replaceAll(/blockchain-service-(blue|green)|"(blue|green)"/g, 'X');
+    expect(strip(colours[0]!)).toBe(strip(colours[1]!));
+    const service = inNs('Service')[0]!;
+    expect(service.spec.selector[SLOT_LABEL]).toBe('blue');
+    const selected = colours.filter((d) => matches(service.spec.selector, d.spec.template.metadata.labels));
+    expect(selected.map((d) => d.metadata.name)).toEqual(['blockchain-service-blue']);
+    expect(inNs('HorizontalPodAutoscaler')[0]!.spec.scaleTargetRef.name).toBe('blockchain-service-blue');
+    expect(inNs('VerticalPodAutoscaler')[0]!.spec.targetRef.name).toBe('blockchain-service-blue');
+    // The image and environment reach both colours through the kustomization.
+    const image = kubernetesStackInputs(production.model.spec, production.plan).find((i) => i.key === 'BLOCKCHAIN_SERVICE_IMAGE')!;
+    expect(image.targets.map((t) => t.name)).toEqual(['blockchain-service-blue', 'blockchain-service-green']);
+    // A rolling stage keeps one Deployment without a slot.
+    const rolling = parsedObjects(staging.k8s).filter((o) => o.kind === 'Deployment' && o.metadata.namespace === ns);
+    expect(rolling.map((d) => d.metadata.name)).toEqual(['blockchain-service']);
+    expect(rolling[0]!.spec.selector.matchLabels[SLOT_LABEL]).toBeUndefined();
+  });
+
+  it('the cluster autoscaler has readiness and liveness probes and the release of the cluster’s minor version', () => {
+    const versions = (JSON.parse(readFileSync(join(ROOT, 'schema.json'), 'utf8')) as Obj).definitions.Platforms.properties.eks.properties.version.enum as string[];
+    for (const v of versions) expect(clusterAutoscalerImage(v), v).toMatch(new RegExp(`:v${v.replace('.', '\\.')}\\.\\d+$`));
+    for (const [, output] of cases) {
+      const d = parsedObjects(output.k8s).find((o) => o.kind === 'Deployment' && o.metadata.name === 'cluster-autoscaler');
+      if (!d) continue;
+      const c = d.spec.template.spec.containers[0];
+      expect(c.image).toContain(`:v${output.model.spec.platforms.eks.version}.`);
+      for (const probe of [c.readinessProbe, c.livenessProbe]) expect(probe.httpGet).toEqual({ path: '/health-check', port: 'metrics', scheme: 'HTTP' });
+      expect(c.ports.find((p: Obj) => p.name === 'metrics').containerPort).toBe(8085);
+    }
+  });
+
+  it('addons.sh installs the Load Balancer Controller and VPA at pinned chart versions, with the controller’s IRSA role', () => {
+    for (const [name, output] of cases) {
+      const objects = parsedObjects(output.k8s);
+      const script = output.k8s.find((f) => f.path === 'kubernetes/addons.sh')?.content;
+      const tgb = objects.some((o) => o.kind === 'TargetGroupBinding');
+      const vpa = objects.some((o) => o.kind === 'VerticalPodAutoscaler');
+      expect(script !== undefined, name).toBe(tgb || vpa);
+      if (!script) continue;
+      expect(() => execFileSync('sh', ['-n'], { input: script })).not.toThrow();
+      expect(script.includes(`aws-load-balancer-controller --version ${HELM_ADDONS.loadBalancerController.version} `), name).toBe(tgb);
+      expect(script.includes(`vertical-pod-autoscaler --version ${HELM_ADDONS.verticalPodAutoscaler.version} `), name).toBe(vpa);
+      if (tgb) {
+        expect(script).toContain('$(value LOAD_BALANCER_CONTROLLER_ROLE_ARN)');
+        const input = kubernetesStackInputs(output.model.spec, output.plan).find((i) => i.key === 'LOAD_BALANCER_CONTROLLER_ROLE_ARN')!;
+        expect(input.source).toMatchObject({ kind: 'role-arn', logicalId: LOAD_BALANCER_CONTROLLER_ROLE });
+        expect(output.k8s.find((f) => f.path === 'kubernetes/stack-outputs.sh')!.content).toContain('out LOAD_BALANCER_CONTROLLER_ROLE_ARN "$v"');
+      }
+    }
+  });
+
+  it('installs the EKS add-ons the manifests need, with the CloudWatch agent on its own IRSA role', () => {
+    for (const [name, output] of cases) {
+      const addons = output.model.resources.filter((r) => r.type === 'AWS::EKS::Addon');
+      const names = addons.map((r) => r.properties.AddonName as string);
+      const objects = parsedObjects(output.k8s);
+      expect(names, name).toContain('amazon-cloudwatch-observability');
+      expect(names.includes('metrics-server'), name).toBe(objects.some((o) => o.kind === 'HorizontalPodAutoscaler' || o.kind === 'VerticalPodAutoscaler'));
+      expect(names.includes('aws-secrets-store-csi-driver-provider'), name).toBe(objects.some((o) => o.kind === 'SecretProviderClass'));
+      const cw = addons.find((r) => r.properties.AddonName === 'amazon-cloudwatch-observability')!;
+      expect(cw.properties.ServiceAccountRoleArn).toEqual({ 'Fn::GetAtt': [CLOUDWATCH_AGENT_ROLE, 'Arn'] });
+      const role = output.model.resources.find((r) => r.logicalId === CLOUDWATCH_AGENT_ROLE)!;
+      expect(JSON.stringify(role.properties.AssumeRolePolicyDocument)).toContain('system:serviceaccount:amazon-cloudwatch:cloudwatch-agent');
+      // Not on every node any more.
+      expect(JSON.stringify(output.model.resources.find((r) => r.logicalId === 'EksNodeRole')!.properties)).not.toContain('CloudWatchAgentServerPolicy');
+      // The agent's log groups exist first, with retention and the KMS key.
+      for (const dep of cw.dependsOn!.filter((d) => d.includes('ContainerInsights'))) {
+        const group = output.model.resources.find((r) => r.logicalId === dep)!;
+        expect(group.properties).toMatchObject({ RetentionInDays: output.model.spec.monitoring.logs.retentionDays });
+        expect(group.properties.KmsKeyId).toBeDefined();
+      }
+      // Unpriced with a reason, never $0.
+      const performance = output.model.resources.find((r) => r.logicalId === 'EksContainerInsightsPerformanceLogs')!;
+      expect(performance.usage.map((u) => u.meter)).toContain('containerInsights.observations');
+      const lbc = output.model.resources.find((r) => r.logicalId === LOAD_BALANCER_CONTROLLER_ROLE);
+      expect(lbc !== undefined).toBe(objects.some((o) => o.kind === 'TargetGroupBinding'));
+      if (lbc) {
+        const statements = (lbc.properties.Policies as Obj[])[0]!.PolicyDocument.Statement as Obj[];
+        const write = statements.find((st) => st.Sid === 'RegisterPodsInOwnTargetGroups')!;
+        expect(write.Condition.StringEquals['aws:ResourceTag/dex:environment']).toBe(output.model.spec.environment ?? 'default');
+        // Only describes on '*'.
+        for (const st of statements.filter((x) => x.Resource === '*')) for (const a of st.Action as string[]) expect(a).toMatch(/:(Describe|Get)/);
+      }
+    }
+  });
+
+  it('EKS pod alarms read Container Insights by dimensions that survive a colour switch, named with the environment prefix', () => {
+    let checked = 0;
+    for (const [name, output] of cases) {
+      const spec = output.model.spec;
+      const objects = parsedObjects(output.k8s);
+      const cluster = output.model.resources.find((r) => r.type === 'AWS::EKS::Cluster')!;
+      for (const alarm of output.model.resources.filter((r) => r.type === 'AWS::CloudWatch::Alarm' && r.properties.Namespace === 'ContainerInsights')) {
+        checked++;
+        const dims = Object.fromEntries((alarm.properties.Dimensions as { Name: string; Value: unknown }[]).map((d) => [d.Name, d.Value]));
+        const service = alarm.component.replace(/^service\//, '');
+        expect(alarm.properties.MetricName, name).toMatch(/^pod_(cpu|memory)_utilization_over_pod_limit$/);
+        expect(dims.ClusterName).toEqual({ Ref: cluster.logicalId });
+        expect(dims.Namespace).toBe(service);
+        expect(dims.PodName).toBeUndefined();
+        // The Service dimension names the Kubernetes Service, which follows the live colour.
+        const k8sService = objects.find((o) => o.kind === 'Service' && o.metadata.namespace === service);
+        if (k8sService) expect(dims.Service).toBe(k8sService.metadata.name);
+        else expect(Object.keys(dims).sort()).toEqual(['ClusterName', 'Namespace']);
+        for (const d of objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === service)) expect(Object.values(dims)).not.toContain(d.metadata.name === service ? '' : d.metadata.name);
+        // release.sh watch-alarms reads alarms by the environment's prefix (DEX_ALARM_PREFIX).
+        expect(alarm.properties.AlarmName as string).toMatch(new RegExp(`^${spec.environment ? `${spec.name}-${spec.environment}` : spec.name}-`));
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('placeholders look like ${KEY}', () => {

@@ -15,6 +15,7 @@ import { emitMonitoring } from '../../emitters/monitoring/index.js';
 import { alertServices, isServiceMetric } from '../../compiler/monitoring/metrics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import { expectGoldenFiles } from '../support/golden.js';
+import { fixedClock } from '../support/clock.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
@@ -28,7 +29,7 @@ interface Env {
 }
 
 function emit(file: string): Env[] {
-  const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(join(ROOT, file), 'utf8')), file, {});
+  const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(join(ROOT, file), 'utf8')), file, { today: fixedClock });
   // Other checks' findings (compliance...) are theirs to test: monitoring needs the compiled specs only.
   expect(emitTargets(analysis).length, `${file} compiles`).toBeGreaterThan(0);
   return emitTargets(analysis).map((c) => ({ environment: c.environment ?? 'default', spec: c.spec, files: emitMonitoring(c.spec) }));
@@ -116,7 +117,7 @@ describe.each([REFERENCE, ...EXAMPLES])('monitoring files of %s', (file) => {
   });
 
   it('installs exactly these files on the servers: the launch templates carry them, within the 16 KB user data limit', () => {
-    const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(join(ROOT, file), 'utf8')), file, {});
+    const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(join(ROOT, file), 'utf8')), file, { today: fixedClock });
     for (const c of emitTargets(analysis)) {
       const env = envs.find((e) => e.environment === (c.environment ?? 'default'))!;
       const { model } = compileEmit(c, { specFile: file });
@@ -172,7 +173,7 @@ describe('monitoring golden files', () => {
   });
 
   it('is what dex emit writes under monitoring/ once the emitter is registered', () => {
-    const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(join(ROOT, REFERENCE), 'utf8')), REFERENCE, {});
+    const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(join(ROOT, REFERENCE), 'utf8')), REFERENCE, { today: fixedClock });
     for (const c of emitTargets(analysis)) {
       const files = compileEmit(c, { specFile: REFERENCE }).files.filter((f) => f.path.startsWith('monitoring/'));
       expect(files).toEqual([...emitMonitoring(c.spec)].sort((a, b) => (a.path < b.path ? -1 : 1)));

@@ -8,6 +8,7 @@ import { analyzeSpec } from '../../pipeline/analyze.js';
 import { compileEmit, emitTargets } from '../../pipeline/emit.js';
 import { analysisBootstraps, compileBootstrapEmit } from '../../pipeline/bootstrap.js';
 import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
+import { fixedClock } from '../support/clock.js';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 interface Emitted {
@@ -17,7 +18,7 @@ interface Emitted {
 
 const specs = ['test/fixtures/reference/dex-mobile-v6.dex.yaml', ...readdirSync('examples').map((d) => join('examples', d, 'dex.yaml'))];
 const emitted: Emitted[] = specs.flatMap((file) => {
-  const analysis = analyzeSpec(readFileSync(file), file);
+  const analysis = analyzeSpec(readFileSync(file), file, { today: fixedClock });
   if (!analysis.ok) throw new Error(`${file} is invalid`);
   const envs = emitTargets(analysis).map((compiled) => {
     const output = compileEmit(compiled, { specFile: file });

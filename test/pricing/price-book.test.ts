@@ -124,6 +124,7 @@ describe('meterToQuery', () => {
       'backup.storage': /^no public source for AWS Backup/,
       'backup.crossRegionTransfer': /^no public source for AWS Backup/,
       'budgets.budget': /^AWS Budgets is not in the price book/,
+      'containerInsights.observations': /^Container Insights with enhanced observability .* is billed per observation/,
       'sns.publish': /^SNS is not in the price book/,
       'sns.email': /^SNS is not in the price book/,
       's3.storage': /^S3 is not in the price book/,
@@ -157,7 +158,7 @@ describe('meterToQuery', () => {
       }
       for (const p of m.parts) if (!source.lookup(p.query).ok) unpriced.push(name);
     }
-    expect(unpriced.sort()).toEqual(['backup.crossRegionTransfer', 'backup.storage', 'budgets.budget', 's3.storage', 'sns.email', 'sns.publish', 'vpce.interface', 'vpce.processed']);
+    expect(unpriced.sort()).toEqual(['backup.crossRegionTransfer', 'backup.storage', 'budgets.budget', 'containerInsights.observations', 's3.storage', 'sns.email', 'sns.publish', 'vpce.interface', 'vpce.processed']);
   });
 });
 

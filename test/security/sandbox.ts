@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
 import { fixedClock } from '../support/clock.js';
 
-export const STUBS = ['gh', 'aws', 'docker', 'curl', 'wget', 'systemctl', 'dnf', 'yum', 'jq', 'kubectl', 'amazon-cloudwatch-agent-ctl', 'sudo'];
+export const STUBS = ['gh', 'aws', 'docker', 'curl', 'wget', 'systemctl', 'dnf', 'yum', 'jq', 'kubectl', 'amazon-cloudwatch-agent-ctl', 'cfn-signal', 'sudo'];
 
 export interface Sandbox {
   readonly dir: string;

@@ -36,7 +36,8 @@ function boot(answer: 'missing' | string): { box: Sandbox; status: number | null
   expectParses(script);
   const box = sandbox();
   awsStub(box, answer);
-  runScript(box, `mkdir -p "${box.dir}/opt/aws/amazon-cloudwatch-agent/etc" "${box.dir}/opt/aws/amazon-cloudwatch-agent/bin" && cp "${box.bin}/amazon-cloudwatch-agent-ctl" "${box.dir}/opt/aws/amazon-cloudwatch-agent/bin/"`);
+  // The CloudWatch agent's directories (the AMI's) and cfn-signal (aws-cfn-bootstrap), as stubs.
+  runScript(box, `mkdir -p "${box.dir}/opt/aws/amazon-cloudwatch-agent/etc" "${box.dir}/opt/aws/amazon-cloudwatch-agent/bin" "${box.dir}/opt/aws/bin" && cp "${box.bin}/amazon-cloudwatch-agent-ctl" "${box.dir}/opt/aws/amazon-cloudwatch-agent/bin/" && cp "${box.bin}/cfn-signal" "${box.dir}/opt/aws/bin/"`);
   const sandboxed = `${script.replace(/\/etc\/dex/g, `${box.dir}/etc/dex`).replace(/\/opt\/aws/g, `${box.dir}/opt/aws`)}\necho done > "${box.dir}/.completed"\n`;
   return { box, ...runScript(box, sandboxed) };
 }

@@ -1,6 +1,8 @@
 // EC2 user data runs as root at boot. Past the schema, a spec value must still be one shell word
 // and one env-file line: the script is run here with stubs for docker, aws, curl, dnf and
 // systemctl, its /etc and /opt paths moved into a temp dir, and the payload's marker must not appear.
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CfnValue, ModelResource } from '../../compiler/model/types.js';
 import { UnsafeValueError } from '../../compiler/model/quote.js';
@@ -30,13 +32,22 @@ function sandboxed(box: Sandbox, script: string): string {
   return `${script.replace(/\/etc\/dex/g, `${box.dir}/etc/dex`).replace(/\/opt\/aws/g, `${box.dir}/opt/aws`)}\necho done > "${box.dir}/.completed"\n`;
 }
 
-function boot(spec: NormalizedSpec): Sandbox {
+function boot(spec: NormalizedSpec, prepare: (box: Sandbox) => void = () => {}, completes = true): Sandbox {
   const box = sandbox();
+  prepare(box);
   const script = userDataOf(spec, 'legacy');
   expectParses(script);
-  // The CloudWatch agent's config directory, which the AMI provides.
-  runScript(box, `mkdir -p "${box.dir}/opt/aws/amazon-cloudwatch-agent/etc" "${box.dir}/opt/aws/amazon-cloudwatch-agent/bin" && cp "${box.bin}/amazon-cloudwatch-agent-ctl" "${box.dir}/opt/aws/amazon-cloudwatch-agent/bin/"`);
+  // The CloudWatch agent's config directory, which the AMI provides, and cfn-signal (aws-cfn-bootstrap).
+  runScript(
+    box,
+    `mkdir -p "${box.dir}/opt/aws/amazon-cloudwatch-agent/etc" "${box.dir}/opt/aws/amazon-cloudwatch-agent/bin" "${box.dir}/opt/aws/bin" && cp "${box.bin}/amazon-cloudwatch-agent-ctl" "${box.dir}/opt/aws/amazon-cloudwatch-agent/bin/" && cp "${box.bin}/cfn-signal" "${box.dir}/opt/aws/bin/"`,
+  );
   const r = runScript(box, sandboxed(box, script));
+  if (!completes) {
+    expect(r.status).not.toBe(0);
+    expect(box.exists('.completed')).toBe(false);
+    return box;
+  }
   expect(r.stderr).toBe('');
   expect(box.exists('.completed')).toBe(true);
   return box;
@@ -80,5 +91,30 @@ describe.runIf(hasBash)('EC2 user data keeps spec values data', () => {
     for (const value of ['a\nEXTRA=1', 'a\rEXTRA=1']) {
       expect(() => userDataOf(specWith((s) => void (s.services.legacy!.env.GREETING = value)), 'legacy')).toThrow(UnsafeValueError);
     }
+  });
+
+  it('signals CloudFormation success once the health check answers, after the container starts', () => {
+    const box = boot(specWith(() => {}));
+    const signals = box.calls('cfn-signal');
+    expect(signals).toEqual([['--exit-code', '0', '--stack', 'cfn-value.example.internal', '--resource', 'LegacyAutoScalingGroup', '--region', 'cfn-value.example.internal']]);
+    expect(box.calls('curl').some((c) => c.includes('http://127.0.0.1:8081/health'))).toBe(true);
+  });
+
+  it('signals failure after a bounded number of failed health checks', () => {
+    const box = boot(specWith(() => {}), (b) => {
+      // The service never answers (curl fails for it), and waiting takes no time here.
+      writeFileSync(join(b.bin, 'curl'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done >> "${b.dir}/.calls.curl"\nprintf '\\n' >> "${b.dir}/.calls.curl"\ncase "$*" in *127.0.0.1:8081*) exit 22;; esac\nexit 0\n`);
+      writeFileSync(join(b.bin, 'sleep'), '#!/bin/sh\nexit 0\n');
+      chmodSync(join(b.bin, 'sleep'), 0o755);
+    });
+    expect(box.calls('cfn-signal').map((c) => c[1])).toEqual(['1']);
+    const probes = box.calls('curl').filter((c) => c.includes('http://127.0.0.1:8081/health')).length;
+    expect(probes).toBeGreaterThanOrEqual(10);
+    expect(probes).toBeLessThanOrEqual(120);
+  });
+
+  it('signals failure at once when a boot step fails (no wait for the timeout)', () => {
+    const box = boot(specWith(() => {}), (b) => writeFileSync(join(b.bin, 'docker'), '#!/bin/sh\nexit 1\n'), false);
+    expect(box.calls('cfn-signal').map((c) => c[1])).toEqual(['1']);
   });
 });

@@ -24,7 +24,7 @@ const registry: BuildingBlock = { name: 'registry', build: (spec) => registryRep
 const BLOCKS: BuildingBlock[] = [iam, rds, elasticache, registry, ecs, eks, ec2, monitoring];
 
 function compile(environment: string): NormalizedSpec {
-  const analysis = analyzeSpec(readFileSync(FIXTURE), FIXTURE, { environment });
+  const analysis = analyzeSpec(readFileSync(FIXTURE), FIXTURE, { environment, ...AT_NOW });
   expect(analysis.ok, JSON.stringify(analysis.diagnostics)).toBe(true);
   return analysis.compiled[0]!.spec;
 }
@@ -91,7 +91,7 @@ describe.each([
       for (const d of devices) expect(d.Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3', KmsKeyId: kms });
     }
     const logGroups = ofType(resources, 'AWS::Logs::LogGroup');
-    expect(logGroups.length).toBe(5); // 3 ECS services, 1 EC2 service, EKS control plane
+    expect(logGroups.length).toBe(9); // 3 ECS services, 1 EC2 service, EKS control plane, 4 Container Insights
     for (const lg of logGroups) {
       expect(props(lg).KmsKeyId).toEqual(kms);
       expect(props(lg).RetentionInDays).toBe(spec.monitoring.logs.retentionDays);
@@ -115,10 +115,9 @@ describe.each([
       const p = props(svc);
       expect(p.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
       expect(p.NetworkConfiguration.AwsvpcConfiguration.Subnets).toEqual([{ Ref: 'PrivateSubnetA' }, { Ref: 'PrivateSubnetB' }]);
-      // Blue-green stages (production) roll back through CodeDeploy, and CloudFormation refuses a
-      // circuit breaker on a CODE_DEPLOY service; rolling stages roll back with the circuit breaker.
-      if (p.DeploymentController?.Type === 'CODE_DEPLOY') expect(p.DeploymentConfiguration?.DeploymentCircuitBreaker).toBeUndefined();
-      else expect(p.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+      // Every deployment (rolling or ECS blue/green) rolls back with the circuit breaker.
+      expect(p.DeploymentController).toEqual({ Type: 'ECS' });
+      expect(p.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
       expect(p.LoadBalancers[0].TargetGroupArn).toEqual({ Ref: `${svc.logicalId.replace(/EcsService$/, '')}TargetGroup` });
     }
     for (const td of ofType(resources, 'AWS::ECS::TaskDefinition')) {
@@ -212,12 +211,14 @@ describe.each([
 });
 
 describe('differences between environments', () => {
-  it('rolls back staging ECS deployments with the circuit breaker (rolling), production through CodeDeploy', () => {
-    for (const svc of ofType(stagingResources, 'AWS::ECS::Service')) {
-      expect(props(svc).DeploymentConfiguration.DeploymentCircuitBreaker, svc.logicalId).toEqual({ Enable: true, Rollback: true });
-      expect(props(svc).DeploymentController ?? { Type: 'ECS' }, svc.logicalId).toEqual({ Type: 'ECS' });
+  it('deploys staging ECS services rolling and production ones blue/green, both ECS deployments with the circuit breaker', () => {
+    for (const [resources, strategy] of [[stagingResources, 'ROLLING'], [prodResources, 'BLUE_GREEN']] as const) {
+      for (const svc of ofType(resources, 'AWS::ECS::Service')) {
+        expect(props(svc).DeploymentController, svc.logicalId).toEqual({ Type: 'ECS' });
+        expect(props(svc).DeploymentConfiguration.DeploymentCircuitBreaker, svc.logicalId).toEqual({ Enable: true, Rollback: true });
+        expect(props(svc).DeploymentConfiguration.Strategy, svc.logicalId).toBe(strategy);
+      }
     }
-    for (const svc of ofType(prodResources, 'AWS::ECS::Service')) expect(props(svc).DeploymentController, svc.logicalId).toEqual({ Type: 'CODE_DEPLOY' });
   });
 
   it('is Multi-AZ in production and single-AZ in staging', () => {

@@ -8,7 +8,7 @@ import { buildResourceModel, layerIndex, resourceReferences } from '../../compil
 import { ID } from '../../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
-import { alb, fnv1a, listenerRulePriorities, pathPatterns, SSL_POLICIES } from '../../services/alb.js';
+import { alb, BLUE_GREEN_ID, fnv1a, listenerRulePriorities, pathPatterns, SSL_POLICIES } from '../../services/alb.js';
 import { amiParameter, bastion, BASTION_ID, instanceArchitecture } from '../../services/bastion.js';
 import { kms } from '../../services/kms.js';
 import { secrets } from '../../services/secrets.js';
@@ -17,13 +17,14 @@ import { VPC_ID, vpc } from '../../services/vpc.js';
 import { waf } from '../../services/waf.js';
 import { validateTemplate } from '../support/cfn-validate.js';
 import { AT_FIXED_DATE } from '../support/clock.js';
+import { fixedClock } from '../support/clock.js';
 
 const FILE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const BLOCKS: readonly BuildingBlock[] = [vpc, kms, securityGroups, secrets, bastion, alb, waf];
 
 function compile(environment = 'production', edit: (text: string) => string = (t) => t): NormalizedSpec {
   const text = edit(readFileSync(FILE, 'utf8'));
-  const analysis = analyzeSpec(new TextEncoder().encode(text), FILE, { environment });
+  const analysis = analyzeSpec(new TextEncoder().encode(text), FILE, { environment, today: fixedClock });
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   expect(errors).toEqual([]);
   return analysis.compiled[0]!.spec;
@@ -347,7 +348,10 @@ describe('load balancer', () => {
   it('only redirects HTTP to HTTPS, serves TLS 1.3 with the certificate, and answers 404 by default', () => {
     const http = index.get(ID.httpListener)!;
     expect(http.properties).toMatchObject({ Port: 80, Protocol: 'HTTP', DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }] });
-    expect(ofType(resources, 'AWS::ElasticLoadBalancingV2::ListenerRule').every((r) => JSON.stringify(prop(r, 'ListenerArn')) === JSON.stringify({ Ref: ID.httpsListener }))).toBe(true);
+    // Production rules are on the HTTPS listener; a blue-green service's test rule on the test listener.
+    for (const r of ofType(resources, 'AWS::ElasticLoadBalancingV2::ListenerRule')) {
+      expect(prop(r, 'ListenerArn'), r.logicalId).toEqual({ Ref: r.logicalId.endsWith('TestListenerRule') ? BLUE_GREEN_ID.testListener : ID.httpsListener });
+    }
     const https = index.get(ID.httpsListener)!;
     expect(https.properties).toMatchObject({
       Port: 443,
@@ -362,19 +366,25 @@ describe('load balancer', () => {
 
   it('gives each exposed service a target group (ip for ECS and EKS, instance for EC2) and a path rule', () => {
     const tgs = ofType(resources, 'AWS::ElasticLoadBalancingV2::TargetGroup');
+    // Production is blue-green: its ECS services have a second (green) target group ECS alternates with.
     expect(tgs.map((t) => [t.logicalId, prop(t, 'TargetType'), prop(t, 'Port')]).sort()).toEqual(
       [
         ['AmlServiceTargetGroup', 'ip', 4002],
+        ['AmlServiceGreenTargetGroup', 'ip', 4002],
         ['BlockchainServiceTargetGroup', 'ip', 5001],
         ['ChartApiServiceTargetGroup', 'ip', 4000],
+        ['ChartApiServiceGreenTargetGroup', 'ip', 4000],
         ['KycServiceTargetGroup', 'ip', 4001],
+        ['KycServiceGreenTargetGroup', 'ip', 4001],
       ].sort(),
     );
     expect(index.get('KycServiceTargetGroup')!.properties).toMatchObject({ HealthCheckPath: '/health', VpcId: { Ref: ID.vpc } });
     expect(index.get('KycServiceListenerRule')!.properties).toMatchObject({
       Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/kyc', '/api/kyc/*'] } }],
-      Actions: [{ Type: 'forward', TargetGroupArn: { Ref: 'KycServiceTargetGroup' } }],
+      Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: { Ref: 'KycServiceTargetGroup' }, Weight: 100 }, { TargetGroupArn: { Ref: 'KycServiceGreenTargetGroup' }, Weight: 0 }] } }],
     });
+    // EKS services switch colours in Kubernetes: one target group, a plain forward.
+    expect(index.get('BlockchainServiceListenerRule')!.properties.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { Ref: 'BlockchainServiceTargetGroup' } }]);
     const ec2 = variant(production, (s) => {
       const m = s.services['monitoring-service']!;
       s.services = { ...s.services, 'monitoring-service': { ...m, expose: { public: true, path: '/monitor', host: 'ops.example.com' } } };

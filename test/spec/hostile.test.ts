@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
 import { DIAGNOSTIC_CODES } from '../../spec/diagnostics.js';
 import { LOAD_LIMITS } from '../../spec/load.js';
+import { fixedClock } from '../support/clock.js';
 
 const MAX_MS = 2_000;
 const MAX_HEAP_GROWTH = 200 * 1024 * 1024;
@@ -23,7 +24,7 @@ function analyze(input: string | Uint8Array, file = 'hostile.dex.yaml'): Analysi
   const before = process.memoryUsage().heapUsed;
   const heapBefore = getHeapStatistics().total_heap_size;
   const start = performance.now();
-  const analysis = analyzeSpec(bytes, file);
+  const analysis = analyzeSpec(bytes, file, { today: fixedClock });
   const ms = performance.now() - start;
   // Garbage left over plus heap the engine had to grow: an upper bound on what the run needed at once.
   const growth = Math.max(process.memoryUsage().heapUsed - before, getHeapStatistics().total_heap_size - heapBefore);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
 import { DIAGNOSTIC_CODES } from '../../spec/diagnostics.js';
+import { fixedClock } from '../support/clock.js';
 
 const SEED = 20261124;
 const RUNS = 300;
@@ -55,7 +56,7 @@ const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 function analyzeChecked(bytes: Uint8Array, options: { includeInfo?: boolean; environment?: string } = {}): Analysis {
   let analysis: Analysis;
   try {
-    analysis = analyzeSpec(bytes, 'mutated.dex.yaml', options);
+    analysis = analyzeSpec(bytes, 'mutated.dex.yaml', { ...options, today: fixedClock });
   } catch (err) {
     throw new Error(`analyzeSpec threw on:\n${new TextDecoder().decode(bytes).slice(0, 2000)}\n${(err as Error).stack}`);
   }

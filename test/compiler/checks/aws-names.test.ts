@@ -54,7 +54,7 @@ describe('DEX344: a name past an AWS limit', () => {
     // The roles are in the bootstrap, checked with the environment they serve.
     expect(d!.message).toMatch(/IAM role name "?northwind-payments-platform-api1-production-europe-west1-cfn-exec"? (is 65 characters|\(65\/64\))/);
     expect(d!.message).toContain('(in environment production-europe-west1)');
-    expect(d!.hint).toMatch(/^shorten the system name \(name: northwind-payments-platform-api1\) by \d+ characters \(or the environment name production-europe-west1; together by \d+\): dex builds the name from them/);
+    expect(d!.hint).toMatch(/^shorten the system name \(name: northwind-payments-platform-api1\) by \d+ characters? \(or the environment name production-europe-west1; together by \d+\): dex builds the name from them/);
   });
 
   it('takes the advice: 16 characters shorter, the spec validates', () => {

@@ -11,7 +11,7 @@ const SEMANTIC_RULES = semanticRules(fixedClock);
 import { eksAllocatable, instanceShape } from '../../../compiler/model/instance-types.js';
 import { cidrProblem } from '../../../compiler/checks/network.js';
 import { FARGATE_MEMORY_MIB } from '../../../compiler/checks/placement.js';
-import { eksVersionRule } from '../../../compiler/checks/platforms.js';
+import { eksVersionRule, upgradeSteps } from '../../../compiler/checks/platforms.js';
 import { detectSecret, redact } from '../../../compiler/checks/secrets.js';
 import type { NormalizedSpec } from '../../../spec/model.js';
 import { fixedClock } from '../../support/clock.js';
@@ -167,8 +167,33 @@ describe('platforms', () => {
     expect(at('2027-04-01', '1.35')).toMatchObject([{ message: expect.stringContaining('(March 2027)') }]);
   });
 
-  it('warns, without failing the spec, past extended support', () => {
-    expect(at('2026-07-24', '1.30')).toMatchObject([{ code: 'DEX321', severity: 'warning', path: ['platforms', 'eks', 'version'], message: expect.stringContaining('left Amazon EKS extended support') }]);
+  const running = (date: string, version: string, existing: Record<string, string>) => eksVersionRule(() => new Date(date), existing).check(spec(version));
+
+  it('past extended support: an error for a new cluster, EKS creates none at that version', () => {
+    const [f, ...rest] = at('2026-12-03', '1.31');
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ code: 'DEX321', severity: 'error', path: ['platforms', 'eks', 'version'], message: expect.stringContaining('EKS creates no new cluster at this version') });
+    expect(f!.hint).toContain('set platforms.eks.version to 1.36');
+  });
+
+  it('past extended support: a warning for a cluster that runs, with the upgrade path one minor at a time', () => {
+    const [f, ...rest] = running('2026-12-03', '1.31', { default: '1.31' });
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ code: 'DEX321', severity: 'warning', message: expect.stringContaining('AWS upgrades the running cluster (Kubernetes 1.31 in out/default/plan.json)') });
+    expect(f!.hint).toContain('1.31 → 1.32 → 1.33 → 1.34 → 1.35, deploying each step');
+    // The environment's own plan.json decides, not another environment's.
+    expect(running('2026-12-03', '1.31', { staging: '1.31' })[0]).toMatchObject({ severity: 'warning' });
+  });
+
+  it('an upgrade that skips a minor version, or goes back, is an error against the running cluster', () => {
+    expect(running('2026-11-24', '1.35', { default: '1.33' })).toMatchObject([{ severity: 'error', message: expect.stringContaining('one minor version at a time'), hint: 'upgrade in steps, deploying each: 1.33 → 1.34 → 1.35' }]);
+    expect(running('2026-11-24', '1.34', { default: '1.35' })).toMatchObject([{ severity: 'error', message: expect.stringContaining('cannot downgrade') }]);
+    expect(running('2026-11-24', '1.35', { default: '1.34' })).toEqual([]);
+  });
+
+  it('upgradeSteps lists each minor version after the first, the last included', () => {
+    expect(upgradeSteps('1.31', '1.35')).toEqual(['1.32', '1.33', '1.34', '1.35']);
+    expect(upgradeSteps('1.35', '1.35')).toEqual([]);
   });
 
   it('says nothing about the version when no service runs on EKS', () => {

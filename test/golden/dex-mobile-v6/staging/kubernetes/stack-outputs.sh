@@ -8,8 +8,10 @@ phys() { aws cloudformation describe-stack-resource --region ap-south-1 --stack-
 role_arn() { aws iam get-role --role-name "$(phys "$1" "$2")" --query Role.Arn --output text; }
 repo_uri() { aws ecr describe-repositories --region ap-south-1 --repository-names "$1" --query 'repositories[0].repositoryUri' --output text; }
 out() { case "$2" in ""|None) echo "no value for $1" >&2; exit 1;; esac; printf '%s=%s\n' "$1" "$2"; }
+# ECR repositories of the images CI builds
+REPOSITORY_BLOCKCHAIN_SERVICE=dex-mobile-v6/blockchain-service
 # image of blockchain-service: its ECR repository URI and the tag CI deploys
-v=$(repo_uri 'dex-mobile-v6/blockchain-service')
+v=$(repo_uri "$REPOSITORY_BLOCKCHAIN_SERVICE")
 out BLOCKCHAIN_SERVICE_IMAGE "$v:$IMAGE_TAG"
 # POSTGRES_HOST of blockchain-service: Endpoint.Address of PostgresDatabase
 v=$(aws rds describe-db-instances --region ap-south-1 --db-instance-identifier "$(phys 'dex-mobile-v6-staging-data' 'PostgresDatabase')" --query 'DBInstances[0].Endpoint.Address' --output text)
@@ -26,3 +28,6 @@ out BLOCKCHAIN_SERVICE_TARGET_GROUP_ARN "$v"
 # IAM role (IRSA) of the cluster autoscaler
 v=$(role_arn 'dex-mobile-v6-staging-eks' 'EksClusterAutoscalerRole')
 out CLUSTER_AUTOSCALER_ROLE_ARN "$v"
+# IAM role (IRSA) of the AWS Load Balancer Controller (read by addons.sh)
+v=$(role_arn 'dex-mobile-v6-staging-eks' 'EksLoadBalancerControllerIrsa')
+out LOAD_BALANCER_CONTROLLER_ROLE_ARN "$v"
