@@ -24,13 +24,14 @@ const cases: [string, () => EmittedFile[]][] = [
   ['the reference (one account, GitHub Actions)', () => outTree(REFERENCE)],
   ['the reference in two accounts', () => outTree('two-accounts.dex.yaml', twoAccounts())],
   ['examples/large (three environments, production-eu in eu-west-1) on GitHub Actions', () => outTree('large.dex.yaml', largeOnGithub())],
+  ['examples/minimal (no pipeline: the manual steps of docs/deploy.md)', () => outTree('examples/minimal/dex.yaml')],
 ];
 
 describe('a first deploy from an empty account', () => {
   it.each(cases)('%s: every stack finds what it needs', (_name, tree) => {
     const result = simulateFirstDeploy({ files: tree(), defaultAccount: '123456789012' });
     expect(result.gap, result.log.slice(-5).join('\n')).toBeUndefined();
-    expect(result.log.some((l) => l.startsWith('job '))).toBe(true);
+    expect(result.log.some((l) => l.startsWith('job ') || l.endsWith('deployed by hand'))).toBe(true);
   });
 
   it('the release stops at check-secrets for each placeholder secret, once, before any stack reads it', () => {
