@@ -80,3 +80,16 @@ describe('the simulation finds the gaps it is there for', () => {
     expect(result.gap).toMatch(/reads secret .*, which has no value yet/);
   });
 });
+
+describe('accounts', () => {
+  it('DEX403: an environment without an account beside one with an account, at its key', async () => {
+    const { analyzeSpec } = await import('../../pipeline/analyze.js');
+    const text = readFileSync(REFERENCE, 'utf8').replace(/^ {2}production:\n/m, '  production:\n    account: "222222222222"\n');
+    const a = analyzeSpec(new TextEncoder().encode(text), 'dex.yaml');
+    const found = a.diagnostics.filter((d) => d.code === 'DEX403');
+    expect(found.map((d) => `${d.line}:${d.col}`)).toEqual([`${text.split('\n').indexOf('  staging:') + 1}:3`]);
+    // A top-level account gives staging one.
+    const b = analyzeSpec(new TextEncoder().encode(text.replace(/^region: /m, 'account: "111111111111"\nregion: ')), 'dex.yaml');
+    expect(b.diagnostics.filter((d) => d.code === 'DEX403')).toEqual([]);
+  });
+});
