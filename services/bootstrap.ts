@@ -20,6 +20,7 @@ import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../comp
 import type { NormalizedSpec, RegionCode } from '../spec/model.js';
 import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, cicdNames, oidcProviderArn } from './cicd.js';
 import { builtServices, registryRepositories, sameRegistry } from './ecr.js';
+import { ACCOUNT_ADMINISTRATION } from './kms.js';
 import { crossRegionVaultName } from '../compiler/model/ids.js';
 
 /** The environment name of a bootstrap model: its stacks are `<system>-bootstrap-<layer>`. */
@@ -122,20 +123,9 @@ function firstStageOf(environments: readonly NormalizedSpec[]): NormalizedSpec |
   return environments.find((e) => e.environment === name) ?? environments.find((e) => e.environment === undefined);
 }
 
+/** Only the account statement: the key's users (S3, ECR, AWS Backup) act with the caller's IAM permissions. */
 function keyPolicy(): CfnValue {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        // Without this statement the key would be unmanageable; it delegates use to IAM policies.
-        Sid: 'AccountAdministration',
-        Effect: 'Allow',
-        Principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') },
-        Action: 'kms:*',
-        Resource: '*',
-      },
-    ],
-  };
+  return { Version: '2012-10-17', Statement: [ACCOUNT_ADMINISTRATION] };
 }
 
 function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): ModelResource[] {

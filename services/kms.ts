@@ -11,19 +11,21 @@ import type { NormalizedSpec } from '../spec/model.js';
 const COMPONENT = 'security';
 export const KMS_ALIAS_ID = 'KmsKeyAlias';
 
+/** The account manages the key and IAM policies decide who uses it: without it the key would be unmanageable. */
+export const ACCOUNT_ADMINISTRATION: CfnValue = {
+  Sid: 'AccountAdministration',
+  Effect: 'Allow',
+  Principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') },
+  Action: 'kms:*',
+  Resource: '*',
+};
+
 function keyPolicy(): CfnValue {
   const account = ref('AWS::AccountId');
   return {
     Version: '2012-10-17',
     Statement: [
-      {
-        // Without this statement the key would be unmanageable; it delegates use to IAM policies.
-        Sid: 'AccountAdministration',
-        Effect: 'Allow',
-        Principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') },
-        Action: 'kms:*',
-        Resource: '*',
-      },
+      ACCOUNT_ADMINISTRATION,
       {
         Sid: 'CloudWatchLogsForThisAccountsLogGroups',
         Effect: 'Allow',

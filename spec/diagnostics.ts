@@ -122,6 +122,7 @@ export const DIAGNOSTIC_CODES = {
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
   DEX402: { severity: 'error', title: 'Reserved environment name' },
+  DEX403: { severity: 'error', title: 'Environment without an account beside environments with one' },
   DEX500: { severity: 'error', title: 'Plaintext secret in the spec' },
   DEX501: { severity: 'error', title: 'Secret name collides with an environment variable' },
   DEX502: { severity: 'error', title: 'Unknown secret' },

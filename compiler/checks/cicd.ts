@@ -67,9 +67,8 @@ export const strategyPlatformRule: SemanticRule = {
  * DEX328: the CodePipeline dex emits runs every stage's projects with roles of its own account
  * (cross-account actions need roles in each target account trusted by the pipeline's, and key and
  * bucket policies granting them its artifact stores, which dex does not emit). Stages whose
- * environments name two accounts are refused at the later environment's `account`. An environment
- * that names none is deployed to the account of the credentials: not comparable, not refused.
- * Takes every environment's normalized spec: the rule spans environments.
+ * environments name two accounts are refused at the later environment's `account` (one naming
+ * none beside them is DEX403's). Takes every environment's normalized spec: the rule spans them.
  */
 export function checkPipelineAccounts(environments: readonly NormalizedSpec[]): { environment: string; finding: Finding }[] {
   const cicd = environments[0]?.cicd;

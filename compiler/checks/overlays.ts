@@ -17,6 +17,18 @@ export function checkOverlayNames(raw: DexSpec): Finding[] {
         hint: env === 'ci' ? 'call it e.g. integration or test' : env === 'bootstrap' ? 'call it e.g. setup or sandbox' : 'call it e.g. dev',
       });
     }
+    const named = Object.entries(raw.environments ?? {}).filter(([, o]) => (o.account ?? raw.account) !== undefined);
+    if (named.length > 0 && (overlay.account ?? raw.account) === undefined) {
+      // The account of the credentials is only known at run time: with some environments in named
+      // accounts, dex could not say whether this one shares theirs (its registry, roles, bucket).
+      findings.push({
+        code: 'DEX403',
+        message: `environment ${env} names no account, while ${named.map(([n]) => n).join(', ')} ${named.length === 1 ? 'does' : 'do'}: dex cannot tell which account ${env} deploys to`,
+        path: ['environments', env],
+        atKey: true,
+        hint: `add account: "<12-digit id>" to environments.${env} (or a top-level account: for every environment that names none)`,
+      });
+    }
     for (const section of ['services', 'databases', 'caches'] as const) {
       const known = Object.keys(raw[section] ?? {});
       for (const name of Object.keys(overlay[section] ?? {})) {

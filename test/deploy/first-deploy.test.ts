@@ -24,13 +24,14 @@ const cases: [string, () => EmittedFile[]][] = [
   ['the reference (one account, GitHub Actions)', () => outTree(REFERENCE)],
   ['the reference in two accounts', () => outTree('two-accounts.dex.yaml', twoAccounts())],
   ['examples/large (three environments, production-eu in eu-west-1) on GitHub Actions', () => outTree('large.dex.yaml', largeOnGithub())],
+  ['examples/minimal (no pipeline: the manual steps of docs/deploy.md)', () => outTree('examples/minimal/dex.yaml')],
 ];
 
 describe('a first deploy from an empty account', () => {
   it.each(cases)('%s: every stack finds what it needs', (_name, tree) => {
     const result = simulateFirstDeploy({ files: tree(), defaultAccount: '123456789012' });
     expect(result.gap, result.log.slice(-5).join('\n')).toBeUndefined();
-    expect(result.log.some((l) => l.startsWith('job '))).toBe(true);
+    expect(result.log.some((l) => l.startsWith('job ') || l.endsWith('deployed by hand'))).toBe(true);
   });
 
   it('the release stops at check-secrets for each placeholder secret, once, before any stack reads it', () => {
@@ -77,5 +78,18 @@ describe('the simulation finds the gaps it is there for', () => {
   it('a secret read before it has a value', () => {
     const result = simulateFirstDeploy({ files: edit('ci/.github/workflows/release.yml', (t) => t.replace(/^ +bash "\$RELEASE" check-secrets .*\n/gm, '')) });
     expect(result.gap).toMatch(/reads secret .*, which has no value yet/);
+  });
+});
+
+describe('accounts', () => {
+  it('DEX403: an environment without an account beside one with an account, at its key', async () => {
+    const { analyzeSpec } = await import('../../pipeline/analyze.js');
+    const text = readFileSync(REFERENCE, 'utf8').replace(/^ {2}production:\n/m, '  production:\n    account: "222222222222"\n');
+    const a = analyzeSpec(new TextEncoder().encode(text), 'dex.yaml');
+    const found = a.diagnostics.filter((d) => d.code === 'DEX403');
+    expect(found.map((d) => `${d.line}:${d.col}`)).toEqual([`${text.split('\n').indexOf('  staging:') + 1}:3`]);
+    // A top-level account gives staging one.
+    const b = analyzeSpec(new TextEncoder().encode(text.replace(/^region: /m, 'account: "111111111111"\nregion: ')), 'dex.yaml');
+    expect(b.diagnostics.filter((d) => d.code === 'DEX403')).toEqual([]);
   });
 });

@@ -242,10 +242,36 @@ export function simulateFirstDeploy(input: SimulationInput): SimulationResult {
     // 2. The release workflow, job after job.
     const workflow = files.get('ci/.github/workflows/release.yml');
     if (workflow !== undefined) runWorkflow(parse(workflow) as Workflow);
+    else if (!files.has('ci/codepipeline/pipeline.yaml')) runManual(prefix);
     return { log, secretsSet };
   } catch (err) {
     if (err instanceof Gap) return { log, gap: err.message, secretsSet };
     throw err;
+  }
+
+  /**
+   * No pipeline: docs/deploy.md's manual steps. The operator pushes each image to the registry,
+   * deploys the environment's stacks in plan.json's order through the bucket, and sets the
+   * placeholder secrets after the security stack.
+   */
+  function runManual(bucketPrefix: string): void {
+    for (const [path, text] of files) {
+      const m = /^([^/]+)\/plan\.json$/.exec(path);
+      if (!m || m[1] === 'bootstrap' || m[1] === 'ci') continue;
+      const plan = JSON.parse(text) as { region: string; stacks: { name: string; layer: string; file: string; deployOrder: number }[] };
+      const acct = defaultAccount;
+      const here = region(acct, plan.region);
+      for (const repo of here.repositories.values()) repo.tags.add(tag);
+      const stacks = [...plan.stacks].sort((x, y) => x.deployOrder - y.deployOrder);
+      const lastSecurity = stacks.map((st) => st.layer).lastIndexOf('security');
+      stacks.forEach((st, i) => {
+        deployStack(acct, plan.region, st.name, `${m[1]}/${st.file}`, { bucket: `${bucketPrefix}-${acct}-${plan.region}` }, { ImageTag: tag });
+        if (i === lastSecurity) {
+          for (const [name, hasValue] of here.secrets) if (!hasValue) (here.secrets.set(name, true), secretsSet.push(`${acct}/${plan.region}: ${name}`));
+        }
+      });
+      log.push(`environment ${m[1]} deployed by hand`);
+    }
   }
 
   function runWorkflow(wf: Workflow): void {
