@@ -3,14 +3,16 @@
 // per account and region the system touches, in two stacks:
 //
 //   • `<system>-bootstrap-foundation` (deployed inline, so it must stay under CloudFormation's
-//     51,200-byte limit for a template body): a KMS key, the artifacts bucket that every larger
-//     template is uploaded to (encrypted, TLS-only, versioned), and in copy regions the backup
-//     vaults cross-region database copies land in. In the account's home region (the region of
-//     its first environment; IAM is global, so one region per account holds it): the GitHub OIDC
-//     provider (or nothing, when the account has one already) and every environment's CI roles.
-//   • `<system>-bootstrap-registry` (through the bucket): the ECR repositories of the services
-//     dex builds, so the first build has somewhere to push and no stack ever starts a service
-//     whose image does not exist yet.
+//     51,200-byte limit for a template body, and so holds only what does not grow with the
+//     system): a KMS key, the artifacts bucket every larger template is uploaded to (encrypted,
+//     TLS-only, versioned), and in copy regions the backup vaults cross-region database copies
+//     land in.
+//   • `<system>-bootstrap-delivery` (through the bucket): in the account's home region (the region
+//     of its first environment; IAM is global, so one region per account holds it) the GitHub OIDC
+//     provider (or nothing, when the account has one already) and every environment's CI roles;
+//     the ECR repositories of the services dex builds, so the first build has somewhere to push
+//     and no stack ever starts a service whose image does not exist yet; with codepipeline, the
+//     environments' deploy and verify CodeBuild projects, which the pipeline's first run calls.
 //
 // Nothing in an environment's stacks imports from the bootstrap: they name its resources by
 // physical name (roles, repositories, vaults, the bucket), because the bootstrap may be in
@@ -18,7 +20,7 @@
 import { getAtt, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec, RegionCode } from '../spec/model.js';
-import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, cicdNames, oidcProviderArn } from './cicd.js';
+import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, cicdNames, codeBuildProjects, oidcProviderArn } from './cicd.js';
 import { builtServices, registryRepositories, sameRegistry } from './ecr.js';
 import { ACCOUNT_ADMINISTRATION } from './kms.js';
 import { crossRegionVaultName } from '../compiler/model/ids.js';
@@ -123,9 +125,25 @@ function firstStageOf(environments: readonly NormalizedSpec[]): NormalizedSpec |
   return environments.find((e) => e.environment === name) ?? environments.find((e) => e.environment === undefined);
 }
 
-/** Only the account statement: the key's users (S3, ECR, AWS Backup) act with the caller's IAM permissions. */
+/**
+ * The account statement (S3, ECR and AWS Backup act with the caller's IAM permissions), and
+ * CloudWatch Logs for this account's log groups (the pipeline's CodeBuild logs).
+ */
 function keyPolicy(): CfnValue {
-  return { Version: '2012-10-17', Statement: [ACCOUNT_ADMINISTRATION] };
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      ACCOUNT_ADMINISTRATION,
+      {
+        Sid: 'CloudWatchLogsForThisAccountsLogGroups',
+        Effect: 'Allow',
+        Principal: { Service: sub('logs.${AWS::Region}.amazonaws.com') },
+        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        Resource: '*',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*') } },
+      },
+    ],
+  };
 }
 
 function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): ModelResource[] {
@@ -243,6 +261,20 @@ function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mo
       updateReplacePolicy: 'Retain',
     });
   }
+  return out;
+}
+
+function delivery(target: BootstrapTarget, all: readonly NormalizedSpec[]): ModelResource[] {
+  const firstStage = firstStageOf(all);
+  const isSource = firstStage !== undefined && target.environments.some((e) => sameRegistry(e, firstStage));
+  // Deploy roles of environments in other accounts pull the tested images from the first stage's
+  // registry to promote them.
+  const pullers = isSource
+    ? all.filter((e) => e.account !== undefined && e.account !== firstStage!.account && builtServices(e).length > 0 && e.cicd !== undefined).map((e) => ({ account: e.account!, roleName: cicdNames.deployRole(e) }))
+    : [];
+  const out = registryRepositories({ environments: target.environments, pullers, keyId: BOOTSTRAP_ID.key, layer: 'delivery', owner: target.spec });
+  const spec = target.spec;
+  const tags = tagList(spec, 'bootstrap');
   if (target.home && target.roleEnvironments.length) {
     const github = target.roleEnvironments.some((e) => e.cicd?.provider === 'github-actions');
     const create = github && target.roleEnvironments[0]!.cicd!.githubOidcProvider === 'create';
@@ -251,7 +283,7 @@ function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mo
         ...resource({
           logicalId: BOOTSTRAP_ID.githubOidcProvider,
           type: 'AWS::IAM::OIDCProvider',
-          layer,
+          layer: 'delivery',
           origin: ['cicd', 'githubOidcProvider'],
           component: 'cicd',
           properties: { Url: `https://${GITHUB_OIDC_HOST}`, ClientIdList: ['sts.amazonaws.com'], Tags: tags },
@@ -261,26 +293,22 @@ function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mo
         updateReplacePolicy: 'Retain',
       });
     }
-    const firstStage = firstStageOf(all);
     for (const env of target.roleEnvironments) {
-      out.push(...ciRoles(env, { firstStage, oidcProvider: create ? ref(BOOTSTRAP_ID.githubOidcProvider) : oidcProviderArn(), layer }));
+      out.push(...ciRoles(env, { firstStage, oidcProvider: create ? ref(BOOTSTRAP_ID.githubOidcProvider) : oidcProviderArn(), layer: 'delivery' }));
     }
+  }
+
+  // codepipeline: each environment's deploy and verify projects, in its own region, before its
+  // stacks (the pipeline's first run calls them); here rather than in the foundation, which must
+  // stay small enough to deploy inline.
+  for (const env of target.environments) {
+    const staged = env.cicd?.provider === 'codepipeline' && env.cicd.stages.some((st) => st.name === env.environment || env.environment === undefined);
+    if (staged) out.push(...codeBuildProjects(env, 'delivery', getAtt(BOOTSTRAP_ID.key, 'Arn')));
   }
   return out;
 }
 
-function registry(target: BootstrapTarget, all: readonly NormalizedSpec[]): ModelResource[] {
-  const firstStage = firstStageOf(all);
-  const isSource = firstStage !== undefined && target.environments.some((e) => sameRegistry(e, firstStage));
-  // Deploy roles of environments in other accounts pull the tested images from the first stage's
-  // registry to promote them.
-  const pullers = isSource
-    ? all.filter((e) => e.account !== undefined && e.account !== firstStage!.account && builtServices(e).length > 0 && e.cicd !== undefined).map((e) => ({ account: e.account!, roleName: cicdNames.deployRole(e) }))
-    : [];
-  return registryRepositories({ environments: target.environments, pullers, keyId: BOOTSTRAP_ID.key, layer: 'registry', owner: target.spec });
-}
-
 /** The building block of one bootstrap model (every environment is needed: roles, pullers, the first stage). */
 export function bootstrapBlock(target: BootstrapTarget, environments: readonly NormalizedSpec[]): BuildingBlock {
-  return { name: 'bootstrap', build: () => [...foundation(target, environments), ...registry(target, environments)] };
+  return { name: 'bootstrap', build: () => [...foundation(target, environments), ...delivery(target, environments)] };
 }

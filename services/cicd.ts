@@ -392,8 +392,15 @@ function identity(spec: NormalizedSpec): ModelResource[] {
 }
 
 /** Per environment for codepipeline: the deploy and verify CodeBuild projects the pipeline runs. */
-function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
+/**
+ * codepipeline: an environment's deploy and verify CodeBuild projects, their log group and the
+ * verify role. They are in the bootstrap of the environment's region (services/bootstrap.ts): the
+ * pipeline's first run calls them before any of the environment's stacks exists. Logical IDs carry
+ * the environment, since one bootstrap stack holds those of every environment in its region.
+ */
+export function codeBuildProjects(spec: NormalizedSpec, layer: StackLayer, logKeyArn: CfnValue): ModelResource[] {
   const tags = tagList(spec, 'cicd');
+  const P = pascal(spec.environment ?? 'default');
   const logGroup = cicdNames.codeBuildLogGroup(spec);
   const logStatements: Statement[] = [
     { Sid: 'WriteBuildLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arn(spec, 'logs', `log-group:${logGroup}:*`) },
@@ -402,15 +409,15 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
   const env = spec.environment ?? 'default';
   const project = (logicalId: string, name: string, kind: 'deploy' | 'verify', roleId: string): ModelResource =>
     resource({
-      logicalId,
+      logicalId: `${P}${logicalId}`,
       type: 'AWS::CodeBuild::Project',
-      layer: 'cicd',
+      layer,
       origin: ['cicd', 'stages', env],
       component: 'cicd',
       properties: {
         Name: name,
         Description: `${kind === 'deploy' ? 'Deploys' : 'Verifies'} ${namePrefix(spec)} (runs <dex output>/ci/codebuild/${kind}-${env}.sh)`,
-        ServiceRole: roleId === CICD_ID.deployRole ? roleArn(cicdNames.deployRole(spec)) : getAtt(roleId, 'Arn'),
+        ServiceRole: roleId === CICD_ID.deployRole ? roleArn(cicdNames.deployRole(spec)) : getAtt(`${P}${roleId}`, 'Arn'),
         Source: { Type: 'CODEPIPELINE', BuildSpec: stageBuildspec(kind) },
         Artifacts: { Type: 'CODEPIPELINE' },
         Environment: {
@@ -439,12 +446,12 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
     });
   return [
     resource({
-      logicalId: CICD_ID.codeBuildLogGroup,
+      logicalId: `${P}${CICD_ID.codeBuildLogGroup}`,
       type: 'AWS::Logs::LogGroup',
-      layer: 'cicd',
+      layer,
       origin: ['cicd'],
       component: 'cicd',
-      properties: { LogGroupName: logGroup, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tags },
+      properties: { LogGroupName: logGroup, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: logKeyArn, Tags: tags },
       usage: [
         { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: 'deploy and verify build logs: volume not in usage' },
         { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'deploy and verify build logs: volume not in usage' },
@@ -452,11 +459,13 @@ function codeBuildProjects(spec: NormalizedSpec): ModelResource[] {
     }),
     role(
       spec,
-      CICD_ID.verifyRole,
+      `${P}${CICD_ID.verifyRole}`,
       cicdNames.verifyRole(spec),
       `CodeBuild verifies ${namePrefix(spec)} (logs and the source artifact only)`,
       deployTrust(spec, []),
       [...logStatements, { Sid: 'WatchOwnAlarms', Effect: 'Allow', Action: ['cloudwatch:DescribeAlarms'], Resource: arn(spec, 'cloudwatch', `alarm:${namePrefix(spec)}-*`) }],
+      [],
+      layer,
     ),
     project(CICD_ID.deployProject, cicdNames.deployProject(spec), 'deploy', CICD_ID.deployRole),
     project(CICD_ID.verifyProject, cicdNames.verifyProject(spec), 'verify', CICD_ID.verifyRole),
@@ -531,7 +540,6 @@ export const cicd: BuildingBlock = {
   build(spec: NormalizedSpec): ModelResource[] {
     if (spec.cicd === undefined) return [];
     const out = [...identity(spec)];
-    if (spec.cicd.provider === 'codepipeline') out.push(...codeBuildProjects(spec));
     return out;
   },
 };

@@ -6,16 +6,16 @@ import type { NormalizedSpec } from '../../spec/model.js';
 
 /**
  * Stacks are split by layer; a layer too large for CloudFormation's limits is split further.
- * `foundation` and `registry` are the bootstrap's (one per account and region, deployed before any
+ * `foundation` and `delivery` are the bootstrap's (one per account and region, deployed before any
  * environment: services/bootstrap.ts); every other layer belongs to an environment.
  */
-export type StackLayer = 'foundation' | 'registry' | 'network' | 'security' | 'data' | 'ingress' | 'ecs' | 'eks' | 'ec2' | 'monitoring' | 'cicd';
+export type StackLayer = 'foundation' | 'delivery' | 'network' | 'security' | 'data' | 'ingress' | 'ecs' | 'eks' | 'ec2' | 'monitoring' | 'cicd';
 
 /** Deploy order of the layers: each may import only from layers before it. */
-export const LAYER_ORDER: readonly StackLayer[] = ['foundation', 'registry', 'network', 'security', 'data', 'ingress', 'ecs', 'eks', 'ec2', 'monitoring', 'cicd'];
+export const LAYER_ORDER: readonly StackLayer[] = ['foundation', 'delivery', 'network', 'security', 'data', 'ingress', 'ecs', 'eks', 'ec2', 'monitoring', 'cicd'];
 
 /** The bootstrap's layers: a model holds either only these or none of them. */
-export const BOOTSTRAP_LAYERS: readonly StackLayer[] = ['foundation', 'registry'];
+export const BOOTSTRAP_LAYERS: readonly StackLayer[] = ['foundation', 'delivery'];
 
 /**
  * A CloudFormation value: JSON plus intrinsic functions. References between resources are always

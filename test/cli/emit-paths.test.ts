@@ -91,12 +91,13 @@ describe('paths in emitted files', () => {
       for (const r of Object.values(pipeline).filter((x) => x.Type === 'AWS::CodeBuild::Project')) {
         expect(existsSync(join(root, (r.Properties.Source as { BuildSpec: string }).BuildSpec)), String(r.Properties.Name)).toBe(true);
       }
-      // Each stage's actions pass DEX_OUT; the stage's projects (its cicd stack) run their inline
+      // Each stage's actions pass DEX_OUT; the stage's projects (the bootstrap of its region) run their inline
       // buildspec with it: run those commands as CodeBuild would, with `bash` recording its script.
       const stages = (pipeline.Pipeline!.Properties as { Stages: { Name: string; Actions: { Name: string; Configuration: Record<string, string> }[] }[] }).Stages;
       for (const environment of ['staging', 'production-eu']) {
         const stage = stages.find((s) => s.Name === environment)!;
-        const cicd = resourcesOf(join(root, out, environment, 'cloudformation', `demo-${environment}-cicd.yaml`));
+        const region = environment === 'staging' ? 'ap-south-1' : 'eu-west-1';
+        const cicd = resourcesOf(join(root, out, 'bootstrap', 'default', region, 'cloudformation', 'demo-bootstrap-delivery.yaml'));
         for (const action of stage.Actions) {
           const project = Object.values(cicd).find((r) => r.Type === 'AWS::CodeBuild::Project' && r.Properties.Name === action.Configuration.ProjectName)!;
           expect(project, action.Configuration.ProjectName).toBeDefined();

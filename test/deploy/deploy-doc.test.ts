@@ -54,7 +54,7 @@ describe('docs/deploy.md', () => {
   });
 
   it('describes the bootstrap stacks dex emits', () => {
-    for (const stack of ['bootstrap-foundation', 'bootstrap-registry']) {
+    for (const stack of ['bootstrap-foundation', 'bootstrap-delivery']) {
       expect(doc).toContain(`<system>-${stack}`);
       expect([...tree.keys()].some((k) => k.endsWith(`/dex-mobile-v6-${stack}.yaml`)), stack).toBe(true);
     }

@@ -24,6 +24,7 @@ const cases: [string, () => EmittedFile[]][] = [
   ['the reference (one account, GitHub Actions)', () => outTree(REFERENCE)],
   ['the reference in two accounts', () => outTree('two-accounts.dex.yaml', twoAccounts())],
   ['examples/large (three environments, production-eu in eu-west-1) on GitHub Actions', () => outTree('large.dex.yaml', largeOnGithub())],
+  ['examples/large as it is (CodePipeline, production-eu in eu-west-1)', () => outTree(LARGE)],
   ['examples/minimal (no pipeline: the manual steps of docs/deploy.md)', () => outTree('examples/minimal/dex.yaml')],
 ];
 
@@ -31,7 +32,7 @@ describe('a first deploy from an empty account', () => {
   it.each(cases)('%s: every stack finds what it needs', (_name, tree) => {
     const result = simulateFirstDeploy({ files: tree(), defaultAccount: '123456789012' });
     expect(result.gap, result.log.slice(-5).join('\n')).toBeUndefined();
-    expect(result.log.some((l) => l.startsWith('job ') || l.endsWith('deployed by hand'))).toBe(true);
+    expect(result.log.some((l) => l.startsWith('job ') || l.startsWith('stage ') || l.endsWith('deployed by hand'))).toBe(true);
   });
 
   it('the release stops at check-secrets for each placeholder secret, once, before any stack reads it', () => {
@@ -59,7 +60,7 @@ describe('the simulation finds the gaps it is there for', () => {
   it('a bootstrap not deployed: CI cannot assume its role', () => {
     const result = simulateFirstDeploy({ files: edit('bootstrap/deploy.sh', (t) => t.replace(/^ {4}deploy .*foundation.*ap-south-1 inline$/m, '    :')) });
     // The registry imports the foundation's key: nothing exports it.
-    expect(result.gap).toMatch(/dex-mobile-v6-bootstrap-registry imports dex-mobile-v6-bootstrap:BootstrapKey:Arn, which no stack deployed before it/);
+    expect(result.gap).toMatch(/dex-mobile-v6-bootstrap-delivery imports dex-mobile-v6-bootstrap:BootstrapKey:Arn, which no stack deployed before it/);
   });
 
   it('a large template with no bucket to go through', () => {
@@ -91,5 +92,14 @@ describe('accounts', () => {
     // A top-level account gives staging one.
     const b = analyzeSpec(new TextEncoder().encode(text.replace(/^region: /m, 'account: "111111111111"\nregion: ')), 'dex.yaml');
     expect(b.diagnostics.filter((d) => d.code === 'DEX403')).toEqual([]);
+  });
+});
+
+describe('the CodePipeline path', () => {
+  it('finds a stage whose CodeBuild project is not in its region', () => {
+    const tree = outTree(LARGE).map((f) =>
+      f.path === 'bootstrap/default/eu-west-1/cloudformation/acme-commerce-bootstrap-delivery.yaml' ? { path: f.path, content: f.content.replace(/Name: acme-commerce-production-eu-deploy\n/, 'Name: somewhere-else\n') } : f,
+    );
+    expect(simulateFirstDeploy({ files: tree }).gap).toBe('stage production-eu: CodeBuild project acme-commerce-production-eu-deploy does not exist in eu-west-1');
   });
 });

@@ -285,8 +285,9 @@ describe('CodePipeline (examples/large)', () => {
     for (const name of ['staging', 'production', 'production-eu']) {
       const region = regionOf(name);
       for (const a of props.Stages.find((s) => s.Name === name)!.Actions) expect(a.Region, `${name}/${a.Name}`).toBe(region === 'us-east-1' ? undefined : region);
-      // The stage's projects are in its cicd stack, in its region; the pipeline role may start them there.
-      const projects = env(large, name).model.resources.filter((r) => r.type === 'AWS::CodeBuild::Project').map((r) => r.properties.Name as string);
+      // The stage's projects are in the bootstrap of its region (before its stacks); the pipeline role may start them there.
+      const boot = large.bootstraps.find((b) => b.target.region === region)!;
+      const projects = boot.model.resources.filter((r) => r.type === 'AWS::CodeBuild::Project' && String(r.properties.Name).startsWith(`acme-commerce-${name}-`)).map((r) => r.properties.Name as string);
       expect(projects).toEqual([`acme-commerce-${name}-deploy`, `acme-commerce-${name}-verify`]);
       const runBuilds = JSON.stringify(pipeline.Resources.PipelineRole!.Properties.Policies);
       for (const p of projects) expect(runBuilds).toContain(`:codebuild:${region}:\${AWS::AccountId}:project/${p}"`);
@@ -320,7 +321,7 @@ describe('CodePipeline (examples/large)', () => {
     expect(keys.Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/acme-commerce-bootstrap' } });
     for (const name of ['staging', 'production-eu']) {
       const region = regionOf(name);
-      const roles = [inBootstrap(large, `${name === 'staging' ? 'Staging' : 'ProductionEu'}${CICD_ID.deployRole}`)!, byId(env(large, name), CICD_ID.verifyRole)!];
+      const roles = [inBootstrap(large, `${name === 'staging' ? 'Staging' : 'ProductionEu'}${CICD_ID.deployRole}`)!, large.bootstraps.flatMap((b) => b.model.resources).find((r) => r.logicalId === `${name === 'staging' ? 'Staging' : 'ProductionEu'}${CICD_ID.verifyRole}`)!];
       for (const role of roles) {
         const st = statements(role.properties.Policies);
         expect(JSON.stringify(st.find((s) => s.Sid === 'ReadPipelineArtifacts')!.Resource), `${name} ${String(role.properties.RoleName)}`).toBe(JSON.stringify({ 'Fn::Sub': `arn:\${AWS::Partition}:s3:::acme-commerce-artifacts-\${AWS::AccountId}-${region}/acme-commerce/*` }));

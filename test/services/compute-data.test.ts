@@ -20,7 +20,7 @@ const FIXTURE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const NOW = new Date('2026-11-24T00:00:00Z');
 const AT_NOW = { today: () => NOW };
 // The repositories are the bootstrap's (services/bootstrap.ts); built here for one environment.
-const registry: BuildingBlock = { name: 'registry', build: (spec) => registryRepositories({ environments: [spec], pullers: [], keyId: 'BootstrapKey', layer: 'registry', owner: spec }) };
+const registry: BuildingBlock = { name: 'registry', build: (spec) => registryRepositories({ environments: [spec], pullers: [], keyId: 'BootstrapKey', layer: 'delivery', owner: spec }) };
 const BLOCKS: BuildingBlock[] = [iam, rds, elasticache, registry, ecs, eks, ec2, monitoring];
 
 function compile(environment: string): NormalizedSpec {

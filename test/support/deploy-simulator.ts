@@ -26,6 +26,8 @@ interface Region {
   /** Secret name → has a value. */
   secrets: Map<string, boolean>;
   vaults: Set<string>;
+  /** CodeBuild project names. */
+  projects: Set<string>;
 }
 interface Account {
   regions: Map<string, Region>;
@@ -67,7 +69,7 @@ export function simulateFirstDeploy(input: SimulationInput): SimulationResult {
   const region = (acct: string, name: string): Region => {
     const a = account(acct);
     let r = a.regions.get(name);
-    if (!r) a.regions.set(name, (r = { stacks: new Set(), exports: new Map(), buckets: new Set(), repositories: new Map(), secrets: new Map(), vaults: new Set() }));
+    if (!r) a.regions.set(name, (r = { stacks: new Set(), exports: new Map(), buckets: new Set(), repositories: new Map(), secrets: new Map(), vaults: new Set(), projects: new Set() }));
     return r;
   };
   const gap = (message: string): never => {
@@ -184,6 +186,7 @@ export function simulateFirstDeploy(input: SimulationInput): SimulationResult {
       if (r.Type === 'AWS::Backup::BackupVault') here.vaults.add(resolve(p.BackupVaultName)!);
       if (r.Type === 'AWS::IAM::Role' && p.RoleName !== undefined) account(acct).roles.add(resolve(p.RoleName)!);
       if (r.Type === 'AWS::IAM::OIDCProvider') account(acct).oidcProvider = true;
+      if (r.Type === 'AWS::CodeBuild::Project') here.projects.add(resolve(p.Name)!);
     }
     for (const o of Object.values(template.Outputs ?? {})) if (o.Export) here.exports.set(resolve(o.Export.Name)!, stack);
     here.stacks.add(stack);
@@ -242,7 +245,8 @@ export function simulateFirstDeploy(input: SimulationInput): SimulationResult {
     // 2. The release workflow, job after job.
     const workflow = files.get('ci/.github/workflows/release.yml');
     if (workflow !== undefined) runWorkflow(parse(workflow) as Workflow);
-    else if (!files.has('ci/codepipeline/pipeline.yaml')) runManual(prefix);
+    else if (files.has('ci/codepipeline/pipeline.yaml')) runPipeline(prefix);
+    else runManual(prefix);
     return { log, secretsSet };
   } catch (err) {
     if (err instanceof Gap) return { log, gap: err.message, secretsSet };
@@ -271,6 +275,59 @@ export function simulateFirstDeploy(input: SimulationInput): SimulationResult {
         }
       });
       log.push(`environment ${m[1]} deployed by hand`);
+    }
+  }
+
+  /**
+   * CodePipeline: the operator deploys out/ci/codepipeline/pipeline.yaml in the pipeline's region
+   * (docs/deploy.md), then one execution runs the stages in order: the build projects push the
+   * images, each environment stage runs its Deploy project (out/ci/codebuild/deploy-<env>.sh) in
+   * the stage's region.
+   */
+  function runPipeline(bucketPrefix: string): void {
+    const text = files.get('ci/codepipeline/pipeline.yaml')!;
+    const template = parse(text, { version: '1.1' }) as Template;
+    const pipeline = Object.values(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline')!.Properties as {
+      Name: string;
+      ArtifactStore?: { Location: Cfn };
+      ArtifactStores?: { Region: string; ArtifactStore: { Location: Cfn } }[];
+      Stages: { Name: string; Actions: { Name: string; Region?: string; ActionTypeId: { Provider: string }; Configuration?: { ProjectName?: Cfn; EnvironmentVariables?: string } }[] }[];
+    };
+    const acct = defaultAccount;
+    const home = pipeline.ArtifactStores?.[0]?.Region ?? /region of its first stage|Deploy the pipeline in ([a-z0-9-]+)/.exec(JSON.stringify(template))?.[1] ?? gap('the pipeline names no region');
+    deployStack(acct, home, `${pipeline.Name}-pipeline`, 'ci/codepipeline/pipeline.yaml', { bucket: `${bucketPrefix}-${acct}-${home}` }, {});
+    const resolveHere = (reg: string) => resolver(acct, reg, {}, region(acct, reg));
+    for (const store of pipeline.ArtifactStores ?? [{ Region: home, ArtifactStore: pipeline.ArtifactStore! }]) {
+      const bucket = resolveHere(store.Region)(store.ArtifactStore.Location);
+      if (!bucket || !region(acct, store.Region).buckets.has(bucket)) gap(`the pipeline's artifact store in ${store.Region} (${bucket}) does not exist`);
+    }
+    for (const stage of pipeline.Stages) {
+      for (const action of stage.Actions) {
+        if (action.ActionTypeId.Provider !== 'CodeBuild') continue;
+        const reg = action.Region ?? home;
+        const projectRef = action.Configuration!.ProjectName!;
+        const actionVars = Object.fromEntries((JSON.parse(action.Configuration!.EnvironmentVariables ?? '[]') as { name: string; value: string }[]).map((v) => [v.name, v.value === '#{SourceVariables.CommitId}' ? tag : v.value]));
+        if (typeof projectRef === 'object') {
+          // A build project of the pipeline template itself: test, build, push.
+          const id = (projectRef as { Ref: string }).Ref;
+          const env = Object.fromEntries(((template.Resources[id]!.Properties!.Environment as { EnvironmentVariables: { Name: string; Value: string }[] }).EnvironmentVariables).map((v) => [v.Name, v.Value]));
+          release(acct, reg, ['push-image', env.REPOSITORY!], { ...actionVars, ...env });
+          continue;
+        }
+        const name = projectRef as string;
+        if (!region(acct, reg).projects.has(name)) gap(`stage ${stage.Name}: CodeBuild project ${name} does not exist in ${reg}`);
+        if (action.Name !== 'Deploy') continue;
+        const script = files.get(`ci/codebuild/deploy-${stage.Name}.sh`) ?? gap(`stage ${stage.Name}: no ci/codebuild/deploy-${stage.Name}.sh`);
+        const vars: Record<string, string> = { ...actionVars, IMAGE_TAG: tag };
+        for (const line of script.split('\n')) {
+          const exported = /^export ([A-Z_]+)=(.*)$/.exec(line);
+          if (exported) vars[exported[1]!] = shellWords(exported[2]!)[0] ?? '';
+          if (!line.startsWith('bash "$RELEASE" ')) continue;
+          release(acct, reg, shellWords(line.trim()).slice(2), vars);
+        }
+        if (vars.AWS_REGION !== reg) gap(`stage ${stage.Name}: its script deploys to ${vars.AWS_REGION}, its action runs in ${reg}`);
+      }
+      log.push(`stage ${stage.Name} done`);
     }
   }
 
@@ -384,13 +441,10 @@ export function shellWords(line: string): string[] {
   let inWord = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
-    if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      current += line.slice(i + 1, end);
-      i = end;
-      inWord = true;
-    } else if (c === '"') {
-      const end = line.indexOf('"', i + 1);
+    if (c === "'" || c === '"') {
+      // An unclosed quote runs to the end of the line (the line is not one dex writes as a call).
+      const close = line.indexOf(c, i + 1);
+      const end = close === -1 ? line.length : close;
       current += line.slice(i + 1, end);
       i = end;
       inWord = true;

@@ -87,7 +87,7 @@ describe('DEX344: a name past an AWS limit', () => {
     const probe: ModelResource = {
       logicalId: 'ApiRepository',
       type: 'AWS::ECR::Repository',
-      layer: 'registry',
+      layer: 'delivery',
       origin: ['environments', 'prod-'],
       component: 'service/api',
       usage: [],
