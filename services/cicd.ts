@@ -225,26 +225,8 @@ function deployStatements(spec: NormalizedSpec, firstStage: NormalizedSpec | und
       });
     }
   }
-  const ecsServices = Object.values(spec.services).filter((s) => s.placement === 'ecs').sort((a, b) => (a.name < b.name ? -1 : 1));
-  if (ecsServices.length) {
-    out.push({ Sid: 'TaskDefinitions', Effect: 'Allow', Action: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], Resource: '*' });
-    out.push({
-      Sid: 'RollOutOwnServices',
-      Effect: 'Allow',
-      Action: ['ecs:DescribeServices', 'ecs:UpdateService'],
-      // The cluster is the system's own (ClusterName is the prefix): `/*` is exactly its services.
-      Resource: ecsServices.length > MAX_LISTED ? [arn(spec, 'ecs', `service/${prefix}/*`)] : ecsServices.map((s) => arn(spec, 'ecs', `service/${prefix}/${s.name}`)),
-    });
-    // Task roles have generated names, in stacks deployed after this role: they are named by the
-    // tags every dex role carries.
-    out.push({
-      Sid: 'PassTaskRoles',
-      Effect: 'Allow',
-      Action: ['iam:PassRole'],
-      Resource: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*'),
-      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com', 'iam:ResourceTag/dex:system': spec.name, 'iam:ResourceTag/dex:environment': spec.environment ?? 'default' } },
-    });
-  }
+  // ECS services are rolled by the stack update, which CloudFormation runs with the execution
+  // role: the deploy role registers no task definition, updates no service and passes no task role.
   if (Object.values(spec.services).some((s) => s.placement === 'eks')) {
     out.push({ Sid: 'DescribeOwnCluster', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: arn(spec, 'eks', `cluster/${prefix}`) });
     // What out/<env>/kubernetes/stack-outputs.sh reads (read-only look-ups of the deployed stacks).

@@ -70,7 +70,6 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       DEX_STACK_PREFIX: stackPrefix(spec),
       DEX_CFN_EXEC_ROLE: cicdNames.cfnExecutionRole(spec),
       DEX_ARTIFACTS_BUCKET_PREFIX: artifactsBucketPrefix(spec.name),
-      DEX_REPOSITORY_PREFIX: namePrefix(spec),
       DEX_ALARM_PREFIX: namePrefix(spec),
     };
     // Promotion copies from the first stage's registry when this environment has its own.
