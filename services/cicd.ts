@@ -210,10 +210,15 @@ function deployStatements(spec: NormalizedSpec, firstStage: NormalizedSpec | und
     out.push({ Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' });
     // Promotion writes the tested image (same digest) into this environment's registry, and tags
     // it as released there so the repository's lifecycle policy keeps it (services/ecr.ts).
+    // In the first stage's own registry promotion only adds a tag to an image that is there: no
+    // layer uploads (a copy from another registry needs them).
+    const copies = firstStage !== undefined && !sameRegistry(spec, firstStage);
     out.push({
       Sid: 'PromoteIntoOwnRegistry',
       Effect: 'Allow',
-      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
+      Action: copies
+        ? ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:DescribeImages', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart']
+        : ['ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:PutImage'],
       Resource: repositoryArns(built, spec),
     });
     if (firstStage !== undefined && !sameRegistry(spec, firstStage)) {
