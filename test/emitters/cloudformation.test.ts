@@ -19,6 +19,7 @@ import { canonicalize } from '../../emitters/plan-json.js';
 import { FAKE_BLOCKS } from '../support/fake-blocks.js';
 import { generateSpec } from '../support/generate-spec.js';
 import { expectGoldenFiles } from '../support/golden.js';
+import { analysisBootstraps, compileBootstrapEmit } from '../../pipeline/bootstrap.js';
 import { fixedClock } from '../support/clock.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -177,6 +178,33 @@ describe('reference example (registered building blocks)', () => {
         if (v?.validateTemplate) expect(issuesOf(v.validateTemplate(t.template)), t.name).toEqual([]);
       }
       if (v?.validateStackSet) expect(issuesOf(v.validateStackSet(templates))).toEqual([]);
+    }
+  });
+});
+
+describe('the bootstrap of the reference and of examples/large (every account and region)', () => {
+  const boot = (file: string) => {
+    const analysis = analyzeSpec(new TextEncoder().encode(readFileSync(join(ROOT, file), 'utf8')), file, { today: fixedClock });
+    return { bootstraps: analysisBootstraps(analysis), files: compileBootstrapEmit(analysisBootstraps(analysis), file) };
+  };
+
+  it('matches the golden files (UPDATE_GOLDEN=1 rewrites them)', () => {
+    const { files } = boot(REFERENCE);
+    expect(boot(REFERENCE).files).toEqual(files);
+    expectGoldenFiles(join(GOLDEN, 'bootstrap'), files);
+  });
+
+  it('every bootstrap template passes the CloudFormation validator', async () => {
+    const v = await validator();
+    for (const file of [REFERENCE, 'examples/large/dex.yaml']) {
+      const { bootstraps, files } = boot(file);
+      expect(bootstraps.length).toBeGreaterThan(1);
+      for (const b of bootstraps) {
+        const templates = b.plan.stacks.map((stack) => ({ name: stack.name, template: parse(files.find((f) => f.path.endsWith(`/${b.target.region}/cloudformation/${stack.name}.yaml`))!.content, { version: '1.1' }) }));
+        expect(templates.map((t) => t.name).some((n) => n.endsWith('-bootstrap-foundation'))).toBe(true);
+        for (const t of templates) if (v?.validateTemplate) expect(issuesOf(v.validateTemplate(t.template)), `${file} ${b.target.region} ${t.name}`).toEqual([]);
+        if (v?.validateStackSet) expect(issuesOf(v.validateStackSet(templates))).toEqual([]);
+      }
     }
   });
 });
