@@ -1,6 +1,7 @@
 // The registries: every building block, semantic rule, compliance rule and emitter dex runs, wired
 // here and nowhere else. Adding one means adding its module in its own layer and one line here.
 import { alb } from '../services/alb.js';
+import { audit } from '../services/audit.js';
 import { bastion } from '../services/bastion.js';
 import { cicd } from '../services/cicd.js';
 import { budget } from '../services/budget.js';
@@ -19,6 +20,7 @@ import { rds } from '../services/rds.js';
 import type { BuildingBlock } from '../compiler/model/types.js';
 import type { SemanticRule } from '../compiler/checks/index.js';
 import { alertsRule } from '../compiler/checks/alerts.js';
+import { auditRule } from '../compiler/checks/audit.js';
 import { boundsRule } from '../compiler/checks/bounds.js';
 import { stagesRule, strategyPlatformRule } from '../compiler/checks/cicd.js';
 import { ingressRule } from '../compiler/checks/ingress.js';
@@ -59,6 +61,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   eks,
   ec2,
   monitoring,
+  audit,
   cicd,
   budget,
 ];
@@ -84,6 +87,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     eksEndpointRule,
     eksVersionRule(today, existingEksClusters),
     backupRegionRule,
+    auditRule,
     stagesRule,
     strategyPlatformRule,
     plaintextSecretsRule,

@@ -5,6 +5,7 @@
 // ECS services whose stage releases by shifting traffic (blue-green, linear, canary) get a second
 // (alternate) target group, a rule on a test listener reachable from the VPC only, and rules that
 // forward to both target groups by weight: ECS moves the weights (services/ecs.ts).
+import { AUDIT_ID, albAccessLogAttributes, hasAlbAccessLogs } from './audit.js';
 import { ID, getAtt, pascal, ref, resource, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
@@ -160,6 +161,8 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
       layer: 'ingress',
       component: COMPONENT,
       origin: ['ingress', 'loadBalancer'],
+      // ELB checks it may write to the log bucket when the attribute is set.
+      ...(hasAlbAccessLogs(spec) ? { dependsOn: [AUDIT_ID.albLogBucketPolicy] } : {}),
       properties: {
         Type: 'application',
         Scheme: 'internet-facing',
@@ -172,6 +175,7 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
           { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
           { Key: 'routing.http.desync_mitigation_mode', Value: 'defensive' },
           { Key: 'routing.http.x_amzn_tls_version_and_cipher_suite.enabled', Value: 'true' },
+          ...albAccessLogAttributes(spec),
         ],
         Tags: tags,
       },

@@ -7,6 +7,7 @@
 import { ID, namePrefix, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
+import { hasTrail, trailArn } from './audit.js';
 
 const COMPONENT = 'security';
 export const KMS_ALIAS_ID = 'KmsKeyAlias';
@@ -20,7 +21,7 @@ export const ACCOUNT_ADMINISTRATION: CfnValue = {
   Resource: '*',
 };
 
-function keyPolicy(): CfnValue {
+function keyPolicy(spec: NormalizedSpec): CfnValue {
   const account = ref('AWS::AccountId');
   return {
     Version: '2012-10-17',
@@ -44,6 +45,31 @@ function keyPolicy(): CfnValue {
         Resource: '*',
         Condition: { StringEquals: { 'aws:SourceAccount': account } },
       },
+      ...(hasTrail(spec)
+        ? [
+            {
+              // The audit trail encrypts its log files with this key: only for trails of this
+              // account (the encryption context CloudTrail sets) and only this environment's trail.
+              Sid: 'CloudTrailLogFiles',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Action: 'kms:GenerateDataKey*',
+              Resource: '*',
+              Condition: {
+                StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': sub('arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*') },
+                StringEquals: { 'aws:SourceArn': trailArn(spec) },
+              },
+            },
+            {
+              Sid: 'CloudTrailDescribeKey',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Action: 'kms:DescribeKey',
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:SourceArn': trailArn(spec) } },
+            },
+          ]
+        : []),
       {
         // The aws/ebs key's own pattern: any principal of this account, only through EC2. The
         // Auto Scaling service-linked role has no KMS permissions in IAM, so it needs this to
@@ -83,7 +109,7 @@ function buildKms(spec: NormalizedSpec): ModelResource[] {
         KeySpec: 'SYMMETRIC_DEFAULT',
         KeyUsage: 'ENCRYPT_DECRYPT',
         PendingWindowInDays: 30,
-        KeyPolicy: keyPolicy(),
+        KeyPolicy: keyPolicy(spec),
         Tags: tagList(spec, COMPONENT),
       },
       usage,

@@ -14,7 +14,8 @@
 // resource in another region from this stack, so the bootstrap of the destination region
 // (services/bootstrap.ts, deployed first) creates the vault named crossRegionVaultName(),
 // encrypted with that region's bootstrap key.
-import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
+import { ID, fitName, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
+import { logRetentionAtLeast } from './audit.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedDatabase, NormalizedSpec } from '../spec/model.js';
 import { bootstrapKeyAlias } from './cicd.js';
@@ -28,6 +29,43 @@ const tagMap = (spec: NormalizedSpec, component: string): Record<string, string>
 
 export { crossRegionVaultName } from '../compiler/model/ids.js';
 import { crossRegionVaultName } from '../compiler/model/ids.js';
+
+/** The instance identifier dex sets (with audit.databaseLogs), so that the log groups RDS writes to can be created (with retention and KMS) before it. */
+export function databaseIdentifier(spec: NormalizedSpec, db: NormalizedDatabase, replica?: number): string {
+  return fitName(`${namePrefix(spec)}-${db.name}${replica === undefined ? '' : `-replica-${replica}`}`, 63);
+}
+
+export const DATABASE_LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
+
+/**
+ * The log groups an instance exports to. RDS would create them itself on first write, without
+ * retention or encryption, and outside the stack; created first by dex, RDS writes into them.
+ */
+function databaseLogGroups(spec: NormalizedSpec, db: NormalizedDatabase, instanceId: string, identifier: string): ModelResource[] {
+  const retention = logRetentionAtLeast(spec.audit.retentionDays);
+  return DATABASE_LOG_EXPORTS.map((kind) => ({
+    ...resource({
+      logicalId: `${instanceId}${pascal(kind)}LogGroup`,
+      type: 'AWS::Logs::LogGroup',
+      layer: 'data',
+      component: `database/${db.name}`,
+      origin: ['databases', db.name],
+      properties: { LogGroupName: `/aws/rds/instance/${identifier}/${kind}`, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), RetentionInDays: retention, Tags: tagList(spec, `database/${db.name}`) },
+      usage: [
+        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: {}, basis: `${kind} log of ${identifier}: its volume follows the parameter group's logging settings and the load, which the spec does not give` },
+        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: `${kind} log of ${identifier}, kept ${retention} days: volume not known` },
+      ],
+    }),
+    deletionPolicy: 'Retain' as const,
+    updateReplacePolicy: 'Retain' as const,
+  }));
+}
+
+function logExports(spec: NormalizedSpec, db: NormalizedDatabase, instanceId: string, identifier: string): { resources: ModelResource[]; properties: Record<string, CfnValue>; dependsOn: string[] } {
+  if (!spec.audit.databaseLogs) return { resources: [], properties: {}, dependsOn: [] };
+  const resources = databaseLogGroups(spec, db, instanceId, identifier);
+  return { resources, properties: { EnableCloudwatchLogsExports: [...DATABASE_LOG_EXPORTS] }, dependsOn: resources.map((r) => r.logicalId) };
+}
 
 function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelResource[] {
   const P = pascal(db.name);
@@ -73,16 +111,21 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
     basis: maxStorage ? `${db.storageGiB} GiB allocated, autoscaling up to maxStorageGiB ${maxStorage} (${basisWho})` : `${db.storageGiB} GiB allocated (${basisWho})`,
   });
 
+  const primaryIdentifier = databaseIdentifier(spec, db);
+  const primaryLogs = logExports(spec, db, dbId, primaryIdentifier);
+  out.push(...primaryLogs.resources);
   out.push(
     resource({
       logicalId: dbId,
       type: 'AWS::RDS::DBInstance',
+      ...(primaryLogs.dependsOn.length > 0 ? { dependsOn: primaryLogs.dependsOn } : {}),
       layer: 'data',
       origin,
       component,
       deletionPolicy: 'Snapshot',
       updateReplacePolicy: 'Snapshot',
       properties: {
+        ...(spec.audit.databaseLogs ? { DBInstanceIdentifier: primaryIdentifier } : {}),
         Engine: 'postgres',
         EngineVersion: db.version,
         DBInstanceClass: db.instanceClass,
@@ -107,7 +150,7 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
         // Performance Insights and enhanced monitoring cost extra (and PI is not on every class).
         EnablePerformanceInsights: false,
         MonitoringInterval: 0,
-        EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+        ...primaryLogs.properties,
         Tags: tags,
       },
       usage: [
@@ -139,10 +182,14 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
   );
 
   for (let n = 1; n <= db.readReplicas; n++) {
+    const replicaIdentifier = databaseIdentifier(spec, db, n);
+    const replicaLogs = logExports(spec, db, `${dbId}Replica${n}`, replicaIdentifier);
+    out.push(...replicaLogs.resources);
     out.push(
       resource({
         logicalId: `${dbId}Replica${n}`,
         type: 'AWS::RDS::DBInstance',
+        ...(replicaLogs.dependsOn.length > 0 ? { dependsOn: replicaLogs.dependsOn } : {}),
         layer: 'data',
         origin: [...origin, 'readReplicas'],
         component,
@@ -150,6 +197,7 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
         deletionPolicy: 'Delete',
         updateReplacePolicy: 'Delete',
         properties: {
+          ...(spec.audit.databaseLogs ? { DBInstanceIdentifier: replicaIdentifier } : {}),
           SourceDBInstanceIdentifier: ref(dbId),
           DBInstanceClass: db.instanceClass,
           MultiAZ: false,
@@ -164,7 +212,7 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
           AutoMinorVersionUpgrade: true,
           EnablePerformanceInsights: false,
           MonitoringInterval: 0,
-          EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+          ...replicaLogs.properties,
           Tags: tags,
         },
         usage: [

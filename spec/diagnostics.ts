@@ -119,6 +119,8 @@ export const DIAGNOSTIC_CODES = {
   DEX343: { severity: 'error', title: 'Not an ACM certificate ARN of the region\'s partition' },
   DEX344: { severity: 'error', title: 'Name past an AWS limit' },
   DEX345: { severity: 'error', title: 'Physical name shared by two resources' },
+  DEX360: { severity: 'error', title: 'Audit log turned off under pci-dss or soc2' },
+  DEX361: { severity: 'error', title: 'Audit log turned off without a reason' },
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
   DEX402: { severity: 'error', title: 'Reserved environment name' },

@@ -23,6 +23,7 @@ export interface NormalizedSpec {
   readonly databases: Readonly<Record<string, NormalizedDatabase>>;
   readonly caches: Readonly<Record<string, NormalizedCache>>;
   readonly monitoring: NormalizedMonitoring;
+  readonly audit: NormalizedAudit;
   readonly compliance: readonly ComplianceRegime[];
   readonly cicd: NormalizedCicd | undefined;
   /** Names of all environments the spec declares, in file order. */
@@ -152,6 +153,17 @@ export interface NormalizedAlert {
   readonly forSeconds: number;
   readonly services: readonly string[] | undefined;
   readonly severity: 'critical' | 'warning';
+}
+
+/** The audit layer (services/audit.ts): each part on unless the spec turns it off. */
+export interface NormalizedAudit {
+  readonly trail: boolean;
+  readonly wafLogs: boolean;
+  readonly albAccessLogs: boolean;
+  readonly databaseLogs: boolean;
+  /** Days the trail and access-log buckets keep objects: audit.retentionDays, else max(365, monitoring.logs.retentionDays). */
+  readonly retentionDays: number;
+  readonly reason: string | undefined;
 }
 
 export interface NormalizedMonitoring {

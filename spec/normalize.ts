@@ -164,6 +164,15 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
       alerts: (mon.alerts ?? []).map(normalizeAlert),
       notify: { email: mon.notify?.email },
     },
+    audit: {
+      trail: or(merged.audit?.trail, 'Audit', 'trail'),
+      wafLogs: or(merged.audit?.wafLogs, 'Audit', 'wafLogs'),
+      albAccessLogs: or(merged.audit?.albAccessLogs, 'Audit', 'albAccessLogs'),
+      databaseLogs: or(merged.audit?.databaseLogs, 'Audit', 'databaseLogs'),
+      // Twelve months is PCI DSS 10.5.1's floor and SOC 2's common practice; a longer log retention wins.
+      retentionDays: merged.audit?.retentionDays ?? Math.max(365, or(mon.logs?.retentionDays, 'Monitoring', 'logs', 'retentionDays')),
+      reason: merged.audit?.reason,
+    },
     compliance: merged.compliance ?? [],
     cicd: cicdIn
       ? {

@@ -256,6 +256,11 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
       'AlarmConfiguration.Alarms[].Name': 'an alarm dex creates, checked there',
     },
   },
+  'AWS::CloudTrail::Trail': {
+    names: [{ property: 'TrailName', what: 'CloudTrail trail name', maxLength: 128, minLength: 3, pattern: /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/, allowed: 'letters, digits and . _ -, starting and ending with a letter or digit', unique: 'region', source: 'CloudTrail API CreateTrail (3 to 128 characters)' }],
+    notNames: { S3BucketName: 'a reference to the trail bucket' },
+  },
+  'AWS::WAFv2::LoggingConfiguration': { noPhysicalName: 'identified by the web ACL it logs for', notNames: { 'RedactedFields[].SingleHeader.Name': 'HTTP header names whose values are redacted' } },
   'AWS::WAFv2::WebACL': {
     names: [
       { property: 'Name', what: 'web ACL name', maxLength: 128, pattern: ALNUM_DASH_UNDERSCORE, allowed: ADU_ALLOWED, unique: 'region', source: SCHEMA },

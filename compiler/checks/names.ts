@@ -64,6 +64,8 @@ const DATABASE_WHAT: Readonly<Record<(typeof DATABASE_ID_SUFFIXES)[number], stri
   BackupRole: 'backup role',
   BackupPlan: 'backup plan',
   BackupSelection: 'backup selection',
+  DatabasePostgresqlLogGroup: 'PostgreSQL log group',
+  DatabaseUpgradeLogGroup: 'upgrade log group',
 };
 
 const CACHE_WHAT: Readonly<Record<(typeof CACHE_ID_SUFFIXES)[number], string>> = {

@@ -173,7 +173,7 @@ export const SERVICE_ID_SUFFIXES = [
 ] as const;
 export const DATABASE_ID_SUFFIXES = [
   'Database', 'DatabaseSecurityGroup', 'DatabaseSecret', 'DatabaseSecretAttachment', 'DatabaseSubnetGroup', 'DatabaseParameterGroup',
-  'BackupVault', 'BackupRole', 'BackupPlan', 'BackupSelection',
+  'BackupVault', 'BackupRole', 'BackupPlan', 'BackupSelection', 'DatabasePostgresqlLogGroup', 'DatabaseUpgradeLogGroup',
 ] as const;
 /** A database's read replicas: `${ID.database(db)}Replica${n}`, n from 1. */
 export const databaseReplica = (db: string, n: number): string => `${ID.database(db)}Replica${n}`;
@@ -209,6 +209,13 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   HttpsListener: "the load balancer's HTTPS listener",
   WebAcl: 'the WAF web ACL',
   WebAclAssociation: 'the WAF web ACL',
+  WafRequestLog: "the WAF request log's log group",
+  WafRequestLogConfiguration: 'the WAF request log',
+  AlbAccessLogBucket: "the load balancer's access log bucket",
+  AlbAccessLogBucketPolicy: "the load balancer's access log bucket",
+  AuditTrail: 'the CloudTrail trail',
+  AuditTrailBucket: "the CloudTrail trail's bucket",
+  AuditTrailBucketPolicy: "the CloudTrail trail's bucket",
   EcsCluster: 'the ECS cluster',
   EksCluster: 'the EKS cluster',
   EksClusterRole: "the EKS cluster's IAM role",

@@ -873,6 +873,7 @@ export interface DexYaml {
     [k: string]: Cache;
   };
   monitoring?: Monitoring;
+  audit?: Audit;
   /**
    * Compliance regimes whose controls dex checks: soc2, pci-dss, gdpr, rbi (Reserve Bank of India), pmla (Prevention of Money Laundering Act), sebi (Securities and Exchange Board of India).
    */
@@ -930,6 +931,7 @@ export interface DexYaml {
         [k: string]: Cache;
       }
     | Monitoring
+    | Audit
     | ('soc2' | 'pci-dss' | 'gdpr' | 'rbi' | 'pmla' | 'sebi')[]
     | {
         /**
@@ -1841,6 +1843,35 @@ export interface Alert {
   severity?: 'critical' | 'warning';
 }
 /**
+ * The audit trail: API calls (CloudTrail), web requests (WAF logs), load balancer access logs and database logs. Every part is on by default; pci-dss and soc2 require all of them, and turning one off elsewhere needs a reason.
+ */
+export interface Audit {
+  /**
+   * A multi-region CloudTrail trail of management events, with log file validation, encrypted with the system's KMS key, delivered to a locked S3 bucket.
+   */
+  trail?: boolean;
+  /**
+   * Log every request the web ACL sees to a CloudWatch log group (aws-waf-logs-<system>-<environment>), with the authorization and cookie headers redacted.
+   */
+  wafLogs?: boolean;
+  /**
+   * Load balancer access logs to an S3 bucket (SSE-S3: ALB access logs do not support SSE-KMS).
+   */
+  albAccessLogs?: boolean;
+  /**
+   * Export the PostgreSQL and upgrade logs of every database to CloudWatch log groups dex creates (retention and KMS).
+   */
+  databaseLogs?: boolean;
+  /**
+   * Days the trail's log files and the load balancer's access logs are kept. Default: 365 (PCI DSS 10.5.1: twelve months; SOC 2: commonly one year), or monitoring.logs.retentionDays where longer.
+   */
+  retentionDays?: number;
+  /**
+   * Why a part of the audit trail is turned off (required when one is, outside pci-dss and soc2).
+   */
+  reason?: string;
+}
+/**
  * The delivery pipeline dex emits: build, test, scan, push, deploy stage by stage.
  */
 export interface Cicd {
@@ -1969,6 +2000,7 @@ export interface Environment {
     [k: string]: Cache;
   };
   monitoring?: Monitoring;
+  audit?: Audit;
   usage?: Usage;
   budget?: Budget;
 }

@@ -40,6 +40,9 @@ const FREE_TYPES = new Set([
   'AWS::Logs::MetricFilter', 'AWS::SNS::TopicPolicy', 'AWS::Events::Rule', 'AWS::S3::BucketPolicy',
   // CodeDeploy to ECS and EC2 is free (only on-premises instances are billed).
   'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup',
+  // The first copy of management events in each region is free and dex enables no data events;
+  // the trail's bucket carries the storage meter. WAF logging costs the log group's ingestion.
+  'AWS::CloudTrail::Trail', 'AWS::WAFv2::LoggingConfiguration',
 ]);
 
 function analyse(file: string, environment?: string) {

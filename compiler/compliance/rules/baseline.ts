@@ -42,9 +42,21 @@ const AT_REST: Readonly<Record<string, (r: ModelResource) => { ok: boolean; prop
   },
 };
 
+/** Buckets a load balancer writes its access logs to (access_logs.s3.bucket). */
+function accessLogBuckets(ctx: RuleContext): Set<string> {
+  const ids = new Set<string>();
+  for (const lb of ofType(ctx.model, 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+    for (const a of (prop(lb, 'LoadBalancerAttributes') ?? []) as { Key?: string; Value?: { Ref?: string } }[]) {
+      if (a.Key === 'access_logs.s3.bucket' && typeof a.Value?.Ref === 'string') ids.add(a.Value.Ref);
+    }
+  }
+  return ids;
+}
+
 export function atRestChecks(ctx: RuleContext, requireCustomerKey = false): Check[] {
   const keys = customerKeys(ctx.model);
   const checks: Check[] = [];
+  const albLogBuckets = accessLogBuckets(ctx);
   for (const r of ctx.model.resources) {
     const rule = AT_REST[r.type];
     if (!rule) continue;
@@ -63,7 +75,9 @@ export function atRestChecks(ctx: RuleContext, requireCustomerKey = false): Chec
     }
     const keyId = refersTo(key as never, keys);
     const keyResource = keyId ? keys.get(keyId) : undefined;
-    if (!keyResource) {
+    if (!keyResource && albLogBuckets.has(r.logicalId)) {
+      checks.push(pass(`exception: ${r.logicalId} holds the load balancer's access logs, which ELB can deliver only to an SSE-S3 bucket (not SSE-KMS); they hold request metadata, not stored account data`, r.origin, ev));
+    } else if (!keyResource) {
       checks.push(fail(`${r.logicalId} (${r.type}) is encrypted with an AWS-managed key, not a customer-managed KMS key`, r.origin, 'encrypt it with the system KMS key (KmsKey) so key access and rotation are under your control', ev));
     } else if (prop(keyResource, 'EnableKeyRotation') !== true) {
       checks.push(fail(`${r.logicalId} is encrypted with ${keyId}, whose automatic rotation is off`, [], 'turn on EnableKeyRotation on the customer-managed key', [...ev, evidence(keyResource, { EnableKeyRotation: prop(keyResource, 'EnableKeyRotation') })]));

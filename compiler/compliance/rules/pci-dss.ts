@@ -4,6 +4,7 @@ import type { ModelResource } from '../../model/types.js';
 import type { Check, ComplianceRule, RuleContext } from '../types.js';
 import { atRestChecks, flowLogChecks, retentionChecks, segmentationChecks } from './baseline.js';
 import { URL } from './citations.js';
+import { auditRetentionChecks, requestLogChecks, trailChecks } from './audit.js';
 import { evidence, fail, ofType, pass, prop, publicServices } from '../util.js';
 
 export const pciWaf: ComplianceRule = {
@@ -65,18 +66,18 @@ export const pciLogRetention: ComplianceRule = {
   citations: { 'pci-dss': { clause: 'PCI DSS v4.0 Req. 10.5.1', text: 'retain audit log history for at least 12 months, with at least the most recent three months immediately available', url: URL.pci } },
   severity: 'error',
   nonProduction: 'warning',
-  check: (ctx) => [...retentionChecks(ctx, 365, 'app'), ...retentionChecks(ctx, 365, 'flow')],
+  check: (ctx) => [...retentionChecks(ctx, 365, 'app'), ...retentionChecks(ctx, 365, 'flow'), ...auditRetentionChecks(ctx, 365)],
 };
 
 export const pciAuditLogs: ComplianceRule = {
   id: 'PCI-DSS-10.2.1',
-  title: 'Audit logs are enabled: network flow logs and the Kubernetes audit log',
+  title: 'Audit logs are enabled: API calls (CloudTrail), web requests (WAF, load balancer), database logs, network flow logs and the Kubernetes audit log',
   regimes: ['pci-dss'],
   citations: { 'pci-dss': { clause: 'PCI DSS v4.0 Req. 10.2.1', text: 'audit logs are enabled and active for all system components and cardholder data', url: URL.pci } },
   severity: 'error',
   nonProduction: 'warning',
   check(ctx) {
-    const checks: Check[] = flowLogChecks(ctx);
+    const checks: Check[] = [...trailChecks(ctx), ...requestLogChecks(ctx), ...flowLogChecks(ctx)];
     for (const c of ofType(ctx.model, 'AWS::EKS::Cluster')) {
       const types = JSON.stringify(prop(c, 'Logging') ?? null);
       const ev = [evidence(c, { Logging: prop(c, 'Logging') })];

@@ -2,6 +2,7 @@
 // monitoring with someone to tell, and approval of changes before production.
 import type { Check, ComplianceRule, RuleContext } from '../types.js';
 import { URL } from './citations.js';
+import { requestLogChecks, trailChecks } from './audit.js';
 import { evidence, fail, ofType, pass, prop } from '../util.js';
 
 export const soc2MultiAz: ComplianceRule = {
@@ -88,6 +89,16 @@ export const soc2Alarms: ComplianceRule = {
   check: alarmChecks,
 };
 
+export const soc2AuditTrail: ComplianceRule = {
+  id: 'SOC2-CC7.2-AUDIT-TRAIL',
+  title: 'API calls, web requests and database activity are logged, so anomalies can be analyzed',
+  regimes: ['soc2'],
+  citations: { soc2: { clause: 'SOC 2 CC7.2', text: 'the entity monitors system components for anomalies indicative of malicious acts, natural disasters and errors, and analyzes them', url: URL.soc2 } },
+  severity: 'error',
+  nonProduction: 'warning',
+  check: (ctx) => [...trailChecks(ctx), ...requestLogChecks(ctx)],
+};
+
 export const soc2ChangeApproval: ComplianceRule = {
   id: 'SOC2-CC8.1-CHANGE-APPROVAL',
   title: 'Changes are approved before they reach production',
@@ -113,4 +124,4 @@ export const soc2ChangeApproval: ComplianceRule = {
   },
 };
 
-export const SOC2_RULES: readonly ComplianceRule[] = [soc2MultiAz, soc2Backups, soc2Alarms, soc2ChangeApproval];
+export const SOC2_RULES: readonly ComplianceRule[] = [soc2MultiAz, soc2Backups, soc2Alarms, soc2AuditTrail, soc2ChangeApproval];

@@ -1,0 +1,248 @@
+// The audit layer: who called which AWS API (a CloudTrail trail), which web requests reached the
+// load balancer (WAF logs, ALB access logs). The database log exports are services/rds.ts's (their
+// log groups must exist before the instance). On by default; pci-dss and soc2 require every part
+// (compiler/checks/audit.ts).
+import { ID, getAtt, namePrefix, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import type { NormalizedSpec } from '../spec/model.js';
+import { exposedNames } from '../compiler/model/exposure.js';
+
+const COMPONENT = 'audit';
+// Not services/alb.ts's hasLoadBalancer: alb.ts reads this module's attributes.
+const hasLoadBalancer = (spec: NormalizedSpec): boolean => exposedNames(spec).size > 0;
+
+export const AUDIT_ID = {
+  trail: 'AuditTrail',
+  trailBucket: 'AuditTrailBucket',
+  trailBucketPolicy: 'AuditTrailBucketPolicy',
+  wafLogGroup: 'WafRequestLog',
+  wafLogging: 'WafRequestLogConfiguration',
+  albLogBucket: 'AlbAccessLogBucket',
+  albLogBucketPolicy: 'AlbAccessLogBucketPolicy',
+} as const;
+
+/** The values CloudWatch Logs accepts for RetentionInDays. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** The shortest retention CloudWatch Logs accepts that keeps at least `days`. */
+export function logRetentionAtLeast(days: number): number {
+  return LOG_RETENTION_DAYS.find((d) => d >= days) ?? 3653;
+}
+
+export const trailName = (spec: NormalizedSpec): string => `${namePrefix(spec)}-audit`;
+/** The trail's ARN as CloudTrail writes it in aws:SourceArn, known before the trail exists. */
+export const trailArn = (spec: NormalizedSpec): CfnValue => sub(`arn:\${AWS::Partition}:cloudtrail:\${AWS::Region}:\${AWS::AccountId}:trail/${trailName(spec)}`);
+
+export const hasTrail = (spec: NormalizedSpec): boolean => spec.audit.trail;
+export const hasWafLogs = (spec: NormalizedSpec): boolean => spec.audit.wafLogs && spec.ingress.waf.enabled && hasLoadBalancer(spec);
+export const hasAlbAccessLogs = (spec: NormalizedSpec): boolean => spec.audit.albAccessLogs && hasLoadBalancer(spec);
+
+const blockPublic: CfnValue = { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true };
+
+const denyInsecureTransport = (bucketId: string): CfnValue => ({
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: [getAtt(bucketId, 'Arn'), sub(`\${${bucketId}.Arn}/*`)],
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
+
+/** A log bucket: private, owner-enforced, versioned, TLS only, objects expired after the audit retention. */
+function logBucket(spec: NormalizedSpec, logicalId: string, layer: ModelResource['layer'], origin: (string | number)[], encryption: CfnValue, usage: UsageMeter[]): ModelResource {
+  return {
+    ...resource({
+      logicalId,
+      type: 'AWS::S3::Bucket',
+      layer,
+      component: COMPONENT,
+      origin,
+      properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [encryption] },
+        PublicAccessBlockConfiguration: blockPublic,
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: {
+          Rules: [{ Id: 'audit-retention', Status: 'Enabled', ExpirationInDays: spec.audit.retentionDays, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
+        },
+        Tags: tagList(spec, COMPONENT),
+      },
+      usage,
+    }),
+    // Retained: audit evidence outlives the stack that wrote it.
+    deletionPolicy: 'Retain',
+    updateReplacePolicy: 'Retain',
+  };
+}
+
+function trail(spec: NormalizedSpec): ModelResource[] {
+  const origin = ['audit', 'trail'];
+  const bucket = AUDIT_ID.trailBucket;
+  const sourceArn = { StringEquals: { 'aws:SourceArn': trailArn(spec) } };
+  return [
+    logBucket(spec, bucket, 'monitoring', origin, { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(ID.kmsKey, 'Arn') }, BucketKeyEnabled: true }, [
+      {
+        meter: 's3.storage',
+        unit: 'GB-month',
+        quantity: { min: 0, max: 0 },
+        attributes: { storageClass: 'STANDARD' },
+        basis:
+          `CloudTrail log files (management events only: data events are not enabled), kept ${spec.audit.retentionDays} days; their size follows the account's API activity, which the spec does not give (a few GB a year for a small system). ` +
+          'The trail itself: the first copy of management events in each region is free; a second trail in the same account (another environment) is billed at $2.00 per 100,000 events, not priced here',
+      },
+    ]),
+    resource({
+      logicalId: AUDIT_ID.trailBucketPolicy,
+      type: 'AWS::S3::BucketPolicy',
+      layer: 'monitoring',
+      component: COMPONENT,
+      origin,
+      properties: {
+        Bucket: ref(bucket),
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            denyInsecureTransport(bucket),
+            { Sid: 'CloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: getAtt(bucket, 'Arn'), Condition: sourceArn },
+            {
+              Sid: 'CloudTrailWrite',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Action: 's3:PutObject',
+              Resource: sub(`\${${bucket}.Arn}/AWSLogs/\${AWS::AccountId}/*`),
+              Condition: { StringEquals: { 'aws:SourceArn': trailArn(spec), 's3:x-amz-acl': 'bucket-owner-full-control' } },
+            },
+          ],
+        },
+      },
+    }),
+    resource({
+      logicalId: AUDIT_ID.trail,
+      type: 'AWS::CloudTrail::Trail',
+      layer: 'monitoring',
+      component: COMPONENT,
+      origin,
+      dependsOn: [AUDIT_ID.trailBucketPolicy],
+      properties: {
+        TrailName: trailName(spec),
+        IsLogging: true,
+        IsMultiRegionTrail: true,
+        IncludeGlobalServiceEvents: true,
+        EnableLogFileValidation: true,
+        KMSKeyId: getAtt(ID.kmsKey, 'Arn'),
+        S3BucketName: ref(bucket),
+        Tags: tagList(spec, COMPONENT),
+      },
+    }),
+  ];
+}
+
+/** Bytes a WAF log record takes, about: the request's headers, the rule matches and labels. */
+const WAF_LOG_RECORD_BYTES = 1500;
+/** Bytes an ALB access log line takes, about (uncompressed; ALB delivers them gzipped). */
+const ALB_LOG_LINE_BYTES = 500;
+const SECONDS_PER_MONTH = 730 * 3600;
+const round = (n: number): number => Math.round(n * 1000) / 1000;
+
+function wafLogs(spec: NormalizedSpec): ModelResource[] {
+  const origin = ['audit', 'wafLogs'];
+  const requests = spec.usage.wafRequestsPerMonth;
+  const retention = logRetentionAtLeast(spec.audit.retentionDays);
+  const gb = requests === undefined ? 0 : round((requests * WAF_LOG_RECORD_BYTES) / 1e9);
+  const why = requests === undefined ? 'usage.wafRequestsPerMonth not set' : `usage.wafRequestsPerMonth ${requests} requests × about ${WAF_LOG_RECORD_BYTES} bytes a log record`;
+  return [
+    {
+      ...resource({
+        logicalId: AUDIT_ID.wafLogGroup,
+        type: 'AWS::Logs::LogGroup',
+        layer: 'ingress',
+        component: COMPONENT,
+        origin,
+        // WAF logs only to a log group whose name starts with aws-waf-logs-.
+        properties: { LogGroupName: `aws-waf-logs-${namePrefix(spec)}`, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), RetentionInDays: retention, Tags: tagList(spec, COMPONENT) },
+        usage: [
+          { meter: 'logs.ingest', unit: 'GB', quantity: { min: gb, max: gb }, attributes: { logType: 'vended' }, basis: `${why} (vended logs)` },
+          { meter: 'logs.storage', unit: 'GB-month', quantity: { min: gb, max: round(gb * (retention / 30.4)) }, attributes: {}, basis: `${why}, kept ${retention} days (uncompressed, an upper bound)` },
+        ],
+      }),
+      deletionPolicy: 'Retain',
+      updateReplacePolicy: 'Retain',
+    },
+    resource({
+      logicalId: AUDIT_ID.wafLogging,
+      type: 'AWS::WAFv2::LoggingConfiguration',
+      layer: 'ingress',
+      component: COMPONENT,
+      origin,
+      properties: {
+        ResourceArn: getAtt(ID.webAcl, 'Arn'),
+        // The log group's ARN without the ':*' its Arn attribute ends in: WAF refuses that form.
+        LogDestinationConfigs: [sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:\${${AUDIT_ID.wafLogGroup}}`)],
+        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+      },
+    }),
+  ];
+}
+
+function albAccessLogs(spec: NormalizedSpec): ModelResource[] {
+  const origin = ['audit', 'albAccessLogs'];
+  const bucket = AUDIT_ID.albLogBucket;
+  const rps = spec.usage.albRequestsPerSecond;
+  const gb = rps === undefined ? 0 : round((rps * SECONDS_PER_MONTH * ALB_LOG_LINE_BYTES) / 1e9);
+  const months = spec.audit.retentionDays / 30.4;
+  return [
+    // SSE-S3: ALB access logs cannot be delivered to a bucket encrypted with SSE-KMS.
+    logBucket(spec, bucket, 'ingress', origin, { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }, [
+      {
+        meter: 's3.storage',
+        unit: 'GB-month',
+        quantity: { min: gb, max: round(gb * months) },
+        attributes: { storageClass: 'STANDARD' },
+        basis:
+          rps === undefined
+            ? 'usage.albRequestsPerSecond not set'
+            : `usage.albRequestsPerSecond ${rps} × ${SECONDS_PER_MONTH} s × about ${ALB_LOG_LINE_BYTES} bytes a log line a month, kept ${spec.audit.retentionDays} days (uncompressed, an upper bound: ALB writes gzip)`,
+      },
+    ]),
+    resource({
+      logicalId: AUDIT_ID.albLogBucketPolicy,
+      type: 'AWS::S3::BucketPolicy',
+      layer: 'ingress',
+      component: COMPONENT,
+      origin,
+      properties: {
+        Bucket: ref(bucket),
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            denyInsecureTransport(bucket),
+            {
+              // The log-delivery service principal (regions since August 2022 accept only it);
+              // writes only under this account's prefix.
+              Sid: 'ElbLogDelivery',
+              Effect: 'Allow',
+              Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+              Action: 's3:PutObject',
+              Resource: sub(`\${${bucket}.Arn}/AWSLogs/\${AWS::AccountId}/*`),
+            },
+          ],
+        },
+      },
+    }),
+  ];
+}
+
+/** The load balancer attributes that turn its access logs on (services/alb.ts adds them). */
+export function albAccessLogAttributes(spec: NormalizedSpec): CfnValue[] {
+  if (!hasAlbAccessLogs(spec)) return [];
+  return [
+    { Key: 'access_logs.s3.enabled', Value: 'true' },
+    { Key: 'access_logs.s3.bucket', Value: ref(AUDIT_ID.albLogBucket) },
+  ];
+}
+
+function buildAudit(spec: NormalizedSpec): ModelResource[] {
+  return [...(hasTrail(spec) ? trail(spec) : []), ...(hasWafLogs(spec) ? wafLogs(spec) : []), ...(hasAlbAccessLogs(spec) ? albAccessLogs(spec) : [])];
+}
+
+export const audit: BuildingBlock = { name: 'audit', build: buildAudit };
