@@ -222,7 +222,7 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
     case 'sns.email':
       throw new MappingError('SNS is not in the price book: the first 1,000 e-mail notifications a month are free, then $2.00 per 100,000 (us-east-1)');
     case 's3.storage':
-      throw new MappingError('S3 is not in the price book (the research has no S3 price row): S3 Standard is $0.023 per GB-month for the first 50 TB (us-east-1); the only bucket dex creates holds CloudFormation templates, a few MB');
+      throw new MappingError('S3 is not in the price book (the research has no S3 price row): S3 Standard is $0.023 per GB-month for the first 50 TB (us-east-1); the buckets dex creates hold CloudFormation templates (a few MB) and audit logs (CloudTrail files, ALB access logs: each line item gives its volume)');
     default: {
       // Exhaustive over MeterName, so a new name without a case here does not compile. A name
       // outside the union still arrives at run time from a baseline plan.json written by another dex.
