@@ -21,6 +21,7 @@ export function mutate(model: ResourceModel, ...fns: Mutate[]): ResourceModel {
  * or at its nearest ancestor in the file (`network:` for the database subnets' routes).
  */
 export const MODEL_BREAKS: readonly [rule: string, fixture: string, breakIt: Mutate[], expected: string[]][] = [
+  ['SOC2-CC7.2-AUDIT-TRAIL', 'soc2.pass', [(r) => (r.type === 'AWS::CloudTrail::Trail' ? undefined : r)], ['2:1 error DEX600']],
   ['BASE-ENCRYPTION-AT-REST', 'baseline.pass', [set('AWS::RDS::DBInstance', 'DbDatabase', (p) => ({ ...p, StorageEncrypted: false }))], ['14:7 error DEX600']],
   ['BASE-ENCRYPTION-IN-TRANSIT', 'baseline.pass', [set('AWS::ElasticLoadBalancingV2::Listener', 'HttpListener', (p) => ({ ...p, DefaultActions: [{ Type: 'forward', TargetGroupArn: 'x' }] }))], ['9:8 error DEX600']],
   ['BASE-TLS12', 'baseline.pass', [set('AWS::ElasticLoadBalancingV2::Listener', 'HttpsListener', (p) => ({ ...p, SslPolicy: 'ELBSecurityPolicy-2016-08' }))], ['9:3 error DEX600']],

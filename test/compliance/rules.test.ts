@@ -68,6 +68,7 @@ export const SATISFYING: Readonly<Record<string, string>> = {
   'SOC2-A1.2-MULTI-AZ': 'soc2.pass',
   'SOC2-A1.2-BACKUPS': 'soc2.pass',
   'SOC2-CC7.2-ALARMS': 'soc2.pass',
+  'SOC2-CC7.2-AUDIT-TRAIL': 'soc2.pass',
   'SOC2-CC8.1-CHANGE-APPROVAL': 'soc2.pass',
   'GDPR-32-ENCRYPTION': 'gdpr.pass',
   'GDPR-5.1.e-RETENTION': 'gdpr.pass',

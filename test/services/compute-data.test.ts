@@ -91,7 +91,7 @@ describe.each([
       for (const d of devices) expect(d.Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3', KmsKeyId: kms });
     }
     const logGroups = ofType(resources, 'AWS::Logs::LogGroup');
-    expect(logGroups.length).toBe(9); // 3 ECS services, 1 EC2 service, EKS control plane, 4 Container Insights
+    expect(logGroups.length).toBe(11); // 3 ECS services, 1 EC2 service, EKS control plane, 4 Container Insights, the database's postgresql and upgrade logs
     for (const lg of logGroups) {
       expect(props(lg).KmsKeyId).toEqual(kms);
       expect(props(lg).RetentionInDays).toBe(spec.monitoring.logs.retentionDays);

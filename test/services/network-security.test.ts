@@ -1,6 +1,7 @@
 // Network, security and ingress blocks on the reference spec (DEX Mobile v6, production): secure
 // defaults, NAT per mode, stable IDs, usage meters on every billable resource, and the
 // CloudFormation resource schemas.
+import { audit } from '../../services/audit.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeSpec } from '../../pipeline/analyze.js';
@@ -20,7 +21,7 @@ import { AT_FIXED_DATE } from '../support/clock.js';
 import { fixedClock } from '../support/clock.js';
 
 const FILE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
-const BLOCKS: readonly BuildingBlock[] = [vpc, kms, securityGroups, secrets, bastion, alb, waf];
+const BLOCKS: readonly BuildingBlock[] = [vpc, kms, securityGroups, secrets, bastion, alb, waf, audit];
 
 function compile(environment = 'production', edit: (text: string) => string = (t) => t): NormalizedSpec {
   const text = edit(readFileSync(FILE, 'utf8'));
@@ -67,7 +68,7 @@ describe('the reference spec', () => {
       const tags = (prop(r, 'Tags') ?? (r.type === 'AWS::EC2::LaunchTemplate' ? (r.properties.TagSpecifications as { Tags: unknown }[])[0]!.Tags : undefined)) as
         | { Key: string; Value: string }[]
         | undefined;
-      const untaggable = ['AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::KMS::Alias', 'AWS::IAM::InstanceProfile', 'AWS::WAFv2::WebACLAssociation', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule'];
+      const untaggable = ['AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::KMS::Alias', 'AWS::IAM::InstanceProfile', 'AWS::WAFv2::WebACLAssociation', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::S3::BucketPolicy', 'AWS::WAFv2::LoggingConfiguration'];
       if (untaggable.includes(r.type)) continue;
       expect(tags, r.logicalId).toBeDefined();
       expect(tags!.find((t) => t.Key === 'dex:component')?.Value, r.logicalId).toBe(r.component);
@@ -500,6 +501,7 @@ describe('usage', () => {
     'AWS::EC2::NatGateway': ['nat.hours', 'nat.processed'],
     'AWS::EC2::EIP': ['ipv4.public'],
     'AWS::ElasticLoadBalancingV2::LoadBalancer': ['alb.hours', 'alb.lcu', 'ipv4.public'],
+    'AWS::S3::Bucket': ['s3.storage'],
     'AWS::WAFv2::WebACL': ['waf.acl', 'waf.rule', 'waf.requests'],
     'AWS::KMS::Key': ['kms.key', 'kms.requests'],
     'AWS::SecretsManager::Secret': ['secretsmanager.secret'],
@@ -525,6 +527,9 @@ describe('usage', () => {
     'AWS::ElasticLoadBalancingV2::ListenerRule',
     'AWS::ElasticLoadBalancingV2::TargetGroup',
     'AWS::WAFv2::WebACLAssociation',
+    'AWS::S3::BucketPolicy',
+    'AWS::WAFv2::LoggingConfiguration',
+    'AWS::CloudTrail::Trail',
   ]);
 
   it('meters every billable resource, with a basis, and leaves free ones empty', () => {
