@@ -7,8 +7,9 @@
 //     environment's deploy and verify CodeBuild projects (the pipeline itself spans environments
 //     and is emitted by emitters/ci as out/ci/codepipeline/pipeline.yaml).
 //   • Least privilege. The deploy role may change only its own environment's stacks, and only
-//     through a CloudFormation execution role (the one broad role, assumable by CloudFormation
-//     alone); it may push to its own repositories, pull from the first stage's (promotion of the
+//     through a CloudFormation execution role (the broadest role, assumable by CloudFormation
+//     alone, limited to its environment's services and by a permissions boundary:
+//     services/permissions-boundary.ts); it may push to its own repositories, pull from the first stage's (promotion of the
 //     tested image, never a rebuild), roll out its own ECS services, and describe its EKS
 //     cluster (Kubernetes rights come from an EKS access entry scoped to the services'
 //     namespaces).

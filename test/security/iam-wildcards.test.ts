@@ -2,7 +2,7 @@
 // wildcard action (`*`, `svc:*`) or resource (`*`) must have its reason in IAM_WILDCARD_REASONS;
 // `*:*` and AdministratorAccess appear nowhere. The CloudFormation execution role and every role
 // of an environment's stacks carry the environment's permissions boundary, which fits IAM's size limit.
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -57,6 +57,11 @@ describe('IAM wildcards', () => {
   it('every reason in the table is used (no stale entries)', () => {
     const used = new Set(all.filter((f) => isWildcard(f.statement)).map((f) => wildcardKey(f.statement)));
     expect(Object.keys(IAM_WILDCARD_REASONS).filter((k) => !used.has(k))).toEqual([]);
+  });
+
+  it('docs/security.md lists the table as the code has it', () => {
+    const doc = readFileSync('docs/security.md', 'utf8');
+    for (const [sid, reason] of Object.entries(IAM_WILDCARD_REASONS)) expect(doc, sid).toContain(`| \`${sid}\` | ${reason.replaceAll('|', '\\|')} |`);
   });
 
   it('no statement allows *:* and no role holds AdministratorAccess', () => {
