@@ -3,20 +3,37 @@
 // stage), stacked like an environment's, and written to out/bootstrap/ by emitters/bootstrap.ts.
 import { buildResourceModel } from '../compiler/model/build.js';
 import type { EmittedFile } from '../compiler/model/output.js';
-import type { Clock, ResourceModel } from '../compiler/model/types.js';
+import type { Clock, ModelResource, ResourceModel } from '../compiler/model/types.js';
 import { assignStacks } from '../compiler/stacks.js';
 import { emitBootstrap, type BootstrapOutputInput } from '../emitters/bootstrap.js';
-import { bootstrapBlock, bootstrapTargets } from '../services/bootstrap.js';
+import { bootstrapBlock, bootstrapTargets, type EnvironmentResources } from '../services/bootstrap.js';
+import { defaultRegistries } from './registries.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import type { Analysis } from './analyze.js';
 import { systemEnvironments, type EnvironmentOutput } from './emit.js';
 
 export type BootstrapOutput = BootstrapOutputInput;
 
-/** The bootstrap models of these environments (all of a spec's, in declaration order). */
-export function compileBootstraps(environments: readonly NormalizedSpec[], today: Clock): BootstrapOutput[] {
+/**
+ * An environment's resources, for its execution role and permissions boundary: from the models the
+ * caller has, else built with the default building blocks.
+ */
+function resourcesOf(models: readonly ResourceModel[], today: Clock): EnvironmentResources {
+  const built = new Map<NormalizedSpec, readonly ModelResource[]>();
+  return (env) => {
+    const known = models.find((m) => m.spec === env || (m.spec.name === env.name && m.spec.environment === env.environment));
+    if (known) return known.resources;
+    let resources = built.get(env);
+    if (resources === undefined) built.set(env, (resources = buildResourceModel(env, defaultRegistries().blocks, { today }).resources));
+    return resources;
+  };
+}
+
+/** The bootstrap models of these environments (all of a spec's, in declaration order), given the environments' models where the caller has them. */
+export function compileBootstraps(environments: readonly NormalizedSpec[], today: Clock, models: readonly ResourceModel[] = []): BootstrapOutput[] {
+  const resources = resourcesOf(models, today);
   return bootstrapTargets(environments).map((target) => {
-    const model = buildResourceModel(target.spec, [bootstrapBlock(target, environments)], { today });
+    const model = buildResourceModel(target.spec, [bootstrapBlock(target, environments, resources)], { today });
     return { target, model, plan: assignStacks(model) };
   });
 }
@@ -29,14 +46,14 @@ export function withOwnBootstrap(model: ResourceModel, today: Clock): ResourceMo
   const own = bootstrapTargets([model.spec])[0];
   if (own === undefined) return model;
   const ids = new Set(model.resources.map((r) => r.logicalId));
-  const extra = buildResourceModel(own.spec, [bootstrapBlock(own, [model.spec])], { today }).resources.filter((r) => !ids.has(r.logicalId));
+  const extra = buildResourceModel(own.spec, [bootstrapBlock(own, [model.spec], resourcesOf([model], today))], { today }).resources.filter((r) => !ids.has(r.logicalId));
   return { spec: model.spec, resources: [...model.resources, ...extra] };
 }
 
 /** The bootstraps of an analyzed spec, reusing the environments the caller compiled. */
 export function analysisBootstraps(analysis: Pick<Analysis, 'raw' | 'compiled' | 'registries' | 'today'>, compiled?: readonly EnvironmentOutput[]): BootstrapOutput[] {
-  const environments = systemEnvironments(analysis, compiled).map((e) => e.spec);
-  return compileBootstraps(environments, analysis.today);
+  const system = systemEnvironments(analysis, compiled);
+  return compileBootstraps(system.map((e) => e.spec), analysis.today, system.map((e) => e.model));
 }
 
 /** Files of out/bootstrap/ (paths relative to it). */

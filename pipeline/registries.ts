@@ -17,6 +17,7 @@ import { elasticache } from '../services/elasticache.js';
 import { iam } from '../services/iam.js';
 import { monitoring } from '../services/monitoring.js';
 import { rds } from '../services/rds.js';
+import { withPermissionsBoundary } from '../services/permissions-boundary.js';
 import type { BuildingBlock } from '../compiler/model/types.js';
 import type { SemanticRule } from '../compiler/checks/index.js';
 import { alertsRule } from '../compiler/checks/alerts.js';
@@ -45,7 +46,10 @@ import { kubernetesEmitter } from '../emitters/kubernetes.js';
 import { monitoringEmitter } from '../emitters/monitoring/index.js';
 import { ciEmitter } from '../emitters/ci/index.js';
 
-/** Building blocks, in the order they run (the model is sorted afterwards, so order only names duplicates). */
+/**
+ * Building blocks, in the order they run (the model is sorted afterwards, so order only names
+ * duplicates). Every role they emit carries the environment's permissions boundary.
+ */
 export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   vpc,
   kms,
@@ -64,7 +68,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   audit,
   cicd,
   budget,
-];
+].map(withPermissionsBoundary);
 
 /**
  * Semantic rules, run in this order; output is sorted afterwards, so order only breaks ties. `today`

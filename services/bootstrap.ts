@@ -264,7 +264,7 @@ function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mo
   return out;
 }
 
-function delivery(target: BootstrapTarget, all: readonly NormalizedSpec[]): ModelResource[] {
+function delivery(target: BootstrapTarget, all: readonly NormalizedSpec[], resourcesOf: EnvironmentResources): ModelResource[] {
   const firstStage = firstStageOf(all);
   const isSource = firstStage !== undefined && target.environments.some((e) => sameRegistry(e, firstStage));
   // Deploy roles of environments in other accounts pull the tested images from the first stage's
@@ -294,7 +294,7 @@ function delivery(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mode
       });
     }
     for (const env of target.roleEnvironments) {
-      out.push(...ciRoles(env, { firstStage, oidcProvider: create ? ref(BOOTSTRAP_ID.githubOidcProvider) : oidcProviderArn(), layer: 'delivery' }));
+      out.push(...ciRoles(env, { firstStage, oidcProvider: create ? ref(BOOTSTRAP_ID.githubOidcProvider) : oidcProviderArn(), layer: 'delivery', environmentResources: resourcesOf(env) }));
     }
   }
 
@@ -308,7 +308,13 @@ function delivery(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mode
   return out;
 }
 
-/** The building block of one bootstrap model (every environment is needed: roles, pullers, the first stage). */
-export function bootstrapBlock(target: BootstrapTarget, environments: readonly NormalizedSpec[]): BuildingBlock {
-  return { name: 'bootstrap', build: () => [...foundation(target, environments), ...delivery(target, environments)] };
+/** An environment's own resources (its model), which its CloudFormation execution role manages. */
+export type EnvironmentResources = (environment: NormalizedSpec) => readonly ModelResource[];
+
+/**
+ * The building block of one bootstrap model (every environment is needed: roles, pullers, the
+ * first stage; and each role environment's resources, for its execution role and boundary).
+ */
+export function bootstrapBlock(target: BootstrapTarget, environments: readonly NormalizedSpec[], resourcesOf: EnvironmentResources): BuildingBlock {
+  return { name: 'bootstrap', build: () => [...foundation(target, environments), ...delivery(target, environments, resourcesOf)] };
 }

@@ -7,8 +7,9 @@
 //     environment's deploy and verify CodeBuild projects (the pipeline itself spans environments
 //     and is emitted by emitters/ci as out/ci/codepipeline/pipeline.yaml).
 //   • Least privilege. The deploy role may change only its own environment's stacks, and only
-//     through a CloudFormation execution role (the one broad role, assumable by CloudFormation
-//     alone); it may push to its own repositories, pull from the first stage's (promotion of the
+//     through a CloudFormation execution role (the broadest role, assumable by CloudFormation
+//     alone, limited to its environment's services and by a permissions boundary:
+//     services/permissions-boundary.ts); it may push to its own repositories, pull from the first stage's (promotion of the
 //     tested image, never a rebuild), roll out its own ECS services, and describe its EKS
 //     cluster (Kubernetes rights come from an EKS access entry scoped to the services'
 //     namespaces).
@@ -28,6 +29,7 @@ import { exposedNames } from '../compiler/model/exposure.js';
 import { builtServices, repositoryName, sameRegistry } from './ecr.js';
 import { serviceAccount } from './iam.js';
 import { placeholderSecrets } from './secrets.js';
+import { boundaryStatements, executionStatements, permissionsBoundaryArn, permissionsBoundaryName } from './permissions-boundary.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 /** CodeBuild image for the pipeline's projects. */
@@ -271,6 +273,8 @@ export interface CiRolePlacement {
   /** The GitHub OIDC provider: a Ref when the same bootstrap stack creates it, else its ARN. */
   readonly oidcProvider: CfnValue;
   readonly layer: StackLayer;
+  /** The environment's own resources (its model): what its execution role manages and its boundary allows. */
+  readonly environmentResources: readonly ModelResource[];
 }
 
 /** Logical ID of one of an environment's CI roles in its bootstrap stack. */
@@ -328,22 +332,39 @@ export function ciRoles(spec: NormalizedSpec, placement: CiRolePlacement): Model
       ),
     );
   }
-  // The one broad role: CloudFormation alone may assume it, and only the deploy role may pass it.
+  // The broadest role: CloudFormation alone may assume it, and only the deploy role may pass it. It
+  // may use the services of its environment's resource types, within the environment's permissions
+  // boundary (services/permissions-boundary.ts), which it and every role it creates carry.
+  const protectedRoles = [cicdNames.deployRole(spec), ...(out.some((r) => r.logicalId === ciRoleId(spec, 'buildRole')) ? [cicdNames.buildRole(spec)] : []), cicdNames.cfnExecutionRole(spec)];
   out.push(
-    role(
-      spec,
-      ciRoleId(spec, 'cfnExecutionRole'),
-      cicdNames.cfnExecutionRole(spec),
-      `CloudFormation execution role for the ${stackPrefix(spec)}-* stacks (passed by the deploy role only)`,
-      {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
-      },
-      [],
-      [sub('arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess')],
+    resource({
+      logicalId: `${pascal(spec.environment ?? 'default')}PermissionsBoundary`,
+      type: 'AWS::IAM::ManagedPolicy',
       layer,
-    ),
+      origin: ['cicd'],
+      component: 'cicd',
+      properties: {
+        ManagedPolicyName: permissionsBoundaryName(spec),
+        Description: `Permissions boundary of ${cicdNames.cfnExecutionRole(spec)} and of every role the ${stackPrefix(spec)}-* stacks create`,
+        PolicyDocument: { Version: '2012-10-17', Statement: boundaryStatements(spec, placement.environmentResources, { roles: protectedRoles, artifactsBucketPrefix: artifactsBucketPrefix(spec.name), keyAlias: bootstrapKeyAlias(spec.name) }) as unknown as CfnValue },
+      },
+    }),
   );
+  const execution = role(
+    spec,
+    ciRoleId(spec, 'cfnExecutionRole'),
+    cicdNames.cfnExecutionRole(spec),
+    `CloudFormation execution role for the ${stackPrefix(spec)}-* stacks (passed by the deploy role only)`,
+    {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
+    },
+    executionStatements(placement.environmentResources) as Statement[],
+    [],
+    layer,
+  );
+  // By ARN, not Ref: the boundary's statements name it by ARN too, and a Ref would only delay the check.
+  out.push({ ...execution, properties: { ...execution.properties, PermissionsBoundary: permissionsBoundaryArn(spec) }, dependsOn: [...(execution.dependsOn ?? []), `${pascal(spec.environment ?? 'default')}PermissionsBoundary`] });
   return out;
 }
 

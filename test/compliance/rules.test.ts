@@ -59,6 +59,7 @@ export const SATISFYING: Readonly<Record<string, string>> = {
   'BASE-LOG-RETENTION': 'baseline.pass',
   'BASE-FLOW-LOGS': 'baseline.pass',
   'BASE-DELETION-PROTECTION': 'baseline.pass',
+  'BASE-IAM-LEAST-PRIVILEGE': 'baseline.pass',
   'PCI-DSS-1.4.4': 'pci-dss.pass',
   'PCI-DSS-3.5.1': 'pci-dss.pass',
   'PCI-DSS-6.3.1': 'pci-dss.pass',

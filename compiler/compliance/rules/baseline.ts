@@ -406,6 +406,53 @@ export const deletionProtection: ComplianceRule = {
   },
 };
 
+/** Roles that must carry the environment's permissions boundary: the execution role and every role of the environment's stacks. */
+const boundedRole = (r: ModelResource): boolean => r.layer !== 'delivery' || String(prop(r, 'RoleName') ?? '').endsWith('-cfn-exec');
+const grantsEverything = (r: ModelResource): boolean =>
+  JSON.stringify(prop(r, 'ManagedPolicyArns') ?? []).includes('AdministratorAccess') ||
+  ((prop(r, 'Policies') ?? []) as { PolicyDocument?: { Statement?: { Effect?: string; Action?: unknown }[] } }[]).some((p) =>
+    (p.PolicyDocument?.Statement ?? []).some((st) => st.Effect === 'Allow' && [st.Action].flat().some((a) => a === '*' || a === '*:*')),
+  );
+
+export const iamLeastPrivilege: ComplianceRule = {
+  id: 'BASE-IAM-LEAST-PRIVILEGE',
+  title: "No role holds administrator access; the CloudFormation execution role and every role of the environment's stacks carry its permissions boundary",
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Foundational Security Best Practices IAM.1', text: 'IAM policies should not allow full "*" administrative privileges', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-1' },
+    'pci-dss': { clause: 'PCI DSS v4.0 Req. 7.2.1, 7.2.2', text: 'access is assigned based on job classification and function, with the least privileges necessary', url: URL.pci },
+    soc2: { clause: 'SOC 2 CC6.3', text: 'access to protected information assets is authorized and modified based on roles, with least privilege and segregation of duties', url: URL.soc2 },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check(ctx) {
+    const roles = ofType(ctx.model, 'AWS::IAM::Role');
+    if (roles.length === 0) return [];
+    const checks: Check[] = [];
+    const admins = roles.filter(grantsEverything);
+    checks.push(
+      admins.length === 0
+        ? pass(`none of the ${roles.length} roles holds AdministratorAccess or a "*" action`, ['services'], [])
+        : fail(`${admins.map((r) => r.logicalId).join(', ')} may do anything in the account`, admins[0]!.origin, 'a dex bug: report it (no emitted role may hold AdministratorAccess)', admins.map((r) => evidence(r, { ManagedPolicyArns: prop(r, 'ManagedPolicyArns') }))),
+    );
+    if (ctx.spec.cicd === undefined) return checks;
+    const bounded = roles.filter(boundedRole);
+    const missing = bounded.filter((r) => prop(r, 'PermissionsBoundary') === undefined);
+    const boundaries = ofType(ctx.model, 'AWS::IAM::ManagedPolicy').filter((p) => String(prop(p, 'ManagedPolicyName') ?? '').endsWith('-cfn-exec-boundary'));
+    const execution = bounded.filter((r) => String(prop(r, 'RoleName') ?? '').endsWith('-cfn-exec'));
+    const ev = [
+      ...boundaries.map((b) => evidence(b, { ManagedPolicyName: prop(b, 'ManagedPolicyName'), Statement: ((prop(b, 'PolicyDocument', 'Statement') ?? []) as { Sid?: string }[]).map((st) => st.Sid) })),
+      ...execution.map((r) => evidence(r, { PermissionsBoundary: prop(r, 'PermissionsBoundary'), ManagedPolicyArns: prop(r, 'ManagedPolicyArns') ?? [] })),
+    ];
+    checks.push(
+      missing.length === 0
+        ? pass(`the CloudFormation execution role and all ${bounded.length - execution.length} roles of the environment's stacks carry its permissions boundary`, ['cicd'], ev)
+        : fail(`${missing.map((r) => r.logicalId).join(', ')} carry no permissions boundary: the execution role could create a role with more rights than its own`, missing[0]!.origin, 'a dex bug: report it (services/permissions-boundary.ts bounds every role)', [...ev, ...missing.map((r) => evidence(r, { PermissionsBoundary: null }))]),
+    );
+    return checks;
+  },
+};
+
 export const BASELINE_RULES: readonly ComplianceRule[] = [
   encryptionAtRest,
   encryptionInTransit,
@@ -416,4 +463,5 @@ export const BASELINE_RULES: readonly ComplianceRule[] = [
   logRetentionSet,
   flowLogsOn,
   deletionProtection,
+  iamLeastPrivilege,
 ];

@@ -1,0 +1,50 @@
+// Why each IAM statement dex emits with a wildcard action (`*`, `svc:*`) or resource (`*`) needs
+// one. test/security/iam-wildcards.test.ts fails on a wildcard statement not listed here, and on an
+// entry no emitted statement uses; docs/security.md ("IAM") renders the same table.
+
+/** An IAM policy statement as emitted (the fields the table keys on). */
+export interface WildcardStatement {
+  readonly Sid?: string;
+  readonly Effect?: string;
+  readonly Action?: string | readonly string[];
+  readonly Resource?: unknown;
+}
+
+/** The table's key of a statement: its Sid, else its sorted actions. */
+export function wildcardKey(statement: WildcardStatement): string {
+  if (statement.Sid !== undefined) return statement.Sid;
+  return [statement.Action ?? []].flat().slice().sort().join(',');
+}
+
+export const IAM_WILDCARD_REASONS: Readonly<Record<string, string>> = {
+  // Bootstrap: the CloudFormation execution role and its permissions boundary (services/permissions-boundary.ts).
+  EnvironmentServices:
+    'CloudFormation execution role and its permissions boundary: `svc:*` for each service of the resource types in the environment\'s model (plus kms, secretsmanager, ssm for encrypted resources and `{{resolve:…}}`; the boundary adds the services of the environment\'s roles). Resource names are chosen by CloudFormation at create time, so `*`; IAM is fenced by the boundary\'s denies.',
+  DenyAccountLevel: 'Boundary deny: organizations:*, account:* and removing any role\'s permissions boundary, on every resource (IAM users, groups, keys and identity providers are denied by DenyIamOutsideEnvironment).',
+  DenyBootstrapKey: 'Boundary deny: disabling, re-policying or deleting the bootstrap\'s KMS key; its ARN is unknown to the environment, so `*` narrowed by the kms:ResourceAliases condition.',
+  DenyBootstrapStacks: 'Boundary deny: cloudformation:* on the bootstrap\'s own stacks (`<system>-bootstrap-*`).',
+  DenyCloudTrailOutsideEnvironment: 'Boundary deny: cloudtrail:* on every trail not named `<system>-<env>-*`.',
+  // Bootstrap: the deploy role.
+  ReadStackOutputs:
+    'Deploy role (EKS): the read-only look-ups of out/<env>/kubernetes/stack-outputs.sh; DescribeStackResource, DescribeRepositories, DescribeReplicationGroups, GetRole and DescribeDBInstances are called by name, and scoping by ARN would repeat every name the script reads.',
+  // Bootstrap: the artifacts bucket.
+  DenyInsecureTransport: 'Bucket policy deny: s3:* on the bucket when aws:SecureTransport is false.',
+  // Environment: the KMS key policy (services/kms.ts). In a key policy `*` is the key itself.
+  AccountAdministration: 'KMS key policy: the account root administers the key (AWS\'s default key policy; without it the key becomes unmanageable). Resource `*` in a key policy is this key.',
+  CloudTrailDescribeKey: 'KMS key policy: CloudTrail reads the key\'s metadata to encrypt the trail\'s log files, only for this account\'s trail (aws:SourceArn). Resource `*` is this key.',
+  CloudTrailLogFiles: 'KMS key policy: CloudTrail encrypts the log files of this account\'s trail only (kms:EncryptionContext:aws:cloudtrail:arn and aws:SourceArn). Resource `*` is this key.',
+  CloudWatchAlarmsToEncryptedTopic: 'KMS key policy: CloudWatch, for this account only, encrypts alarm notifications to the encrypted SNS topic. Resource `*` is this key.',
+  CloudWatchLogsForThisAccountsLogGroups: 'KMS key policy: CloudWatch Logs, for this account\'s log groups only (encryption-context condition), encrypts them. Resource `*` is this key.',
+  EbsThroughEc2ForThisAccount: 'KMS key policy: any principal of this account, through EC2 only (kms:ViaService, kms:CallerAccount), for encrypted EBS volumes. Resource `*` is this key.',
+  // Environment: service roles (services/iam.ts, services/eks.ts).
+  EcrAuth: 'ecr:GetAuthorizationToken takes no resource (IAM supports only `*`).',
+  WriteTraces: 'X-Ray PutTraceSegments, PutTelemetryRecords and the sampling reads take no resource (IAM supports only `*`).',
+  PutAgentMetrics: 'cloudwatch:PutMetricData takes no resource; limited by the cloudwatch:namespace condition to CWAgent.',
+  DescribeSelf: 'ec2:DescribeTags (the CloudWatch agent reads its instance\'s tags) takes no resource.',
+  DiscoverTargets: 'Prometheus service discovery: ec2:DescribeInstances, DescribeAvailabilityZones, ecs:ListTasks and DescribeTasks support no resource-level permissions for listing.',
+  ReadCloudWatch:
+    'Grafana data sources: CloudWatch metric reads, DescribeAlarms and tag:GetResources take no resource; logs:StartQuery/GetQueryResults/GetLogEvents are still `*` (to be limited to the system\'s log groups, issue 14).',
+  Describe: 'AWS Load Balancer Controller: the EC2 and ELB Describe* calls it makes support no resource-level permissions.',
+  DescribeCapacity: 'Cluster autoscaler: the Auto Scaling and EC2 Describe* calls support no resource-level permissions.',
+  ScaleOwnNodeGroups: 'Cluster autoscaler: SetDesiredCapacity and TerminateInstanceInAutoScalingGroup on `*` but only on groups tagged owned by this cluster (aws:ResourceTag condition).',
+};
