@@ -1356,6 +1356,10 @@ export interface Service {
    */
   command?: string[];
   /**
+   * Opt out of the non-root container user (uid 10001) on ECS: why this image must run as root. The compliance report lists the service and this reason. Omit it (the default) to run as uid 10001.
+   */
+  runAsRoot?: string;
+  /**
    * CPU architecture of the image.
    */
   architecture?: 'x86_64' | 'arm64';
@@ -1944,6 +1948,10 @@ export interface Stage {
  * An environment overlay: its values replace the base spec's for this environment. Maps merge by key, lists are replaced whole, and only things that exist in the base may be named.
  */
 export interface Environment {
+  /**
+   * Production-like: load balancer deletion protection, the stricter production compliance rules, and a manual approval before its pipeline stage (unless the stage sets approval). Default: true when the name is prod or production, alone or as a dash-separated part (production-eu, prod-2), else false.
+   */
+  protect?: boolean;
   region?: Region1;
   account?: AccountId1;
   tags?: Tags;

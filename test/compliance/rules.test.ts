@@ -55,6 +55,7 @@ export const SATISFYING: Readonly<Record<string, string>> = {
   'BASE-TLS12': 'baseline.pass',
   'BASE-NO-PUBLIC-DATA-STORES': 'baseline.pass',
   'BASE-IMDSV2': 'baseline.pass',
+  'BASE-NON-ROOT-CONTAINERS': 'baseline.pass',
   'BASE-SG-LEAST-PRIVILEGE': 'baseline.pass',
   'BASE-LOG-RETENTION': 'baseline.pass',
   'BASE-FLOW-LOGS': 'baseline.pass',
