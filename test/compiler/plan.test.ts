@@ -40,6 +40,8 @@ const FREE_TYPES = new Set([
   'AWS::Logs::MetricFilter', 'AWS::SNS::TopicPolicy', 'AWS::Events::Rule', 'AWS::S3::BucketPolicy',
   // CodeDeploy to ECS and EC2 is free (only on-premises instances are billed).
   'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup',
+  // The default security group's custom resource: one invocation per stack update, fractions of a cent.
+  'AWS::Lambda::Function', 'Custom::RestrictDefaultSecurityGroup',
 ]);
 
 function analyse(file: string, environment?: string) {

@@ -1,6 +1,7 @@
 // Hardened defaults (issue 14): instance metadata one hop away, the load balancer controller told
 // its VPC instead of asking IMDS, non-root ECS containers with a recorded opt-out, actions pinned
-// by commit SHA, and `protect` (production-like) as an environment property.
+// by commit SHA, `protect` (production-like) as an environment property, and the VPC's default
+// security group emptied by a custom resource.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -9,6 +10,7 @@ import { compileEmit, emitTargets } from '../../pipeline/emit.js';
 import { complianceResults } from '../../pipeline/compliance.js';
 import type { ModelResource } from '../../compiler/model/types.js';
 import { ACTIONS, PINNED_ACTIONS } from '../../emitters/ci/github.js';
+import { RESTRICT_DEFAULT_SG_HANDLER } from '../../services/vpc.js';
 import { fixedClock } from '../support/clock.js';
 
 const SPECS = ['test/fixtures/reference/dex-mobile-v6.dex.yaml', 'examples/dex-mobile-v6/dex.yaml', 'examples/large/dex.yaml', 'examples/minimal/dex.yaml'];
@@ -142,5 +144,38 @@ describe('GitHub actions', () => {
     const steps = (parse(workflow) as Obj).jobs as Obj;
     const used = Object.values(steps).flatMap((j: Obj) => (j.steps as Obj[]).map((s) => s.uses).filter(Boolean));
     expect(new Set(used)).toEqual(new Set(Object.values(ACTIONS)));
+  });
+});
+
+describe("the VPC's default security group (FSBP EC2.2)", () => {
+  const analysis = analyze(readFileSync('test/fixtures/reference/dex-mobile-v6.dex.yaml'), 'test/fixtures/reference/dex-mobile-v6.dex.yaml');
+  for (const c of analysis.compiled.filter((x) => x.environment !== undefined)) {
+    const resources = c.model!.resources;
+    const byId = (id: string) => resources.find((r) => r.logicalId === id)!;
+
+    it(`${c.environment}: is emptied by a custom resource whose code is constant and whose role may touch only that group`, () => {
+      const custom = byId('RestrictDefaultSecurityGroup');
+      expect(custom.type).toBe('Custom::RestrictDefaultSecurityGroup');
+      expect(props(custom).DefaultSecurityGroupId).toEqual({ 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] });
+      const fn = byId('RestrictDefaultSecurityGroupFunction');
+      // The inline code is a constant: the same for every spec, so nothing from dex.yaml is in it.
+      expect(props(fn).Code.ZipFile).toBe(RESTRICT_DEFAULT_SG_HANDLER);
+      expect(RESTRICT_DEFAULT_SG_HANDLER).not.toMatch(/dex-mobile|\$\{|sg-[0-9a-f]/);
+      expect(props(fn).LoggingConfig).toEqual({ LogGroup: { Ref: 'RestrictDefaultSecurityGroupLogGroup' } });
+      const statements = (props(byId('RestrictDefaultSecurityGroupRole')).Policies as Obj[]).flatMap((p) => p.PolicyDocument.Statement as Obj[]);
+      const wildcard = statements.filter((s) => s.Resource === '*');
+      expect(wildcard.map((s) => s.Action)).toEqual(['ec2:DescribeSecurityGroups']);
+      const revoke = statements.find((s) => s.Sid === 'RevokeDefaultGroupRules')!;
+      expect(revoke.Action).toEqual(['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress']);
+      expect(JSON.stringify(revoke.Resource)).toContain('DefaultSecurityGroup');
+      expect(statements.flatMap((s) => [s.Action].flat()).every((a: string) => !a.includes('*'))).toBe(true);
+    });
+  }
+
+  it('uses a handler that revokes what the group has, on create and update only', () => {
+    expect(RESTRICT_DEFAULT_SG_HANDLER).toContain("if event['RequestType'] != 'Delete':");
+    expect(RESTRICT_DEFAULT_SG_HANDLER).toContain('revoke_security_group_ingress(GroupId=group_id, IpPermissions=group[\'IpPermissions\'])');
+    expect(RESTRICT_DEFAULT_SG_HANDLER).toContain('revoke_security_group_egress(GroupId=group_id, IpPermissions=group[\'IpPermissionsEgress\'])');
+    expect(RESTRICT_DEFAULT_SG_HANDLER).toContain('cfnresponse.send(event, context, status');
   });
 });
