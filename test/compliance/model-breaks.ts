@@ -28,6 +28,7 @@ export const MODEL_BREAKS: readonly [rule: string, fixture: string, breakIt: Mut
   ['BASE-IMDSV2', 'baseline.pass', [set('AWS::EC2::LaunchTemplate', 'BastionHostLaunchTemplate', (p) => ({ ...p, LaunchTemplateData: { ...(p.LaunchTemplateData as object), MetadataOptions: { HttpTokens: 'optional' } } }))], ['6:12 error DEX600']],
   ['BASE-IMDSV2', 'baseline.pass', [set('AWS::EC2::LaunchTemplate', 'BastionHostLaunchTemplate', (p) => ({ ...p, LaunchTemplateData: { ...(p.LaunchTemplateData as object), MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } } }))], ['6:12 error DEX600']],
   ['BASE-NON-ROOT-CONTAINERS', 'baseline.pass', [set('AWS::ECS::TaskDefinition', 'ApiTaskDefinition', (p) => ({ ...p, ContainerDefinitions: (p.ContainerDefinitions as Record<string, unknown>[]).map(({ User: _user, ...c }) => c) }))], ['12:8 error DEX600']],
+  ['BASE-DEFAULT-SG-CLOSED', 'baseline.pass', [(r) => (r.type === 'Custom::RestrictDefaultSecurityGroup' ? undefined : r)], ['5:1 error DEX600']],
   ['BASE-LOG-RETENTION', 'baseline.pass', [set('AWS::Logs::LogGroup', 'ApiLogGroup', (p) => ({ ...p, RetentionInDays: undefined }))], ['12:8 error DEX600']],
   ['PCI-DSS-3.5.1', 'pci-dss.pass', [set('AWS::Logs::LogGroup', 'ApiLogGroup', (p) => ({ ...p, KmsKeyId: 'arn:aws:kms:ap-south-1:123456789012:alias/aws/logs' }))], ['12:8 error DEX600']],
   ['PCI-DSS-1.4.4', 'pci-dss.pass', [set('AWS::EC2::Route', 'PublicDefaultRoute', (p) => ({ ...p, RouteTableId: { Ref: 'DatabaseRouteTable' } }))], ['5:1 error DEX600']],

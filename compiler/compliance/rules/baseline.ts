@@ -424,6 +424,28 @@ export const nonRootContainers: ComplianceRule = {
   },
 };
 
+export const defaultSecurityGroupClosed: ComplianceRule = {
+  id: 'BASE-DEFAULT-SG-CLOSED',
+  title: "The VPC's default security group allows no traffic",
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Foundational Security Best Practices EC2.2 / CIS AWS Foundations 5.4', text: 'VPC default security groups should not allow inbound or outbound traffic', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-2' },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check(ctx) {
+    const vpcs = ofType(ctx.model, 'AWS::EC2::VPC');
+    if (vpcs.length === 0) return [pass('no VPC', [])];
+    const restrictions = ofType(ctx.model, 'Custom::RestrictDefaultSecurityGroup');
+    return vpcs.map((vpc) => {
+      const r = restrictions.find((x) => JSON.stringify(prop(x, 'DefaultSecurityGroupId')) === JSON.stringify({ 'Fn::GetAtt': [vpc.logicalId, 'DefaultSecurityGroup'] }));
+      return r
+        ? pass(`${r.logicalId} revokes every rule of ${vpc.logicalId}'s default security group at create and update`, vpc.origin, [evidence(r, { DefaultSecurityGroupId: prop(r, 'DefaultSecurityGroupId'), ServiceToken: prop(r, 'ServiceToken') })])
+        : fail(`${vpc.logicalId}'s default security group keeps its default rules (all traffic within the group, all egress)`, vpc.origin, 'dex empties it with the RestrictDefaultSecurityGroup custom resource (report it)', [evidence(vpc, {})]);
+    });
+  },
+};
+
 export const BASELINE_RULES: readonly ComplianceRule[] = [
   encryptionAtRest,
   encryptionInTransit,
@@ -432,6 +454,7 @@ export const BASELINE_RULES: readonly ComplianceRule[] = [
   imdsv2,
   nonRootContainers,
   leastPrivilegeSecurityGroups,
+  defaultSecurityGroupClosed,
   logRetentionSet,
   flowLogsOn,
   deletionProtection,
