@@ -1,7 +1,8 @@
 // EC2: services placed on ec2, and the self-managed Prometheus and Grafana servers. Each runs as
 // a Docker container on Amazon Linux 2023 in an Auto Scaling group in the private subnets
 // (replaced when unhealthy; 1..1 for Prometheus and Grafana), launched from a template that
-// requires IMDSv2 and encrypts every volume with the system's KMS key. No SSH: Session Manager.
+// requires IMDSv2 (hop limit 1: the containers that use the instance role run on the host network)
+// and encrypts every volume with the system's KMS key. No SSH: Session Manager.
 //
 // A service's user data runs the released image (the `ImageTag` stack parameter), so a release is
 // a new launch template version, and the group's UpdatePolicy replaces the instances with it
