@@ -35,7 +35,7 @@ import {
   needsLoadBalancerController,
   needsVerticalPodAutoscaler,
 } from '../services/eks.js';
-import { serviceConnections } from '../services/ecs.js';
+import { CONTAINER_USER, serviceConnections } from '../services/ecs.js';
 import { DATABASE_SECRET_KEYS } from '../services/rds.js';
 import { CACHE_AUTH_SECRET_KEY } from '../services/elasticache.js';
 import { serviceAccount } from '../services/iam.js';
@@ -56,7 +56,7 @@ export const SLOTS = ['blue', 'green'] as const;
 /** The colour the emitted Service, HPA and VPA select; the release script moves them. */
 export const FIRST_SLOT = 'blue';
 /** UID/GID the containers run as when the image does not say otherwise (any non-zero one works). */
-export const RUN_AS_USER = 10001;
+export const RUN_AS_USER = CONTAINER_USER;
 /** Where the Secrets Store CSI driver mounts a service's secrets, one file per name. */
 export const SECRETS_MOUNT_PATH = '/mnt/secrets';
 const CSI_DRIVER = 'secrets-store.csi.k8s.io';
@@ -251,6 +251,13 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
       key: 'LOAD_BALANCER_CONTROLLER_ROLE_ARN',
       description: 'IAM role (IRSA) of the AWS Load Balancer Controller (read by addons.sh)',
       source: sourceFor(plan, LOAD_BALANCER_CONTROLLER_ROLE, (stack) => ({ kind: 'role-arn', stack, logicalId: LOAD_BALANCER_CONTROLLER_ROLE })),
+      targets: [],
+    });
+    // Nodes answer IMDS only to the host network (hop limit 1): the controller gets its VPC here.
+    inputs.push({
+      key: 'VPC_ID',
+      description: 'VPC of the cluster, for the AWS Load Balancer Controller (read by addons.sh)',
+      source: sourceFor(plan, ID.vpc, (stack) => ({ kind: 'physical-id', stack, logicalId: ID.vpc })),
       targets: [],
     });
   }
@@ -850,7 +857,7 @@ export function addonsScript(spec: NormalizedSpec): string | undefined {
       `helm repo add ${l.repoName} ${shellArg(l.repo)} --force-update >/dev/null`,
       [
         `helm upgrade --install ${l.chart} ${l.repoName}/${l.chart} --version ${l.version} --namespace ${sa.namespace}`,
-        `  --set-string clusterName=${shellArg(namePrefix(spec))} --set-string region=${shellArg(spec.region)} --set-string image.tag=${l.image}`,
+        `  --set-string clusterName=${shellArg(namePrefix(spec))} --set-string region=${shellArg(spec.region)} --set-string "vpcId=$(value VPC_ID)" --set-string image.tag=${l.image}`,
         `  --set serviceAccount.create=true --set-string serviceAccount.name=${sa.name}`,
         `  --set-string "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=$(value LOAD_BALANCER_CONTROLLER_ROLE_ARN)"`,
         '  --set enableShield=false --set enableWaf=false --set enableWafv2=false --set createIngressClassResource=false',

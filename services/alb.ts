@@ -63,11 +63,12 @@ export const SSL_POLICIES = {
 } as const;
 
 /**
- * Deletion protection is on for production and for a spec without environments (its one
- * deployment is what users run), off for other environments so they can be torn down.
+ * Deletion protection is on for a production-like environment (`protect`, by default from its
+ * name) and for a spec compiled without one (its one deployment is what users run), off for
+ * other environments so they can be torn down.
  */
 export function isProductionLike(spec: NormalizedSpec): boolean {
-  return spec.environment === undefined || /^prod(uction)?$/i.test(spec.environment);
+  return spec.protect;
 }
 
 /** The path patterns of a service's rule: `path` and everything below it, or none for a host-only rule. */

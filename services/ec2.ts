@@ -1,7 +1,8 @@
 // EC2: services placed on ec2, and the self-managed Prometheus and Grafana servers. Each runs as
 // a Docker container on Amazon Linux 2023 in an Auto Scaling group in the private subnets
 // (replaced when unhealthy; 1..1 for Prometheus and Grafana), launched from a template that
-// requires IMDSv2 and encrypts every volume with the system's KMS key. No SSH: Session Manager.
+// requires IMDSv2 (hop limit 1: the containers that use the instance role run on the host network)
+// and encrypts every volume with the system's KMS key. No SSH: Session Manager.
 //
 // A service's user data runs the released image (the `ImageTag` stack parameter), so a release is
 // a new launch template version, and the group's UpdatePolicy replaces the instances with it
@@ -184,8 +185,7 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
     parts.push('aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$(echo "', image, '" | cut -d/ -f1)"\n');
   }
   parts.push(
-    `docker run -d --name ${shellArg(s.name)} --restart always --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges --env-file /etc/dex/service.env`,
-    s.port !== undefined ? ` -p ${s.port}:${s.port}` : '',
+    `docker run -d --name ${shellArg(s.name)} --restart always --network host --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges --env-file /etc/dex/service.env`,
     ` --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group=${shellArg(serviceLogGroupName(spec, s.name))} --log-opt awslogs-stream=${shellArg(s.name)}-$(hostname) `,
     typeof image === 'string' ? shellQuote(image) : image,
     s.command ? ` ${s.command.map(shellQuote).join(' ')}` : '',
@@ -224,7 +224,7 @@ function prometheusUserData(spec: NormalizedSpec): CfnValue[] {
         ]
       : []),
     discovers ? timer('dex-discovery', '/etc/prometheus/dex-discovery.sh', '30s') : '',
-    `docker run -d --name prometheus --restart always -p 9090:9090 -v /etc/prometheus:/etc/prometheus:ro -v /var/lib/prometheus:/prometheus ${PROMETHEUS_IMAGE} --config.file=/etc/prometheus/prometheus.yml --storage.tsdb.path=/prometheus --storage.tsdb.retention.time=${p.retentionDays}d\n`,
+    `docker run -d --name prometheus --restart always --network host -v /etc/prometheus:/etc/prometheus:ro -v /var/lib/prometheus:/prometheus ${PROMETHEUS_IMAGE} --config.file=/etc/prometheus/prometheus.yml --storage.tsdb.path=/prometheus --storage.tsdb.retention.time=${p.retentionDays}d\n`,
   ];
 }
 
@@ -257,7 +257,7 @@ function grafanaUserData(spec: NormalizedSpec): CfnValue[] {
       '',
     ].join('\n'),
     spec.monitoring.prometheus.enabled ? timer('dex-prometheus-host', '/etc/dex/prometheus-host.sh', '60s') : '',
-    `docker run -d --name grafana --restart always -p 3000:3000 -e GF_USERS_ALLOW_SIGN_UP=false -e GF_AUTH_ANONYMOUS_ENABLED=false -v /etc/dex/hosts:/etc/hosts:ro -v /var/lib/grafana:/var/lib/grafana -v /etc/grafana/provisioning:/etc/grafana/provisioning:ro ${GRAFANA_IMAGE}\n`,
+    `docker run -d --name grafana --restart always --network host -e GF_USERS_ALLOW_SIGN_UP=false -e GF_AUTH_ANONYMOUS_ENABLED=false -v /etc/dex/hosts:/etc/hosts:ro -v /var/lib/grafana:/var/lib/grafana -v /etc/grafana/provisioning:/etc/grafana/provisioning:ro ${GRAFANA_IMAGE}\n`,
   ];
 }
 
@@ -364,8 +364,10 @@ function workloadResources(spec: NormalizedSpec, w: Workload): ModelResource[] {
           InstanceType: w.instanceType,
           IamInstanceProfile: { Arn: getAtt(w.instanceProfile, 'Arn') },
           SecurityGroupIds: [ref(w.securityGroup)],
-          // Hop limit 2: containers on the Docker bridge reach IMDSv2 for the instance role.
-          MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          // Hop limit 1 (FSBP AutoScaling.4): a container on a Docker bridge cannot reach IMDS. The
+          // containers that use the instance role (the service's own, Prometheus's EC2 discovery,
+          // Grafana's CloudWatch) run on the host network, one hop from IMDS.
+          MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
           BlockDeviceMappings: w.volumes.map((v) => ({
             DeviceName: v.device,
             Ebs: { VolumeSize: v.sizeGiB, VolumeType: 'gp3', Encrypted: true, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), DeleteOnTermination: true },

@@ -21,6 +21,8 @@ import { serviceAlarmNames, stageOf } from './cicd.js';
 
 /** The role ECS assumes to move the listener rules of traffic-shifted services (one per environment). */
 export const ECS_LOAD_BALANCER_ROLE = 'EcsLoadBalancerRole';
+/** The uid and gid containers run as (ECS `User`, Kubernetes `runAsUser`) unless a service sets runAsRoot. */
+export const CONTAINER_USER = 10001;
 
 /** A service gets a target group on the load balancer when it is public and listens on a port. */
 export function isExposed(spec: NormalizedSpec, s: NormalizedService): boolean {
@@ -250,6 +252,9 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
           },
         }
       : {}),
+    // Non-root (CIS Docker Benchmark 4.1): a uid that exists in no image, as on EKS; a service
+    // whose image needs root says why in runAsRoot and the compliance report lists it.
+    ...(s.runAsRoot === undefined ? { User: `${CONTAINER_USER}:${CONTAINER_USER}` } : {}),
     ReadonlyRootFilesystem: true,
     MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }],
     LinuxParameters: { InitProcessEnabled: true, Capabilities: { Drop: ['ALL'] } },

@@ -317,8 +317,10 @@ function nodeGroupResources(spec: NormalizedSpec, g: NormalizedNodeGroup): Model
       component,
       properties: {
         LaunchTemplateData: {
-          // Hop limit 2: pods behind the node's network namespace still reach IMDSv2.
-          MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          // Hop limit 1 (FSBP AutoScaling.4): pods in their own network namespace cannot reach IMDS
+          // and the node role (CNI policy). They use IRSA; the load balancer controller is given
+          // its VPC and region (emitters/kubernetes.ts addons.sh) instead of asking IMDS.
+          MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
           BlockDeviceMappings: [
             { DeviceName: '/dev/xvda', Ebs: { VolumeSize: g.diskGiB, VolumeType: 'gp3', Encrypted: true, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), DeleteOnTermination: true } },
           ],

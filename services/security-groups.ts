@@ -7,11 +7,16 @@
 // Internet ingress: only the load balancer's 80 and 443 (and SSH to the bastion from the
 // spec's `allowedCidrs`, which the user names explicitly).
 //
-// Egress: the load balancer may only reach its targets on their ports; the bastion only HTTPS
-// (Session Manager, package updates) and the databases on their ports; databases, caches and
-// endpoints cannot open connections at all. Services, EKS nodes, Prometheus and Grafana keep
-// the default allow-all egress: they call third-party APIs (KYC providers, blockchain RPC), pull
-// images and reach AWS APIs, whose addresses a security group cannot name.
+// Egress is explicit on every group (no EC2 default allow-all): the load balancer may only reach
+// its targets on their ports; the bastion only HTTPS (Session Manager, package updates) and the
+// databases on their ports; databases, caches and endpoints cannot open connections at all.
+// Services, EKS nodes, Prometheus and Grafana reach HTTPS anywhere (AWS APIs through the NAT or
+// the endpoints, image registries, third-party APIs such as KYC providers, whose addresses a
+// security group cannot name) and, for everything else, exactly the groups and ports their
+// ingress rules open for them: each such ingress rule has its mirror as an egress rule (separate
+// AWS::EC2::SecurityGroupEgress resources, so two groups that call each other make no cycle).
+// The EKS control plane reaches only the nodes. DNS (the VPC resolver), IMDS and the Amazon Time
+// Sync Service are link-local or resolver traffic that security groups do not filter.
 import { ID, getAtt, namePrefix, ref, resource, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { SpecPath } from '../spec/diagnostics.js';
@@ -53,9 +58,14 @@ interface Group {
   readonly description: string;
   readonly component: string;
   readonly origin: SpecPath;
-  /** Inline egress; undefined keeps EC2's default allow-all. */
-  readonly egress?: CfnValue[];
+  /** Inline egress (never EC2's default allow-all). */
+  readonly egress: CfnValue[];
+  /** Also gets, as separate egress rules, the mirror of every ingress rule that names it as the source. */
+  readonly mirrorsIngress?: boolean;
 }
+
+/** HTTPS anywhere: AWS APIs (through NAT or the VPC endpoints), image registries, third-party APIs. */
+const HTTPS_OUT = (why: string): CfnValue[] => [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: `HTTPS: ${why}` }];
 
 function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
   const prefix = namePrefix(spec);
@@ -75,11 +85,13 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
       description: `${prefix}: ${s.name} (${s.placement === 'ecs' ? 'ECS tasks' : 'EC2 instances'})`,
       component: `service/${s.name}`,
       origin: ['services', s.name],
+      egress: HTTPS_OUT('AWS APIs (images, secrets, logs) and the external APIs the service calls'),
+      mirrorsIngress: true,
     });
   }
   if (hasEks(spec)) {
-    addGroup({ id: ID.eksNodeSecurityGroup, description: `${prefix}: EKS nodes and pods`, component: 'platform/eks', origin: ['platforms', 'eks'] });
-    addGroup({ id: ID.eksClusterSecurityGroup, description: `${prefix}: EKS control plane`, component: 'platform/eks', origin: ['platforms', 'eks'] });
+    addGroup({ id: ID.eksNodeSecurityGroup, description: `${prefix}: EKS nodes and pods`, component: 'platform/eks', origin: ['platforms', 'eks'], egress: HTTPS_OUT('EKS and AWS APIs, image registries and the external APIs pods call'), mirrorsIngress: true });
+    addGroup({ id: ID.eksClusterSecurityGroup, description: `${prefix}: EKS control plane`, component: 'platform/eks', origin: ['platforms', 'eks'], egress: NO_EGRESS as CfnValue[], mirrorsIngress: true });
   }
   for (const d of databases) {
     addGroup({ id: ID.databaseSecurityGroup(d.name), description: `${prefix}: ${d.name} database`, component: `database/${d.name}`, origin: ['databases', d.name], egress: NO_EGRESS as CfnValue[] });
@@ -88,10 +100,10 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
     addGroup({ id: ID.cacheSecurityGroup(c.name), description: `${prefix}: ${c.name} cache`, component: `cache/${c.name}`, origin: ['caches', c.name], egress: NO_EGRESS as CfnValue[] });
   }
   if (spec.monitoring.prometheus.enabled) {
-    addGroup({ id: ID.prometheusSecurityGroup, description: `${prefix}: Prometheus server`, component: 'monitoring/prometheus', origin: ['monitoring', 'prometheus'] });
+    addGroup({ id: ID.prometheusSecurityGroup, description: `${prefix}: Prometheus server`, component: 'monitoring/prometheus', origin: ['monitoring', 'prometheus'], egress: HTTPS_OUT('EC2 discovery, the Kubernetes API, image and package downloads'), mirrorsIngress: true });
   }
   if (spec.monitoring.grafana.enabled) {
-    addGroup({ id: ID.grafanaSecurityGroup, description: `${prefix}: Grafana server`, component: 'monitoring/grafana', origin: ['monitoring', 'grafana'] });
+    addGroup({ id: ID.grafanaSecurityGroup, description: `${prefix}: Grafana server`, component: 'monitoring/grafana', origin: ['monitoring', 'grafana'], egress: HTTPS_OUT('CloudWatch, image and package downloads'), mirrorsIngress: true });
   }
   if (interfaceEndpointServices(spec).length > 0) {
     addGroup({ id: ID.endpointSecurityGroup, description: `${prefix}: VPC interface endpoints`, component: 'network', origin: ['network', 'endpoints'], egress: NO_EGRESS as CfnValue[] });
@@ -209,7 +221,7 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
         properties: {
           GroupDescription: g.description,
           VpcId: ref(ID.vpc),
-          ...(g.egress ? { SecurityGroupEgress: g.egress } : {}),
+          SecurityGroupEgress: g.egress,
           Tags: tagList(spec, g.component),
         },
       }),
@@ -226,9 +238,28 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
     if (entry) entry.reasons.add(rule.reason);
     else merged.set(id, { rule, reasons: new Set([rule.reason]) });
   }
+  const egressRules: ModelResource[] = [];
   for (const id of [...merged.keys()].sort()) {
     const { rule, reasons } = merged.get(id)!;
     const description = [...reasons].sort().join('; ');
+    const source = 'group' in rule.source ? groups.get(rule.source.group) : undefined;
+    if (source?.mirrorsIngress && 'group' in rule.source) {
+      egressRules.push(
+        resource({
+          logicalId: `${key(rule.source.group)}EgressTo${key(rule.target)}${rule.port === 'all' ? 'AllTraffic' : `Port${rule.port}`}`,
+          type: 'AWS::EC2::SecurityGroupEgress',
+          layer: 'security',
+          component: source.component,
+          origin: rule.origin,
+          properties: {
+            GroupId: getAtt(rule.source.group, 'GroupId'),
+            ...(rule.port === 'all' ? { IpProtocol: '-1' } : { IpProtocol: 'tcp', FromPort: rule.port, ToPort: rule.port }),
+            DestinationSecurityGroupId: getAtt(rule.target, 'GroupId'),
+            Description: description.length > 255 ? `${description.slice(0, 252)}...` : description,
+          },
+        }),
+      );
+    }
     out.push(
       resource({
         logicalId: id,
@@ -245,7 +276,7 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
       }),
     );
   }
-  return out;
+  return [...out, ...egressRules];
 }
 
 export const securityGroups: BuildingBlock = {

@@ -30,6 +30,10 @@ export const VPC_ID = {
   flowLogGroup: 'FlowLogGroup',
   flowLogRole: 'FlowLogRole',
   flowLog: 'VpcFlowLog',
+  defaultSgFunction: 'RestrictDefaultSecurityGroupFunction',
+  defaultSgRole: 'RestrictDefaultSecurityGroupRole',
+  defaultSgLogGroup: 'RestrictDefaultSecurityGroupLogGroup',
+  defaultSg: 'RestrictDefaultSecurityGroup',
   endpoint: (service: string) => `${pascal(service)}Endpoint`,
 } as const;
 
@@ -242,8 +246,105 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
     });
   }
 
-  out.push(...flowLogs(spec), ...endpoints(spec));
+  out.push(...flowLogs(spec), ...endpoints(spec), ...restrictDefaultSecurityGroup(spec));
   return out;
+}
+
+/**
+ * The handler of the default-security-group custom resource: constant code (the group's ID
+ * arrives as a resource property, never as code), revoking whatever rules the group has.
+ * `cfnresponse` is the module Lambda provides to inline (ZipFile) Python code.
+ */
+export const RESTRICT_DEFAULT_SG_HANDLER = `import boto3
+import cfnresponse
+
+
+def handler(event, context):
+    group_id = event['ResourceProperties']['DefaultSecurityGroupId']
+    status = cfnresponse.SUCCESS
+    try:
+        if event['RequestType'] != 'Delete':
+            ec2 = boto3.client('ec2')
+            group = ec2.describe_security_groups(GroupIds=[group_id])['SecurityGroups'][0]
+            if group['IpPermissions']:
+                ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=group['IpPermissions'])
+            if group['IpPermissionsEgress']:
+                ec2.revoke_security_group_egress(GroupId=group_id, IpPermissions=group['IpPermissionsEgress'])
+    except Exception as err:
+        print('could not restrict', group_id, err)
+        status = cfnresponse.FAILED
+    cfnresponse.send(event, context, status, {}, 'restricted-' + group_id)
+`;
+
+/**
+ * FSBP EC2.2: the VPC's default security group allows nothing. CloudFormation cannot change the
+ * rules of a group it did not create, so a custom resource does what the CDK's
+ * restrictDefaultSecurityGroup does: a Lambda function (inline code, a role that may revoke rules
+ * of this one group and write its own log group) removes the default rules at create and update.
+ * Nothing dex emits uses the default group.
+ */
+function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
+  const origin = ['network'];
+  const groupArn = { 'Fn::Join': ['', [sub('arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/'), getAtt(ID.vpc, 'DefaultSecurityGroup')]] };
+  const common = { layer: 'security' as const, component: COMPONENT, origin };
+  return [
+    resource({
+      ...common,
+      logicalId: VPC_ID.defaultSgLogGroup,
+      type: 'AWS::Logs::LogGroup',
+      properties: { KmsKeyId: getAtt(ID.kmsKey, 'Arn'), RetentionInDays: spec.monitoring.logs.retentionDays, Tags: tagList(spec, COMPONENT) },
+      usage: [fixed('logs.ingest', 'GB', 0, 'a few lines per stack update'), fixed('logs.storage', 'GB-month', 0, 'a few lines per stack update')],
+    }),
+    resource({
+      ...common,
+      logicalId: VPC_ID.defaultSgRole,
+      type: 'AWS::IAM::Role',
+      properties: {
+        Description: "Lets the custom resource revoke the rules of the VPC's default security group, and nothing else",
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
+        },
+        Policies: [
+          {
+            PolicyName: 'restrict-default-security-group',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Sid: 'RevokeDefaultGroupRules', Effect: 'Allow', Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'], Resource: groupArn },
+                // Describe calls support no resource-level permissions: Resource * is the only form IAM accepts.
+                { Sid: 'DescribeGroups', Effect: 'Allow', Action: 'ec2:DescribeSecurityGroups', Resource: '*' },
+                { Sid: 'WriteOwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(VPC_ID.defaultSgLogGroup, 'Arn') },
+              ],
+            },
+          },
+        ],
+        Tags: tagList(spec, COMPONENT),
+      },
+    }),
+    resource({
+      ...common,
+      logicalId: VPC_ID.defaultSgFunction,
+      type: 'AWS::Lambda::Function',
+      properties: {
+        Description: "Revokes every rule of the VPC's default security group (FSBP EC2.2)",
+        Runtime: 'python3.12',
+        Handler: 'index.handler',
+        Timeout: 60,
+        MemorySize: 128,
+        Role: getAtt(VPC_ID.defaultSgRole, 'Arn'),
+        Code: { ZipFile: RESTRICT_DEFAULT_SG_HANDLER },
+        LoggingConfig: { LogGroup: ref(VPC_ID.defaultSgLogGroup) },
+        Tags: tagList(spec, COMPONENT),
+      },
+    }),
+    resource({
+      ...common,
+      logicalId: VPC_ID.defaultSg,
+      type: 'Custom::RestrictDefaultSecurityGroup',
+      properties: { ServiceToken: getAtt(VPC_ID.defaultSgFunction, 'Arn'), DefaultSecurityGroupId: getAtt(ID.vpc, 'DefaultSecurityGroup') },
+    }),
+  ];
 }
 
 function flowLogs(spec: NormalizedSpec): ModelResource[] {

@@ -13,6 +13,11 @@ export interface NormalizedSpec {
   /** The environment compiled, or undefined for the base spec. */
   readonly environment: string | undefined;
   readonly region: RegionCode;
+  /**
+   * Production-like (`environments.<name>.protect`, defaulted from the name; true for a spec
+   * compiled without an environment): deletion protection, production rules, approvals.
+   */
+  readonly protect: boolean;
   /** The AWS account (12 digits), or undefined for the account of the credentials ("the default account"). */
   readonly account: string | undefined;
   readonly tags: Readonly<Record<string, string>>;
@@ -97,6 +102,8 @@ export interface NormalizedService {
   readonly image: string | undefined;
   readonly build: { readonly context: string; readonly dockerfile: string };
   readonly command: readonly string[] | undefined;
+  /** Why the container must run as root (`runAsRoot`); undefined: it runs as a non-root user. */
+  readonly runAsRoot: string | undefined;
   readonly architecture: 'x86_64' | 'arm64';
   readonly resources: { readonly cpu: number; readonly memory: string; readonly memoryMiB: number };
   /** EC2 instance type, for placement ec2. */

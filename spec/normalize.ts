@@ -42,6 +42,15 @@ export function schemaDefault<T = unknown>(definition: string, ...path: string[]
   return structuredClone(node.default) as T;
 }
 
+/** The default of `protect`: prod or production, alone or as a dash-separated part of the name. */
+export const PRODUCTION_NAME = /(^|-)prod(uction)?($|-)/;
+
+/** Whether an environment is production-like: its `protect`, else its name. */
+export function isProtectedEnvironment(raw: Pick<DexSpec, 'environments'>, name: string): boolean {
+  const declared = (raw.environments?.[name] as { protect?: boolean } | undefined)?.protect;
+  return declared ?? PRODUCTION_NAME.test(name);
+}
+
 const or = <T>(value: T | undefined, definition: string, ...path: string[]): T => (value === undefined ? schemaDefault<T>(definition, ...path) : value);
 
 export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResult {
@@ -86,12 +95,13 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
   for (const [name, c] of Object.entries(merged.caches ?? {})) caches[name] = normalizeCache(name, c);
 
   const cicdIn = merged.cicd;
-  const stages: NormalizedStage[] = Object.entries(cicdIn?.stages ?? {}).map(([name, s]) => normalizeStage(name, s));
+  const stages: NormalizedStage[] = Object.entries(cicdIn?.stages ?? {}).map(([name, s]) => normalizeStage(name, s, isProtectedEnvironment(raw, name)));
 
   const spec: NormalizedSpec = {
     dex: 1,
     name: merged.name,
     environment,
+    protect: environment === undefined ? true : isProtectedEnvironment(raw, environment),
     region,
     account: merged.account,
     tags: { ...(merged.tags ?? {}) },
@@ -221,6 +231,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
     image: s.image,
     build: { context: s.build?.context ?? `services/${name}`, dockerfile: or(s.build?.dockerfile, 'Service', 'build', 'dockerfile') },
     command: s.command,
+    runAsRoot: s.runAsRoot,
     architecture: or(s.architecture, 'Service', 'architecture'),
     resources: { cpu: or(s.resources?.cpu, 'Service', 'resources', 'cpu'), memory, memoryMiB: memoryToMiB(memory) },
     instanceType: decision.placement === 'ec2' ? (s.instanceType ?? 't3.small') : s.instanceType,
@@ -293,11 +304,12 @@ function normalizeAlert(a: Alert): NormalizedAlert {
   };
 }
 
-function normalizeStage(name: string, s: Stage): NormalizedStage {
+function normalizeStage(name: string, s: Stage, protect: boolean): NormalizedStage {
   return {
     name,
     deploy: or(s.deploy, 'Stage', 'deploy'),
-    approval: or(s.approval, 'Stage', 'approval'),
+    // A production-like environment waits for a person unless its stage says otherwise.
+    approval: s.approval ?? (protect ? 'manual' : schemaDefault<'manual' | 'none'>('Stage', 'approval')),
     reviewers: s.reviewers ?? [],
     strategy: or(s.strategy, 'Stage', 'strategy'),
     bakeMinutes: or(s.bakeMinutes, 'Stage', 'bakeMinutes'),

@@ -154,6 +154,7 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
   },
   'AWS::ElasticLoadBalancingV2::Listener': { noPhysicalName: 'identified by its load balancer and port' },
   'AWS::ElasticLoadBalancingV2::ListenerRule': { noPhysicalName: 'identified by its listener and priority' },
+  'Custom::RestrictDefaultSecurityGroup': { noPhysicalName: 'a custom resource; its handler names it after the group' },
   'AWS::Logs::LogGroup': {
     names: [{ property: 'LogGroupName', what: 'log group name', maxLength: 512, pattern: /^[.\-_/#A-Za-z0-9]+$/, allowed: 'letters, digits and . - _ / #', unique: 'region', source: SCHEMA }],
   },

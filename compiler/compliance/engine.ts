@@ -7,10 +7,13 @@ import type { DexSpec, NormalizedSpec } from '../../spec/model.js';
 import type { ResourceModel } from '../model/types.js';
 import type { Check, ComplianceResult, ComplianceRule, ControlResult, DataDeclaration, Regime, RuleContext, RuleScope } from './types.js';
 
-/** Production is stricter: an environment named prod/production (or production-eu, prod-2...), or a spec without environments. */
-export function isProduction(environment: string | undefined, spec: Pick<NormalizedSpec, 'environments'>): boolean {
+/**
+ * Production is stricter: an environment with `protect` (by default one named prod/production,
+ * production-eu, prod-2...), or a spec without environments.
+ */
+export function isProduction(environment: string | undefined, spec: Pick<NormalizedSpec, 'environments' | 'protect'>): boolean {
   if (environment === undefined) return spec.environments.length === 0;
-  return /(^|-)prod(uction)?($|-)/.test(environment);
+  return spec.protect;
 }
 
 export function dataDeclaration(raw: DexSpec | undefined): DataDeclaration {

@@ -19,7 +19,23 @@ import { ROLLBACK_STEP, deploySteps, finishSteps, jobId, verifySteps, type CiCon
 export const WORKFLOW_PATH = '.github/workflows/release.yml';
 export const SETUP_SCRIPT_PATH = 'setup-github-environments.sh';
 /** Actions, pinned to their major version (pin to a commit SHA for stricter supply-chain control). */
-export const ACTIONS = { checkout: 'actions/checkout@v4', awsCredentials: 'aws-actions/configure-aws-credentials@v4' } as const;
+/**
+ * Actions pinned by full commit SHA (a tag can be moved to other code; these jobs hold
+ * `id-token: write`), each with the release tag it was taken from, written as a comment after the
+ * `uses:` line. The SHAs are those the repositories' v4 tags pointed to when they were pinned.
+ */
+export const PINNED_ACTIONS = {
+  checkout: { uses: 'actions/checkout@11d5960a326750d5838078e36cf38b85af677262', tag: 'v4.4.0' },
+  awsCredentials: { uses: 'aws-actions/configure-aws-credentials@7474bc4690e29a8392af63c5b98e7449536d5c3a', tag: 'v4.3.1' },
+} as const;
+export const ACTIONS = { checkout: PINNED_ACTIONS.checkout.uses, awsCredentials: PINNED_ACTIONS.awsCredentials.uses } as const;
+
+/** `uses: owner/repo@<sha>` lines get their tag as a comment (YAML has no comment on a plain value). */
+function tagPinnedActions(yaml: string): string {
+  let out = yaml;
+  for (const a of Object.values(PINNED_ACTIONS)) out = out.split(`uses: ${a.uses}\n`).join(`uses: ${a.uses} # ${a.tag}\n`);
+  return out;
+}
 
 type Step = Record<string, unknown>;
 
@@ -133,7 +149,7 @@ function workflow(ctx: CiContext): string {
       : '# Needs the repository variable AWS_ACCOUNT_ID; no secrets: AWS access is OIDC only.',
     '# Deploy the bootstrap first (bash out/bootstrap/deploy.sh): it holds the roles this workflow assumes.',
   ];
-  return `${header.join('\n')}\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+  return `${header.join('\n')}\n${tagPinnedActions(stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }))}`;
 }
 
 const SETUP = Handlebars.compile(

@@ -855,7 +855,7 @@ export interface DexYaml {
   ingress?: Ingress;
   platforms?: Platforms;
   /**
-   * The microservices, by name (lowercase, hyphens). Names dex uses for its own components are reserved (DEX325): alb, bastion, bastion-host, endpoint, eks-node, eks-cluster, eks-cluster-autoscaler, prometheus, prometheus-server, grafana, grafana-server, flow, flow-log, ci-build, ci-deploy, ci-verify, ci-code-build, ecs-load-balancer, cloud-formation, cloud-formation-execution, codebuild, kube-system, kube-public, kube-node-lease, default, amazon-cloudwatch. Names must also derive distinct logical IDs (DEX324): svc1-2 and svc12 both become Svc12.
+   * The microservices, by name (lowercase, hyphens). Names dex uses for its own components are reserved (DEX325): alb, bastion, bastion-host, endpoint, eks-node, eks-cluster, eks-cluster-autoscaler, prometheus, prometheus-server, grafana, grafana-server, flow, flow-log, restrict-default, restrict-default-security-group, ci-build, ci-deploy, ci-verify, ci-code-build, ecs-load-balancer, cloud-formation, cloud-formation-execution, codebuild, kube-system, kube-public, kube-node-lease, default, amazon-cloudwatch. Names must also derive distinct logical IDs (DEX324): svc1-2 and svc12 both become Svc12.
    */
   services: {
     [k: string]: Service;
@@ -1357,6 +1357,10 @@ export interface Service {
    * Overrides the image's command.
    */
   command?: string[];
+  /**
+   * Opt out of the non-root container user (uid 10001) on ECS: why this image must run as root. The compliance report lists the service and this reason. Omit it (the default) to run as uid 10001.
+   */
+  runAsRoot?: string;
   /**
    * CPU architecture of the image.
    */
@@ -1975,6 +1979,10 @@ export interface Stage {
  * An environment overlay: its values replace the base spec's for this environment. Maps merge by key, lists are replaced whole, and only things that exist in the base may be named.
  */
 export interface Environment {
+  /**
+   * Production-like: load balancer deletion protection, the stricter production compliance rules, and a manual approval before its pipeline stage (unless the stage sets approval). Default: true when the name is prod or production, alone or as a dash-separated part (production-eu, prod-2), else false.
+   */
+  protect?: boolean;
   region?: Region1;
   account?: AccountId1;
   tags?: Tags;

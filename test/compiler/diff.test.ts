@@ -179,6 +179,7 @@ describe('create-only property lists', () => {
   });
   it('covers every resource type dex emits for the reference spec', () => {
     const json = JSON.parse(readFileSync(resolve(ROOT, 'compiler/diff/create-only.json'), 'utf8'));
-    for (const t of new Set(base.map((r) => r.type))) expect(json.types[t], t).toBeDefined();
+    // Custom resources have no provider schema: replacement.ts treats ServiceToken as their create-only property.
+    for (const t of new Set(base.map((r) => r.type))) if (!t.startsWith('Custom::')) expect(json.types[t], t).toBeDefined();
   });
 });

@@ -310,14 +310,14 @@ function compileAll(text: string): { outcome: Outcome; analysis: Analysis } {
 }
 
 /** Per-zone network IDs, VPC endpoints, EKS add-ons, security group rules: IDs no spec name can derive. */
-const NOT_FROM_NAMES = /^(Public|Private|Database)Subnet[A-Z](RouteTableAssociation)?$|^(NatEip|NatGateway|PrivateRouteTable|PrivateDefaultRoute)[A-Z]$|^(PublicRouteTable|PublicDefaultRoute|DatabaseRouteTable)$|Endpoint$|^EksAddon|IngressFrom|^Dashboard\d+$/;
+const NOT_FROM_NAMES = /^(Public|Private|Database)Subnet[A-Z](RouteTableAssociation)?$|^(NatEip|NatGateway|PrivateRouteTable|PrivateDefaultRoute)[A-Z]$|^(PublicRouteTable|PublicDefaultRoute|DatabaseRouteTable)$|Endpoint$|^EksAddon|IngressFrom|EgressTo|^Dashboard\d+$/;
 
 /** Every ID the blocks made is one the name rules know of. */
 function checkIdTables(model: ResourceModel): void {
   const spec = model.spec;
   for (const r of model.resources) {
     const [kind, name] = r.origin;
-    if (r.type === 'AWS::EC2::SecurityGroupIngress' || NOT_FROM_NAMES.test(r.logicalId)) continue;
+    if (r.type === 'AWS::EC2::SecurityGroupIngress' || r.type === 'AWS::EC2::SecurityGroupEgress' || NOT_FROM_NAMES.test(r.logicalId)) continue;
     const known =
       Object.hasOwn(DEX_COMPONENT_IDS, r.logicalId) ||
       (kind === 'services' && typeof name === 'string' && (SERVICE_ID_SUFFIXES.some((s) => r.logicalId === pascal(name) + s) || spec.services[name]!.secrets.some((x) => ID.serviceSecret(name, x) === r.logicalId))) ||

@@ -43,6 +43,8 @@ const FREE_TYPES = new Set([
   // The first copy of management events in each region is free and dex enables no data events;
   // the trail's bucket carries the storage meter. WAF logging costs the log group's ingestion.
   'AWS::CloudTrail::Trail', 'AWS::WAFv2::LoggingConfiguration',
+  // The default security group's custom resource: one invocation per stack update, fractions of a cent.
+  'AWS::Lambda::Function', 'Custom::RestrictDefaultSecurityGroup',
 ]);
 
 function analyse(file: string, environment?: string) {

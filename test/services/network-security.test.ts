@@ -68,7 +68,7 @@ describe('the reference spec', () => {
       const tags = (prop(r, 'Tags') ?? (r.type === 'AWS::EC2::LaunchTemplate' ? (r.properties.TagSpecifications as { Tags: unknown }[])[0]!.Tags : undefined)) as
         | { Key: string; Value: string }[]
         | undefined;
-      const untaggable = ['AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::KMS::Alias', 'AWS::IAM::InstanceProfile', 'AWS::WAFv2::WebACLAssociation', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::S3::BucketPolicy', 'AWS::WAFv2::LoggingConfiguration'];
+      const untaggable = ['AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'Custom::RestrictDefaultSecurityGroup', 'AWS::KMS::Alias', 'AWS::IAM::InstanceProfile', 'AWS::WAFv2::WebACLAssociation', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::S3::BucketPolicy', 'AWS::WAFv2::LoggingConfiguration'];
       if (untaggable.includes(r.type)) continue;
       expect(tags, r.logicalId).toBeDefined();
       expect(tags!.find((t) => t.Key === 'dex:component')?.Value, r.logicalId).toBe(r.component);
@@ -173,6 +173,35 @@ describe('security groups', () => {
       [ID.albSecurityGroup, 80, 80],
     ]);
     for (const g of ofType(resources, 'AWS::EC2::SecurityGroup')) expect(prop(g, 'SecurityGroupIngress'), g.logicalId).toBeUndefined();
+  });
+
+  it('gives every group explicit egress: no allow-all, 0.0.0.0/0 only on 443', () => {
+    const groups = ofType(resources, 'AWS::EC2::SecurityGroup');
+    expect(groups.length).toBeGreaterThan(8);
+    for (const g of groups) {
+      const egress = prop(g, 'SecurityGroupEgress') as Record<string, unknown>[] | undefined;
+      expect(egress, g.logicalId).toBeDefined();
+      for (const e of egress!) {
+        expect(e.IpProtocol, g.logicalId).not.toBe('-1');
+        if (e.CidrIp === '0.0.0.0/0') expect([e.IpProtocol, e.FromPort, e.ToPort], g.logicalId).toEqual(['tcp', 443, 443]);
+      }
+    }
+    const separate = ofType(resources, 'AWS::EC2::SecurityGroupEgress');
+    for (const e of separate) {
+      expect(prop(e, 'CidrIp'), e.logicalId).toBeUndefined();
+      expect(prop(e, 'DestinationSecurityGroupId'), e.logicalId).toBeDefined();
+      expect(String(prop(e, 'Description')), e.logicalId).toMatch(/^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]{3,255}$/);
+    }
+  });
+
+  it('lets a group that keeps no fixed egress list reach exactly what the ingress rules open for it', () => {
+    const fixed = new Set<string>([ID.albSecurityGroup, ID.bastionSecurityGroup]);
+    const destinationOf = (r: ModelResource): string => (prop(r, 'DestinationSecurityGroupId') as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const port = (r: ModelResource): string => `${String(prop(r, 'IpProtocol'))}:${String(prop(r, 'FromPort'))}`;
+    const expected = ingress.filter((r) => sourceOf(r) !== undefined && !fixed.has(sourceOf(r)!)).map((r) => `${sourceOf(r)} -> ${groupOf(r)} ${port(r)}`);
+    const actual = ofType(resources, 'AWS::EC2::SecurityGroupEgress').map((r) => `${groupOf(r)} -> ${destinationOf(r)} ${port(r)}`);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(actual.sort()).toEqual(expected.sort());
   });
 
   it('describes every rule', () => {
@@ -518,7 +547,11 @@ describe('usage', () => {
     'AWS::EC2::VPCGatewayAttachment',
     'AWS::EC2::SecurityGroup',
     'AWS::EC2::SecurityGroupIngress',
+    'AWS::EC2::SecurityGroupEgress',
     'AWS::EC2::FlowLog',
+    // One invocation per stack update of the default security group's custom resource.
+    'AWS::Lambda::Function',
+    'Custom::RestrictDefaultSecurityGroup',
     'AWS::IAM::Role',
     'AWS::IAM::InstanceProfile',
     'AWS::EC2::LaunchTemplate',

@@ -311,10 +311,10 @@ export function segmentationChecks(ctx: RuleContext): Check[] {
 
 export const imdsv2: ComplianceRule = {
   id: 'BASE-IMDSV2',
-  title: 'Instances require IMDSv2 (session tokens for instance metadata)',
+  title: 'Instances require IMDSv2 with a hop limit of 1 (no instance credentials from containers)',
   regimes: ['baseline'],
   citations: {
-    baseline: { clause: 'AWS Foundational Security Best Practices EC2.8', text: 'EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-8' },
+    baseline: { clause: 'AWS Foundational Security Best Practices EC2.8 / AutoScaling.4', text: 'EC2 instances should use Instance Metadata Service Version 2 (IMDSv2); launch configurations should not have a metadata response hop limit greater than 1', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-8' },
   },
   severity: 'error',
   nonProduction: 'same',
@@ -323,10 +323,12 @@ export const imdsv2: ComplianceRule = {
     if (templates.length === 0) return [pass('no EC2 instances', [])];
     return templates.map((r) => {
       const tokens = prop(r, 'LaunchTemplateData', 'MetadataOptions', 'HttpTokens');
-      const ev = [evidence(r, { 'LaunchTemplateData.MetadataOptions.HttpTokens': tokens, 'LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit': prop(r, 'LaunchTemplateData', 'MetadataOptions', 'HttpPutResponseHopLimit') })];
-      return tokens === 'required'
-        ? pass(`${r.logicalId} requires IMDSv2`, r.origin, ev)
-        : fail(`${r.logicalId} allows IMDSv1 (HttpTokens ${String(tokens ?? 'unset')})`, r.origin, 'set MetadataOptions.HttpTokens: required (report it: dex requires IMDSv2)', ev);
+      // Unset, EC2 uses 1 for a launch template; an explicit value above 1 lets containers through.
+      const hops = prop(r, 'LaunchTemplateData', 'MetadataOptions', 'HttpPutResponseHopLimit');
+      const ev = [evidence(r, { 'LaunchTemplateData.MetadataOptions.HttpTokens': tokens, 'LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit': hops })];
+      if (tokens !== 'required') return fail(`${r.logicalId} allows IMDSv1 (HttpTokens ${String(tokens ?? 'unset')})`, r.origin, 'set MetadataOptions.HttpTokens: required (report it: dex requires IMDSv2)', ev);
+      if (hops !== undefined && hops !== 1) return fail(`${r.logicalId} answers instance metadata ${String(hops)} hops away: containers reach the instance role`, r.origin, 'set MetadataOptions.HttpPutResponseHopLimit: 1 (report it: dex emits hop limit 1)', ev);
+      return pass(`${r.logicalId} requires IMDSv2, hop limit 1`, r.origin, ev);
     });
   },
 };
@@ -453,13 +455,67 @@ export const iamLeastPrivilege: ComplianceRule = {
   },
 };
 
+/** The ECS service a task definition belongs to: its origin is ['services', name]. */
+const serviceOf = (r: ModelResource): string | undefined => (r.origin[0] === 'services' && typeof r.origin[1] === 'string' ? r.origin[1] : undefined);
+
+export const nonRootContainers: ComplianceRule = {
+  id: 'BASE-NON-ROOT-CONTAINERS',
+  title: 'ECS containers run as a non-root user, or say why not',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'CIS Docker Benchmark 4.1', text: 'ensure that a user for the container has been created (containers do not run as root)', url: 'https://www.cisecurity.org/benchmark/docker' },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check(ctx) {
+    const tasks = ofType(ctx.model, 'AWS::ECS::TaskDefinition');
+    if (tasks.length === 0) return [pass('no ECS task definitions', [])];
+    return tasks.flatMap((r) => {
+      const containers = (prop(r, 'ContainerDefinitions') ?? []) as readonly { Name?: string; User?: string }[];
+      const service = serviceOf(r);
+      const reason = service === undefined ? undefined : ctx.spec.services[service]?.runAsRoot;
+      return containers.map((c) => {
+        const ev = [evidence(r, { [`ContainerDefinitions[${String(c.Name)}].User`]: c.User })];
+        const user = c.User?.split(':')[0];
+        if (user !== undefined && user !== '' && user !== '0' && user !== 'root') return pass(`${r.logicalId} runs ${String(c.Name)} as user ${c.User}`, r.origin, ev);
+        if (reason !== undefined) return pass(`exception: ${String(c.Name)} runs as root: ${reason}`, ['services', service!, 'runAsRoot'], ev);
+        return fail(`${r.logicalId} runs ${String(c.Name)} as root (no User)`, r.origin, 'dex sets User 10001:10001 unless the service sets runAsRoot with a reason (report it)', ev);
+      });
+    });
+  },
+};
+
+export const defaultSecurityGroupClosed: ComplianceRule = {
+  id: 'BASE-DEFAULT-SG-CLOSED',
+  title: "The VPC's default security group allows no traffic",
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Foundational Security Best Practices EC2.2 / CIS AWS Foundations 5.4', text: 'VPC default security groups should not allow inbound or outbound traffic', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-2' },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check(ctx) {
+    const vpcs = ofType(ctx.model, 'AWS::EC2::VPC');
+    if (vpcs.length === 0) return [pass('no VPC', [])];
+    const restrictions = ofType(ctx.model, 'Custom::RestrictDefaultSecurityGroup');
+    return vpcs.map((vpc) => {
+      const r = restrictions.find((x) => JSON.stringify(prop(x, 'DefaultSecurityGroupId')) === JSON.stringify({ 'Fn::GetAtt': [vpc.logicalId, 'DefaultSecurityGroup'] }));
+      return r
+        ? pass(`${r.logicalId} revokes every rule of ${vpc.logicalId}'s default security group at create and update`, vpc.origin, [evidence(r, { DefaultSecurityGroupId: prop(r, 'DefaultSecurityGroupId'), ServiceToken: prop(r, 'ServiceToken') })])
+        : fail(`${vpc.logicalId}'s default security group keeps its default rules (all traffic within the group, all egress)`, vpc.origin, 'dex empties it with the RestrictDefaultSecurityGroup custom resource (report it)', [evidence(vpc, {})]);
+    });
+  },
+};
+
 export const BASELINE_RULES: readonly ComplianceRule[] = [
   encryptionAtRest,
   encryptionInTransit,
   tls12,
   noPublicDataStores,
   imdsv2,
+  nonRootContainers,
   leastPrivilegeSecurityGroups,
+  defaultSecurityGroupClosed,
   logRetentionSet,
   flowLogsOn,
   deletionProtection,

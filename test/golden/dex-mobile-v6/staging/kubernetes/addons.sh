@@ -12,7 +12,7 @@ value() { v=$(sed -n "s/^$1=//p" stack-outputs.env 2>/dev/null); [ -n "$v" ] || 
 # calls), with the IRSA role of services/eks.ts.
 helm repo add eks https://aws.github.io/eks-charts --force-update >/dev/null
 helm upgrade --install aws-load-balancer-controller eks/aws-load-balancer-controller --version 3.5.0 --namespace kube-system \
-  --set-string clusterName=dex-mobile-v6-staging --set-string region=ap-south-1 --set-string image.tag=v3.5.0 \
+  --set-string clusterName=dex-mobile-v6-staging --set-string region=ap-south-1 --set-string "vpcId=$(value VPC_ID)" --set-string image.tag=v3.5.0 \
   --set serviceAccount.create=true --set-string serviceAccount.name=aws-load-balancer-controller \
   --set-string "serviceAccount.annotations.eks\.amazonaws\.com/role-arn=$(value LOAD_BALANCER_CONTROLLER_ROLE_ARN)" \
   --set enableShield=false --set enableWaf=false --set enableWafv2=false --set createIngressClassResource=false \

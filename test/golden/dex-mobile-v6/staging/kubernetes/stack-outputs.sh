@@ -31,3 +31,6 @@ out CLUSTER_AUTOSCALER_ROLE_ARN "$v"
 # IAM role (IRSA) of the AWS Load Balancer Controller (read by addons.sh)
 v=$(role_arn 'dex-mobile-v6-staging-eks' 'EksLoadBalancerControllerIrsa')
 out LOAD_BALANCER_CONTROLLER_ROLE_ARN "$v"
+# VPC of the cluster, for the AWS Load Balancer Controller (read by addons.sh)
+v=$(phys 'dex-mobile-v6-staging-network' 'Vpc')
+out VPC_ID "$v"
