@@ -10,7 +10,7 @@ import { bootstrapBlock, bootstrapTargets, type EnvironmentResources } from '../
 import { defaultRegistries } from './registries.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import type { Analysis } from './analyze.js';
-import { systemEnvironments, type EnvironmentOutput } from './emit.js';
+import { systemModels, type EnvironmentOutput } from './emit.js';
 
 export type BootstrapOutput = BootstrapOutputInput;
 
@@ -52,8 +52,8 @@ export function withOwnBootstrap(model: ResourceModel, today: Clock): ResourceMo
 
 /** The bootstraps of an analyzed spec, reusing the environments the caller compiled. */
 export function analysisBootstraps(analysis: Pick<Analysis, 'raw' | 'compiled' | 'registries' | 'today'>, compiled?: readonly EnvironmentOutput[]): BootstrapOutput[] {
-  const system = systemEnvironments(analysis, compiled);
-  return compileBootstraps(system.map((e) => e.spec), analysis.today, system.map((e) => e.model));
+  const system = systemModels(analysis, compiled);
+  return compileBootstraps(system.map((e) => e.model.spec), analysis.today, system.map((e) => e.model));
 }
 
 /** Files of out/bootstrap/ (paths relative to it). */

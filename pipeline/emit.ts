@@ -89,15 +89,26 @@ export function systemEnvironments(
   compiled?: readonly EnvironmentOutput[],
   specFile?: string,
 ): (EnvironmentEmitInput & { readonly name: string })[] {
+  return systemModels(analysis, compiled).map(({ name, model, plan }) => ({ name, spec: model.spec, model, plan: plan ?? assignStacks(model), specFile }));
+}
+
+/**
+ * The same environments' models, without their stack plans unless the caller already has them:
+ * what the bootstrap needs (its roles, registries and boundaries read the models, not the stacks).
+ */
+export function systemModels(
+  analysis: Pick<Analysis, 'raw' | 'compiled' | 'registries' | 'today'>,
+  compiled?: readonly EnvironmentOutput[],
+): { readonly name: string; readonly model: ResourceModel; readonly plan?: StackPlan }[] {
   const { raw, registries } = analysis;
   if (raw === undefined) return [];
   const names = Object.keys(raw.environments ?? {});
   return (names.length ? names : [undefined]).map((name) => {
     const done = compiled?.find((o) => o.environment === (name ?? 'default'));
-    if (done) return { name: done.environment, spec: done.model.spec, model: done.model, plan: done.plan, specFile };
+    if (done) return { name: done.environment, model: done.model, plan: done.plan };
     const known = analysis.compiled.find((c) => c.environment === name && c.model);
     const spec = known?.spec ?? normalizeSpec(raw, name).spec;
     const model = known?.model ?? buildResourceModel(spec, registries.blocks, { today: analysis.today });
-    return { name: name ?? 'default', spec, model, plan: assignStacks(model), specFile };
+    return { name: name ?? 'default', model };
   });
 }
