@@ -6,6 +6,7 @@ import { ID, getAtt, namePrefix, ref, resource, sub, tagList } from '../compiler
 import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import { exposedNames } from '../compiler/model/exposure.js';
+import { BLOCK_PUBLIC_ACCESS, denyInsecureTransport } from './s3.js';
 
 const COMPONENT = 'audit';
 // Not services/alb.ts's hasLoadBalancer: alb.ts reads this module's attributes.
@@ -37,16 +38,6 @@ export const hasTrail = (spec: NormalizedSpec): boolean => spec.audit.trail;
 export const hasWafLogs = (spec: NormalizedSpec): boolean => spec.audit.wafLogs && spec.ingress.waf.enabled && hasLoadBalancer(spec);
 export const hasAlbAccessLogs = (spec: NormalizedSpec): boolean => spec.audit.albAccessLogs && hasLoadBalancer(spec);
 
-const blockPublic: CfnValue = { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true };
-
-const denyInsecureTransport = (bucketId: string): CfnValue => ({
-  Sid: 'DenyInsecureTransport',
-  Effect: 'Deny',
-  Principal: '*',
-  Action: 's3:*',
-  Resource: [getAtt(bucketId, 'Arn'), sub(`\${${bucketId}.Arn}/*`)],
-  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-});
 
 /** A log bucket: private, owner-enforced, versioned, TLS only, objects expired after the audit retention. */
 function logBucket(spec: NormalizedSpec, logicalId: string, layer: ModelResource['layer'], origin: (string | number)[], encryption: CfnValue, usage: UsageMeter[]): ModelResource {
@@ -59,7 +50,7 @@ function logBucket(spec: NormalizedSpec, logicalId: string, layer: ModelResource
       origin,
       properties: {
         BucketEncryption: { ServerSideEncryptionConfiguration: [encryption] },
-        PublicAccessBlockConfiguration: blockPublic,
+        PublicAccessBlockConfiguration: BLOCK_PUBLIC_ACCESS,
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
         VersioningConfiguration: { Status: 'Enabled' },
         LifecycleConfiguration: {

@@ -17,13 +17,13 @@
 // Nothing in an environment's stacks imports from the bootstrap: they name its resources by
 // physical name (roles, repositories, vaults, the bucket), because the bootstrap may be in
 // another region of the account, and CloudFormation exports do not cross regions.
-import { getAtt, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { crossRegionVaultName, getAtt, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec, RegionCode } from '../spec/model.js';
-import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, cicdNames, codeBuildProjects, oidcProviderArn } from './cicd.js';
+import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, cicdNames, codeBuildProjects, firstStageEnvironment, oidcProviderArn } from './cicd.js';
 import { builtServices, registryRepositories, sameRegistry } from './ecr.js';
-import { ACCOUNT_ADMINISTRATION } from './kms.js';
-import { crossRegionVaultName } from '../compiler/model/ids.js';
+import { ACCOUNT_ADMINISTRATION, CLOUDWATCH_LOGS_OF_THIS_ACCOUNT } from './kms.js';
+import { BLOCK_PUBLIC_ACCESS, denyInsecureTransport } from './s3.js';
 
 /** The environment name of a bootstrap model: its stacks are `<system>-bootstrap-<layer>`. */
 export const BOOTSTRAP_ENVIRONMENT = 'bootstrap';
@@ -121,7 +121,8 @@ export function bootstrapTargets(environments: readonly NormalizedSpec[]): Boots
 
 /** The first stage's environment: its registry receives every build. */
 function firstStageOf(environments: readonly NormalizedSpec[]): NormalizedSpec | undefined {
-  const name = environments[0]?.cicd?.stages[0]?.name;
+  const first = environments[0];
+  const name = first === undefined ? undefined : firstStageEnvironment(first);
   return environments.find((e) => e.environment === name) ?? environments.find((e) => e.environment === undefined);
 }
 
@@ -130,20 +131,7 @@ function firstStageOf(environments: readonly NormalizedSpec[]): NormalizedSpec |
  * CloudWatch Logs for this account's log groups (the pipeline's CodeBuild logs).
  */
 function keyPolicy(): CfnValue {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      ACCOUNT_ADMINISTRATION,
-      {
-        Sid: 'CloudWatchLogsForThisAccountsLogGroups',
-        Effect: 'Allow',
-        Principal: { Service: sub('logs.${AWS::Region}.amazonaws.com') },
-        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        Resource: '*',
-        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*') } },
-      },
-    ],
-  };
+  return { Version: '2012-10-17', Statement: [ACCOUNT_ADMINISTRATION, CLOUDWATCH_LOGS_OF_THIS_ACCOUNT] };
 }
 
 function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): ModelResource[] {
@@ -203,7 +191,7 @@ function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mo
           properties: {
             BucketName: sub(`${artifactsBucketPrefix(spec.name)}-\${AWS::AccountId}-\${AWS::Region}`),
             BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(BOOTSTRAP_ID.key, 'Arn') }, BucketKeyEnabled: true }] },
-            PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+            PublicAccessBlockConfiguration: BLOCK_PUBLIC_ACCESS,
             OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
             VersioningConfiguration: { Status: 'Enabled' },
             LifecycleConfiguration: { Rules: [{ Id: 'expire-artifacts', Status: 'Enabled', ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }] },
@@ -224,19 +212,7 @@ function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mo
         component: 'bootstrap',
         properties: {
           Bucket: ref(BOOTSTRAP_ID.bucket),
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Sid: 'DenyInsecureTransport',
-                Effect: 'Deny',
-                Principal: '*',
-                Action: 's3:*',
-                Resource: [getAtt(BOOTSTRAP_ID.bucket, 'Arn'), sub(`\${${BOOTSTRAP_ID.bucket}.Arn}/*`)],
-                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-              },
-            ],
-          },
+          PolicyDocument: { Version: '2012-10-17', Statement: [denyInsecureTransport(BOOTSTRAP_ID.bucket)] },
         },
       }),
     );

@@ -1,18 +1,17 @@
-// CI/CD: what the delivery pipeline needs inside each environment's CloudFormation.
+// CI/CD: the delivery pipeline's roles and projects, and what stays in each environment's cicd stack.
 //
-//   • Identity. github-actions: the account's GitHub OIDC provider and, per environment, a deploy
-//     role trusted only for `repo:<owner>/<repo>:environment:<stage>` (plus, in the first stage's
-//     environment, a build role trusted only for the release branch, which may push images and
-//     nothing else). codepipeline: the same deploy role trusted by CodeBuild instead, with the
-//     environment's deploy and verify CodeBuild projects (the pipeline itself spans environments
-//     and is emitted by emitters/ci as out/ci/codepipeline/pipeline.yaml).
+//   • Identity. github-actions: per environment, a deploy role trusted only for
+//     `repo:<owner>/<repo>:environment:<stage>` (plus, for the first stage, a build role trusted
+//     only for the release branch, which may push images and nothing else). codepipeline: the same
+//     deploy role trusted by CodeBuild instead, with the environment's deploy and verify CodeBuild
+//     projects (the pipeline itself spans environments and is emitted by emitters/ci as
+//     out/ci/codepipeline/pipeline.yaml).
 //   • Least privilege. The deploy role may change only its own environment's stacks, and only
 //     through a CloudFormation execution role (the broadest role, assumable by CloudFormation
 //     alone, limited to its environment's services and by a permissions boundary:
-//     services/permissions-boundary.ts); it may push to its own repositories, pull from the first stage's (promotion of the
-//     tested image, never a rebuild), roll out its own ECS services, and describe its EKS
-//     cluster (Kubernetes rights come from an EKS access entry scoped to the services'
-//     namespaces).
+//     services/permissions-boundary.ts); it may promote images into its own registry, pull from
+//     the first stage's (the tested image, never a rebuild), and describe its EKS cluster
+//     (Kubernetes rights come from an EKS access entry scoped to the services' namespaces).
 //   • Blue-green, linear and canary releases of ECS services are ECS's own deployments, driven by
 //     the CloudFormation update itself (services/ecs.ts, services/alb.ts): nothing here.
 //

@@ -4,7 +4,7 @@
 // Environments of one account and region share a registry, so promotion between them is a tag,
 // not a copy. Scan on push, immutable tags, encrypted with the bootstrap's KMS key, and a
 // lifecycle policy so old builds do not pile up as storage cost while released images stay.
-import { getAtt, pascal, resource, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, resource, tagList } from '../compiler/model/ids.js';
 import type { CfnValue, ModelResource, StackLayer, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 
@@ -48,8 +48,6 @@ export function builtServices(spec: NormalizedSpec): NormalizedService[] {
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Logical ID of a service's repository in its bootstrap's registry stack. */
-export const repositoryId = (service: string): string => `${pascal(service)}Repository`;
 
 const lifecyclePolicy = JSON.stringify({
   rules: [
@@ -126,7 +124,7 @@ export function registryRepositories(input: RegistryInput): ModelResource[] {
       },
     ];
     return resource({
-      logicalId: repositoryId(s.name),
+      logicalId: ID.ecrRepository(s.name),
       type: 'AWS::ECR::Repository',
       layer: input.layer,
       origin: ['services', s.name],

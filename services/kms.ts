@@ -21,20 +21,23 @@ export const ACCOUNT_ADMINISTRATION: CfnValue = {
   Resource: '*',
 };
 
+/** CloudWatch Logs may use the key for this account's log groups only (encryption-context condition). */
+export const CLOUDWATCH_LOGS_OF_THIS_ACCOUNT: CfnValue = {
+  Sid: 'CloudWatchLogsForThisAccountsLogGroups',
+  Effect: 'Allow',
+  Principal: { Service: sub('logs.${AWS::Region}.amazonaws.com') },
+  Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+  Resource: '*',
+  Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*') } },
+};
+
 function keyPolicy(spec: NormalizedSpec): CfnValue {
   const account = ref('AWS::AccountId');
   return {
     Version: '2012-10-17',
     Statement: [
       ACCOUNT_ADMINISTRATION,
-      {
-        Sid: 'CloudWatchLogsForThisAccountsLogGroups',
-        Effect: 'Allow',
-        Principal: { Service: sub('logs.${AWS::Region}.amazonaws.com') },
-        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        Resource: '*',
-        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*') } },
-      },
+      CLOUDWATCH_LOGS_OF_THIS_ACCOUNT,
       {
         // The alarm topic is encrypted with this key: CloudWatch alarms can only publish to it
         // with these two actions, and only for alarms of this account.

@@ -14,9 +14,6 @@ export type StackLayer = 'foundation' | 'delivery' | 'network' | 'security' | 'd
 /** Deploy order of the layers: each may import only from layers before it. */
 export const LAYER_ORDER: readonly StackLayer[] = ['foundation', 'delivery', 'network', 'security', 'data', 'ingress', 'ecs', 'eks', 'ec2', 'monitoring', 'cicd'];
 
-/** The bootstrap's layers: a model holds either only these or none of them. */
-export const BOOTSTRAP_LAYERS: readonly StackLayer[] = ['foundation', 'delivery'];
-
 /**
  * A CloudFormation value: JSON plus intrinsic functions. References between resources are always
  * written as same-template { Ref } / { 'Fn::GetAtt' }, whatever stack the target ends up in; the

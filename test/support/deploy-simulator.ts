@@ -6,8 +6,10 @@
 // assumes), then records what it creates. The first gap is the answer.
 import { parse } from 'yaml';
 import type { EmittedFile } from '../../compiler/model/output.js';
+import { INLINE_TEMPLATE_LIMIT_BYTES } from '../../emitters/bootstrap.js';
 
-export const INLINE_LIMIT = 51_200;
+// CloudFormation's limit for a template passed inline: the one the bootstrap emitter keeps to.
+const INLINE_LIMIT = INLINE_TEMPLATE_LIMIT_BYTES;
 const DEFAULT_ACCOUNT = '000000000000';
 
 type Cfn = unknown;
