@@ -2,7 +2,7 @@
 // answers get-caller-identity: the stacks in order, inline or through the bucket, in their regions,
 // and the account check of a multi-account system.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,5 +74,30 @@ describe.runIf(hasBash)('out/bootstrap/deploy.sh', () => {
       expect(unnamed.status).toBe(2);
       expect(unnamed.stderr).toContain('name the account to bootstrap: 111111111111 | 222222222222');
     });
+  });
+});
+
+describe.runIf(hasBash)('out/bootstrap/deploy.sh with a hostile account name (past the schema)', () => {
+  it('keeps it data: no command in it runs, and the account check still compares it whole', async () => {
+    const { analyzeSpec } = await import('../../pipeline/analyze.js');
+    const { analysisBootstraps } = await import('../../pipeline/bootstrap.js');
+    const { emitBootstrap } = await import('../../emitters/bootstrap.js');
+    const analysis = analyzeSpec(readFileSync('examples/dex-mobile-v6/dex.yaml'), 'dex.yaml');
+    const hostile = `1$(touch PWNED)'\`touch PWNED2\`"; touch PWNED3 #\nx`;
+    const bootstraps = analysisBootstraps(analysis).map((b) => ({ ...b, target: { ...b.target, account: hostile } }));
+    const dir = mkdtempSync(join(root, 'hostile-'));
+    for (const f of emitBootstrap({ system: 'dex-mobile-v6', bootstraps })) {
+      mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'aws'), '#!/bin/sh\nif [ "$1" = sts ]; then echo 999999999999; fi\nexit 0\n');
+    chmodSync(join(bin, 'aws'), 0o755);
+    const r = spawnSync('bash', [join(dir, 'deploy.sh'), hostile], { cwd: dir, env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: 'utf8' });
+    // The credentials' account is not the (hostile) one named: refused, with nothing executed.
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain('these credentials are for account 999999999999, not');
+    for (const f of ['PWNED', 'PWNED2', 'PWNED3']) expect(existsSync(join(dir, f)), f).toBe(false);
   });
 });

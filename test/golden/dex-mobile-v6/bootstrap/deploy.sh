@@ -31,6 +31,6 @@ case "$want" in
     deploy dex-mobile-v6-bootstrap-delivery default/ap-south-1/cloudformation/dex-mobile-v6-bootstrap-delivery.yaml ap-south-1 bucket
     deploy dex-mobile-v6-bootstrap-foundation default/ap-south-2/cloudformation/dex-mobile-v6-bootstrap-foundation.yaml ap-south-2 inline
     ;;
-  *) log "unknown account $want (default)"; exit 2 ;;
+  *) log "unknown account $want "'(default)'; exit 2 ;;
 esac
 log "bootstrap of $want done"
