@@ -5,6 +5,7 @@
 import type { Diagnostic, Finding } from '../../spec/diagnostics.js';
 import type { DexSpec, NormalizedSpec } from '../../spec/model.js';
 import type { ResourceModel } from '../model/types.js';
+import { evaluateControls } from './controls/evaluate.js';
 import type { Check, ComplianceResult, ComplianceRule, ControlResult, DataDeclaration, Regime, RuleContext, RuleScope } from './types.js';
 
 /**
@@ -53,7 +54,8 @@ export function evaluateCompliance(input: EvaluateInput): ComplianceResult {
     const status = failed.length === 0 ? (checks.length === 0 ? 'not-applicable' : 'pass') : severity === 'error' ? 'fail' : 'warn';
     controls.push({ rule, status, severity, checks, ...(checks.length === 0 ? { reason: 'nothing in this deployment for the control to check' } : {}) });
   }
-  return { environment: spec.environment ?? 'default', production, region: spec.region, regimes: [...spec.compliance], controls };
+  // The FSBP/CIS controls read the same model; they are evidence in the report, not findings.
+  return { environment: spec.environment ?? 'default', production, region: spec.region, regimes: [...spec.compliance], controls, securityControls: evaluateControls(ctx) };
 }
 
 export function effectiveSeverity(rule: ComplianceRule, check: Check, production: boolean): 'error' | 'warning' | 'info' {

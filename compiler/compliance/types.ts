@@ -4,6 +4,7 @@
 import type { SpecPath } from '../../spec/diagnostics.js';
 import type { ComplianceRegime, NormalizedSpec } from '../../spec/model.js';
 import type { ResourceModel } from '../model/types.js';
+import type { ControlOutcome } from './controls/types.js';
 
 export type Regime = ComplianceRegime;
 /** 'baseline' rules run for every spec, like cfn-nag and checkov run on every template. */
@@ -100,4 +101,6 @@ export interface ComplianceResult {
   readonly region: string;
   readonly regimes: readonly Regime[];
   readonly controls: readonly ControlResult[];
+  /** The FSBP / CIS AWS Foundations controls decided on the same model (compiler/compliance/controls/). */
+  readonly securityControls?: readonly ControlOutcome[];
 }
