@@ -5,6 +5,7 @@ import type { SpecSource } from '../../spec/load.js';
 import type { DexSpec } from '../../spec/model.js';
 import { placeFinding } from '../../spec/place.js';
 import { dataDeclaration, effectiveSeverity } from './engine.js';
+import type { ControlOutcome } from './controls/types.js';
 import { REGIME_TITLES, type ComplianceResult, type ControlResult, type RuleScope } from './types.js';
 
 export interface ReportCheck {
@@ -32,13 +33,36 @@ export interface ReportControl {
   readonly checks: readonly ReportCheck[];
 }
 
+/** An FSBP / CIS control's result (compiler/compliance/controls/) and the resources that decide it. */
+export interface ReportSecurityControl {
+  readonly id: string;
+  readonly title: string;
+  /** "FSBP IAM.1 / CIS 1.16", or the other standard it rests on. */
+  readonly standard: string;
+  /** The BASE-* rule that checks the same thing. */
+  readonly base?: string;
+  /** Under a regime: the clause of the regime it evidences. */
+  readonly clause?: string;
+  readonly status: ControlOutcome['status'];
+  readonly reason?: string;
+  readonly resources: readonly { readonly status: ControlOutcome['status']; readonly logicalId: string; readonly type: string; readonly message: string; readonly properties: Readonly<Record<string, unknown>> }[];
+}
+
 export interface ReportEnvironment {
   readonly environment: string;
   readonly region: string;
   readonly production: boolean;
   readonly summary: Readonly<Record<ControlResult['status'], number>>;
-  readonly regimes: readonly { readonly regime: RuleScope; readonly title: string; readonly controls: readonly ReportControl[] }[];
+  readonly regimes: readonly {
+    readonly regime: RuleScope;
+    readonly title: string;
+    readonly controls: readonly ReportControl[];
+    /** The FSBP / CIS controls that evidence this regime's clauses. */
+    readonly securityControls: readonly ReportSecurityControl[];
+  }[];
   readonly conflicts: readonly ReportControl[];
+  /** Every FSBP / CIS control, decided on the environment's model. */
+  readonly securityControls: readonly ReportSecurityControl[];
 }
 
 export interface ComplianceReport {
@@ -86,12 +110,14 @@ export function buildReport(analysis: ReportSubject, results: readonly Complianc
       };
     };
     const scopes: RuleScope[] = ['baseline', ...result.regimes];
+    const outcomes = result.securityControls ?? [];
     const regimes = scopes.map((scope) => ({
       regime: scope,
       title: REGIME_TITLES[scope],
       controls: result.controls
         .filter((c) => !c.rule.conflict && (scope === 'baseline' ? c.rule.regimes.includes('baseline') : c.rule.regimes.includes(scope) || c.rule.citations[scope] !== undefined))
         .map((c) => control(c, scope)),
+      securityControls: scope === 'baseline' ? [] : outcomes.filter((o) => o.control.evidences?.[scope] !== undefined).map((o) => securityControl(o, o.control.evidences![scope])),
     }));
     const summary = { pass: 0, fail: 0, warn: 0, 'not-applicable': 0 };
     for (const c of result.controls) summary[c.status]++;
@@ -102,6 +128,7 @@ export function buildReport(analysis: ReportSubject, results: readonly Complianc
       summary,
       regimes,
       conflicts: result.controls.filter((c) => c.rule.conflict).map((c) => control(c, c.rule.regimes[0]!)),
+      securityControls: outcomes.map((o) => securityControl(o)),
     };
   });
   const data = dataDeclaration(analysis.raw);
@@ -111,6 +138,21 @@ export function buildReport(analysis: ReportSubject, results: readonly Complianc
     regimes: [...(analysis.raw?.compliance ?? [])],
     data: { personal: data.personal, euResidents: data.euResidents, payment: data.payment },
     environments,
+  };
+}
+
+function securityControl(o: ControlOutcome, clause?: string): ReportSecurityControl {
+  const c = o.control;
+  const standard = [c.fsbp ? `FSBP ${c.fsbp}` : undefined, c.cis ? `CIS ${c.cis}` : undefined].filter((x) => x !== undefined).join(' / ') || (c.other ?? '');
+  return {
+    id: c.id,
+    title: c.title,
+    standard,
+    ...(c.base ? { base: c.base } : {}),
+    ...(clause ? { clause } : {}),
+    status: o.status,
+    ...(o.reason ? { reason: o.reason } : {}),
+    resources: o.findings.map((f) => ({ status: f.status, logicalId: f.logicalId, type: f.type, message: f.message, properties: f.properties })),
   };
 }
 
@@ -161,13 +203,42 @@ export function renderMarkdown(report: ComplianceReport, generatedBy: string): s
       const shared = r.regime !== 'baseline' && r.controls.some((c) => c.baseline);
       if (shared) out.push('BASE-* controls are detailed, with their evidence, under Baseline above; the clause column gives the clause of this regime they evidence.', '');
       for (const c of r.controls) if (r.regime === 'baseline' || !c.baseline) out.push(...renderControl(c));
+      if (r.securityControls.length > 0) out.push(...renderSecurityControls(`AWS security controls behind ${r.title}`, r.securityControls, true));
     }
+    if (e.securityControls.length > 0) out.push(...renderSecurityControls('AWS Foundational Security Best Practices and CIS AWS Foundations (all controls)', e.securityControls, false));
     if (e.conflicts.length > 0) {
       out.push('### Where the listed regimes conflict', '', 'dex reports these instead of choosing one regime over the other.', '');
       for (const c of e.conflicts) out.push(...renderControl(c));
     }
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+const CONTROL_STATUS: Readonly<Record<ControlOutcome['status'], string>> = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'N/A' };
+
+/**
+ * The FSBP / CIS controls as a table; under a regime, each with the resources and properties that
+ * decide it (the evidence). The full list closes each environment, as a table only.
+ */
+function renderSecurityControls(heading: string, controls: readonly ReportSecurityControl[], detailed: boolean): string[] {
+  const out = [`### ${heading}`, ''];
+  if (detailed) out.push('Decided on the emitted resources by compiler/compliance/controls/ (docs/security.md, "Controls"); evidence, not findings: they do not change the exit status.', '');
+  out.push(detailed ? '| Control | Standard | Clause | Status |' : '| Control | Standard | Status | Resources |', '|---|---|---|---|');
+  for (const c of controls) {
+    out.push(detailed ? `| ${c.id}: ${cell(c.title)} | ${cell(c.standard)} | ${cell(c.clause ?? '')} | ${CONTROL_STATUS[c.status]} |` : `| ${c.id}: ${cell(c.title)} | ${cell(c.standard)} | ${CONTROL_STATUS[c.status]} | ${c.resources.length} |`);
+  }
+  out.push('');
+  if (!detailed) return out;
+  for (const c of controls) {
+    out.push(`#### ${c.id} — ${CONTROL_STATUS[c.status]}`, '', `${c.title}. ${c.standard}${c.base ? `; checked with ${c.base}` : ''}; evidence for ${c.clause ?? ''}.`, '');
+    if (c.reason) out.push(`Not applicable: ${c.reason}.`, '');
+    for (const r of c.resources) {
+      const props = Object.entries(r.properties).filter(([, v]) => v !== undefined).map(([p, v]) => `${p} = ${show(v)}`).join('; ');
+      out.push(`- **${r.status === 'pass' ? 'pass' : r.status === 'fail' ? 'FAIL' : 'n/a'}** \`${r.logicalId}\` (${r.type})${props ? `: ${props}` : ''}${r.status !== 'pass' || r.message.startsWith('exception') ? ` — ${r.message}` : ''}`);
+    }
+    out.push('');
+  }
+  return out;
 }
 
 function renderControl(c: ReportControl): string[] {

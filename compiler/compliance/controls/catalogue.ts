@@ -40,7 +40,7 @@ const iam1: SecurityControl = {
       const full = policyDocuments(r).flatMap((d) => d.statements.filter((s) => allows(s) && actions(s).some((a) => a === '*' || a === '*:*') && resources(s).includes('*')).map((s) => `${d.name}/${s.Sid ?? '(no Sid)'}`));
       const managed = JSON.stringify(prop(r, 'ManagedPolicyArns') ?? []);
       const admin = /AdministratorAccess|PowerUserAccess|IAMFullAccess/.test(managed);
-      const props = { ManagedPolicyArns: prop(r, 'ManagedPolicyArns'), 'Statement[Action=*,Resource=*]': full };
+      const props = { ManagedPolicyArns: prop(r, 'ManagedPolicyArns'), ...(full.length ? { 'Statement[Action=*,Resource=*]': full } : {}) };
       if (admin) return finding(r, false, `${r.logicalId} has an administrator managed policy attached`, props);
       if (full.length > 0) return finding(r, false, `${r.logicalId} allows "*" on "*" (${full.join(', ')})`, props);
       return finding(r, true, `${r.logicalId} allows no "*" action on "*" and has no administrator policy`, props);
@@ -203,7 +203,7 @@ const s3_14 = bucketControl('S3.14', undefined, 'Buckets are versioned', (b) => 
 // ——— ELB ———
 
 const lbs = (ctx: RuleContext): ModelResource[] => ofType(ctx.model, 'AWS::ElasticLoadBalancingV2::LoadBalancer').filter((l) => (prop(l, 'Type') ?? 'application') === 'application');
-function lbAttrControl(id: string, title: string, key: string, expected: string, evidences?: SecurityControl['evidences'], protectedOnly?: string): SecurityControl {
+function lbAttrControl(id: string, title: string, key: string, expected: string, evidences?: SecurityControl['evidences'], protectedOnly?: string, also: readonly string[] = []): SecurityControl {
   return {
     id,
     family: 'ELB',
@@ -212,7 +212,7 @@ function lbAttrControl(id: string, title: string, key: string, expected: string,
     ...(evidences ? { evidences } : {}),
     ...(protectedOnly ? { protectedOnly } : {}),
     absent: 'no application load balancer (no public service)',
-    evaluate: (ctx) => lbs(ctx).map((lb) => finding(lb, lbAttribute(lb, key) === expected, `${lb.logicalId} ${key} = ${String(lbAttribute(lb, key) ?? '(unset)')}`, { [`LoadBalancerAttributes.${key}`]: lbAttribute(lb, key) })),
+    evaluate: (ctx) => lbs(ctx).map((lb) => finding(lb, lbAttribute(lb, key) === expected, `${lb.logicalId} ${key} = ${String(lbAttribute(lb, key) ?? '(unset)')}`, Object.fromEntries([key, ...also].map((k) => [`LoadBalancerAttributes.${k}`, lbAttribute(lb, k)])))),
   };
 }
 const elb1: SecurityControl = {
@@ -241,7 +241,7 @@ const elb2: SecurityControl = {
       }),
 };
 const elb4 = lbAttrControl('ELB.4', 'Load balancers drop invalid HTTP header fields', 'routing.http.drop_invalid_header_fields.enabled', 'true');
-const elb5 = lbAttrControl('ELB.5', 'Load balancers write access logs', 'access_logs.s3.enabled', 'true', { 'pci-dss': PCI_LOGS, soc2: SOC2_MONITOR });
+const elb5 = lbAttrControl('ELB.5', 'Load balancers write access logs', 'access_logs.s3.enabled', 'true', { 'pci-dss': PCI_LOGS, soc2: SOC2_MONITOR }, undefined, ['access_logs.s3.bucket']);
 const elb6 = lbAttrControl('ELB.6', 'Load balancers have deletion protection (protected environments)', 'deletion_protection.enabled', 'true', undefined, 'deletion protection is set in protected environments (environments.<name>.protect); a disposable environment may be torn down');
 const elb12 = lbAttrControl('ELB.12', 'Load balancers mitigate HTTP desync (defensive or strictest mode)', 'routing.http.desync_mitigation_mode', 'defensive');
 const elb17: SecurityControl = {
