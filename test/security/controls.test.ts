@@ -82,6 +82,19 @@ describe('the control catalogue', () => {
     for (const id of [...Object.keys(PENDING), ...Object.keys(GAPS)]) expect(ids).toContain(id);
   });
 
+  it('is the table of docs/security.md ("Controls"): the same ids in the same order, pending and gaps marked', () => {
+    const section = readFileSync('docs/security.md', 'utf8').split('\n## Controls\n')[1]!.split('\n## ')[0]!;
+    const rows = section.split('\n').filter((l) => /^\| [A-Za-z0-9.]+ \|/.test(l) && !l.startsWith('| control |')).map((l) => l.split(' | '));
+    expect(rows.map((r) => r[0]!.slice(2))).toEqual(SECURITY_CONTROLS.map((c) => c.id));
+    for (const r of rows) {
+      const id = r[0]!.slice(2);
+      const status = r[3]!;
+      if (id in PENDING) expect(status, id).toMatch(/^pending: /);
+      else if (id in GAPS) expect(status, id).toMatch(/^\*\*gap\*\*: /);
+      else expect(status, id).toMatch(/^(pass|not applicable: )/);
+    }
+  });
+
   it('runs over every example and environment', () => {
     expect(ALL.map((t) => t.name)).toEqual(expect.arrayContaining(['examples/dex-mobile-v6/dex.yaml staging', 'examples/dex-mobile-v6/dex.yaml production', 'examples/large/dex.yaml production-eu', 'examples/minimal/dex.yaml (no environments)']));
   });
