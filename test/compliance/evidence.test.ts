@@ -69,6 +69,17 @@ describe.each(['pci-dss', 'soc2'])('the reference report, %s', (name) => {
   });
 });
 
+describe('docs/compliance.md', () => {
+  it('maps every control that evidences a PCI DSS or SOC 2 clause, and no other', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync('docs/compliance.md', 'utf8');
+    const table = doc.split('| regime clause | controls | what they name |')[1]!.split('\n\n')[0]!;
+    const listed = table.split('\n').slice(2).filter((l) => l.trim().startsWith('|')).map((l) => l.trim()).flatMap((l) => l.split(' | ')[1]!.split(', '));
+    const evidencing = SECURITY_CONTROLS.filter((c) => c.evidences?.['pci-dss'] !== undefined || c.evidences?.soc2 !== undefined).map((c) => c.id);
+    expect([...listed].sort()).toEqual([...evidencing].sort());
+  });
+});
+
 describe('the reference report, markdown', () => {
   it('has a section of the AWS controls behind each of PCI DSS and SOC 2, with their evidence', () => {
     expect(markdown).toContain('### AWS security controls behind PCI DSS v4.0');
