@@ -20,6 +20,16 @@ const SOC2_ACCESS = 'SOC 2 CC6.1, CC6.3';
 const SOC2_BOUNDARY = 'SOC 2 CC6.6';
 const SOC2_MONITOR = 'SOC 2 CC7.2';
 
+// Several controls read the same BASE check (encryption at rest, six of them): computed once per model.
+const atRestMemo = new WeakMap<object, Map<boolean, ReturnType<typeof atRestChecks>>>();
+function atRest(ctx: RuleContext, requireCustomerKey = false): ReturnType<typeof atRestChecks> {
+  let byKey = atRestMemo.get(ctx.model);
+  if (byKey === undefined) atRestMemo.set(ctx.model, (byKey = new Map()));
+  let checks = byKey.get(requireCustomerKey);
+  if (checks === undefined) byKey.set(requireCustomerKey, (checks = atRestChecks(ctx, requireCustomerKey)));
+  return checks;
+}
+
 const roles = (ctx: RuleContext): ModelResource[] => ofType(ctx.model, 'AWS::IAM::Role', 'AWS::IAM::ManagedPolicy');
 const allows = (s: Statement): boolean => s.Effect === 'Allow';
 const truthy = (v: CfnValue | undefined): boolean => v === true || v === 'true';
@@ -181,7 +191,7 @@ const s3_17: SecurityControl = {
   base: 'BASE-ENCRYPTION-AT-REST',
   evidences: { 'pci-dss': PCI_CRYPTO, soc2: 'SOC 2 CC6.1' },
   absent: 'no S3 buckets',
-  evaluate: (ctx) => fromChecks(atRestChecks(ctx, true).concat(atRestChecks(ctx).filter((c) => !c.ok)), ['AWS::S3::Bucket']).concat(
+  evaluate: (ctx) => fromChecks(atRest(ctx, true).concat(atRest(ctx).filter((c) => !c.ok)), ['AWS::S3::Bucket']).concat(
     // Pipeline artifacts are skipped by the customer-key check (they hold no account data): SSE-KMS with the bootstrap key still decides S3.17.
     buckets(ctx).filter((b) => b.layer === 'cicd').map((b) => finding(b, JSON.stringify(prop(b, 'BucketEncryption') ?? {}).includes('aws:kms'), `${b.logicalId} encryption`, { BucketEncryption: prop(b, 'BucketEncryption') })),
   ),
@@ -306,7 +316,7 @@ const rds3: SecurityControl = {
   base: 'BASE-ENCRYPTION-AT-REST',
   evidences: { 'pci-dss': PCI_CRYPTO, soc2: 'SOC 2 CC6.1' },
   absent: 'no RDS database',
-  evaluate: (ctx) => fromChecks(atRestChecks(ctx), ['AWS::RDS::DBInstance']),
+  evaluate: (ctx) => fromChecks(atRest(ctx), ['AWS::RDS::DBInstance']),
 };
 const rds6 = dbControl('RDS.6', 'Databases have enhanced monitoring', (d) => finding(d, typeof prop(d, 'MonitoringInterval') === 'number' && (prop(d, 'MonitoringInterval') as number) > 0 && prop(d, 'MonitoringRoleArn') !== undefined, `${d.logicalId} MonitoringInterval ${String(prop(d, 'MonitoringInterval') ?? 0)}`, { MonitoringInterval: prop(d, 'MonitoringInterval'), MonitoringRoleArn: prop(d, 'MonitoringRoleArn') }), { evidences: { soc2: SOC2_MONITOR } });
 const rds8 = dbControl('RDS.8', 'Databases have deletion protection (protected environments)', (d) => finding(d, prop(d, 'DeletionProtection') === true, `${d.logicalId} DeletionProtection ${String(prop(d, 'DeletionProtection') ?? false)}`, { DeletionProtection: prop(d, 'DeletionProtection'), DeletionPolicy: d.deletionPolicy }), { primariesOnly: true, base: 'BASE-DELETION-PROTECTION', evidences: { soc2: 'SOC 2 A1.2' }, protectedOnly: 'deletion protection is set in protected environments (environments.<name>.protect); a disposable environment may be torn down' });
@@ -451,13 +461,13 @@ const ec2_21: SecurityControl = {
 };
 const OPEN = new Set(['0.0.0.0/0', '::/0']);
 interface Ingress { CidrIp?: string; CidrIpv6?: string; IpProtocol?: CfnValue; FromPort?: number; ToPort?: number }
-function sgIngress(ctx: RuleContext): { group: ModelResource; rule: Ingress; via: ModelResource }[] {
+/** Each security group's ingress rules (inline and separate resources), by group. */
+function sgIngress(ctx: RuleContext): Map<ModelResource, { rule: Ingress; via: ModelResource }[]> {
   const groups = new Map(ofType(ctx.model, 'AWS::EC2::SecurityGroup').map((g) => [g.logicalId, g]));
-  const out: { group: ModelResource; rule: Ingress; via: ModelResource }[] = [];
-  for (const g of groups.values()) for (const rule of (prop(g, 'SecurityGroupIngress') ?? []) as unknown as Ingress[]) out.push({ group: g, rule, via: g });
+  const out = new Map<ModelResource, { rule: Ingress; via: ModelResource }[]>([...groups.values()].map((g) => [g, ((prop(g, 'SecurityGroupIngress') ?? []) as unknown as Ingress[]).map((rule) => ({ rule, via: g }))]));
   for (const r of ofType(ctx.model, 'AWS::EC2::SecurityGroupIngress')) {
     const g = groups.get(target(prop(r, 'GroupId')) ?? '');
-    if (g) out.push({ group: g, rule: r.properties as Ingress, via: r });
+    if (g) out.get(g)!.push({ rule: r.properties as Ingress, via: r });
   }
   return out;
 }
@@ -475,7 +485,7 @@ function sgControl(id: string, cis: string | undefined, title: string, bad: (rul
     evaluate(ctx) {
       const rules = sgIngress(ctx);
       return ofType(ctx.model, 'AWS::EC2::SecurityGroup').map((g) => {
-        const open = rules.filter((x) => x.group === g && (OPEN.has(x.rule.CidrIp ?? '') || OPEN.has(x.rule.CidrIpv6 ?? '')));
+        const open = (rules.get(g) ?? []).filter((x) => OPEN.has(x.rule.CidrIp ?? '') || OPEN.has(x.rule.CidrIpv6 ?? ''));
         const failing = open.filter((x) => bad(x.rule, g));
         const props = { 'ingress from 0.0.0.0/0': open.map((x) => `${x.via.logicalId}: ${String(x.rule.IpProtocol)} ${String(x.rule.FromPort ?? 'all')}-${String(x.rule.ToPort ?? 'all')}`) };
         return finding(g, failing.length === 0, failing.length ? `${g.logicalId} opens ${failing.map((x) => `${String(x.rule.FromPort ?? 'all')}`).join(', ')} to the internet` : open.length ? `${g.logicalId} (the load balancer) takes only HTTP/HTTPS from the internet` : `${g.logicalId} takes no traffic from the internet`, props);
@@ -567,7 +577,7 @@ const eks3: SecurityControl = {
   title: 'EKS encrypts Kubernetes secrets with a KMS key',
   base: 'BASE-ENCRYPTION-AT-REST',
   absent: 'no EKS cluster',
-  evaluate: (ctx) => fromChecks(atRestChecks(ctx), ['AWS::EKS::Cluster']),
+  evaluate: (ctx) => fromChecks(atRest(ctx), ['AWS::EKS::Cluster']),
 };
 const eks8: SecurityControl = {
   id: 'EKS.8',
@@ -628,7 +638,7 @@ const sns1: SecurityControl = {
   title: 'SNS topics are encrypted at rest with KMS',
   base: 'BASE-ENCRYPTION-AT-REST',
   absent: 'no SNS topics',
-  evaluate: (ctx) => fromChecks(atRestChecks(ctx), ['AWS::SNS::Topic']),
+  evaluate: (ctx) => fromChecks(atRest(ctx), ['AWS::SNS::Topic']),
 };
 const sns2: SecurityControl = {
   id: 'SNS.2',
@@ -666,7 +676,7 @@ const logsKms: SecurityControl = {
   base: 'BASE-ENCRYPTION-AT-REST',
   evidences: { 'pci-dss': PCI_LOG_PROTECT, soc2: SOC2_MONITOR },
   absent: 'no log groups',
-  evaluate: (ctx) => fromChecks(atRestChecks(ctx, true).filter((c) => (c.evidence ?? [])[0]?.type === 'AWS::Logs::LogGroup').concat(atRestChecks(ctx).filter((c) => !c.ok)), ['AWS::Logs::LogGroup']),
+  evaluate: (ctx) => fromChecks(atRest(ctx, true).filter((c) => (c.evidence ?? [])[0]?.type === 'AWS::Logs::LogGroup').concat(atRest(ctx).filter((c) => !c.ok)), ['AWS::Logs::LogGroup']),
 };
 const cw16: SecurityControl = {
   id: 'CloudWatch.16',
