@@ -196,8 +196,15 @@ const s3_17: SecurityControl = {
     buckets(ctx).filter((b) => b.layer === 'cicd').map((b) => finding(b, JSON.stringify(prop(b, 'BucketEncryption') ?? {}).includes('aws:kms'), `${b.logicalId} encryption`, { BucketEncryption: prop(b, 'BucketEncryption') })),
   ),
 };
-/** Buckets other buckets send their server access logs to: logging a log bucket to itself loops. */
-const logTargets = (ctx: RuleContext): Set<string> => new Set(buckets(ctx).map((b) => target(prop(b, 'LoggingConfiguration', 'DestinationBucketName'))).filter((x): x is string => x !== undefined));
+/**
+ * Buckets that receive server access logs (logging one to itself loops): named by another bucket's
+ * LoggingConfiguration, or whose policy lets the S3 logging service write (a bucket in another stack).
+ */
+const logTargets = (ctx: RuleContext): Set<string> =>
+  new Set([
+    ...buckets(ctx).map((b) => target(prop(b, 'LoggingConfiguration', 'DestinationBucketName'))).filter((x): x is string => x !== undefined),
+    ...buckets(ctx).filter((b) => policyStatements(ctx, b).some((st) => allows(st) && JSON.stringify(st.Principal ?? '').includes('logging.s3.amazonaws.com'))).map((b) => b.logicalId),
+  ]);
 const s3_9 = bucketControl('S3.9', undefined, 'Buckets have server access logging', (b, ctx) => {
   const props = { LoggingConfiguration: prop(b, 'LoggingConfiguration') };
   if (prop(b, 'LoggingConfiguration') !== undefined) return finding(b, true, `${b.logicalId} logs access to ${String(target(prop(b, 'LoggingConfiguration', 'DestinationBucketName')) ?? prop(b, 'LoggingConfiguration', 'DestinationBucketName'))}`, props);
