@@ -86,8 +86,14 @@ describe('the control catalogue', () => {
     const section = readFileSync('docs/security.md', 'utf8').split('\n## Controls\n')[1]!.split('\n## ')[0]!;
     const rows = section.split('\n').filter((l) => /^\| [A-Za-z0-9.]+ \|/.test(l) && !l.startsWith('| control |')).map((l) => l.split(' | '));
     expect(rows.map((r) => r[0]!.slice(2))).toEqual(SECURITY_CONTROLS.map((c) => c.id));
+    const standard = (id: string): string => {
+      const c = SECURITY_CONTROLS.find((x) => x.id === id)!;
+      return [c.fsbp ? `FSBP ${c.fsbp}` : undefined, c.cis ? `CIS ${c.cis}` : undefined].filter((x) => x !== undefined).join(' / ') || c.other!;
+    };
     for (const r of rows) {
       const id = r[0]!.slice(2);
+      expect(r[1], `${id}'s standard`).toBe(standard(id));
+      expect(r[2], `${id}'s title`).toBe(SECURITY_CONTROLS.find((x) => x.id === id)!.title);
       const status = r[3]!;
       if (id in PENDING) expect(status, id).toMatch(/^pending: /);
       else if (id in GAPS) expect(status, id).toMatch(/^\*\*gap\*\*: /);

@@ -179,7 +179,7 @@ const s3_2 = bucketControl('S3.2', undefined, 'No bucket allows public read or w
   const ok = publicAccessBlocked(b) && open.length === 0 && (acl === undefined || acl === 'Private' || acl === 'LogDeliveryWrite');
   return finding(b, ok, ok ? `${b.logicalId} grants nothing to the public` : `${b.logicalId} may be read or written publicly`, { AccessControl: acl, 'BucketPolicy Allow to "*"': open });
 });
-const s3_5 = bucketControl('S3.5', undefined, 'Bucket policies require TLS (deny aws:SecureTransport false)', (b, ctx) => {
+const s3_5 = bucketControl('S3.5', '2.1.1', 'Bucket policies require TLS (deny aws:SecureTransport false)', (b, ctx) => {
   const deny = policyStatements(ctx, b).find((s) => s.Effect === 'Deny' && JSON.stringify(s.Condition ?? {}).includes('"aws:SecureTransport":"false"'));
   return finding(b, deny !== undefined, deny ? `${b.logicalId} denies every request without TLS (${deny.Sid ?? ''})` : `${b.logicalId} has no TLS-only statement`, { 'BucketPolicy.Statement': deny?.Sid });
 }, { 'pci-dss': 'PCI DSS v4.0 Req. 4.2.1', soc2: 'SOC 2 CC6.7' });
@@ -502,7 +502,7 @@ function sgControl(id: string, cis: string | undefined, title: string, bad: (rul
 }
 const allPorts = (r: Ingress): boolean => String(r.IpProtocol) === '-1' || r.FromPort === undefined;
 const ec2_18 = sgControl('EC2.18', undefined, 'Security groups admit unrestricted traffic only on authorized ports (80 and 443, the load balancer\'s)', (r, g) => allPorts(r) || !(g.component === 'ingress' && r.FromPort === r.ToPort && (r.FromPort === 80 || r.FromPort === 443)));
-const ec2_19 = sgControl('EC2.19', '5.2, 5.3', 'Security groups admit no unrestricted traffic to high-risk ports (22, 3389, databases...)', (r) => allPorts(r) || HIGH_RISK.some((p) => (r.FromPort ?? 0) <= p && p <= (r.ToPort ?? 65535)));
+const ec2_19 = sgControl('EC2.19', undefined, 'Security groups admit no unrestricted traffic to high-risk ports (22, 3389, databases...)', (r) => allPorts(r) || HIGH_RISK.some((p) => (r.FromPort ?? 0) <= p && p <= (r.ToPort ?? 65535)));
 
 // ——— ECS ———
 
