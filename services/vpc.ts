@@ -7,6 +7,7 @@
 // interface endpoints (behind the endpoint security group) reference the `security` layer, which
 // deploys after `network`, so those resources live in `security` themselves.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { hasLoadBalancer } from './alb.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec, VpcEndpointName } from '../spec/model.js';
 
@@ -35,6 +36,9 @@ export const VPC_ID = {
   defaultSgLogGroup: 'RestrictDefaultSecurityGroupLogGroup',
   defaultSg: 'RestrictDefaultSecurityGroup',
   endpoint: (service: string) => `${pascal(service)}Endpoint`,
+  networkAcl: (tier: SubnetTier) => `${pascal(tier)}NetworkAcl`,
+  networkAclAssociation: (tier: SubnetTier, zone: number) => `${ID.subnet(tier, zone)}NetworkAclAssociation`,
+  networkAclEntry: (tier: SubnetTier, name: string) => `${pascal(tier)}NetworkAcl${name}`,
 } as const;
 
 function zoneLetter(zone: number): string {
@@ -246,7 +250,148 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
     });
   }
 
-  out.push(...flowLogs(spec), ...endpoints(spec), ...restrictDefaultSecurityGroup(spec));
+  out.push(...networkAcls(spec), ...flowLogs(spec), ...endpoints(spec), ...restrictDefaultSecurityGroup(spec));
+  return out;
+}
+
+/** One network ACL entry: `protocol` 6 is TCP, -1 every protocol (ports then do not apply). */
+export interface NaclEntry {
+  /** The logical ID's tail, unique within the tier. */
+  readonly name: string;
+  readonly egress: boolean;
+  readonly ruleNumber: number;
+  readonly protocol: 6 | -1;
+  readonly cidr: string;
+  readonly ports?: { readonly from: number; readonly to: number };
+  readonly why: string;
+}
+
+const TCP = 6;
+const ANYWHERE = '0.0.0.0/0';
+/**
+ * Return traffic from the internet: the ephemeral range NAT gateways and Linux clients use
+ * (1024-65535), split around 3389 so that no entry open to 0.0.0.0/0 covers 22 or 3389 (the
+ * Config rule behind FSBP EC2.21 / CIS 5.1 judges each inbound entry by its port range). The one
+ * port left out costs a NAT connection that happens to pick source port 3389 a retry.
+ */
+export const NACL_RETURN_RANGES: readonly { readonly from: number; readonly to: number }[] = [
+  { from: 1024, to: 3388 },
+  { from: 3390, to: 65535 },
+];
+const EPHEMERAL = { from: 1024, to: 65535 };
+
+/** The data store ports the database tier accepts from the VPC, ascending and without duplicates. */
+function dataStorePorts(spec: NormalizedSpec): number[] {
+  return [...new Set([...Object.values(spec.databases).map((d) => d.port), ...Object.values(spec.caches).map((c) => c.port)])].sort((a, b) => a - b);
+}
+
+/**
+ * The entries of each tier's network ACL (stateless, so every allowed flow needs its return
+ * path too). The VPC has no IPv6 CIDR, so there are no ::/0 entries. Rule numbers are fixed per
+ * entry (SSH ones by position in allowedCidrs), since a changed number replaces the entry.
+ */
+export function naclEntries(spec: NormalizedSpec, tier: SubnetTier): NaclEntry[] {
+  const vpcCidr = spec.network.cidr;
+  const returns = (base: number, why: string): NaclEntry[] =>
+    NACL_RETURN_RANGES.map((ports, i) => ({ name: `InReturn${ports.from}`, egress: false, ruleNumber: base + i * 10, protocol: TCP, cidr: ANYWHERE, ports, why }));
+  switch (tier) {
+    case 'public': {
+      const out: NaclEntry[] = [
+        { name: 'InVpc', egress: false, ruleNumber: 100, protocol: -1, cidr: vpcCidr, why: 'everything from inside the VPC (targets replying to the load balancer, private subnets through the NAT gateway)' },
+      ];
+      if (hasLoadBalancer(spec)) {
+        out.push(
+          { name: 'InHttp', egress: false, ruleNumber: 110, protocol: TCP, cidr: ANYWHERE, ports: { from: 80, to: 80 }, why: 'HTTP to the load balancer (redirected to HTTPS)' },
+          { name: 'InHttps', egress: false, ruleNumber: 120, protocol: TCP, cidr: ANYWHERE, ports: { from: 443, to: 443 }, why: 'HTTPS to the load balancer' },
+        );
+      }
+      out.push(...returns(130, 'replies to connections the NAT gateway and the bastion opened'));
+      if (spec.network.bastion.enabled) {
+        spec.network.bastion.allowedCidrs.forEach((cidr, i) => {
+          out.push({ name: `InSsh${i + 1}`, egress: false, ruleNumber: 200 + i, protocol: TCP, cidr, ports: { from: 22, to: 22 }, why: `SSH to the bastion from ${cidr} (network.bastion.allowedCidrs)` });
+        });
+      }
+      out.push(
+        { name: 'OutVpc', egress: true, ruleNumber: 100, protocol: -1, cidr: vpcCidr, why: 'everything into the VPC (load balancer to targets, bastion to databases, NAT replies to private subnets)' },
+        { name: 'OutHttps', egress: true, ruleNumber: 110, protocol: TCP, cidr: ANYWHERE, ports: { from: 443, to: 443 }, why: 'HTTPS out: the NAT gateway forwarding the private tier, the bastion (Session Manager, updates)' },
+        { name: 'OutReturn', egress: true, ruleNumber: 120, protocol: TCP, cidr: ANYWHERE, ports: EPHEMERAL, why: 'replies to internet clients of the load balancer and to SSH clients of the bastion' },
+      );
+      return out;
+    }
+    case 'private':
+      return [
+        { name: 'InVpc', egress: false, ruleNumber: 100, protocol: -1, cidr: vpcCidr, why: 'everything from inside the VPC (load balancer, other services, Prometheus, EKS control plane, data store replies)' },
+        ...returns(130, 'replies from the internet to HTTPS calls made through the NAT gateway or the S3/DynamoDB gateway endpoints'),
+        { name: 'OutVpc', egress: true, ruleNumber: 100, protocol: -1, cidr: vpcCidr, why: 'everything into the VPC (replies, data stores, interface endpoints, other services)' },
+        { name: 'OutHttps', egress: true, ruleNumber: 110, protocol: TCP, cidr: ANYWHERE, ports: { from: 443, to: 443 }, why: 'HTTPS out (AWS APIs, registries, third-party APIs): the only internet port any security group opens' },
+      ];
+    case 'database':
+      return [
+        ...dataStorePorts(spec).map((port, i): NaclEntry => ({ name: `InPort${port}`, egress: false, ruleNumber: 100 + i, protocol: TCP, cidr: vpcCidr, ports: { from: port, to: port }, why: `data store port ${port} from inside the VPC` })),
+        { name: 'OutVpcReturn', egress: true, ruleNumber: 100, protocol: TCP, cidr: vpcCidr, ports: EPHEMERAL, why: 'replies to clients inside the VPC (and replica-to-primary traffic on the data store ports, all above 1023)' },
+      ];
+    default: {
+      const never: never = tier;
+      throw new Error(`unknown tier ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * FSBP EC2.21 / CIS 5.1: one network ACL per tier, every subnet associated with its tier's
+ * (so none uses the VPC's allow-all default ACL). Security groups stay the fine filter; the ACLs
+ * are the coarse second layer: nothing but 80/443 (and SSH from allowedCidrs) enters from the
+ * internet, nothing but HTTPS leaves to it, and the database tier talks to nothing outside the VPC.
+ */
+function networkAcls(spec: NormalizedSpec): ModelResource[] {
+  const prefix = namePrefix(spec);
+  const out: ModelResource[] = [];
+  for (const tier of TIERS) {
+    const origin = ['network', 'subnets', tier];
+    const acl = VPC_ID.networkAcl(tier);
+    out.push(
+      resource({
+        logicalId: acl,
+        type: 'AWS::EC2::NetworkAcl',
+        layer: 'network',
+        component: COMPONENT,
+        origin,
+        properties: { VpcId: ref(ID.vpc), Tags: withName(spec, `${prefix}-${tier}`) },
+      }),
+    );
+    for (const e of naclEntries(spec, tier)) {
+      out.push(
+        resource({
+          logicalId: VPC_ID.networkAclEntry(tier, e.name),
+          type: 'AWS::EC2::NetworkAclEntry',
+          layer: 'network',
+          component: COMPONENT,
+          origin: e.name.startsWith('InSsh') ? ['network', 'bastion', 'allowedCidrs'] : origin,
+          properties: {
+            NetworkAclId: ref(acl),
+            RuleNumber: e.ruleNumber,
+            Egress: e.egress,
+            Protocol: e.protocol,
+            RuleAction: 'allow',
+            CidrBlock: e.cidr,
+            ...(e.ports ? { PortRange: { From: e.ports.from, To: e.ports.to } } : {}),
+          },
+        }),
+      );
+    }
+    for (const z of zones(spec, tier)) {
+      out.push(
+        resource({
+          logicalId: VPC_ID.networkAclAssociation(tier, z),
+          type: 'AWS::EC2::SubnetNetworkAclAssociation',
+          layer: 'network',
+          component: COMPONENT,
+          origin: [...origin, z],
+          properties: { NetworkAclId: ref(acl), SubnetId: ref(ID.subnet(tier, z)) },
+        }),
+      );
+    }
+  }
   return out;
 }
 

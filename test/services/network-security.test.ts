@@ -68,7 +68,7 @@ describe('the reference spec', () => {
       const tags = (prop(r, 'Tags') ?? (r.type === 'AWS::EC2::LaunchTemplate' ? (r.properties.TagSpecifications as { Tags: unknown }[])[0]!.Tags : undefined)) as
         | { Key: string; Value: string }[]
         | undefined;
-      const untaggable = ['AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'Custom::RestrictDefaultSecurityGroup', 'AWS::KMS::Alias', 'AWS::IAM::InstanceProfile', 'AWS::WAFv2::WebACLAssociation', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::S3::BucketPolicy', 'AWS::WAFv2::LoggingConfiguration'];
+      const untaggable = ['AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::NetworkAclEntry', 'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'Custom::RestrictDefaultSecurityGroup', 'AWS::KMS::Alias', 'AWS::IAM::InstanceProfile', 'AWS::WAFv2::WebACLAssociation', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::S3::BucketPolicy', 'AWS::WAFv2::LoggingConfiguration'];
       if (untaggable.includes(r.type)) continue;
       expect(tags, r.logicalId).toBeDefined();
       expect(tags!.find((t) => t.Key === 'dex:component')?.Value, r.logicalId).toBe(r.component);
@@ -543,6 +543,9 @@ describe('usage', () => {
     'AWS::EC2::RouteTable',
     'AWS::EC2::Route',
     'AWS::EC2::SubnetRouteTableAssociation',
+    'AWS::EC2::NetworkAcl',
+    'AWS::EC2::NetworkAclEntry',
+    'AWS::EC2::SubnetNetworkAclAssociation',
     'AWS::EC2::InternetGateway',
     'AWS::EC2::VPCGatewayAttachment',
     'AWS::EC2::SecurityGroup',
