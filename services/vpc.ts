@@ -63,10 +63,41 @@ export function endpointServices(name: VpcEndpointName): string[] {
   }
 }
 
-/** Interface endpoint service names, sorted and without duplicates. */
+/**
+ * True when dex launches EC2 instances: the bastion, EC2 services, EKS nodes, the Prometheus and
+ * Grafana servers. Every one runs the SSM agent (its role has AmazonSSMManagedInstanceCore).
+ */
+export function hasInstances(spec: NormalizedSpec): boolean {
+  return (
+    spec.network.bastion.enabled ||
+    spec.monitoring.prometheus.enabled ||
+    spec.monitoring.grafana.enabled ||
+    Object.values(spec.services).some((s) => s.placement === 'ec2' || s.placement === 'eks')
+  );
+}
+
+/**
+ * Interface endpoints dex adds although `network.endpoints` does not list them, with the spec path
+ * that causes each. Without NAT, instances reach Session Manager (ssm, ssmmessages, ec2messages,
+ * FSBP EC2.10's SSM half) and the EC2 API (the VPC CNI on EKS nodes, Prometheus discovery) only
+ * through endpoints. With NAT, the `ec2` endpoint (FSBP EC2.10) is added when a compliance regime
+ * is declared, since it is billed per zone-hour: list `ec2` in `network.endpoints` to have it anyway.
+ */
+export function impliedEndpointServices(spec: NormalizedSpec): Map<string, (string | number)[]> {
+  const out = new Map<string, (string | number)[]>();
+  if (!hasInstances(spec)) return out;
+  if (spec.network.natGateways === 'none') {
+    for (const service of [...endpointServices('ssm'), 'ec2']) out.set(service, ['network', 'natGateways']);
+  } else if (spec.compliance.length > 0) {
+    out.set('ec2', ['compliance']);
+  }
+  return out;
+}
+
+/** Interface endpoint service names, listed and implied, sorted and without duplicates. */
 export function interfaceEndpointServices(spec: NormalizedSpec): string[] {
   const names = spec.network.endpoints.filter((e) => !GATEWAY_ENDPOINTS.has(e)).flatMap(endpointServices);
-  return [...new Set(names)].sort();
+  return [...new Set([...names, ...impliedEndpointServices(spec).keys()])].sort();
 }
 
 export function natGatewayCount(spec: NormalizedSpec): number {
@@ -610,6 +641,8 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
     );
   }
   const privateZones = zones(spec, 'private');
+  const listed = new Set(spec.network.endpoints.flatMap(endpointServices));
+  const implied = impliedEndpointServices(spec);
   for (const service of interfaceEndpointServices(spec)) {
     out.push(
       resource({
@@ -617,7 +650,7 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
         type: 'AWS::EC2::VPCEndpoint',
         layer: 'security',
         component: COMPONENT,
-        origin,
+        origin: listed.has(service) ? origin : (implied.get(service) ?? origin),
         properties: {
           VpcId: ref(ID.vpc),
           VpcEndpointType: 'Interface',
