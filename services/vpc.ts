@@ -437,6 +437,7 @@ import cfnresponse
 
 def handler(event, context):
     group_id = event['ResourceProperties']['DefaultSecurityGroupId']
+    acl_id = event['ResourceProperties'].get('DefaultNetworkAclId')
     status = cfnresponse.SUCCESS
     try:
         if event['RequestType'] != 'Delete':
@@ -446,6 +447,11 @@ def handler(event, context):
                 ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=group['IpPermissions'])
             if group['IpPermissionsEgress']:
                 ec2.revoke_security_group_egress(GroupId=group_id, IpPermissions=group['IpPermissionsEgress'])
+            if acl_id:
+                acl = ec2.describe_network_acls(NetworkAclIds=[acl_id])['NetworkAcls'][0]
+                for entry in acl['Entries']:
+                    if entry['RuleNumber'] < 32767:
+                        ec2.delete_network_acl_entry(NetworkAclId=acl_id, RuleNumber=entry['RuleNumber'], Egress=entry['Egress'])
     except Exception as err:
         print('could not restrict', group_id, err)
         status = cfnresponse.FAILED
@@ -457,11 +463,15 @@ def handler(event, context):
  * rules of a group it did not create, so a custom resource does what the CDK's
  * restrictDefaultSecurityGroup does: a Lambda function (inline code, a role that may revoke rules
  * of this one group and write its own log group) removes the default rules at create and update.
- * Nothing dex emits uses the default group.
+ * Nothing dex emits uses the default group. The same function deletes the entries of the VPC's
+ * default network ACL (EC2.21: the Config rule evaluates every ACL), leaving only its fixed
+ * deny-all: every dex subnet has its own tier's ACL, so the default one governs no dex traffic,
+ * and a subnet created outside dex gets nothing through until it is given an ACL.
  */
 function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
   const origin = ['network'];
   const groupArn = { 'Fn::Join': ['', [sub('arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/'), getAtt(ID.vpc, 'DefaultSecurityGroup')]] };
+  const aclArn = { 'Fn::Join': ['', [sub('arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-acl/'), getAtt(ID.vpc, 'DefaultNetworkAcl')]] };
   const common = { layer: 'security' as const, component: COMPONENT, origin };
   return [
     resource({
@@ -476,7 +486,7 @@ function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
       logicalId: VPC_ID.defaultSgRole,
       type: 'AWS::IAM::Role',
       properties: {
-        Description: "Lets the custom resource revoke the rules of the VPC's default security group, and nothing else",
+        Description: "Lets the custom resource revoke the rules of the VPC's default security group and delete its default network ACL's entries, and nothing else",
         AssumeRolePolicyDocument: {
           Version: '2012-10-17',
           Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
@@ -488,8 +498,9 @@ function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
               Version: '2012-10-17',
               Statement: [
                 { Sid: 'RevokeDefaultGroupRules', Effect: 'Allow', Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'], Resource: groupArn },
+                { Sid: 'DeleteDefaultAclEntries', Effect: 'Allow', Action: 'ec2:DeleteNetworkAclEntry', Resource: aclArn },
                 // Describe calls support no resource-level permissions: Resource * is the only form IAM accepts.
-                { Sid: 'DescribeGroups', Effect: 'Allow', Action: 'ec2:DescribeSecurityGroups', Resource: '*' },
+                { Sid: 'DescribeGroups', Effect: 'Allow', Action: ['ec2:DescribeNetworkAcls', 'ec2:DescribeSecurityGroups'], Resource: '*' },
                 { Sid: 'WriteOwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(VPC_ID.defaultSgLogGroup, 'Arn') },
               ],
             },
@@ -503,7 +514,7 @@ function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
       logicalId: VPC_ID.defaultSgFunction,
       type: 'AWS::Lambda::Function',
       properties: {
-        Description: "Revokes every rule of the VPC's default security group (FSBP EC2.2)",
+        Description: "Revokes every rule of the VPC's default security group (FSBP EC2.2) and every entry of its default network ACL (EC2.21)",
         Runtime: 'python3.12',
         Handler: 'index.handler',
         Timeout: 60,
@@ -518,7 +529,7 @@ function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
       ...common,
       logicalId: VPC_ID.defaultSg,
       type: 'Custom::RestrictDefaultSecurityGroup',
-      properties: { ServiceToken: getAtt(VPC_ID.defaultSgFunction, 'Arn'), DefaultSecurityGroupId: getAtt(ID.vpc, 'DefaultSecurityGroup') },
+      properties: { ServiceToken: getAtt(VPC_ID.defaultSgFunction, 'Arn'), DefaultSecurityGroupId: getAtt(ID.vpc, 'DefaultSecurityGroup'), DefaultNetworkAclId: getAtt(ID.vpc, 'DefaultNetworkAcl') },
     }),
   ];
 }
