@@ -3,10 +3,10 @@
 // log groups must exist before the instance). On by default; pci-dss and soc2 require every part
 // (compiler/checks/audit.ts).
 import { ID, getAtt, namePrefix, ref, resource, sub, tagList } from '../compiler/model/ids.js';
-import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import { LAYER_ORDER, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import { exposedNames } from '../compiler/model/exposure.js';
-import { BLOCK_PUBLIC_ACCESS, denyInsecureTransport } from './s3.js';
+import { BLOCK_PUBLIC_ACCESS, accessLogDelivery, denyInsecureTransport, serverAccessLogging } from './s3.js';
 
 const COMPONENT = 'audit';
 // Not services/alb.ts's hasLoadBalancer: alb.ts reads this module's attributes.
@@ -20,6 +20,8 @@ export const AUDIT_ID = {
   wafLogging: 'WafRequestLogConfiguration',
   albLogBucket: 'AlbAccessLogBucket',
   albLogBucketPolicy: 'AlbAccessLogBucketPolicy',
+  accessLogBucket: 'S3AccessLogBucket',
+  accessLogBucketPolicy: 'S3AccessLogBucketPolicy',
 } as const;
 
 /** The values CloudWatch Logs accepts for RetentionInDays. */
@@ -39,8 +41,13 @@ export const hasWafLogs = (spec: NormalizedSpec): boolean => spec.audit.wafLogs 
 export const hasAlbAccessLogs = (spec: NormalizedSpec): boolean => spec.audit.albAccessLogs && hasLoadBalancer(spec);
 
 
-/** A log bucket: private, owner-enforced, versioned, TLS only, objects expired after the audit retention. */
-function logBucket(spec: NormalizedSpec, logicalId: string, layer: ModelResource['layer'], origin: (string | number)[], encryption: CfnValue, usage: UsageMeter[]): ModelResource {
+/**
+ * A log bucket: private, owner-enforced, versioned, TLS only, objects expired after the audit
+ * retention; its server access logs go to the environment's access-log bucket (FSBP S3.9),
+ * except for that bucket itself (`accessLogs: false`): logging into itself would log its own
+ * log deliveries without end.
+ */
+function logBucket(spec: NormalizedSpec, logicalId: string, layer: ModelResource['layer'], origin: (string | number)[], encryption: CfnValue, usage: UsageMeter[], accessLogs = true): ModelResource {
   return {
     ...resource({
       logicalId,
@@ -56,6 +63,7 @@ function logBucket(spec: NormalizedSpec, logicalId: string, layer: ModelResource
         LifecycleConfiguration: {
           Rules: [{ Id: 'audit-retention', Status: 'Enabled', ExpirationInDays: spec.audit.retentionDays, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
         },
+        ...(accessLogs ? { LoggingConfiguration: serverAccessLogging(AUDIT_ID.accessLogBucket, logicalId) } : {}),
         Tags: tagList(spec, COMPONENT),
       },
       usage,
@@ -232,8 +240,60 @@ export function albAccessLogAttributes(spec: NormalizedSpec): CfnValue[] {
   ];
 }
 
+/** Bytes of one server access log record, about (S3 writes one per request to the bucket). */
+const ACCESS_LOG_RECORD_BYTES = 350;
+/** Log files CloudTrail (per region of a multi-region trail) and an ALB (per node) deliver: one each 5 minutes. */
+const DELIVERIES_PER_MONTH = 12 * 730;
+/** Regions a multi-region trail delivers from, about (the commercial regions enabled by default). */
+const TRAIL_REGIONS = 17;
+
+/**
+ * The environment's server access-log bucket (FSBP S3.9), for the buckets of the audit layer.
+ * In `security`, before every bucket that logs into it; its policy is in the layer of the last
+ * of them, since it names each source bucket's ARN (aws:SourceArn) and a stack can only refer
+ * back. Requests of the first deploy that arrive before the policy are not logged.
+ */
+function accessLogs(spec: NormalizedSpec, sources: readonly ModelResource[]): ModelResource[] {
+  if (sources.length === 0) return [];
+  const origin = ['audit'];
+  const bucket = AUDIT_ID.accessLogBucket;
+  const trail = hasTrail(spec) ? TRAIL_REGIONS * DELIVERIES_PER_MONTH * 2 : 0; // a GetBucketAcl check with each PutObject
+  const alb = hasAlbAccessLogs(spec) ? spec.network.availabilityZones * DELIVERIES_PER_MONTH : 0;
+  const gb = round(((trail + alb) * ACCESS_LOG_RECORD_BYTES) / 1e9);
+  const months = spec.audit.retentionDays / 30.4;
+  const last = sources.reduce((a, b) => (LAYER_ORDER.indexOf(b.layer) > LAYER_ORDER.indexOf(a.layer) ? b : a));
+  return [
+    logBucket(spec, bucket, 'security', origin, { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }, [
+      {
+        meter: 's3.storage',
+        unit: 'GB-month',
+        quantity: { min: gb, max: round(gb * months) },
+        attributes: { storageClass: 'STANDARD' },
+        basis:
+          `server access log records (about ${ACCESS_LOG_RECORD_BYTES} bytes each) of the log deliveries into the audit buckets: ` +
+          [trail ? `CloudTrail's ${DELIVERIES_PER_MONTH} files a month from each of about ${TRAIL_REGIONS} regions with an ACL check each` : '', alb ? `the load balancer's ${DELIVERIES_PER_MONTH} files a month per zone` : '']
+            .filter(Boolean)
+            .join(', ') +
+          `; kept ${spec.audit.retentionDays} days. Reads by people are not counted. S3 charges nothing for the logging itself, only this storage`,
+      },
+    ], false),
+    resource({
+      logicalId: AUDIT_ID.accessLogBucketPolicy,
+      type: 'AWS::S3::BucketPolicy',
+      layer: last.layer,
+      component: COMPONENT,
+      origin,
+      properties: {
+        Bucket: ref(bucket),
+        PolicyDocument: { Version: '2012-10-17', Statement: [denyInsecureTransport(bucket), accessLogDelivery(bucket, sources.map((s) => s.logicalId))] },
+      },
+    }),
+  ];
+}
+
 function buildAudit(spec: NormalizedSpec): ModelResource[] {
-  return [...(hasTrail(spec) ? trail(spec) : []), ...(hasWafLogs(spec) ? wafLogs(spec) : []), ...(hasAlbAccessLogs(spec) ? albAccessLogs(spec) : [])];
+  const out = [...(hasTrail(spec) ? trail(spec) : []), ...(hasWafLogs(spec) ? wafLogs(spec) : []), ...(hasAlbAccessLogs(spec) ? albAccessLogs(spec) : [])];
+  return [...out, ...accessLogs(spec, out.filter((r) => r.type === 'AWS::S3::Bucket'))];
 }
 
 export const audit: BuildingBlock = { name: 'audit', build: buildAudit };

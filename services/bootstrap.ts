@@ -23,7 +23,7 @@ import type { NormalizedSpec, RegionCode } from '../spec/model.js';
 import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, cicdNames, codeBuildProjects, firstStageEnvironment, oidcProviderArn } from './cicd.js';
 import { builtServices, registryRepositories, sameRegistry } from './ecr.js';
 import { ACCOUNT_ADMINISTRATION, CLOUDWATCH_LOGS_OF_THIS_ACCOUNT } from './kms.js';
-import { BLOCK_PUBLIC_ACCESS, denyInsecureTransport } from './s3.js';
+import { BLOCK_PUBLIC_ACCESS, accessLogDelivery, denyInsecureTransport, serverAccessLogging } from './s3.js';
 
 /** The environment name of a bootstrap model: its stacks are `<system>-bootstrap-<layer>`. */
 export const BOOTSTRAP_ENVIRONMENT = 'bootstrap';
@@ -37,6 +37,8 @@ export const BOOTSTRAP_ID = {
   keyAlias: 'BootstrapKeyAlias',
   bucket: 'ArtifactsBucket',
   bucketPolicy: 'ArtifactsBucketPolicy',
+  accessLogBucket: 'ArtifactsAccessLogBucket',
+  accessLogBucketPolicy: 'ArtifactsAccessLogBucketPolicy',
   githubOidcProvider: 'GithubOidcProvider',
   copyVault: (environment: string, database: string) => `${pascal(environment)}${pascal(database)}CopyVault`,
 } as const;
@@ -195,6 +197,7 @@ function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mo
             OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
             VersioningConfiguration: { Status: 'Enabled' },
             LifecycleConfiguration: { Rules: [{ Id: 'expire-artifacts', Status: 'Enabled', ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }] },
+            LoggingConfiguration: serverAccessLogging(BOOTSTRAP_ID.accessLogBucket, BOOTSTRAP_ID.bucket),
             Tags: tags,
           },
           usage: bucketUsage,
@@ -213,6 +216,50 @@ function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mo
         properties: {
           Bucket: ref(BOOTSTRAP_ID.bucket),
           PolicyDocument: { Version: '2012-10-17', Statement: [denyInsecureTransport(BOOTSTRAP_ID.bucket)] },
+        },
+      }),
+      // FSBP S3.9: the artifacts bucket's server access logs. SSE-S3 (log delivery cannot use
+      // SSE-KMS); no access logging of its own (it would log its own deliveries without end).
+      {
+        ...resource({
+          logicalId: BOOTSTRAP_ID.accessLogBucket,
+          type: 'AWS::S3::Bucket',
+          layer,
+          origin,
+          component: 'bootstrap',
+          properties: {
+            BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+            PublicAccessBlockConfiguration: BLOCK_PUBLIC_ACCESS,
+            OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+            VersioningConfiguration: { Status: 'Enabled' },
+            LifecycleConfiguration: {
+              Rules: [{ Id: 'audit-retention', Status: 'Enabled', ExpirationInDays: spec.audit.retentionDays, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
+            },
+            Tags: tags,
+          },
+          usage: [
+            {
+              meter: 's3.storage',
+              unit: 'GB-month',
+              quantity: { min: 0.001, max: 0.01 },
+              attributes: { storageClass: 'STANDARD' },
+              basis: `server access log records (about 350 bytes each) of the artifacts bucket: a few hundred requests per deployment, kept ${spec.audit.retentionDays} days; S3 charges nothing for the logging itself`,
+            },
+          ],
+        }),
+        // Retained: access records are audit evidence.
+        deletionPolicy: 'Retain',
+        updateReplacePolicy: 'Retain',
+      },
+      resource({
+        logicalId: BOOTSTRAP_ID.accessLogBucketPolicy,
+        type: 'AWS::S3::BucketPolicy',
+        layer,
+        origin,
+        component: 'bootstrap',
+        properties: {
+          Bucket: ref(BOOTSTRAP_ID.accessLogBucket),
+          PolicyDocument: { Version: '2012-10-17', Statement: [denyInsecureTransport(BOOTSTRAP_ID.accessLogBucket), accessLogDelivery(BOOTSTRAP_ID.accessLogBucket, [BOOTSTRAP_ID.bucket])] },
         },
       }),
     );

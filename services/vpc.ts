@@ -7,6 +7,7 @@
 // interface endpoints (behind the endpoint security group) reference the `security` layer, which
 // deploys after `network`, so those resources live in `security` themselves.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { hasLoadBalancer } from './alb.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec, VpcEndpointName } from '../spec/model.js';
 
@@ -35,6 +36,9 @@ export const VPC_ID = {
   defaultSgLogGroup: 'RestrictDefaultSecurityGroupLogGroup',
   defaultSg: 'RestrictDefaultSecurityGroup',
   endpoint: (service: string) => `${pascal(service)}Endpoint`,
+  networkAcl: (tier: SubnetTier) => `${pascal(tier)}NetworkAcl`,
+  networkAclAssociation: (tier: SubnetTier, zone: number) => `${ID.subnet(tier, zone)}NetworkAclAssociation`,
+  networkAclEntry: (tier: SubnetTier, name: string) => `${pascal(tier)}NetworkAcl${name}`,
 } as const;
 
 function zoneLetter(zone: number): string {
@@ -59,10 +63,41 @@ export function endpointServices(name: VpcEndpointName): string[] {
   }
 }
 
-/** Interface endpoint service names, sorted and without duplicates. */
+/**
+ * True when dex launches EC2 instances: the bastion, EC2 services, EKS nodes, the Prometheus and
+ * Grafana servers. Every one runs the SSM agent (its role has AmazonSSMManagedInstanceCore).
+ */
+export function hasInstances(spec: NormalizedSpec): boolean {
+  return (
+    spec.network.bastion.enabled ||
+    spec.monitoring.prometheus.enabled ||
+    spec.monitoring.grafana.enabled ||
+    Object.values(spec.services).some((s) => s.placement === 'ec2' || s.placement === 'eks')
+  );
+}
+
+/**
+ * Interface endpoints dex adds although `network.endpoints` does not list them, with the spec path
+ * that causes each. Without NAT, instances reach Session Manager (ssm, ssmmessages, ec2messages,
+ * FSBP EC2.10's SSM half) and the EC2 API (the VPC CNI on EKS nodes, Prometheus discovery) only
+ * through endpoints. With NAT, the `ec2` endpoint (FSBP EC2.10) is added when a compliance regime
+ * is declared, since it is billed per zone-hour: list `ec2` in `network.endpoints` to have it anyway.
+ */
+export function impliedEndpointServices(spec: NormalizedSpec): Map<string, (string | number)[]> {
+  const out = new Map<string, (string | number)[]>();
+  if (!hasInstances(spec)) return out;
+  if (spec.network.natGateways === 'none') {
+    for (const service of [...endpointServices('ssm'), 'ec2']) out.set(service, ['network', 'natGateways']);
+  } else if (spec.compliance.length > 0) {
+    out.set('ec2', ['compliance']);
+  }
+  return out;
+}
+
+/** Interface endpoint service names, listed and implied, sorted and without duplicates. */
 export function interfaceEndpointServices(spec: NormalizedSpec): string[] {
   const names = spec.network.endpoints.filter((e) => !GATEWAY_ENDPOINTS.has(e)).flatMap(endpointServices);
-  return [...new Set(names)].sort();
+  return [...new Set([...names, ...impliedEndpointServices(spec).keys()])].sort();
 }
 
 export function natGatewayCount(spec: NormalizedSpec): number {
@@ -246,7 +281,148 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
     });
   }
 
-  out.push(...flowLogs(spec), ...endpoints(spec), ...restrictDefaultSecurityGroup(spec));
+  out.push(...networkAcls(spec), ...flowLogs(spec), ...endpoints(spec), ...restrictDefaultSecurityGroup(spec));
+  return out;
+}
+
+/** One network ACL entry: `protocol` 6 is TCP, -1 every protocol (ports then do not apply). */
+export interface NaclEntry {
+  /** The logical ID's tail, unique within the tier. */
+  readonly name: string;
+  readonly egress: boolean;
+  readonly ruleNumber: number;
+  readonly protocol: 6 | -1;
+  readonly cidr: string;
+  readonly ports?: { readonly from: number; readonly to: number };
+  readonly why: string;
+}
+
+const TCP = 6;
+const ANYWHERE = '0.0.0.0/0';
+/**
+ * Return traffic from the internet: the ephemeral range NAT gateways and Linux clients use
+ * (1024-65535), split around 3389 so that no entry open to 0.0.0.0/0 covers 22 or 3389 (the
+ * Config rule behind FSBP EC2.21 / CIS 5.1 judges each inbound entry by its port range). The one
+ * port left out costs a NAT connection that happens to pick source port 3389 a retry.
+ */
+export const NACL_RETURN_RANGES: readonly { readonly from: number; readonly to: number }[] = [
+  { from: 1024, to: 3388 },
+  { from: 3390, to: 65535 },
+];
+const EPHEMERAL = { from: 1024, to: 65535 };
+
+/** The data store ports the database tier accepts from the VPC, ascending and without duplicates. */
+function dataStorePorts(spec: NormalizedSpec): number[] {
+  return [...new Set([...Object.values(spec.databases).map((d) => d.port), ...Object.values(spec.caches).map((c) => c.port)])].sort((a, b) => a - b);
+}
+
+/**
+ * The entries of each tier's network ACL (stateless, so every allowed flow needs its return
+ * path too). The VPC has no IPv6 CIDR, so there are no ::/0 entries. Rule numbers are fixed per
+ * entry (SSH ones by position in allowedCidrs), since a changed number replaces the entry.
+ */
+export function naclEntries(spec: NormalizedSpec, tier: SubnetTier): NaclEntry[] {
+  const vpcCidr = spec.network.cidr;
+  const returns = (base: number, why: string): NaclEntry[] =>
+    NACL_RETURN_RANGES.map((ports, i) => ({ name: `InReturn${ports.from}`, egress: false, ruleNumber: base + i * 10, protocol: TCP, cidr: ANYWHERE, ports, why }));
+  switch (tier) {
+    case 'public': {
+      const out: NaclEntry[] = [
+        { name: 'InVpc', egress: false, ruleNumber: 100, protocol: -1, cidr: vpcCidr, why: 'everything from inside the VPC (targets replying to the load balancer, private subnets through the NAT gateway)' },
+      ];
+      if (hasLoadBalancer(spec)) {
+        out.push(
+          { name: 'InHttp', egress: false, ruleNumber: 110, protocol: TCP, cidr: ANYWHERE, ports: { from: 80, to: 80 }, why: 'HTTP to the load balancer (redirected to HTTPS)' },
+          { name: 'InHttps', egress: false, ruleNumber: 120, protocol: TCP, cidr: ANYWHERE, ports: { from: 443, to: 443 }, why: 'HTTPS to the load balancer' },
+        );
+      }
+      out.push(...returns(130, 'replies to connections the NAT gateway and the bastion opened'));
+      if (spec.network.bastion.enabled) {
+        spec.network.bastion.allowedCidrs.forEach((cidr, i) => {
+          out.push({ name: `InSsh${i + 1}`, egress: false, ruleNumber: 200 + i, protocol: TCP, cidr, ports: { from: 22, to: 22 }, why: `SSH to the bastion from ${cidr} (network.bastion.allowedCidrs)` });
+        });
+      }
+      out.push(
+        { name: 'OutVpc', egress: true, ruleNumber: 100, protocol: -1, cidr: vpcCidr, why: 'everything into the VPC (load balancer to targets, bastion to databases, NAT replies to private subnets)' },
+        { name: 'OutHttps', egress: true, ruleNumber: 110, protocol: TCP, cidr: ANYWHERE, ports: { from: 443, to: 443 }, why: 'HTTPS out: the NAT gateway forwarding the private tier, the bastion (Session Manager, updates)' },
+        { name: 'OutReturn', egress: true, ruleNumber: 120, protocol: TCP, cidr: ANYWHERE, ports: EPHEMERAL, why: 'replies to internet clients of the load balancer and to SSH clients of the bastion' },
+      );
+      return out;
+    }
+    case 'private':
+      return [
+        { name: 'InVpc', egress: false, ruleNumber: 100, protocol: -1, cidr: vpcCidr, why: 'everything from inside the VPC (load balancer, other services, Prometheus, EKS control plane, data store replies)' },
+        ...returns(130, 'replies from the internet to HTTPS calls made through the NAT gateway or the S3/DynamoDB gateway endpoints'),
+        { name: 'OutVpc', egress: true, ruleNumber: 100, protocol: -1, cidr: vpcCidr, why: 'everything into the VPC (replies, data stores, interface endpoints, other services)' },
+        { name: 'OutHttps', egress: true, ruleNumber: 110, protocol: TCP, cidr: ANYWHERE, ports: { from: 443, to: 443 }, why: 'HTTPS out (AWS APIs, registries, third-party APIs): the only internet port any security group opens' },
+      ];
+    case 'database':
+      return [
+        ...dataStorePorts(spec).map((port, i): NaclEntry => ({ name: `InPort${port}`, egress: false, ruleNumber: 100 + i, protocol: TCP, cidr: vpcCidr, ports: { from: port, to: port }, why: `data store port ${port} from inside the VPC` })),
+        { name: 'OutVpcReturn', egress: true, ruleNumber: 100, protocol: TCP, cidr: vpcCidr, ports: EPHEMERAL, why: 'replies to clients inside the VPC (and replica-to-primary traffic on the data store ports, all above 1023)' },
+      ];
+    default: {
+      const never: never = tier;
+      throw new Error(`unknown tier ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * FSBP EC2.21 / CIS 5.1: one network ACL per tier, every subnet associated with its tier's
+ * (so none uses the VPC's allow-all default ACL). Security groups stay the fine filter; the ACLs
+ * are the coarse second layer: nothing but 80/443 (and SSH from allowedCidrs) enters from the
+ * internet, nothing but HTTPS leaves to it, and the database tier talks to nothing outside the VPC.
+ */
+function networkAcls(spec: NormalizedSpec): ModelResource[] {
+  const prefix = namePrefix(spec);
+  const out: ModelResource[] = [];
+  for (const tier of TIERS) {
+    const origin = ['network', 'subnets', tier];
+    const acl = VPC_ID.networkAcl(tier);
+    out.push(
+      resource({
+        logicalId: acl,
+        type: 'AWS::EC2::NetworkAcl',
+        layer: 'network',
+        component: COMPONENT,
+        origin,
+        properties: { VpcId: ref(ID.vpc), Tags: withName(spec, `${prefix}-${tier}`) },
+      }),
+    );
+    for (const e of naclEntries(spec, tier)) {
+      out.push(
+        resource({
+          logicalId: VPC_ID.networkAclEntry(tier, e.name),
+          type: 'AWS::EC2::NetworkAclEntry',
+          layer: 'network',
+          component: COMPONENT,
+          origin: e.name.startsWith('InSsh') ? ['network', 'bastion', 'allowedCidrs'] : origin,
+          properties: {
+            NetworkAclId: ref(acl),
+            RuleNumber: e.ruleNumber,
+            Egress: e.egress,
+            Protocol: e.protocol,
+            RuleAction: 'allow',
+            CidrBlock: e.cidr,
+            ...(e.ports ? { PortRange: { From: e.ports.from, To: e.ports.to } } : {}),
+          },
+        }),
+      );
+    }
+    for (const z of zones(spec, tier)) {
+      out.push(
+        resource({
+          logicalId: VPC_ID.networkAclAssociation(tier, z),
+          type: 'AWS::EC2::SubnetNetworkAclAssociation',
+          layer: 'network',
+          component: COMPONENT,
+          origin: [...origin, z],
+          properties: { NetworkAclId: ref(acl), SubnetId: ref(ID.subnet(tier, z)) },
+        }),
+      );
+    }
+  }
   return out;
 }
 
@@ -261,6 +437,7 @@ import cfnresponse
 
 def handler(event, context):
     group_id = event['ResourceProperties']['DefaultSecurityGroupId']
+    acl_id = event['ResourceProperties'].get('DefaultNetworkAclId')
     status = cfnresponse.SUCCESS
     try:
         if event['RequestType'] != 'Delete':
@@ -270,6 +447,11 @@ def handler(event, context):
                 ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=group['IpPermissions'])
             if group['IpPermissionsEgress']:
                 ec2.revoke_security_group_egress(GroupId=group_id, IpPermissions=group['IpPermissionsEgress'])
+            if acl_id:
+                acl = ec2.describe_network_acls(NetworkAclIds=[acl_id])['NetworkAcls'][0]
+                for entry in acl['Entries']:
+                    if entry['RuleNumber'] < 32767:
+                        ec2.delete_network_acl_entry(NetworkAclId=acl_id, RuleNumber=entry['RuleNumber'], Egress=entry['Egress'])
     except Exception as err:
         print('could not restrict', group_id, err)
         status = cfnresponse.FAILED
@@ -281,11 +463,15 @@ def handler(event, context):
  * rules of a group it did not create, so a custom resource does what the CDK's
  * restrictDefaultSecurityGroup does: a Lambda function (inline code, a role that may revoke rules
  * of this one group and write its own log group) removes the default rules at create and update.
- * Nothing dex emits uses the default group.
+ * Nothing dex emits uses the default group. The same function deletes the entries of the VPC's
+ * default network ACL (EC2.21: the Config rule evaluates every ACL), leaving only its fixed
+ * deny-all: every dex subnet has its own tier's ACL, so the default one governs no dex traffic,
+ * and a subnet created outside dex gets nothing through until it is given an ACL.
  */
 function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
   const origin = ['network'];
   const groupArn = { 'Fn::Join': ['', [sub('arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/'), getAtt(ID.vpc, 'DefaultSecurityGroup')]] };
+  const aclArn = { 'Fn::Join': ['', [sub('arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-acl/'), getAtt(ID.vpc, 'DefaultNetworkAcl')]] };
   const common = { layer: 'security' as const, component: COMPONENT, origin };
   return [
     resource({
@@ -300,7 +486,7 @@ function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
       logicalId: VPC_ID.defaultSgRole,
       type: 'AWS::IAM::Role',
       properties: {
-        Description: "Lets the custom resource revoke the rules of the VPC's default security group, and nothing else",
+        Description: "Lets the custom resource revoke the rules of the VPC's default security group and delete its default network ACL's entries, and nothing else",
         AssumeRolePolicyDocument: {
           Version: '2012-10-17',
           Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
@@ -312,8 +498,9 @@ function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
               Version: '2012-10-17',
               Statement: [
                 { Sid: 'RevokeDefaultGroupRules', Effect: 'Allow', Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'], Resource: groupArn },
+                { Sid: 'DeleteDefaultAclEntries', Effect: 'Allow', Action: 'ec2:DeleteNetworkAclEntry', Resource: aclArn },
                 // Describe calls support no resource-level permissions: Resource * is the only form IAM accepts.
-                { Sid: 'DescribeGroups', Effect: 'Allow', Action: 'ec2:DescribeSecurityGroups', Resource: '*' },
+                { Sid: 'DescribeGroups', Effect: 'Allow', Action: ['ec2:DescribeNetworkAcls', 'ec2:DescribeSecurityGroups'], Resource: '*' },
                 { Sid: 'WriteOwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(VPC_ID.defaultSgLogGroup, 'Arn') },
               ],
             },
@@ -327,7 +514,7 @@ function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
       logicalId: VPC_ID.defaultSgFunction,
       type: 'AWS::Lambda::Function',
       properties: {
-        Description: "Revokes every rule of the VPC's default security group (FSBP EC2.2)",
+        Description: "Revokes every rule of the VPC's default security group (FSBP EC2.2) and every entry of its default network ACL (EC2.21)",
         Runtime: 'python3.12',
         Handler: 'index.handler',
         Timeout: 60,
@@ -342,7 +529,7 @@ function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
       ...common,
       logicalId: VPC_ID.defaultSg,
       type: 'Custom::RestrictDefaultSecurityGroup',
-      properties: { ServiceToken: getAtt(VPC_ID.defaultSgFunction, 'Arn'), DefaultSecurityGroupId: getAtt(ID.vpc, 'DefaultSecurityGroup') },
+      properties: { ServiceToken: getAtt(VPC_ID.defaultSgFunction, 'Arn'), DefaultSecurityGroupId: getAtt(ID.vpc, 'DefaultSecurityGroup'), DefaultNetworkAclId: getAtt(ID.vpc, 'DefaultNetworkAcl') },
     }),
   ];
 }
@@ -465,6 +652,8 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
     );
   }
   const privateZones = zones(spec, 'private');
+  const listed = new Set(spec.network.endpoints.flatMap(endpointServices));
+  const implied = impliedEndpointServices(spec);
   for (const service of interfaceEndpointServices(spec)) {
     out.push(
       resource({
@@ -472,7 +661,7 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
         type: 'AWS::EC2::VPCEndpoint',
         layer: 'security',
         component: COMPONENT,
-        origin,
+        origin: listed.has(service) ? origin : (implied.get(service) ?? origin),
         properties: {
           VpcId: ref(ID.vpc),
           VpcEndpointType: 'Interface',

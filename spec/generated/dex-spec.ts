@@ -1078,7 +1078,7 @@ export interface Network {
     traffic?: 'ALL' | 'ACCEPT' | 'REJECT';
   };
   /**
-   * VPC endpoints so that traffic to AWS services stays off the internet. s3 and dynamodb are free gateway endpoints; the others are billed interface endpoints (ecr creates ecr.api and ecr.dkr).
+   * VPC endpoints so that traffic to AWS services stays off the internet. s3 and dynamodb are free gateway endpoints; the others are billed interface endpoints (ecr creates ecr.api and ecr.dkr, ssm also ssmmessages and ec2messages). dex adds ssm and ec2 itself when it launches instances and natGateways is none, and ec2 (FSBP EC2.10) when a compliance regime is declared.
    */
   endpoints?: (
     | 's3'
@@ -1094,6 +1094,7 @@ export interface Network {
     | 'elasticloadbalancing'
     | 'autoscaling'
     | 'eks'
+    | 'ec2'
   )[];
 }
 /**

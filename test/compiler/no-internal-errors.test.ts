@@ -310,7 +310,7 @@ function compileAll(text: string): { outcome: Outcome; analysis: Analysis } {
 }
 
 /** Per-zone network IDs, VPC endpoints, EKS add-ons, security group rules: IDs no spec name can derive. */
-const NOT_FROM_NAMES = /^(Public|Private|Database)Subnet[A-Z](RouteTableAssociation)?$|^(NatEip|NatGateway|PrivateRouteTable|PrivateDefaultRoute)[A-Z]$|^(PublicRouteTable|PublicDefaultRoute|DatabaseRouteTable)$|Endpoint$|^EksAddon|IngressFrom|EgressTo|^Dashboard\d+$/;
+const NOT_FROM_NAMES = /^(Public|Private|Database)Subnet[A-Z](RouteTableAssociation|NetworkAclAssociation)?$|^(Public|Database)NetworkAcl(InSsh|InPort)\d+$|^(NatEip|NatGateway|PrivateRouteTable|PrivateDefaultRoute)[A-Z]$|^(PublicRouteTable|PublicDefaultRoute|DatabaseRouteTable)$|Endpoint$|^EksAddon|IngressFrom|EgressTo|^Dashboard\d+$/;
 
 /** Every ID the blocks made is one the name rules know of. */
 function checkIdTables(model: ResourceModel): void {

@@ -299,7 +299,7 @@ describe('CodePipeline (examples/large)', () => {
   it('stores artifacts in the bootstrap’s bucket and key of each region, which the bootstrap creates', () => {
     for (const { Region, ArtifactStore } of props.ArtifactStores!) {
       const boot = large.bootstraps.find((b) => b.target.region === Region)!;
-      const bucket = boot.model.resources.find((r) => r.type === 'AWS::S3::Bucket')!.properties.BucketName as { 'Fn::Sub': string };
+      const bucket = boot.model.resources.find((r) => r.type === 'AWS::S3::Bucket' && r.logicalId === 'ArtifactsBucket')!.properties.BucketName as { 'Fn::Sub': string };
       expect(ArtifactStore.Location).toEqual({ 'Fn::Sub': bucket['Fn::Sub'].replace('${AWS::Region}', Region) });
       const alias = boot.model.resources.find((r) => r.type === 'AWS::KMS::Alias')!.properties.AliasName as string;
       expect(ArtifactStore.EncryptionKey).toEqual({ Type: 'KMS', Id: { 'Fn::Sub': `arn:\${AWS::Partition}:kms:${Region}:\${AWS::AccountId}:${alias}` } });

@@ -164,7 +164,12 @@ describe("the VPC's default security group (FSBP EC2.2)", () => {
       expect(props(fn).LoggingConfig).toEqual({ LogGroup: { Ref: 'RestrictDefaultSecurityGroupLogGroup' } });
       const statements = (props(byId('RestrictDefaultSecurityGroupRole')).Policies as Obj[]).flatMap((p) => p.PolicyDocument.Statement as Obj[]);
       const wildcard = statements.filter((s) => s.Resource === '*');
-      expect(wildcard.map((s) => s.Action)).toEqual(['ec2:DescribeSecurityGroups']);
+      expect(wildcard.map((s) => s.Action)).toEqual([['ec2:DescribeNetworkAcls', 'ec2:DescribeSecurityGroups']]);
+      expect(props(custom).DefaultNetworkAclId).toEqual({ 'Fn::GetAtt': ['Vpc', 'DefaultNetworkAcl'] });
+      const deleteEntries = statements.find((s) => s.Sid === 'DeleteDefaultAclEntries')!;
+      expect(deleteEntries.Action).toBe('ec2:DeleteNetworkAclEntry');
+      expect(JSON.stringify(deleteEntries.Resource)).toContain('network-acl/');
+      expect(JSON.stringify(deleteEntries.Resource)).toContain('DefaultNetworkAcl');
       const revoke = statements.find((s) => s.Sid === 'RevokeDefaultGroupRules')!;
       expect(revoke.Action).toEqual(['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress']);
       expect(JSON.stringify(revoke.Resource)).toContain('DefaultSecurityGroup');
@@ -177,5 +182,10 @@ describe("the VPC's default security group (FSBP EC2.2)", () => {
     expect(RESTRICT_DEFAULT_SG_HANDLER).toContain('revoke_security_group_ingress(GroupId=group_id, IpPermissions=group[\'IpPermissions\'])');
     expect(RESTRICT_DEFAULT_SG_HANDLER).toContain('revoke_security_group_egress(GroupId=group_id, IpPermissions=group[\'IpPermissionsEgress\'])');
     expect(RESTRICT_DEFAULT_SG_HANDLER).toContain('cfnresponse.send(event, context, status');
+  });
+
+  it('deletes every entry of the default network ACL but its fixed deny-all (rule 32767), which EC2 does not let anyone delete', () => {
+    expect(RESTRICT_DEFAULT_SG_HANDLER).toContain("if entry['RuleNumber'] < 32767:");
+    expect(RESTRICT_DEFAULT_SG_HANDLER).toContain("delete_network_acl_entry(NetworkAclId=acl_id, RuleNumber=entry['RuleNumber'], Egress=entry['Egress'])");
   });
 });

@@ -68,7 +68,7 @@ describe('the reference spec', () => {
       const tags = (prop(r, 'Tags') ?? (r.type === 'AWS::EC2::LaunchTemplate' ? (r.properties.TagSpecifications as { Tags: unknown }[])[0]!.Tags : undefined)) as
         | { Key: string; Value: string }[]
         | undefined;
-      const untaggable = ['AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'Custom::RestrictDefaultSecurityGroup', 'AWS::KMS::Alias', 'AWS::IAM::InstanceProfile', 'AWS::WAFv2::WebACLAssociation', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::S3::BucketPolicy', 'AWS::WAFv2::LoggingConfiguration'];
+      const untaggable = ['AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::NetworkAclEntry', 'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'Custom::RestrictDefaultSecurityGroup', 'AWS::KMS::Alias', 'AWS::IAM::InstanceProfile', 'AWS::WAFv2::WebACLAssociation', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::S3::BucketPolicy', 'AWS::WAFv2::LoggingConfiguration'];
       if (untaggable.includes(r.type)) continue;
       expect(tags, r.logicalId).toBeDefined();
       expect(tags!.find((t) => t.Key === 'dex:component')?.Value, r.logicalId).toBe(r.component);
@@ -137,7 +137,7 @@ describe('vpc', () => {
     expect(s3.properties).toMatchObject({ VpcEndpointType: 'Gateway', RouteTableIds: [{ Ref: 'PrivateRouteTableA' }, { Ref: 'PrivateRouteTableB' }, { Ref: 'DatabaseRouteTable' }] });
     expect(s3.usage).toEqual([]);
     const interfaces = ofType(resources, 'AWS::EC2::VPCEndpoint').filter((e) => prop(e, 'VpcEndpointType') === 'Interface');
-    expect(interfaces.map((e) => e.logicalId).sort()).toEqual(['EcrApiEndpoint', 'EcrDkrEndpoint', 'LogsEndpoint', 'SecretsmanagerEndpoint']);
+    expect(interfaces.map((e) => e.logicalId).sort()).toEqual(['Ec2Endpoint', 'EcrApiEndpoint', 'EcrDkrEndpoint', 'LogsEndpoint', 'SecretsmanagerEndpoint']); // Ec2Endpoint: implied by the declared compliance regimes (FSBP EC2.10)
     for (const e of interfaces) {
       expect(e.properties).toMatchObject({ PrivateDnsEnabled: true, SubnetIds: [{ Ref: 'PrivateSubnetA' }, { Ref: 'PrivateSubnetB' }], SecurityGroupIds: [{ Ref: ID.endpointSecurityGroup }] });
       expect(e.usage.find((u) => u.meter === 'vpce.interface')!.quantity).toEqual({ min: 1460, max: 1460 });
@@ -543,6 +543,9 @@ describe('usage', () => {
     'AWS::EC2::RouteTable',
     'AWS::EC2::Route',
     'AWS::EC2::SubnetRouteTableAssociation',
+    'AWS::EC2::NetworkAcl',
+    'AWS::EC2::NetworkAclEntry',
+    'AWS::EC2::SubnetNetworkAclAssociation',
     'AWS::EC2::InternetGateway',
     'AWS::EC2::VPCGatewayAttachment',
     'AWS::EC2::SecurityGroup',
@@ -622,5 +625,38 @@ describe('CloudFormation resource schemas', () => {
       };
       expect(validateTemplate(template)).toEqual([]);
     }
+  });
+});
+
+describe('implied interface endpoints (FSBP EC2.10, Session Manager without NAT)', () => {
+  const endpointServicesOf = (spec: NormalizedSpec): string[] =>
+    ofType(build(spec), 'AWS::EC2::VPCEndpoint')
+      .filter((r) => r.properties.VpcEndpointType === 'Interface')
+      .map((r) => JSON.stringify(r.properties.ServiceName).replace(/.*\.([a-z0-9.]+)"}$/, '$1'))
+      .sort();
+
+  it('adds ssm, ssmmessages, ec2messages and ec2 when instances run the SSM agent and there is no NAT', () => {
+    const spec = variant(production, (s) => void (s.network = { ...s.network, natGateways: 'none' }));
+    expect(endpointServicesOf(spec)).toEqual(expect.arrayContaining(['ec2', 'ec2messages', 'ssm', 'ssmmessages']));
+    const ssm = byId(build(spec)).get('SsmEndpoint')!;
+    expect(ssm.origin).toEqual(['network', 'natGateways']);
+    expect(prop(ssm, 'SecurityGroupIds')).toEqual([{ Ref: ID.endpointSecurityGroup }]);
+  });
+
+  it('adds only ec2 with NAT when a compliance regime is declared, and nothing without one', () => {
+    expect(production.compliance.length).toBeGreaterThan(0);
+    const withNat = endpointServicesOf(production);
+    expect(withNat).toContain('ec2');
+    expect(withNat).not.toContain('ssmmessages');
+    expect(endpointServicesOf(variant(production, (s) => void (s.compliance = [])))).not.toContain('ec2');
+  });
+
+  it('adds none when dex launches no instance', () => {
+    const spec = variant(production, (s) => {
+      s.network = { ...s.network, natGateways: 'none', bastion: { ...s.network.bastion, enabled: false } };
+      s.monitoring = { ...s.monitoring, prometheus: { ...s.monitoring.prometheus, enabled: false }, grafana: { ...s.monitoring.grafana, enabled: false } };
+      s.services = Object.fromEntries(Object.entries(s.services).map(([k, v]) => [k, { ...v, placement: 'ecs' as const }]));
+    });
+    expect(endpointServicesOf(spec).filter((n) => ['ec2', 'ec2messages', 'ssm', 'ssmmessages'].includes(n))).toEqual([]);
   });
 });

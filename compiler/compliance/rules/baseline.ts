@@ -53,10 +53,21 @@ function accessLogBuckets(ctx: RuleContext): Set<string> {
   return ids;
 }
 
+/** Buckets other buckets' server access logs go to (S3 delivers those only to SSE-S3 buckets, not SSE-KMS). */
+function serverAccessLogTargets(ctx: RuleContext): Set<string> {
+  const ids = new Set<string>();
+  for (const b of ofType(ctx.model, 'AWS::S3::Bucket')) {
+    const target = (prop(b, 'LoggingConfiguration') as { DestinationBucketName?: { Ref?: string } } | undefined)?.DestinationBucketName?.Ref;
+    if (typeof target === 'string') ids.add(target);
+  }
+  return ids;
+}
+
 export function atRestChecks(ctx: RuleContext, requireCustomerKey = false): Check[] {
   const keys = customerKeys(ctx.model);
   const checks: Check[] = [];
   const albLogBuckets = accessLogBuckets(ctx);
+  const s3LogTargets = serverAccessLogTargets(ctx);
   for (const r of ctx.model.resources) {
     const rule = AT_REST[r.type];
     if (!rule) continue;
@@ -77,6 +88,8 @@ export function atRestChecks(ctx: RuleContext, requireCustomerKey = false): Chec
     const keyResource = keyId ? keys.get(keyId) : undefined;
     if (!keyResource && albLogBuckets.has(r.logicalId)) {
       checks.push(pass(`exception: ${r.logicalId} holds the load balancer's access logs, which ELB can deliver only to an SSE-S3 bucket (not SSE-KMS); they hold request metadata, not stored account data`, r.origin, ev));
+    } else if (!keyResource && s3LogTargets.has(r.logicalId)) {
+      checks.push(pass(`exception: ${r.logicalId} holds S3 server access logs, which S3 can deliver only to an SSE-S3 bucket (not SSE-KMS); they hold request metadata, not stored account data`, r.origin, ev));
     } else if (!keyResource) {
       checks.push(fail(`${r.logicalId} (${r.type}) is encrypted with an AWS-managed key, not a customer-managed KMS key`, r.origin, 'encrypt it with the system KMS key (KmsKey) so key access and rotation are under your control', ev));
     } else if (prop(keyResource, 'EnableKeyRotation') !== true) {
