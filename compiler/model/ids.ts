@@ -220,6 +220,8 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   AuditTrail: 'the CloudTrail trail',
   AuditTrailBucket: "the CloudTrail trail's bucket",
   AuditTrailBucketPolicy: "the CloudTrail trail's bucket",
+  AuditTrailLogGroup: "the CloudTrail trail's CloudWatch Logs copy",
+  AuditTrailLogsRole: 'the role CloudTrail delivers to its log group with',
   EcsCluster: 'the ECS cluster',
   EksCluster: 'the EKS cluster',
   EksClusterRole: "the EKS cluster's IAM role",
