@@ -16,6 +16,8 @@ export const AUDIT_ID = {
   trail: 'AuditTrail',
   trailBucket: 'AuditTrailBucket',
   trailBucketPolicy: 'AuditTrailBucketPolicy',
+  trailLogGroup: 'AuditTrailLogGroup',
+  trailLogsRole: 'AuditTrailLogsRole',
   wafLogGroup: 'WafRequestLog',
   wafLogging: 'WafRequestLogConfiguration',
   albLogBucket: 'AlbAccessLogBucket',
@@ -37,6 +39,8 @@ export const trailName = (spec: NormalizedSpec): string => `${namePrefix(spec)}-
 export const trailArn = (spec: NormalizedSpec): CfnValue => sub(`arn:\${AWS::Partition}:cloudtrail:\${AWS::Region}:\${AWS::AccountId}:trail/${trailName(spec)}`);
 
 export const hasTrail = (spec: NormalizedSpec): boolean => spec.audit.trail;
+
+
 export const hasWafLogs = (spec: NormalizedSpec): boolean => spec.audit.wafLogs && spec.ingress.waf.enabled && hasLoadBalancer(spec);
 export const hasAlbAccessLogs = (spec: NormalizedSpec): boolean => spec.audit.albAccessLogs && hasLoadBalancer(spec);
 
@@ -115,13 +119,74 @@ function trail(spec: NormalizedSpec): ModelResource[] {
         },
       },
     }),
+    // Retained like the bucket: audit evidence. No fixed name, so a stack created again after a
+    // deletion does not collide with the retained group.
+    resource({
+      logicalId: AUDIT_ID.trailLogGroup,
+      type: 'AWS::Logs::LogGroup',
+      layer: 'monitoring',
+      component: COMPONENT,
+      origin,
+      deletionPolicy: 'Retain',
+      updateReplacePolicy: 'Retain',
+      properties: { KmsKeyId: getAtt(ID.kmsKey, 'Arn'), RetentionInDays: logRetentionAtLeast(spec.audit.retentionDays), Tags: tagList(spec, COMPONENT) },
+      usage: [
+        {
+          meter: 'logs.ingest',
+          unit: 'GB',
+          quantity: { min: 0, max: 0 },
+          attributes: { logClass: 'STANDARD' },
+          basis: "CloudTrail management events copied to CloudWatch Logs: their volume follows the account's API activity, which the spec does not give (tens to hundreds of MB a month for a small system)",
+        },
+        {
+          meter: 'logs.storage',
+          unit: 'GB-month',
+          quantity: { min: 0, max: 0 },
+          attributes: {},
+          basis: `CloudTrail management events kept ${logRetentionAtLeast(spec.audit.retentionDays)} days in CloudWatch Logs: volume not known`,
+        },
+      ],
+    }),
+    resource({
+      logicalId: AUDIT_ID.trailLogsRole,
+      type: 'AWS::IAM::Role',
+      layer: 'monitoring',
+      component: COMPONENT,
+      origin,
+      properties: {
+        Description: "Lets this environment's trail deliver events to its log group, and nothing else",
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceArn': trailArn(spec), 'aws:SourceAccount': ref('AWS::AccountId') } },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: 'deliver-trail-events',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Sid: 'WriteTrailLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(AUDIT_ID.trailLogGroup, 'Arn') },
+              ],
+            },
+          },
+        ],
+        Tags: tagList(spec, COMPONENT),
+      },
+    }),
     resource({
       logicalId: AUDIT_ID.trail,
       type: 'AWS::CloudTrail::Trail',
       layer: 'monitoring',
       component: COMPONENT,
       origin,
-      dependsOn: [AUDIT_ID.trailBucketPolicy],
+      dependsOn: [AUDIT_ID.trailBucketPolicy, AUDIT_ID.trailLogsRole],
       properties: {
         TrailName: trailName(spec),
         IsLogging: true,
@@ -130,6 +195,8 @@ function trail(spec: NormalizedSpec): ModelResource[] {
         EnableLogFileValidation: true,
         KMSKeyId: getAtt(ID.kmsKey, 'Arn'),
         S3BucketName: ref(bucket),
+        CloudWatchLogsLogGroupArn: getAtt(AUDIT_ID.trailLogGroup, 'Arn'),
+        CloudWatchLogsRoleArn: getAtt(AUDIT_ID.trailLogsRole, 'Arn'),
         Tags: tagList(spec, COMPONENT),
       },
     }),

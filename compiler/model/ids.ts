@@ -239,6 +239,8 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   AuditTrailBucketPolicy: "the CloudTrail trail's bucket",
   S3AccessLogBucket: "the audit buckets' server access log bucket",
   S3AccessLogBucketPolicy: "the audit buckets' server access log bucket",
+  AuditTrailLogGroup: "the CloudTrail trail's CloudWatch Logs copy",
+  AuditTrailLogsRole: 'the role CloudTrail delivers to its log group with',
   EcsCluster: 'the ECS cluster',
   EksCluster: 'the EKS cluster',
   EksClusterRole: "the EKS cluster's IAM role",
