@@ -432,12 +432,16 @@ const ec2_10: SecurityControl = {
   absent: 'no VPC',
   evaluate(ctx) {
     const endpoints = ofType(ctx.model, 'AWS::EC2::VPCEndpoint');
+    // Fargate tasks and pods do not call the EC2 API from the VPC; instances (their agents) do.
+    const instances = ctx.model.resources.filter((r) => EC2_INSTANCE_TYPES.has(r.type)).length;
     return ofType(ctx.model, 'AWS::EC2::VPC').map((vpc) => {
+      if (instances === 0) return finding(vpc, 'not-applicable', `no EC2 instances run in ${vpc.logicalId}, so nothing in it calls the EC2 API`, {});
       const e = endpoints.find((x) => target(prop(x, 'VpcId')) === vpc.logicalId && /\.ec2"?\}?$/.test(JSON.stringify(prop(x, 'ServiceName'))));
       return e ? finding(e, true, `${e.logicalId} serves the EC2 API inside ${vpc.logicalId}`, { ServiceName: prop(e, 'ServiceName'), VpcEndpointType: prop(e, 'VpcEndpointType') }) : finding(vpc, false, `${vpc.logicalId} has no EC2 interface endpoint`, {});
     });
   },
 };
+const EC2_INSTANCE_TYPES = new Set(['AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::EKS::Nodegroup']);
 const ADMIN_PORTS = [22, 3389];
 const coversAdminPort = (e: { Protocol?: CfnValue; PortRange?: { From?: number; To?: number } }): boolean =>
   String(e.Protocol) === '-1' || (e.PortRange !== undefined && ADMIN_PORTS.some((p) => (e.PortRange!.From ?? 0) <= p && p <= (e.PortRange!.To ?? 65535)));
@@ -654,12 +658,23 @@ const sns2: SecurityControl = {
   title: 'SNS topics log delivery status',
   evidences: { soc2: SOC2_MONITOR },
   absent: 'no SNS topics',
-  evaluate: (ctx) =>
-    ofType(ctx.model, 'AWS::SNS::Topic').map((t) => {
+  evaluate: (ctx) => {
+    const subscriptions = ofType(ctx.model, 'AWS::SNS::Subscription');
+    return ofType(ctx.model, 'AWS::SNS::Topic').map((t) => {
       const logging = (prop(t, 'DeliveryStatusLogging') ?? []) as unknown[];
-      return finding(t, logging.length > 0, logging.length ? `${t.logicalId} logs delivery status` : `${t.logicalId} logs no delivery status`, { DeliveryStatusLogging: prop(t, 'DeliveryStatusLogging') });
-    }),
+      if (logging.length > 0) return finding(t, 'pass', `${t.logicalId} logs delivery status`, { DeliveryStatusLogging: prop(t, 'DeliveryStatusLogging') });
+      const protocols = [...new Set(subscriptions.filter((s) => JSON.stringify(prop(s, 'TopicArn')) === JSON.stringify({ Ref: t.logicalId })).map((s) => String(prop(s, 'Protocol'))))].sort();
+      // SNS records delivery status only for HTTP(S), SQS, Lambda, Firehose and platform
+      // endpoints (DeliveryStatusLogging accepts no other protocol): a topic that only e-mails or
+      // texts has no delivery status to log.
+      const logged = protocols.filter((p) => LOGGED_SNS_PROTOCOLS.has(p));
+      if (logged.length === 0) return finding(t, 'not-applicable', `${t.logicalId} delivers only by ${protocols.join(', ') || 'no subscription'}, for which SNS records no delivery status`, { DeliveryStatusLogging: undefined, SubscriptionProtocols: protocols });
+      return finding(t, 'fail', `${t.logicalId} logs no delivery status for its ${logged.join(', ')} subscriptions`, { DeliveryStatusLogging: undefined, SubscriptionProtocols: protocols });
+    });
+  },
 };
+/** The protocols AWS::SNS::Topic DeliveryStatusLogging accepts. */
+const LOGGED_SNS_PROTOCOLS = new Set(['http', 'https', 'sqs', 'lambda', 'firehose', 'application']);
 const kms4: SecurityControl = {
   id: 'KMS.4',
   family: 'KMS',
