@@ -10,7 +10,10 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
+import { databaseIdentifier } from './rds.js';
+import { VPC_ID } from './vpc.js';
 
 type Statement = { Sid: string; Effect: 'Allow'; Action: string[]; Resource: CfnValue; Condition?: Record<string, Record<string, CfnValue>> };
 
@@ -38,6 +41,31 @@ const policyDoc = (statements: Statement[]): CfnValue => ({ Version: '2012-10-17
 const managedPolicy = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:iam::aws:policy/${name}`);
 const logGroupArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}:*`);
 const repositoryArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${name}`);
+
+/** The logs reads Grafana's CloudWatch data source makes that IAM scopes to a log group (the service authorization reference: resource type log-group). */
+export const GRAFANA_LOG_READ_ACTIONS = ['logs:DescribeLogStreams', 'logs:FilterLogEvents', 'logs:GetLogEvents', 'logs:GetLogGroupFields', 'logs:StartQuery'];
+
+/**
+ * The log groups dex creates for this system and environment, as IAM resources: name patterns
+ * where dex names them (`/dex/<prefix>/…` holds the services' and CodeBuild's), the flow log
+ * group (named by CloudFormation) by its Ref. Each name appears bare (the log-group resource)
+ * and with `:*` (its streams, and the form CloudWatch Logs also checks).
+ */
+export function systemLogGroupArns(spec: NormalizedSpec): CfnValue[] {
+  const prefix = namePrefix(spec);
+  const names: string[] = [`/dex/${prefix}/*`];
+  if (Object.values(spec.services).some((s) => s.placement === 'eks')) names.push(`/aws/eks/${prefix}/cluster`, `/aws/containerinsights/${prefix}/*`);
+  if (spec.audit.databaseLogs) {
+    for (const db of Object.values(spec.databases).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      for (let n = 0; n <= db.readReplicas; n++) names.push(`/aws/rds/instance/${databaseIdentifier(spec, db, n === 0 ? undefined : n)}/*`);
+    }
+  }
+  if (hasWafLogs(spec)) names.push(`aws-waf-logs-${prefix}`);
+  // The flow log group's name is CloudFormation's: `${FlowLogGroup}` (its Ref) in the pattern.
+  if (spec.network.flowLogs.enabled) names.push(`\${${VPC_ID.flowLogGroup}}`);
+  return names.flatMap((name) => (name.endsWith('*') ? [logGroupResource(name)] : [logGroupResource(name), logGroupResource(`${name}:*`)]));
+}
+const logGroupResource = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}`);
 
 function readSecrets(spec: NormalizedSpec, secretIds: string[]): Statement[] {
   if (secretIds.length === 0) return [];
@@ -207,16 +235,19 @@ function monitoringServers(spec: NormalizedSpec): ModelResource[] {
     servers.push({ server: 'prometheus', statements: [{ Sid: 'DiscoverTargets', Effect: 'Allow', Action: ['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances', 'ecs:DescribeTasks', 'ecs:ListTasks'], Resource: '*' }] });
   }
   if (spec.monitoring.grafana.enabled) {
-    // The CloudWatch data source: read-only metrics, alarms and logs.
+    // The CloudWatch data source: metrics and alarms (no resource-level permissions), and the logs
+    // of this system and environment only, never the account's other log groups.
     servers.push({
       server: 'grafana',
       statements: [
         {
           Sid: 'ReadCloudWatch',
           Effect: 'Allow',
-          Action: ['cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics', 'ec2:DescribeInstances', 'ec2:DescribeRegions', 'logs:DescribeLogGroups', 'logs:GetLogEvents', 'logs:GetQueryResults', 'logs:StartQuery', 'logs:StopQuery', 'tag:GetResources'],
+          Action: ['cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics', 'ec2:DescribeInstances', 'ec2:DescribeRegions', 'logs:DescribeLogGroups', 'logs:GetQueryResults', 'logs:StopQuery', 'tag:GetResources'],
           Resource: '*',
         },
+        { Sid: 'ReadSystemLogs', Effect: 'Allow', Action: GRAFANA_LOG_READ_ACTIONS, Resource: systemLogGroupArns(spec) },
+        ...readSecrets(spec, [ID.grafanaAdminSecret]),
       ],
     });
   }

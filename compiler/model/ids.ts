@@ -123,6 +123,8 @@ export const ID = {
   databaseSecret: (db: string) => `${pascal(db)}DatabaseSecret`,
   /** Generated AUTH token of a cache. */
   cacheAuthSecret: (cache: string) => `${pascal(cache)}CacheAuthSecret`,
+  /** Generated admin password of the self-managed Grafana server. */
+  grafanaAdminSecret: 'GrafanaAdminSecret',
   // ingress (services/alb.ts, services/waf.ts)
   loadBalancer: 'LoadBalancer',
   httpsListener: 'HttpsListener',
@@ -240,6 +242,7 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   PrometheusServerLaunchTemplate: "the Prometheus server's launch template",
   PrometheusServerAutoScalingGroup: "the Prometheus server's Auto Scaling group",
   GrafanaServerRole: "the Grafana server's IAM role",
+  GrafanaAdminSecret: "the Grafana server's admin password",
   GrafanaServerInstanceProfile: "the Grafana server's instance profile",
   GrafanaServerLaunchTemplate: "the Grafana server's launch template",
   GrafanaServerAutoScalingGroup: "the Grafana server's Auto Scaling group",
