@@ -12,6 +12,7 @@ import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../comp
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
+import { cacheIamAuth, cacheReplicationGroupId, cacheUserId } from './elasticache.js';
 import { databaseIdentifier } from './rds.js';
 import { VPC_ID } from './vpc.js';
 
@@ -32,7 +33,9 @@ export function serviceSecretIds(spec: NormalizedSpec, s: NormalizedService): st
   const ids = s.secrets.map((secret) => ID.serviceSecret(s.name, secret));
   for (const used of s.uses) {
     if (spec.databases[used]) ids.push(ID.databaseSecret(used));
-    if (spec.caches[used]) ids.push(ID.cacheAuthSecret(used));
+    // A cache with IAM authentication needs no secret: its services connect as their own user.
+    const cache = spec.caches[used];
+    if (cache && !cacheIamAuth(cache)) ids.push(ID.cacheAuthSecret(used));
   }
   return [...new Set(ids)].sort();
 }
@@ -77,6 +80,27 @@ function readSecrets(spec: NormalizedSpec, secretIds: string[]): Statement[] {
       Action: ['kms:Decrypt'],
       Resource: getAtt(ID.kmsKey, 'Arn'),
       Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${spec.region}.amazonaws.com` } },
+    },
+  ];
+}
+
+/**
+ * `elasticache:Connect` as the service's own user, on the caches it uses that have IAM
+ * authentication. By name, not Ref: the roles are in the security layer and the caches in data.
+ */
+function connectToCaches(spec: NormalizedSpec, s: NormalizedService): Statement[] {
+  const caches = [...new Set(s.uses)]
+    .sort()
+    .map((name) => spec.caches[name])
+    .filter((c): c is NonNullable<typeof c> => c !== undefined && cacheIamAuth(c));
+  if (caches.length === 0) return [];
+  const arn = (kind: string, id: string): CfnValue => sub(`arn:\${AWS::Partition}:elasticache:\${AWS::Region}:\${AWS::AccountId}:${kind}:${id}`);
+  return [
+    {
+      Sid: 'ConnectToCaches',
+      Effect: 'Allow',
+      Action: ['elasticache:Connect'],
+      Resource: caches.flatMap((c) => [arn('replicationgroup', cacheReplicationGroupId(spec, c)), arn('user', cacheUserId(spec, c, s.name))]),
     },
   ];
 }
@@ -177,7 +201,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       },
     });
 
-  const appStatements = [...readSecrets(spec, secretIds), ...xray(spec)];
+  const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...xray(spec)];
   switch (s.placement) {
     case 'ecs':
       out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), appStatements));

@@ -179,7 +179,9 @@ export const DATABASE_ID_SUFFIXES = [
 ] as const;
 /** A database's read replicas: `${ID.database(db)}Replica${n}`, n from 1. */
 export const databaseReplica = (db: string, n: number): string => `${ID.database(db)}Replica${n}`;
-export const CACHE_ID_SUFFIXES = ['Cache', 'CacheSecurityGroup', 'CacheAuthSecret', 'CacheSubnetGroup', 'CacheScalableTarget', 'CacheScalingPolicy'] as const;
+export const CACHE_ID_SUFFIXES = ['Cache', 'CacheSecurityGroup', 'CacheAuthSecret', 'CacheSubnetGroup', 'CacheScalableTarget', 'CacheScalingPolicy', 'CacheDefaultUser', 'CacheUserGroup'] as const;
+/** The ElastiCache user of a service on a cache with IAM authentication: `${pascal(cache)}Cache${pascal(service)}User`. */
+export const cacheServiceUser = (cache: string, service: string): string => `${pascal(cache)}Cache${pascal(service)}User`;
 
 /**
  * Logical IDs of dex's own components, with what they are. A service, database or cache whose
