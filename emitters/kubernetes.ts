@@ -37,7 +37,7 @@ import {
 } from '../services/eks.js';
 import { CONTAINER_USER, serviceConnections } from '../services/ecs.js';
 import { DATABASE_SECRET_KEYS } from '../services/rds.js';
-import { CACHE_AUTH_SECRET_KEY } from '../services/elasticache.js';
+import { CACHE_AUTH_SECRET_KEY, cacheIamAuth } from '../services/elasticache.js';
 import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { toYaml } from '../compiler/model/yaml.js';
@@ -336,7 +336,8 @@ function secretFiles(spec: NormalizedSpec, s: NormalizedService): SecretFile[] {
         ],
       });
     }
-    if (spec.caches[used]) files.push({ objectName: `${prefix}/cache/${used}/auth-token`, alias: `${used}-auth-token`, keys: [{ path: CACHE_AUTH_SECRET_KEY, alias: `${up}_AUTH_TOKEN` }] });
+    // A cache with IAM authentication has no secret for its services: they sign in with their role.
+    if (spec.caches[used] && !cacheIamAuth(spec.caches[used])) files.push({ objectName: `${prefix}/cache/${used}/auth-token`, alias: `${used}-auth-token`, keys: [{ path: CACHE_AUTH_SECRET_KEY, alias: `${up}_AUTH_TOKEN` }] });
   }
   return files;
 }

@@ -37,7 +37,7 @@ const TYPES = {
   'AWS::CloudTrail': ['Trail'],
   'AWS::SecretsManager': ['Secret', 'SecretTargetAttachment', 'RotationSchedule', 'ResourcePolicy'],
   'AWS::RDS': ['DBInstance', 'DBSubnetGroup', 'DBParameterGroup', 'DBCluster', 'DBClusterParameterGroup'],
-  'AWS::ElastiCache': ['ReplicationGroup', 'SubnetGroup', 'ParameterGroup'],
+  'AWS::ElastiCache': ['ReplicationGroup', 'SubnetGroup', 'ParameterGroup', 'User', 'UserGroup'],
   'AWS::ApplicationAutoScaling': ['ScalableTarget', 'ScalingPolicy'],
   'AWS::ECR': ['Repository'],
   'AWS::ECS': ['Cluster', 'ClusterCapacityProviderAssociations', 'TaskDefinition', 'Service', 'CapacityProvider'],

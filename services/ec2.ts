@@ -15,6 +15,7 @@ import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
 import { applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
 import { serviceLogGroupName } from './iam.js';
+import { GRAFANA_ADMIN_USER, GRAFANA_SECRET_PASSWORD_KEY } from './secrets.js';
 import { PROMETHEUS_HOST, grafanaFiles, installBundle, prometheusFiles } from '../compiler/monitoring/files.js';
 import { EKS_CA_FILE, EKS_ENDPOINT_FILE, NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
 
@@ -23,6 +24,27 @@ export const GRAFANA_IMAGE = 'docker.io/grafana/grafana-oss:11.3.0';
 export const NODE_EXPORTER_IMAGE = 'quay.io/prometheus/node-exporter:v1.8.2';
 /** Root volume of the Prometheus server; its data lives on a separate volume. */
 const PROMETHEUS_ROOT_GIB = 20;
+/** The admin password on the Grafana host (mode 0600, owned by Grafana's uid 472); /run/secrets/dex/admin-password in the container. */
+const GRAFANA_PASSWORD_FILE = '/etc/dex/grafana/admin-password';
+
+/**
+ * Grafana's settings (environment overrides of grafana.ini, `GF_<SECTION>_<KEY>`): an admin whose
+ * password comes from a file, no sign-up, no anonymous access, no organisation creation by users,
+ * no calls to gravatar.com or to the public snapshot service, session cookies only over HTTPS or
+ * localhost (the Session Manager tunnel) and not sent cross-site.
+ */
+export const GRAFANA_SETTINGS: readonly (readonly [string, string])[] = [
+  ['GF_SECURITY_ADMIN_USER', GRAFANA_ADMIN_USER],
+  ['GF_SECURITY_ADMIN_PASSWORD__FILE', '/run/secrets/dex/admin-password'],
+  ['GF_SECURITY_DISABLE_GRAVATAR', 'true'],
+  ['GF_SECURITY_COOKIE_SECURE', 'true'],
+  ['GF_SECURITY_COOKIE_SAMESITE', 'strict'],
+  ['GF_USERS_ALLOW_SIGN_UP', 'false'],
+  ['GF_USERS_ALLOW_ORG_CREATE', 'false'],
+  ['GF_AUTH_ANONYMOUS_ENABLED', 'false'],
+  ['GF_SNAPSHOTS_EXTERNAL_ENABLED', 'false'],
+  ['GF_ANALYTICS_REPORTING_ENABLED', 'false'],
+];
 
 const amiParameter = (instanceType: string): string =>
   `{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${isArmInstance(instanceType) ? 'arm64' : 'x86_64'}}}`;
@@ -257,7 +279,18 @@ function grafanaUserData(spec: NormalizedSpec): CfnValue[] {
       '',
     ].join('\n'),
     spec.monitoring.prometheus.enabled ? timer('dex-prometheus-host', '/etc/dex/prometheus-host.sh', '60s') : '',
-    `docker run -d --name grafana --restart always --network host -e GF_USERS_ALLOW_SIGN_UP=false -e GF_AUTH_ANONYMOUS_ENABLED=false -v /etc/dex/hosts:/etc/hosts:ro -v /var/lib/grafana:/var/lib/grafana -v /etc/grafana/provisioning:/etc/grafana/provisioning:ro ${GRAFANA_IMAGE}\n`,
+    // The admin password: read from Secrets Manager at boot into a file only Grafana's user (472)
+    // can read, which Grafana reads itself (GF_…__FILE): never on a command line, in the
+    // environment or in the user data.
+    'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")\n',
+    'REGION=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/placement/region)\n',
+    SECRET_READER,
+    'install -d -m 700 -o 472 -g 472 /etc/dex/grafana\n',
+    `v=$(dex_secret grafana-admin '`,
+    ref(ID.grafanaAdminSecret),
+    `' | jq -er ${shellQuote(`.${GRAFANA_SECRET_PASSWORD_KEY}`)}) || dex_no_secret 'the Grafana admin password'\n`,
+    `(umask 077; printf '%s' "$v" > ${GRAFANA_PASSWORD_FILE}.new)\nchown 472:472 ${GRAFANA_PASSWORD_FILE}.new\nmv ${GRAFANA_PASSWORD_FILE}.new ${GRAFANA_PASSWORD_FILE}\nunset v\n`,
+    `docker run -d --name grafana --restart always --network host ${GRAFANA_SETTINGS.map(([k, v]) => `-e ${k}=${v}`).join(' ')} -v /etc/dex/hosts:/etc/hosts:ro -v /var/lib/grafana:/var/lib/grafana -v /etc/grafana/provisioning:/etc/grafana/provisioning:ro -v /etc/dex/grafana:/run/secrets/dex:ro ${GRAFANA_IMAGE}\n`,
   ];
 }
 

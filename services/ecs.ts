@@ -12,7 +12,7 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
-import { CACHE_AUTH_SECRET_KEY } from './elasticache.js';
+import { CACHE_AUTH_SECRET_KEY, cacheIamAuth, cacheReplicationGroupId, cacheUserId } from './elasticache.js';
 import { DATABASE_SECRET_KEYS } from './rds.js';
 import { BLUE_GREEN_ID, exposedNames, isTrafficShifted } from './alb.js';
 import { imageUri } from './ecr.js';
@@ -79,7 +79,14 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
       add(`${prefix}_PORT`, String(cache.port));
       add(`${prefix}_TLS`, 'true');
       add(`${prefix}_CLUSTER_MODE`, String(cache.clusterMode));
-      secrets.push({ Name: `${prefix}_AUTH_TOKEN`, secretId: ID.cacheAuthSecret(used), key: CACHE_AUTH_SECRET_KEY });
+      if (cacheIamAuth(cache)) {
+        // IAM authentication: the service signs in as its own user with a token from its role (docs/secrets.md).
+        add(`${prefix}_IAM_AUTH`, 'true');
+        add(`${prefix}_USER`, cacheUserId(spec, cache, s.name));
+        add(`${prefix}_REPLICATION_GROUP_ID`, cacheReplicationGroupId(spec, cache));
+      } else {
+        secrets.push({ Name: `${prefix}_AUTH_TOKEN`, secretId: ID.cacheAuthSecret(used), key: CACHE_AUTH_SECRET_KEY });
+      }
     }
   }
   if (spec.monitoring.tracing === 'xray') add('AWS_XRAY_TRACING_NAME', xrayServiceName(spec, s.name));

@@ -1,6 +1,13 @@
 // ElastiCache (Redis OSS or Valkey): subnet group in the database subnets and a replication group
-// encrypted at rest (KMS key) and in transit, with an AUTH token from the secret the security
-// layer generates, behind the cache's security group.
+// encrypted at rest (KMS key) and in transit, behind the cache's security group.
+//
+// Sign-in: where the engine supports IAM authentication (Redis OSS ≥ 7, Valkey ≥ 7.2; TLS is
+// always on), each service that `uses` the cache has its own ElastiCache user with
+// authentication mode `iam` — it signs in with a 15-minute SigV4 token made from its role, and its
+// role may `elasticache:Connect` as that user on that cache only. ElastiCache requires a user named
+// `default` in every user group: dex's is switched off (`off -@all`) with the generated secret as
+// its password. Redis OSS 6 has no IAM authentication: those caches keep one AUTH token, read
+// by every service that uses the cache (docs/secrets.md).
 //
 // Nodes: `nodes.min` nodes form one shard — a primary and min−1 replicas (at most 5). Without
 // cluster mode that is the whole group. With cluster mode the group starts with one such shard and
@@ -8,12 +15,48 @@
 // never exceeds `nodes.max`. ElastiCache auto scaling exists only for cluster mode, Redis OSS ≥ 6 /
 // Valkey ≥ 7.2 and the large families (r5, r6g, r6gd, r7g, m5, m6g, m7g, c7gn; not t-class); where
 // it does not, no scaling resources are emitted and the usage meter says the maximum is not reached.
-import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
-import { HOURS_PER_MONTH, type BuildingBlock, type ModelResource } from '../compiler/model/types.js';
-import type { NormalizedCache, NormalizedSpec } from '../spec/model.js';
+import { ID, cacheServiceUser, fitName, getAtt, namePrefix, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
+import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource } from '../compiler/model/types.js';
+import type { NormalizedCache, NormalizedService, NormalizedSpec } from '../spec/model.js';
 
 /** JSON key of the AUTH token in the cache's secret (ID.cacheAuthSecret). */
 export const CACHE_AUTH_SECRET_KEY = 'authToken';
+
+/**
+ * What a service's cache user may do: every key (caches are shared by the services that use
+ * them, so a key prefix per service would break the reads of a cache one service fills and
+ * another serves), every command but the @dangerous ones (FLUSHALL, KEYS, CONFIG, DEBUG, …).
+ * Pub/sub channels follow the parameter group's acl-pubsub-default (allchannels by default).
+ */
+export const CACHE_SERVICE_ACCESS = 'on ~* +@all -@dangerous';
+/** ElastiCache's required `default` user, switched off. */
+export const CACHE_DEFAULT_ACCESS = 'off -@all';
+/** ElastiCache user, user group and replication group IDs: lowercase, at most 40 characters. */
+const ELASTICACHE_ID_MAX = 40;
+const elastiCacheId = (name: string): string => fitName(name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-{2,}/g, '-'), ELASTICACHE_ID_MAX).replace(/-+$/, '');
+
+/** Whether the cache's engine version has IAM authentication (ElastiCache: Redis OSS 7.0+, Valkey 7.2+). */
+export function cacheIamAuth(cache: NormalizedCache): boolean {
+  const [major = 0, minor = 0] = cache.version.split('.').map(Number);
+  return cache.engine === 'redis' ? major >= 7 : major > 7 || (major === 7 && minor >= 2);
+}
+
+/** The replication group's ID (fixed, so the service roles in the security layer can name it). */
+export function cacheReplicationGroupId(spec: NormalizedSpec, cache: NormalizedCache): string {
+  return elastiCacheId(`${namePrefix(spec)}-${cache.name}`);
+}
+
+/** The ElastiCache user ID (= its user name, as IAM authentication requires) of a service on a cache. */
+export function cacheUserId(spec: NormalizedSpec, cache: NormalizedCache, service: string): string {
+  return elastiCacheId(`${namePrefix(spec)}-${cache.name}-${service}`);
+}
+
+/** The services that use a cache, sorted. */
+export function cacheUsers(spec: NormalizedSpec, cache: NormalizedCache): NormalizedService[] {
+  return Object.values(spec.services)
+    .filter((s) => s.uses.includes(cache.name))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
 
 const MAX_REPLICAS = 5;
 const AUTOSCALING_FAMILIES = ['r5', 'r6g', 'r6gd', 'r7g', 'm5', 'm6g', 'm7g', 'c7gn'];
@@ -50,8 +93,44 @@ function cacheResources(spec: NormalizedSpec, cache: NormalizedCache): ModelReso
   const engineName = cache.engine === 'redis' ? 'Redis' : 'Valkey';
   const minNodes = layout.nodesPerShard * layout.minShards;
   const maxNodes = layout.nodesPerShard * layout.maxShards;
+  const iam = cacheIamAuth(cache);
+  const userGroupId = `${P}CacheUserGroup`;
+  const secretValue: CfnValue = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', ref(ID.cacheAuthSecret(cache.name)), `:SecretString:${CACHE_AUTH_SECRET_KEY}}}`]] };
+  const users: ModelResource[] = [];
+  if (iam) {
+    const common = { type: 'AWS::ElastiCache::User', layer: 'data' as const, component };
+    users.push(
+      resource({
+        ...common,
+        logicalId: `${P}CacheDefaultUser`,
+        origin: [...origin, 'users', 'default'],
+        // RBAC with the Valkey engine still takes users and groups of engine redis (ElastiCache's note).
+        properties: { UserId: elastiCacheId(`${namePrefix(spec)}-${cache.name}-default`), UserName: 'default', Engine: 'redis', AccessString: CACHE_DEFAULT_ACCESS, AuthenticationMode: { Type: 'password', Passwords: [secretValue] }, Tags: tags },
+      }),
+      ...cacheUsers(spec, cache).map((s) => {
+        const userId = cacheUserId(spec, cache, s.name);
+        return resource({
+          ...common,
+          logicalId: cacheServiceUser(cache.name, s.name),
+          origin: [...origin, 'users', s.name],
+          properties: { UserId: userId, UserName: userId, Engine: 'redis', AccessString: CACHE_SERVICE_ACCESS, AuthenticationMode: { Type: 'iam' }, Tags: tags },
+        });
+      }),
+    );
+    users.push(
+      resource({
+        logicalId: userGroupId,
+        type: 'AWS::ElastiCache::UserGroup',
+        layer: 'data',
+        origin,
+        component,
+        properties: { UserGroupId: elastiCacheId(`${namePrefix(spec)}-${cache.name}-users`), Engine: 'redis', UserIds: users.map((u) => ref(u.logicalId)), Tags: tags },
+      }),
+    );
+  }
 
   const out: ModelResource[] = [
+    ...users,
     resource({
       logicalId: subnetGroupId,
       type: 'AWS::ElastiCache::SubnetGroup',
@@ -90,7 +169,9 @@ function cacheResources(spec: NormalizedSpec, cache: NormalizedCache): ModelReso
         AtRestEncryptionEnabled: true,
         KmsKeyId: getAtt(ID.kmsKey, 'Arn'),
         TransitEncryptionEnabled: true,
-        AuthToken: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', ref(ID.cacheAuthSecret(cache.name)), `:SecretString:${CACHE_AUTH_SECRET_KEY}}}`]] },
+        ...(iam
+          ? { ReplicationGroupId: cacheReplicationGroupId(spec, cache), UserGroupIds: [ref(userGroupId)] }
+          : { AuthToken: secretValue }),
         SnapshotRetentionLimit: cache.snapshotRetentionDays,
         AutoMinorVersionUpgrade: true,
         Tags: tags,

@@ -44,7 +44,7 @@ export const IAM_WILDCARD_REASONS: Readonly<Record<string, string>> = {
   DescribeSelf: 'ec2:DescribeTags (the CloudWatch agent reads its instance\'s tags) takes no resource.',
   DiscoverTargets: 'Prometheus service discovery: ec2:DescribeInstances, DescribeAvailabilityZones, ecs:ListTasks and DescribeTasks support no resource-level permissions for listing.',
   ReadCloudWatch:
-    'Grafana data sources: CloudWatch metric reads, DescribeAlarms and tag:GetResources take no resource; logs:StartQuery/GetQueryResults/GetLogEvents are still `*` (to be limited to the system\'s log groups, issue 14).',
+    'Grafana data sources: the CloudWatch metric reads, DescribeAlarms, DescribeAlarmHistory, ec2:DescribeInstances/DescribeRegions, tag:GetResources, logs:DescribeLogGroups and the query-ID calls logs:GetQueryResults/StopQuery support no resource-level permissions. The log reads that do (StartQuery, GetLogEvents, FilterLogEvents, …) are in ReadSystemLogs, limited to the system\'s log groups.',
   Describe: 'AWS Load Balancer Controller: the EC2 and ELB Describe* calls it makes support no resource-level permissions.',
   DescribeCapacity: 'Cluster autoscaler: the Auto Scaling and EC2 Describe* calls support no resource-level permissions.',
   ScaleOwnNodeGroups: 'Cluster autoscaler: SetDesiredCapacity and TerminateInstanceInAutoScalingGroup on `*` but only on groups tagged owned by this cluster (aws:ResourceTag condition).',

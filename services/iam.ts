@@ -10,7 +10,11 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
+import { cacheIamAuth, cacheReplicationGroupId, cacheUserId } from './elasticache.js';
+import { databaseIdentifier } from './rds.js';
+import { VPC_ID } from './vpc.js';
 
 type Statement = { Sid: string; Effect: 'Allow'; Action: string[]; Resource: CfnValue; Condition?: Record<string, Record<string, CfnValue>> };
 
@@ -29,7 +33,9 @@ export function serviceSecretIds(spec: NormalizedSpec, s: NormalizedService): st
   const ids = s.secrets.map((secret) => ID.serviceSecret(s.name, secret));
   for (const used of s.uses) {
     if (spec.databases[used]) ids.push(ID.databaseSecret(used));
-    if (spec.caches[used]) ids.push(ID.cacheAuthSecret(used));
+    // A cache with IAM authentication needs no secret: its services connect as their own user.
+    const cache = spec.caches[used];
+    if (cache && !cacheIamAuth(cache)) ids.push(ID.cacheAuthSecret(used));
   }
   return [...new Set(ids)].sort();
 }
@@ -38,6 +44,31 @@ const policyDoc = (statements: Statement[]): CfnValue => ({ Version: '2012-10-17
 const managedPolicy = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:iam::aws:policy/${name}`);
 const logGroupArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}:*`);
 const repositoryArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${name}`);
+
+/** The logs reads Grafana's CloudWatch data source makes that IAM scopes to a log group (the service authorization reference: resource type log-group). */
+export const GRAFANA_LOG_READ_ACTIONS = ['logs:DescribeLogStreams', 'logs:FilterLogEvents', 'logs:GetLogEvents', 'logs:GetLogGroupFields', 'logs:StartQuery'];
+
+/**
+ * The log groups dex creates for this system and environment, as IAM resources: name patterns
+ * where dex names them (`/dex/<prefix>/…` holds the services' and CodeBuild's), the flow log
+ * group (named by CloudFormation) by its Ref. Each name appears bare (the log-group resource)
+ * and with `:*` (its streams, and the form CloudWatch Logs also checks).
+ */
+export function systemLogGroupArns(spec: NormalizedSpec): CfnValue[] {
+  const prefix = namePrefix(spec);
+  const names: string[] = [`/dex/${prefix}/*`];
+  if (Object.values(spec.services).some((s) => s.placement === 'eks')) names.push(`/aws/eks/${prefix}/cluster`, `/aws/containerinsights/${prefix}/*`);
+  if (spec.audit.databaseLogs) {
+    for (const db of Object.values(spec.databases).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      for (let n = 0; n <= db.readReplicas; n++) names.push(`/aws/rds/instance/${databaseIdentifier(spec, db, n === 0 ? undefined : n)}/*`);
+    }
+  }
+  if (hasWafLogs(spec)) names.push(`aws-waf-logs-${prefix}`);
+  // The flow log group's name is CloudFormation's: `${FlowLogGroup}` (its Ref) in the pattern.
+  if (spec.network.flowLogs.enabled) names.push(`\${${VPC_ID.flowLogGroup}}`);
+  return names.flatMap((name) => (name.endsWith('*') ? [logGroupResource(name)] : [logGroupResource(name), logGroupResource(`${name}:*`)]));
+}
+const logGroupResource = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}`);
 
 function readSecrets(spec: NormalizedSpec, secretIds: string[]): Statement[] {
   if (secretIds.length === 0) return [];
@@ -49,6 +80,27 @@ function readSecrets(spec: NormalizedSpec, secretIds: string[]): Statement[] {
       Action: ['kms:Decrypt'],
       Resource: getAtt(ID.kmsKey, 'Arn'),
       Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${spec.region}.amazonaws.com` } },
+    },
+  ];
+}
+
+/**
+ * `elasticache:Connect` as the service's own user, on the caches it uses that have IAM
+ * authentication. By name, not Ref: the roles are in the security layer and the caches in data.
+ */
+function connectToCaches(spec: NormalizedSpec, s: NormalizedService): Statement[] {
+  const caches = [...new Set(s.uses)]
+    .sort()
+    .map((name) => spec.caches[name])
+    .filter((c): c is NonNullable<typeof c> => c !== undefined && cacheIamAuth(c));
+  if (caches.length === 0) return [];
+  const arn = (kind: string, id: string): CfnValue => sub(`arn:\${AWS::Partition}:elasticache:\${AWS::Region}:\${AWS::AccountId}:${kind}:${id}`);
+  return [
+    {
+      Sid: 'ConnectToCaches',
+      Effect: 'Allow',
+      Action: ['elasticache:Connect'],
+      Resource: caches.flatMap((c) => [arn('replicationgroup', cacheReplicationGroupId(spec, c)), arn('user', cacheUserId(spec, c, s.name))]),
     },
   ];
 }
@@ -149,7 +201,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       },
     });
 
-  const appStatements = [...readSecrets(spec, secretIds), ...xray(spec)];
+  const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...xray(spec)];
   switch (s.placement) {
     case 'ecs':
       out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), appStatements));
@@ -207,16 +259,19 @@ function monitoringServers(spec: NormalizedSpec): ModelResource[] {
     servers.push({ server: 'prometheus', statements: [{ Sid: 'DiscoverTargets', Effect: 'Allow', Action: ['ec2:DescribeAvailabilityZones', 'ec2:DescribeInstances', 'ecs:DescribeTasks', 'ecs:ListTasks'], Resource: '*' }] });
   }
   if (spec.monitoring.grafana.enabled) {
-    // The CloudWatch data source: read-only metrics, alarms and logs.
+    // The CloudWatch data source: metrics and alarms (no resource-level permissions), and the logs
+    // of this system and environment only, never the account's other log groups.
     servers.push({
       server: 'grafana',
       statements: [
         {
           Sid: 'ReadCloudWatch',
           Effect: 'Allow',
-          Action: ['cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics', 'ec2:DescribeInstances', 'ec2:DescribeRegions', 'logs:DescribeLogGroups', 'logs:GetLogEvents', 'logs:GetQueryResults', 'logs:StartQuery', 'logs:StopQuery', 'tag:GetResources'],
+          Action: ['cloudwatch:DescribeAlarmHistory', 'cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData', 'cloudwatch:GetMetricStatistics', 'cloudwatch:ListMetrics', 'ec2:DescribeInstances', 'ec2:DescribeRegions', 'logs:DescribeLogGroups', 'logs:GetQueryResults', 'logs:StopQuery', 'tag:GetResources'],
           Resource: '*',
         },
+        { Sid: 'ReadSystemLogs', Effect: 'Allow', Action: GRAFANA_LOG_READ_ACTIONS, Resource: systemLogGroupArns(spec) },
+        ...readSecrets(spec, [ID.grafanaAdminSecret]),
       ],
     });
   }

@@ -200,7 +200,7 @@ export async function runSecretsList(args: SecretsListArgs, io: CliIO, options: 
       if (env.secrets.length === 0) return head;
       const rows = [['name', 'secret id', 'read by', 'value', ...(args.offline ? [] : ['status'])]];
       for (const s of env.secrets) {
-        rows.push([s.handle, s.name, s.readers.join(', ') || (s.kind === 'service' ? '-' : `the ${s.kind}`), s.value === 'placeholder' ? 'set by you' : 'generated', ...(args.offline ? [] : [statusText(s, statuses.get(s))])]);
+        rows.push([s.handle, s.name, s.readers.join(', ') || (s.kind === 'service' ? '-' : s.kind === 'monitoring' ? 'the Grafana server' : `the ${s.kind}`), s.value === 'placeholder' ? 'set by you' : 'generated', ...(args.offline ? [] : [statusText(s, statuses.get(s))])]);
       }
       return `${head}\n${table(rows)}`;
     });

@@ -201,6 +201,34 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
     ],
     notNames: { CacheParameterGroupName: "one of ElastiCache's default parameter groups" },
   },
+  'AWS::ElastiCache::User': {
+    names: [
+      {
+        property: 'UserId',
+        what: 'ElastiCache user ID',
+        maxLength: 40,
+        pattern: /^[a-z](?:-?[a-z0-9])*$/,
+        allowed: 'lowercase letters, digits and hyphens, starting with a letter, no two hyphens in a row, not ending with a hyphen',
+        unique: 'region',
+        source: 'ElastiCache API CreateUser (alphanumeric characters or hyphens, begins with a letter, no trailing or double hyphen; lowercase in the resource schema; dex keeps to 40)',
+      },
+    ],
+    // IAM-authenticated users have UserName = UserId; the default user's is `default`, ElastiCache's required name.
+    notNames: { UserName: "the user's sign-in name: its UserId, or ElastiCache's `default`" },
+  },
+  'AWS::ElastiCache::UserGroup': {
+    names: [
+      {
+        property: 'UserGroupId',
+        what: 'ElastiCache user group ID',
+        maxLength: 40,
+        pattern: /^[a-z](?:-?[a-z0-9])*$/,
+        allowed: 'lowercase letters, digits and hyphens, starting with a letter, no two hyphens in a row, not ending with a hyphen',
+        unique: 'region',
+        source: 'ElastiCache API CreateUserGroup (alphanumeric characters or hyphens, begins with a letter, no trailing or double hyphen; lowercase in the resource schema; dex keeps to 40)',
+      },
+    ],
+  },
   'AWS::ElastiCache::SubnetGroup': {
     names: [{ property: 'CacheSubnetGroupName', what: 'cache subnet group name', maxLength: 255, pattern: /^[A-Za-z0-9-]+$/, allowed: 'letters, digits and hyphens', unique: 'region', source: 'ElastiCache API CreateCacheSubnetGroup (no more than 255 alphanumeric characters or hyphens)' }],
   },

@@ -75,6 +75,8 @@ const CACHE_WHAT: Readonly<Record<(typeof CACHE_ID_SUFFIXES)[number], string>> =
   CacheSubnetGroup: 'subnet group',
   CacheScalableTarget: 'scalable target',
   CacheScalingPolicy: 'scaling policy',
+  CacheDefaultUser: 'disabled default user',
+  CacheUserGroup: 'user group',
 };
 
 const where = (path: SpecPath): string => path.join('.');

@@ -123,6 +123,8 @@ export const ID = {
   databaseSecret: (db: string) => `${pascal(db)}DatabaseSecret`,
   /** Generated AUTH token of a cache. */
   cacheAuthSecret: (cache: string) => `${pascal(cache)}CacheAuthSecret`,
+  /** Generated admin password of the self-managed Grafana server. */
+  grafanaAdminSecret: 'GrafanaAdminSecret',
   // ingress (services/alb.ts, services/waf.ts)
   loadBalancer: 'LoadBalancer',
   httpsListener: 'HttpsListener',
@@ -177,7 +179,9 @@ export const DATABASE_ID_SUFFIXES = [
 ] as const;
 /** A database's read replicas: `${ID.database(db)}Replica${n}`, n from 1. */
 export const databaseReplica = (db: string, n: number): string => `${ID.database(db)}Replica${n}`;
-export const CACHE_ID_SUFFIXES = ['Cache', 'CacheSecurityGroup', 'CacheAuthSecret', 'CacheSubnetGroup', 'CacheScalableTarget', 'CacheScalingPolicy'] as const;
+export const CACHE_ID_SUFFIXES = ['Cache', 'CacheSecurityGroup', 'CacheAuthSecret', 'CacheSubnetGroup', 'CacheScalableTarget', 'CacheScalingPolicy', 'CacheDefaultUser', 'CacheUserGroup'] as const;
+/** The ElastiCache user of a service on a cache with IAM authentication: `${pascal(cache)}Cache${pascal(service)}User`. */
+export const cacheServiceUser = (cache: string, service: string): string => `${pascal(cache)}Cache${pascal(service)}User`;
 
 /**
  * Logical IDs of dex's own components, with what they are. A service, database or cache whose
@@ -261,6 +265,7 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   PrometheusServerLaunchTemplate: "the Prometheus server's launch template",
   PrometheusServerAutoScalingGroup: "the Prometheus server's Auto Scaling group",
   GrafanaServerRole: "the Grafana server's IAM role",
+  GrafanaAdminSecret: "the Grafana server's admin password",
   GrafanaServerInstanceProfile: "the Grafana server's instance profile",
   GrafanaServerLaunchTemplate: "the Grafana server's launch template",
   GrafanaServerAutoScalingGroup: "the Grafana server's Auto Scaling group",

@@ -36,7 +36,7 @@ const FREE_TYPES = new Set([
   'AWS::WAFv2::WebACLAssociation', 'AWS::ECS::Cluster', 'AWS::ECS::TaskDefinition', 'AWS::ECS::Service', 'AWS::EKS::Addon',
   'AWS::EKS::AccessEntry', 'AWS::EKS::PodIdentityAssociation',
   'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::AutoScaling::ScalingPolicy',
-  'AWS::AutoScaling::LifecycleHook', 'AWS::RDS::DBSubnetGroup', 'AWS::RDS::DBParameterGroup', 'AWS::ElastiCache::SubnetGroup',
+  'AWS::AutoScaling::LifecycleHook', 'AWS::RDS::DBSubnetGroup', 'AWS::RDS::DBParameterGroup', 'AWS::ElastiCache::SubnetGroup', 'AWS::ElastiCache::User', 'AWS::ElastiCache::UserGroup',
   'AWS::ElastiCache::ParameterGroup', 'AWS::Backup::BackupVault', 'AWS::Backup::BackupSelection', 'AWS::XRay::Group',
   'AWS::Logs::MetricFilter', 'AWS::SNS::TopicPolicy', 'AWS::Events::Rule', 'AWS::S3::BucketPolicy',
   // CodeDeploy to ECS and EC2 is free (only on-premises instances are billed).

@@ -84,7 +84,14 @@ describe.each(emitted.map((e) => [e.label, e] as const))('%s', (_label, e) => {
     for (const [id, r] of resources(e, 'AWS::ElastiCache::ReplicationGroup')) {
       expect(r.Properties, id).toMatchObject({ AtRestEncryptionEnabled: true, TransitEncryptionEnabled: true });
       expect(r.Properties!.KmsKeyId, id).toBeDefined();
-      expect(r.Properties!.AuthToken, id).toBeDefined();
+      // Sign-in required: a user group (IAM users, the default user off) or, on Redis 6, an AUTH token.
+      expect(r.Properties!.AuthToken ?? r.Properties!.UserGroupIds, id).toBeDefined();
+      expect(r.Properties!.AuthToken !== undefined && r.Properties!.UserGroupIds !== undefined, id).toBe(false);
+    }
+    for (const [id, r] of resources(e, 'AWS::ElastiCache::User')) {
+      const p = r.Properties as { UserName: string; UserId: string; AccessString: string; AuthenticationMode: { Type: string } };
+      if (p.UserName === 'default') expect(p, id).toMatchObject({ AccessString: 'off -@all', AuthenticationMode: { Type: 'password' } });
+      else expect(p, id).toMatchObject({ UserName: p.UserId, AuthenticationMode: { Type: 'iam' } });
     }
   });
 

@@ -81,7 +81,9 @@ describe.each([
     }
     for (const c of ofType(resources, 'AWS::ElastiCache::ReplicationGroup')) {
       expect(props(c)).toMatchObject({ AtRestEncryptionEnabled: true, TransitEncryptionEnabled: true, KmsKeyId: kms });
-      expect(JSON.stringify(props(c).AuthToken)).toContain('{{resolve:secretsmanager:');
+      // Redis 7.1 (the reference): IAM-authenticated users in a user group, no AUTH token.
+      expect(props(c).AuthToken).toBeUndefined();
+      expect(props(c).UserGroupIds).toEqual([{ Ref: 'RedisCacheUserGroup' }]);
     }
     const templates = ofType(resources, 'AWS::EC2::LaunchTemplate');
     expect(templates.length).toBe(4); // EKS default node group, monitoring-service, Prometheus, Grafana

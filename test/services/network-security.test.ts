@@ -327,8 +327,11 @@ describe('secrets', () => {
     const cache = index.get(ID.cacheAuthSecret('redis'))!.properties.GenerateSecretString as Record<string, CfnValue>;
     expect(cache).toMatchObject({ ExcludePunctuation: true, GenerateStringKey: 'authToken' });
     expect(cache.PasswordLength).toBeGreaterThanOrEqual(32);
+    const grafana = index.get(ID.grafanaAdminSecret)!.properties.GenerateSecretString as Record<string, CfnValue>;
+    expect(grafana).toMatchObject({ ExcludePunctuation: true, IncludeSpace: false, GenerateStringKey: 'password' });
+    expect(JSON.parse(grafana.SecretStringTemplate as string)).toEqual({ username: 'admin' });
     const all = ofType(resources, 'AWS::SecretsManager::Secret');
-    expect(all).toHaveLength(4);
+    expect(all).toHaveLength(5);
     for (const s of all) expect(prop(s, 'KmsKeyId')).toEqual({ 'Fn::GetAtt': [ID.kmsKey, 'Arn'] });
     expect(all.flatMap((s) => s.usage).filter((u) => u.meter === 'secretsmanager.api')).toHaveLength(1);
   });

@@ -11,7 +11,7 @@ const services = fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,5}$/), fc.un
 
 function specOf(declared: Record<string, string[]>): NormalizedSpec {
   const entries = Object.entries(declared).map(([name, secrets]) => [name, { name, secrets, uses: [] }]);
-  return { name: 'shop', environment: 'staging', services: Object.fromEntries(entries), databases: {}, caches: {} } as unknown as NormalizedSpec;
+  return { name: 'shop', environment: 'staging', services: Object.fromEntries(entries), databases: {}, caches: {}, monitoring: { grafana: { enabled: false } } } as unknown as NormalizedSpec;
 }
 
 it('every placeholder has its own handle, and set finds exactly it by handle, <service>/<NAME> and full name', () => {

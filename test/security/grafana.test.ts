@@ -1,0 +1,127 @@
+// Grafana: its admin password comes from Secrets Manager (no admin/admin), reaches Grafana through
+// a file only Grafana's user can read (never a command line or the environment), and its role
+// reads the logs of its own system and environment only — every log group dex creates, and no
+// other (a pattern never widens to `*` or to another environment's prefix).
+import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ID, namePrefix } from '../../compiler/model/ids.js';
+import type { CfnValue, ModelResource } from '../../compiler/model/types.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
+import { modelOf } from '../../pipeline/emit.js';
+import { ec2, GRAFANA_SETTINGS } from '../../services/ec2.js';
+import { GRAFANA_LOG_READ_ACTIONS } from '../../services/iam.js';
+import { VPC_ID } from '../../services/vpc.js';
+import { AT_FIXED_DATE, fixedClock } from '../support/clock.js';
+import { expectParses, hasBash, runScript, sandbox } from './sandbox.js';
+
+const SPECS = ['test/fixtures/reference/dex-mobile-v6.dex.yaml', ...readdirSync('examples').map((d) => join('examples', d, 'dex.yaml'))];
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-staging/monitoring/grafana/admin-AbCdEf';
+
+const environments = SPECS.flatMap((file) => {
+  const analysis = analyzeSpec(new Uint8Array(readFileSync(file)), file, { today: fixedClock });
+  expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  // A spec with environments also compiles its base, which has no model of its own.
+  return analysis.compiled.filter((c) => c.environment !== undefined || analysis.compiled.length === 1).map((compiled) => ({ where: `${file} ${compiled.environment ?? 'default'}`, compiled, model: modelOf(compiled) }));
+});
+
+type Statement = { Sid: string; Action: string[]; Resource: CfnValue };
+const grafanaStatements = (resources: readonly ModelResource[]): Statement[] => {
+  const role = resources.find((r) => r.logicalId === ID.monitoringServerRole('grafana'));
+  if (!role) return [];
+  const policies = role.properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+};
+
+/** A `Fn::Sub` ARN pattern as a regular expression (IAM's `*` matches anything, `?` one character). */
+const patternOf = (resource: CfnValue): RegExp => {
+  const text = (resource as { 'Fn::Sub': string })['Fn::Sub'];
+  return new RegExp(`^${text.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+};
+
+describe('Grafana sign-in', () => {
+  const spec = environments.find((e) => e.compiled.spec.monitoring.grafana.enabled)!.compiled.spec;
+  const template = ec2.build(spec, AT_FIXED_DATE).find((r) => r.logicalId === 'GrafanaServerLaunchTemplate')!;
+  const parts = ((template.properties as { LaunchTemplateData: { UserData: CfnValue } }).LaunchTemplateData.UserData as { 'Fn::Base64': { 'Fn::Join': [string, CfnValue[]] } })['Fn::Base64']['Fn::Join'][1];
+  const script = parts.map((p) => (typeof p === 'string' ? p : SECRET_ARN)).join('');
+
+  it('reads the admin password from its secret, by reference, and carries no password itself', () => {
+    expect(parts).toContainEqual({ Ref: ID.grafanaAdminSecret });
+    expect(script).not.toMatch(/GF_SECURITY_ADMIN_PASSWORD=/);
+    expect(script).not.toContain('admin:admin');
+    expectParses(script);
+  });
+
+  it('turns off sign-up, anonymous access and gravatar, and keeps cookies secure', () => {
+    const settings = Object.fromEntries(GRAFANA_SETTINGS);
+    expect(settings).toMatchObject({
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+      GF_AUTH_ANONYMOUS_ENABLED: 'false',
+      GF_SECURITY_DISABLE_GRAVATAR: 'true',
+      GF_SECURITY_COOKIE_SECURE: 'true',
+      GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/dex/admin-password',
+    });
+    expect(settings.GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION).toBeUndefined();
+  });
+
+  it.runIf(hasBash)('at boot, writes the password to a 0600 file for Grafana (uid 472) and starts Grafana with the file, not the value', () => {
+    const box = sandbox();
+    // The secret as Secrets Manager returns it; jq as the real one answers `.password`.
+    writeFileSync(join(box.bin, 'aws'), `#!/bin/sh\nprintf '%s\\n' '{"username":"admin","password":"Zq8x3Pw0rdFromSM"}'\n`);
+    writeFileSync(join(box.bin, 'jq'), `#!/bin/sh\ncat > /dev/null\nprintf '%s\\n' Zq8x3Pw0rdFromSM\n`);
+    // Not root in CI: chown and install record their arguments; the directory is made here.
+    for (const stub of ['chown', 'install']) writeFileSync(join(box.bin, stub), `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done >> "${join(box.dir, '.calls')}.${stub}"\nprintf '\\n' >> "${join(box.dir, '.calls')}.${stub}"\n`);
+    for (const stub of ['aws', 'jq', 'chown', 'install']) chmodSync(join(box.bin, stub), 0o755);
+    mkdirSync(join(box.dir, 'etc/dex/grafana'), { recursive: true });
+    const fragment = script.slice(script.indexOf('TOKEN=$(curl')).replace(/\/etc\/dex/g, `${box.dir}/etc/dex`);
+    const { status, stderr } = runScript(box, `set -euo pipefail\n${fragment}`);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const file = join(box.dir, 'etc/dex/grafana/admin-password');
+    expect(readFileSync(file, 'utf8')).toBe('Zq8x3Pw0rdFromSM');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(box.calls('chown')).toContainEqual(['472:472', `${file}.new`]);
+    expect(box.calls('install')).toContainEqual(['-d', '-m', '700', '-o', '472', '-g', '472', `${box.dir}/etc/dex/grafana`]);
+    const run = box.calls('docker').find((c) => c[0] === 'run')!;
+    expect(run.join(' ')).not.toContain('Zq8x3Pw0rdFromSM');
+    expect(run).toContain('GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/dex/admin-password');
+    expect(run).toContain(`${box.dir}/etc/dex/grafana:/run/secrets/dex:ro`);
+  });
+
+  it.runIf(hasBash)('a secret that cannot be read stops the boot before Grafana starts (it would start with admin/admin)', () => {
+    const box = sandbox();
+    writeFileSync(join(box.bin, 'aws'), `#!/bin/sh\necho "An error occurred (AccessDeniedException)" >&2\nexit 254\n`);
+    chmodSync(join(box.bin, 'aws'), 0o755);
+    const fragment = script.slice(script.indexOf('TOKEN=$(curl')).replace(/\/etc\/dex/g, `${box.dir}/etc/dex`);
+    const { status, stderr } = runScript(box, `set -euo pipefail\n${fragment}`);
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('dex: stopping: the service needs the Grafana admin password');
+    expect(box.calls('docker').filter((c) => c[0] === 'run')).toEqual([]);
+  });
+});
+
+describe("Grafana's role", () => {
+  it.each(environments.filter((e) => e.compiled.spec.monitoring.grafana.enabled).map((e) => [e.where, e] as const))('%s: reads every log group of its system and environment and nothing wider', (_where, { compiled, model }) => {
+    const statements = grafanaStatements(model.resources);
+    const logs = statements.find((s) => s.Sid === 'ReadSystemLogs')!;
+    expect(logs.Action.slice().sort()).toEqual(GRAFANA_LOG_READ_ACTIONS.slice().sort());
+    // No statement but ReadSystemLogs grants a log read that IAM can scope to a log group.
+    for (const s of statements.filter((x) => x.Sid !== 'ReadSystemLogs')) for (const a of GRAFANA_LOG_READ_ACTIONS) expect(s.Action).not.toContain(a);
+    const resources = [logs.Resource].flat();
+    expect(resources).not.toContain('*');
+    const patterns = resources.map(patternOf);
+    const arn = (name: string): string => `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}`;
+    // The custom resource that empties the default security group logs its own runs; not the system's.
+    const groups = model.resources.filter((r) => r.type === 'AWS::Logs::LogGroup' && r.logicalId !== VPC_ID.defaultSgLogGroup);
+    expect(groups.length).toBeGreaterThan(0);
+    for (const g of groups) {
+      const name = typeof g.properties.LogGroupName === 'string' ? g.properties.LogGroupName : `\${${g.logicalId}}`;
+      for (const form of [arn(name), arn(`${name}:*`), arn(`${name}:log-stream:x`)]) expect(patterns.some((p) => p.test(form)), `${g.logicalId} ${form}`).toBe(true);
+    }
+    // Nothing outside: another environment's prefix and an unrelated log group stay unreadable.
+    const prefix = namePrefix(compiled.spec);
+    for (const other of [`/dex/${prefix}x/api`, '/aws/lambda/anything', `/aws/rds/instance/other-${prefix}/postgresql`, 'aws-waf-logs-other']) {
+      expect(patterns.some((p) => p.test(arn(other))), other).toBe(false);
+    }
+  });
+});
