@@ -201,7 +201,7 @@ const BREAKS: readonly [string, string, RuleContext, (ctx: RuleContext) => RuleC
   ['ElastiCache', 'ElastiCache.3', MOBILE, (c) => changed(c, ofType('AWS::ElastiCache::ReplicationGroup'), (p) => ({ ...p, AutomaticFailoverEnabled: false }))],
   ['ElastiCache', 'ElastiCache.4', MOBILE, (c) => changed(c, ofType('AWS::ElastiCache::ReplicationGroup'), (p) => ({ ...p, AtRestEncryptionEnabled: false }))],
   ['ElastiCache', 'ElastiCache.5', MOBILE, (c) => changed(c, ofType('AWS::ElastiCache::ReplicationGroup'), (p) => ({ ...p, TransitEncryptionEnabled: false }))],
-  ['ElastiCache', 'ElastiCache.6', MOBILE, (c) => changed(c, ofType('AWS::ElastiCache::ReplicationGroup'), (p) => ({ ...p, AuthToken: undefined }))],
+  ['ElastiCache', 'ElastiCache.6', MOBILE, (c) => changed(c, ofType('AWS::ElastiCache::ReplicationGroup'), (p) => ({ ...p, AuthToken: undefined, UserGroupIds: undefined }))],
   ['SNS', 'SNS.2', MOBILE, (c) => changed(c, () => false, (p) => p, [extra('AWS::SNS::Subscription', 'QueueSubscription', { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:us-east-1:123456789012:q' }, 'monitoring')])],
   ['SNS', 'SNS.1', MOBILE, (c) => changed(c, ofType('AWS::SNS::Topic'), (p) => ({ ...p, KmsMasterKeyId: undefined }))],
   ['KMS', 'KMS.4', MOBILE, (c) => changed(c, ofType('AWS::KMS::Key', 'KmsKey'), (p) => ({ ...p, EnableKeyRotation: false }))],
