@@ -387,6 +387,78 @@ function monitoringRole(spec: NormalizedSpec): ModelResource {
   });
 }
 
+/** The environment's RDS event subscriptions to the alarm topic, by logical ID. */
+export const DATABASE_EVENT_SUBSCRIPTIONS = {
+  DatabaseInstanceEventSubscription: { sourceType: 'db-instance', categories: ['configuration change', 'failover', 'failure', 'low storage', 'maintenance', 'notification'] },
+  DatabaseParameterGroupEventSubscription: { sourceType: 'db-parameter-group', categories: ['configuration change'] },
+  DatabaseSecurityGroupEventSubscription: { sourceType: 'db-security-group', categories: ['configuration change', 'failure'] },
+} as const;
+
+/**
+ * RDS events (FSBP RDS.19–22 style) to the alarm topic, in the monitoring layer with it: the
+ * instances and parameter groups by name (a Ref of each is its identifier), so another
+ * environment's databases in the same account do not notify this one. DB security groups are
+ * EC2-Classic's (dex uses VPC security groups, whose changes CloudTrail records); the subscription
+ * to them has no source, costs nothing and is what RDS.22 asks for. The topic's policy lets RDS
+ * publish (it replaces SNS's default policy, so it also lets CloudWatch alarms publish and the
+ * account manage the topic); the key policy lets RDS use the topic's key (services/kms.ts).
+ */
+function eventSubscriptions(spec: NormalizedSpec): ModelResource[] {
+  const dbs = Object.keys(spec.databases).sort().map((n) => spec.databases[n]!);
+  const sources: Record<string, CfnValue[] | undefined> = {
+    'db-instance': dbs.flatMap((d) => instanceIds(d).map(ref)),
+    'db-parameter-group': dbs.map((d) => ref(`${pascal(d.name)}DatabaseParameterGroup`)),
+    'db-security-group': undefined,
+  };
+  const account = ref('AWS::AccountId');
+  const out: ModelResource[] = Object.entries(DATABASE_EVENT_SUBSCRIPTIONS).map(([logicalId, { sourceType, categories }]) =>
+    resource({
+      logicalId,
+      type: 'AWS::RDS::EventSubscription',
+      layer: 'monitoring',
+      origin: ['databases'],
+      component: 'databases',
+      properties: {
+        SubscriptionName: fitName(`${namePrefix(spec)}-${sourceType}`, 255),
+        SnsTopicArn: ref(ID.alarmTopic),
+        SourceType: sourceType,
+        ...(sources[sourceType] ? { SourceIds: sources[sourceType] } : {}),
+        EventCategories: [...categories],
+        Enabled: true,
+        Tags: tagList(spec, 'databases'),
+      },
+    }),
+  );
+  out.push(
+    resource({
+      logicalId: 'AlarmTopicPolicy',
+      type: 'AWS::SNS::TopicPolicy',
+      layer: 'monitoring',
+      origin: ['databases'],
+      component: 'databases',
+      properties: {
+        Topics: [ref(ID.alarmTopic)],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              // What SNS's default policy grants: the account's own principals manage and use the topic.
+              Sid: 'AccountOwner',
+              Effect: 'Allow',
+              Principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') },
+              Action: ['sns:AddPermission', 'sns:DeleteTopic', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:Publish', 'sns:RemovePermission', 'sns:SetTopicAttributes', 'sns:Subscribe'],
+              Resource: ref(ID.alarmTopic),
+            },
+            { Sid: 'CloudWatchAlarms', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: ref(ID.alarmTopic), Condition: { StringEquals: { 'aws:SourceAccount': account } } },
+            { Sid: 'RdsEvents', Effect: 'Allow', Principal: { Service: 'events.rds.amazonaws.com' }, Action: 'sns:Publish', Resource: ref(ID.alarmTopic), Condition: { StringEquals: { 'aws:SourceAccount': account } } },
+          ],
+        },
+      },
+    }),
+  );
+  return out;
+}
+
 /** The RDS-managed master secret's ARN (an attribute of the instance). */
 export const masterSecretArn = (db: string): CfnValue => getAtt(ID.database(db), 'MasterUserSecret.SecretArn');
 
@@ -698,6 +770,6 @@ export const rds: BuildingBlock = {
   build(spec: NormalizedSpec): ModelResource[] {
     const names = Object.keys(spec.databases).sort();
     if (names.length === 0) return [];
-    return [migrationCluster(spec), monitoringRole(spec), ...names.flatMap((name) => databaseResources(spec, spec.databases[name]!)), ...connectPolicies(spec)];
+    return [migrationCluster(spec), monitoringRole(spec), ...names.flatMap((name) => databaseResources(spec, spec.databases[name]!)), ...connectPolicies(spec), ...eventSubscriptions(spec)];
   },
 };

@@ -158,3 +158,18 @@ describe.skipIf(!canRun)('the migration SQL on a real PostgreSQL server', () => 
     }
   });
 });
+
+describe('RDS event subscriptions', () => {
+  it('sends instance, parameter group and security group events to the alarm topic, which RDS may publish to', () => {
+    const subs = resources.filter((r) => r.type === 'AWS::RDS::EventSubscription');
+    expect(subs.map((r) => props(r).SourceType).sort()).toEqual(['db-instance', 'db-parameter-group', 'db-security-group']);
+    for (const r of subs) expect(props(r)).toMatchObject({ SnsTopicArn: { Ref: 'AlarmTopic' }, Enabled: true });
+    const instances = subs.find((r) => props(r).SourceType === 'db-instance')!;
+    expect(props(instances).SourceIds).toEqual([{ Ref: 'PostgresDatabase' }]);
+    expect(props(instances).EventCategories).toEqual(expect.arrayContaining(['failure', 'failover', 'low storage', 'maintenance', 'configuration change']));
+    const policy = JSON.stringify(props(byId.get('AlarmTopicPolicy')).PolicyDocument);
+    expect(policy).toContain('events.rds.amazonaws.com');
+    expect(policy).toContain('cloudwatch.amazonaws.com');
+    expect(JSON.stringify(props(byId.get('KmsKey')).KeyPolicy)).toContain('events.rds.amazonaws.com');
+  });
+});
