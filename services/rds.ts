@@ -119,7 +119,9 @@ export function migrationStatements(spec: NormalizedSpec, db: string): string[] 
     if (body.includes('$dex$')) throw new Error(`database user ${user} cannot be written in a dollar-quoted block`);
     out.push(
       `DO $dex$ ${body} $dex$;`,
-      `ALTER ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;`,
+      // LOGIN only: on RDS the master user is no superuser, and naming SUPERUSER/NOSUPERUSER (or
+      // CREATEDB, which it may hold) would fail; CREATE ROLE's defaults are NOSUPERUSER NOCREATEDB NOCREATEROLE.
+      `ALTER ROLE ${role} WITH LOGIN;`,
       `GRANT rds_iam TO ${role};`,
       `GRANT CONNECT ON DATABASE ${sqlIdentifier(DATABASE_NAME)} TO ${role};`,
       `GRANT USAGE, CREATE ON SCHEMA public TO ${role};`,

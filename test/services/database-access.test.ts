@@ -125,8 +125,12 @@ describe.skipIf(!canRun)('the migration SQL on a real PostgreSQL server', () => 
     chmodSync(dir, 0o777);
     const init = asServer(`${PG_BIN}/initdb -D ${dir}/data -A trust -U dexadmin >/dev/null && ${PG_BIN}/pg_ctl -D ${dir}/data -o "-k ${dir} -p ${port} -c listen_addresses=" -l ${dir}/log -w start >/dev/null`);
     expect(init.status, String(init.stderr)).toBe(0);
-    // RDS's role for IAM authentication.
-    expect(psql(['-c', 'CREATE ROLE rds_iam NOLOGIN']).status).toBe(0);
+    // As on RDS: a master user that is no superuser (CREATEROLE, CREATEDB, owner of the database,
+    // admin of RDS's rds_iam role), and the migration runs as it.
+    for (const sql of ['CREATE ROLE rds_iam NOLOGIN', 'CREATE ROLE rdsmaster LOGIN CREATEROLE CREATEDB', 'GRANT rds_iam TO rdsmaster WITH ADMIN OPTION', 'ALTER DATABASE postgres OWNER TO rdsmaster']) {
+      const r = psql(['-c', sql]);
+      expect(r.status, `${sql}: ${r.stderr}`).toBe(0);
+    }
   }, 60_000);
   afterAll(() => {
     asServer(`${PG_BIN}/pg_ctl -D ${dir}/data -m immediate stop >/dev/null`);
@@ -136,7 +140,7 @@ describe.skipIf(!canRun)('the migration SQL on a real PostgreSQL server', () => 
   it('creates each user with rds_iam and its privileges, and runs again without error', () => {
     const [cmd, ...args] = migrationCommand(spec, 'postgres');
     for (let run = 0; run < 2; run++) {
-      const r = spawnSync(cmd!, args, { env, encoding: 'utf8' });
+      const r = spawnSync(cmd!, args, { env: { ...env, PGUSER: 'rdsmaster' }, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
     }
     for (const s of users) {
