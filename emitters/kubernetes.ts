@@ -36,7 +36,6 @@ import {
   needsVerticalPodAutoscaler,
 } from '../services/eks.js';
 import { CONTAINER_USER, serviceConnections } from '../services/ecs.js';
-import { DATABASE_SECRET_KEYS } from '../services/rds.js';
 import { CACHE_AUTH_SECRET_KEY, cacheIamAuth } from '../services/elasticache.js';
 import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
@@ -314,7 +313,7 @@ const podSecurityContext = (user: number): Obj => ({
   seccompProfile: { type: 'RuntimeDefault' },
 });
 
-/** Files the CSI driver writes: the service's own secrets, and the credentials of what it uses. */
+/** Files the CSI driver writes: the service's own secrets, and the AUTH tokens of the caches it uses (databases take IAM tokens, no file). */
 interface SecretFile {
   readonly objectName: string;
   readonly alias: string;
@@ -326,16 +325,6 @@ function secretFiles(spec: NormalizedSpec, s: NormalizedService): SecretFile[] {
   const files: SecretFile[] = [...new Set(s.secrets)].sort().map((name) => ({ objectName: `${prefix}/${s.name}/${name}`, alias: name, keys: [] }));
   for (const used of [...new Set(s.uses)].sort()) {
     const up = envKey(used);
-    if (spec.databases[used]) {
-      files.push({
-        objectName: `${prefix}/database/${used}/master`,
-        alias: `${used}-master`,
-        keys: [
-          { path: DATABASE_SECRET_KEYS.username, alias: `${up}_USERNAME` },
-          { path: DATABASE_SECRET_KEYS.password, alias: `${up}_PASSWORD` },
-        ],
-      });
-    }
     // A cache with IAM authentication has no secret for its services: they sign in with their role.
     if (spec.caches[used] && !cacheIamAuth(spec.caches[used])) files.push({ objectName: `${prefix}/cache/${used}/auth-token`, alias: `${used}-auth-token`, keys: [{ path: CACHE_AUTH_SECRET_KEY, alias: `${up}_AUTH_TOKEN` }] });
   }

@@ -36,7 +36,7 @@ const TYPES = {
   'AWS::WAFv2': ['WebACL', 'WebACLAssociation', 'IPSet', 'LoggingConfiguration'],
   'AWS::CloudTrail': ['Trail'],
   'AWS::SecretsManager': ['Secret', 'SecretTargetAttachment', 'RotationSchedule', 'ResourcePolicy'],
-  'AWS::RDS': ['DBInstance', 'DBSubnetGroup', 'DBParameterGroup', 'DBCluster', 'DBClusterParameterGroup'],
+  'AWS::RDS': ['DBInstance', 'DBSubnetGroup', 'DBParameterGroup', 'DBCluster', 'DBClusterParameterGroup', 'EventSubscription'],
   'AWS::ElastiCache': ['ReplicationGroup', 'SubnetGroup', 'ParameterGroup', 'User', 'UserGroup'],
   'AWS::ApplicationAutoScaling': ['ScalableTarget', 'ScalingPolicy'],
   'AWS::ECR': ['Repository'],

@@ -28,6 +28,7 @@ import { exposedNames } from '../compiler/model/exposure.js';
 import { builtServices, repositoryName, sameRegistry } from './ecr.js';
 import { serviceAccount } from './iam.js';
 import { placeholderSecrets } from './secrets.js';
+import { migrationNames } from './rds.js';
 import { boundaryStatements, executionStatements, permissionsBoundaryArn, permissionsBoundaryName } from './permissions-boundary.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -230,6 +231,19 @@ function deployStatements(spec: NormalizedSpec, firstStage: NormalizedSpec | und
         Resource: repositoryArns(built, firstStage),
       });
     }
+  }
+  // release.sh migrate-database: run each database's migration task (its family only, in its own
+  // cluster), pass its two roles to ECS, read its exit code, and look up its subnets and group.
+  const dbs = Object.keys(spec.databases).sort();
+  if (dbs.length) {
+    const names = dbs.map((db) => migrationNames(spec, db));
+    const cluster = arn(spec, 'ecs', `cluster/${names[0]!.cluster}`);
+    out.push(
+      { Sid: 'RunDatabaseMigrations', Effect: 'Allow', Action: ['ecs:RunTask'], Resource: names.map((n) => arn(spec, 'ecs', `task-definition/${n.family}:*`)), Condition: { ArnEquals: { 'ecs:cluster': cluster } } },
+      { Sid: 'PassDatabaseMigrationRoles', Effect: 'Allow', Action: ['iam:PassRole'], Resource: names.flatMap((n) => [roleArn(n.executionRole), roleArn(n.taskRole)]), Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
+      { Sid: 'WatchDatabaseMigrations', Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: arn(spec, 'ecs', `task/${names[0]!.cluster}/*`) },
+      { Sid: 'FindMigrationNetwork', Effect: 'Allow', Action: ['cloudformation:DescribeStackResource'], Resource: arn(spec, 'cloudformation', `stack/${stackPrefix(spec)}-*/*`) },
+    );
   }
   // ECS services are rolled by the stack update, which CloudFormation runs with the execution
   // role: the deploy role registers no task definition, updates no service and passes no task role.

@@ -13,7 +13,7 @@ import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY, cacheIamAuth, cacheReplicationGroupId, cacheUserId } from './elasticache.js';
-import { DATABASE_SECRET_KEYS } from './rds.js';
+import { DATABASE_NAME, databaseUser } from './rds.js';
 import { BLUE_GREEN_ID, exposedNames, isTrafficShifted } from './alb.js';
 import { imageUri } from './ecr.js';
 import { serviceLogGroupName } from './iam.js';
@@ -47,6 +47,8 @@ const valueFrom = (secret: SecretInjection): CfnValue => (secret.key === undefin
 /**
  * What a service is given about the secrets, databases and caches it uses: plain connection
  * settings as environment, credentials as secrets (never in the template or task definition).
+ * A database gives host, port, database name, the service's own user and IAM_AUTH=true: no
+ * credential at all (the token is signed with the service's role).
  */
 export interface SecretInjection {
   readonly Name: string;
@@ -70,8 +72,12 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
       add(`${prefix}_HOST`, getAtt(ID.database(used), 'Endpoint.Address'));
       add(`${prefix}_PORT`, String(db.port));
       add(`${prefix}_SSL`, 'true');
-      secrets.push({ Name: `${prefix}_USERNAME`, secretId: ID.databaseSecret(used), key: DATABASE_SECRET_KEYS.username });
-      secrets.push({ Name: `${prefix}_PASSWORD`, secretId: ID.databaseSecret(used), key: DATABASE_SECRET_KEYS.password });
+      // IAM database authentication: the service signs a token for its own user with its role
+      // (docs/secrets.md "Databases"); it never receives a password.
+      add(`${prefix}_DATABASE`, DATABASE_NAME);
+      add(`${prefix}_USERNAME`, databaseUser(s.name));
+      add(`${prefix}_IAM_AUTH`, 'true');
+      add(`${prefix}_SSLMODE`, 'verify-full');
     }
     const cache = spec.caches[used];
     if (cache) {

@@ -121,7 +121,7 @@ export function requiredAddons(spec: NormalizedSpec): string[] {
   if (services.length === 0) return [];
   const out = ['amazon-cloudwatch-observability'];
   if (services.some((s) => s.scaling.max > s.scaling.min || s.scaling.vertical)) out.push('metrics-server');
-  if (services.some((s) => s.secrets.length > 0 || s.uses.some((u) => spec.databases[u] !== undefined || spec.caches[u] !== undefined))) out.push('aws-secrets-store-csi-driver-provider');
+  if (services.some((s) => s.secrets.length > 0 || s.uses.some((u) => spec.caches[u] !== undefined))) out.push('aws-secrets-store-csi-driver-provider');
   return out;
 }
 

@@ -35,6 +35,7 @@ export const IAM_WILDCARD_REASONS: Readonly<Record<string, string>> = {
   CloudTrailDescribeKey: 'KMS key policy: CloudTrail reads the key\'s metadata to encrypt the trail\'s log files, only for this account\'s trail (aws:SourceArn). Resource `*` is this key.',
   CloudTrailLogFiles: 'KMS key policy: CloudTrail encrypts the log files of this account\'s trail only (kms:EncryptionContext:aws:cloudtrail:arn and aws:SourceArn). Resource `*` is this key.',
   CloudWatchAlarmsToEncryptedTopic: 'KMS key policy: CloudWatch, for this account only, encrypts alarm notifications to the encrypted SNS topic. Resource `*` is this key.',
+  RdsEventsToEncryptedTopic: 'KMS key policy: RDS, for this account only (aws:SourceAccount), encrypts event notifications to the encrypted alarm topic. Resource `*` is this key.',
   CloudWatchLogsForThisAccountsLogGroups: 'KMS key policy: CloudWatch Logs, for this account\'s log groups only (encryption-context condition), encrypts them. Resource `*` is this key.',
   EbsThroughEc2ForThisAccount: 'KMS key policy: any principal of this account, through EC2 only (kms:ViaService, kms:CallerAccount), for encrypted EBS volumes. Resource `*` is this key.',
   // Environment: service roles (services/iam.ts, services/eks.ts).

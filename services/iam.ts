@@ -1,6 +1,8 @@
 // IAM: the identity each service's code runs as, with least privilege: read only its own secrets
-// (those it declares and those of the databases and caches it uses), decrypt them with the KMS
-// key only through Secrets Manager, write X-Ray traces when tracing is on. The trust policy
+// (those it declares and those of the caches it uses), decrypt them with the KMS
+// key only through Secrets Manager, write X-Ray traces when tracing is on. Databases are reached
+// with IAM authentication: the `rds-db:connect` grant is in services/rds.ts (it names the
+// instance's DbiResourceId, so it lives in the data layer or later), never the master secret. The trust policy
 // follows the placement: ECS task role, EKS service-account role (IRSA), EC2 instance role.
 // ECS services also get a task execution role; Prometheus and Grafana get instance roles.
 //
@@ -32,7 +34,6 @@ export function serviceAccount(service: string): { namespace: string; name: stri
 export function serviceSecretIds(spec: NormalizedSpec, s: NormalizedService): string[] {
   const ids = s.secrets.map((secret) => ID.serviceSecret(s.name, secret));
   for (const used of s.uses) {
-    if (spec.databases[used]) ids.push(ID.databaseSecret(used));
     // A cache with IAM authentication needs no secret: its services connect as their own user.
     const cache = spec.caches[used];
     if (cache && !cacheIamAuth(cache)) ids.push(ID.cacheAuthSecret(used));
@@ -130,7 +131,7 @@ function writeLogs(spec: NormalizedSpec, s: NormalizedService): Statement[] {
   return [{ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArn(serviceLogGroupName(spec, s.name)) }];
 }
 
-function trustEcsTasks(): CfnValue {
+export function trustEcsTasks(): CfnValue {
   return {
     Version: '2012-10-17',
     Statement: [

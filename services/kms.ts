@@ -48,6 +48,19 @@ function keyPolicy(spec: NormalizedSpec): CfnValue {
         Resource: '*',
         Condition: { StringEquals: { 'aws:SourceAccount': account } },
       },
+      ...(Object.keys(spec.databases).length > 0
+        ? [
+            {
+              // RDS event subscriptions publish to the encrypted alarm topic (services/rds.ts).
+              Sid: 'RdsEventsToEncryptedTopic',
+              Effect: 'Allow',
+              Principal: { Service: 'events.rds.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:SourceAccount': account } },
+            },
+          ]
+        : []),
       ...(hasTrail(spec)
         ? [
             {

@@ -83,6 +83,8 @@ const MANAGED_POLICY_SERVICES: Readonly<Record<string, readonly string[]>> = {
   AmazonEKS_CNI_Policy: ['ec2'],
   AmazonSSMManagedInstanceCore: ['ec2messages', 'ssm', 'ssmmessages'],
   CloudWatchAgentServerPolicy: ['cloudwatch', 'ec2', 'logs', 'ssm', 'xray'],
+  // Enhanced monitoring: RDS writes OS metrics to the RDSOSMetrics log group.
+  'service-role/AmazonRDSEnhancedMonitoringRole': ['logs'],
   // The AWS Backup policies cover every service Backup supports; dex backs up RDS only.
   'service-role/AWSBackupServiceRolePolicyForBackup': ['backup', 'ec2', 'iam', 'kms', 'rds', 'tag'],
   'service-role/AWSBackupServiceRolePolicyForRestores': ['backup', 'ec2', 'iam', 'kms', 'rds', 'tag'],

@@ -9,7 +9,8 @@
 //
 // Egress is explicit on every group (no EC2 default allow-all): the load balancer may only reach
 // its targets on their ports; the bastion only HTTPS (Session Manager, package updates) and the
-// databases on their ports; databases, caches and endpoints cannot open connections at all.
+// databases on their ports; databases, caches and endpoints cannot open connections at all. A
+// database's migration task reaches HTTPS and that database's port.
 // Services, EKS nodes, Prometheus and Grafana reach HTTPS anywhere (AWS APIs through the NAT or
 // the endpoints, image registries, third-party APIs such as KYC providers, whose addresses a
 // security group cannot name) and, for everything else, exactly the groups and ports their
@@ -24,6 +25,7 @@ import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { exposedServices, hasLoadBalancer } from './alb.js';
 import { interfaceEndpointServices } from './vpc.js';
 import { NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
+import { DATABASE_MIGRATION_ID } from './rds.js';
 
 /** Ports the EKS control plane uses on the nodes: kubelet, and webhooks (AWS Load Balancer Controller on 9443). */
 export const EKS_CONTROL_PLANE_TO_NODE_PORTS: readonly number[] = [443, 9443, 10250];
@@ -95,6 +97,10 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
   }
   for (const d of databases) {
     addGroup({ id: ID.databaseSecurityGroup(d.name), description: `${prefix}: ${d.name} database`, component: `database/${d.name}`, origin: ['databases', d.name], egress: NO_EGRESS as CfnValue[] });
+    // The migration task (services/rds.ts): HTTPS for Secrets Manager, the image and its log, and the database.
+    const migration = DATABASE_MIGRATION_ID.securityGroup(d.name);
+    addGroup({ id: migration, description: `${prefix}: ${d.name} database migration task`, component: `database/${d.name}`, origin: ['databases', d.name], egress: HTTPS_OUT('Secrets Manager, the postgres image and CloudWatch Logs'), mirrorsIngress: true });
+    rules.push({ target: ID.databaseSecurityGroup(d.name), source: { group: migration }, port: d.port, reason: `${d.name} migration task to the database`, origin: ['databases', d.name] });
   }
   for (const c of caches) {
     addGroup({ id: ID.cacheSecurityGroup(c.name), description: `${prefix}: ${c.name} cache`, component: `cache/${c.name}`, origin: ['caches', c.name], egress: NO_EGRESS as CfnValue[] });

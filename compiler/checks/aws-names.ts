@@ -187,6 +187,9 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
     names: [{ property: 'DBParameterGroupName', what: 'DB parameter group name', maxLength: 255, pattern: /^[a-zA-Z](?:-?[a-zA-Z0-9])*$/, allowed: 'letters, digits and single hyphens, starting with a letter', unique: 'region', source: 'schema (pattern); 255 characters: RDS API CreateDBParameterGroup' }],
     notNames: { Family: 'the engine family (postgres16)' },
   },
+  'AWS::RDS::EventSubscription': {
+    names: [{ property: 'SubscriptionName', what: 'RDS event subscription name', maxLength: 255, pattern: /^[a-zA-Z](?:-?[a-zA-Z0-9])*$/, allowed: 'letters, digits and single hyphens, starting with a letter', unique: 'region', source: '255 characters, letters, digits and hyphens starting with a letter: RDS API CreateEventSubscription' }],
+  },
   'AWS::ElastiCache::ReplicationGroup': {
     names: [
       {

@@ -51,13 +51,17 @@ const SERVICE_WHAT: Readonly<Record<(typeof SERVICE_ID_SUFFIXES)[number], string
   MemoryScalingPolicy: 'memory scaling policy',
   AutoScalingGroup: 'Auto Scaling group',
   LaunchTemplate: 'launch template',
+  DatabaseConnectPolicy: 'rds-db:connect policy',
 };
 
 const DATABASE_WHAT: Readonly<Record<(typeof DATABASE_ID_SUFFIXES)[number], string>> = {
   Database: 'DB instance',
   DatabaseSecurityGroup: 'security group',
-  DatabaseSecret: 'master credentials secret',
-  DatabaseSecretAttachment: 'secret attachment',
+  DatabaseMigrationTaskDefinition: 'migration task definition',
+  DatabaseMigrationExecutionRole: 'migration task execution role',
+  DatabaseMigrationTaskRole: 'migration task role',
+  DatabaseMigrationLogGroup: 'migration log group',
+  DatabaseMigrationSecurityGroup: 'migration security group',
   DatabaseSubnetGroup: 'DB subnet group',
   DatabaseParameterGroup: 'DB parameter group',
   BackupVault: 'backup vault',

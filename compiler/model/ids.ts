@@ -120,7 +120,6 @@ export const ID = {
   /** Placeholder secret a service declares in `secrets:` (value set outside dex). */
   serviceSecret: (service: string, secret: string) => `${pascal(service)}${pascal(secret.toLowerCase())}Secret`,
   /** Generated master credentials of a database. */
-  databaseSecret: (db: string) => `${pascal(db)}DatabaseSecret`,
   /** Generated AUTH token of a cache. */
   cacheAuthSecret: (cache: string) => `${pascal(cache)}CacheAuthSecret`,
   /** Generated admin password of the self-managed Grafana server. */
@@ -171,10 +170,11 @@ export const ID = {
 export const SERVICE_ID_SUFFIXES = [
   'SecurityGroup', 'TargetGroup', 'GreenTargetGroup', 'ListenerRule', 'TestListenerRule', 'DeploymentGroup', 'Repository', 'Role',
   'ExecutionRole', 'LogGroup', 'InstanceProfile', 'EcsService', 'TaskDefinition', 'ScalableTarget', 'CpuScalingPolicy', 'MemoryScalingPolicy',
-  'AutoScalingGroup', 'LaunchTemplate',
+  'AutoScalingGroup', 'LaunchTemplate', 'DatabaseConnectPolicy',
 ] as const;
 export const DATABASE_ID_SUFFIXES = [
-  'Database', 'DatabaseSecurityGroup', 'DatabaseSecret', 'DatabaseSecretAttachment', 'DatabaseSubnetGroup', 'DatabaseParameterGroup',
+  'Database', 'DatabaseSecurityGroup', 'DatabaseSubnetGroup', 'DatabaseParameterGroup',
+  'DatabaseMigrationTaskDefinition', 'DatabaseMigrationExecutionRole', 'DatabaseMigrationTaskRole', 'DatabaseMigrationLogGroup', 'DatabaseMigrationSecurityGroup',
   'BackupVault', 'BackupRole', 'BackupPlan', 'BackupSelection', 'DatabasePostgresqlLogGroup', 'DatabaseUpgradeLogGroup',
 ] as const;
 /** A database's read replicas: `${ID.database(db)}Replica${n}`, n from 1. */
@@ -270,6 +270,12 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   GrafanaServerLaunchTemplate: "the Grafana server's launch template",
   GrafanaServerAutoScalingGroup: "the Grafana server's Auto Scaling group",
   AlarmTopic: 'the alarm SNS topic',
+  DatabaseMigrationCluster: "the database migration tasks' ECS cluster",
+  DatabaseMonitoringRole: "the databases' enhanced monitoring role",
+  DatabaseInstanceEventSubscription: 'the RDS instance event subscription',
+  DatabaseParameterGroupEventSubscription: 'the RDS parameter group event subscription',
+  DatabaseSecurityGroupEventSubscription: 'the RDS security group event subscription',
+  AlarmTopicPolicy: "the alarm topic's policy",
   AlarmEmailSubscription: 'the alarm e-mail subscription',
   Dashboard: 'the CloudWatch dashboard',
   XRayGroup: 'the X-Ray group',

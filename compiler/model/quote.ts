@@ -65,3 +65,30 @@ export function githubLiteral(value: string, what = 'value'): string {
 export function commentText(value: string): string {
   return value.replace(/[\r\n\u2028\u2029\0]+/g, ' ');
 }
+
+/** PostgreSQL's limit on identifier length (NAMEDATALEN - 1 bytes); longer ones are silently truncated by the server. */
+const SQL_IDENTIFIER_MAX_BYTES = 63;
+
+/**
+ * A PostgreSQL quoted identifier holding exactly `value`: double quotes, each `"` doubled. Quoted,
+ * a name keeps its case and can never be read as a keyword or end the statement. Refused: NUL
+ * (the server rejects it) and names over 63 bytes (the server would truncate them to another name).
+ */
+export function sqlIdentifier(value: string): string {
+  if (value.length === 0) throw new UnsafeValueError('SQL identifier', value, 'an identifier cannot be empty');
+  if (value.includes('\0')) throw new UnsafeValueError('SQL identifier', value, 'a NUL byte cannot appear in SQL');
+  if (new TextEncoder().encode(value).length > SQL_IDENTIFIER_MAX_BYTES) throw new UnsafeValueError('SQL identifier', value, `PostgreSQL truncates identifiers to ${SQL_IDENTIFIER_MAX_BYTES} bytes`);
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+/**
+ * A PostgreSQL string constant holding exactly `value`: single quotes, each `'` doubled. With
+ * standard_conforming_strings on (the default since 9.1, and on RDS) backslashes are ordinary
+ * characters; a value with a backslash is written as an escape string (E'…') with backslashes
+ * doubled, so it means the same whatever that setting is. NUL is refused.
+ */
+export function sqlLiteral(value: string): string {
+  if (value.includes('\0')) throw new UnsafeValueError('SQL string', value, 'a NUL byte cannot appear in SQL');
+  const quoted = value.replace(/'/g, "''");
+  return value.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+}

@@ -113,6 +113,9 @@ export const BILLABLE_TYPES: Readonly<Record<string, { readonly why: string; rea
       return Array.isArray(strategy) && strategy.some((s) => /^FARGATE/.test(String((s as Record<string, unknown>).CapacityProvider)));
     },
   },
+  // A task definition costs nothing until something runs it; dex's database migration step runs
+  // its own with RunTask from CI (no ECS service), so the Fargate time is metered there.
+  'AWS::ECS::TaskDefinition': { why: 'Fargate vCPU-hours and GB-hours of the database migration task (RunTask)', applies: (r) => r.logicalId.endsWith('DatabaseMigrationTaskDefinition') },
   'AWS::RDS::DBInstance': { why: 'instance-hours, storage and backup' },
   'AWS::RDS::DBCluster': { why: 'Aurora storage and I/O' },
   'AWS::ElastiCache::ReplicationGroup': { why: 'cache node-hours' },

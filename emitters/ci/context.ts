@@ -8,6 +8,8 @@ import { builtServices, repositoryName, sameRegistry } from '../../services/ecr.
 import { artifactsBucketPrefix, cicdNames, stackPrefix } from '../../services/cicd.js';
 import { ecsDeploymentStrategy, type EcsDeploymentStrategy } from '../../services/ecs.js';
 import { placeholderSecrets, secretHandle } from '../../services/secrets.js';
+import { DATABASE_MIGRATION_ID, MIGRATION_CONTAINER, migrationNames } from '../../services/rds.js';
+import { ID } from '../../compiler/model/ids.js';
 import type { NormalizedCicd, NormalizedSpec, NormalizedStage } from '../../spec/model.js';
 import type { SystemEmitInput } from '../index.js';
 
@@ -118,7 +120,7 @@ export function deploySteps(ctx: CiContext, s: StageContext): DeployStep[] {
   }
   // The stack update is the release: it rolls the ECS services (and the EC2 instances) out to the
   // new image and waits until they are stable; a failed deployment fails and rolls back the stack.
-  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order${ecsRollout(s)}`, run: withSecretsCheck(ctx, s, s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`)).join('\n') });
+  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order${ecsRollout(s)}`, run: withMigrations(s, withSecretsCheck(ctx, s, s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`))).join('\n') });
   if (s.eks.length) {
     steps.push({ name: 'Connect to the EKS cluster', run: `${r} kubeconfig` });
     if (s.eksBlueGreen) {
@@ -143,6 +145,34 @@ function withSecretsCheck(ctx: CiContext, s: StageContext, lines: string[]): str
   const env = s.spec.environment ?? '';
   const pairs = placeholders.map((p) => `${shellArg(secretHandle(p, placeholders))} ${shellArg(p.name)}`);
   return [...lines.slice(0, last + 1), `bash "$RELEASE" check-secrets ${shellArg(ctx.specFile)} ${env ? shellArg(env) : "''"} ${pairs.join(' ')}`, ...lines.slice(last + 1)];
+}
+
+/**
+ * The deploy lines with each database's migration task (migrate-database) right after the last
+ * data stack (it creates the instances and the task definitions) and before the stacks that roll
+ * the services: every service's database user exists before a service connects as it.
+ */
+function withMigrations(s: StageContext, lines: string[]): string[] {
+  const dbs = Object.keys(s.spec.databases).sort();
+  const last = s.plan.stacks.map((st) => st.layer).lastIndexOf('data');
+  if (dbs.length === 0 || last < 0) return lines;
+  // Deploy lines are one per stack until the secrets check; find the line of the last data stack.
+  const dataStack = s.plan.stacks[last]!.name;
+  const at = lines.findIndex((l) => l.endsWith(` deploy-stack ${shellArg(dataStack)}`));
+  if (at < 0) throw new Error(`no deploy line for ${dataStack}`);
+  const stackOf = (id: string): string => {
+    const stack = s.plan.stackOf.get(id);
+    if (stack === undefined) throw new Error(`${id} is in no stack of ${s.env}`);
+    return stack;
+  };
+  const subnets = Array.from({ length: s.spec.network.availabilityZones }, (_, zone) => ID.subnet('private', zone));
+  const migrate = dbs.map((db) => {
+    const names = migrationNames(s.spec, db);
+    const group = DATABASE_MIGRATION_ID.securityGroup(db);
+    const args = [names.cluster, names.family, MIGRATION_CONTAINER, stackOf(group), group, ...subnets.flatMap((id) => [stackOf(id), id])];
+    return `bash "$RELEASE" migrate-database ${args.map(shellArg).join(' ')}`;
+  });
+  return [...lines.slice(0, at + 1), ...migrate, ...lines.slice(at + 1)];
 }
 
 /** What the stack update does to the ECS services, for the step's name. */

@@ -855,7 +855,7 @@ export interface DexYaml {
   ingress?: Ingress;
   platforms?: Platforms;
   /**
-   * The microservices, by name (lowercase, hyphens). Names dex uses for its own components are reserved (DEX325): alb, bastion, bastion-host, endpoint, eks-node, eks-cluster, eks-cluster-autoscaler, prometheus, prometheus-server, grafana, grafana-server, flow, flow-log, restrict-default, restrict-default-security-group, ci-build, ci-deploy, ci-verify, ci-code-build, ecs-load-balancer, cloud-formation, cloud-formation-execution, audit-trail, audit-trail-logs, codebuild, kube-system, kube-public, kube-node-lease, default, amazon-cloudwatch. Names must also derive distinct logical IDs (DEX324): svc1-2 and svc12 both become Svc12.
+   * The microservices, by name (lowercase, hyphens). Names dex uses for its own components are reserved (DEX325): alb, bastion, bastion-host, endpoint, eks-node, eks-cluster, eks-cluster-autoscaler, prometheus, prometheus-server, grafana, grafana-server, flow, flow-log, restrict-default, restrict-default-security-group, ci-build, ci-deploy, ci-verify, ci-code-build, ecs-load-balancer, database-monitoring, cloud-formation, cloud-formation-execution, audit-trail, audit-trail-logs, codebuild, kube-system, kube-public, kube-node-lease, default, amazon-cloudwatch. Names must also derive distinct logical IDs (DEX324): svc1-2 and svc12 both become Svc12.
    */
   services: {
     [k: string]: Service;
@@ -1621,7 +1621,7 @@ export interface Database {
    */
   deletionProtection?: boolean;
   /**
-   * Database port.
+   * Database port. Defaults to 5433, not PostgreSQL's well-known 5432 (FSBP RDS.23: a non-default port takes the instance out of scans for the default one); set 5432 explicitly to keep it, and the compliance report lists RDS.23 as failed for that database.
    */
   port?: number;
 }

@@ -149,6 +149,39 @@ cmd_check_secrets() {
   log "every placeholder secret has a value"
 }
 
+# The physical ID of a deployed stack's resource (a subnet or security group ID).
+physical_id() {
+  aws cloudformation describe-stack-resource --stack-name "$1" --logical-resource-id "$2" \
+    --query StackResourceDetail.PhysicalResourceId --output text
+}
+
+# migrate-database CLUSTER FAMILY CONTAINER GROUP_STACK GROUP_ID [SUBNET_STACK SUBNET_ID]...: runs
+# a database's migration task (services/rds.ts: psql creates each service's database user, grants
+# rds_iam and its privileges; idempotent) in the private subnets behind its security group, both
+# looked up in the deployed stacks by logical ID. Waits for the task to stop and fails the release
+# unless its container exited 0. Run after the data stacks and before the stacks that roll the
+# services, so no service starts before its user exists.
+cmd_migrate_database() {
+  local cluster="$1" family="$2" container="$3" group subnets="" id task code reason
+  case "$container" in ''|*[!a-z0-9-]*) log "migrate-database: container name $container is not [a-z0-9-]"; exit 1 ;; esac
+  group=$(physical_id "$4" "$5"); shift 5
+  while [ "$#" -ge 2 ]; do id=$(physical_id "$1" "$2"); subnets="${subnets:+$subnets,}$id"; shift 2; done
+  task=$(aws ecs run-task --cluster "$cluster" --task-definition "$family" --launch-type FARGATE --count 1 \
+    --network-configuration "awsvpcConfiguration={subnets=[$subnets],securityGroups=[$group],assignPublicIp=DISABLED}" \
+    --started-by dex-release --query 'tasks[0].taskArn' --output text)
+  if [ -z "$task" ] || [ "$task" = None ]; then log "$family: the migration task did not start (aws ecs run-task reported no task)"; exit 1; fi
+  log "$family: $task started, waiting for it to stop"
+  aws ecs wait tasks-stopped --cluster "$cluster" --tasks "$task"
+  code=$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" \
+    --query "tasks[0].containers[?name=='$container'].exitCode | [0]" --output text)
+  if [ "$code" != 0 ]; then
+    reason=$(aws ecs describe-tasks --cluster "$cluster" --tasks "$task" --query 'tasks[0].stoppedReason' --output text)
+    log "$family: database users not created (exit code $code; $reason): see the task's log group, then run the release again"
+    exit 1
+  fi
+  log "$family: database users in place"
+}
+
 cmd_kubeconfig() { aws eks update-kubeconfig --name "$DEX_EKS_CLUSTER" --alias "$DEX_EKS_CLUSTER" >/dev/null; }
 
 # The environment's Kubernetes manifests (as dex emitted them: out/<env>/kubernetes, with both

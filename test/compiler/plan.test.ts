@@ -39,6 +39,8 @@ const FREE_TYPES = new Set([
   'AWS::AutoScaling::LifecycleHook', 'AWS::RDS::DBSubnetGroup', 'AWS::RDS::DBParameterGroup', 'AWS::ElastiCache::SubnetGroup', 'AWS::ElastiCache::User', 'AWS::ElastiCache::UserGroup',
   'AWS::ElastiCache::ParameterGroup', 'AWS::Backup::BackupVault', 'AWS::Backup::BackupSelection', 'AWS::XRay::Group',
   'AWS::Logs::MetricFilter', 'AWS::SNS::TopicPolicy', 'AWS::Events::Rule', 'AWS::S3::BucketPolicy',
+  // RDS event notifications are free; the alarm topic's deliveries are metered on the topic.
+  'AWS::RDS::EventSubscription',
   // CodeDeploy to ECS and EC2 is free (only on-premises instances are billed).
   'AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup',
   // The first copy of management events in each region is free and dex enables no data events;

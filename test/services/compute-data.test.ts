@@ -68,8 +68,10 @@ describe.each([
     const primary = byId(resources, 'PostgresDatabase');
     expect(primary.deletionPolicy).toBe('Snapshot');
     expect(primary.updateReplacePolicy).toBe('Snapshot');
-    expect(props(primary).ManageMasterUserPassword).toBe(false);
-    expect(JSON.stringify(props(primary).MasterUserPassword)).toContain('{{resolve:secretsmanager:');
+    // RDS manages and rotates the master password; no password in the template or in a dex secret.
+    expect(props(primary)).toMatchObject({ ManageMasterUserPassword: true, MasterUsername: 'dexadmin', MasterUserSecret: { KmsKeyId: { 'Fn::GetAtt': ['KmsKey', 'Arn'] } } });
+    expect(props(primary).MasterUserPassword).toBeUndefined();
+    for (const db of dbs) expect(props(db)).toMatchObject({ EnableIAMDatabaseAuthentication: true, MonitoringInterval: 60, MonitoringRoleArn: { 'Fn::GetAtt': ['DatabaseMonitoringRole', 'Arn'] } });
     expect(props(byId(resources, 'PostgresDatabaseParameterGroup')).Parameters).toEqual({ 'rds.force_ssl': '1' });
   });
 
@@ -93,7 +95,7 @@ describe.each([
       for (const d of devices) expect(d.Ebs).toMatchObject({ Encrypted: true, VolumeType: 'gp3', KmsKeyId: kms });
     }
     const logGroups = ofType(resources, 'AWS::Logs::LogGroup');
-    expect(logGroups.length).toBe(11); // 3 ECS services, 1 EC2 service, EKS control plane, 4 Container Insights, the database's postgresql and upgrade logs
+    expect(logGroups.length).toBe(12); // 3 ECS services, 1 EC2 service, EKS control plane, 4 Container Insights, the database's postgresql and upgrade logs and its migration task's
     for (const lg of logGroups) {
       expect(props(lg).KmsKeyId).toEqual(kms);
       expect(props(lg).RetentionInDays).toBe(spec.monitoring.logs.retentionDays);
@@ -122,7 +124,7 @@ describe.each([
       expect(p.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
       expect(p.LoadBalancers[0].TargetGroupArn).toEqual({ Ref: `${svc.logicalId.replace(/EcsService$/, '')}TargetGroup` });
     }
-    for (const td of ofType(resources, 'AWS::ECS::TaskDefinition')) {
+    for (const td of ofType(resources, 'AWS::ECS::TaskDefinition').filter((r) => !r.logicalId.endsWith('DatabaseMigrationTaskDefinition'))) {
       expect(props(td)).toMatchObject({ Cpu: '1024', Memory: '2048', NetworkMode: 'awsvpc', RequiresCompatibilities: ['FARGATE'] });
       const c = props(td).ContainerDefinitions[0];
       expect(c.ReadonlyRootFilesystem).toBe(true);
@@ -131,7 +133,11 @@ describe.each([
       expect(c.HealthCheck.Command.at(-1)).toMatch(/^http:\/\/127\.0\.0\.1:[0-9]+\/health$/);
     }
     const kyc = props(byId(resources, 'KycServiceTaskDefinition')).ContainerDefinitions[0];
-    expect(kyc.Secrets.map((s: Obj) => s.Name)).toEqual(['KYC_PROVIDER_API_KEY', 'POSTGRES_PASSWORD', 'POSTGRES_USERNAME']);
+    // The database by IAM authentication as the service's own user: no password, no master secret.
+    expect(kyc.Secrets.map((s: Obj) => s.Name)).toEqual(['KYC_PROVIDER_API_KEY']);
+    const env = Object.fromEntries(kyc.Environment.map((e: Obj) => [e.Name, e.Value]));
+    expect(env).toMatchObject({ POSTGRES_DATABASE: 'postgres', POSTGRES_USERNAME: 'svc_kyc_service', POSTGRES_IAM_AUTH: 'true', POSTGRES_SSLMODE: 'verify-full', POSTGRES_PORT: '5433' });
+    expect(env.POSTGRES_PASSWORD).toBeUndefined();
   });
 
   it('sets autoscaling bounds to the spec', () => {

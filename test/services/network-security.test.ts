@@ -223,6 +223,7 @@ describe('security groups', () => {
         'KycServiceSecurityGroup',
         'MonitoringServiceSecurityGroup',
         'PostgresDatabaseSecurityGroup',
+        'PostgresDatabaseMigrationSecurityGroup',
         'PrometheusSecurityGroup',
         'RedisCacheSecurityGroup',
       ].sort(),
@@ -253,10 +254,12 @@ describe('security groups', () => {
     const intoPostgres = ingress.filter((r) => groupOf(r) === 'PostgresDatabaseSecurityGroup').map((r) => [sourceOf(r), prop(r, 'FromPort')]);
     expect(intoPostgres.sort()).toEqual(
       [
-        ['AmlServiceSecurityGroup', 5432],
-        ['BastionSecurityGroup', 5432],
-        ['EksNodeSecurityGroup', 5432],
-        ['KycServiceSecurityGroup', 5432],
+        ['AmlServiceSecurityGroup', 5433],
+        ['BastionSecurityGroup', 5433],
+        ['EksNodeSecurityGroup', 5433],
+        ['KycServiceSecurityGroup', 5433],
+        // The migration task that creates the services' database users.
+        ['PostgresDatabaseMigrationSecurityGroup', 5433],
       ].sort(),
     );
     const intoRedis = ingress.filter((r) => groupOf(r) === 'RedisCacheSecurityGroup').map((r) => [sourceOf(r), prop(r, 'FromPort')]);
@@ -314,16 +317,14 @@ describe('security groups', () => {
 });
 
 describe('secrets', () => {
-  it('creates empty placeholders for service secrets and generated credentials for data stores, all KMS-encrypted', () => {
+  it('creates empty placeholders for service secrets and generated AUTH tokens for caches, all KMS-encrypted', () => {
     const placeholder = index.get(ID.serviceSecret('kyc-service', 'KYC_PROVIDER_API_KEY'))!;
     expect(placeholder.properties).toMatchObject({ Name: 'dex-mobile-v6-production/kyc-service/KYC_PROVIDER_API_KEY', KmsKeyId: { 'Fn::GetAtt': [ID.kmsKey, 'Arn'] } });
     expect(placeholder.properties.SecretString).toBeUndefined();
     expect(placeholder.properties.GenerateSecretString).toBeUndefined();
     expect(String(placeholder.properties.Description)).toMatch(/outside dex/);
-    const db = index.get(ID.databaseSecret('postgres'))!;
-    const gen = db.properties.GenerateSecretString as Record<string, CfnValue>;
-    expect(JSON.parse(gen.SecretStringTemplate as string)).toEqual({ username: 'dexadmin' });
-    for (const c of ['/', '@', '"', ' ']) expect(gen.ExcludeCharacters).toContain(c);
+    // No database secret of dex's own: RDS manages (and rotates) the master secret.
+    expect([...index.keys()].filter((id) => id.endsWith('DatabaseSecret'))).toEqual([]);
     const cache = index.get(ID.cacheAuthSecret('redis'))!.properties.GenerateSecretString as Record<string, CfnValue>;
     expect(cache).toMatchObject({ ExcludePunctuation: true, GenerateStringKey: 'authToken' });
     expect(cache.PasswordLength).toBeGreaterThanOrEqual(32);
@@ -331,7 +332,7 @@ describe('secrets', () => {
     expect(grafana).toMatchObject({ ExcludePunctuation: true, IncludeSpace: false, GenerateStringKey: 'password' });
     expect(JSON.parse(grafana.SecretStringTemplate as string)).toEqual({ username: 'admin' });
     const all = ofType(resources, 'AWS::SecretsManager::Secret');
-    expect(all).toHaveLength(5);
+    expect(all).toHaveLength(4);
     for (const s of all) expect(prop(s, 'KmsKeyId')).toEqual({ 'Fn::GetAtt': [ID.kmsKey, 'Arn'] });
     expect(all.flatMap((s) => s.usage).filter((u) => u.meter === 'secretsmanager.api')).toHaveLength(1);
   });

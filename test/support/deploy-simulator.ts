@@ -28,6 +28,8 @@ interface Region {
   /** Secret name → has a value. */
   secrets: Map<string, boolean>;
   vaults: Set<string>;
+  /** Deployed resources as `<stack>/<logical ID>`, ECS cluster names as `cluster:<name>` and task definition families as `family:<name>` (what migrate-database names). */
+  deployed: Set<string>;
   /** CodeBuild project names. */
   projects: Set<string>;
 }
@@ -71,7 +73,7 @@ export function simulateFirstDeploy(input: SimulationInput): SimulationResult {
   const region = (acct: string, name: string): Region => {
     const a = account(acct);
     let r = a.regions.get(name);
-    if (!r) a.regions.set(name, (r = { stacks: new Set(), exports: new Map(), buckets: new Set(), repositories: new Map(), secrets: new Map(), vaults: new Set(), projects: new Set() }));
+    if (!r) a.regions.set(name, (r = { stacks: new Set(), exports: new Map(), buckets: new Set(), repositories: new Map(), secrets: new Map(), vaults: new Set(), projects: new Set(), deployed: new Set() }));
     return r;
   };
   const gap = (message: string): never => {
@@ -192,6 +194,11 @@ export function simulateFirstDeploy(input: SimulationInput): SimulationResult {
     }
     for (const o of Object.values(template.Outputs ?? {})) if (o.Export) here.exports.set(resolve(o.Export.Name)!, stack);
     here.stacks.add(stack);
+    for (const [id, r] of Object.entries(template.Resources)) {
+      here.deployed.add(`${stack}/${id}`);
+      if (r.Type === 'AWS::ECS::Cluster' && typeof r.Properties?.ClusterName === 'string') here.deployed.add(`cluster:${r.Properties.ClusterName}`);
+      if (r.Type === 'AWS::ECS::TaskDefinition' && typeof r.Properties?.Family === 'string') here.deployed.add(`family:${r.Properties.Family}`);
+    }
     log.push(`${acct}/${reg}: deployed ${stack}`);
   };
 
@@ -407,6 +414,17 @@ export function simulateFirstDeploy(input: SimulationInput): SimulationResult {
           // The release stops here naming it; the operator sets it and runs the release again.
           here.secrets.set(name, true);
           secretsSet.push(`${acct}/${reg}: ${name}`);
+        }
+        return;
+      }
+      case 'migrate-database': {
+        // The task runs in a cluster, from a family and in a network that earlier stacks created.
+        const [cluster, family, , ...located] = rest;
+        if (!here.deployed.has(`cluster:${cluster}`)) gap(`migrate-database: cluster ${cluster} is not deployed yet in ${acct}/${reg}`);
+        if (!here.deployed.has(`family:${family}`)) gap(`migrate-database: task definition family ${family} is not deployed yet in ${acct}/${reg}`);
+        if (located.length < 4 || located.length % 2 !== 0) gap(`migrate-database: expected a security group and subnets as stack/logical-ID pairs, got ${located.join(' ')}`);
+        for (let i = 0; i + 1 < located.length; i += 2) {
+          if (!here.deployed.has(`${located[i]}/${located[i + 1]}`)) gap(`migrate-database: ${located[i + 1]} is not in the deployed stack ${located[i]}`);
         }
         return;
       }

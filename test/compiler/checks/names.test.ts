@@ -39,11 +39,11 @@ describe('derived-name collisions', () => {
     expect(e!.hint).toContain('databases.orders');
   });
 
-  it('rejects secrets whose IDs coincide, within a service and with a database\'s master secret', () => {
+  it('rejects secrets whose IDs coincide, within a service and with a cache\'s AUTH token secret', () => {
     expect(errors('services:\n  api: { port: 8080, placement: ecs, secrets: [API_KEY, API__KEY] }\n').map((d) => [d.code, d.path])).toEqual([['DEX324', ['services', 'api', 'secrets', 1]]]);
-    const [e] = errors('services:\n  orders: { port: 8080, placement: ecs, secrets: [DATABASE] }\ndatabases:\n  orders: {}\n');
+    const [e] = errors('services:\n  orders: { port: 8080, placement: ecs, secrets: [CACHE_AUTH] }\ncaches:\n  orders: {}\n');
     expect(e!.code).toBe('DEX324');
-    expect(e!.message).toContain('OrdersDatabaseSecret');
+    expect(e!.message).toContain('OrdersCacheAuthSecret');
   });
 
   it("rejects alerts whose alarms coincide with another alert's", () => {
