@@ -623,14 +623,22 @@ const sm1: SecurityControl = {
   id: 'SecretsManager.1',
   family: 'SecretsManager',
   fsbp: 'SecretsManager.1',
-  title: 'Secrets dex generates (database master, cache AUTH) rotate automatically; placeholders the user fills are theirs to rotate',
+  title: 'Secrets dex generates (database master, cache AUTH, Grafana admin) rotate automatically; placeholders the user fills are theirs to rotate',
   evidences: { 'pci-dss': 'PCI DSS v4.0 Req. 8.3.9', soc2: SOC2_ACCESS },
   absent: 'no secrets',
   evaluate(ctx) {
     const schedules = ofType(ctx.model, 'AWS::SecretsManager::RotationSchedule');
+    const switchedOffUsers = ofType(ctx.model, 'AWS::ElastiCache::User').filter((u) => /^off\b/.test(String(prop(u, 'AccessString') ?? '')));
     const out: ControlFinding[] = [];
     for (const s of ofType(ctx.model, 'AWS::SecretsManager::Secret')) {
       const rotation = schedules.find((x) => target(prop(x, 'SecretId')) === s.logicalId);
+      // The password of a switched-off ElastiCache user (the `default` user every user group must
+      // hold, when services sign in with IAM) authenticates nobody: there is nothing to rotate.
+      const offUser = switchedOffUsers.find((u) => JSON.stringify(prop(u, 'AuthenticationMode') ?? null).includes(`"${s.logicalId}"`));
+      if (offUser !== undefined) {
+        out.push(finding(s, 'not-applicable', `${s.logicalId} is the password of ${offUser.logicalId}, a switched-off user (${String(prop(offUser, 'AccessString'))}): it authenticates nobody`, { AccessString: prop(offUser, 'AccessString') }));
+        continue;
+      }
       if (prop(s, 'GenerateSecretString') === undefined) {
         out.push(finding(s, 'not-applicable', `${s.logicalId} is a placeholder: its value is set outside dex, and so is its rotation`, { GenerateSecretString: undefined }));
         continue;
