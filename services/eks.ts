@@ -15,6 +15,7 @@ import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type ModelResou
 import type { NormalizedNodeGroup, NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { exposedNames } from '../compiler/model/exposure.js';
 import { serviceAccount, trustKubernetesServiceAccount } from './iam.js';
+import { cacheIamAuth } from './elasticache.js';
 
 /**
  * End of standard support per Kubernetes version (EKS calendar). A month-only date counts from
@@ -121,7 +122,7 @@ export function requiredAddons(spec: NormalizedSpec): string[] {
   if (services.length === 0) return [];
   const out = ['amazon-cloudwatch-observability'];
   if (services.some((s) => s.scaling.max > s.scaling.min || s.scaling.vertical)) out.push('metrics-server');
-  if (services.some((s) => s.secrets.length > 0 || s.uses.some((u) => spec.caches[u] !== undefined))) out.push('aws-secrets-store-csi-driver-provider');
+  if (services.some((s) => s.secrets.length > 0 || s.uses.some((u) => spec.caches[u] !== undefined && !cacheIamAuth(spec.caches[u])))) out.push('aws-secrets-store-csi-driver-provider');
   return out;
 }
 

@@ -9,6 +9,7 @@ import { analyzeSpec } from '../../pipeline/analyze.js';
 import { parseGetAtt } from '../../compiler/model/build.js';
 import type { CfnValue, ModelResource } from '../../compiler/model/types.js';
 import { NACL_RETURN_RANGES } from '../../services/vpc.js';
+import { DATABASE_MIGRATION_ID } from '../../services/rds.js';
 import { fixedClock } from '../support/clock.js';
 
 const FILES = [
@@ -137,6 +138,12 @@ function readNetwork(resources: readonly ModelResource[]): Network {
     const sgs = [...refs].filter((t) => groups.has(t));
     const nets = [...refs].filter((t) => subnets.has(t));
     for (const sg of sgs) for (const s of nets) groups.get(sg)!.subnets.add(s);
+  }
+  // The database migration tasks get their subnets at run time (release.sh migrate-database is
+  // given the private subnets, emitters/ci/context.ts): place their groups there.
+  for (const [id, g] of groups) {
+    if (!id.endsWith(DATABASE_MIGRATION_ID.securityGroup(''))) continue;
+    for (const [subnet, { tier }] of subnets) if (tier === 'private') g.subnets.add(subnet);
   }
   const natSubnets = resources.filter((r) => r.type === 'AWS::EC2::NatGateway').map((r) => refTarget(r.properties.SubnetId)!);
   return { vpcCidr: String(vpc.properties.CidrBlock), subnets, aclOf, entries, groups, natSubnets };
