@@ -1,16 +1,14 @@
 // The shipped examples are the first thing a user copies: each must validate (base spec and
 // every environment), and the DEX Mobile v6 example must keep every value of the reference.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSpec } from '../pipeline/analyze.js';
 import type { Diagnostic } from '../spec/diagnostics.js';
+import { EXAMPLE_SPECS } from './support/specs.js';
 
-const examples = readdirSync('examples', { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && existsSync(join('examples', entry.name, 'dex.yaml')))
-  .map((entry) => join('examples', entry.name, 'dex.yaml'))
-  .sort();
+const examples = EXAMPLE_SPECS;
 
 const render = (diagnostics: readonly Diagnostic[]): string =>
   diagnostics.map((d) => `${d.file}:${d.line ?? '?'}:${d.col ?? '?'}: ${d.severity} ${d.code}: ${d.message}${d.hint ? ` (hint: ${d.hint})` : ''}`).join('\n');

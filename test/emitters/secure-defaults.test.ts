@@ -1,7 +1,6 @@
 // Over every example and every environment, as emitted: each template passes the CloudFormation
 // resource schemas, the stacks' imports match earlier exports, and each secure default holds.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { analyzeSpec } from '../../pipeline/analyze.js';
@@ -9,6 +8,7 @@ import { compileEmit, emitTargets } from '../../pipeline/emit.js';
 import { analysisBootstraps, compileBootstrapEmit } from '../../pipeline/bootstrap.js';
 import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
 import { fixedClock } from '../support/clock.js';
+import { ALL_SPECS } from '../support/specs.js';
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 interface Emitted {
@@ -16,7 +16,7 @@ interface Emitted {
   readonly stacks: { name: string; template: { Resources: Record<string, Resource> } }[];
 }
 
-const specs = ['test/fixtures/reference/dex-mobile-v6.dex.yaml', ...readdirSync('examples').map((d) => join('examples', d, 'dex.yaml'))];
+const specs = ALL_SPECS;
 const emitted: Emitted[] = specs.flatMap((file) => {
   const analysis = analyzeSpec(readFileSync(file), file, { today: fixedClock });
   if (!analysis.ok) throw new Error(`${file} is invalid`);

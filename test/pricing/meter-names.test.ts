@@ -2,8 +2,7 @@
 // the examples carry is a member, the price book's mapping answers for each with a price or a
 // reason of its own (never the catch-all "no price mapping"), and the mapping's cases are exactly
 // the union — no case for a name nothing can emit.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { analyzeSpec } from '../../pipeline/analyze.js';
@@ -12,11 +11,9 @@ import { METER_NAMES, type UsageMeter } from '../../compiler/model/types.js';
 import { meterToQuery } from '../../compiler/pricing/meters.js';
 import { BUILDING_BLOCKS } from '../../pipeline/registries.js';
 import { AT_FIXED_DATE } from '../support/clock.js';
+import { EXAMPLE_SPECS } from '../support/specs.js';
 
-const EXAMPLES = readdirSync('examples', { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && existsSync(join('examples', entry.name, 'dex.yaml')))
-  .map((entry) => join('examples', entry.name, 'dex.yaml'))
-  .sort();
+const EXAMPLES = EXAMPLE_SPECS;
 
 /** Reasons that mean the mapping, not the price data, is missing something. */
 const MAPPING_GAP = /^dex has no price mapping|needs attribute|is not one dex can price/;

@@ -2,15 +2,15 @@
 // wildcard action (`*`, `svc:*`) or resource (`*`) must have its reason in IAM_WILDCARD_REASONS;
 // `*:*` and AdministratorAccess appear nowhere. The CloudFormation execution role and every role
 // of an environment's stacks carry the environment's permissions boundary, which fits IAM's size limit.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { servicePrefix } from '../../services/permissions-boundary.js';
 import { IAM_WILDCARD_REASONS, wildcardKey, type WildcardStatement } from '../../services/iam-wildcards.js';
 import { outTree } from '../support/out-tree.js';
+import { ALL_SPECS } from '../support/specs.js';
 
-const specs = ['test/fixtures/reference/dex-mobile-v6.dex.yaml', ...readdirSync('examples').map((d) => join('examples', d, 'dex.yaml'))];
+const specs = ALL_SPECS;
 
 type Template = { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
 interface Found {

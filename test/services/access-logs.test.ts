@@ -1,21 +1,15 @@
 // FSBP S3.9 and SNS.2 over every bucket and topic dex creates, in every example × environment and
 // every bootstrap: a new bucket without server access logging, or a topic subscription whose
 // protocol SNS can log delivery status for, fails here the day it is added.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { analysisBootstraps } from '../../pipeline/bootstrap.js';
 import type { ModelResource } from '../../compiler/model/types.js';
 import { fixedClock } from '../support/clock.js';
+import { ALL_SPECS } from '../support/specs.js';
 
-const FILES = [
-  'test/fixtures/reference/dex-mobile-v6.dex.yaml',
-  ...readdirSync('examples', { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join('examples', e.name, 'dex.yaml')))
-    .map((e) => join('examples', e.name, 'dex.yaml'))
-    .sort(),
-];
+const FILES = ALL_SPECS;
 
 const models: { name: string; resources: readonly ModelResource[] }[] = FILES.flatMap((file) => {
   const analysis = analyzeSpec(readFileSync(file), file, { today: fixedClock });

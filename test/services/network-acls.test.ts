@@ -2,8 +2,7 @@
 // it leaves, the ACL of the subnet it enters, and both again for the replies. This test derives
 // the flows from the security groups in each model (every example × environment and the
 // reference) instead of listing them, so a new rule between groups is checked the day it appears.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { parseGetAtt } from '../../compiler/model/build.js';
@@ -11,14 +10,9 @@ import type { CfnValue, ModelResource } from '../../compiler/model/types.js';
 import { NACL_RETURN_RANGES } from '../../services/vpc.js';
 import { DATABASE_MIGRATION_ID } from '../../services/rds.js';
 import { fixedClock } from '../support/clock.js';
+import { ALL_SPECS } from '../support/specs.js';
 
-const FILES = [
-  'test/fixtures/reference/dex-mobile-v6.dex.yaml',
-  ...readdirSync('examples', { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join('examples', e.name, 'dex.yaml')))
-    .map((e) => join('examples', e.name, 'dex.yaml'))
-    .sort(),
-];
+const FILES = ALL_SPECS;
 
 interface Case {
   readonly name: string;

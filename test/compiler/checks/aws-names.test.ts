@@ -1,7 +1,7 @@
 // AWS name limits (DEX344): names the schema allows but AWS refuses once dex joins them, the
 // table every emitted resource type must be in, the names dex cuts (with a hash, so they stay
 // apart), and physical names that environments of one system must never share.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -25,15 +25,13 @@ import type { CfnValue, ModelResource, ResourceModel } from '../../../compiler/m
 import type { NormalizedSpec } from '../../../spec/model.js';
 import { schemaPattern } from '../../support/cfn-validate.js';
 import { fixedClock } from '../../support/clock.js';
+import { EXAMPLE_SPECS } from '../../support/specs.js';
 
 const analyzeFile = (file: string): Analysis => analyzeSpec(readFileSync(file), file, { today: fixedClock });
 const analyzeText = (text: string): Analysis => analyzeSpec(new TextEncoder().encode(text), 'inline.yaml', { today: fixedClock });
 const errors = (a: Analysis) => a.diagnostics.filter((d) => d.severity === 'error');
 
-const examples = readdirSync('examples', { withFileTypes: true })
-  .filter((e) => e.isDirectory() && existsSync(join('examples', e.name, 'dex.yaml')))
-  .map((e) => join('examples', e.name, 'dex.yaml'))
-  .sort();
+const examples = EXAMPLE_SPECS;
 const exampleModels: { file: string; model: ResourceModel }[] = examples.flatMap((file) =>
   analyzeFile(file).compiled.flatMap((c) => (c.model ? [{ file, model: c.model }] : [])),
 );
