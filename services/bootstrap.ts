@@ -302,9 +302,11 @@ function delivery(target: BootstrapTarget, all: readonly NormalizedSpec[], resou
   const spec = target.spec;
   const tags = tagList(spec, 'bootstrap');
   // The ECR Public pull-through cache the migration tasks pull postgres through: one per
-  // registry (account and region) whose environments have a database.
-  const majors = [...new Set(target.environments.flatMap((e) => Object.values(e.databases).map(postgresMajor)))].sort();
-  if (majors.length) out.push(...pullThroughCache({ keyId: BOOTSTRAP_ID.key, layer: 'delivery', owner: spec, postgresMajors: majors }));
+  // registry (account and region) whose environments have a database, unless every one of them
+  // says the registry has the rule already (network.ecrPublicCache: existing).
+  const withDatabases = target.environments.filter((e) => Object.keys(e.databases).length > 0);
+  const majors = [...new Set(withDatabases.flatMap((e) => Object.values(e.databases).map(postgresMajor)))].sort();
+  if (withDatabases.some((e) => e.network.ecrPublicCache === 'create')) out.push(...pullThroughCache({ keyId: BOOTSTRAP_ID.key, layer: 'delivery', owner: spec, postgresMajors: majors }));
   if (target.home && target.roleEnvironments.length) {
     const github = target.roleEnvironments.some((e) => e.cicd?.provider === 'github-actions');
     const create = github && target.roleEnvironments[0]!.cicd!.githubOidcProvider === 'create';

@@ -126,6 +126,20 @@ describe('database users', () => {
     }
   });
 
+  it('emits no rule where the registry has one already (network.ecrPublicCache: existing), and pulls through the same path', () => {
+    const yaml = (cache: string) => `dex: 1\nname: demo\nregion: ap-south-1\nnetwork:\n  natGateways: none\n  endpoints: [s3, ecr, logs, secretsmanager]\n  ecrPublicCache: ${cache}\nservices:\n  web: { port: 8080, placement: ecs, uses: [main] }\ndatabases:\n  main: {}\n`;
+    const types = (cache: string) => {
+      const a = analyzeSpec(Buffer.from(yaml(cache)), 'dex.yaml', { today: fixedClock });
+      expect(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([]);
+      return { bootstrap: analysisBootstraps(a).flatMap((b) => b.model.resources.map((r) => r.type)), image: a.compiled[0]!.model!.resources.find((r) => r.type === 'AWS::ECS::TaskDefinition')!.properties };
+    };
+    const existing = types('existing');
+    expect(existing.bootstrap).not.toContain('AWS::ECR::PullThroughCacheRule');
+    expect(existing.bootstrap).not.toContain('AWS::ECR::RepositoryCreationTemplate');
+    expect(types('create').bootstrap).toEqual(expect.arrayContaining(['AWS::ECR::PullThroughCacheRule', 'AWS::ECR::RepositoryCreationTemplate']));
+    expect(JSON.stringify(existing.image)).toContain('/ecr-public/docker/library/postgres:');
+  });
+
   it('runs the migration from CI after the data stacks and before the services roll, with a deploy role scoped to it', () => {
     const workflow = readFileSync('test/golden/dex-mobile-v6/ci/.github/workflows/release.yml', 'utf8');
     const lines = workflow.split('\n').map((l) => l.trim());
