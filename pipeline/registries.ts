@@ -26,7 +26,7 @@ import { boundsRule } from '../compiler/checks/bounds.js';
 import { stagesRule, strategyPlatformRule } from '../compiler/checks/cicd.js';
 import { ingressRule } from '../compiler/checks/ingress.js';
 import { derivedNamesRule, duplicateAlertsRule, listenerRulesRule } from '../compiler/checks/names.js';
-import { networkRule } from '../compiler/checks/network.js';
+import { networkRule, privateEndpointsRule } from '../compiler/checks/network.js';
 import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from '../compiler/checks/placement.js';
 import { eksEndpointRule, eksVersionRule, unusedPlatformRule, type ExistingEksClusters } from '../compiler/checks/platforms.js';
 import { portsRule } from '../compiler/checks/ports.js';
@@ -77,6 +77,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
 export function semanticRules(today: () => Date, existingEksClusters: ExistingEksClusters = {}): readonly SemanticRule[] {
   return [
     networkRule,
+    privateEndpointsRule,
     portsRule,
     usesRule,
     cycleRule,

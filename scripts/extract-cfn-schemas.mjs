@@ -39,7 +39,7 @@ const TYPES = {
   'AWS::RDS': ['DBInstance', 'DBSubnetGroup', 'DBParameterGroup', 'DBCluster', 'DBClusterParameterGroup', 'EventSubscription'],
   'AWS::ElastiCache': ['ReplicationGroup', 'SubnetGroup', 'ParameterGroup', 'User', 'UserGroup'],
   'AWS::ApplicationAutoScaling': ['ScalableTarget', 'ScalingPolicy'],
-  'AWS::ECR': ['Repository'],
+  'AWS::ECR': ['Repository', 'PullThroughCacheRule', 'RepositoryCreationTemplate'],
   'AWS::ECS': ['Cluster', 'ClusterCapacityProviderAssociations', 'TaskDefinition', 'Service', 'CapacityProvider'],
   'AWS::EKS': ['Cluster', 'Nodegroup', 'Addon', 'AccessEntry', 'PodIdentityAssociation', 'FargateProfile'],
   'AWS::AutoScaling': ['AutoScalingGroup', 'ScalingPolicy', 'LifecycleHook'],

@@ -11,7 +11,9 @@
 //     of its first environment; IAM is global, so one region per account holds it) the GitHub OIDC
 //     provider (or nothing, when the account has one already) and every environment's CI roles;
 //     the ECR repositories of the services dex builds, so the first build has somewhere to push
-//     and no stack ever starts a service whose image does not exist yet; with codepipeline, the
+//     and no stack ever starts a service whose image does not exist yet; where an environment has
+//     a database, the ECR Public pull-through cache its migration task pulls postgres through
+//     (services/ecr.ts), so the task needs no NAT; with codepipeline, the
 //     environments' deploy and verify CodeBuild projects, which the pipeline's first run calls.
 //
 // Nothing in an environment's stacks imports from the bootstrap: they name its resources by
@@ -21,7 +23,8 @@ import { crossRegionVaultName, getAtt, pascal, ref, resource, sub, tagList } fro
 import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec, RegionCode } from '../spec/model.js';
 import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, cicdNames, codeBuildProjects, firstStageEnvironment, oidcProviderArn } from './cicd.js';
-import { builtServices, registryRepositories, sameRegistry } from './ecr.js';
+import { builtServices, pullThroughCache, registryRepositories, sameRegistry } from './ecr.js';
+import { postgresMajor } from './rds.js';
 import { ACCOUNT_ADMINISTRATION, CLOUDWATCH_LOGS_OF_THIS_ACCOUNT } from './kms.js';
 import { BLOCK_PUBLIC_ACCESS, accessLogDelivery, denyInsecureTransport, serverAccessLogging } from './s3.js';
 
@@ -298,6 +301,12 @@ function delivery(target: BootstrapTarget, all: readonly NormalizedSpec[], resou
   const out = registryRepositories({ environments: target.environments, pullers, keyId: BOOTSTRAP_ID.key, layer: 'delivery', owner: target.spec });
   const spec = target.spec;
   const tags = tagList(spec, 'bootstrap');
+  // The ECR Public pull-through cache the migration tasks pull postgres through: one per
+  // registry (account and region) whose environments have a database, unless every one of them
+  // says the registry has the rule already (network.ecrPublicCache: existing).
+  const withDatabases = target.environments.filter((e) => Object.keys(e.databases).length > 0);
+  const majors = [...new Set(withDatabases.flatMap((e) => Object.values(e.databases).map(postgresMajor)))].sort();
+  if (withDatabases.some((e) => e.network.ecrPublicCache === 'create')) out.push(...pullThroughCache({ keyId: BOOTSTRAP_ID.key, layer: 'delivery', owner: spec, postgresMajors: majors }));
   if (target.home && target.roleEnvironments.length) {
     const github = target.roleEnvironments.some((e) => e.cicd?.provider === 'github-actions');
     const create = github && target.roleEnvironments[0]!.cicd!.githubOidcProvider === 'create';

@@ -4,7 +4,7 @@
 // Environments of one account and region share a registry, so promotion between them is a tag,
 // not a copy. Scan on push, immutable tags, encrypted with the bootstrap's KMS key, and a
 // lifecycle policy so old builds do not pile up as storage cost while released images stay.
-import { ID, getAtt, resource, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { CfnValue, ModelResource, StackLayer, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 
@@ -141,4 +141,147 @@ export function registryRepositories(input: RegistryInput): ModelResource[] {
       usage,
     });
   });
+}
+
+// The pull-through cache for ECR Public. Images dex does not build but runs itself (the database
+// migration task's postgres image) come from ECR Public; without NAT, private subnets reach only
+// the private registry (through the ecr endpoints, layers from S3). So every environment pulls
+// them through its own registry: the first pull creates `ecr-public/<upstream repository>` and
+// imports the image, later pulls are served from the copy (refreshed from upstream at most once a
+// day). The same URI with or without NAT, so deployments never differ by network.
+
+/** The repository prefix of the cache rule; a registry holds one rule per prefix. */
+export const ECR_PUBLIC_CACHE_PREFIX = 'ecr-public';
+/** ECR Public: needs no credentials (CredentialArn is only for registries that require them). */
+export const ECR_PUBLIC_REGISTRY = 'public.ecr.aws';
+/** The official PostgreSQL image on ECR Public (Docker official images mirror). */
+export const POSTGRES_UPSTREAM_REPOSITORY = 'docker/library/postgres';
+
+export const PULL_THROUGH_ID = {
+  rule: 'EcrPublicPullThroughCacheRule',
+  template: 'EcrPublicRepositoryCreationTemplate',
+  role: 'EcrPublicRepositoryCreationRole',
+} as const;
+
+/** The private repository the cache creates for an upstream repository. */
+export const cachedRepositoryName = (upstream: string): string => `${ECR_PUBLIC_CACHE_PREFIX}/${upstream}`;
+
+/** The repository's ARN in the account and region of the stack. */
+export const cachedRepositoryArn = (upstream: string): CfnValue => sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${cachedRepositoryName(upstream)}`);
+
+/** An ECR Public image (`<upstream>:<tag>`) through the cache of this account and region. */
+export function cachedImageUri(upstream: string, tag: string): CfnValue {
+  return { 'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/${cachedRepositoryName(upstream)}:${tag}` };
+}
+
+/**
+ * IAM for a task execution role that pulls `upstream` through the cache: the usual pull actions,
+ * and on the first pull BatchImportUpstreamImage and CreateRepository (AWS ECR user guide,
+ * "IAM permissions required to sync an upstream registry"), all on that one repository.
+ */
+export function cachedImagePullStatements(upstream: string): CfnValue[] {
+  const arn = cachedRepositoryArn(upstream);
+  return [
+    { Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+    { Sid: 'PullCachedImage', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: arn },
+    { Sid: 'FillPullThroughCache', Effect: 'Allow', Action: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'], Resource: arn },
+  ];
+}
+
+/** Days an untagged cached image (the previous image of a tag that moved upstream) is kept. */
+const CACHE_UNTAGGED_EXPIRY_DAYS = 7;
+
+const cacheLifecyclePolicy = JSON.stringify({
+  rules: [
+    {
+      rulePriority: 1,
+      description: `Expire images a moved tag left untagged after ${CACHE_UNTAGGED_EXPIRY_DAYS} days`,
+      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: CACHE_UNTAGGED_EXPIRY_DAYS },
+      action: { type: 'expire' },
+    },
+  ],
+});
+
+export interface PullThroughCacheInput {
+  /** The KMS key (a logical ID in the same model) the cached repositories are encrypted with. */
+  readonly keyId: string;
+  readonly layer: StackLayer;
+  /** The bootstrap model's spec (tags). */
+  readonly owner: NormalizedSpec;
+  /** Major PostgreSQL versions the environments of this registry run (prices the storage). */
+  readonly postgresMajors: readonly string[];
+}
+
+/**
+ * The cache rule, the creation template its repositories get (KMS with the bootstrap key, a
+ * lifecycle policy, tags: otherwise ECR creates them AES256 and untagged), and the role ECR
+ * assumes to create them (a template with a KMS key or tags needs one).
+ */
+export function pullThroughCache(input: PullThroughCacheInput): ModelResource[] {
+  const component = 'bootstrap';
+  const origin = ['databases'];
+  const tags = tagList(input.owner, component);
+  const prefixArn = sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${ECR_PUBLIC_CACHE_PREFIX}/*`);
+  return [
+    resource({
+      logicalId: PULL_THROUGH_ID.rule,
+      type: 'AWS::ECR::PullThroughCacheRule',
+      layer: input.layer,
+      origin,
+      component,
+      properties: { EcrRepositoryPrefix: ECR_PUBLIC_CACHE_PREFIX, UpstreamRegistry: 'ecr-public', UpstreamRegistryUrl: ECR_PUBLIC_REGISTRY },
+    }),
+    resource({
+      logicalId: PULL_THROUGH_ID.role,
+      type: 'AWS::IAM::Role',
+      layer: input.layer,
+      origin,
+      component,
+      properties: {
+        Description: `ECR creates the ${ECR_PUBLIC_CACHE_PREFIX}/ pull-through cache repositories with this role: KMS with the bootstrap key, tags`,
+        AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecr.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }] },
+        Policies: [
+          {
+            PolicyName: 'least-privilege',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Sid: 'CreateCacheRepositories', Effect: 'Allow', Action: ['ecr:CreateRepository', 'ecr:TagResource'], Resource: prefixArn },
+                { Sid: 'EncryptCacheRepositories', Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'], Resource: getAtt(input.keyId, 'Arn') },
+              ],
+            },
+          },
+        ],
+        Tags: tags,
+      },
+    }),
+    resource({
+      logicalId: PULL_THROUGH_ID.template,
+      type: 'AWS::ECR::RepositoryCreationTemplate',
+      layer: input.layer,
+      origin,
+      component,
+      properties: {
+        Prefix: ECR_PUBLIC_CACHE_PREFIX,
+        AppliedFor: ['PULL_THROUGH_CACHE'],
+        Description: `Repositories of the ${ECR_PUBLIC_REGISTRY} pull-through cache: KMS, untagged images expire`,
+        CustomRoleArn: getAtt(PULL_THROUGH_ID.role, 'Arn'),
+        EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: getAtt(input.keyId, 'Arn') },
+        // MUTABLE by necessity: the cache moves a tag (postgres:16-alpine) when upstream does; an
+        // immutable repository would keep the first image forever and miss security patches.
+        ImageTagMutability: 'MUTABLE',
+        LifecyclePolicy: cacheLifecyclePolicy,
+        ResourceTags: tags,
+      },
+      usage: [
+        {
+          meter: 'ecr.storage',
+          unit: 'GB-month',
+          quantity: { min: 0.1 * input.postgresMajors.length, max: 0.2 * input.postgresMajors.length },
+          attributes: {},
+          basis: `the cached postgres:${input.postgresMajors.map((m) => `${m}-alpine`).join(', ')} image${input.postgresMajors.length === 1 ? '' : 's'} of the migration task (about 100 MB each, one more while a moved tag's old image expires)`,
+        },
+      ],
+    }),
+  ];
 }

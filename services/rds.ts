@@ -29,6 +29,7 @@ import { sqlIdentifier, sqlLiteral } from '../compiler/model/quote.js';
 import { bootstrapKeyAlias } from './cicd.js';
 import { trustEcsTasks } from './iam.js';
 import { CONTAINER_USER } from './ecs.js';
+import { POSTGRES_UPSTREAM_REPOSITORY, cachedImagePullStatements, cachedImageUri } from './ecr.js';
 
 /** JSON keys of the RDS-managed master secret. */
 export const DATABASE_SECRET_KEYS = { username: 'username', password: 'password' } as const;
@@ -79,12 +80,17 @@ export const DATABASE_MIGRATION_ID = {
 /** The container of the migration task (release.sh reads its exit code by this name). */
 export const MIGRATION_CONTAINER = 'db-users';
 
+/** The database's major PostgreSQL version (`16` of `16.4`). */
+export const postgresMajor = (db: NormalizedDatabase): string => db.version.split('.')[0]!;
+
 /**
- * The official PostgreSQL image of the database's major version, Alpine variant (psql only, ~100 MB).
+ * The official PostgreSQL image of the database's major version, Alpine variant (psql only, ~100 MB),
+ * from ECR Public through the registry's pull-through cache (services/ecr.ts; the bootstrap holds
+ * the rule), so the task pulls from the private registry: with or without NAT, the same URI.
  * Pinned by tag, not digest: dex emits offline and cannot resolve a digest; the tag moves only
  * within the major version, whose psql speaks to that server.
  */
-export const migrationImage = (db: NormalizedDatabase): string => `public.ecr.aws/docker/library/postgres:${db.version.split('.')[0]}-alpine`;
+export const migrationImage = (db: NormalizedDatabase): CfnValue => cachedImageUri(POSTGRES_UPSTREAM_REPOSITORY, `${postgresMajor(db)}-alpine`);
 
 /** Physical names of the migration step: CI and the deploy role (bootstrap, deployed first) name them. */
 export function migrationNames(spec: NormalizedSpec, db: string): { cluster: string; family: string; executionRole: string; taskRole: string; logGroup: string } {
@@ -512,7 +518,7 @@ function migrationResources(spec: NormalizedSpec, db: NormalizedDatabase): Model
       component,
       properties: {
         RoleName: names.executionRole,
-        Description: `Task execution role of the ${db.name} migration step: reads the master secret, writes its log`,
+        Description: `Task execution role of the ${db.name} migration step: pulls the postgres image through the cache, reads the master secret, writes its log`,
         AssumeRolePolicyDocument: trustEcsTasks(),
         Policies: [
           {
@@ -520,6 +526,7 @@ function migrationResources(spec: NormalizedSpec, db: NormalizedDatabase): Model
             PolicyDocument: {
               Version: '2012-10-17',
               Statement: [
+                ...cachedImagePullStatements(POSTGRES_UPSTREAM_REPOSITORY),
                 { Sid: 'ReadMasterSecret', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: secret },
                 { Sid: 'DecryptMasterSecret', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: getAtt(ID.kmsKey, 'Arn'), Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${spec.region}.amazonaws.com` } } },
                 { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${names.logGroup}:*`) },

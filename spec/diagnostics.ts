@@ -111,6 +111,7 @@ export const DIAGNOSTIC_CODES = {
   DEX326: { severity: 'error', title: 'Too many public services for one load balancer' },
   DEX327: { severity: 'error', title: 'Duplicate alert name' },
   DEX328: { severity: 'error', title: 'CodePipeline across accounts' },
+  DEX329: { severity: 'error', title: 'Private subnets cannot reach ECR, S3, CloudWatch Logs or Secrets Manager' },
   DEX330: { severity: 'info', title: 'Placement chosen by dex' },
   DEX335: { severity: 'warning', title: 'Deployment strategy not available on this platform' },
   DEX340: { severity: 'warning', title: 'Large-body WAF path not routed to a public service' },

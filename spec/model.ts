@@ -50,6 +50,8 @@ export interface NormalizedNetwork {
   readonly bastion: { readonly enabled: boolean; readonly instanceType: Ec2InstanceType; readonly allowedCidrs: readonly string[] };
   readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number; readonly traffic: 'ALL' | 'ACCEPT' | 'REJECT' };
   readonly endpoints: readonly VpcEndpointName[];
+  /** Whether the bootstrap creates the ECR Public pull-through cache the migration task pulls through. */
+  readonly ecrPublicCache: 'create' | 'existing';
 }
 export type VpcEndpointName = NonNullable<NonNullable<DexYaml['network']>['endpoints']>[number];
 

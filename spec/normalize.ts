@@ -125,6 +125,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
         traffic: or(networkIn.flowLogs?.traffic, 'Network', 'flowLogs', 'traffic'),
       },
       endpoints: or(networkIn.endpoints, 'Network', 'endpoints'),
+      ecrPublicCache: or(networkIn.ecrPublicCache, 'Network', 'ecrPublicCache'),
     },
     ingress: {
       loadBalancer: or(ingressIn.loadBalancer, 'Ingress', 'loadBalancer'),

@@ -333,6 +333,12 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
   'AWS::SSM::Parameter': {
     names: [{ property: 'Name', what: 'SSM parameter name', maxLength: 2048, pattern: /^[A-Za-z0-9_.\-/]+$/, allowed: 'letters, digits and _ . - /', unique: 'region', source: 'schema (maxLength 2048); characters: SSM API PutParameter' }],
   },
+  'AWS::ECR::PullThroughCacheRule': {
+    names: [{ property: 'EcrRepositoryPrefix', what: 'pull-through cache repository prefix', maxLength: 30, minLength: 2, pattern: /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/, allowed: 'lowercase letters and digits, with . _ - or / only between them', unique: 'region', source: SCHEMA }],
+  },
+  'AWS::ECR::RepositoryCreationTemplate': {
+    names: [{ property: 'Prefix', what: 'repository creation template prefix', maxLength: 256, minLength: 1, pattern: /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/, allowed: 'lowercase letters and digits, with . _ - or / only between them', unique: 'region', source: SCHEMA }],
+  },
   'AWS::ECR::Repository': {
     names: [
       {

@@ -163,3 +163,42 @@ export const networkRule: SemanticRule = {
     return findings;
   },
 };
+
+/**
+ * What private subnets must reach without NAT, for tasks ECS starts there: ECR (`ecr`: the
+ * ecr.api and ecr.dkr endpoints) and S3 (the gateway endpoint, which image layers come from) to
+ * pull the image, CloudWatch Logs for the awslogs driver, and Secrets Manager for secrets injected
+ * at start. The database migration task needs all four (it pulls postgres through the registry's
+ * pull-through cache, reads the master secret, logs psql's output); an ECS service the first
+ * three, and secretsmanager when it has secrets. Without them the task never starts
+ * (CannotPullContainerError, ResourceInitializationError), which CI learns only at deploy time.
+ */
+export const privateEndpointsRule: SemanticRule = {
+  id: 'private-endpoints',
+  check(spec: NormalizedSpec): Finding[] {
+    const net = spec.network;
+    if (net.natGateways !== 'none') return [];
+    const tasks: { what: string; needs: readonly string[] }[] = [
+      ...Object.keys(spec.databases)
+        .sort()
+        .map((d) => ({ what: `the migration task of database ${d}`, needs: ['ecr', 's3', 'logs', 'secretsmanager'] })),
+      ...Object.values(spec.services)
+        .filter((s) => s.placement === 'ecs')
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map((s) => ({ what: `ECS service ${s.name}`, needs: ['ecr', 's3', 'logs', ...(s.secrets.length > 0 ? ['secretsmanager'] : [])] })),
+    ];
+    const listed = new Set<string>(net.endpoints);
+    const missing = [...new Set(tasks.flatMap((t) => t.needs.filter((e) => !listed.has(e))))].sort();
+    if (missing.length === 0) return [];
+    const blocked = tasks.filter((t) => t.needs.some((e) => !listed.has(e))).map((t) => t.what);
+    const shown = blocked.length > 3 ? [...blocked.slice(0, 3), `${blocked.length - 3} more`] : blocked;
+    return [
+      {
+        code: 'DEX329',
+        message: `network.natGateways is none and network.endpoints lacks ${missing.join(', ')}: ${shown.join(', ')} cannot start in the private subnets without ${missing.length === 1 ? 'it' : 'them'} (image from ECR, layers from S3, awslogs, secrets injected at start)`,
+        path: ['network', 'natGateways'],
+        hint: `add ${missing.join(', ')} to network.endpoints (s3 is a free gateway endpoint; the others are billed per zone-hour), or set network.natGateways: single`,
+      },
+    ];
+  },
+};

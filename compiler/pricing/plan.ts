@@ -129,6 +129,8 @@ export const BILLABLE_TYPES: Readonly<Record<string, { readonly why: string; rea
   'AWS::SecretsManager::Secret': { why: 'secret-months and API calls' },
   'AWS::KMS::Key': { why: 'key-months and requests' },
   'AWS::ECR::Repository': { why: 'image storage' },
+  // Free itself; the repositories the pull-through cache creates from it store images.
+  'AWS::ECR::RepositoryCreationTemplate': { why: 'storage of the images the pull-through cache creates repositories for' },
   'AWS::EC2::VPCEndpoint': {
     why: 'interface endpoint hours per zone and GB processed',
     applies: (r) => {

@@ -1096,6 +1096,10 @@ export interface Network {
     | 'eks'
     | 'ec2'
   )[];
+  /**
+   * Whether the bootstrap of each account and region with a database creates the ECR Public pull-through cache rule (prefix ecr-public, upstream public.ecr.aws) that the database migration task pulls postgres through, or uses one that already exists there (a registry holds one rule per prefix: another system, or your own). With existing, the rule must have prefix ecr-public and upstream public.ecr.aws; dex then emits neither the rule nor its repository creation template.
+   */
+  ecrPublicCache?: 'create' | 'existing';
 }
 /**
  * The public entry point: one Application Load Balancer with TLS and WAF in front of every exposed service, whatever its platform.

@@ -76,6 +76,13 @@ describe('the simulation finds the gaps it is there for', () => {
     expect(result.gap).toMatch(/backup vault .* in ap-south-2, which does not exist/);
   });
 
+  it('a migration task whose registry has no pull-through cache for its image', () => {
+    const result = simulateFirstDeploy({
+      files: edit('bootstrap/default/ap-south-1/cloudformation/dex-mobile-v6-bootstrap-delivery.yaml', (t) => t.replace('Type: AWS::ECR::PullThroughCacheRule', 'Type: AWS::ECR::RepositoryCreationTemplate')),
+    });
+    expect(result.gap).toMatch(/PostgresDatabaseMigrationTaskDefinition runs 000000000000\.dkr\.ecr\.ap-south-1\.amazonaws\.com\/ecr-public\/docker\/library\/postgres:16-alpine: repository ecr-public\/docker\/library\/postgres does not exist/);
+  });
+
   it('a secret read before it has a value', () => {
     const result = simulateFirstDeploy({ files: edit('ci/.github/workflows/release.yml', (t) => t.replace(/^ +bash "\$RELEASE" check-secrets .*\n/gm, '')) });
     expect(result.gap).toMatch(/reads secret .*, which has no value yet/);

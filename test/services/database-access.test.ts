@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeSpec } from '../../pipeline/analyze.js';
+import { analysisBootstraps } from '../../pipeline/bootstrap.js';
 import { compileEmit, emitTargets } from '../../pipeline/emit.js';
 import type { CfnValue, ModelResource } from '../../compiler/model/types.js';
 import { DATABASE_MIGRATION_ID, databaseUser, migrationCommand, migrationNames, migrationStatements } from '../../services/rds.js';
@@ -71,7 +72,8 @@ describe('database users', () => {
   it('emits the migration task: psql in the private subnets, master credentials from the secret, SQL only through the quoting helpers', () => {
     const td = props(byId.get(DATABASE_MIGRATION_ID.taskDefinition('postgres')));
     const c = td.ContainerDefinitions[0];
-    expect(c.Image).toBe('public.ecr.aws/docker/library/postgres:16-alpine');
+    // From ECR Public through the registry's pull-through cache: the same URI with or without NAT.
+    expect(c.Image).toEqual({ 'Fn::Sub': '${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/ecr-public/docker/library/postgres:16-alpine' });
     expect(c.Command).toEqual(migrationCommand(spec, 'postgres'));
     expect(c.Command.slice(0, 4)).toEqual(['psql', '--no-psqlrc', '-v', 'ON_ERROR_STOP=1']);
     expect(c.Secrets.map((x: { Name: string }) => x.Name)).toEqual(['PGPASSWORD', 'PGUSER']);
@@ -88,6 +90,54 @@ describe('database users', () => {
     expect(group.SecurityGroupEgress).toEqual([expect.objectContaining({ FromPort: 443, ToPort: 443 })]);
     expect(props(byId.get('PostgresDatabaseMigrationEgressToPostgresDatabasePort5433'))).toMatchObject({ FromPort: 5433, DestinationSecurityGroupId: { 'Fn::GetAtt': ['PostgresDatabaseSecurityGroup', 'GroupId'] } });
     expect(props(byId.get('PostgresDatabaseIngressFromPostgresDatabaseMigrationPort5433'))).toMatchObject({ FromPort: 5433 });
+  });
+
+  it('pulls the postgres image through the cache: the execution role may fill and read that one repository only', () => {
+    const statements = props(byId.get(DATABASE_MIGRATION_ID.executionRole('postgres'))).Policies[0].PolicyDocument.Statement as Record<string, any>[];
+    const repo = { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/ecr-public/docker/library/postgres' };
+    const ecr = statements.filter((st) => (st.Action as string[]).some((a) => a.startsWith('ecr:')));
+    expect(ecr).toEqual([
+      { Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+      { Sid: 'PullCachedImage', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: repo },
+      { Sid: 'FillPullThroughCache', Effect: 'Allow', Action: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'], Resource: repo },
+    ]);
+  });
+
+  it('creates the ECR Public pull-through cache in the bootstrap of each registry with a database, its repositories KMS-encrypted', () => {
+    const bootstraps = analysisBootstraps(analysis);
+    expect(bootstraps.length).toBeGreaterThan(0);
+    for (const b of bootstraps) {
+      const withDb = b.target.environments.some((e) => Object.keys(e.databases).length > 0);
+      const rules = b.model.resources.filter((r) => r.type === 'AWS::ECR::PullThroughCacheRule');
+      expect(rules.map((r) => r.properties), b.target.region).toEqual(withDb ? [{ EcrRepositoryPrefix: 'ecr-public', UpstreamRegistry: 'ecr-public', UpstreamRegistryUrl: 'public.ecr.aws' }] : []);
+      if (!withDb) continue;
+      expect(rules[0]!.layer).toBe('delivery');
+      const template = props(b.model.resources.find((r) => r.type === 'AWS::ECR::RepositoryCreationTemplate'));
+      expect(template).toMatchObject({ Prefix: 'ecr-public', AppliedFor: ['PULL_THROUGH_CACHE'], EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': ['BootstrapKey', 'Arn'] } }, ImageTagMutability: 'MUTABLE' });
+      expect(JSON.parse(template.LifecyclePolicy).rules[0].selection.tagStatus).toBe('untagged');
+      // ECR assumes the creation role (a template with a key or tags needs one), scoped to the prefix and the key.
+      const role = props(b.model.resources.find((r) => r.logicalId === 'EcrPublicRepositoryCreationRole'));
+      expect(template.CustomRoleArn).toEqual({ 'Fn::GetAtt': ['EcrPublicRepositoryCreationRole', 'Arn'] });
+      expect(role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'ecr.amazonaws.com' });
+      expect(role.Policies[0].PolicyDocument.Statement.map((st: Record<string, unknown>) => st.Resource)).toEqual([
+        { 'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/ecr-public/*' },
+        { 'Fn::GetAtt': ['BootstrapKey', 'Arn'] },
+      ]);
+    }
+  });
+
+  it('emits no rule where the registry has one already (network.ecrPublicCache: existing), and pulls through the same path', () => {
+    const yaml = (cache: string) => `dex: 1\nname: demo\nregion: ap-south-1\nnetwork:\n  natGateways: none\n  endpoints: [s3, ecr, logs, secretsmanager]\n  ecrPublicCache: ${cache}\nservices:\n  web: { port: 8080, placement: ecs, uses: [main] }\ndatabases:\n  main: {}\n`;
+    const types = (cache: string) => {
+      const a = analyzeSpec(Buffer.from(yaml(cache)), 'dex.yaml', { today: fixedClock });
+      expect(a.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([]);
+      return { bootstrap: analysisBootstraps(a).flatMap((b) => b.model.resources.map((r) => r.type)), image: a.compiled[0]!.model!.resources.find((r) => r.type === 'AWS::ECS::TaskDefinition')!.properties };
+    };
+    const existing = types('existing');
+    expect(existing.bootstrap).not.toContain('AWS::ECR::PullThroughCacheRule');
+    expect(existing.bootstrap).not.toContain('AWS::ECR::RepositoryCreationTemplate');
+    expect(types('create').bootstrap).toEqual(expect.arrayContaining(['AWS::ECR::PullThroughCacheRule', 'AWS::ECR::RepositoryCreationTemplate']));
+    expect(JSON.stringify(existing.image)).toContain('/ecr-public/docker/library/postgres:');
   });
 
   it('runs the migration from CI after the data stacks and before the services roll, with a deploy role scoped to it', () => {

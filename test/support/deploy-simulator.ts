@@ -186,6 +186,8 @@ export function simulateFirstDeploy(input: SimulationInput): SimulationResult {
         const policy = JSON.stringify(p.RepositoryPolicyText ?? {});
         here.repositories.set(resolve(p.RepositoryName)!, { tags: new Set(), pullers: new Set([...policy.matchAll(/arn:aws:iam::(\d{12}):root/g)].map((m) => m[1]!)) });
       }
+      // A pull-through cache rule: the first pull of `<prefix>/<upstream>` creates the repository.
+      if (r.Type === 'AWS::ECR::PullThroughCacheRule') here.deployed.add(`cache-prefix:${resolve(p.EcrRepositoryPrefix)!}`);
       if (r.Type === 'AWS::SecretsManager::Secret') here.secrets.set(resolve(p.Name)!, p.SecretString !== undefined || p.GenerateSecretString !== undefined);
       if (r.Type === 'AWS::Backup::BackupVault') here.vaults.add(resolve(p.BackupVaultName)!);
       if (r.Type === 'AWS::IAM::Role' && p.RoleName !== undefined) account(acct).roles.add(resolve(p.RoleName)!);
@@ -205,7 +207,10 @@ export function simulateFirstDeploy(input: SimulationInput): SimulationResult {
   const needImage = (acct: string, reg: string, image: string, who: string): void => {
     const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:]+):(.+)$/.exec(image);
     if (!m) return; // a public image: not dex's to provide
-    const repo = region(m[1]!, m[2]!).repositories.get(m[3]!);
+    const there = region(m[1]!, m[2]!);
+    const repo = there.repositories.get(m[3]!);
+    // Through a pull-through cache of that registry: the upstream image is there, the pull fills it.
+    if (!repo && [...there.deployed].some((d) => d.startsWith('cache-prefix:') && m[3]!.startsWith(`${d.slice('cache-prefix:'.length)}/`))) return;
     if (!repo) gap(`${who} runs ${image}: repository ${m[3]} does not exist in ${m[1]}/${m[2]}`);
     if (!repo!.tags.has(m[4]!)) gap(`${who} runs ${image}: no image with tag ${m[4]} has been pushed`);
   };

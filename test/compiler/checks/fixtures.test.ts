@@ -29,6 +29,7 @@ const FAILING: readonly [fixture: string, expected: string[]][] = [
   ['subnets-zone-count', ['10:14 error DEX303']],
   ['vpc-too-small-to-carve', ['6:9 error DEX303']],
   ['one-zone-multi-az', ['7:22 error DEX322']],
+  ['no-nat-without-endpoints', ['7:16 error DEX329']],
   ['port-reserved-eks', ['8:11 error DEX304']],
   ['port-reserved-ec2-monitoring', ['8:11 error DEX304']],
   ['uses-unknown', ['9:19 error DEX305']],
@@ -65,6 +66,7 @@ const FAILING: readonly [fixture: string, expected: string[]][] = [
 
 const PASSING = [
   'network-valid',
+  'no-nat-with-endpoints',
   'ports-valid',
   'references-valid',
   'bounds-valid',
@@ -98,6 +100,14 @@ describe('semantic rules on fixtures', () => {
 
 describe('what the diagnostics say', () => {
   const one = (fixture: string, code: string) => analyze(fixture).diagnostics.find((d) => d.code === code)!;
+
+  it('names the endpoints missing without NAT and the tasks that need them', () => {
+    expect(one('no-nat-without-endpoints', 'DEX329')).toMatchObject({
+      path: ['network', 'natGateways'],
+      message: 'network.natGateways is none and network.endpoints lacks ecr, logs, secretsmanager: the migration task of database main, ECS service web cannot start in the private subnets without them (image from ECR, layers from S3, awslogs, secrets injected at start)',
+      hint: 'add ecr, logs, secretsmanager to network.endpoints (s3 is a free gateway endpoint; the others are billed per zone-hour), or set network.natGateways: single',
+    });
+  });
 
   it('names the other subnet of an overlap', () => {
     expect(one('subnets-overlap', 'DEX302').message).toBe('private subnet 10.0.0.128/25 overlaps public subnet 10.0.0.0/24');
