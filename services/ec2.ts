@@ -26,6 +26,10 @@ export const NODE_EXPORTER_IMAGE = 'quay.io/prometheus/node-exporter:v1.8.2';
 const PROMETHEUS_ROOT_GIB = 20;
 /** The admin password on the Grafana host (mode 0600, owned by Grafana's uid 472); /run/secrets/dex/admin-password in the container. */
 const GRAFANA_PASSWORD_FILE = '/etc/dex/grafana/admin-password';
+/** Applies the secret's current version to the Grafana server (boot and the dex-grafana-admin timer). */
+const GRAFANA_ADMIN_SCRIPT = '/etc/dex/grafana-admin.sh';
+/** The secret version the server last applied (root only; the version ID is no secret). */
+const GRAFANA_APPLIED_VERSION_FILE = '/etc/dex/grafana-admin.version';
 
 /**
  * Grafana's settings (environment overrides of grafana.ini, `GF_<SECTION>_<KEY>`): an admin whose
@@ -280,17 +284,49 @@ function grafanaUserData(spec: NormalizedSpec): CfnValue[] {
     ].join('\n'),
     spec.monitoring.prometheus.enabled ? timer('dex-prometheus-host', '/etc/dex/prometheus-host.sh', '60s') : '',
     // The admin password: read from Secrets Manager at boot into a file only Grafana's user (472)
-    // can read, which Grafana reads itself (GF_…__FILE): never on a command line, in the
-    // environment or in the user data.
-    'TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")\n',
-    'REGION=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/placement/region)\n',
-    SECRET_READER,
+    // can read, which Grafana reads itself (GF_…__FILE) when it creates its database: never on a
+    // command line, in the environment or in the user data. The secret rotates
+    // (services/secret-rotation.ts); the same script, run by a timer, applies each new version.
     'install -d -m 700 -o 472 -g 472 /etc/dex/grafana\n',
-    `v=$(dex_secret grafana-admin '`,
-    ref(ID.grafanaAdminSecret),
-    `' | jq -er ${shellQuote(`.${GRAFANA_SECRET_PASSWORD_KEY}`)}) || dex_no_secret 'the Grafana admin password'\n`,
-    `(umask 077; printf '%s' "$v" > ${GRAFANA_PASSWORD_FILE}.new)\nchown 472:472 ${GRAFANA_PASSWORD_FILE}.new\nmv ${GRAFANA_PASSWORD_FILE}.new ${GRAFANA_PASSWORD_FILE}\nunset v\n`,
+    `cat > ${GRAFANA_ADMIN_SCRIPT} <<'EOF'\n`,
+    ...grafanaAdminScript(spec),
+    `EOF\nchmod 700 ${GRAFANA_ADMIN_SCRIPT}\n`,
+    `${GRAFANA_ADMIN_SCRIPT} boot || { echo "dex: stopping: the Grafana server needs the Grafana admin password" >&2; exit 1; }\n`,
     `docker run -d --name grafana --restart always --network host ${GRAFANA_SETTINGS.map(([k, v]) => `-e ${k}=${v}`).join(' ')} -v /etc/dex/hosts:/etc/hosts:ro -v /var/lib/grafana:/var/lib/grafana -v /etc/grafana/provisioning:/etc/grafana/provisioning:ro -v /etc/dex/grafana:/run/secrets/dex:ro ${GRAFANA_IMAGE}\n`,
+    timer('dex-grafana-admin', GRAFANA_ADMIN_SCRIPT, '5min'),
+  ];
+}
+
+/**
+ * Reads the Grafana admin secret's AWSCURRENT version (value and version ID in one call, so they
+ * match) and, when the version differs from the last one applied, writes the password file and
+ * resets the admin password in the running container: `grafana cli admin reset-admin-password
+ * --password-from-stdin` (Grafana 9.1 and later) with the file on stdin, never the password in an
+ * argument. At boot (`boot`) the container has not started yet and reads the file when it creates
+ * its database. A failed reset (the container not up yet) records nothing, so the next run retries.
+ */
+function grafanaAdminScript(spec: NormalizedSpec): CfnValue[] {
+  return [
+    [
+      '#!/bin/bash',
+      'set -euo pipefail',
+      `secret=$(aws secretsmanager get-secret-value --region ${shellArg(spec.region)} --secret-id '`,
+    ].join('\n'),
+    ref(ID.grafanaAdminSecret),
+    [
+      "' --version-stage AWSCURRENT --output json)",
+      'version=$(printf \'%s\' "$secret" | jq -er .VersionId)',
+      `[ "$version" != "$(cat ${GRAFANA_APPLIED_VERSION_FILE} 2>/dev/null)" ] || exit 0`,
+      `password=$(printf '%s' "$secret" | jq -er ${shellQuote(`.SecretString | fromjson | .${GRAFANA_SECRET_PASSWORD_KEY}`)})`,
+      'unset secret',
+      `(umask 077; printf '%s' "$password" > ${GRAFANA_PASSWORD_FILE}.new)`,
+      'unset password',
+      `chown 472:472 ${GRAFANA_PASSWORD_FILE}.new`,
+      `mv ${GRAFANA_PASSWORD_FILE}.new ${GRAFANA_PASSWORD_FILE}`,
+      `if [ "\${1:-}" != boot ]; then docker exec -i grafana grafana cli admin reset-admin-password --password-from-stdin < ${GRAFANA_PASSWORD_FILE} > /dev/null; fi`,
+      `printf '%s\\n' "$version" > ${GRAFANA_APPLIED_VERSION_FILE}`,
+      '',
+    ].join('\n'),
   ];
 }
 

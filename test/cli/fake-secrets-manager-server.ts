@@ -1,8 +1,10 @@
 // A loopback stand-in for AWS Secrets Manager, enough for the real
 // @aws-sdk/client-secrets-manager client: AWS JSON 1.1 (`POST /`, `X-Amz-Target:
-// secretsmanager.DescribeSecret` or `secretsmanager.PutSecretValue`), answers in the real shapes
-// (DescribeSecret's VersionIdsToStages, LastChangedDate in epoch seconds; PutSecretValue moving
-// AWSCURRENT to the new version), errors as `{__type, message}` (ResourceNotFoundException,
+// secretsmanager.DescribeSecret`, GetSecretValue, PutSecretValue, UpdateSecretVersionStage,
+// GetRandomPassword), answers in the real shapes (DescribeSecret's VersionIdsToStages and
+// RotationEnabled, LastChangedDate in epoch seconds; PutSecretValue moving AWSCURRENT to the new
+// version unless other VersionStages are given, idempotent per ClientRequestToken;
+// UpdateSecretVersionStage requiring RemoveFromVersionId and moving AWSPREVIOUS along), errors as `{__type, message}` (ResourceNotFoundException,
 // AccessDeniedException, ThrottlingException with 400, InternalServiceError with 500). Modes
 // simulate throttling, server errors and a server that accepts the connection and never answers.
 // Listens on 127.0.0.1 only, like the CloudFormation and Price List fakes beside it.
@@ -12,7 +14,12 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface FakeSecret {
   /** Version ID → staging labels. */
   versions: Map<string, string[]>;
+  /** The AWSCURRENT version's value. */
   value: string | undefined;
+  /** Values of versions put with other stages (AWSPENDING during a rotation), by version ID. */
+  staged?: Map<string, string>;
+  /** DescribeSecret's RotationEnabled, when set. */
+  rotationEnabled?: boolean;
   deleted?: boolean;
 }
 
@@ -27,7 +34,7 @@ export interface RecordedSecretsRequest {
   readonly target: string | undefined;
   readonly contentType: string | undefined;
   readonly authorization: string | undefined;
-  readonly body: { SecretId?: string; SecretString?: string; ClientRequestToken?: string };
+  readonly body: { SecretId?: string; SecretString?: string; ClientRequestToken?: string; VersionId?: string; VersionStage?: string; VersionStages?: string[]; MoveToVersionId?: string; RemoveFromVersionId?: string; PasswordLength?: number; ExcludePunctuation?: boolean };
 }
 
 export interface FakeSecretsManagerServer {
@@ -80,7 +87,13 @@ export async function startFakeSecretsManager(secrets: Record<string, FakeSecret
     }
     const id = body.SecretId ?? '';
     const secret = state.secrets.get(id);
-    if (target === 'secretsmanager.DescribeSecret' || target === 'secretsmanager.PutSecretValue') {
+    if (target === 'secretsmanager.GetRandomPassword') {
+      // Letters and digits only is what dex asks for; the fake answers a fixed-looking but distinct value per call.
+      if (!body.ExcludePunctuation) return send(res, 400, { __type: 'InvalidParameterException', message: 'the fake only generates letters and digits' });
+      const length = body.PasswordLength ?? 32;
+      return send(res, 200, { RandomPassword: `Rnd${n}`.padEnd(length, 'x0Y').slice(0, length) });
+    }
+    if (['DescribeSecret', 'GetSecretValue', 'PutSecretValue', 'UpdateSecretVersionStage'].some((op) => target === `secretsmanager.${op}`)) {
       if (!secret) return send(res, 400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
     }
     if (target === 'secretsmanager.DescribeSecret') {
@@ -89,13 +102,38 @@ export async function startFakeSecretsManager(secrets: Record<string, FakeSecret
         Name: id,
         LastChangedDate: 1764547200,
         ...(secret!.deleted ? { DeletedDate: 1764633600 } : {}),
+        ...(secret!.rotationEnabled !== undefined ? { RotationEnabled: secret!.rotationEnabled } : {}),
         ...(secret!.versions.size ? { VersionIdsToStages: Object.fromEntries(secret!.versions) } : {}),
       });
+    }
+    const valueOf = (version: string): string | undefined => (secret!.versions.get(version)?.includes('AWSCURRENT') ? secret!.value : secret!.staged?.get(version));
+    if (target === 'secretsmanager.GetSecretValue') {
+      const stage = body.VersionStage ?? (body.VersionId === undefined ? 'AWSCURRENT' : undefined);
+      const version = body.VersionId ?? [...secret!.versions].find(([, labels]) => stage !== undefined && labels.includes(stage))?.[0];
+      const labels = version === undefined ? undefined : secret!.versions.get(version);
+      const value = version === undefined ? undefined : valueOf(version);
+      if (labels === undefined || value === undefined || (stage !== undefined && !labels.includes(stage))) {
+        return send(res, 400, { __type: 'ResourceNotFoundException', message: `Secrets Manager can't find the specified secret value for ${body.VersionId ? `VersionId: ${body.VersionId}` : `staging label: ${stage}`}` });
+      }
+      return send(res, 200, { ARN: arnOf(id), Name: id, VersionId: version, SecretString: value, VersionStages: labels, CreatedDate: 1764547200 });
     }
     if (target === 'secretsmanager.PutSecretValue') {
       if (secret!.deleted) return send(res, 400, { __type: 'InvalidRequestException', message: "You can't perform this operation on the secret because it was marked for deletion." });
       if (body.SecretString === undefined) return send(res, 400, { __type: 'InvalidParameterException', message: 'You must provide either SecretString or SecretBinary.' });
       const versionId = body.ClientRequestToken ?? `v-${n}`;
+      const stages = body.VersionStages ?? ['AWSCURRENT'];
+      const existing = valueOf(versionId);
+      // The same token again is idempotent with the same value, and refused with another (as AWS does).
+      if (existing !== undefined) {
+        if (existing !== body.SecretString) return send(res, 400, { __type: 'ResourceExistsException', message: `A resource with the ID you requested already exists: version ${versionId}` });
+        return send(res, 200, { ARN: arnOf(id), Name: id, VersionId: versionId, VersionStages: secret!.versions.get(versionId) });
+      }
+      if (!stages.includes('AWSCURRENT')) {
+        for (const [v, labels] of secret!.versions) secret!.versions.set(v, labels.filter((l) => !stages.includes(l)));
+        secret!.versions.set(versionId, [...(secret!.versions.get(versionId) ?? []), ...stages]);
+        secret!.staged = new Map([...(secret!.staged ?? []), [versionId, body.SecretString]]);
+        return send(res, 200, { ARN: arnOf(id), Name: id, VersionId: versionId, VersionStages: stages });
+      }
       for (const [v, labels] of secret!.versions) {
         const kept = labels.filter((l) => l !== 'AWSCURRENT' && l !== 'AWSPREVIOUS');
         secret!.versions.set(v, labels.includes('AWSCURRENT') ? [...kept, 'AWSPREVIOUS'] : kept);
@@ -103,6 +141,31 @@ export async function startFakeSecretsManager(secrets: Record<string, FakeSecret
       secret!.versions.set(versionId, ['AWSCURRENT']);
       secret!.value = body.SecretString;
       return send(res, 200, { ARN: arnOf(id), Name: id, VersionId: versionId, VersionStages: ['AWSCURRENT'] });
+    }
+    if (target === 'secretsmanager.UpdateSecretVersionStage') {
+      const stage = body.VersionStage ?? '';
+      const to = body.MoveToVersionId;
+      const holder = [...secret!.versions].find(([, labels]) => labels.includes(stage))?.[0];
+      if (holder !== undefined && holder !== to && body.RemoveFromVersionId !== holder) {
+        return send(res, 400, { __type: 'InvalidParameterException', message: `The parameter RemoveFromVersionId can't be empty. Staging label ${stage} is currently attached to version ${holder}, so you must explicitly reference that version in RemoveFromVersionId.` });
+      }
+      if (to !== undefined && !secret!.versions.has(to)) return send(res, 400, { __type: 'ResourceNotFoundException', message: `version ${to} not found` });
+      if (stage === 'AWSCURRENT' && to !== undefined && holder !== to) {
+        // Moving AWSCURRENT moves AWSPREVIOUS to the version that had it, as Secrets Manager does.
+        const next = valueOf(to);
+        for (const [v, labels] of secret!.versions) secret!.versions.set(v, labels.filter((l) => l !== 'AWSPREVIOUS'));
+        if (holder !== undefined) {
+          secret!.staged = new Map([...(secret!.staged ?? []), [holder, secret!.value ?? '']]);
+          secret!.versions.set(holder, [...secret!.versions.get(holder)!.filter((l) => l !== 'AWSCURRENT'), 'AWSPREVIOUS']);
+        }
+        secret!.versions.set(to, [...secret!.versions.get(to)!, 'AWSCURRENT']);
+        secret!.value = next;
+        secret!.staged?.delete(to);
+      } else if (to !== undefined) {
+        if (holder !== undefined) secret!.versions.set(holder, secret!.versions.get(holder)!.filter((l) => l !== stage));
+        secret!.versions.set(to, [...secret!.versions.get(to)!, stage]);
+      }
+      return send(res, 200, { ARN: arnOf(id), Name: id });
     }
     return send(res, 400, { __type: 'UnknownOperationException', message: `unsupported operation ${target}` });
   };

@@ -48,6 +48,9 @@ const FREE_TYPES = new Set([
   'AWS::CloudTrail::Trail', 'AWS::WAFv2::LoggingConfiguration',
   // The default security group's custom resource: one invocation per stack update, fractions of a cent.
   'AWS::Lambda::Function', 'Custom::RestrictDefaultSecurityGroup',
+  // The Grafana admin password's rotation: four invocations every 30 days (Lambda's free tier);
+  // the permission and the schedule are free, the secret carries its own meter.
+  'AWS::Lambda::Permission', 'AWS::SecretsManager::RotationSchedule',
 ]);
 
 function analyse(file: string, environment?: string) {

@@ -90,8 +90,9 @@ describe('the reference report, markdown', () => {
     expect(markdown).toContain('- **pass** `ProductionCloudFormationExecutionRole` (AWS::IAM::Role): PermissionsBoundary = ');
     expect(markdown).toContain('### AWS Foundational Security Best Practices and CIS AWS Foundations (all controls)');
     expect(markdown).toContain('| RDS.10: Databases have IAM database authentication | FSBP RDS.10 | PCI DSS v4.0 Req. 8.3.1 | PASS |');
-    // A known gap shows as what it is today.
-    expect(markdown).toMatch(/\| SecretsManager\.1: [^|]+ \| FSBP SecretsManager\.1 \| PCI DSS v4\.0 Req\. 8\.3\.9 \| FAIL \|/);
+    // The Grafana admin password rotates: its schedule is the evidence.
+    expect(markdown).toMatch(/\| SecretsManager\.1: [^|]+ \| FSBP SecretsManager\.1 \| PCI DSS v4\.0 Req\. 8\.3\.9 \| PASS \|/);
+    expect(markdown).toContain('- **pass** `GrafanaAdminSecret` (AWS::SecretsManager::Secret): RotationSchedule = "GrafanaAdminSecretRotationSchedule"; RotationRules = {"ScheduleExpression":"rate(30 days)"}');
   });
 
   it('does not count the AWS controls in the rule summary, nor fail the command on them', () => {

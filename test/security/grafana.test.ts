@@ -2,7 +2,7 @@
 // a file only Grafana's user can read (never a command line or the environment), and its role
 // reads the logs of its own system and environment only — every log group dex creates, and no
 // other (a pattern never widens to `*` or to another environment's prefix).
-import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ID, namePrefix } from '../../compiler/model/ids.js';
@@ -13,6 +13,7 @@ import { ec2, GRAFANA_SETTINGS } from '../../services/ec2.js';
 import { GRAFANA_LOG_READ_ACTIONS } from '../../services/iam.js';
 import { VPC_ID } from '../../services/vpc.js';
 import { AUDIT_ID } from '../../services/audit.js';
+import { ROTATION_ID } from '../../services/secret-rotation.js';
 import { AT_FIXED_DATE, fixedClock } from '../support/clock.js';
 import { expectParses, hasBash, runScript, sandbox } from './sandbox.js';
 
@@ -65,39 +66,102 @@ describe('Grafana sign-in', () => {
     expect(settings.GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION).toBeUndefined();
   });
 
-  it.runIf(hasBash)('at boot, writes the password to a 0600 file for Grafana (uid 472) and starts Grafana with the file, not the value', () => {
+  /**
+   * The sandbox for the Grafana server's password steps: `aws` answers get-secret-value from
+   * .secret.json (the real CLI's JSON output), the real jq parses it, `docker` records its
+   * arguments and, for `exec`, its stdin (and fails when .docker-fails exists); chown and install
+   * record their arguments (not root in CI).
+   */
+  function grafanaBox(versionId: string, password: string) {
     const box = sandbox();
-    // The secret as Secrets Manager returns it; jq as the real one answers `.password`.
-    writeFileSync(join(box.bin, 'aws'), `#!/bin/sh\nprintf '%s\\n' '{"username":"admin","password":"Zq8x3Pw0rdFromSM"}'\n`);
-    writeFileSync(join(box.bin, 'jq'), `#!/bin/sh\ncat > /dev/null\nprintf '%s\\n' Zq8x3Pw0rdFromSM\n`);
-    // Not root in CI: chown and install record their arguments; the directory is made here.
-    for (const stub of ['chown', 'install']) writeFileSync(join(box.bin, stub), `#!/bin/sh\nfor a in "$@"; do printf '%s\\0' "$a"; done >> "${join(box.dir, '.calls')}.${stub}"\nprintf '\\n' >> "${join(box.dir, '.calls')}.${stub}"\n`);
-    for (const stub of ['aws', 'jq', 'chown', 'install']) chmodSync(join(box.bin, stub), 0o755);
+    const setSecret = (v: string, p: string) => writeFileSync(join(box.dir, '.secret.json'), JSON.stringify({ ARN: SECRET_ARN, Name: 'shop-staging/monitoring/grafana/admin', VersionId: v, SecretString: JSON.stringify({ username: 'admin', password: p }), VersionStages: ['AWSCURRENT'] }, null, 4));
+    setSecret(versionId, password);
+    const record = (stub: string) => `for a in "$@"; do printf '%s\\0' "$a"; done >> "${join(box.dir, '.calls')}.${stub}"\nprintf '\\n' >> "${join(box.dir, '.calls')}.${stub}"\n`;
+    writeFileSync(join(box.bin, 'aws'), `#!/bin/sh\n${record('aws')}cat "${join(box.dir, '.secret.json')}"\n`);
+    writeFileSync(join(box.bin, 'docker'), `#!/bin/sh\n${record('docker')}if [ "$1" = exec ]; then cat > "${join(box.dir, '.docker-stdin')}"; [ ! -e "${join(box.dir, '.docker-fails')}" ] || exit 1; fi\n`);
+    for (const stub of ['chown', 'install']) writeFileSync(join(box.bin, stub), `#!/bin/sh\n${record(stub)}`);
+    for (const stub of ['aws', 'docker', 'chown', 'install']) chmodSync(join(box.bin, stub), 0o755);
+    // The real jq (installed with the server's packages): the script's filters must work on the real output.
+    rmSync(join(box.bin, 'jq'));
     mkdirSync(join(box.dir, 'etc/dex/grafana'), { recursive: true });
-    const fragment = script.slice(script.indexOf('TOKEN=$(curl')).replace(/\/etc\/dex/g, `${box.dir}/etc/dex`);
-    const { status, stderr } = runScript(box, `set -euo pipefail\n${fragment}`);
+    mkdirSync(join(box.dir, 'etc/systemd/system'), { recursive: true });
+    const boot = () => {
+      const fragment = script.slice(script.indexOf('install -d -m 700 -o 472')).replace(/\/etc\/dex/g, `${box.dir}/etc/dex`).replace(/\/etc\/systemd/g, `${box.dir}/etc/systemd`);
+      return runScript(box, `set -euo pipefail\n${fragment}`);
+    };
+    /** One run of the dex-grafana-admin timer's service. */
+    const tick = () => runScript(box, `exec "${box.dir}/etc/dex/grafana-admin.sh"\n`);
+    const execs = () => box.calls('docker').filter((c) => c[0] === 'exec');
+    const argv = () => ['aws', 'docker', 'chown', 'install', 'systemctl'].flatMap((stub) => box.calls(stub)).flat();
+    return { box, setSecret, boot, tick, execs, argv, file: join(box.dir, 'etc/dex/grafana/admin-password') };
+  }
+
+  it.runIf(hasBash)('at boot, writes the password to a 0600 file for Grafana (uid 472) and starts Grafana with the file, not the value', () => {
+    const { box, boot, execs, argv, file } = grafanaBox('v-1', 'Zq8x3Pw0rdFromSM');
+    const { status, stderr } = boot();
     expect(stderr).toBe('');
     expect(status).toBe(0);
-    const file = join(box.dir, 'etc/dex/grafana/admin-password');
     expect(readFileSync(file, 'utf8')).toBe('Zq8x3Pw0rdFromSM');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(box.calls('chown')).toContainEqual(['472:472', `${file}.new`]);
     expect(box.calls('install')).toContainEqual(['-d', '-m', '700', '-o', '472', '-g', '472', `${box.dir}/etc/dex/grafana`]);
+    expect(box.calls('aws')[0]).toEqual(['secretsmanager', 'get-secret-value', '--region', spec.region, '--secret-id', SECRET_ARN, '--version-stage', 'AWSCURRENT', '--output', 'json']);
     const run = box.calls('docker').find((c) => c[0] === 'run')!;
     expect(run.join(' ')).not.toContain('Zq8x3Pw0rdFromSM');
     expect(run).toContain('GF_SECURITY_ADMIN_PASSWORD__FILE=/run/secrets/dex/admin-password');
     expect(run).toContain(`${box.dir}/etc/dex/grafana:/run/secrets/dex:ro`);
+    // Grafana takes the file when it creates its database: no reset at boot; the version is recorded.
+    expect(execs()).toEqual([]);
+    expect(box.read('etc/dex/grafana-admin.version')).toBe('v-1\n');
+    expect(argv().join(' ')).not.toContain('Zq8x3Pw0rdFromSM');
+    // The timer that applies later versions: every 5 minutes, running the same script.
+    expect(box.read('etc/systemd/system/dex-grafana-admin.timer')).toContain('OnUnitActiveSec=5min');
+    expect(box.read('etc/systemd/system/dex-grafana-admin.service')).toContain(`ExecStart=${box.dir}/etc/dex/grafana-admin.sh`);
+    expect(box.calls('systemctl')).toContainEqual(['enable', '--now', 'dex-grafana-admin.timer']);
+  });
+
+  it.runIf(hasBash)('the timer resets the admin password in the container when the secret rotates, with the password on stdin only; the same version does nothing', () => {
+    const { box, setSecret, boot, tick, execs, argv, file } = grafanaBox('v-1', 'Zq8x3Pw0rdFromSM');
+    expect(boot().status).toBe(0);
+    // Same version (the timer's first run right after boot): nothing happens.
+    expect(tick()).toEqual({ status: 0, stderr: '' });
+    expect(execs()).toEqual([]);
+
+    setSecret('v-2', 'N3wRotatedPassw0rd');
+    expect(tick()).toEqual({ status: 0, stderr: '' });
+    expect(execs()).toEqual([['exec', '-i', 'grafana', 'grafana', 'cli', 'admin', 'reset-admin-password', '--password-from-stdin']]);
+    expect(box.read('.docker-stdin')).toBe('N3wRotatedPassw0rd');
+    expect(readFileSync(file, 'utf8')).toBe('N3wRotatedPassw0rd');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(box.read('etc/dex/grafana-admin.version')).toBe('v-2\n');
+    expect(argv().join(' ')).not.toContain('N3wRotatedPassw0rd');
+
+    // Applied: the next runs do nothing until the next rotation.
+    expect(tick().status).toBe(0);
+    expect(execs()).toHaveLength(1);
+  });
+
+  it.runIf(hasBash)('a reset that fails (Grafana not up) records nothing, so the next run retries', () => {
+    const { box, setSecret, boot, tick, execs } = grafanaBox('v-1', 'Zq8x3Pw0rdFromSM');
+    expect(boot().status).toBe(0);
+    setSecret('v-2', 'N3wRotatedPassw0rd');
+    writeFileSync(join(box.dir, '.docker-fails'), '');
+    expect(tick().status).not.toBe(0);
+    expect(box.read('etc/dex/grafana-admin.version')).toBe('v-1\n');
+    rmSync(join(box.dir, '.docker-fails'));
+    expect(tick().status).toBe(0);
+    expect(execs()).toHaveLength(2);
+    expect(box.read('etc/dex/grafana-admin.version')).toBe('v-2\n');
   });
 
   it.runIf(hasBash)('a secret that cannot be read stops the boot before Grafana starts (it would start with admin/admin)', () => {
-    const box = sandbox();
+    const { box, boot } = grafanaBox('v-1', 'unused');
     writeFileSync(join(box.bin, 'aws'), `#!/bin/sh\necho "An error occurred (AccessDeniedException)" >&2\nexit 254\n`);
-    chmodSync(join(box.bin, 'aws'), 0o755);
-    const fragment = script.slice(script.indexOf('TOKEN=$(curl')).replace(/\/etc\/dex/g, `${box.dir}/etc/dex`);
-    const { status, stderr } = runScript(box, `set -euo pipefail\n${fragment}`);
+    const { status, stderr } = boot();
     expect(status).not.toBe(0);
-    expect(stderr).toContain('dex: stopping: the service needs the Grafana admin password');
+    expect(stderr).toContain('dex: stopping: the Grafana server needs the Grafana admin password');
     expect(box.calls('docker').filter((c) => c[0] === 'run')).toEqual([]);
+    expect(box.exists('etc/dex/grafana-admin.version')).toBe(false);
   });
 });
 
@@ -112,9 +176,10 @@ describe("Grafana's role", () => {
     expect(resources).not.toContain('*');
     const patterns = resources.map(patternOf);
     const arn = (name: string): string => `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}`;
-    // The custom resource that empties the default security group logs its own runs; not the system's.
+    // The custom resource that empties the default security group and the password rotation
+    // function log their own runs; not the system's.
     // The trail's copy of API activity is for auditors, not dashboards (docs/security.md, The audit trail).
-    const groups = model.resources.filter((r) => r.type === 'AWS::Logs::LogGroup' && r.logicalId !== VPC_ID.defaultSgLogGroup && r.logicalId !== AUDIT_ID.trailLogGroup);
+    const groups = model.resources.filter((r) => r.type === 'AWS::Logs::LogGroup' && r.logicalId !== VPC_ID.defaultSgLogGroup && r.logicalId !== ROTATION_ID.logGroup && r.logicalId !== AUDIT_ID.trailLogGroup);
     expect(groups.length).toBeGreaterThan(0);
     for (const g of groups) {
       const name = typeof g.properties.LogGroupName === 'string' ? g.properties.LogGroupName : `\${${g.logicalId}}`;

@@ -68,7 +68,7 @@ describe('the reference spec', () => {
       const tags = (prop(r, 'Tags') ?? (r.type === 'AWS::EC2::LaunchTemplate' ? (r.properties.TagSpecifications as { Tags: unknown }[])[0]!.Tags : undefined)) as
         | { Key: string; Value: string }[]
         | undefined;
-      const untaggable = ['AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::NetworkAclEntry', 'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'Custom::RestrictDefaultSecurityGroup', 'AWS::KMS::Alias', 'AWS::IAM::InstanceProfile', 'AWS::WAFv2::WebACLAssociation', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::S3::BucketPolicy', 'AWS::WAFv2::LoggingConfiguration'];
+      const untaggable = ['AWS::EC2::VPCGatewayAttachment', 'AWS::EC2::Route', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::NetworkAclEntry', 'AWS::EC2::SubnetNetworkAclAssociation', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress', 'Custom::RestrictDefaultSecurityGroup', 'AWS::KMS::Alias', 'AWS::IAM::InstanceProfile', 'AWS::WAFv2::WebACLAssociation', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::S3::BucketPolicy', 'AWS::WAFv2::LoggingConfiguration', 'AWS::Lambda::Permission', 'AWS::SecretsManager::RotationSchedule'];
       if (untaggable.includes(r.type)) continue;
       expect(tags, r.logicalId).toBeDefined();
       expect(tags!.find((t) => t.Key === 'dex:component')?.Value, r.logicalId).toBe(r.component);
@@ -559,6 +559,9 @@ describe('usage', () => {
     // One invocation per stack update of the default security group's custom resource.
     'AWS::Lambda::Function',
     'Custom::RestrictDefaultSecurityGroup',
+    // The Grafana admin password's rotation: four invocations every 30 days (Lambda's free tier).
+    'AWS::Lambda::Permission',
+    'AWS::SecretsManager::RotationSchedule',
     'AWS::IAM::Role',
     'AWS::IAM::InstanceProfile',
     'AWS::EC2::LaunchTemplate',
