@@ -3,7 +3,7 @@
 // ones work in progress closes (PENDING) and the gaps reported with no one on them (GAPS): those
 // must still fail, so each list says when to shrink. Each control family also fails on a model
 // broken on purpose, and each pending control passes on a model repaired the way its work will.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeSpec } from '../../pipeline/analyze.js';
@@ -15,6 +15,7 @@ import type { ControlOutcome } from '../../compiler/compliance/controls/types.js
 import type { RuleContext } from '../../compiler/compliance/types.js';
 import type { ModelResource, ResourceModel } from '../../compiler/model/types.js';
 import { fixedClock } from '../support/clock.js';
+import { EXAMPLE_SPECS, REFERENCE_SPEC } from '../support/specs.js';
 
 /** Controls the work in progress on issue 14 closes, and which piece of work closes each. */
 const PENDING: Readonly<Record<string, string>> = {
@@ -24,11 +25,7 @@ const PENDING: Readonly<Record<string, string>> = {
 const GAPS: Readonly<Record<string, string>> = {
 };
 
-const examples = readdirSync('examples', { withFileTypes: true })
-  .filter((e) => e.isDirectory() && existsSync(join('examples', e.name, 'dex.yaml')))
-  .map((e) => join('examples', e.name, 'dex.yaml'))
-  .sort();
-const SPECS = [...examples, 'test/fixtures/reference/dex-mobile-v6.dex.yaml'];
+const SPECS = [...EXAMPLE_SPECS, REFERENCE_SPEC];
 
 interface Target {
   readonly name: string;

@@ -2,7 +2,7 @@
 // a file only Grafana's user can read (never a command line or the environment), and its role
 // reads the logs of its own system and environment only — every log group dex creates, and no
 // other (a pattern never widens to `*` or to another environment's prefix).
-import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ID, namePrefix } from '../../compiler/model/ids.js';
@@ -16,8 +16,9 @@ import { AUDIT_ID } from '../../services/audit.js';
 import { ROTATION_ID } from '../../services/secret-rotation.js';
 import { AT_FIXED_DATE, fixedClock } from '../support/clock.js';
 import { expectParses, hasBash, runScript, sandbox } from './sandbox.js';
+import { ALL_SPECS } from '../support/specs.js';
 
-const SPECS = ['test/fixtures/reference/dex-mobile-v6.dex.yaml', ...readdirSync('examples').map((d) => join('examples', d, 'dex.yaml'))];
+const SPECS = ALL_SPECS;
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-staging/monitoring/grafana/admin-AbCdEf';
 
 const environments = SPECS.flatMap((file) => {
