@@ -6,6 +6,7 @@ import type { Diagnostic, Finding } from '../../spec/diagnostics.js';
 import type { DexSpec, NormalizedSpec } from '../../spec/model.js';
 import type { ResourceModel } from '../model/types.js';
 import { evaluateControls } from './controls/evaluate.js';
+import type { ControlOutcome } from './controls/types.js';
 import type { Check, ComplianceResult, ComplianceRule, ControlResult, DataDeclaration, Regime, RuleContext, RuleScope } from './types.js';
 
 /**
@@ -54,8 +55,19 @@ export function evaluateCompliance(input: EvaluateInput): ComplianceResult {
     const status = failed.length === 0 ? (checks.length === 0 ? 'not-applicable' : 'pass') : severity === 'error' ? 'fail' : 'warn';
     controls.push({ rule, status, severity, checks, ...(checks.length === 0 ? { reason: 'nothing in this deployment for the control to check' } : {}) });
   }
-  // The FSBP/CIS controls read the same model; they are evidence in the report, not findings.
-  return { environment: spec.environment ?? 'default', production, region: spec.region, regimes: [...spec.compliance], controls, securityControls: evaluateControls(ctx) };
+  // The FSBP/CIS controls read the same model; they are evidence in the report, not findings, so
+  // they are evaluated when the report (or a test) first reads them: validate, emit and plan never do.
+  let securityControls: readonly ControlOutcome[] | undefined;
+  return {
+    environment: spec.environment ?? 'default',
+    production,
+    region: spec.region,
+    regimes: [...spec.compliance],
+    controls,
+    get securityControls(): readonly ControlOutcome[] {
+      return (securityControls ??= evaluateControls(ctx));
+    },
+  };
 }
 
 export function effectiveSeverity(rule: ComplianceRule, check: Check, production: boolean): 'error' | 'warning' | 'info' {
