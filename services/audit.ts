@@ -78,12 +78,32 @@ function logBucket(spec: NormalizedSpec, logicalId: string, layer: ModelResource
   };
 }
 
+/**
+ * The object lock on the trail's bucket, how a log file stays as CloudTrail wrote it for the whole
+ * retention (PCI DSS 10.3.2, SOC 2 CC7.2): COMPLIANCE mode in a protected environment (no one, root
+ * included, can delete or overwrite a version before its retention ends), GOVERNANCE elsewhere (a
+ * principal granted s3:BypassGovernanceRetention can clear a disposable environment). The
+ * lifecycle rule's expiry then removes versions only once their lock has run out.
+ */
+export const trailObjectLockMode = (spec: NormalizedSpec): 'COMPLIANCE' | 'GOVERNANCE' => (spec.protect ? 'COMPLIANCE' : 'GOVERNANCE');
+
+function withObjectLock(spec: NormalizedSpec, bucket: ModelResource): ModelResource {
+  return {
+    ...bucket,
+    properties: {
+      ...bucket.properties,
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: trailObjectLockMode(spec), Days: spec.audit.retentionDays } } },
+    },
+  };
+}
+
 function trail(spec: NormalizedSpec): ModelResource[] {
   const origin = ['audit', 'trail'];
   const bucket = AUDIT_ID.trailBucket;
   const sourceArn = { StringEquals: { 'aws:SourceArn': trailArn(spec) } };
   return [
-    logBucket(spec, bucket, 'monitoring', origin, { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(ID.kmsKey, 'Arn') }, BucketKeyEnabled: true }, [
+    withObjectLock(spec, logBucket(spec, bucket, 'monitoring', origin, { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(ID.kmsKey, 'Arn') }, BucketKeyEnabled: true }, [
       {
         meter: 's3.storage',
         unit: 'GB-month',
@@ -93,7 +113,7 @@ function trail(spec: NormalizedSpec): ModelResource[] {
           `CloudTrail log files (management events only: data events are not enabled), kept ${spec.audit.retentionDays} days; their size follows the account's API activity, which the spec does not give (a few GB a year for a small system). ` +
           'The trail itself: the first copy of management events in each region is free; a second trail in the same account (another environment) is billed at $2.00 per 100,000 events, not priced here',
       },
-    ]),
+    ])),
     resource({
       logicalId: AUDIT_ID.trailBucketPolicy,
       type: 'AWS::S3::BucketPolicy',

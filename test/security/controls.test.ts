@@ -144,6 +144,8 @@ const BREAKS: readonly [string, string, RuleContext, (ctx: RuleContext) => RuleC
   ['CloudTrail', 'CloudTrail.4', MOBILE, (c) => changed(c, ofType('AWS::CloudTrail::Trail'), (p) => ({ ...p, EnableLogFileValidation: false }))],
   ['CloudTrail', 'CloudTrail.5', MOBILE, (c) => changed(c, ofType('AWS::CloudTrail::Trail'), (p) => ({ ...p, CloudWatchLogsLogGroupArn: undefined, CloudWatchLogsRoleArn: undefined }))],
   ['CloudTrail', 'CloudTrail.7', MOBILE, (c) => changed(c, ofType('AWS::S3::Bucket', 'AuditTrailBucket'), (p) => ({ ...p, LoggingConfiguration: undefined }))],
+  ['CloudTrail', 'DEX.CloudTrail.Lock', MOBILE, (c) => changed(c, ofType('AWS::S3::Bucket', 'AuditTrailBucket'), (p) => ({ ...p, ObjectLockEnabled: undefined, ObjectLockConfiguration: undefined }))],
+  ['CloudTrail', 'DEX.CloudTrail.Lock', MOBILE, (c) => changed(c, ofType('AWS::S3::Bucket', 'AuditTrailBucket'), (p) => ({ ...p, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled' } }))],
   ['CloudTrail', 'CloudTrail.6', MOBILE, (c) => changed(c, ofType('AWS::S3::Bucket', 'AuditTrailBucket'), (p) => ({ ...p, PublicAccessBlockConfiguration: undefined }))],
   ['S3', 'S3.8', MOBILE, (c) => changed(c, ofType('AWS::S3::Bucket', 'AlbAccessLogBucket'), (p) => ({ ...p, PublicAccessBlockConfiguration: { BlockPublicAcls: true } }))],
   ['S3', 'S3.2', MOBILE, (c) => changed(c, ofType('AWS::S3::BucketPolicy', 'AlbAccessLogBucketPolicy'), (p) => ({ ...p, PolicyDocument: { Statement: [...((p.PolicyDocument as Props).Statement as unknown[]), { Sid: 'Public', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }] } }))],

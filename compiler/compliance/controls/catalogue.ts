@@ -146,6 +146,17 @@ const cloudTrail7 = trailControl('CloudTrail.7', '3.6 (v1.4)', "The trail's buck
   return finding(b, prop(b, 'LoggingConfiguration') !== undefined, prop(b, 'LoggingConfiguration') !== undefined ? `${b.logicalId} (the trail's bucket) logs access` : `${b.logicalId} (the trail's bucket) has no server access logging`, { LoggingConfiguration: prop(b, 'LoggingConfiguration') });
 }, { 'pci-dss': PCI_LOG_PROTECT, soc2: SOC2_MONITOR });
 
+/** No FSBP control: PCI DSS asks that audit logs cannot be changed (10.3.2), which versioning alone does not give. */
+const { fsbp: _noFsbp, ...trailLockBase } = trailControl('DEX.CloudTrail.Lock', undefined, "The trail's bucket keeps every log file locked for the audit retention (S3 Object Lock)", (t, ctx) => {
+  const b = trailBucket(ctx, t);
+  if (b === undefined) return finding(t, false, `${t.logicalId} writes to a bucket dex does not emit`, { S3BucketName: prop(t, 'S3BucketName') });
+  const mode = prop(b, 'ObjectLockConfiguration', 'Rule', 'DefaultRetention', 'Mode');
+  const days = prop(b, 'ObjectLockConfiguration', 'Rule', 'DefaultRetention', 'Days');
+  const locked = prop(b, 'ObjectLockEnabled') === true && (mode === 'COMPLIANCE' || mode === 'GOVERNANCE') && typeof days === 'number' && days > 0;
+  return finding(b, locked, locked ? `${b.logicalId} (the trail's bucket) locks each log file for ${String(days)} days (${String(mode)})` : `${b.logicalId} (the trail's bucket) has no default object lock: a log file can be overwritten or deleted`, { ObjectLockEnabled: prop(b, 'ObjectLockEnabled'), ObjectLockConfiguration: prop(b, 'ObjectLockConfiguration') });
+}, { 'pci-dss': PCI_LOG_PROTECT, soc2: SOC2_MONITOR });
+const cloudTrailLock: SecurityControl = { ...trailLockBase, other: 'PCI DSS v4.0 Req. 10.3.2 (audit log files protected from modification); no FSBP control' };
+
 // ——— S3 ———
 
 const buckets = (ctx: RuleContext): ModelResource[] => ofType(ctx.model, 'AWS::S3::Bucket');
@@ -771,7 +782,7 @@ const codeBuild5: SecurityControl = {
 /** Every control, in the order docs/security.md lists them. */
 export const SECURITY_CONTROLS: readonly SecurityControl[] = [
   iam1, iam21, iamBoundary,
-  cloudTrail1, cloudTrail2, cloudTrail4, cloudTrail5, cloudTrail6, cloudTrail7,
+  cloudTrail1, cloudTrail2, cloudTrail4, cloudTrail5, cloudTrail6, cloudTrail7, cloudTrailLock,
   s3_1, s3_2, s3_5, s3_8, s3_9, s3_13, s3_14, s3_17,
   elb1, elb2, elb4, elb5, elb6, elb12, elb17,
   waf11,
