@@ -6,7 +6,7 @@ import { ID, getAtt, namePrefix, ref, resource, sub, tagList } from '../compiler
 import { LAYER_ORDER, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import { exposedNames } from '../compiler/model/exposure.js';
-import { BLOCK_PUBLIC_ACCESS, accessLogDelivery, denyInsecureTransport, serverAccessLogging } from './s3.js';
+import { accessLogDelivery, denyInsecureTransport, logBucketProperties, serverAccessLogging } from './s3.js';
 
 const COMPONENT = 'audit';
 // Not services/alb.ts's hasLoadBalancer: alb.ts reads this module's attributes.
@@ -60,13 +60,7 @@ function logBucket(spec: NormalizedSpec, logicalId: string, layer: ModelResource
       component: COMPONENT,
       origin,
       properties: {
-        BucketEncryption: { ServerSideEncryptionConfiguration: [encryption] },
-        PublicAccessBlockConfiguration: BLOCK_PUBLIC_ACCESS,
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-        VersioningConfiguration: { Status: 'Enabled' },
-        LifecycleConfiguration: {
-          Rules: [{ Id: 'audit-retention', Status: 'Enabled', ExpirationInDays: spec.audit.retentionDays, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
-        },
+        ...logBucketProperties(encryption, spec.audit.retentionDays),
         ...(accessLogs ? { LoggingConfiguration: serverAccessLogging(AUDIT_ID.accessLogBucket, logicalId) } : {}),
         Tags: tagList(spec, COMPONENT),
       },

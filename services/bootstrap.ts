@@ -26,7 +26,7 @@ import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, ci
 import { builtServices, pullThroughCache, registryRepositories, sameRegistry } from './ecr.js';
 import { postgresMajor } from './rds.js';
 import { ACCOUNT_ADMINISTRATION, CLOUDWATCH_LOGS_OF_THIS_ACCOUNT } from './kms.js';
-import { BLOCK_PUBLIC_ACCESS, accessLogDelivery, denyInsecureTransport, serverAccessLogging } from './s3.js';
+import { BLOCK_PUBLIC_ACCESS, accessLogDelivery, denyInsecureTransport, logBucketProperties, serverAccessLogging } from './s3.js';
 
 /** The environment name of a bootstrap model: its stacks are `<system>-bootstrap-<layer>`. */
 export const BOOTSTRAP_ENVIRONMENT = 'bootstrap';
@@ -231,13 +231,7 @@ function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mo
           origin,
           component: 'bootstrap',
           properties: {
-            BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-            PublicAccessBlockConfiguration: BLOCK_PUBLIC_ACCESS,
-            OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-            VersioningConfiguration: { Status: 'Enabled' },
-            LifecycleConfiguration: {
-              Rules: [{ Id: 'audit-retention', Status: 'Enabled', ExpirationInDays: spec.audit.retentionDays, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
-            },
+            ...logBucketProperties({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }, spec.audit.retentionDays),
             Tags: tags,
           },
           usage: [

@@ -28,7 +28,7 @@ import { exposedNames } from '../compiler/model/exposure.js';
 import { builtServices, repositoryName, sameRegistry } from './ecr.js';
 import { serviceAccount } from './iam.js';
 import { placeholderSecrets } from './secrets.js';
-import { migrationNames } from './rds.js';
+import { migrationClusterName, migrationNames } from './rds.js';
 import { boundaryStatements, executionStatements, permissionsBoundaryArn, permissionsBoundaryName } from './permissions-boundary.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -237,11 +237,12 @@ function deployStatements(spec: NormalizedSpec, firstStage: NormalizedSpec | und
   const dbs = Object.keys(spec.databases).sort();
   if (dbs.length) {
     const names = dbs.map((db) => migrationNames(spec, db));
-    const cluster = arn(spec, 'ecs', `cluster/${names[0]!.cluster}`);
+    const clusterName = migrationClusterName(spec);
+    const cluster = arn(spec, 'ecs', `cluster/${clusterName}`);
     out.push(
       { Sid: 'RunDatabaseMigrations', Effect: 'Allow', Action: ['ecs:RunTask'], Resource: names.map((n) => arn(spec, 'ecs', `task-definition/${n.family}:*`)), Condition: { ArnEquals: { 'ecs:cluster': cluster } } },
       { Sid: 'PassDatabaseMigrationRoles', Effect: 'Allow', Action: ['iam:PassRole'], Resource: names.flatMap((n) => [roleArn(n.executionRole), roleArn(n.taskRole)]), Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
-      { Sid: 'WatchDatabaseMigrations', Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: arn(spec, 'ecs', `task/${names[0]!.cluster}/*`) },
+      { Sid: 'WatchDatabaseMigrations', Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: arn(spec, 'ecs', `task/${clusterName}/*`) },
       { Sid: 'FindMigrationNetwork', Effect: 'Allow', Action: ['cloudformation:DescribeStackResource'], Resource: arn(spec, 'cloudformation', `stack/${stackPrefix(spec)}-*/*`) },
     );
   }

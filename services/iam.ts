@@ -43,7 +43,8 @@ export function serviceSecretIds(spec: NormalizedSpec, s: NormalizedService): st
 
 const policyDoc = (statements: Statement[]): CfnValue => ({ Version: '2012-10-17', Statement: statements as unknown as CfnValue });
 const managedPolicy = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:iam::aws:policy/${name}`);
-const logGroupArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}:*`);
+/** A log group and its streams, by name, as an IAM resource. */
+export const logGroupArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${name}:*`);
 const repositoryArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${name}`);
 
 /** The logs reads Grafana's CloudWatch data source makes that IAM scopes to a log group (the service authorization reference: resource type log-group). */

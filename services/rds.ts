@@ -27,7 +27,7 @@ import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource,
 import type { NormalizedDatabase, NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { sqlIdentifier, sqlLiteral } from '../compiler/model/quote.js';
 import { bootstrapKeyAlias } from './cicd.js';
-import { trustEcsTasks } from './iam.js';
+import { logGroupArn, trustEcsTasks } from './iam.js';
 import { CONTAINER_USER } from './ecs.js';
 import { POSTGRES_UPSTREAM_REPOSITORY, cachedImagePullStatements, cachedImageUri } from './ecr.js';
 
@@ -92,11 +92,14 @@ export const postgresMajor = (db: NormalizedDatabase): string => db.version.spli
  */
 export const migrationImage = (db: NormalizedDatabase): CfnValue => cachedImageUri(POSTGRES_UPSTREAM_REPOSITORY, `${postgresMajor(db)}-alpine`);
 
+/** The environment's Fargate-only cluster the migration tasks run in (one for all its databases). */
+export const migrationClusterName = (spec: NormalizedSpec): string => fitName(`${namePrefix(spec)}-db-users`, 255);
+
 /** Physical names of the migration step: CI and the deploy role (bootstrap, deployed first) name them. */
 export function migrationNames(spec: NormalizedSpec, db: string): { cluster: string; family: string; executionRole: string; taskRole: string; logGroup: string } {
   const prefix = namePrefix(spec);
   return {
-    cluster: fitName(`${prefix}-db-users`, 255),
+    cluster: migrationClusterName(spec),
     family: fitName(`${prefix}-${db}-db-users`, 255),
     executionRole: fitName(`${prefix}-${db}-db-users-exec`, 64),
     taskRole: fitName(`${prefix}-${db}-db-users-task`, 64),
@@ -301,11 +304,11 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
 
   for (let n = 1; n <= db.readReplicas; n++) {
     const replicaIdentifier = databaseIdentifier(spec, db, n);
-    const replicaLogs = logExports(spec, db, `${dbId}Replica${n}`, replicaIdentifier);
+    const replicaLogs = logExports(spec, db, replicaId(db, n), replicaIdentifier);
     out.push(...replicaLogs.resources);
     out.push(
       resource({
-        logicalId: `${dbId}Replica${n}`,
+        logicalId: replicaId(db, n),
         type: 'AWS::RDS::DBInstance',
         ...(replicaLogs.dependsOn.length > 0 ? { dependsOn: replicaLogs.dependsOn } : {}),
         layer: 'data',
@@ -470,9 +473,12 @@ function eventSubscriptions(spec: NormalizedSpec): ModelResource[] {
 /** The RDS-managed master secret's ARN (an attribute of the instance). */
 export const masterSecretArn = (db: string): CfnValue => getAtt(ID.database(db), 'MasterUserSecret.SecretArn');
 
+/** The logical ID of a database's n-th read replica (from 1). */
+const replicaId = (db: NormalizedDatabase, n: number): string => `${ID.database(db.name)}Replica${n}`;
+
 /** The instances a service user may connect to: the primary and its read replicas. */
 function instanceIds(db: NormalizedDatabase): string[] {
-  return [ID.database(db.name), ...Array.from({ length: db.readReplicas }, (_, i) => `${ID.database(db.name)}Replica${i + 1}`)];
+  return [ID.database(db.name), ...Array.from({ length: db.readReplicas }, (_, i) => replicaId(db, i + 1))];
 }
 
 /**
@@ -529,7 +535,7 @@ function migrationResources(spec: NormalizedSpec, db: NormalizedDatabase): Model
                 ...cachedImagePullStatements(POSTGRES_UPSTREAM_REPOSITORY),
                 { Sid: 'ReadMasterSecret', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: secret },
                 { Sid: 'DecryptMasterSecret', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: getAtt(ID.kmsKey, 'Arn'), Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${spec.region}.amazonaws.com` } } },
-                { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${names.logGroup}:*`) },
+                { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArn(names.logGroup) },
               ],
             },
           },
@@ -586,7 +592,8 @@ function migrationResources(spec: NormalizedSpec, db: NormalizedDatabase): Model
               { Name: 'PGUSER', ValueFrom: { 'Fn::Join': ['', [secret, `:${DATABASE_SECRET_KEYS.username}::`]] } },
             ],
             LogConfiguration: { LogDriver: 'awslogs', Options: { 'awslogs-group': names.logGroup, 'awslogs-region': ref('AWS::Region'), 'awslogs-stream-prefix': MIGRATION_CONTAINER } },
-            User: `${MIGRATION_USER}:${MIGRATION_USER}`,
+            // dex's container user: no home, no root; psql needs neither.
+            User: `${CONTAINER_USER}:${CONTAINER_USER}`,
             ReadonlyRootFilesystem: true,
             LinuxParameters: { InitProcessEnabled: true, Capabilities: { Drop: ['ALL'] } },
           },
@@ -597,9 +604,6 @@ function migrationResources(spec: NormalizedSpec, db: NormalizedDatabase): Model
     }),
   ];
 }
-
-/** The uid the migration container runs as: dex's container user (no home, no root; psql needs neither). */
-const MIGRATION_USER = CONTAINER_USER;
 
 const round = (n: number): number => Math.round(n * 10000) / 10000;
 
@@ -612,7 +616,7 @@ function migrationCluster(spec: NormalizedSpec): ModelResource {
     origin: ['databases'],
     component: 'databases',
     properties: {
-      ClusterName: migrationNames(spec, '').cluster,
+      ClusterName: migrationClusterName(spec),
       // As the system's ECS cluster: Container Insights only when platforms.ecs asks for it.
       ClusterSettings: [{ Name: 'containerInsights', Value: spec.platforms.ecs.containerInsights ? 'enabled' : 'disabled' }],
       CapacityProviders: ['FARGATE'],

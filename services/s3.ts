@@ -32,3 +32,18 @@ export const accessLogDelivery = (targetId: string, sourceIds: readonly string[]
   Resource: sub(`\${${targetId}.Arn}/*`),
   Condition: { ArnLike: { 'aws:SourceArn': sourceIds.map((id) => getAtt(id, 'Arn')) }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
 });
+
+/**
+ * The properties every log bucket shares, in this order: the given default encryption, public
+ * access blocked, owner-enforced (policies, not ACLs, grant delivery), versioned, and objects
+ * expired after `retentionDays` (noncurrent versions after 30 days). Callers add logging and tags.
+ */
+export const logBucketProperties = (encryption: CfnValue, retentionDays: number): Record<string, CfnValue> => ({
+  BucketEncryption: { ServerSideEncryptionConfiguration: [encryption] },
+  PublicAccessBlockConfiguration: BLOCK_PUBLIC_ACCESS,
+  OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+  VersioningConfiguration: { Status: 'Enabled' },
+  LifecycleConfiguration: {
+    Rules: [{ Id: 'audit-retention', Status: 'Enabled', ExpirationInDays: retentionDays, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
+  },
+});
