@@ -36,7 +36,7 @@ import {
   needsVerticalPodAutoscaler,
 } from '../services/eks.js';
 import { CONTAINER_USER, serviceConnections } from '../services/ecs.js';
-import { CACHE_AUTH_SECRET_KEY, cacheIamAuth } from '../services/elasticache.js';
+import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheSignIn } from '../services/elasticache.js';
 import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { toYaml } from '../compiler/model/yaml.js';
@@ -313,7 +313,7 @@ const podSecurityContext = (user: number): Obj => ({
   seccompProfile: { type: 'RuntimeDefault' },
 });
 
-/** Files the CSI driver writes: the service's own secrets, and the AUTH tokens of the caches it uses (databases take IAM tokens, no file). */
+/** Files the CSI driver writes: the service's own secrets, its own password on the caches it uses with password users, and the AUTH tokens of those without users (databases take IAM tokens, no file). */
 interface SecretFile {
   readonly objectName: string;
   readonly alias: string;
@@ -326,7 +326,10 @@ function secretFiles(spec: NormalizedSpec, s: NormalizedService): SecretFile[] {
   for (const used of [...new Set(s.uses)].sort()) {
     const up = envKey(used);
     // A cache with IAM authentication has no secret for its services: they sign in with their role.
-    if (spec.caches[used] && !cacheIamAuth(spec.caches[used])) files.push({ objectName: `${prefix}/cache/${used}/auth-token`, alias: `${used}-auth-token`, keys: [{ path: CACHE_AUTH_SECRET_KEY, alias: `${up}_AUTH_TOKEN` }] });
+    const cache = spec.caches[used];
+    const signIn = cache ? cacheSignIn(cache) : undefined;
+    if (signIn === 'password') files.push({ objectName: `${prefix}/cache/${used}/users/${s.name}`, alias: `${used}-password`, keys: [{ path: CACHE_USER_SECRET_PASSWORD_KEY, alias: `${up}_PASSWORD` }] });
+    if (signIn === 'token') files.push({ objectName: `${prefix}/cache/${used}/auth-token`, alias: `${used}-auth-token`, keys: [{ path: CACHE_AUTH_SECRET_KEY, alias: `${up}_AUTH_TOKEN` }] });
   }
   return files;
 }

@@ -12,7 +12,7 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
-import { CACHE_AUTH_SECRET_KEY, cacheIamAuth, cacheReplicationGroupId, cacheUserId } from './elasticache.js';
+import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
 import { DATABASE_NAME, databaseUser } from './rds.js';
 import { BLUE_GREEN_ID, exposedNames, isTrafficShifted } from './alb.js';
 import { imageUri } from './ecr.js';
@@ -85,11 +85,16 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
       add(`${prefix}_PORT`, String(cache.port));
       add(`${prefix}_TLS`, 'true');
       add(`${prefix}_CLUSTER_MODE`, String(cache.clusterMode));
-      if (cacheIamAuth(cache)) {
+      const signIn = cacheSignIn(cache);
+      if (signIn === 'iam') {
         // IAM authentication: the service signs in as its own user with a token from its role (docs/secrets.md).
         add(`${prefix}_IAM_AUTH`, 'true');
         add(`${prefix}_USER`, cacheUserId(spec, cache, s.name));
         add(`${prefix}_REPLICATION_GROUP_ID`, cacheReplicationGroupId(spec, cache));
+      } else if (signIn === 'password') {
+        // Its own password user (Redis OSS 6): the user name in the clear, the password from its own secret.
+        add(`${prefix}_USER`, cacheUserId(spec, cache, s.name));
+        secrets.push({ Name: `${prefix}_PASSWORD`, secretId: ID.cacheUserSecret(used, s.name), key: CACHE_USER_SECRET_PASSWORD_KEY });
       } else {
         secrets.push({ Name: `${prefix}_AUTH_TOKEN`, secretId: ID.cacheAuthSecret(used), key: CACHE_AUTH_SECRET_KEY });
       }

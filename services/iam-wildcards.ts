@@ -32,7 +32,7 @@ export const IAM_WILDCARD_REASONS: Readonly<Record<string, string>> = {
   // Environment: the KMS key policy (services/kms.ts). In a key policy `*` is the key itself.
   AccountAdministration: 'KMS key policy: the account root administers the key (AWS\'s default key policy; without it the key becomes unmanageable). Resource `*` in a key policy is this key.',
   DescribeGroups: 'The custom resource that empties the default security group and network ACL: ec2:DescribeSecurityGroups and ec2:DescribeNetworkAcls support no resource-level permissions; its revokes and deletes are limited to that one group and that one ACL.',
-  GenerateRandomPassword: 'The Grafana admin password\'s rotation function: secretsmanager:GetRandomPassword acts on no secret (IAM supports only `*`); its reads, puts and re-staging are limited to that one secret.',
+  GenerateRandomPassword: 'The rotation functions (the Grafana admin password; a Redis OSS 6 cache\'s user passwords): secretsmanager:GetRandomPassword acts on no secret (IAM supports only `*`); their reads, puts and re-staging are limited to the secrets each rotates.',
   CloudTrailDescribeKey: 'KMS key policy: CloudTrail reads the key\'s metadata to encrypt the trail\'s log files, only for this account\'s trail (aws:SourceArn). Resource `*` is this key.',
   CloudTrailLogFiles: 'KMS key policy: CloudTrail encrypts the log files of this account\'s trail only (kms:EncryptionContext:aws:cloudtrail:arn and aws:SourceArn). Resource `*` is this key.',
   CloudWatchAlarmsToEncryptedTopic: 'KMS key policy: CloudWatch, for this account only, encrypts alarm notifications to the encrypted SNS topic. Resource `*` is this key.',

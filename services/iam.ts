@@ -1,5 +1,6 @@
 // IAM: the identity each service's code runs as, with least privilege: read only its own secrets
-// (those it declares and those of the caches it uses), decrypt them with the KMS
+// (those it declares, its own password on the caches it uses that have password users, the
+// AUTH token of those that have no users), decrypt them with the KMS
 // key only through Secrets Manager, write X-Ray traces when tracing is on. Databases are reached
 // with IAM authentication: the `rds-db:connect` grant is in services/rds.ts (it names the
 // instance's DbiResourceId, so it lives in the data layer or later), never the master secret. The trust policy
@@ -14,7 +15,7 @@ import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../comp
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
-import { cacheIamAuth, cacheReplicationGroupId, cacheUserId } from './elasticache.js';
+import { cacheIamAuth, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
 import { databaseIdentifier } from './rds.js';
 import { VPC_ID } from './vpc.js';
 
@@ -35,8 +36,12 @@ export function serviceSecretIds(spec: NormalizedSpec, s: NormalizedService): st
   const ids = s.secrets.map((secret) => ID.serviceSecret(s.name, secret));
   for (const used of s.uses) {
     // A cache with IAM authentication needs no secret: its services connect as their own user.
+    // With password users each service reads its own password only; the shared AUTH token is
+    // read only where the engine has no users at all.
     const cache = spec.caches[used];
-    if (cache && !cacheIamAuth(cache)) ids.push(ID.cacheAuthSecret(used));
+    const signIn = cache ? cacheSignIn(cache) : undefined;
+    if (signIn === 'password') ids.push(ID.cacheUserSecret(used, s.name));
+    if (signIn === 'token') ids.push(ID.cacheAuthSecret(used));
   }
   return [...new Set(ids)].sort();
 }

@@ -1,4 +1,7 @@
-// Rotation of the Grafana admin password (FSBP SecretsManager.1): a Lambda function with constant
+// Rotation of generated secrets (FSBP SecretsManager.1): the Grafana admin password, and the
+// passwords of the cache users of Redis OSS 6 caches (below, cacheUserSecretRotation).
+//
+// The Grafana admin password: a Lambda function with constant
 // inline code implements Secrets Manager's four rotation steps for a single-user secret, and a
 // rotation schedule runs it. The function only changes the secret; the Grafana server applies the
 // new AWSCURRENT version itself (a timer in its user data, services/ec2.ts, resets the admin
@@ -8,9 +11,10 @@
 // function runs outside the VPC), and the server converges within one timer period instead.
 //
 // Everything lives in the security layer with the secret and the KMS key it names.
-import { ID, getAtt, ref, resource, tagList } from '../compiler/model/ids.js';
+import { ID, cacheServiceUser, getAtt, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
+import { cacheSignIn, cacheUserId, cacheUsers } from './elasticache.js';
 
 /** Logical IDs of the rotation of the Grafana admin password. */
 export const ROTATION_ID = {
@@ -167,4 +171,239 @@ export function grafanaSecretRotation(spec: NormalizedSpec): ModelResource[] {
       },
     }),
   ];
+}
+
+// ——— Cache users' passwords (Redis OSS 6) ———
+//
+// A cache with password users (services/elasticache.ts, cacheSignIn 'password') has one rotation
+// function, role and log group; each of its users' secrets has a permission and a schedule. The
+// function runs the four steps against ElastiCache itself (its control-plane API: the function
+// needs no way into the VPC):
+// - createSecret stages a new 64-character letters-and-digits password as AWSPENDING (the user
+//   name key kept), idempotent per rotation token;
+// - setSecret sets the user's password list to [AWSCURRENT, AWSPENDING] with ModifyUser (ElastiCache
+//   keeps at most two), after and until the user is `active`: a service that started before the
+//   rotation keeps signing in with the current password, one that starts after it gets the new
+//   one. The password before the current one — the previous rotation's — leaves the list here;
+// - testSecret checks that ElastiCache applied it: the user is active, with two passwords. It
+//   cannot sign in with the new password (that would take a Redis client and a way into the VPC);
+// - finishSecret moves AWSCURRENT to the new version.
+// So a service must restart within one rotation period after each rotation (a deploy, a scale-out
+// or a replaced task does it): once the next rotation runs, the password it started with is gone.
+
+/** How often Secrets Manager rotates a cache user's password. */
+export const CACHE_USER_ROTATION_SCHEDULE = 'rate(30 days)';
+
+/** Seconds between two looks at a user that is being modified, and how many looks at most (within the function's timeout). */
+const CACHE_USER_POLL_SECONDS = 5;
+const CACHE_USER_POLLS = 50;
+const CACHE_USER_ROTATION_TIMEOUT = 300;
+
+/** Logical IDs of a cache's rotation function, its role and log group. */
+export const cacheRotationId = (cache: string) => ({
+  function: `${pascal(cache)}CacheUserRotationFunction`,
+  role: `${pascal(cache)}CacheUserRotationRole`,
+  logGroup: `${pascal(cache)}CacheUserRotationLogGroup`,
+});
+/** Logical IDs of the permission and schedule that rotate one service's password on a cache. */
+export const cacheUserRotationId = (cache: string, service: string) => ({
+  permission: `${cacheServiceUser(cache, service)}RotationPermission`,
+  schedule: `${cacheServiceUser(cache, service)}RotationSchedule`,
+});
+
+/**
+ * The cache user rotation function's code (CommonJS index.js; the Node.js 22 runtime provides
+ * AWS SDK v3 with the Secrets Manager and ElastiCache clients). Constant: the secret arrives in the
+ * event, the user ID is the secret's `username` key.
+ */
+export const CACHE_USER_ROTATION_HANDLER = `'use strict';
+const sm = require('@aws-sdk/client-secrets-manager');
+const ec = require('@aws-sdk/client-elasticache');
+
+const secrets = new sm.SecretsManagerClient({});
+const elasticache = new ec.ElastiCacheClient({});
+const POLL_MS = ${CACHE_USER_POLL_SECONDS * 1000};
+const POLLS = ${CACHE_USER_POLLS};
+
+exports.handler = async (event) => {
+  const arn = event.SecretId;
+  const token = event.ClientRequestToken;
+  const meta = await secrets.send(new sm.DescribeSecretCommand({ SecretId: arn }));
+  if (!meta.RotationEnabled) throw new Error('rotation is not enabled for ' + arn);
+  const versions = meta.VersionIdsToStages || {};
+  const stages = versions[token];
+  if (!stages) throw new Error('version ' + token + ' of ' + arn + ' has no stage for rotation');
+  if (stages.includes('AWSCURRENT')) return;
+  if (!stages.includes('AWSPENDING')) throw new Error('version ' + token + ' of ' + arn + ' is not AWSPENDING');
+  switch (event.Step) {
+    case 'createSecret':
+      return createSecret(arn, token);
+    case 'setSecret':
+      return setSecret(arn, token);
+    case 'testSecret':
+      return testSecret(arn, token);
+    case 'finishSecret':
+      return finishSecret(arn, token, versions);
+    default:
+      throw new Error('unknown rotation step ' + event.Step);
+  }
+};
+
+async function read(arn, version) {
+  const out = await secrets.send(new sm.GetSecretValueCommand(Object.assign({ SecretId: arn }, version)));
+  return JSON.parse(out.SecretString);
+}
+const current = (arn) => read(arn, { VersionStage: 'AWSCURRENT' });
+const pending = (arn, token) => read(arn, { VersionId: token, VersionStage: 'AWSPENDING' });
+
+async function createSecret(arn, token) {
+  const value = await current(arn);
+  try {
+    await pending(arn, token);
+    return;
+  } catch (err) {
+    if (err.name !== 'ResourceNotFoundException') throw err;
+  }
+  const random = await secrets.send(new sm.GetRandomPasswordCommand({ PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false, RequireEachIncludedType: true }));
+  value.password = random.RandomPassword;
+  await secrets.send(new sm.PutSecretValueCommand({ SecretId: arn, ClientRequestToken: token, SecretString: JSON.stringify(value), VersionStages: ['AWSPENDING'] }));
+}
+
+async function activeUser(id) {
+  for (let i = 0; i < POLLS; i++) {
+    const out = await elasticache.send(new ec.DescribeUsersCommand({ UserId: id }));
+    const user = (out.Users || [])[0];
+    if (!user) throw new Error('ElastiCache user ' + id + ' does not exist');
+    if (user.Status === 'active') return user;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  throw new Error('ElastiCache user ' + id + ' is still being modified');
+}
+
+async function setSecret(arn, token) {
+  const now = await current(arn);
+  const next = await pending(arn, token);
+  if (!next.username || next.username !== now.username) throw new Error('the pending version of ' + arn + ' names another user');
+  await activeUser(next.username);
+  await elasticache.send(new ec.ModifyUserCommand({ UserId: next.username, AuthenticationMode: { Type: 'password', Passwords: [now.password, next.password] } }));
+  await activeUser(next.username);
+}
+
+async function testSecret(arn, token) {
+  const next = await pending(arn, token);
+  const user = await activeUser(next.username);
+  const auth = user.Authentication || {};
+  if (auth.Type !== 'password' || auth.PasswordCount !== 2) throw new Error('ElastiCache user ' + next.username + ' does not hold the current and the pending password');
+}
+
+async function finishSecret(arn, token, versions) {
+  const now = Object.keys(versions).find((v) => versions[v].includes('AWSCURRENT'));
+  if (now === token) return;
+  await secrets.send(new sm.UpdateSecretVersionStageCommand({ SecretId: arn, VersionStage: 'AWSCURRENT', MoveToVersionId: token, RemoveFromVersionId: now }));
+}
+`;
+
+/** The rotation of every password user's secret of the caches with password users. */
+export function cacheUserSecretRotation(spec: NormalizedSpec): ModelResource[] {
+  return Object.keys(spec.caches)
+    .sort()
+    .flatMap((name) => {
+      const cache = spec.caches[name]!;
+      const users = cacheUsers(spec, cache);
+      if (cacheSignIn(cache) !== 'password' || users.length === 0) return [];
+      const component = `cache/${name}`;
+      const origin = ['caches', name];
+      const ids = cacheRotationId(name);
+      const common = { layer: 'security' as const, component, origin };
+      const secretRefs = users.map((s) => ref(ID.cacheUserSecret(name, s.name)));
+      const userArns = users.map((s) => sub(`arn:\${AWS::Partition}:elasticache:\${AWS::Region}:\${AWS::AccountId}:user:${cacheUserId(spec, cache, s.name)}`));
+      const shared: ModelResource[] = [
+        resource({
+          ...common,
+          logicalId: ids.logGroup,
+          type: 'AWS::Logs::LogGroup',
+          properties: { KmsKeyId: getAtt(ID.kmsKey, 'Arn'), RetentionInDays: spec.monitoring.logs.retentionDays, Tags: tagList(spec, component) },
+          usage: [fixed('logs.ingest', 'GB', `a few lines per rotation, one rotation per user every 30 days`), fixed('logs.storage', 'GB-month', 'a few lines per rotation, one rotation per user every 30 days')],
+        }),
+        resource({
+          ...common,
+          logicalId: ids.role,
+          type: 'AWS::IAM::Role',
+          properties: {
+            Description: `Lets the rotation function change the passwords of the ${name} cache's users and their secrets, and nothing else`,
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
+            },
+            Policies: [
+              {
+                PolicyName: `rotate-${name}-cache-user-secrets`,
+                PolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    { Sid: 'RotateCacheUserSecrets', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], Resource: secretRefs },
+                    { Sid: 'GenerateRandomPassword', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+                    {
+                      Sid: 'EncryptSecretVersions',
+                      Effect: 'Allow',
+                      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+                      Resource: getAtt(ID.kmsKey, 'Arn'),
+                      Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${spec.region}.amazonaws.com` } },
+                    },
+                    { Sid: 'ChangeCacheUserPasswords', Effect: 'Allow', Action: ['elasticache:DescribeUsers', 'elasticache:ModifyUser'], Resource: userArns },
+                    { Sid: 'WriteOwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(ids.logGroup, 'Arn') },
+                  ],
+                },
+              },
+            ],
+            Tags: tagList(spec, component),
+          },
+        }),
+        resource({
+          ...common,
+          logicalId: ids.function,
+          type: 'AWS::Lambda::Function',
+          properties: {
+            Description: `Rotates the passwords of the ${name} cache's users (FSBP SecretsManager.1): stages a new one, keeps the current one valid beside it`,
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            Timeout: CACHE_USER_ROTATION_TIMEOUT,
+            MemorySize: 128,
+            Role: getAtt(ids.role, 'Arn'),
+            Code: { ZipFile: CACHE_USER_ROTATION_HANDLER },
+            LoggingConfig: { LogGroup: ref(ids.logGroup) },
+            Tags: tagList(spec, component),
+          },
+        }),
+      ];
+      const perUser = users.flatMap((s) => {
+        const secret = ref(ID.cacheUserSecret(name, s.name));
+        const uid = cacheUserRotationId(name, s.name);
+        const userOrigin = [...origin, 'users', s.name];
+        return [
+          resource({
+            ...common,
+            origin: userOrigin,
+            logicalId: uid.permission,
+            type: 'AWS::Lambda::Permission',
+            properties: { FunctionName: getAtt(ids.function, 'Arn'), Action: 'lambda:InvokeFunction', Principal: 'secretsmanager.amazonaws.com', SourceAccount: ref('AWS::AccountId'), SourceArn: secret },
+          }),
+          resource({
+            ...common,
+            origin: userOrigin,
+            logicalId: uid.schedule,
+            type: 'AWS::SecretsManager::RotationSchedule',
+            dependsOn: [uid.permission],
+            properties: {
+              SecretId: secret,
+              RotationLambdaARN: getAtt(ids.function, 'Arn'),
+              RotationRules: { ScheduleExpression: CACHE_USER_ROTATION_SCHEDULE },
+              // The user is created in the data stack, after this one: the first rotation waits a period.
+              RotateImmediatelyOnUpdate: false,
+            },
+          }),
+        ];
+      });
+      return [...shared, ...perUser];
+    });
 }

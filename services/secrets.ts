@@ -1,18 +1,24 @@
 // Secrets Manager secrets, all encrypted with the system's KMS key: a placeholder per secret a
 // service declares (dex never holds the value: it is set outside dex, and the service reads it
-// at start) and a generated AUTH token per cache. They live in the security layer so that every
+// at start), a generated AUTH token per cache (the password of its switched-off default user
+// where the cache has users), and on caches with password users (Redis OSS 6) a generated
+// password per service that uses the cache, which only that service reads. They live in the security layer so that every
 // later layer (data, compute, IAM policies) can name them by logical ID. A database's master
 // secret is not here: RDS creates and rotates it (services/rds.ts), and services connect with
 // IAM database authentication instead.
 import { ID, getAtt, namePrefix, resource, tagList } from '../compiler/model/ids.js';
+import { jsonString } from '../compiler/model/quote.js';
 import type { BuildingBlock, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
-import { CACHE_AUTH_SECRET_KEY, cacheIamAuth } from './elasticache.js';
-import { grafanaSecretRotation } from './secret-rotation.js';
+import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, CACHE_USER_SECRET_USERNAME_KEY, cacheSignIn, cacheUserId } from './elasticache.js';
+import { cacheUserSecretRotation, grafanaSecretRotation } from './secret-rotation.js';
 
 /** Grafana's admin login; its password is the `password` key of ID.grafanaAdminSecret. */
 export const GRAFANA_ADMIN_USER = 'admin';
 export const GRAFANA_SECRET_PASSWORD_KEY = 'password';
+
+/** Length of a generated cache user password (ElastiCache accepts 16 to 128). */
+export const CACHE_USER_PASSWORD_LENGTH = 64;
 
 const secretMeter = (what: string): UsageMeter => ({ meter: 'secretsmanager.secret', unit: 'count-month', quantity: { min: 1, max: 1 }, attributes: {}, basis: `one secret (${what})` });
 
@@ -27,10 +33,12 @@ export interface SecretEntry {
   /** The Secrets Manager name (`<system>-<env>/<service>/<NAME>`, …/cache/<cache>/auth-token). */
   readonly name: string;
   readonly value: 'placeholder' | 'generated';
-  /** A service's placeholder, a cache's AUTH token or the Grafana admin password. */
+  /** A service's placeholder, a cache's AUTH token or a service's password on a cache, or the Grafana admin password. */
   readonly kind: 'service' | 'cache' | 'monitoring';
   /** The service or cache it belongs to ('grafana' for the Grafana admin password). */
   readonly owner: string;
+  /** A cache's password user: the service whose password it is (the cache is the owner). */
+  readonly cacheUser?: string;
   /** What the secret is, in a few words. */
   readonly what: string;
   /** The spec's name of a placeholder (`KYC_PROVIDER_API_KEY`) and the service that declares it. */
@@ -55,9 +63,14 @@ export function secretCatalogue(spec: NormalizedSpec): SecretEntry[] {
     }
   }
   for (const c of Object.values(spec.caches)) {
-    // With IAM authentication the secret is only the password of the switched-off default user: no service reads it.
-    const iam = cacheIamAuth(c);
-    out.push({ logicalId: ID.cacheAuthSecret(c.name), name: `${prefix}/cache/${c.name}/auth-token`, value: 'generated', kind: 'cache', owner: c.name, what: iam ? `password of the disabled default user of the ${c.name} cache` : `AUTH token of the ${c.name} cache`, readers: iam ? [] : users(c.name), origin: ['caches', c.name], component: `cache/${c.name}` });
+    // With users (IAM or password) the secret is only the password of the switched-off default user: no service reads it.
+    const signIn = cacheSignIn(c);
+    const token = signIn === 'token';
+    out.push({ logicalId: ID.cacheAuthSecret(c.name), name: `${prefix}/cache/${c.name}/auth-token`, value: 'generated', kind: 'cache', owner: c.name, what: token ? `AUTH token of the ${c.name} cache` : `password of the disabled default user of the ${c.name} cache`, readers: token ? users(c.name) : [], origin: ['caches', c.name], component: `cache/${c.name}` });
+    if (signIn !== 'password') continue;
+    for (const service of users(c.name)) {
+      out.push({ logicalId: ID.cacheUserSecret(c.name, service), name: `${prefix}/cache/${c.name}/users/${service}`, value: 'generated', kind: 'cache', owner: c.name, cacheUser: service, what: `password of ${service}'s user on the ${c.name} cache`, readers: [service], origin: ['caches', c.name, 'users', service], component: `cache/${c.name}` });
+    }
   }
   if (spec.monitoring.grafana.enabled) {
     out.push({ logicalId: ID.grafanaAdminSecret, name: `${prefix}/monitoring/grafana/admin`, value: 'generated', kind: 'monitoring', owner: 'grafana', what: 'password of the Grafana admin user', readers: [], origin: ['monitoring', 'grafana'], component: 'monitoring/grafana' });
@@ -73,9 +86,10 @@ export function placeholderSecrets(spec: NormalizedSpec): SecretEntry[] {
 /**
  * How `dex secrets set` and the release's messages name a secret: a placeholder by its spec name
  * when one service declares it, `<service>/<NAME>` when several do; a generated one as
- * `cache/<name>`.
+ * `cache/<name>` (`cache/<name>/<service>` for a service's password on a cache).
  */
 export function secretHandle(entry: SecretEntry, all: readonly SecretEntry[]): string {
+  if (entry.cacheUser !== undefined) return `${entry.kind}/${entry.owner}/${entry.cacheUser}`;
   if (!entry.declared) return `${entry.kind}/${entry.owner}`;
   const { service, secret } = entry.declared;
   return all.filter((e) => e.declared?.secret === secret).length > 1 ? `${service}/${secret}` : secret;
@@ -100,6 +114,30 @@ function buildSecrets(spec: NormalizedSpec): ModelResource[] {
       });
     }
     const owner = e.owner;
+    if (e.cacheUser !== undefined) {
+      const cache = spec.caches[owner]!;
+      return resource({
+        ...common,
+        properties: {
+          Name: e.name,
+          Description: `Password of ${e.cacheUser}'s ElastiCache user on the ${owner} cache, generated by Secrets Manager at deploy time and rotated every 30 days; only ${e.cacheUser} reads it.`,
+          KmsKeyId: kmsKey,
+          // ElastiCache takes 16 to 128 printable characters, without a few punctuation marks
+          // (@ " / among them): letters and digits only, 64 of them, each kind at least once.
+          // The user name rides along so the rotation function knows which user to change.
+          GenerateSecretString: {
+            SecretStringTemplate: `{${jsonString(CACHE_USER_SECRET_USERNAME_KEY)}:${jsonString(cacheUserId(spec, cache, e.cacheUser))}}`,
+            GenerateStringKey: CACHE_USER_SECRET_PASSWORD_KEY,
+            PasswordLength: CACHE_USER_PASSWORD_LENGTH,
+            ExcludePunctuation: true,
+            IncludeSpace: false,
+            RequireEachIncludedType: true,
+          },
+          Tags: tagList(spec, e.component),
+        },
+        usage: [secretMeter(`${e.cacheUser}'s password on the ${owner} cache`)],
+      });
+    }
     if (e.kind === 'monitoring') {
       return resource({
         ...common,
@@ -125,9 +163,11 @@ function buildSecrets(spec: NormalizedSpec): ModelResource[] {
       ...common,
       properties: {
         Name: e.name,
-        Description: cacheIamAuth(spec.caches[owner]!)
-          ? `Password of the disabled default user of the ${owner} cache (services sign in with IAM), generated by Secrets Manager at deploy time.`
-          : `AUTH token of the ${owner} cache, generated by Secrets Manager at deploy time.`,
+        Description: {
+          iam: `Password of the disabled default user of the ${owner} cache (services sign in with IAM), generated by Secrets Manager at deploy time.`,
+          password: `Password of the disabled default user of the ${owner} cache (services sign in as their own password users), generated by Secrets Manager at deploy time.`,
+          token: `AUTH token of the ${owner} cache, generated by Secrets Manager at deploy time.`,
+        }[cacheSignIn(spec.caches[owner]!)],
         KmsKeyId: kmsKey,
         // ElastiCache accepts 16 to 128 printable characters but only a few punctuation marks:
         // letters and digits only, 64 of them.
@@ -154,9 +194,11 @@ function buildSecrets(spec: NormalizedSpec): ModelResource[] {
         : { meter: 'secretsmanager.api', unit: 'requests', quantity: { min: calls, max: calls }, attributes: {}, basis: `usage.secretsApiCallsPerMonth ${calls} API calls a month, for all secrets` };
     out[0] = { ...first, usage: [...first.usage, api] };
   }
-  // The Grafana admin password is rotated (services/secret-rotation.ts); a cache's AUTH token is
-  // not: ElastiCache would need the new token applied with a rotate strategy first.
-  return [...out, ...grafanaSecretRotation(spec)];
+  // The Grafana admin password and the cache users' passwords are rotated
+  // (services/secret-rotation.ts); a cache's AUTH token is not: ElastiCache would need the new
+  // token applied with a rotate strategy first (and with users it is the password of a
+  // switched-off user).
+  return [...out, ...grafanaSecretRotation(spec), ...cacheUserSecretRotation(spec)];
 }
 
 export const secrets: BuildingBlock = {

@@ -81,6 +81,9 @@ const CACHE_WHAT: Readonly<Record<(typeof CACHE_ID_SUFFIXES)[number], string>> =
   CacheScalingPolicy: 'scaling policy',
   CacheDefaultUser: 'disabled default user',
   CacheUserGroup: 'user group',
+  CacheUserRotationFunction: 'password rotation function',
+  CacheUserRotationRole: 'password rotation role',
+  CacheUserRotationLogGroup: 'password rotation log group',
 };
 
 const where = (path: SpecPath): string => path.join('.');

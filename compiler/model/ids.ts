@@ -122,6 +122,8 @@ export const ID = {
   /** Generated master credentials of a database. */
   /** Generated AUTH token of a cache. */
   cacheAuthSecret: (cache: string) => `${pascal(cache)}CacheAuthSecret`,
+  /** Generated password of a service's ElastiCache user on a cache with password users (Redis OSS 6). */
+  cacheUserSecret: (cache: string, service: string) => `${cacheServiceUser(cache, service)}Secret`,
   /** Generated admin password of the self-managed Grafana server. */
   grafanaAdminSecret: 'GrafanaAdminSecret',
   // ingress (services/alb.ts, services/waf.ts)
@@ -179,9 +181,16 @@ export const DATABASE_ID_SUFFIXES = [
 ] as const;
 /** A database's read replicas: `${ID.database(db)}Replica${n}`, n from 1. */
 export const databaseReplica = (db: string, n: number): string => `${ID.database(db)}Replica${n}`;
-export const CACHE_ID_SUFFIXES = ['Cache', 'CacheSecurityGroup', 'CacheAuthSecret', 'CacheSubnetGroup', 'CacheScalableTarget', 'CacheScalingPolicy', 'CacheDefaultUser', 'CacheUserGroup'] as const;
-/** The ElastiCache user of a service on a cache with IAM authentication: `${pascal(cache)}Cache${pascal(service)}User`. */
-export const cacheServiceUser = (cache: string, service: string): string => `${pascal(cache)}Cache${pascal(service)}User`;
+export const CACHE_ID_SUFFIXES = [
+  'Cache', 'CacheSecurityGroup', 'CacheAuthSecret', 'CacheSubnetGroup', 'CacheScalableTarget', 'CacheScalingPolicy', 'CacheDefaultUser', 'CacheUserGroup',
+  'CacheUserRotationFunction', 'CacheUserRotationRole', 'CacheUserRotationLogGroup',
+] as const;
+/** The ElastiCache user of a service on a cache with IAM or password users: `${pascal(cache)}Cache${pascal(service)}User`. */
+export function cacheServiceUser(cache: string, service: string): string {
+  return `${pascal(cache)}Cache${pascal(service)}User`;
+}
+/** What a service's password user on a cache has besides the user: its secret, and the secret's rotation (permission, schedule). */
+export const CACHE_SERVICE_USER_ID_SUFFIXES = ['Secret', 'RotationPermission', 'RotationSchedule'] as const;
 
 /**
  * Logical IDs of dex's own components, with what they are. A service, database or cache whose

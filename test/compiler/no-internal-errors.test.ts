@@ -15,7 +15,7 @@ import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
 import { compileEmit, compileSystemEmit, emitTargets } from '../../pipeline/emit.js';
 import { planTargets } from '../../pipeline/plan.js';
 import { buildPlan } from '../../compiler/pricing/plan.js';
-import { CACHE_ID_SUFFIXES, cacheServiceUser, DATABASE_ID_SUFFIXES, DEX_COMPONENT_IDS, ID, SERVICE_ID_SUFFIXES, pascal } from '../../compiler/model/ids.js';
+import { CACHE_ID_SUFFIXES, CACHE_SERVICE_USER_ID_SUFFIXES, cacheServiceUser, DATABASE_ID_SUFFIXES, DEX_COMPONENT_IDS, ID, SERVICE_ID_SUFFIXES, pascal } from '../../compiler/model/ids.js';
 import type { ResourceModel } from '../../compiler/model/types.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { readPackageAssets } from '../../cli/adapters/assets.js';
@@ -322,7 +322,7 @@ function checkIdTables(model: ResourceModel): void {
       Object.hasOwn(DEX_COMPONENT_IDS, r.logicalId) ||
       (kind === 'services' && typeof name === 'string' && (SERVICE_ID_SUFFIXES.some((s) => r.logicalId === pascal(name) + s) || spec.services[name]!.secrets.some((x) => ID.serviceSecret(name, x) === r.logicalId))) ||
       (kind === 'databases' && typeof name === 'string' && (DATABASE_ID_SUFFIXES.some((s) => r.logicalId === pascal(name) + s) || /^\d+((Postgresql|Upgrade)LogGroup)?$/.test(r.logicalId.slice(`${ID.database(name)}Replica`.length)))) ||
-      (kind === 'caches' && typeof name === 'string' && (CACHE_ID_SUFFIXES.some((s) => r.logicalId === pascal(name) + s) || Object.values(spec.services).some((x) => x.uses.includes(name) && r.logicalId === cacheServiceUser(name, x.name)))) ||
+      (kind === 'caches' && typeof name === 'string' && (CACHE_ID_SUFFIXES.some((s) => r.logicalId === pascal(name) + s) || Object.values(spec.services).some((x) => x.uses.includes(name) && ['', ...CACHE_SERVICE_USER_ID_SUFFIXES].some((s) => r.logicalId === cacheServiceUser(name, x.name) + s)))) ||
       (kind === 'cicd' && (SERVICE_ID_SUFFIXES as readonly string[]).some((s) => r.logicalId.endsWith(s) && Object.values(spec.services).some((x) => pascal(x.name) + s === r.logicalId))) ||
       (kind === 'monitoring' && r.type === 'AWS::CloudWatch::Alarm') ||
       (kind === 'platforms' && spec.platforms.eks.nodeGroups.some((g) => r.logicalId === ID.eksNodeGroup(g.name) || r.logicalId === ID.eksNodeLaunchTemplate(g.name)));

@@ -21,6 +21,7 @@ import { generateSpec } from '../support/generate-spec.js';
 import { expectGoldenFiles } from '../support/golden.js';
 import { analysisBootstraps, compileBootstrapEmit } from '../../pipeline/bootstrap.js';
 import { fixedClock } from '../support/clock.js';
+import { withRedis6 } from '../support/specs.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REFERENCE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
@@ -179,6 +180,23 @@ describe('reference example (registered building blocks)', () => {
       }
       if (v?.validateStackSet) expect(issuesOf(v.validateStackSet(templates))).toEqual([]);
     }
+  });
+});
+
+describe('the reference on Redis OSS 6 (password users; no shipped spec runs it)', () => {
+  const text = withRedis6(readFileSync(join(ROOT, REFERENCE), 'utf8'));
+  /** What the password users change: the secrets and their rotation, the users, each placement's injection, the price. */
+  const SHOWN = [/-security\.yaml$/, /-data\.yaml$/, /-ecs\.yaml$/, /-ec2\.yaml$/, /^kubernetes\/blockchain-service\/secret-provider-class\.yaml$/, /^plan\.json$/];
+
+  it('matches its golden files (UPDATE_GOLDEN=1 rewrites them), and every template passes the CloudFormation validator', async () => {
+    const v = await validator();
+    const output = emitAll(text, REFERENCE, undefined, 'production').find((o) => o.environment === 'production')!;
+    const files = output.files.filter((f) => SHOWN.some((re) => re.test(f.path)));
+    expect(files.length).toBe(SHOWN.length);
+    expectGoldenFiles(join(ROOT, 'test/golden/dex-mobile-v6-redis6/production'), files);
+    const templates = output.plan.stacks.map((stack) => ({ name: stack.name, template: parse(output.files.find((f) => f.path === `cloudformation/${stack.name}.yaml`)!.content, { version: '1.1' }) }));
+    for (const t of templates) if (v?.validateTemplate) expect(issuesOf(v.validateTemplate(t.template)), t.name).toEqual([]);
+    if (v?.validateStackSet) expect(issuesOf(v.validateStackSet(templates))).toEqual([]);
   });
 });
 

@@ -1,17 +1,19 @@
 // Caches sign services in one by one: on Redis OSS ≥ 7 and Valkey ≥ 7.2 each service that uses a
 // cache has its own IAM-authenticated ElastiCache user, the required `default` user is switched
 // off, and a service's role may connect as its own user to the caches it uses — no shared token.
-// Redis OSS 6 (no IAM authentication) keeps the AUTH token.
+// Redis OSS 6 (RBAC, no IAM authentication) has a password user per service, each password in a
+// secret only that service reads; only Redis OSS < 6 (no users at all) keeps the AUTH token.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ID } from '../../compiler/model/ids.js';
 import type { CfnValue, ModelResource } from '../../compiler/model/types.js';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { modelOf } from '../../pipeline/emit.js';
-import { cacheIamAuth } from '../../services/elasticache.js';
+import { cacheIamAuth, cacheSignIn } from '../../services/elasticache.js';
 import { serviceConnections } from '../../services/ecs.js';
 import type { NormalizedCache } from '../../spec/model.js';
 import { fixedClock } from '../support/clock.js';
+import { withRedis6 } from '../support/specs.js';
 
 const FILE = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 
@@ -104,11 +106,97 @@ describe('the reference (Redis OSS 7.1)', () => {
   });
 });
 
-describe('Redis OSS 6 (no IAM authentication)', () => {
-  const { spec, resources } = compile((t) => t.replace('    engine: redis\n', '    engine: redis\n    version: "6.2"\n'));
+describe('sign-in by engine version', () => {
+  const cache = (engine: 'redis' | 'valkey', version: string) => ({ engine, version }) as NormalizedCache;
+  it.each([
+    ['redis', '5.0', 'token'],
+    ['redis', '6.0', 'password'],
+    ['redis', '6.2', 'password'],
+    ['redis', '7.0', 'iam'],
+    ['valkey', '7.2', 'iam'],
+  ] as const)('%s %s: %s', (engine, version, mode) => expect(cacheSignIn(cache(engine, version))).toBe(mode));
+});
+
+describe('Redis OSS 6 (password users: RBAC without IAM authentication)', () => {
+  const { spec, resources } = compile(withRedis6);
+  const users = resources.filter((r) => r.type === 'AWS::ElastiCache::User');
+  const using = Object.values(spec.services).filter((s) => s.uses.includes('redis')).map((s) => s.name).sort();
+  const secretOf = (service: string) => ID.cacheUserSecret('redis', service);
+
+  it('has one password user per service that uses the cache, each with its own secret, and the default user switched off', () => {
+    expect(spec.caches.redis!.version).toBe('6.2');
+    expect(using).toEqual(['blockchain-service', 'chart-api-service', 'monitoring-service']);
+    const own = users.filter((u) => u.properties.UserName !== 'default');
+    expect(own.map((u) => u.origin.at(-1)).sort()).toEqual(using);
+    for (const u of own) {
+      const service = String(u.origin.at(-1));
+      expect(u.properties.UserName).toBe(u.properties.UserId);
+      expect(u.properties.AccessString).toBe('on ~* +@all -@dangerous');
+      expect(u.properties.AuthenticationMode).toEqual({
+        Type: 'password',
+        Passwords: [{ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretOf(service) }, ':SecretString:password}}']] }],
+      });
+    }
+    const defaults = users.filter((u) => u.properties.UserName === 'default');
+    expect(defaults).toHaveLength(1);
+    expect(defaults[0]!.properties).toMatchObject({ AccessString: 'off -@all', AuthenticationMode: { Type: 'password' } });
+    expect(JSON.stringify(defaults[0]!.properties.AuthenticationMode)).toContain(ID.cacheAuthSecret('redis'));
+  });
+
+  it('puts them in the user group the replication group uses, with no AUTH token', () => {
+    const group = byId(resources, 'RedisCacheUserGroup');
+    expect((group.properties.UserIds as { Ref: string }[]).map((u) => u.Ref).sort()).toEqual(users.map((u) => u.logicalId).sort());
+    const rg = byId(resources, ID.cache('redis'));
+    expect(rg.properties.AuthToken).toBeUndefined();
+    expect(rg.properties.UserGroupIds).toEqual([{ Ref: 'RedisCacheUserGroup' }]);
+    // Nothing names the replication group: CloudFormation keeps choosing its ID.
+    expect(rg.properties.ReplicationGroupId).toBeUndefined();
+  });
+
+  it('generates each password in a secret of its own: letters and digits, the user name beside it, the system key', () => {
+    for (const service of using) {
+      const secret = byId(resources, secretOf(service));
+      const user = users.find((u) => u.origin.at(-1) === service)!;
+      expect(secret.layer).toBe('security');
+      expect(secret.properties).toMatchObject({
+        Name: `dex-mobile-v6-staging/cache/redis/users/${service}`,
+        KmsKeyId: { 'Fn::GetAtt': [ID.kmsKey, 'Arn'] },
+        GenerateSecretString: { GenerateStringKey: 'password', PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false, RequireEachIncludedType: true },
+      });
+      const template = JSON.parse((secret.properties.GenerateSecretString as { SecretStringTemplate: string }).SecretStringTemplate) as Record<string, string>;
+      expect(template).toEqual({ username: user.properties.UserId });
+      expect(secret.usage.map((m) => m.meter)).toContain('secretsmanager.secret');
+    }
+  });
+
+  it("lets each service's roles read its own password only, and no service the AUTH token or elasticache:Connect", () => {
+    const roles = resources.filter((r) => r.type === 'AWS::IAM::Role');
+    for (const name of Object.keys(spec.services)) {
+      const own = roles.filter((r) => r.logicalId === ID.serviceRole(name) || r.logicalId === ID.taskExecutionRole(name));
+      const text = JSON.stringify(own.flatMap(statements));
+      for (const other of using) expect(text.includes(`"${secretOf(other)}"`), `${name} reads ${other}'s password`).toBe(other === name);
+      expect(text).not.toContain(ID.cacheAuthSecret('redis'));
+      expect(text).not.toContain('elasticache:Connect');
+    }
+  });
+
+  it('gives each service its user name in the clear and its own password as a secret, on ECS, EKS and EC2', () => {
+    for (const name of using) {
+      const s = spec.services[name]!;
+      const { env, secrets } = serviceConnections(spec, s);
+      const user = users.find((u) => u.origin.at(-1) === name)!;
+      expect(env.find((e) => e.Name === 'REDIS_USER')!.Value).toBe(user.properties.UserId);
+      expect(env.map((e) => e.Name)).not.toContain('REDIS_IAM_AUTH');
+      expect(secrets.filter((x) => x.Name.startsWith('REDIS_'))).toEqual([{ Name: 'REDIS_PASSWORD', secretId: secretOf(name), key: 'password' }]);
+    }
+    expect(using.map((n) => spec.services[n]!.placement).sort()).toEqual(['ec2', 'ecs', 'eks']);
+  });
+});
+
+describe('Redis OSS 5 (no users at all)', () => {
+  const { spec, resources } = compile((t) => t.replace('    engine: redis\n', '    engine: redis\n    version: "5.0"\n'));
 
   it('keeps the AUTH token, read by the services that use the cache', () => {
-    expect(spec.caches.redis!.version).toBe('6.2');
     expect(resources.filter((r) => r.type.startsWith('AWS::ElastiCache::User'))).toEqual([]);
     const rg = byId(resources, ID.cache('redis'));
     expect(JSON.stringify(rg.properties.AuthToken)).toContain('{{resolve:secretsmanager:');
