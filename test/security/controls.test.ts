@@ -200,6 +200,7 @@ const BREAKS: readonly [string, string, RuleContext, (ctx: RuleContext) => RuleC
   ['ElastiCache', 'ElastiCache.4', MOBILE, (c) => changed(c, ofType('AWS::ElastiCache::ReplicationGroup'), (p) => ({ ...p, AtRestEncryptionEnabled: false }))],
   ['ElastiCache', 'ElastiCache.5', MOBILE, (c) => changed(c, ofType('AWS::ElastiCache::ReplicationGroup'), (p) => ({ ...p, TransitEncryptionEnabled: false }))],
   ['ElastiCache', 'ElastiCache.6', MOBILE, (c) => changed(c, ofType('AWS::ElastiCache::ReplicationGroup'), (p) => ({ ...p, AuthToken: undefined, UserGroupIds: undefined }))],
+  ['ElastiCache', 'ElastiCache.6', MOBILE, (c) => changed(c, ofType('AWS::ElastiCache::User', 'RedisCacheDefaultUser'), (p) => ({ ...p, AccessString: 'on ~* +@all', AuthenticationMode: { Type: 'no-password-required' } }))],
   ['SecretsManager', 'SecretsManager.1', MOBILE, (c) => changed(c, ofType('AWS::SecretsManager::RotationSchedule', 'GrafanaAdminSecretRotationSchedule'), () => undefined)],
   ['SNS', 'SNS.2', MOBILE, (c) => changed(c, () => false, (p) => p, [extra('AWS::SNS::Subscription', 'QueueSubscription', { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:us-east-1:123456789012:q' }, 'monitoring')])],
   ['SNS', 'SNS.1', MOBILE, (c) => changed(c, ofType('AWS::SNS::Topic'), (p) => ({ ...p, KmsMasterKeyId: undefined }))],

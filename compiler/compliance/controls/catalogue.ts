@@ -626,7 +626,39 @@ const ec2 = cacheControl('ElastiCache.2', 'Caches take minor engine upgrades aut
 const ec3 = cacheControl('ElastiCache.3', 'Caches fail over automatically (protected environments)', (c) => finding(c, prop(c, 'AutomaticFailoverEnabled') === true, `${c.logicalId} AutomaticFailoverEnabled ${String(prop(c, 'AutomaticFailoverEnabled') ?? false)}`, { AutomaticFailoverEnabled: prop(c, 'AutomaticFailoverEnabled') }), { protectedOnly: 'a single-node cache is a cost choice outside protected environments (environments.<name>.protect)', evidences: { soc2: 'SOC 2 A1.2' } });
 const ec4 = cacheControl('ElastiCache.4', 'Caches are encrypted at rest', (c) => finding(c, prop(c, 'AtRestEncryptionEnabled') === true, `${c.logicalId} AtRestEncryptionEnabled ${String(prop(c, 'AtRestEncryptionEnabled') ?? false)}`, { AtRestEncryptionEnabled: prop(c, 'AtRestEncryptionEnabled'), KmsKeyId: prop(c, 'KmsKeyId') }), { base: 'BASE-ENCRYPTION-AT-REST', evidences: { 'pci-dss': PCI_CRYPTO } });
 const ec5 = cacheControl('ElastiCache.5', 'Caches require TLS in transit', (c) => finding(c, prop(c, 'TransitEncryptionEnabled') === true, `${c.logicalId} TransitEncryptionEnabled ${String(prop(c, 'TransitEncryptionEnabled') ?? false)}`, { TransitEncryptionEnabled: prop(c, 'TransitEncryptionEnabled') }), { base: 'BASE-ENCRYPTION-IN-TRANSIT', evidences: { 'pci-dss': 'PCI DSS v4.0 Req. 4.2.1' } });
-const ec6 = cacheControl('ElastiCache.6', 'Caches authenticate clients (AUTH token or ACL user groups)', (c) => finding(c, prop(c, 'AuthToken') !== undefined || ((prop(c, 'UserGroupIds') ?? []) as unknown[]).length > 0, prop(c, 'UserGroupIds') !== undefined ? `${c.logicalId} authenticates ACL users` : prop(c, 'AuthToken') !== undefined ? `${c.logicalId} requires an AUTH token` : `${c.logicalId} accepts any client`, { AuthToken: prop(c, 'AuthToken') !== undefined ? '(from Secrets Manager)' : undefined, UserGroupIds: prop(c, 'UserGroupIds') }), { evidences: { 'pci-dss': 'PCI DSS v4.0 Req. 8.3.1', soc2: SOC2_ACCESS } });
+/**
+ * ElastiCache.6: a cache with a user group authenticates its users — evidence is each user, its
+ * authentication mode and access string — and fails if one of them is on without a credential
+ * (`no-password-required`); one without a user group needs its AUTH token.
+ */
+const ec6: SecurityControl = {
+  id: 'ElastiCache.6',
+  family: 'ElastiCache',
+  fsbp: 'ElastiCache.6',
+  title: 'Caches authenticate clients (AUTH token or ACL user groups)',
+  absent: 'no ElastiCache cache',
+  evidences: { 'pci-dss': 'PCI DSS v4.0 Req. 8.3.1', soc2: SOC2_ACCESS },
+  evaluate: (ctx) =>
+    caches(ctx).map((c) => {
+      const groups = ((prop(c, 'UserGroupIds') ?? []) as CfnValue[]).map(target).filter((id): id is string => id !== undefined);
+      if (groups.length === 0) {
+        const token = prop(c, 'AuthToken') !== undefined;
+        return finding(c, token, token ? `${c.logicalId} requires an AUTH token` : `${c.logicalId} accepts any client`, { AuthToken: token ? '(from Secrets Manager)' : undefined, UserGroupIds: prop(c, 'UserGroupIds') });
+      }
+      const byId = new Map(ctx.model.resources.map((r) => [r.logicalId, r]));
+      const users = groups.flatMap((g) => ((byId.has(g) ? prop(byId.get(g)!, 'UserIds') : undefined) ?? []) as CfnValue[]).map((u) => byId.get(target(u) ?? ''));
+      const known = users.filter((u): u is ModelResource => u !== undefined);
+      const mode = (u: ModelResource): string => String(prop(u, 'AuthenticationMode', 'Type') ?? (prop(u, 'NoPasswordRequired') === true ? 'no-password-required' : 'password'));
+      const open = known.filter((u) => /^on\b/.test(String(prop(u, 'AccessString') ?? '')) && mode(u) === 'no-password-required');
+      const counts = [...new Set(known.map(mode))].sort().map((m) => `${known.filter((u) => mode(u) === m).length} ${m}`).join(', ');
+      return finding(
+        c,
+        open.length === 0,
+        open.length ? `${c.logicalId} lets ${open.map((u) => u.logicalId).join(', ')} sign in without a credential` : `${c.logicalId} authenticates ACL users (${counts}; ${known.filter((u) => /^off\b/.test(String(prop(u, 'AccessString') ?? ''))).length} switched off)`,
+        { UserGroupIds: prop(c, 'UserGroupIds'), Users: known.map((u) => ({ user: u.logicalId, UserName: prop(u, 'UserName'), AuthenticationMode: mode(u), AccessString: prop(u, 'AccessString') })) },
+      );
+    }),
+};
 
 // ——— Secrets Manager, SNS, KMS, CloudWatch ———
 
@@ -634,7 +666,7 @@ const sm1: SecurityControl = {
   id: 'SecretsManager.1',
   family: 'SecretsManager',
   fsbp: 'SecretsManager.1',
-  title: 'Secrets dex generates (database master, cache AUTH, Grafana admin) rotate automatically; placeholders the user fills are theirs to rotate',
+  title: 'Secrets dex generates (database master, cache AUTH token, cache user passwords, Grafana admin) rotate automatically; placeholders the user fills are theirs to rotate',
   evidences: { 'pci-dss': 'PCI DSS v4.0 Req. 8.3.9', soc2: SOC2_ACCESS },
   absent: 'no secrets',
   evaluate(ctx) {
