@@ -23,6 +23,7 @@ import type { SemanticRule } from '../compiler/checks/index.js';
 import { alertsRule } from '../compiler/checks/alerts.js';
 import { auditRule } from '../compiler/checks/audit.js';
 import { boundsRule } from '../compiler/checks/bounds.js';
+import { cacheSignInRule } from '../compiler/checks/caches.js';
 import { stagesRule, strategyPlatformRule } from '../compiler/checks/cicd.js';
 import { ingressRule } from '../compiler/checks/ingress.js';
 import { derivedNamesRule, duplicateAlertsRule, listenerRulesRule } from '../compiler/checks/names.js';
@@ -82,6 +83,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     usesRule,
     cycleRule,
     boundsRule,
+    cacheSignInRule,
     placementSettingsRule,
     architectureRule,
     fargateRule,

@@ -1,10 +1,10 @@
 // ElastiCache (Redis OSS or Valkey): subnet group in the database subnets and a replication group
 // encrypted at rest (KMS key) and in transit, behind the cache's security group.
 //
-// Sign-in (cacheSignIn): every cache dex emits has TLS on, and its services sign in one by one
-// wherever the engine has ElastiCache's role-based access control (Redis OSS 6.0+, Valkey 7.2+):
-// each service that `uses` the cache has its own ElastiCache user in the cache's user group, and
-// ElastiCache's required `default` user is switched off (`off -@all`, the generated
+// Sign-in (cacheSignIn, compiler/model/cache-auth.ts): every cache dex emits has TLS on, and its
+// services sign in one by one wherever the engine has ElastiCache's role-based access control
+// (Redis OSS 6.0+, Valkey 7.2+): each service that `uses` the cache has its own ElastiCache user
+// in the cache's user group, and ElastiCache's required `default` user is switched off (`off -@all`, the generated
 // …/auth-token secret as its password, which nothing reads).
 // - `iam` (Redis OSS ≥ 7, Valkey ≥ 7.2): the user has authentication mode `iam` — the service
 //   signs in with a 15-minute SigV4 token made from its role, and its role may
@@ -24,6 +24,7 @@
 import { ID, cacheServiceUser, fitName, getAtt, namePrefix, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource } from '../compiler/model/types.js';
 import type { NormalizedCache, NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { cacheSignIn } from '../compiler/model/cache-auth.js';
 
 /** JSON key of the AUTH token in the cache's secret (ID.cacheAuthSecret). */
 export const CACHE_AUTH_SECRET_KEY = 'authToken';
@@ -44,25 +45,7 @@ export const CACHE_DEFAULT_ACCESS = 'off -@all';
 const ELASTICACHE_ID_MAX = 40;
 const elastiCacheId = (name: string): string => fitName(name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-{2,}/g, '-'), ELASTICACHE_ID_MAX).replace(/-+$/, '');
 
-/** Whether the cache's engine version has IAM authentication (ElastiCache: Redis OSS 7.0+, Valkey 7.2+). */
-export function cacheIamAuth(cache: NormalizedCache): boolean {
-  const [major = 0, minor = 0] = cache.version.split('.').map(Number);
-  return cache.engine === 'redis' ? major >= 7 : major > 7 || (major === 7 && minor >= 2);
-}
-
-/** How the services of a cache sign in (see the head of this file). */
-export type CacheSignIn = 'iam' | 'password' | 'token';
-
-export function cacheSignIn(cache: NormalizedCache): CacheSignIn {
-  if (cacheIamAuth(cache)) return 'iam';
-  // ElastiCache's role-based access control (users and user groups) starts at Redis OSS 6.0.
-  return cache.engine === 'redis' && Number(cache.version.split('.')[0]) >= 6 ? 'password' : 'token';
-}
-
-/** Whether the cache's services sign in with their own ElastiCache user (IAM or password), in a user group. */
-export function cacheHasUsers(cache: NormalizedCache): boolean {
-  return cacheSignIn(cache) !== 'token';
-}
+export { cacheIamAuth, cacheSignIn, type CacheSignIn } from '../compiler/model/cache-auth.js';
 
 /** The replication group's ID (fixed, so the service roles in the security layer can name it). */
 export function cacheReplicationGroupId(spec: NormalizedSpec, cache: NormalizedCache): string {
@@ -99,9 +82,12 @@ export function cacheLayout(cache: NormalizedCache): { nodesPerShard: number; re
   return { nodesPerShard, replicas, minShards: 1, maxShards, autoscaling: true, why: '' };
 }
 
+/** The default parameter group's family: redis4.0, redis5.0, redis6.x, redis7, valkey7, valkey8. */
 function parameterGroupFamily(cache: NormalizedCache): string {
   const major = cache.version.split('.')[0]!;
-  return cache.engine === 'redis' && major === '6' ? 'redis6.x' : `${cache.engine}${major}`;
+  if (cache.engine === 'redis' && major === '6') return 'redis6.x';
+  if (cache.engine === 'redis' && Number(major) < 6) return `redis${major}.0`;
+  return `${cache.engine}${major}`;
 }
 
 function cacheResources(spec: NormalizedSpec, cache: NormalizedCache): ModelResource[] {

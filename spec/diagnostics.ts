@@ -122,6 +122,7 @@ export const DIAGNOSTIC_CODES = {
   DEX345: { severity: 'error', title: 'Physical name shared by two resources' },
   DEX360: { severity: 'error', title: 'Audit log turned off under pci-dss or soc2' },
   DEX361: { severity: 'error', title: 'Audit log turned off without a reason' },
+  DEX370: { severity: 'warning', title: 'Cache without users: one shared AUTH token' },
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
   DEX402: { severity: 'error', title: 'Reserved environment name' },

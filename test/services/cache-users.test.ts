@@ -109,6 +109,7 @@ describe('the reference (Redis OSS 7.1)', () => {
 describe('sign-in by engine version', () => {
   const cache = (engine: 'redis' | 'valkey', version: string) => ({ engine, version }) as NormalizedCache;
   it.each([
+    ['redis', '4.0', 'token'],
     ['redis', '5.0', 'token'],
     ['redis', '6.0', 'password'],
     ['redis', '6.2', 'password'],
@@ -201,6 +202,8 @@ describe('Redis OSS 5 (no users at all)', () => {
     const rg = byId(resources, ID.cache('redis'));
     expect(JSON.stringify(rg.properties.AuthToken)).toContain('{{resolve:secretsmanager:');
     expect(rg.properties.UserGroupIds).toBeUndefined();
+    // Redis OSS 4 and 5 name their default parameter groups with the minor version.
+    expect(rg.properties.CacheParameterGroupName).toBe('default.redis5.0.cluster.on');
     const s = Object.values(spec.services).find((x) => x.uses.includes('redis'))!;
     expect(serviceConnections(spec, s).secrets.map((x) => x.Name)).toContain('REDIS_AUTH_TOKEN');
     expect(JSON.stringify(statements(byId(resources, ID.serviceRole(s.name))))).toContain(ID.cacheAuthSecret('redis'));

@@ -62,6 +62,7 @@ const FAILING: readonly [fixture: string, expected: string[]][] = [
   ['plaintext-secrets', ['6:16 error DEX500', '12:26 error DEX500', '13:21 error DEX500', '14:20 error DEX500', '15:15 error DEX500', '16:19 error DEX500']],
   ['secret-env-collision', ['8:24 error DEX501']],
   ['overlay-unknown-service', ['10:7 error DEX401']],
+  ['cache-without-users', ['13:14 warning DEX370']],
 ];
 
 const PASSING = [
