@@ -11,6 +11,7 @@ import { analyzeSpec } from '../../pipeline/analyze.js';
 import { modelOf } from '../../pipeline/emit.js';
 import { cacheIamAuth, cacheSignIn } from '../../services/elasticache.js';
 import { serviceConnections } from '../../services/ecs.js';
+import { secretCatalogue, secretHandle } from '../../services/secrets.js';
 import type { NormalizedCache } from '../../spec/model.js';
 import { fixedClock } from '../support/clock.js';
 import { withRedis6 } from '../support/specs.js';
@@ -168,6 +169,16 @@ describe('Redis OSS 6 (password users: RBAC without IAM authentication)', () => 
       expect(template).toEqual({ username: user.properties.UserId });
       expect(secret.usage.map((m) => m.meter)).toContain('secretsmanager.secret');
     }
+  });
+
+  it('lists each password in the secret catalogue as generated, read by its service, named cache/<cache>/<service>', () => {
+    const catalogue = secretCatalogue(spec);
+    const own = catalogue.filter((e) => e.cacheUser !== undefined);
+    expect(own.map((e) => [secretHandle(e, catalogue), e.name, e.value, e.readers])).toEqual(
+      using.map((service) => [`cache/redis/${service}`, `dex-mobile-v6-staging/cache/redis/users/${service}`, 'generated', [service]]),
+    );
+    // The AUTH token secret is only the switched-off default user's password: nobody reads it.
+    expect(catalogue.find((e) => e.logicalId === ID.cacheAuthSecret('redis'))!.readers).toEqual([]);
   });
 
   it("lets each service's roles read its own password only, and no service the AUTH token or elasticache:Connect", () => {
