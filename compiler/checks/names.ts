@@ -7,8 +7,10 @@
 import type { Finding, SpecPath } from '../../spec/diagnostics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import { exposedNames } from '../model/exposure.js';
+import { cacheSignIn } from '../model/cache-auth.js';
 import {
   CACHE_ID_SUFFIXES,
+  CACHE_SERVICE_USER_ID_SUFFIXES,
   DATABASE_ID_SUFFIXES,
   DEX_COMPONENT_IDS,
   ID,
@@ -16,6 +18,7 @@ import {
   SERVICE_ID_SUFFIXES,
   crossRegionVaultName,
   databaseReplica,
+  cacheServiceUser,
   pascal,
 } from '../model/ids.js';
 import type { SemanticRule } from './index.js';
@@ -86,6 +89,12 @@ const CACHE_WHAT: Readonly<Record<(typeof CACHE_ID_SUFFIXES)[number], string>> =
   CacheUserRotationLogGroup: 'password rotation log group',
 };
 
+const CACHE_USER_WHAT: Readonly<Record<(typeof CACHE_SERVICE_USER_ID_SUFFIXES)[number], string>> = {
+  Secret: 'password secret of a service',
+  RotationPermission: 'password rotation permission of a service',
+  RotationSchedule: 'password rotation schedule of a service',
+};
+
 const where = (path: SpecPath): string => path.join('.');
 
 /** The metric's alarms are per service, per exposed service, per database or per cache. */
@@ -112,6 +121,16 @@ function claims(spec: NormalizedSpec): Claim[] {
   for (const c of Object.values(spec.caches)) {
     const path = ['caches', c.name];
     for (const suffix of CACHE_ID_SUFFIXES) out.push({ id: `${pascal(c.name)}${suffix}`, owner: `cache ${c.name}`, path, what: CACHE_WHAT[suffix] });
+    // Each service that uses a cache with users has its ElastiCache user there, and on a cache
+    // with password users also the user's secret and its rotation.
+    const signIn = cacheSignIn(c);
+    if (signIn === 'token') continue;
+    for (const svc of Object.values(spec.services).filter((x) => x.uses.includes(c.name))) {
+      const user = cacheServiceUser(c.name, svc.name);
+      out.push({ id: user, owner: `cache ${c.name}`, path, what: `ElastiCache user of ${svc.name}` });
+      if (signIn !== 'password') continue;
+      for (const suffix of CACHE_SERVICE_USER_ID_SUFFIXES) out.push({ id: `${user}${suffix}`, owner: `cache ${c.name}`, path, what: CACHE_USER_WHAT[suffix] });
+    }
   }
   spec.platforms.eks.nodeGroups.forEach((g, i) => {
     // A list, not a map: the same name twice is two node groups, so the owner carries the index.

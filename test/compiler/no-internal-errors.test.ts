@@ -19,6 +19,7 @@ import { CACHE_ID_SUFFIXES, CACHE_SERVICE_USER_ID_SUFFIXES, cacheServiceUser, DA
 import type { ResourceModel } from '../../compiler/model/types.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { readPackageAssets } from '../../cli/adapters/assets.js';
+import { withRedis6 } from '../support/specs.js';
 import { fixedClock } from '../support/clock.js';
 import { generateSpec } from '../support/generate-spec.js';
 
@@ -84,6 +85,8 @@ const SEEDS = [
   { name: 'rich', text: rich },
   { name: 'generated', text: generateSpec(12, 3) },
   { name: 'reference', text: readFileSync(new URL('../fixtures/reference/dex-mobile-v6.dex.yaml', import.meta.url), 'utf8') },
+  // Password users (Redis OSS 6): a secret, a permission and a schedule per service on the cache.
+  { name: 'reference-redis6', text: withRedis6(readFileSync(new URL('../fixtures/reference/dex-mobile-v6.dex.yaml', import.meta.url), 'utf8')) },
 ] as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -46,6 +46,17 @@ describe('derived-name collisions', () => {
     expect(e!.message).toContain('OrdersCacheAuthSecret');
   });
 
+  it("rejects a secret whose ID is a Redis OSS 6 cache user's password secret", () => {
+    const body = 'services:\n  orders: { port: 8080, placement: ecs, uses: [redis] }\n  redis-cache-orders: { port: 8081, placement: ecs, secrets: [USER] }\ncaches:\n  redis: { version: "6.2" }\n';
+    const [e, ...rest] = errors(body);
+    expect(rest).toEqual([]);
+    expect(e!.code).toBe('DEX324');
+    expect(e!.message).toContain('RedisCacheOrdersUserSecret');
+    expect(e!.message).toContain('password secret of a service');
+    // On Redis OSS 7 the user has no secret: no collision.
+    expect(errors(body.replace('version: "6.2"', 'version: "7.1"'))).toEqual([]);
+  });
+
   it("rejects alerts whose alarms coincide with another alert's", () => {
     const body = 'services:\n  api-xy: { port: 8080, placement: ecs }\n  xy: { port: 8081, placement: ecs }\nmonitoring:\n  alerts:\n    - { name: HighCpu, metric: cpu, above: 80, for: 5m, services: [api-xy] }\n    - { name: HighCpuApi, metric: cpu, above: 90, for: 5m, services: [xy] }\n';
     const [e] = errors(body);
