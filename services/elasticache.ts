@@ -4,8 +4,8 @@
 // Sign-in (cacheSignIn, compiler/model/cache-auth.ts): every cache dex emits has TLS on, and its
 // services sign in one by one wherever the engine has ElastiCache's role-based access control
 // (Redis OSS 6.0+, Valkey 7.2+): each service that `uses` the cache has its own ElastiCache user
-// in the cache's user group, and ElastiCache's required `default` user is switched off (`off -@all`, the generated
-// …/auth-token secret as its password, which nothing reads).
+// in the cache's user group, and ElastiCache's required `default` user is switched off
+// (`off -@all`, the generated …/auth-token secret as its password, which nothing reads).
 // - `iam` (Redis OSS ≥ 7, Valkey ≥ 7.2): the user has authentication mode `iam` — the service
 //   signs in with a 15-minute SigV4 token made from its role, and its role may
 //   `elasticache:Connect` as that user on that cache only.

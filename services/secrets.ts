@@ -2,8 +2,8 @@
 // service declares (dex never holds the value: it is set outside dex, and the service reads it
 // at start), a generated AUTH token per cache (the password of its switched-off default user
 // where the cache has users), and on caches with password users (Redis OSS 6) a generated
-// password per service that uses the cache, which only that service reads. They live in the security layer so that every
-// later layer (data, compute, IAM policies) can name them by logical ID. A database's master
+// password per service that uses the cache, which only that service reads. They live in the
+// security layer so that every later layer (data, compute, IAM policies) can name them by logical ID. A database's master
 // secret is not here: RDS creates and rotates it (services/rds.ts), and services connect with
 // IAM database authentication instead.
 import { ID, getAtt, namePrefix, resource, tagList } from '../compiler/model/ids.js';
@@ -181,7 +181,7 @@ function buildSecrets(spec: NormalizedSpec): ModelResource[] {
         Tags: tagList(spec, e.component),
       },
       usage: [secretMeter(`${owner} AUTH token`)],
-        });
+    });
   });
 
   // API calls are a usage assumption for the whole system: priced once, on the first secret.
