@@ -14,6 +14,12 @@ import { grafanaSecretRotation } from './secret-rotation.js';
 export const GRAFANA_ADMIN_USER = 'admin';
 export const GRAFANA_SECRET_PASSWORD_KEY = 'password';
 
+/** The Secrets Manager name of the Grafana admin secret (the Grafana server reads it by name: no import of its ARN). */
+export const grafanaAdminSecretName = (spec: NormalizedSpec): string => `${namePrefix(spec)}/monitoring/grafana/admin`;
+
+/** The Secrets Manager name of the OIDC client secret placeholder (the Grafana server reads it by name). */
+export const grafanaOidcSecretName = (spec: NormalizedSpec): string => `${namePrefix(spec)}/monitoring/grafana/oidc-client-secret`;
+
 const secretMeter = (what: string): UsageMeter => ({ meter: 'secretsmanager.secret', unit: 'count-month', quantity: { min: 1, max: 1 }, attributes: {}, basis: `one secret (${what})` });
 
 /**
@@ -59,8 +65,13 @@ export function secretCatalogue(spec: NormalizedSpec): SecretEntry[] {
     const iam = cacheIamAuth(c);
     out.push({ logicalId: ID.cacheAuthSecret(c.name), name: `${prefix}/cache/${c.name}/auth-token`, value: 'generated', kind: 'cache', owner: c.name, what: iam ? `password of the disabled default user of the ${c.name} cache` : `AUTH token of the ${c.name} cache`, readers: iam ? [] : users(c.name), origin: ['caches', c.name], component: `cache/${c.name}` });
   }
+  if (spec.monitoring.grafana.enabled && spec.monitoring.grafana.signIn.method === 'oidc') {
+    // Like a service's placeholder: dex creates it empty, a person sets the value, the release
+    // stops at check-secrets until then.
+    out.push({ logicalId: ID.grafanaOidcSecret, name: grafanaOidcSecretName(spec), value: 'placeholder', kind: 'monitoring', owner: 'grafana-oidc', what: 'client secret of the OIDC application Grafana signs in with', readers: [], origin: ['monitoring', 'grafana', 'signIn', 'oidc'], component: 'monitoring/grafana' });
+  }
   if (spec.monitoring.grafana.enabled) {
-    out.push({ logicalId: ID.grafanaAdminSecret, name: `${prefix}/monitoring/grafana/admin`, value: 'generated', kind: 'monitoring', owner: 'grafana', what: 'password of the Grafana admin user', readers: [], origin: ['monitoring', 'grafana'], component: 'monitoring/grafana' });
+    out.push({ logicalId: ID.grafanaAdminSecret, name: grafanaAdminSecretName(spec), value: 'generated', kind: 'monitoring', owner: 'grafana', what: 'password of the Grafana admin user', readers: [], origin: ['monitoring', 'grafana'], component: 'monitoring/grafana' });
   }
   return out.sort((a, b) => byName(a.logicalId, b.logicalId));
 }
@@ -100,6 +111,18 @@ function buildSecrets(spec: NormalizedSpec): ModelResource[] {
       });
     }
     const owner = e.owner;
+    if (e.value === 'placeholder') {
+      return resource({
+        ...common,
+        properties: {
+          Name: e.name,
+          Description: `Client secret of the OIDC application Grafana signs in with. Placeholder: dex creates it empty; set the value outside dex (dex secrets set <spec> --env <env> monitoring/grafana-oidc), never in dex.yaml. The Grafana server reads it at boot.`,
+          KmsKeyId: kmsKey,
+          Tags: tagList(spec, e.component),
+        },
+        usage: [secretMeter('Grafana OIDC client secret')],
+      });
+    }
     if (e.kind === 'monitoring') {
       return resource({
         ...common,
