@@ -327,7 +327,7 @@ function grafanaSsoBoot(spec: NormalizedSpec): CfnValue[] {
  * client itself) and starts Grafana; and the run script, which keeps the login form off except
  * when an administrator starts it with `break-glass`.
  */
-function grafanaSsoFiles(spec: NormalizedSpec): EmittedFile[] {
+export function grafanaSsoFiles(spec: NormalizedSpec): EmittedFile[] {
   const signIn = spec.monitoring.grafana.signIn;
   const env: string[] = [];
   const late: string[] = [];

@@ -15,9 +15,10 @@ import { UnsafeValueError, grafanaSetting, jmespathIdentifier, jmespathRawString
 import type { CfnValue, ModelResource } from '../../compiler/model/types.js';
 import { COGNITO_GROUPS_CLAIM, grafanaRoleExpression } from '../../compiler/monitoring/sign-in.js';
 import { modelOf } from '../../pipeline/emit.js';
-import { ec2 } from '../../services/ec2.js';
+import { ec2, grafanaSsoFiles } from '../../services/ec2.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import { AT_FIXED_DATE } from '../support/clock.js';
+import { expectGoldenFiles } from '../support/golden.js';
 import { analyze, hasBash, positionOf, runScript, sandbox } from './sandbox.js';
 
 const HOSTILE = ["'", "a'b", "\\'", '"', 'a"b', '`', '`whoami`', '$', '${HOME}', '$__env{AWS_SECRET}', '$(id)', 'a\nb', 'a\rb', '\n', ')) || true || ((', "' || 'Admin", 'Ünïcode', 'a b', ', ', '\u2028', '\0'];
@@ -422,5 +423,18 @@ ${signIn}
     }
     const group = analyze(spec('      method: oidc\n      oidc: { issuer: https://sso.example.com, clientId: g, roles: { admin: ["a$b"] } }')).diagnostics.filter((d) => d.severity === 'error');
     expect(group.map((d) => d.code)).toEqual(['DEX204']);
+  });
+});
+
+describe('golden files (examples/large)', () => {
+  it('the single sign-on files on the Grafana server and the Cognito resources match (UPDATE_GOLDEN=1 rewrites them)', () => {
+    const files: { path: string; content: string }[] = [];
+    for (const name of ['staging', 'production', 'production-eu']) {
+      const c = env(name);
+      for (const f of grafanaSsoFiles(c.spec)) files.push({ path: `${name}/etc/dex/${f.path}`, content: f.content });
+      const cognito = modelOf(c).resources.filter((r) => r.type.startsWith('AWS::Cognito::'));
+      if (cognito.length) files.push({ path: `${name}/cognito.json`, content: `${JSON.stringify(cognito.map((r) => ({ logicalId: r.logicalId, type: r.type, deletionPolicy: r.deletionPolicy ?? null, properties: r.properties, usage: r.usage })), null, 2)}\n` });
+    }
+    expectGoldenFiles('test/golden/large-grafana-sso', files);
   });
 });
