@@ -309,7 +309,7 @@ describe('the Grafana server with single sign-on (examples/large)', () => {
 
   it('a hostile group name (past the schema) stays one JMESPath string in the env file, or the build refuses it', () => {
     const spec = structuredClone(env('production').spec) as NormalizedSpec;
-    const oidc = spec.monitoring.grafana.signIn as { roles: { viewer: string[] } };
+    const oidc = spec.monitoring.grafana.signIn as unknown as { roles: { viewer: string[] } };
     oidc.roles.viewer = ["x') || 'Admin' || ('", '`touch pwned`', 'a"b'];
     const bundled = render(userData(spec))
       .match(/base64 -d <<'EOF' \| gunzip -c \| bash\n([A-Za-z0-9+/=\n]+)\nEOF\n/g)!
