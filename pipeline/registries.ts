@@ -7,6 +7,7 @@ import { cicd } from '../services/cicd.js';
 import { budget } from '../services/budget.js';
 import { kms } from '../services/kms.js';
 import { secrets } from '../services/secrets.js';
+import { cognito } from '../services/cognito.js';
 import { securityGroups } from '../services/security-groups.js';
 import { vpc } from '../services/vpc.js';
 import { waf } from '../services/waf.js';
@@ -22,6 +23,7 @@ import type { BuildingBlock } from '../compiler/model/types.js';
 import type { SemanticRule } from '../compiler/checks/index.js';
 import { alertsRule } from '../compiler/checks/alerts.js';
 import { auditRule } from '../compiler/checks/audit.js';
+import { grafanaSignInRule } from '../compiler/checks/grafana.js';
 import { boundsRule } from '../compiler/checks/bounds.js';
 import { cacheSignInRule } from '../compiler/checks/caches.js';
 import { stagesRule, strategyPlatformRule } from '../compiler/checks/cicd.js';
@@ -56,6 +58,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   kms,
   securityGroups,
   secrets,
+  cognito,
   bastion,
   alb,
   waf,
@@ -95,6 +98,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     eksVersionRule(today, existingEksClusters),
     backupRegionRule,
     auditRule,
+    grafanaSignInRule,
     stagesRule,
     strategyPlatformRule,
     plaintextSecretsRule,

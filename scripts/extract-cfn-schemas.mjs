@@ -62,6 +62,7 @@ const TYPES = {
   'AWS::CertificateManager': ['Certificate'],
   'AWS::Route53': ['HostedZone', 'RecordSet'],
   'AWS::CloudFormation': ['WaitConditionHandle', 'WaitCondition', 'Stack', 'CustomResource'],
+  'AWS::Cognito': ['UserPool', 'UserPoolClient', 'UserPoolDomain', 'UserPoolGroup'],
 };
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');

@@ -9,15 +9,17 @@
 // (see `rollingUpdate`). Each instance signals CloudFormation only once its container answers its
 // health check, so a bad image fails the stack update and CloudFormation rolls it back.
 import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
-import { envFileLine, shellArg, shellQuote } from '../compiler/model/quote.js';
+import { envFileLine, grafanaSetting, shellArg, shellQuote } from '../compiler/model/quote.js';
+import type { EmittedFile } from '../compiler/model/output.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
 import { applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
 import { serviceLogGroupName } from './iam.js';
-import { GRAFANA_ADMIN_USER, GRAFANA_SECRET_PASSWORD_KEY } from './secrets.js';
+import { GRAFANA_ADMIN_USER, GRAFANA_SECRET_PASSWORD_KEY, grafanaAdminSecretName, grafanaOidcSecretName } from './secrets.js';
 import { PROMETHEUS_HOST, grafanaFiles, installBundle, prometheusFiles } from '../compiler/monitoring/files.js';
 import { EKS_CA_FILE, EKS_ENDPOINT_FILE, NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
+import { GRAFANA_OAUTH_SECRET_FILE, grafanaSsoSettings, grafanaUsesSso } from '../compiler/monitoring/sign-in.js';
 
 export const PROMETHEUS_IMAGE = 'quay.io/prometheus/prometheus:v2.55.1';
 export const GRAFANA_IMAGE = 'docker.io/grafana/grafana-oss:11.3.0';
@@ -30,6 +32,12 @@ const GRAFANA_PASSWORD_FILE = '/etc/dex/grafana/admin-password';
 const GRAFANA_ADMIN_SCRIPT = '/etc/dex/grafana-admin.sh';
 /** The secret version the server last applied (root only; the version ID is no secret). */
 const GRAFANA_APPLIED_VERSION_FILE = '/etc/dex/grafana-admin.version';
+/** The single sign-on settings (root only; no secret: the client secret is a file Grafana reads). */
+const GRAFANA_ENV_FILE = '/etc/dex/grafana.env';
+/** Starts the Grafana container with single sign-on; `break-glass` starts it with the login form on. */
+export const GRAFANA_RUN_SCRIPT = '/etc/dex/grafana-run.sh';
+/** Single sign-on at boot: the client secret, the provider's endpoints, then the run script. */
+export const GRAFANA_SSO_SCRIPT = '/etc/dex/grafana-sso.sh';
 
 /**
  * Grafana's settings (environment overrides of grafana.ini, `GF_<SECTION>_<KEY>`): an admin whose
@@ -273,7 +281,7 @@ function grafanaUserData(spec: NormalizedSpec): CfnValue[] {
     [
       'install -d -o 472 -g 472 /var/lib/grafana',
       '# out/<env>/monitoring/grafana/provisioning/ (dex emit): data sources, dashboard provider, dashboards.',
-      bundle(installBundle(grafanaFiles(spec), '/etc/grafana/provisioning')),
+      bundle(installBundle(grafanaFiles(spec), '/etc/grafana/provisioning', grafanaUsesSso(spec) ? [{ files: grafanaSsoFiles(spec), root: '/etc/dex' }] : [])),
       'install -d /etc/dex',
       "printf '127.0.0.1 localhost\\n' > /etc/dex/hosts",
       "cat > /etc/dex/prometheus-host.sh <<'EOF'",
@@ -292,8 +300,106 @@ function grafanaUserData(spec: NormalizedSpec): CfnValue[] {
     ...grafanaAdminScript(spec),
     `EOF\nchmod 700 ${GRAFANA_ADMIN_SCRIPT}\n`,
     `${GRAFANA_ADMIN_SCRIPT} boot || { echo "dex: stopping: the Grafana server needs the Grafana admin password" >&2; exit 1; }\n`,
-    `docker run -d --name grafana --restart always --network host ${GRAFANA_SETTINGS.map(([k, v]) => `-e ${k}=${v}`).join(' ')} -v /etc/dex/hosts:/etc/hosts:ro -v /var/lib/grafana:/var/lib/grafana -v /etc/grafana/provisioning:/etc/grafana/provisioning:ro -v /etc/dex/grafana:/run/secrets/dex:ro ${GRAFANA_IMAGE}\n`,
+    // Single sign-on: its boot script (in the bundle above) writes the client secret and starts Grafana.
+    ...(grafanaUsesSso(spec) ? grafanaSsoBoot(spec) : [`${grafanaDockerRun('')}\n`]),
     timer('dex-grafana-admin', GRAFANA_ADMIN_SCRIPT, '5min'),
+  ];
+}
+
+/** The container: the fixed settings as -e (constants), any others from the env file. */
+const grafanaDockerRun = (extra: string): string =>
+  `docker run -d --name grafana --restart always --network host ${GRAFANA_SETTINGS.map(([k, v]) => `-e ${k}=${v}`).join(' ')}${extra} -v /etc/dex/hosts:/etc/hosts:ro -v /var/lib/grafana:/var/lib/grafana -v /etc/grafana/provisioning:/etc/grafana/provisioning:ro -v /etc/dex/grafana:/run/secrets/dex:ro ${GRAFANA_IMAGE}`;
+
+/** Fails the boot with a line naming what is missing (cloud-init's log and the console output). */
+const stop = (why: string): string => `{ echo ${shellQuote(`dex: stopping: ${why}`)} >&2; exit 1; }`;
+
+/** The boot step of single sign-on; the pool's and the app client's IDs are AWS-generated letters, digits and _. */
+function grafanaSsoBoot(spec: NormalizedSpec): CfnValue[] {
+  if (spec.monitoring.grafana.signIn.method !== 'cognito') return [`${GRAFANA_SSO_SCRIPT}\n`];
+  return [`${GRAFANA_SSO_SCRIPT} '`, ref(ID.grafanaUserPool), "' '", ref(ID.grafanaUserPoolClient), "'\n"];
+}
+
+/**
+ * Single sign-on (signIn.method oidc or cognito), as files under /etc/dex: the env file of
+ * auth.generic_oauth settings; the boot script, which adds the provider's endpoints from its
+ * discovery document when the spec gives none, writes the client secret into a file only
+ * Grafana's user can read (from its Secrets Manager placeholder, or for Cognito from the app
+ * client itself) and starts Grafana; and the run script, which keeps the login form off except
+ * when an administrator starts it with `break-glass`.
+ */
+export function grafanaSsoFiles(spec: NormalizedSpec): EmittedFile[] {
+  const signIn = spec.monitoring.grafana.signIn;
+  const env: string[] = [];
+  const late: string[] = [];
+  for (const [name, value] of grafanaSsoSettings(spec)) {
+    if (typeof value === 'string') {
+      env.push(grafanaSetting(name, value));
+    } else {
+      // Checked as one setting, printed around the client ID as quoted words.
+      const [before, after] = value.aroundClientId;
+      grafanaSetting(name, `${before}${after}`);
+      late.push(`printf '%s%s%s\\n' ${shellQuote(`${name}=${before}`)} "$client_id" ${shellQuote(after)} >> ${GRAFANA_ENV_FILE}`);
+    }
+  }
+  const file = `/etc/dex/grafana/${GRAFANA_OAUTH_SECRET_FILE}`;
+  const discovers = signIn.method === 'oidc' && signIn.endpoints === undefined && signIn.issuer !== undefined;
+  const boot = [
+    '#!/bin/bash',
+    `# Grafana single sign-on at boot (${signIn.method}): settings, client secret, start.`,
+    'set -euo pipefail',
+    `chmod 600 ${GRAFANA_ENV_FILE}`,
+    ...(signIn.method === 'cognito' ? ['pool_id=$1', 'client_id=$2', ...late] : []),
+    ...(discovers ? discoveryLines(signIn.issuer!) : []),
+    // The client secret: captured in a variable and written by printf (a builtin): never an argument.
+    signIn.method === 'cognito'
+      ? `secret=$(aws cognito-idp describe-user-pool-client --region ${shellArg(spec.region)} --user-pool-id "$pool_id" --client-id "$client_id" --query UserPoolClient.ClientSecret --output text) || ${stop("cannot read the client secret of Grafana's Cognito app client")}`
+      : `secret=$(aws secretsmanager get-secret-value --region ${shellArg(spec.region)} --secret-id ${shellArg(grafanaOidcSecretName(spec))} --query SecretString --output text) || ${stop(`the OIDC client secret ${grafanaOidcSecretName(spec)} has no value or cannot be read: set it (dex secrets set <spec> --env <env> monitoring/grafana-oidc), then replace this instance`)}`,
+    `[ -n "$secret" ] && [ "$secret" != None ] || ${stop('the client secret of Grafana single sign-on is empty')}`,
+    `(umask 077; printf '%s' "$secret" > ${file}.new)`,
+    'unset secret',
+    `chown 472:472 ${file}.new`,
+    `mv ${file}.new ${file}`,
+    `exec ${GRAFANA_RUN_SCRIPT}`,
+    '',
+  ];
+  const run = [
+    '#!/bin/bash',
+    '# Starts Grafana with single sign-on and the login form off. `break-glass`: with the form on,',
+    '# for the admin user and its Secrets Manager password (docs/monitoring.md#break-glass).',
+    'set -euo pipefail',
+    'form=true',
+    'if [ "${1:-}" = break-glass ]; then form=false; fi',
+    'docker rm -f grafana > /dev/null 2>&1 || true',
+    grafanaDockerRun(` --env-file ${GRAFANA_ENV_FILE} -e GF_AUTH_DISABLE_LOGIN_FORM=$form`),
+    '',
+  ];
+  return [
+    { path: 'grafana.env', content: `${env.join('\n')}\n` },
+    { path: 'grafana-run.sh', content: run.join('\n') },
+    { path: 'grafana-sso.sh', content: boot.join('\n') },
+  ];
+}
+
+/**
+ * Appends the provider's endpoints to the env file from its discovery document (OpenID Connect
+ * Discovery 1.0), read over https only: the document must name the same issuer, and each endpoint
+ * be an https URL of plain URL characters (no `$`, quote, space or line break reaches Grafana).
+ */
+function discoveryLines(issuer: string): string[] {
+  const discovery = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  return [
+    `doc=$(curl -fsS --proto '=https' --max-time 10 --retry 5 --retry-connrefused ${shellQuote(discovery)}) || ${stop(`cannot read ${discovery}`)}`,
+    `[ "$(printf '%s' "$doc" | jq -r .issuer)" = ${shellQuote(issuer)} ] || ${stop(`the discovery document at ${discovery} names another issuer than ${issuer}`)}`,
+    'for pair in authorization_endpoint=AUTH_URL token_endpoint=TOKEN_URL userinfo_endpoint=API_URL; do',
+    `  url=$(printf '%s' "$doc" | jq -er --arg k "\${pair%%=*}" '.[$k]') || ${stop(`the discovery document at ${discovery} lacks an endpoint Grafana needs`)}`,
+    '  case "$url" in',
+    `    https://*[!A-Za-z0-9._~:/?#@%=+,\\;\\&-]*|https://) ${stop(`an endpoint in ${discovery} is not a plain URL`)} ;;`,
+    '    https://*) ;;',
+    `    *) ${stop(`an endpoint in ${discovery} is not https`)} ;;`,
+    '  esac',
+    `  printf 'GF_AUTH_GENERIC_OAUTH_%s=%s\\n' "\${pair#*=}" "$url" >> ${GRAFANA_ENV_FILE}`,
+    'done',
+    'unset doc url',
   ];
 }
 
@@ -310,11 +416,9 @@ function grafanaAdminScript(spec: NormalizedSpec): CfnValue[] {
     [
       '#!/bin/bash',
       'set -euo pipefail',
-      `secret=$(aws secretsmanager get-secret-value --region ${shellArg(spec.region)} --secret-id '`,
-    ].join('\n'),
-    ref(ID.grafanaAdminSecret),
-    [
-      "' --version-stage AWSCURRENT --output json)",
+      // By name: no CloudFormation value in the user data (16 KB) and no import of the ARN; the
+      // role may read only this secret's ARN.
+      `secret=$(aws secretsmanager get-secret-value --region ${shellArg(spec.region)} --secret-id ${shellArg(grafanaAdminSecretName(spec))} --version-stage AWSCURRENT --output json)`,
       'version=$(printf \'%s\' "$secret" | jq -er .VersionId)',
       `[ "$version" != "$(cat ${GRAFANA_APPLIED_VERSION_FILE} 2>/dev/null)" ] || exit 0`,
       `password=$(printf '%s' "$secret" | jq -er ${shellQuote(`.SecretString | fromjson | .${GRAFANA_SECRET_PASSWORD_KEY}`)})`,

@@ -278,7 +278,12 @@ function monitoringServers(spec: NormalizedSpec): ModelResource[] {
           Resource: '*',
         },
         { Sid: 'ReadSystemLogs', Effect: 'Allow', Action: GRAFANA_LOG_READ_ACTIONS, Resource: systemLogGroupArns(spec) },
-        ...readSecrets(spec, [ID.grafanaAdminSecret]),
+        ...readSecrets(spec, [ID.grafanaAdminSecret, ...(spec.monitoring.grafana.signIn.method === 'oidc' ? [ID.grafanaOidcSecret] : [])]),
+        // Cognito sign-in: the app client's secret, read at boot from the client itself (this
+        // user pool only; it has no other client).
+        ...(spec.monitoring.grafana.signIn.method === 'cognito'
+          ? [{ Sid: 'ReadOwnAppClient', Effect: 'Allow' as const, Action: ['cognito-idp:DescribeUserPoolClient'], Resource: getAtt(ID.grafanaUserPool, 'Arn') }]
+          : []),
       ],
     });
   }

@@ -20,6 +20,12 @@ export const GRAFANA_SECRET_PASSWORD_KEY = 'password';
 /** Length of a generated cache user password (ElastiCache accepts 16 to 128). */
 export const CACHE_USER_PASSWORD_LENGTH = 64;
 
+/** The Secrets Manager name of the Grafana admin secret (the Grafana server reads it by name: no import of its ARN). */
+export const grafanaAdminSecretName = (spec: NormalizedSpec): string => `${namePrefix(spec)}/monitoring/grafana/admin`;
+
+/** The Secrets Manager name of the OIDC client secret placeholder (the Grafana server reads it by name). */
+export const grafanaOidcSecretName = (spec: NormalizedSpec): string => `${namePrefix(spec)}/monitoring/grafana/oidc-client-secret`;
+
 const secretMeter = (what: string): UsageMeter => ({ meter: 'secretsmanager.secret', unit: 'count-month', quantity: { min: 1, max: 1 }, attributes: {}, basis: `one secret (${what})` });
 
 /**
@@ -72,8 +78,13 @@ export function secretCatalogue(spec: NormalizedSpec): SecretEntry[] {
       out.push({ logicalId: ID.cacheUserSecret(c.name, service), name: `${prefix}/cache/${c.name}/users/${service}`, value: 'generated', kind: 'cache', owner: c.name, cacheUser: service, what: `password of ${service}'s user on the ${c.name} cache`, readers: [service], origin: ['caches', c.name, 'users', service], component: `cache/${c.name}` });
     }
   }
+  if (spec.monitoring.grafana.enabled && spec.monitoring.grafana.signIn.method === 'oidc') {
+    // Like a service's placeholder: dex creates it empty, a person sets the value, the release
+    // stops at check-secrets until then.
+    out.push({ logicalId: ID.grafanaOidcSecret, name: grafanaOidcSecretName(spec), value: 'placeholder', kind: 'monitoring', owner: 'grafana-oidc', what: 'client secret of the OIDC application Grafana signs in with', readers: [], origin: ['monitoring', 'grafana', 'signIn', 'oidc'], component: 'monitoring/grafana' });
+  }
   if (spec.monitoring.grafana.enabled) {
-    out.push({ logicalId: ID.grafanaAdminSecret, name: `${prefix}/monitoring/grafana/admin`, value: 'generated', kind: 'monitoring', owner: 'grafana', what: 'password of the Grafana admin user', readers: [], origin: ['monitoring', 'grafana'], component: 'monitoring/grafana' });
+    out.push({ logicalId: ID.grafanaAdminSecret, name: grafanaAdminSecretName(spec), value: 'generated', kind: 'monitoring', owner: 'grafana', what: 'password of the Grafana admin user', readers: [], origin: ['monitoring', 'grafana'], component: 'monitoring/grafana' });
   }
   return out.sort((a, b) => byName(a.logicalId, b.logicalId));
 }
@@ -136,6 +147,18 @@ function buildSecrets(spec: NormalizedSpec): ModelResource[] {
           Tags: tagList(spec, e.component),
         },
         usage: [secretMeter(`${e.cacheUser}'s password on the ${owner} cache`)],
+      });
+    }
+    if (e.value === 'placeholder') {
+      return resource({
+        ...common,
+        properties: {
+          Name: e.name,
+          Description: `Client secret of the OIDC application Grafana signs in with. Placeholder: dex creates it empty; set the value outside dex (dex secrets set <spec> --env <env> monitoring/grafana-oidc), never in dex.yaml. The Grafana server reads it at boot.`,
+          KmsKeyId: kmsKey,
+          Tags: tagList(spec, e.component),
+        },
+        usage: [secretMeter('Grafana OIDC client secret')],
       });
     }
     if (e.kind === 'monitoring') {

@@ -177,12 +177,57 @@ export interface NormalizedAudit {
 
 export interface NormalizedMonitoring {
   readonly prometheus: { readonly enabled: boolean; readonly instanceType: Ec2InstanceType; readonly storageGiB: number; readonly retentionDays: number };
-  readonly grafana: { readonly enabled: boolean; readonly instanceType: Ec2InstanceType; readonly storageGiB: number };
+  readonly grafana: {
+    readonly enabled: boolean;
+    readonly instanceType: Ec2InstanceType;
+    readonly storageGiB: number;
+    /** Where people open Grafana (root_url, and the base of the sign-in callback); no trailing slash. */
+    readonly rootUrl: string;
+    readonly signIn: NormalizedGrafanaSignIn;
+  };
   readonly tracing: 'xray' | 'none';
   readonly logs: { readonly retentionDays: number };
   readonly dashboard: boolean;
   readonly alerts: readonly NormalizedAlert[];
   readonly notify: { readonly email: string | undefined };
+}
+
+/** How people sign in to Grafana (monitoring.grafana.signIn). */
+export type NormalizedGrafanaSignIn = (
+  | { readonly method: 'password' }
+  | {
+      readonly method: 'oidc';
+      /** Undefined when the spec leaves it out: a check reports it (DEX362..). */
+      readonly issuer: string | undefined;
+      /** All three, or none (the server discovers them from the issuer at boot). */
+      readonly endpoints: { readonly authUrl: string; readonly tokenUrl: string; readonly userInfoUrl: string } | undefined;
+      /** Which of authUrl, tokenUrl, userInfoUrl the spec gives (one or two of them is DEX364). */
+      readonly givenEndpoints: readonly ('authUrl' | 'tokenUrl' | 'userInfoUrl')[];
+      readonly clientId: string | undefined;
+      readonly name: string;
+      readonly scopes: readonly string[];
+      readonly groupsClaim: string;
+      readonly allowedDomains: readonly string[];
+      readonly allowedGroups: readonly string[];
+      readonly roles: GrafanaRoleGroups;
+    }
+  | {
+      readonly method: 'cognito';
+      readonly domainPrefix: string;
+      /** Whether the spec gives domainPrefix (else it is <system>-<env>-grafana). */
+      readonly domainPrefixGiven: boolean;
+      readonly threatProtection: 'enforced' | 'audit' | 'off';
+    }
+) & {
+  /** Settings blocks the spec gives for a method it did not choose (DEX368). */
+  readonly ignored: readonly ('oidc' | 'cognito')[];
+};
+
+/** Groups per Grafana organisation role, highest first when a user is in several. */
+export interface GrafanaRoleGroups {
+  readonly admin: readonly string[];
+  readonly editor: readonly string[];
+  readonly viewer: readonly string[];
 }
 
 export interface NormalizedStage {

@@ -3,9 +3,9 @@
 // (subnets, max bounds, build contexts) and resolves `placement: auto` with its rationale.
 import { carveSubnets, parseCidr } from './cidr.js';
 import type { Finding } from './diagnostics.js';
-import type { DexSpec, Level, NormalizedAlert, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
+import type { DexSpec, Level, NormalizedAlert, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
-import type { Alert, Cache, Database, NodeGroup, Service, Stage } from './generated/dex-spec.js';
+import type { Alert, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage } from './generated/dex-spec.js';
 
 export interface NormalizeResult {
   readonly spec: NormalizedSpec;
@@ -44,6 +44,34 @@ export function schemaDefault<T = unknown>(definition: string, ...path: string[]
 
 /** The default of `protect`: prod or production, alone or as a dash-separated part of the name. */
 export const PRODUCTION_NAME = /(^|-)prod(uction)?($|-)/;
+
+/** monitoring.grafana.signIn with its defaults; the checks (compiler/checks/grafana.ts) report what is missing. */
+function normalizeGrafanaSignIn(raw: GrafanaSignIn | undefined, prefix: string): NormalizedGrafanaSignIn {
+  const method = or(raw?.method, 'GrafanaSignIn', 'method');
+  const ignored = (['oidc', 'cognito'] as const).filter((m) => m !== method && raw?.[m] !== undefined);
+  if (method === 'oidc') {
+    const o = raw?.oidc ?? {};
+    const endpoints = o.authUrl !== undefined && o.tokenUrl !== undefined && o.userInfoUrl !== undefined ? { authUrl: o.authUrl, tokenUrl: o.tokenUrl, userInfoUrl: o.userInfoUrl } : undefined;
+    return {
+      method,
+      ignored,
+      issuer: o.issuer,
+      endpoints,
+      givenEndpoints: (['authUrl', 'tokenUrl', 'userInfoUrl'] as const).filter((k) => o[k] !== undefined),
+      clientId: o.clientId,
+      name: or(o.name, 'GrafanaOidc', 'name'),
+      scopes: [...or(o.scopes, 'GrafanaOidc', 'scopes')],
+      groupsClaim: or(o.groupsClaim, 'GrafanaOidc', 'groupsClaim'),
+      allowedDomains: [...(o.allowedDomains ?? [])],
+      allowedGroups: [...(o.allowedGroups ?? [])],
+      roles: { admin: [...(o.roles?.admin ?? [])], editor: [...(o.roles?.editor ?? [])], viewer: [...(o.roles?.viewer ?? [])] },
+    };
+  }
+  if (method === 'cognito') {
+    return { method, ignored, domainPrefix: raw?.cognito?.domainPrefix ?? `${prefix}-grafana`.toLowerCase(), domainPrefixGiven: raw?.cognito?.domainPrefix !== undefined, threatProtection: or(raw?.cognito?.threatProtection, 'GrafanaCognito', 'threatProtection') };
+  }
+  return { method: 'password', ignored };
+}
 
 /** Whether an environment is production-like: its `protect`, else its name. */
 export function isProtectedEnvironment(raw: Pick<DexSpec, 'environments'>, name: string): boolean {
@@ -168,6 +196,8 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
         enabled: mon.grafana ? or(mon.grafana.enabled, 'Monitoring', 'grafana', 'enabled') : false,
         instanceType: or(mon.grafana?.instanceType, 'Monitoring', 'grafana', 'instanceType'),
         storageGiB: or(mon.grafana?.storageGiB, 'Monitoring', 'grafana', 'storageGiB'),
+        rootUrl: or(mon.grafana?.rootUrl, 'Monitoring', 'grafana', 'rootUrl').replace(/\/+$/, ''),
+        signIn: normalizeGrafanaSignIn(mon.grafana?.signIn, environment ? `${merged.name}-${environment}` : merged.name),
       },
       tracing: or(mon.tracing, 'Monitoring', 'tracing'),
       logs: { retentionDays: or(mon.logs?.retentionDays, 'Monitoring', 'logs', 'retentionDays') },

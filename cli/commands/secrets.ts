@@ -90,6 +90,9 @@ function awsProblem(err: SecretsManagerError, secret: ListedSecret, region: stri
 
 const statusOf = (s: SecretState): Status => (!s.exists ? { state: 'missing' } : s.deleted ? { state: 'deleted' } : s.hasValue ? { state: 'set', ...(s.lastChanged ? { lastChanged: s.lastChanged } : {}) } : { state: 'unset' });
 
+/** Who reads a secret, in words: its services, or the dex component (the Grafana server) it belongs to. */
+const readBy = (s: Pick<ListedSecret, 'readers' | 'kind'>): string => s.readers.join(', ') || (s.kind === 'service' ? '-' : s.kind === 'monitoring' ? 'the Grafana server' : `the ${s.kind}`);
+
 function statusText(secret: ListedSecret, status: Status | undefined): string {
   if (!status) return '';
   switch (status.state) {
@@ -200,7 +203,7 @@ export async function runSecretsList(args: SecretsListArgs, io: CliIO, options: 
       if (env.secrets.length === 0) return head;
       const rows = [['name', 'secret id', 'read by', 'value', ...(args.offline ? [] : ['status'])]];
       for (const s of env.secrets) {
-        rows.push([s.handle, s.name, s.readers.join(', ') || (s.kind === 'service' ? '-' : s.kind === 'monitoring' ? 'the Grafana server' : `the ${s.kind}`), s.value === 'placeholder' ? 'set by you' : 'generated', ...(args.offline ? [] : [statusText(s, statuses.get(s))])]);
+        rows.push([s.handle, s.name, readBy(s), s.value === 'placeholder' ? 'set by you' : 'generated', ...(args.offline ? [] : [statusText(s, statuses.get(s))])]);
       }
       return `${head}\n${table(rows)}`;
     });
@@ -219,7 +222,7 @@ export async function runSecretsList(args: SecretsListArgs, io: CliIO, options: 
         const state = statuses.get(secret)!.state;
         const why = state === 'missing' ? `does not exist yet (deploy ${secret.stack} first)` : state === 'deleted' ? 'is scheduled for deletion' : 'has no value (no AWSCURRENT version)';
         const commands = setCommands(env, secret, specFile);
-        return { ...cliProblem('DEX504', `${env.environment}: ${secret.handle} (${secret.name}, read by ${secret.readers.join(', ')}) ${why}`, `${commands.dex}   or   ${commands.aws}`), environment: env.environment };
+        return { ...cliProblem('DEX504', `${env.environment}: ${secret.handle} (${secret.name}, read by ${readBy(secret)}) ${why}`, `${commands.dex}   or   ${commands.aws}`), environment: env.environment };
       }),
     );
     return EXIT.failed;
@@ -261,6 +264,6 @@ export async function runSecretsSet(args: SecretsSetArgs, io: CliIO, options: Se
   } finally {
     port.close();
   }
-  io.stdout.write(`${env.environment}: set ${secret.handle} (${secret.name}, ${region})${version ? `, version ${version}` : ''}; read by ${secret.readers.join(', ')} when they next start\n`);
+  io.stdout.write(`${env.environment}: set ${secret.handle} (${secret.name}, ${region})${version ? `, version ${version}` : ''}; read by ${readBy(secret)} when they next start\n`);
   return EXIT.ok;
 }

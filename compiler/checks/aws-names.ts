@@ -107,6 +107,19 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
     notNames: { 'LifecycleConfiguration.Rules[].Id': "a lifecycle rule's ID inside the bucket" },
   },
   'AWS::S3::BucketPolicy': { noPhysicalName: "attached to its bucket; it has no name" },
+  'AWS::Cognito::UserPool': {
+    names: [{ property: 'UserPoolName', what: 'Cognito user pool name', maxLength: 128, pattern: /^[\w\s+=,.@-]+$/, allowed: 'letters, digits, spaces and + = , . @ _ -', unique: 'none', source: 'Cognito API CreateUserPool (PoolName 1-128, [\\w\\s+=,.@-]+; pools are identified by ID)' }],
+    notNames: { 'AccountRecoverySetting.RecoveryMechanisms[].Name': 'a recovery mechanism (verified_email)' },
+  },
+  'AWS::Cognito::UserPoolDomain': {
+    names: [{ property: 'Domain', what: 'Cognito domain prefix', maxLength: 63, pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, allowed: 'lowercase letters, digits and hyphens, not at either end', unique: 'region', source: 'Cognito API CreateUserPoolDomain (prefix domains: 1-63, unique in the region; DEX366 checks the reserved words)' }],
+  },
+  'AWS::Cognito::UserPoolClient': {
+    names: [{ property: 'ClientName', what: 'Cognito app client name', maxLength: 128, unique: 'none', source: 'Cognito API CreateUserPoolClient (ClientName 1-128; clients are identified by ID)' }],
+  },
+  'AWS::Cognito::UserPoolGroup': {
+    names: [{ property: 'GroupName', what: 'Cognito group name', maxLength: 128, unique: 'parent', source: 'Cognito API CreateGroup (GroupName 1-128, unique in the user pool)' }],
+  },
   'AWS::XRay::Group': {
     names: [{ property: 'GroupName', what: 'X-Ray group name', maxLength: 32, unique: 'region', source: SCHEMA }],
   },

@@ -126,6 +126,13 @@ export const ID = {
   cacheUserSecret: (cache: string, service: string) => `${cacheServiceUser(cache, service)}Secret`,
   /** Generated admin password of the self-managed Grafana server. */
   grafanaAdminSecret: 'GrafanaAdminSecret',
+  /** Placeholder for the client secret of the OIDC application Grafana signs in with (signIn.method: oidc). */
+  grafanaOidcSecret: 'GrafanaOidcClientSecret',
+  /** The Cognito user pool, its hosted domain and Grafana's app client (signIn.method: cognito; services/cognito.ts). */
+  grafanaUserPool: 'GrafanaUserPool',
+  grafanaUserPoolDomain: 'GrafanaUserPoolDomain',
+  grafanaUserPoolClient: 'GrafanaUserPoolClient',
+  grafanaUserPoolGroup: (role: 'admin' | 'editor' | 'viewer') => `GrafanaUserPool${pascal(role)}Group`,
   // ingress (services/alb.ts, services/waf.ts)
   loadBalancer: 'LoadBalancer',
   httpsListener: 'HttpsListener',
@@ -275,6 +282,13 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   PrometheusServerAutoScalingGroup: "the Prometheus server's Auto Scaling group",
   GrafanaServerRole: "the Grafana server's IAM role",
   GrafanaAdminSecret: "the Grafana server's admin password",
+  GrafanaOidcClientSecret: "the client secret of Grafana's OIDC application",
+  GrafanaUserPool: "Grafana's Cognito user pool",
+  GrafanaUserPoolDomain: "the hosted sign-in domain of Grafana's user pool",
+  GrafanaUserPoolClient: "Grafana's app client in its user pool",
+  GrafanaUserPoolAdminGroup: "the Grafana Admin group of its user pool",
+  GrafanaUserPoolEditorGroup: "the Grafana Editor group of its user pool",
+  GrafanaUserPoolViewerGroup: "the Grafana Viewer group of its user pool",
   GrafanaAdminSecretRotationFunction: "the Grafana admin password's rotation function",
   GrafanaAdminSecretRotationRole: "the Grafana admin password rotation function's IAM role",
   GrafanaAdminSecretRotationLogGroup: "the Grafana admin password rotation function's log group",

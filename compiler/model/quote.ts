@@ -92,3 +92,34 @@ export function sqlLiteral(value: string): string {
   const quoted = value.replace(/'/g, "''");
   return value.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
 }
+
+/**
+ * One `GF_<SECTION>_<KEY>=value` line of the Grafana server's env file (a Docker `--env-file`):
+ * envFileLine's rules, and no `$` at all. Grafana expands `$__env{…}`, `$__file{…}`, `$__vault{…}`
+ * and `${VAR}` in every setting, environment overrides included, and has no escape for a literal
+ * `$`; a value with one could read another variable or a file on the server into the setting.
+ */
+export function grafanaSetting(name: string, value: string): string {
+  if (!/^GF_[A-Z0-9_]+$/.test(name)) throw new UnsafeValueError('Grafana setting name', name, 'settings are GF_ followed by capitals, digits and _');
+  if (value.includes('$')) throw new UnsafeValueError(`value of ${name}`, value, 'Grafana expands $__env{…}, $__file{…} and ${…} in settings and has no escape for $');
+  return envFileLine(name, value);
+}
+
+/**
+ * A JMESPath raw string literal holding exactly `value`: single quotes, each `'` written `\'`.
+ * Refused: a backslash (the JMESPath specification reads `\\` as one backslash, go-jmespath, which
+ * Grafana uses, keeps both: no spelling means the same to both) and control characters.
+ */
+export function jmespathRawString(value: string): string {
+  if (/[\\\u0000-\u001f\u007f]/.test(value)) throw new UnsafeValueError('JMESPath string', value, 'a backslash or a control character has no spelling every JMESPath implementation reads the same');
+  return `'${value.replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * A JMESPath quoted identifier naming exactly the key `name` (a claim such as `cognito:groups`,
+ * whose `:` an unquoted identifier cannot hold): a JSON string, which is what JMESPath parses it as.
+ */
+export function jmespathIdentifier(name: string): string {
+  if (name.length === 0) throw new UnsafeValueError('JMESPath identifier', name, 'an identifier cannot be empty');
+  return jsonString(name);
+}

@@ -72,17 +72,21 @@ function renderGrafanaFiles(spec: NormalizedSpec): EmittedFile[] {
 const BUNDLE_EOF = 'DEX_MONITORING_FILE_EOF';
 
 /**
- * A shell script that writes `files` under `root` (scripts executable), gzipped (deterministically)
+ * A shell script that writes `files` under `root` (and each of `more` under its root; scripts
+ * executable), gzipped (deterministically)
  * and base64-wrapped for a user data heredoc: how services/ec2.ts installs exactly these files.
  */
-export function installBundle(files: readonly EmittedFile[], root: string): string {
+export function installBundle(files: readonly EmittedFile[], root: string, more: readonly { readonly files: readonly EmittedFile[]; readonly root: string }[] = []): string {
   const script: string[] = ['set -euo pipefail'];
-  for (const dir of [...new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/')))].sort()) script.push(`install -d -m 755 ${shellArg(`${root}${dir ? `/${dir}` : ''}`)}`);
-  for (const f of files) {
-    if (f.content.split('\n').includes(BUNDLE_EOF) || !f.content.endsWith('\n')) throw new Error(`cannot bundle ${f.path}`);
-    // The quoted heredoc delimiter keeps the content literal; the path (service names in it) is one word.
-    const path = shellArg(`${root}/${f.path}`);
-    script.push(`cat > ${path} <<'${BUNDLE_EOF}'`, `${f.content}${BUNDLE_EOF}`, `chmod ${f.path.endsWith('.sh') ? 755 : 644} ${path}`);
+  // More directories in the same stream: one gzip dictionary for all of them (user data is limited to 16 KB).
+  for (const group of [{ files, root }, ...more]) {
+    for (const dir of [...new Set(group.files.map((f) => f.path.split('/').slice(0, -1).join('/')))].sort()) script.push(`install -d -m 755 ${shellArg(`${group.root}${dir ? `/${dir}` : ''}`)}`);
+    for (const f of group.files) {
+      if (f.content.split('\n').includes(BUNDLE_EOF) || !f.content.endsWith('\n')) throw new Error(`cannot bundle ${f.path}`);
+      // The quoted heredoc delimiter keeps the content literal; the path (service names in it) is one word.
+      const path = shellArg(`${group.root}/${f.path}`);
+      script.push(`cat > ${path} <<'${BUNDLE_EOF}'`, `${f.content}${BUNDLE_EOF}`, `chmod ${f.path.endsWith('.sh') ? 755 : 644} ${path}`);
+    }
   }
   const b64 = Buffer.from(gzipDeterministic(`${script.join('\n')}\n`)).toString('base64');
   return b64.replace(/(.{76})/g, '$1\n').replace(/\n$/, '');

@@ -55,6 +55,22 @@ function part(service: string, usageType: string, query: PriceQuery, display: Me
   return { service, usageType, query, display };
 }
 
+/**
+ * Cognito user pools are not in the price book (no Price List product verified, research §2.7): the
+ * list price per monthly active user from the Amazon Cognito pricing page (read 2026-12; the same in
+ * every commercial region), and what it comes to at the spec's usage, so the line is never a silent $0.
+ */
+function cognitoReason(meter: UsageMeter): string {
+  const users = meter.quantity.max;
+  const head = 'Amazon Cognito is not in the price book';
+  if ((meter.attributes.tier ?? '').toLowerCase() === 'lite') {
+    const note = 'the Lite feature plan is $0.0055 per monthly active user beyond 10,000 free a month; the free tier is per account, shared with its other user pools (aws.amazon.com/cognito/pricing)';
+    return users > 0 && users <= 10_000 ? `${head}: ${note}; ${users} MAU is $0 while the account stays within the free tier, at most $${(users * 0.0055).toFixed(2)} a month beyond it` : `${head}: ${note}`;
+  }
+  const note = 'the Plus feature plan (threat protection) is $0.020 per monthly active user, with no free tier (aws.amazon.com/cognito/pricing)';
+  return users > 0 ? `${head}: ${note}; ${users} MAU is $${(users * 0.02).toFixed(2)} a month` : `${head}: ${note}; set usage.grafanaUsersPerMonth for the amount`;
+}
+
 /** Maps a meter to the product(s) that price it; never throws. */
 export function meterToQuery(meter: UsageMeter, region: string): MeterMapping {
   try {
@@ -221,6 +237,8 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
       throw new MappingError('SNS is not in the price book: the first 1 million publishes a month are free, then $0.50 per million (us-east-1); alarm notifications are far below that');
     case 'sns.email':
       throw new MappingError('SNS is not in the price book: the first 1,000 e-mail notifications a month are free, then $2.00 per 100,000 (us-east-1)');
+    case 'cognito.mau':
+      throw new MappingError(cognitoReason(meter));
     case 's3.storage':
       throw new MappingError('S3 is not in the price book (the research has no S3 price row): S3 Standard is $0.023 per GB-month for the first 50 TB (us-east-1); the buckets dex creates hold CloudFormation templates (a few MB) and audit logs (CloudTrail files, ALB access logs: each line item gives its volume)');
     default: {

@@ -127,6 +127,7 @@ export const BILLABLE_TYPES: Readonly<Record<string, { readonly why: string; rea
   'AWS::CloudWatch::Dashboard': { why: 'dashboard-months (beyond an account’s first three)' },
   'AWS::WAFv2::WebACL': { why: 'web ACL, rules and requests' },
   'AWS::SecretsManager::Secret': { why: 'secret-months and API calls' },
+  'AWS::Cognito::UserPool': { why: 'monthly active users, at the rate of its feature plan' },
   'AWS::KMS::Key': { why: 'key-months and requests' },
   'AWS::ECR::Repository': { why: 'image storage' },
   // Free itself; the repositories the pull-through cache creates from it store images.

@@ -1752,6 +1752,11 @@ export interface Monitoring {
      * Encrypted gp3 volume in GiB.
      */
     storageGiB?: number;
+    /**
+     * The address people open Grafana at, when it is not the Session Manager tunnel's http://localhost:3000 (your own HTTPS proxy or load balancer in front of it). Grafana's root_url, and the base of the sign-in callback <rootUrl>/login/generic_oauth registered with the identity provider. https, or http only for localhost.
+     */
+    rootUrl?: string;
+    signIn?: GrafanaSignIn;
   };
   /**
    * Distributed tracing: xray (AWS X-Ray) or none.
@@ -1805,6 +1810,237 @@ export interface Monitoring {
      */
     email?: string;
   };
+}
+/**
+ * How people sign in to Grafana. password (default): the admin user only, its password in Secrets Manager. oidc: single sign-on with an OpenID Connect provider the organisation already has (Okta, Entra ID, Google, Keycloak, IAM Identity Center through an OIDC app). cognito: dex creates an Amazon Cognito user pool for the environment (MFA required, users created by an administrator). With oidc or cognito the login form is off and the admin password stays as break-glass (docs/monitoring.md).
+ */
+export interface GrafanaSignIn {
+  /**
+   * password, oidc or cognito.
+   */
+  method?: 'password' | 'oidc' | 'cognito';
+  oidc?: GrafanaOidc;
+  cognito?: GrafanaCognito;
+}
+/**
+ * The OpenID Connect provider (signIn.method: oidc). Register a confidential web application with the callback <rootUrl>/login/generic_oauth (http://localhost:3000/login/generic_oauth by default), give its client ID here and put its client secret in Secrets Manager with `dex secrets set <spec> --env <env> monitoring/grafana-oidc` (never in dex.yaml).
+ */
+export interface GrafanaOidc {
+  /**
+   * The provider's issuer URL (https). Without authUrl, tokenUrl and userInfoUrl, the Grafana server reads them from <issuer>/.well-known/openid-configuration at boot.
+   */
+  issuer?: string;
+  /**
+   * Authorization endpoint (https); give all three endpoints or none.
+   */
+  authUrl?: string;
+  /**
+   * Token endpoint (https).
+   */
+  tokenUrl?: string;
+  /**
+   * UserInfo endpoint (https).
+   */
+  userInfoUrl?: string;
+  /**
+   * The application's client ID (not a secret).
+   */
+  clientId?: string;
+  /**
+   * The provider's name on Grafana's sign-in button.
+   */
+  name?: string;
+  /**
+   * OAuth scopes Grafana asks for (add the one your provider needs for a groups claim, e.g. groups on Okta).
+   *
+   * @maxItems 20
+   */
+  scopes?:
+    | []
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [string, string, string, string, string, string, string, string, string, string, string, string, string, string]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ]
+    | [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string
+      ];
+  /**
+   * The top-level claim of the ID token (or UserInfo) that lists the user's groups.
+   */
+  groupsClaim?: string;
+  /**
+   * Only users whose e-mail is in one of these domains may sign in (default: any).
+   *
+   * @maxItems 50
+   */
+  allowedDomains?: string[];
+  /**
+   * Only members of one of these groups may sign in (default: members of any group in roles).
+   *
+   * @maxItems 50
+   */
+  allowedGroups?: string[];
+  roles?: GrafanaRoles;
+}
+/**
+ * Which groups get which Grafana organisation role. A user in several gets the highest; a user in none is refused (role_attribute_strict). dex builds the JMESPath itself from these names.
+ */
+export interface GrafanaRoles {
+  /**
+   * Groups whose members are Grafana Admins.
+   *
+   * @maxItems 50
+   */
+  admin?: string[];
+  /**
+   * Groups whose members are Editors.
+   *
+   * @maxItems 50
+   */
+  editor?: string[];
+  /**
+   * Groups whose members are Viewers.
+   *
+   * @maxItems 50
+   */
+  viewer?: string[];
+}
+/**
+ * The Amazon Cognito user pool dex creates (signIn.method: cognito): MFA (authenticator app) required, a 14-character password policy, users created by an administrator only, and the groups grafana-admins, grafana-editors and grafana-viewers for the Grafana roles.
+ */
+export interface GrafanaCognito {
+  /**
+   * Prefix of the hosted sign-in domain <prefix>.auth.<region>.amazoncognito.com (unique in the region; may not contain aws, amazon or cognito). Default: <system>-<env>-grafana.
+   */
+  domainPrefix?: string;
+  /**
+   * Cognito threat protection (compromised credentials, adaptive authentication): enforced (default) or audit need the Plus feature plan, priced per monthly active user in dex plan; off uses the Lite plan.
+   */
+  threatProtection?: 'enforced' | 'audit' | 'off';
 }
 /**
  * An alert: a metric, a threshold and how long it must hold. Becomes a CloudWatch alarm and a Prometheus rule.
@@ -2073,6 +2309,10 @@ export interface Usage {
    * Custom CloudWatch metrics.
    */
   customMetrics?: number;
+  /**
+   * People who sign in to Grafana in a month (Cognito monthly active users, with monitoring.grafana.signIn.method: cognito).
+   */
+  grafanaUsersPerMonth?: number;
 }
 /**
  * A monthly budget: dex plan fails when the estimate can exceed it, and dex emit creates an AWS Budgets alert.

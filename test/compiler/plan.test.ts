@@ -46,6 +46,8 @@ const FREE_TYPES = new Set([
   // The first copy of management events in each region is free and dex enables no data events;
   // the trail's bucket carries the storage meter. WAF logging costs the log group's ingestion.
   'AWS::CloudTrail::Trail', 'AWS::WAFv2::LoggingConfiguration',
+  // A user pool's app clients, hosted domain and groups cost nothing; its monthly active users are metered on the pool.
+  'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolDomain', 'AWS::Cognito::UserPoolGroup',
   // The default security group's custom resource: one invocation per stack update, fractions of a cent.
   'AWS::Lambda::Function', 'Custom::RestrictDefaultSecurityGroup',
   // The Grafana admin password's rotation: four invocations every 30 days (Lambda's free tier);

@@ -128,6 +128,7 @@ describe('meterToQuery', () => {
       'sns.publish': /^SNS is not in the price book/,
       'sns.email': /^SNS is not in the price book/,
       's3.storage': /^S3 is not in the price book/,
+      'cognito.mau': /^Amazon Cognito is not in the price book: .* per monthly active user/,
     };
     for (const name of METER_NAMES) {
       const m = meterToQuery(meter(name, attrs[name] ?? {}), 'us-east-1');
@@ -158,7 +159,7 @@ describe('meterToQuery', () => {
       }
       for (const p of m.parts) if (!source.lookup(p.query).ok) unpriced.push(name);
     }
-    expect(unpriced.sort()).toEqual(['backup.crossRegionTransfer', 'backup.storage', 'budgets.budget', 'containerInsights.observations', 's3.storage', 'sns.email', 'sns.publish', 'vpce.interface', 'vpce.processed']);
+    expect(unpriced.sort()).toEqual(['backup.crossRegionTransfer', 'backup.storage', 'budgets.budget', 'cognito.mau', 'containerInsights.observations', 's3.storage', 'sns.email', 'sns.publish', 'vpce.interface', 'vpce.processed']);
   });
 });
 

@@ -203,6 +203,7 @@ const BREAKS: readonly [string, string, RuleContext, (ctx: RuleContext) => RuleC
   ['ElastiCache', 'ElastiCache.6', MOBILE, (c) => changed(c, ofType('AWS::ElastiCache::User', 'RedisCacheDefaultUser'), (p) => ({ ...p, AccessString: 'on ~* +@all', AuthenticationMode: { Type: 'no-password-required' } }))],
   ['SecretsManager', 'SecretsManager.1', MOBILE, (c) => changed(c, ofType('AWS::SecretsManager::RotationSchedule', 'GrafanaAdminSecretRotationSchedule'), () => undefined)],
   ['SNS', 'SNS.2', MOBILE, (c) => changed(c, () => false, (p) => p, [extra('AWS::SNS::Subscription', 'QueueSubscription', { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:us-east-1:123456789012:q' }, 'monitoring')])],
+  ['Cognito', 'Cognito.1', find('examples/large/dex.yaml', 'staging'), (c) => changed(c, ofType('AWS::Cognito::UserPool'), (p) => ({ ...p, UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' } }))],
   ['SNS', 'SNS.1', MOBILE, (c) => changed(c, ofType('AWS::SNS::Topic'), (p) => ({ ...p, KmsMasterKeyId: undefined }))],
   ['KMS', 'KMS.4', MOBILE, (c) => changed(c, ofType('AWS::KMS::Key', 'KmsKey'), (p) => ({ ...p, EnableKeyRotation: false }))],
   ['CloudWatch', 'DEX.Logs.KMS', MOBILE, (c) => changed(c, ofType('AWS::Logs::LogGroup', 'FlowLogGroup'), (p) => ({ ...p, KmsKeyId: undefined }))],

@@ -812,6 +812,23 @@ const codeBuild5: SecurityControl = {
 };
 
 /** Every control, in the order docs/security.md lists them. */
+// ——— Cognito ———
+
+const cognito1: SecurityControl = {
+  id: 'Cognito.1',
+  family: 'Cognito',
+  fsbp: 'Cognito.1',
+  title: 'Cognito user pools enforce threat protection for standard authentication',
+  absent: 'no Cognito user pools (Grafana signs in with its password or an OIDC provider)',
+  evaluate: (ctx) =>
+    ofType(ctx.model, 'AWS::Cognito::UserPool').map((p) => {
+      const mode = (prop(p, 'UserPoolAddOns') as { AdvancedSecurityMode?: string } | undefined)?.AdvancedSecurityMode;
+      const properties = { 'UserPoolAddOns.AdvancedSecurityMode': mode, UserPoolTier: prop(p, 'UserPoolTier') };
+      if (mode === 'ENFORCED') return finding(p, 'pass', `${p.logicalId} enforces threat protection (Plus feature plan)`, properties);
+      return finding(p, 'fail', `${p.logicalId} ${mode === 'AUDIT' ? 'only audits' : 'has no'} threat protection: monitoring.grafana.signIn.cognito.threatProtection is ${mode === 'AUDIT' ? 'audit' : 'off'}`, properties);
+    }),
+};
+
 export const SECURITY_CONTROLS: readonly SecurityControl[] = [
   iam1, iam21, iamBoundary,
   cloudTrail1, cloudTrail2, cloudTrail4, cloudTrail5, cloudTrail6, cloudTrail7, cloudTrailLock,
@@ -825,4 +842,5 @@ export const SECURITY_CONTROLS: readonly SecurityControl[] = [
   ec1, ec2, ec3, ec4, ec5, ec6,
   sm1, sns1, sns2, kms4, logsKms, cw16,
   codeBuild2, codeBuild3, codeBuild4, codeBuild5,
+  cognito1,
 ];

@@ -6,7 +6,7 @@ import type { RuleContext, RuleScope } from '../types.js';
 
 export type ControlFamily =
   | 'IAM' | 'CloudTrail' | 'S3' | 'ELB' | 'WAF' | 'RDS' | 'EC2' | 'ECS' | 'EKS' | 'ElastiCache'
-  | 'SecretsManager' | 'SNS' | 'KMS' | 'CloudWatch' | 'CodeBuild';
+  | 'SecretsManager' | 'SNS' | 'KMS' | 'CloudWatch' | 'CodeBuild' | 'Cognito';
 
 export type ControlStatus = 'pass' | 'fail' | 'not-applicable';
 
