@@ -29,7 +29,7 @@ export const ROTATION_ID = {
 export const GRAFANA_ROTATION_SCHEDULE = 'rate(30 days)';
 
 /**
- * The rotation function's code (inline ZipFile code becomes index.js: CommonJS, and the Node.js 20
+ * The rotation function's code (inline ZipFile code becomes index.js: CommonJS, and the Node.js 22
  * runtime provides AWS SDK v3). Constant: the secret arrives in the event, never as code. The new
  * password has the generated one's shape (32 letters and digits, see services/secrets.ts), and the
  * JSON keeps every other key of the current version (the username).
@@ -140,7 +140,7 @@ export function grafanaSecretRotation(spec: NormalizedSpec): ModelResource[] {
       type: 'AWS::Lambda::Function',
       properties: {
         Description: 'Rotates the Grafana admin password secret (FSBP SecretsManager.1); the Grafana server applies the new version',
-        Runtime: 'nodejs20.x',
+        Runtime: 'nodejs22.x',
         Handler: 'index.handler',
         Timeout: 30,
         MemorySize: 128,

@@ -134,7 +134,7 @@ describe('the rotation resources', () => {
     expect(schedule.properties).toEqual({ SecretId: { Ref: ID.grafanaAdminSecret }, RotationLambdaARN: { 'Fn::GetAtt': [ROTATION_ID.function, 'Arn'] }, RotationRules: { ScheduleExpression: GRAFANA_ROTATION_SCHEDULE }, RotateImmediatelyOnUpdate: false });
     for (const id of Object.values(ROTATION_ID)) expect(byId(id).layer).toBe(byId(ID.grafanaAdminSecret).layer);
     const fn = byId(ROTATION_ID.function).properties as { Runtime: string; Code: { ZipFile: string }; LoggingConfig: unknown };
-    expect(fn.Runtime).toBe('nodejs20.x');
+    expect(fn.Runtime).toBe('nodejs22.x');
     expect(fn.Code.ZipFile).toBe(GRAFANA_ROTATION_HANDLER);
     expect(fn.LoggingConfig).toEqual({ LogGroup: { Ref: ROTATION_ID.logGroup } });
     expect(byId(ROTATION_ID.logGroup).properties).toMatchObject({ KmsKeyId: { 'Fn::GetAtt': [ID.kmsKey, 'Arn'] } });
