@@ -130,7 +130,8 @@ export async function runPricingRefresh(args: PricingRefreshArgs, io: CliIO, opt
   if (report.fetched === 0) {
     const first = report.stale[0];
     const why = report.stopped ?? (first ? `${describeQuery(first.query)}: ${first.reason}` : 'no query was asked');
-    problem({ ...cliProblem('DEX906', `the AWS Price List answered no query (${why}); nothing was written`), hint });
+    const unreachable = credentialsMissing ? hint : 'check that the Price List API is reachable from here (a proxy, a firewall, DEX_PRICING_ENDPOINT) and run it again; no file was changed';
+    problem({ ...cliProblem('DEX906', `the AWS Price List answered no query (${why}); nothing was written`), hint: unreachable });
     return EXIT.failed;
   }
   try {
