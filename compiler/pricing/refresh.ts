@@ -125,7 +125,7 @@ export async function refreshSnapshot(regions: readonly string[], current: Snaps
   const needed = options.needed ?? [];
   const queries = refreshQueries(regions, catalog, needed);
   const { onQuery: _q, onProgress, ...policy } = options;
-  const fetcher = createFetcher(() => Promise.resolve(api), { budgetMs: REFRESH_BUDGET_MS, ...policy });
+  const fetcher = createFetcher(() => Promise.resolve(api), { ...policy, budgetMs: policy.budgetMs ?? REFRESH_BUDGET_MS });
 
   const parsed: (ParsedProduct | undefined)[] = current.products.map((item) => {
     const p = parsePriceListItem(item);
