@@ -8,7 +8,8 @@ import { PricingClient } from '@aws-sdk/client-pricing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MeterName, UsageMeter } from '../../compiler/model/types.js';
 import { collectQueries, priceMeters } from '../../compiler/pricing/line-items.js';
-import { describeLivePricing, isRetryable } from '../../compiler/pricing/live.js';
+import { describeLivePricing, isRetryable, type PricingApi } from '../../compiler/pricing/live.js';
+import { refreshSnapshot } from '../../compiler/pricing/refresh.js';
 import { FREE_BY_DESIGN, suspectZero } from '../../compiler/pricing/price-list.js';
 import { createLivePricing, refreshFromApi, type LivePricing } from '../../cli/adapters/live-pricing.js';
 import { meterToQuery } from '../../compiler/pricing/meters.js';
@@ -407,5 +408,42 @@ describe('refreshSnapshot', () => {
     } finally {
       client.destroy();
     }
+  });
+
+  it('never loses: unanswered queries keep their products (stale), other terms and fields survive, gaps are not recorded twice', async () => {
+    const current = readSnapshotFile();
+    const t3 = current.products.find((p) => p.product.attributes.instanceType === 't3.medium' && p.product.attributes.regionCode === 'us-east-1')!;
+    const reserved = { 'X.Y': { priceDimensions: { 'X.Y.Z': { unit: 'Hrs', pricePerUnit: { USD: '0.0260000000' } } }, termAttributes: { LeaseContractLength: '1yr', PurchaseOption: 'No Upfront', OfferingClass: 'standard' } } };
+    const withReserved = { ...current, products: current.products.map((p) => (p === t3 ? { ...p, terms: { ...p.terms, Reserved: reserved } } : p)) };
+    const served = createSnapshotSource(current).items;
+    const api: PricingApi = {
+      async getProducts(input) {
+        const types = input.Filters.find((f) => f.Field === 'instanceType')?.Value;
+        if (types === 't3.micro') throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+        const hits = served.filter((i) => i.serviceCode === input.ServiceCode && input.Filters.every((f) => (f.Field === 'productFamily' ? i.product.productFamily : i.product.attributes[f.Field]) === f.Value));
+        return { PriceList: hits.map((i) => JSON.stringify({ ...i, dex: undefined })) };
+      },
+    };
+    const catalog = [
+      { meter: 'ec2.instance' as const, attributes: { instanceType: 't3.medium' } },
+      { meter: 'ec2.instance' as const, attributes: { instanceType: 't3.micro' } },
+      { meter: 'ec2.instance' as const, attributes: { instanceType: 'z9.huge' } },
+    ];
+    const options = { catalog, now: () => new Date('2027-01-02T00:00:00Z'), maxAttempts: 2, sleep: async () => {} };
+    const report = await refreshSnapshot(['us-east-1'], withReserved, api, options);
+    expect(report.fetched).toBe(1);
+    expect(report.stale).toHaveLength(1);
+    expect(report.stale[0]).toMatchObject({ keptProducts: 1, reason: 'the AWS Price List API is throttling requests (rate exceeded); gave up after 2 attempts' });
+    expect(report.gaps).toHaveLength(1);
+    expect(report.products).toBe(current.products.length);
+    const micro = report.file.products.find((p) => p.product.attributes.instanceType === 't3.micro' && p.product.attributes.regionCode === 'us-east-1')!;
+    expect(micro.dex).toMatchObject({ confidence: expect.not.stringMatching(/^price list$/), stale: { since: '2027-01-02' } });
+    const medium = report.file.products.find((p) => p.product.sku === t3.product.sku)!;
+    expect(medium.dex!.confidence).toBe('price list');
+    expect(medium.terms.Reserved).toEqual(reserved);
+    // A second refresh finds the same gap: recorded once; the stale mark keeps its first date.
+    const again = await refreshSnapshot(['us-east-1'], report.file, api, { ...options, now: () => new Date('2027-02-01T00:00:00Z') });
+    expect(again.file.gaps.length).toBe(report.file.gaps.length);
+    expect(again.file.products.find((p) => p.product.sku === micro.product.sku)!.dex!.stale!.since).toBe('2027-01-02');
   });
 });
