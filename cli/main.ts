@@ -96,13 +96,19 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .description('Manage the price snapshot dex plans with offline.')
     .command('refresh')
     .description('Rewrite the price snapshot from the live AWS Price List API (needs credentials with pricing:GetProducts).')
-    .option('-r, --region <region...>', 'regions to price (default: the regions the snapshot covers)')
-    .option('--snapshot <file>', 'snapshot to read the catalog from (default: the one dex ships)')
-    .option('-o, --output <file>', 'where to write (default: the snapshot itself)')
-    .addHelpText('after', '\nExample:\n  dex pricing refresh --region ap-south-1 us-east-1')
-    .action(async (opts: { region?: string[]; snapshot?: string; output?: string }) => {
+    .option('-r, --region <region...>', 'regions to price (default: the regions the snapshot covers; the others are kept as they are)')
+    .option('--snapshot <file>', 'snapshot to refresh (default: the one dex ships)')
+    .option('-o, --output <file>', 'where to write (default: price-snapshot-<date>.json in the current directory)')
+    .option('--in-place', 'write over the snapshot itself', false)
+    .option('--spec <file>', 'also ask for every product this spec\'s meters need (default: dex.yaml here, when there is one)')
+    .option('--max-time <seconds>', 'give up asking after this long; what was not re-read keeps its old price, marked stale (default: 600)')
+    .addHelpText('after', '\nExit code 1 when a product could not be re-read (its old price is kept, marked stale).\nExamples:\n  dex pricing refresh --region ap-south-1 us-east-1\n  dex pricing refresh --spec dex.yaml --output prices.json && DEX_PRICING_SNAPSHOT=prices.json dex plan')
+    .action(async (opts: { region?: string[]; snapshot?: string; output?: string; inPlace: boolean; spec?: string; maxTime?: string }) => {
       const { runPricingRefresh } = await import('./commands/pricing.js');
-      exitCode = await runPricingRefresh({ regions: opts.region, snapshot: opts.snapshot, output: opts.output }, io);
+      exitCode = await runPricingRefresh(
+        { regions: opts.region, snapshot: opts.snapshot, output: opts.output, inPlace: opts.inPlace, spec: opts.spec, ...(opts.maxTime !== undefined ? { maxTimeSeconds: Number(opts.maxTime) } : {}) },
+        io,
+      );
     });
 
   const compliance = program

@@ -140,7 +140,7 @@ export function planToJson(plan: Plan): Record<string, unknown> {
 // Text
 
 function pricingLine(plan: Plan): string {
-  const src = plan.pricing.source === 'live' ? `live AWS Price List, ${plan.pricing.asOf}` : `price snapshot of ${plan.pricing.asOf}`;
+  const src = plan.pricing.summary ?? (plan.pricing.source === 'live' ? `live AWS Price List, ${plan.pricing.asOf}` : `price snapshot of ${plan.pricing.asOf}`);
   return `Prices: ${src} — AWS on-demand list prices in ${plan.currency}, ${plan.hoursPerMonth} hours a month, no free tier or discounts; ${plan.rounding}.`;
 }
 

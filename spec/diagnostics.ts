@@ -148,6 +148,8 @@ export const DIAGNOSTIC_CODES = {
   DEX902: { severity: 'error', title: 'Baseline could not be read' },
   DEX903: { severity: 'error', title: 'Output folder is locked by another emit' },
   DEX904: { severity: 'error', title: 'Output path holds something dex did not write' },
+  DEX905: { severity: 'warning', title: 'Live prices fell back to the snapshot' },
+  DEX906: { severity: 'error', title: 'Price refresh incomplete' },
   DEX999: { severity: 'error', title: 'Internal error' },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -5,7 +5,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { BaselineError, baselineFromPlanJson, baselineFromStacks, type Baseline, type DeployedStack } from '../../compiler/diff/baseline.js';
 import type { BaselineReader } from '../../pipeline/plan-diff.js';
+import { classifyAwsError, seconds } from '../../compiler/pricing/aws-errors.js';
+import type { Progress } from '../progress.js';
+import { AWS_TIMEOUT_DEFAULTS, quietAwsSdk, requestHandlerOptions, SILENT_LOGGER, type AwsTimeouts } from './aws-sdk.js';
 import { loadPackage } from './packages.js';
+
+/** Time budget of reading every deployed stack (DEX_CLOUDFORMATION_BUDGET_MS), retries included. */
+export const STACK_BUDGET_MS = 120_000;
 
 async function readTree(dir: string, base = dir, out = new Map<string, string>()): Promise<Map<string, string>> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -100,36 +106,47 @@ export interface StackBaselineOptions {
   readonly endpoint?: string;
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   readonly maxAttempts?: number;
+  /** Per-request deadlines (default 10 s per request, 5 s to connect). */
+  readonly timeouts?: AwsTimeouts;
+  /** Time budget of all the requests together (default STACK_BUDGET_MS). */
+  readonly budgetMs?: number;
+  readonly progress?: Progress;
 }
 
-/** A clear message for what the SDK threw. */
-export function describeAwsError(err: unknown, what: string): string {
-  const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const name = e.name ?? e.Code ?? 'Error';
-  if (/CredentialsProviderError|Could not load credentials|credential/i.test(`${name} ${e.message}`)) {
-    return `${what}: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or --profile, or run aws sso login)`;
-  }
-  if (/Throttl|Rate exceeded/i.test(`${name} ${e.message}`)) return `${what}: CloudFormation is throttling requests (${e.message}); try again later`;
-  if (/ExpiredToken|InvalidClientTokenId|SignatureDoesNotMatch|AccessDenied/i.test(name)) return `${what}: AWS refused the credentials (${name}: ${e.message})`;
-  const status = e.$metadata?.httpStatusCode;
-  return `${what}: ${name}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? String(err)}`;
+/** A clear message for what the SDK threw (never the SDK's own text: see compiler/pricing/aws-errors.ts). */
+export function describeAwsError(err: unknown, what: string, timeoutMs?: number): string {
+  const f = classifyAwsError(err, 'CloudFormation', timeoutMs);
+  if (f.kind === 'credentials') return `${what}: ${f.message.replace(/^no AWS credentials to ask CloudFormation with/, 'no AWS credentials')}, or pass --profile`;
+  if (f.kind === 'throttled') return `${what}: ${f.message}; try again later`;
+  return `${what}: ${f.message}`;
 }
 
 /** Each stack's status and original template (TemplateStage Original), as CloudFormation answers. */
 export async function loadStackBaseline(stackNames: readonly string[], options: StackBaselineOptions): Promise<Baseline> {
+  quietAwsSdk();
   const sdk = loadPackage<typeof import('@aws-sdk/client-cloudformation')>('@aws-sdk/client-cloudformation');
+  const timeouts = options.timeouts ?? AWS_TIMEOUT_DEFAULTS;
   const client = new sdk.CloudFormationClient({
     region: options.region,
     maxAttempts: options.maxAttempts ?? 3,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : options.profile ? { profile: options.profile } : {}),
+    logger: SILENT_LOGGER,
+    requestHandler: requestHandlerOptions(timeouts),
   });
+  // One budget for every request and retry: a CloudFormation that answers slowly cannot hold the plan for long.
+  const budgetMs = options.budgetMs ?? STACK_BUDGET_MS;
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), budgetMs);
+  const call = { abortSignal: budget.signal };
+  const spent = (what: string) => new BaselineError(`${what}: CloudFormation did not answer within the time budget of ${seconds(budgetMs)} for reading the deployed stacks`);
   const stacks: DeployedStack[] = [];
   try {
-    for (const name of stackNames) {
+    for (const [i, name] of stackNames.entries()) {
+      options.progress?.update(i, stackNames.length, name);
       let status: string | undefined;
       try {
-        const described = await client.send(new sdk.DescribeStacksCommand({ StackName: name }));
+        const described = await client.send(new sdk.DescribeStacksCommand({ StackName: name }), call);
         status = described.Stacks?.[0]?.StackStatus;
       } catch (err) {
         const e = err as { name?: string; message?: string };
@@ -137,7 +154,8 @@ export async function loadStackBaseline(stackNames: readonly string[], options: 
           stacks.push({ name, exists: false });
           continue;
         }
-        throw new BaselineError(describeAwsError(err, `DescribeStacks ${name}`));
+        if (budget.signal.aborted) throw spent(`DescribeStacks ${name}`);
+        throw new BaselineError(describeAwsError(err, `DescribeStacks ${name}`, timeouts.requestTimeoutMs));
       }
       if (status === 'REVIEW_IN_PROGRESS') {
         stacks.push({ name, exists: true, status, templateBody: undefined });
@@ -145,13 +163,16 @@ export async function loadStackBaseline(stackNames: readonly string[], options: 
       }
       let templateBody: string | undefined;
       try {
-        templateBody = (await client.send(new sdk.GetTemplateCommand({ StackName: name, TemplateStage: 'Original' }))).TemplateBody;
+        templateBody = (await client.send(new sdk.GetTemplateCommand({ StackName: name, TemplateStage: 'Original' }), call)).TemplateBody;
       } catch (err) {
-        throw new BaselineError(describeAwsError(err, `GetTemplate ${name}`));
+        if (budget.signal.aborted) throw spent(`GetTemplate ${name}`);
+        throw new BaselineError(describeAwsError(err, `GetTemplate ${name}`, timeouts.requestTimeoutMs));
       }
       stacks.push({ name, exists: true, status, templateBody });
     }
   } finally {
+    clearTimeout(timer);
+    options.progress?.done();
     client.destroy();
   }
   return baselineFromStacks(stacks, options.region);
@@ -167,6 +188,9 @@ export interface BaselineReaderOptions {
   readonly profile?: string;
   readonly endpoint?: string;
   readonly credentials?: StackBaselineOptions['credentials'];
+  readonly timeouts?: AwsTimeouts;
+  readonly budgetMs?: number;
+  readonly progress?: Progress;
 }
 
 /** The BaselineReader of pipeline/plan-diff.ts, on this machine's files, git and AWS account. */
@@ -187,6 +211,9 @@ export function baselineReader(options: BaselineReaderOptions): BaselineReader {
         ...(options.profile ? { profile: options.profile } : {}),
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         ...(options.credentials ? { credentials: options.credentials } : {}),
+        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+        ...(options.budgetMs ? { budgetMs: options.budgetMs } : {}),
+        ...(options.progress ? { progress: options.progress } : {}),
       }),
   };
 }

@@ -3,8 +3,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLivePriceSource, refreshSnapshot, type CacheEntry, type LivePriceSource, type LiveSourceOptions, type PriceCache, type PricingApi, type RefreshOptions, type RefreshReport } from '../../compiler/pricing/live.js';
+import { createLivePriceSource, type CacheEntry, type LivePriceSource, type LiveSourceOptions, type PriceCache, type PricingApi } from '../../compiler/pricing/live.js';
+import { refreshSnapshot, type RefreshOptions, type RefreshReport } from '../../compiler/pricing/refresh.js';
 import type { SnapshotFile } from '../../compiler/pricing/snapshot.js';
+import { AWS_TIMEOUT_DEFAULTS, quietAwsSdk, requestHandlerOptions, SILENT_LOGGER, type AwsTimeouts } from './aws-sdk.js';
 import { loadPackage } from './packages.js';
 
 export interface AwsCredentials {
@@ -27,7 +29,7 @@ export function pricingCacheDir(env: Readonly<Record<string, string | undefined>
 
 /** The part of the SDK's PricingClient dex uses (the real client, or one a test built). */
 export interface PricingClientLike {
-  send(command: unknown): Promise<unknown>;
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
   destroy?(): void;
 }
 
@@ -36,14 +38,17 @@ export interface PricingClientOptions {
   readonly endpoint?: string;
   /** Region of the Price List endpoint (us-east-1, eu-central-1 or ap-south-1); any answers for all regions. */
   readonly apiRegion?: string;
-  readonly credentials?: AwsCredentials;
-  readonly requestTimeoutMs?: number;
+  /** Keys, or a provider (the SDK's default chain when absent). */
+  readonly credentials?: AwsCredentials | (() => Promise<AwsCredentials>);
+  /** Per-request deadlines (default 10 s per request, 5 s to connect). */
+  readonly timeouts?: AwsTimeouts;
   /** A ready client (then endpoint, credentials and timeout are ignored, and it is not destroyed here). */
   readonly client?: PricingClientLike;
 }
 
 /** GetProducts through the SDK; `close` releases the client this created. */
 export async function sdkPricingApi(options: PricingClientOptions): Promise<PricingApi & { close(): void }> {
+  quietAwsSdk();
   const sdk = loadPackage<typeof import('@aws-sdk/client-pricing')>('@aws-sdk/client-pricing');
   const created = options.client
     ? undefined
@@ -53,11 +58,13 @@ export async function sdkPricingApi(options: PricingClientOptions): Promise<Pric
         ...(options.credentials ? { credentials: options.credentials } : {}),
         // dex does its own bounded retries (with an injectable sleep); the SDK must not add its own.
         maxAttempts: 1,
-        requestHandler: { requestTimeout: options.requestTimeoutMs ?? 15_000, connectionTimeout: options.requestTimeoutMs ?? 15_000 },
+        logger: SILENT_LOGGER,
+        requestHandler: requestHandlerOptions(options.timeouts ?? AWS_TIMEOUT_DEFAULTS),
       });
   const client: PricingClientLike = options.client ?? (created as unknown as PricingClientLike);
   return {
-    getProducts: async (input) => (await client.send(new sdk.GetProductsCommand({ ...input, Filters: [...input.Filters] }))) as { PriceList?: unknown; NextToken?: string },
+    getProducts: async (input, call) =>
+      (await client.send(new sdk.GetProductsCommand({ ...input, Filters: [...input.Filters] }), call?.abortSignal ? { abortSignal: call.abortSignal } : undefined)) as { PriceList?: unknown; NextToken?: string },
     close: () => created?.destroy(),
   };
 }
@@ -95,7 +102,13 @@ export type LivePricing = LivePriceSource & { close(): void };
 
 export function createLivePricing(options: LivePricingOptions): LivePricing {
   let api: Promise<PricingApi & { close(): void }> | undefined;
-  const source = createLivePriceSource({ ...options, api: () => (api ??= sdkPricingApi(options)), cache: directoryCache(options.cacheDir), now: options.now ?? (() => new Date()) });
+  const source = createLivePriceSource({
+    ...options,
+    requestTimeoutMs: options.requestTimeoutMs ?? (options.timeouts ?? AWS_TIMEOUT_DEFAULTS).requestTimeoutMs,
+    api: () => (api ??= sdkPricingApi(options)),
+    cache: directoryCache(options.cacheDir),
+    now: options.now ?? (() => new Date()),
+  });
   return { ...source, close: () => void api?.then((a) => a.close(), () => undefined) };
 }
 
@@ -103,7 +116,11 @@ export function createLivePricing(options: LivePricingOptions): LivePricing {
 export async function refreshFromApi(regions: readonly string[], current: SnapshotFile, client: PricingClientOptions, options: Omit<RefreshOptions, 'now'> & { readonly now?: () => Date }): Promise<RefreshReport> {
   const api = await sdkPricingApi(client);
   try {
-    return await refreshSnapshot(regions, current, api, { ...options, now: options.now ?? (() => new Date()) });
+    return await refreshSnapshot(regions, current, api, {
+      ...options,
+      requestTimeoutMs: options.requestTimeoutMs ?? (client.timeouts ?? AWS_TIMEOUT_DEFAULTS).requestTimeoutMs,
+      now: options.now ?? (() => new Date()),
+    });
   } finally {
     api.close();
   }

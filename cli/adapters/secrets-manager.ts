@@ -6,6 +6,7 @@
 // strategy (throttling, 5xx, timeouts) up to 3 attempts; what is still failing then becomes a
 // SecretsManagerError with a kind the command turns into a diagnostic.
 import type { AwsCredentials } from './live-pricing.js';
+import { quietAwsSdk, SILENT_LOGGER } from './aws-sdk.js';
 import { loadPackage } from './packages.js';
 
 export interface SecretsManagerOptions {
@@ -95,6 +96,7 @@ export function secretsManager(options: SecretsManagerOptions): SecretsManagerPo
   let sdk: Sdk | undefined;
   let client: InstanceType<Sdk['SecretsManagerClient']> | undefined;
   const connect = () => {
+    quietAwsSdk();
     sdk ??= loadPackage<Sdk>('@aws-sdk/client-secrets-manager');
     client ??= new sdk.SecretsManagerClient({
       region: options.region,
@@ -106,7 +108,9 @@ export function secretsManager(options: SecretsManagerOptions): SecretsManagerPo
         // Without it, @smithy/node-http-handler only logs a warning when requestTimeout passes.
         throwOnRequestTimeout: true,
         connectionTimeout: options.connectionTimeoutMs ?? SECRETS_MANAGER_DEFAULTS.connectionTimeoutMs,
+        logger: SILENT_LOGGER,
       },
+      logger: SILENT_LOGGER,
     });
     return { sdk, client };
   };

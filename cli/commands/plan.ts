@@ -16,7 +16,7 @@ import { BaselineError } from '../../compiler/diff/baseline.js';
 import { isEmptyDiff, type DiffReport } from '../../compiler/diff/index.js';
 import { buildPlan, planQueries, type EnvironmentPlan, type Plan } from '../../compiler/pricing/plan.js';
 import { describeQuery } from '../../compiler/pricing/price-list.js';
-import type { PriceQuery, PriceSource, PriceWarning } from '../../compiler/pricing/types.js';
+import type { PriceQuery, PriceSource } from '../../compiler/pricing/types.js';
 import { bootstrapPlanTargets, planTargets } from '../../pipeline/plan.js';
 import { buildDiffReport, checkAgainst } from '../../pipeline/plan-diff.js';
 import type { Registries } from '../../pipeline/registries.js';
@@ -25,7 +25,12 @@ import { findNode, locate, type SpecSource } from '../../spec/load.js';
 import { readPackageAssets } from '../adapters/assets.js';
 import { baselineReader } from '../adapters/baselines.js';
 import { outputPaths } from '../adapters/repository.js';
+import { CREDENTIALS_HINT } from '../../compiler/pricing/aws-errors.js';
+import { describeLivePricing, type LiveSummary } from '../../compiler/pricing/live.js';
+import { awsTimeouts, envMilliseconds } from '../adapters/aws-sdk.js';
+import { STACK_BUDGET_MS } from '../adapters/baselines.js';
 import { createLivePricing, envCredentials, pricingCacheDir, type LivePricing } from '../adapters/live-pricing.js';
+import { progress } from '../progress.js';
 import { loadSnapshotSource } from '../adapters/snapshot.js';
 import { diffCounts, renderDiffMarkdown, renderDiffText, diffToJson } from '../diff-render.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
@@ -59,52 +64,37 @@ export interface PlanRunOptions {
   readonly live?: { readonly maxAttempts?: number; readonly baseDelayMs?: number; readonly sleep?: (ms: number) => Promise<void> };
 }
 
-/** Consecutive unavailable answers after which the live prefetch stops asking (the rest fall back). */
-const GIVE_UP_AFTER = 3;
-
-/** A one-line progress indicator on stderr, drawn only on a TTY. */
-function progress(io: CliIO) {
-  const tty = io.stderr.isTTY === true;
-  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-  let n = 0;
-  return {
-    update(done: number, total: number, what: string) {
-      if (!tty) return;
-      const text = `${frames[n++ % frames.length]} live prices ${done}/${total}: ${what}`;
-      io.stderr.write(`\r\x1b[2K${text.length > 100 ? `${text.slice(0, 99)}…` : text}`);
-    },
-    done() {
-      if (tty) io.stderr.write('\r\x1b[2K');
-    },
-  };
-}
-
-/** Prefetches every query, one at a time, with progress; returns warnings of its own. */
-async function prefetchLive(live: LivePricing, queries: readonly PriceQuery[], io: CliIO): Promise<PriceWarning[]> {
-  const bar = progress(io);
-  let unavailable = 0;
+/** Prefetches every query, one at a time, with progress on a TTY (the source stops asking when the API cannot answer). */
+async function prefetchLive(live: LivePricing, queries: readonly PriceQuery[], io: CliIO): Promise<void> {
+  const bar = progress(io, 'live prices');
   try {
     for (const [i, q] of queries.entries()) {
       bar.update(i, queries.length, describeQuery(q));
-      const before = live.warnings.length;
       await live.fetch(q);
-      const failed = live.warnings.slice(before).some((w) => w.code === 'live-fallback' && w.message.startsWith('live Price List unavailable'));
-      unavailable = failed ? unavailable + 1 : 0;
-      if (unavailable >= GIVE_UP_AFTER && i + 1 < queries.length) {
-        // The API is down or unreachable: asking the rest would only repeat the wait.
-        return [
-          {
-            code: 'live-fallback',
-            message: `live Price List unavailable for ${GIVE_UP_AFTER} queries in a row; the remaining ${queries.length - i - 1} were not asked (the snapshot answers them)`,
-          },
-        ];
-      }
     }
   } finally {
     bar.done();
   }
-  return [];
 }
+
+/** DEX905 when live prices fell back to the snapshot (beyond the products the API cannot be asked for). */
+function liveFallbackDiagnostic(summary: LiveSummary, snapshotAsOf: string): Diagnostic | undefined {
+  const reasons = summary.reasons.filter((r) => r.reason !== SNAPSHOT_ONLY_REASON);
+  const count = reasons.reduce((a, r) => a + r.count, 0);
+  if (count === 0) return undefined;
+  const credentials = /credentials/.test(summary.stopped ?? '') || reasons.some((r) => /credentials/.test(r.reason));
+  const why = reasons.map((r) => `${r.reason} (${r.count})`).join(', ');
+  const message = `${count} of ${summary.queries} prices come from the price snapshot of ${snapshotAsOf}, not the live AWS Price List: ${why}${summary.stopped && !credentials ? `; dex stopped asking: ${summary.stopped}` : ''}`;
+  const hint = credentials
+    ? `${CREDENTIALS_HINT}; the credentials need pricing:GetProducts`
+    : 'the plan is complete with snapshot prices; run again later for live ones (answers are cached for 7 days), or see "warnings" for each price';
+  return { code: 'DEX905', severity: 'warning', message, path: [], hint };
+}
+
+/** Time budget of a plan's live prices (DEX_PRICING_BUDGET_MS): after it, the snapshot answers. */
+export const LIVE_PLAN_BUDGET_MS = 60_000;
+/** The short reason the live source gives for products it never asks the API about. */
+const SNAPSHOT_ONLY_REASON = 'no verified Price List filter';
 
 export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions = {}): Promise<number> {
   const errColor = colorEnabled(io.stderr, io.env);
@@ -136,6 +126,8 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
       fallback: snapshot,
       ...(io.env.DEX_PRICING_ENDPOINT ? { endpoint: io.env.DEX_PRICING_ENDPOINT } : {}),
       ...(credentials ? { credentials } : {}),
+      timeouts: awsTimeouts(io.env),
+      budgetMs: envMilliseconds(io.env, 'DEX_PRICING_BUDGET_MS', LIVE_PLAN_BUDGET_MS),
       ...(options.live ?? {}),
     });
     source = live;
@@ -145,9 +137,14 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     // The bootstrap is shared by every environment and cannot be split between them: it is priced
     // with the whole system (no --env), as its own entries, so the combined total is the bill.
     const priced = args.environment === undefined ? [...targets, ...bootstrapPlanTargets(analysis)] : targets;
-    const extra = live ? await prefetchLive(live, planQueries(priced), io) : [];
+    if (live) await prefetchLive(live, planQueries(priced), io);
     const built = buildPlan(priced, source);
-    plan = extra.length ? { ...built, warnings: [...built.warnings, ...extra] } : built;
+    if (live) {
+      const summary = live.summary();
+      plan = { ...built, pricing: { ...built.pricing, summary: describeLivePricing(summary, snapshot.asOf, new Date()), live: summary } };
+      const fellBack = liveFallbackDiagnostic(summary, snapshot.asOf);
+      if (fellBack) io.stderr.write(renderDiagnostics([fellBack], { format: 'text', color: errColor }));
+    } else plan = built;
   } finally {
     live?.close();
   }
@@ -165,6 +162,9 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     ...(args.profile ? { profile: args.profile } : {}),
     ...(io.env.DEX_CLOUDFORMATION_ENDPOINT ? { endpoint: io.env.DEX_CLOUDFORMATION_ENDPOINT } : {}),
     ...(credentials ? { credentials } : {}),
+    timeouts: awsTimeouts(io.env),
+    budgetMs: envMilliseconds(io.env, 'DEX_CLOUDFORMATION_BUDGET_MS', STACK_BUDGET_MS),
+    progress: progress(io, 'reading stacks'),
   });
   let report: DiffReport;
   try {
@@ -177,11 +177,6 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     throw err;
   }
   io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file }, analysis.diagnostics));
-
-  if (live && args.format !== 'text' && plan.warnings.length > 0) {
-    // Text output lists the warnings itself; for JSON/Markdown say on stderr that prices fell back.
-    io.stderr.write(`dex plan: ${plan.warnings.length} live-pricing warning${plan.warnings.length === 1 ? '' : 's'} (prices fell back to the snapshot where the API did not answer); see "warnings"\n`);
-  }
 
   const counts = diffCounts(report);
   // Without a baseline everything would be created: that is a change.

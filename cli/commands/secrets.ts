@@ -15,6 +15,7 @@ import { envCredentials } from '../adapters/live-pricing.js';
 import { readSecretFromFile, readSecretFromStream } from '../adapters/secret-input.js';
 import { SECRETS_MANAGER_DEFAULTS, SecretsManagerError, secretsManager, type SecretState, type SecretsManagerOptions, type SecretsManagerPort } from '../adapters/secrets-manager.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
+import { progress } from '../progress.js';
 import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
 import { clockFrom, existingEksClusters, isUsageProblem, readSpecFile } from '../read-spec.js';
 import { cliProblem, countLabel, renderDiagnostics } from '../render.js';
@@ -152,6 +153,9 @@ export async function runSecretsList(args: SecretsListArgs, io: CliIO, options: 
 
   const statuses = new Map<ListedSecret, Status>();
   if (!args.offline) {
+    const bar = progress(io, 'asking Secrets Manager');
+    const total = envs.reduce((n, e) => n + e.secrets.length, 0);
+    let done = 0;
     for (const env of envs) {
       if (env.secrets.length === 0) continue;
       const region = args.region ?? env.region;
@@ -159,9 +163,11 @@ export async function runSecretsList(args: SecretsListArgs, io: CliIO, options: 
       try {
         for (const secret of env.secrets) {
           try {
+            bar.update(done++, total, secret.name);
             statuses.set(secret, statusOf(await port.describe(secret.name)));
           } catch (err) {
             if (!(err instanceof SecretsManagerError)) throw err;
+            bar.done();
             problem(io, [awsProblem(err, secret, region, options)]);
             return EXIT.failed;
           }
@@ -170,6 +176,7 @@ export async function runSecretsList(args: SecretsListArgs, io: CliIO, options: 
         port.close();
       }
     }
+    bar.done();
   }
 
   const unset = envs.flatMap((env) => env.secrets.filter((s) => s.value === 'placeholder' && statuses.get(s) && statuses.get(s)!.state !== 'set').map((s) => ({ env, secret: s })));

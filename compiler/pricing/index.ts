@@ -4,4 +4,5 @@ export { describeQuery, matchesQuery, parsePriceListItem, queryKey, usagetypeMat
 export { METER_NAMES, meterToQuery, PRICE_LIST_LOCATION, type MeterMapping, type MeterPart } from './meters.js';
 export { createSnapshotSource, parseSnapshotFile, type SnapshotFile, type SnapshotGap, type SnapshotPriceSource } from './snapshot.js';
 export { collectQueries, priceMeters, ROUNDING_RULE, type LineItem, type PricedPlan, type PricedResourceInput, type UnpricedItem } from './line-items.js';
-export { catalogFromSnapshot, createLivePriceSource, isRetryable, refreshSnapshot, toApiFilters, type CacheEntry, type GetProductsInput, type LivePriceSource, type LiveSourceOptions, type PriceCache, type PricingApi, type RefreshOptions, type RefreshReport } from './live.js';
+export { createLivePriceSource, describeLivePricing, isRetryable, requestKey, toApiFilters, type CacheEntry, type GetProductsInput, type LivePriceSource, type LiveSourceOptions, type LiveSummary, type PriceCache, type PricingApi } from './live.js';
+export { catalogFromSnapshot, refreshSnapshot, type RefreshOptions, type RefreshReport } from './refresh.js';

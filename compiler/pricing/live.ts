@@ -1,19 +1,22 @@
 // The live price source: the AWS Price List Query API (GetProducts), behind the PricingApi port
 // (cli/adapters/live-pricing.ts plugs in @aws-sdk/client-pricing and a cache on disk). Queries
 // use exact TERM_MATCH filters, follow NextToken (bounded), must yield exactly one product, and
-// are cached with the response's publication dates. Throttling and network errors are retried
-// with bounded exponential backoff; after that — or on a malformed answer — the snapshot answers
-// and a warning says so (returned as data, never printed).
+// are cached with the response's publication dates.
+//
+// Nothing here may hang or repeat itself: every request has a deadline (enforced here with an
+// AbortSignal, whatever the HTTP layer does), the whole run has a time budget, identical requests
+// (NAT hours and NAT bytes ask the same GetProducts question) are sent once, and a failure that
+// every further request would share (no credentials, three queries in a row unanswered, the
+// budget spent) stops the asking: the snapshot answers the rest and one warning says why.
+// Warnings are data (source.warnings), in words for a user, never printed here.
 //
 // PriceSource.lookup is synchronous, so a live source is used in two steps:
 //   const live = createLivePriceSource({ api, cache, fallback: snapshot });
 //   await live.prefetch(collectQueries(resources, region));
 //   const plan = priceMeters(resources, region, live);
-import type { UsageMeter } from '../model/types.js';
-import { meterToQuery } from './meters.js';
+import { classifyAwsError, seconds, type AwsFailure, type AwsFailureKind } from './aws-errors.js';
 import { describeQuery, parsePriceListItem, queryKey, resultFromMatches, usagetypeMatches, type ParsedProduct } from './price-list.js';
-import { createSnapshotSource, type SnapshotFile, type SnapshotGap } from './snapshot.js';
-import type { PriceListItem, PriceQuery, PriceResult, PriceSource, PriceWarning } from './types.js';
+import type { PriceQuery, PriceResult, PriceSource, PriceWarning } from './types.js';
 
 /** GetProducts' request, as the Price List Query API takes it. */
 export interface GetProductsInput {
@@ -26,7 +29,7 @@ export interface GetProductsInput {
 
 /** The one call dex makes; errors are thrown as the SDK throws them (name, $metadata). */
 export interface PricingApi {
-  getProducts(input: GetProductsInput): Promise<{ readonly PriceList?: unknown; readonly NextToken?: string }>;
+  getProducts(input: GetProductsInput, options?: { readonly abortSignal?: AbortSignal }): Promise<{ readonly PriceList?: unknown; readonly NextToken?: string }>;
 }
 
 /** A cache entry: the raw PriceList strings, so the cached and the fresh path share the parser. */
@@ -44,12 +47,8 @@ export interface PriceCache {
   write(entry: CacheEntry): void;
 }
 
-export interface LiveSourceOptions {
-  /** The API, made when the first query is actually asked (loading the SDK costs start-up time). */
-  readonly api: () => Promise<PricingApi>;
-  readonly cache: PriceCache;
-  /** Where prices come from when the API cannot answer (normally the snapshot). */
-  readonly fallback: PriceSource;
+/** How hard and how long to ask: shared by the live source and refreshSnapshot. */
+export interface FetchPolicyOptions {
   /** Attempts per request, including the first (default 4). */
   readonly maxAttempts?: number;
   /** First backoff delay; doubles each retry (default 250 ms, capped at 8 s). */
@@ -57,9 +56,45 @@ export interface LiveSourceOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Pages per query before giving up (default 20, i.e. 2,000 products). */
   readonly maxPages?: number;
+  /** Deadline of one request (one attempt of one page), default 10 s. */
+  readonly requestTimeoutMs?: number;
+  /** Time budget of the whole run, retries and backoff included (default 60 s). */
+  readonly budgetMs?: number;
+  /** Queries in a row the API does not answer before the rest are not asked (default 3). */
+  readonly giveUpAfter?: number;
+  /** Milliseconds on a monotonic clock (default performance.now). */
+  readonly clock?: () => number;
+  /** Called before each query is asked (progress on a TTY). */
+  readonly onQuery?: (query: PriceQuery, asked: number) => void;
+}
+
+export const FETCH_DEFAULTS = { maxAttempts: 4, baseDelayMs: 250, maxPages: 20, requestTimeoutMs: 10_000, budgetMs: 60_000, giveUpAfter: 3 } as const;
+
+export interface LiveSourceOptions extends FetchPolicyOptions {
+  /** The API, made when the first query is actually asked (loading the SDK costs start-up time). */
+  readonly api: () => Promise<PricingApi>;
+  readonly cache: PriceCache;
+  /** Where prices come from when the API cannot answer (normally the snapshot). */
+  readonly fallback: PriceSource;
   /** Cache entries older than this are refetched (default 7 days). */
   readonly cacheMaxAgeMs?: number;
   readonly now: () => Date;
+}
+
+/** Where the prices of a live run came from, per distinct query: the plan's "Prices:" line. */
+export interface LiveSummary {
+  readonly queries: number;
+  /** Answered by the API during this run. */
+  readonly fetched: number;
+  /** Answered from the on-disk cache of an earlier run. */
+  readonly cached: number;
+  /** fetchedAt of the oldest cached answer used. */
+  readonly oldestCached?: string;
+  /** Answered by the snapshot, and why (short reasons with counts, most frequent first). */
+  readonly fromSnapshot: number;
+  readonly reasons: readonly { readonly reason: string; readonly count: number }[];
+  /** The asking stopped early: why (credentials, budget, repeated failures). */
+  readonly stopped?: string;
 }
 
 export interface LivePriceSource extends PriceSource {
@@ -69,29 +104,27 @@ export interface LivePriceSource extends PriceSource {
   prefetch(queries: readonly PriceQuery[]): Promise<void>;
   /** Fetch one query now (also what prefetch does per query). */
   fetch(query: PriceQuery): Promise<PriceResult>;
+  /** Live, cached and snapshot answers so far. */
+  summary(): LiveSummary;
+}
+
+/** Why a query got no answer from the API. */
+export interface FetchFailure {
+  readonly kind: AwsFailureKind | 'budget' | 'stopped' | 'paging' | 'shape';
+  /** A sentence for the user. */
+  readonly message: string;
+  /** A few words for summaries. */
+  readonly short: string;
 }
 
 /** Raw GetProducts pages for one query, or why they could not be had. */
-type FetchOutcome = { readonly ok: true; readonly priceList: readonly string[] } | { readonly ok: false; readonly error: string };
+export type FetchOutcome = { readonly ok: true; readonly priceList: readonly string[] } | { readonly ok: false; readonly failure: FetchFailure };
 
-const RETRYABLE_NAMES = new Set(['ThrottlingException', 'TooManyRequestsException', 'InternalErrorException', 'ServiceUnavailableException', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError']);
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const SERVICE = 'the AWS Price List API';
 
-/** Throttling, 5xx and connection-level failures are worth retrying; bad requests are not. */
+/** Throttling, 5xx, timeouts, garbled answers and connection-level failures are worth retrying; bad requests are not. */
 export function isRetryable(err: unknown): boolean {
-  const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; message?: string };
-  if (e?.name && RETRYABLE_NAMES.has(e.name)) return true;
-  const status = e?.$metadata?.httpStatusCode;
-  if (status === 429 || (status !== undefined && status >= 500)) return true;
-  if (e?.code && RETRYABLE_CODES.has(e.code)) return true;
-  if (status === undefined && typeof e?.message === 'string' && /socket hang up|ECONNRESET|ECONNREFUSED|network|timed? ?out/i.test(e.message)) return true;
-  return false;
-}
-
-function errorText(err: unknown): string {
-  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const status = e?.$metadata?.httpStatusCode;
-  return `${e?.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${e?.message ?? String(err)}`;
+  return classifyAwsError(err, SERVICE).retryable;
 }
 
 /** GetProducts filters for a query: every exact filter as TERM_MATCH (the usage-type suffix is matched client-side). */
@@ -101,57 +134,179 @@ export function toApiFilters(query: PriceQuery): { Type: 'TERM_MATCH'; Field: st
     .map((Field) => ({ Type: 'TERM_MATCH' as const, Field, Value: query.filters[Field]! }));
 }
 
-/** Pages through GetProducts for one query, retrying transient errors. Shared by the live source and refreshSnapshot. */
-async function fetchPriceList(
-  query: PriceQuery,
-  getApi: () => Promise<PricingApi>,
-  opts: { maxAttempts: number; baseDelayMs: number; sleep: (ms: number) => Promise<void>; maxPages: number },
-): Promise<FetchOutcome> {
-  let api: PricingApi;
-  try {
-    api = await getApi();
-  } catch (err) {
-    return { ok: false, error: `cannot reach the Price List API: ${errorText(err)}` };
-  }
-  const items: string[] = [];
-  let token: string | undefined;
-  let restarted = false;
-  for (let page = 0; ; page++) {
-    if (page >= opts.maxPages) return { ok: false, error: `more than ${opts.maxPages} pages of products for ${describeQuery(query)}; the filters are too loose` };
-    const input: GetProductsInput = { ServiceCode: query.serviceCode, Filters: toApiFilters(query), FormatVersion: 'aws_v1', MaxResults: 100, ...(token ? { NextToken: token } : {}) };
-    let response: { PriceList?: unknown; NextToken?: string } | undefined;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        response = await api.getProducts(input);
-        break;
-      } catch (err) {
-        const name = (err as { name?: string })?.name;
-        if (name === 'ExpiredNextTokenException' && !restarted) {
-          // Research §2.5: an expired token means start the listing again.
-          restarted = true;
-          items.length = 0;
-          token = undefined;
-          page = -1;
-          response = undefined;
-          break;
-        }
-        if (!isRetryable(err)) return { ok: false, error: errorText(err) };
-        if (attempt >= opts.maxAttempts) return { ok: false, error: `${errorText(err)}; gave up after ${attempt} attempts` };
-        await opts.sleep(Math.min(opts.baseDelayMs * 2 ** (attempt - 1), 8_000));
-      }
-    }
-    if (!response) continue;
-    const list = response.PriceList;
-    if (list !== undefined && !Array.isArray(list)) return { ok: false, error: 'GetProducts returned a PriceList that is not an array' };
-    // The SDK returns String objects (LazyJsonString), research §2.6: String() gives the raw JSON text.
-    for (const raw of list ?? []) items.push(typeof raw === 'string' || raw instanceof String ? String(raw) : JSON.stringify(raw));
-    token = response.NextToken || undefined;
-    if (!token) return { ok: true, priceList: items };
+/**
+ * The GetProducts request a query sends: service code and filters only. Queries that differ in
+ * their usage-type suffix (NAT hours and NAT bytes), their region label (global dashboards) or
+ * their wording ask AWS the same question, so they share one request, one cache entry, one backoff.
+ */
+export function requestKey(query: PriceQuery): string {
+  return JSON.stringify([query.serviceCode, toApiFilters(query).map((f) => [f.Field, f.Value])]);
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const monotonic = () => performance.now();
+
+class Abandon extends Error {
+  constructor(readonly failure: FetchFailure) {
+    super(failure.message);
   }
 }
 
+/**
+ * One run's asking: deduplicated requests (in flight and answered), per-request deadlines, one
+ * time budget, and a stop rule. Shared by the live source and refreshSnapshot.
+ */
+export interface PriceListFetcher {
+  fetch(query: PriceQuery): Promise<FetchOutcome>;
+  /** Set once the asking stopped; every later fetch fails with it without a request. */
+  readonly stopped: FetchFailure | undefined;
+  /** GetProducts requests sent (attempts included). */
+  readonly requests: number;
+}
+
+export function createFetcher(getApi: () => Promise<PricingApi>, options: FetchPolicyOptions): PriceListFetcher {
+  const policy = {
+    maxAttempts: Math.max(1, options.maxAttempts ?? FETCH_DEFAULTS.maxAttempts),
+    baseDelayMs: options.baseDelayMs ?? FETCH_DEFAULTS.baseDelayMs,
+    sleep: options.sleep ?? realSleep,
+    maxPages: options.maxPages ?? FETCH_DEFAULTS.maxPages,
+    requestTimeoutMs: Math.max(1, options.requestTimeoutMs ?? FETCH_DEFAULTS.requestTimeoutMs),
+    budgetMs: Math.max(1, options.budgetMs ?? FETCH_DEFAULTS.budgetMs),
+    giveUpAfter: Math.max(1, options.giveUpAfter ?? FETCH_DEFAULTS.giveUpAfter),
+  };
+  const clock = options.clock ?? monotonic;
+  const started = clock();
+  const deadline = started + policy.budgetMs;
+  const answers = new Map<string, Promise<FetchOutcome>>();
+  let stopped: FetchFailure | undefined;
+  let unanswered = 0;
+  let requests = 0;
+  let asked = 0;
+
+  const budgetSpent = (): FetchFailure => ({
+    kind: 'budget',
+    message: `the time budget of ${seconds(policy.budgetMs)} for asking ${SERVICE} is spent`,
+    short: 'time budget spent',
+  });
+
+  /** One request with a deadline: the smaller of the per-request timeout and what is left of the budget. */
+  const request = async (api: PricingApi, input: GetProductsInput) => {
+    const left = deadline - clock();
+    if (left <= 0) throw new Abandon(budgetSpent());
+    const byBudget = left < policy.requestTimeoutMs;
+    const limit = Math.ceil(Math.min(policy.requestTimeoutMs, left));
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(byBudget ? new Abandon(budgetSpent()) : Object.assign(new Error(`no answer within ${limit} ms`), { name: 'TimeoutError' }));
+      }, limit);
+    });
+    requests++;
+    try {
+      return await Promise.race([api.getProducts(input, { abortSignal: controller.signal }), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const pages = async (query: PriceQuery): Promise<FetchOutcome> => {
+    let api: PricingApi;
+    try {
+      api = await getApi();
+    } catch (err) {
+      const f = classifyAwsError(err, SERVICE);
+      return { ok: false, failure: { kind: f.kind, message: f.message, short: f.short } };
+    }
+    const items: string[] = [];
+    let token: string | undefined;
+    let restarted = false;
+    for (let page = 0; ; page++) {
+      if (page >= policy.maxPages) {
+        return { ok: false, failure: { kind: 'paging', message: `more than ${policy.maxPages} pages of products for ${describeQuery(query)}; the filters are too loose`, short: 'too many products' } };
+      }
+      const input: GetProductsInput = { ServiceCode: query.serviceCode, Filters: toApiFilters(query), FormatVersion: 'aws_v1', MaxResults: 100, ...(token ? { NextToken: token } : {}) };
+      let response: { PriceList?: unknown; NextToken?: string } | undefined;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          response = await request(api, input);
+          break;
+        } catch (err) {
+          if (err instanceof Abandon) return { ok: false, failure: err.failure };
+          if ((err as { name?: string })?.name === 'ExpiredNextTokenException' && !restarted) {
+            // Research §2.5: an expired token means start the listing again.
+            restarted = true;
+            items.length = 0;
+            token = undefined;
+            page = -1;
+            response = undefined;
+            break;
+          }
+          const f: AwsFailure = classifyAwsError(err, SERVICE, policy.requestTimeoutMs);
+          if (!f.retryable) return { ok: false, failure: { kind: f.kind, message: f.message, short: f.short } };
+          const tries = `; gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
+          if (attempt >= policy.maxAttempts) return { ok: false, failure: { kind: f.kind, message: `${f.message}${tries}`, short: f.short } };
+          const delay = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), 8_000);
+          if (clock() + delay >= deadline) return { ok: false, failure: { kind: 'budget', message: `${f.message}${tries}: waiting to retry would spend the time budget of ${seconds(policy.budgetMs)}`, short: f.short } };
+          await policy.sleep(delay);
+        }
+      }
+      if (!response) continue;
+      const list = response.PriceList;
+      if (list !== undefined && !Array.isArray(list)) return { ok: false, failure: { kind: 'shape', message: `${SERVICE} returned a PriceList that is not a list`, short: 'a garbled answer' } };
+      // The SDK returns String objects (LazyJsonString), research §2.6: String() gives the raw JSON text.
+      for (const raw of list ?? []) items.push(typeof raw === 'string' || raw instanceof String ? String(raw) : JSON.stringify(raw));
+      token = response.NextToken || undefined;
+      if (!token) return { ok: true, priceList: items };
+    }
+  };
+
+  const ask = async (query: PriceQuery): Promise<FetchOutcome> => {
+    if (stopped) return { ok: false, failure: stopped };
+    if (clock() >= deadline) {
+      stopped = budgetSpent();
+      return { ok: false, failure: stopped };
+    }
+    options.onQuery?.(query, asked++);
+    const outcome = await pages(query);
+    if (outcome.ok) {
+      unanswered = 0;
+      return outcome;
+    }
+    const f = outcome.failure;
+    if (f.kind === 'credentials' || f.kind === 'access-denied' || f.kind === 'budget') {
+      stopped ??= f;
+    } else if (f.kind === 'timeout' || f.kind === 'network' || f.kind === 'server' || f.kind === 'throttled' || f.kind === 'malformed-response') {
+      unanswered++;
+      if (unanswered >= policy.giveUpAfter) {
+        stopped ??= { kind: 'stopped', message: `${SERVICE} did not answer ${unanswered} queries in a row (${f.message})`, short: f.short };
+      }
+    }
+    return outcome;
+  };
+
+  return {
+    fetch(query) {
+      const key = requestKey(query);
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = ask(query);
+        answers.set(key, answer);
+      }
+      return answer;
+    },
+    get stopped() {
+      return stopped;
+    },
+    get requests() {
+      return requests;
+    },
+  };
+}
+
 /** Interprets raw PriceList strings for a query: malformed items are errors, the suffix is matched, one product must remain. */
-function interpret(priceList: readonly string[], query: PriceQuery, asOf: string): { result: PriceResult; malformed: string[]; products: ParsedProduct[]; raw: string[] } {
+export function interpret(priceList: readonly string[], query: PriceQuery, asOf: string): { result: PriceResult; malformed: string[]; products: ParsedProduct[]; raw: string[] } {
   const malformed: string[] = [];
   const products: ParsedProduct[] = [];
   const raw: string[] = [];
@@ -161,6 +316,7 @@ function interpret(priceList: readonly string[], query: PriceQuery, asOf: string
       malformed.push(parsed.error);
       continue;
     }
+    if (parsed.product.serviceCode !== query.serviceCode) continue;
     if (query.usagetypeSuffix !== undefined && !usagetypeMatches(parsed.product.attributes.usagetype, query.usagetypeSuffix)) continue;
     products.push(parsed.product);
     raw.push(text);
@@ -170,27 +326,23 @@ function interpret(priceList: readonly string[], query: PriceQuery, asOf: string
   return { result, malformed, products, raw };
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** One memoised `api()`, so the SDK is loaded once and only when a query goes out. */
 function lazyApi(make: () => Promise<PricingApi>): () => Promise<PricingApi> {
   let made: Promise<PricingApi> | undefined;
   return () => (made ??= make());
 }
 
+type Origin = { readonly kind: 'fetched' } | { readonly kind: 'cached'; readonly fetchedAt: string } | { readonly kind: 'snapshot'; readonly reason: string };
+
 export function createLivePriceSource(options: LiveSourceOptions): LivePriceSource {
   const { now, cache } = options;
   const maxAge = options.cacheMaxAgeMs ?? 7 * 24 * 3600 * 1000;
-  const retry = {
-    maxAttempts: Math.max(1, options.maxAttempts ?? 4),
-    baseDelayMs: options.baseDelayMs ?? 250,
-    sleep: options.sleep ?? realSleep,
-    maxPages: options.maxPages ?? 20,
-  };
-  const api = lazyApi(options.api);
+  const fetcher = createFetcher(lazyApi(options.api), options);
   const warnings: PriceWarning[] = [];
   const results = new Map<string, PriceResult>();
+  const origins = new Map<string, Origin>();
   const asOf = now().toISOString().slice(0, 10);
+  let stopWarned = false;
 
   const readCache = (key: string): CacheEntry | undefined => {
     try {
@@ -199,14 +351,15 @@ export function createLivePriceSource(options: LiveSourceOptions): LivePriceSour
       if (now().getTime() - Date.parse(entry.fetchedAt) > maxAge) return undefined;
       return entry;
     } catch (err) {
-      warnings.push({ code: 'cache-unreadable', message: `price cache entry for ${key} is unreadable (${(err as Error).message}); refetching` });
+      warnings.push({ code: 'cache-unreadable', message: `a price cache entry is unreadable (${(err as Error).message}); it is fetched again` });
       return undefined;
     }
   };
 
-  const writeCache = (key: string, query: PriceQuery, priceList: readonly string[], products: readonly ParsedProduct[]) => {
+  const writeCache = (query: PriceQuery, priceList: readonly string[]) => {
+    const products = priceList.map((t) => parsePriceListItem(t)).flatMap((p) => (p.ok ? [p.product] : []));
     cache.write({
-      key,
+      key: requestKey(query),
       query,
       fetchedAt: now().toISOString(),
       publicationDates: [...new Set(products.map((p) => p.publicationDate).filter((d): d is string => !!d))].sort(),
@@ -214,43 +367,84 @@ export function createLivePriceSource(options: LiveSourceOptions): LivePriceSour
     });
   };
 
-  const fallBack = (query: PriceQuery, why: string, code: PriceWarning['code'] = 'live-fallback'): PriceResult => {
+  const fallBack = (query: PriceQuery, why: string, short: string, code: PriceWarning['code'] = 'live-fallback', quiet = false): PriceResult => {
     const result = options.fallback.lookup(query);
-    warnings.push({
-      code,
-      query,
-      message: `${why}; ${result.ok ? `used the ${options.fallback.name} price of ${options.fallback.asOf}` : `the ${options.fallback.name} has no price either`} for ${describeQuery(query)}`,
-    });
+    origins.set(queryKey(query), { kind: 'snapshot', reason: short });
+    if (!quiet) {
+      warnings.push({
+        code,
+        query,
+        message: `${why}; ${result.ok ? `used the ${options.fallback.name} price of ${options.fallback.asOf}` : `the ${options.fallback.name} has no price either`} for ${describeQuery(query)}`,
+      });
+    }
     return result;
+  };
+
+  /** One warning when the asking stops; the prices after it come from the snapshot without a warning each. */
+  const noteStop = (failure: FetchFailure) => {
+    if (stopWarned) return;
+    stopWarned = true;
+    warnings.push({ code: 'live-stopped', message: `live Price List stopped: ${failure.message}; the prices not yet asked come from the ${options.fallback.name} of ${options.fallback.asOf}` });
   };
 
   /** From raw strings (fresh or cached) to a result; malformed answers fall back to the snapshot. */
-  const settle = (query: PriceQuery, priceList: readonly string[], fresh: boolean): PriceResult => {
-    const { result, malformed, products } = interpret(priceList, query, asOf);
+  const settle = (query: PriceQuery, priceList: readonly string[], origin: Origin): PriceResult => {
+    const { result, malformed } = interpret(priceList, query, asOf);
     if (malformed.length > 0) {
-      for (const m of malformed) warnings.push({ code: 'malformed-item', query, message: `malformed Price List item for ${describeQuery(query)}: ${m}` });
-      return fallBack(query, `the live Price List returned ${malformed.length} malformed item${malformed.length === 1 ? '' : 's'}`);
+      const first = malformed[0]!;
+      warnings.push({ code: 'malformed-item', query, message: `the live Price List returned ${malformed.length} malformed item${malformed.length === 1 ? '' : 's'} for ${describeQuery(query)} (${first})` });
+      return fallBack(query, 'the live Price List answer could not be read', 'a malformed answer');
     }
-    if (fresh) writeCache(queryKey(query), query, priceList, products);
-    return result;
+    origins.set(queryKey(query), origin);
+    if (!result.ok) return result;
+    const retrieved = origin.kind === 'cached' ? { retrievedAt: origin.fetchedAt, cached: true } : { retrievedAt: now().toISOString() };
+    return { ...result, priceSource: { ...result.priceSource, ...retrieved } };
   };
+
+  const fromCache = (query: PriceQuery): PriceResult | undefined => {
+    const cached = readCache(requestKey(query));
+    return cached ? settle(query, cached.priceList, { kind: 'cached', fetchedAt: cached.fetchedAt }) : undefined;
+  };
+
+  const snapshotOnly = (query: PriceQuery): PriceResult => fallBack(query, `live pricing skipped: ${query.snapshotOnly}`, 'no verified Price List filter', 'snapshot-only');
 
   const fetchOne = async (query: PriceQuery): Promise<PriceResult> => {
     const key = queryKey(query);
-    if (query.snapshotOnly) {
-      const r = fallBack(query, `live pricing skipped: ${query.snapshotOnly}`, 'snapshot-only');
-      results.set(key, r);
-      return r;
-    }
-    const cached = readCache(key);
+    const known = results.get(key);
+    if (known) return known;
     let result: PriceResult;
-    if (cached) result = settle(query, cached.priceList, false);
+    if (query.snapshotOnly) result = snapshotOnly(query);
     else {
-      const fetched = await fetchPriceList(query, api, retry);
-      result = fetched.ok ? settle(query, fetched.priceList, true) : fallBack(query, `live Price List unavailable: ${fetched.error}`);
+      // A request already answered in this run is not a cached answer, even though it wrote the cache.
+      const cached = written.has(requestKey(query)) ? undefined : fromCache(query);
+      if (cached) result = cached;
+      else {
+        const fetched = await fetcher.fetch(query);
+        if (fetched.ok) {
+          // The first query of a shared request writes the cache; the others find it there.
+          if (!results.has(key)) writeCacheOnce(query, fetched.priceList);
+          result = settle(query, fetched.priceList, { kind: 'fetched' });
+        } else if (fetcher.stopped) {
+          // Stopped by this query or an earlier one: one warning for all of them.
+          noteStop(fetcher.stopped);
+          result = fallBack(query, '', fetcher.stopped.short, 'live-fallback', true);
+        } else {
+          result = fallBack(query, `live Price List unavailable: ${fetched.failure.message}`, fetched.failure.short);
+        }
+      }
     }
     results.set(key, result);
     return result;
+  };
+
+  const written = new Set<string>();
+  const writeCacheOnce = (query: PriceQuery, priceList: readonly string[]) => {
+    const rk = requestKey(query);
+    if (written.has(rk)) return;
+    written.add(rk);
+    // A garbled answer is not kept: the next run asks again.
+    if (priceList.some((t) => !parsePriceListItem(t).ok)) return;
+    writeCache(query, priceList);
   };
 
   return {
@@ -259,160 +453,67 @@ export function createLivePriceSource(options: LiveSourceOptions): LivePriceSour
     warnings,
     fetch: fetchOne,
     async prefetch(queries) {
-      const seen = new Set<string>();
-      for (const q of queries) {
-        const key = queryKey(q);
-        if (seen.has(key) || results.has(key)) continue;
-        seen.add(key);
-        await fetchOne(q); // sequential: gentle on the API's throttling
-      }
+      // Sequential: gentle on the API's throttling; identical requests are asked once anyway.
+      for (const q of queries) await fetchOne(q);
     },
     lookup(query) {
       const key = queryKey(query);
       const known = results.get(key);
       if (known) return known;
-      if (query.snapshotOnly) {
-        const r = fallBack(query, `live pricing skipped: ${query.snapshotOnly}`, 'snapshot-only');
-        results.set(key, r);
-        return r;
-      }
-      const cached = readCache(key);
-      const r = cached ? settle(query, cached.priceList, false) : fallBack(query, 'not prefetched from the live Price List', 'not-prefetched');
+      const r = query.snapshotOnly ? snapshotOnly(query) : (fromCache(query) ?? fallBack(query, 'not prefetched from the live Price List', 'not asked', 'not-prefetched'));
       results.set(key, r);
       return r;
+    },
+    summary() {
+      let fetched = 0;
+      let cached = 0;
+      let oldest: string | undefined;
+      const reasons = new Map<string, number>();
+      for (const o of origins.values()) {
+        if (o.kind === 'fetched') fetched++;
+        else if (o.kind === 'cached') {
+          cached++;
+          if (oldest === undefined || o.fetchedAt < oldest) oldest = o.fetchedAt;
+        } else reasons.set(o.reason, (reasons.get(o.reason) ?? 0) + 1);
+      }
+      const fromSnapshot = [...reasons.values()].reduce((a, b) => a + b, 0);
+      return {
+        queries: origins.size,
+        fetched,
+        cached,
+        ...(oldest ? { oldestCached: oldest } : {}),
+        fromSnapshot,
+        reasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+        ...(fetcher.stopped ? { stopped: fetcher.stopped.message } : {}),
+      };
     },
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Refreshing the committed snapshot from the live API.
-
-export interface RefreshOptions {
-  /** Meters to price in every region (default: derived from the current snapshot). */
-  readonly catalog?: readonly Pick<UsageMeter, 'meter' | 'attributes'>[];
-  readonly maxAttempts?: number;
-  readonly baseDelayMs?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly maxPages?: number;
-  readonly now: () => Date;
-}
-
-export interface RefreshReport {
-  /** The new snapshot, for the caller to write. */
-  readonly file: SnapshotFile;
-  readonly products: number;
-  readonly unresolved: readonly { readonly query: PriceQuery; readonly reason: string }[];
-  readonly carriedOver: number;
-}
-
-/** The meters a refresh prices: every instance/node/class type the current snapshot knows, plus each simple meter. */
-export function catalogFromSnapshot(file: SnapshotFile): Pick<UsageMeter, 'meter' | 'attributes'>[] {
-  const snap = createSnapshotSource(file);
-  const types = (service: string, family: string, attr: string) =>
-    [...new Set(snap.products.filter((p) => p.serviceCode === service && p.productFamily === family).map((p) => p.attributes[attr]).filter((v): v is string => !!v))].sort();
-  const out: Pick<UsageMeter, 'meter' | 'attributes'>[] = [];
-  for (const instanceType of types('AmazonEC2', 'Compute Instance', 'instanceType')) out.push({ meter: 'ec2.instance', attributes: { instanceType, os: 'linux' } });
-  for (const volumeType of types('AmazonEC2', 'Storage', 'volumeApiName')) out.push({ meter: 'ebs.storage', attributes: { volumeType } });
-  out.push({ meter: 'eks.cluster', attributes: { supportType: 'extended' } });
-  for (const architecture of ['x86_64', 'arm64']) {
-    out.push({ meter: 'fargate.vcpu', attributes: { architecture } }, { meter: 'fargate.memory', attributes: { architecture } });
-  }
-  out.push({ meter: 'fargate.ephemeralStorage', attributes: {} });
-  for (const instanceClass of types('AmazonRDS', 'Database Instance', 'instanceType')) {
-    for (const deployment of ['Single-AZ', 'Multi-AZ']) out.push({ meter: 'rds.instance', attributes: { instanceClass, deployment, engine: 'PostgreSQL' } });
-  }
-  for (const storageType of ['gp2', 'gp3']) for (const deployment of ['Single-AZ', 'Multi-AZ']) out.push({ meter: 'rds.storage', attributes: { storageType, deployment } });
-  for (const nodeType of types('AmazonElastiCache', 'Cache Instance', 'instanceType')) {
-    for (const engine of ['redis', 'valkey']) out.push({ meter: 'elasticache.node', attributes: { nodeType, engine } });
-  }
-  for (const meter of ['rds.backup', 'nat.hours', 'nat.processed', 'ipv4.public', 'alb.hours', 'alb.lcu', 'nlb.hours', 'nlb.lcu', 'vpce.interface', 'vpce.processed',
-    'logs.ingest', 'logs.storage', 'cloudwatch.alarm', 'cloudwatch.dashboard', 'cloudwatch.metric', 'waf.acl', 'waf.rule', 'waf.requests',
-    'secretsmanager.secret', 'secretsmanager.api', 'kms.key', 'kms.requests', 'ecr.storage', 'xray.traces', 'dataTransfer.out', 'dataTransfer.interAz',
-    'codebuild.minutes', 'codepipeline.pipeline', 'codepipeline.actionMinutes', 'route53.zone'] as const) {
-    out.push({ meter, attributes: {} });
-  }
-  out.push({ meter: 'logs.ingest', attributes: { logType: 'vended' } });
-  return out;
+/** "just now", "5 minutes ago", "3 hours ago", "2 days ago". */
+export function ageText(fromIso: string, now: Date): string {
+  const ms = Math.max(0, now.getTime() - Date.parse(fromIso));
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'just now';
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'} ago`;
+  if (minutes < 60) return plural(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return plural(hours, 'hour');
+  return plural(Math.floor(hours / 24), 'day');
 }
 
 /**
- * Rewrites the snapshot from the live Price List: for every region and catalog meter, GetProducts
- * with the meter's filters; exactly one product is kept (with provenance "price list"), anything
- * else is recorded as a gap with the reason. Products the API cannot be asked for (snapshotOnly)
- * are carried over from the current snapshot unchanged.
+ * The plan's "Prices:" line for a live run: how many prices are live (fetched now or cached, with
+ * the cache's age) and how many the snapshot gave, and why. "live AWS Price List" only when true.
  */
-export async function refreshSnapshot(regions: readonly string[], current: SnapshotFile, api: PricingApi, options: RefreshOptions): Promise<RefreshReport> {
-  const catalog = options.catalog ?? catalogFromSnapshot(current);
-  const { now } = options;
-  const retry = { maxAttempts: options.maxAttempts ?? 4, baseDelayMs: options.baseDelayMs ?? 250, sleep: options.sleep ?? realSleep, maxPages: options.maxPages ?? 20 };
-  const getApi = () => Promise.resolve(api);
-  const currentSource = createSnapshotSource(current);
-
-  const bySku = new Map<string, PriceListItem>();
-  const unresolved: { query: PriceQuery; reason: string }[] = [];
-  const gaps: SnapshotGap[] = [];
-  const done = new Set<string>();
-  let carriedOver = 0;
-  for (const region of regions) {
-    for (const entry of catalog) {
-      const mapping = meterToQuery({ meter: entry.meter, attributes: entry.attributes, unit: '', quantity: { min: 0, max: 0 }, basis: '' }, region);
-      if (!mapping.ok) continue;
-      for (const { query } of mapping.parts) {
-        const identity = JSON.stringify([query.serviceCode, query.filters, query.usagetypeSuffix ?? null]);
-        if (done.has(identity)) continue; // global products are asked once
-        done.add(identity);
-        if (query.snapshotOnly) {
-          const kept = currentSource.lookup(query);
-          const item = kept.ok ? current.products.find((i) => i.product.sku === kept.priceSource.sku) : undefined;
-          if (item && !bySku.has(item.product.sku)) {
-            bySku.set(item.product.sku, item);
-            carriedOver++;
-          }
-          continue;
-        }
-        const fetched = await fetchPriceList(query, getApi, retry);
-        if (!fetched.ok) {
-          unresolved.push({ query, reason: fetched.error });
-          continue;
-        }
-        const { result, malformed, products, raw } = interpret(fetched.priceList, query, now().toISOString().slice(0, 10));
-        if (malformed.length > 0) {
-          unresolved.push({ query, reason: `malformed Price List items: ${malformed.join('; ')}` });
-          continue;
-        }
-        if (!result.ok) {
-          unresolved.push({ query, reason: result.reason });
-          const { regionCode: _r, productFamily, ...match } = query.filters;
-          gaps.push({
-            serviceCode: query.serviceCode,
-            ...(productFamily ? { productFamily } : {}),
-            regions: [region],
-            match,
-            ...(query.usagetypeSuffix ? { usagetypeSuffix: query.usagetypeSuffix } : {}),
-            reason: `not found in the AWS Price List on ${now().toISOString().slice(0, 10)} (${result.reason})`,
-          });
-          continue;
-        }
-        const product = products[0]!;
-        const item = JSON.parse(raw[0]!) as PriceListItem;
-        bySku.set(product.sku, {
-          ...item,
-          dex: { source: 'AWS Price List Query API (GetProducts)', sourceDate: product.publicationDate ?? now().toISOString(), confidence: 'price list' },
-        });
-      }
-    }
-  }
-  const products = [...bySku.values()].sort((a, b) =>
-    (a.product.attributes.regionCode ?? '').localeCompare(b.product.attributes.regionCode ?? '') || a.serviceCode.localeCompare(b.serviceCode) || a.product.sku.localeCompare(b.product.sku));
-  const file: SnapshotFile = {
-    formatVersion: 'aws_v1',
-    dexSnapshot: current.dexSnapshot,
-    asOf: now().toISOString().slice(0, 10),
-    generatedBy: 'compiler/pricing/live.ts refreshSnapshot',
-    description: 'AWS on-demand list prices (USD) read from the AWS Price List Query API (GetProducts), one product per dex meter and region.',
-    regions: [...regions],
-    gaps,
-    products,
-  };
-  return { file, products: products.length, unresolved, carriedOver };
+export function describeLivePricing(summary: LiveSummary, snapshotAsOf: string, now: Date): string {
+  const live = summary.fetched + summary.cached;
+  const snapshot = `price snapshot of ${snapshotAsOf}`;
+  const why = summary.reasons.map((r) => (summary.reasons.length > 1 ? `${r.reason}: ${r.count}` : r.reason)).join(', ');
+  const age = summary.oldestCached ? ageText(summary.oldestCached, now) : undefined;
+  const cachedText = summary.cached > 0 ? `${summary.fetched > 0 ? `${summary.fetched} fetched now, ` : ''}${summary.cached === live ? 'all ' : ''}${summary.cached} cached${age ? ` ${summary.cached > 1 && age !== 'just now' ? 'up to ' : ''}${age}` : ''}` : 'fetched now';
+  if (summary.queries === 0) return `${snapshot} (nothing to ask the live AWS Price List)`;
+  if (live === 0) return `${snapshot} — the live AWS Price List was not used (${why})`;
+  if (summary.fromSnapshot === 0) return `live AWS Price List, all ${live} price${live === 1 ? '' : 's'} (${cachedText})`;
+  return `${live} of ${summary.queries} prices from the live AWS Price List (${cachedText}), ${summary.fromSnapshot} from the ${snapshot} (${why})`;
 }

@@ -11,6 +11,7 @@
 import { HOURS_PER_MONTH, LAYER_ORDER, type MeterName, type ModelResource, type ResourceModel, type StackLayer } from '../model/types.js';
 import { collectQueries, priceMeters, ROUNDING_RULE, type LineItem } from './line-items.js';
 import type { PriceQuery, PriceSource, PriceWarning } from './types.js';
+import type { LiveSummary } from './live.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 
 export const CURRENCY = 'USD';
@@ -77,7 +78,13 @@ export interface EnvironmentPlan {
 export interface Plan {
   readonly currency: typeof CURRENCY;
   readonly hoursPerMonth: typeof HOURS_PER_MONTH;
-  readonly pricing: { readonly source: 'snapshot' | 'live'; readonly asOf: string };
+  readonly pricing: {
+    readonly source: 'snapshot' | 'live';
+    readonly asOf: string;
+    /** Live runs: which prices are live (fetched now, or cached and how old) and which the snapshot gave, and why. */
+    readonly summary?: string;
+    readonly live?: LiveSummary;
+  };
   readonly rounding: string;
   readonly environments: readonly EnvironmentPlan[];
   readonly warnings: readonly PriceWarning[];

@@ -134,6 +134,26 @@ export function describeQuery(query: PriceQuery): string {
   return `${query.serviceCode} ${parts.join(', ')} in ${query.region}`;
 }
 
+/**
+ * Products whose list price is $0 by design, with the reason. Any other all-zero price is suspect
+ * (capacity-reservation rows, free-tier rows and placeholders look like that) and is left unpriced.
+ */
+export const FREE_BY_DESIGN: readonly { readonly serviceCode: string; readonly usagetype: RegExp; readonly reason: string }[] = [
+  { serviceCode: 'AWSDataTransfer', usagetype: /(^|-)DataTransfer-In-Bytes$/, reason: 'data transfer in from the internet is free' },
+  { serviceCode: 'AmazonEC2', usagetype: /(^|-)DataTransfer-In-Bytes$/, reason: 'data transfer in from the internet is free' },
+  { serviceCode: 'AmazonVPC', usagetype: /(^|-)VpcEndpoint-Gateway/, reason: 'gateway VPC endpoints (S3, DynamoDB) have no charge' },
+];
+
+const isZero = (text: string) => /^0*(\.0*)?$/.test(text.trim());
+
+/** Why a product's all-zero price is not believed, or undefined when it is not all zero or free by design. */
+export function suspectZero(p: ParsedProduct, query: PriceQuery): string | undefined {
+  if (!p.dimensions.every((d) => isZero(d.usdText))) return undefined;
+  const usagetype = p.attributes.usagetype ?? '';
+  if (FREE_BY_DESIGN.some((f) => f.serviceCode === p.serviceCode && f.usagetype.test(usagetype))) return undefined;
+  return `the Price List gives $0 for ${describeQuery(query)} (SKU ${p.sku}${usagetype ? `, usage type ${usagetype}` : ''}): a zero price is not believed (capacity-reservation and free-tier rows look like this), so it is left unpriced; check the AWS pricing page`;
+}
+
 /** The result of a lookup given the products that matched: exactly one is required. */
 export function resultFromMatches(
   matches: readonly ParsedProduct[],
@@ -146,6 +166,8 @@ export function resultFromMatches(
     const skus = matches.map((m) => m.sku).slice(0, 5);
     return { ok: false, reason: `ambiguous: ${matches.length} products match ${describeQuery(query)} (SKUs ${skus.join(', ')}${matches.length > 5 ? ', …' : ''})` };
   }
+  const suspect = suspectZero(matches[0]!, query);
+  if (suspect) return { ok: false, reason: suspect };
   return priceOf(matches[0]!, origin);
 }
 
@@ -175,7 +197,7 @@ export function priceOf(p: ParsedProduct, origin: { readonly source: 'snapshot' 
       description: first.description,
       confidence,
       ...(p.dex ? { citation: `${p.dex.source} — ${p.dex.sourceDate}` } : {}),
-      ...(p.dex?.notes?.length ? { notes: p.dex.notes } : {}),
+      ...(p.dex?.notes?.length || p.dex?.stale ? { notes: [...(p.dex.notes ?? []), ...(p.dex.stale ? [`not re-read by dex pricing refresh on ${p.dex.stale.since} (${p.dex.stale.reason}): this price is from ${p.dex.sourceDate}`] : [])] } : {}),
       ...(p.dex?.alternatives?.length ? { alternatives: p.dex.alternatives } : {}),
     },
   };

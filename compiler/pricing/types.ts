@@ -46,6 +46,10 @@ export interface PriceProvenance {
   readonly notes?: readonly string[];
   /** Other values sources gave, for conflicts. */
   readonly alternatives?: readonly { readonly usd: string; readonly source: string }[];
+  /** Live prices: when the API gave this answer (now, or when the cached answer was fetched). */
+  readonly retrievedAt?: string;
+  /** Live prices: answered from the on-disk cache of an earlier run. */
+  readonly cached?: boolean;
 }
 
 export type PriceResult =
@@ -64,7 +68,7 @@ export type PriceResult =
 
 /** Something the caller should know (a fallback, a malformed item); data, never printed here. */
 export interface PriceWarning {
-  readonly code: 'live-fallback' | 'malformed-item' | 'not-prefetched' | 'snapshot-only' | 'cache-unreadable';
+  readonly code: 'live-fallback' | 'live-stopped' | 'malformed-item' | 'not-prefetched' | 'snapshot-only' | 'cache-unreadable';
   readonly message: string;
   readonly query?: PriceQuery;
 }
@@ -108,6 +112,8 @@ export interface DexProvenance {
   readonly researchUnitScale?: number;
   readonly syntheticSku?: boolean;
   readonly notes?: readonly string[];
+  /** Set by `dex pricing refresh` on a product it could not re-read: the price kept is older than the file. */
+  readonly stale?: { readonly since: string; readonly reason: string };
 }
 
 export interface PriceListItem {

@@ -16,7 +16,8 @@ export interface FakeStack {
 
 export interface FakeCloudFormationMode {
   /** Every request fails: HTTP 500 InternalFailure, or 400 Throttling. */
-  fail?: '500' | 'throttle';
+  /** 'hang': accept the connection and never answer. */
+  fail?: '500' | 'throttle' | 'hang';
 }
 
 export interface RecordedCfnRequest {
@@ -53,6 +54,7 @@ export async function startFakeCloudFormationServer(stacks: readonly FakeStack[]
         res.writeHead(status, { 'content-type': 'text/xml', 'content-length': String(Buffer.byteLength(body)), 'x-amzn-requestid': 'fake-request-id' });
         res.end(body);
       };
+      if (state.mode.fail === 'hang') return;
       if (state.mode.fail === '500') return send(500, errorXml('Receiver', 'InternalFailure', 'simulated failure'));
       if (state.mode.fail === 'throttle') return send(400, errorXml('Sender', 'Throttling', 'Rate exceeded'));
       if (req.method !== 'POST' || !String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded') || params.Version !== '2010-05-15') {

@@ -320,11 +320,31 @@ describe('dex plan --against stack (real SDK client, loopback CloudFormation ser
     server.mode = { fail: '500' };
     const r = await plan(dir, { against: 'stack' }, env());
     expect(r.code).toBe(EXIT.failed);
-    expect(r.err).toMatch(/error DEX902: DescribeStacks dex-mobile-v6-production-\w+: InternalFailure \(HTTP 500\): simulated failure/);
+    expect(r.err).toMatch(/error DEX902: DescribeStacks dex-mobile-v6-production-\w+: CloudFormation failed \(HTTP 500, InternalFailure\)/);
     server.mode = { fail: 'throttle' };
     const t = await plan(dir, { against: 'stack' }, env());
     expect(t.code).toBe(EXIT.failed);
     expect(t.err).toMatch(/CloudFormation is throttling requests/);
+  });
+
+  it('a CloudFormation that never answers: the request deadline ends it, exit 1 with a clear message', async () => {
+    server.mode = { fail: 'hang' };
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      const started = Date.now();
+      const r = await plan(dir, { against: 'stack' }, { ...env(), DEX_AWS_TIMEOUT_MS: '150' });
+      expect(r.code).toBe(EXIT.failed);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(r.err).toMatch(/error DEX902: DescribeStacks dex-mobile-v6-production-\w+: CloudFormation did not answer within 150 ms/);
+      expect(r.err).not.toMatch(/TimeoutError|@smithy/);
+      expect(warn).not.toHaveBeenCalled();
+      // And an overall budget, whatever the per-request deadline.
+      const budget = await plan(dir, { against: 'stack' }, { ...env(), DEX_AWS_TIMEOUT_MS: '60000', DEX_CLOUDFORMATION_BUDGET_MS: '200' });
+      expect(budget.code).toBe(EXIT.failed);
+      expect(budget.err).toMatch(/CloudFormation did not answer within the time budget of 200 ms for reading the deployed stacks/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('missing credentials: a clear message, exit 1', async () => {

@@ -5,7 +5,10 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { meterToQuery } from '../../compiler/pricing/meters.js';
+import { createSnapshotSource as createSnapshotSourceFrom } from '../../compiler/pricing/snapshot.js';
+import type { PriceQuery } from '../../compiler/pricing/types.js';
 import { runPlan, type PlanArgs } from '../../cli/commands/plan.js';
 import { runPricingRefresh } from '../../cli/commands/pricing.js';
 import { EXIT } from '../../cli/io.js';
@@ -33,6 +36,12 @@ afterEach(() => {
   server.mode = {};
   server.requests.length = 0;
 });
+
+function ec2Query(instanceType: string, region: string): PriceQuery {
+  const m = meterToQuery({ meter: 'ec2.instance', unit: 'hours', quantity: { min: 1, max: 1 }, attributes: { instanceType }, basis: '' }, region);
+  if (!m.ok) throw new Error(m.reason);
+  return m.parts[0]!.query;
+}
 
 const args = (extra: Partial<PlanArgs> = {}): PlanArgs => ({ file: REFERENCE, format: 'text', pricing: 'snapshot', allowOverBudget: false, ...extra });
 const ESC = String.fromCharCode(27);
@@ -225,7 +234,7 @@ describe('dex plan --pricing live (real SDK client, loopback Price List server)'
     expect(pipe.err).not.toMatch(/live prices \d+\/\d+/);
   });
 
-  it.each(['500', 'reset'] as const)('falls back cleanly to the snapshot when the server fails (%s), with a warning', async (fail) => {
+  it.each(['500', 'reset'] as const)('falls back cleanly to the snapshot when the server fails (%s), and says so', async (fail) => {
     server.mode = { fail };
     const offline = JSON.parse((await plan({ environment: 'production', format: 'json' })).out);
     const { code, out, err } = await plan({ environment: 'production', format: 'json', pricing: 'live' }, liveEnv());
@@ -234,44 +243,156 @@ describe('dex plan --pricing live (real SDK client, loopback Price List server)'
     expect(json.totals).toEqual(offline.totals);
     expect(json.lineItems.every((l: any) => l.priceSource.source === 'snapshot')).toBe(true);
     expect(json.warnings.some((w: any) => w.code === 'live-fallback' && /live Price List unavailable/.test(w.message))).toBe(true);
-    expect(json.warnings.some((w: any) => /remaining \d+ were not asked/.test(w.message))).toBe(true);
+    expect(json.warnings.filter((w: any) => w.code === 'live-stopped')).toHaveLength(1);
     expect(server.requests.length).toBeLessThanOrEqual(3 * 2); // gives up after 3 queries × 2 attempts
-    expect(err).toMatch(/live-pricing warnings? \(prices fell back to the snapshot/);
-    // The text table lists the warnings too.
+    expect(json.pricing.summary).toMatch(/^price snapshot of 2026-11-24 — the live AWS Price List was not used \(/);
+    expect(err).toMatch(/warning DEX905: \d+ of \d+ prices come from the price snapshot of 2026-11-24, not the live AWS Price List: .*dex stopped asking: the AWS Price List API did not answer 3 queries in a row/);
+    expect(err).not.toMatch(/TimeoutError|socket hang up|InternalErrorException:/);
+    // Text and Markdown never claim live prices when none were.
+    for (const format of ['text', 'markdown'] as const) {
+      server.mode = { fail };
+      const r = await plan({ environment: 'production', pricing: 'live', format }, liveEnv());
+      expect(r.out).toMatch(/Prices: price snapshot of 2026-11-24 — the live AWS Price List was not used/);
+      expect(r.out).not.toMatch(/Prices: live AWS Price List/);
+    }
     server.mode = { fail };
     const text = await plan({ environment: 'production', pricing: 'live' }, liveEnv());
     expect(text.out).toMatch(/Pricing warnings \(\d+\)\n {2}live-fallback: live Price List unavailable/);
   });
+
+  it('a server that never answers: the plan finishes within the deadlines, from the snapshot', async () => {
+    server.mode = { fail: 'hang' };
+    const started = Date.now();
+    const { code, out, err } = await plan({ environment: 'production', format: 'json', pricing: 'live' }, { ...liveEnv(), DEX_AWS_TIMEOUT_MS: '150' });
+    expect(code).toBe(EXIT.ok);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(server.requests.length).toBeLessThanOrEqual(3 * 2);
+    expect(JSON.parse(out).pricing.live).toMatchObject({ fetched: 0, cached: 0 });
+    expect(err).toMatch(/warning DEX905: .*did not answer within 150 ms/);
+  });
+
+  it('says which prices are live: all fetched now, then all cached', async () => {
+    const env = liveEnv();
+    const first = await plan({ environment: 'production', pricing: 'live' }, env);
+    expect(first.out).toMatch(/^Prices: live AWS Price List, all \d+ prices \(fetched now\) — /m);
+    expect(first.err).not.toMatch(/DEX905/);
+    const second = await plan({ environment: 'production', pricing: 'live', format: 'markdown' }, env);
+    expect(second.out).toMatch(/live AWS Price List, all \d+ prices \(all \d+ cached (just now|up to \d+ minutes? ago)\)/);
+    expect(second.out).not.toMatch(/fetched now/);
+  });
+
+  it('missing credentials: one DEX905 saying how to provide them', async () => {
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']) vi.stubEnv(k, '');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'no-credentials'));
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'no-config'));
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    try {
+      const { code, out, err } = await plan({ environment: 'production', pricing: 'live' }, { DEX_PRICING_ENDPOINT: server.endpoint, DEX_CACHE_DIR: mkdtempSync(join(dir, 'cache-')) });
+      expect(code).toBe(EXIT.ok);
+      expect(server.requests).toHaveLength(0);
+      expect(err.match(/DEX905/g)).toHaveLength(1);
+      expect(err).toMatch(/AWS credentials are missing/);
+      expect(err).toMatch(/hint: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+      expect(err).not.toMatch(/CredentialsProviderError/);
+      expect(out.match(/credentials/g)?.length ?? 0).toBeLessThanOrEqual(2); // the Prices line and one warning, not one per price
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });
 
 describe('dex pricing refresh (loopback Price List server)', () => {
-  it('rewrites a snapshot from the API', async () => {
-    const file = join(dir, 'snapshot.json');
+  const awsEnv = () => ({ DEX_PRICING_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  const now = () => new Date('2026-12-01T00:00:00Z');
+
+  it('writes a new file by default, keeps the regions it did not refresh, never touches the snapshot', async () => {
+    const work = mkdtempSync(join(dir, 'refresh-'));
+    const file = join(work, 'snapshot.json');
     copyFileSync(defaultSnapshotPath(), file);
-    const io = captureIO(dir, { DEX_PRICING_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-    const code = await runPricingRefresh({ regions: ['eu-west-1'], snapshot: 'snapshot.json' }, io, { now: () => new Date('2026-12-01T00:00:00Z') });
+    const before = readFileSync(file, 'utf8');
+    const io = captureIO(work, awsEnv());
+    const code = await runPricingRefresh({ regions: ['eu-west-1'], snapshot: 'snapshot.json' }, io, { now });
     expect(code, io.err()).toBe(EXIT.ok);
-    expect(io.out()).toMatch(/^wrote snapshot\.json: \d+ products for eu-west-1 \(\d+ carried over/);
-    const written = readSnapshotFile(file);
-    expect(written.regions).toEqual(['eu-west-1']);
-    expect(written.asOf).toBe('2026-12-01');
+    expect(io.out()).toMatch(/^wrote price-snapshot-2026-12-01\.json: \d+ products — \d+ re-read from the AWS Price List \(\d+ queries\), \d+ carried over unchanged, 0 kept stale/);
+    expect(io.out()).toMatch(/regions not refreshed, kept as they were: us-east-1, ap-south-1, ap-south-2|regions not refreshed, kept as they were: .*us-east-1/);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const written = readSnapshotFile(join(work, 'price-snapshot-2026-12-01.json'));
+    const old = readSnapshotFile(file);
+    expect([...written.regions].sort()).toEqual([...old.regions].sort());
+    expect(written.products.length).toBeGreaterThanOrEqual(old.products.length - 5);
+    for (const region of old.regions.filter((r) => r !== 'eu-west-1')) {
+      expect(written.products.filter((p) => p.product.attributes.regionCode === region).length).toBe(old.products.filter((p) => p.product.attributes.regionCode === region).length);
+    }
     const fresh = written.products.filter((p) => p.dex?.confidence === 'price list');
     expect(fresh.length).toBeGreaterThan(20);
     expect(fresh.every((p) => p.product.attributes.regionCode === 'eu-west-1' || p.product.attributes.regionCode === undefined)).toBe(true);
-    expect(server.requests.length).toBeGreaterThan(20);
-    // The refreshed file is a usable price source.
-    expect(() => loadSnapshotSource(file)).not.toThrow();
+    expect(() => loadSnapshotSource(join(work, 'price-snapshot-2026-12-01.json'))).not.toThrow();
+    // Writing over the snapshot needs --in-place.
+    const over = captureIO(work, awsEnv());
+    expect(await runPricingRefresh({ snapshot: 'snapshot.json', output: 'snapshot.json' }, over, { now })).toBe(EXIT.usage);
+    expect(over.err()).toMatch(/pass --in-place/);
   });
 
-  it('leaves the snapshot unchanged and exits 1 when the API does not answer', async () => {
-    const file = join(dir, 'snapshot-fail.json');
-    copyFileSync(defaultSnapshotPath(), file);
-    const before = readFileSync(file, 'utf8');
-    server.mode = { fail: '500' };
-    const io = captureIO(dir, { DEX_PRICING_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-    const code = await runPricingRefresh({ regions: ['us-east-1'], snapshot: 'snapshot-fail.json' }, io, { maxAttempts: 1, sleep: async () => undefined });
+  it('a product it could not re-read keeps its old price, marked stale; exit 1 with a summary (DEX906)', async () => {
+    const work = mkdtempSync(join(dir, 'refresh-'));
+    copyFileSync(defaultSnapshotPath(), join(work, 'snapshot.json'));
+    const isT3Medium = (b: { Filters?: { Field: string; Value: string }[] }) => !!b.Filters?.some((f) => f.Field === 'instanceType' && f.Value === 't3.medium');
+    server.mode = { throttleFirst: 1000, only: isT3Medium };
+    const io = captureIO(work, awsEnv());
+    const code = await runPricingRefresh({ regions: ['eu-west-1'], snapshot: 'snapshot.json', inPlace: true }, io, { now, maxAttempts: 2, sleep: async () => undefined });
     expect(code).toBe(EXIT.failed);
-    expect(io.err()).toMatch(/answered no query .*snapshot-fail\.json is unchanged/s);
-    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(io.err()).toMatch(/error DEX906: 1 of \d+ queries were not re-read: 1 product keeps its earlier price, marked stale in snapshot\.json/);
+    expect(io.out()).toMatch(/stale \(old price kept\): EC2 t3\.medium Linux on-demand in eu-west-1: the AWS Price List API is throttling requests \(rate exceeded\); gave up after 2 attempts/);
+    const written = readSnapshotFile(join(work, 'snapshot.json'));
+    const t3 = written.products.filter((p) => p.product.attributes.instanceType === 't3.medium' && p.product.attributes.regionCode === 'eu-west-1');
+    expect(t3).toHaveLength(1);
+    expect(t3[0]!.dex).toMatchObject({ stale: { since: '2026-12-01', reason: expect.stringMatching(/throttling/) } });
+    const price = createSnapshotSourceFrom(written).lookup(ec2Query('t3.medium', 'eu-west-1'));
+    expect(price).toMatchObject({ ok: true, unitPriceUsd: 0.0456 });
+    expect(price.ok && price.priceSource.notes?.join(' ')).toMatch(/not re-read by dex pricing refresh on 2026-12-01/);
+  });
+
+  it('asks for every product the spec needs, not only those in the snapshot; keeps extra fields on items', async () => {
+    const work = mkdtempSync(join(dir, 'refresh-'));
+    const base = readSnapshotFile();
+    // db.t3.medium Multi-AZ in ap-south-1: the reference's class, absent from the snapshot.
+    const template = base.products.find((p) => p.serviceCode === 'AmazonRDS' && p.product.productFamily === 'Database Instance')!;
+    const extra = {
+      ...template,
+      product: { ...template.product, sku: 'DBT3MEDIUMMAZAPS1', attributes: { ...template.product.attributes, instanceType: 'db.t3.medium', deploymentOption: 'Multi-AZ', databaseEngine: 'PostgreSQL', regionCode: 'ap-south-1', usagetype: 'APS3-Multi-AZUsage:db.t3.medium' } },
+      terms: { OnDemand: { 'DBT3MEDIUMMAZAPS1.JRTCKXETXF': { priceDimensions: { 'DBT3MEDIUMMAZAPS1.JRTCKXETXF.6YS6EN2CT7': { unit: 'Hrs', pricePerUnit: { USD: '0.1680000000' }, description: 'test' } } } } },
+    };
+    const withField = { ...base, products: base.products.map((p, i) => (i === 0 ? { ...p, builtBy: 'another tool' } : p)) };
+    writeFileSync(join(work, 'snapshot.json'), JSON.stringify(withField));
+    const other = await startFakePricingServer([...snapshot.items, extra]);
+    try {
+      const io = captureIO(work, { ...awsEnv(), DEX_PRICING_ENDPOINT: other.endpoint });
+      const code = await runPricingRefresh({ regions: ['ap-south-1'], snapshot: 'snapshot.json', spec: join(ROOT, REFERENCE), output: 'out.json' }, io, { now });
+      expect(io.err()).toMatch(/and what .*dex-mobile-v6\.dex\.yaml needs/);
+      expect([EXIT.ok, EXIT.failed]).toContain(code);
+      const written = readSnapshotFile(join(work, 'out.json'));
+      expect(written.products.some((p) => p.product.sku === 'DBT3MEDIUMMAZAPS1' && p.dex?.confidence === 'price list')).toBe(true);
+      const first = written.products.find((p) => p.product.sku === withField.products[0]!.product.sku) as unknown as Record<string, unknown> | undefined;
+      expect(first?.builtBy).toBe('another tool');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a dead API: bounded time, nothing written, exit 1 with one diagnostic', async () => {
+    const work = mkdtempSync(join(dir, 'refresh-'));
+    copyFileSync(defaultSnapshotPath(), join(work, 'snapshot-fail.json'));
+    const before = readFileSync(join(work, 'snapshot-fail.json'), 'utf8');
+    server.mode = { fail: 'hang' };
+    const started = Date.now();
+    const io = captureIO(work, { ...awsEnv(), DEX_AWS_TIMEOUT_MS: '100' }, true);
+    const code = await runPricingRefresh({ regions: ['us-east-1'], snapshot: 'snapshot-fail.json', inPlace: true }, io, { maxAttempts: 1, sleep: async () => undefined });
+    expect(io.err()).toMatch(/refreshing prices \d+\/\d+: /); // progress, on a TTY
+    expect(code).toBe(EXIT.failed);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(server.requests.length).toBe(3); // three queries unanswered in a row, then it stops
+    expect(io.err().match(/DEX906/g)).toHaveLength(1);
+    expect(io.err()).toMatch(/the AWS Price List answered no query \(the AWS Price List API did not answer 3 queries in a row \(the AWS Price List API did not answer within 100 ms; gave up after 1 attempt\)\); nothing was written/);
+    expect(readFileSync(join(work, 'snapshot-fail.json'), 'utf8')).toBe(before);
   });
 });

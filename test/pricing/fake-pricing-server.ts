@@ -16,8 +16,15 @@ export interface FakePricingMode {
   throttleStyle?: '400' | '429' | 'alternate';
   /** Add a bad item to every answer: a string that is not JSON, or a matching product with no OnDemand terms. */
   malformed?: 'not-json' | 'no-ondemand';
-  /** Fail every request: HTTP 500 or a reset connection. */
-  fail?: '500' | 'reset';
+  /**
+   * Fail every request (or those `only` selects): HTTP 500, a reset connection, a connection
+   * accepted and never answered, an HTML 502 from a proxy, or a 200 whose JSON is cut off.
+   */
+  fail?: '500' | 'reset' | 'hang' | 'html-502' | 'bad-json';
+  /** Apply `fail` and `throttleFirst` only to requests this selects. */
+  only?: (body: RecordedRequest['body']) => boolean;
+  /** Serve these SKUs with every price set to 0.0000000000 (what capacity-reservation rows look like). */
+  zeroSkus?: readonly string[];
 }
 
 export interface RecordedRequest {
@@ -72,12 +79,24 @@ export async function startFakePricingServer(items: readonly PriceListItem[], mo
     const n = requests.length;
     const m = state.mode;
     if (n > MAX_REQUESTS) return send(res, 500, { __type: 'InternalErrorException', message: 'fake server request limit reached' });
-    if (m.fail === 'reset') {
+    const selected = !m.only || m.only(body);
+    if (selected && m.fail === 'reset') {
       req.socket.destroy();
       return;
     }
-    if (m.fail === '500') return send(res, 500, { __type: 'InternalErrorException', message: 'simulated failure' });
-    if (m.throttleFirst && n <= m.throttleFirst) {
+    if (selected && m.fail === 'hang') return; // the connection stays open, no byte is sent
+    if (selected && m.fail === 'html-502') {
+      const html = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>';
+      res.writeHead(502, { 'content-type': 'text/html', 'content-length': String(Buffer.byteLength(html)) });
+      return void res.end(html);
+    }
+    if (selected && m.fail === 'bad-json') {
+      const cut = '{"FormatVersion":"aws_v1","PriceList":["{\\"product\\"';
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': String(Buffer.byteLength(cut)) });
+      return void res.end(cut);
+    }
+    if (selected && m.fail === '500') return send(res, 500, { __type: 'InternalErrorException', message: 'simulated failure' });
+    if (selected && m.throttleFirst && (m.only ? requests.filter((r) => m.only!(r.body)).length : n) <= m.throttleFirst) {
       const style = m.throttleStyle === 'alternate' ? (n % 2 === 1 ? '400' : '429') : (m.throttleStyle ?? '400');
       return style === '429'
         ? send(res, 429, { __type: 'ThrottlingException', message: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' })
@@ -91,7 +110,17 @@ export async function startFakePricingServer(items: readonly PriceListItem[], mo
     }
     if (!body.ServiceCode) return send(res, 400, { __type: 'InvalidParameterException', message: 'ServiceCode is required' });
     const filters = [{ Type: 'TERM_MATCH', Field: 'ServiceCode', Value: body.ServiceCode }, ...(body.Filters ?? [])];
-    const hits: string[] = items.filter((i) => matches(i, filters)).map((i) => JSON.stringify(stripDex(i)));
+    const zero = (i: PriceListItem): PriceListItem =>
+      !m.zeroSkus?.includes(i.product.sku)
+        ? i
+        : {
+            ...i,
+            terms: {
+              ...i.terms,
+              OnDemand: Object.fromEntries(Object.entries(i.terms.OnDemand ?? {}).map(([k, t]) => [k, { ...t, priceDimensions: Object.fromEntries(Object.entries(t.priceDimensions).map(([rk, d]) => [rk, { ...d, pricePerUnit: { USD: '0.0000000000' } }])) }])),
+            },
+          };
+    const hits: string[] = items.filter((i) => matches(i, filters)).map((i) => JSON.stringify(stripDex(zero(i))));
     if (m.malformed === 'not-json') hits.push('{"product": {"sku": "BROKEN", ');
     if (m.malformed === 'no-ondemand' && hits.length > 0) {
       const first = JSON.parse(hits[0]!) as PriceListItem;

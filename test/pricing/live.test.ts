@@ -5,10 +5,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PricingClient } from '@aws-sdk/client-pricing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MeterName, UsageMeter } from '../../compiler/model/types.js';
 import { collectQueries, priceMeters } from '../../compiler/pricing/line-items.js';
-import { isRetryable } from '../../compiler/pricing/live.js';
+import { describeLivePricing, isRetryable, type PricingApi } from '../../compiler/pricing/live.js';
+import { refreshSnapshot } from '../../compiler/pricing/refresh.js';
+import { FREE_BY_DESIGN, suspectZero } from '../../compiler/pricing/price-list.js';
 import { createLivePricing, refreshFromApi, type LivePricing } from '../../cli/adapters/live-pricing.js';
 import { meterToQuery } from '../../compiler/pricing/meters.js';
 import { createSnapshotSource } from '../../compiler/pricing/snapshot.js';
@@ -134,7 +136,7 @@ describe('live Price List through the real SDK client', () => {
     expect(result).toMatchObject({ ok: true, unitPriceUsd: 0.0225, priceSource: { source: 'snapshot' } });
     expect(src.warnings).toHaveLength(1);
     expect(src.warnings[0]).toMatchObject({ code: 'live-fallback' });
-    expect(src.warnings[0]!.message).toMatch(/^live Price List unavailable: ThrottlingException \(HTTP 400\): Rate exceeded; gave up after 4 attempts; used the snapshot price of 2026-11-24 for ALB hours in us-east-1$/);
+    expect(src.warnings[0]!.message).toBe('live Price List unavailable: the AWS Price List API is throttling requests (rate exceeded); gave up after 4 attempts; used the snapshot price of 2026-11-24 for ALB hours in us-east-1');
   });
 
   it.each(['500', 'reset'] as const)('a failing server (%s) falls back to the snapshot with a warning', async (fail) => {
@@ -226,6 +228,149 @@ describe('live Price List through the real SDK client', () => {
   });
 });
 
+describe('live Price List: deadlines, budget, stop rule, readable errors', () => {
+  const fast = { timeouts: { requestTimeoutMs: 150, connectionTimeoutMs: 150 }, maxAttempts: 2 };
+
+  it('a server that accepts the connection and never answers: the request deadline ends it, the snapshot answers', async () => {
+    server.mode = { fail: 'hang' };
+    const warn = vi.spyOn(console, 'warn');
+    const emit = vi.spyOn(process, 'emitWarning');
+    try {
+      const started = Date.now();
+      const src = live(fast);
+      const result = await src.fetch(q('alb.hours'));
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(result).toMatchObject({ ok: true, priceSource: { source: 'snapshot' } });
+      expect(server.requests).toHaveLength(2);
+      expect(src.warnings[0]!.message).toBe('live Price List unavailable: the AWS Price List API did not answer within 150 ms; gave up after 2 attempts; used the snapshot price of 2026-11-24 for ALB hours in us-east-1');
+      // The HTTP handler's "[WARN] a request has exceeded…" and the SDK's Node notice stay off the terminal.
+      expect(warn).not.toHaveBeenCalled();
+      expect(emit.mock.calls.filter((c) => /NodeVersionSupportWarning/.test(String(c[0])))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+      emit.mockRestore();
+    }
+  });
+
+  it('the HTTP handler itself ends a request at its deadline (throwOnRequestTimeout), not only dex\'s own timer', async () => {
+    server.mode = { fail: 'hang' };
+    const src = live({ ...fast, requestTimeoutMs: 60_000 });
+    const started = Date.now();
+    await src.fetch(q('alb.hours'));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(src.warnings[0]!.message).toMatch(/did not answer within/);
+  });
+
+  it('a time budget for the whole run: once spent, nothing more is asked and one warning says so', async () => {
+    server.mode = { fail: 'hang' };
+    const src = live({ timeouts: { requestTimeoutMs: 5_000, connectionTimeoutMs: 5_000 }, requestTimeoutMs: 5_000, budgetMs: 300 });
+    const started = Date.now();
+    const queries = [q('alb.hours'), q('kms.key'), q('waf.acl'), q('ecr.storage')];
+    await src.prefetch(queries);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(server.requests).toHaveLength(1);
+    expect(src.warnings.map((w) => w.code)).toEqual(['live-stopped']);
+    expect(src.warnings[0]!.message).toBe('live Price List stopped: the time budget of 300 ms for asking the AWS Price List API is spent; the prices not yet asked come from the snapshot of 2026-11-24');
+    const plan = priceMeters([{ logicalId: 'Kms', type: 'AWS::KMS::Key', usage: [meter('kms.key', 'count-month', 1)] }], 'us-east-1', src);
+    expect(plan.lineItems[0]!.priceSource.source).toBe('snapshot');
+    expect(src.summary()).toMatchObject({ queries: 4, fetched: 0, cached: 0, fromSnapshot: 4, reasons: [{ reason: 'time budget spent', count: 4 }] });
+  });
+
+  it('stops asking after three queries in a row go unanswered (5xx)', async () => {
+    server.mode = { fail: '500' };
+    const src = live({ maxAttempts: 1 });
+    await src.prefetch([q('alb.hours'), q('kms.key'), q('waf.acl'), q('ecr.storage'), q('nat.hours')]);
+    expect(server.requests).toHaveLength(3);
+    expect(src.warnings.map((w) => w.code)).toEqual(['live-fallback', 'live-fallback', 'live-stopped']);
+    expect(src.warnings[0]!.message).toMatch(/^live Price List unavailable: the AWS Price List API failed \(HTTP 500, InternalErrorException\); gave up after 1 attempt; used the snapshot price/);
+    expect(src.warnings[2]!.message).toMatch(/^live Price List stopped: the AWS Price List API did not answer 3 queries in a row/);
+  });
+
+  it.each([
+    ['html-502', /^live Price List unavailable: the AWS Price List API answered with something that is not its JSON \(HTTP 502, likely an error page from a proxy or load balancer in between\); gave up after 2 attempts/],
+    ['bad-json', /^live Price List unavailable: the AWS Price List API answered with something that is not its JSON; gave up after 2 attempts/],
+    ['reset', /^live Price List unavailable: cannot reach the AWS Price List API: the connection was cut; gave up after 2 attempts/],
+  ] as const)('%s: a sentence for the user, no SDK text', async (fail, message) => {
+    server.mode = { fail };
+    const src = live({ maxAttempts: 2 });
+    const result = await src.fetch(q('waf.acl'));
+    expect(result).toMatchObject({ ok: true, priceSource: { source: 'snapshot' } });
+    expect(src.warnings[0]!.message).toMatch(message);
+    expect(src.warnings[0]!.message).not.toMatch(/SyntaxError|TimeoutError|socket hang up|Deserialization|\$response|@smithy/);
+  });
+
+  it('missing credentials: one warning that says how to provide them, no request, however many queries', async () => {
+    const noCredentials = async (): Promise<never> => {
+      throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    };
+    const src = live({ credentials: noCredentials });
+    const queries = ['alb.hours', 'alb.lcu', 'kms.key', 'kms.requests', 'waf.acl', 'waf.rule', 'ecr.storage', 'nat.hours', 'nat.processed', 'logs.storage'].map((m) => q(m as MeterName));
+    await src.prefetch(queries);
+    expect(server.requests).toHaveLength(0);
+    expect(src.warnings).toHaveLength(1);
+    expect(src.warnings[0]!.code).toBe('live-stopped');
+    expect(src.warnings[0]!.message).toMatch(/^live Price List stopped: no AWS credentials to ask the AWS Price List API with: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY .*AWS_PROFILE/);
+    expect(src.warnings[0]!.message).not.toMatch(/CredentialsProviderError/);
+    expect(src.summary()).toMatchObject({ fetched: 0, fromSnapshot: 10, reasons: [{ reason: 'AWS credentials are missing', count: 10 }] });
+  });
+
+  it('sends identical requests once: NAT hours and bytes, ALB hours and LCUs, the WAF trio share one GetProducts each, and one backoff', async () => {
+    server.mode = { throttleFirst: 2 };
+    const src = live({ baseDelayMs: 100 });
+    await src.prefetch([q('nat.hours'), q('nat.processed'), q('alb.hours'), q('alb.lcu'), q('waf.acl'), q('waf.rule'), q('waf.requests'), q('fargate.vcpu'), q('fargate.memory')]);
+    const asked = server.requests.map((r) => `${r.body.ServiceCode} ${JSON.stringify(r.body.Filters)}`);
+    expect(asked.length).toBe(4 + 2); // 4 distinct requests, the first throttled twice
+    expect(new Set(asked).size).toBe(4);
+    expect(sleeps).toEqual([100, 200]);
+    expect(src.summary()).toMatchObject({ queries: 9, fetched: 9, fromSnapshot: 0 });
+    // Concurrent callers share the request in flight too.
+    server.mode = {};
+    server.requests.length = 0;
+    const other = live();
+    await Promise.all([other.fetch(q('vpce.interface')), other.fetch(q('vpce.processed')), other.fetch(q('vpce.interface'))]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a $0 price is suspect: unpriced with a reason, not a silent $0.00 line', async () => {
+    const alb = snapshot.items.find((i) => i.serviceCode === 'AWSELB' && i.product.attributes.regionCode === 'us-east-1' && /LoadBalancerUsage$/.test(i.product.attributes.usagetype ?? '') && i.product.productFamily === 'Load Balancer-Application')!;
+    server.mode = { zeroSkus: [alb.product.sku] };
+    const src = live();
+    const resources = [{ logicalId: 'Alb', type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', usage: [meter('alb.hours', 'hours', 730)] }];
+    await src.prefetch(collectQueries(resources, 'us-east-1'));
+    const plan = priceMeters(resources, 'us-east-1', src);
+    expect(plan.lineItems).toEqual([]);
+    expect(plan.unpriced[0]!.reason).toMatch(/^the Price List gives \$0 for ALB hours in us-east-1 \(SKU .*\): a zero price is not believed/);
+  });
+
+  it('free by design stays $0 (data transfer in), everything else at $0 does not', () => {
+    const product = (serviceCode: string, usagetype: string) => ({ sku: 'S', serviceCode, attributes: { usagetype }, dimensions: [{ rateCode: 'r', unit: 'GB', beginRange: 0, endRange: null, usdText: '0.0000000000', description: '' }] });
+    const query: PriceQuery = { serviceCode: 'AWSDataTransfer', region: 'us-east-1', filters: {} };
+    expect(suspectZero(product('AWSDataTransfer', 'USE1-DataTransfer-In-Bytes'), query)).toBeUndefined();
+    expect(suspectZero(product('AWSDataTransfer', 'USE1-DataTransfer-Out-Bytes'), query)).toMatch(/a zero price is not believed/);
+    expect(FREE_BY_DESIGN.every((f) => f.reason.length > 10)).toBe(true);
+  });
+
+  it('the Prices line: live only when true, cache age, the snapshot share and why', () => {
+    const now = new Date('2026-12-04T12:00:00Z');
+    expect(describeLivePricing({ queries: 5, fetched: 5, cached: 0, fromSnapshot: 0, reasons: [] }, '2026-11-24', now)).toBe('live AWS Price List, all 5 prices (fetched now)');
+    expect(describeLivePricing({ queries: 5, fetched: 0, cached: 5, oldestCached: '2026-12-01T10:00:00Z', fromSnapshot: 0, reasons: [] }, '2026-11-24', now)).toBe('live AWS Price List, all 5 prices (all 5 cached up to 3 days ago)');
+    expect(describeLivePricing({ queries: 6, fetched: 2, cached: 1, oldestCached: '2026-12-04T09:00:00Z', fromSnapshot: 3, reasons: [{ reason: 'timed out', count: 2 }, { reason: 'no verified Price List filter', count: 1 }] }, '2026-11-24', now))
+      .toBe('3 of 6 prices from the live AWS Price List (2 fetched now, 1 cached 3 hours ago), 3 from the price snapshot of 2026-11-24 (timed out: 2, no verified Price List filter: 1)');
+    expect(describeLivePricing({ queries: 4, fetched: 0, cached: 0, fromSnapshot: 4, reasons: [{ reason: 'AWS credentials are missing', count: 4 }] }, '2026-11-24', now))
+      .toBe('price snapshot of 2026-11-24 — the live AWS Price List was not used (AWS credentials are missing)');
+  });
+
+  it('a cached answer says when it was fetched', async () => {
+    const cacheDir = tempDir();
+    await live({ cacheDir }).fetch(q('waf.acl'));
+    const later = live({ cacheDir, now: () => new Date(Date.now() + 3 * 24 * 3600 * 1000) });
+    const r = later.lookup(q('waf.acl'));
+    expect(r).toMatchObject({ ok: true, priceSource: { source: 'live', cached: true } });
+    expect(later.summary()).toMatchObject({ fetched: 0, cached: 1 });
+    expect(describeLivePricing(later.summary(), '2026-11-24', new Date(Date.now() + 3 * 24 * 3600 * 1000))).toBe('live AWS Price List, all 1 price (all 1 cached 3 days ago)');
+  });
+});
+
 describe('refreshSnapshot', () => {
   it('rewrites a snapshot from the live API, one product per meter and region, with gaps for misses', async () => {
     const dir = tempDir();
@@ -243,13 +388,18 @@ describe('refreshSnapshot', () => {
         ],
         now: () => new Date('2027-01-02T03:04:05Z'),
       });
-      expect(report.products).toBe(4);
-      expect(report.carriedOver).toBe(1);
-      expect(report.unresolved).toHaveLength(1);
+      // Three products re-read (t3.medium, NAT hours, the global dashboard); m7g.large is not in
+      // the Price List and had no old price: a gap. Every other product is carried over.
+      expect(report.fetched).toBe(3);
+      expect(report.gaps).toHaveLength(1);
+      expect(report.stale).toEqual([]);
+      expect(report.products).toBe(readSnapshotFile().products.length);
+      expect(report.carriedOver).toBe(report.products - 3);
       writeSnapshotFile(out, report.file);
       const file = readSnapshotFile(out);
       expect(file.asOf).toBe('2027-01-02');
-      expect(file.gaps[0]!.reason).toMatch(/^not found in the AWS Price List on 2027-01-02/);
+      expect(file.gaps.slice(0, -1)).toEqual(readSnapshotFile().gaps);
+      expect(file.gaps.at(-1)!.reason).toMatch(/^not found in the AWS Price List on 2027-01-02/);
       const refreshed = createSnapshotSource(file);
       expect(refreshed.lookup(q('ec2.instance', { instanceType: 't3.medium' }, 'eu-west-1'))).toMatchObject({ ok: true, unitPriceUsd: 0.0456, priceSource: { confidence: 'price list' } });
       expect(refreshed.lookup(q('codepipeline.pipeline', {}, 'eu-west-1'))).toMatchObject({ ok: true, priceSource: { confidence: 'single source' } });
@@ -258,5 +408,42 @@ describe('refreshSnapshot', () => {
     } finally {
       client.destroy();
     }
+  });
+
+  it('never loses: unanswered queries keep their products (stale), other terms and fields survive, gaps are not recorded twice', async () => {
+    const current = readSnapshotFile();
+    const t3 = current.products.find((p) => p.product.attributes.instanceType === 't3.medium' && p.product.attributes.regionCode === 'us-east-1')!;
+    const reserved = { 'X.Y': { priceDimensions: { 'X.Y.Z': { unit: 'Hrs', pricePerUnit: { USD: '0.0260000000' } } }, termAttributes: { LeaseContractLength: '1yr', PurchaseOption: 'No Upfront', OfferingClass: 'standard' } } };
+    const withReserved = { ...current, products: current.products.map((p) => (p === t3 ? { ...p, terms: { ...p.terms, Reserved: reserved } } : p)) };
+    const served = createSnapshotSource(current).items;
+    const api: PricingApi = {
+      async getProducts(input) {
+        const types = input.Filters.find((f) => f.Field === 'instanceType')?.Value;
+        if (types === 't3.micro') throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+        const hits = served.filter((i) => i.serviceCode === input.ServiceCode && input.Filters.every((f) => (f.Field === 'productFamily' ? i.product.productFamily : i.product.attributes[f.Field]) === f.Value));
+        return { PriceList: hits.map((i) => JSON.stringify({ ...i, dex: undefined })) };
+      },
+    };
+    const catalog = [
+      { meter: 'ec2.instance' as const, attributes: { instanceType: 't3.medium' } },
+      { meter: 'ec2.instance' as const, attributes: { instanceType: 't3.micro' } },
+      { meter: 'ec2.instance' as const, attributes: { instanceType: 'z9.huge' } },
+    ];
+    const options = { catalog, now: () => new Date('2027-01-02T00:00:00Z'), maxAttempts: 2, sleep: async () => {} };
+    const report = await refreshSnapshot(['us-east-1'], withReserved, api, options);
+    expect(report.fetched).toBe(1);
+    expect(report.stale).toHaveLength(1);
+    expect(report.stale[0]).toMatchObject({ keptProducts: 1, reason: 'the AWS Price List API is throttling requests (rate exceeded); gave up after 2 attempts' });
+    expect(report.gaps).toHaveLength(1);
+    expect(report.products).toBe(current.products.length);
+    const micro = report.file.products.find((p) => p.product.attributes.instanceType === 't3.micro' && p.product.attributes.regionCode === 'us-east-1')!;
+    expect(micro.dex).toMatchObject({ confidence: expect.not.stringMatching(/^price list$/), stale: { since: '2027-01-02' } });
+    const medium = report.file.products.find((p) => p.product.sku === t3.product.sku)!;
+    expect(medium.dex!.confidence).toBe('price list');
+    expect(medium.terms.Reserved).toEqual(reserved);
+    // A second refresh finds the same gap: recorded once; the stale mark keeps its first date.
+    const again = await refreshSnapshot(['us-east-1'], report.file, api, { ...options, now: () => new Date('2027-02-01T00:00:00Z') });
+    expect(again.file.gaps.length).toBe(report.file.gaps.length);
+    expect(again.file.products.find((p) => p.product.sku === micro.product.sku)!.dex!.stale!.since).toBe('2027-01-02');
   });
 });
