@@ -36,6 +36,11 @@ export function unitPrice(value: number): string {
   return `$${value.toFixed(Math.max(2, Math.min(decimals, 10)))}`;
 }
 
+/** The service, marked when the line is Spot capacity. */
+function serviceText(l: PlanLineItem): string {
+  return l.spot ? `${l.service} Spot` : l.service;
+}
+
 function quantityText(l: PlanLineItem): string {
   const unit = l.quantityUnit;
   return l.quantity.min === l.quantity.max ? `${qty(l.quantity.min)} ${unit}` : `${qty(l.quantity.min)}–${qty(l.quantity.max)} ${unit}`;
@@ -85,6 +90,7 @@ function lineJson(l: PlanLineItem, environment?: string): Record<string, unknown
     priceSource: l.priceSource,
     arithmetic: l.arithmetic,
     basis: l.basis,
+    ...(l.spot ? { purchaseOption: 'Spot', spot: l.spot } : {}),
   };
 }
 
@@ -100,6 +106,7 @@ function environmentJson(e: EnvironmentPlan): Record<string, unknown> {
     totals: e.totals,
     layers: e.layers.map((l) => ({ layer: l.layer, totals: l.totals, lineItems: l.lineItems.length, unpriced: l.unpriced.length })),
     budget: e.budget ?? null,
+    spot: e.spot ?? null,
     lineItems: e.lineItems.map((l) => lineJson(l)),
     unpriced: e.unpriced.map((u) => unpricedJson(u)),
   };
@@ -166,7 +173,7 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
       rows.push([layer.layer, '', '', '', '', '', usd(layer.totals.monthlyMin), usd(layer.totals.monthlyMax), `${layer.lineItems.length} lines${layer.unpriced.length ? `, ${layer.unpriced.length} unpriced` : ''}`]);
       kinds.push('layer');
       for (const l of layer.lineItems) {
-        rows.push(['', l.resource, l.service, l.usageType, quantityText(l), `${unitPrice(l.unitPriceUsd)}/${l.unit}`, usd(l.monthlyUsd.min), usd(l.monthlyUsd.max), l.arithmetic]);
+        rows.push(['', l.resource, serviceText(l), l.usageType, quantityText(l), `${unitPrice(l.unitPriceUsd)}/${l.unit}`, usd(l.monthlyUsd.min), usd(l.monthlyUsd.max), l.arithmetic]);
         kinds.push('line');
       }
     }
@@ -183,6 +190,7 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
     out.push(...lines.map((l) => `  ${l}`));
     out.push('');
     out.push(`  ${c.bold(`${e.environment}: ${usdRange(e.totals.monthlyMin, e.totals.monthlyMax)} a month`)}${e.unpriced.length ? c.yellow(` plus ${e.unpriced.length} unpriced item${e.unpriced.length === 1 ? '' : 's'} (below)`) : ''}`);
+    if (e.spot) out.push(`  ${e.spot.discountPercent === null ? c.yellow(e.spot.note) : e.spot.note}`);
     const budget = budgetText(e);
     if (budget) out.push(`  budget: ${e.budget?.exceeded ? c.red.bold(budget) : c.green(budget)}`);
     if (e.unpriced.length) {
@@ -233,11 +241,15 @@ export function renderPlanMarkdown(plan: Plan, options: PlanRenderOptions): stri
     out.push('|---|---:|---:|');
     for (const l of e.layers) out.push(`| ${l.layer} | ${usd(l.totals.monthlyMin)} | ${usd(l.totals.monthlyMax)} |`);
     out.push(`| **total** | **${usd(e.totals.monthlyMin)}** | **${usd(e.totals.monthlyMax)}** |`);
+    if (e.spot) {
+      out.push('');
+      out.push(`${e.spot.discountPercent === null ? '> [!NOTE]\n> ' : ''}${md(e.spot.note)}`);
+    }
     out.push('');
     out.push('| layer | resource | service | usage type | arithmetic | min | max |');
     out.push('|---|---|---|---|---|---:|---:|');
     for (const l of e.lineItems) {
-      out.push(`| ${l.layer} | \`${md(l.resource)}\` | ${md(l.service)} | ${md(l.usageType)} | ${md(l.arithmetic)} | ${usd(l.monthlyUsd.min)} | ${usd(l.monthlyUsd.max)} |`);
+      out.push(`| ${l.layer} | \`${md(l.resource)}\` | ${md(serviceText(l))} | ${md(l.usageType)} | ${md(l.arithmetic)} | ${usd(l.monthlyUsd.min)} | ${usd(l.monthlyUsd.max)} |`);
     }
     if (e.unpriced.length) {
       out.push('');
