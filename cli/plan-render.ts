@@ -107,6 +107,7 @@ function environmentJson(e: EnvironmentPlan): Record<string, unknown> {
     layers: e.layers.map((l) => ({ layer: l.layer, totals: l.totals, lineItems: l.lineItems.length, unpriced: l.unpriced.length })),
     budget: e.budget ?? null,
     spot: e.spot ?? null,
+    ...(e.commitment ? { commitment: e.commitment } : {}),
     lineItems: e.lineItems.map((l) => lineJson(l)),
     unpriced: e.unpriced.map((u) => unpricedJson(u)),
   };
@@ -138,8 +139,22 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     totals: { monthlyMin: min / 100, monthlyMax: max / 100 },
     lineItems: envs.flatMap((e) => e.lineItems.map((l) => lineJson(l, single ? undefined : e.environment))),
     unpriced: envs.flatMap((e) => e.unpriced.map((u) => unpricedJson(u, single ? undefined : e.environment))),
+    ...(plan.commitment ? { commitment: commitmentTotalsJson(plan) } : {}),
     environments: envs.map(environmentJson),
     warnings: plan.warnings.map((w) => ({ code: w.code, message: w.message })),
+  };
+}
+
+/** The commitment over every environment priced: sums of the per-environment totals. */
+function commitmentTotalsJson(plan: Plan): Record<string, unknown> {
+  const sumOf = (f: (c: NonNullable<EnvironmentPlan['commitment']>) => number) => plan.environments.reduce((a, e) => a + (e.commitment ? Math.round(f(e.commitment) * 100) : 0), 0) / 100;
+  return {
+    commitment: plan.commitment,
+    term: plan.environments.find((e) => e.commitment)?.commitment?.term ?? null,
+    onDemandMonthlyUsd: sumOf((c) => c.totals.onDemandMonthlyUsd),
+    reservedMonthlyUsd: sumOf((c) => c.totals.reservedMonthlyUsd),
+    savingMonthlyUsd: sumOf((c) => c.totals.savingMonthlyUsd),
+    notReserved: plan.environments.reduce((a, e) => a + (e.commitment?.gaps.length ?? 0), 0),
   };
 }
 
@@ -199,6 +214,7 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
       const urows = e.unpriced.map((u) => [u.layer ?? 'usage', u.resource, u.meter, u.reason]);
       out.push(...alignColumns(urows, ['l', 'l', 'l', 'l'], (_r, col, text) => (col === 3 ? c.dim(text) : text)).map((l) => `    ${l}`));
     }
+    if (e.commitment) out.push(...commitmentText(e, c));
   }
   if (plan.environments.length > 1) {
     out.push('');
@@ -213,6 +229,43 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
     for (const w of plan.warnings) out.push(`  ${c.yellow(w.code)}: ${w.message}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+function commitmentText(e: EnvironmentPlan, c: InstanceType<typeof Chalk>): string[] {
+  const k = e.commitment!;
+  const out: string[] = ['', `  ${c.bold(`Commitment (${k.commitment}): a ${k.term} of the always-on part (the scaling minimum)`)}`];
+  if (k.lines.length) {
+    const rows = [['resource', 'service', 'usage type', 'always-on', 'on-demand', 'reserved', 'saving / month', 'arithmetic']];
+    for (const l of k.lines) rows.push([l.resource, l.service, l.usageType, `${qty(l.alwaysOnHours)} h`, usd(l.onDemandMonthlyUsd), usd(l.reservedMonthlyUsd), usd(l.savingMonthlyUsd), l.arithmetic]);
+    rows.push(['total', '', '', '', usd(k.totals.onDemandMonthlyUsd), usd(k.totals.reservedMonthlyUsd), usd(k.totals.savingMonthlyUsd), '']);
+    out.push(...alignColumns(rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l'], (r, col, text) => (r === 0 || col === 7 ? c.dim(text) : col === 6 ? c.green(text) : text)).map((l) => `    ${l}`));
+    out.push(`  ${c.bold(`with these reservations: ${usdRange(k.withCommitment.monthlyMin, k.withCommitment.monthlyMax)} a month`)} (saves ${usd(k.totals.savingMonthlyUsd)} a month on ${k.lines.length} line${k.lines.length === 1 ? '' : 's'}; No Upfront: billed monthly for the whole term, used or not)`);
+  } else out.push(`    ${c.yellow('nothing in this environment can be reserved at a known price')}`);
+  if (k.gaps.length) {
+    out.push(`  ${c.yellow(`Not reserved (${k.gaps.length}, no saving counted)`)}`);
+    out.push(...alignColumns(k.gaps.map((g) => [g.resource, g.meter, g.reason]), ['l', 'l', 'l'], (_r, col, text) => (col === 2 ? c.dim(text) : text)).map((l) => `    ${l}`));
+  }
+  return out;
+}
+
+function commitmentMarkdown(e: EnvironmentPlan): string[] {
+  const k = e.commitment!;
+  const out: string[] = ['', `**Commitment (${k.commitment})**: a ${md(k.term)} of the always-on part (the scaling minimum).`, ''];
+  if (k.lines.length) {
+    out.push('| resource | usage type | always-on | on-demand | reserved | saving / month |');
+    out.push('|---|---|---:|---:|---:|---:|');
+    for (const l of k.lines) out.push(`| \`${md(l.resource)}\` | ${md(l.usageType)} | ${qty(l.alwaysOnHours)} h | ${usd(l.onDemandMonthlyUsd)} | ${usd(l.reservedMonthlyUsd)} | ${usd(l.savingMonthlyUsd)} |`);
+    out.push(`| **total** | | | **${usd(k.totals.onDemandMonthlyUsd)}** | **${usd(k.totals.reservedMonthlyUsd)}** | **${usd(k.totals.savingMonthlyUsd)}** |`);
+    out.push('');
+    out.push(`With these reservations: **${usdRange(k.withCommitment.monthlyMin, k.withCommitment.monthlyMax)}** a month (saves ${usd(k.totals.savingMonthlyUsd)} a month).`);
+  } else out.push('Nothing in this environment can be reserved at a known price.');
+  if (k.gaps.length) {
+    out.push('');
+    out.push(`Not reserved (${k.gaps.length}, no saving counted):`);
+    out.push('');
+    for (const g of k.gaps) out.push(`- \`${md(g.resource)}\` ${md(g.meter)}: ${md(g.reason)}`);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,6 +310,7 @@ export function renderPlanMarkdown(plan: Plan, options: PlanRenderOptions): stri
       out.push('');
       for (const u of e.unpriced) out.push(`- \`${md(u.resource)}\` ${md(u.meter)}: ${md(u.reason)}`);
     }
+    if (e.commitment) out.push(...commitmentMarkdown(e));
     out.push('');
     out.push('</details>');
   }

@@ -6,7 +6,7 @@ import type { UsageMeter } from '../model/types.js';
 import { add, decimal, formatCents, formatPrice, formatQuantity, max, min, mul, sub, toCents, centsToNumber, ZERO, type Decimal } from './decimal.js';
 import { meterToQuery, type MeterPart } from './meters.js';
 import { describeQuery, queryKey } from './price-list.js';
-import type { PriceProvenance, PriceQuery, PriceSource, PriceTier, PriceWarning } from './types.js';
+import type { PriceProvenance, PriceQuery, PriceResult, PriceSource, PriceTier, PriceWarning } from './types.js';
 import { parseUnit } from './units.js';
 
 export interface PricedResourceInput {
@@ -40,6 +40,8 @@ export interface LineItem {
    * usage.spotDiscountPercent below it — or, without that assumption, at it too (an upper bound).
    */
   readonly spot?: SpotPricing;
+  /** The product's reserved rates (terms.Reserved), for `--commitment`; not part of the line's price. */
+  readonly reservedRates?: NonNullable<Extract<PriceResult, { ok: true }>['reserved']>;
 }
 
 export interface SpotPricing {
@@ -209,6 +211,7 @@ function pricePart(r: PricedResourceInput, meter: UsageMeter, part: MeterPart, s
     arithmetic,
     basis: meter.basis,
     ...(spot ? { spot } : {}),
+    ...(result.reserved ? { reservedRates: result.reserved } : {}),
   };
   return {
     line,

@@ -11,6 +11,7 @@
 import { HOURS_PER_MONTH, LAYER_ORDER, type MeterName, type ModelResource, type ResourceModel, type StackLayer } from '../model/types.js';
 import { collectQueries, priceMeters, ROUNDING_RULE, type LineItem } from './line-items.js';
 import type { PriceQuery, PriceSource, PriceWarning } from './types.js';
+import { planCommitment, type Commitment, type CommitmentPlan } from './commitment.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 
 export const CURRENCY = 'USD';
@@ -82,6 +83,8 @@ export interface EnvironmentPlan {
   readonly unpriced: readonly PlanUnpriced[];
   readonly totals: MoneyRange;
   readonly budget: BudgetCheck | undefined;
+  /** With --commitment: what reserving the always-on part would cost and save. */
+  readonly commitment?: CommitmentPlan;
   /** Spot lines and what the totals hold of them; undefined when nothing runs on Spot. */
   readonly spot: SpotSummary | undefined;
   /** Billable resources without any usage meter (also in `unpriced`); empty when dex is honest. */
@@ -89,8 +92,14 @@ export interface EnvironmentPlan {
   readonly model: ResourceModel;
 }
 
+export interface PlanOptions {
+  /** Also show what a reservation of the always-on part would cost (dex plan --commitment). */
+  readonly commitment?: Commitment;
+}
+
 export interface Plan {
   readonly currency: typeof CURRENCY;
+  readonly commitment?: Commitment;
   readonly hoursPerMonth: typeof HOURS_PER_MONTH;
   readonly pricing: { readonly source: 'snapshot' | 'live'; readonly asOf: string };
   readonly rounding: string;
@@ -213,7 +222,7 @@ function sum(lines: readonly { monthlyUsd: { min: number; max: number } }[]): Mo
   return { monthlyMin: fromCents(min), monthlyMax: fromCents(max) };
 }
 
-export function planEnvironment(target: PlanTarget, source: PriceSource): EnvironmentPlan {
+export function planEnvironment(target: PlanTarget, source: PriceSource, options: PlanOptions = {}): EnvironmentPlan {
   const resources = target.model.resources;
   const byId = new Map(resources.map((r) => [r.logicalId, r]));
   const spotDiscountPercent = target.spec.usage.spotDiscountPercent;
@@ -251,6 +260,7 @@ export function planEnvironment(target: PlanTarget, source: PriceSource): Enviro
   const totals = sum(lineItems);
   const budget = target.spec.budget;
   const spotLines = lineItems.filter((l) => l.spot);
+  const commitment = options.commitment ? planCommitment({ lineItems, unpriced, totals, region: target.spec.region }, options.commitment) : undefined;
   return {
     environment: target.environment,
     region: target.spec.region,
@@ -270,6 +280,7 @@ export function planEnvironment(target: PlanTarget, source: PriceSource): Enviro
         }
       : undefined,
     spot: spotLines.length ? spotSummary(spotLines, spotDiscountPercent) : undefined,
+    ...(commitment ? { commitment } : {}),
     coverageGaps,
     model: target.model,
   };
@@ -294,10 +305,11 @@ function usdText(value: number): string {
 }
 
 /** Prices every target with one source. */
-export function buildPlan(targets: readonly PlanTarget[], source: PriceSource): Plan {
-  const environments = targets.map((t) => planEnvironment(t, source));
+export function buildPlan(targets: readonly PlanTarget[], source: PriceSource, options: PlanOptions = {}): Plan {
+  const environments = targets.map((t) => planEnvironment(t, source, options));
   return {
     currency: CURRENCY,
+    ...(options.commitment ? { commitment: options.commitment } : {}),
     hoursPerMonth: HOURS_PER_MONTH,
     pricing: { source: source.name, asOf: source.asOf },
     rounding: ROUNDING_RULE,
