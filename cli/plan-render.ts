@@ -108,6 +108,7 @@ function environmentJson(e: EnvironmentPlan): Record<string, unknown> {
     budget: e.budget ?? null,
     spot: e.spot ?? null,
     ...(e.commitment ? { commitment: e.commitment } : {}),
+    ...(e.byService ? { byService: e.byService } : {}),
     lineItems: e.lineItems.map((l) => lineJson(l)),
     unpriced: e.unpriced.map((u) => unpricedJson(u)),
   };
@@ -214,6 +215,7 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
       const urows = e.unpriced.map((u) => [u.layer ?? 'usage', u.resource, u.meter, u.reason]);
       out.push(...alignColumns(urows, ['l', 'l', 'l', 'l'], (_r, col, text) => (col === 3 ? c.dim(text) : text)).map((l) => `    ${l}`));
     }
+    if (e.byService) out.push(...byServiceText(e, c));
     if (e.commitment) out.push(...commitmentText(e, c));
   }
   if (plan.environments.length > 1) {
@@ -229,6 +231,28 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
     for (const w of plan.warnings) out.push(`  ${c.yellow(w.code)}: ${w.message}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+const range = (r: { monthlyMin: number; monthlyMax: number }): string => (r.monthlyMin === 0 && r.monthlyMax === 0 ? '—' : usdRange(r.monthlyMin, r.monthlyMax));
+const unpricedOf = (s: { unpricedOwn: number; unpricedShared: number }): string =>
+  s.unpricedOwn + s.unpricedShared === 0 ? '—' : [s.unpricedOwn ? `${s.unpricedOwn} own` : '', s.unpricedShared ? `${s.unpricedShared} shared` : ''].filter(Boolean).join(', ');
+
+function byServiceText(e: EnvironmentPlan, c: InstanceType<typeof Chalk>): string[] {
+  const b = e.byService!;
+  const out: string[] = ['', `  ${c.bold('By service')} ${c.dim(`(${b.rule})`)}`];
+  const rows = [['service', 'placement', 'own', 'data stores', 'shared', 'total / month', 'unpriced (not in it)']];
+  for (const s of b.services) rows.push([s.service, s.placement, range(s.own), range(s.dataStores), range(s.shared), usdRange(s.total.monthlyMin, s.total.monthlyMax), unpricedOf(s)]);
+  rows.push(['total', '', '', '', '', usdRange(e.totals.monthlyMin, e.totals.monthlyMax), '']);
+  out.push(...alignColumns(rows, ['l', 'l', 'r', 'r', 'r', 'r', 'l'], (r, col, text) => (r === 0 ? c.dim(text) : col === 5 ? c.bold(text) : text)).map((l) => `    ${l}`));
+  return out;
+}
+
+function byServiceMarkdown(e: EnvironmentPlan): string[] {
+  const b = e.byService!;
+  const out: string[] = ['', `**By service** (${md(b.rule)}):`, '', '| service | placement | own | data stores | shared | total / month | unpriced (not in it) |', '|---|---|---:|---:|---:|---:|---|'];
+  for (const s of b.services) out.push(`| ${md(s.service)} | ${s.placement} | ${range(s.own)} | ${range(s.dataStores)} | ${range(s.shared)} | **${usdRange(s.total.monthlyMin, s.total.monthlyMax)}** | ${unpricedOf(s)} |`);
+  out.push(`| **total** | | | | | **${usdRange(e.totals.monthlyMin, e.totals.monthlyMax)}** | |`);
+  return out;
 }
 
 function commitmentText(e: EnvironmentPlan, c: InstanceType<typeof Chalk>): string[] {
@@ -310,6 +334,7 @@ export function renderPlanMarkdown(plan: Plan, options: PlanRenderOptions): stri
       out.push('');
       for (const u of e.unpriced) out.push(`- \`${md(u.resource)}\` ${md(u.meter)}: ${md(u.reason)}`);
     }
+    if (e.byService) out.push(...byServiceMarkdown(e));
     if (e.commitment) out.push(...commitmentMarkdown(e));
     out.push('');
     out.push('</details>');

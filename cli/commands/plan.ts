@@ -1,4 +1,4 @@
-// `dex plan [FILE] [--env E] [--format text|json|markdown] [--pricing snapshot|live] [--allow-over-budget] [--commitment ri-1y|ri-3y]`
+// `dex plan [FILE] [--env E] [--format text|json|markdown] [--pricing snapshot|live] [--allow-over-budget] [--commitment ri-1y|ri-3y] [--by service]`
 //
 // Prices what `dex emit` would create, per environment. Prices come from the committed snapshot
 // (default) or, with --pricing live, from the AWS Price List API (cached in $DEX_CACHE_DIR or
@@ -53,6 +53,8 @@ export interface PlanArgs {
   readonly out?: string;
   /** --commitment ri-1y|ri-3y: what reserving the always-on part would cost and save. */
   readonly commitment?: string;
+  /** --by service: each service's monthly cost as well. */
+  readonly by?: string;
 }
 
 export interface PlanRunOptions {
@@ -134,6 +136,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     if (!(COMMITMENTS as readonly string[]).includes(args.commitment)) return usage(`--commitment ${args.commitment}: not a commitment`, `expected ${COMMITMENTS.join(' or ')}`);
     commitment = args.commitment as Commitment;
   }
+  if (args.by !== undefined && args.by !== 'service') return usage(`--by ${args.by}: not a view`, 'expected --by service (each service\'s own cost and its share of shared infrastructure)');
 
   const analyzed = await readAndAnalyze(args, io, 'nothing priced', { usageExit, ...(options.registries ? { registries: options.registries } : {}) });
   if (!analyzed.ok) return analyzed.exitCode;
@@ -160,7 +163,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     // with the whole system (no --env), as its own entries, so the combined total is the bill.
     const priced = args.environment === undefined ? [...targets, ...bootstrapPlanTargets(analysis)] : targets;
     const extra = live ? await prefetchLive(live, planQueries(priced), io) : [];
-    const built = buildPlan(priced, source, commitment ? { commitment } : {});
+    const built = buildPlan(priced, source, { ...(commitment ? { commitment } : {}), ...(args.by === 'service' ? { byService: true } : {}) });
     plan = extra.length ? { ...built, warnings: [...built.warnings, ...extra] } : built;
   } finally {
     live?.close();

@@ -12,6 +12,7 @@ import { HOURS_PER_MONTH, LAYER_ORDER, type MeterName, type ModelResource, type 
 import { collectQueries, priceMeters, ROUNDING_RULE, type LineItem } from './line-items.js';
 import type { PriceQuery, PriceSource, PriceWarning } from './types.js';
 import { planCommitment, type Commitment, type CommitmentPlan } from './commitment.js';
+import { costByService, type ByService } from './by-service.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 
 export const CURRENCY = 'USD';
@@ -21,6 +22,8 @@ export interface PlanTarget {
   readonly environment: string;
   readonly spec: NormalizedSpec;
   readonly model: ResourceModel;
+  /** An account and region's bootstrap (shared by every environment): no per-service view. */
+  readonly bootstrap?: boolean;
 }
 
 export interface PlanLineItem extends LineItem {
@@ -85,6 +88,8 @@ export interface EnvironmentPlan {
   readonly budget: BudgetCheck | undefined;
   /** With --commitment: what reserving the always-on part would cost and save. */
   readonly commitment?: CommitmentPlan;
+  /** With --by service: each service's cost (own, data stores, share of shared infrastructure). */
+  readonly byService?: ByService;
   /** Spot lines and what the totals hold of them; undefined when nothing runs on Spot. */
   readonly spot: SpotSummary | undefined;
   /** Billable resources without any usage meter (also in `unpriced`); empty when dex is honest. */
@@ -95,6 +100,8 @@ export interface EnvironmentPlan {
 export interface PlanOptions {
   /** Also show what a reservation of the always-on part would cost (dex plan --commitment). */
   readonly commitment?: Commitment;
+  /** Also split each environment's cost by service (dex plan --by service). */
+  readonly byService?: boolean;
 }
 
 export interface Plan {
@@ -260,6 +267,7 @@ export function planEnvironment(target: PlanTarget, source: PriceSource, options
   const totals = sum(lineItems);
   const budget = target.spec.budget;
   const spotLines = lineItems.filter((l) => l.spot);
+  const byService = options.byService && !target.bootstrap ? costByService(target.spec, resources, lineItems, unpriced) : undefined;
   const commitment = options.commitment ? planCommitment({ lineItems, unpriced, totals, region: target.spec.region }, options.commitment) : undefined;
   return {
     environment: target.environment,
@@ -281,6 +289,7 @@ export function planEnvironment(target: PlanTarget, source: PriceSource, options
       : undefined,
     spot: spotLines.length ? spotSummary(spotLines, spotDiscountPercent) : undefined,
     ...(commitment ? { commitment } : {}),
+    ...(byService ? { byService } : {}),
     coverageGaps,
     model: target.model,
   };
