@@ -140,6 +140,8 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     totals: { monthlyMin: min / 100, monthlyMax: max / 100 },
     lineItems: envs.flatMap((e) => e.lineItems.map((l) => lineJson(l, single ? undefined : e.environment))),
     unpriced: envs.flatMap((e) => e.unpriced.map((u) => unpricedJson(u, single ? undefined : e.environment))),
+    // What the top-level totals hold of Spot capacity, per environment (see environments[].spot).
+    ...(envs.some((e) => e.spot) ? { spot: envs.filter((e) => e.spot).map((e) => ({ environment: e.environment, ...e.spot! })) } : {}),
     ...(plan.commitment ? { commitment: commitmentTotalsJson(plan) } : {}),
     environments: envs.map(environmentJson),
     warnings: plan.warnings.map((w) => ({ code: w.code, message: w.message })),
@@ -216,7 +218,8 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
       out.push(...alignColumns(urows, ['l', 'l', 'l', 'l'], (_r, col, text) => (col === 3 ? c.dim(text) : text)).map((l) => `    ${l}`));
     }
     if (e.byService) out.push(...byServiceText(e, c));
-    if (e.commitment) out.push(...commitmentText(e, c));
+    // An environment with nothing reservable (a bootstrap) gets no section.
+    if (e.commitment && (e.commitment.lines.length || e.commitment.gaps.length)) out.push(...commitmentText(e, c));
   }
   if (plan.environments.length > 1) {
     out.push('');
@@ -335,7 +338,7 @@ export function renderPlanMarkdown(plan: Plan, options: PlanRenderOptions): stri
       for (const u of e.unpriced) out.push(`- \`${md(u.resource)}\` ${md(u.meter)}: ${md(u.reason)}`);
     }
     if (e.byService) out.push(...byServiceMarkdown(e));
-    if (e.commitment) out.push(...commitmentMarkdown(e));
+    if (e.commitment && (e.commitment.lines.length || e.commitment.gaps.length)) out.push(...commitmentMarkdown(e));
     out.push('');
     out.push('</details>');
   }
