@@ -69,6 +69,8 @@ describe('Spot in a plan (EKS node group capacityType: spot, ECS capacity: farga
     const json = JSON.parse(renderPlan(plan, 'json', { color: false }));
     expect(json.environments[0].spot.discountPercent).toBeNull();
     expect(json.lineItems.filter((l: { purchaseOption?: string }) => l.purchaseOption === 'Spot')).toHaveLength(3);
+    // The top-level totals say what they hold of Spot, per environment.
+    expect(json.spot).toEqual([expect.objectContaining({ environment: 'default', lines: 3, discountPercent: null })]);
   });
 
   it('with usage.spotDiscountPercent the minimum drops by exactly the assumed saving; the maximum stays on-demand', () => {
