@@ -1,8 +1,8 @@
 // The `diff` section of `dex plan --against …`: text (colour on a TTY), Markdown for a pull
 // request, and the JSON merged into the plan JSON under `diff`. Pure.
 import { Chalk } from 'chalk';
-import type { DiffReport, PropertyChange, ResourceChange } from '../compiler/diff/types.js';
-import { usd } from './plan-render.js';
+import type { CostDelta, CostUnpricedChange, DiffReport, PropertyChange, ResourceChange } from '../compiler/diff/types.js';
+import { usd, usdRange } from './plan-render.js';
 
 const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
 const clip = (s: string, n = 120): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -21,6 +21,21 @@ export function around(a: string, b: string, n: number): [string, string] {
 const signed = (n: number): string => (n > 0 ? `+${usd(n)}` : n < 0 ? usd(n) : usd(0));
 const signedRange = (r: { monthlyMin: number; monthlyMax: number }): string => (r.monthlyMin === r.monthlyMax ? signed(r.monthlyMin) : `${signed(r.monthlyMin)} – ${signed(r.monthlyMax)}`);
 
+/** The delta in words: over what is priced on both sides, and never a bare $0.00 when a change has no price. */
+function deltaText(cost: CostDelta): string {
+  const d = cost.delta!;
+  const n = cost.unpriced.length;
+  if (n === 0) return signedRange(d);
+  const rest = `${n} change${n === 1 ? '' : 's'} with no price on one side not included`;
+  if (d.monthlyMin === 0 && d.monthlyMax === 0) return `cost change not known: ${rest}; no change in what is priced on both sides`;
+  return `${signedRange(d)} over what is priced on both sides; ${rest}`;
+}
+
+function unpricedChangeText(u: CostUnpricedChange): string {
+  const side = u.before ? `was ${usdRange(u.before.monthlyMin, u.before.monthlyMax)} a month` : u.after ? `now ${usdRange(u.after.monthlyMin, u.after.monthlyMax)} a month` : '';
+  return `${u.resource} ${u.meter}${u.usageType ? ` (${u.usageType})` : ''}: ${u.change}${side ? `, ${side}` : ''}`;
+}
+
 export function diffCounts(report: DiffReport) {
   const all = report.environments.flatMap((e) => e.changes);
   return {
@@ -36,14 +51,19 @@ export function diffCounts(report: DiffReport) {
 
 export function diffToJson(report: DiffReport): Record<string, unknown> {
   const prop = (p: PropertyChange) => ({ path: p.path, before: p.before ?? null, after: p.after ?? null, causesReplacement: p.causesReplacement, ...(p.mayCauseReplacement ? { mayCauseReplacement: true } : {}), ...(p.note ? { note: p.note } : {}) });
+  const add = (a: { monthlyMin: number; monthlyMax: number }, b: { monthlyMin: number; monthlyMax: number }) => ({ monthlyMin: (Math.round(a.monthlyMin * 100) + Math.round(b.monthlyMin * 100)) / 100, monthlyMax: (Math.round(a.monthlyMax * 100) + Math.round(b.monthlyMax * 100)) / 100 });
   let before: { monthlyMin: number; monthlyMax: number } | null = { monthlyMin: 0, monthlyMax: 0 };
   let after = { monthlyMin: 0, monthlyMax: 0 };
+  // The delta is the sum of the environments' deltas (over what is priced on both sides), not
+  // after − before: a line that became unpriced is in `before` and not in `after`.
+  let delta: { monthlyMin: number; monthlyMax: number } | null = { monthlyMin: 0, monthlyMax: 0 };
   for (const e of report.environments) {
     if (!e.cost) continue;
-    after = { monthlyMin: (Math.round(after.monthlyMin * 100) + Math.round(e.cost.after.monthlyMin * 100)) / 100, monthlyMax: (Math.round(after.monthlyMax * 100) + Math.round(e.cost.after.monthlyMax * 100)) / 100 };
-    before = before && e.cost.before ? { monthlyMin: (Math.round(before.monthlyMin * 100) + Math.round(e.cost.before.monthlyMin * 100)) / 100, monthlyMax: (Math.round(before.monthlyMax * 100) + Math.round(e.cost.before.monthlyMax * 100)) / 100 } : null;
+    after = add(after, e.cost.after);
+    before = before && e.cost.before ? add(before, e.cost.before) : null;
+    delta = delta && e.cost.delta ? add(delta, e.cost.delta) : null;
   }
-  const delta = before ? { monthlyMin: (Math.round(after.monthlyMin * 100) - Math.round(before.monthlyMin * 100)) / 100, monthlyMax: (Math.round(after.monthlyMax * 100) - Math.round(before.monthlyMax * 100)) / 100 } : null;
+  if (!before) delta = null;
   const counts = diffCounts(report);
   return {
     against: report.against,
@@ -60,9 +80,11 @@ export function diffToJson(report: DiffReport): Record<string, unknown> {
       before: report.environments.length && before ? before : null,
       after,
       delta,
+      deltaCovers: 'the lines priced on both sides; changes with no price on a side are listed in unpriced',
       lineItems: report.environments.flatMap((e) => (e.cost?.lineItems ?? []).map((l) => ({ environment: e.environment, ...l }))),
+      unpriced: report.environments.flatMap((e) => (e.cost?.unpriced ?? []).map((u) => ({ environment: e.environment, ...u }))),
     },
-    environments: report.environments.map((e) => ({ environment: e.environment, baseline: e.baseline, cost: e.cost ? { before: e.cost.before, after: e.cost.after, delta: e.cost.delta } : null })),
+    environments: report.environments.map((e) => ({ environment: e.environment, baseline: e.baseline, cost: e.cost ? { before: e.cost.before, after: e.cost.after, delta: e.cost.delta, unpriced: e.cost.unpriced.length } : null })),
     warnings: report.warnings,
   };
 }
@@ -120,8 +142,12 @@ export function renderDiffText(report: DiffReport, color: boolean): string {
     if (e.cost) {
       out.push('');
       if (e.cost.delta && e.cost.before) {
-        out.push(`  ${c.bold('Cost')}: ${usd(e.cost.before.monthlyMin)} – ${usd(e.cost.before.monthlyMax)} → ${usd(e.cost.after.monthlyMin)} – ${usd(e.cost.after.monthlyMax)} a month (${c.bold(signedRange(e.cost.delta))})`);
+        out.push(`  ${c.bold('Cost')}: ${usd(e.cost.before.monthlyMin)} – ${usd(e.cost.before.monthlyMax)} → ${usd(e.cost.after.monthlyMin)} – ${usd(e.cost.after.monthlyMax)} a month (${c.bold(deltaText(e.cost))})`);
         for (const l of e.cost.lineItems) out.push(`    ${l.resource} ${c.dim(l.usageType)}: ${signedRange(l.delta)}`);
+        if (e.cost.unpriced.length) {
+          out.push(`    ${c.yellow.bold(`Not in the delta (${e.cost.unpriced.length}): no price on one side, so the change is not known`)}`);
+          for (const u of e.cost.unpriced) out.push(`      ${c.yellow(unpricedChangeText(u))} ${c.dim(`— ${u.reason}`)}`);
+        }
       } else out.push(`  ${c.bold('Cost')}: ${usd(e.cost.after.monthlyMin)} – ${usd(e.cost.after.monthlyMax)} a month ${c.dim('(the baseline carries no usage: no cost delta)')}`);
     }
     out.push('');
@@ -154,7 +180,7 @@ export function renderDiffMarkdown(report: DiffReport): string {
       for (const s of e.security) out.push(`- ${s.severity === 'high' ? '🔴' : s.severity === 'medium' ? '🟠' : '⚪'} \`${s.kind}\`: ${md(s.message)}`);
     }
     out.push('');
-    out.push(`<details><summary><b>${md(e.environment)}</b> against ${md(e.baseline)}: ${e.changes.length} resource changes${e.cost?.delta ? `, ${signedRange(e.cost.delta)} a month` : ''}</summary>`);
+    out.push(`<details><summary><b>${md(e.environment)}</b> against ${md(e.baseline)}: ${e.changes.length} resource changes${e.cost?.delta ? `, ${md(deltaText(e.cost))}${e.cost.unpriced.length ? '' : ' a month'}` : ''}</summary>`);
     out.push('');
     if (e.changes.length) {
       out.push('| | stack | resource | type | properties |');
@@ -171,11 +197,18 @@ export function renderDiffMarkdown(report: DiffReport): string {
         for (const o of f.objects ?? []) out.push(`  - ${o.action} ${md(o.kind)} \`${md(`${o.namespace ? `${o.namespace}/` : ''}${o.name}`)}\`${o.paths.length ? `: ${md(clip(o.paths.join(', '), 200))}` : ''}`);
       }
     }
-    if (e.cost?.lineItems.length) {
+    if (e.cost?.lineItems.length || e.cost?.unpriced.length) {
       out.push('');
       out.push('| resource | usage type | before | after | delta |');
       out.push('|---|---|---:|---:|---:|');
       for (const l of e.cost.lineItems) out.push(`| \`${md(l.resource)}\` | ${md(l.usageType)} | ${l.before ? usd(l.before.monthlyMax) : '—'} | ${l.after ? usd(l.after.monthlyMax) : '—'} | ${signed(l.delta.monthlyMax)} |`);
+      for (const u of e.cost.unpriced) out.push(`| \`${md(u.resource)}\` | ${md(u.usageType || u.meter)} | ${u.before ? usd(u.before.monthlyMax) : 'unpriced'} | ${u.after ? usd(u.after.monthlyMax) : 'unpriced'} | ${md(u.change)}: not known |`);
+      if (e.cost.unpriced.length) {
+        out.push('');
+        out.push(`Not in the delta (no price on one side, so the change is not known):`);
+        out.push('');
+        for (const u of e.cost.unpriced) out.push(`- \`${md(u.resource)}\` ${md(u.meter)}: **${md(u.change)}** — ${md(u.reason)}`);
+      }
     }
     out.push('');
     out.push('</details>');

@@ -36,6 +36,11 @@ export function unitPrice(value: number): string {
   return `$${value.toFixed(Math.max(2, Math.min(decimals, 10)))}`;
 }
 
+/** The service, marked when the line is Spot capacity. */
+function serviceText(l: PlanLineItem): string {
+  return l.spot ? `${l.service} Spot` : l.service;
+}
+
 function quantityText(l: PlanLineItem): string {
   const unit = l.quantityUnit;
   return l.quantity.min === l.quantity.max ? `${qty(l.quantity.min)} ${unit}` : `${qty(l.quantity.min)}–${qty(l.quantity.max)} ${unit}`;
@@ -85,6 +90,7 @@ function lineJson(l: PlanLineItem, environment?: string): Record<string, unknown
     priceSource: l.priceSource,
     arithmetic: l.arithmetic,
     basis: l.basis,
+    ...(l.spot ? { purchaseOption: 'Spot', spot: l.spot } : {}),
   };
 }
 
@@ -100,6 +106,9 @@ function environmentJson(e: EnvironmentPlan): Record<string, unknown> {
     totals: e.totals,
     layers: e.layers.map((l) => ({ layer: l.layer, totals: l.totals, lineItems: l.lineItems.length, unpriced: l.unpriced.length })),
     budget: e.budget ?? null,
+    spot: e.spot ?? null,
+    ...(e.commitment ? { commitment: e.commitment } : {}),
+    ...(e.byService ? { byService: e.byService } : {}),
     lineItems: e.lineItems.map((l) => lineJson(l)),
     unpriced: e.unpriced.map((u) => unpricedJson(u)),
   };
@@ -131,8 +140,24 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     totals: { monthlyMin: min / 100, monthlyMax: max / 100 },
     lineItems: envs.flatMap((e) => e.lineItems.map((l) => lineJson(l, single ? undefined : e.environment))),
     unpriced: envs.flatMap((e) => e.unpriced.map((u) => unpricedJson(u, single ? undefined : e.environment))),
+    // What the top-level totals hold of Spot capacity, per environment (see environments[].spot).
+    ...(envs.some((e) => e.spot) ? { spot: envs.filter((e) => e.spot).map((e) => ({ environment: e.environment, ...e.spot! })) } : {}),
+    ...(plan.commitment ? { commitment: commitmentTotalsJson(plan) } : {}),
     environments: envs.map(environmentJson),
     warnings: plan.warnings.map((w) => ({ code: w.code, message: w.message })),
+  };
+}
+
+/** The commitment over every environment priced: sums of the per-environment totals. */
+function commitmentTotalsJson(plan: Plan): Record<string, unknown> {
+  const sumOf = (f: (c: NonNullable<EnvironmentPlan['commitment']>) => number) => plan.environments.reduce((a, e) => a + (e.commitment ? Math.round(f(e.commitment) * 100) : 0), 0) / 100;
+  return {
+    commitment: plan.commitment,
+    term: plan.environments.find((e) => e.commitment)?.commitment?.term ?? null,
+    onDemandMonthlyUsd: sumOf((c) => c.totals.onDemandMonthlyUsd),
+    reservedMonthlyUsd: sumOf((c) => c.totals.reservedMonthlyUsd),
+    savingMonthlyUsd: sumOf((c) => c.totals.savingMonthlyUsd),
+    notReserved: plan.environments.reduce((a, e) => a + (e.commitment?.gaps.length ?? 0), 0),
   };
 }
 
@@ -166,7 +191,7 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
       rows.push([layer.layer, '', '', '', '', '', usd(layer.totals.monthlyMin), usd(layer.totals.monthlyMax), `${layer.lineItems.length} lines${layer.unpriced.length ? `, ${layer.unpriced.length} unpriced` : ''}`]);
       kinds.push('layer');
       for (const l of layer.lineItems) {
-        rows.push(['', l.resource, l.service, l.usageType, quantityText(l), `${unitPrice(l.unitPriceUsd)}/${l.unit}`, usd(l.monthlyUsd.min), usd(l.monthlyUsd.max), l.arithmetic]);
+        rows.push(['', l.resource, serviceText(l), l.usageType, quantityText(l), `${unitPrice(l.unitPriceUsd)}/${l.unit}`, usd(l.monthlyUsd.min), usd(l.monthlyUsd.max), l.arithmetic]);
         kinds.push('line');
       }
     }
@@ -183,6 +208,7 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
     out.push(...lines.map((l) => `  ${l}`));
     out.push('');
     out.push(`  ${c.bold(`${e.environment}: ${usdRange(e.totals.monthlyMin, e.totals.monthlyMax)} a month`)}${e.unpriced.length ? c.yellow(` plus ${e.unpriced.length} unpriced item${e.unpriced.length === 1 ? '' : 's'} (below)`) : ''}`);
+    if (e.spot) out.push(`  ${e.spot.discountPercent === null ? c.yellow(e.spot.note) : e.spot.note}`);
     const budget = budgetText(e);
     if (budget) out.push(`  budget: ${e.budget?.exceeded ? c.red.bold(budget) : c.green(budget)}`);
     if (e.unpriced.length) {
@@ -191,6 +217,9 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
       const urows = e.unpriced.map((u) => [u.layer ?? 'usage', u.resource, u.meter, u.reason]);
       out.push(...alignColumns(urows, ['l', 'l', 'l', 'l'], (_r, col, text) => (col === 3 ? c.dim(text) : text)).map((l) => `    ${l}`));
     }
+    if (e.byService) out.push(...byServiceText(e, c));
+    // An environment with nothing reservable (a bootstrap) gets no section.
+    if (e.commitment && (e.commitment.lines.length || e.commitment.gaps.length)) out.push(...commitmentText(e, c));
   }
   if (plan.environments.length > 1) {
     out.push('');
@@ -205,6 +234,65 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
     for (const w of plan.warnings) out.push(`  ${c.yellow(w.code)}: ${w.message}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+const range = (r: { monthlyMin: number; monthlyMax: number }): string => (r.monthlyMin === 0 && r.monthlyMax === 0 ? '—' : usdRange(r.monthlyMin, r.monthlyMax));
+const unpricedOf = (s: { unpricedOwn: number; unpricedShared: number }): string =>
+  s.unpricedOwn + s.unpricedShared === 0 ? '—' : [s.unpricedOwn ? `${s.unpricedOwn} own` : '', s.unpricedShared ? `${s.unpricedShared} shared` : ''].filter(Boolean).join(', ');
+
+function byServiceText(e: EnvironmentPlan, c: InstanceType<typeof Chalk>): string[] {
+  const b = e.byService!;
+  const out: string[] = ['', `  ${c.bold('By service')} ${c.dim(`(${b.rule})`)}`];
+  const rows = [['service', 'placement', 'own', 'data stores', 'shared', 'total / month', 'unpriced (not in it)']];
+  for (const s of b.services) rows.push([s.service, s.placement, range(s.own), range(s.dataStores), range(s.shared), usdRange(s.total.monthlyMin, s.total.monthlyMax), unpricedOf(s)]);
+  rows.push(['total', '', '', '', '', usdRange(e.totals.monthlyMin, e.totals.monthlyMax), '']);
+  out.push(...alignColumns(rows, ['l', 'l', 'r', 'r', 'r', 'r', 'l'], (r, col, text) => (r === 0 ? c.dim(text) : col === 5 ? c.bold(text) : text)).map((l) => `    ${l}`));
+  return out;
+}
+
+function byServiceMarkdown(e: EnvironmentPlan): string[] {
+  const b = e.byService!;
+  const out: string[] = ['', `**By service** (${md(b.rule)}):`, '', '| service | placement | own | data stores | shared | total / month | unpriced (not in it) |', '|---|---|---:|---:|---:|---:|---|'];
+  for (const s of b.services) out.push(`| ${md(s.service)} | ${s.placement} | ${range(s.own)} | ${range(s.dataStores)} | ${range(s.shared)} | **${usdRange(s.total.monthlyMin, s.total.monthlyMax)}** | ${unpricedOf(s)} |`);
+  out.push(`| **total** | | | | | **${usdRange(e.totals.monthlyMin, e.totals.monthlyMax)}** | |`);
+  return out;
+}
+
+function commitmentText(e: EnvironmentPlan, c: InstanceType<typeof Chalk>): string[] {
+  const k = e.commitment!;
+  const out: string[] = ['', `  ${c.bold(`Commitment (${k.commitment}): a ${k.term} of the always-on part (the scaling minimum)`)}`];
+  if (k.lines.length) {
+    const rows = [['resource', 'service', 'usage type', 'always-on', 'on-demand', 'reserved', 'saving / month', 'arithmetic']];
+    for (const l of k.lines) rows.push([l.resource, l.service, l.usageType, `${qty(l.alwaysOnHours)} h`, usd(l.onDemandMonthlyUsd), usd(l.reservedMonthlyUsd), usd(l.savingMonthlyUsd), l.arithmetic]);
+    rows.push(['total', '', '', '', usd(k.totals.onDemandMonthlyUsd), usd(k.totals.reservedMonthlyUsd), usd(k.totals.savingMonthlyUsd), '']);
+    out.push(...alignColumns(rows, ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l'], (r, col, text) => (r === 0 || col === 7 ? c.dim(text) : col === 6 ? c.green(text) : text)).map((l) => `    ${l}`));
+    out.push(`  ${c.bold(`with these reservations: ${usdRange(k.withCommitment.monthlyMin, k.withCommitment.monthlyMax)} a month`)} (saves ${usd(k.totals.savingMonthlyUsd)} a month on ${k.lines.length} line${k.lines.length === 1 ? '' : 's'}; No Upfront: billed monthly for the whole term, used or not)`);
+  } else out.push(`    ${c.yellow('nothing in this environment can be reserved at a known price')}`);
+  if (k.gaps.length) {
+    out.push(`  ${c.yellow(`Not reserved (${k.gaps.length}, no saving counted)`)}`);
+    out.push(...alignColumns(k.gaps.map((g) => [g.resource, g.meter, g.reason]), ['l', 'l', 'l'], (_r, col, text) => (col === 2 ? c.dim(text) : text)).map((l) => `    ${l}`));
+  }
+  return out;
+}
+
+function commitmentMarkdown(e: EnvironmentPlan): string[] {
+  const k = e.commitment!;
+  const out: string[] = ['', `**Commitment (${k.commitment})**: a ${md(k.term)} of the always-on part (the scaling minimum).`, ''];
+  if (k.lines.length) {
+    out.push('| resource | usage type | always-on | on-demand | reserved | saving / month |');
+    out.push('|---|---|---:|---:|---:|---:|');
+    for (const l of k.lines) out.push(`| \`${md(l.resource)}\` | ${md(l.usageType)} | ${qty(l.alwaysOnHours)} h | ${usd(l.onDemandMonthlyUsd)} | ${usd(l.reservedMonthlyUsd)} | ${usd(l.savingMonthlyUsd)} |`);
+    out.push(`| **total** | | | **${usd(k.totals.onDemandMonthlyUsd)}** | **${usd(k.totals.reservedMonthlyUsd)}** | **${usd(k.totals.savingMonthlyUsd)}** |`);
+    out.push('');
+    out.push(`With these reservations: **${usdRange(k.withCommitment.monthlyMin, k.withCommitment.monthlyMax)}** a month (saves ${usd(k.totals.savingMonthlyUsd)} a month).`);
+  } else out.push('Nothing in this environment can be reserved at a known price.');
+  if (k.gaps.length) {
+    out.push('');
+    out.push(`Not reserved (${k.gaps.length}, no saving counted):`);
+    out.push('');
+    for (const g of k.gaps) out.push(`- \`${md(g.resource)}\` ${md(g.meter)}: ${md(g.reason)}`);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,11 +321,15 @@ export function renderPlanMarkdown(plan: Plan, options: PlanRenderOptions): stri
     out.push('|---|---:|---:|');
     for (const l of e.layers) out.push(`| ${l.layer} | ${usd(l.totals.monthlyMin)} | ${usd(l.totals.monthlyMax)} |`);
     out.push(`| **total** | **${usd(e.totals.monthlyMin)}** | **${usd(e.totals.monthlyMax)}** |`);
+    if (e.spot) {
+      out.push('');
+      out.push(`${e.spot.discountPercent === null ? '> [!NOTE]\n> ' : ''}${md(e.spot.note)}`);
+    }
     out.push('');
     out.push('| layer | resource | service | usage type | arithmetic | min | max |');
     out.push('|---|---|---|---|---|---:|---:|');
     for (const l of e.lineItems) {
-      out.push(`| ${l.layer} | \`${md(l.resource)}\` | ${md(l.service)} | ${md(l.usageType)} | ${md(l.arithmetic)} | ${usd(l.monthlyUsd.min)} | ${usd(l.monthlyUsd.max)} |`);
+      out.push(`| ${l.layer} | \`${md(l.resource)}\` | ${md(serviceText(l))} | ${md(l.usageType)} | ${md(l.arithmetic)} | ${usd(l.monthlyUsd.min)} | ${usd(l.monthlyUsd.max)} |`);
     }
     if (e.unpriced.length) {
       out.push('');
@@ -245,6 +337,8 @@ export function renderPlanMarkdown(plan: Plan, options: PlanRenderOptions): stri
       out.push('');
       for (const u of e.unpriced) out.push(`- \`${md(u.resource)}\` ${md(u.meter)}: ${md(u.reason)}`);
     }
+    if (e.byService) out.push(...byServiceMarkdown(e));
+    if (e.commitment && (e.commitment.lines.length || e.commitment.gaps.length)) out.push(...commitmentMarkdown(e));
     out.push('');
     out.push('</details>');
   }

@@ -14,5 +14,5 @@ export function planTargets(analysis: Pick<Analysis, 'compiled'>, environment?: 
 
 /** The bootstraps as plan targets, named `bootstrap/<account>/<region>` (where emit writes their plan.json). */
 export function bootstrapPlanTargets(analysis: Pick<Analysis, 'raw' | 'compiled' | 'registries' | 'today'>): PlanTarget[] {
-  return analysisBootstraps(analysis).map((b) => ({ environment: `bootstrap/${bootstrapDirectory(b.target)}`, spec: b.model.spec, model: b.model }));
+  return analysisBootstraps(analysis).map((b) => ({ environment: `bootstrap/${bootstrapDirectory(b.target)}`, spec: b.model.spec, model: b.model, bootstrap: true }));
 }

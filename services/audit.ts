@@ -242,7 +242,7 @@ function wafLogs(spec: NormalizedSpec): ModelResource[] {
         properties: { LogGroupName: `aws-waf-logs-${namePrefix(spec)}`, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), RetentionInDays: retention, Tags: tagList(spec, COMPONENT) },
         usage: [
           { meter: 'logs.ingest', unit: 'GB', quantity: { min: gb, max: gb }, attributes: { logType: 'vended' }, basis: `${why} (vended logs)` },
-          { meter: 'logs.storage', unit: 'GB-month', quantity: { min: gb, max: round(gb * (retention / 30.4)) }, attributes: {}, basis: `${why}, kept ${retention} days (uncompressed, an upper bound)` },
+          { meter: 'logs.storage', unit: 'GB-month', quantity: { min: Math.min(gb, round(gb * (retention / 30.4))), max: Math.max(gb, round(gb * (retention / 30.4))) }, attributes: {}, basis: `${why}, kept ${retention} days (uncompressed, an upper bound)` },
         ],
       }),
       deletionPolicy: 'Retain',
@@ -276,7 +276,7 @@ function albAccessLogs(spec: NormalizedSpec): ModelResource[] {
       {
         meter: 's3.storage',
         unit: 'GB-month',
-        quantity: { min: gb, max: round(gb * months) },
+        quantity: { min: Math.min(gb, round(gb * months)), max: Math.max(gb, round(gb * months)) },
         attributes: { storageClass: 'STANDARD' },
         basis:
           rps === undefined
@@ -348,7 +348,7 @@ function accessLogs(spec: NormalizedSpec, sources: readonly ModelResource[]): Mo
       {
         meter: 's3.storage',
         unit: 'GB-month',
-        quantity: { min: gb, max: round(gb * months) },
+        quantity: { min: Math.min(gb, round(gb * months)), max: Math.max(gb, round(gb * months)) },
         attributes: { storageClass: 'STANDARD' },
         basis:
           `server access log records (about ${ACCESS_LOG_RECORD_BYTES} bytes each) of the log deliveries into the audit buckets: ` +

@@ -206,9 +206,11 @@ export function logMeters(spec: NormalizedSpec, groups: number): UsageMeter[] {
     {
       meter: 'logs.storage',
       unit: 'GB-month',
-      quantity: { min: share, max: round(share * months) },
+      // Retention under a month keeps less than a month's logs at steady state: the range is
+      // ordered, whichever end is lower.
+      quantity: { min: Math.min(round(share), round(share * months)), max: Math.max(round(share), round(share * months)) },
       attributes: {},
-      basis: `${round(share)} GiB a month kept ${retention} days: one month's logs in the first month, ${round(months)} months' at steady state (uncompressed, an upper bound: CloudWatch bills compressed bytes)`,
+      basis: `${round(share)} GiB a month kept ${retention} days: ${months >= 1 ? `one month's logs in the first month, ${round(months)} months' at steady state` : `${round(months)} of a month's logs at steady state, one month's at most`} (uncompressed, an upper bound: CloudWatch bills compressed bytes)`,
     },
   ];
 }

@@ -551,7 +551,8 @@ function flowLogs(spec: NormalizedSpec): ModelResource[] {
           {
             meter: 'logs.storage',
             unit: 'GB-month',
-            quantity: { min: ingested, max: round(ingested * storageMonths) },
+            // Retention under a month keeps less than a month's records at steady state.
+            quantity: { min: Math.min(ingested, round(ingested * storageMonths)), max: Math.max(ingested, round(ingested * storageMonths)) },
             attributes: {},
             basis: `${ingested} GiB a month kept ${fl.retentionDays} days: one month's records in the first month, ${round(storageMonths)} months' at steady state (uncompressed, an upper bound: CloudWatch bills compressed bytes)`,
           },

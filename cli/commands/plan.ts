@@ -1,4 +1,4 @@
-// `dex plan [FILE] [--env E] [--format text|json|markdown] [--pricing snapshot|live] [--allow-over-budget]`
+// `dex plan [FILE] [--env E] [--format text|json|markdown] [--pricing snapshot|live] [--allow-over-budget] [--commitment ri-1y|ri-3y] [--by service]`
 //
 // Prices what `dex emit` would create, per environment. Prices come from the committed snapshot
 // (default) or, with --pricing live, from the AWS Price List API (cached in $DEX_CACHE_DIR or
@@ -15,6 +15,7 @@ import { Chalk } from 'chalk';
 import { BaselineError } from '../../compiler/diff/baseline.js';
 import { isEmptyDiff, type DiffReport } from '../../compiler/diff/index.js';
 import { buildPlan, planQueries, type EnvironmentPlan, type Plan } from '../../compiler/pricing/plan.js';
+import { COMMITMENTS, type Commitment } from '../../compiler/pricing/commitment.js';
 import { describeQuery } from '../../compiler/pricing/price-list.js';
 import type { PriceQuery, PriceSource } from '../../compiler/pricing/types.js';
 import { bootstrapPlanTargets, planTargets } from '../../pipeline/plan.js';
@@ -55,6 +56,10 @@ export interface PlanArgs {
   readonly profile?: string;
   /** Output directory of `dex emit` (default: out/ next to the spec). */
   readonly out?: string;
+  /** --commitment ri-1y|ri-3y: what reserving the always-on part would cost and save. */
+  readonly commitment?: string;
+  /** --by service: each service's monthly cost as well. */
+  readonly by?: string;
 }
 
 export interface PlanRunOptions {
@@ -110,6 +115,18 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   }
   const malformed = checkAgainst(args.against);
   if (malformed) return usage(malformed, 'last diffs against out/<env>/plan.json, git:main against the spec on main, stack against the deployed stacks');
+  let commitment: Commitment | undefined;
+  if (args.commitment !== undefined) {
+    if (/^savings-plans?(-|$)/.test(args.commitment)) {
+      return usage(
+        `--commitment ${args.commitment}: dex has no source for Savings Plans rates, so it cannot say what one would cost or save`,
+        `use --commitment ri-1y or ri-3y (1- or 3-year No Upfront reservations, priced from the Price List's reserved terms); Savings Plans rates are on the AWS Savings Plans pricing page`,
+      );
+    }
+    if (!(COMMITMENTS as readonly string[]).includes(args.commitment)) return usage(`--commitment ${args.commitment}: not a commitment`, `expected ${COMMITMENTS.join(' or ')}`);
+    commitment = args.commitment as Commitment;
+  }
+  if (args.by !== undefined && args.by !== 'service') return usage(`--by ${args.by}: not a view`, 'expected --by service (each service\'s own cost and its share of shared infrastructure)');
 
   const analyzed = await readAndAnalyze(args, io, 'nothing priced', { usageExit, ...(options.registries ? { registries: options.registries } : {}) });
   if (!analyzed.ok) return analyzed.exitCode;
@@ -138,7 +155,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     // with the whole system (no --env), as its own entries, so the combined total is the bill.
     const priced = args.environment === undefined ? [...targets, ...bootstrapPlanTargets(analysis)] : targets;
     if (live) await prefetchLive(live, planQueries(priced), io);
-    const built = buildPlan(priced, source);
+    const built = buildPlan(priced, source, { ...(commitment ? { commitment } : {}), ...(args.by === 'service' ? { byService: true } : {}) });
     if (live) {
       const summary = live.summary();
       plan = { ...built, pricing: { ...built.pricing, summary: describeLivePricing(summary, snapshot.asOf, new Date()), live: summary } };

@@ -38,5 +38,5 @@ export function diffEnvironment(args: {
 
 /** True when nothing differs (cost included: a usage assumption alone can change the price). */
 export function isEmptyDiff(d: EnvironmentDiff): boolean {
-  return d.changes.length === 0 && d.files.length === 0 && d.security.length === 0 && (d.cost?.delta == null || (d.cost.delta.monthlyMin === 0 && d.cost.delta.monthlyMax === 0));
+  return d.changes.length === 0 && d.files.length === 0 && d.security.length === 0 && (d.cost?.delta == null || (d.cost.delta.monthlyMin === 0 && d.cost.delta.monthlyMax === 0)) && (d.cost?.unpriced.length ?? 0) === 0;
 }

@@ -100,12 +100,45 @@ export interface CostLineDelta {
   readonly delta: MoneyRange;
 }
 
+/** How a line whose price is not known on one side (or either) changes. */
+export type UnpricedChangeKind =
+  /** Priced in the baseline, unpriced now: its new price is not known. */
+  | 'now unpriced'
+  /** Unpriced in the baseline, priced now: what it cost before is not known. */
+  | 'now priced'
+  /** New, and dex has no price for it. */
+  | 'added, unpriced'
+  /** Removed; what it cost is not known. */
+  | 'removed, was unpriced'
+  /** Unpriced on both sides, and its usage or type changed. */
+  | 'changed, unpriced';
+
+/** A changed line whose delta is not known: named, with the reason, never counted as $0. */
+export interface CostUnpricedChange {
+  readonly resource: string;
+  readonly meter: string;
+  readonly change: UnpricedChangeKind;
+  /** 'InstanceUsage:db.t4g.medium → InstanceUsage:db.t4g.large' where it is known. */
+  readonly usageType: string;
+  /** The priced side's amount, where one side is priced. */
+  readonly before: MoneyRange | null;
+  readonly after: MoneyRange | null;
+  /** Why a side has no price (the plan's unpriced reason). */
+  readonly reason: string;
+}
+
 export interface CostDelta {
   /** null when the baseline carries no usage (deployed templates): no before, no delta. */
   readonly before: MoneyRange | null;
   readonly after: MoneyRange;
+  /**
+   * after − before over the lines priced on both sides (a line absent on one side counts as $0
+   * there). Changes whose price is unknown are not in it: they are listed in `unpriced`.
+   */
   readonly delta: MoneyRange | null;
   readonly lineItems: readonly CostLineDelta[];
+  /** Changed lines with no price on one side or both: not in `delta`. */
+  readonly unpriced: readonly CostUnpricedChange[];
 }
 
 /** The diff of one environment against its baseline. */

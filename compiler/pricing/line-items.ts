@@ -6,7 +6,7 @@ import type { UsageMeter } from '../model/types.js';
 import { add, decimal, formatCents, formatPrice, formatQuantity, max, min, mul, sub, toCents, centsToNumber, ZERO, type Decimal } from './decimal.js';
 import { meterToQuery, type MeterPart } from './meters.js';
 import { describeQuery, queryKey } from './price-list.js';
-import type { PriceProvenance, PriceQuery, PriceSource, PriceTier, PriceWarning } from './types.js';
+import type { PriceProvenance, PriceQuery, PriceResult, PriceSource, PriceTier, PriceWarning } from './types.js';
 import { parseUnit } from './units.js';
 
 export interface PricedResourceInput {
@@ -34,7 +34,33 @@ export interface LineItem {
   readonly arithmetic: string;
   /** Where the quantity comes from (the meter's basis). */
   readonly basis: string;
+  /**
+   * Set on Spot capacity (the meter's purchaseOption 'Spot'). `unitPriceUsd` stays the on-demand
+   * price, Spot's ceiling: the maximum is priced at it, and the minimum at the declared
+   * usage.spotDiscountPercent below it — or, without that assumption, at it too (an upper bound).
+   */
+  readonly spot?: SpotPricing;
+  /** The product's reserved rates (terms.Reserved), for `--commitment`; not part of the line's price. */
+  readonly reservedRates?: NonNullable<Extract<PriceResult, { ok: true }>['reserved']>;
 }
+
+export interface SpotPricing {
+  /** usage.spotDiscountPercent, or null when the spec does not declare it. */
+  readonly discountPercent: number | null;
+  /** The same quantities at the on-demand price. */
+  readonly onDemandMonthlyUsd: { readonly min: number; readonly max: number };
+  /** In words, for the line. */
+  readonly note: string;
+}
+
+export interface PricingOptions {
+  /** usage.spotDiscountPercent: how far below on-demand Spot capacity is assumed to cost. */
+  readonly spotDiscountPercent?: number;
+}
+
+/** Words for an undeclared Spot discount, shared by the line notes and the totals. */
+export const SPOT_UNKNOWN =
+  "Spot's lowest price is not known: the line is at the on-demand price, Spot's ceiling (declare usage.spotDiscountPercent to price its minimum)";
 
 export interface UnpricedItem {
   readonly resource: string;
@@ -67,7 +93,7 @@ export function collectQueries(resources: readonly PricedResourceInput[], region
   return [...seen.values()];
 }
 
-export function priceMeters(resources: readonly PricedResourceInput[], region: string, source: PriceSource): PricedPlan {
+export function priceMeters(resources: readonly PricedResourceInput[], region: string, source: PriceSource, options: PricingOptions = {}): PricedPlan {
   const lineItems: LineItem[] = [];
   const unpriced: UnpricedItem[] = [];
   let minCents = 0n;
@@ -80,7 +106,7 @@ export function priceMeters(resources: readonly PricedResourceInput[], region: s
         continue;
       }
       for (const part of mapping.parts) {
-        const priced = pricePart(r, meter, part, source);
+        const priced = pricePart(r, meter, part, source, options);
         if ('reason' in priced) {
           unpriced.push({ resource: r.logicalId, meter: meter.meter, reason: priced.reason });
           continue;
@@ -105,7 +131,7 @@ export function priceMeters(resources: readonly PricedResourceInput[], region: s
 
 type PartOutcome = { readonly reason: string } | { readonly line: LineItem; readonly cents: { min: bigint; max: bigint }; readonly beyond?: string };
 
-function pricePart(r: PricedResourceInput, meter: UsageMeter, part: MeterPart, source: PriceSource): PartOutcome {
+function pricePart(r: PricedResourceInput, meter: UsageMeter, part: MeterPart, source: PriceSource, options: PricingOptions): PartOutcome {
   const result = source.lookup(part.query);
   if (!result.ok) return { reason: result.reason };
   const meterUnit = parseUnit(meter.unit);
@@ -117,7 +143,8 @@ function pricePart(r: PricedResourceInput, meter: UsageMeter, part: MeterPart, s
   }
   const { min: qMin, max: qMax } = meter.quantity;
   if (!(Number.isFinite(qMin) && Number.isFinite(qMax)) || qMin < 0 || qMax < qMin) {
-    return { reason: `meter ${meter.meter} has an invalid quantity ${JSON.stringify(meter.quantity)}` };
+    // A model bug, never the user's input: said in words, without the internal structure.
+    return { reason: `dex computed an impossible monthly quantity for ${describeQuery(part.query)} (${Number.isFinite(qMin) ? formatQuantityNumber(qMin) : 'not a number'} at the scaling minimum, ${Number.isFinite(qMax) ? formatQuantityNumber(qMax) : 'not a number'} at the maximum), so it is not priced; please report this as a dex bug` };
   }
   // Quantity in the price's unit: meter units × meter scale ÷ price scale.
   const toPriceUnits = (q: number): Decimal => {
@@ -146,13 +173,29 @@ function pricePart(r: PricedResourceInput, meter: UsageMeter, part: MeterPart, s
     const over = last.endRange !== null && qp > decimal(last.endRange) ? last.endRange : undefined;
     const cents = toCents(amount);
     const tierNote = result.tiers ? ` (${tierText(tiers, part.display.quantityUnit, priceUnit.scale)})` : '';
-    return { cents, text: `${terms.join(' + ')} = ${formatCents(cents)}${tierNote}`, over };
+    return { cents, amount, text: `${terms.join(' + ')} = ${formatCents(cents)}${tierNote}`, over };
   };
 
   const lo = evaluate(qMin);
   const hi = qMax === qMin ? lo : evaluate(qMax);
-  const arithmetic = qMax === qMin ? lo.text : `min: ${lo.text}; max: ${hi.text}`;
   const over = hi.over;
+  const isSpot = meter.attributes.purchaseOption?.toLowerCase() === 'spot';
+  let arithmetic = qMax === qMin ? lo.text : `min: ${lo.text}; max: ${hi.text}`;
+  let minCents = lo.cents;
+  let spot: SpotPricing | undefined;
+  if (isSpot) {
+    const d = options.spotDiscountPercent;
+    const onDemand = { min: centsToNumber(lo.cents), max: centsToNumber(hi.cents) };
+    if (d === undefined) {
+      arithmetic = `min: ${lo.text} (Spot at most; its lowest price is not known without usage.spotDiscountPercent); max: ${hi.text} (on-demand, Spot's ceiling)`;
+      spot = { discountPercent: null, onDemandMonthlyUsd: onDemand, note: SPOT_UNKNOWN };
+    } else {
+      // The discount applies to the exact amount, then the line is rounded once.
+      minCents = toCents(mul(lo.amount, decimal((100 - d) / 100)));
+      arithmetic = `min: ${lo.text.replace(/ = \$[\d,.]+/, '')} × (100% − ${d}% usage.spotDiscountPercent) = ${formatCents(minCents)} (Spot, assumed); max: ${hi.text} (on-demand, Spot's ceiling)`;
+      spot = { discountPercent: d, onDemandMonthlyUsd: onDemand, note: `Spot: from ${d}% below on-demand (usage.spotDiscountPercent, an assumption: Spot prices change with demand) up to the on-demand price` };
+    }
+  }
   const line: LineItem = {
     resource: r.logicalId,
     resourceType: r.type,
@@ -163,19 +206,23 @@ function pricePart(r: PricedResourceInput, meter: UsageMeter, part: MeterPart, s
     quantity: { min: qMin, max: qMax },
     quantityUnit: meter.unit,
     unitPriceUsd: Number(formatPrice(mul(decimal(result.unitPriceText), showScale))),
-    monthlyUsd: { min: centsToNumber(lo.cents), max: centsToNumber(hi.cents) },
+    monthlyUsd: { min: centsToNumber(minCents), max: centsToNumber(hi.cents) },
     priceSource: result.priceSource,
     arithmetic,
     basis: meter.basis,
+    ...(spot ? { spot } : {}),
+    ...(result.reserved ? { reservedRates: result.reserved } : {}),
   };
   return {
     line,
-    cents: { min: lo.cents, max: hi.cents },
+    cents: { min: minCents, max: hi.cents },
     ...(over !== undefined
       ? { beyond: `no public source for ${describeQuery(part.query)} above ${formatQuantity(mul(decimal(over), decimal(priceUnit.scale)))} ${part.display.quantityUnit} a month: only the tiers up to there are priced, the rest of the ${qMin === qMax ? '' : 'maximum '}quantity is not` }
       : {}),
   };
 }
+
+const formatQuantityNumber = (n: number): string => formatQuantity(decimal(n));
 
 function tierText(tiers: readonly PriceTier[], unit: string, scale: number): string {
   return tiers

@@ -143,7 +143,7 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
       return [part('RDS', 'RDS:ChargedBackupUsage', q('AmazonRDS', regional(region, { productFamily: 'Storage Snapshot', databaseEngine: 'Any' }), 'RDS:ChargedBackupUsage', 'RDS backup storage beyond the free allowance'), GB_MONTH)];
     case 'backup.storage':
     case 'backup.crossRegionTransfer':
-      throw new MappingError(`no public source for AWS Backup ${meter.meter === 'backup.storage' ? 'storage' : 'cross-region transfer'} in ${region}: the research has no AWS Backup price and no verified Price List filter`);
+      throw new MappingError(`no public source for AWS Backup ${meter.meter === 'backup.storage' ? 'storage' : 'cross-region transfer'} in ${region}: dex has no public price for it and does not yet know which Price List attributes pin it, so neither the snapshot nor --pricing live prices it (see the AWS Backup pricing page for ${region}; the quantity follows the data backed up)`);
     case 'elasticache.node': {
       const nodeType = need(meter, 'nodeType');
       const engine = pick(meter, 'engine', { redis: 'Redis', valkey: 'Valkey', memcached: 'Memcached' });
@@ -224,7 +224,7 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
       const v1 = meter.meter === 'codepipeline.pipeline';
       return [part('CodePipeline', v1 ? 'activePipeline' : 'actionExecutionMinute', q('AWSCodePipeline', { 'dex:key': v1 ? 'codepipeline.v1.activePipeline' : 'codepipeline.v2.actionMinute' }, undefined,
         v1 ? 'CodePipeline V1 active pipeline (global)' : 'CodePipeline V2 action execution minutes (global)',
-        { snapshotOnly: 'CodePipeline Price List attributes are not verified (research §2.7)' }), v1 ? perMonth('pipeline') : { quantityUnit: 'min', priceUnit: 'min', priceScale: 1 })];
+        { snapshotOnly: 'dex does not yet know which Price List attributes pin the CodePipeline price, so it comes from the snapshot' }), v1 ? perMonth('pipeline') : { quantityUnit: 'min', priceUnit: 'min', priceScale: 1 })];
     }
     case 'route53.zone':
       return [part('Route 53', 'HostedZone', q('AmazonRoute53', { productFamily: 'DNS Zone', usagetype: 'HostedZone' }, undefined, 'Route 53 hosted zone (global)'), perMonth('zone'))];
@@ -240,7 +240,7 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
     case 'cognito.mau':
       throw new MappingError(cognitoReason(meter));
     case 's3.storage':
-      throw new MappingError('S3 is not in the price book (the research has no S3 price row): S3 Standard is $0.023 per GB-month for the first 50 TB (us-east-1); the buckets dex creates hold CloudFormation templates (a few MB) and audit logs (CloudTrail files, ALB access logs: each line item gives its volume)');
+      throw new MappingError('S3 is not in the price book (dex has no public S3 price yet): S3 Standard is $0.023 per GB-month for the first 50 TB (us-east-1); the buckets dex creates hold CloudFormation templates (a few MB) and audit logs (CloudTrail files, ALB access logs: each line item gives its volume)');
     default: {
       // Exhaustive over MeterName, so a new name without a case here does not compile. A name
       // outside the union still arrives at run time from a baseline plan.json written by another dex.

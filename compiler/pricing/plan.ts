@@ -12,6 +12,8 @@ import { HOURS_PER_MONTH, LAYER_ORDER, type MeterName, type ModelResource, type 
 import { collectQueries, priceMeters, ROUNDING_RULE, type LineItem } from './line-items.js';
 import type { PriceQuery, PriceSource, PriceWarning } from './types.js';
 import type { LiveSummary } from './live.js';
+import { planCommitment, type Commitment, type CommitmentPlan } from './commitment.js';
+import { costByService, type ByService } from './by-service.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 
 export const CURRENCY = 'USD';
@@ -21,6 +23,8 @@ export interface PlanTarget {
   readonly environment: string;
   readonly spec: NormalizedSpec;
   readonly model: ResourceModel;
+  /** An account and region's bootstrap (shared by every environment): no per-service view. */
+  readonly bootstrap?: boolean;
 }
 
 export interface PlanLineItem extends LineItem {
@@ -60,6 +64,19 @@ export interface BudgetCheck {
   readonly overByUsd: number;
 }
 
+/** What the totals include of Spot capacity. */
+export interface SpotSummary {
+  readonly lines: number;
+  /** usage.spotDiscountPercent, or null: then the minimum holds Spot at the on-demand price. */
+  readonly discountPercent: number | null;
+  /** The Spot lines at the on-demand price. */
+  readonly onDemand: MoneyRange;
+  /** The Spot lines as priced (min with the declared discount; = onDemand without one). */
+  readonly priced: MoneyRange;
+  /** In words, for every output. */
+  readonly note: string;
+}
+
 export interface EnvironmentPlan {
   readonly environment: string;
   readonly region: string;
@@ -70,13 +87,27 @@ export interface EnvironmentPlan {
   readonly unpriced: readonly PlanUnpriced[];
   readonly totals: MoneyRange;
   readonly budget: BudgetCheck | undefined;
+  /** With --commitment: what reserving the always-on part would cost and save. */
+  readonly commitment?: CommitmentPlan;
+  /** With --by service: each service's cost (own, data stores, share of shared infrastructure). */
+  readonly byService?: ByService;
+  /** Spot lines and what the totals hold of them; undefined when nothing runs on Spot. */
+  readonly spot: SpotSummary | undefined;
   /** Billable resources without any usage meter (also in `unpriced`); empty when dex is honest. */
   readonly coverageGaps: readonly { readonly resource: string; readonly resourceType: string; readonly why: string }[];
   readonly model: ResourceModel;
 }
 
+export interface PlanOptions {
+  /** Also show what a reservation of the always-on part would cost (dex plan --commitment). */
+  readonly commitment?: Commitment;
+  /** Also split each environment's cost by service (dex plan --by service). */
+  readonly byService?: boolean;
+}
+
 export interface Plan {
   readonly currency: typeof CURRENCY;
+  readonly commitment?: Commitment;
   readonly hoursPerMonth: typeof HOURS_PER_MONTH;
   readonly pricing: {
     readonly source: 'snapshot' | 'live';
@@ -206,10 +237,11 @@ function sum(lines: readonly { monthlyUsd: { min: number; max: number } }[]): Mo
   return { monthlyMin: fromCents(min), monthlyMax: fromCents(max) };
 }
 
-export function planEnvironment(target: PlanTarget, source: PriceSource): EnvironmentPlan {
+export function planEnvironment(target: PlanTarget, source: PriceSource, options: PlanOptions = {}): EnvironmentPlan {
   const resources = target.model.resources;
   const byId = new Map(resources.map((r) => [r.logicalId, r]));
-  const priced = priceMeters(resources, target.spec.region, source);
+  const spotDiscountPercent = target.spec.usage.spotDiscountPercent;
+  const priced = priceMeters(resources, target.spec.region, source, spotDiscountPercent !== undefined ? { spotDiscountPercent } : {});
 
   const lineItems: PlanLineItem[] = priced.lineItems.map((l) => ({ ...l, layer: byId.get(l.resource)!.layer }));
   const unpriced: PlanUnpriced[] = priced.unpriced.map((u) => {
@@ -242,6 +274,9 @@ export function planEnvironment(target: PlanTarget, source: PriceSource): Enviro
   }
   const totals = sum(lineItems);
   const budget = target.spec.budget;
+  const spotLines = lineItems.filter((l) => l.spot);
+  const byService = options.byService && !target.bootstrap ? costByService(target.spec, resources, lineItems, unpriced) : undefined;
+  const commitment = options.commitment ? planCommitment({ lineItems, unpriced, totals, region: target.spec.region }, options.commitment) : undefined;
   return {
     environment: target.environment,
     region: target.spec.region,
@@ -260,16 +295,38 @@ export function planEnvironment(target: PlanTarget, source: PriceSource): Enviro
           overByUsd: totals.monthlyMax > budget.monthlyUsd ? fromCents(toCents(totals.monthlyMax) - toCents(budget.monthlyUsd)) : 0,
         }
       : undefined,
+    spot: spotLines.length ? spotSummary(spotLines, spotDiscountPercent) : undefined,
+    ...(commitment ? { commitment } : {}),
+    ...(byService ? { byService } : {}),
     coverageGaps,
     model: target.model,
   };
 }
 
+function spotSummary(lines: readonly PlanLineItem[], discountPercent: number | undefined): SpotSummary {
+  const onDemand = sum(lines.map((l) => ({ monthlyUsd: l.spot!.onDemandMonthlyUsd })));
+  const priced = sum(lines);
+  const n = lines.length === 1 ? '1 Spot line' : `${lines.length} Spot lines`;
+  const are = lines.length === 1 ? 'is' : 'are';
+  const note =
+    discountPercent === undefined
+      ? `${n} (${usdText(onDemand.monthlyMin)}–${usdText(onDemand.monthlyMax)}) ${are} in the totals at the on-demand price, Spot's ceiling: ${lines.length === 1 ? 'its' : 'their'} lowest price is not known, so the minimum shows no Spot saving. Declare usage.spotDiscountPercent (from your region's Spot price history) to price it.`
+      : `${n}: the minimum assumes Spot at ${discountPercent}% below on-demand (usage.spotDiscountPercent: ${usdText(priced.monthlyMin)} instead of ${usdText(onDemand.monthlyMin)}), the maximum is the on-demand price, Spot's ceiling. Spot prices move with demand: the saving is your assumption, not a quote.`;
+  return { lines: lines.length, discountPercent: discountPercent ?? null, onDemand, priced, note };
+}
+
+/** $1,234.56, for notes written here (the renderers have their own). */
+function usdText(value: number): string {
+  const cents = Math.round(value * 100);
+  return `$${Math.floor(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${(cents % 100).toString().padStart(2, '0')}`;
+}
+
 /** Prices every target with one source. */
-export function buildPlan(targets: readonly PlanTarget[], source: PriceSource): Plan {
-  const environments = targets.map((t) => planEnvironment(t, source));
+export function buildPlan(targets: readonly PlanTarget[], source: PriceSource, options: PlanOptions = {}): Plan {
+  const environments = targets.map((t) => planEnvironment(t, source, options));
   return {
     currency: CURRENCY,
+    ...(options.commitment ? { commitment: options.commitment } : {}),
     hoursPerMonth: HOURS_PER_MONTH,
     pricing: { source: source.name, asOf: source.asOf },
     rounding: ROUNDING_RULE,

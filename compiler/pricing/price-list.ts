@@ -23,7 +23,55 @@ export interface ParsedProduct {
   readonly effectiveDate?: string;
   /** OnDemand price dimensions sorted by beginRange. */
   readonly dimensions: readonly ParsedDimension[];
+  /** 1- and 3-year No Upfront standard reservations (terms.Reserved), where the item has them. */
+  readonly reserved?: Readonly<Partial<Record<LeaseLength, ReservedRate>>>;
   readonly dex?: DexProvenance;
+}
+
+export type LeaseLength = '1yr' | '3yr';
+
+/** A reservation's effective hourly rate, from the term's 'Hrs' price dimension. */
+export interface ReservedRate {
+  readonly usdText: string;
+  readonly unit: string;
+  readonly offerTermCode?: string;
+}
+
+/**
+ * The No Upfront, standard-class reservations of an item's terms.Reserved, by lease length. A
+ * term that is malformed or of another kind (partial or all upfront, convertible) is skipped: a
+ * missing reservation price is said by the caller, it never breaks the on-demand price.
+ */
+function parseReserved(terms: Record<string, unknown> | undefined): Partial<Record<LeaseLength, ReservedRate>> | undefined {
+  const reserved = terms && isRecord(terms.Reserved) ? terms.Reserved : undefined;
+  if (!reserved) return undefined;
+  const out: Partial<Record<LeaseLength, ReservedRate>> = {};
+  for (const term of Object.values(reserved)) {
+    if (!isRecord(term) || !isRecord(term.termAttributes) || !isRecord(term.priceDimensions)) continue;
+    const a = term.termAttributes;
+    const lease = a.LeaseContractLength;
+    if (lease !== '1yr' && lease !== '3yr') continue;
+    if (a.PurchaseOption !== 'No Upfront') continue;
+    if (a.OfferingClass !== undefined && a.OfferingClass !== 'standard') continue;
+    const hourly = Object.values(term.priceDimensions).filter((d): d is Record<string, unknown> => isRecord(d) && typeof d.unit === 'string' && /^hrs?$/i.test(d.unit));
+    if (hourly.length !== 1) continue;
+    const d = hourly[0]!;
+    const usd = isRecord(d.pricePerUnit) ? d.pricePerUnit.USD : undefined;
+    if (typeof usd !== 'string') continue;
+    try {
+      decimal(usd);
+    } catch {
+      continue;
+    }
+    // Two standard No Upfront offers of one length would be ambiguous: neither is used.
+    if (out[lease]) {
+      out[lease] = undefined;
+      continue;
+    }
+    out[lease] = { usdText: usd, unit: d.unit as string, ...(typeof term.offerTermCode === 'string' ? { offerTermCode: term.offerTermCode } : {}) };
+  }
+  for (const k of Object.keys(out) as LeaseLength[]) if (!out[k]) delete out[k];
+  return Object.keys(out).length ? out : undefined;
 }
 
 export type ParseOutcome = { readonly ok: true; readonly product: ParsedProduct } | { readonly ok: false; readonly error: string };
@@ -83,6 +131,7 @@ export function parsePriceListItem(raw: unknown): ParseOutcome {
     if (dimensions[i]!.unit !== dimensions[0]!.unit) return { ok: false, error: `PriceList item ${sku}: tiers use different units` };
   }
   const dex = isRecord(doc.dex) ? (doc.dex as unknown as DexProvenance) : undefined;
+  const reserved = parseReserved(terms);
   return {
     ok: true,
     product: {
@@ -93,6 +142,7 @@ export function parsePriceListItem(raw: unknown): ParseOutcome {
       ...(typeof doc.publicationDate === 'string' ? { publicationDate: doc.publicationDate } : {}),
       ...(typeof term.effectiveDate === 'string' ? { effectiveDate: term.effectiveDate } : {}),
       dimensions,
+      ...(reserved ? { reserved } : {}),
       ...(dex ? { dex } : {}),
     },
   };
@@ -200,6 +250,7 @@ export function priceOf(p: ParsedProduct, origin: { readonly source: 'snapshot' 
       ...(p.dex?.notes?.length || p.dex?.stale ? { notes: [...(p.dex.notes ?? []), ...(p.dex.stale ? [`not re-read by dex pricing refresh on ${p.dex.stale.since} (${p.dex.stale.reason}): this price is from ${p.dex.sourceDate}`] : [])] } : {}),
       ...(p.dex?.alternatives?.length ? { alternatives: p.dex.alternatives } : {}),
     },
+    ...(p.reserved ? { reserved: p.reserved } : {}),
   };
 }
 

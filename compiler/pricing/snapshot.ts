@@ -15,7 +15,10 @@ export interface SnapshotGap {
   /** Further filters that must equal the query's. */
   readonly match: Readonly<Record<string, string>>;
   readonly usagetypeSuffix?: string;
+  /** For maintainers: why the sources have no price (cites the research; never shown to users). */
   readonly reason: string;
+  /** For users: why there is no price, in plain words (shown instead of a generic sentence). */
+  readonly userReason?: string;
 }
 
 export interface SnapshotFile {
@@ -77,10 +80,22 @@ function gapMatches(gap: SnapshotGap, query: PriceQuery): boolean {
   return Object.entries(gap.match).every(([k, v]) => query.filters[k] === v);
 }
 
+/** How a user gets a price the snapshot does not have. */
+function howToPrice(query: PriceQuery): string {
+  return query.snapshotOnly
+    ? 'the live Price List cannot be asked for it either'
+    : 'price it with dex plan --pricing live or dex pricing refresh (AWS credentials allowed pricing:GetProducts)';
+}
+
+// The gap's `reason` cites the research for maintainers (section numbers, source keys); users read
+// what it means and what to do.
 function missReason(file: SnapshotFile, query: PriceQuery): string {
   const what = describeQuery(query);
   const gap = file.gaps.find((g) => gapMatches(g, query));
-  if (gap) return `no public source for ${what}: ${gap.reason}`;
-  if (!file.regions.includes(query.region)) return `no price for ${what}: the price snapshot of ${file.asOf} covers ${file.regions.join(', ')}`;
-  return `no price for ${what} in the price snapshot of ${file.asOf}`;
+  if (gap) {
+    const why = gap.userReason ?? (/conflict/i.test(gap.reason) ? 'the public sources dex checked disagree on it and dex will not pick one' : 'none of the public sources dex checked gives one');
+    return `no public source for ${what}: ${why}, so the price snapshot of ${file.asOf} has no price; ${howToPrice(query)}`;
+  }
+  if (!file.regions.includes(query.region)) return `no price for ${what}: the price snapshot of ${file.asOf} covers ${file.regions.join(', ')}; ${howToPrice(query)}`;
+  return `no price for ${what} in the price snapshot of ${file.asOf}; ${howToPrice(query)}`;
 }

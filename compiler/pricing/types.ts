@@ -63,6 +63,8 @@ export type PriceResult =
       /** Present when the product has more than one price dimension. */
       readonly tiers?: readonly PriceTier[];
       readonly priceSource: PriceProvenance;
+      /** The product's 1- and 3-year No Upfront standard reservations (terms.Reserved), when it has them. */
+      readonly reserved?: Readonly<Partial<Record<'1yr' | '3yr', { readonly usdText: string; readonly unit: string; readonly offerTermCode?: string }>>>;
     }
   | { readonly ok: false; readonly reason: string };
 

@@ -2313,6 +2313,10 @@ export interface Usage {
    * People who sign in to Grafana in a month (Cognito monthly active users, with monitoring.grafana.signIn.method: cognito).
    */
   grafanaUsersPerMonth?: number;
+  /**
+   * How far below the on-demand price you assume Spot capacity costs, in percent (EKS node groups with capacityType: spot, ECS with capacity: fargate-spot). dex has no default: without it a Spot line is priced at the on-demand price, Spot's ceiling, and says its minimum is not known. Spot prices move with demand; take a figure from your region's Spot price history (EC2) or the Fargate Spot price.
+   */
+  spotDiscountPercent?: number;
 }
 /**
  * A monthly budget: dex plan fails when the estimate can exceed it, and dex emit creates an AWS Budgets alert.

@@ -156,7 +156,7 @@ describe('ranges, tiers, rounding and unpriced', () => {
     expect(plan.totals).toEqual({ monthlyMin: 0, monthlyMax: 0 });
     const reasons = Object.fromEntries(plan.unpriced.map((u) => [u.resource, u.reason]));
     expect(reasons.Db).toMatch(/^no public source for RDS PostgreSQL db.t3.medium Multi-AZ in ap-south-1/);
-    expect(reasons.Logs).toMatch(/^no public source for .*conflict \(0.50 \[U13\] vs 0.67 \[U12\]\)/);
+    expect(reasons.Logs).toMatch(/^no public source for .*: the public sources dex checked disagree on it/);
     expect(reasons.Flow).toMatch(/^no public source for vended-log/);
     expect(reasons.Vpce).toMatch(/^no public source for VPC interface endpoint/);
     expect(reasons.Bk).toMatch(/^no public source for AWS Backup storage/);
@@ -172,7 +172,7 @@ describe('ranges, tiers, rounding and unpriced', () => {
     const plan = one([meter('elasticache.node', 'hours', 730, { nodeType: 'cache.t3.micro', engine: 'redis' }), meter('nat.hours', 'hours', 730)], 'ap-south-2');
     expect(plan.lineItems).toHaveLength(1);
     expect(plan.lineItems[0]!.arithmetic).toBe('730 h × $0.021/h = $15.33');
-    expect(plan.unpriced[0]!.reason).toMatch(/research covers ap-south-2 only for ElastiCache/);
+    expect(plan.unpriced[0]!.reason).toMatch(/^no public source for NAT gateway hours in ap-south-2: none of the public sources dex checked gives one, .*dex plan --pricing live/);
   });
 
   it('a conflict price is used with its confidence and the other value recorded', () => {

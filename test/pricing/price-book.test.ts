@@ -75,7 +75,7 @@ describe('matching', () => {
     const r = dup.lookup(q.ok ? q.parts[0]!.query : (undefined as never));
     expect(!r.ok && r.reason).toMatch(/^ambiguous: 2 products match EC2 t3.micro Linux on-demand in us-east-1 \(SKUs /);
     const none = loadSnapshotSource().lookup({ serviceCode: 'AmazonEC2', region: 'us-east-1', filters: { regionCode: 'us-east-1', instanceType: 'x9.huge' } });
-    expect(!none.ok && none.reason).toBe('no price for AmazonEC2 instanceType=x9.huge in us-east-1 in the price snapshot of 2026-11-24');
+    expect(!none.ok && none.reason).toBe('no price for AmazonEC2 instanceType=x9.huge in us-east-1 in the price snapshot of 2026-11-24; price it with dex plan --pricing live or dex pricing refresh (AWS credentials allowed pricing:GetProducts)');
   });
 
   it('query keys do not depend on filter order', () => {
