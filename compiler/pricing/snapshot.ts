@@ -110,17 +110,20 @@ export function createSnapshotSource(file: SnapshotFile, options: SnapshotOption
   for (const item of file.products) add(item, coreProducts);
 
   const packRegions = new Set(options.loadPack ? (file.regionPacks?.regions ?? []) : []);
-  const packItems = new Map<string, readonly PriceListItem[]>();
-  const ensurePack = (region: string): void => {
-    if (packItems.has(region) || !packRegions.has(region)) return;
-    const pack = options.loadPack!(region);
-    const items = pack ? expandRegionPack(pack) : [];
-    packItems.set(region, items);
-    for (const item of items) add(item);
+  // A pack is read on the first lookup in its region, indexed by instance type / volume type, and
+  // only the rows a query names are turned into items and parsed (a plan needs a handful of the
+  // ~1,300 per region).
+  const packs = new Map<string, PackIndex | null>();
+  const packFor = (region: string): PackIndex | null => {
+    let p = packs.get(region);
+    if (p === undefined) {
+      const pack = packRegions.has(region) ? options.loadPack!(region) : undefined;
+      p = pack ? indexPack(pack) : null;
+      packs.set(region, p);
+    }
+    return p;
   };
-  const allPacks = (): void => {
-    for (const r of packRegions) ensurePack(r);
-  };
+  const allPacks = (): PackIndex[] => [...packRegions].sort().map(packFor).filter((p): p is PackIndex => p !== null);
 
   const origin = { source: 'snapshot' as const, asOf: file.asOf };
   return {
@@ -128,21 +131,75 @@ export function createSnapshotSource(file: SnapshotFile, options: SnapshotOption
     asOf: file.asOf,
     file,
     get products(): readonly ParsedProduct[] {
-      allPacks();
-      return [...index.values()].flat();
+      return [...coreProducts, ...allPacks().flatMap((p) => p.all().map(p.parsed))];
     },
     get items(): readonly PriceListItem[] {
-      allPacks();
-      return [...file.products, ...[...packItems.keys()].sort().flatMap((r) => packItems.get(r)!)];
+      return [...file.products, ...allPacks().flatMap((p) => p.all())];
     },
     lookup(query: PriceQuery): PriceResult {
-      if (PACK_SERVICES.has(query.serviceCode)) ensurePack(query.region);
-      const candidates = [...(index.get(`${query.serviceCode}|${query.region}`) ?? []), ...(index.get(`${query.serviceCode}|*`) ?? [])];
+      const fromPack = PACK_SERVICES.has(query.serviceCode) ? (packFor(query.region)?.candidates(query) ?? []) : [];
+      const candidates = [...fromPack, ...(index.get(`${query.serviceCode}|${query.region}`) ?? []), ...(index.get(`${query.serviceCode}|*`) ?? [])];
       const matches = candidates.filter((p) => matchesQuery(p, query));
       return resultFromMatches(matches, query, origin, () => missReason(file, packRegions, query));
     },
   };
 }
+
+interface PackIndex {
+  /** The parsed products a query could match (by its instanceType / volumeApiName filter). */
+  candidates(query: PriceQuery): readonly ParsedProduct[];
+  /** Every row as an item. */
+  all(): readonly PriceListItem[];
+  parsed(item: PriceListItem): ParsedProduct;
+}
+
+function indexPack(pack: RegionPack): PackIndex {
+  type Row = { readonly kind: 'ec2' | 'rds' | 'elasticache' | 'ebs'; readonly i: number };
+  const byKey = new Map<string, Row[]>();
+  const put = (key: string, row: Row) => {
+    const list = byKey.get(key);
+    if (list) list.push(row);
+    else byKey.set(key, [row]);
+  };
+  pack.ec2.forEach((r, i) => put(`AmazonEC2|${r[0]}`, { kind: 'ec2', i }));
+  pack.ebs.forEach((r, i) => put(`AmazonEC2|ebs|${r[0]}`, { kind: 'ebs', i }));
+  pack.rds.forEach((r, i) => put(`AmazonRDS|${r[1]}`, { kind: 'rds', i }));
+  pack.elasticache.forEach((r, i) => put(`AmazonElastiCache|${r[0]}`, { kind: 'elasticache', i }));
+  const items = new Map<Row, PriceListItem>();
+  const parsedOf = new WeakMap<PriceListItem, ParsedProduct>();
+  const itemOf = (row: Row): PriceListItem => {
+    let it = items.get(row);
+    if (!it) {
+      it = row.kind === 'ec2' ? ec2Item(pack, pack.ec2[row.i]!) : row.kind === 'rds' ? rdsItem(pack, pack.rds[row.i]!) : row.kind === 'elasticache' ? cacheItem(pack, pack.elasticache[row.i]!) : ebsItem(pack, pack.ebs[row.i]!);
+      items.set(row, it);
+    }
+    return it;
+  };
+  const parsed = (it: PriceListItem): ParsedProduct => {
+    let p = parsedOf.get(it);
+    if (!p) {
+      const r = parsePriceListItem(it);
+      if (!r.ok) throw new Error(`price pack ${pack.region}: ${r.error}`);
+      p = r.product;
+      parsedOf.set(it, p);
+    }
+    return p;
+  };
+  const allRows = (): Row[] => [...byKey.values()].flat().sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.i - b.i);
+  return {
+    candidates(query) {
+      const f = query.filters;
+      const key = query.serviceCode === 'AmazonEC2' && f.volumeApiName !== undefined ? `AmazonEC2|ebs|${f.volumeApiName}`
+        : f.instanceType !== undefined ? `${query.serviceCode}|${f.instanceType}` : undefined;
+      // A query that names neither (a catalog scan) looks at every row of the pack.
+      const rows = key === undefined ? allRows() : (byKey.get(key) ?? []);
+      return rows.map((row) => parsed(itemOf(row)));
+    },
+    all: () => allRows().map(itemOf),
+    parsed,
+  };
+}
+const KIND_ORDER = { ec2: 0, rds: 1, elasticache: 2, ebs: 3 } as const;
 
 // --- Region pack → GetProducts items. ---------------------------------------------------------
 
@@ -212,54 +269,58 @@ function item(pack: RegionPack, spec: ItemSpec): PriceListItem {
 const usage = (pack: RegionPack, base: string) => (pack.region === 'us-east-1' ? base : `${pack.usagePrefix}-${base}`);
 const money = (usd: string) => `$${usd.includes('.') && usd.split('.')[1]!.length < 2 ? usd.padEnd(usd.indexOf('.') + 3, '0') : usd}`;
 
+const prov = (pack: RegionPack, i: number): DexProvenance => {
+  const p = pack.provenance[i];
+  if (!p) throw new Error(`price pack ${pack.region}: no provenance ${i}`);
+  return p;
+};
+
+function ec2Item(pack: RegionPack, [instanceType, sku, od, r1, r3, p]: PackEc2Row): PriceListItem {
+  return item(pack, {
+    serviceCode: 'AmazonEC2', productFamily: 'Compute Instance', sku, unit: 'Hrs', onDemand: od, reserved: [r1, r3], dex: prov(pack, p),
+    attributes: {
+      usagetype: usage(pack, `BoxUsage:${instanceType}`), instanceType, operatingSystem: 'Linux', tenancy: 'Shared', preInstalledSw: 'NA', capacitystatus: 'Used',
+      licenseModel: 'No License required', marketoption: 'OnDemand', operation: 'RunInstances',
+    },
+    describe: (usd) => `${money(usd)} per On Demand Linux ${instanceType} Instance Hour`,
+    reservedDescribe: (lease) => `Linux/UNIX (Amazon VPC), ${instanceType} reserved instance applied (${lease} standard No Upfront)`,
+  });
+}
+
+function rdsItem(pack: RegionPack, [engine, instanceClass, deployment, sku, od, r1, r3, p]: PackRdsRow): PriceListItem {
+  const databaseEngine = engine === 'mysql' ? 'MySQL' : 'PostgreSQL';
+  return item(pack, {
+    serviceCode: 'AmazonRDS', productFamily: 'Database Instance', sku, unit: 'Hrs', onDemand: od, reserved: [r1, r3], dex: prov(pack, p),
+    attributes: {
+      usagetype: usage(pack, `${deployment === 'Multi-AZ' ? 'Multi-AZUsage' : 'InstanceUsage'}:${instanceClass}`), instanceType: instanceClass, databaseEngine,
+      deploymentOption: deployment, licenseModel: 'No license required',
+    },
+    describe: (usd) => `USD ${usd} per ${instanceClass} ${deployment} instance hour (or partial hour) running ${databaseEngine}`,
+    reservedDescribe: (lease) => `${databaseEngine}, ${instanceClass} ${deployment} reserved instance applied (${lease} standard No Upfront)`,
+  });
+}
+
+function cacheItem(pack: RegionPack, [nodeType, engine, sku, od, r1, r3, p]: PackCacheRow): PriceListItem {
+  const label = engine === 'Redis' ? 'Redis OSS' : engine;
+  return item(pack, {
+    serviceCode: 'AmazonElastiCache', productFamily: 'Cache Instance', sku, unit: 'Hrs', onDemand: od, reserved: [r1, r3], dex: prov(pack, p),
+    attributes: { usagetype: usage(pack, `NodeUsage:${nodeType}`), instanceType: nodeType, cacheEngine: engine, currentGeneration: 'Yes' },
+    describe: (usd) => `${money(usd)} per ${label} ${nodeType} node-hour (or partial hour)`,
+    reservedDescribe: (lease) => `${label} ${nodeType} reserved node applied (${lease} standard No Upfront)`,
+  });
+}
+
+function ebsItem(pack: RegionPack, [volumeApiName, sku, usd, p]: PackEbsRow): PriceListItem {
+  return item(pack, {
+    serviceCode: 'AmazonEC2', productFamily: 'Storage', sku, unit: 'GB-Mo', onDemand: usd, dex: prov(pack, p),
+    attributes: { usagetype: usage(pack, EBS_USAGE[volumeApiName] ?? `EBS:VolumeUsage.${volumeApiName}`), volumeApiName },
+    describe: (v) => `${money(v)} per GB-month of ${volumeApiName} provisioned storage`,
+  });
+}
+
 /** The pack's rows as GetProducts items (on-demand term, plus `terms.Reserved` where the source has them). */
 export function expandRegionPack(pack: RegionPack): PriceListItem[] {
-  const prov = (i: number): DexProvenance => {
-    const p = pack.provenance[i];
-    if (!p) throw new Error(`price pack ${pack.region}: no provenance ${i}`);
-    return p;
-  };
-  const out: PriceListItem[] = [];
-  for (const [instanceType, sku, od, r1, r3, p] of pack.ec2) {
-    out.push(item(pack, {
-      serviceCode: 'AmazonEC2', productFamily: 'Compute Instance', sku, unit: 'Hrs', onDemand: od, reserved: [r1, r3], dex: prov(p),
-      attributes: {
-        usagetype: usage(pack, `BoxUsage:${instanceType}`), instanceType, operatingSystem: 'Linux', tenancy: 'Shared', preInstalledSw: 'NA', capacitystatus: 'Used',
-        licenseModel: 'No License required', marketoption: 'OnDemand', operation: 'RunInstances',
-      },
-      describe: (usd) => `${money(usd)} per On Demand Linux ${instanceType} Instance Hour`,
-      reservedDescribe: (lease) => `Linux/UNIX (Amazon VPC), ${instanceType} reserved instance applied (${lease} standard No Upfront)`,
-    }));
-  }
-  for (const [engine, instanceClass, deployment, sku, od, r1, r3, p] of pack.rds) {
-    const databaseEngine = engine === 'mysql' ? 'MySQL' : 'PostgreSQL';
-    out.push(item(pack, {
-      serviceCode: 'AmazonRDS', productFamily: 'Database Instance', sku, unit: 'Hrs', onDemand: od, reserved: [r1, r3], dex: prov(p),
-      attributes: {
-        usagetype: usage(pack, `${deployment === 'Multi-AZ' ? 'Multi-AZUsage' : 'InstanceUsage'}:${instanceClass}`), instanceType: instanceClass, databaseEngine,
-        deploymentOption: deployment, licenseModel: 'No license required',
-      },
-      describe: (usd) => `USD ${usd} per ${instanceClass} ${deployment} instance hour (or partial hour) running ${databaseEngine}`,
-      reservedDescribe: (lease) => `${databaseEngine}, ${instanceClass} ${deployment} reserved instance applied (${lease} standard No Upfront)`,
-    }));
-  }
-  for (const [nodeType, engine, sku, od, r1, r3, p] of pack.elasticache) {
-    const label = engine === 'Redis' ? 'Redis OSS' : engine;
-    out.push(item(pack, {
-      serviceCode: 'AmazonElastiCache', productFamily: 'Cache Instance', sku, unit: 'Hrs', onDemand: od, reserved: [r1, r3], dex: prov(p),
-      attributes: { usagetype: usage(pack, `NodeUsage:${nodeType}`), instanceType: nodeType, cacheEngine: engine, currentGeneration: 'Yes' },
-      describe: (usd) => `${money(usd)} per ${label} ${nodeType} node-hour (or partial hour)`,
-      reservedDescribe: (lease) => `${label} ${nodeType} reserved node applied (${lease} standard No Upfront)`,
-    }));
-  }
-  for (const [volumeApiName, sku, usd, p] of pack.ebs) {
-    out.push(item(pack, {
-      serviceCode: 'AmazonEC2', productFamily: 'Storage', sku, unit: 'GB-Mo', onDemand: usd, dex: prov(p),
-      attributes: { usagetype: usage(pack, EBS_USAGE[volumeApiName] ?? `EBS:VolumeUsage.${volumeApiName}`), volumeApiName },
-      describe: (v) => `${money(v)} per GB-month of ${volumeApiName} provisioned storage`,
-    }));
-  }
-  return out;
+  return [...pack.ec2.map((r) => ec2Item(pack, r)), ...pack.rds.map((r) => rdsItem(pack, r)), ...pack.elasticache.map((r) => cacheItem(pack, r)), ...pack.ebs.map((r) => ebsItem(pack, r))];
 }
 
 /** Priced EC2 instance types, RDS classes and cache node types of one region: what `dex validate` checks. */
