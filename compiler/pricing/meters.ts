@@ -260,7 +260,7 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
     case 'budgets.budget':
       throw new MappingError('no charge to price: AWS Budgets bills nothing for a budget without actions (AWS Budgets pricing page); the first two action-enabled budgets of an account are free and each further one is $0.10 a day (AWS Budgets pricing page); dex creates one budget without actions per environment');
     case 'containerInsights.observations':
-      throw new MappingError('no public price in dex\'s sources for Container Insights with enhanced observability (the amazon-cloudwatch-observability add-on), billed per observation; the quantity is the monitored pods and nodes the observations scale with. To price it, see the CloudWatch pricing page (Container Insights) for this region, or run `dex pricing refresh` with AWS credentials once dex reads that product');
+      throw new MappingError('no public price in dex\'s sources for Container Insights with enhanced observability (the amazon-cloudwatch-observability add-on), billed per observation; the quantity is the monitored pods and nodes the observations scale with. see the CloudWatch pricing page (Container Insights) for this region\'s rate per million observations');
     case 'sns.publish':
       return [part('SNS', 'Requests-Tier1', q('AmazonSNS', regional(region, { productFamily: 'API Request' }), 'Requests-Tier1', 'SNS publishes (beyond the free first million a month)'), { quantityUnit: 'requests', priceUnit: '1M requests', priceScale: 1_000_000 })];
     case 'sns.email':

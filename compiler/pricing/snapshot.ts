@@ -358,7 +358,9 @@ export function refreshHint(region: string): string {
 function missReason(file: SnapshotFile, packRegions: ReadonlySet<string>, query: PriceQuery): string {
   const what = describeQuery(query);
   const gap = file.gaps.find((g) => gapMatches(g, query));
-  if (gap) return `no public price for ${what}: ${gap.reason}; ${refreshHint(query.region)}`;
+  // Products without a verified Price List filter cannot be refreshed from the API either.
+  const hint = query.snapshotOnly ? `dex prices ${query.serviceCode === 'AWSBackup' ? 'AWS Backup' : 'it'} from its offline data only (its Price List filters are not verified): see the service's pricing page for this rate` : refreshHint(query.region);
+  if (gap) return `no public price for ${what}: ${gap.reason}; ${hint}`;
   if (!file.regions.includes(query.region)) return `no price for ${what}: dex's offline prices of ${file.asOf} do not cover ${query.region}; ${refreshHint(query.region)}`;
   if (file.servicesRegions && !file.servicesRegions.includes(query.region) && !PACK_SERVICES.has(query.serviceCode)) {
     return `no price for ${what}: dex's offline prices for ${query.region} hold EC2, RDS instances, ElastiCache and EBS only (other services have public prices dex could check for ${file.servicesRegions.join(', ')})` +

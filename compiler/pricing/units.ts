@@ -30,7 +30,7 @@ export function parseUnit(raw: string): UnitInfo | undefined {
   if (/^(hrs?|hours?|h)$/.test(t) || /-(hrs?|hours?)$/.test(t)) return { dimension: 'hours', scale };
   if (/^gi?b-?(mo|month|months)$/.test(t)) return { dimension: 'GB-month', scale };
   if (/^gi?b$/.test(t)) return { dimension: 'GB', scale };
-  if (/^(api )?(requests?|calls?|traces?|events?)$/.test(t)) return { dimension: 'events', scale };
+  if (/^(api )?(requests?|calls?|traces?|events?|notifications?)$/.test(t)) return { dimension: 'events', scale };
   if (/^(minutes?|mins?|build-minutes?)$/.test(t)) return { dimension: 'minutes', scale };
   if (COUNT_MONTH_NOUNS.has(t) || /^[a-z]+-(mo|month)$/.test(t)) return { dimension: 'month', scale };
   return undefined;
