@@ -238,3 +238,12 @@ describe('every region of the offline snapshot', () => {
     expect(Object.values(rds.terms.Reserved ?? {}).map((t) => [t.termAttributes?.LeaseContractLength, Object.values(t.priceDimensions)[0]!.pricePerUnit.USD])).toEqual([['1yr', '0.1647000000']]);
   });
 });
+
+describe('nearest priced classes (the DEX346 hint)', () => {
+  it('prefers the same family, then the same size, then the closest spelling', async () => {
+    const { nearestPriced } = await import('../../compiler/pricing/priced-classes.js');
+    expect(nearestPriced('t3.mediun', ['t3.medium', 't3.large', 'm5.large', 't3a.medium'])).toEqual(['t3.medium', 't3.large', 't3a.medium']);
+    expect(nearestPriced('x9.medium', ['m5.large', 't3a.medium', 't3.medium'])).toEqual(['t3.medium', 't3a.medium', 'm5.large']);
+    expect(nearestPriced('t3.medium', [])).toEqual([]);
+  });
+});
