@@ -252,7 +252,7 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
       const v1 = meter.meter === 'codepipeline.pipeline';
       return [part('CodePipeline', v1 ? 'activePipeline' : 'actionExecutionMinute', q('AWSCodePipeline', { 'dex:key': v1 ? 'codepipeline.v1.activePipeline' : 'codepipeline.v2.actionMinute' }, undefined,
         v1 ? 'CodePipeline V1 active pipeline (global)' : 'CodePipeline V2 action execution minutes (global)',
-        { snapshotOnly: 'CodePipeline Price List attributes are not verified (research §2.7)' }), v1 ? perMonth('pipeline') : { quantityUnit: 'min', priceUnit: 'min', priceScale: 1 })];
+        { snapshotOnly: 'CodePipeline Price List attributes are not verified' }), v1 ? perMonth('pipeline') : { quantityUnit: 'min', priceUnit: 'min', priceScale: 1 })];
     }
     case 'route53.zone':
       return [part('Route 53', 'HostedZone', q('AmazonRoute53', { productFamily: 'DNS Zone', usagetype: 'HostedZone' }, undefined, 'Route 53 hosted zone (global)'), perMonth('zone'))];

@@ -23,7 +23,36 @@ export interface ParsedProduct {
   readonly effectiveDate?: string;
   /** OnDemand price dimensions sorted by beginRange. */
   readonly dimensions: readonly ParsedDimension[];
+  /** Standard No Upfront reservations from `terms.Reserved` (hourly rate per lease), when the item has them. */
+  readonly reserved?: readonly ReservedRate[];
   readonly dex?: DexProvenance;
+}
+
+export interface ReservedRate {
+  readonly lease: '1yr' | '3yr';
+  readonly usdText: string;
+  readonly unit: string;
+}
+
+/** The 1yr/3yr standard No Upfront offers of `terms.Reserved` with one hourly dimension each; anything else is ignored. */
+function reservedRates(terms: Record<string, unknown> | undefined): ReservedRate[] {
+  const reserved = terms && isRecord(terms.Reserved) ? terms.Reserved : undefined;
+  const out: ReservedRate[] = [];
+  for (const t of Object.values(reserved ?? {})) {
+    if (!isRecord(t) || !isRecord(t.termAttributes) || !isRecord(t.priceDimensions)) continue;
+    const a = t.termAttributes;
+    if (a.PurchaseOption !== 'No Upfront' || a.OfferingClass !== 'standard' || (a.LeaseContractLength !== '1yr' && a.LeaseContractLength !== '3yr')) continue;
+    const dims = Object.values(t.priceDimensions).filter(isRecord);
+    const d = dims[0];
+    if (dims.length !== 1 || !d || typeof d.unit !== 'string' || !isRecord(d.pricePerUnit) || typeof d.pricePerUnit.USD !== 'string') continue;
+    try {
+      decimal(d.pricePerUnit.USD);
+    } catch {
+      continue;
+    }
+    out.push({ lease: a.LeaseContractLength, usdText: d.pricePerUnit.USD, unit: d.unit });
+  }
+  return out.sort((x, y) => (x.lease < y.lease ? -1 : 1));
 }
 
 export type ParseOutcome = { readonly ok: true; readonly product: ParsedProduct } | { readonly ok: false; readonly error: string };
@@ -83,6 +112,7 @@ export function parsePriceListItem(raw: unknown): ParseOutcome {
     if (dimensions[i]!.unit !== dimensions[0]!.unit) return { ok: false, error: `PriceList item ${sku}: tiers use different units` };
   }
   const dex = isRecord(doc.dex) ? (doc.dex as unknown as DexProvenance) : undefined;
+  const reserved = reservedRates(terms);
   return {
     ok: true,
     product: {
@@ -93,6 +123,7 @@ export function parsePriceListItem(raw: unknown): ParseOutcome {
       ...(typeof doc.publicationDate === 'string' ? { publicationDate: doc.publicationDate } : {}),
       ...(typeof term.effectiveDate === 'string' ? { effectiveDate: term.effectiveDate } : {}),
       dimensions,
+      ...(reserved.length > 0 ? { reserved } : {}),
       ...(dex ? { dex } : {}),
     },
   };
@@ -168,6 +199,7 @@ export function priceOf(p: ParsedProduct, origin: { readonly source: 'snapshot' 
     unitPriceText: first.usdText,
     unit: first.unit,
     ...(tiered ? { tiers } : {}),
+    ...(p.reserved ? { reserved: p.reserved.map((r) => ({ lease: r.lease, unitPriceUsd: toNumber(decimal(r.usdText)), unitPriceText: r.usdText, unit: r.unit })) } : {}),
     priceSource: {
       source: origin.source,
       asOf,

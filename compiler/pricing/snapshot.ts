@@ -137,9 +137,9 @@ export function createSnapshotSource(file: SnapshotFile, options: SnapshotOption
       return [...file.products, ...allPacks().flatMap((p) => p.all())];
     },
     lookup(query: PriceQuery): PriceResult {
-      const fromPack = PACK_SERVICES.has(query.serviceCode) ? (packFor(query.region)?.candidates(query) ?? []) : [];
-      const candidates = [...fromPack, ...(index.get(`${query.serviceCode}|${query.region}`) ?? []), ...(index.get(`${query.serviceCode}|*`) ?? [])];
-      const matches = candidates.filter((p) => matchesQuery(p, query));
+      const own = [...(index.get(`${query.serviceCode}|${query.region}`) ?? []), ...(index.get(`${query.serviceCode}|*`) ?? [])].filter((p) => matchesQuery(p, query));
+      // The file's own products (e.g. re-read by \`dex pricing refresh\`) take precedence over the packs.
+      const matches = own.length > 0 || !PACK_SERVICES.has(query.serviceCode) ? own : (packFor(query.region)?.candidates(query) ?? []).filter((p) => matchesQuery(p, query));
       return resultFromMatches(matches, query, origin, () => missReason(file, packRegions, query));
     },
   };

@@ -58,6 +58,8 @@ export type PriceResult =
       readonly unit: string;
       /** Present when the product has more than one price dimension. */
       readonly tiers?: readonly PriceTier[];
+      /** Standard No Upfront reservations of the product (terms.Reserved), hourly; for commitment views. */
+      readonly reserved?: readonly { readonly lease: '1yr' | '3yr'; readonly unitPriceUsd: number; readonly unitPriceText: string; readonly unit: string }[];
       readonly priceSource: PriceProvenance;
     }
   | { readonly ok: false; readonly reason: string };

@@ -160,3 +160,26 @@ describe('snapshot against the research file (us-east-1 fixture)', () => {
     for (const x of snapshot.excluded ?? []) expect(x.reason.length).toBeGreaterThan(10);
   });
 });
+
+describe('region packs', () => {
+  it('are read only for the regions looked up, and the file’s own products take precedence', async () => {
+    const { createSnapshotSource } = await import('../../compiler/pricing/snapshot.js');
+    const { readRegionPack } = await import('../../cli/adapters/snapshot.js');
+    const file = readSnapshotFile();
+    const read: string[] = [];
+    const q = { serviceCode: 'AmazonEC2', region: 'ap-south-1', filters: { regionCode: 'ap-south-1', instanceType: 't3.medium', operatingSystem: 'Linux', tenancy: 'Shared', capacitystatus: 'Used' } };
+    const source = createSnapshotSource(file, { loadPack: (r) => (read.push(r), readRegionPack(r)) });
+    source.lookup({ ...q, serviceCode: 'AmazonVPC', filters: { regionCode: 'ap-south-1' } });
+    expect(read).toEqual([]); // a service the packs do not hold never reads one
+    expect(source.lookup(q)).toMatchObject({ ok: true, unitPriceText: '0.0448000000' });
+    source.lookup(q);
+    expect(read).toEqual(['ap-south-1']);
+    // A refreshed copy of the product in the file itself wins over the pack's.
+    const packItem = source.items.find((i) => i.product.sku === '4NK2QE2HS7XC4TZC')!;
+    const term = Object.values(packItem.terms.OnDemand!)[0]!;
+    const dim = Object.values(term.priceDimensions)[0]!;
+    const refreshed = { ...packItem, dex: undefined, terms: { OnDemand: { [`4NK2QE2HS7XC4TZC.JRTCKXETXF`]: { ...term, priceDimensions: { [dim.rateCode!]: { ...dim, pricePerUnit: { USD: '0.0450000000' } } } } } } };
+    const withOwn = createSnapshotSource({ ...file, products: [...file.products, refreshed] }, { loadPack: (r) => readRegionPack(r) });
+    expect(withOwn.lookup(q)).toMatchObject({ ok: true, unitPriceText: '0.0450000000' });
+  });
+});
