@@ -78,7 +78,7 @@ describe('snapshot format', () => {
 
   it('is what the build script produces from its source table (no hand edits)', () => {
     const out = execFileSync(process.execPath, ['scripts/build-price-snapshot.mjs', '--check'], {
-      env: { ...process.env, DEX_PRICING_RESEARCH: '/nonexistent/pricing-research.md', DEX_PRICING_ELASTICACHE: '/nonexistent/elasticache.json' },
+      env: { ...process.env, DEX_PRICING_RESEARCH: '/nonexistent/pricing-research.md', DEX_PRICING_RESEARCH2: '/nonexistent/pricing-research-2.md', DEX_PRICING_ELASTICACHE: '/nonexistent/elasticache.json', DEX_PRICING_PAGES: '/nonexistent/aws-pricing-pages.json' },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
