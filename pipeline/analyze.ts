@@ -17,6 +17,8 @@ import type { Clock, ResourceModel } from '../compiler/model/types.js';
 import type { ExistingEksClusters } from '../compiler/checks/platforms.js';
 import { complianceFindings, dataDeclaration, evaluateCompliance, nameEnvironment } from '../compiler/compliance/engine.js';
 import type { ComplianceResult } from '../compiler/compliance/types.js';
+import { checkPricedClasses } from '../compiler/pricing/priced-classes.js';
+import type { PricedClasses } from '../compiler/pricing/snapshot.js';
 import { withOwnBootstrap } from './bootstrap.js';
 import { defaultRegistries, type Registries } from './registries.js';
 
@@ -38,6 +40,11 @@ export interface AnalyzeOptions {
    * for a new cluster and a warning for one of these.
    */
   readonly existingEksClusters?: ExistingEksClusters;
+  /**
+   * The classes the offline price snapshot prices in a region (`dex validate` reads them from the
+   * region pack); given, instance/DB/cache classes without a price are reported (DEX346).
+   */
+  readonly pricedClasses?: (region: string) => PricedClasses | undefined;
 }
 
 export interface CompiledEnvironment {
@@ -104,6 +111,7 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
   const compiled: CompiledEnvironment[] = [];
   // A base-spec finding that every environment inherits unchanged is reported once, for the base.
   const baseFindings = new Set<string>();
+  const pricedSeen = new Set<string>();
   for (const environment of targets) {
     const { spec, findings } = normalizeSpec(raw, environment);
     for (const f of [...findings, ...runSemanticChecks(spec, rules)]) {
@@ -138,6 +146,15 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
     for (const f of checkAwsNames(checked)) diagnostics.push(placeFinding(source, f, environment));
     const compliance = evaluateCompliance({ spec, model: checked, data, rules: registries.complianceRules });
     for (const f of complianceFindings(compliance)) diagnostics.push(nameEnvironment(placeFinding(source, f, environment), environment));
+    if (options.pricedClasses) {
+      // Reported once when every environment uses the same class at the same place.
+      for (const f of checkPricedClasses(spec, model, options.pricedClasses)) {
+        const key = `${JSON.stringify(f.path)}|${f.message}`;
+        if (pricedSeen.has(key)) continue;
+        pricedSeen.add(key);
+        diagnostics.push(placeFinding(source, f, environment));
+      }
+    }
     compiled.push({ environment, spec, model, compliance });
   }
   // Names unique in a region or account must be unique across the environments too (DEX345).

@@ -31,16 +31,32 @@ const SNAPSHOT_PATH = resolve(ROOT, 'data/pricing/snapshot.json');
 const FIXTURE_PATH = resolve(ROOT, 'test/fixtures/pricing/research-us-east-1.json');
 /** All parsed research rows (every region), so the build re-validates without ../shared. */
 const RESEARCH_ROWS_PATH = resolve(ROOT, 'data/pricing/research-rows.json');
+const RESEARCH2_PATH = process.env.DEX_PRICING_RESEARCH2 ?? resolve(ROOT, '../shared/pricing-research-2.md');
+const RESEARCH2_ROWS_PATH = resolve(ROOT, 'data/pricing/research-2-rows.json');
+const FEED_SRC = process.env.DEX_PRICING_PAGES ?? resolve(ROOT, '../shared/pricing-data/aws-pricing-pages.json');
+/** The pricing-pages feed trimmed to what dex meters (EC2 Linux, RDS PostgreSQL/MySQL, ElastiCache, EBS storage). */
+const FEED_TRIM = resolve(ROOT, 'data/pricing/sources/aws-pricing-pages.trimmed.json');
+const PACK_DIR = resolve(ROOT, 'data/pricing/regions');
 
 /** The research file's writing date: the snapshot's as-of date and every item's publicationDate. */
-const AS_OF = '2026-11-24';
-const REGIONS = ['us-east-1', 'ap-south-1', 'ap-south-2', 'eu-west-1'];
-/** Price List `location` spellings (research §2.8; ap-south-2 from the ElastiCache file's region map). */
-const LOCATION = {
-  'us-east-1': 'US East (N. Virginia)',
-  'ap-south-1': 'Asia Pacific (Mumbai)',
-  'ap-south-2': 'Asia Pacific (Hyderabad)',
-  'eu-west-1': 'EU (Ireland)',
+const AS_OF = '2026-12-02';
+/** The regions the research files cover (everything beyond EC2/RDS/ElastiCache/EBS is priced only here). */
+const RESEARCH_REGIONS = ['us-east-1', 'ap-south-1', 'ap-south-2', 'eu-west-1'];
+/** Every region of the pricing-pages feed; filled in main() from the feed (or its trimmed copy). */
+let REGIONS = [...RESEARCH_REGIONS];
+/** Price List `location` spellings, from the feed's per-region `location` (the pricing pages' own names). */
+const LOCATION = {};
+/**
+ * Usage-type prefixes (AWS's region billing codes): 'APS3-BoxUsage:t3.medium'. us-east-1 has none
+ * for EC2-family meters and USE1 for the rest (research §2.8).
+ */
+const USAGE_PREFIX = {
+  'us-east-1': 'USE1', 'us-east-2': 'USE2', 'us-west-1': 'USW1', 'us-west-2': 'USW2', 'us-gov-east-1': 'UGE1', 'us-gov-west-1': 'UGW1',
+  'ca-central-1': 'CAN1', 'ca-west-1': 'CAN2', 'mx-central-1': 'MXC1', 'sa-east-1': 'SAE1',
+  'eu-west-1': 'EU', 'eu-west-2': 'EUW2', 'eu-west-3': 'EUW3', 'eu-central-1': 'EUC1', 'eu-central-2': 'EUC2', 'eu-north-1': 'EUN1', 'eu-south-1': 'EUS1', 'eu-south-2': 'EUS2',
+  'af-south-1': 'AFS1', 'il-central-1': 'ILC1', 'me-central-1': 'MEC1', 'me-south-1': 'MES1',
+  'ap-east-1': 'APE1', 'ap-northeast-1': 'APN1', 'ap-northeast-2': 'APN2', 'ap-northeast-3': 'APN3', 'ap-south-1': 'APS3', 'ap-south-2': 'APS5',
+  'ap-southeast-1': 'APS1', 'ap-southeast-2': 'APS2', 'ap-southeast-3': 'APS4', 'ap-southeast-4': 'APS6', 'ap-southeast-5': 'APS7', 'ap-southeast-7': 'APS9',
 };
 const ON_DEMAND_TERM = 'JRTCKXETXF';
 const RATE_CODE = '6YS6EN2CT7';
@@ -54,11 +70,9 @@ const PREFIXED_IN_USE1 = new Set(['AmazonEKS', 'AmazonECS', 'AmazonCloudWatch', 
 const UNPREFIXED_IN_USE1 = new Set(['AmazonEC2', 'AWSELB', 'AmazonECR']);
 function usagetypeFor(serviceCode, region, base) {
   if (serviceCode === 'awskms') return { usagetype: `${region}-${base}` };
-  if (region === 'eu-west-1') return { usagetype: `EU-${base}` };
-  if (region === 'ap-south-1') return { usagetype: `APS3-${base}` };
-  if (region === 'us-east-1' && PREFIXED_IN_USE1.has(serviceCode)) return { usagetype: `USE1-${base}` };
   if (region === 'us-east-1' && UNPREFIXED_IN_USE1.has(serviceCode)) return { usagetype: base };
-  return { usagetype: base, note: `usage-type prefix for ${serviceCode} in ${region} not stated by the sources; base usage type recorded` };
+  if (region === 'us-east-1' && !PREFIXED_IN_USE1.has(serviceCode)) return { usagetype: base, note: `usage-type prefix for ${serviceCode} in us-east-1 not stated by the sources; base usage type recorded` };
+  return { usagetype: `${USAGE_PREFIX[region]}-${base}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,7 +145,7 @@ const KINDS = {
   logsIngest: (a) => ({
     serviceCode: 'AmazonCloudWatch', productFamily: 'Data Payload', base: a.vended ? 'VendedLog-Bytes' : 'DataProcessing-Bytes', unit: 'GB',
     attributes: { group: 'Ingested Logs' },
-    describe: (p) => `$${p} per GB custom log data ingested in Standard log class`,
+    describe: (p, tier) => (a.vended ? `$${p} per GB of vended logs (e.g. VPC Flow Logs) delivered to CloudWatch Logs${tier ? ` (${tier})` : ''}` : `$${p} per GB custom log data ingested in Standard log class`),
   }),
   logsStorage: () => ({
     serviceCode: 'AmazonCloudWatch', productFamily: 'Storage Snapshot', base: 'TimedStorage-ByteHrs', unit: 'GB-Mo',
@@ -168,6 +182,26 @@ const KINDS = {
     serviceCode: 'awskms', productFamily: a.line === 'key' ? 'Encryption Key' : undefined, base: a.line === 'key' ? 'KMS-Keys' : 'KMS-Requests',
     unit: a.line === 'key' ? 'Keys' : 'Requests', attributes: {},
     describe: (p) => (a.line === 'key' ? `$${p} per customer managed key per month` : `$${p} per symmetric request ($0.03 per 10,000)`),
+  }),
+  vpce: (a) => ({
+    serviceCode: 'AmazonVPC', productFamily: 'VpcEndpoint', base: a.line === 'hours' ? 'VpcEndpoint-Hours' : 'VpcEndpoint-Bytes', unit: a.line === 'hours' ? 'Hrs' : 'GB',
+    attributes: { endpointType: 'PrivateLink' },
+    describe: (p, tier) => (a.line === 'hours' ? `$${p} per VPC Endpoint Hour` : `$${p} per GB Data Processed by VPC Endpoints${tier ? ` (${tier})` : ''}`),
+  }),
+  s3: () => ({
+    serviceCode: 'AmazonS3', productFamily: 'Storage', base: 'TimedStorage-ByteHrs', unit: 'GB-Mo',
+    attributes: { storageClass: 'General Purpose', volumeType: 'Standard' },
+    describe: (p, tier) => `$${p} per GB-month of S3 Standard storage${tier ? ` (${tier})` : ''}`,
+  }),
+  sns: (a) => ({
+    serviceCode: 'AmazonSNS', productFamily: a.line === 'publish' ? 'API Request' : 'Message Delivery', base: a.line === 'publish' ? 'Requests-Tier1' : 'DeliveryAttempts-SMTP', unit: a.line === 'publish' ? 'Requests' : 'Notifications',
+    attributes: {},
+    describe: (p) => (a.line === 'publish' ? `$${p} per request beyond the first 1 million a month ($0.50 per million)` : `$${p} per e-mail notification beyond the first 1,000 a month ($2.00 per 100,000)`),
+  }),
+  backup: (a) => ({
+    serviceCode: 'AWSBackup', productFamily: undefined, base: undefined, unit: a.line === 'storage' ? 'GB-Mo' : 'GB', unverifiedAttributes: true,
+    attributes: { 'dex:key': a.line === 'storage' ? 'backup.storage.rds' : `backup.crossRegionTransfer.${a.to}` },
+    describe: (p) => (a.line === 'storage' ? `$${p} per GB-month of RDS backup (warm) storage in AWS Backup` : `$${p} per GB copied to another region by AWS Backup`),
   }),
   ecr: () => ({
     serviceCode: 'AmazonECR', productFamily: 'EC2 Container Registry', base: 'TimedStorage-ByteHrs', unit: 'GB-Mo', attributes: {},
@@ -382,6 +416,47 @@ add('codepipeline', 'global', { line: 'v1' }, '1.00', single, '[AWS-CP]', 'page'
 add('codepipeline', 'global', { line: 'v2' }, '0.002', single, '[AWS-CP]', 'page', ['1j', 'CodePipeline', 'V2 action execution', 'all'], { note: 'official page; 100 free minutes/month are free tier' });
 add('route53', 'global', {}, '0.50', two, '[IC-route53_zone]; [U3]', '2024-07-01; Jul 2026', ['1j', 'Route 53', 'hosted zone', 'global'], { tiers: [['0', '25', 'first 25 hosted zones']] });
 
+// Research part 2 (../shared/pricing-research-2.md, 2026-12-02). `ref2` cites its row like `ref`
+// (table ids '2:1e″' …); on an entry that also cites part 1 it updates confidence and sources.
+const R2 = (table, service, dim, region, idx) => [`2:${table}`, service, dim, region, idx];
+function upgrade(kind, region, match, ref2) {
+  const e = S.find((x) => x.kind === kind && x.region === region && Object.entries(match).every(([k, v]) => x.attrs[k] === v));
+  if (!e) throw new Error(`no entry ${kind} ${region} ${JSON.stringify(match)} to upgrade`);
+  e.ref2 = ref2;
+}
+const GP2 = 'General Purpose', GP3 = 'General Purpose-GP3';
+add('rdsStorage', 'ap-south-1', { volumeType: GP3, deploymentOption: 'Single-AZ' }, '0.131', two, '[T2]; [T3]; [T1]', '2026-09-19; 2026-09-29; 2026-09-27', null, { ref2: R2('1e″', 'RDS', 'storage gp3, Single-AZ', 'ap-south-1') });
+add('rdsStorage', 'ap-south-1', { volumeType: GP3, deploymentOption: 'Multi-AZ' }, '0.262', single, '[T4]', '2026-09-18', null, { ref2: R2('1e″', 'RDS', 'storage gp3, Multi-AZ', 'ap-south-1'), note: 'billed rate on an account; an India-first pricing adapter says the same' });
+add('rdsStorage', 'ap-south-1', { volumeType: GP2, deploymentOption: 'Multi-AZ' }, '0.262', single, '[T5]', 'undated', null, { ref2: R2('1e″', 'RDS', 'storage gp2 ("General Purpose"), Multi-AZ', 'ap-south-1'), note: 'weak: the document does not say gp2 or gp3' });
+upgrade('rdsStorage', 'ap-south-1', { volumeType: GP2, deploymentOption: 'Single-AZ' }, R2('1e″', 'RDS', 'storage gp2, Single-AZ', 'ap-south-1'));
+add('rdsBackup', 'ap-south-1', {}, '0.095', two, '[T3]; [T4]; [T5]', '2026-09-29; 2026-09-16; undated', null, { ref2: R2('1e″', 'RDS', 'backup storage beyond', 'ap-south-1') });
+upgrade('rdsStorage', 'eu-west-1', { volumeType: GP3, deploymentOption: 'Single-AZ' }, R2('1e″', 'RDS', 'storage gp3, Single-AZ', 'eu-west-1'));
+add('rdsStorage', 'eu-west-1', { volumeType: GP3, deploymentOption: 'Multi-AZ' }, '0.254', single, '[T13]', '2026-08-23', null, { ref2: R2('1e″', 'RDS', 'storage gp3, Multi-AZ', 'eu-west-1') });
+upgrade('rdsStorage', 'us-east-1', { volumeType: GP3, deploymentOption: 'Multi-AZ' }, R2('1e″', 'RDS', 'storage gp3 Single-AZ / Multi-AZ', 'us-east-1', 1));
+add('vpce', 'us-east-1', { line: 'hours' }, '0.01', two, '[T8]; [T9]; [T23]', '2026-09-29; 2026-08-20; 2026', null, { ref2: R2('1g′', 'VPC (PrivateLink)', 'interface endpoint', 'us-east-1'), note: 'billed per AZ the endpoint is provisioned in' });
+add('vpce', 'us-east-1', { line: 'bytes' }, '0.01', two, '[T8]; [T23]', '2026-09-29; 2026', null, { ref2: R2('1g′', 'VPC (PrivateLink)', 'data processed', 'us-east-1'), tiers: [['0', '1048576', 'first 1 PB / month']] });
+add('vpce', 'ap-south-1', { line: 'hours' }, '0.013', two, '[T6]; [T7]', '2026; 2026', null, { ref2: R2('1g′', 'VPC (PrivateLink)', 'interface endpoint', 'ap-south-1'), note: 'not the us-east-1 $0.01' });
+add('vpce', 'eu-west-1', { line: 'hours' }, '0.011', single, '[T10]', '2026-05-01', null, { ref2: R2('1g′', 'VPC (PrivateLink)', 'interface endpoint', 'eu-west-1') });
+add('vpce', 'eu-west-1', { line: 'bytes' }, '0.01', single, '[T10]', '2026-05-01', null, { ref2: R2('1g′', 'VPC (PrivateLink)', 'data processed', 'eu-west-1'), tiers: [['0', '1048576', 'first 1 PB / month']] });
+add('elb', 'ap-south-1', { family: ALB, line: 'lcu' }, '0.008', two, '[T4]; [T5]', '2026-09-18; undated', null, { ref2: R2('1g′', 'ALB', 'LCU-hour', 'ap-south-1') });
+add('elb', 'eu-west-1', { family: ALB, line: 'lcu' }, '0.008', two, '[T11]; [T13]; [T12]', '2026-10-02; 2026-08-23; 2022-03-07', null, { ref2: R2('1g′', 'ALB', 'LCU-hour', 'eu-west-1') });
+upgrade('elb', 'us-east-1', { family: ALB, line: 'lcu' }, R2('1g′', 'ALB', 'LCU-hour', 'us-east-1'));
+upgrade('elb', 'ap-south-1', { family: ALB, line: 'hours' }, R2('1g′', 'ALB', 'load-balancer-hour', 'ap-south-1'));
+upgrade('elb', 'eu-west-1', { family: ALB, line: 'hours' }, R2('1g′', 'ALB', 'load-balancer-hour', 'eu-west-1'));
+add('logsIngest', 'ap-south-1', {}, '0.67', two, '[U12]; [T4]', '2026-09-17; 2026-09-18', null, { ref2: R2('1h′', 'CloudWatch Logs', 'ingestion, Standard', 'ap-south-1'), note: 'settles the 0.50 / 0.67 conflict of the first research file: the 0.50 came from a test fixture', alternatives: [{ usd: '0.50', source: '[U13] (test fixture)' }] });
+add('logsIngest', 'ap-south-1', { vended: true }, '0.67', single, '[T18]', '2026-08', null, { ref2: R2('1h′', 'VPC Flow Logs → CloudWatch Logs', 'vended-log ingestion, first tier', 'ap-south-1'), note: 'weak (a pricing adapter docstring); the first vended tier equals Standard ingestion in us-east-1 and eu-west-1', tiers: [['0', '10240', 'first 10 TB / month']] });
+add('logsIngest', 'eu-west-1', { vended: true }, '0.57', single, '[T22]', '≈2019', null, { ref2: R2('1h′', 'VPC Flow Logs → CloudWatch Logs', 'vended-log ingestion tiers', 'eu-west-1'), note: 'old source', tiers: [['0', '10240', 'first 10 TB / month']] });
+add('cwMetric', 'ap-south-1', {}, '0.30', single, '[T26]', '2026', null, { ref2: R2('1h′', 'CloudWatch', 'custom metric, first 10,000', 'ap-south-1'), note: 'weak (a test row)', tiers: [['0', '10000', 'first 10,000 metrics']] });
+add('ecr', 'ap-south-1', {}, '0.10', single, '[T17]', '2026', null, { ref2: R2('1j′', 'ECR', 'private storage', 'ap-south-1'), note: 'a real bill: $18.00 for 179.997 GB-months' });
+add('backup', 'ap-south-1', { line: 'storage' }, '0.095', inferred, 'RDS backup rate ([T3]; [T4]; [T5]) + [FM-BACKUP]', '2026', null, { ref2: R2('1j′', 'AWS Backup', 'RDS recovery points', 'ap-south-1'), note: 'AWS Backup bills RDS snapshots at the RDS snapshot rate; whether the free allowance also covers them was not established' });
+add('backup', 'us-east-1', { line: 'transfer', to: 'other-region' }, '0.02', two, '[FM-BACKUP]; [IC-data_transfer]', '2026-06-13; 2024-09-25', null, { ref2: R2('1j′', 'AWS Backup', 'cross-region copy transfer', 'us-east-1 → us-west-2'), note: 'us-east-1 to another region except us-east-2 (0.01)' });
+add('sns', 'us-east-1', { line: 'publish' }, '0.0000005', single, '[T15]', '2026-10-08', null, { ref2: R2('1k′', 'SNS', 'publishes', 'us-east-1'), scale: 1_000_000, note: 'the first 1 million a month are free (free tier, not list price)' });
+add('sns', 'us-east-1', { line: 'email' }, '0.00002', single, '[T15]', '2026-10-08', null, { ref2: R2('1k′', 'SNS', 'e-mail notifications', 'us-east-1'), scale: 100_000, note: 'the first 1,000 a month are free (free tier, not list price)' });
+add('sns', 'ap-south-1', { line: 'publish' }, '0.0000005', single, '[T5]', 'undated', null, { ref2: R2('1k′', 'SNS', 'publishes', 'ap-south-1'), scale: 1_000_000 });
+add('s3', 'ap-south-1', {}, '0.025', two, '[U9]; [T3]; [T4]; [T5]; [T1]', '2026-09', null, { ref2: R2('1k′', 'S3', 'Standard storage', 'ap-south-1'), tiers: [['0', '51200', 'first 50 TB / month']] });
+add('s3', 'us-east-1', {}, '0.023', two, '[T16]; [T15]', '2026-09-07; 2026-10-08', null, { ref2: R2('1k′', 'S3', 'Standard storage', 'us-east-1'), tiers: [['0', '51200', 'first 50 TB / month']] });
+add('dataTransfer', 'ap-south-2', { line: 'out' }, '0.1093', single, '[IC-data_transfer]', '2024-09-25', null, { ref2: R2('1l', 'Data transfer', 'out to internet', 'ap-south-2'), tiers: [['0', '10240', 'first 10 TB / month']] });
+
 /**
  * Research rows with a number that dex deliberately leaves out, with the reason. They come out as
  * gaps ("no public source for …") and the tests check each is accounted for.
@@ -391,26 +466,26 @@ const EXCLUDED = [
   { ref: ['1g', 'Data transfer', 'inter-region out', 'ap-south-1'], reason: 'given "for reference" without a destination region; dex has no inter-region meter' },
 ];
 
-/** Things the research marks as gaps (or leaves out), so an empty lookup can say why. */
+/**
+ * Prices no public source gave dex (the research files mark them gaps, or leave them out), so an
+ * empty lookup can say why in a user's words. Region packs answer EC2, RDS instances, ElastiCache
+ * and EBS everywhere; these cover the rest.
+ */
 const GAPS = [
-  { serviceCode: 'AmazonEC2', regions: ['eu-west-1'], match: { instanceType: 'm7g.large' }, reason: 'research §1a marks m7g.large in eu-west-1 a gap' },
-  { serviceCode: 'AmazonEC2', regions: ['us-east-1', 'ap-south-1', 'eu-west-1'], match: { tenancy: 'Shared' }, reason: 'research §1a lists on-demand Linux prices for 12 instance types (t3, t4g, m5, m6i, m7g, c6i, r6i) only' },
-  { serviceCode: 'AmazonElastiCache', regions: ['*'], match: {}, reason: 'the ElastiCache price data ([LCEC], 2025-04-24) has no on-demand price for this node type and engine in this region' },
-  { serviceCode: 'AmazonRDS', productFamily: 'Database Instance', regions: ['us-east-1'], match: { deploymentOption: 'Multi-AZ' }, reason: 'research §1e: most PostgreSQL Multi-AZ rates are gaps in us-east-1, and Multi-AZ is never derived by doubling Single-AZ' },
-  { serviceCode: 'AmazonRDS', productFamily: 'Database Instance', regions: ['*'], match: {}, reason: 'research §1e has no public PostgreSQL price for this instance class in this region' },
-  { serviceCode: 'AmazonRDS', productFamily: 'Database Storage', regions: ['*'], match: {}, reason: 'research §1e: RDS storage outside us-east-1 is a gap except eu-west-1 gp3 and ap-south-1 gp2 Single-AZ' },
-  { serviceCode: 'AmazonRDS', productFamily: 'Storage Snapshot', regions: ['*'], match: {}, reason: 'research §1e: RDS backup storage outside us-east-1 is a gap' },
-  { serviceCode: 'AWSELB', productFamily: ALB, regions: ['*'], match: {}, usagetypeSuffix: 'LCUUsage', reason: 'research §1g: ALB LCU-hour outside us-east-1 is a gap' },
-  { serviceCode: 'AWSELB', productFamily: NLB, regions: ['*'], match: {}, reason: 'research §1g: NLB outside us-east-1 is a gap' },
-  { serviceCode: 'AmazonECS', productFamily: 'Compute', regions: ['eu-west-1'], match: {}, usagetypeSuffix: 'Fargate-EphemeralStorage-GB-Hours', reason: 'research §1d: Fargate ephemeral storage in eu-west-1 is a gap' },
-  { serviceCode: 'AmazonECR', regions: ['ap-south-1'], match: {}, reason: 'research §1j: ECR storage in ap-south-1 is a gap (0.10 likely but not seen)' },
-  { serviceCode: 'CodeBuild', regions: ['*'], match: {}, reason: 'research §1j: CodeBuild outside us-east-1 (and other compute types) is a gap' },
-  { serviceCode: 'AmazonCloudWatch', productFamily: 'Metric', regions: ['*'], match: {}, reason: 'research §1h: custom metrics outside us-east-1 are a gap' },
-  { serviceCode: 'AmazonCloudWatch', productFamily: 'Data Payload', regions: ['*'], match: {}, usagetypeSuffix: 'VendedLog-Bytes', reason: 'research §1h: vended-log (VPC Flow Logs) delivery is a gap in every region' },
-  { serviceCode: 'AmazonCloudWatch', productFamily: 'Data Payload', regions: ['ap-south-1'], match: {}, usagetypeSuffix: 'DataProcessing-Bytes', reason: 'research §1h: CloudWatch Logs ingestion in ap-south-1 is a conflict (0.50 [U13] vs 0.67 [U12]) with no recommended value — resolve with the live Price List' },
-  { serviceCode: 'AmazonVPC', productFamily: 'VpcEndpoint', regions: ['*'], match: {}, reason: 'the research has no VPC interface endpoint price row' },
-  { serviceCode: 'AWSBackup', regions: ['*'], match: {}, reason: 'the research has no AWS Backup price' },
-  { serviceCode: '*', regions: ['ap-south-2'], match: {}, reason: 'the research covers ap-south-2 only for ElastiCache nodes' },
+  { serviceCode: 'AmazonRDS', productFamily: 'Database Storage', regions: ['*'], match: {}, reason: 'dex has RDS storage prices for us-east-1, ap-south-1 and eu-west-1 (gp3) only' },
+  { serviceCode: 'AmazonRDS', productFamily: 'Storage Snapshot', regions: ['*'], match: {}, reason: 'dex has RDS backup storage prices for us-east-1 and ap-south-1 only' },
+  { serviceCode: 'AWSELB', productFamily: NLB, regions: ['*'], match: {}, reason: 'dex has Network Load Balancer prices for us-east-1 only' },
+  { serviceCode: 'AmazonECS', productFamily: 'Compute', regions: ['eu-west-1'], match: {}, usagetypeSuffix: 'Fargate-EphemeralStorage-GB-Hours', reason: 'no public price was found for it in eu-west-1' },
+  { serviceCode: 'CodeBuild', regions: ['*'], match: {}, reason: 'dex has CodeBuild prices for general1.small in us-east-1 only' },
+  { serviceCode: 'AmazonCloudWatch', productFamily: 'Metric', regions: ['*'], match: {}, reason: 'dex has custom-metric prices for us-east-1 and ap-south-1 only' },
+  { serviceCode: 'AmazonCloudWatch', productFamily: 'Data Payload', regions: ['*'], match: {}, usagetypeSuffix: 'VendedLog-Bytes', reason: 'dex has vended-log prices for ap-south-1 and eu-west-1 only' },
+  { serviceCode: 'AmazonVPC', productFamily: 'VpcEndpoint', regions: ['ap-south-1'], match: {}, usagetypeSuffix: 'VpcEndpoint-Bytes', reason: 'it is $0.01 per GB in us-east-1 and eu-west-1, but no public source shows the Mumbai rate' },
+  { serviceCode: 'AWSBackup', regions: ['*'], match: { 'dex:key': 'backup.crossRegionTransfer.ap-south-2' }, reason: 'the two figures public sources give are for other destinations and disagree ($0.086 and $0.106 per GB)' },
+  { serviceCode: 'AWSBackup', regions: ['*'], match: {}, reason: 'dex has AWS Backup prices for ap-south-1 storage and us-east-1 copies only' },
+  { serviceCode: 'AmazonSNS', regions: ['*'], match: {}, reason: 'dex has SNS prices for us-east-1 (publishes, e-mail) and ap-south-1 (publishes) only' },
+  { serviceCode: 'AmazonS3', regions: ['*'], match: {}, reason: 'dex has S3 Standard prices for us-east-1 and ap-south-1 only' },
+  { serviceCode: 'AmazonECR', regions: ['*'], match: {}, reason: 'dex has ECR storage prices for us-east-1, ap-south-1 and eu-west-1 only' },
+  { serviceCode: '*', regions: ['ap-south-2'], match: {}, reason: 'for ap-south-2 dex has public prices for EC2, RDS instances, ElastiCache, EBS and data transfer out only' },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -505,7 +580,12 @@ function extractElastiCache(srcPath) {
       for (const engine of ['Redis', 'Valkey']) {
         const od = p[engine]?.ondemand;
         if (typeof od !== 'number') continue;
-        nodes.push({ instanceType: node.instance_type, region, engine, ondemand: String(od), location: node.regions?.[region] ?? null });
+        const r = p[engine].reserved ?? {};
+        nodes.push({
+          instanceType: node.instance_type, region, engine, ondemand: num(od),
+          ...(typeof r['yrTerm1Standard.noUpfront'] === 'number' ? { ri1yNoUpfront: num(r['yrTerm1Standard.noUpfront']) } : {}),
+          ...(typeof r['yrTerm3Standard.noUpfront'] === 'number' ? { ri3yNoUpfront: num(r['yrTerm3Standard.noUpfront']) } : {}),
+        });
       }
     }
   }
@@ -516,14 +596,102 @@ function extractElastiCache(srcPath) {
       commit: 'f9eafba8b0c94eb59a852a52c2f3c2da8370dcc5',
       sourceDate: '2025-04-24',
       copiedFrom: '../shared/pricing-data/elasticache-instances.json',
+      copied: '2026-11-24',
       sha256: createHash('sha256').update(raw).digest('hex'),
+      bytes: raw.length,
       regions: REGIONS,
       engines: ['Redis', 'Valkey'],
-      note: 'on-demand USD per node-hour, node-based clusters; Redis = Redis OSS',
+      note: 'on-demand and standard No Upfront reserved (1y, 3y effective hourly) USD per node-hour, node-based clusters; Redis = Redis OSS; Memcached left out (dex does not create it)',
     },
     nodes,
   };
 }
+/** A JSON number from a feed as exact decimal text (the feeds never need an exponent; refuse one). */
+function num(v) {
+  const t = String(v);
+  if (!/^\d+(\.\d+)?$/.test(t)) throw new Error(`feed number ${t} is not plain decimal`);
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pricing-pages feed ([EC2SHOP], yeo/ec2.shop): trimmed to what dex meters.
+const EBS_LABELS = {
+  gp3: 'Storage General Purpose gp3 GB Mo', gp2: 'Storage General Purpose gp2 GB Mo', io1: 'Storage Provisioned IOPS io1 GB Mo',
+  io2: 'Storage Provisioned IOPS io2 GB month', st1: 'Storage Throughput Optimized HDD st1 GB Mo', sc1: 'Storage Cold HDD sc1 GB Mo', standard: 'Storage Magnetic standard GB Mo',
+};
+function trimFeed(srcPath) {
+  const raw = readFileSync(srcPath);
+  const data = JSON.parse(raw.toString('utf8'));
+  const cell = (c) => (c ? [c.sku, num(c.usd)] : null);
+  const terms = (c) => {
+    if (!c?.onDemand) return null;
+    // A reserved rate is kept only when it belongs to the same product (SKU) as the on-demand one:
+    // 85 ElastiCache cells of the feed carry another SKU's rate (another engine's offer).
+    const ri = (k) => (c[k] && c[k].sku === c.onDemand.sku ? num(c[k].usd) : null);
+    return [c.onDemand.sku, num(c.onDemand.usd), ri('ri1yNoUpfront'), ri('ri3yNoUpfront')];
+  };
+  const sorted = (o, f) => Object.fromEntries(Object.keys(o ?? {}).sort().map((k) => [k, f(o[k])]).filter(([, v]) => v !== null));
+  const regions = {};
+  for (const region of Object.keys(data.regions).sort()) {
+    const r = data.regions[region];
+    regions[region] = {
+      location: r.location,
+      ec2: sorted(r.ec2, terms),
+      rds: Object.fromEntries(['mysql', 'postgresql'].map((e) => [e, sorted(r.rds?.[e], (c) => {
+        const v = { ...(c.singleAz ? { 'Single-AZ': terms(c.singleAz) } : {}), ...(c.multiAz ? { 'Multi-AZ': terms(c.multiAz) } : {}) };
+        return Object.values(v).some(Boolean) ? v : null;
+      })])),
+      elasticache: sorted(r.elasticache, terms),
+      ebs: Object.fromEntries(Object.entries(EBS_LABELS).filter(([, l]) => r.ebs?.[l]).map(([v, l]) => [v, cell(r.ebs[l])])),
+    };
+  }
+  return {
+    provenance: {
+      source: '[EC2SHOP] github.com/yeo/ec2.shop (MIT): the JSON feeds behind the AWS pricing pages',
+      commit: data.source.commit,
+      publicationDates: data.source.publicationDates,
+      copiedFrom: '../shared/pricing-data/aws-pricing-pages.json (extracted 2026-12-02)',
+      sha256: createHash('sha256').update(raw).digest('hex'),
+      bytes: raw.length,
+      kept: 'EC2 Linux shared-tenancy on-demand + standard No Upfront 1y/3y; RDS PostgreSQL and MySQL Single-AZ/Multi-AZ (same); ElastiCache (Redis OSS) node-based (same); EBS storage per GB-month for gp3, gp2, io1, io2, st1, sc1, standard. Cells are [sku, onDemand, ri1yNoUpfront, ri3yNoUpfront] (EBS: [sku, usd]).',
+    },
+    regions,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Research part 2 (../shared/pricing-research-2.md): same table format, tables 1a′ … 1l.
+function parseResearch2(md) {
+  const rows = [];
+  let table = null;
+  for (const line of md.split('\n')) {
+    const h = /^### (1[a-l][′″]*)\. /.exec(line);
+    if (h) { table = `2:${h[1]}`; continue; }
+    if (/^## 2\./.test(line)) table = null;
+    if (!table || !line.startsWith('|')) continue;
+    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    if (cells[0] === 'service' || /^-+$/.test(cells[0])) continue;
+    const [service, dimension, region, unit, usd, source, sourceDate, confidenceText] = cells;
+    const usdValues = usd === '—' || usd.startsWith('see ') ? [] : usd.split('/').map((v) => v.trim());
+    let confidence;
+    const t = confidenceText.replace(/^\*\*/, '');
+    try { confidence = /^two sources agree/i.test(t) ? two : classify(t); } catch { confidence = 'unclassified'; }
+    rows.push({ table, service, dimension, region, unit, usd, usdValues, source, sourceDate, confidenceText, confidence });
+  }
+  return rows;
+}
+/** Research-2 cells on the feed's products, keyed like the packs: 'ec2|ap-south-1|t4g.medium'. */
+function research2Index(rows2) {
+  const idx = new Map();
+  for (const r of rows2) {
+    if (r.usdValues.length !== 1) continue;
+    if (r.service === 'EC2' && r.table === '2:1a′') idx.set(`ec2|${r.region}|${plainCell(r.dimension)}`, r);
+    const m = /^(db\.[a-z0-9.]+), (Single-AZ|Multi-AZ)$/.exec(plainCell(r.dimension));
+    if (r.service === 'RDS PG' && m) idx.set(`rds|${r.region}|postgresql|${m[1]}|${m[2]}`, r);
+  }
+  return idx;
+}
+
 /** Research §1f rows: Redis OSS for these node types in three regions also match [VTCACHE]. */
 const EC_TWO_SOURCES = new Set(['cache.t3.micro', 'cache.t3.small', 'cache.t3.medium', 'cache.t4g.micro', 'cache.t4g.small', 'cache.r6g.large']);
 
@@ -551,7 +719,6 @@ function product(entry) {
   }
   if (k.base) {
     if (global) attributes.usagetype = k.base;
-    else if (entry.region === 'ap-south-2') usageNote = 'usage-type prefix for ap-south-2 not stated by the sources; usage type not recorded';
     else {
       const u = usagetypeFor(k.serviceCode, entry.region, k.base);
       attributes.usagetype = u.usagetype;
@@ -591,12 +758,129 @@ function product(entry) {
     confidence: entry.confidence,
     ...(entry.alternatives ? { alternatives: entry.alternatives } : {}),
     ...(entry.researchRow ? { researchRow: entry.researchRow } : {}),
+    ...(entry.research2Row ? { research2Row: entry.research2Row } : {}),
     ...(entry.researchParts ? { researchPartOf: entry.researchParts } : {}),
     ...(entry.scale ? { researchUnitScale: entry.scale } : {}),
     syntheticSku: true,
     ...(notes.length ? { notes } : {}),
   };
   return item;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Region packs: EC2, RDS, ElastiCache and EBS for every feed region, one compact file per region
+// (data/pricing/regions/<region>.json), expanded into GetProducts items by compiler/pricing/snapshot.ts
+// only when a plan asks for that region.
+const PACK_KINDS = new Set(['ec2', 'ebs', 'rdsInstance', 'elasticache']);
+const FEED_LABEL = {
+  ec2: { source: '[EC2SHOP-EC2]', date: 'feed 2025-04-04' },
+  rds: { source: '[EC2SHOP-RDS]', date: 'feed 2025-04-04' },
+  ec: { source: '[EC2SHOP-EC]', date: 'feed 2024-10-07' },
+  ebs: { source: '[EC2SHOP-EBS]', date: 'feed 2024-07-18' },
+};
+const has2026 = (date) => /2026/.test(date ?? '');
+function packKey(e) {
+  const a = e.attrs;
+  if (e.kind === 'ec2') return `ec2|${e.region}|${a.instanceType}`;
+  if (e.kind === 'ebs') return `ebs|${e.region}|${a.volumeApiName}`;
+  if (e.kind === 'rdsInstance') return `rds|${e.region}|${(a.engine ?? 'postgresql')}|${a.instanceType}|${a.deploymentOption}`;
+  return `ec|${e.region}|${a.instanceType}|${a.engine}`;
+}
+const compact = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+/**
+ * One price from its candidates: `research` (a research-file entry, or the ElastiCache extract),
+ * `feed` (the pricing-pages feed) and `r2` (the research-2 row on that cell, which may name a 2026
+ * source that agrees with the feed). Agreement of the 2025 feed with a 2026 source is "two sources
+ * agree"; otherwise the single source is named; a disagreement keeps every value.
+ */
+function decide(research, feed, label, r2, preferResearch) {
+  if (!feed) return { usd: research.usd, r1: research.r1 ?? null, r3: research.r3 ?? null, prov: compact({ source: research.source, sourceDate: research.sourceDate, confidence: research.confidence, researchRow: research.researchRow, alternatives: research.alternatives, notes: research.note ? [research.note] : undefined }) };
+  const base = { usd: feed.usd, sku: feed.sku, r1: feed.r1 ?? research?.r1 ?? null, r3: feed.r3 ?? research?.r3 ?? null };
+  const r2Agrees = r2 && r2.confidence === two && dec(r2.usdValues[0]) === dec(feed.usd);
+  const feedProv = r2Agrees
+    ? { source: r2.source.replace(/ \(SKU [A-Z0-9]+\)/g, ''), sourceDate: r2.sourceDate, confidence: two, researchRow: rowKey(r2) }
+    : { source: label.source, sourceDate: label.date, confidence: single, researchRow: r2 ? rowKey(r2) : undefined };
+  if (!research) return { ...base, prov: compact(feedProv) };
+  const notes = research.note ? [research.note] : [];
+  if (dec(research.usd) === dec(feed.usd)) {
+    const agrees = research.confidence !== inferred && (research.confidence === two || has2026(research.sourceDate));
+    if (research.confidence === conflict) notes.push(`the pricing-pages feed (${label.date}) gives the chosen value: it settles the research conflict`);
+    if (research.confidence === inferred) notes.push(`the pricing-pages feed (${label.date}) shows the value the research had only inferred`);
+    if (!agrees && !r2Agrees && research.confidence !== inferred && research.confidence !== conflict) notes.push('both sources are copies of AWS price data older than 2026; no 2026 source read this cell');
+    return { ...base, prov: compact({ source: `${research.source}; ${label.source}`, sourceDate: `${research.sourceDate}; ${label.date}`, confidence: agrees || r2Agrees ? two : single, researchRow: research.researchRow, alternatives: research.alternatives, notes }) };
+  }
+  const keepResearch = research.confidence === two || preferResearch;
+  const chosen = keepResearch ? research.usd : feed.usd;
+  const other = keepResearch ? { usd: plain(feed.usd), source: `${label.source} (${label.date})` } : { usd: plain(research.usd), source: `${research.source} (${research.confidence})` };
+  notes.push(keepResearch ? `the pricing-pages feed (${label.date}) says ${plain(feed.usd)}; dex keeps the better-supported value` : `the research's ${research.confidence} value ${plain(research.usd)} is contradicted by the pricing-pages feed (${label.date}), which dex uses`);
+  return {
+    ...base, usd: chosen,
+    prov: compact({ source: keepResearch ? research.source : label.source, sourceDate: keepResearch ? research.sourceDate : label.date, confidence: conflict, researchRow: keepResearch ? research.researchRow : undefined, alternatives: [other, ...(research.alternatives ?? [])], notes }),
+  };
+}
+function buildPacks(feed, entries, r2idx) {
+  const research = new Map(entries.map((e) => [packKey(e), e]));
+  const rows = new Map();
+  const put = (key, kind, region, attrs, d) => rows.set(key, { key, kind, region, attrs, ...d });
+  for (const [region, r] of Object.entries(feed.regions)) {
+    for (const [type, [sku, usd, r1, r3]] of Object.entries(r.ec2)) {
+      const key = `ec2|${region}|${type}`;
+      put(key, 'ec2', region, { instanceType: type }, decide(research.get(key), { sku, usd, r1, r3 }, FEED_LABEL.ec2, r2idx.get(key)));
+    }
+    for (const [engine, classes] of Object.entries(r.rds)) {
+      for (const [cls, deps] of Object.entries(classes)) {
+        for (const [dep, [sku, usd, r1, r3]] of Object.entries(deps)) {
+          const key = `rds|${region}|${engine}|${cls}|${dep}`;
+          put(key, 'rdsInstance', region, { engine, instanceType: cls, deploymentOption: dep }, decide(research.get(key), { sku, usd, r1, r3 }, FEED_LABEL.rds, r2idx.get(key)));
+        }
+      }
+    }
+    for (const [type, [sku, usd, r1, r3]] of Object.entries(r.elasticache)) {
+      const key = `ec|${region}|${type}|Redis`;
+      put(key, 'elasticache', region, { instanceType: type, engine: 'Redis' }, decide(research.get(key), { sku, usd, r1, r3 }, FEED_LABEL.ec, undefined, true));
+    }
+    for (const [vol, [sku, usd]] of Object.entries(r.ebs)) {
+      const key = `ebs|${region}|${vol}`;
+      put(key, 'ebs', region, { volumeApiName: vol }, decide(research.get(key), { sku, usd }, FEED_LABEL.ebs, undefined));
+    }
+  }
+  for (const [key, e] of research) if (!rows.has(key)) put(key, e.kind, e.region, e.attrs, decide(e, undefined));
+  const packs = {};
+  for (const row of [...rows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    const pack = (packs[row.region] ??= { provenance: [], ec2: [], rds: [], elasticache: [], ebs: [] });
+    const prov = row.sku ? row.prov : { ...row.prov, syntheticSku: true };
+    const pj = JSON.stringify(prov);
+    let p = pack.provenance.findIndex((x) => JSON.stringify(x) === pj);
+    if (p < 0) p = pack.provenance.push(prov) - 1;
+    const sku = row.sku ?? skuFor(row.key);
+    const od = fmtPlain(row.usd), r1 = row.r1 === null ? null : fmtPlain(row.r1), r3 = row.r3 === null ? null : fmtPlain(row.r3);
+    const a = row.attrs;
+    if (row.kind === 'ec2') pack.ec2.push([a.instanceType, sku, od, r1, r3, p]);
+    else if (row.kind === 'rdsInstance') pack.rds.push([a.engine ?? 'postgresql', a.instanceType, a.deploymentOption, sku, od, r1, r3, p]);
+    else if (row.kind === 'elasticache') pack.elasticache.push([a.instanceType, a.engine, sku, od, r1, r3, p]);
+    else pack.ebs.push([a.volumeApiName, sku, od, p]);
+  }
+  return packs;
+}
+/** Plain decimal text as the packs store it: no trailing zeros, checked to fit AWS's 10 decimals. */
+function fmtPlain(s) {
+  const [i, f = ''] = fmt10(s).split('.');
+  const t = f.replace(/0+$/, '');
+  return t ? `${i}.${t}` : i;
+}
+function packJson(region, pack) {
+  const head = {
+    formatVersion: 'dex_region_v1',
+    region,
+    location: LOCATION[region],
+    usagePrefix: USAGE_PREFIX[region],
+    asOf: AS_OF,
+    generatedBy: 'scripts/build-price-snapshot.mjs',
+    columns: { ec2: ['instanceType', 'sku', 'onDemand', 'ri1yNoUpfront', 'ri3yNoUpfront', 'provenance'], rds: ['engine', 'instanceClass', 'deployment', 'sku', 'onDemand', 'ri1yNoUpfront', 'ri3yNoUpfront', 'provenance'], elasticache: ['nodeType', 'engine', 'sku', 'onDemand', 'ri1yNoUpfront', 'ri3yNoUpfront', 'provenance'], ebs: ['volumeApiName', 'sku', 'usdPerGbMonth', 'provenance'] },
+  };
+  const lines = (rows) => (rows.length ? `[\n${rows.map((r) => `  ${JSON.stringify(r)}`).join(',\n')}\n ]` : '[]');
+  const h = JSON.stringify(head, null, 1);
+  return `${h.slice(0, -2)},\n "provenance": ${lines(pack.provenance)},\n "ec2": ${lines(pack.ec2)},\n "rds": ${lines(pack.rds)},\n "elasticache": ${lines(pack.elasticache)},\n "ebs": ${lines(pack.ebs)}\n}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -611,7 +895,7 @@ function main() {
   if (existsSync(RESEARCH_PATH)) {
     const md = readFileSync(RESEARCH_PATH, 'utf8');
     rows = parseResearch(md);
-    researchMeta = { file: '../shared/pricing-research.md', sha256: createHash('sha256').update(md).digest('hex'), written: AS_OF, rows: rows.length };
+    researchMeta = { file: '../shared/pricing-research.md', sha256: createHash('sha256').update(md).digest('hex'), written: '2026-11-24', rows: rows.length };
     fromMarkdown = true;
   } else {
     const saved = JSON.parse(readFileSync(RESEARCH_ROWS_PATH, 'utf8'));
@@ -620,19 +904,45 @@ function main() {
     console.warn(`research file not found at ${RESEARCH_PATH}: validating against ${RESEARCH_ROWS_PATH}`);
   }
 
+  // The pricing-pages feed: its regions and their Price List location names.
+  let feed;
+  if (existsSync(FEED_SRC)) {
+    feed = trimFeed(FEED_SRC);
+    if (!check) writeLines(FEED_TRIM, feed, 'regions');
+  } else {
+    feed = JSON.parse(readFileSync(FEED_TRIM, 'utf8'));
+  }
+  REGIONS = Object.keys(feed.regions).sort();
+  for (const r of REGIONS) LOCATION[r] = feed.regions[r].location;
+  for (const r of REGIONS) if (!USAGE_PREFIX[r]) failures.push(`no usage-type prefix known for ${r}`);
+
+  // Research part 2.
+  let rows2;
+  let research2Meta;
+  if (existsSync(RESEARCH2_PATH)) {
+    const md = readFileSync(RESEARCH2_PATH, 'utf8');
+    rows2 = parseResearch2(md);
+    research2Meta = { file: '../shared/pricing-research-2.md', sha256: createHash('sha256').update(md).digest('hex'), written: '2026-12-02', rows: rows2.length };
+  } else {
+    const saved = JSON.parse(readFileSync(RESEARCH2_ROWS_PATH, 'utf8'));
+    rows2 = saved.rows;
+    research2Meta = saved.research;
+  }
+  const r2idx = research2Index(rows2);
+
   // ElastiCache.
   let ec;
   if (existsSync(ELASTICACHE_SRC)) {
     ec = extractElastiCache(ELASTICACHE_SRC);
-    if (!check) writeJson(ELASTICACHE_EXTRACT, ec);
+    if (!check) writeLines(ELASTICACHE_EXTRACT, ec, 'nodes');
   } else {
     ec = JSON.parse(readFileSync(ELASTICACHE_EXTRACT, 'utf8'));
   }
   for (const n of ec.nodes) {
     const engineLabel = n.engine === 'Redis' ? 'Redis OSS' : 'Valkey';
-    const inResearch = EC_TWO_SOURCES.has(n.instanceType) && n.region !== 'ap-south-2';
+    const inResearch = EC_TWO_SOURCES.has(n.instanceType) && ['us-east-1', 'ap-south-1', 'eu-west-1'].includes(n.region);
     const entry = {
-      kind: 'elasticache', region: n.region, attrs: n, usd: n.ondemand,
+      kind: 'elasticache', region: n.region, attrs: { instanceType: n.instanceType, engine: n.engine }, usd: n.ondemand, r1: n.ri1yNoUpfront ?? null, r3: n.ri3yNoUpfront ?? null,
       confidence: inResearch && n.engine === 'Redis' ? two : single,
       source: inResearch && n.engine === 'Redis' ? '[LCEC]; [VTCACHE]' : '[LCEC]',
       sourceDate: inResearch && n.engine === 'Redis' ? '2025-04; 2022-02' : '2025-04',
@@ -656,6 +966,19 @@ function main() {
         const wantConf = row.confidence;
         if (wantConf !== e.confidence) failures.push(`${e.researchRow}: research confidence "${wantConf}", source table "${e.confidence}"`);
         cited.set(e.researchRow, (cited.get(e.researchRow) ?? 0) + 1);
+      }
+      if (e.ref2) {
+        const row = findRow(rows2, e.ref2);
+        e.research2Row = rowKey(row);
+        const want = row.usdValues[e.ref2[4] ?? 0];
+        if (want === undefined) failures.push(`${e.research2Row}: research-2 gives no number, the source table has ${e.usd}`);
+        else if (dec(e.usd) * BigInt(e.scale ?? 1) !== dec(want)) failures.push(`${e.research2Row}: research-2 says ${want}, the source table has ${e.usd} × ${e.scale ?? 1}`);
+        if (e.ref) {
+          // Part 2 re-read a part-1 cell: its confidence and sources replace part 1's.
+          e.confidence = row.confidence;
+          e.source = [...new Set(row.source.match(/\[[A-Za-z0-9_-]+\]/g) ?? [])].join('; ');
+          e.sourceDate = row.sourceDate;
+        } else if (row.confidence !== e.confidence) failures.push(`${e.research2Row}: research-2 confidence "${row.confidence}", source table "${e.confidence}"`);
       }
       if (e.parts) {
         e.researchParts = e.parts.map((p) => rowKey(findRow(rows, p)));
@@ -683,7 +1006,8 @@ function main() {
     process.exit(1);
   }
 
-  const products = S.map(product).sort((a, b) =>
+  const packs = buildPacks(feed, S.filter((e) => PACK_KINDS.has(e.kind)), r2idx);
+  const products = S.filter((e) => !PACK_KINDS.has(e.kind)).map(product).sort((a, b) =>
     (a.product.attributes.regionCode ?? a.product.attributes.fromRegionCode ?? '').localeCompare(b.product.attributes.regionCode ?? b.product.attributes.fromRegionCode ?? '') ||
     a.serviceCode.localeCompare(b.serviceCode) || a.product.sku.localeCompare(b.product.sku));
   const skus = new Set(products.map((p) => p.product.sku));
@@ -694,9 +1018,13 @@ function main() {
     dexSnapshot: 1,
     asOf: AS_OF,
     generatedBy: 'scripts/build-price-snapshot.mjs',
-    description: 'AWS on-demand list prices (USD) in GetProducts PriceList element format. Every number is copied from ../shared/pricing-research.md (2026-11-24) or, for ElastiCache, from data/pricing/elasticache-ondemand.json; SKUs are synthetic (dex.syntheticSku).',
+    description: 'AWS list prices (USD) in GetProducts PriceList element format. This file holds every product except EC2, RDS instances, ElastiCache and EBS, whose prices (on-demand and standard No Upfront reserved) are in one compact file per region under regionPacks.dir, expanded into the same item format when a plan asks for that region. Numbers are copied from ../shared/pricing-research.md, ../shared/pricing-research-2.md, the pricing-pages feed (data/pricing/sources/aws-pricing-pages.trimmed.json) and the ElastiCache extract (data/pricing/elasticache-ondemand.json); see data/pricing/README.md.',
     regions: REGIONS,
+    regionPacks: { dir: 'regions', regions: Object.keys(packs).sort() },
+    servicesRegions: RESEARCH_REGIONS,
     research: researchMeta,
+    research2: research2Meta,
+    pricingPages: feed.provenance,
     elastiCache: ec.provenance,
     excluded: EXCLUDED.map((x) => ({ researchRow: rowKey(findRow(rows, x.ref)), reason: x.reason })),
     gaps: GAPS,
@@ -718,11 +1046,18 @@ function main() {
     if (readFileSync(SNAPSHOT_PATH, 'utf8') !== snapshotJson(snapshot)) stale.push(SNAPSHOT_PATH);
     if (fromMarkdown && readFileSync(RESEARCH_ROWS_PATH, 'utf8') !== json(researchRows)) stale.push(RESEARCH_ROWS_PATH);
     if (fixture && readFileSync(FIXTURE_PATH, 'utf8') !== json(fixture)) stale.push(FIXTURE_PATH);
+    for (const [region, pack] of Object.entries(packs)) {
+      const path = resolve(PACK_DIR, `${region}.json`);
+      if (!existsSync(path) || readFileSync(path, 'utf8') !== packJson(region, pack)) stale.push(path);
+    }
     if (stale.length) { console.error(`stale: ${stale.join(', ')}`); process.exit(1); }
     console.log('snapshot up to date');
     return;
   }
   writeFileSync(SNAPSHOT_PATH, snapshotJson(snapshot));
+  mkdirSync(PACK_DIR, { recursive: true });
+  for (const [region, pack] of Object.entries(packs)) writeFileSync(resolve(PACK_DIR, `${region}.json`), packJson(region, pack));
+  if (existsSync(RESEARCH2_PATH)) writeJson(RESEARCH2_ROWS_PATH, { research: research2Meta, extractedBy: 'scripts/build-price-snapshot.mjs (parseResearch2)', rows: rows2 });
   if (fromMarkdown) writeJson(RESEARCH_ROWS_PATH, researchRows);
   if (fixture) writeJson(FIXTURE_PATH, fixture);
   console.log(`wrote ${SNAPSHOT_PATH}: ${products.length} products`);
@@ -734,6 +1069,15 @@ function snapshotJson(snapshot) {
   const { products, ...head } = snapshot;
   const h = JSON.stringify(head, null, 1);
   return `${h.slice(0, -2)},\n "products": [\n${products.map((p) => `  ${JSON.stringify(p)}`).join(',\n')}\n ]\n}\n`;
+}
+/** Head pretty-printed, then one line per element of `key` (an array or an object): small and diffable. */
+function writeLines(path, value, key) {
+  const { [key]: body, ...head } = value;
+  const h = JSON.stringify(head, null, 1);
+  const items = Array.isArray(body) ? body.map((v) => `  ${JSON.stringify(v)}`) : Object.entries(body).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const [open, close] = Array.isArray(body) ? ['[', ']'] : ['{', '}'];
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${h.slice(0, -2)},\n ${JSON.stringify(key)}: ${open}\n${items.join(',\n')}\n ${close}\n}\n`);
 }
 function writeJson(path, value) {
   mkdirSync(dirname(path), { recursive: true });

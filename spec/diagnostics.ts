@@ -120,6 +120,7 @@ export const DIAGNOSTIC_CODES = {
   DEX343: { severity: 'error', title: 'Not an ACM certificate ARN of the region\'s partition' },
   DEX344: { severity: 'error', title: 'Name past an AWS limit' },
   DEX345: { severity: 'error', title: 'Physical name shared by two resources' },
+  DEX346: { severity: 'warning', title: 'Class has no offline price in its region' },
   DEX360: { severity: 'error', title: 'Audit log turned off under pci-dss or soc2' },
   DEX361: { severity: 'error', title: 'Audit log turned off without a reason' },
   DEX362: { severity: 'error', title: 'Grafana OIDC sign-in without a client ID' },

@@ -1,5 +1,6 @@
 // `dex validate [FILE] [--env E] [--format text|json|github] [--verbose]`
 import { analyzeSpec } from '../../pipeline/analyze.js';
+import { readPricedClasses } from '../adapters/snapshot.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
 import { clockFrom, existingEksClusters, isUsageProblem, readSpecFile } from '../read-spec.js';
 import { countLabel, renderDiagnostics, summarize, type DiagnosticFormat } from '../render.js';
@@ -18,7 +19,7 @@ export async function runValidate(args: ValidateArgs, io: CliIO): Promise<number
     io.stderr.write(renderDiagnostics([read.diagnostic], { format: args.format === 'json' ? 'text' : args.format, color: colorEnabled(io.stderr, io.env) }));
     return isUsageProblem([read.diagnostic]) ? EXIT.usage : EXIT.failed;
   }
-  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, includeInfo: args.verbose, existingEksClusters: existingEksClusters(read.absolute), today: clockFrom(io.env) });
+  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, includeInfo: args.verbose, existingEksClusters: existingEksClusters(read.absolute), today: clockFrom(io.env), pricedClasses: pricedClassesOnce() });
   const diagnostics = analysis.diagnostics;
   const envs = analysis.compiled.map((c) => c.environment ?? 'base');
 
@@ -46,6 +47,24 @@ export async function runValidate(args: ValidateArgs, io: CliIO): Promise<number
     io.stdout.write(analysis.ok ? `${args.file}: valid — checked ${checked}${diagnostics.length ? `; ${countLabel(diagnostics)}` : ''}\n` : `${args.file}: invalid — ${countLabel(diagnostics)}\n`);
   }
   return analysis.ok ? EXIT.ok : EXIT.failed;
+}
+
+/** One region pack read per region and run, only when a region is asked about. */
+function pricedClassesOnce(): (region: string) => ReturnType<typeof readPricedClasses> {
+  const cache = new Map<string, ReturnType<typeof readPricedClasses>>();
+  return (region) => {
+    if (!cache.has(region)) {
+      let classes: ReturnType<typeof readPricedClasses>;
+      try {
+        classes = readPricedClasses(region);
+      } catch {
+        // An unreadable pack must not fail validation: the check is advice, plan reports prices.
+        classes = undefined;
+      }
+      cache.set(region, classes);
+    }
+    return cache.get(region);
+  };
 }
 
 function placements(compiled: ReturnType<typeof analyzeSpec>['compiled']): Record<string, Record<string, { placement: string; source: string; rationale: readonly string[] }>> {

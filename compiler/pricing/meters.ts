@@ -17,12 +17,46 @@ export interface MeterPart {
 
 export type MeterMapping = { readonly ok: true; readonly parts: readonly MeterPart[] } | { readonly ok: false; readonly reason: string };
 
-/** Price List `location` names (research §2.8; ap-south-2 from the ElastiCache data's region map). */
+/**
+ * Price List `location` names of the 34 regions dex has offline prices for, as the AWS pricing
+ * pages spell them (the feed behind them, data/pricing/sources/aws-pricing-pages.trimmed.json; a
+ * test checks this table against it). Data transfer is priced by location, not region code.
+ */
 export const PRICE_LIST_LOCATION: Readonly<Record<string, string>> = {
-  'us-east-1': 'US East (N. Virginia)',
+  'af-south-1': 'Africa (Cape Town)',
+  'ap-east-1': 'Asia Pacific (Hong Kong)',
+  'ap-northeast-1': 'Asia Pacific (Tokyo)',
+  'ap-northeast-2': 'Asia Pacific (Seoul)',
+  'ap-northeast-3': 'Asia Pacific (Osaka)',
   'ap-south-1': 'Asia Pacific (Mumbai)',
   'ap-south-2': 'Asia Pacific (Hyderabad)',
+  'ap-southeast-1': 'Asia Pacific (Singapore)',
+  'ap-southeast-2': 'Asia Pacific (Sydney)',
+  'ap-southeast-3': 'Asia Pacific (Jakarta)',
+  'ap-southeast-4': 'Asia Pacific (Melbourne)',
+  'ap-southeast-5': 'Asia Pacific (Malaysia)',
+  'ap-southeast-7': 'Asia Pacific (Thailand)',
+  'ca-central-1': 'Canada (Central)',
+  'ca-west-1': 'Canada West (Calgary)',
+  'eu-central-1': 'EU (Frankfurt)',
+  'eu-central-2': 'EU (Zurich)',
+  'eu-north-1': 'EU (Stockholm)',
+  'eu-south-1': 'EU (Milan)',
+  'eu-south-2': 'EU (Spain)',
   'eu-west-1': 'EU (Ireland)',
+  'eu-west-2': 'EU (London)',
+  'eu-west-3': 'EU (Paris)',
+  'il-central-1': 'Israel (Tel Aviv)',
+  'me-central-1': 'Middle East (UAE)',
+  'me-south-1': 'Middle East (Bahrain)',
+  'mx-central-1': 'Mexico (Central)',
+  'sa-east-1': 'South America (Sao Paulo)',
+  'us-east-1': 'US East (N. Virginia)',
+  'us-east-2': 'US East (Ohio)',
+  'us-gov-east-1': 'AWS GovCloud (US-East)',
+  'us-gov-west-1': 'AWS GovCloud (US)',
+  'us-west-1': 'US West (N. California)',
+  'us-west-2': 'US West (Oregon)',
 };
 
 export { METER_NAMES } from '../model/types.js';
@@ -141,9 +175,19 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
     }
     case 'rds.backup':
       return [part('RDS', 'RDS:ChargedBackupUsage', q('AmazonRDS', regional(region, { productFamily: 'Storage Snapshot', databaseEngine: 'Any' }), 'RDS:ChargedBackupUsage', 'RDS backup storage beyond the free allowance'), GB_MONTH)];
-    case 'backup.storage':
-    case 'backup.crossRegionTransfer':
-      throw new MappingError(`no public source for AWS Backup ${meter.meter === 'backup.storage' ? 'storage' : 'cross-region transfer'} in ${region}: dex has no public price for it and does not yet know which Price List attributes pin it, so neither the snapshot nor --pricing live prices it (see the AWS Backup pricing page for ${region}; the quantity follows the data backed up)`);
+    case 'backup.storage': {
+      // AWS Backup's Price List attributes are not verified, so these products are offline-only
+      // (matched by dex:key); the copies in another region are priced in that region.
+      const where = a.region ?? region;
+      return [part('AWS Backup', 'WarmStorage-ByteHrs (RDS)', { ...q('AWSBackup', { 'dex:key': 'backup.storage.rds' }, undefined, 'AWS Backup storage of RDS snapshots', { snapshotOnly: 'AWS Backup Price List attributes are not verified' }), region: where, label: `AWS Backup storage of RDS snapshots in ${where}` }, GB_MONTH)];
+    }
+    case 'backup.crossRegionTransfer': {
+      const from = a.fromRegion ?? region;
+      const to = a.toRegion ?? '';
+      // Copies from us-east-1 cost the same to every other region except us-east-2.
+      const dest = from === 'us-east-1' && to !== 'us-east-2' ? 'other-region' : to;
+      return [part('AWS Backup', 'CrossRegion-Copy-Bytes', { ...q('AWSBackup', { 'dex:key': `backup.crossRegionTransfer.${dest}` }, undefined, `AWS Backup copy transfer to ${to || 'another region'}`, { snapshotOnly: 'AWS Backup Price List attributes are not verified' }), region: from, label: `AWS Backup copy transfer from ${from} to ${to || 'another region'}` }, GB)];
+    }
     case 'elasticache.node': {
       const nodeType = need(meter, 'nodeType');
       const engine = pick(meter, 'engine', { redis: 'Redis', valkey: 'Valkey', memcached: 'Memcached' });
@@ -230,17 +274,17 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
       return [part('Route 53', 'HostedZone', q('AmazonRoute53', { productFamily: 'DNS Zone', usagetype: 'HostedZone' }, undefined, 'Route 53 hosted zone (global)'), perMonth('zone'))];
     // Not in the price book: small or free at the volumes dex creates; the reason says how much.
     case 'budgets.budget':
-      throw new MappingError('AWS Budgets is not in the price book: a budget without actions has no charge, the first two action-enabled budgets of an account are free and each further one is $0.10 a day (AWS Budgets pricing page); dex creates one budget without actions per environment');
+      throw new MappingError('no charge to price: AWS Budgets bills nothing for a budget without actions (AWS Budgets pricing page); the first two action-enabled budgets of an account are free and each further one is $0.10 a day (AWS Budgets pricing page); dex creates one budget without actions per environment');
     case 'containerInsights.observations':
-      throw new MappingError('Container Insights with enhanced observability (the amazon-cloudwatch-observability add-on) is billed per observation, a product the price book does not hold; the quantity is the monitored pods and nodes the observations scale with: see the CloudWatch pricing page, Container Insights, for the rate per million observations in this region');
+      throw new MappingError('no public price in dex\'s sources for Container Insights with enhanced observability (the amazon-cloudwatch-observability add-on), billed per observation; the quantity is the monitored pods and nodes the observations scale with. see the CloudWatch pricing page (Container Insights) for this region\'s rate per million observations');
     case 'sns.publish':
-      throw new MappingError('SNS is not in the price book: the first 1 million publishes a month are free, then $0.50 per million (us-east-1); alarm notifications are far below that');
+      return [part('SNS', 'Requests-Tier1', q('AmazonSNS', regional(region, { productFamily: 'API Request' }), 'Requests-Tier1', 'SNS publishes (beyond the free first million a month)'), { quantityUnit: 'requests', priceUnit: '1M requests', priceScale: 1_000_000 })];
     case 'sns.email':
-      throw new MappingError('SNS is not in the price book: the first 1,000 e-mail notifications a month are free, then $2.00 per 100,000 (us-east-1)');
+      return [part('SNS', 'DeliveryAttempts-SMTP', q('AmazonSNS', regional(region, { productFamily: 'Message Delivery' }), 'DeliveryAttempts-SMTP', 'SNS e-mail notifications (beyond the free first 1,000 a month)'), { quantityUnit: 'notifications', priceUnit: '100K notifications', priceScale: 100_000 })];
     case 'cognito.mau':
       throw new MappingError(cognitoReason(meter));
     case 's3.storage':
-      throw new MappingError('S3 is not in the price book (dex has no public S3 price yet): S3 Standard is $0.023 per GB-month for the first 50 TB (us-east-1); the buckets dex creates hold CloudFormation templates (a few MB) and audit logs (CloudTrail files, ALB access logs: each line item gives its volume)');
+      return [part('S3', 'TimedStorage-ByteHrs', q('AmazonS3', regional(region, { productFamily: 'Storage', volumeType: 'Standard' }), 'TimedStorage-ByteHrs', 'S3 Standard storage'), GB_MONTH)];
     default: {
       // Exhaustive over MeterName, so a new name without a case here does not compile. A name
       // outside the union still arrives at run time from a baseline plan.json written by another dex.

@@ -110,6 +110,8 @@ export interface DexProvenance {
   readonly confidence: Confidence;
   readonly alternatives?: readonly { readonly usd: string; readonly source: string }[];
   readonly researchRow?: string;
+  /** The row of ../shared/pricing-research-2.md that states (or re-read) this price. */
+  readonly research2Row?: string;
   readonly researchPartOf?: readonly string[];
   readonly researchUnitScale?: number;
   readonly syntheticSku?: boolean;
@@ -125,7 +127,8 @@ export interface PriceListItem {
     readonly attributes: Readonly<Record<string, string>>;
   };
   readonly serviceCode: string;
-  readonly terms: { readonly OnDemand?: Readonly<Record<string, PriceListTerm>>; readonly Reserved?: unknown };
+  /** `Reserved`: standard No Upfront 1yr/3yr offers (termAttributes LeaseContractLength, PurchaseOption, OfferingClass), hourly `pricePerUnit.USD`. */
+  readonly terms: { readonly OnDemand?: Readonly<Record<string, PriceListTerm>>; readonly Reserved?: Readonly<Record<string, PriceListTerm>> };
   readonly version?: string;
   readonly publicationDate?: string;
   readonly dex?: DexProvenance;

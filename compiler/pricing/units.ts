@@ -20,17 +20,17 @@ const COUNT_MONTH_NOUNS = new Set([
 export function parseUnit(raw: string): UnitInfo | undefined {
   let text = raw.trim();
   let scale = 1;
-  const scaled = /^(1M|1K|10K|10,000|1,000,000|1000000|10000|1000)\s+(.+)$/i.exec(text);
+  const scaled = /^(1M|1K|10K|100K|10,000|100,000|1,000,000|1000000|100000|10000|1000)\s+(.+)$/i.exec(text);
   if (scaled) {
     const factor = scaled[1]!.toUpperCase().replace(/,/g, '');
-    scale = factor === '1M' ? 1_000_000 : factor === '1K' ? 1_000 : factor === '10K' ? 10_000 : Number(factor);
+    scale = factor === '1M' ? 1_000_000 : factor === '1K' ? 1_000 : factor === '10K' ? 10_000 : factor === '100K' ? 100_000 : Number(factor);
     text = scaled[2]!;
   }
   const t = text.toLowerCase();
   if (/^(hrs?|hours?|h)$/.test(t) || /-(hrs?|hours?)$/.test(t)) return { dimension: 'hours', scale };
   if (/^gi?b-?(mo|month|months)$/.test(t)) return { dimension: 'GB-month', scale };
   if (/^gi?b$/.test(t)) return { dimension: 'GB', scale };
-  if (/^(api )?(requests?|calls?|traces?|events?)$/.test(t)) return { dimension: 'events', scale };
+  if (/^(api )?(requests?|calls?|traces?|events?|notifications?)$/.test(t)) return { dimension: 'events', scale };
   if (/^(minutes?|mins?|build-minutes?)$/.test(t)) return { dimension: 'minutes', scale };
   if (COUNT_MONTH_NOUNS.has(t) || /^[a-z]+-(mo|month)$/.test(t)) return { dimension: 'month', scale };
   return undefined;

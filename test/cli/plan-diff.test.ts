@@ -69,8 +69,8 @@ describe('dex plan --against last (the emitted plan.json)', () => {
     expect(diff.changes).toEqual([
       expect.objectContaining({ environment: 'production', stack: 'dex-mobile-v6-production-data', logicalId: 'PostgresDatabase', type: 'AWS::RDS::DBInstance', action: 'modify', properties: [{ path: 'DBInstanceClass', before: 'db.t3.medium', after: 'db.t3.large', causesReplacement: false }] }),
     ]);
-    // The snapshot has no public price for db.t3.* (unpriced on both sides): no cost delta.
-    expect(diff.cost.delta).toEqual({ monthlyMin: 0, monthlyMax: 0 });
+    // Both classes are priced (Multi-AZ in ap-south-1: $0.212/h → $0.424/h): 730 h × $0.212 more.
+    expect(diff.cost.delta).toEqual({ monthlyMin: 154.76, monthlyMax: 154.76 });
     // Without --detailed-exitcode, changes exit 0; --fail-on replace does not trip on an in-place change.
     expect((await plan(dir)).code).toBe(EXIT.ok);
     expect((await plan(dir, { failOn: ['replace', 'data-loss'] })).code).toBe(EXIT.ok);

@@ -11,6 +11,39 @@ const root = process.cwd();
 const reference = 'test/fixtures/reference/dex-mobile-v6.dex.yaml';
 const misspelt = 'test/fixtures/spec/misspelt.dex.yaml';
 
+describe('dex validate: classes without an offline price (DEX346)', () => {
+  const minimalIn = (region: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dex-346-'));
+    const file = join(dir, 'dex.yaml');
+    writeFileSync(file, readFileSync('examples/minimal/dex.yaml', 'utf8').replace(/^region: eu-west-1$/m, `region: ${region}`).replace('arn:aws:acm:eu-west-1:', `arn:aws:acm:${region}:`));
+    return file;
+  };
+
+  it('warns with the nearest priced classes of the region, and still exits 0', async () => {
+    const io = captureIO(root);
+    expect(await main(['validate', minimalIn('il-central-1'), '--format', 'json'], io)).toBe(0);
+    const d = JSON.parse(io.out()).diagnostics.filter((x: { code: string }) => x.code === 'DEX346');
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ severity: 'warning', path: ['databases', 'db', 'instanceClass'] });
+    expect(d[0].message).toBe('RDS PostgreSQL Multi-AZ class db.t3.medium (database db) has no offline price in il-central-1: dex plan will show it unpriced');
+    expect(d[0].hint).toMatch(/^did you mean db\.m6i\.large, db\.m6i\.xlarge, db\.r6i\.large\? \(priced in il-central-1\); or run `dex pricing refresh --region il-central-1`/);
+  });
+
+  it('says so when the sources have no prices of the service in the region', async () => {
+    const io = captureIO(root);
+    expect(await main(['validate', minimalIn('ap-southeast-4')], io)).toBe(0);
+    expect(io.out()).toContain("hint: dex's offline prices have no RDS classes for ap-southeast-4; run `dex pricing refresh --region ap-southeast-4`");
+  });
+
+  it('is silent where every class is priced (the reference, the examples)', async () => {
+    for (const file of [reference, 'examples/dex-mobile-v6/dex.yaml', 'examples/minimal/dex.yaml', 'examples/large/dex.yaml']) {
+      const io = captureIO(root);
+      await main(['validate', file], io);
+      expect(io.out(), file).not.toContain('DEX346');
+    }
+  });
+});
+
 describe('dex validate', () => {
   it('accepts the reference spec and says what it checked (exit 0)', async () => {
     const io = captureIO(root);

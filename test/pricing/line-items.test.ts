@@ -56,7 +56,8 @@ describe('golden unit prices and line arithmetic (us-east-1, Infracost goldens)'
     ]);
     expect(plan.unpriced).toEqual([]);
     expect(plan.lineItems.map((l) => l.monthlyUsd.min)).toEqual([105.85, 2.3, 95]);
-    expect(plan.lineItems[0]!.priceSource.confidence).toBe('single source');
+    // The pricing-pages feed (2025) and an Infracost golden (2026) agree on it.
+    expect(plan.lineItems[0]!.priceSource.confidence).toBe('two sources agree');
   });
 
   it('WAF: ACL $5.00, rule $1.00, $0.60 per 1M requests', () => {
@@ -109,7 +110,7 @@ describe('golden unit prices and line arithmetic (us-east-1, Infracost goldens)'
   it('EC2 t3.medium 730 h = $30.37 (the brief’s example line)', () => {
     const plan = one([meter('ec2.instance', 'hours', 730, { instanceType: 't3.medium', os: 'linux' })]);
     expect(plan.lineItems[0]!.arithmetic).toBe('730 h × $0.0416/h = $30.37');
-    expect(plan.lineItems[0]!.priceSource).toMatchObject({ source: 'snapshot', asOf: '2026-11-24', confidence: 'two sources agree' });
+    expect(plan.lineItems[0]!.priceSource).toMatchObject({ source: 'snapshot', asOf: '2026-12-02', confidence: 'two sources agree' });
   });
 });
 
@@ -142,11 +143,10 @@ describe('ranges, tiers, rounding and unpriced', () => {
   it('gaps, conflicts and unknown regions come out unpriced with the reason, never as zero', () => {
     const plan = priceMeters(
       [
-        { logicalId: 'Db', type: 'AWS::RDS::DBInstance', usage: [meter('rds.instance', 'hours', 730, { instanceClass: 'db.t3.medium', deployment: 'Multi-AZ', engine: 'PostgreSQL' })] },
-        { logicalId: 'Logs', type: 'AWS::Logs::LogGroup', usage: [meter('logs.ingest', 'GB', 10)] },
-        { logicalId: 'Flow', type: 'AWS::EC2::FlowLog', usage: [meter('logs.ingest', 'GB', 10, { logType: 'vended' })] },
-        { logicalId: 'Vpce', type: 'AWS::EC2::VPCEndpoint', usage: [meter('vpce.interface', 'hours', 1460)] },
-        { logicalId: 'Bk', type: 'AWS::Backup::BackupPlan', usage: [meter('backup.storage', 'GB-month', 50)] },
+        { logicalId: 'Db', type: 'AWS::RDS::DBInstance', usage: [meter('rds.instance', 'hours', 730, { instanceClass: 'db.x9.huge', deployment: 'Multi-AZ', engine: 'PostgreSQL' })] },
+        { logicalId: 'Nlb', type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', usage: [meter('nlb.hours', 'hours', 730)] },
+        { logicalId: 'Vpce', type: 'AWS::EC2::VPCEndpoint', usage: [meter('vpce.processed', 'GB', 10)] },
+        { logicalId: 'Bk', type: 'AWS::Backup::BackupPlan', usage: [meter('backup.crossRegionTransfer', 'GB', 50, { fromRegion: 'ap-south-1', toRegion: 'ap-south-2' })] },
         { logicalId: 'X', type: 'AWS::Test', usage: [meter('nosuch.meter' as MeterName, 'hours', 1)] },
       ],
       'ap-south-1',
@@ -155,11 +155,15 @@ describe('ranges, tiers, rounding and unpriced', () => {
     expect(plan.lineItems).toEqual([]);
     expect(plan.totals).toEqual({ monthlyMin: 0, monthlyMax: 0 });
     const reasons = Object.fromEntries(plan.unpriced.map((u) => [u.resource, u.reason]));
-    expect(reasons.Db).toMatch(/^no public source for RDS PostgreSQL db.t3.medium Multi-AZ in ap-south-1/);
-    expect(reasons.Logs).toMatch(/^no public source for .*: the public sources dex checked disagree on it/);
-    expect(reasons.Flow).toMatch(/^no public source for vended-log/);
-    expect(reasons.Vpce).toMatch(/^no public source for VPC interface endpoint/);
-    expect(reasons.Bk).toMatch(/^no public source for AWS Backup storage/);
+    const refresh = /run `dex pricing refresh --region ap-south-1` with AWS credentials/;
+    expect(reasons.Db).toMatch(/^no price for RDS PostgreSQL db.x9.huge Multi-AZ in ap-south-1 in dex's offline prices/);
+    expect(reasons.Nlb).toMatch(/^no public price for NLB hours in ap-south-1: dex has Network Load Balancer prices for us-east-1 only/);
+    expect(reasons.Vpce).toMatch(/^no public price for VPC interface endpoint data processed in ap-south-1/);
+    expect(reasons.Bk).toMatch(/^no public price for AWS Backup copy transfer from ap-south-1 to ap-south-2: .*disagree/);
+    for (const r of [reasons.Db, reasons.Nlb, reasons.Vpce]) expect(r).toMatch(refresh);
+    // AWS Backup has no verified Price List filter: a refresh would not find it either.
+    expect(reasons.Bk).toMatch(/from its offline data only .*pricing page/);
+    for (const r of [reasons.Db, reasons.Nlb, reasons.Vpce, reasons.Bk]) expect(r).not.toMatch(/research|§|\[[A-Z]/);
     expect(reasons.X).toBe('dex has no price mapping for meter "nosuch.meter"');
   });
 
@@ -168,17 +172,20 @@ describe('ranges, tiers, rounding and unpriced', () => {
     expect(plan.unpriced[0]!.reason).toMatch(/^unit mismatch/);
   });
 
-  it('ap-south-2 prices ElastiCache only', () => {
+  it('ap-south-2 prices EC2, RDS, ElastiCache, EBS and data transfer; other services say how to get a price', () => {
     const plan = one([meter('elasticache.node', 'hours', 730, { nodeType: 'cache.t3.micro', engine: 'redis' }), meter('nat.hours', 'hours', 730)], 'ap-south-2');
     expect(plan.lineItems).toHaveLength(1);
     expect(plan.lineItems[0]!.arithmetic).toBe('730 h × $0.021/h = $15.33');
-    expect(plan.unpriced[0]!.reason).toMatch(/^no public source for NAT gateway hours in ap-south-2: none of the public sources dex checked gives one, .*dex plan --pricing live/);
+    expect(plan.unpriced[0]!.reason).toMatch(/for ap-south-2 dex has public prices for EC2, RDS instances, ElastiCache, EBS and data transfer out only; to price it, run `dex pricing refresh --region ap-south-2`/);
   });
 
-  it('a conflict price is used with its confidence and the other value recorded', () => {
-    const plan = one([meter('ec2.instance', 'hours', 730, { instanceType: 't4g.medium' })], 'ap-south-1');
+  it('a conflict price is used with its confidence and the other value recorded; a settled one keeps the rejected values', () => {
+    const plan = one([meter('ec2.instance', 'hours', 730, { instanceType: 'c6i.large' })], 'eu-west-1');
     const ps = plan.lineItems[0]!.priceSource;
-    expect(ps.confidence).toBe('conflict');
-    expect(ps.alternatives).toEqual([{ usd: '0.0359', source: '[U21]' }]);
+    expect([ps.confidence, plan.lineItems[0]!.unitPriceUsd]).toEqual(['conflict', 0.0912]);
+    expect(ps.alternatives).toEqual([{ usd: '0.096', source: 'inferred from c5.large in [KRR] (inferred)' }]);
+    const settled = one([meter('ec2.instance', 'hours', 730, { instanceType: 't4g.medium' })], 'ap-south-1').lineItems[0]!.priceSource;
+    expect(settled.confidence).toBe('two sources agree');
+    expect(settled.alternatives).toEqual([{ usd: '0.0359', source: '[U21]' }]);
   });
 });

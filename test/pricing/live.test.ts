@@ -70,7 +70,7 @@ describe('live Price List through the real SDK client', () => {
   it('looks a price up end to end: AWS JSON 1.1, TERM_MATCH filters, one product, provenance "price list"', async () => {
     const src = live();
     const result = await src.fetch(q('ec2.instance', { instanceType: 't3.medium' }));
-    expect(result).toMatchObject({ ok: true, unitPriceUsd: 0.0416, unit: 'Hrs', priceSource: { source: 'live', confidence: 'price list', asOf: '2026-11-24T00:00:00Z' } });
+    expect(result).toMatchObject({ ok: true, unitPriceUsd: 0.0416, unit: 'Hrs', priceSource: { source: 'live', confidence: 'price list', asOf: '2026-12-02T00:00:00Z' } });
     expect(server.requests).toHaveLength(1);
     const req = server.requests[0]!;
     expect(req.target).toBe('AWSPriceListService.GetProducts');
@@ -136,7 +136,7 @@ describe('live Price List through the real SDK client', () => {
     expect(result).toMatchObject({ ok: true, unitPriceUsd: 0.0225, priceSource: { source: 'snapshot' } });
     expect(src.warnings).toHaveLength(1);
     expect(src.warnings[0]).toMatchObject({ code: 'live-fallback' });
-    expect(src.warnings[0]!.message).toBe('live Price List unavailable: the AWS Price List API is throttling requests (rate exceeded); gave up after 4 attempts; used the snapshot price of 2026-11-24 for ALB hours in us-east-1');
+    expect(src.warnings[0]!.message).toBe('live Price List unavailable: the AWS Price List API is throttling requests (rate exceeded); gave up after 4 attempts; used the snapshot price of 2026-12-02 for ALB hours in us-east-1');
   });
 
   it.each(['500', 'reset'] as const)('a failing server (%s) falls back to the snapshot with a warning', async (fail) => {
@@ -164,9 +164,9 @@ describe('live Price List through the real SDK client', () => {
 
   it('an empty live answer is "no price", not a fallback (the API did answer)', async () => {
     const src = live();
-    const result = await src.fetch(q('ec2.instance', { instanceType: 'm7g.large' }, 'eu-west-1'));
+    const result = await src.fetch(q('ec2.instance', { instanceType: 'x9.huge' }, 'eu-west-1'));
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.reason).toMatch(/^no price for EC2 m7g.large Linux on-demand in eu-west-1 in the AWS Price List/);
+    expect(!result.ok && result.reason).toMatch(/^no price for EC2 x9.huge Linux on-demand in eu-west-1 in the AWS Price List/);
     expect(src.warnings).toEqual([]);
   });
 
@@ -191,7 +191,7 @@ describe('live Price List through the real SDK client', () => {
     const files = readdirSync(cacheDir);
     expect(files).toHaveLength(1);
     const entry = JSON.parse(readFileSync(join(cacheDir, files[0]!), 'utf8'));
-    expect(entry.publicationDates).toEqual(['2026-11-24T00:00:00Z']);
+    expect(entry.publicationDates).toEqual(['2026-12-02T00:00:00Z']);
     expect(entry.query.serviceCode).toBe('awswaf');
     // A second source over the same cache answers without the network, even without prefetch.
     server.mode = { fail: '500' };
@@ -381,7 +381,7 @@ describe('refreshSnapshot', () => {
         sleep: async () => {},
         catalog: [
           { meter: 'ec2.instance', attributes: { instanceType: 't3.medium' } },
-          { meter: 'ec2.instance', attributes: { instanceType: 'm7g.large' } },
+          { meter: 'ec2.instance', attributes: { instanceType: 'x9.huge' } },
           { meter: 'nat.hours', attributes: {} },
           { meter: 'cloudwatch.dashboard', attributes: {} },
           { meter: 'codepipeline.pipeline', attributes: {} },
@@ -403,8 +403,8 @@ describe('refreshSnapshot', () => {
       const refreshed = createSnapshotSource(file);
       expect(refreshed.lookup(q('ec2.instance', { instanceType: 't3.medium' }, 'eu-west-1'))).toMatchObject({ ok: true, unitPriceUsd: 0.0456, priceSource: { confidence: 'price list' } });
       expect(refreshed.lookup(q('codepipeline.pipeline', {}, 'eu-west-1'))).toMatchObject({ ok: true, priceSource: { confidence: 'single source' } });
-      const miss = refreshed.lookup(q('ec2.instance', { instanceType: 'm7g.large' }, 'eu-west-1'));
-      expect(!miss.ok && miss.reason).toMatch(/^no public source for /);
+      const miss = refreshed.lookup(q('ec2.instance', { instanceType: 'x9.huge' }, 'eu-west-1'));
+      expect(!miss.ok && miss.reason).toMatch(/^no public price for /);
     } finally {
       client.destroy();
     }

@@ -21,7 +21,8 @@ interface ResearchRow {
 }
 const fixture = JSON.parse(readFileSync('test/fixtures/pricing/research-us-east-1.json', 'utf8')) as { provenance: Record<string, unknown>; rows: ResearchRow[] };
 const snapshot = readSnapshotFile();
-const items = snapshot.products as PriceListItem[];
+/** Every item: the file's own products and every region pack expanded. */
+const items = loadSnapshotSource().items as PriceListItem[];
 
 const usd = (item: PriceListItem): string => Object.values(Object.values(item.terms.OnDemand!)[0]!.priceDimensions)[0]!.pricePerUnit.USD!;
 const regionOf = (item: PriceListItem) => item.product.attributes.regionCode ?? item.product.attributes.fromRegionCode ?? 'global';
@@ -36,7 +37,7 @@ describe('snapshot format', () => {
       const sku = item.product.sku;
       expect(sku).toMatch(/^[A-Z0-9]{16}$/);
       expect(item.product.attributes.servicecode).toBe(item.serviceCode);
-      expect(item.publicationDate).toBe('2026-11-24T00:00:00Z');
+      expect(item.publicationDate).toBe('2026-12-02T00:00:00Z');
       const terms = Object.entries(item.terms.OnDemand ?? {});
       expect(terms).toHaveLength(1);
       const [termKey, term] = terms[0]!;
@@ -77,7 +78,7 @@ describe('snapshot format', () => {
 
   it('is what the build script produces from its source table (no hand edits)', () => {
     const out = execFileSync(process.execPath, ['scripts/build-price-snapshot.mjs', '--check'], {
-      env: { ...process.env, DEX_PRICING_RESEARCH: '/nonexistent/pricing-research.md', DEX_PRICING_ELASTICACHE: '/nonexistent/elasticache.json' },
+      env: { ...process.env, DEX_PRICING_RESEARCH: '/nonexistent/pricing-research.md', DEX_PRICING_RESEARCH2: '/nonexistent/pricing-research-2.md', DEX_PRICING_ELASTICACHE: '/nonexistent/elasticache.json', DEX_PRICING_PAGES: '/nonexistent/aws-pricing-pages.json' },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -122,7 +123,12 @@ describe('snapshot against the research file (us-east-1 fixture)', () => {
       checked++;
       const got = mul(decimal(usd(item)), decimal(rowScale(row.unit)));
       expect(row.usdValues.map((v) => decimal(v)), item.dex!.researchRow).toContain(got);
-      expect(item.dex!.confidence).toBe(row.confidence);
+      // A later source (research part 2, the pricing-pages feed) may add the second source a
+      // single-source row lacked; then it is named, and nothing else changes the confidence.
+      if (item.dex!.confidence !== row.confidence) {
+        expect(item.dex!.confidence, item.dex!.researchRow).toBe('two sources agree');
+        expect(item.dex!.research2Row ?? item.dex!.source, item.dex!.researchRow).toMatch(/^2:|EC2SHOP/);
+      }
     }
     expect(checked).toBeGreaterThan(40);
   });
@@ -132,17 +138,48 @@ describe('snapshot against the research file (us-east-1 fixture)', () => {
     expect(gaps.length).toBeGreaterThan(0);
     for (const g of gaps) expect(items.some((i) => i.dex?.researchRow === g.key)).toBe(false);
     const source = loadSnapshotSource();
-    const rdsGap = source.lookup({
+    const nlbGap = source.lookup({
+      serviceCode: 'AWSELB',
+      region: 'eu-west-1',
+      filters: { regionCode: 'eu-west-1', productFamily: 'Load Balancer-Network', locationType: 'AWS Region' },
+      usagetypeSuffix: 'LoadBalancerUsage',
+    });
+    expect(nlbGap.ok).toBe(false);
+    expect(!nlbGap.ok && nlbGap.reason).toMatch(/^no public price for .*dex pricing refresh --region eu-west-1/);
+    // The research's us-east-1 gap for db.t3.medium is filled by the pricing-pages feed, one source.
+    const rds = source.lookup({
       serviceCode: 'AmazonRDS',
       region: 'us-east-1',
       filters: { regionCode: 'us-east-1', productFamily: 'Database Instance', instanceType: 'db.t3.medium', databaseEngine: 'PostgreSQL', deploymentOption: 'Single-AZ' },
     });
-    expect(rdsGap.ok).toBe(false);
-    expect(!rdsGap.ok && rdsGap.reason).toMatch(/^no public source for /);
+    expect(rds.ok && [rds.unitPriceText, rds.priceSource.confidence, rds.priceSource.citation]).toEqual(['0.0720000000', 'single source', '[EC2SHOP-RDS] — feed 2025-04-04']);
   });
 
   it('rows with a number that were left out are listed with a reason', () => {
     expect(snapshot.excluded?.map((x) => x.researchRow)).toContain('1e|RDS PG|db.t3.large, Multi-AZ|us-east-1');
     for (const x of snapshot.excluded ?? []) expect(x.reason.length).toBeGreaterThan(10);
+  });
+});
+
+describe('region packs', () => {
+  it('are read only for the regions looked up, and the file’s own products take precedence', async () => {
+    const { createSnapshotSource } = await import('../../compiler/pricing/snapshot.js');
+    const { readRegionPack } = await import('../../cli/adapters/snapshot.js');
+    const file = readSnapshotFile();
+    const read: string[] = [];
+    const q = { serviceCode: 'AmazonEC2', region: 'ap-south-1', filters: { regionCode: 'ap-south-1', instanceType: 't3.medium', operatingSystem: 'Linux', tenancy: 'Shared', capacitystatus: 'Used' } };
+    const source = createSnapshotSource(file, { loadPack: (r) => (read.push(r), readRegionPack(r)) });
+    source.lookup({ ...q, serviceCode: 'AmazonVPC', filters: { regionCode: 'ap-south-1' } });
+    expect(read).toEqual([]); // a service the packs do not hold never reads one
+    expect(source.lookup(q)).toMatchObject({ ok: true, unitPriceText: '0.0448000000' });
+    source.lookup(q);
+    expect(read).toEqual(['ap-south-1']);
+    // A refreshed copy of the product in the file itself wins over the pack's.
+    const packItem = source.items.find((i) => i.product.sku === '4NK2QE2HS7XC4TZC')!;
+    const term = Object.values(packItem.terms.OnDemand!)[0]!;
+    const dim = Object.values(term.priceDimensions)[0]!;
+    const refreshed = { ...packItem, dex: undefined, terms: { OnDemand: { [`4NK2QE2HS7XC4TZC.JRTCKXETXF`]: { ...term, priceDimensions: { [dim.rateCode!]: { ...dim, pricePerUnit: { USD: '0.0450000000' } } } } } } };
+    const withOwn = createSnapshotSource({ ...file, products: [...file.products, refreshed] }, { loadPack: (r) => readRegionPack(r) });
+    expect(withOwn.lookup(q)).toMatchObject({ ok: true, unitPriceText: '0.0450000000' });
   });
 });
