@@ -263,7 +263,7 @@ const EC2 = [
   ['ap-south-1', 't3.large', '0.0896', two, '[KRR]; [U21]', '2020; 2026', { note: 'one source weak' }],
   ['ap-south-1', 't3.xlarge', '0.1792', two, '[KRR]; [U21]', '2020; 2026', { note: 'one source weak' }],
   ['ap-south-1', 't4g.small', '0.0112', conflict, 'inferred = t4g.medium ÷ 2 from [U1]', '—', { note: 'inferred value; [U21] (hand table) says 0.018', alternatives: [{ usd: '0.018', source: '[U21]' }] }],
-  ['ap-south-1', 't4g.medium', '0.0224', conflict, '[U1]', '2026-09-09', { note: 'single source; research prefers [U1] (Price List Bulk API, internally consistent); [U21] (hand table) says 0.0359', alternatives: [{ usd: '0.0359', source: '[U21]' }] }],
+  ['ap-south-1', 't4g.medium', '0.0224', conflict, '[U1]', '2026-09-09', { note: 'single source; dex prefers [U1] (a copy of the Price List Bulk API, internally consistent) over [U21] (a hand-written table), which says 0.0359', alternatives: [{ usd: '0.0359', source: '[U21]' }] }],
   ['ap-south-1', 'm5.large', '0.101', two, '[KRR]; [U21]', '2020; 2026', { note: 'one other note ([U23]) says 0.106', alternatives: [{ usd: '0.106', source: '[U23]' }] }],
   ['ap-south-1', 'm6i.large', '0.101', single, '[U21]', '2026', { note: 'weak source; equals m5.large, as in us-east-1' }],
   ['ap-south-1', 'm7g.large', '0.0583', conflict, '[U1]', '2026-09-09', { note: 'single source; a test fixture ([U28]) uses 0.0578', alternatives: [{ usd: '0.0578', source: '[U28]' }] }],
@@ -325,8 +325,8 @@ for (const [region, dimension, architecture, usd, conf, src, date, dim] of FARGA
 }
 // EKS pods on Fargate bill under AmazonEKS with the same usage types and (us-east-1) the same prices
 // ([IC-eks_fargate_profile], quoted in research §1d's note). Not a table row, so single source.
-add('fargate', 'us-east-1', { dimension: 'vcpu', architecture: 'x86_64', serviceCode: 'AmazonEKS' }, '0.04048', single, '[IC-eks_fargate_profile]', '2024-07-01', null, { note: 'research §1d note: EKS Fargate pods bill under AmazonEKS at the ECS Fargate prices' });
-add('fargate', 'us-east-1', { dimension: 'memory', architecture: 'x86_64', serviceCode: 'AmazonEKS' }, '0.004445', single, '[IC-eks_fargate_profile]', '2024-07-01', null, { note: 'research §1d note: EKS Fargate pods bill under AmazonEKS at the ECS Fargate prices' });
+add('fargate', 'us-east-1', { dimension: 'vcpu', architecture: 'x86_64', serviceCode: 'AmazonEKS' }, '0.04048', single, '[IC-eks_fargate_profile]', '2024-07-01', null, { note: 'EKS Fargate pods bill under AmazonEKS at the ECS Fargate prices' });
+add('fargate', 'us-east-1', { dimension: 'memory', architecture: 'x86_64', serviceCode: 'AmazonEKS' }, '0.004445', single, '[IC-eks_fargate_profile]', '2024-07-01', null, { note: 'EKS Fargate pods bill under AmazonEKS at the ECS Fargate prices' });
 
 // §1e RDS for PostgreSQL. Multi-AZ is never derived by doubling.
 add('rdsInstance', 'us-east-1', { instanceType: 'db.t3.micro', deploymentOption: 'Single-AZ' }, '0.018', single, '[U18]', '2026', ['1e', 'RDS PG', 'db.t3.micro, Single-AZ', 'us-east-1']);
@@ -443,7 +443,7 @@ add('elb', 'eu-west-1', { family: ALB, line: 'lcu' }, '0.008', two, '[T11]; [T13
 upgrade('elb', 'us-east-1', { family: ALB, line: 'lcu' }, R2('1g′', 'ALB', 'LCU-hour', 'us-east-1'));
 upgrade('elb', 'ap-south-1', { family: ALB, line: 'hours' }, R2('1g′', 'ALB', 'load-balancer-hour', 'ap-south-1'));
 upgrade('elb', 'eu-west-1', { family: ALB, line: 'hours' }, R2('1g′', 'ALB', 'load-balancer-hour', 'eu-west-1'));
-add('logsIngest', 'ap-south-1', {}, '0.67', two, '[U12]; [T4]', '2026-09-17; 2026-09-18', null, { ref2: R2('1h′', 'CloudWatch Logs', 'ingestion, Standard', 'ap-south-1'), note: 'settles the 0.50 / 0.67 conflict of the first research file: the 0.50 came from a test fixture', alternatives: [{ usd: '0.50', source: '[U13] (test fixture)' }] });
+add('logsIngest', 'ap-south-1', {}, '0.67', two, '[U12]; [T4]', '2026-09-17; 2026-09-18', null, { ref2: R2('1h′', 'CloudWatch Logs', 'ingestion, Standard', 'ap-south-1'), note: 'two figures were published for this price, 0.50 and 0.67; the 0.50 came from a test fixture, so dex uses 0.67', alternatives: [{ usd: '0.50', source: '[U13] (test fixture)' }] });
 add('logsIngest', 'ap-south-1', { vended: true }, '0.67', single, '[T18]', '2026-08', null, { ref2: R2('1h′', 'VPC Flow Logs → CloudWatch Logs', 'vended-log ingestion, first tier', 'ap-south-1'), note: 'weak (a pricing adapter docstring); the first vended tier equals Standard ingestion in us-east-1 and eu-west-1', tiers: [['0', '10240', 'first 10 TB / month']] });
 add('logsIngest', 'eu-west-1', { vended: true }, '0.57', single, '[T22]', '≈2019', null, { ref2: R2('1h′', 'VPC Flow Logs → CloudWatch Logs', 'vended-log ingestion tiers', 'eu-west-1'), note: 'old source', tiers: [['0', '10240', 'first 10 TB / month']] });
 add('cwMetric', 'ap-south-1', {}, '0.30', single, '[T26]', '2026', null, { ref2: R2('1h′', 'CloudWatch', 'custom metric, first 10,000', 'ap-south-1'), note: 'weak (a test row)', tiers: [['0', '10000', 'first 10,000 metrics']] });
@@ -751,7 +751,7 @@ function product(entry) {
     version: AS_OF.replace(/-/g, '') + '000000',
     publicationDate,
   };
-  const notes = [entry.note, usageNote, k.unverifiedAttributes ? 'Price List attributes for this service were not verified (research §2.7); dex matches it by its dex:key attribute, offline only' : undefined, entry.tiers ? `only the tiers listed have a public source; quantities beyond ${entry.tiers[entry.tiers.length - 1][1]} are unpriced` : undefined].filter(Boolean);
+  const notes = [entry.note, usageNote, k.unverifiedAttributes ? 'dex has not verified which Price List attributes pin this price, so it is matched by a key of its own and comes from the offline prices only' : undefined, entry.tiers ? `only the tiers listed have a public source; quantities beyond ${entry.tiers[entry.tiers.length - 1][1]} are unpriced` : undefined].filter(Boolean);
   item.dex = {
     source: entry.source,
     sourceDate: entry.sourceDate,
@@ -804,15 +804,15 @@ function decide(research, feed, label, r2, preferResearch) {
   const notes = research.note ? [research.note] : [];
   if (dec(research.usd) === dec(feed.usd)) {
     const agrees = research.confidence !== inferred && (research.confidence === two || has2026(research.sourceDate));
-    if (research.confidence === conflict) notes.push(`the pricing-pages feed (${label.date}) gives the chosen value: it settles the research conflict`);
-    if (research.confidence === inferred) notes.push(`the pricing-pages feed (${label.date}) shows the value the research had only inferred`);
+    if (research.confidence === conflict) notes.push(`AWS's pricing-page data (${label.date}) gives the chosen value and settles the disagreement between earlier sources`);
+    if (research.confidence === inferred) notes.push(`AWS's pricing-page data (${label.date}) confirms a value that earlier sources had only inferred`);
     if (!agrees && !r2Agrees && research.confidence !== inferred && research.confidence !== conflict) notes.push('both sources are copies of AWS price data older than 2026; no 2026 source read this cell');
     return { ...base, prov: compact({ source: `${research.source}; ${label.source}`, sourceDate: `${research.sourceDate}; ${label.date}`, confidence: agrees || r2Agrees ? two : single, researchRow: research.researchRow, alternatives: research.alternatives, notes }) };
   }
   const keepResearch = research.confidence === two || preferResearch;
   const chosen = keepResearch ? research.usd : feed.usd;
   const other = keepResearch ? { usd: plain(feed.usd), source: `${label.source} (${label.date})` } : { usd: plain(research.usd), source: `${research.source} (${research.confidence})` };
-  notes.push(keepResearch ? `the pricing-pages feed (${label.date}) says ${plain(feed.usd)}; dex keeps the better-supported value` : `the research's ${research.confidence} value ${plain(research.usd)} is contradicted by the pricing-pages feed (${label.date}), which dex uses`);
+  notes.push(keepResearch ? `AWS's pricing-page data (${label.date}) says ${plain(feed.usd)}; dex keeps the better-supported value` : `an earlier ${research.confidence} value of ${plain(research.usd)} is contradicted by AWS's pricing-page data (${label.date}), which dex uses`);
   return {
     ...base, usd: chosen,
     prov: compact({ source: keepResearch ? research.source : label.source, sourceDate: keepResearch ? research.sourceDate : label.date, confidence: conflict, researchRow: keepResearch ? research.researchRow : undefined, alternatives: [other, ...(research.alternatives ?? [])], notes }),

@@ -3,7 +3,7 @@
 // a bigger class is never a saving because its price is unknown (issue 17: db.t4g.medium →
 // db.t4g.large in us-east-1 showed "-$76.12 – -$42.55"), and a change whose price is unknown on
 // both sides is never "$0.00" (db.t3.medium → db.t3.large in ap-south-1).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,28 +18,29 @@ const REFERENCE = readFileSync(join(ROOT, 'test/fixtures/reference/dex-mobile-v6
 const US_EAST_1 = REFERENCE.replaceAll('ap-south-1', 'us-east-1').replace('compliance: [soc2, pci-dss, gdpr, rbi, pmla, sebi]', 'compliance: [soc2, pci-dss, gdpr]');
 
 /**
- * The committed snapshot with the RDS classes of these cases pinned, so the cases stay what they
- * are when the snapshot learns more prices: us-east-1 db.t4g.medium Multi-AZ at $0.13/h and no
- * db.t4g.large; no db.t3.medium or db.t3.large in ap-south-1.
+ * The committed snapshot with the RDS classes of these cases pinned in its region packs, so the
+ * cases stay what they are when the snapshot learns more prices: us-east-1 db.t4g.medium
+ * Multi-AZ PostgreSQL at $0.13/h and no db.t4g.large; no db.t3.medium or db.t3.large in ap-south-1.
  */
-const T4G_MEDIUM_MULTI_AZ = {
-  product: { productFamily: 'Database Instance', sku: 'TESTT4GMEDIUMMAZ', attributes: { servicecode: 'AmazonRDS', location: 'US East (N. Virginia)', locationType: 'AWS Region', regionCode: 'us-east-1', usagetype: 'Multi-AZUsage:db.t4g.medium', instanceType: 'db.t4g.medium', databaseEngine: 'PostgreSQL', deploymentOption: 'Multi-AZ' } },
-  serviceCode: 'AmazonRDS',
-  terms: { OnDemand: { 'TESTT4GMEDIUMMAZ.JRTCKXETXF': { priceDimensions: { 'TESTT4GMEDIUMMAZ.JRTCKXETXF.6YS6EN2CT7': { unit: 'Hrs', endRange: 'Inf', beginRange: '0', description: 'USD 0.13 per db.t4g.medium Multi-AZ instance hour', pricePerUnit: { USD: '0.1300000000' } } } } } },
-};
+type PackRow = [string, string, string, string, string, ...unknown[]];
+function pinPack(pack: { rds: PackRow[] }, region: string): void {
+  pack.rds = pack.rds
+    .filter(([, cls]) => (region === 'us-east-1' ? cls !== 'db.t4g.large' : !/^db\.t3\.(medium|large)$/.test(cls)))
+    .map((row) => (region === 'us-east-1' && row[0] === 'postgresql' && row[1] === 'db.t4g.medium' && row[2] === 'Multi-AZ' ? ([row[0], row[1], row[2], row[3], '0.13', ...row.slice(5)] as PackRow) : row));
+}
 let top: string;
 let snapshotFile: string;
 beforeAll(() => {
   top = mkdtempSync(join(tmpdir(), 'dex-plan-unpriced-'));
-  const snapshot = JSON.parse(readFileSync(join(ROOT, 'data/pricing/snapshot.json'), 'utf8')) as { products: { serviceCode: string; product: { attributes: Record<string, string> } }[] };
-  const pinned = (p: (typeof snapshot.products)[number]) => {
-    const a = p.product.attributes;
-    if (p.serviceCode !== 'AmazonRDS') return false;
-    return (a.regionCode === 'us-east-1' && /^db\.t4g\.(medium|large)$/.test(a.instanceType ?? '')) || (a.regionCode === 'ap-south-1' && /^db\.t3\.(medium|large)$/.test(a.instanceType ?? ''));
-  };
-  snapshot.products = [...snapshot.products.filter((p) => !pinned(p)), T4G_MEDIUM_MULTI_AZ as never];
+  const snapshot = JSON.parse(readFileSync(join(ROOT, 'data/pricing/snapshot.json'), 'utf8')) as { regionPacks: { dir: string; regions: string[] } };
   snapshotFile = join(top, 'snapshot.json');
   writeFileSync(snapshotFile, JSON.stringify(snapshot));
+  mkdirSync(join(top, snapshot.regionPacks.dir), { recursive: true });
+  for (const region of snapshot.regionPacks.regions) {
+    const pack = JSON.parse(readFileSync(join(ROOT, 'data/pricing', snapshot.regionPacks.dir, `${region}.json`), 'utf8')) as { rds: PackRow[] };
+    if (region === 'us-east-1' || region === 'ap-south-1') pinPack(pack, region);
+    writeFileSync(join(top, snapshot.regionPacks.dir, `${region}.json`), JSON.stringify(pack));
+  }
 });
 afterAll(() => rmSync(top, { recursive: true, force: true }));
 

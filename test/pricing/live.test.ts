@@ -13,8 +13,8 @@ import { refreshSnapshot } from '../../compiler/pricing/refresh.js';
 import { FREE_BY_DESIGN, suspectZero } from '../../compiler/pricing/price-list.js';
 import { createLivePricing, refreshFromApi, type LivePricing } from '../../cli/adapters/live-pricing.js';
 import { meterToQuery } from '../../compiler/pricing/meters.js';
-import { createSnapshotSource } from '../../compiler/pricing/snapshot.js';
-import { loadSnapshotSource, readSnapshotFile, writeSnapshotFile } from '../../cli/adapters/snapshot.js';
+import { createSnapshotSource, expandRegionPack } from '../../compiler/pricing/snapshot.js';
+import { loadSnapshotSource, readRegionPack, readSnapshotFile, writeSnapshotFile } from '../../cli/adapters/snapshot.js';
 import type { PriceQuery } from '../../compiler/pricing/types.js';
 import { startFakePricingServer, type FakePricingServer } from './fake-pricing-server.js';
 
@@ -242,7 +242,7 @@ describe('live Price List: deadlines, budget, stop rule, readable errors', () =>
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(result).toMatchObject({ ok: true, priceSource: { source: 'snapshot' } });
       expect(server.requests).toHaveLength(2);
-      expect(src.warnings[0]!.message).toBe('live Price List unavailable: the AWS Price List API did not answer within 150 ms; gave up after 2 attempts; used the snapshot price of 2026-11-24 for ALB hours in us-east-1');
+      expect(src.warnings[0]!.message).toBe('live Price List unavailable: the AWS Price List API did not answer within 150 ms; gave up after 2 attempts; used the snapshot price of 2026-12-02 for ALB hours in us-east-1');
       // The HTTP handler's "[WARN] a request has exceeded…" and the SDK's Node notice stay off the terminal.
       expect(warn).not.toHaveBeenCalled();
       expect(emit.mock.calls.filter((c) => /NodeVersionSupportWarning/.test(String(c[0])))).toEqual([]);
@@ -270,7 +270,7 @@ describe('live Price List: deadlines, budget, stop rule, readable errors', () =>
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(server.requests).toHaveLength(1);
     expect(src.warnings.map((w) => w.code)).toEqual(['live-stopped']);
-    expect(src.warnings[0]!.message).toBe('live Price List stopped: the time budget of 300 ms for asking the AWS Price List API is spent; the prices not yet asked come from the snapshot of 2026-11-24');
+    expect(src.warnings[0]!.message).toBe('live Price List stopped: the time budget of 300 ms for asking the AWS Price List API is spent; the prices not yet asked come from the snapshot of 2026-12-02');
     const plan = priceMeters([{ logicalId: 'Kms', type: 'AWS::KMS::Key', usage: [meter('kms.key', 'count-month', 1)] }], 'us-east-1', src);
     expect(plan.lineItems[0]!.priceSource.source).toBe('snapshot');
     expect(src.summary()).toMatchObject({ queries: 4, fetched: 0, cached: 0, fromSnapshot: 4, reasons: [{ reason: 'time budget spent', count: 4 }] });
@@ -393,7 +393,9 @@ describe('refreshSnapshot', () => {
       expect(report.fetched).toBe(3);
       expect(report.gaps).toHaveLength(1);
       expect(report.stale).toEqual([]);
-      expect(report.products).toBe(readSnapshotFile().products.length);
+      // t3.medium's eu-west-1 price lived in the region pack: the refreshed one is a new product of
+      // snapshot.json (which wins over the pack); NAT hours and the dashboard replace their old ones.
+      expect(report.products).toBe(readSnapshotFile().products.length + 1);
       expect(report.carriedOver).toBe(report.products - 3);
       writeSnapshotFile(out, report.file);
       const file = readSnapshotFile(out);
@@ -411,7 +413,10 @@ describe('refreshSnapshot', () => {
   });
 
   it('never loses: unanswered queries keep their products (stale), other terms and fields survive, gaps are not recorded twice', async () => {
-    const current = readSnapshotFile();
+    // EC2 prices live in the region packs: the snapshot under refresh holds two of them as items.
+    const base = readSnapshotFile();
+    const packed = expandRegionPack(readRegionPack('us-east-1')!).filter((p) => p.serviceCode === 'AmazonEC2' && ['t3.medium', 't3.micro'].includes(p.product.attributes.instanceType ?? ''));
+    const current = { ...base, products: [...base.products, ...packed] };
     const t3 = current.products.find((p) => p.product.attributes.instanceType === 't3.medium' && p.product.attributes.regionCode === 'us-east-1')!;
     const reserved = { 'X.Y': { priceDimensions: { 'X.Y.Z': { unit: 'Hrs', pricePerUnit: { USD: '0.0260000000' } } }, termAttributes: { LeaseContractLength: '1yr', PurchaseOption: 'No Upfront', OfferingClass: 'standard' } } };
     const withReserved = { ...current, products: current.products.map((p) => (p === t3 ? { ...p, terms: { ...p.terms, Reserved: reserved } } : p)) };
@@ -421,7 +426,8 @@ describe('refreshSnapshot', () => {
         const types = input.Filters.find((f) => f.Field === 'instanceType')?.Value;
         if (types === 't3.micro') throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
         const hits = served.filter((i) => i.serviceCode === input.ServiceCode && input.Filters.every((f) => (f.Field === 'productFamily' ? i.product.productFamily : i.product.attributes[f.Field]) === f.Value));
-        return { PriceList: hits.map((i) => JSON.stringify({ ...i, dex: undefined })) };
+        // Without terms.Reserved, so the test sees the old item's reserved terms survive.
+        return { PriceList: hits.map((i) => JSON.stringify({ ...i, terms: { OnDemand: i.terms.OnDemand }, dex: undefined })) };
       },
     };
     const catalog = [
