@@ -238,8 +238,13 @@ async function isStale(lock: string, writer: OutputWriter): Promise<boolean> {
   try {
     owner = JSON.parse(await writer.readText(lock)) as LockOwner;
   } catch {
-    // Created but not yet written, or cut short by a crash: stale once it is old enough.
-    return (await writer.ageMs(lock)) > 5_000;
+    // Created but not yet written, or cut short by a crash: stale once it is old enough. Gone
+    // already (its owner released it between our attempt and this read): not stale, try again.
+    try {
+      return (await writer.ageMs(lock)) > 5_000;
+    } catch {
+      return false;
+    }
   }
   if (owner.host !== hostname() || !Number.isInteger(owner.pid)) return false;
   try {

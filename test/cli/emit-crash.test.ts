@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSystemWriter, type OutputWriter } from '../../cli/adapters/files.js';
 import { runEmit } from '../../cli/commands/emit.js';
 import { captureIO } from '../support/io.js';
-import { LOCK_FILE, recover } from '../../cli/adapters/output-tree.js';
+import { LOCK_FILE, openOutput, recover } from '../../cli/adapters/output-tree.js';
 import { prng } from '../support/generate-spec.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -117,6 +117,25 @@ describe('dex emit under kill -9', () => {
 });
 
 describe('concurrent emits into one folder', () => {
+  it('a lock released between our attempt and our look at it is not an error: the next attempt takes it', async () => {
+    const out = join(work, 'lock-released');
+    mkdirSync(out, { recursive: true });
+    let attempts = 0;
+    const gone = () => Promise.reject(Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' }));
+    // The first attempt finds the lock held; by the time we read it (empty, then its age) its owner removed it.
+    const racing: OutputWriter = {
+      ...fileSystemWriter,
+      createExclusive: async (path, content) => (++attempts === 1 ? false : fileSystemWriter.createExclusive(path, content)),
+      readText: async (path) => (path.endsWith(LOCK_FILE) && attempts === 1 ? gone() : fileSystemWriter.readText(path)),
+      ageMs: async (path) => (path.endsWith(LOCK_FILE) && attempts === 1 ? gone() : fileSystemWriter.ageMs(path)),
+    };
+    const tx = await openOutput(out, racing, { pollMs: 1 });
+    expect(attempts).toBe(2);
+    expect(existsSync(join(out, LOCK_FILE))).toBe(true);
+    await tx.release();
+    expect(existsSync(join(out, LOCK_FILE))).toBe(false);
+  });
+
   it('20 pairs of racing emits: both succeed, and one whole output remains', async () => {
     for (let i = 0; i < 20; i++) {
       const out = join(work, `race-${i}`);
