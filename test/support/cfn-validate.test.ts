@@ -874,9 +874,13 @@ describe('schema patterns (Python regular expressions run as JavaScript)', () =>
     const slow: string[] = [];
     for (const pattern of patterns) {
       const re = schemaPattern(pattern);
-      const start = performance.now();
-      for (const unit of units) for (const tail of tails) re.test(unit.repeat(Math.ceil(40 / unit.length)) + tail);
-      const ms = performance.now() - start;
+      // Catastrophic backtracking is slow on every run; a pause of the machine is not: the best of three counts.
+      let ms = Infinity;
+      for (let run = 0; run < 3 && ms > 50; run++) {
+        const start = performance.now();
+        for (const unit of units) for (const tail of tails) re.test(unit.repeat(Math.ceil(40 / unit.length)) + tail);
+        ms = Math.min(ms, performance.now() - start);
+      }
       if (ms > 50) slow.push(`${pattern} (${ms.toFixed(0)} ms)`);
     }
     expect(patterns.size).toBeGreaterThan(80);
@@ -1131,9 +1135,14 @@ describe('speed', () => {
     );
     expect(Object.keys(big.Resources).length).toBeGreaterThan(90);
     validateTemplate(big); // warm up: compile the schemas
-    const start = performance.now();
-    for (let i = 0; i < 10; i++) validateTemplate(big);
-    const ms = performance.now() - start;
+    // Compiling the schemas again on each call would take seconds; the best of three batches counts,
+    // so a pause of a busy machine does not fail it.
+    let ms = Infinity;
+    for (let batch = 0; batch < 3 && ms >= 500; batch++) {
+      const start = performance.now();
+      for (let i = 0; i < 10; i++) validateTemplate(big);
+      ms = Math.min(ms, performance.now() - start);
+    }
     expect(ms).toBeLessThan(500);
   });
 });
