@@ -53,16 +53,10 @@ function buildBudget(spec: NormalizedSpec): ModelResource[] {
           { Key: 'dex:system', Value: spec.name },
         ],
       },
-      usage: [
-        {
-          meter: 'budgets.budget',
-          unit: 'count-month',
-          quantity: { min: 1, max: 1 },
-          attributes: { actions: 'none' },
-          basis:
-            'one cost budget without actions, filtered by the dex:system and dex:environment cost allocation tags (activate them in the Billing console, or the budget reads $0)',
-        },
-      ],
+      // No usage meter: AWS Budgets bills nothing for a budget without actions (AWS Budgets pricing
+      // page), and dex emits no budget actions (AWS::Budgets::BudgetsAction, which would be billed).
+      // The budget reads the dex:system and dex:environment cost allocation tags: activate them in
+      // the Billing console, or it reads $0.
     }),
   ];
 }

@@ -129,7 +129,7 @@ export interface Plan {
  * an ECS service costs only on Fargate, a gateway VPC endpoint is free. Types not listed are
  * free to create (VPCs, subnets, route tables, security groups, IAM, listeners, target groups,
  * launch templates, task definitions, subnet/parameter groups, KMS aliases, X-Ray groups with
- * Insights off, EKS add-ons, Auto Scaling policies, the internet gateway, backup vaults —
+ * Insights off, EKS add-ons, Auto Scaling policies, the internet gateway, budgets without actions, backup vaults —
  * the storage in a vault is metered on the backup plan that fills it — and flow logs, whose cost
  * is the ingestion and storage of the log group they deliver to).
  */
@@ -178,7 +178,8 @@ export const BILLABLE_TYPES: Readonly<Record<string, { readonly why: string; rea
     },
   },
   'AWS::Backup::BackupPlan': { why: 'backup storage and cross-region copies' },
-  'AWS::Budgets::Budget': { why: 'action-enabled budgets beyond an account’s first two' },
+  // A budget without actions is free (AWS Budgets pricing page); actions are their own resource.
+  'AWS::Budgets::BudgetsAction': { why: 'action-enabled budgets beyond an account’s first two, $0.10 a day each' },
   'AWS::SNS::Topic': { why: 'publishes beyond the first million a month' },
   'AWS::SNS::Subscription': { why: 'deliveries (e-mail beyond the first 1,000 a month)' },
   'AWS::XRay::SamplingRule': { why: 'traces recorded and retrieved' },

@@ -37,7 +37,7 @@ const FREE_TYPES = new Set([
   'AWS::EKS::AccessEntry', 'AWS::EKS::PodIdentityAssociation',
   'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::AutoScaling::ScalingPolicy',
   'AWS::AutoScaling::LifecycleHook', 'AWS::RDS::DBSubnetGroup', 'AWS::RDS::DBParameterGroup', 'AWS::ElastiCache::SubnetGroup', 'AWS::ElastiCache::User', 'AWS::ElastiCache::UserGroup',
-  'AWS::ElastiCache::ParameterGroup', 'AWS::Backup::BackupVault', 'AWS::Backup::BackupSelection', 'AWS::XRay::Group',
+  'AWS::Budgets::Budget', 'AWS::ElastiCache::ParameterGroup', 'AWS::Backup::BackupVault', 'AWS::Backup::BackupSelection', 'AWS::XRay::Group',
   'AWS::Logs::MetricFilter', 'AWS::SNS::TopicPolicy', 'AWS::Events::Rule', 'AWS::S3::BucketPolicy',
   // RDS event notifications are free; the alarm topic's deliveries are metered on the topic.
   'AWS::RDS::EventSubscription',
@@ -211,13 +211,16 @@ describe('budget', () => {
     expect((budget.build(fallback, AT_FIXED_DATE)[0]!.properties as any).NotificationsWithSubscribers[0].Subscribers).toEqual([{ SubscriptionType: 'EMAIL', Address: 'oncall@example.com' }]);
   });
 
-  it('is emitted by dex emit in the monitoring stack, and listed (unpriced, with why) by dex plan', () => {
+  it('is emitted by dex emit in the monitoring stack; free (no actions), so no line and nothing unpriced in dex plan', () => {
     const analysis = withBudget('budget: { monthlyUsd: 1500, alertEmails: [finance@example.com] }');
     const out = compileEmit(emitTargets(analysis, 'production')[0]!);
     const monitoring = out.files.find((f) => /monitoring\.yaml$/.test(f.path))!;
     expect(parse(monitoring.content).Resources.MonthlyBudget.Type).toBe('AWS::Budgets::Budget');
     const p = buildPlan(planTargets(analysis, 'production'), snapshot);
-    expect(p.environments[0]!.unpriced.find((u) => u.resource === 'MonthlyBudget')!.reason).toMatch(/first two action-enabled budgets .* free/);
+    // AWS Budgets bills nothing for a budget without actions: not a line, not an unknown.
+    expect(p.environments[0]!.unpriced.find((u) => u.resource === 'MonthlyBudget')).toBeUndefined();
+    expect(p.environments[0]!.lineItems.find((l) => l.resource === 'MonthlyBudget')).toBeUndefined();
+    expect(isBillable(analysis.ok ? planTargets(analysis, 'production')[0]!.model.resources.find((r) => r.logicalId === 'MonthlyBudget')! : (undefined as never))).toBe(false);
   });
 });
 
