@@ -329,6 +329,7 @@ function dashboards(spec: NormalizedSpec): ModelResource[] {
       ),
     ]);
   }
+  const customMetrics = spec.usage.customMetrics ?? 0;
   const pages: DashboardWidget[][] = [[]];
   for (const group of groups) {
     if (pages[pages.length - 1]!.length + group.length > DASHBOARD_WIDGETS) pages.push([]);
@@ -348,7 +349,14 @@ function dashboards(spec: NormalizedSpec): ModelResource[] {
       origin: ['monitoring', 'dashboard'],
       component: 'monitoring',
       properties: { DashboardName: i === 0 ? namePrefix(spec) : `${namePrefix(spec)}-${i + 1}`, DashboardBody: dashboardBody(widgets) },
-      usage: [{ meter: 'cloudwatch.dashboard', unit: 'count-month', quantity: { min: 1, max: 1 }, attributes: {}, basis: 'one dashboard (the first 3 of an account are free)' }],
+      usage: [
+        { meter: 'cloudwatch.dashboard', unit: 'count-month', quantity: { min: 1, max: 1 }, attributes: {}, basis: 'one dashboard (the first 3 of an account are free)' },
+        // The applications publish custom metrics, dex creates none: the usage assumption is priced
+        // on the environment's first dashboard, where CloudWatch shows the system's metrics.
+        ...(i === 0 && customMetrics > 0
+          ? [{ meter: 'cloudwatch.metric' as const, unit: 'count-month', quantity: { min: customMetrics, max: customMetrics }, attributes: {}, basis: `usage.customMetrics: ${customMetrics} custom metrics the applications publish (dex creates none; priced here, on the first dashboard)` }]
+          : []),
+      ],
     });
   });
 }

@@ -204,7 +204,7 @@ const USAGE_METERS: readonly { readonly key: string; readonly meter: MeterName; 
   {
     key: 'customMetrics',
     meter: 'cloudwatch.metric',
-    why: () => 'custom metrics are published by the applications, not created by dex, so no resource in the plan carries them ($0.30 per metric-month for the first 10,000 in us-east-1)',
+    why: () => 'the applications publish custom metrics and dex prices them on the environment’s CloudWatch dashboard, which this environment does not have ($0.30 per metric-month for the first 10,000 in us-east-1)',
   },
   {
     key: 'ciBuildMinutesPerMonth',

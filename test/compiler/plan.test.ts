@@ -167,6 +167,21 @@ describe('the reference spec', () => {
   });
 });
 
+describe('usage.customMetrics', () => {
+  it('is priced on the first dashboard (the applications publish the metrics); without a dashboard it is unpriced with why', () => {
+    const withDashboard = plan('examples/dex-mobile-v6/dex.yaml', 'production').environments[0]!;
+    const line = withDashboard.lineItems.find((l) => l.meter === 'cloudwatch.metric')!;
+    expect(line).toMatchObject({ resource: 'Dashboard', quantity: { min: 50, max: 50 } });
+    expect(line.monthlyUsd.max).toBeGreaterThan(0);
+    expect(withDashboard.unpriced.map((u) => u.resource)).not.toContain('usage.customMetrics');
+    const text = readFileSync('examples/dex-mobile-v6/dex.yaml', 'utf8').replace('  dashboard: true', '  dashboard: false');
+    const analysis = analyzeSpec(new TextEncoder().encode(text), 'examples/dex-mobile-v6/dex.yaml', { today: fixedClock, environment: 'production' });
+    const without = buildPlan(planTargets(analysis, 'production'), snapshot).environments[0]!;
+    expect(without.lineItems.some((l) => l.meter === 'cloudwatch.metric')).toBe(false);
+    expect(without.unpriced.find((u) => u.resource === 'usage.customMetrics')!.reason).toMatch(/dex prices them on the environment’s CloudWatch dashboard, which this environment does not have/);
+  });
+});
+
 describe('budget', () => {
   const withBudget = (extra: string) => {
     const text = `${readFileSync(REFERENCE, 'utf8')}\n${extra}\n`;
