@@ -52,6 +52,7 @@ export function emitPlanJson(model: ResourceModel, plan: StackPlan): EmittedFile
           quantity: { min: u.quantity.min, max: u.quantity.max },
           attributes: canonicalize(u.attributes as CfnValue),
           basis: u.basis,
+          ...(u.quantityUnknown !== undefined ? { quantityUnknown: u.quantityUnknown } : {}),
         })),
       };
     }),

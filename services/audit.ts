@@ -103,6 +103,7 @@ function trail(spec: NormalizedSpec): ModelResource[] {
         unit: 'GB-month',
         quantity: { min: 0, max: 0 },
         attributes: { storageClass: 'STANDARD' },
+        quantityUnknown: "the size of the CloudTrail log files follows the account's API activity, which dex has no usage assumption for (a few GB a year for a small system)",
         basis:
           `CloudTrail log files (management events only: data events are not enabled), kept ${spec.audit.retentionDays} days; their size follows the account's API activity, which the spec does not give (a few GB a year for a small system). ` +
           'The trail itself: the first copy of management events in each region is free; a second trail in the same account (another environment) is billed at $2.00 per 100,000 events, not priced here',
@@ -150,6 +151,7 @@ function trail(spec: NormalizedSpec): ModelResource[] {
           unit: 'GB',
           quantity: { min: 0, max: 0 },
           attributes: { logClass: 'STANDARD' },
+          quantityUnknown: "the volume of CloudTrail management events follows the account's API activity, which dex has no usage assumption for (tens to hundreds of MB a month for a small system)",
           basis: "CloudTrail management events copied to CloudWatch Logs: their volume follows the account's API activity, which the spec does not give (tens to hundreds of MB a month for a small system)",
         },
         {
@@ -157,6 +159,7 @@ function trail(spec: NormalizedSpec): ModelResource[] {
           unit: 'GB-month',
           quantity: { min: 0, max: 0 },
           attributes: {},
+          quantityUnknown: "the volume of CloudTrail management events follows the account's API activity, which dex has no usage assumption for",
           basis: `CloudTrail management events kept ${logRetentionAtLeast(spec.audit.retentionDays)} days in CloudWatch Logs: volume not known`,
         },
       ],

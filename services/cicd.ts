@@ -475,8 +475,8 @@ export function codeBuildProjects(spec: NormalizedSpec, layer: StackLayer, logKe
       component: 'cicd',
       properties: { LogGroupName: logGroup, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: logKeyArn, Tags: tags },
       usage: [
-        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: 'deploy and verify build logs: volume not in usage' },
-        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'deploy and verify build logs: volume not in usage' },
+        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: 'deploy and verify build logs: volume not in usage', quantityUnknown: 'the volume of the deploy and verify build logs follows the releases, which dex has no usage assumption for' },
+        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'deploy and verify build logs: volume not in usage', quantityUnknown: 'the volume of the deploy and verify build logs follows the releases, which dex has no usage assumption for' },
       ],
     }),
     role(

@@ -195,8 +195,8 @@ export function logMeters(spec: NormalizedSpec, groups: number): UsageMeter[] {
   const retention = spec.monitoring.logs.retentionDays;
   if (ingested === undefined) {
     return [
-      { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: 'usage.logsIngestedGiB not set' },
-      { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'usage.logsIngestedGiB not set' },
+      { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: 'usage.logsIngestedGiB not set', quantityUnknown: 'set usage.logsIngestedGiB (GiB of application logs a month) to price it' },
+      { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'usage.logsIngestedGiB not set', quantityUnknown: 'set usage.logsIngestedGiB (GiB of application logs a month) to price it' },
     ];
   }
   const share = ingested / groups;

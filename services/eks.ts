@@ -411,8 +411,8 @@ function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] 
       component,
       properties: { LogGroupName: `/aws/eks/${clusterName}/cluster`, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tags },
       usage: [
-        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: `control-plane logs (${eks.logging.join(', ') || 'none'}): volume not in usage` },
-        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'control-plane logs: volume not in usage' },
+        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: `control-plane logs (${eks.logging.join(', ') || 'none'}): volume not in usage`, quantityUnknown: 'the volume of EKS control-plane logs follows the cluster\'s API traffic, which dex has no usage assumption for' },
+        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'control-plane logs: volume not in usage', quantityUnknown: 'the volume of EKS control-plane logs follows the cluster\'s API traffic, which dex has no usage assumption for' },
       ],
     }),
     resource({
@@ -528,8 +528,8 @@ function containerInsightsLogGroups(spec: NormalizedSpec, clusterName: string): 
       component: 'platform/eks',
       properties: { LogGroupName: `/aws/containerinsights/${clusterName}/${kind}`, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tagList(spec, 'platform/eks') },
       usage: [
-        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: `Container Insights ${kind} logs: volume not in usage` },
-        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: `Container Insights ${kind} logs: volume not in usage` },
+        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: `Container Insights ${kind} logs: volume not in usage`, quantityUnknown: `the volume of Container Insights ${kind} logs follows the pods and nodes, which dex has no usage assumption for` },
+        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: `Container Insights ${kind} logs: volume not in usage`, quantityUnknown: `the volume of Container Insights ${kind} logs follows the pods and nodes, which dex has no usage assumption for` },
         // The performance events are what Container Insights makes its metrics from: its price sits here.
         ...(kind === 'performance' ? containerInsightsUsage(spec) : []),
       ],

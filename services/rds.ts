@@ -171,8 +171,8 @@ function databaseLogGroups(spec: NormalizedSpec, db: NormalizedDatabase, instanc
       origin: ['databases', db.name],
       properties: { LogGroupName: `/aws/rds/instance/${identifier}/${kind}`, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), RetentionInDays: retention, Tags: tagList(spec, `database/${db.name}`) },
       usage: [
-        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: {}, basis: `${kind} log of ${identifier}: its volume follows the parameter group's logging settings and the load, which the spec does not give` },
-        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: `${kind} log of ${identifier}, kept ${retention} days: volume not known` },
+        { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: {}, basis: `${kind} log of ${identifier}: its volume follows the parameter group's logging settings and the load, which the spec does not give`, quantityUnknown: `the volume of the ${kind} log follows the database's logging settings and load, which dex has no usage assumption for` },
+        { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: `${kind} log of ${identifier}, kept ${retention} days: volume not known`, quantityUnknown: `the volume of the ${kind} log follows the database's logging settings and load, which dex has no usage assumption for` },
       ],
     }),
     deletionPolicy: 'Retain' as const,
@@ -288,6 +288,7 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
           unit: 'GB-month',
           quantity: { min: 0, max: 0 },
           attributes: {},
+          quantityUnknown: 'backup storage beyond the free allowance (the allocated storage) follows the daily change rate of the data, which dex has no usage assumption for',
           basis: `automated backups (${db.backupRetentionDays} days) are free up to the allocated storage; beyond it depends on the daily change rate, which the spec does not give`,
         },
         ...monitoringMeters(primaryIdentifier),

@@ -543,8 +543,8 @@ function flowLogs(spec: NormalizedSpec): ModelResource[] {
   const logUsage: UsageMeter[] =
     ingested === undefined
       ? [
-          fixed('logs.ingest', 'GB', 0, 'usage.flowLogsIngestedGiB not set', { logType: 'vended' }),
-          fixed('logs.storage', 'GB-month', 0, 'usage.flowLogsIngestedGiB not set'),
+          { ...fixed('logs.ingest', 'GB', 0, 'usage.flowLogsIngestedGiB not set', { logType: 'vended' }), quantityUnknown: 'set usage.flowLogsIngestedGiB (GiB of flow log records a month) to price it' },
+          { ...fixed('logs.storage', 'GB-month', 0, 'usage.flowLogsIngestedGiB not set'), quantityUnknown: 'set usage.flowLogsIngestedGiB (GiB of flow log records a month) to price it' },
         ]
       : [
           fixed('logs.ingest', 'GB', ingested, `usage.flowLogsIngestedGiB ${ingested} GiB of flow log records a month (vended logs)`, { logType: 'vended' }),

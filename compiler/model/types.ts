@@ -53,6 +53,11 @@ export interface UsageMeter {
   readonly attributes: Readonly<Record<string, string>>;
   /** Where the quantity comes from, in words (shown beside the arithmetic). */
   readonly basis: string;
+  /**
+   * Set when dex does not know the quantity (a log volume no usage assumption gives): why, and how
+   * to give it. The meter is then unpriced with that reason, its unit price quoted, never a $0 line.
+   */
+  readonly quantityUnknown?: string;
 }
 
 export interface ModelResource {

@@ -105,6 +105,14 @@ export function priceMeters(resources: readonly PricedResourceInput[], region: s
         unpriced.push({ resource: r.logicalId, meter: meter.meter, reason: mapping.reason });
         continue;
       }
+      if (meter.quantityUnknown !== undefined) {
+        for (const part of mapping.parts) {
+          const result = source.lookup(part.query);
+          const rate = result.ok ? ` (${describeQuery(part.query)}: $${formatPrice(mul(decimal(result.unitPriceText), decimal(String(part.display.priceScale))))}/${part.display.priceUnit})` : `; and ${result.reason}`;
+          unpriced.push({ resource: r.logicalId, meter: meter.meter, reason: `quantity not known: ${meter.quantityUnknown}${rate}` });
+        }
+        continue;
+      }
       for (const part of mapping.parts) {
         const priced = pricePart(r, meter, part, source, options);
         if ('reason' in priced) {

@@ -270,7 +270,10 @@ function readmeSeedTable(p: Plan): string {
   out.push(`| **the seed's rows** | **$425–1,405** | **${range(sum([...used]))}** | |`);
   const rest = e.lineItems.filter((l) => !used.has(l));
   out.push(`| not in the seed's table | — | ${range(sum(rest))} | ${rest.length} lines: NAT, ALB, WAF, endpoints, logs, storage, backups, data transfer, … |`);
-  out.push(`| **total** | | **${range({ min: e.totals.monthlyMin, max: e.totals.monthlyMax })}** | plus ${e.unpriced.length} items no public source prices (${[...new Set(e.unpriced.map((u) => u.meter))].join(', ')}) |`);
+  const unknownQuantity = e.unpriced.filter((u) => u.reason.startsWith('quantity not known: '));
+  const noPrice = e.unpriced.filter((u) => !unknownQuantity.includes(u));
+  const meters = (us: typeof e.unpriced) => [...new Set(us.map((u) => u.meter))].join(', ');
+  out.push(`| **total** | | **${range({ min: e.totals.monthlyMin, max: e.totals.monthlyMax })}** | plus ${noPrice.length} items no public source prices (${meters(noPrice)}) and ${unknownQuantity.length} whose quantity dex does not know (${meters(unknownQuantity)}: logs, backups, notifications; their rates are in docs/cost.md) |`);
   return out.join('\n');
 }
 

@@ -144,14 +144,23 @@ describe.each([
       expect([l.unitPriceUsd, l.unit], `${l.resource} ${key} (source: ${row!.source})`).toEqual([row!.price, row!.unit]);
       seen.add(key);
     }
-    expect([...want.keys()].filter((k) => !seen.has(k)), 'rows no line of the plan uses').toEqual([]);
+    // A meter whose quantity dex does not know is unpriced, its rate quoted in the reason: that rate
+    // must be the oracle's too.
+    const quoted = new Set(
+      plan.environments
+        .flatMap((e) => e.unpriced)
+        .filter((u) => u.reason.startsWith('quantity not known'))
+        .flatMap((u) => [...u.reason.matchAll(/\$([\d.]+)\/([^)]+)\)$/g)].map((m) => `${Number(m[1])}|${m[2]}`)),
+    );
+    const unused = [...want.entries()].filter(([k, row]) => !seen.has(k) && !quoted.has(`${row.price}|${row.unit}`)).map(([k]) => k);
+    expect(unused, 'rows no line of the plan uses or quotes').toEqual([]);
   });
 });
 
 describe('what stays unpriced', () => {
   // Each item no public source prices, by resource and meter, with the words that say so.
   const AP_SOUTH_1_UNPRICED: Readonly<Record<string, RegExp>> = {
-    'AlarmEmailSubscription sns.email': /^no public price for SNS e-mail notifications .* in ap-south-1/,
+    // (AlarmEmailSubscription sns.email: its quantity is not known either, and Mumbai has no public price: below.)
     'Ec2Endpoint vpce.processed': /^no public price for VPC interface endpoint data processed in ap-south-1/,
     'EcrApiEndpoint vpce.processed': /^no public price for VPC interface endpoint data processed in ap-south-1/,
     'EcrDkrEndpoint vpce.processed': /^no public price for VPC interface endpoint data processed in ap-south-1/,
@@ -164,9 +173,15 @@ describe('what stays unpriced', () => {
 
   it('the reference in ap-south-1: only the items without a public price, each saying so and how to get one', () => {
     for (const env of planOf('ap-south-1').environments) {
-      const got = [...new Set(env.unpriced.map((u) => `${u.resource} ${u.meter}`))].sort();
+      // Meters whose quantity dex does not know (log volumes, backups beyond the free allowance,
+      // alarm notifications) are unpriced too, never $0: each says why and quotes its known rate.
+      const unknownQuantity = env.unpriced.filter((u) => u.reason.startsWith('quantity not known: '));
+      for (const u of unknownQuantity) expect(u.reason, `${u.resource} ${u.meter}`).toMatch(/dex has no usage assumption for|is not known|to price it.*\(.* in ap-south-1: \$[\d.]+\/[^)]+\)$/);
+      for (const u of unknownQuantity) expect(u.reason, `${u.resource} ${u.meter} quotes its rate, or says there is none`).toMatch(/ in ap-south-1: \$[\d.]+\/[^)]+\)$|; and no public price for .* in ap-south-1/);
+      const rest = env.unpriced.filter((u) => !unknownQuantity.includes(u));
+      const got = [...new Set(rest.map((u) => `${u.resource} ${u.meter}`))].sort();
       expect(got, env.environment).toEqual(Object.keys(AP_SOUTH_1_UNPRICED).sort());
-      for (const u of env.unpriced) {
+      for (const u of rest) {
         expect(u.reason, `${u.resource} ${u.meter}`).toMatch(AP_SOUTH_1_UNPRICED[`${u.resource} ${u.meter}`]!);
         expect(u.reason, 'user words, no research keys').not.toMatch(/research|§|\[[A-Z][A-Z0-9-]*\]|\{"/);
         expect(u.reason).toMatch(/dex pricing refresh --region|pricing page/);
