@@ -29,6 +29,24 @@ export const ROTATION_ID = {
 export const GRAFANA_ROTATION_SCHEDULE = 'rate(30 days)';
 
 /**
+ * The checks every rotation step starts with (the handler's first lines, shared by the rotation
+ * functions): rotation on, the token a version of the secret, that version AWSPENDING (a retried
+ * step of a finished rotation returns). `client` names the Secrets Manager client in the code.
+ */
+function rotationGuards(client: string): string {
+  return `  const arn = event.SecretId;
+  const token = event.ClientRequestToken;
+  const meta = await ${client}.send(new sm.DescribeSecretCommand({ SecretId: arn }));
+  if (!meta.RotationEnabled) throw new Error('rotation is not enabled for ' + arn);
+  const versions = meta.VersionIdsToStages || {};
+  const stages = versions[token];
+  if (!stages) throw new Error('version ' + token + ' of ' + arn + ' has no stage for rotation');
+  if (stages.includes('AWSCURRENT')) return;
+  if (!stages.includes('AWSPENDING')) throw new Error('version ' + token + ' of ' + arn + ' is not AWSPENDING');
+`;
+}
+
+/**
  * The rotation function's code (inline ZipFile code becomes index.js: CommonJS, and the Node.js 22
  * runtime provides AWS SDK v3). Constant: the secret arrives in the event, never as code. The new
  * password has the generated one's shape (32 letters and digits, see services/secrets.ts), and the
@@ -40,16 +58,7 @@ const sm = require('@aws-sdk/client-secrets-manager');
 const client = new sm.SecretsManagerClient({});
 
 exports.handler = async (event) => {
-  const arn = event.SecretId;
-  const token = event.ClientRequestToken;
-  const meta = await client.send(new sm.DescribeSecretCommand({ SecretId: arn }));
-  if (!meta.RotationEnabled) throw new Error('rotation is not enabled for ' + arn);
-  const versions = meta.VersionIdsToStages || {};
-  const stages = versions[token];
-  if (!stages) throw new Error('version ' + token + ' of ' + arn + ' has no stage for rotation');
-  if (stages.includes('AWSCURRENT')) return;
-  if (!stages.includes('AWSPENDING')) throw new Error('version ' + token + ' of ' + arn + ' is not AWSPENDING');
-  switch (event.Step) {
+${rotationGuards('client')}  switch (event.Step) {
     case 'createSecret':
       return createSecret(arn, token);
     case 'setSecret':
@@ -226,16 +235,7 @@ const POLL_MS = ${CACHE_USER_POLL_SECONDS * 1000};
 const POLLS = ${CACHE_USER_POLLS};
 
 exports.handler = async (event) => {
-  const arn = event.SecretId;
-  const token = event.ClientRequestToken;
-  const meta = await secrets.send(new sm.DescribeSecretCommand({ SecretId: arn }));
-  if (!meta.RotationEnabled) throw new Error('rotation is not enabled for ' + arn);
-  const versions = meta.VersionIdsToStages || {};
-  const stages = versions[token];
-  if (!stages) throw new Error('version ' + token + ' of ' + arn + ' has no stage for rotation');
-  if (stages.includes('AWSCURRENT')) return;
-  if (!stages.includes('AWSPENDING')) throw new Error('version ' + token + ' of ' + arn + ' is not AWSPENDING');
-  switch (event.Step) {
+${rotationGuards('secrets')}  switch (event.Step) {
     case 'createSecret':
       return createSecret(arn, token);
     case 'setSecret':
