@@ -11,10 +11,11 @@
 // function runs outside the VPC), and the server converges within one timer period instead.
 //
 // Everything lives in the security layer with the secret and the KMS key it names.
-import { ID, cacheServiceUser, getAtt, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
-import type { ModelResource, UsageMeter } from '../compiler/model/types.js';
+import { ID, cacheServiceUser, getAtt, pascal, ref, resource, sub } from '../compiler/model/ids.js';
+import type { CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import { cacheSignIn, cacheUserId, cacheUsers } from './elasticache.js';
+import { inlineFunction } from './inline-function.js';
 
 /** Logical IDs of the rotation of the Grafana admin password. */
 export const ROTATION_ID = {
@@ -94,7 +95,59 @@ async function finishSecret(arn, token, versions) {
 
 const COMPONENT = 'monitoring/grafana';
 
-const fixed = (meter: UsageMeter['meter'], unit: string, basis: string): UsageMeter => ({ meter, unit, quantity: { min: 0, max: 0 }, attributes: {}, basis });
+/** Node.js 22: Node.js 20 reached end of life on 2026-04-30; the runtime provides AWS SDK v3. */
+const ROTATION_RUNTIME = 'nodejs22.x';
+
+/**
+ * What a rotation function may do with the secrets it rotates: read and stage their versions, ask
+ * for a random password (an account-level call, so `*`), and use the system key only through
+ * Secrets Manager.
+ */
+function rotationStatements(spec: NormalizedSpec, sid: string, secrets: CfnValue): CfnValue[] {
+  return [
+    { Sid: sid, Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], Resource: secrets },
+    { Sid: 'GenerateRandomPassword', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
+    {
+      Sid: 'EncryptSecretVersions',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: getAtt(ID.kmsKey, 'Arn'),
+      Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${spec.region}.amazonaws.com` } },
+    },
+  ];
+}
+
+interface RotationScheduleIds {
+  readonly permission: string;
+  readonly schedule: string;
+}
+
+/**
+ * The permission Secrets Manager invokes the function with for one secret, and that secret's
+ * schedule. The first rotation waits a period (`RotateImmediatelyOnUpdate: false`); the callers say why.
+ */
+function rotationSchedule(common: Pick<ModelResource, 'layer' | 'component' | 'origin'>, ids: RotationScheduleIds, secret: CfnValue, functionId: string, expression: string): ModelResource[] {
+  return [
+    resource({
+      ...common,
+      logicalId: ids.permission,
+      type: 'AWS::Lambda::Permission',
+      properties: { FunctionName: getAtt(functionId, 'Arn'), Action: 'lambda:InvokeFunction', Principal: 'secretsmanager.amazonaws.com', SourceAccount: ref('AWS::AccountId'), SourceArn: secret },
+    }),
+    resource({
+      ...common,
+      logicalId: ids.schedule,
+      type: 'AWS::SecretsManager::RotationSchedule',
+      dependsOn: [ids.permission],
+      properties: {
+        SecretId: secret,
+        RotationLambdaARN: getAtt(functionId, 'Arn'),
+        RotationRules: { ScheduleExpression: expression },
+        RotateImmediatelyOnUpdate: false,
+      },
+    }),
+  ];
+}
 
 /** The rotation function, its role and log group, the permission Secrets Manager invokes it with, and the schedule. */
 export function grafanaSecretRotation(spec: NormalizedSpec): ModelResource[] {
@@ -103,82 +156,21 @@ export function grafanaSecretRotation(spec: NormalizedSpec): ModelResource[] {
   const common = { layer: 'security' as const, component: COMPONENT, origin };
   const secret = ref(ID.grafanaAdminSecret);
   return [
-    resource({
+    ...inlineFunction(spec, {
       ...common,
-      logicalId: ROTATION_ID.logGroup,
-      type: 'AWS::Logs::LogGroup',
-      properties: { KmsKeyId: getAtt(ID.kmsKey, 'Arn'), RetentionInDays: spec.monitoring.logs.retentionDays, Tags: tagList(spec, COMPONENT) },
-      usage: [fixed('logs.ingest', 'GB', 'a few lines per rotation, one rotation every 30 days'), fixed('logs.storage', 'GB-month', 'a few lines per rotation, one rotation every 30 days')],
+      ids: ROTATION_ID,
+      logBasis: 'a few lines per rotation, one rotation every 30 days',
+      roleDescription: 'Lets the rotation function change the Grafana admin password secret, and nothing else',
+      policyName: 'rotate-grafana-admin-secret',
+      statements: rotationStatements(spec, 'RotateGrafanaAdminSecret', secret),
+      description: 'Rotates the Grafana admin password secret (FSBP SecretsManager.1); the Grafana server applies the new version',
+      runtime: ROTATION_RUNTIME,
+      timeoutSeconds: 30,
+      code: GRAFANA_ROTATION_HANDLER,
     }),
-    resource({
-      ...common,
-      logicalId: ROTATION_ID.role,
-      type: 'AWS::IAM::Role',
-      properties: {
-        Description: 'Lets the rotation function change the Grafana admin password secret, and nothing else',
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
-        },
-        Policies: [
-          {
-            PolicyName: 'rotate-grafana-admin-secret',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [
-                { Sid: 'RotateGrafanaAdminSecret', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], Resource: secret },
-                { Sid: 'GenerateRandomPassword', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
-                {
-                  Sid: 'EncryptSecretVersions',
-                  Effect: 'Allow',
-                  Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-                  Resource: getAtt(ID.kmsKey, 'Arn'),
-                  Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${spec.region}.amazonaws.com` } },
-                },
-                { Sid: 'WriteOwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(ROTATION_ID.logGroup, 'Arn') },
-              ],
-            },
-          },
-        ],
-        Tags: tagList(spec, COMPONENT),
-      },
-    }),
-    resource({
-      ...common,
-      logicalId: ROTATION_ID.function,
-      type: 'AWS::Lambda::Function',
-      properties: {
-        Description: 'Rotates the Grafana admin password secret (FSBP SecretsManager.1); the Grafana server applies the new version',
-        Runtime: 'nodejs22.x',
-        Handler: 'index.handler',
-        Timeout: 30,
-        MemorySize: 128,
-        Role: getAtt(ROTATION_ID.role, 'Arn'),
-        Code: { ZipFile: GRAFANA_ROTATION_HANDLER },
-        LoggingConfig: { LogGroup: ref(ROTATION_ID.logGroup) },
-        Tags: tagList(spec, COMPONENT),
-      },
-    }),
-    resource({
-      ...common,
-      logicalId: ROTATION_ID.permission,
-      type: 'AWS::Lambda::Permission',
-      properties: { FunctionName: getAtt(ROTATION_ID.function, 'Arn'), Action: 'lambda:InvokeFunction', Principal: 'secretsmanager.amazonaws.com', SourceAccount: ref('AWS::AccountId'), SourceArn: secret },
-    }),
-    resource({
-      ...common,
-      logicalId: ROTATION_ID.schedule,
-      type: 'AWS::SecretsManager::RotationSchedule',
-      dependsOn: [ROTATION_ID.permission],
-      properties: {
-        SecretId: secret,
-        RotationLambdaARN: getAtt(ROTATION_ID.function, 'Arn'),
-        RotationRules: { ScheduleExpression: GRAFANA_ROTATION_SCHEDULE },
-        // The first rotation waits a period: a Grafana server booted by an earlier dex has no
-        // timer to apply it until the server is replaced (docs/monitoring.md).
-        RotateImmediatelyOnUpdate: false,
-      },
-    }),
+    // The first rotation waits a period: a Grafana server booted by an earlier dex has no timer to
+    // apply it until the server is replaced (docs/monitoring.md).
+    ...rotationSchedule(common, ROTATION_ID, secret, ROTATION_ID.function, GRAFANA_ROTATION_SCHEDULE),
   ];
 }
 
@@ -317,93 +309,25 @@ export function cacheUserSecretRotation(spec: NormalizedSpec): ModelResource[] {
       const common = { layer: 'security' as const, component, origin };
       const secretRefs = users.map((s) => ref(ID.cacheUserSecret(name, s.name)));
       const userArns = users.map((s) => sub(`arn:\${AWS::Partition}:elasticache:\${AWS::Region}:\${AWS::AccountId}:user:${cacheUserId(spec, cache, s.name)}`));
-      const shared: ModelResource[] = [
-        resource({
-          ...common,
-          logicalId: ids.logGroup,
-          type: 'AWS::Logs::LogGroup',
-          properties: { KmsKeyId: getAtt(ID.kmsKey, 'Arn'), RetentionInDays: spec.monitoring.logs.retentionDays, Tags: tagList(spec, component) },
-          usage: [fixed('logs.ingest', 'GB', `a few lines per rotation, one rotation per user every 30 days`), fixed('logs.storage', 'GB-month', 'a few lines per rotation, one rotation per user every 30 days')],
-        }),
-        resource({
-          ...common,
-          logicalId: ids.role,
-          type: 'AWS::IAM::Role',
-          properties: {
-            Description: `Lets the rotation function change the passwords of the ${name} cache's users and their secrets, and nothing else`,
-            AssumeRolePolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
-            },
-            Policies: [
-              {
-                PolicyName: `rotate-${name}-cache-user-secrets`,
-                PolicyDocument: {
-                  Version: '2012-10-17',
-                  Statement: [
-                    { Sid: 'RotateCacheUserSecrets', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], Resource: secretRefs },
-                    { Sid: 'GenerateRandomPassword', Effect: 'Allow', Action: 'secretsmanager:GetRandomPassword', Resource: '*' },
-                    {
-                      Sid: 'EncryptSecretVersions',
-                      Effect: 'Allow',
-                      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-                      Resource: getAtt(ID.kmsKey, 'Arn'),
-                      Condition: { StringEquals: { 'kms:ViaService': `secretsmanager.${spec.region}.amazonaws.com` } },
-                    },
-                    { Sid: 'ChangeCacheUserPasswords', Effect: 'Allow', Action: ['elasticache:DescribeUsers', 'elasticache:ModifyUser'], Resource: userArns },
-                    { Sid: 'WriteOwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(ids.logGroup, 'Arn') },
-                  ],
-                },
-              },
-            ],
-            Tags: tagList(spec, component),
-          },
-        }),
-        resource({
-          ...common,
-          logicalId: ids.function,
-          type: 'AWS::Lambda::Function',
-          properties: {
-            Description: `Rotates the passwords of the ${name} cache's users (FSBP SecretsManager.1): stages a new one, keeps the current one valid beside it`,
-            Runtime: 'nodejs22.x',
-            Handler: 'index.handler',
-            Timeout: CACHE_USER_ROTATION_TIMEOUT,
-            MemorySize: 128,
-            Role: getAtt(ids.role, 'Arn'),
-            Code: { ZipFile: CACHE_USER_ROTATION_HANDLER },
-            LoggingConfig: { LogGroup: ref(ids.logGroup) },
-            Tags: tagList(spec, component),
-          },
-        }),
-      ];
-      const perUser = users.flatMap((s) => {
-        const secret = ref(ID.cacheUserSecret(name, s.name));
-        const uid = cacheUserRotationId(name, s.name);
-        const userOrigin = [...origin, 'users', s.name];
-        return [
-          resource({
-            ...common,
-            origin: userOrigin,
-            logicalId: uid.permission,
-            type: 'AWS::Lambda::Permission',
-            properties: { FunctionName: getAtt(ids.function, 'Arn'), Action: 'lambda:InvokeFunction', Principal: 'secretsmanager.amazonaws.com', SourceAccount: ref('AWS::AccountId'), SourceArn: secret },
-          }),
-          resource({
-            ...common,
-            origin: userOrigin,
-            logicalId: uid.schedule,
-            type: 'AWS::SecretsManager::RotationSchedule',
-            dependsOn: [uid.permission],
-            properties: {
-              SecretId: secret,
-              RotationLambdaARN: getAtt(ids.function, 'Arn'),
-              RotationRules: { ScheduleExpression: CACHE_USER_ROTATION_SCHEDULE },
-              // The user is created in the data stack, after this one: the first rotation waits a period.
-              RotateImmediatelyOnUpdate: false,
-            },
-          }),
-        ];
+      const shared = inlineFunction(spec, {
+        ...common,
+        ids,
+        logBasis: 'a few lines per rotation, one rotation per user every 30 days',
+        roleDescription: `Lets the rotation function change the passwords of the ${name} cache's users and their secrets, and nothing else`,
+        policyName: `rotate-${name}-cache-user-secrets`,
+        statements: [
+          ...rotationStatements(spec, 'RotateCacheUserSecrets', secretRefs),
+          { Sid: 'ChangeCacheUserPasswords', Effect: 'Allow', Action: ['elasticache:DescribeUsers', 'elasticache:ModifyUser'], Resource: userArns },
+        ],
+        description: `Rotates the passwords of the ${name} cache's users (FSBP SecretsManager.1): stages a new one, keeps the current one valid beside it`,
+        runtime: ROTATION_RUNTIME,
+        timeoutSeconds: CACHE_USER_ROTATION_TIMEOUT,
+        code: CACHE_USER_ROTATION_HANDLER,
       });
+      // The user is created in the data stack, after this one: the first rotation waits a period.
+      const perUser = users.flatMap((s) =>
+        rotationSchedule({ ...common, origin: [...origin, 'users', s.name] }, cacheUserRotationId(name, s.name), ref(ID.cacheUserSecret(name, s.name)), ids.function, CACHE_USER_ROTATION_SCHEDULE),
+      );
       return [...shared, ...perUser];
     });
 }

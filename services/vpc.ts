@@ -8,6 +8,7 @@
 // deploys after `network`, so those resources live in `security` themselves.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import { hasLoadBalancer } from './alb.js';
+import { inlineFunction } from './inline-function.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec, VpcEndpointName } from '../spec/model.js';
 
@@ -474,56 +475,22 @@ function restrictDefaultSecurityGroup(spec: NormalizedSpec): ModelResource[] {
   const aclArn = { 'Fn::Join': ['', [sub('arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-acl/'), getAtt(ID.vpc, 'DefaultNetworkAcl')]] };
   const common = { layer: 'security' as const, component: COMPONENT, origin };
   return [
-    resource({
+    ...inlineFunction(spec, {
       ...common,
-      logicalId: VPC_ID.defaultSgLogGroup,
-      type: 'AWS::Logs::LogGroup',
-      properties: { KmsKeyId: getAtt(ID.kmsKey, 'Arn'), RetentionInDays: spec.monitoring.logs.retentionDays, Tags: tagList(spec, COMPONENT) },
-      usage: [fixed('logs.ingest', 'GB', 0, 'a few lines per stack update'), fixed('logs.storage', 'GB-month', 0, 'a few lines per stack update')],
-    }),
-    resource({
-      ...common,
-      logicalId: VPC_ID.defaultSgRole,
-      type: 'AWS::IAM::Role',
-      properties: {
-        Description: "Lets the custom resource revoke the rules of the VPC's default security group and delete its default network ACL's entries, and nothing else",
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
-        },
-        Policies: [
-          {
-            PolicyName: 'restrict-default-security-group',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [
-                { Sid: 'RevokeDefaultGroupRules', Effect: 'Allow', Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'], Resource: groupArn },
-                { Sid: 'DeleteDefaultAclEntries', Effect: 'Allow', Action: 'ec2:DeleteNetworkAclEntry', Resource: aclArn },
-                // Describe calls support no resource-level permissions: Resource * is the only form IAM accepts.
-                { Sid: 'DescribeGroups', Effect: 'Allow', Action: ['ec2:DescribeNetworkAcls', 'ec2:DescribeSecurityGroups'], Resource: '*' },
-                { Sid: 'WriteOwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(VPC_ID.defaultSgLogGroup, 'Arn') },
-              ],
-            },
-          },
-        ],
-        Tags: tagList(spec, COMPONENT),
-      },
-    }),
-    resource({
-      ...common,
-      logicalId: VPC_ID.defaultSgFunction,
-      type: 'AWS::Lambda::Function',
-      properties: {
-        Description: "Revokes every rule of the VPC's default security group (FSBP EC2.2) and every entry of its default network ACL (EC2.21)",
-        Runtime: 'python3.12',
-        Handler: 'index.handler',
-        Timeout: 60,
-        MemorySize: 128,
-        Role: getAtt(VPC_ID.defaultSgRole, 'Arn'),
-        Code: { ZipFile: RESTRICT_DEFAULT_SG_HANDLER },
-        LoggingConfig: { LogGroup: ref(VPC_ID.defaultSgLogGroup) },
-        Tags: tagList(spec, COMPONENT),
-      },
+      ids: { logGroup: VPC_ID.defaultSgLogGroup, role: VPC_ID.defaultSgRole, function: VPC_ID.defaultSgFunction },
+      logBasis: 'a few lines per stack update',
+      roleDescription: "Lets the custom resource revoke the rules of the VPC's default security group and delete its default network ACL's entries, and nothing else",
+      policyName: 'restrict-default-security-group',
+      statements: [
+        { Sid: 'RevokeDefaultGroupRules', Effect: 'Allow', Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'], Resource: groupArn },
+        { Sid: 'DeleteDefaultAclEntries', Effect: 'Allow', Action: 'ec2:DeleteNetworkAclEntry', Resource: aclArn },
+        // Describe calls support no resource-level permissions: Resource * is the only form IAM accepts.
+        { Sid: 'DescribeGroups', Effect: 'Allow', Action: ['ec2:DescribeNetworkAcls', 'ec2:DescribeSecurityGroups'], Resource: '*' },
+      ],
+      description: "Revokes every rule of the VPC's default security group (FSBP EC2.2) and every entry of its default network ACL (EC2.21)",
+      runtime: 'python3.12',
+      timeoutSeconds: 60,
+      code: RESTRICT_DEFAULT_SG_HANDLER,
     }),
     resource({
       ...common,
