@@ -1,15 +1,19 @@
 // The dex command line. Commands are loaded only when run, so `dex --help` stays fast.
-import { Command, CommanderError, Option } from 'commander';
+import { dirname } from 'node:path';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { colorEnabled, EXIT, type CliIO } from './io.js';
 import { cliProblem, renderDiagnostics } from './render.js';
+import { findSpecFile, SPEC_FILE_NAME } from './adapters/workspace.js';
 
 const FORMAT = ['text', 'json', 'github'] as const;
+const SPEC_ARGUMENT = 'the spec (default: ./dex.yaml, else the nearest in a parent folder up to the repository root)';
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('dex')
     .description('Compile and plan AWS deployments of microservice systems from one dex.yaml.')
-    .version(await version(), '-V, --version')
+    // The version line reads the schema and the price snapshot: only `--version` pays for that.
+    .option('-V, --version', 'print the versions of dex, its schema, its price snapshot and plan.json')
     .exitOverride()
     // Commander's own error line is replaced by a DEX900 diagnostic below (one renderer for all problems).
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => undefined });
@@ -21,26 +25,31 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   program
     .command('validate')
     .description('Check dex.yaml against the schema and its meaning (references, CIDRs, ports, bounds, secrets).')
-    .argument('[file]', 'the spec', 'dex.yaml')
+    .argument('[file]', SPEC_ARGUMENT)
     .option('-e, --env <name>', 'check one environment (default: the base spec and every environment)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMAT).default('text'))
     .option('-v, --verbose', 'also show informational findings, such as placement decisions', false)
     .addHelpText('after', '\nExamples:\n  dex validate\n  dex validate examples/minimal/dex.yaml --env production\n  dex validate --format github   # annotations in a GitHub Actions job')
-    .action(async (file: string, opts: { env?: string; format: (typeof FORMAT)[number]; verbose: boolean }) => {
+    .action(async (file: string | undefined, opts: { env?: string; format: (typeof FORMAT)[number]; verbose: boolean }) => {
+      const found = specFile(file, io);
+      if (typeof found === 'number') return void (exitCode = found);
       const { runValidate } = await import('./commands/validate.js');
-      exitCode = await runValidate({ file, environment: opts.env, format: opts.format, verbose: opts.verbose }, io);
+      exitCode = await runValidate({ file: found, environment: opts.env, format: opts.format, verbose: opts.verbose }, io);
     });
 
   program
     .command('emit')
     .description('Write CloudFormation templates and plan.json for each environment (atomically; nothing is written for an invalid spec).')
-    .argument('[file]', 'the spec', 'dex.yaml')
+    .argument('[file]', SPEC_ARGUMENT)
     .option('-e, --env <name>', 'emit one environment (default: every environment)')
     .option('-o, --out <dir>', 'output directory (default: out/ next to the spec)')
-    .addHelpText('after', '\nExamples:\n  dex emit\n  dex emit examples/dex-mobile-v6/dex.yaml --env production --out build/')
-    .action(async (file: string, opts: { env?: string; out?: string }) => {
+    .option('-q, --quiet', 'print nothing on success: no summary, no next steps (problems still go to stderr)', false)
+    .addHelpText('after', '\nExamples:\n  dex emit\n  dex emit examples/dex-mobile-v6/dex.yaml --env production --out build/\n  dex emit --quiet   # in a script or CI job')
+    .action(async (file: string | undefined, opts: { env?: string; out?: string; quiet: boolean }) => {
+      const found = specFile(file, io);
+      if (typeof found === 'number') return void (exitCode = found);
       const { runEmit } = await import('./commands/emit.js');
-      exitCode = await runEmit({ file, environment: opts.env, out: opts.out }, io);
+      exitCode = await runEmit({ file: found, environment: opts.env, out: opts.out, quiet: opts.quiet }, io);
     });
 
   program
@@ -59,7 +68,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   program
     .command('plan')
     .description('Price what dex emit would create, per environment, at AWS list prices: every line with its arithmetic, min–max from the scaling bounds, unpriced items with reasons.')
-    .argument('[file]', 'the spec', 'dex.yaml')
+    .argument('[file]', SPEC_ARGUMENT)
     .option('-e, --env <name>', 'price one environment (default: every environment)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown'] as const).default('text'))
     .addOption(new Option('--pricing <source>', 'where prices come from: the committed snapshot, or the AWS Price List API (needs credentials; falls back to the snapshot)').choices(['snapshot', 'live'] as const).default('snapshot'))
@@ -73,11 +82,13 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--commitment <kind>', 'also show what a ri-1y or ri-3y (1- or 3-year No Upfront) reservation of the always-on part (the scaling minimum) would cost and save')
     .option('--by <view>', 'also show each service\'s monthly cost: --by service (its own resources, the data stores only it uses, its share of shared infrastructure)')
     .addHelpText('after', '\nExamples:\n  dex plan --env production\n  dex plan --env production --commitment ri-1y\n  dex plan --env production --by service\n  dex plan --against git:main --format markdown --fail-on data-loss,security\n  dex plan --against stack --env production --detailed-exitcode\n  dex plan --format markdown > plan.md   # a pull-request comment\n  dex plan --format json --pricing live\n\nLive prices are cached in $DEX_CACHE_DIR/pricing (default ~/.cache/dex/pricing) for 7 days.\nDEX_PRICING_SNAPSHOT=file plans with another snapshot (e.g. one written by dex pricing refresh --output).')
-    .action(async (file: string, opts: { env?: string; format: 'text' | 'json' | 'markdown'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean; against?: string; detailedExitcode: boolean; failOn?: string; region?: string; profile?: string; out?: string; commitment?: string; by?: string }) => {
+    .action(async (file: string | undefined, opts: { env?: string; format: 'text' | 'json' | 'markdown'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean; against?: string; detailedExitcode: boolean; failOn?: string; region?: string; profile?: string; out?: string; commitment?: string; by?: string }) => {
+      const found = specFile(file, io, opts.detailedExitcode ? EXIT.failed : EXIT.usage);
+      if (typeof found === 'number') return void (exitCode = found);
       const { runPlan } = await import('./commands/plan.js');
       exitCode = await runPlan(
         {
-          file,
+          file: found,
           environment: opts.env,
           format: opts.format,
           pricing: opts.pricing,
@@ -121,14 +132,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   compliance
     .command('report')
     .description('Write the evidence report: per environment and regime, each control, pass/fail, and the emitted resources and properties behind it.')
-    .argument('[file]', 'the spec', 'dex.yaml')
+    .argument('[file]', SPEC_ARGUMENT)
     .option('-e, --env <name>', 'report on one environment (default: every environment)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(['markdown', 'json'] as const).default('markdown'))
     .option('-o, --out <file>', 'write the report to this file instead of standard output')
     .addHelpText('after', '\nExit code 1 when a control fails (an error finding).\nExamples:\n  dex compliance report\n  dex compliance report examples/dex-mobile-v6/dex.yaml --env production --out compliance.md\n  dex compliance report --format json')
-    .action(async (file: string, opts: { env?: string; format: 'markdown' | 'json'; out?: string }) => {
+    .action(async (file: string | undefined, opts: { env?: string; format: 'markdown' | 'json'; out?: string }) => {
+      const found = specFile(file, io);
+      if (typeof found === 'number') return void (exitCode = found);
       const { runComplianceReport } = await import('./commands/compliance.js');
-      exitCode = await runComplianceReport({ file, environment: opts.env, format: opts.format, out: opts.out }, io, `dex ${await version()}`);
+      exitCode = await runComplianceReport({ file: found, environment: opts.env, format: opts.format, out: opts.out }, io, `dex ${await version()}`);
     });
 
   const secrets = program
@@ -137,7 +150,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   secrets
     .command('list')
     .description('List every secret an environment creates, who reads it, who sets its value and (unless --offline) whether it has one in AWS.')
-    .argument('[file]', 'the spec', 'dex.yaml')
+    .argument('[file]', SPEC_ARGUMENT)
     .option('-e, --env <name>', 'one environment (default: every environment)')
     .option('--offline', 'list from the spec alone, without asking AWS', false)
     .option('--check', 'exit 1 when a placeholder secret has no value (for scripts and CI)', false)
@@ -145,9 +158,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--region <region>', "region of the secrets (default: the environment's)")
     .option('--profile <profile>', "AWS profile (default: the SDK's credential chain)")
     .addHelpText('after', '\nExamples:\n  dex secrets list dex.yaml --env production\n  dex secrets list --offline\n  dex secrets list dex.yaml --env staging --check   # exit 1 when one has no value')
-    .action(async (file: string, opts: { env?: string; offline: boolean; check: boolean; format: 'text' | 'json'; region?: string; profile?: string }) => {
+    .action(async (file: string | undefined, opts: { env?: string; offline: boolean; check: boolean; format: 'text' | 'json'; region?: string; profile?: string }) => {
+      const found = specFile(file, io);
+      if (typeof found === 'number') return void (exitCode = found);
       const { runSecretsList } = await import('./commands/secrets.js');
-      exitCode = await runSecretsList({ file, environment: opts.env, offline: opts.offline, check: opts.check, format: opts.format, ...(opts.region ? { region: opts.region } : {}), ...(opts.profile ? { profile: opts.profile } : {}) }, io);
+      exitCode = await runSecretsList({ file: found, environment: opts.env, offline: opts.offline, check: opts.check, format: opts.format, ...(opts.region ? { region: opts.region } : {}), ...(opts.profile ? { profile: opts.profile } : {}) }, io);
     });
   secrets
     .command('set')
@@ -165,6 +180,20 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     });
 
   program
+    .command('show')
+    .description('Print the spec one environment deploys: its overlay merged into the base, each overlaid value marked.')
+    .argument('[file]', SPEC_ARGUMENT)
+    .option('-e, --env <name>', 'the environment (default: the base spec)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['yaml', 'json'] as const).default('yaml'))
+    .addHelpText('after', '\nExamples:\n  dex show --env production\n  dex show examples/large/dex.yaml --env staging --format json | jq .services')
+    .action(async (file: string | undefined, opts: { env?: string; format: 'yaml' | 'json' }) => {
+      const found = specFile(file, io);
+      if (typeof found === 'number') return void (exitCode = found);
+      const { runShow } = await import('./commands/show.js');
+      exitCode = await runShow({ file: found, environment: opts.env, format: opts.format }, io);
+    });
+
+  program
     .command('schema')
     .description('Print the JSON Schema of dex.yaml (for editors and other tools).')
     .addHelpText('after', '\nExample:\n  dex schema > dex.schema.json')
@@ -173,6 +202,22 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       exitCode = await runSchema(io);
     });
 
+  program
+    .command('completion')
+    .description('Print a completion script for bash, zsh or fish (commands, options, their values and the spec\'s environments).')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish'] as const))
+    .addHelpText('after', '\nExamples:\n  source <(dex completion bash)\n  dex completion zsh > "${fpath[1]}/_dex"\n  dex completion fish > ~/.config/fish/completions/dex.fish')
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { runCompletion } = await import('./commands/completion.js');
+      const { schemaRegions } = await import('./adapters/assets.js');
+      exitCode = runCompletion(shell, program, schemaRegions(), io);
+    });
+
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    const { versionLine } = await import('./commands/version.js');
+    io.stdout.write(`${versionLine()}\n`);
+    return EXIT.ok;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
@@ -189,10 +234,26 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   return exitCode;
 }
 
+/**
+ * The spec a command reads: the file named, else the nearest dex.yaml (cli/adapters/workspace.ts).
+ * None found is a usage error (DEX940): its exit code is returned after the diagnostic is printed.
+ */
+function specFile(file: string | undefined, io: CliIO, usageExit: number = EXIT.usage): string | number {
+  if (file !== undefined) return file;
+  const search = findSpecFile(io.cwd);
+  if (search.found) return search.file;
+  const top = dirname(search.searched.at(-1) ?? io.cwd);
+  const where = top === io.cwd ? io.cwd : `${io.cwd} nor a parent folder up to ${top}`;
+  io.stderr.write(
+    renderDiagnostics([cliProblem('DEX940', `no ${SPEC_FILE_NAME} in ${where}`, 'pass the spec\'s path (dex validate path/to/dex.yaml), or run `dex init` to write one here')], { format: 'text', color: colorEnabled(io.stderr, io.env) }),
+  );
+  return usageExit;
+}
+
 /** Commander's complaint as a DEX900 diagnostic, with where to read the usage. */
 function usageProblem(err: CommanderError, argv: readonly string[]) {
   const message = err.message.replace(/^error: /, '');
-  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'secrets', 'schema'].find((c) => argv.includes(c));
+  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'secrets', 'show', 'schema', 'completion'].find((c) => argv.includes(c));
   return cliProblem('DEX900', message, `run dex ${command ? `${command} ` : ''}--help for usage`);
 }
 

@@ -72,6 +72,8 @@ export interface ReadAndAnalyzeOptions {
   readonly registries?: Registries;
   /** The output directory whose plan.json files say which EKS clusters exist (default: out/ beside the spec). */
   readonly outDir?: string;
+  /** Print only the errors (a command whose output is not about the findings, such as dex show). */
+  readonly errorsOnly?: boolean;
 }
 
 /**
@@ -99,8 +101,9 @@ export async function readAndAnalyze(
     existingEksClusters: existingEksClusters(read.absolute, options.outDir),
     today: clockFrom(io.env),
   });
-  if (analysis.diagnostics.length > 0) {
-    io.stderr.write(renderDiagnostics(analysis.diagnostics, { format: 'text', color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
+  const shown = options.errorsOnly ? analysis.diagnostics.filter((d) => d.severity === 'error') : analysis.diagnostics;
+  if (shown.length > 0) {
+    io.stderr.write(renderDiagnostics(shown, { format: 'text', color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
   }
   if (!analysis.ok) {
     io.stderr.write(`${args.file}: invalid — ${countLabel(analysis.diagnostics)}; ${outcome}\n`);

@@ -7,6 +7,9 @@ import type { CfnValue, ResourceModel } from '../compiler/model/types.js';
 import { templatePath } from './cloudformation.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 
+/** The version of plan.json's shape, bumped when it changes: a baseline of another shape is refused, not misread. */
+export const PLAN_JSON_FORMAT = 1;
+
 export const PLAN_JSON_PATH = 'plan.json';
 
 export function emitPlanJson(model: ResourceModel, plan: StackPlan): EmittedFile {
@@ -19,7 +22,7 @@ export function emitPlanJson(model: ResourceModel, plan: StackPlan): EmittedFile
     }
   }
   const value = {
-    dex: 1,
+    dex: PLAN_JSON_FORMAT,
     system: plan.system,
     environment: plan.environment,
     region: plan.region,

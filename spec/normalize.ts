@@ -26,6 +26,13 @@ export function mergeOverlay<T>(base: T, overlay: unknown): T {
   return out as T;
 }
 
+/** The spec one environment deploys, as written: its overlay merged into the base, without `environments`. */
+export function effectiveSpec(raw: DexSpec, environment?: string): DexSpec {
+  const overlay = environment ? raw.environments?.[environment] : undefined;
+  const { environments: _environments, ...baseOnly } = raw;
+  return mergeOverlay(baseOnly as DexSpec, overlay ?? {});
+}
+
 function isPlainObject(v: unknown): v is Plain {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -83,9 +90,7 @@ const or = <T>(value: T | undefined, definition: string, ...path: string[]): T =
 
 export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResult {
   const findings: Finding[] = [];
-  const overlay = environment ? raw.environments?.[environment] : undefined;
-  const { environments, ...baseOnly } = raw;
-  const merged = mergeOverlay(baseOnly as DexSpec, overlay ?? {});
+  const merged = effectiveSpec(raw, environment);
   const region = merged.region ?? schemaDefault('Region');
 
   const networkIn = merged.network ?? {};
@@ -225,7 +230,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
           stages,
         }
       : undefined,
-    environments: Object.keys(environments ?? {}),
+    environments: Object.keys(raw.environments ?? {}),
     usage: { ...(merged.usage ?? {}) },
     budget: merged.budget
       ? { monthlyUsd: merged.budget.monthlyUsd, alertEmails: merged.budget.alertEmails ?? [], thresholdPercent: or(merged.budget.thresholdPercent, 'Budget', 'thresholdPercent') }

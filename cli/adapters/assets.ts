@@ -1,7 +1,7 @@
 // The dex package's own files (schema, templates, price snapshot, version), found from the
 // source tree (vitest), from dist/ and from the bundle alike.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PackageAssets } from '../../emitters/index.js';
 
@@ -22,7 +22,23 @@ export function packageRoot(): string {
 export const packagePath = (...parts: string[]): string => join(packageRoot(), ...parts);
 
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+  return packageManifest().version;
+}
+
+/** The npm package's name and version (the package is dex-aws; its command is dex). */
+export function packageManifest(): { readonly name: string; readonly version: string } {
+  const { name, version } = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { name: string; version: string };
+  return { name, version };
+}
+
+/** The regions the schema accepts (its Region enum). */
+export function schemaRegions(): readonly string[] {
+  return (JSON.parse(readFileSync(packagePath('schema.json'), 'utf8')) as { definitions: { Region: { enum: string[] } } }).definitions.Region.enum;
+}
+
+/** The dex.yaml language version the shipped schema describes (its `dex` constant). */
+export function schemaLanguageVersion(): number {
+  return (JSON.parse(readFileSync(packagePath('schema.json'), 'utf8')) as { properties: { dex: { const: number } } }).properties.dex.const;
 }
 
 let assets: PackageAssets | undefined;
@@ -33,3 +49,30 @@ export function readPackageAssets(): PackageAssets {
 }
 
 export const defaultSnapshotPath = (): string => packagePath('data', 'pricing', 'snapshot.json');
+
+/**
+ * The schema modeline's path for a dex.yaml written in `dir`, relative to it (editors resolve it
+ * from the file, so it survives moving the project): the schema of the dex that runs, when that
+ * copy lives where the project will keep finding it (the project's node_modules, or this clone
+ * for a spec inside it); else where `npm i -D dex-aws` puts it in the nearest package (a global
+ * or npx copy lives in a cache folder that changes).
+ */
+export function schemaModelinePath(dir: string): string {
+  const root = packageRoot();
+  const posix = (p: string): string => {
+    const r = p.split(sep).join('/');
+    return r.startsWith('.') ? r : `./${r}`;
+  };
+  const modules = root.split(sep).lastIndexOf('node_modules');
+  const owner = modules > 0 ? root.split(sep).slice(0, modules).join(sep) : root;
+  if (isInside(dir, owner)) return posix(relative(dir, join(root, 'schema.json')));
+  let project = dir;
+  while (!existsSync(join(project, 'package.json')) && dirname(project) !== project) project = dirname(project);
+  if (!existsSync(join(project, 'package.json'))) project = dir;
+  return posix(relative(dir, join(project, 'node_modules', packageManifest().name, 'schema.json')));
+}
+
+const isInside = (path: string, folder: string): boolean => {
+  const r = relative(folder, path);
+  return r === '' || (!r.startsWith('..') && !r.startsWith(sep) && !/^[a-zA-Z]:/.test(r));
+};

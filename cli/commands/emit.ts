@@ -7,6 +7,7 @@ import { compileEmit, compileSystemEmit, emitTargets, type EnvironmentOutput } f
 import { SYSTEM_OUTPUT_DIR } from '../../emitters/index.js';
 import { analysisBootstraps, compileBootstrapEmit } from '../../pipeline/bootstrap.js';
 import { BOOTSTRAP_OUTPUT_DIR } from '../../services/bootstrap.js';
+import { nextSteps } from '../../pipeline/next-steps.js';
 import type { Registries } from '../../pipeline/registries.js';
 import type { Diagnostic } from '../../spec/diagnostics.js';
 import { readPackageAssets } from '../adapters/assets.js';
@@ -21,6 +22,8 @@ export interface EmitArgs {
   readonly file: string;
   readonly environment?: string;
   readonly out?: string;
+  /** No summary and no next steps: only problems, on stderr. */
+  readonly quiet?: boolean;
 }
 
 export interface EmitRunOptions {
@@ -100,6 +103,7 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
     await output.release();
   }
 
+  if (args.quiet) return EXIT.ok;
   for (const s of written) {
     const env = s.output.environment;
     const shown = (relative(io.cwd, join(outDir, env)) || '.').split(sep).join('/');
@@ -115,7 +119,31 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
     const resources = s.output.model.resources.length;
     io.stdout.write(`${env}: ${stacks} stack${stacks === 1 ? '' : 's'}, ${resources} resource${resources === 1 ? '' : 's'}, ${s.fileCount} files → ${shown} (${Math.round(s.ms)} ms)\n`);
   }
+  const steps = nextSteps({
+    compiled: emitTargets(analysis, args.environment),
+    specFile: args.file,
+    outDir: (relative(io.cwd, outDir) || '.').split(sep).join('/'),
+    wroteBootstrap: written.some((w) => w.kind === 'bootstrap'),
+    wroteCi: written.some((w) => w.kind === 'ci'),
+  });
+  if (steps.length > 0) {
+    io.stdout.write(`\nnext steps (docs/deploy.md has the whole path; --quiet leaves this out):\n${steps.map((step, i) => `${wrap(`${i + 1}. ${step.what}`, 78, '  ', '     ')}${step.command ? `       ${step.command}\n` : ''}`).join('')}`);
+  }
   return EXIT.ok;
+}
+
+/** Words folded into lines of at most `width` columns (a command is never folded: it is pasted whole). */
+function wrap(text: string, width: number, first: string, rest: string): string {
+  let out = '';
+  let line = first;
+  for (const word of text.split(' ')) {
+    if (line.trim() && line.length + 1 + word.length > width) {
+      out += `${line}\n`;
+      line = rest;
+    }
+    line += line.trim() ? ` ${word}` : word;
+  }
+  return `${out}${line}\n`;
 }
 
 /** An error of the file system (it has an errno code), as opposed to a bug in dex. */

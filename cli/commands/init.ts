@@ -1,11 +1,11 @@
 // `dex init [DIR] [--name NAME] [--region R] [--force]`: a starter dex.yaml with the schema
 // modeline and a commented tour.
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import Handlebars from 'handlebars';
 import { suggest } from '../../spec/schema-check.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
 import { cliProblem, renderDiagnostics } from '../render.js';
-import { packageRoot } from '../adapters/assets.js';
+import { packageRoot, schemaModelinePath } from '../adapters/assets.js';
 import { exists, readText, writeText } from '../adapters/files.js';
 
 export interface InitArgs {
@@ -18,26 +18,25 @@ export interface InitArgs {
 export async function runInit(args: InitArgs, io: CliIO): Promise<number> {
   const dir = resolve(io.cwd, args.dir);
   const target = join(dir, 'dex.yaml');
-  if (!args.force && (await exists(target))) {
-    io.stderr.write(`dex init: ${relative(io.cwd, target) || target} already exists; use --force to overwrite it\n`);
-    return EXIT.failed;
-  }
-  const name = args.name ?? systemName(basename(dir));
-  if (!/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/.test(name)) {
-    io.stderr.write(`dex init: "${name}" is not a valid system name (lowercase letters, digits and hyphens, 2 to 32 characters); pass --name\n`);
+  const problem = (code: 'DEX900' | 'DEX941', message: string, hint: string): number => {
+    io.stderr.write(renderDiagnostics([cliProblem(code, message, hint)], { format: 'text', color: colorEnabled(io.stderr, io.env) }));
     return EXIT.usage;
-  }
+  };
+  if (!args.force && (await exists(target))) return problem('DEX941', `${relative(io.cwd, target) || target} already exists; dex init left it as it is`, 'pass --force to replace it, or another directory');
   const root = packageRoot();
-  // The region lands in the starter as YAML: only a region dex knows (the schema's list) goes in.
-  const regions = (JSON.parse(await readText(join(root, 'schema.json'))) as { definitions: { Region: { enum: string[] } } }).definitions.Region.enum;
+  // Both flags land in the starter as YAML: only values the schema accepts go in.
+  const schema = JSON.parse(await readText(join(root, 'schema.json'))) as { properties: { name: { pattern: string; description: string } }; definitions: { Region: { enum: string[] } } };
+  const name = args.name ?? systemName(basename(dir));
+  if (!new RegExp(schema.properties.name.pattern, 'u').test(name)) {
+    return problem('DEX900', `${args.name === undefined ? `the folder's name gives the system name ${JSON.stringify(name)}, which` : `--name ${JSON.stringify(name)}`} is not a valid system name`, `${schema.properties.name.description.split('. ')[0]}; pass --name`);
+  }
+  const regions = schema.definitions.Region.enum;
   if (!regions.includes(args.region)) {
     const guess = suggest(args.region, regions);
-    io.stderr.write(renderDiagnostics([cliProblem('DEX900', `--region ${JSON.stringify(args.region)} is not an AWS region dex knows`, guess ? `did you mean ${guess}?` : `one of ${regions.join(', ')}`)], { format: 'text', color: colorEnabled(io.stderr, io.env) }));
-    return EXIT.usage;
+    return problem('DEX900', `--region ${JSON.stringify(args.region)} is not an AWS region dex knows`, guess ? `did you mean ${guess}?` : `one of ${regions.join(', ')}`);
   }
   const template = Handlebars.compile(await readText(join(root, 'templates', 'dex.yaml.hbs')), { noEscape: true, strict: true });
-  // A relative modeline keeps working when the project moves; editors resolve it from the file.
-  const schemaPath = relative(dir, join(root, 'schema.json')).split(sep).join('/');
+  const schemaPath = schemaModelinePath(dir);
   await writeText(target, template({ name, region: args.region, schemaPath }));
   io.stdout.write(`wrote ${relative(io.cwd, target) || target}\nnext: dex validate ${relative(io.cwd, target) || target}\n`);
   return EXIT.ok;

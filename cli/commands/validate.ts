@@ -38,7 +38,7 @@ export async function runValidate(args: ValidateArgs, io: CliIO): Promise<number
         2,
       )}\n`,
     );
-    return analysis.ok ? EXIT.ok : EXIT.failed;
+    return exitOf(analysis);
   }
   const rendered = renderDiagnostics(diagnostics, { format: args.format, color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) });
   io.stdout.write(rendered);
@@ -46,8 +46,11 @@ export async function runValidate(args: ValidateArgs, io: CliIO): Promise<number
     const checked = args.environment ? `environment ${args.environment}` : envs.length > 1 ? `base spec and ${envs.length - 1} environment${envs.length === 2 ? '' : 's'} (${envs.slice(1).join(', ')})` : 'base spec';
     io.stdout.write(analysis.ok ? `${args.file}: valid — checked ${checked}${diagnostics.length ? `; ${countLabel(diagnostics)}` : ''}\n` : `${args.file}: invalid — ${countLabel(diagnostics)}\n`);
   }
-  return analysis.ok ? EXIT.ok : EXIT.failed;
+  return exitOf(analysis);
 }
+
+/** An unknown --env is the command line's fault (exit 2), not the spec's. */
+const exitOf = (analysis: ReturnType<typeof analyzeSpec>): number => (analysis.ok ? EXIT.ok : isUsageProblem(analysis.diagnostics) ? EXIT.usage : EXIT.failed);
 
 /** One region pack read per region and run, only when a region is asked about. */
 function pricedClassesOnce(): (region: string) => ReturnType<typeof readPricedClasses> {

@@ -123,3 +123,12 @@ export function jmespathIdentifier(name: string): string {
   if (name.length === 0) throw new UnsafeValueError('JMESPath identifier', name, 'an identifier cannot be empty');
   return jsonString(name);
 }
+
+/**
+ * One fish word holding exactly `value`: inside fish's single quotes only `\\` and `\'` are
+ * special (unlike POSIX shells, so shellQuote's `'\''` would be wrong there).
+ */
+export function fishQuote(value: string): string {
+  if (value.includes('\0')) throw new UnsafeValueError('fish word', value, 'a NUL byte cannot appear in a fish argument');
+  return `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+}

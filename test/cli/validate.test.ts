@@ -1,6 +1,6 @@
 // `dex validate` end to end: in-process for the details, and once through bin/dex.js as a user runs it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -91,7 +91,7 @@ describe('dex validate', () => {
 
   it('reports an unknown environment with a suggestion', async () => {
     const io = captureIO(root);
-    expect(await main(['validate', reference, '--env', 'prod'], io)).toBe(1);
+    expect(await main(['validate', reference, '--env', 'prod'], io)).toBe(2); // a usage error
     expect(io.out()).toContain('error DEX400: no environment "prod"');
   });
 
@@ -152,20 +152,24 @@ describe('dex validate', () => {
 });
 
 describe('dex init', () => {
-  it('writes a starter that validates, with a working schema modeline, and will not overwrite it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dex-init-'));
-    const io = captureIO(dir);
-    expect(await main(['init', 'shop', '--region', 'eu-west-1'], io)).toBe(0);
-    const text = readFileSync(join(dir, 'shop', 'dex.yaml'), 'utf8');
+  it('writes a starter that validates, with a schema modeline that works where dex is installed, and will not overwrite it', async () => {
+    // dex installed in a project (npm i -D dex-aws): the files init reads, copied where npm puts them.
+    const project = mkdtempSync(join(tmpdir(), 'dex-init-'));
+    const installed = join(project, 'node_modules', 'dex-aws');
+    for (const part of ['bin', 'dist', 'templates', 'package.json', 'schema.json']) cpSync(part, join(installed, part), { recursive: true });
+    writeFileSync(join(project, 'package.json'), '{"private": true}\n');
+    execFileSync(process.execPath, [join(installed, 'bin', 'dex.js'), 'init', 'services/shop', '--region', 'eu-west-1'], { cwd: project });
+    const text = readFileSync(join(project, 'services', 'shop', 'dex.yaml'), 'utf8');
     const modeline = /^# yaml-language-server: \$schema=(.+)$/m.exec(text)?.[1];
-    expect(modeline).toBeDefined();
-    expect(readFileSync(join(dir, 'shop', modeline!), 'utf8')).toBe(readFileSync('schema.json', 'utf8'));
+    expect(modeline).toBe('../../node_modules/dex-aws/schema.json');
+    expect(readFileSync(join(project, 'services', 'shop', modeline!), 'utf8')).toBe(readFileSync('schema.json', 'utf8'));
     expect(text).toContain('name: shop\nregion: eu-west-1\n');
-    const check = captureIO(dir);
-    expect(await main(['validate', 'shop/dex.yaml'], check)).toBe(0);
+    const check = captureIO(project);
+    expect(await main(['validate', 'services/shop/dex.yaml'], check)).toBe(0);
     expect(check.out()).toContain('valid — checked base spec and 2 environments');
-    const again = captureIO(dir);
-    expect(await main(['init', 'shop'], again)).toBe(1);
-    expect(again.err()).toContain('already exists');
+    const again = captureIO(project);
+    expect(await main(['init', 'services/shop'], again)).toBe(2);
+    expect(again.err()).toContain('error DEX941: services/shop/dex.yaml already exists');
+    rmSync(project, { recursive: true, force: true });
   });
 });

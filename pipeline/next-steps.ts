@@ -1,0 +1,62 @@
+// What to do after `dex emit`, in the order of docs/deploy.md, for what this emit wrote: commit
+// the output, bootstrap each account, connect the pipeline, set the placeholder secrets, apply
+// the EKS pieces. Paths and names are shown as shell words, ready to paste.
+import { shellArg } from '../compiler/model/quote.js';
+import type { CompiledEnvironment } from './analyze.js';
+import { environmentSecrets } from './secrets.js';
+
+export interface NextStepsInput {
+  /** The environments this emit compiled. */
+  readonly compiled: readonly CompiledEnvironment[];
+  /** The spec and folders as the user reaches them from the current folder. */
+  readonly specFile: string;
+  readonly outDir: string;
+  readonly wroteBootstrap: boolean;
+  readonly wroteCi: boolean;
+}
+
+/** One step: what and why, then the command to paste (when there is one). */
+export interface NextStep {
+  readonly what: string;
+  readonly command?: string;
+}
+
+export function nextSteps(input: NextStepsInput): NextStep[] {
+  const first = input.compiled[0];
+  if (!first) return [];
+  const out = (...parts: string[]): string => shellArg([input.outDir, ...parts].join('/'));
+  const spec = shellArg(input.specFile);
+  const steps: NextStep[] = [];
+  steps.push({ what: 'commit the output: the pipeline deploys what is committed', command: `git add ${spec} ${shellArg(input.outDir)}` });
+  if (input.wroteBootstrap) {
+    const accounts = [...new Set(input.compiled.map((c) => c.spec.account).filter((a): a is string => a !== undefined))].sort();
+    if (accounts.length > 1) {
+      for (const a of accounts) steps.push({ what: `bootstrap account ${a} once, with its administrator's credentials`, command: `bash ${out('bootstrap', 'deploy.sh')} ${shellArg(a)}` });
+    } else {
+      steps.push({ what: 'bootstrap the account once, as an administrator', command: `bash ${out('bootstrap', 'deploy.sh')}` });
+    }
+  }
+  const cicd = first.spec.cicd;
+  if (input.wroteCi && cicd?.provider === 'github-actions') {
+    steps.push({ what: 'add the release workflow to the repository', command: `mkdir -p .github/workflows && cp ${out('ci', '.github', 'workflows', 'release.yml')} .github/workflows/` });
+    // The script sets the repository variable AWS_ACCOUNT_ID only for an environment that names no account.
+    const needsAccount = input.compiled.some((c) => c.spec.account === undefined);
+    steps.push({ what: 'create its GitHub environments and reviewers, as a repository admin', command: `${needsAccount ? 'AWS_ACCOUNT_ID=<your account id> ' : ''}bash ${out('ci', 'setup-github-environments.sh')}` });
+  } else if (input.wroteCi && cicd?.provider === 'codepipeline') {
+    steps.push({ what: `deploy the pipeline in ${first.spec.region}, then accept its CodeConnections connection in the console`, command: `aws cloudformation deploy --region ${shellArg(first.spec.region)} --stack-name ${shellArg(`${first.spec.name}-pipeline`)} --template-file ${out('ci', 'codepipeline', 'pipeline.yaml')} --capabilities CAPABILITY_NAMED_IAM` });
+  } else if (!cicd) {
+    const dirs = input.compiled.map((c) => out(c.environment ?? 'default', 'cloudformation')).join(', ');
+    steps.push({ what: `no cicd in the spec: push each service's image, then deploy ${dirs} in the deployOrder of each plan.json ("Without GitHub Actions" in docs/deploy.md)` });
+  }
+  const placeholders = input.compiled
+    .map((c) => ({ env: c.environment, count: environmentSecrets(c).secrets.filter((s) => s.value === 'placeholder').length }))
+    .filter((p) => p.count > 0);
+  for (const p of placeholders) {
+    steps.push({ what: `set ${p.env ? `${p.env}'s ` : 'the '}${p.count} placeholder secret${p.count === 1 ? '' : 's'} when its release stops at check-secrets`, command: `dex secrets list ${spec}${p.env ? ` --env ${shellArg(p.env)}` : ''}` });
+  }
+  const eks = input.compiled.filter((c) => Object.values(c.spec.services).some((s) => s.placement === 'eks'));
+  if (eks.length > 0) {
+    steps.push({ what: `once each -eks stack is up, an administrator applies ${eks.map((c) => out(c.environment ?? 'default', 'kubernetes')).join(' and ')} (docs/kubernetes.md)` });
+  }
+  return steps;
+}
