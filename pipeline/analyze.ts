@@ -45,6 +45,8 @@ export interface AnalyzeOptions {
    * region pack); given, instance/DB/cache classes without a price are reported (DEX346).
    */
   readonly pricedClasses?: (region: string) => PricedClasses | undefined;
+  /** What the models are for (BuildContext.purpose): 'checks' when only the diagnostics are used. Default 'output'. */
+  readonly purpose?: 'output' | 'checks';
 }
 
 export interface CompiledEnvironment {
@@ -132,7 +134,7 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
     }
     let model: ResourceModel;
     try {
-      model = buildResourceModel(spec, registries.blocks, { today });
+      model = buildResourceModel(spec, registries.blocks, { today, ...(options.purpose ? { purpose: options.purpose } : {}) });
     } catch (err) {
       // dex emit reports the model error (DEX999); validation must still answer.
       const modelError = err instanceof Error ? err : new Error(String(err));

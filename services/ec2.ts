@@ -11,7 +11,7 @@
 import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { envFileLine, grafanaSetting, shellArg, shellQuote } from '../compiler/model/quote.js';
 import type { EmittedFile } from '../compiler/model/output.js';
-import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
+import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
 import { applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
@@ -105,6 +105,12 @@ const NODE_EXPORTER = `docker run -d --name node-exporter --restart always --net
 
 /** Writes the monitoring emitter's files (gzip, base64) under their directory on the server. */
 const bundle = (b64: string): string => `base64 -d <<'EOF' | gunzip -c | bash\n${b64}\nEOF\n`;
+
+/** The user data lines that install a file bundle, given how to make its base64 text. */
+type FileBundler = (base64: () => string) => string;
+
+const bundlerFor = (context: BuildContext): FileBundler =>
+  context.purpose === 'checks' ? () => "# the monitoring files' bundle (made by dex emit and dex plan, not dex validate)\n" : (base64) => bundle(base64());
 
 /** A systemd service and timer running `command` now and every `every`. */
 const timer = (name: string, command: string, every: string): string =>
@@ -229,7 +235,7 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
   return parts;
 }
 
-function prometheusUserData(spec: NormalizedSpec): CfnValue[] {
+function prometheusUserData(spec: NormalizedSpec, files: FileBundler): CfnValue[] {
   const p = spec.monitoring.prometheus;
   const eks = Object.values(spec.services).some((s) => s.placement === 'eks' && s.port !== undefined);
   const discovers = Object.values(spec.services).some((s) => (s.placement === 'eks' || s.placement === 'ecs') && s.port !== undefined);
@@ -246,7 +252,7 @@ function prometheusUserData(spec: NormalizedSpec): CfnValue[] {
       'mount -a',
       'chown 65534:65534 /var/lib/prometheus',
       '# out/<env>/monitoring/prometheus/ (dex emit): configuration, alert rules, discovery helper.',
-      bundle(installBundle(prometheusFiles(spec), '/etc/prometheus')),
+      files(() => installBundle(prometheusFiles(spec), '/etc/prometheus')),
     ].join('\n'),
     ...(eks
       ? [
@@ -262,7 +268,7 @@ function prometheusUserData(spec: NormalizedSpec): CfnValue[] {
   ];
 }
 
-function grafanaUserData(spec: NormalizedSpec): CfnValue[] {
+function grafanaUserData(spec: NormalizedSpec, files: FileBundler): CfnValue[] {
   // Grafana reaches Prometheus as ${PROMETHEUS_HOST}: a timer maps the name to the server's current
   // private IP (the Auto Scaling group may replace it) in a hosts file mounted into the container.
   const filters = [`Name=tag:dex:system,Values=${spec.name}`, `Name=tag:dex:environment,Values=${spec.environment ?? 'default'}`, 'Name=tag:dex:component,Values=monitoring/prometheus', 'Name=instance-state-name,Values=running'];
@@ -281,7 +287,7 @@ function grafanaUserData(spec: NormalizedSpec): CfnValue[] {
     [
       'install -d -o 472 -g 472 /var/lib/grafana',
       '# out/<env>/monitoring/grafana/provisioning/ (dex emit): data sources, dashboard provider, dashboards.',
-      bundle(installBundle(grafanaFiles(spec), '/etc/grafana/provisioning', grafanaUsesSso(spec) ? [{ files: grafanaSsoFiles(spec), root: '/etc/dex' }] : [])),
+      files(() => installBundle(grafanaFiles(spec), '/etc/grafana/provisioning', grafanaUsesSso(spec) ? [{ files: grafanaSsoFiles(spec), root: '/etc/dex' }] : [])),
       'install -d /etc/dex',
       "printf '127.0.0.1 localhost\\n' > /etc/dex/hosts",
       "cat > /etc/dex/prometheus-host.sh <<'EOF'",
@@ -434,7 +440,8 @@ function grafanaAdminScript(spec: NormalizedSpec): CfnValue[] {
   ];
 }
 
-function workloads(spec: NormalizedSpec): Workload[] {
+function workloads(spec: NormalizedSpec, context: BuildContext): Workload[] {
+  const files = bundlerFor(context);
   const out: Workload[] = [];
   for (const s of Object.values(spec.services)
     .filter((x) => x.placement === 'ec2')
@@ -472,7 +479,7 @@ function workloads(spec: NormalizedSpec): Workload[] {
         { device: '/dev/xvda', sizeGiB: PROMETHEUS_ROOT_GIB, what: 'root' },
         { device: '/dev/sdf', sizeGiB: prometheus.storageGiB, what: `data (${prometheus.retentionDays} days of metrics)` },
       ],
-      userData: prometheusUserData(spec),
+      userData: prometheusUserData(spec, files),
       targetGroup: undefined,
       healthGraceSeconds: 300,
       // Never rolled by a stack update: its data volume goes with the instance.
@@ -491,7 +498,7 @@ function workloads(spec: NormalizedSpec): Workload[] {
       securityGroup: ID.grafanaSecurityGroup,
       instanceProfile: ID.instanceProfile('grafana-server'),
       volumes: [{ device: '/dev/xvda', sizeGiB: grafana.storageGiB, what: 'root and dashboards' }],
-      userData: grafanaUserData(spec),
+      userData: grafanaUserData(spec, files),
       targetGroup: undefined,
       healthGraceSeconds: 300,
       // Never rolled by a stack update: its data volume goes with the instance.
@@ -629,7 +636,7 @@ export function signalPolicies(w: Pick<Workload, 'min' | 'max'>, timeoutMinutes:
 
 export const ec2: BuildingBlock = {
   name: 'ec2',
-  build(spec: NormalizedSpec): ModelResource[] {
+  build(spec: NormalizedSpec, context: BuildContext): ModelResource[] {
     const out: ModelResource[] = [];
     for (const s of Object.values(spec.services).filter((x) => x.placement === 'ec2')) {
       out.push(
@@ -649,7 +656,7 @@ export const ec2: BuildingBlock = {
         }),
       );
     }
-    for (const w of workloads(spec)) out.push(...workloadResources(spec, w));
+    for (const w of workloads(spec, context)) out.push(...workloadResources(spec, w));
     return out;
   },
 };

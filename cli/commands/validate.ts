@@ -19,7 +19,7 @@ export async function runValidate(args: ValidateArgs, io: CliIO): Promise<number
     io.stderr.write(renderDiagnostics([read.diagnostic], { format: args.format === 'json' ? 'text' : args.format, color: colorEnabled(io.stderr, io.env) }));
     return isUsageProblem([read.diagnostic]) ? EXIT.usage : EXIT.failed;
   }
-  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, includeInfo: args.verbose, existingEksClusters: existingEksClusters(read.absolute), today: clockFrom(io.env), pricedClasses: pricedClassesOnce() });
+  const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, includeInfo: args.verbose, existingEksClusters: existingEksClusters(read.absolute), today: clockFrom(io.env), pricedClasses: pricedClassesOnce(), purpose: 'checks' });
   const diagnostics = analysis.diagnostics;
   const envs = analysis.compiled.map((c) => c.environment ?? 'base');
 

@@ -93,6 +93,12 @@ export type Clock = () => Date;
 export interface BuildContext {
   /** The date EKS support windows are judged on (standard or extended support is billed differently). */
   readonly today: Clock;
+  /**
+   * What the model is for: 'output' (emit, plan: every property as deployed) or 'checks' (validate:
+   * the rules read no EC2 user data, so the monitoring servers' gzipped file bundles, the costliest
+   * part of a small build, are left as a placeholder). Default 'output'.
+   */
+  readonly purpose?: 'output' | 'checks';
 }
 
 /** A building block: reads its slice of the normalized spec and returns the resources it adds. */
