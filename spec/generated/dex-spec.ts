@@ -1414,13 +1414,32 @@ export interface Service {
     vertical?: boolean;
   };
   /**
-   * Health check used by the load balancer and the platform.
+   * Health check used by the load balancer and the platform: HTTP (path or http, the default), tcp, grpc, or a command run in the container; the timing fields apply to all of them.
    */
   health?: {
     /**
-     * HTTP path (and query) that answers 200 when the service is healthy: starts with /; letters, digits and . _ ~ % / ? & = + , : @ - (no spaces, quotes or shell characters).
+     * HTTP path (and query) that answers 200 when the service is healthy: starts with /; letters, digits and . _ ~ % / ? & = + , : @ - (no spaces, quotes or shell characters). The load balancer checks it; so do the platform (container health check, Kubernetes probes) unless tcp, grpc or command says otherwise.
      */
     path?: string;
+    /**
+     * Same as path (an HTTP check of this path); give one of the two.
+     */
+    http?: string;
+    /**
+     * Healthy when the port accepts a TCP connection (for a service that speaks no HTTP). The platform checks the connection; a service behind the load balancer still needs path, which the load balancer checks over HTTP.
+     */
+    tcp?: true;
+    /**
+     * The service speaks gRPC: healthy when the gRPC health protocol (grpc.health.v1.Health/Check) answers SERVING for this service name ("" for the whole server). Behind the load balancer its target group uses protocol version GRPC; Kubernetes probes use the grpc probe; ECS and EC2 check that the port accepts connections.
+     */
+    grpc?: string;
+    /**
+     * A command run inside the container (exec form: its words are passed as they are, no shell) that exits 0 when healthy: the ECS container health check, the Kubernetes probes and the EC2 host's check (docker exec). With it a service without a port can have a health check. The load balancer still checks path.
+     *
+     * @minItems 1
+     * @maxItems 32
+     */
+    command?: [string, ...string[]];
     /**
      * Seconds between checks.
      */
