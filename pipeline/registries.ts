@@ -34,6 +34,7 @@ import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from
 import { eksEndpointRule, eksVersionRule, unusedPlatformRule, type ExistingEksClusters } from '../compiler/checks/platforms.js';
 import { portsRule } from '../compiler/checks/ports.js';
 import { healthRule } from '../compiler/checks/health.js';
+import { instanceTypesRule } from '../compiler/checks/instance-types.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
@@ -85,6 +86,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     privateEndpointsRule,
     portsRule,
     healthRule,
+    instanceTypesRule,
     usesRule,
     cycleRule,
     boundsRule,

@@ -121,6 +121,8 @@ export const DIAGNOSTIC_CODES = {
   DEX344: { severity: 'error', title: 'Name past an AWS limit' },
   DEX345: { severity: 'error', title: 'Physical name shared by two resources' },
   DEX346: { severity: 'warning', title: 'Class has no offline price in its region' },
+  DEX347: { severity: 'error', title: 'Unknown EC2 instance type' },
+  DEX348: { severity: 'error', title: 'Instance type not offered in the region' },
   DEX360: { severity: 'error', title: 'Audit log turned off under pci-dss or soc2' },
   DEX361: { severity: 'error', title: 'Audit log turned off without a reason' },
   DEX362: { severity: 'error', title: 'Grafana OIDC sign-in without a client ID' },
