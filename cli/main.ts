@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .description('Price what dex emit would create, per environment, at AWS list prices: every line with its arithmetic, min–max from the scaling bounds, unpriced items with reasons.')
     .argument('[file]', 'the spec', 'dex.yaml')
     .option('-e, --env <name>', 'price one environment (default: every environment)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown'] as const).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown', 'github-comment'] as const).default('text'))
     .addOption(new Option('--pricing <source>', 'where prices come from: the committed snapshot, or the AWS Price List API (needs credentials; falls back to the snapshot)').choices(['snapshot', 'live'] as const).default('snapshot'))
     .option('--allow-over-budget', 'exit 0 even when an environment can cost more than its budget', false)
     .option('--against <baseline>', 'diff against: last (out/<env>/plan.json, the default when it exists), git:<ref> (the spec at a git ref), or stack (the deployed CloudFormation stacks)')
@@ -72,8 +72,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('-o, --out <dir>', 'where dex emit wrote its output, for --against last (default: out/ next to the spec)')
     .option('--commitment <kind>', 'also show what a ri-1y or ri-3y (1- or 3-year No Upfront) reservation of the always-on part (the scaling minimum) would cost and save')
     .option('--by <view>', 'also show each service\'s monthly cost: --by service (its own resources, the data stores only it uses, its share of shared infrastructure)')
-    .addHelpText('after', '\nExamples:\n  dex plan --env production\n  dex plan --env production --commitment ri-1y\n  dex plan --env production --by service\n  dex plan --against git:main --format markdown --fail-on data-loss,security\n  dex plan --against stack --env production --detailed-exitcode\n  dex plan --format markdown > plan.md   # a pull-request comment\n  dex plan --format json --pricing live\n\nLive prices are cached in $DEX_CACHE_DIR/pricing (default ~/.cache/dex/pricing) for 7 days.\nDEX_PRICING_SNAPSHOT=file plans with another snapshot (e.g. one written by dex pricing refresh --output).')
-    .action(async (file: string, opts: { env?: string; format: 'text' | 'json' | 'markdown'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean; against?: string; detailedExitcode: boolean; failOn?: string; region?: string; profile?: string; out?: string; commitment?: string; by?: string }) => {
+    .addHelpText('after', '\nExamples:\n  dex plan --env production\n  dex plan --env production --commitment ri-1y\n  dex plan --env production --by service\n  dex plan --against git:main --format markdown --fail-on data-loss,security\n  dex plan --against stack --env production --detailed-exitcode\n  dex plan --format markdown > plan.md   # the whole plan in Markdown (a job summary)\n  dex plan --against git:origin/main --format github-comment > comment.md   # one pull-request comment, under GitHub\'s size limit\n  dex plan --format json --pricing live\n\nLive prices are cached in $DEX_CACHE_DIR/pricing (default ~/.cache/dex/pricing) for 7 days.\nDEX_PRICING_SNAPSHOT=file plans with another snapshot (e.g. one written by dex pricing refresh --output).')
+    .action(async (file: string, opts: { env?: string; format: 'text' | 'json' | 'markdown' | 'github-comment'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean; against?: string; detailedExitcode: boolean; failOn?: string; region?: string; profile?: string; out?: string; commitment?: string; by?: string }) => {
       const { runPlan } = await import('./commands/plan.js');
       exitCode = await runPlan(
         {

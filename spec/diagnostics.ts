@@ -151,6 +151,7 @@ export const DIAGNOSTIC_CODES = {
   DEX904: { severity: 'error', title: 'Output path holds something dex did not write' },
   DEX905: { severity: 'warning', title: 'Live prices fell back to the snapshot' },
   DEX906: { severity: 'error', title: 'Price refresh incomplete' },
+  DEX925: { severity: 'warning', title: 'Plan comment shortened to fit GitHub\'s limit' },
   DEX999: { severity: 'error', title: 'Internal error' },
 } as const satisfies Record<string, CodeInfo>;
 
