@@ -165,6 +165,23 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     });
 
   program
+    .command('comment')
+    .description('Post on a pull request.')
+    .command('github')
+    .description('Post a comment (dex plan --format github-comment) on a GitHub pull request, or update dex\'s earlier one for the same spec.')
+    .option('--file <path>', 'the comment (default: standard input)')
+    .option('--repo <owner/name>', 'the repository (default: GITHUB_REPOSITORY)')
+    .option('--pr <number>', 'the pull request (default: the one of the GitHub Actions event, GITHUB_EVENT_PATH)')
+    .addHelpText(
+      'after',
+      '\nThe token is GITHUB_TOKEN or GH_TOKEN (never an option); the API is GITHUB_API_URL (default https://api.github.com).\nExit code 1 when GitHub refuses or cannot be reached, 2 when the token, repository, pull request or comment is missing.\nExamples:\n  dex plan --against git:origin/main --format github-comment > comment.md && dex comment github --file comment.md\n  GH_TOKEN=$(gh auth token) dex comment github --repo acme/shop --pr 42 --file comment.md',
+    )
+    .action(async (opts: { file?: string; repo?: string; pr?: string }) => {
+      const { runCommentGithub } = await import('./commands/comment.js');
+      exitCode = await runCommentGithub({ ...(opts.file !== undefined ? { file: opts.file } : {}), ...(opts.repo !== undefined ? { repo: opts.repo } : {}), ...(opts.pr !== undefined ? { pr: opts.pr } : {}) }, io);
+    });
+
+  program
     .command('schema')
     .description('Print the JSON Schema of dex.yaml (for editors and other tools).')
     .addHelpText('after', '\nExample:\n  dex schema > dex.schema.json')
@@ -192,7 +209,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 /** Commander's complaint as a DEX900 diagnostic, with where to read the usage. */
 function usageProblem(err: CommanderError, argv: readonly string[]) {
   const message = err.message.replace(/^error: /, '');
-  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'secrets', 'schema'].find((c) => argv.includes(c));
+  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'secrets', 'comment', 'schema'].find((c) => argv.includes(c));
   return cliProblem('DEX900', message, `run dex ${command ? `${command} ` : ''}--help for usage`);
 }
 

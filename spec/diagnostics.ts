@@ -151,6 +151,11 @@ export const DIAGNOSTIC_CODES = {
   DEX904: { severity: 'error', title: 'Output path holds something dex did not write' },
   DEX905: { severity: 'warning', title: 'Live prices fell back to the snapshot' },
   DEX906: { severity: 'error', title: 'Price refresh incomplete' },
+  DEX920: { severity: 'error', title: 'Comment too long for GitHub' },
+  DEX921: { severity: 'error', title: 'GitHub refused the request' },
+  DEX922: { severity: 'error', title: 'GitHub could not be reached' },
+  DEX923: { severity: 'error', title: 'No pull request to comment on' },
+  DEX924: { severity: 'error', title: 'No comment to post' },
   DEX925: { severity: 'warning', title: 'Plan comment shortened to fit GitHub\'s limit' },
   DEX999: { severity: 'error', title: 'Internal error' },
 } as const satisfies Record<string, CodeInfo>;
