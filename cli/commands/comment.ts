@@ -73,7 +73,8 @@ export async function runCommentGithub(args: CommentGithubArgs, io: CliIO, optio
       number = event.number;
     }
     if (number === undefined) {
-      const why = eventPath ? `the workflow's ${io.env.GITHUB_EVENT_NAME ?? ''} event is about no pull request`.replace('  ', ' ') : 'no --pr, and no GitHub Actions event (GITHUB_EVENT_PATH) to take it from';
+      const event = io.env.GITHUB_EVENT_NAME ? `${io.env.GITHUB_EVENT_NAME} event` : 'event';
+      const why = eventPath ? `the workflow's ${event} is about no pull request` : 'no --pr, and no GitHub Actions event (GITHUB_EVENT_PATH) to take it from';
       return missing(`no pull request to comment on: ${why}`, 'run it in a workflow on: pull_request, or pass --pr N');
     }
   }

@@ -199,7 +199,8 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     throw err;
   }
   if (args.format === 'github-comment') {
-    const comment = renderPlanComment(plan, report, analysis.diagnostics, { specFile: paths.specFile, ...(options.commentLimit !== undefined ? { limit: options.commentLimit } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}), ...(actionsRunUrl(io.env) ? { runUrl: actionsRunUrl(io.env)! } : {}) });
+    const runUrl = actionsRunUrl(io.env);
+    const comment = renderPlanComment(plan, report, analysis.diagnostics, { specFile: paths.specFile, ...(options.commentLimit !== undefined ? { limit: options.commentLimit } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}), ...(runUrl ? { runUrl } : {}) });
     io.stdout.write(comment.text);
     if (comment.abbreviated.length) io.stderr.write(renderDiagnostics([shortenedDiagnostic(comment.abbreviated, options.commentLimit ?? GITHUB_COMMENT_LIMIT)], { format: 'text', color: errColor }));
   } else io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file }, analysis.diagnostics));
