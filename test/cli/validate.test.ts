@@ -59,7 +59,7 @@ describe('dex validate', () => {
     expect(out).toContain('  > 6 |   natGateway: single\n');
     expect(out).toContain('  hint: did you mean "natGateways"?');
     expect(out).not.toMatch(/\u001b\[/);
-    expect(out.trimEnd().split('\n').pop()).toBe(`${misspelt}: invalid — 9 errors`);
+    expect(out.trimEnd().split('\n').pop()).toBe(`${misspelt}: invalid — 8 errors`);
   });
 
   it('colours on a TTY and honours NO_COLOR', async () => {
@@ -76,7 +76,7 @@ describe('dex validate', () => {
     expect(await main(['validate', misspelt, '--format', 'json'], io)).toBe(1);
     const json = JSON.parse(io.out());
     expect(json.valid).toBe(false);
-    expect(json.summary).toEqual({ errors: 9, warnings: 0, infos: 0 });
+    expect(json.summary).toEqual({ errors: 8, warnings: 0, infos: 0 });
     expect(json.diagnostics[0]).toMatchObject({ code: 'DEX200', line: 6, col: 3, endLine: 6, endCol: 13, path: ['network', 'natGateway'], hint: 'did you mean "natGateways"?' });
     const ok = captureIO(root);
     await main(['validate', reference, '--format', 'json', '--env', 'staging'], ok);
