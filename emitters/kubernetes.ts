@@ -1,7 +1,7 @@
 // Kubernetes manifests for every `placement: eks` service, under out/<env>/kubernetes/, one object
 // per file and a kustomization listing them all. Per service, in a namespace of its own: the
 // Namespace (Pod Security "restricted"), a ServiceAccount bound to its IAM role (IRSA), a
-// Deployment (requests = limits from `resources`, probes from `health`, non-root read-only
+// Deployment (requests from `resources`, limits from `resources.limits` (the requests by default), probes from `health`, non-root read-only
 // containers, spread across zones, secrets mounted from Secrets Manager by the Secrets Store CSI
 // driver's AWS provider), a Service, a HorizontalPodAutoscaler, a VerticalPodAutoscaler when
 // `vertical: true`, a PodDisruptionBudget, NetworkPolicies (deny all ingress, then allow only the
@@ -415,7 +415,7 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
               ...(s.command ? { args: [...s.command] } : {}),
               ...(env.length ? { env } : {}),
               ...(s.port !== undefined ? { ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }] } : {}),
-              resources: { limits: { ...requests }, requests },
+              resources: { limits: { cpu: cpuQuantity(s.resources.limits.cpu), memory: memQuantity(s.resources.limits.memoryMiB) }, requests },
               ...probes(s),
               securityContext: containerSecurityContext(),
               volumeMounts,

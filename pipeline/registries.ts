@@ -35,6 +35,7 @@ import { eksEndpointRule, eksVersionRule, unusedPlatformRule, type ExistingEksCl
 import { portsRule } from '../compiler/checks/ports.js';
 import { healthRule } from '../compiler/checks/health.js';
 import { instanceTypesRule } from '../compiler/checks/instance-types.js';
+import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
@@ -87,6 +88,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     portsRule,
     healthRule,
     instanceTypesRule,
+    resourceLimitsRule,
     usesRule,
     cycleRule,
     boundsRule,

@@ -136,6 +136,8 @@ export const DIAGNOSTIC_CODES = {
   DEX380: { severity: 'error', title: 'More than one way of checking health' },
   DEX381: { severity: 'error', title: 'Load balancer health check without an HTTP path' },
   DEX382: { severity: 'error', title: 'Health check of a service without a port' },
+  DEX383: { severity: 'warning', title: 'Resource limits on Fargate' },
+  DEX384: { severity: 'error', title: 'Resource limit below the reservation' },
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
   DEX402: { severity: 'error', title: 'Reserved environment name' },

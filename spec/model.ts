@@ -107,7 +107,8 @@ export interface NormalizedService {
   /** Why the container must run as root (`runAsRoot`); undefined: it runs as a non-root user. */
   readonly runAsRoot: string | undefined;
   readonly architecture: 'x86_64' | 'arm64';
-  readonly resources: { readonly cpu: number; readonly memory: string; readonly memoryMiB: number };
+  /** What is reserved; `limits` what a pod (EKS) or container (EC2) may use at most (the reservation when not given). */
+  readonly resources: { readonly cpu: number; readonly memory: string; readonly memoryMiB: number; readonly limits: { readonly cpu: number; readonly memoryMiB: number; readonly given: boolean } };
   /** EC2 instance type, for placement ec2. */
   readonly instanceType: Ec2InstanceType | undefined;
   readonly storageGiB: number;

@@ -269,7 +269,16 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
     command: s.command,
     runAsRoot: s.runAsRoot,
     architecture: or(s.architecture, 'Service', 'architecture'),
-    resources: { cpu: or(s.resources?.cpu, 'Service', 'resources', 'cpu'), memory, memoryMiB: memoryToMiB(memory) },
+    resources: {
+      cpu: or(s.resources?.cpu, 'Service', 'resources', 'cpu'),
+      memory,
+      memoryMiB: memoryToMiB(memory),
+      limits: {
+        cpu: s.resources?.limits?.cpu ?? or(s.resources?.cpu, 'Service', 'resources', 'cpu'),
+        memoryMiB: memoryToMiB(s.resources?.limits?.memory ?? memory),
+        given: s.resources?.limits !== undefined,
+      },
+    },
     instanceType: decision.placement === 'ec2' ? (s.instanceType ?? 't3.small') : s.instanceType,
     storageGiB: s.storageGiB ?? 20,
     storageGiBDeclared: s.storageGiB !== undefined,

@@ -636,7 +636,7 @@ export interface Service {
    */
   architecture?: 'x86_64' | 'arm64';
   /**
-   * CPU and memory of one task or pod.
+   * CPU and memory of one task or pod: what is reserved (and, on Fargate, billed). On EKS and EC2 a service may be allowed to burst above it up to limits.
    */
   resources?: {
     /**
@@ -647,6 +647,19 @@ export interface Service {
      * Memory per task or pod, e.g. 512MiB or 2GiB. On Fargate it must pair with cpu per AWS's table.
      */
     memory?: string;
+    /**
+     * How far a pod (EKS) or container (EC2) may go above cpu and memory: the Kubernetes limits (cpu and memory above stay the requests the scheduler reserves) and docker run --cpus/--memory on EC2. Default: the same as cpu and memory (no bursting). Not for ECS on Fargate, where the task size is the limit (DEX383).
+     */
+    limits?: {
+      /**
+       * vCPUs at most, at least resources.cpu.
+       */
+      cpu?: number;
+      /**
+       * Memory at most (the container is killed above it), at least resources.memory, e.g. 1GiB.
+       */
+      memory?: string;
+    };
   };
   instanceType?: Ec2InstanceType2;
   /**

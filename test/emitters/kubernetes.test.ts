@@ -255,7 +255,7 @@ describe('kubernetes emitter', () => {
       }
     });
 
-    it('pods are hardened: non-root, read-only root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp; requests and limits from resources', () => {
+    it('pods are hardened: non-root, read-only root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp; requests from resources, limits from resources.limits (the requests by default)', () => {
       for (const d of objects.filter((o) => o.kind === 'Deployment')) {
         const pod = d.spec.template.spec;
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
@@ -263,13 +263,16 @@ describe('kubernetes emitter', () => {
         expect(pod.hostNetwork ?? false).toBe(false);
         for (const c of pod.containers) {
           expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
-          expect(c.resources.requests).toEqual(c.resources.limits);
+          // Every container has limits; they are its requests unless its service allows bursting (resources.limits).
+          expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
         }
         expect((pod.volumes ?? []).filter((v: Obj) => v.hostPath)).toEqual([]);
       }
       for (const s of eks) {
         const c = deployments(s)[0]!.spec.template.spec.containers[0];
         expect(c.resources.requests).toEqual({ cpu: `${Math.round(s.resources.cpu * 1000)}m`, memory: `${s.resources.memoryMiB}Mi` });
+        expect(c.resources.limits).toEqual({ cpu: `${Math.round(s.resources.limits.cpu * 1000)}m`, memory: `${s.resources.limits.memoryMiB}Mi` });
+        if (!s.resources.limits.given) expect(c.resources.limits).toEqual(c.resources.requests);
       }
     });
 

@@ -130,3 +130,20 @@ describe('the TCP check programs', () => {
     expect(run(9).status).toBe(1); // discard port: nothing listens on loopback
   });
 });
+
+describe('resource limits', () => {
+  it('EKS: limits apart from requests (the source\'s), requests for the scheduler', () => {
+    const c = deployment(valid(BOUTIQUE), 'checkoutservice') as unknown as { resources: unknown };
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
+  });
+
+  it('EC2: docker run --cpus/--memory when given; a limit below the reservation is DEX384, limits on Fargate DEX383', () => {
+    const text = BOUTIQUE.replace('    resources: { cpu: 0.1, memory: 128MiB }\n    scaling: { min: 1, max: 2 }', '    resources: { cpu: 0.1, memory: 128MiB, limits: { cpu: 1, memory: 512MiB } }\n    scaling: { min: 1, max: 2 }');
+    expect(text).not.toBe(BOUTIQUE);
+    expect(resources(valid(text)).some((r) => JSON.stringify(r.properties).includes('--cpus 1 --memory 512m'))).toBe(true);
+    const below = analyzed(text.replace('limits: { cpu: 1, memory: 512MiB }', 'limits: { cpu: 0.05, memory: 64MiB }'));
+    expect(below.diagnostics.filter((d) => d.code === 'DEX384').map((d) => d.path.at(-1))).toEqual(['cpu', 'memory']);
+    const fargate = analyzed(BOUTIQUE.replace('    resources: { cpu: 0.25, memory: 512MiB }\n    scaling: { min: 2, max: 4 }', '    resources: { cpu: 0.25, memory: 512MiB, limits: { cpu: 1 } }\n    scaling: { min: 2, max: 4 }'));
+    expect(fargate.diagnostics.find((d) => d.code === 'DEX383')).toMatchObject({ severity: 'warning', path: ['services', 'frontend', 'resources', 'limits'] });
+  });
+});
