@@ -2,6 +2,7 @@
 // request, and the JSON merged into the plan JSON under `diff`. Pure.
 import { Chalk } from 'chalk';
 import type { CostDelta, CostUnpricedChange, DiffReport, PropertyChange, ResourceChange } from '../compiler/diff/types.js';
+import { visibleWidth, wrap } from './layout.js';
 import { usd, usdRange } from './plan-render.js';
 
 const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
@@ -91,70 +92,80 @@ export function diffToJson(report: DiffReport): Record<string, unknown> {
 
 const SYMBOL: Record<ResourceChange['action'], string> = { add: '+', remove: '-', modify: '~', replace: '±' };
 
-export function renderDiffText(report: DiffReport, color: boolean): string {
+export function renderDiffText(report: DiffReport, color: boolean, width?: number): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const paint = (a: ResourceChange['action'], s: string) => (a === 'add' ? c.green(s) : a === 'remove' ? c.red(s) : a === 'replace' ? c.magenta.bold(s) : c.yellow(s));
+  // Every line fits the terminal: long ones wrap under their own indentation.
+  const put = (indent: string, text: string, hanging = `${indent}  `) => out.push(...wrap(text, width, indent, hanging));
   const out: string[] = [''];
   if (report.noBaseline) {
-    out.push(c.dim(report.noBaseline));
+    put('', c.dim(report.noBaseline));
     return `${out.join('\n')}\n`;
   }
-  for (const w of report.warnings) out.push(c.yellow(`warning: ${w}`));
+  for (const w of report.warnings) put('', c.yellow(`warning: ${w}`));
   for (const e of report.environments) {
-    out.push(c.bold.underline(`Changes to ${e.environment} (against ${e.baseline})`));
+    put('', c.bold.underline(`Changes to ${e.environment} (against ${e.baseline})`));
     if (e.changes.length === 0 && e.files.length === 0) out.push('  no changes');
     let stack: string | null | undefined;
     for (const ch of e.changes) {
       if (ch.stack !== stack) {
         stack = ch.stack;
-        out.push(`  ${c.bold(`Stack ${stack ?? '(none)'}`)}`);
+        put('  ', c.bold(`Stack ${stack ?? '(none)'}`));
       }
       const label = ch.action === 'replace' ? 'replace' : ch.action;
-      out.push(`    ${paint(ch.action, `[${SYMBOL[ch.action]}] ${label.padEnd(7)}`)} ${ch.type} ${c.bold(ch.logicalId)}${ch.movedFromStack ? c.dim(` (moves from ${ch.movedFromStack})`) : ''}`);
-      for (const p of ch.properties) {
-        const [was, now] = around(show(p.before), show(p.after), 80);
-        const impact = p.causesReplacement ? c.magenta.bold(' (requires replacement)') : p.mayCauseReplacement ? c.yellow(' (may cause replacement)') : '';
-        out.push(`        ${p.path}: ${c.red(was)} → ${c.green(now)}${impact}${p.note && !p.causesReplacement && !p.mayCauseReplacement ? c.dim(` (${p.note})`) : ''}`);
-      }
-      if (ch.dataLoss) out.push(`        ${c.red.bold(`⚠ DATA LOSS: ${ch.dataLoss}`)}`);
+      put('    ', `${paint(ch.action, `[${SYMBOL[ch.action]}] ${label.padEnd(7)}`)} ${ch.type} ${c.bold(ch.logicalId)}${ch.movedFromStack ? c.dim(` (moves from ${ch.movedFromStack})`) : ''}`, '                ');
+      for (const p of ch.properties) out.push(...propertyText(p, c, width));
+      if (ch.dataLoss) put('        ', c.red.bold(`⚠ DATA LOSS: ${ch.dataLoss}`), '          ');
     }
     if (e.files.length) {
-      out.push(`  ${c.bold('Files')}`);
+      put('  ', c.bold('Files'));
       for (const f of e.files) {
-        out.push(`    ${f.action === 'add' ? c.green('[+]') : f.action === 'remove' ? c.red('[-]') : c.yellow('[~]')} ${f.path} ${c.dim(`(+${f.linesAdded} −${f.linesRemoved} lines)`)}`);
+        put('    ', `${f.action === 'add' ? c.green('[+]') : f.action === 'remove' ? c.red('[-]') : c.yellow('[~]')} ${f.path} ${c.dim(`(+${f.linesAdded} −${f.linesRemoved} lines)`)}`, '        ');
         for (const o of f.objects ?? []) {
           const what = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
-          out.push(`        ${o.action === 'add' ? c.green('+') : o.action === 'remove' ? c.red('-') : c.yellow('~')} ${what}${o.paths.length ? c.dim(`: ${clip(o.paths.join(', '), 100)}`) : ''}`);
+          put('        ', `${o.action === 'add' ? c.green('+') : o.action === 'remove' ? c.red('-') : c.yellow('~')} ${what}${o.paths.length ? c.dim(`: ${clip(o.paths.join(', '), 100)}`) : ''}`, '          ');
         }
       }
     }
     if (e.security.length) {
       out.push('');
-      out.push(`  ${c.red.bold(`Security-relevant changes (${e.security.length})`)}`);
-      for (const s of e.security) out.push(`    ${s.severity === 'high' ? c.red.bold('HIGH  ') : s.severity === 'medium' ? c.yellow('MEDIUM') : c.dim('info  ')} ${s.kind}: ${s.message}`);
+      put('  ', c.red.bold(`Security-relevant changes (${e.security.length})`));
+      for (const s of e.security) put('    ', `${s.severity === 'high' ? c.red.bold('HIGH  ') : s.severity === 'medium' ? c.yellow('MEDIUM') : c.dim('info  ')} ${s.kind}: ${s.message}`, '           ');
     }
     const dataLoss = e.changes.filter((ch) => ch.dataLoss);
     if (dataLoss.length) {
       out.push('');
-      out.push(`  ${c.bgRed.white.bold(` ⚠ ${dataLoss.length} change${dataLoss.length === 1 ? '' : 's'} will DESTROY DATA `)}`);
-      for (const ch of dataLoss) out.push(`    ${c.red.bold(ch.logicalId)}: ${ch.dataLoss}`);
+      put('  ', c.bgRed.white.bold(` ⚠ ${dataLoss.length} change${dataLoss.length === 1 ? '' : 's'} will DESTROY DATA `));
+      for (const ch of dataLoss) put('    ', `${c.red.bold(ch.logicalId)}: ${ch.dataLoss}`, '      ');
     }
     if (e.cost) {
       out.push('');
       if (e.cost.delta && e.cost.before) {
-        out.push(`  ${c.bold('Cost')}: ${usd(e.cost.before.monthlyMin)} – ${usd(e.cost.before.monthlyMax)} → ${usd(e.cost.after.monthlyMin)} – ${usd(e.cost.after.monthlyMax)} a month (${c.bold(deltaText(e.cost))})`);
-        for (const l of e.cost.lineItems) out.push(`    ${l.resource} ${c.dim(l.usageType)}: ${signedRange(l.delta)}`);
+        put('  ', `${c.bold('Cost')}: ${usd(e.cost.before.monthlyMin)} – ${usd(e.cost.before.monthlyMax)} → ${usd(e.cost.after.monthlyMin)} – ${usd(e.cost.after.monthlyMax)} a month (${c.bold(deltaText(e.cost))})`, '        ');
+        for (const l of e.cost.lineItems) put('    ', `${l.resource} ${c.dim(l.usageType)}: ${signedRange(l.delta)}`, '      ');
         if (e.cost.unpriced.length) {
-          out.push(`    ${c.yellow.bold(`Not in the delta (${e.cost.unpriced.length}): no price on one side, so the change is not known`)}`);
-          for (const u of e.cost.unpriced) out.push(`      ${c.yellow(unpricedChangeText(u))} ${c.dim(`— ${u.reason}`)}`);
+          put('    ', c.yellow.bold(`Not in the delta (${e.cost.unpriced.length}): no price on one side, so the change is not known`));
+          for (const u of e.cost.unpriced) put('      ', `${c.yellow(unpricedChangeText(u))} ${c.dim(`— ${u.reason}`)}`, '        ');
         }
-      } else out.push(`  ${c.bold('Cost')}: ${usd(e.cost.after.monthlyMin)} – ${usd(e.cost.after.monthlyMax)} a month ${c.dim('(the baseline carries no usage: no cost delta)')}`);
+      } else put('  ', `${c.bold('Cost')}: ${usd(e.cost.after.monthlyMin)} – ${usd(e.cost.after.monthlyMax)} a month ${c.dim('(the baseline carries no usage: no cost delta)')}`, '        ');
     }
     out.push('');
   }
   const n = diffCounts(report);
-  out.push(c.bold(`Diff: ${n.add} to add, ${n.modify} to change in place, ${n.replace} to replace, ${n.remove} to remove; ${n.files} files changed; ${n.security} security-relevant; ${n.dataLoss} with data loss.`));
+  put('', c.bold(`Diff: ${n.add} to add, ${n.modify} to change in place, ${n.replace} to replace, ${n.remove} to remove; ${n.files} files changed; ${n.security} security-relevant; ${n.dataLoss} with data loss.`));
   return `${out.join('\n')}\n`;
+}
+
+/** One changed property: `path: before → after` on one line when it fits, else before and after on lines of their own. */
+function propertyText(p: PropertyChange, c: InstanceType<typeof Chalk>, width: number | undefined): string[] {
+  const impact = p.causesReplacement ? c.magenta.bold(' (requires replacement)') : p.mayCauseReplacement ? c.yellow(' (may cause replacement)') : '';
+  const note = p.note && !p.causesReplacement && !p.mayCauseReplacement ? c.dim(` (${p.note})`) : '';
+  const [was, now] = around(show(p.before), show(p.after), 80);
+  const one = `        ${p.path}: ${c.red(was)} → ${c.green(now)}${impact}${note}`;
+  if (width === undefined || visibleWidth(one) <= width) return [one];
+  const room = Math.max(20, width - 14);
+  const [b, a] = around(show(p.before), show(p.after), room);
+  return [...wrap(`${p.path}:${impact}${note}`, width, '        ', '          '), `          ${c.red(`- ${b}`)}`, `          ${c.green(`+ ${a}`)}`];
 }
 
 const md = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/</g, '&lt;');

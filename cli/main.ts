@@ -72,8 +72,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('-o, --out <dir>', 'where dex emit wrote its output, for --against last (default: out/ next to the spec)')
     .option('--commitment <kind>', 'also show what a ri-1y or ri-3y (1- or 3-year No Upfront) reservation of the always-on part (the scaling minimum) would cost and save')
     .option('--by <view>', 'also show each service\'s monthly cost: --by service (its own resources, the data stores only it uses, its share of shared infrastructure)')
+    .option('--wide', 'text: every column on one line, whatever the terminal\'s width (default: fit the terminal, or COLUMNS, or 100 columns when not a terminal)', false)
     .addHelpText('after', '\nExamples:\n  dex plan --env production\n  dex plan --env production --commitment ri-1y\n  dex plan --env production --by service\n  dex plan --against git:main --format markdown --fail-on data-loss,security\n  dex plan --against stack --env production --detailed-exitcode\n  dex plan --format markdown > plan.md   # a pull-request comment\n  dex plan --format json --pricing live\n\nLive prices are cached in $DEX_CACHE_DIR/pricing (default ~/.cache/dex/pricing) for 7 days.\nDEX_PRICING_SNAPSHOT=file plans with another snapshot (e.g. one written by dex pricing refresh --output).')
-    .action(async (file: string, opts: { env?: string; format: 'text' | 'json' | 'markdown'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean; against?: string; detailedExitcode: boolean; failOn?: string; region?: string; profile?: string; out?: string; commitment?: string; by?: string }) => {
+    .action(async (file: string, opts: { env?: string; format: 'text' | 'json' | 'markdown'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean; against?: string; detailedExitcode: boolean; failOn?: string; region?: string; profile?: string; out?: string; commitment?: string; by?: string; wide: boolean }) => {
       const { runPlan } = await import('./commands/plan.js');
       exitCode = await runPlan(
         {
@@ -90,6 +91,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           ...(opts.out !== undefined ? { out: opts.out } : {}),
           ...(opts.commitment !== undefined ? { commitment: opts.commitment } : {}),
           ...(opts.by !== undefined ? { by: opts.by } : {}),
+          ...(opts.wide ? { wide: true } : {}),
         },
         io,
       );

@@ -34,7 +34,7 @@ import { createLivePricing, envCredentials, pricingCacheDir, type LivePricing } 
 import { progress } from '../progress.js';
 import { loadSnapshotSource } from '../adapters/snapshot.js';
 import { diffCounts, renderDiffMarkdown, renderDiffText, diffToJson } from '../diff-render.js';
-import { colorEnabled, EXIT, type CliIO } from '../io.js';
+import { colorEnabled, EXIT, terminalWidth, type CliIO } from '../io.js';
 import { planToJson, renderPlan, usd, usdRange, type PlanFormat, type PlanRenderOptions } from '../plan-render.js';
 import { readAndAnalyze } from '../read-spec.js';
 import { cliProblem, renderDiagnostics } from '../render.js';
@@ -60,6 +60,8 @@ export interface PlanArgs {
   readonly commitment?: string;
   /** --by service: each service's monthly cost as well. */
   readonly by?: string;
+  /** Text: print every column on one line, whatever the terminal's width. */
+  readonly wide?: boolean;
 }
 
 export interface PlanRunOptions {
@@ -193,7 +195,8 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     }
     throw err;
   }
-  io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file }, analysis.diagnostics));
+  const width = args.wide ? undefined : terminalWidth(io.stdout, io.env);
+  io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file, ...(width !== undefined ? { width } : {}), findings: findingCounts(analysis.diagnostics, targets.map((t) => t.environment)) }, analysis.diagnostics));
 
   const counts = diffCounts(report);
   // Without a baseline everything would be created: that is a change.
@@ -249,9 +252,18 @@ export function renderPlanWithDiff(plan: Plan, report: DiffReport, format: PlanF
     const diagnostics = JSON.parse(renderDiagnostics(findings, { format: 'json', color: false })).diagnostics as unknown[];
     return `${JSON.stringify({ ...planToJson(plan), diff: diffToJson(report), findings: diagnostics }, null, 2)}\n`;
   }
-  const base = renderPlan(plan, format, options);
-  if (format === 'markdown') return base + renderDiffMarkdown(report) + findingsMarkdown(findings);
-  return base + renderDiffText(report, options.color);
+  if (format === 'markdown') return renderPlan(plan, format, options) + renderDiffMarkdown(report) + findingsMarkdown(findings);
+  return renderPlan(plan, format, { ...options, diff: report }) + renderDiffText(report, options.color, options.width);
+}
+
+/**
+ * Findings per environment, for the summary: an environment's own, and the base spec's (which
+ * every environment inherits; the bootstraps are not in the spec).
+ */
+export function findingCounts(findings: readonly Diagnostic[], environments: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const env of environments) counts.set(env, findings.filter((d) => d.environment === env || d.environment === undefined).length);
+  return counts;
 }
 
 function findingsMarkdown(findings: readonly Diagnostic[]): string {
