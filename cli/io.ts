@@ -31,16 +31,16 @@ export function colorEnabled(stream: { readonly isTTY?: boolean }, env: CliIO['e
   return stream.isTTY === true;
 }
 
-/** Output that is not a terminal and names no width (a file, a pipe, a CI log) is laid out this wide. */
+/** `dex plan` lays out output that is not a terminal and names no width (a file, a pipe, a CI log) this wide. */
 export const DEFAULT_WIDTH = 100;
 
 /**
- * How wide text output may be: the terminal's width on a TTY, else `COLUMNS`, else DEFAULT_WIDTH.
- * Tables fold to fit it; --wide ignores it.
+ * How wide text output may be: the terminal's width on a TTY, else `COLUMNS`, else undefined (no
+ * terminal to fit: diagnostics then stay one line each, for grep; `dex plan` uses DEFAULT_WIDTH).
  */
-export function terminalWidth(stream: OutputStream, env: CliIO['env']): number {
+export function terminalWidth(stream: OutputStream, env: CliIO['env']): number | undefined {
   if (stream.isTTY === true && stream.columns !== undefined && stream.columns > 0) return stream.columns;
   const columns = Number(env.COLUMNS);
   if (Number.isInteger(columns) && columns > 0) return columns;
-  return DEFAULT_WIDTH;
+  return undefined;
 }

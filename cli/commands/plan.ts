@@ -34,8 +34,9 @@ import { createLivePricing, envCredentials, pricingCacheDir, type LivePricing } 
 import { progress } from '../progress.js';
 import { loadSnapshotSource } from '../adapters/snapshot.js';
 import { diffCounts, renderDiffMarkdown, renderDiffText, diffToJson } from '../diff-render.js';
-import { colorEnabled, EXIT, terminalWidth, type CliIO } from '../io.js';
+import { colorEnabled, DEFAULT_WIDTH, EXIT, terminalWidth, type CliIO } from '../io.js';
 import { planToJson, renderPlan, usd, usdRange, type PlanFormat, type PlanRenderOptions } from '../plan-render.js';
+import { wrap } from '../layout.js';
 import { readAndAnalyze } from '../read-spec.js';
 import { cliProblem, renderDiagnostics } from '../render.js';
 
@@ -105,10 +106,11 @@ const SNAPSHOT_ONLY_REASON = 'no verified Price List filter';
 
 export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions = {}): Promise<number> {
   const errColor = colorEnabled(io.stderr, io.env);
+  const errWidth = terminalWidth(io.stderr, io.env);
   // With --detailed-exitcode, 2 reads as "changes": a usage error is then 1 (as terraform plan).
   const usageExit = args.detailedExitcode ? EXIT.failed : EXIT.usage;
   const usage = (message: string, hint: string): number => {
-    io.stderr.write(renderDiagnostics([cliProblem('DEX900', message, hint)], { format: 'text', color: errColor }));
+    io.stderr.write(renderDiagnostics([cliProblem('DEX900', message, hint)], { format: 'text', color: errColor, width: errWidth }));
     return usageExit;
   };
   // The command line is checked before the spec is read: a typo in a gate must not cost a plan.
@@ -162,7 +164,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
       const summary = live.summary();
       plan = { ...built, pricing: { ...built.pricing, summary: describeLivePricing(summary, snapshot.asOf, new Date()), live: summary } };
       const fellBack = liveFallbackDiagnostic(summary, snapshot.asOf);
-      if (fellBack) io.stderr.write(renderDiagnostics([fellBack], { format: 'text', color: errColor }));
+      if (fellBack) io.stderr.write(renderDiagnostics([fellBack], { format: 'text', color: errColor, width: errWidth }));
     } else plan = built;
   } finally {
     live?.close();
@@ -190,12 +192,12 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     report = await buildDiffReport(analysis, plan, targets, source, { specFile: paths.specFile, outDir: paths.outDir, assets: readPackageAssets(), ...(args.against !== undefined ? { against: args.against } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}) }, reader);
   } catch (err) {
     if (err instanceof BaselineError) {
-      io.stderr.write(renderDiagnostics([cliProblem('DEX902', err.message, 'check the baseline named by --against (default: the last dex emit under --out)')], { format: 'text', color: errColor }));
+      io.stderr.write(renderDiagnostics([cliProblem('DEX902', err.message, 'check the baseline named by --against (default: the last dex emit under --out)')], { format: 'text', color: errColor, width: errWidth }));
       return EXIT.failed;
     }
     throw err;
   }
-  const width = args.wide ? undefined : terminalWidth(io.stdout, io.env);
+  const width = args.wide ? undefined : (terminalWidth(io.stdout, io.env) ?? DEFAULT_WIDTH);
   io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file, ...(width !== undefined ? { width } : {}), findings: findingCounts(analysis.diagnostics, targets.map((t) => t.environment)) }, analysis.diagnostics));
 
   const counts = diffCounts(report);
@@ -211,7 +213,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   let budgetFailed = false;
   if (over.length > 0) {
     const c = new Chalk({ level: errColor ? 1 : 0 });
-    for (const e of over) io.stderr.write(budgetMessage(e, analysis.source, args, c));
+    for (const e of over) io.stderr.write(budgetMessage(e, analysis.source, args, c, errWidth));
     if (args.allowOverBudget) io.stderr.write(`dex plan: over budget, allowed by --allow-over-budget\n`);
     else budgetFailed = true;
   }
@@ -231,15 +233,13 @@ function budgetLocation(source: SpecSource, file: string, environment: string): 
   return range ? `${file}:${range.start.line}:${range.start.col}` : file;
 }
 
-function budgetMessage(e: EnvironmentPlan, source: SpecSource, args: PlanArgs, c: InstanceType<typeof Chalk>): string {
+function budgetMessage(e: EnvironmentPlan, source: SpecSource, args: PlanArgs, c: InstanceType<typeof Chalk>, width: number | undefined): string {
   const b = e.budget!;
   const where = budgetLocation(source, args.file, e.environment);
   const unpriced = e.unpriced.length ? `, and ${e.unpriced.length} item${e.unpriced.length === 1 ? ' is' : 's are'} unpriced` : '';
-  return (
-    `${c.bold(where)}: ${c.red.bold('over budget')}: ${e.environment} can cost up to ${usd(e.totals.monthlyMax)} a month (${usdRange(e.totals.monthlyMin, e.totals.monthlyMax)}${unpriced}), ` +
-    `${usd(b.overByUsd)} above budget.monthlyUsd ${usd(b.monthlyUsd)}${b.exceededAtMin ? ' — even at the scaling minimum' : ''}\n` +
-    `  ${c.green('hint')}: lower the scaling maxima, raise the budget, or pass --allow-over-budget to plan anyway\n`
-  );
+  const message = `${c.bold(where)}: ${c.red.bold('over budget')}: ${e.environment} can cost up to ${usd(e.totals.monthlyMax)} a month (${usdRange(e.totals.monthlyMin, e.totals.monthlyMax)}${unpriced}), ${usd(b.overByUsd)} above budget.monthlyUsd ${usd(b.monthlyUsd)}${b.exceededAtMin ? ' — even at the scaling minimum' : ''}`;
+  const hint = `${c.green('hint')}: lower the scaling maxima, raise the budget, or pass --allow-over-budget to plan anyway`;
+  return `${[...wrap(message, width, '', '    '), ...wrap(hint, width, '  ', '    ')].join('\n')}\n`;
 }
 
 /**
