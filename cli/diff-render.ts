@@ -46,6 +46,12 @@ export function diffCounts(report: DiffReport) {
     remove: all.filter((c) => c.action === 'remove').length,
     dataLoss: all.filter((c) => c.dataLoss).length,
     security: report.environments.flatMap((e) => e.security).filter((s) => s.severity !== 'info').length,
+    /** Security-relevant changes at each severity (info, what narrows, is not counted). */
+    securityBySeverity: {
+      high: report.environments.flatMap((e) => e.security).filter((s) => s.severity === 'high').length,
+      medium: report.environments.flatMap((e) => e.security).filter((s) => s.severity === 'medium').length,
+      low: report.environments.flatMap((e) => e.security).filter((s) => s.severity === 'low').length,
+    },
     files: report.environments.flatMap((e) => e.files).length,
   };
 }
@@ -130,7 +136,8 @@ export function renderDiffText(report: DiffReport, color: boolean, width?: numbe
     if (e.security.length) {
       out.push('');
       put('  ', c.red.bold(`Security-relevant changes (${e.security.length})`));
-      for (const s of e.security) put('    ', `${s.severity === 'high' ? c.red.bold('HIGH  ') : s.severity === 'medium' ? c.yellow('MEDIUM') : c.dim('info  ')} ${s.kind}: ${s.message}`, '           ');
+      const label = { high: c.red.bold('HIGH  '), medium: c.yellow('MEDIUM'), low: c.cyan('LOW   '), info: c.dim('info  ') } as const;
+      for (const s of e.security) put('    ', `${label[s.severity]} ${s.kind}: ${s.message}`, '           ');
     }
     const dataLoss = e.changes.filter((ch) => ch.dataLoss);
     if (dataLoss.length) {
@@ -152,7 +159,8 @@ export function renderDiffText(report: DiffReport, color: boolean, width?: numbe
     out.push('');
   }
   const n = diffCounts(report);
-  put('', c.bold(`Diff: ${n.add} to add, ${n.modify} to change in place, ${n.replace} to replace, ${n.remove} to remove; ${n.files} files changed; ${n.security} security-relevant; ${n.dataLoss} with data loss.`));
+  const severities = n.security ? ` (${(['high', 'medium', 'low'] as const).filter((k) => n.securityBySeverity[k]).map((k) => `${n.securityBySeverity[k]} ${k}`).join(', ')})` : '';
+  put('', c.bold(`Diff: ${n.add} to add, ${n.modify} to change in place, ${n.replace} to replace, ${n.remove} to remove; ${n.files} files changed; ${n.security} security-relevant${severities}; ${n.dataLoss} with data loss.`));
   return `${out.join('\n')}\n`;
 }
 
@@ -188,7 +196,8 @@ export function renderDiffMarkdown(report: DiffReport): string {
       out.push('');
       out.push(`**Security-relevant changes in ${md(e.environment)}:**`);
       out.push('');
-      for (const s of e.security) out.push(`- ${s.severity === 'high' ? '🔴' : s.severity === 'medium' ? '🟠' : '⚪'} \`${s.kind}\`: ${md(s.message)}`);
+      const mark = { high: '🔴 high', medium: '🟠 medium', low: '🟡 low', info: '⚪ info' } as const;
+      for (const s of e.security) out.push(`- ${mark[s.severity]} \`${s.kind}\`: ${md(s.message)}`);
     }
     out.push('');
     out.push(`<details><summary><b>${md(e.environment)}</b> against ${md(e.baseline)}: ${e.changes.length} resource changes${e.cost?.delta ? `, ${md(deltaText(e.cost))}${e.cost.unpriced.length ? '' : ' a month'}` : ''}</summary>`);

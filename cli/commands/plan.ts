@@ -50,7 +50,7 @@ export interface PlanArgs {
   readonly against?: string;
   /** Exit 0 for no changes, 2 for changes, 1 for errors. */
   readonly detailedExitcode?: boolean;
-  /** Gates that make the run exit 1: replace, security, data-loss. */
+  /** Gates that make the run exit 1: replace, security (any severity), security:high|medium|low (that severity or above), data-loss. */
   readonly failOn?: readonly string[];
   /** Region and profile for --against stack (default: the spec's region, the SDK's credential chain). */
   readonly region?: string;
@@ -206,7 +206,11 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   const gates: string[] = [];
   if (failOn.has('replace') && counts.replace > 0) gates.push(`${counts.replace} resource${counts.replace === 1 ? '' : 's'} would be replaced`);
   if (failOn.has('data-loss') && counts.dataLoss > 0) gates.push(`${counts.dataLoss} change${counts.dataLoss === 1 ? '' : 's'} would destroy data`);
-  if (failOn.has('security') && counts.security > 0) gates.push(`${counts.security} security-relevant change${counts.security === 1 ? '' : 's'}`);
+  // security:<severity> gates on that severity and above; security alone on any (info never gates).
+  const floor = Math.max(-1, ...(['high', 'medium', 'low'] as const).map((k, i) => (failOn.has(`security:${k}`) ? i : -1)));
+  const gated = (['high', 'medium', 'low'] as const).slice(0, failOn.has('security') ? 3 : floor + 1);
+  const security = gated.reduce((a, k) => a + counts.securityBySeverity[k], 0);
+  if (gated.length > 0 && security > 0) gates.push(`${security} security-relevant change${security === 1 ? '' : 's'} (${gated.filter((k) => counts.securityBySeverity[k]).map((k) => `${counts.securityBySeverity[k]} ${k}`).join(', ')})`);
   for (const g of gates) io.stderr.write(`dex plan: --fail-on: ${g}\n`);
 
   const over = plan.environments.filter((e) => e.budget?.exceeded);
@@ -223,7 +227,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
 
 /** `--detailed-exitcode`: the exit code for "there are changes" (as terraform plan). */
 export const DETAILED_CHANGES = 2;
-export const FAIL_ON = ['replace', 'security', 'data-loss'];
+export const FAIL_ON = ['replace', 'security', 'security:high', 'security:medium', 'security:low', 'data-loss'];
 
 /** Where the environment's budget.monthlyUsd is written: its overlay, else the base spec. */
 function budgetLocation(source: SpecSource, file: string, environment: string): string {
