@@ -2,10 +2,11 @@
 // request, and the JSON merged into the plan JSON under `diff`. Pure.
 import { Chalk } from 'chalk';
 import type { CostDelta, CostUnpricedChange, DiffReport, PropertyChange, ResourceChange } from '../compiler/diff/types.js';
-import { visibleWidth, wrap } from './layout.js';
+import { cfnText, isScriptLike, lineDiff, type Hunk } from '../compiler/diff/text.js';
+import type { CfnValue } from '../compiler/model/types.js';
+import { clipText, visibleWidth, wrap } from './layout.js';
 import { usd, usdRange } from './plan-render.js';
 
-const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
 const clip = (s: string, n = 120): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 /** Two long values cut to a window around where they first differ. */
 export function around(a: string, b: string, n: number): [string, string] {
@@ -164,16 +165,110 @@ export function renderDiffText(report: DiffReport, color: boolean, width?: numbe
   return `${out.join('\n')}\n`;
 }
 
-/** One changed property: `path: before → after` on one line when it fits, else before and after on lines of their own. */
+/** Lines of a script's diff shown per property; the rest is counted. */
+const MAX_SCRIPT_LINES = 40;
+
+/** A value as the diff shows it: JSON, and text CloudFormation builds (Fn::Join, Fn::Sub) as that text. */
+function showValue(v: CfnValue | undefined): string {
+  if (v === undefined) return '(absent)';
+  const text = v !== null && typeof v === 'object' && !Array.isArray(v) && /^Fn::(Join|Sub|Base64)$/.test(Object.keys(v)[0] ?? '') ? cfnText(v) : undefined;
+  return JSON.stringify(text ?? v);
+}
+
+/**
+ * One changed property: `+ path: value` (added), `- path: value` (removed), `~ path: before →
+ * after`, on one line when it fits, else before and after on lines of their own; a script (user
+ * data, a multi-line string, text built by Fn::Join or Fn::Sub) as a unified line diff.
+ */
 function propertyText(p: PropertyChange, c: InstanceType<typeof Chalk>, width: number | undefined): string[] {
   const impact = p.causesReplacement ? c.magenta.bold(' (requires replacement)') : p.mayCauseReplacement ? c.yellow(' (may cause replacement)') : '';
   const note = p.note && !p.causesReplacement && !p.mayCauseReplacement ? c.dim(` (${p.note})`) : '';
-  const [was, now] = around(show(p.before), show(p.after), 80);
-  const one = `        ${p.path}: ${c.red(was)} → ${c.green(now)}${impact}${note}`;
+  const mark = p.before === undefined ? c.green('+') : p.after === undefined ? c.red('-') : c.yellow('~');
+  if (isScriptLike(p.before) || isScriptLike(p.after)) {
+    const before = p.before === undefined ? '' : (cfnText(p.before) ?? '');
+    const after = p.after === undefined ? '' : (cfnText(p.after) ?? '');
+    const hunks = lineDiff(before, after);
+    if (hunks) return scriptText(p.path, mark, hunks, `${impact}${note}`, c, width);
+  }
+  const [was, now] = around(showValue(p.before), showValue(p.after), 80);
+  const value = p.before === undefined ? c.green(now) : p.after === undefined ? c.red(was) : `${c.red(was)} → ${c.green(now)}`;
+  const one = `        ${mark} ${p.path}: ${value}${impact}${note}`;
   if (width === undefined || visibleWidth(one) <= width) return [one];
   const room = Math.max(20, width - 14);
-  const [b, a] = around(show(p.before), show(p.after), room);
-  return [...wrap(`${p.path}:${impact}${note}`, width, '        ', '          '), `          ${c.red(`- ${b}`)}`, `          ${c.green(`+ ${a}`)}`];
+  const [b, a] = around(showValue(p.before), showValue(p.after), room);
+  return [
+    ...wrap(`${mark} ${p.path}:${impact}${note}`, width, '        ', '            '),
+    ...(p.before !== undefined ? [`          ${c.red(`- ${b}`)}`] : []),
+    ...(p.after !== undefined ? [`          ${c.green(`+ ${a}`)}`] : []),
+  ];
+}
+
+/**
+ * Where to start showing each line of a hunk so that a long changed line shows where it changed:
+ * each removed line is paired with the added line in the same place of the block that follows it,
+ * and both start a little before their first difference.
+ */
+function changeWindows(lines: readonly { op: string; text: string }[], room: number): number[] {
+  const starts = lines.map(() => 0);
+  for (let i = 0; i < lines.length; ) {
+    if (lines[i]!.op !== '-') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < lines.length && lines[j]!.op === '-') j++;
+    let k = j;
+    while (k < lines.length && lines[k]!.op === '+') k++;
+    for (let n = 0; n < Math.min(j - i, k - j); n++) {
+      const a = [...lines[i + n]!.text];
+      const b = [...lines[j + n]!.text];
+      if (Math.max(a.length, b.length) <= room) continue;
+      let d = 0;
+      while (d < a.length && d < b.length && a[d] === b[d]) d++;
+      const start = Math.max(0, d - Math.floor(room / 3));
+      starts[i + n] = start;
+      starts[j + n] = start;
+    }
+    i = k;
+  }
+  return starts;
+}
+
+/** A script's change as `@@ -l,n +l,n @@` hunks, each line cut to the width (a script line is code: never wrapped). */
+function scriptText(path: string, mark: string, hunks: readonly Hunk[], impact: string, c: InstanceType<typeof Chalk>, width: number | undefined): string[] {
+  const added = hunks.reduce((n, h) => n + h.lines.filter((l) => l.op === '+').length, 0);
+  const removed = hunks.reduce((n, h) => n + h.lines.filter((l) => l.op === '-').length, 0);
+  const out = wrap(`${mark} ${path}: ${c.dim(`text, ${added} line${added === 1 ? '' : 's'} added, ${removed} removed`)}${impact}`, width, '        ', '            ');
+  // Tabs and carriage returns would move the terminal's cursor past what is counted.
+  const plain = (text: string) => text.replace(/\t/g, '    ').replace(/[\r\x00-\x08\x0b-\x1f\x7f]/g, '');
+  const room = width === undefined ? Infinity : Math.max(20, width - 13);
+  /** A line cut to the room, starting at `from` (a changed line is shown from just before where it differs from its pair). */
+  const cut = (text: string, from = 0) => {
+    const chars = [...plain(text)];
+    if (chars.length <= room) return chars.join('');
+    const start = Math.min(from, Math.max(0, chars.length - room + 1));
+    const body = chars.slice(start, start + room - (start > 0 ? 1 : 0));
+    const head = start > 0 ? `…${body.join('')}` : body.join('');
+    return start + body.length < chars.length ? `${[...head].slice(0, room - 1).join('')}…` : head;
+  };
+  let shown = 0;
+  let left = 0;
+  for (const h of hunks) {
+    const starts = changeWindows(h.lines.map((l) => ({ op: l.op, text: plain(l.text) })), room);
+    for (const [i, l] of [{ op: '@' as const, text: '' }, ...h.lines].entries()) {
+      if (shown >= MAX_SCRIPT_LINES) {
+        if (i > 0 && l.op !== ' ') left++;
+        continue;
+      }
+      const count = (side: '-' | '+') => h.lines.filter((x) => x.op === ' ' || x.op === side).length;
+      const from = i > 0 ? starts[i - 1]! : 0;
+      if (l.op === '@') out.push(`            ${c.cyan(`@@ -${h.before},${count('-')} +${h.after},${count('+')} @@`)}`);
+      else out.push(`            ${l.op === '+' ? c.green(`+${cut(l.text, from)}`) : l.op === '-' ? c.red(`-${cut(l.text, from)}`) : c.dim(` ${cut(l.text)}`)}`.replace(/ +$/, ''));
+      shown++;
+    }
+  }
+  if (left) out.push(`            ${c.dim(`… ${left} more changed line${left === 1 ? '' : 's'} (--format json has both values)`)}`);
+  return out;
 }
 
 const md = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/</g, '&lt;');

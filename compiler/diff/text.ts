@@ -82,8 +82,10 @@ const MAX_DIFF_LINES = 4000;
  * when a side is too long to compare line by line.
  */
 export function lineDiff(before: string, after: string, context = 2): Hunk[] | undefined {
-  const a = before.split('\n');
-  const b = after.split('\n');
+  // An absent text has no lines, and a final line break starts none.
+  const lines = (text: string) => (text === '' ? [] : text.replace(/\n$/, '').split('\n'));
+  const a = lines(before);
+  const b = lines(after);
   // Common head and tail first: most edits of a script touch a few lines in the middle.
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
@@ -103,8 +105,8 @@ export function lineDiff(before: string, after: string, context = 2): Hunk[] | u
       ops.push({ op: ' ', text: am[i]! });
       i++;
       j++;
-    } else if (j < bm.length && (i === am.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ op: '+', text: bm[j++]! });
-    else ops.push({ op: '-', text: am[i++]! });
+    } else if (i < am.length && (j === bm.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) ops.push({ op: '-', text: am[i++]! });
+    else ops.push({ op: '+', text: bm[j++]! });
   }
   for (const text of a.slice(a.length - tail)) ops.push({ op: ' ', text });
   // Group the changes with their context into hunks.

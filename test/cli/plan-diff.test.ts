@@ -95,7 +95,7 @@ describe('dex plan --against last (the emitted plan.json)', () => {
     const { out } = await plan(dir, { format: 'text' });
     expect(out).toMatch(/^Prices: /m);
     expect(out).toMatch(/Changes to production \(against out\/production\/plan\.json\)/);
-    expect(out).toMatch(/\[~\] modify +AWS::RDS::DBInstance PostgresDatabase\n +DBInstanceClass: "db\.t3\.medium" → "db\.t3\.large"/);
+    expect(out).toMatch(/\[~\] modify +AWS::RDS::DBInstance PostgresDatabase\n +~ DBInstanceClass: "db\.t3\.medium" → "db\.t3\.large"/);
     expect(out).toMatch(/Cost: .* a month \(\+\$[\d,.]+/);
     expect(out).toContain('Diff: 0 to add, 2 to change in place, 0 to replace, 0 to remove');
     expect(out).not.toContain(ESC);
