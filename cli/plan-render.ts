@@ -347,14 +347,21 @@ export function renderPlanText(plan: Plan, options: PlanRenderOptions): string {
     if (e.unpriced.length) {
       out.push('');
       out.push(...wrap(`${c.yellow.bold('Unpriced')} ${c.dim('(not in the totals: dex shows no price rather than a guess)')}`, width, '  '));
+      // Under a heading per layer, as the lines: the reason folds below on a narrow terminal.
       const columns: Column[] = [
-        { header: 'layer', align: 'l', fold: 1 },
         { header: 'resource', align: 'l' },
-        { header: 'meter', align: 'l', fold: 2 },
+        { header: 'meter', align: 'l', fold: 1 },
         { header: 'reason', align: 'l', fold: 0 },
       ];
-      const layout = layoutTable(columns, e.unpriced.map((u) => [u.layer ?? 'usage', u.resource, u.meter, u.reason]), { width, indent: 4, header: false, detailIndent: 6, paint: (_r, col, text) => (col === 3 ? c.dim(text) : text), paintDetail: (_r, text) => c.dim(text) });
-      out.push(...tableLines(layout));
+      const groups = [...new Set(e.unpriced.map((u) => u.layer ?? 'usage'))];
+      const ordered = groups.flatMap((g) => e.unpriced.filter((u) => (u.layer ?? 'usage') === g));
+      // A reason the row above gave already (four endpoints, one missing rate) is not repeated.
+      const reasons = ordered.map((u, i) => (i > 0 && ordered[i - 1]!.reason === u.reason && ordered[i - 1]!.layer === u.layer ? '(the same reason as above)' : u.reason));
+      const layout = layoutTable(columns, ordered.map((u, i) => [u.resource, u.meter, reasons[i]!]), { width, indent: 4, header: false, detailIndent: 6, paint: (_r, col, text) => (col === 2 ? c.dim(text) : text), paintDetail: (_r, text) => c.dim(text) });
+      ordered.forEach((u, i) => {
+        if (i === 0 || (ordered[i - 1]!.layer ?? 'usage') !== (u.layer ?? 'usage')) out.push(`  ${c.bold(u.layer ?? 'usage')}`);
+        out.push(...layout.rows[i]!);
+      });
     }
     if (e.byService) out.push(...byServiceText(e, c, width));
     // An environment with nothing reservable (a bootstrap) gets no section.
