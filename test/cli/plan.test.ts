@@ -271,6 +271,11 @@ describe('dex plan --pricing live (real SDK client, loopback Price List server)'
     expect(tty.err).toMatch(/live prices \d+\/\d+/);
     const pipe = await plan({ environment: 'staging', pricing: 'live', format: 'json' }, liveEnv(), false);
     expect(pipe.err).not.toMatch(/live prices \d+\/\d+/);
+    // One row of a narrow terminal: `\r` redraws only the row it is on.
+    const narrow = await plan({ environment: 'staging', pricing: 'live', format: 'json' }, { ...liveEnv(), COLUMNS: '40' }, true);
+    const frames = narrow.err.split('\r').map((f) => f.replace(new RegExp(`${ESC}\\[2K`, 'g'), '')).filter((f) => f.includes('live prices'));
+    expect(frames.length).toBeGreaterThan(0);
+    for (const f of frames) expect([...f].length).toBeLessThan(40);
   });
 
   it.each(['500', 'reset'] as const)('falls back cleanly to the snapshot when the server fails (%s), and says so', async (fail) => {
