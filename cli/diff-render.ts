@@ -3,6 +3,9 @@
 import { Chalk } from 'chalk';
 import type { CostDelta, CostUnpricedChange, DiffReport, PropertyChange, ResourceChange } from '../compiler/diff/types.js';
 import { markdownCode, markdownHtml, markdownText as md } from '../compiler/model/quote.js';
+import { cfnText, isScriptLike, lineDiff, type Hunk } from '../compiler/diff/text.js';
+import type { CfnValue } from '../compiler/model/types.js';
+import { clipText, visibleWidth, wrap } from './layout.js';
 import { usd, usdRange } from './plan-render.js';
 
 /** A code span in a table cell. */
@@ -49,6 +52,12 @@ export function diffCounts(report: DiffReport) {
     remove: all.filter((c) => c.action === 'remove').length,
     dataLoss: all.filter((c) => c.dataLoss).length,
     security: report.environments.flatMap((e) => e.security).filter((s) => s.severity !== 'info').length,
+    /** Security-relevant changes at each severity (info, what narrows, is not counted). */
+    securityBySeverity: {
+      high: report.environments.flatMap((e) => e.security).filter((s) => s.severity === 'high').length,
+      medium: report.environments.flatMap((e) => e.security).filter((s) => s.severity === 'medium').length,
+      low: report.environments.flatMap((e) => e.security).filter((s) => s.severity === 'low').length,
+    },
     files: report.environments.flatMap((e) => e.files).length,
   };
 }
@@ -95,70 +104,176 @@ export function diffToJson(report: DiffReport): Record<string, unknown> {
 
 const SYMBOL: Record<ResourceChange['action'], string> = { add: '+', remove: '-', modify: '~', replace: '±' };
 
-export function renderDiffText(report: DiffReport, color: boolean): string {
+export function renderDiffText(report: DiffReport, color: boolean, width?: number): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const paint = (a: ResourceChange['action'], s: string) => (a === 'add' ? c.green(s) : a === 'remove' ? c.red(s) : a === 'replace' ? c.magenta.bold(s) : c.yellow(s));
+  // Every line fits the terminal: long ones wrap under their own indentation.
+  const put = (indent: string, text: string, hanging = `${indent}  `) => out.push(...wrap(text, width, indent, hanging));
   const out: string[] = [''];
   if (report.noBaseline) {
-    out.push(c.dim(report.noBaseline));
+    put('', c.dim(report.noBaseline));
     return `${out.join('\n')}\n`;
   }
-  for (const w of report.warnings) out.push(c.yellow(`warning: ${w}`));
+  for (const w of report.warnings) put('', c.yellow(`warning: ${w}`));
   for (const e of report.environments) {
-    out.push(c.bold.underline(`Changes to ${e.environment} (against ${e.baseline})`));
+    put('', c.bold.underline(`Changes to ${e.environment} (against ${e.baseline})`));
     if (e.changes.length === 0 && e.files.length === 0) out.push('  no changes');
     let stack: string | null | undefined;
     for (const ch of e.changes) {
       if (ch.stack !== stack) {
         stack = ch.stack;
-        out.push(`  ${c.bold(`Stack ${stack ?? '(none)'}`)}`);
+        put('  ', c.bold(`Stack ${stack ?? '(none)'}`));
       }
       const label = ch.action === 'replace' ? 'replace' : ch.action;
-      out.push(`    ${paint(ch.action, `[${SYMBOL[ch.action]}] ${label.padEnd(7)}`)} ${ch.type} ${c.bold(ch.logicalId)}${ch.movedFromStack ? c.dim(` (moves from ${ch.movedFromStack})`) : ''}`);
-      for (const p of ch.properties) {
-        const [was, now] = around(show(p.before), show(p.after), 80);
-        const impact = p.causesReplacement ? c.magenta.bold(' (requires replacement)') : p.mayCauseReplacement ? c.yellow(' (may cause replacement)') : '';
-        out.push(`        ${p.path}: ${c.red(was)} → ${c.green(now)}${impact}${p.note && !p.causesReplacement && !p.mayCauseReplacement ? c.dim(` (${p.note})`) : ''}`);
-      }
-      if (ch.dataLoss) out.push(`        ${c.red.bold(`⚠ DATA LOSS: ${ch.dataLoss}`)}`);
+      put('    ', `${paint(ch.action, `[${SYMBOL[ch.action]}] ${label.padEnd(7)}`)} ${ch.type} ${c.bold(ch.logicalId)}${ch.movedFromStack ? c.dim(` (moves from ${ch.movedFromStack})`) : ''}`, '                ');
+      for (const p of ch.properties) out.push(...propertyText(p, c, width));
+      if (ch.dataLoss) put('        ', c.red.bold(`⚠ DATA LOSS: ${ch.dataLoss}`), '          ');
     }
     if (e.files.length) {
-      out.push(`  ${c.bold('Files')}`);
+      put('  ', c.bold('Files'));
       for (const f of e.files) {
-        out.push(`    ${f.action === 'add' ? c.green('[+]') : f.action === 'remove' ? c.red('[-]') : c.yellow('[~]')} ${f.path} ${c.dim(`(+${f.linesAdded} −${f.linesRemoved} lines)`)}`);
+        put('    ', `${f.action === 'add' ? c.green('[+]') : f.action === 'remove' ? c.red('[-]') : c.yellow('[~]')} ${f.path} ${c.dim(`(+${f.linesAdded} −${f.linesRemoved} lines)`)}`, '        ');
         for (const o of f.objects ?? []) {
           const what = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
-          out.push(`        ${o.action === 'add' ? c.green('+') : o.action === 'remove' ? c.red('-') : c.yellow('~')} ${what}${o.paths.length ? c.dim(`: ${clip(o.paths.join(', '), 100)}`) : ''}`);
+          put('        ', `${o.action === 'add' ? c.green('+') : o.action === 'remove' ? c.red('-') : c.yellow('~')} ${what}${o.paths.length ? c.dim(`: ${clip(o.paths.join(', '), 100)}`) : ''}`, '          ');
         }
       }
     }
     if (e.security.length) {
       out.push('');
-      out.push(`  ${c.red.bold(`Security-relevant changes (${e.security.length})`)}`);
-      for (const s of e.security) out.push(`    ${s.severity === 'high' ? c.red.bold('HIGH  ') : s.severity === 'medium' ? c.yellow('MEDIUM') : c.dim('info  ')} ${s.kind}: ${s.message}`);
+      put('  ', c.red.bold(`Security-relevant changes (${e.security.length})`));
+      const label = { high: c.red.bold('HIGH  '), medium: c.yellow('MEDIUM'), low: c.cyan('LOW   '), info: c.dim('info  ') } as const;
+      for (const s of e.security) put('    ', `${label[s.severity]} ${s.kind}: ${s.message}`, '           ');
     }
     const dataLoss = e.changes.filter((ch) => ch.dataLoss);
     if (dataLoss.length) {
       out.push('');
-      out.push(`  ${c.bgRed.white.bold(` ⚠ ${dataLoss.length} change${dataLoss.length === 1 ? '' : 's'} will DESTROY DATA `)}`);
-      for (const ch of dataLoss) out.push(`    ${c.red.bold(ch.logicalId)}: ${ch.dataLoss}`);
+      put('  ', c.bgRed.white.bold(` ⚠ ${dataLoss.length} change${dataLoss.length === 1 ? '' : 's'} will DESTROY DATA `));
+      for (const ch of dataLoss) put('    ', `${c.red.bold(ch.logicalId)}: ${ch.dataLoss}`, '      ');
     }
     if (e.cost) {
       out.push('');
       if (e.cost.delta && e.cost.before) {
-        out.push(`  ${c.bold('Cost')}: ${usd(e.cost.before.monthlyMin)} – ${usd(e.cost.before.monthlyMax)} → ${usd(e.cost.after.monthlyMin)} – ${usd(e.cost.after.monthlyMax)} a month (${c.bold(deltaText(e.cost))})`);
-        for (const l of e.cost.lineItems) out.push(`    ${l.resource} ${c.dim(l.usageType)}: ${signedRange(l.delta)}`);
+        put('  ', `${c.bold('Cost')}: ${usd(e.cost.before.monthlyMin)} – ${usd(e.cost.before.monthlyMax)} → ${usd(e.cost.after.monthlyMin)} – ${usd(e.cost.after.monthlyMax)} a month (${c.bold(deltaText(e.cost))})`, '        ');
+        for (const l of e.cost.lineItems) put('    ', `${l.resource} ${c.dim(l.usageType)}: ${signedRange(l.delta)}`, '      ');
         if (e.cost.unpriced.length) {
-          out.push(`    ${c.yellow.bold(`Not in the delta (${e.cost.unpriced.length}): no price on one side, so the change is not known`)}`);
-          for (const u of e.cost.unpriced) out.push(`      ${c.yellow(unpricedChangeText(u))} ${c.dim(`— ${u.reason}`)}`);
+          put('    ', c.yellow.bold(`Not in the delta (${e.cost.unpriced.length}): no price on one side, so the change is not known`));
+          for (const u of e.cost.unpriced) put('      ', `${c.yellow(unpricedChangeText(u))} ${c.dim(`— ${u.reason}`)}`, '        ');
         }
-      } else out.push(`  ${c.bold('Cost')}: ${usd(e.cost.after.monthlyMin)} – ${usd(e.cost.after.monthlyMax)} a month ${c.dim('(the baseline carries no usage: no cost delta)')}`);
+      } else put('  ', `${c.bold('Cost')}: ${usd(e.cost.after.monthlyMin)} – ${usd(e.cost.after.monthlyMax)} a month ${c.dim('(the baseline carries no usage: no cost delta)')}`, '        ');
     }
     out.push('');
   }
   const n = diffCounts(report);
-  out.push(c.bold(`Diff: ${n.add} to add, ${n.modify} to change in place, ${n.replace} to replace, ${n.remove} to remove; ${n.files} files changed; ${n.security} security-relevant; ${n.dataLoss} with data loss.`));
+  const severities = n.security ? ` (${(['high', 'medium', 'low'] as const).filter((k) => n.securityBySeverity[k]).map((k) => `${n.securityBySeverity[k]} ${k}`).join(', ')})` : '';
+  put('', c.bold(`Diff: ${n.add} to add, ${n.modify} to change in place, ${n.replace} to replace, ${n.remove} to remove; ${n.files} files changed; ${n.security} security-relevant${severities}; ${n.dataLoss} with data loss.`));
   return `${out.join('\n')}\n`;
+}
+
+/** Lines of a script's diff shown per property; the rest is counted. */
+const MAX_SCRIPT_LINES = 40;
+
+/** A value as the diff shows it: JSON, and text CloudFormation builds (Fn::Join, Fn::Sub) as that text. */
+function showValue(v: CfnValue | undefined): string {
+  if (v === undefined) return '(absent)';
+  const text = v !== null && typeof v === 'object' && !Array.isArray(v) && /^Fn::(Join|Sub|Base64)$/.test(Object.keys(v)[0] ?? '') ? cfnText(v) : undefined;
+  return JSON.stringify(text ?? v);
+}
+
+/**
+ * One changed property: `+ path: value` (added), `- path: value` (removed), `~ path: before →
+ * after`, on one line when it fits, else before and after on lines of their own; a script (user
+ * data, a multi-line string, text built by Fn::Join or Fn::Sub) as a unified line diff.
+ */
+function propertyText(p: PropertyChange, c: InstanceType<typeof Chalk>, width: number | undefined): string[] {
+  const impact = p.causesReplacement ? c.magenta.bold(' (requires replacement)') : p.mayCauseReplacement ? c.yellow(' (may cause replacement)') : '';
+  const note = p.note && !p.causesReplacement && !p.mayCauseReplacement ? c.dim(` (${p.note})`) : '';
+  const mark = p.before === undefined ? c.green('+') : p.after === undefined ? c.red('-') : c.yellow('~');
+  if (isScriptLike(p.before) || isScriptLike(p.after)) {
+    const before = p.before === undefined ? '' : (cfnText(p.before) ?? '');
+    const after = p.after === undefined ? '' : (cfnText(p.after) ?? '');
+    const hunks = lineDiff(before, after);
+    if (hunks) return scriptText(p.path, mark, hunks, `${impact}${note}`, c, width);
+  }
+  const [was, now] = around(showValue(p.before), showValue(p.after), 80);
+  const value = p.before === undefined ? c.green(now) : p.after === undefined ? c.red(was) : `${c.red(was)} → ${c.green(now)}`;
+  const one = `        ${mark} ${p.path}: ${value}${impact}${note}`;
+  if (width === undefined || visibleWidth(one) <= width) return [one];
+  const room = Math.max(20, width - 14);
+  const [b, a] = around(showValue(p.before), showValue(p.after), room);
+  return [
+    ...wrap(`${mark} ${p.path}:${impact}${note}`, width, '        ', '            '),
+    ...(p.before !== undefined ? [`          ${c.red(`- ${b}`)}`] : []),
+    ...(p.after !== undefined ? [`          ${c.green(`+ ${a}`)}`] : []),
+  ];
+}
+
+/**
+ * Where to start showing each line of a hunk so that a long changed line shows where it changed:
+ * each removed line is paired with the added line in the same place of the block that follows it,
+ * and both start a little before their first difference.
+ */
+function changeWindows(lines: readonly { op: string; text: string }[], room: number): number[] {
+  const starts = lines.map(() => 0);
+  for (let i = 0; i < lines.length; ) {
+    if (lines[i]!.op !== '-') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < lines.length && lines[j]!.op === '-') j++;
+    let k = j;
+    while (k < lines.length && lines[k]!.op === '+') k++;
+    for (let n = 0; n < Math.min(j - i, k - j); n++) {
+      const a = [...lines[i + n]!.text];
+      const b = [...lines[j + n]!.text];
+      if (Math.max(a.length, b.length) <= room) continue;
+      let d = 0;
+      while (d < a.length && d < b.length && a[d] === b[d]) d++;
+      const start = Math.max(0, d - Math.floor(room / 3));
+      starts[i + n] = start;
+      starts[j + n] = start;
+    }
+    i = k;
+  }
+  return starts;
+}
+
+/** A script's change as `@@ -l,n +l,n @@` hunks, each line cut to the width (a script line is code: never wrapped). */
+function scriptText(path: string, mark: string, hunks: readonly Hunk[], impact: string, c: InstanceType<typeof Chalk>, width: number | undefined): string[] {
+  const added = hunks.reduce((n, h) => n + h.lines.filter((l) => l.op === '+').length, 0);
+  const removed = hunks.reduce((n, h) => n + h.lines.filter((l) => l.op === '-').length, 0);
+  const out = wrap(`${mark} ${path}: ${c.dim(`text, ${added} line${added === 1 ? '' : 's'} added, ${removed} removed`)}${impact}`, width, '        ', '            ');
+  // Tabs and carriage returns would move the terminal's cursor past what is counted.
+  const plain = (text: string) => text.replace(/\t/g, '    ').replace(/[\r\x00-\x08\x0b-\x1f\x7f]/g, '');
+  const room = width === undefined ? Infinity : Math.max(20, width - 13);
+  /** A line cut to the room, starting at `from` (a changed line is shown from just before where it differs from its pair). */
+  const cut = (text: string, from = 0) => {
+    const chars = [...plain(text)];
+    if (chars.length <= room) return chars.join('');
+    const start = Math.min(from, Math.max(0, chars.length - room + 1));
+    const body = chars.slice(start, start + room - (start > 0 ? 1 : 0));
+    const head = start > 0 ? `…${body.join('')}` : body.join('');
+    return start + body.length < chars.length ? `${[...head].slice(0, room - 1).join('')}…` : head;
+  };
+  let shown = 0;
+  let left = 0;
+  for (const h of hunks) {
+    const starts = changeWindows(h.lines.map((l) => ({ op: l.op, text: plain(l.text) })), room);
+    for (const [i, l] of [{ op: '@' as const, text: '' }, ...h.lines].entries()) {
+      if (shown >= MAX_SCRIPT_LINES) {
+        if (i > 0 && l.op !== ' ') left++;
+        continue;
+      }
+      const count = (side: '-' | '+') => h.lines.filter((x) => x.op === ' ' || x.op === side).length;
+      const from = i > 0 ? starts[i - 1]! : 0;
+      if (l.op === '@') out.push(`            ${c.cyan(`@@ -${h.before},${count('-')} +${h.after},${count('+')} @@`)}`);
+      else out.push(`            ${l.op === '+' ? c.green(`+${cut(l.text, from)}`) : l.op === '-' ? c.red(`-${cut(l.text, from)}`) : c.dim(` ${cut(l.text)}`)}`.replace(/ +$/, ''));
+      shown++;
+    }
+  }
+  if (left) out.push(`            ${c.dim(`… ${left} more changed line${left === 1 ? '' : 's'} (--format json has both values)`)}`);
+  return out;
 }
 
 
@@ -180,7 +295,8 @@ export function renderDiffMarkdown(report: DiffReport): string {
       out.push('');
       out.push(`**Security-relevant changes in ${md(e.environment)}:**`);
       out.push('');
-      for (const s of e.security) out.push(`- ${s.severity === 'high' ? '🔴' : s.severity === 'medium' ? '🟠' : '⚪'} ${markdownCode(s.kind)}: ${md(s.message)}`);
+      const mark = { high: '🔴 high', medium: '🟠 medium', low: '🟡 low', info: '⚪ info' } as const;
+      for (const s of e.security) out.push(`- ${mark[s.severity]} ${markdownCode(s.kind)}: ${md(s.message)}`);
     }
     out.push('');
     out.push(`<details><summary><b>${markdownHtml(e.environment)}</b> against ${markdownHtml(e.baseline)}: ${e.changes.length} resource changes${e.cost?.delta ? `, ${markdownHtml(deltaText(e.cost))}${e.cost.unpriced.length ? '' : ' a month'}` : ''}</summary>`);

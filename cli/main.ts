@@ -75,14 +75,15 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--allow-over-budget', 'exit 0 even when an environment can cost more than its budget', false)
     .option('--against <baseline>', 'diff against: last (out/<env>/plan.json, the default when it exists), git:<ref> (the spec at a git ref), or stack (the deployed CloudFormation stacks)')
     .option('--detailed-exitcode', 'exit 0 for no changes, 2 for changes, 1 for errors', false)
-    .option('--fail-on <gates>', 'exit 1 when the diff has any of: replace, security, data-loss (comma-separated)')
+    .option('--fail-on <gates>', 'exit 1 when the diff has any of: replace, security (any severity), security:high (or :medium, :low — that severity or above), data-loss (comma-separated)')
     .option('--region <region>', 'region of the deployed stacks for --against stack (default: the spec\'s)')
     .option('--profile <profile>', 'AWS profile for --against stack (default: the SDK\'s credential chain)')
     .option('-o, --out <dir>', 'where dex emit wrote its output, for --against last (default: out/ next to the spec)')
     .option('--commitment <kind>', 'also show what a ri-1y or ri-3y (1- or 3-year No Upfront) reservation of the always-on part (the scaling minimum) would cost and save')
     .option('--by <view>', 'also show each service\'s monthly cost: --by service (its own resources, the data stores only it uses, its share of shared infrastructure)')
-    .addHelpText('after', '\nExamples:\n  dex plan --env production\n  dex plan --env production --commitment ri-1y\n  dex plan --env production --by service\n  dex plan --against git:main --format markdown --fail-on data-loss,security\n  dex plan --against stack --env production --detailed-exitcode\n  dex plan --format markdown > plan.md   # the whole plan in Markdown (a job summary)\n  dex plan --against git:origin/main --format github-comment > comment.md   # one pull-request comment, under GitHub\'s size limit\n  dex plan --format json --pricing live\n\nLive prices are cached in $DEX_CACHE_DIR/pricing (default ~/.cache/dex/pricing) for 7 days.\nDEX_PRICING_SNAPSHOT=file plans with another snapshot (e.g. one written by dex pricing refresh --output).')
-    .action(async (file: string | undefined, opts: { env?: string; format: 'text' | 'json' | 'markdown' | 'github-comment'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean; against?: string; detailedExitcode: boolean; failOn?: string; region?: string; profile?: string; out?: string; commitment?: string; by?: string }) => {
+    .option('--wide', 'text: every column on one line, whatever the terminal\'s width (default: fit the terminal, or COLUMNS, or 100 columns when not a terminal)', false)
+    .addHelpText('after', '\nExamples:\n  dex plan --env production\n  dex plan --env production --commitment ri-1y\n  dex plan --env production --by service\n  dex plan --against git:main --format markdown --fail-on data-loss,security:high\n  dex plan --against stack --env production --detailed-exitcode\n  dex plan --format markdown > plan.md   # the whole plan in Markdown (a job summary)\n  dex plan --against git:origin/main --format github-comment > comment.md   # one pull-request comment, under GitHub\'s size limit\n  dex plan --format json --pricing live\n\nLive prices are cached in $DEX_CACHE_DIR/pricing (default ~/.cache/dex/pricing) for 7 days.\nDEX_PRICING_SNAPSHOT=file plans with another snapshot (e.g. one written by dex pricing refresh --output).')
+    .action(async (file: string | undefined, opts: { env?: string; format: 'text' | 'json' | 'markdown' | 'github-comment'; wide: boolean; pricing: 'snapshot' | 'live'; allowOverBudget: boolean; against?: string; detailedExitcode: boolean; failOn?: string; region?: string; profile?: string; out?: string; commitment?: string; by?: string }) => {
       const found = specFile(file, io, opts.detailedExitcode ? EXIT.failed : EXIT.usage);
       if (typeof found === 'number') return void (exitCode = found);
       const { runPlan } = await import('./commands/plan.js');
@@ -101,6 +102,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           ...(opts.out !== undefined ? { out: opts.out } : {}),
           ...(opts.commitment !== undefined ? { commitment: opts.commitment } : {}),
           ...(opts.by !== undefined ? { by: opts.by } : {}),
+          ...(opts.wide ? { wide: true } : {}),
         },
         io,
       );

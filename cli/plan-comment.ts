@@ -223,8 +223,9 @@ function diffSections(report: DiffReport): Section[] {
   }
   const security = report.environments.flatMap((e) => e.security.map((s) => ({ env: e.environment, s })));
   if (security.length) {
-    const rank = { high: 0, medium: 1, info: 2 } as const;
-    const rows = [...security].sort((a, b) => rank[a.s.severity] - rank[b.s.severity]).map(({ env, s }) => `- ${s.severity === 'high' ? '🔴' : s.severity === 'medium' ? '🟠' : '⚪'} ${md(env)} ${markdownCode(s.kind)} ${markdownCode(s.logicalId)}: ${md(s.message)}`);
+    const rank = { high: 0, medium: 1, low: 2, info: 3 } as const;
+    const mark = { high: '🔴 high', medium: '🟠 medium', low: '🟡 low', info: '⚪ info' } as const;
+    const rows = [...security].sort((a, b) => rank[a.s.severity] - rank[b.s.severity]).map(({ env, s }) => `- ${mark[s.severity]} ${md(env)} ${markdownCode(s.kind)} ${markdownCode(s.logicalId)}: ${md(s.message)}`);
     out.push({ label: 'security-relevant changes', title: `Security-relevant changes (${security.length})`, head: [], rows, keep: rows.length });
   }
   return out;

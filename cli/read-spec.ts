@@ -7,7 +7,8 @@ import type { Diagnostic } from '../spec/diagnostics.js';
 import { LOAD_LIMITS } from '../spec/load.js';
 import { readExistingEksClusters } from './adapters/baselines.js';
 import { readBytes } from './adapters/files.js';
-import { colorEnabled, EXIT, type CliIO } from './io.js';
+import { colorEnabled, EXIT, terminalWidth, type CliIO } from './io.js';
+import { wrap } from './layout.js';
 import { countLabel, renderDiagnostics } from './render.js';
 
 export type SpecFileRead = { ok: true; bytes: Uint8Array; absolute: string } | { ok: false; diagnostic: Diagnostic };
@@ -89,9 +90,10 @@ export async function readAndAnalyze(
 ): Promise<AnalyzedSpec> {
   const usageExit = options.usageExit ?? EXIT.usage;
   const color = colorEnabled(io.stderr, io.env);
+  const width = terminalWidth(io.stderr, io.env);
   const read = await readSpecFile(args.file, io.cwd);
   if (!read.ok) {
-    io.stderr.write(renderDiagnostics([read.diagnostic], { format: 'text', color }));
+    io.stderr.write(renderDiagnostics([read.diagnostic], { format: 'text', color, width }));
     // A path that names no readable file is a usage error; a file too large to read is a bad spec.
     return { ok: false, exitCode: isUsageProblem([read.diagnostic]) ? usageExit : EXIT.failed };
   }
@@ -103,10 +105,10 @@ export async function readAndAnalyze(
   });
   const shown = options.errorsOnly ? analysis.diagnostics.filter((d) => d.severity === 'error') : analysis.diagnostics;
   if (shown.length > 0) {
-    io.stderr.write(renderDiagnostics(shown, { format: 'text', color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
+    io.stderr.write(renderDiagnostics(shown, { format: 'text', color, width, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) }));
   }
   if (!analysis.ok) {
-    io.stderr.write(`${args.file}: invalid — ${countLabel(analysis.diagnostics)}; ${outcome}\n`);
+    io.stderr.write(`${wrap(`${args.file}: invalid — ${countLabel(analysis.diagnostics)}; ${outcome}`, width).join('\n')}\n`);
     return { ok: false, exitCode: isUsageProblem(analysis.diagnostics) ? usageExit : EXIT.failed };
   }
   return { ok: true, analysis, absolute: read.absolute };

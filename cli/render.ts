@@ -4,6 +4,7 @@ import { Chalk } from 'chalk';
 import type { Diagnostic, DiagnosticCode } from '../spec/diagnostics.js';
 import { codeFrameColumns } from '@babel/code-frame';
 import { detectSecret } from '../compiler/checks/secrets.js';
+import { wrap } from './layout.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
@@ -12,6 +13,10 @@ export interface RenderOptions {
   readonly color: boolean;
   /** Source text of a file, for code frames. */
   readonly sourceText?: (file: string) => string | undefined;
+  /** Text: the terminal's width, which messages wrap to and code frames are cut to (default: no limit). */
+  readonly width?: number;
+  /** GitHub: the path an annotation names for a file (relative to the repository root); default: the file as given. */
+  readonly githubFile?: (file: string) => string;
 }
 
 /**
@@ -27,22 +32,24 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], options: R
     case 'json':
       return `${JSON.stringify({ diagnostics: diagnostics.map(toJson), summary: summarize(diagnostics) }, null, 2)}\n`;
     case 'github':
-      return diagnostics.map(toGithubAnnotation).join('');
+      return githubAnnotations(groupEnvironments(diagnostics), options);
     case 'text': {
+      // One finding that every environment has the same is shown once, naming them all.
+      const grouped = groupEnvironments(diagnostics);
       // Every frame shows lines around its own range: the secrets of all diagnostics are masked in
       // the source every frame is drawn from, not only each diagnostic's own.
       const masked = new Map<string, string | undefined>();
       const sourceText = (file: string): string | undefined => {
         if (!masked.has(file)) {
           let text = options.sourceText?.(file);
-          for (const d of diagnostics) if (text !== undefined && d.file === file && d.range && d.secret) text = maskRange(text, d.range);
+          for (const d of grouped) if (text !== undefined && d.file === file && d.range && d.secret) text = maskRange(text, d.range);
           if (text !== undefined) text = maskSecretLines(text);
           masked.set(file, text);
         }
         return masked.get(file);
       };
-      const shown = diagnostics.slice(0, MAX_SHOWN).map((d) => toText(d, { ...options, sourceText })).join('');
-      const rest = diagnostics.length - MAX_SHOWN;
+      const shown = grouped.slice(0, MAX_SHOWN).map((d) => toText(d, { ...options, sourceText })).join('');
+      const rest = grouped.length - MAX_SHOWN;
       return rest > 0 ? `${shown}… and ${rest} more not shown (--format json lists them all)\n\n` : shown;
     }
     default: {
@@ -66,10 +73,71 @@ export function summarize(diagnostics: readonly Diagnostic[]): { errors: number;
 
 /** "2 errors, 1 warning" */
 export function countLabel(diagnostics: readonly Diagnostic[]): string {
-  const { errors, warnings } = summarize(diagnostics);
+  // Counted as shown: a finding of several environments is one.
+  const { errors, warnings } = summarize(groupEnvironments(diagnostics));
   const parts = [`${errors} error${errors === 1 ? '' : 's'}`];
   if (warnings) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
   return parts.join(', ');
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Stands for an environment's name in a finding several environments share. */
+const ENV_MARK = '\u0000env\u0000';
+
+/** The message without its "(in environment X)", and the message and hint with X's name marked. */
+function environmentFree(d: Diagnostic): { message: string; hint: string | undefined; marked: string; markedHint: string | undefined } {
+  const env = d.environment;
+  const suffix = env !== undefined ? ` (in environment ${env})` : '';
+  const message = suffix && d.message.endsWith(suffix) ? d.message.slice(0, -suffix.length) : d.message;
+  if (env === undefined) return { message, hint: d.hint, marked: message, markedHint: d.hint };
+  const name = new RegExp(`(?<![\\w-])${escapeRegExp(env)}(?![\\w-])`, 'g');
+  return { message, hint: d.hint, marked: message.replace(name, ENV_MARK), markedHint: d.hint?.replace(name, ENV_MARK) };
+}
+
+/** 'environments staging, production', 'the base spec and environment staging'. */
+function environmentList(envs: readonly (string | undefined)[]): string {
+  const named = envs.filter((e): e is string => e !== undefined);
+  const list = named.length ? `environment${named.length === 1 ? '' : 's'} ${named.join(', ')}` : '';
+  return named.length < envs.length ? `the base spec${list ? ` and ${list}` : ''}` : list;
+}
+
+/**
+ * The same finding at the same place in several environments (a base value every environment
+ * inherits, a compliance control each one fails) as one diagnostic naming them all. Where the
+ * message names the environment itself ("out/staging/plan.json"), the shared text says <env>.
+ * Diagnostics of one environment, or different ones, are left as they are, in their order.
+ */
+export function groupEnvironments(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const groups = new Map<string, { first: Diagnostic; members: Diagnostic[]; parts: ReturnType<typeof environmentFree> }>();
+  const order: (Diagnostic | string)[] = [];
+  for (const d of diagnostics) {
+    if (d.environment === undefined && !d.file) {
+      order.push(d);
+      continue;
+    }
+    const parts = environmentFree(d);
+    const r = d.range;
+    const key = JSON.stringify([d.code, d.severity, d.file, d.line, d.col, r?.end.line, r?.end.col, d.secret ?? false, parts.marked, parts.markedHint ?? null]);
+    const group = groups.get(key);
+    if (group) {
+      if (!group.members.some((m) => m.environment === d.environment)) group.members.push(d);
+      continue;
+    }
+    groups.set(key, { first: d, members: [d], parts });
+    order.push(key);
+  }
+  return order.map((entry) => {
+    if (typeof entry !== 'string') return entry;
+    const { first, members, parts } = groups.get(entry)!;
+    if (members.length === 1) return first;
+    const same = members.every((m) => environmentFree(m).message === parts.message);
+    const shared = (text: string) => text.split(ENV_MARK).join('<env>');
+    const message = `${same ? parts.message : shared(parts.marked)} (in ${environmentList(members.map((m) => m.environment))})`;
+    const hints = new Set(members.map((m) => m.hint));
+    const hint = hints.size === 1 ? first.hint : parts.markedHint !== undefined ? shared(parts.markedHint) : undefined;
+    const { environment: _e, hint: _h, ...rest } = first;
+    return { ...rest, message, ...(hint !== undefined ? { hint } : {}) };
+  });
 }
 
 function toJson(d: Diagnostic): Record<string, unknown> {
@@ -103,17 +171,20 @@ const clip = (text: string, max: number): string => (text.length > max ? `${text
 function toText(d: Diagnostic, options: RenderOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const paint = d.severity === 'error' ? c.red.bold : d.severity === 'warning' ? c.yellow.bold : c.cyan.bold;
-  let out = `${c.bold(location(d))}: ${paint(d.severity)} ${c.dim(d.code)}: ${clip(d.message, MAX_MESSAGE)}\n`;
+  const width = options.width;
+  let out = `${wrap(`${c.bold(location(d))}: ${paint(d.severity)} ${c.dim(d.code)}: ${clip(d.message, MAX_MESSAGE)}`, width, '', '  ').join('\n')}\n`;
   const text = d.file && d.range ? options.sourceText?.(d.file) : undefined;
   if (text !== undefined && d.range) {
     const end = d.range.end.line === d.range.start.line ? { line: d.range.end.line, column: Math.max(d.range.end.col, d.range.start.col + 1) } : undefined;
+    // A frame line is source: cut, never wrapped (a wrapped line would read as two).
+    const frameWidth = Math.min(MAX_FRAME_LINE, width !== undefined ? width - 2 : MAX_FRAME_LINE);
     const frame = codeFrameColumns(text, { start: { line: d.range.start.line, column: d.range.start.col }, ...(end ? { end } : {}) }, { highlightCode: false, forceColor: false, linesAbove: 1, linesBelow: 1 })
       .split('\n')
-      .map((l) => clip(l, MAX_FRAME_LINE))
+      .map((l) => clip(l.replace(/\s+$/, ''), frameWidth))
       .join('\n');
     out += `${indent(options.color ? colorFrame(frame, c) : frame)}\n`;
   }
-  if (d.hint) out += `  ${c.green('hint')}: ${clip(d.hint, MAX_MESSAGE)}\n`;
+  if (d.hint) out += `${wrap(`${c.green('hint')}: ${clip(d.hint, MAX_MESSAGE)}`, width, '  ', '    ').join('\n')}\n`;
   return `${out}\n`;
 }
 
@@ -173,10 +244,23 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-function toGithubAnnotation(d: Diagnostic): string {
+/** GitHub shows this many annotations of each kind per step, and drops the rest. */
+export const GITHUB_ANNOTATIONS_PER_KIND = 10;
+
+function githubAnnotations(diagnostics: readonly Diagnostic[], options: RenderOptions): string {
+  const out = diagnostics.map((d) => toGithubAnnotation(d, options.githubFile));
+  const { errors, warnings } = summarize(diagnostics);
+  // Said once, last, so a reader of the pull request knows the list there is not all of it.
+  if (errors > GITHUB_ANNOTATIONS_PER_KIND || warnings > GITHUB_ANNOTATIONS_PER_KIND) {
+    out.push(`::notice title=${escapeProperty('dex')}::${escapeData(`${errors} errors and ${warnings} warnings: GitHub shows ${GITHUB_ANNOTATIONS_PER_KIND} of each kind on the pull request; the job log has them all`)}\n`);
+  }
+  return out.join('');
+}
+
+function toGithubAnnotation(d: Diagnostic, githubFile?: (file: string) => string): string {
   const command = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
   const props: string[] = [];
-  if (d.file) props.push(`file=${escapeProperty(d.file)}`);
+  if (d.file) props.push(`file=${escapeProperty(githubFile ? githubFile(d.file) : d.file)}`);
   if (d.line !== undefined) props.push(`line=${d.line}`);
   if (d.col !== undefined) props.push(`col=${d.col}`);
   if (d.range && d.range.end.line !== d.range.start.line) props.push(`endLine=${d.range.end.line}`);

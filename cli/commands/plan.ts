@@ -34,9 +34,10 @@ import { createLivePricing, envCredentials, pricingCacheDir, type LivePricing } 
 import { progress } from '../progress.js';
 import { loadSnapshotSource } from '../adapters/snapshot.js';
 import { diffCounts, renderDiffMarkdown, renderDiffText, diffToJson } from '../diff-render.js';
-import { colorEnabled, EXIT, type CliIO } from '../io.js';
+import { colorEnabled, DEFAULT_WIDTH, EXIT, terminalWidth, type CliIO } from '../io.js';
 import { planToJson, renderPlan, usd, usdRange, type PlanFormat, type PlanRenderOptions } from '../plan-render.js';
 import { actionsRunUrl, GITHUB_COMMENT_LIMIT, renderPlanComment } from '../plan-comment.js';
+import { wrap } from '../layout.js';
 import { readAndAnalyze } from '../read-spec.js';
 import { cliProblem, renderDiagnostics } from '../render.js';
 import { markdownText } from '../../compiler/model/quote.js';
@@ -52,7 +53,7 @@ export interface PlanArgs {
   readonly against?: string;
   /** Exit 0 for no changes, 2 for changes, 1 for errors. */
   readonly detailedExitcode?: boolean;
-  /** Gates that make the run exit 1: replace, security, data-loss. */
+  /** Gates that make the run exit 1: replace, security (any severity), security:high|medium|low (that severity or above), data-loss. */
   readonly failOn?: readonly string[];
   /** Region and profile for --against stack (default: the spec's region, the SDK's credential chain). */
   readonly region?: string;
@@ -63,6 +64,8 @@ export interface PlanArgs {
   readonly commitment?: string;
   /** --by service: each service's monthly cost as well. */
   readonly by?: string;
+  /** Text: print every column on one line, whatever the terminal's width. */
+  readonly wide?: boolean;
 }
 
 export interface PlanRunOptions {
@@ -108,10 +111,11 @@ const SNAPSHOT_ONLY_REASON = 'no verified Price List filter';
 
 export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions = {}): Promise<number> {
   const errColor = colorEnabled(io.stderr, io.env);
+  const errWidth = terminalWidth(io.stderr, io.env);
   // With --detailed-exitcode, 2 reads as "changes": a usage error is then 1 (as terraform plan).
   const usageExit = args.detailedExitcode ? EXIT.failed : EXIT.usage;
   const usage = (message: string, hint: string): number => {
-    io.stderr.write(renderDiagnostics([cliProblem('DEX900', message, hint)], { format: 'text', color: errColor }));
+    io.stderr.write(renderDiagnostics([cliProblem('DEX900', message, hint)], { format: 'text', color: errColor, width: errWidth }));
     return usageExit;
   };
   // The command line is checked before the spec is read: a typo in a gate must not cost a plan.
@@ -165,7 +169,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
       const summary = live.summary();
       plan = { ...built, pricing: { ...built.pricing, summary: describeLivePricing(summary, snapshot.asOf, new Date()), live: summary } };
       const fellBack = liveFallbackDiagnostic(summary, snapshot.asOf);
-      if (fellBack) io.stderr.write(renderDiagnostics([fellBack], { format: 'text', color: errColor }));
+      if (fellBack) io.stderr.write(renderDiagnostics([fellBack], { format: 'text', color: errColor, width: errWidth }));
     } else plan = built;
   } finally {
     live?.close();
@@ -193,7 +197,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     report = await buildDiffReport(analysis, plan, targets, source, { specFile: paths.specFile, outDir: paths.outDir, assets: readPackageAssets(), ...(args.against !== undefined ? { against: args.against } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}) }, reader);
   } catch (err) {
     if (err instanceof BaselineError) {
-      io.stderr.write(renderDiagnostics([cliProblem('DEX902', err.message, 'check the baseline named by --against (default: the last dex emit under --out)')], { format: 'text', color: errColor }));
+      io.stderr.write(renderDiagnostics([cliProblem('DEX902', err.message, 'check the baseline named by --against (default: the last dex emit under --out)')], { format: 'text', color: errColor, width: errWidth }));
       return EXIT.failed;
     }
     throw err;
@@ -203,7 +207,10 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     const comment = renderPlanComment(plan, report, analysis.diagnostics, { specFile: paths.specFile, ...(options.commentLimit !== undefined ? { limit: options.commentLimit } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}), ...(runUrl ? { runUrl } : {}) });
     io.stdout.write(comment.text);
     if (comment.abbreviated.length) io.stderr.write(renderDiagnostics([shortenedDiagnostic(comment.abbreviated, options.commentLimit ?? GITHUB_COMMENT_LIMIT)], { format: 'text', color: errColor }));
-  } else io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file }, analysis.diagnostics));
+  } else {
+    const width = args.wide ? undefined : (terminalWidth(io.stdout, io.env) ?? DEFAULT_WIDTH);
+    io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file, ...(width !== undefined ? { width } : {}), findings: findingCounts(analysis.diagnostics, targets.map((t) => t.environment)) }, analysis.diagnostics));
+  }
 
   const counts = diffCounts(report);
   // Without a baseline everything would be created: that is a change.
@@ -211,14 +218,18 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   const gates: string[] = [];
   if (failOn.has('replace') && counts.replace > 0) gates.push(`${counts.replace} resource${counts.replace === 1 ? '' : 's'} would be replaced`);
   if (failOn.has('data-loss') && counts.dataLoss > 0) gates.push(`${counts.dataLoss} change${counts.dataLoss === 1 ? '' : 's'} would destroy data`);
-  if (failOn.has('security') && counts.security > 0) gates.push(`${counts.security} security-relevant change${counts.security === 1 ? '' : 's'}`);
+  // security:<severity> gates on that severity and above; security alone on any (info never gates).
+  const floor = Math.max(-1, ...(['high', 'medium', 'low'] as const).map((k, i) => (failOn.has(`security:${k}`) ? i : -1)));
+  const gated = (['high', 'medium', 'low'] as const).slice(0, failOn.has('security') ? 3 : floor + 1);
+  const security = gated.reduce((a, k) => a + counts.securityBySeverity[k], 0);
+  if (gated.length > 0 && security > 0) gates.push(`${security} security-relevant change${security === 1 ? '' : 's'} (${gated.filter((k) => counts.securityBySeverity[k]).map((k) => `${counts.securityBySeverity[k]} ${k}`).join(', ')})`);
   for (const g of gates) io.stderr.write(`dex plan: --fail-on: ${g}\n`);
 
   const over = plan.environments.filter((e) => e.budget?.exceeded);
   let budgetFailed = false;
   if (over.length > 0) {
     const c = new Chalk({ level: errColor ? 1 : 0 });
-    for (const e of over) io.stderr.write(budgetMessage(e, analysis.source, args, c));
+    for (const e of over) io.stderr.write(budgetMessage(e, analysis.source, args, c, errWidth));
     if (args.allowOverBudget) io.stderr.write(`dex plan: over budget, allowed by --allow-over-budget\n`);
     else budgetFailed = true;
   }
@@ -239,7 +250,7 @@ function shortenedDiagnostic(sections: readonly string[], limit: number): Diagno
 
 /** `--detailed-exitcode`: the exit code for "there are changes" (as terraform plan). */
 export const DETAILED_CHANGES = 2;
-export const FAIL_ON = ['replace', 'security', 'data-loss'];
+export const FAIL_ON = ['replace', 'security', 'security:high', 'security:medium', 'security:low', 'data-loss'];
 
 /** Where the environment's budget.monthlyUsd is written: its overlay, else the base spec. */
 function budgetLocation(source: SpecSource, file: string, environment: string): string {
@@ -249,15 +260,13 @@ function budgetLocation(source: SpecSource, file: string, environment: string): 
   return range ? `${file}:${range.start.line}:${range.start.col}` : file;
 }
 
-function budgetMessage(e: EnvironmentPlan, source: SpecSource, args: PlanArgs, c: InstanceType<typeof Chalk>): string {
+function budgetMessage(e: EnvironmentPlan, source: SpecSource, args: PlanArgs, c: InstanceType<typeof Chalk>, width: number | undefined): string {
   const b = e.budget!;
   const where = budgetLocation(source, args.file, e.environment);
   const unpriced = e.unpriced.length ? `, and ${e.unpriced.length} item${e.unpriced.length === 1 ? ' is' : 's are'} unpriced` : '';
-  return (
-    `${c.bold(where)}: ${c.red.bold('over budget')}: ${e.environment} can cost up to ${usd(e.totals.monthlyMax)} a month (${usdRange(e.totals.monthlyMin, e.totals.monthlyMax)}${unpriced}), ` +
-    `${usd(b.overByUsd)} above budget.monthlyUsd ${usd(b.monthlyUsd)}${b.exceededAtMin ? ' — even at the scaling minimum' : ''}\n` +
-    `  ${c.green('hint')}: lower the scaling maxima, raise the budget, or pass --allow-over-budget to plan anyway\n`
-  );
+  const message = `${c.bold(where)}: ${c.red.bold('over budget')}: ${e.environment} can cost up to ${usd(e.totals.monthlyMax)} a month (${usdRange(e.totals.monthlyMin, e.totals.monthlyMax)}${unpriced}), ${usd(b.overByUsd)} above budget.monthlyUsd ${usd(b.monthlyUsd)}${b.exceededAtMin ? ' — even at the scaling minimum' : ''}`;
+  const hint = `${c.green('hint')}: lower the scaling maxima, raise the budget, or pass --allow-over-budget to plan anyway`;
+  return `${[...wrap(message, width, '', '    '), ...wrap(hint, width, '  ', '    ')].join('\n')}\n`;
 }
 
 /**
@@ -270,9 +279,18 @@ export function renderPlanWithDiff(plan: Plan, report: DiffReport, format: PlanF
     const diagnostics = JSON.parse(renderDiagnostics(findings, { format: 'json', color: false })).diagnostics as unknown[];
     return `${JSON.stringify({ ...planToJson(plan), diff: diffToJson(report), findings: diagnostics }, null, 2)}\n`;
   }
-  const base = renderPlan(plan, format, options);
-  if (format === 'markdown') return base + renderDiffMarkdown(report) + findingsMarkdown(findings);
-  return base + renderDiffText(report, options.color);
+  if (format === 'markdown') return renderPlan(plan, format, options) + renderDiffMarkdown(report) + findingsMarkdown(findings);
+  return renderPlan(plan, format, { ...options, diff: report }) + renderDiffText(report, options.color, options.width);
+}
+
+/**
+ * Findings per environment, for the summary: an environment's own, and the base spec's (which
+ * every environment inherits; the bootstraps are not in the spec).
+ */
+export function findingCounts(findings: readonly Diagnostic[], environments: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const env of environments) counts.set(env, findings.filter((d) => d.environment === env || d.environment === undefined).length);
+  return counts;
 }
 
 function findingsMarkdown(findings: readonly Diagnostic[]): string {

@@ -1,8 +1,10 @@
 // `dex validate [FILE] [--env E] [--format text|json|github] [--verbose]`
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { readPricedClasses } from '../adapters/snapshot.js';
-import { colorEnabled, EXIT, type CliIO } from '../io.js';
+import { repositoryRelative } from '../adapters/repository.js';
+import { colorEnabled, EXIT, terminalWidth, type CliIO } from '../io.js';
 import { clockFrom, existingEksClusters, isUsageProblem, readSpecFile } from '../read-spec.js';
+import { wrap } from '../layout.js';
 import { countLabel, renderDiagnostics, summarize, type DiagnosticFormat } from '../render.js';
 
 export interface ValidateArgs {
@@ -16,7 +18,7 @@ export async function runValidate(args: ValidateArgs, io: CliIO): Promise<number
   const read = await readSpecFile(args.file, io.cwd);
   const color = colorEnabled(io.stdout, io.env);
   if (!read.ok) {
-    io.stderr.write(renderDiagnostics([read.diagnostic], { format: args.format === 'json' ? 'text' : args.format, color: colorEnabled(io.stderr, io.env) }));
+    io.stderr.write(renderDiagnostics([read.diagnostic], { format: args.format === 'json' ? 'text' : args.format, color: colorEnabled(io.stderr, io.env), width: terminalWidth(io.stderr, io.env), githubFile: (f) => repositoryRelative(f, io.cwd) }));
     return isUsageProblem([read.diagnostic]) ? EXIT.usage : EXIT.failed;
   }
   const analysis = analyzeSpec(read.bytes, args.file, { environment: args.environment, includeInfo: args.verbose, existingEksClusters: existingEksClusters(read.absolute), today: clockFrom(io.env), pricedClasses: pricedClassesOnce(), purpose: 'checks' });
@@ -40,11 +42,19 @@ export async function runValidate(args: ValidateArgs, io: CliIO): Promise<number
     );
     return exitOf(analysis);
   }
-  const rendered = renderDiagnostics(diagnostics, { format: args.format, color, sourceText: (f) => (f === args.file ? analysis.source.text : undefined) });
+  const rendered = renderDiagnostics(diagnostics, {
+    format: args.format,
+    color,
+    width: terminalWidth(io.stdout, io.env),
+    sourceText: (f) => (f === args.file ? analysis.source.text : undefined),
+    githubFile: (f) => repositoryRelative(f, io.cwd),
+  });
   io.stdout.write(rendered);
   if (args.format === 'text') {
     const checked = args.environment ? `environment ${args.environment}` : envs.length > 1 ? `base spec and ${envs.length - 1} environment${envs.length === 2 ? '' : 's'} (${envs.slice(1).join(', ')})` : 'base spec';
-    io.stdout.write(analysis.ok ? `${args.file}: valid — checked ${checked}${diagnostics.length ? `; ${countLabel(diagnostics)}` : ''}\n` : `${args.file}: invalid — ${countLabel(diagnostics)}\n`);
+    const width = terminalWidth(io.stdout, io.env);
+    const verdict = analysis.ok ? `${args.file}: valid — checked ${checked}${diagnostics.length ? `; ${countLabel(diagnostics)}` : ''}` : `${args.file}: invalid — ${countLabel(diagnostics)}`;
+    io.stdout.write(`${wrap(verdict, width).join('\n')}\n`);
   }
   return exitOf(analysis);
 }

@@ -5,6 +5,7 @@
 // `Ref`/`Fn::GetAtt` where it does not, so a resource moving between those is not a change.
 import type { CfnValue } from '../model/types.js';
 import { replacementOf } from './replacement.js';
+import { jsonDocument } from './text.js';
 import type { DiffResource, PropertyChange, ResourceChange } from './types.js';
 
 /** Resource types that hold data (or keys to it): replacing or deleting one loses it. */
@@ -80,12 +81,85 @@ function isIntrinsic(v: Json): boolean {
   return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Fn::GetAtt' || keys[0] === 'Fn::ImportValue');
 }
 
-/** The leaf-level differences between two property values. Arrays of different lengths are one change. */
+/** An intrinsic CloudFormation turns into text: what the diff compares as that text. */
+const isTextIntrinsic = (v: Json): boolean => isObject(v) && Object.keys(v).length === 1 && ['Fn::Join', 'Fn::Sub', 'Fn::Base64'].includes(Object.keys(v)[0]!);
+
+/** Fields that name the items of an array: tags (Key), environment variables, containers and WAF rules (Name), inline policies (PolicyName). */
+const ITEM_KEYS = ['Key', 'Name', 'PolicyName'] as const;
+
+/**
+ * An array whose items each have a unique name (`[{Key, Value}]` tags, `[{Name, Value}]`
+ * environment variables, containers, inline policies) as a map from the name to the item: the
+ * value alone for a name/value pair, the other fields of a tag (an Auto Scaling group's
+ * PropagateAtLaunch) under `name\u0000field`, the rest of the item otherwise.
+ */
+function keyedMap(v: Json): Map<string, CfnValue> | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const items = v as readonly CfnValue[];
+  const field = ITEM_KEYS.find((k) => items.every((item) => isObject(item) && typeof item[k] === 'string'));
+  if (field === undefined) return undefined;
+  const m = new Map<string, CfnValue>();
+  for (const item of items as readonly { readonly [k: string]: CfnValue }[]) {
+    const name = item[field] as string;
+    if (m.has(name)) return undefined;
+    const { [field]: _name, ...rest } = item;
+    // A tag is its Value; a name with one other field ({Name, Value}, {Name, ValueFrom}) is that field.
+    const only = Object.keys(rest);
+    const valueField = field === 'Key' ? ('Value' in rest ? 'Value' : undefined) : only.length === 1 && (only[0] === 'Value' || only[0] === 'ValueFrom') ? only[0] : undefined;
+    m.set(name, valueField !== undefined ? rest[valueField]! : (rest as CfnValue));
+    if (valueField !== undefined) for (const [f, x] of Object.entries(rest)) if (f !== valueField) m.set(`${name}\u0000${f}`, x);
+  }
+  return m;
+}
+
+/** A map of scalars (labels, environment variables, tags as a map): compared key by key even when added whole. */
+const isFlatMap = (v: Json): v is { readonly [k: string]: CfnValue } => isObject(v) && !isIntrinsic(v) && !isTextIntrinsic(v) && Object.keys(v).length > 0 && Object.values(v).every((x) => x === null || typeof x !== 'object');
+
+/** `Tags.team`, or `Tags["kubernetes.io/cluster/x"]` for a key a dot would split. */
+const keyPath = (path: string, key: string): string => (/^[\w-]+$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`);
+
+/**
+ * The differences between two property values, as reviewable changes: leaf by leaf through maps
+ * (and tags, by key), item by item through arrays of equal length (arrays that grow or shrink are
+ * one change). Text CloudFormation builds (user data, scripts as Fn::Join, Fn::Sub, Fn::Base64)
+ * is one change of the whole text, for a line diff; JSON written as text (a policy or dashboard
+ * as Fn::Join) is compared as the JSON it becomes.
+ */
 export function diffValues(before: Json, after: Json, path: string, out: { path: string; before: Json; after: Json }[]): void {
   if (equal(before, after)) return;
+  if (isTextIntrinsic(before) || isTextIntrinsic(after)) {
+    const jb = before === undefined ? undefined : jsonDocument(before);
+    const ja = after === undefined ? undefined : jsonDocument(after);
+    if ((jb !== undefined || before === undefined) && (ja !== undefined || after === undefined) && typeof (jb ?? ja) === 'object') {
+      diffValues(jb, ja, path, out);
+      return;
+    }
+    out.push({ path, before, after });
+    return;
+  }
   if (isObject(before) && isObject(after) && !isIntrinsic(before) && !isIntrinsic(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     for (const k of keys) diffValues(before[k], after[k], path ? `${path}.${k}` : k, out);
+    return;
+  }
+  const empty = (v: Json) => Array.isArray(v) && v.length === 0;
+  let tb = keyedMap(before);
+  let ta = keyedMap(after);
+  if (!tb && empty(before) && ta) tb = new Map();
+  if (!ta && empty(after) && tb) ta = new Map();
+  if ((tb || ta) && (tb || before === undefined) && (ta || after === undefined) && (tb?.size || ta?.size)) {
+    const keys = [...new Set([...(tb?.keys() ?? []), ...(ta?.keys() ?? [])])].sort();
+    for (const k of keys) {
+      const [key, field] = k.split('\u0000') as [string, string | undefined];
+      // A tag's other fields matter only while it exists on both sides: an added tag is its value.
+      if (field !== undefined && !(tb?.has(key) && ta?.has(key))) continue;
+      diffValues(tb?.get(k), ta?.get(k), field === undefined ? keyPath(path, key) : `${keyPath(path, key)}.${field}`, out);
+    }
+    return;
+  }
+  if ((before === undefined && isFlatMap(after)) || (after === undefined && isFlatMap(before))) {
+    const m = (before ?? after) as { readonly [k: string]: CfnValue };
+    for (const k of Object.keys(m).sort()) out.push({ path: path ? `${path}.${k}` : k, before: before === undefined ? undefined : m[k], after: after === undefined ? undefined : m[k] });
     return;
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {

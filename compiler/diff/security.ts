@@ -1,8 +1,12 @@
 // Security-relevant changes, listed apart from the resource diff as `cdk diff` does: security
 // group rules widened or opened to the internet, IAM trust and permission changes, encryption or
-// deletion protection turned off, something made public, a new rule on a public listener.
+// deletion protection turned off, something made public, a new rule on a public listener. Each
+// has a severity: high for internet exposure, IAM wildcards, encryption turned off and a data
+// store reachable from a new peer; medium and low for the rest; info for what narrows.
 import type { CfnValue } from '../model/types.js';
+import { parseCidr } from '../../spec/cidr.js';
 import { canonicalJson, normalizeValue } from './diff-resources.js';
+import { cfnText, jsonDocument } from './text.js';
 import type { DiffResource, SecurityChange } from './types.js';
 
 type Obj = { readonly [k: string]: CfnValue };
@@ -33,6 +37,8 @@ function rulesOf(resources: ReadonlyMap<string, DiffResource>): Map<string, Rule
   const out = new Map<string, Rule & { r: DiffResource }>();
   const add = (r: DiffResource, direction: Rule['direction'], group: string, rule: Obj) => {
     const { Description: _d, GroupId: _g, ...core } = rule as Record<string, CfnValue>;
+    // The no-egress placeholder allows nothing: it is no rule at all.
+    if (direction === 'egress' && isNoEgressPlaceholder(core)) return;
     out.set(`${direction}|${group}|${canonicalJson(core)}`, { direction, group, rule: core, r });
   };
   for (const r of resources.values()) {
@@ -41,18 +47,96 @@ function rulesOf(resources: ReadonlyMap<string, DiffResource>): Map<string, Rule
       for (const x of (p.SecurityGroupIngress as readonly CfnValue[] | undefined) ?? []) if (isObj(x)) add(r, 'ingress', r.logicalId, x);
       for (const x of (p.SecurityGroupEgress as readonly CfnValue[] | undefined) ?? []) if (isObj(x)) add(r, 'egress', r.logicalId, x);
     } else if (r.type === 'AWS::EC2::SecurityGroupIngress' || r.type === 'AWS::EC2::SecurityGroupEgress') {
-      const gid = p.GroupId;
-      const group = isObj(gid) && typeof gid.Ref === 'string' ? gid.Ref : isObj(gid) && Array.isArray(gid['Fn::GetAtt']) ? String(gid['Fn::GetAtt'][0]) : canonicalJson(gid);
-      add(r, r.type.endsWith('Ingress') ? 'ingress' : 'egress', group, p);
+      add(r, r.type.endsWith('Ingress') ? 'ingress' : 'egress', refName(p.GroupId), p);
     }
   }
   return out;
 }
 
+const refName = (v: CfnValue | undefined): string => (isObj(v) && typeof v.Ref === 'string' ? v.Ref : isObj(v) && Array.isArray(v['Fn::GetAtt']) ? String(v['Fn::GetAtt'][0]) : canonicalJson(v));
+
+/** CDK's (and dex's) "no egress at all": ICMP type 252 code 86 to the broadcast address, which matches no packet. */
+function isNoEgressPlaceholder(rule: Obj): boolean {
+  return rule.CidrIp === '255.255.255.255/32' && String(rule.IpProtocol) === 'icmp' && Number(rule.FromPort) === 252 && Number(rule.ToPort) === 86;
+}
+
+/**
+ * Groups whose egress is EC2's default, all traffic anywhere: an AWS::EC2::SecurityGroup without
+ * SecurityGroupEgress (a standalone egress rule does not remove the default).
+ */
+function defaultEgressGroups(resources: ReadonlyMap<string, DiffResource>): Set<string> {
+  return new Set([...resources.values()].filter((r) => r.type === 'AWS::EC2::SecurityGroup' && r.properties.SecurityGroupEgress === undefined).map((r) => r.logicalId));
+}
+
+const PROTOCOLS: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6', all: '-1' };
+const protocolOf = (r: Obj): string => {
+  const p = String(r.IpProtocol ?? '-1').toLowerCase();
+  return PROTOCOLS[p] ?? p;
+};
+
+/** The port (or ICMP type/code) range a rule opens; all of them for all traffic or -1. */
+function portsOf(r: Obj): [number, number] {
+  if (protocolOf(r) === '-1' || r.FromPort === undefined) return [-Infinity, Infinity];
+  const from = Number(r.FromPort);
+  const to = Number(r.ToPort ?? r.FromPort);
+  return from === -1 ? [-Infinity, Infinity] : [from, to === -1 ? Infinity : to];
+}
+
+/** The network block of an IPv4 CIDR (host bits cleared). */
+function block(text: CfnValue | undefined) {
+  const c = typeof text === 'string' ? parseCidr(text) : undefined;
+  if (!c) return undefined;
+  const size = 2 ** (32 - c.prefix);
+  const start = c.start - (c.start % size);
+  return { start, end: start + size - 1 };
+}
+
+/** Whether `outer` lets through all that `inner` does (same group and direction): protocol, ports and peer. */
+function covers(outer: Obj, inner: Obj): boolean {
+  const po = protocolOf(outer);
+  if (po !== '-1' && po !== protocolOf(inner)) return false;
+  const [of, ot] = portsOf(outer);
+  const [inf, int] = portsOf(inner);
+  if (of > inf || ot < int) return false;
+  if (outer.CidrIp !== undefined || inner.CidrIp !== undefined) {
+    const o = block(outer.CidrIp);
+    const i = block(inner.CidrIp);
+    return o !== undefined && i !== undefined && o.start <= i.start && o.end >= i.end;
+  }
+  if (outer.CidrIpv6 !== undefined || inner.CidrIpv6 !== undefined) return outer.CidrIpv6 === '::/0' ? inner.CidrIpv6 !== undefined : canonicalJson(outer.CidrIpv6) === canonicalJson(inner.CidrIpv6);
+  for (const k of ['SourceSecurityGroupId', 'DestinationSecurityGroupId', 'SourcePrefixListId', 'DestinationPrefixListId', 'SourceSecurityGroupName']) {
+    if (outer[k] !== undefined || inner[k] !== undefined) return canonicalJson(outer[k]) === canonicalJson(inner[k]);
+  }
+  return false;
+}
+
+/** Resource types that hold data: a new way into their security group is a new way to the data. */
+const DATA_STORE = /^AWS::(RDS|ElastiCache|EFS|DocDB|Neptune|OpenSearchService|Elasticsearch|MSK|Redshift|DAX|MemoryDB)::/;
+
+/** Security group → the data stores it guards (the groups a data store names in its properties). */
+function dataStoreGroups(resources: ReadonlyMap<string, DiffResource>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const walk = (v: CfnValue | undefined, underGroups: boolean, store: string) => {
+    if (Array.isArray(v)) for (const x of v as readonly CfnValue[]) walk(x, underGroups, store);
+    else if (isObj(v)) {
+      if (underGroups && (typeof v.Ref === 'string' || Array.isArray(v['Fn::GetAtt']))) {
+        const g = refName(v);
+        out.set(g, [...(out.get(g) ?? []), store]);
+        return;
+      }
+      for (const [k, x] of Object.entries(v)) walk(x, underGroups || /SecurityGroup/.test(k), store);
+    }
+  };
+  for (const r of resources.values()) if (DATA_STORE.test(r.type)) walk(r.properties as CfnValue, false, r.logicalId);
+  return out;
+}
+
+/** A policy document's statements, keyed by their canonical JSON; a document written as JSON text (Fn::Join) is read too. */
 function statements(doc: CfnValue | undefined): Map<string, CfnValue> {
   const out = new Map<string, CfnValue>();
-  if (!isObj(doc)) return out;
-  const s = doc.Statement;
+  const d = jsonDocument(doc);
+  if (!isObj(d)) return out;
+  const s = d.Statement;
   for (const st of Array.isArray(s) ? (s as readonly CfnValue[]) : s !== undefined ? [s] : []) out.set(canonicalJson(st), st);
   return out;
 }
@@ -72,6 +156,40 @@ function policyDocs(r: DiffResource): Map<string, CfnValue> {
 
 const IAM_TYPES = new Set(['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::RolePolicy', 'AWS::KMS::Key', 'AWS::S3::BucketPolicy', 'AWS::SecretsManager::ResourcePolicy']);
 
+const list = (v: CfnValue | undefined): CfnValue[] => (v === undefined || v === null ? [] : Array.isArray(v) ? [...(v as readonly CfnValue[])] : [v]);
+
+/** The wildcards an Allow statement grants: `*`, `s3:*`, NotAction, or anyone (`Principal: *`). */
+function wildcards(st: CfnValue): string[] {
+  if (!isObj(st) || st.Effect === 'Deny') return [];
+  const out: string[] = [];
+  for (const a of list(st.Action)) if (typeof a === 'string' && (a === '*' || /^[\w-]+:\*$/.test(a))) out.push(`Action ${a}`);
+  if (st.NotAction !== undefined) out.push('NotAction');
+  if (anyone(st.Principal) && st.Condition === undefined) out.push('Principal *');
+  return out;
+}
+
+const anyone = (p: CfnValue | undefined): boolean => p === '*' || (isObj(p) && list(p.AWS).includes('*'));
+
+/** 'Service ecs-tasks.amazonaws.com', 'Federated ${EksOidcProvider}', 'anyone'. */
+function principalText(p: CfnValue | undefined): string {
+  if (p === undefined || p === null) return 'no principal';
+  if (anyone(p)) return 'anyone (*)';
+  if (!isObj(p)) return cfnText(p) ?? canonicalJson(p);
+  return Object.entries(p)
+    .flatMap(([kind, v]) => list(v).map((x) => `${kind} ${cfnText(x) ?? canonicalJson(x)}`))
+    .join(', ');
+}
+
+/** How far a new role's trust reaches: anyone, another account or role, or a service or identity provider. */
+function trustSeverity(principals: readonly CfnValue[]): SecurityChange['severity'] {
+  if (principals.some(anyone)) return 'high';
+  if (principals.some((p) => isObj(p) && p.AWS !== undefined)) return 'medium';
+  return 'low';
+}
+
+/** AWS managed policies that grant (nearly) everything. */
+const BROAD_MANAGED = /(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
+
 /** Property flags whose turning off (true → false or removed) removes a protection. */
 const ENCRYPTION_FLAGS = ['StorageEncrypted', 'AtRestEncryptionEnabled', 'TransitEncryptionEnabled', 'Encrypted', 'EnableKeyRotation'];
 
@@ -87,33 +205,44 @@ function walkFlags(v: CfnValue | undefined, path: string, out: Map<string, CfnVa
 
 const isTrue = (v: CfnValue | undefined) => v === true || v === 'true';
 
-/** The security-relevant differences between two resource sets of one environment. */
+/** An added rule: what it opens, and how bad that is. */
+function classifyRule(rule: Rule & { r: DiffResource }, stores: ReadonlyMap<string, readonly string[]>): Pick<SecurityChange, 'kind' | 'severity'> & { why: string } {
+  const world = WORLD.has(String(rule.rule.CidrIp ?? rule.rule.CidrIpv6 ?? ''));
+  if (rule.direction === 'egress') return { kind: 'egress-widened', severity: world && protocolOf(rule.rule) === '-1' ? 'medium' : 'low', why: '' };
+  if (world) return { kind: 'ingress-opened-to-internet', severity: 'high', why: ' — open to the internet' };
+  const guarded = stores.get(rule.group);
+  if (guarded?.length) return { kind: 'data-store-reachable', severity: 'high', why: ` — reaches data store ${guarded.join(', ')}` };
+  const cidr = rule.rule.CidrIp !== undefined || rule.rule.CidrIpv6 !== undefined;
+  return { kind: 'ingress-widened', severity: cidr ? 'medium' : 'low', why: '' };
+}
+
+/** The security-relevant differences between two resource sets of one environment, most severe first. */
 export function securityChanges(before: readonly DiffResource[], after: readonly DiffResource[]): SecurityChange[] {
   const norm = (rs: readonly DiffResource[]) => new Map(rs.map((r) => [r.logicalId, { ...r, properties: normalizeValue(r.properties as CfnValue) as Record<string, CfnValue> }]));
   const b = norm(before);
   const a = norm(after);
   const out: SecurityChange[] = [];
 
-  // Security group rules.
+  // Security group rules: only what the group did not let through before is a widening, and only
+  // what it no longer lets through a narrowing (0.0.0.0/0 → one /24 narrows, and widens nothing).
   const rb = rulesOf(b);
   const ra = rulesOf(a);
+  const openBefore = defaultEgressGroups(b);
+  const openAfter = defaultEgressGroups(a);
+  const stores = dataStoreGroups(a);
+  const sameGroup = (x: Rule, y: Rule) => x.direction === y.direction && x.group === y.group;
   for (const [key, rule] of ra) {
     if (rb.has(key)) continue;
-    const world = WORLD.has(String(rule.rule.CidrIp ?? rule.rule.CidrIpv6 ?? ''));
-    const kind = rule.direction === 'egress' ? 'egress-widened' : world ? 'ingress-opened-to-internet' : 'ingress-widened';
-    out.push({
-      kind,
-      severity: world && rule.direction === 'ingress' ? 'high' : 'medium',
-      stack: rule.r.stack,
-      logicalId: rule.r.logicalId,
-      type: rule.r.type,
-      message: `${rule.group}: ${rule.direction} rule added: ${describeRule(rule.rule)}${world && rule.direction === 'ingress' ? ' — open to the internet' : ''}`,
-      after: rule.rule,
-    });
+    if (rule.direction === 'egress' && (openBefore.has(rule.group) || openAfter.has(rule.group))) continue;
+    if ([...rb.values()].some((old) => sameGroup(old, rule) && covers(old.rule, rule.rule))) continue;
+    const { kind, severity, why } = classifyRule(rule, stores);
+    out.push({ kind, severity, stack: rule.r.stack, logicalId: rule.r.logicalId, type: rule.r.type, message: `${rule.group}: ${rule.direction} rule added: ${describeRule(rule.rule)}${why}`, after: rule.rule });
   }
   for (const [key, rule] of rb) {
     if (ra.has(key)) continue;
-    out.push({ kind: 'ingress-narrowed', severity: 'info', stack: rule.r.stack, logicalId: rule.r.logicalId, type: rule.r.type, message: `${rule.group}: ${rule.direction} rule removed: ${describeRule(rule.rule)}`, before: rule.rule });
+    if (rule.direction === 'egress' && openAfter.has(rule.group)) continue;
+    if ([...ra.values()].some((now) => sameGroup(now, rule) && covers(now.rule, rule.rule))) continue;
+    out.push({ kind: rule.direction === 'egress' ? 'egress-narrowed' : 'ingress-narrowed', severity: 'info', stack: rule.r.stack, logicalId: rule.r.logicalId, type: rule.r.type, message: `${rule.group}: ${rule.direction} rule removed: ${describeRule(rule.rule)}`, before: rule.rule });
   }
 
   for (const [id, r] of a) {
@@ -127,14 +256,22 @@ export function securityChanges(before: readonly DiffResource[], after: readonly
       const sa = statements(p.AssumeRolePolicyDocument);
       const added = [...sa.keys()].filter((k) => !sb.has(k));
       const removed = [...sb.keys()].filter((k) => !sa.has(k));
+      const principals = (keys: readonly string[], m: ReadonlyMap<string, CfnValue>) => keys.map((k) => m.get(k)).filter(isObj).map((s) => s.Principal ?? null);
       if (old && (added.length || removed.length)) {
-        out.push({ ...base, kind: 'iam-trust-changed', severity: added.length ? 'high' : 'medium', message: `${id}: trust policy changed (${added.length} statement${added.length === 1 ? '' : 's'} added, ${removed.length} removed): who can assume the role changes`, before: q.AssumeRolePolicyDocument ?? null, after: p.AssumeRolePolicyDocument ?? null });
+        const who = added.length ? `; now also ${principals(added, sa).map(principalText).join('; ')}` : '';
+        out.push({ ...base, kind: 'iam-trust-changed', severity: added.length ? 'high' : 'info', message: `${id}: trust policy changed (${added.length} statement${added.length === 1 ? '' : 's'} added, ${removed.length} removed): who can assume the role changes${who}`, before: q.AssumeRolePolicyDocument ?? null, after: p.AssumeRolePolicyDocument ?? null });
       } else if (!old) {
-        out.push({ ...base, kind: 'iam-trust-changed', severity: 'medium', message: `${id}: new role, assumable by ${canonicalJson(sa.size ? [...sa.values()].map((s) => (isObj(s) ? s.Principal ?? null : null)) : null)}`, after: p.AssumeRolePolicyDocument ?? null });
+        const who = principals([...sa.keys()], sa);
+        out.push({ ...base, kind: 'iam-trust-changed', severity: trustSeverity(who), message: `${id}: new role, assumable by ${who.length ? who.map(principalText).join('; ') : 'no principal dex can read'}`, after: p.AssumeRolePolicyDocument ?? null });
       }
-      const mb = canonicalJson(q.ManagedPolicyArns ?? []);
-      const ma = canonicalJson(p.ManagedPolicyArns ?? []);
-      if (old && mb !== ma) out.push({ ...base, kind: 'iam-policy-changed', severity: 'medium', message: `${id}: managed policies changed`, before: q.ManagedPolicyArns ?? null, after: p.ManagedPolicyArns ?? null });
+      const mb = list(q.ManagedPolicyArns).map(canonicalJson);
+      const ma = list(p.ManagedPolicyArns).map(canonicalJson);
+      const gained = ma.filter((x) => !mb.includes(x));
+      const lost = mb.filter((x) => !ma.includes(x));
+      if (old && (gained.length || lost.length)) {
+        const broad = gained.filter((x) => BROAD_MANAGED.test(JSON.parse(x) as string));
+        out.push({ ...base, kind: 'iam-policy-changed', severity: broad.length ? 'high' : gained.length ? 'medium' : 'info', message: `${id}: managed policies changed (${gained.length} added, ${lost.length} removed)${broad.length ? ` — grants (nearly) everything: ${broad.map((x) => JSON.parse(x) as string).join(', ')}` : ''}`, before: q.ManagedPolicyArns ?? null, after: p.ManagedPolicyArns ?? null });
+      }
     }
     // IAM / resource policies.
     if (IAM_TYPES.has(r.type)) {
@@ -146,11 +283,12 @@ export function securityChanges(before: readonly DiffResource[], after: readonly
         const added = [...sa.keys()].filter((k) => !sb.has(k));
         const removed = [...sb.keys()].filter((k) => !sa.has(k));
         if (added.length === 0 && removed.length === 0) continue;
+        const wild = [...new Set(added.flatMap((k) => wildcards(sa.get(k)!)))];
         out.push({
           ...base,
           kind: 'iam-policy-changed',
-          severity: added.length ? 'medium' : 'info',
-          message: `${id} ${where}: ${added.length} statement${added.length === 1 ? '' : 's'} added, ${removed.length} removed${added.length ? ' (permissions may be broadened)' : ''}`,
+          severity: wild.length ? 'high' : added.length ? 'medium' : 'info',
+          message: `${id} ${where}: ${added.length} statement${added.length === 1 ? '' : 's'} added, ${removed.length} removed${wild.length ? ` — wildcard: ${wild.join(', ')}` : added.length ? ' (permissions may be broadened)' : ''}`,
           before: db.get(where) ?? null,
           after: doc,
         });
@@ -176,7 +314,7 @@ export function securityChanges(before: readonly DiffResource[], after: readonly
       if (ENCRYPTION_FLAGS.includes(leaf) && isTrue(was) && !isTrue(now)) out.push({ ...base, kind: 'encryption-disabled', severity: 'high', message: `${id}: ${path} turned off`, before: was, after: now ?? null });
       if (leaf === 'KmsKeyId' && now === undefined) out.push({ ...base, kind: 'encryption-disabled', severity: 'high', message: `${id}: ${path} removed (no customer-managed key)`, before: was });
       if (leaf === 'DeletionProtection' || leaf === 'DeletionProtectionEnabled') {
-        if (isTrue(was) && !isTrue(now)) out.push({ ...base, kind: 'deletion-protection-disabled', severity: 'high', message: `${id}: ${path} turned off`, before: was, after: now ?? null });
+        if (isTrue(was) && !isTrue(now)) out.push({ ...base, kind: 'deletion-protection-disabled', severity: 'medium', message: `${id}: ${path} turned off`, before: was, after: now ?? null });
       }
       if (/^(BlockPublicAcls|BlockPublicPolicy|IgnorePublicAcls|RestrictPublicBuckets)$/.test(leaf) && isTrue(was) && !isTrue(now)) out.push({ ...base, kind: 'made-public', severity: 'high', message: `${id}: ${path} turned off`, before: was, after: now ?? null });
     }
@@ -189,9 +327,11 @@ export function securityChanges(before: readonly DiffResource[], after: readonly
       if (leaf === 'Scheme' && now === 'internet-facing' && was !== 'internet-facing') out.push({ ...base, kind: 'made-public', severity: 'high', message: `${id}: load balancer made internet-facing`, before: was ?? null, after: now });
     }
   }
-  const rank = { high: 0, medium: 1, info: 2 } as const;
-  return out.sort((x, y) => rank[x.severity] - rank[y.severity] || (x.logicalId < y.logicalId ? -1 : x.logicalId > y.logicalId ? 1 : x.message < y.message ? -1 : 1));
+  return out.sort((x, y) => SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] || (x.logicalId < y.logicalId ? -1 : x.logicalId > y.logicalId ? 1 : x.message < y.message ? -1 : 1));
 }
+
+/** Most severe first. */
+export const SEVERITY_RANK: Readonly<Record<SecurityChange['severity'], number>> = { high: 0, medium: 1, low: 2, info: 3 };
 
 function publicListener(listener: CfnValue | undefined, resources: ReadonlyMap<string, DiffResource>): boolean {
   const id = isObj(listener) && typeof listener.Ref === 'string' ? listener.Ref : undefined;

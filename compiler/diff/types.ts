@@ -48,6 +48,8 @@ export type SecurityKind =
   | 'ingress-widened'
   | 'egress-widened'
   | 'ingress-narrowed'
+  | 'egress-narrowed'
+  | 'data-store-reachable'
   | 'iam-trust-changed'
   | 'iam-policy-changed'
   | 'encryption-disabled'
@@ -55,10 +57,16 @@ export type SecurityKind =
   | 'made-public'
   | 'public-listener-rule';
 
+export type SecuritySeverity = 'high' | 'medium' | 'low' | 'info';
+
 export interface SecurityChange {
   readonly kind: SecurityKind;
-  /** 'high': opens something to the internet or removes a protection; 'medium': widens; 'info': narrows. */
-  readonly severity: 'high' | 'medium' | 'info';
+  /**
+   * 'high': internet exposure, an IAM wildcard, encryption turned off, a data store reachable from
+   * a new peer; 'medium': a wider CIDR, new permissions, a protection off; 'low': new peers among
+   * the system's own groups, new roles for a service; 'info': narrows (never a gate).
+   */
+  readonly severity: SecuritySeverity;
   readonly stack: string | null;
   readonly logicalId: string;
   readonly type: string;

@@ -60,7 +60,7 @@ function edit(dir: string, from: string, to: string): void {
 
 async function plan(dir: string, format: PlanArgs['format']) {
   const io = captureIO(dir, { DEX_PRICING_SNAPSHOT: snapshotFile });
-  const code = await runPlan({ file: 'dex.yaml', environment: 'production', format, pricing: 'snapshot', allowOverBudget: true }, io);
+  const code = await runPlan({ file: 'dex.yaml', environment: 'production', format, pricing: 'snapshot', allowOverBudget: true, wide: true }, io);
   expect(code, io.err()).toBe(EXIT.ok);
   return io.out();
 }

@@ -95,7 +95,7 @@ describe('dex plan --against last (the emitted plan.json)', () => {
     const { out } = await plan(dir, { format: 'text' });
     expect(out).toMatch(/^Prices: /m);
     expect(out).toMatch(/Changes to production \(against out\/production\/plan\.json\)/);
-    expect(out).toMatch(/\[~\] modify +AWS::RDS::DBInstance PostgresDatabase\n +DBInstanceClass: "db\.t3\.medium" → "db\.t3\.large"/);
+    expect(out).toMatch(/\[~\] modify +AWS::RDS::DBInstance PostgresDatabase\n +~ DBInstanceClass: "db\.t3\.medium" → "db\.t3\.large"/);
     expect(out).toMatch(/Cost: .* a month \(\+\$[\d,.]+/);
     expect(out).toContain('Diff: 0 to add, 2 to change in place, 0 to replace, 0 to remove');
     expect(out).not.toContain(ESC);
@@ -114,6 +114,33 @@ describe('dex plan --against last (the emitted plan.json)', () => {
     expect(err).toMatch(/--fail-on: \d+ security-relevant change/);
   });
 
+  it('--fail-on security:high gates only on high (a wider CIDR is medium; a service made public is high)', async () => {
+    const dir = await project();
+    editSpec(dir, ...WIDEN_SG);
+    const medium = await plan(dir, { failOn: ['security:high'], format: 'text', wide: true });
+    expect(medium.code).toBe(EXIT.ok);
+    expect(medium.out).toMatch(/MEDIUM ingress-widened: BastionSecurityGroup: ingress rule added: tcp port 22/);
+    expect(medium.out).toMatch(/\d+ security-relevant \(\d+ medium(, \d+ low)?\)/);
+    expect((await plan(dir, { failOn: ['security:medium'] })).code).toBe(EXIT.failed);
+    const exposed = await project();
+    editSpec(exposed, '    health: { path: /health }\n    expose: { public: false }', '    health: { path: /health }\n    expose: { public: true, path: /api/monitoring }');
+    const high = await plan(exposed, { failOn: ['security:high'] });
+    expect(high.code).toBe(EXIT.failed);
+    expect(high.err).toMatch(/--fail-on: \d+ security-relevant changes? \(\d+ high\)/);
+    expect(high.json().diff.summary.securityBySeverity.high).toBeGreaterThan(0);
+  });
+
+  it('narrowing a CIDR is not a widening: --fail-on security passes', async () => {
+    const dir = await project();
+    editSpec(dir, 'allowedCidrs: [203.0.113.0/24]', 'allowedCidrs: [203.0.113.0/25]');
+    const { code, json } = await plan(dir, { failOn: ['security'] });
+    expect(code).toBe(EXIT.ok);
+    const diff = json().diff;
+    expect(diff.permissionsBroadened).toBe(false);
+    expect(diff.security).toContainEqual(expect.objectContaining({ kind: 'ingress-narrowed', severity: 'info', message: expect.stringContaining('203.0.113.0/24') }));
+    expect(diff.changes.some((c: { action: string }) => c.action !== 'modify')).toBe(true);
+  });
+
   it('exposing a service: a new public listener rule under security, Kubernetes/CI files diffed, Markdown for the PR', async () => {
     const dir = await project();
     editSpec(dir, '    health: { path: /health }\n    expose: { public: false }', '    health: { path: /health }\n    expose: { public: true, path: /api/monitoring }');
@@ -121,7 +148,7 @@ describe('dex plan --against last (the emitted plan.json)', () => {
     expect(out).toMatch(/^### dex plan: dex-mobile-v6$/m);
     expect(out).toMatch(/^### Changes$/m);
     expect(out).toMatch(/\*\*\d+\*\* to add/);
-    expect(out).toMatch(/🔴 `public-listener-rule`: .*\/api\/monitoring/);
+    expect(out).toMatch(/🔴 high `public-listener-rule`: .*\/api\/monitoring/);
     expect(out).toMatch(/\| add \| dex-mobile-v6-production-ingress \| `\w+` \| AWS::ElasticLoadBalancingV2::ListenerRule \|/);
   });
 

@@ -59,8 +59,8 @@ function specWith(extra: string): string {
 }
 
 describe('dex plan: formats', () => {
-  it('prints a table grouped by layer, aligned and colour-free when not on a TTY', async () => {
-    const { code, out } = await plan({ environment: 'production' });
+  it('prints a table grouped by layer, aligned and colour-free when not on a TTY (--wide: one line per item)', async () => {
+    const { code, out } = await plan({ environment: 'production', wide: true });
     expect(code).toBe(EXIT.ok);
     expect(out).not.toContain(ESC);
     expect(out).toMatch(/^Prices: price snapshot of 2026-12-02 — AWS on-demand list prices in USD, 730 hours a month/m);
@@ -71,11 +71,47 @@ describe('dex plan: formats', () => {
     // Alignment: in every table row the two money columns end at the same column.
     const ends = out
       .split('\n')
+      .filter((l) => l.startsWith('    '))
       .map((l) => /\$[\d,]+\.\d\d {2,}\$[\d,]+\.\d\d(?= |$)/.exec(l))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => m.index + m[0].length);
     expect(ends.length).toBeGreaterThan(40);
     expect(new Set(ends).size).toBe(1);
+  });
+
+  it('fits the width (COLUMNS, else 100 when not a terminal): the summary first, then layer totals, then lines with the arithmetic folded below', async () => {
+    const chars = (l: string) => [...l].length;
+    for (const [env, width] of [[{}, 100], [{ COLUMNS: '80' }, 80], [{ COLUMNS: '130' }, 130]] as const) {
+      const { out } = await plan({ environment: 'production' }, env);
+      const lines = out.split('\n');
+      expect(lines.filter((l) => chars(l) > width), `COLUMNS=${JSON.stringify(env)}`).toEqual([]);
+      // The summary comes before the environment's section, the layer totals before the lines.
+      const summary = lines.indexOf('Summary');
+      const section = lines.findIndex((l) => l.startsWith('production — ap-south-1'));
+      const layerTotals = lines.findIndex((l) => /^ {2}layer +min \/ month +max \/ month/.test(l));
+      const firstLine = lines.findIndex((l) => /^ {4}NatEipA +/.test(l));
+      expect(summary).toBeGreaterThan(0);
+      expect(summary).toBeLessThan(section);
+      expect(section).toBeLessThan(layerTotals);
+      expect(layerTotals).toBeLessThan(firstLine);
+      expect(lines[summary + 2]).toMatch(/^ {2}production +\$[\d,]+\.\d\d +\$[\d,]+\.\d\d/);
+      // The database's line, and below it, indented, its arithmetic.
+      const db = lines.findIndex((l) => /^ {4}PostgresDatabase +.*\$154\.76 +\$154\.76$/.test(l));
+      expect(db).toBeGreaterThan(firstLine);
+      expect(lines[db + 1]).toMatch(/^ {6}.*730 h × \$0\.212\/h = \$154\.76$/);
+    }
+    // Narrow: the service and usage type fold too; wider: they stay in the row.
+    expect((await plan({ environment: 'production' }, { COLUMNS: '80' })).out).toMatch(/^ {6}RDS · Multi-AZUsage:db\.t3\.medium · 730 h × /m);
+    expect((await plan({ environment: 'production' }, { COLUMNS: '130' })).out).toMatch(/^ {4}PostgresDatabase +RDS +Multi-AZUsage:db\.t3\.medium +\$154\.76 +\$154\.76$/m);
+  });
+
+  it('lays out on the width of the terminal on a TTY, before COLUMNS', async () => {
+    const io = captureIO(ROOT, { COLUMNS: '200' }, true);
+    const stdout = { write: io.stdout.write, isTTY: true, columns: 72 };
+    expect(await runPlan(args({ environment: 'production' }), { ...io, stdout, env: { ...io.env, NO_COLOR: '1' } })).toBe(EXIT.ok);
+    const lines = io.out().split('\n');
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(72);
+    expect(lines.some((l) => [...l].length > 60)).toBe(true);
   });
 
   it('colours the table on a TTY (and never with NO_COLOR)', async () => {
@@ -236,6 +272,11 @@ describe('dex plan --pricing live (real SDK client, loopback Price List server)'
     expect(tty.err).toMatch(/live prices \d+\/\d+/);
     const pipe = await plan({ environment: 'staging', pricing: 'live', format: 'json' }, liveEnv(), false);
     expect(pipe.err).not.toMatch(/live prices \d+\/\d+/);
+    // One row of a narrow terminal: `\r` redraws only the row it is on.
+    const narrow = await plan({ environment: 'staging', pricing: 'live', format: 'json' }, { ...liveEnv(), COLUMNS: '40' }, true);
+    const frames = narrow.err.split('\r').map((f) => f.replace(new RegExp(`${ESC}\\[2K`, 'g'), '')).filter((f) => f.includes('live prices'));
+    expect(frames.length).toBeGreaterThan(0);
+    for (const f of frames) expect([...f].length).toBeLessThan(40);
   });
 
   it.each(['500', 'reset'] as const)('falls back cleanly to the snapshot when the server fails (%s), and says so', async (fail) => {
@@ -277,7 +318,7 @@ describe('dex plan --pricing live (real SDK client, loopback Price List server)'
 
   it('says which prices are live: all fetched now, then all cached', async () => {
     const env = liveEnv();
-    const first = await plan({ environment: 'production', pricing: 'live' }, env);
+    const first = await plan({ environment: 'production', pricing: 'live', wide: true }, env);
     // Products without a verified Price List filter (AWS Backup) come from the snapshot by design.
     expect(first.out).toMatch(/^Prices: (live AWS Price List, all \d+ prices|\d+ of \d+ prices from the live AWS Price List) \(fetched now\)(, \d+ from the price snapshot of [\d-]+ \(no verified Price List filter\))? — /m);
     expect(first.err).not.toMatch(/DEX905/);

@@ -27,7 +27,7 @@ describe('usage errors', () => {
     [['plan', '--bogus'], "dex: error DEX900: unknown option '--bogus'", 'run dex plan --help for usage'],
     [['frob'], "dex: error DEX900: unknown command 'frob'", 'run dex --help for usage'],
     [['plan', '--format', 'xml'], "dex: error DEX900: option '-f, --format <format>' argument 'xml' is invalid", 'run dex plan --help for usage'],
-    [['plan', 'examples/minimal/dex.yaml', '--fail-on', 'cost'], 'dex: error DEX900: --fail-on cost: not a gate', 'expected one or more of replace, security, data-loss'],
+    [['plan', 'examples/minimal/dex.yaml', '--fail-on', 'cost'], 'dex: error DEX900: --fail-on cost: not a gate', 'expected one or more of replace, security, security:high, security:medium, security:low, data-loss'],
     [['plan', 'examples/minimal/dex.yaml', '--against', 'bogus'], 'dex: error DEX900: --against bogus: expected last, git:<ref> or stack', 'last diffs against out/<env>/plan.json'],
     [['emit', 'examples/minimal/dex.yaml', '--env', 'nope', '--out', '/nonexistent/never-written'], 'error DEX400: no environment "nope"', 'the spec declares no environments'],
     [['validate', 'no-such-file.yaml'], 'no-such-file.yaml: error DEX100: cannot read no-such-file.yaml: no such file', 'pass the path of your dex.yaml'],

@@ -147,7 +147,9 @@ describe('ported from aws-cdk cloudformation-diff', () => {
   });
   it('an IAM policy statement added is broadening', () => {
     const pol = (actions: string[]): DiffResource => ({ logicalId: 'P', type: 'AWS::IAM::Policy', stack: 'S', properties: { PolicyName: 'p', PolicyDocument: { Statement: actions.map((a) => ({ Effect: 'Allow', Action: a, Resource: '*' })) } } });
-    expect(securityChanges([pol(['s3:GetObject'])], [pol(['s3:GetObject', 's3:*'])])).toEqual([expect.objectContaining({ kind: 'iam-policy-changed', severity: 'medium' })]);
+    // s3:* is every action of a service: an IAM wildcard, high (test/compiler/diff-security.test.ts).
+    expect(securityChanges([pol(['s3:GetObject'])], [pol(['s3:GetObject', 's3:*'])])).toEqual([expect.objectContaining({ kind: 'iam-policy-changed', severity: 'high' })]);
+    expect(securityChanges([pol(['s3:GetObject'])], [pol(['s3:GetObject', 's3:PutObject'])])).toEqual([expect.objectContaining({ kind: 'iam-policy-changed', severity: 'medium' })]);
   });
   it('a create-only property change is a replacement; others update in place (diff-template)', () => {
     const bucket = (name: string, v: boolean): DiffResource => ({ logicalId: 'B', type: 'AWS::S3::Bucket', stack: 'S', properties: { BucketName: name, VersioningConfiguration: { Status: v ? 'Enabled' : 'Suspended' } } });

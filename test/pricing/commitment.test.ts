@@ -63,7 +63,7 @@ const analysis = analyzeSpec(readFileSync(join(ROOT, REFERENCE)), REFERENCE, { t
 
 async function plan(extra: Partial<PlanArgs>) {
   const io = captureIO(ROOT);
-  const code = await runPlan({ file: REFERENCE, environment: 'production', format: 'text', pricing: 'snapshot', allowOverBudget: true, ...extra }, io);
+  const code = await runPlan({ file: REFERENCE, environment: 'production', format: 'text', pricing: 'snapshot', allowOverBudget: true, wide: true, ...extra }, io);
   return { code, out: io.out(), err: io.err() };
 }
 
