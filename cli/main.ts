@@ -194,6 +194,21 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     });
 
   program
+    .command('graph')
+    .description('Draw one environment: VPC tiers, load balancer, services by platform, data stores and their `uses` arrows, each box with its monthly cost from the plan.')
+    .argument('[file]', SPEC_ARGUMENT)
+    .option('-e, --env <name>', 'the environment (required when the spec has several)')
+    .addOption(new Option('-f, --format <format>', 'mermaid (for Markdown) or svg (a standalone picture)').choices(['mermaid'] as const).default('mermaid'))
+    .option('-o, --out <file>', 'write to this file instead of standard output')
+    .addHelpText('after', '\nExamples:\n  dex graph --env production\n  dex graph examples/dex-mobile-v6/dex.yaml --env production --out system.mmd')
+    .action(async (file: string | undefined, opts: { env?: string; format: 'mermaid'; out?: string }) => {
+      const found = specFile(file, io);
+      if (typeof found === 'number') return void (exitCode = found);
+      const { runGraph } = await import('./commands/graph.js');
+      exitCode = await runGraph({ file: found, format: opts.format, ...(opts.env !== undefined ? { environment: opts.env } : {}), ...(opts.out !== undefined ? { out: opts.out } : {}) }, io);
+    });
+
+  program
     .command('schema')
     .description('Print the JSON Schema of dex.yaml (for editors and other tools).')
     .addHelpText('after', '\nExample:\n  dex schema > dex.schema.json')
@@ -253,7 +268,7 @@ function specFile(file: string | undefined, io: CliIO, usageExit: number = EXIT.
 /** Commander's complaint as a DEX900 diagnostic, with where to read the usage. */
 function usageProblem(err: CommanderError, argv: readonly string[]) {
   const message = err.message.replace(/^error: /, '');
-  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'secrets', 'show', 'schema', 'completion'].find((c) => argv.includes(c));
+  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'secrets', 'show', 'graph', 'report', 'schema', 'completion'].find((c) => argv.includes(c));
   return cliProblem('DEX900', message, `run dex ${command ? `${command} ` : ''}--help for usage`);
 }
 

@@ -151,6 +151,7 @@ export const DIAGNOSTIC_CODES = {
   DEX904: { severity: 'error', title: 'Output path holds something dex did not write' },
   DEX905: { severity: 'warning', title: 'Live prices fell back to the snapshot' },
   DEX906: { severity: 'error', title: 'Price refresh incomplete' },
+  DEX930: { severity: 'error', title: 'A picture of which environment?' },
   DEX940: { severity: 'error', title: 'No dex.yaml found' },
   DEX941: { severity: 'error', title: 'dex init would overwrite a file' },
   DEX999: { severity: 'error', title: 'Internal error' },

@@ -1,0 +1,52 @@
+// dex graph (and, below, dex report) from the command line: which environment, where the picture goes.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXIT } from '../../cli/io.js';
+import { main } from '../../cli/main.js';
+import { captureIO } from '../support/io.js';
+
+const root = process.cwd();
+const reference = 'examples/dex-mobile-v6/dex.yaml';
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'dex-picture-'));
+  dirs.push(d);
+  return d;
+};
+
+describe('dex graph', () => {
+  it('asks which environment when the spec has several (DEX930, exit 2), naming them', async () => {
+    const io = captureIO(root);
+    expect(await main(['graph', reference], io)).toBe(EXIT.usage);
+    expect(io.err()).toContain('error DEX930: dex graph draws one environment, and examples/dex-mobile-v6/dex.yaml has 2: staging, production');
+    expect(io.out()).toBe('');
+    // The findings are not the picture's business: only errors reach stderr.
+    expect(io.err()).not.toContain('DEX601');
+  });
+
+  it('prints the Mermaid flowchart of the environment --env names (the golden file of test/emitters/graph.test.ts)', async () => {
+    const io = captureIO(root);
+    expect(await main(['graph', reference, '--env', 'production'], io)).toBe(EXIT.ok);
+    expect(io.out()).toBe(readFileSync('test/golden/picture/dex-mobile-v6-production.mmd', 'utf8'));
+    expect(io.err()).toBe('');
+  });
+
+  it('needs no --env for a spec with one environment, and writes --out', async () => {
+    const dir = tempDir();
+    const io = captureIO(root);
+    expect(await main(['graph', 'examples/minimal/dex.yaml', '--out', join(dir, 'g.mmd')], io)).toBe(EXIT.ok);
+    expect(readFileSync(join(dir, 'g.mmd'), 'utf8')).toMatch(/^flowchart LR\n/);
+    expect(io.out()).toBe('');
+    expect(io.err()).toContain(`wrote ${join(dir, 'g.mmd')}`);
+  });
+
+  it('exits 2 for an environment the spec does not have, and for a format it does not know', async () => {
+    expect(await main(['graph', reference, '--env', 'nope'], captureIO(root))).toBe(EXIT.usage);
+    expect(await main(['graph', reference, '--env', 'production', '--format', 'png'], captureIO(root))).toBe(EXIT.usage);
+  });
+});
