@@ -198,10 +198,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .description('Draw one environment: VPC tiers, load balancer, services by platform, data stores and their `uses` arrows, each box with its monthly cost from the plan.')
     .argument('[file]', SPEC_ARGUMENT)
     .option('-e, --env <name>', 'the environment (required when the spec has several)')
-    .addOption(new Option('-f, --format <format>', 'mermaid (for Markdown) or svg (a standalone picture)').choices(['mermaid'] as const).default('mermaid'))
+    .addOption(new Option('-f, --format <format>', 'mermaid (for Markdown) or svg (a standalone picture)').choices(['mermaid', 'svg'] as const).default('mermaid'))
     .option('-o, --out <file>', 'write to this file instead of standard output')
-    .addHelpText('after', '\nExamples:\n  dex graph --env production\n  dex graph examples/dex-mobile-v6/dex.yaml --env production --out system.mmd')
-    .action(async (file: string | undefined, opts: { env?: string; format: 'mermaid'; out?: string }) => {
+    .addHelpText('after', '\nExamples:\n  dex graph --env production\n  dex graph examples/dex-mobile-v6/dex.yaml --env production --out system.mmd\n  dex graph --env production --format svg --out system.svg')
+    .action(async (file: string | undefined, opts: { env?: string; format: 'mermaid' | 'svg'; out?: string }) => {
       const found = specFile(file, io);
       if (typeof found === 'number') return void (exitCode = found);
       const { runGraph } = await import('./commands/graph.js');

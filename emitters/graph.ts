@@ -26,6 +26,8 @@ export interface GraphGroup {
   readonly title: string;
   readonly detail: string;
   readonly cost: MoneyRange | undefined;
+  /** What `cost` covers, when the title does not say: 'network' (NAT, endpoints, flow logs). */
+  readonly costLabel?: string;
   /** The enclosing group; undefined at the top. */
   readonly parent: string | undefined;
   readonly column: Column | undefined;
@@ -150,7 +152,7 @@ export function systemGraph(env: EnvironmentPlan): SystemGraph {
 
   nodes.push({ id: 'internet', kind: 'internet', name: 'Internet', detail: 'clients', cost: undefined, group: undefined, column: 0 });
   const nat = net.natGateways === 'none' ? 'no NAT' : net.natGateways === 'single' ? 'one NAT gateway' : `${net.availabilityZones} NAT gateways`;
-  groups.push({ id: 'vpc', kind: 'vpc', title: `VPC ${net.cidr}`, detail: `${net.availabilityZones} zones · ${nat} · network`, cost: cost((c) => c === 'network'), parent: undefined, column: undefined });
+  groups.push({ id: 'vpc', kind: 'vpc', title: `VPC ${net.cidr}`, detail: `${net.availabilityZones} zones · ${nat}`, cost: cost((c) => c === 'network'), costLabel: 'network', parent: undefined, column: undefined });
 
   // Public tier: the load balancer and the bastion.
   const publicNodes: GraphNode[] = [];
@@ -266,7 +268,12 @@ function classOf(n: GraphNode): string {
 }
 
 const nodeLines = (n: GraphNode): string[] => [n.name, ...(n.detail ? [n.detail] : []), ...(n.cost ? [monthlyText(n.cost)] : [])];
-const groupLines = (g: GraphGroup): string[] => [g.title, ...(g.detail || g.cost ? [[g.detail, ...(g.cost ? [monthlyText(g.cost)] : [])].filter(Boolean).join(' ')] : [])];
+/** '$223.16 – $236.56 /mo', or 'network $223.16 – $236.56 /mo': what a group's cost covers. */
+export const groupCostText = (g: GraphGroup): string => (g.cost ? `${g.costLabel ? `${g.costLabel} ` : ''}${monthlyText(g.cost)}` : '');
+const groupLines = (g: GraphGroup): string[] => {
+  const second = [g.detail, groupCostText(g)].filter(Boolean).join(' · ');
+  return [g.title, ...(second ? [second] : [])];
+};
 
 /** The graph as a Mermaid flowchart: groups as nested subgraphs, every label through mermaidLabel. */
 export function renderMermaid(graph: SystemGraph): string {

@@ -4,7 +4,8 @@
 // Mermaid text for Markdown, or an SVG dex lays out itself (nothing fetched to view it).
 import { resolve } from 'node:path';
 import { buildPlan, type EnvironmentPlan, type Plan } from '../../compiler/pricing/plan.js';
-import { mermaidGraph } from '../../emitters/graph.js';
+import { renderGraphSvg } from '../../emitters/graph-svg.js';
+import { mermaidGraph, systemGraph } from '../../emitters/graph.js';
 import type { Analysis } from '../../pipeline/analyze.js';
 import { planTargets } from '../../pipeline/plan.js';
 import type { PlanTarget } from '../../compiler/pricing/plan.js';
@@ -15,7 +16,7 @@ import { colorEnabled, EXIT, type CliIO } from '../io.js';
 import { readAndAnalyze } from '../read-spec.js';
 import { cliProblem, renderDiagnostics } from '../render.js';
 
-export const GRAPH_FORMATS = ['mermaid'] as const;
+export const GRAPH_FORMATS = ['mermaid', 'svg'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
 export interface GraphArgs {
@@ -73,6 +74,6 @@ export async function writeOutput(text: string, out: string | undefined, io: Cli
 export async function runGraph(args: GraphArgs, io: CliIO): Promise<number> {
   const pictured = await pictureOf(args, io, 'graph');
   if (!pictured.ok) return pictured.exitCode;
-  const text = mermaidGraph(pictured.env);
+  const text = args.format === 'svg' ? renderGraphSvg(systemGraph(pictured.env)) : mermaidGraph(pictured.env);
   return writeOutput(text, args.out, io);
 }

@@ -36,6 +36,12 @@ describe('dex graph', () => {
     expect(io.err()).toBe('');
   });
 
+  it('draws the same environment as SVG with --format svg (the golden file of test/emitters/graph-svg.test.ts)', async () => {
+    const io = captureIO(root);
+    expect(await main(['graph', reference, '--env', 'production', '--format', 'svg'], io)).toBe(EXIT.ok);
+    expect(io.out()).toBe(readFileSync('test/golden/picture/dex-mobile-v6-production.svg', 'utf8'));
+  });
+
   it('needs no --env for a spec with one environment, and writes --out', async () => {
     const dir = tempDir();
     const io = captureIO(root);

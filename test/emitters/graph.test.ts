@@ -1,28 +1,15 @@
 // dex graph's picture as Mermaid: the reference example's as a golden file, read back with the
 // flowchart reader (test/support/mermaid.ts) against the spec and the plan, and names from
 // dex.yaml that try to break out of their labels.
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { mermaidLabel } from '../../compiler/model/quote.js';
-import { buildPlan, type EnvironmentPlan } from '../../compiler/pricing/plan.js';
+import type { EnvironmentPlan } from '../../compiler/pricing/plan.js';
 import { mermaidGraph, monthlyText, systemGraph } from '../../emitters/graph.js';
-import { analyzeSpec } from '../../pipeline/analyze.js';
-import { planTargets } from '../../pipeline/plan.js';
 import type { NormalizedSpec } from '../../spec/model.js';
-import { fixedClock } from '../support/clock.js';
 import { expectGolden } from '../support/golden.js';
 import { parseMermaidFlowchart } from '../support/mermaid.js';
-
-export const REFERENCE_EXAMPLE = 'examples/dex-mobile-v6/dex.yaml';
-const snapshot = loadSnapshotSource();
-
-export function environmentPlan(file: string, environment: string, byService = true): EnvironmentPlan {
-  const analysis = analyzeSpec(readFileSync(file), file, { today: fixedClock, environment });
-  expect(analysis.ok).toBe(true);
-  return buildPlan(planTargets(analysis, environment), snapshot, { byService }).environments[0]!;
-}
+import { environmentPlan, REFERENCE_EXAMPLE } from '../support/picture.js';
 
 const production = environmentPlan(REFERENCE_EXAMPLE, 'production');
 const spec = production.model.spec;
