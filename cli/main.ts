@@ -209,6 +209,37 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     });
 
   program
+    .command('report')
+    .description('Write one environment as a self-contained HTML page: the system graph, cost by layer and by service, the plan\'s lines, the changes against --against, the findings.')
+    .argument('[file]', SPEC_ARGUMENT)
+    .option('--html', 'an HTML page with inline CSS and SVG, no script, nothing fetched (the only format)', true)
+    .option('-e, --env <name>', 'the environment (required when the spec has several)')
+    .option('-o, --out <file>', 'write to this file instead of standard output')
+    .option('--against <baseline>', 'also show the changes against: last (out/<env>/plan.json), git:<ref> or stack (the deployed stacks), as dex plan does')
+    .option('--region <region>', 'region of the deployed stacks for --against stack (default: the spec\'s)')
+    .option('--profile <profile>', 'AWS profile for --against stack (default: the SDK\'s credential chain)')
+    .option('--out-dir <dir>', 'where dex emit wrote its output, for --against last (default: out/ next to the spec)')
+    .addHelpText('after', '\nExamples:\n  dex report --html --env production --out report.html\n  dex report --html examples/dex-mobile-v6/dex.yaml --env production --against git:main --out report.html')
+    .action(async (file: string | undefined, opts: { env?: string; out?: string; against?: string; region?: string; profile?: string; outDir?: string }) => {
+      const found = specFile(file, io);
+      if (typeof found === 'number') return void (exitCode = found);
+      const { runReport } = await import('./commands/report.js');
+      exitCode = await runReport(
+        {
+          file: found,
+          ...(opts.env !== undefined ? { environment: opts.env } : {}),
+          ...(opts.out !== undefined ? { out: opts.out } : {}),
+          ...(opts.against !== undefined ? { against: opts.against } : {}),
+          ...(opts.region !== undefined ? { region: opts.region } : {}),
+          ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+          ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}),
+        },
+        io,
+        `dex ${await version()}`,
+      );
+    });
+
+  program
     .command('schema')
     .description('Print the JSON Schema of dex.yaml (for editors and other tools).')
     .addHelpText('after', '\nExample:\n  dex schema > dex.schema.json')

@@ -36,7 +36,7 @@ export const px = (n: number): string => String(Math.round(n * 10) / 10);
 
 export type Attributes = Readonly<Record<string, string | number | undefined>>;
 
-/** ` name="value"` for each attribute set, values through xmlText. */
+/** ` name="value"` for each attribute set, values through xmlText; numbers are coordinates (px). */
 export function attributes(attrs: Attributes): string {
   return Object.entries(attrs)
     .filter((e): e is [string, string | number] => e[1] !== undefined)

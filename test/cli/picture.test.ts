@@ -1,5 +1,5 @@
 // dex graph (and, below, dex report) from the command line: which environment, where the picture goes.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,5 +54,45 @@ describe('dex graph', () => {
   it('exits 2 for an environment the spec does not have, and for a format it does not know', async () => {
     expect(await main(['graph', reference, '--env', 'nope'], captureIO(root))).toBe(EXIT.usage);
     expect(await main(['graph', reference, '--env', 'production', '--format', 'png'], captureIO(root))).toBe(EXIT.usage);
+  });
+});
+
+describe('dex report --html', () => {
+  it('writes one page whose total is the one dex plan --format json gives', async () => {
+    const dir = tempDir();
+    const io = captureIO(root);
+    expect(await main(['report', '--html', reference, '--env', 'production', '--out', join(dir, 'report.html')], io)).toBe(EXIT.ok);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const planIO = captureIO(root);
+    expect(await main(['plan', reference, '--env', 'production', '--format', 'json'], planIO)).toBe(EXIT.ok);
+    const totals = (JSON.parse(planIO.out()) as { totals: { monthlyMin: number; monthlyMax: number } }).totals;
+    expect(html).toContain(`id="total" data-min="${totals.monthlyMin}" data-max="${totals.monthlyMax}"`);
+    expect(html).toMatch(/^<!DOCTYPE html>\n/);
+    // The findings are in the page, not on stderr.
+    expect(html).toContain('DEX601');
+    expect(io.err()).not.toContain('DEX601');
+  });
+
+  it('shows the changes against the last emit with --against last', async () => {
+    const dir = tempDir();
+    const spec = join(dir, 'dex.yaml');
+    const text = readFileSync(reference, 'utf8');
+    writeFileSync(spec, text);
+    expect(await main(['emit', spec, '--env', 'production', '--quiet'], captureIO(dir))).toBe(EXIT.ok);
+    writeFileSync(spec, text.replace('instanceClass: db.t3.medium', 'instanceClass: db.t3.large'));
+    const io = captureIO(dir);
+    expect(await main(['report', '--html', spec, '--env', 'production', '--against', 'last'], io)).toBe(EXIT.ok);
+    const html = io.out();
+    expect(html).toContain('<h2 id="changes">Changes against last</h2>');
+    expect(html).toMatch(/<tr><td>modify<\/td><td>[A-Za-z]*Postgres[A-Za-z]*<\/td><td>AWS::RDS::DBInstance<\/td><td>[^<]*<\/td><td>DBInstanceClass<\/td>/);
+  });
+
+  it('exits 2 for a malformed --against and asks which environment when the spec has several', async () => {
+    const io = captureIO(root);
+    expect(await main(['report', '--html', reference, '--env', 'production', '--against', 'yesterday'], io)).toBe(EXIT.usage);
+    expect(io.err()).toContain('DEX900');
+    const several = captureIO(root);
+    expect(await main(['report', '--html', reference], several)).toBe(EXIT.usage);
+    expect(several.err()).toContain('error DEX930: dex report draws one environment');
   });
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
-import { buildPlan, type EnvironmentPlan } from '../../compiler/pricing/plan.js';
+import { buildPlan, type EnvironmentPlan, type Plan } from '../../compiler/pricing/plan.js';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { planTargets } from '../../pipeline/plan.js';
 import { fixedClock } from './clock.js';
@@ -12,8 +12,13 @@ import { fixedClock } from './clock.js';
 export const REFERENCE_EXAMPLE = 'examples/dex-mobile-v6/dex.yaml';
 const snapshot = loadSnapshotSource();
 
-export function environmentPlan(file: string, environment: string, byService = true): EnvironmentPlan {
+/** The plan of one environment, with --by service unless told otherwise. */
+export function planOf(file: string, environment: string, byService = true): Plan {
   const analysis = analyzeSpec(readFileSync(file), file, { today: fixedClock, environment });
   expect(analysis.ok).toBe(true);
-  return buildPlan(planTargets(analysis, environment), snapshot, { byService }).environments[0]!;
+  return buildPlan(planTargets(analysis, environment), snapshot, { byService });
+}
+
+export function environmentPlan(file: string, environment: string, byService = true): EnvironmentPlan {
+  return planOf(file, environment, byService).environments[0]!;
 }
