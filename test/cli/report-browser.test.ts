@@ -15,7 +15,10 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/io.js';
 import { main } from '../../cli/main.js';
+import { renderGraphSvg } from '../../emitters/graph-svg.js';
+import { systemGraph } from '../../emitters/graph.js';
 import { captureIO } from '../support/io.js';
+import { environmentPlan } from '../support/picture.js';
 
 const executable = spawnSync('sh', ['-c', 'command -v chromium']).stdout?.toString().trim() ?? '';
 const reference = 'examples/dex-mobile-v6/dex.yaml';
@@ -93,4 +96,18 @@ describe.skipIf(!executable)('dex report --html in Chromium', () => {
     expect(differing / (shot.width * shot.height), `${differing} pixels differ from ${GOLDEN} (diff in ${join(tmpdir(), 'dex-report-diff.png')}); run npm run test:update if the change is meant`).toBeLessThan(TOLERANCE);
     expect(readFileSync(README_PICTURE).equals(readFileSync(GOLDEN)), `${README_PICTURE} is the golden picture`).toBe(true);
   }, 60_000);
+
+  it("reads the SVG with hostile names in the browser's own XML parser, every name as written", async () => {
+    const graph = systemGraph(environmentPlan(reference, 'production'));
+    const names = ['</text></g></svg><script>alert(1)</script>', '"><g onload="x', "a'b&amp;c&", '<![CDATA[x]]>', '<!-- x -->'];
+    let i = 0;
+    const svg = renderGraphSvg({ ...graph, system: names[0]!, nodes: graph.nodes.map((n) => (n.kind === 'service' ? { ...n, name: names[i++]! } : n)) });
+    const page = await browser.newPage();
+    const read = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return { errors: doc.getElementsByTagName('parsererror').length, scripts: doc.getElementsByTagName('script').length, names: [...doc.querySelectorAll('g[data-kind="service"]')].map((g) => g.getAttribute('data-name')) };
+    }, svg);
+    await page.close();
+    expect(read).toEqual({ errors: 0, scripts: 0, names });
+  });
 });
