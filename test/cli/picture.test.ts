@@ -96,3 +96,20 @@ describe('dex report --html', () => {
     expect(several.err()).toContain('error DEX930: dex report draws one environment');
   });
 });
+
+describe('the README', () => {
+  it('shows lines dex graph prints for the reference example, in their order', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const block = /```console\n\$ dex graph --env production\n([\s\S]*?)\n\$ /.exec(readme);
+    expect(block, 'README.md has the dex graph example').not.toBeNull();
+    const io = captureIO(root);
+    expect(await main(['graph', reference, '--env', 'production'], io)).toBe(EXIT.ok);
+    const actual = io.out().split('\n');
+    let at = 0;
+    for (const line of block![1]!.split('\n').filter((l) => l !== '…')) {
+      const found = actual.indexOf(line, at);
+      expect(found, `README line not printed (in this order): ${line}`).toBeGreaterThanOrEqual(0);
+      at = found + 1;
+    }
+  });
+});
