@@ -282,7 +282,7 @@ export function renderMermaid(graph: SystemGraph): string {
   const nodeLine = (n: GraphNode, indent: string) => `${indent}${n.id}${SHAPE[n.kind][0]}${mermaidLabel(nodeLines(n))}${SHAPE[n.kind][1]}`;
   const emitGroup = (g: GraphGroup, depth: number) => {
     const indent = '  '.repeat(depth);
-    lines.push(`${indent}subgraph ${g.id}[${mermaidLabel(groupLines(g))}]`);
+    lines.push(`${indent}subgraph ${g.id} [${mermaidLabel(groupLines(g))}]`);
     for (const n of graph.nodes.filter((x) => x.group === g.id)) lines.push(nodeLine(n, `${indent}  `));
     for (const c of children(g.id)) emitGroup(c, depth + 1);
     lines.push(`${indent}end`);

@@ -73,7 +73,7 @@ export function commentText(value: string): string {
 const MERMAID_PLAIN = /[\p{L}\p{N} .,_/()+\-\u2013\u00b7\u00d7]/u;
 
 /**
- * A Mermaid flowchart label, quoted, for `id["…"]` and `subgraph id["…"]`, its lines joined by
+ * A Mermaid flowchart label, quoted, for `id["…"]` and `subgraph id ["…"]`, its lines joined by
  * `<br/>`. The lexer ends a quoted label at the next `"` only, but the text meets more readers:
  * Mermaid's pre-passes, which read `#name;` as an entity code, `%%{…}%%` anywhere as a directive
  * (a configuration change), `$$…$$` as KaTeX and rewrite `style …:…#…;`; then the browser, which

@@ -80,7 +80,7 @@ export function parseMermaidFlowchart(text: string): MermaidFlowchart {
     const line = raw.trim();
     if (line === '') continue;
     let m: RegExpExecArray | null;
-    if ((m = new RegExp(`^subgraph (${ID})\\[(.*)$`).exec(line))) {
+    if ((m = new RegExp(`^subgraph (${ID}) \\[(.*)$`).exec(line))) {
       const [label, after] = quoted(m[2]!, line);
       if (after !== ']') throw new MermaidSyntaxError(`text after a subgraph label: ${line}`);
       declare(m[1]!, line);
