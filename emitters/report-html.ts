@@ -191,7 +191,7 @@ export function renderReportHtml(input: ReportInput): string {
       : []),
     ...(input.diff ? [changesSection(input.diff)] : []),
     findingsSection(input.findings),
-    `<footer>${h(`Written by ${input.generatedBy} (dex report --html) from ${input.specFile}. ${input.plan.rounding}`)}</footer>`,
+    `<footer>${h(`Written by ${input.generatedBy} (dex report --html) from ${input.specFile}. Rounding: ${input.plan.rounding}.`)}</footer>`,
   ];
   return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n<meta name="viewport" content="width=device-width, initial-scale=1"/>\n<title>${h(`${title} — dex report`)}</title>\n<style>${CSS}</style>\n</head>\n<body>\n${body.join('\n')}\n</body>\n</html>\n`;
 }
