@@ -19,13 +19,16 @@ export function loadDex(onCompiled) {
     cachedData = undefined;
   }
   const source = readFileSync(bundle, 'utf8');
-  const script = new Script(`(function (exports, require, module, __filename, __dirname, __dexBundleUrl) {${source}\n})`, {
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __dexBundleUrl, __dexImport) {${source}\n})`, {
     filename: bundle,
     ...(cachedData ? { cachedData } : {}),
   });
   onCompiled?.(script);
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), pathToFileURL(bundle).href);
+  // A compiled script has no import() of its own (and a vm importModuleDynamically callback is
+  // lost with the code cache): the bundle imports ES-module-only packages through this module.
+  const importPackage = (specifier) => import(specifier);
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), pathToFileURL(bundle).href, importPackage);
   return module.exports;
 }
 

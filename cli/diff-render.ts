@@ -2,7 +2,11 @@
 // request, and the JSON merged into the plan JSON under `diff`. Pure.
 import { Chalk } from 'chalk';
 import type { CostDelta, CostUnpricedChange, DiffReport, PropertyChange, ResourceChange } from '../compiler/diff/types.js';
+import { markdownCode, markdownHtml, markdownText as md } from '../compiler/model/quote.js';
 import { usd, usdRange } from './plan-render.js';
+
+/** A code span in a table cell. */
+const code = (value: string): string => markdownCode(value, { inTable: true });
 
 const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
 const clip = (s: string, n = 120): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -19,10 +23,10 @@ export function around(a: string, b: string, n: number): [string, string] {
   return [cut(a), cut(b)];
 }
 const signed = (n: number): string => (n > 0 ? `+${usd(n)}` : n < 0 ? usd(n) : usd(0));
-const signedRange = (r: { monthlyMin: number; monthlyMax: number }): string => (r.monthlyMin === r.monthlyMax ? signed(r.monthlyMin) : `${signed(r.monthlyMin)} – ${signed(r.monthlyMax)}`);
+export const signedRange = (r: { monthlyMin: number; monthlyMax: number }): string => (r.monthlyMin === r.monthlyMax ? signed(r.monthlyMin) : `${signed(r.monthlyMin)} – ${signed(r.monthlyMax)}`);
 
 /** The delta in words: over what is priced on both sides, and never a bare $0.00 when a change has no price. */
-function deltaText(cost: CostDelta): string {
+export function deltaText(cost: CostDelta): string {
   const d = cost.delta!;
   const n = cost.unpriced.length;
   if (n === 0) return signedRange(d);
@@ -31,7 +35,7 @@ function deltaText(cost: CostDelta): string {
   return `${signedRange(d)} over what is priced on both sides; ${rest}`;
 }
 
-function unpricedChangeText(u: CostUnpricedChange): string {
+export function unpricedChangeText(u: CostUnpricedChange): string {
   const side = u.before ? `was ${usdRange(u.before.monthlyMin, u.before.monthlyMax)} a month` : u.after ? `now ${usdRange(u.after.monthlyMin, u.after.monthlyMax)} a month` : '';
   return `${u.resource} ${u.meter}${u.usageType ? ` (${u.usageType})` : ''}: ${u.change}${side ? `, ${side}` : ''}`;
 }
@@ -157,7 +161,6 @@ export function renderDiffText(report: DiffReport, color: boolean): string {
   return `${out.join('\n')}\n`;
 }
 
-const md = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/</g, '&lt;');
 
 export function renderDiffMarkdown(report: DiffReport): string {
   const out: string[] = ['', '### Changes'];
@@ -171,43 +174,43 @@ export function renderDiffMarkdown(report: DiffReport): string {
     if (loss.length) {
       out.push('');
       out.push(`> [!CAUTION]\n> **Data loss in ${md(e.environment)}:**`);
-      for (const c of loss) out.push(`> - \`${md(c.logicalId)}\`: ${md(c.dataLoss!)}`);
+      for (const c of loss) out.push(`> - ${markdownCode(c.logicalId)}: ${md(c.dataLoss!)}`);
     }
     if (e.security.length) {
       out.push('');
       out.push(`**Security-relevant changes in ${md(e.environment)}:**`);
       out.push('');
-      for (const s of e.security) out.push(`- ${s.severity === 'high' ? '🔴' : s.severity === 'medium' ? '🟠' : '⚪'} \`${s.kind}\`: ${md(s.message)}`);
+      for (const s of e.security) out.push(`- ${s.severity === 'high' ? '🔴' : s.severity === 'medium' ? '🟠' : '⚪'} ${markdownCode(s.kind)}: ${md(s.message)}`);
     }
     out.push('');
-    out.push(`<details><summary><b>${md(e.environment)}</b> against ${md(e.baseline)}: ${e.changes.length} resource changes${e.cost?.delta ? `, ${md(deltaText(e.cost))}${e.cost.unpriced.length ? '' : ' a month'}` : ''}</summary>`);
+    out.push(`<details><summary><b>${markdownHtml(e.environment)}</b> against ${markdownHtml(e.baseline)}: ${e.changes.length} resource changes${e.cost?.delta ? `, ${markdownHtml(deltaText(e.cost))}${e.cost.unpriced.length ? '' : ' a month'}` : ''}</summary>`);
     out.push('');
     if (e.changes.length) {
       out.push('| | stack | resource | type | properties |');
       out.push('|---|---|---|---|---|');
       for (const c of e.changes) {
-        const props = c.properties.map((p) => `\`${md(p.path)}\`${p.causesReplacement ? ' (replacement)' : ''}`).join(', ');
-        out.push(`| ${c.action} | ${md(c.stack ?? '')} | \`${md(c.logicalId)}\` | ${md(c.type)} | ${props} |`);
+        const props = c.properties.map((p) => `${code(p.path)}${p.causesReplacement ? ' (replacement)' : ''}`).join(', ');
+        out.push(`| ${c.action} | ${md(c.stack ?? '')} | ${code(c.logicalId)} | ${md(c.type)} | ${props} |`);
       }
     } else out.push('No resource changes.');
     if (e.files.length) {
       out.push('');
       for (const f of e.files) {
-        out.push(`- ${f.action} \`${md(f.path)}\` (+${f.linesAdded} −${f.linesRemoved})`);
-        for (const o of f.objects ?? []) out.push(`  - ${o.action} ${md(o.kind)} \`${md(`${o.namespace ? `${o.namespace}/` : ''}${o.name}`)}\`${o.paths.length ? `: ${md(clip(o.paths.join(', '), 200))}` : ''}`);
+        out.push(`- ${f.action} ${markdownCode(f.path)} (+${f.linesAdded} −${f.linesRemoved})`);
+        for (const o of f.objects ?? []) out.push(`  - ${o.action} ${md(o.kind)} ${markdownCode(`${o.namespace ? `${o.namespace}/` : ''}${o.name}`)}${o.paths.length ? `: ${md(clip(o.paths.join(', '), 200))}` : ''}`);
       }
     }
     if (e.cost?.lineItems.length || e.cost?.unpriced.length) {
       out.push('');
       out.push('| resource | usage type | before | after | delta |');
       out.push('|---|---|---:|---:|---:|');
-      for (const l of e.cost.lineItems) out.push(`| \`${md(l.resource)}\` | ${md(l.usageType)} | ${l.before ? usd(l.before.monthlyMax) : '—'} | ${l.after ? usd(l.after.monthlyMax) : '—'} | ${signed(l.delta.monthlyMax)} |`);
-      for (const u of e.cost.unpriced) out.push(`| \`${md(u.resource)}\` | ${md(u.usageType || u.meter)} | ${u.before ? usd(u.before.monthlyMax) : 'unpriced'} | ${u.after ? usd(u.after.monthlyMax) : 'unpriced'} | ${md(u.change)}: not known |`);
+      for (const l of e.cost.lineItems) out.push(`| ${code(l.resource)} | ${md(l.usageType)} | ${l.before ? usd(l.before.monthlyMax) : '—'} | ${l.after ? usd(l.after.monthlyMax) : '—'} | ${signed(l.delta.monthlyMax)} |`);
+      for (const u of e.cost.unpriced) out.push(`| ${code(u.resource)} | ${md(u.usageType || u.meter)} | ${u.before ? usd(u.before.monthlyMax) : 'unpriced'} | ${u.after ? usd(u.after.monthlyMax) : 'unpriced'} | ${md(u.change)}: not known |`);
       if (e.cost.unpriced.length) {
         out.push('');
         out.push(`Not in the delta (no price on one side, so the change is not known):`);
         out.push('');
-        for (const u of e.cost.unpriced) out.push(`- \`${md(u.resource)}\` ${md(u.meter)}: **${md(u.change)}** — ${md(u.reason)}`);
+        for (const u of e.cost.unpriced) out.push(`- ${markdownCode(u.resource)} ${md(u.meter)}: **${md(u.change)}** — ${md(u.reason)}`);
       }
     }
     out.push('');

@@ -70,7 +70,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .description('Price what dex emit would create, per environment, at AWS list prices: every line with its arithmetic, min–max from the scaling bounds, unpriced items with reasons.')
     .argument('[file]', SPEC_ARGUMENT)
     .option('-e, --env <name>', 'price one environment (default: every environment)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown'] as const).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown', 'github-comment'] as const).default('text'))
     .addOption(new Option('--pricing <source>', 'where prices come from: the committed snapshot, or the AWS Price List API (needs credentials; falls back to the snapshot)').choices(['snapshot', 'live'] as const).default('snapshot'))
     .option('--allow-over-budget', 'exit 0 even when an environment can cost more than its budget', false)
     .option('--against <baseline>', 'diff against: last (out/<env>/plan.json, the default when it exists), git:<ref> (the spec at a git ref), or stack (the deployed CloudFormation stacks)')
@@ -81,8 +81,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('-o, --out <dir>', 'where dex emit wrote its output, for --against last (default: out/ next to the spec)')
     .option('--commitment <kind>', 'also show what a ri-1y or ri-3y (1- or 3-year No Upfront) reservation of the always-on part (the scaling minimum) would cost and save')
     .option('--by <view>', 'also show each service\'s monthly cost: --by service (its own resources, the data stores only it uses, its share of shared infrastructure)')
-    .addHelpText('after', '\nExamples:\n  dex plan --env production\n  dex plan --env production --commitment ri-1y\n  dex plan --env production --by service\n  dex plan --against git:main --format markdown --fail-on data-loss,security\n  dex plan --against stack --env production --detailed-exitcode\n  dex plan --format markdown > plan.md   # a pull-request comment\n  dex plan --format json --pricing live\n\nLive prices are cached in $DEX_CACHE_DIR/pricing (default ~/.cache/dex/pricing) for 7 days.\nDEX_PRICING_SNAPSHOT=file plans with another snapshot (e.g. one written by dex pricing refresh --output).')
-    .action(async (file: string | undefined, opts: { env?: string; format: 'text' | 'json' | 'markdown'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean; against?: string; detailedExitcode: boolean; failOn?: string; region?: string; profile?: string; out?: string; commitment?: string; by?: string }) => {
+    .addHelpText('after', '\nExamples:\n  dex plan --env production\n  dex plan --env production --commitment ri-1y\n  dex plan --env production --by service\n  dex plan --against git:main --format markdown --fail-on data-loss,security\n  dex plan --against stack --env production --detailed-exitcode\n  dex plan --format markdown > plan.md   # the whole plan in Markdown (a job summary)\n  dex plan --against git:origin/main --format github-comment > comment.md   # one pull-request comment, under GitHub\'s size limit\n  dex plan --format json --pricing live\n\nLive prices are cached in $DEX_CACHE_DIR/pricing (default ~/.cache/dex/pricing) for 7 days.\nDEX_PRICING_SNAPSHOT=file plans with another snapshot (e.g. one written by dex pricing refresh --output).')
+    .action(async (file: string | undefined, opts: { env?: string; format: 'text' | 'json' | 'markdown' | 'github-comment'; pricing: 'snapshot' | 'live'; allowOverBudget: boolean; against?: string; detailedExitcode: boolean; failOn?: string; region?: string; profile?: string; out?: string; commitment?: string; by?: string }) => {
       const found = specFile(file, io, opts.detailedExitcode ? EXIT.failed : EXIT.usage);
       if (typeof found === 'number') return void (exitCode = found);
       const { runPlan } = await import('./commands/plan.js');
@@ -240,6 +240,23 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     });
 
   program
+    .command('comment')
+    .description('Post on a pull request.')
+    .command('github')
+    .description('Post a comment (dex plan --format github-comment) on a GitHub pull request, or update dex\'s earlier one for the same spec.')
+    .option('--file <path>', 'the comment (default: standard input)')
+    .option('--repo <owner/name>', 'the repository (default: GITHUB_REPOSITORY)')
+    .option('--pr <number>', 'the pull request (default: the one of the GitHub Actions event, GITHUB_EVENT_PATH)')
+    .addHelpText(
+      'after',
+      '\nThe token is GITHUB_TOKEN or GH_TOKEN (never an option); the API is GITHUB_API_URL (default https://api.github.com).\nExit code 1 when GitHub refuses or cannot be reached, 2 when the token, repository, pull request or comment is missing.\nExamples:\n  dex plan --against git:origin/main --format github-comment > comment.md && dex comment github --file comment.md\n  GH_TOKEN=$(gh auth token) dex comment github --repo acme/shop --pr 42 --file comment.md',
+    )
+    .action(async (opts: { file?: string; repo?: string; pr?: string }) => {
+      const { runCommentGithub } = await import('./commands/comment.js');
+      exitCode = await runCommentGithub({ ...(opts.file !== undefined ? { file: opts.file } : {}), ...(opts.repo !== undefined ? { repo: opts.repo } : {}), ...(opts.pr !== undefined ? { pr: opts.pr } : {}) }, io);
+    });
+
+  program
     .command('schema')
     .description('Print the JSON Schema of dex.yaml (for editors and other tools).')
     .addHelpText('after', '\nExample:\n  dex schema > dex.schema.json')
@@ -299,7 +316,7 @@ function specFile(file: string | undefined, io: CliIO, usageExit: number = EXIT.
 /** Commander's complaint as a DEX900 diagnostic, with where to read the usage. */
 function usageProblem(err: CommanderError, argv: readonly string[]) {
   const message = err.message.replace(/^error: /, '');
-  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'secrets', 'show', 'graph', 'report', 'schema', 'completion'].find((c) => argv.includes(c));
+  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'secrets', 'comment', 'show', 'graph', 'report', 'schema', 'completion'].find((c) => argv.includes(c));
   return cliProblem('DEX900', message, `run dex ${command ? `${command} ` : ''}--help for usage`);
 }
 

@@ -1,7 +1,11 @@
 // `dex plan` output: a text table grouped by layer (aligned columns, colour only on a TTY), JSON
 // for machines and Markdown for a pull-request comment. Pure: a Plan in, a string out.
 import { Chalk } from 'chalk';
+import { markdownCode, markdownHtml, markdownText as md } from '../compiler/model/quote.js';
 import type { EnvironmentPlan, Plan, PlanLineItem, PlanUnpriced } from '../compiler/pricing/plan.js';
+
+/** A code span in a table cell. */
+const code = (value: string): string => markdownCode(value, { inTable: true });
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -281,7 +285,7 @@ function commitmentMarkdown(e: EnvironmentPlan): string[] {
   if (k.lines.length) {
     out.push('| resource | usage type | always-on | on-demand | reserved | saving / month |');
     out.push('|---|---|---:|---:|---:|---:|');
-    for (const l of k.lines) out.push(`| \`${md(l.resource)}\` | ${md(l.usageType)} | ${qty(l.alwaysOnHours)} h | ${usd(l.onDemandMonthlyUsd)} | ${usd(l.reservedMonthlyUsd)} | ${usd(l.savingMonthlyUsd)} |`);
+    for (const l of k.lines) out.push(`| ${code(l.resource)} | ${md(l.usageType)} | ${qty(l.alwaysOnHours)} h | ${usd(l.onDemandMonthlyUsd)} | ${usd(l.reservedMonthlyUsd)} | ${usd(l.savingMonthlyUsd)} |`);
     out.push(`| **total** | | | **${usd(k.totals.onDemandMonthlyUsd)}** | **${usd(k.totals.reservedMonthlyUsd)}** | **${usd(k.totals.savingMonthlyUsd)}** |`);
     out.push('');
     out.push(`With these reservations: **${usdRange(k.withCommitment.monthlyMin, k.withCommitment.monthlyMax)}** a month (saves ${usd(k.totals.savingMonthlyUsd)} a month).`);
@@ -290,7 +294,7 @@ function commitmentMarkdown(e: EnvironmentPlan): string[] {
     out.push('');
     out.push(`Not reserved (${k.gaps.length}, no saving counted):`);
     out.push('');
-    for (const g of k.gaps) out.push(`- \`${md(g.resource)}\` ${md(g.meter)}: ${md(g.reason)}`);
+    for (const g of k.gaps) out.push(`- ${markdownCode(g.resource)} ${md(g.meter)}: ${md(g.reason)}`);
   }
   return out;
 }
@@ -298,7 +302,6 @@ function commitmentMarkdown(e: EnvironmentPlan): string[] {
 // ---------------------------------------------------------------------------------------------
 // Markdown (a pull-request comment: summary first, details folded)
 
-const md = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/</g, '&lt;');
 
 export function renderPlanMarkdown(plan: Plan, options: PlanRenderOptions): string {
   const system = plan.environments[0]?.model.spec.name ?? '';
@@ -311,11 +314,11 @@ export function renderPlanMarkdown(plan: Plan, options: PlanRenderOptions): stri
   out.push('|---|---|---:|---:|---:|---|');
   for (const e of plan.environments) {
     const b = e.budget ? `${e.budget.exceeded ? '⚠️ over' : '✅ within'} ${usd(e.budget.monthlyUsd)}` : '—';
-    out.push(`| ${md(e.environment)} | ${e.region} | ${usd(e.totals.monthlyMin)} | ${usd(e.totals.monthlyMax)} | ${e.unpriced.length} | ${b} |`);
+    out.push(`| ${md(e.environment)} | ${md(e.region)} | ${usd(e.totals.monthlyMin)} | ${usd(e.totals.monthlyMax)} | ${e.unpriced.length} | ${b} |`);
   }
   for (const e of plan.environments) {
     out.push('');
-    out.push(`<details><summary><b>${md(e.environment)}</b>: ${usdRange(e.totals.monthlyMin, e.totals.monthlyMax)} a month, ${e.lineItems.length} priced lines, ${e.unpriced.length} unpriced</summary>`);
+    out.push(`<details><summary><b>${markdownHtml(e.environment)}</b>: ${usdRange(e.totals.monthlyMin, e.totals.monthlyMax)} a month, ${e.lineItems.length} priced lines, ${e.unpriced.length} unpriced</summary>`);
     out.push('');
     out.push('| layer | min / month | max / month |');
     out.push('|---|---:|---:|');
@@ -329,13 +332,13 @@ export function renderPlanMarkdown(plan: Plan, options: PlanRenderOptions): stri
     out.push('| layer | resource | service | usage type | arithmetic | min | max |');
     out.push('|---|---|---|---|---|---:|---:|');
     for (const l of e.lineItems) {
-      out.push(`| ${l.layer} | \`${md(l.resource)}\` | ${md(serviceText(l))} | ${md(l.usageType)} | ${md(l.arithmetic)} | ${usd(l.monthlyUsd.min)} | ${usd(l.monthlyUsd.max)} |`);
+      out.push(`| ${l.layer} | ${code(l.resource)} | ${md(serviceText(l))} | ${md(l.usageType)} | ${md(l.arithmetic)} | ${usd(l.monthlyUsd.min)} | ${usd(l.monthlyUsd.max)} |`);
     }
     if (e.unpriced.length) {
       out.push('');
       out.push(`**Unpriced** (not in the totals):`);
       out.push('');
-      for (const u of e.unpriced) out.push(`- \`${md(u.resource)}\` ${md(u.meter)}: ${md(u.reason)}`);
+      for (const u of e.unpriced) out.push(`- ${markdownCode(u.resource)} ${md(u.meter)}: ${md(u.reason)}`);
     }
     if (e.byService) out.push(...byServiceMarkdown(e));
     if (e.commitment && (e.commitment.lines.length || e.commitment.gaps.length)) out.push(...commitmentMarkdown(e));
@@ -352,7 +355,7 @@ export function renderPlanMarkdown(plan: Plan, options: PlanRenderOptions): stri
   }
   if (options.specFile) {
     out.push('');
-    out.push(`<sub>Generated by \`dex plan ${md(options.specFile)}\`.</sub>`);
+    out.push(`<sub>Generated by ${markdownCode(`dex plan ${options.specFile}`)}.</sub>`);
   }
   return `${out.join('\n')}\n`;
 }

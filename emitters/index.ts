@@ -32,6 +32,12 @@ export interface SystemEmitInput {
 export interface PackageAssets {
   /** templates/ci/release.sh, copied as is to out/ci/scripts/release.sh. */
   readonly releaseScript: string;
+  /**
+   * The dex GitHub Action (action.yml at the root of dex's repository) at the release that emits:
+   * `owner/name@v<version>`, from package.json's repository and version. The pull-request
+   * workflow runs it, so it plans with the same dex that wrote it.
+   */
+  readonly dexAction: string;
 }
 
 /** Writes files that span environments (the delivery pipeline); paths are relative to out/ci/. */

@@ -352,12 +352,19 @@ function secretProviderClass(spec: NormalizedSpec, s: NormalizedService, ns: str
   };
 }
 
-/** Probe timing from `health`: the ALB's interval, timeout and thresholds; the grace period as a startup probe. */
+/** Probes from `health` (HTTP, TCP, gRPC or its command) with the ALB's interval, timeout and thresholds; the grace period as a startup probe. */
 function probes(s: NormalizedService): Obj {
-  if (s.port === undefined) return {};
   const h = s.health;
-  const httpGet = { path: h.path, port: 'http', scheme: 'HTTP' };
-  const base = { httpGet, periodSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds };
+  if (s.port === undefined && !h.command) return {};
+  // health.command runs in the container (exec, its words as they are); else the network check.
+  const check: Obj = h.command
+    ? { exec: { command: [...h.command] } }
+    : h.check === 'tcp'
+      ? { tcpSocket: { port: 'http' } }
+      : h.check === 'grpc'
+        ? { grpc: { port: s.port!, ...(h.grpcService ? { service: h.grpcService } : {}) } }
+        : { httpGet: { path: h.path, port: 'http', scheme: 'HTTP' } };
+  const base = { ...check, periodSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds };
   return {
     livenessProbe: { ...base, failureThreshold: h.unhealthyThreshold, successThreshold: 1 },
     readinessProbe: { ...base, failureThreshold: h.unhealthyThreshold, successThreshold: h.healthyThreshold },

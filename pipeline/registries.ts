@@ -33,6 +33,8 @@ import { networkRule, privateEndpointsRule } from '../compiler/checks/network.js
 import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from '../compiler/checks/placement.js';
 import { eksEndpointRule, eksVersionRule, unusedPlatformRule, type ExistingEksClusters } from '../compiler/checks/platforms.js';
 import { portsRule } from '../compiler/checks/ports.js';
+import { healthRule } from '../compiler/checks/health.js';
+import { instanceTypesRule } from '../compiler/checks/instance-types.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
@@ -83,6 +85,8 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     networkRule,
     privateEndpointsRule,
     portsRule,
+    healthRule,
+    instanceTypesRule,
     usesRule,
     cycleRule,
     boundsRule,

@@ -20,7 +20,9 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['@aws-sdk/*'],
+  // Loaded from node_modules only by the commands that reach them (cli/adapters/packages.ts, and
+  // @octokit/rest, ES modules only, by import() in cli/adapters/github.ts).
+  external: ['@aws-sdk/*', '@octokit/*'],
   // The bundle runs as a compiled script (bin/dex.js), which hands it its own URL under this name.
   define: { 'import.meta.url': '__dexBundleUrl' },
   legalComments: 'none',

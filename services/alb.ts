@@ -337,12 +337,16 @@ export const alb: BuildingBlock = {
   build: buildAlb,
 };
 
+/** The method of the standard gRPC health protocol (grpc.health.v1), which the ALB calls for a gRPC service. */
+export const GRPC_HEALTH_PATH = '/grpc.health.v1.Health/Check';
+
 /**
  * A service's target group. A traffic-shifted service has a second, identical one (ECS alternates
  * between them from release to release), so both come from here.
  */
 export function serviceTargetGroup(spec: NormalizedSpec, s: NormalizedService, logicalId: string): ModelResource {
   const component = `service/${s.name}`;
+  const grpc = s.health.check === 'grpc';
   return resource({
     logicalId,
     type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
@@ -355,18 +359,20 @@ export function serviceTargetGroup(spec: NormalizedSpec, s: NormalizedService, l
       // by IP (awsvpc), EC2 services by instance.
       TargetType: s.placement === 'ec2' ? 'instance' : 'ip',
       Protocol: 'HTTP',
-      ProtocolVersion: 'HTTP1',
+      // gRPC (HTTP/2 end to end) with health.grpc: the ALB checks the gRPC health protocol.
+      ProtocolVersion: grpc ? 'GRPC' : 'HTTP1',
       Port: s.port!,
       IpAddressType: 'ipv4',
       HealthCheckEnabled: true,
       HealthCheckProtocol: 'HTTP',
       HealthCheckPort: 'traffic-port',
-      HealthCheckPath: s.health.path,
+      // An ALB health check sends no request body, so it asks about the whole server (service ""), not health.grpc's name.
+      HealthCheckPath: grpc ? GRPC_HEALTH_PATH : s.health.path,
       HealthCheckIntervalSeconds: s.health.intervalSeconds,
       HealthCheckTimeoutSeconds: s.health.timeoutSeconds,
       HealthyThresholdCount: s.health.healthyThreshold,
       UnhealthyThresholdCount: s.health.unhealthyThreshold,
-      Matcher: { HttpCode: '200-399' },
+      Matcher: grpc ? { GrpcCode: '0' } : { HttpCode: '200-399' },
       TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
       Tags: tagList(spec, component),
     },

@@ -181,15 +181,20 @@ function signalParts(s: NormalizedService, asg: string): { setup: CfnValue[]; ch
     "trap 'dex_signal 1' ERR\n",
   ];
   const attempts = healthAttempts(s);
-  const probe =
-    s.port !== undefined
-      ? `curl -fsS -o /dev/null --max-time ${s.health.timeoutSeconds} ${shellQuote(`http://127.0.0.1:${s.port}${s.health.path}`)}`
-      : `[ "$(docker inspect -f '{{.State.Running}} {{.RestartCount}}' ${shellArg(s.name)} 2>/dev/null)" = 'true 0' ]`;
+  const h = s.health;
+  // health.command runs in the container, each word quoted: the spec's words stay data.
+  const probe = h.command
+    ? `timeout ${h.timeoutSeconds} docker exec ${shellArg(s.name)} ${h.command.map(shellQuote).join(' ')} >/dev/null 2>&1`
+    : s.port === undefined
+      ? `[ "$(docker inspect -f '{{.State.Running}} {{.RestartCount}}' ${shellArg(s.name)} 2>/dev/null)" = 'true 0' ]`
+      : h.check !== 'http'
+        ? `timeout ${h.timeoutSeconds} bash -c ': </dev/tcp/127.0.0.1/${s.port}' 2>/dev/null`
+        : `curl -fsS -o /dev/null --max-time ${h.timeoutSeconds} ${shellQuote(`http://127.0.0.1:${s.port}${h.path}`)}`;
   const check: CfnValue[] = [
     [
       '# Report to CloudFormation once the service answers its health check (bounded retries).',
       'HEALTHY=1',
-      ...(s.port === undefined ? [`sleep ${s.health.gracePeriodSeconds}`] : []),
+      ...(s.port === undefined && !h.command ? [`sleep ${s.health.gracePeriodSeconds}`] : []),
       `for _ in $(seq 1 ${attempts}); do`,
       `  if ${probe}; then HEALTHY=0; break; fi`,
       `  sleep ${s.health.intervalSeconds}`,

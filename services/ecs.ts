@@ -107,21 +107,33 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
 }
 
 /**
- * Constant programs of the health checks: the URL, which carries the spec's health path, is
- * their argument (argv), never part of their text, so no path can become code.
+ * Constant programs of the health checks: the URL or port, which come from the spec, are their
+ * argument (argv), never part of their text, so no spec value can become code.
  */
 export const NODE_HEALTH_SCRIPT = "require('http').get(process.argv[1],r=>process.exit(r.statusCode<400?0:1)).on('error',()=>process.exit(1))";
 export const SHELL_HEALTH_SCRIPT = 'curl -fsS "$1" >/dev/null || wget -qO- "$1" >/dev/null || exit 1';
+export const NODE_TCP_HEALTH_SCRIPT = "require('net').connect(+process.argv[1],'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))";
+/** nc where the image has it, else bash's /dev/tcp (dash and busybox sh have none). */
+export const SHELL_TCP_HEALTH_SCRIPT = 'nc -z 127.0.0.1 "$1" 2>/dev/null || bash -c \': </dev/tcp/127.0.0.1/$1\' dex-health-check "$1" 2>/dev/null || exit 1';
 
 /**
  * A health check that runs without extra tools in the image: Node images have `node`, others are
- * tried with curl, then wget. Exec form (`CMD`): ECS runs the argv as given, no shell parses the
- * spec's path; the curl/wget fallback is a constant `sh -c` script with the URL as `$1`.
+ * tried with curl, then wget (nc, then bash, for a TCP check). Exec form (`CMD`): ECS runs the argv
+ * as given, no shell parses the spec's path; the fallbacks are constant `sh -c` scripts with the
+ * URL or port as `$1`. A `health.command` is run as its words are. A gRPC service is checked by a
+ * TCP connect: its images rarely carry a gRPC health client, and the load balancer asks the
+ * gRPC health protocol itself.
  */
 export function healthCommand(s: NormalizedService): string[] | undefined {
+  if (s.health.command) return ['CMD', ...s.health.command];
   if (s.port === undefined) return undefined;
+  const node = s.language === 'nodejs' || s.language === 'typescript';
+  if (s.health.check !== 'http') {
+    const port = String(s.port);
+    return node ? ['CMD', 'node', '-e', NODE_TCP_HEALTH_SCRIPT, port] : ['CMD', '/bin/sh', '-c', SHELL_TCP_HEALTH_SCRIPT, 'dex-health-check', port];
+  }
   const url = `http://127.0.0.1:${s.port}${s.health.path}`;
-  if (s.language === 'nodejs' || s.language === 'typescript') return ['CMD', 'node', '-e', NODE_HEALTH_SCRIPT, url];
+  if (node) return ['CMD', 'node', '-e', NODE_HEALTH_SCRIPT, url];
   return ['CMD', '/bin/sh', '-c', SHELL_HEALTH_SCRIPT, 'dex-health-check', url];
 }
 
@@ -254,7 +266,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     Image: serviceImage(spec, s),
     Essential: true,
     ...(s.command ? { Command: [...s.command] } : {}),
-    ...(s.port !== undefined ? { PortMappings: [{ Name: 'http', ContainerPort: s.port, Protocol: 'tcp', AppProtocol: 'http' }] } : {}),
+    ...(s.port !== undefined ? { PortMappings: [{ Name: 'http', ContainerPort: s.port, Protocol: 'tcp', AppProtocol: s.health.check === 'grpc' ? 'grpc' : 'http' }] } : {}),
     Environment: env,
     ...(secrets.length ? { Secrets: secrets.map((x) => ({ Name: x.Name, ValueFrom: valueFrom(x) })) } : {}),
     LogConfiguration: {

@@ -114,11 +114,34 @@ export interface NormalizedService {
   /** True when the spec sets storageGiB (it only applies to placement ec2). */
   readonly storageGiBDeclared?: boolean;
   readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean };
-  readonly health: { readonly path: string; readonly intervalSeconds: number; readonly timeoutSeconds: number; readonly healthyThreshold: number; readonly unhealthyThreshold: number; readonly gracePeriodSeconds: number };
+  readonly health: NormalizedHealth;
   readonly expose: { readonly public: boolean; readonly path: string | undefined; readonly host: string | undefined };
   readonly uses: readonly string[];
   readonly secrets: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * How a service's health is checked. `check` is what the platform probes over the network (HTTP
+ * on `path`, a TCP connect, or the gRPC health protocol); `command`, when given, runs in the
+ * container instead of that probe. The load balancer checks HTTP on `path` (gRPC with `grpc`).
+ */
+export interface NormalizedHealth {
+  readonly check: 'http' | 'tcp' | 'grpc';
+  /** The HTTP path (`path` or `http`, default /health): what the load balancer and an HTTP check ask for. */
+  readonly path: string;
+  /** Whether the spec gave the path (a load balancer in front of a tcp or command check needs one). */
+  readonly pathGiven: boolean;
+  /** The health keys the spec gives of path, http, tcp and grpc, in that order (clashing pairs are DEX380). */
+  readonly given: readonly ('path' | 'http' | 'tcp' | 'grpc')[];
+  /** The gRPC health service name ('' for the whole server) when `check` is 'grpc'. */
+  readonly grpcService?: string;
+  readonly command?: readonly string[];
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+  readonly gracePeriodSeconds: number;
 }
 
 export interface PlacementDecision {

@@ -281,7 +281,12 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
       vertical: or(s.scaling?.vertical, 'Service', 'scaling', 'vertical'),
     },
     health: {
-      path: or(s.health?.path, 'Service', 'health', 'path'),
+      check: s.health?.grpc !== undefined ? 'grpc' : s.health?.tcp ? 'tcp' : 'http',
+      path: s.health?.path ?? s.health?.http ?? schemaDefault<string>('Service', 'health', 'path'),
+      pathGiven: s.health?.path !== undefined || s.health?.http !== undefined,
+      given: (['path', 'http', 'tcp', 'grpc'] as const).filter((k) => s.health?.[k] !== undefined),
+      ...(s.health?.grpc !== undefined ? { grpcService: s.health.grpc } : {}),
+      ...(s.health?.command ? { command: [...s.health.command] } : {}),
       intervalSeconds: or(s.health?.intervalSeconds, 'Service', 'health', 'intervalSeconds'),
       timeoutSeconds: or(s.health?.timeoutSeconds, 'Service', 'health', 'timeoutSeconds'),
       healthyThreshold: or(s.health?.healthyThreshold, 'Service', 'health', 'healthyThreshold'),

@@ -1,6 +1,8 @@
 // The one-way pipeline, kept by a test: every source file's imports (read with TypeScript's own
 // parser) go only to a lower layer or the file's own unit, and only cli/adapters/ touches the
 // outside world. The layer table is test/support/architecture.ts.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkImport, checkTree, describeViolation, importsOf, LAYERS, sourceFiles } from './support/architecture.js';
@@ -17,6 +19,17 @@ describe('the layers of the source tree', () => {
   it('places every source folder in a layer', () => {
     const units = LAYERS.flatMap((l) => l.units);
     for (const file of sourceFiles(root)) expect(units.some((u) => (u.endsWith('/') ? file.startsWith(u) : file === u)), file).toBe(true);
+  });
+});
+
+describe('@octokit/rest', () => {
+  it('is loaded by cli/adapters/github.ts alone, and is not in the bundle (only dex comment github pays for it)', () => {
+    const users = sourceFiles(root).filter((f) => importsOf(f, readFileSync(join(root, f), 'utf8')).some((i) => i.specifier.startsWith('@octokit/')));
+    expect(users).toEqual(['cli/adapters/github.ts']);
+    expect(checkImport('cli/commands/comment.ts', '@octokit/rest')).toHaveLength(1);
+    const bundle = readFileSync(join(root, 'dist/dex.cjs'), 'utf8');
+    expect(bundle).toContain('upsertComment');
+    expect(bundle).not.toMatch(/paginateRest|composePaginateRest|restEndpointMethods/);
   });
 });
 

@@ -21,13 +21,22 @@ export function packageRoot(): string {
 
 export const packagePath = (...parts: string[]): string => join(packageRoot(), ...parts);
 
+interface PackageJson {
+  readonly name: string;
+  readonly version: string;
+  /** npm's shorthand, github:owner/name. */
+  readonly repository?: string;
+}
+
+const packageJson = (): PackageJson => JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as PackageJson;
+
 export function packageVersion(): string {
-  return packageManifest().version;
+  return packageJson().version;
 }
 
 /** The npm package's name and version (the package is dex-aws; its command is dex). */
 export function packageManifest(): { readonly name: string; readonly version: string } {
-  const { name, version } = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { name: string; version: string };
+  const { name, version } = packageJson();
   return { name, version };
 }
 
@@ -45,7 +54,11 @@ let assets: PackageAssets | undefined;
 
 /** What the emitters copy from the package into out/. */
 export function readPackageAssets(): PackageAssets {
-  return (assets ??= { releaseScript: readFileSync(packagePath('templates', 'ci', 'release.sh'), 'utf8') });
+  if (assets) return assets;
+  const pkg = packageJson();
+  const repository = /^github:([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)$/.exec(pkg.repository ?? '')?.[1];
+  if (!repository) throw new Error('dex: package.json names no github:owner/name repository (the GitHub Action is there)');
+  return (assets = { releaseScript: readFileSync(packagePath('templates', 'ci', 'release.sh'), 'utf8'), dexAction: `${repository}@v${pkg.version}` });
 }
 
 export const defaultSnapshotPath = (): string => packagePath('data', 'pricing', 'snapshot.json');

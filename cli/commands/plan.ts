@@ -36,13 +36,16 @@ import { loadSnapshotSource } from '../adapters/snapshot.js';
 import { diffCounts, renderDiffMarkdown, renderDiffText, diffToJson } from '../diff-render.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
 import { planToJson, renderPlan, usd, usdRange, type PlanFormat, type PlanRenderOptions } from '../plan-render.js';
+import { actionsRunUrl, GITHUB_COMMENT_LIMIT, renderPlanComment } from '../plan-comment.js';
 import { readAndAnalyze } from '../read-spec.js';
 import { cliProblem, renderDiagnostics } from '../render.js';
+import { markdownText } from '../../compiler/model/quote.js';
 
 export interface PlanArgs {
   readonly file: string;
   readonly environment?: string;
-  readonly format: PlanFormat;
+  /** github-comment: one pull-request comment (summary first, details folded, under GitHub's limit). */
+  readonly format: PlanFormat | 'github-comment';
   readonly pricing: 'snapshot' | 'live';
   readonly allowOverBudget: boolean;
   /** Baseline: 'last' (out/<env>/plan.json), 'git:REF' or 'stack'; default: last when it exists. */
@@ -66,6 +69,8 @@ export interface PlanRunOptions {
   /** Tests swap in fake building blocks. */
   readonly registries?: Registries;
   /** Live source retry settings (tests make failures fast). */
+  /** --format github-comment: the comment's size limit (tests force a small one; default GitHub's). */
+  readonly commentLimit?: number;
   readonly live?: { readonly maxAttempts?: number; readonly baseDelayMs?: number; readonly sleep?: (ms: number) => Promise<void> };
 }
 
@@ -193,7 +198,12 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     }
     throw err;
   }
-  io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file }, analysis.diagnostics));
+  if (args.format === 'github-comment') {
+    const runUrl = actionsRunUrl(io.env);
+    const comment = renderPlanComment(plan, report, analysis.diagnostics, { specFile: paths.specFile, ...(options.commentLimit !== undefined ? { limit: options.commentLimit } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}), ...(runUrl ? { runUrl } : {}) });
+    io.stdout.write(comment.text);
+    if (comment.abbreviated.length) io.stderr.write(renderDiagnostics([shortenedDiagnostic(comment.abbreviated, options.commentLimit ?? GITHUB_COMMENT_LIMIT)], { format: 'text', color: errColor }));
+  } else io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file }, analysis.diagnostics));
 
   const counts = diffCounts(report);
   // Without a baseline everything would be created: that is a change.
@@ -214,6 +224,17 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   }
   if (budgetFailed || gates.length > 0) return EXIT.failed;
   return args.detailedExitcode && changed ? DETAILED_CHANGES : EXIT.ok;
+}
+
+/** DEX925: what the comment lost to fit GitHub's limit. */
+function shortenedDiagnostic(sections: readonly string[], limit: number): Diagnostic {
+  return {
+    code: 'DEX925',
+    severity: 'warning',
+    message: `the plan comment was shortened to fit GitHub's limit of ${limit.toLocaleString('en-US')} characters: ${sections.join('; ')}`,
+    path: [],
+    hint: 'the summary is complete; the full plan is dex plan --format markdown (the dex Action writes it to the job summary)',
+  };
 }
 
 /** `--detailed-exitcode`: the exit code for "there are changes" (as terraform plan). */
@@ -256,7 +277,6 @@ export function renderPlanWithDiff(plan: Plan, report: DiffReport, format: PlanF
 
 function findingsMarkdown(findings: readonly Diagnostic[]): string {
   if (findings.length === 0) return '';
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const rows = findings.map((d) => `| ${d.severity} | ${d.code} | ${d.file ?? ''}${d.line !== undefined ? `:${d.line}:${d.col ?? 1}` : ''} | ${cell(d.message)} |`);
+  const rows = findings.map((d) => `| ${d.severity} | ${d.code} | ${markdownText(`${d.file ?? ''}${d.line !== undefined ? `:${d.line}:${d.col ?? 1}` : ''}`)} | ${markdownText(d.message)} |`);
   return `\n### Findings (${findings.length})\n\n| severity | code | where | finding |\n|---|---|---|---|\n${rows.join('\n')}\n`;
 }

@@ -1,5 +1,7 @@
-// What an EC2 instance type offers (vCPUs, memory, architecture), for the families schema.json
-// allows. Burstable families have their own table; m/c/r sizes follow AWS's naming rule.
+// What an EC2 instance type offers (vCPUs, memory, architecture) and where: the catalogue of
+// every type the AWS pricing-page feeds list (compiler/model/instance-catalogue.ts, generated),
+// read into a map the first time it is asked.
+import { CATALOGUE_REGIONS, CATALOGUE_TEXT } from './instance-catalogue.js';
 
 export interface InstanceShape {
   readonly vcpu: number;
@@ -7,46 +9,62 @@ export interface InstanceShape {
   readonly architecture: 'x86_64' | 'arm64';
 }
 
+interface CatalogueEntry extends InstanceShape {
+  /** Bit i set: offered in CATALOGUE_REGIONS[i]. */
+  readonly regions: bigint;
+}
+
+let catalogue: ReadonlyMap<string, CatalogueEntry> | undefined;
+
+function entries(): ReadonlyMap<string, CatalogueEntry> {
+  if (catalogue) return catalogue;
+  const map = new Map<string, CatalogueEntry>();
+  for (const line of CATALOGUE_TEXT.split('\n')) {
+    const [name, vcpu, memory, arch, mask] = line.split(' ') as [string, string, string, string, string];
+    map.set(name, { vcpu: Number(vcpu), memoryGiB: Number(memory), architecture: arch === 'a' ? 'arm64' : 'x86_64', regions: parseBase36(mask) });
+  }
+  return (catalogue = map);
+}
+
+function parseBase36(text: string): bigint {
+  let n = 0n;
+  for (const ch of text) n = n * 36n + BigInt(parseInt(ch, 36));
+  return n;
+}
+
+/** Every instance type dex knows, sorted (for "did you mean"). */
+export function knownInstanceTypes(): readonly string[] {
+  return [...entries().keys()];
+}
+
+/** Whether `region` offers the type: undefined when dex has no list for the region. */
+export function offeredIn(instanceType: string, region: string): boolean | undefined {
+  const i = CATALOGUE_REGIONS.indexOf(region);
+  const entry = entries().get(instanceType);
+  if (i < 0 || !entry) return undefined;
+  return (entry.regions >> BigInt(i)) & 1n ? true : false;
+}
+
+/** The types of one family a region offers, smallest first: the alternatives of a type it does not. */
+export function offeredInFamily(family: string, region: string): string[] {
+  return [...entries().entries()]
+    .filter(([name]) => name.split('.')[0] === family)
+    .filter(([name]) => offeredIn(name, region) === true)
+    .sort((a, b) => a[1].vcpu - b[1].vcpu || a[1].memoryGiB - b[1].memoryGiB)
+    .map(([name]) => name);
+}
+
+/** The Graviton families the catalogue holds, for hints. */
 export const GRAVITON_FAMILIES: readonly string[] = ['t4g', 'm6g', 'm7g', 'c6g', 'c7g', 'r6g', 'r7g'];
 
-/** t3, t3a and t4g sizes (the same for all three). */
-const BURSTABLE: Readonly<Record<string, readonly [vcpu: number, memoryGiB: number]>> = {
-  nano: [2, 0.5],
-  micro: [2, 1],
-  small: [2, 2],
-  medium: [2, 4],
-  large: [2, 8],
-  xlarge: [4, 16],
-  '2xlarge': [8, 32],
-};
-
-/** GiB of memory per vCPU in the general purpose, compute and memory optimised families. */
-const MEMORY_PER_VCPU: Readonly<Record<string, number>> = { m: 4, c: 2, r: 8 };
-
 export function isGraviton(instanceType: string): boolean {
-  return GRAVITON_FAMILIES.includes(instanceType.split('.')[0]!);
+  return instanceShape(instanceType)?.architecture === 'arm64';
 }
 
 /** vCPUs, memory and architecture of an instance type; undefined for a type dex does not know. */
 export function instanceShape(instanceType: string): InstanceShape | undefined {
-  const [family, size] = instanceType.split('.') as [string, string | undefined];
-  if (size === undefined) return undefined;
-  const architecture = isGraviton(instanceType) ? 'arm64' : 'x86_64';
-  if (/^t(3a?|4g)$/.test(family)) {
-    const row = BURSTABLE[size];
-    return row ? { vcpu: row[0], memoryGiB: row[1], architecture } : undefined;
-  }
-  const perVcpu = MEMORY_PER_VCPU[family[0]!];
-  if (perVcpu === undefined) return undefined;
-  let vcpu: number | undefined;
-  if (size === 'medium') vcpu = 1;
-  else if (size === 'large') vcpu = 2;
-  else if (size === 'xlarge') vcpu = 4;
-  else {
-    const m = /^(\d+)xlarge$/.exec(size);
-    if (m) vcpu = 4 * Number(m[1]);
-  }
-  return vcpu === undefined ? undefined : { vcpu, memoryGiB: vcpu * perVcpu, architecture };
+  const entry = entries().get(instanceType);
+  return entry ? { vcpu: entry.vcpu, memoryGiB: entry.memoryGiB, architecture: entry.architecture } : undefined;
 }
 
 /**

@@ -176,3 +176,75 @@ export function fishQuote(value: string): string {
   if (value.includes('\0')) throw new UnsafeValueError('fish word', value, 'a NUL byte cannot appear in a fish argument');
   return `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Markdown (GitHub Flavored, as a pull-request comment or a job summary renders it). A value is
+// placed in one of four spots, each with its own rules: inline text (a paragraph, a list item, a
+// table cell), an inline code span, the HTML of a <details>/<summary> line (GitHub parses no
+// Markdown there) and an HTML comment (the comment's hidden marker). Every value from dex.yaml
+// that reaches Markdown goes through the function for its spot.
+
+/** Line breaks would end a table row or a list item and start a block of the value's choosing. */
+const MARKDOWN_BREAKS = /\r\n|[\r\n\u2028\u2029\u0085\f\v]/g;
+
+/**
+ * `@name` at the start of a word is a mention on GitHub: it notifies that user or team. A word
+ * joiner (U+2060, invisible) after the `@` keeps the text and drops the notification. A backslash
+ * does not: the mention is found in the rendered text, after escapes are gone. An `@` inside a
+ * word (an email address) is no mention and stays as it is.
+ */
+const defuseMentions = (text: string): string => text.replace(/(^|[^A-Za-z0-9_`])@(?=[A-Za-z0-9])/g, '$1@\u2060');
+
+/**
+ * Inline Markdown text that reads as exactly `value`: the characters that start emphasis, code,
+ * links, images, HTML, entities, strikethrough, math (`$`) or a table cell are backslash-escaped,
+ * as is a line start that would open a heading, quote or list; line breaks become spaces;
+ * mentions are defused. Backslash escapes are CommonMark's, for any ASCII punctuation.
+ */
+export function markdownText(value: string): string {
+  const text = value
+    .replace(MARKDOWN_BREAKS, ' ')
+    .replace(/[\\`*_[\]<>|~&$!]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([#>+=-]|\d+(?=[.)]))/, (_m, space: string, lead: string) => (/\d/.test(lead) ? `${space}${lead}\\` : `${space}\\${lead}`));
+  return defuseMentions(text);
+}
+
+/**
+ * An inline code span holding `value`: fenced with one more backtick than the longest run inside
+ * (a backslash means nothing in a code span), padded with a space when the value starts or ends
+ * with a backtick. In a table cell (`inTable`), `|` is written `\|`: GitHub splits the row at a
+ * bare `|` before it sees the code span, and drops the backslash of `\|` inside one. GitHub finds
+ * no mentions in code.
+ */
+export function markdownCode(value: string, options: { readonly inTable?: boolean } = {}): string {
+  let text = value.replace(MARKDOWN_BREAKS, ' ');
+  if (options.inTable) text = text.replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ') && text.trim() !== '') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/**
+ * Text inside raw HTML (a `<summary>` line), where GitHub parses no Markdown: HTML-escaped, on one
+ * line (a blank line would end the HTML block), mentions defused.
+ */
+export function markdownHtml(value: string): string {
+  const text = value
+    .replace(MARKDOWN_BREAKS, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+  return defuseMentions(text);
+}
+
+/**
+ * A value inside an HTML comment (`<!-- … -->`, a hidden marker), on one line: `%`, `<`, `>`,
+ * `!`, white space and control characters are percent-encoded (UTF-8), so no `-->`, `--!>` or
+ * `<!--` can end the comment or open another, and the marker stays one line a program can match.
+ */
+export function markdownCommentValue(value: string): string {
+  return value.replace(/[%<>!\s\u0000-\u001f\u007f\u0085\u2028\u2029]/gu, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+}

@@ -17,7 +17,7 @@ export const ciEmitter: SystemEmitter = {
   emit(input: SystemEmitInput): EmittedFile[] {
     const ctx = ciContext(input);
     if (!ctx) return [];
-    const files = ctx.cicd.provider === 'github-actions' ? emitGithub(ctx) : emitCodePipeline(ctx);
+    const files = ctx.cicd.provider === 'github-actions' ? emitGithub(ctx, input.assets.dexAction) : emitCodePipeline(ctx);
     return [...files, { path: RELEASE_SCRIPT_PATH, content: input.assets.releaseScript }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   },
 };

@@ -125,7 +125,8 @@ describe('dex plan: formats', () => {
     expect(out).toMatch(/^\| staging \| ap-south-1 \| \$[\d,.]+ \| \$[\d,.]+ \| \d+ \| — \|$/m);
     expect(out.match(/<details><summary>/g)).toHaveLength(4); // staging, production, two bootstraps
     expect(out.match(/<\/details>/g)).toHaveLength(4);
-    expect(out).toContain('| network | `NatGatewayA` | NAT Gateway | NatGateway-Hours | 730 h × $0.056/h = $40.88 | $40.88 | $40.88 |');
+    // The arithmetic is text: its dollar signs are escaped (GitHub reads a $…$ pair as math).
+    expect(out).toContain('| network | `NatGatewayA` | NAT Gateway | NatGateway-Hours | 730 h × \\$0.056/h = \\$40.88 | $40.88 | $40.88 |');
     expect(out).toContain('**Unpriced** (not in the totals):');
     expect(out).not.toContain(ESC);
   });

@@ -273,12 +273,21 @@ describe('kubernetes emitter', () => {
       }
     });
 
-    it('probes use health.path on the service port, with the health timings', () => {
+    it('probes check the service as its health says (HTTP path, TCP, gRPC or its command), with the health timings', () => {
       for (const s of eks.filter((x) => x.port !== undefined)) {
         const c = deployments(s)[0]!.spec.template.spec.containers[0];
         expect(c.ports).toEqual([{ name: 'http', containerPort: s.port, protocol: 'TCP' }]);
+        const h = s.health;
+        const expected = h.command
+          ? { exec: { command: h.command } }
+          : h.check === 'tcp'
+            ? { tcpSocket: { port: 'http' } }
+            : h.check === 'grpc'
+              ? { grpc: { port: s.port, ...(h.grpcService ? { service: h.grpcService } : {}) } }
+              : { httpGet: { path: h.path, port: 'http', scheme: 'HTTP' } };
         for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
-          expect(probe.httpGet).toEqual({ path: s.health.path, port: 'http', scheme: 'HTTP' });
+          const { periodSeconds: _p, timeoutSeconds: _t, failureThreshold: _f, successThreshold: _s, ...check } = probe;
+          expect(check).toEqual(expected);
           expect(probe.periodSeconds).toBe(s.health.intervalSeconds);
           expect(probe.timeoutSeconds).toBe(s.health.timeoutSeconds);
         }

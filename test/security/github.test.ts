@@ -103,6 +103,14 @@ describe('the release workflow', () => {
   });
 });
 
+describe('the pull-request workflow', () => {
+  it('contains only dex’s own expressions, and no script at all', () => {
+    const wf = parse(fileOf(base, 'dex-pr.yml')) as { jobs: Record<string, { steps: { run?: string }[] }> };
+    expect([...new Set(expressions(wf))].sort()).toEqual(['github.event.pull_request.head.repo.full_name == github.repository', 'github.event.pull_request.number']);
+    expect(Object.values(wf.jobs).flatMap((j) => j.steps).filter((st) => st.run !== undefined)).toEqual([]);
+  });
+});
+
 describe('CodePipeline buildspecs and scripts', () => {
   const CONNECTION = 'arn:aws:codeconnections:eu-west-1:123456789012:connection/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
   const pipeline = analyze(yamlWith('provider: github-actions\n  source: { repository: acme/shop, branch: main }', `provider: codepipeline\n  source: { repository: acme/shop, branch: main, connectionArn: ${CONNECTION} }`));

@@ -13,7 +13,6 @@ describe('schema diagnostics', () => {
     expect(analysis.diagnostics.map((d) => `${d.line}:${d.col} ${d.code}`)).toEqual([
       '6:3 DEX200',
       '10:5 DEX200',
-      '11:19 DEX203',
       '12:34 DEX204',
       '13:5 DEX200',
       '14:15 DEX204',
@@ -33,7 +32,9 @@ describe('schema diagnostics', () => {
   });
 
   it('explains instance types from the wrong service family', () => {
-    expect(at(11, 19)?.hint).toBe('db.t3.medium is an RDS instance class; here an EC2 instance type is expected: did you mean t3.medium?');
+    // An EC2 type is open in the schema (any type of the catalogue): db.t3.medium there is DEX347,
+    // a semantic finding, so it is reported once the schema errors are fixed (test/compiler/checks/instance-types.test.ts).
+    expect(at(11, 19)).toBeUndefined();
     expect(at(21, 20)?.hint).toBe('RDS instance classes start with "db.": did you mean db.t3.medium?');
   });
 

@@ -30,7 +30,7 @@ export const LAYERS: readonly Layer[] = [
 ];
 
 /** Modules that touch the outside world: only cli/adapters/ may import them. */
-export const OUTSIDE_WORLD = [/^node:(fs|fs\/promises|child_process|net|http|https|http2|tls|dgram|dns|os|worker_threads|cluster)$/, /^@aws-sdk\//];
+export const OUTSIDE_WORLD = [/^node:(fs|fs\/promises|child_process|net|http|https|http2|tls|dgram|dns|os|worker_threads|cluster)$/, /^@aws-sdk\//, /^@octokit\//];
 export const ADAPTERS = 'cli/adapters/';
 
 export interface Violation {

@@ -35,3 +35,18 @@ export async function workflowErrors(name: string, content: string): Promise<str
   const template = await convertWorkflowTemplate(result.context, result.value);
   return [...errors, ...(template.errors ?? []).map((e) => e.Message)];
 }
+
+let actionsLoaded: Promise<typeof import('@actions/workflow-parser/actions/index')> | undefined;
+
+/** An action.yml through GitHub's parser: its errors (syntax, schema, expressions) and the converted action. */
+export async function parseActionFile(name: string, content: string): Promise<{ errors: string[]; action: import('@actions/workflow-parser/actions/index').ActionTemplate | undefined }> {
+  const { NoOperationTraceWriter } = await workflowParser();
+  actionsLoaded ??= import('@actions/workflow-parser/actions/index');
+  const { parseAction, convertActionTemplate } = await actionsLoaded;
+  const result = parseAction({ name, content }, new NoOperationTraceWriter());
+  const errors = result.context.errors.getErrors().map((e) => e.message);
+  if (result.value === undefined) return { errors: errors.length ? errors : ['action did not parse'], action: undefined };
+  if (errors.length) return { errors, action: undefined };
+  const action = convertActionTemplate(result.context, result.value);
+  return { errors: result.context.errors.getErrors().map((e) => e.message), action };
+}

@@ -1,0 +1,58 @@
+// The `placement: auto` section of a plan: each service dex placed, where, why, and what the
+// environment would cost a month with it on each other platform (pipeline/placement-alternatives.ts).
+import type { AutoPlacement, PlacementAlternative } from '../pipeline/placement-alternatives.js';
+import { usd } from './plan-render.js';
+
+/** +$18.00, -$1.24 */
+const signed = (value: number): string => (value > 0 ? `+${usd(value)}` : value === 0 ? '±$0.00' : usd(value));
+
+function alternativeText(a: PlacementAlternative): string {
+  if (!a.delta) return `on ${a.placement}: ${a.unavailable ?? 'not priced'}`;
+  const { monthlyMin: min, monthlyMax: max } = a.delta;
+  return `on ${a.placement}: ${min === max ? signed(min) : `${signed(min)} to ${signed(max)}`} a month`;
+}
+
+/** Words folded to `width` columns, every line after the first indented by `indent`. */
+function fold(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (line && candidate.length > width) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = candidate;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+export function renderPlacementsText(placements: readonly AutoPlacement[], width: number): string {
+  if (placements.length === 0) return '';
+  const env = placements[0]!.environment;
+  const nameWidth = Math.min(24, Math.max(...placements.map((p) => p.service.length)));
+  const out = [`placement: auto — ${placements.length} service${placements.length === 1 ? '' : 's'} placed by dex in ${env} (set placement to decide yourself)`];
+  for (const p of placements) {
+    const head = `  ${p.service.padEnd(nameWidth)} → ${p.placement}  ${p.rationale[0] ?? ''}`;
+    out.push(...fold(head, width, ' '.repeat(nameWidth + 11)));
+    out.push(...fold(`${' '.repeat(nameWidth + 5)}${p.alternatives.map(alternativeText).join('; ')}`, width, ' '.repeat(nameWidth + 5)));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function renderPlacementsMarkdown(placements: readonly AutoPlacement[], cell: (text: string) => string): string {
+  if (placements.length === 0) return '';
+  const env = placements[0]!.environment;
+  const rows = placements.map((p) => `| ${cell(p.service)} | ${p.placement} | ${cell(p.rationale.join('; '))} | ${cell(p.alternatives.map(alternativeText).join('; '))} |`);
+  return `\n#### placement: auto in ${cell(env)}\n\n| service | placed on | why | cost a month elsewhere (vs. this plan) |\n|---|---|---|---|\n${rows.join('\n')}\n`;
+}
+
+export function placementsToJson(placements: readonly AutoPlacement[]): unknown[] {
+  return placements.map((p) => ({
+    environment: p.environment,
+    service: p.service,
+    placement: p.placement,
+    rationale: p.rationale,
+    alternatives: p.alternatives.map((a) => ({ placement: a.placement, ...(a.totals ? { totals: a.totals, delta: a.delta } : { unavailable: a.unavailable }) })),
+  }));
+}
