@@ -148,7 +148,7 @@ describe('dex completion', () => {
       return execFileSync('bash', ['-c', line], { cwd: join(root, 'examples/dex-mobile-v6'), encoding: 'utf8' }).split('\n').filter(Boolean);
     };
     expect(complete(['dex', 'pl'])).toEqual(['plan']);
-    expect(complete(['dex', 'plan', '--format', ''])).toEqual(['text', 'json', 'markdown']);
+    expect(complete(['dex', 'plan', '--format', ''])).toEqual(['text', 'json', 'markdown', 'github-comment']);
     expect(complete(['dex', 'plan', '--env', ''])).toEqual(['staging', 'production']);
     expect(complete(['dex', 'pricing', ''])).toEqual(['refresh']);
     expect(complete(['dex', 'pricing', 'refresh', '--region', 'ap-south-'])).toEqual(['ap-south-1', 'ap-south-2']);
