@@ -49,6 +49,7 @@ function groupStyle(g: GraphGroup): { fill: string; stroke: string; dash?: strin
 const EDGE_STYLE = {
   traffic: { stroke: '#ea580c', width: 2, dash: undefined, marker: 'dexg-arrow-traffic' },
   uses: { stroke: '#475569', width: 1.4, dash: undefined, marker: 'dexg-arrow-uses' },
+  calls: { stroke: '#0e7490', width: 1.2, dash: '4 3', marker: 'dexg-arrow-calls' },
   admin: { stroke: '#94a3b8', width: 1.4, dash: '5 4', marker: 'dexg-arrow-admin' },
 } as const;
 
@@ -143,7 +144,8 @@ function edgePath(from: Rect, to: Rect): string {
   // Same column (a service calling a service): out of the right side and back in, around it.
   const x1 = from.x + from.w;
   const x2 = to.x + to.w + 2;
-  const bulge = Math.max(x1, x2) + 36;
+  // Further apart, further out: calls between distant boxes do not run on top of each other.
+  const bulge = Math.max(x1, x2) + 20 + Math.min(COL_GAP - 28, Math.abs(y2 - y1) / 10);
   return `M${px(x1)},${px(y1)} C${px(bulge)},${px(y1)} ${px(bulge)},${px(y2)} ${px(x2)},${px(y2)}`;
 }
 

@@ -15,7 +15,8 @@ import type { NormalizedSpec, Placement } from '../spec/model.js';
 
 export type NodeKind = 'internet' | 'load-balancer' | 'bastion' | 'service' | 'database' | 'cache' | 'monitoring';
 export type GroupKind = 'vpc' | 'tier' | 'platform' | 'monitoring';
-export type EdgeKind = 'traffic' | 'uses' | 'admin';
+/** traffic: from the internet through the load balancer; uses: a service's data store; calls: a service another one uses; admin: SSH to the bastion. */
+export type EdgeKind = 'traffic' | 'uses' | 'calls' | 'admin';
 
 /** Left to right: the internet, the public tier, the workloads, the data stores. */
 export type Column = 0 | 1 | 2 | 3;
@@ -225,7 +226,7 @@ export function systemGraph(env: EnvironmentPlan): SystemGraph {
     for (const u of [...spec.services[n]!.uses].sort(byName)) {
       const kind = usesTarget(spec, u);
       const to = kind === 'database' ? dbId.get(u) : kind === 'cache' ? cacheId.get(u) : kind === 'service' ? serviceId.get(u) : undefined;
-      if (to !== undefined) edges.push({ from: serviceId.get(n)!, to, kind: 'uses' });
+      if (to !== undefined) edges.push({ from: serviceId.get(n)!, to, kind: kind === 'service' ? 'calls' : 'uses' });
     }
   }
 
@@ -247,7 +248,7 @@ const SHAPE: Readonly<Record<NodeKind, readonly [string, string]>> = {
   cache: ['[(', ')]'],
   monitoring: ['[', ']'],
 };
-const ARROW: Readonly<Record<EdgeKind, string>> = { traffic: '==>', uses: '-->', admin: '-.->' };
+const ARROW: Readonly<Record<EdgeKind, string>> = { traffic: '==>', uses: '-->', calls: '-->', admin: '-.->' };
 
 /** Mermaid classes, one per kind of box (services by platform), so a renderer can colour them. */
 const CLASS_DEFS: readonly string[] = [

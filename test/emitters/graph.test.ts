@@ -1,15 +1,23 @@
 // dex graph's picture as Mermaid: the reference example's as a golden file, read back with the
-// flowchart reader (test/support/mermaid.ts) against the spec and the plan, and names from
-// dex.yaml that try to break out of their labels.
+// flowchart reader (test/support/mermaid.ts) against the spec and the plan; names from dex.yaml
+// that try to break out of their labels; every example's every environment, as Mermaid and SVG.
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mermaidLabel } from '../../compiler/model/quote.js';
-import type { EnvironmentPlan } from '../../compiler/pricing/plan.js';
+import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
+import { buildPlan, type EnvironmentPlan } from '../../compiler/pricing/plan.js';
+import { graphLayout, renderGraphSvg } from '../../emitters/graph-svg.js';
 import { mermaidGraph, monthlyText, systemGraph } from '../../emitters/graph.js';
+import { analyzeSpec } from '../../pipeline/analyze.js';
+import { planTargets } from '../../pipeline/plan.js';
 import type { NormalizedSpec } from '../../spec/model.js';
+import { fixedClock } from '../support/clock.js';
 import { expectGolden } from '../support/golden.js';
 import { parseMermaidFlowchart } from '../support/mermaid.js';
 import { environmentPlan, REFERENCE_EXAMPLE } from '../support/picture.js';
+import { EXAMPLE_SPECS } from '../support/specs.js';
+import { descendants, parseXml } from '../support/xml.js';
 
 const production = environmentPlan(REFERENCE_EXAMPLE, 'production');
 const spec = production.model.spec;
@@ -142,4 +150,24 @@ describe('names that try to break out of a Mermaid label', () => {
       { numRuns: 60 },
     );
   });
+});
+
+describe('every example, every environment', () => {
+  for (const file of EXAMPLE_SPECS) {
+    it(`${file}: a well-formed flowchart and SVG, an arrow per \`uses\`, no two boxes overlapping`, () => {
+      const analysis = analyzeSpec(readFileSync(file), file, { today: fixedClock });
+      expect(analysis.ok).toBe(true);
+      for (const env of buildPlan(planTargets(analysis), loadSnapshotSource(), { byService: true }).environments) {
+        const s = env.model.spec;
+        const chart = parseMermaidFlowchart(mermaidGraph(env));
+        const label = (id: string) => chart.nodes.get(id)!.split('\n')[0];
+        expect(chart.edges.filter((e) => e.arrow === '-->').map((e) => `${label(e.from)} -> ${label(e.to)}`).sort()).toEqual(Object.values(s.services).flatMap((x) => x.uses.map((u) => `${x.name} -> ${u}`)).sort());
+        const graph = systemGraph(env);
+        const root = parseXml(renderGraphSvg(graph));
+        expect(descendants(root).filter((e) => e.name === 'g' && e.attributes['data-kind'] === 'service')).toHaveLength(Object.keys(s.services).length);
+        const rects = [...graphLayout(graph).nodes.values()];
+        for (const [i, a] of rects.entries()) for (const b of rects.slice(i + 1)) expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).toBe(false);
+      }
+    });
+  }
 });
