@@ -196,6 +196,52 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     });
 
   program
+    .command('graph')
+    .description('Draw one environment: VPC tiers, load balancer, services by platform, data stores and their `uses` arrows, each box with its monthly cost from the plan.')
+    .argument('[file]', SPEC_ARGUMENT)
+    .option('-e, --env <name>', 'the environment (required when the spec has several)')
+    .addOption(new Option('-f, --format <format>', 'mermaid (for Markdown) or svg (a standalone picture)').choices(['mermaid', 'svg'] as const).default('mermaid'))
+    .option('-o, --out <file>', 'write to this file instead of standard output')
+    .addHelpText('after', '\nExamples:\n  dex graph --env production\n  dex graph examples/dex-mobile-v6/dex.yaml --env production --out system.mmd\n  dex graph --env production --format svg --out system.svg')
+    .action(async (file: string | undefined, opts: { env?: string; format: 'mermaid' | 'svg'; out?: string }) => {
+      const found = specFile(file, io);
+      if (typeof found === 'number') return void (exitCode = found);
+      const { runGraph } = await import('./commands/graph.js');
+      exitCode = await runGraph({ file: found, format: opts.format, ...(opts.env !== undefined ? { environment: opts.env } : {}), ...(opts.out !== undefined ? { out: opts.out } : {}) }, io);
+    });
+
+  program
+    .command('report')
+    .description('Write one environment as a self-contained HTML page: the system graph, cost by layer and by service, the plan\'s lines, the changes against --against, the findings.')
+    .argument('[file]', SPEC_ARGUMENT)
+    .option('--html', 'an HTML page with inline CSS and SVG, no script, nothing fetched (the only format)', true)
+    .option('-e, --env <name>', 'the environment (required when the spec has several)')
+    .option('-o, --out <file>', 'write to this file instead of standard output')
+    .option('--against <baseline>', 'also show the changes against: last (out/<env>/plan.json), git:<ref> or stack (the deployed stacks), as dex plan does')
+    .option('--region <region>', 'region of the deployed stacks for --against stack (default: the spec\'s)')
+    .option('--profile <profile>', 'AWS profile for --against stack (default: the SDK\'s credential chain)')
+    .option('--out-dir <dir>', 'where dex emit wrote its output, for --against last (default: out/ next to the spec)')
+    .addHelpText('after', '\nExamples:\n  dex report --html --env production --out report.html\n  dex report --html examples/dex-mobile-v6/dex.yaml --env production --against git:main --out report.html')
+    .action(async (file: string | undefined, opts: { env?: string; out?: string; against?: string; region?: string; profile?: string; outDir?: string }) => {
+      const found = specFile(file, io);
+      if (typeof found === 'number') return void (exitCode = found);
+      const { runReport } = await import('./commands/report.js');
+      exitCode = await runReport(
+        {
+          file: found,
+          ...(opts.env !== undefined ? { environment: opts.env } : {}),
+          ...(opts.out !== undefined ? { out: opts.out } : {}),
+          ...(opts.against !== undefined ? { against: opts.against } : {}),
+          ...(opts.region !== undefined ? { region: opts.region } : {}),
+          ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+          ...(opts.outDir !== undefined ? { outDir: opts.outDir } : {}),
+        },
+        io,
+        `dex ${await version()}`,
+      );
+    });
+
+  program
     .command('comment')
     .description('Post on a pull request.')
     .command('github')
@@ -272,7 +318,7 @@ function specFile(file: string | undefined, io: CliIO, usageExit: number = EXIT.
 /** Commander's complaint as a DEX900 diagnostic, with where to read the usage. */
 function usageProblem(err: CommanderError, argv: readonly string[]) {
   const message = err.message.replace(/^error: /, '');
-  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'secrets', 'comment', 'show', 'schema', 'completion'].find((c) => argv.includes(c));
+  const command = ['validate', 'emit', 'init', 'plan', 'pricing', 'compliance', 'secrets', 'comment', 'show', 'graph', 'report', 'schema', 'completion'].find((c) => argv.includes(c));
   return cliProblem('DEX900', message, `run dex ${command ? `${command} ` : ''}--help for usage`);
 }
 

@@ -164,6 +164,7 @@ export const DIAGNOSTIC_CODES = {
   DEX923: { severity: 'error', title: 'No pull request to comment on' },
   DEX924: { severity: 'error', title: 'No comment to post' },
   DEX925: { severity: 'warning', title: 'Plan comment shortened to fit GitHub\'s limit' },
+  DEX930: { severity: 'error', title: 'A picture of which environment?' },
   DEX940: { severity: 'error', title: 'No dex.yaml found' },
   DEX941: { severity: 'error', title: 'dex init would overwrite a file' },
   DEX999: { severity: 'error', title: 'Internal error' },

@@ -66,6 +66,50 @@ export function commentText(value: string): string {
   return value.replace(/[\r\n\u2028\u2029\0]+/g, ' ');
 }
 
+/**
+ * Characters a Mermaid label shows as themselves: letters, digits, space and punctuation that means
+ * nothing to Mermaid's lexer, its pre-passes or HTML. Everything else is written as an entity code.
+ */
+const MERMAID_PLAIN = /[\p{L}\p{N} .,_/()+\-\u2013\u00b7\u00d7]/u;
+
+/**
+ * A Mermaid flowchart label, quoted, for `id["…"]` and `subgraph id ["…"]`, its lines joined by
+ * `<br/>`. The lexer ends a quoted label at the next `"` only, but the text meets more readers:
+ * Mermaid's pre-passes, which read `#name;` as an entity code, `%%{…}%%` anywhere as a directive
+ * (a configuration change), `$$…$$` as KaTeX and rewrite `style …:…#…;`; then the browser, which
+ * renders labels as HTML. So each character outside MERMAID_PLAIN, and each `$` next to another,
+ * becomes its entity code `#<code point>;`, which all of them pass through and the page shows as
+ * the character. Line breaks and other control characters become spaces (each element of `lines`
+ * is one line); an empty line is a space, so the label is never `""`.
+ */
+export function mermaidLabel(lines: readonly string[]): string {
+  const line = (value: string): string => {
+    const chars = [...value.replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, ' ')];
+    // A lone `$` is plain (the price in every cost label); two in a row would open KaTeX.
+    const plain = (c: string, i: number): boolean => (c === '$' ? chars[i - 1] !== '$' && chars[i + 1] !== '$' : MERMAID_PLAIN.test(c));
+    const out = chars.map((c, i) => (plain(c, i) ? c : `#${c.codePointAt(0)!};`)).join('');
+    return out === '' ? ' ' : out;
+  };
+  return `"${lines.map(line).join('<br/>')}"`;
+}
+
+/**
+ * Text for XML (SVG) and HTML, in element content or a quoted attribute value (either quote): the
+ * five markup characters as entities, and the characters XML 1.0 forbids (control characters
+ * other than tab and line breaks, lone surrogates, U+FFFE/U+FFFF), which make a whole SVG file
+ * unreadable, as U+FFFD. Not for <script> or <style> content, where entities mean nothing: dex
+ * writes no value there.
+ */
+export function xmlText(value: string): string {
+  return value
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
 /** PostgreSQL's limit on identifier length (NAMEDATALEN - 1 bytes); longer ones are silently truncated by the server. */
 const SQL_IDENTIFIER_MAX_BYTES = 63;
 
