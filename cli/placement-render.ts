@@ -6,24 +6,25 @@ import { usd } from './plan-render.js';
 /** +$18.00, -$1.24 */
 const signed = (value: number): string => (value > 0 ? `+${usd(value)}` : value === 0 ? '±$0.00' : usd(value));
 
-function alternativeText(a: PlacementAlternative): string {
+export function placementAlternativeText(a: PlacementAlternative): string {
   if (!a.delta) return `on ${a.placement}: ${a.unavailable ?? 'not priced'}`;
   const { monthlyMin: min, monthlyMax: max } = a.delta;
   return `on ${a.placement}: ${min === max ? signed(min) : `${signed(min)} to ${signed(max)}`} a month`;
 }
 
-/** Words folded to `width` columns, every line after the first indented by `indent`. */
+/** Words folded to `width` columns, the first line keeping its own indentation, every later one indented by `indent`. */
 function fold(text: string, width: number, indent: string): string[] {
+  const lead = /^ */.exec(text)![0];
   const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (line && candidate.length > width) {
+  let line = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    const candidate = line.trim() ? `${line} ${word}` : `${line}${word}`;
+    if (line.trim() && candidate.length > width) {
       lines.push(line);
       line = `${indent}${word}`;
     } else line = candidate;
   }
-  if (line) lines.push(line);
+  if (line.trim()) lines.push(line);
   return lines;
 }
 
@@ -31,11 +32,11 @@ export function renderPlacementsText(placements: readonly AutoPlacement[], width
   if (placements.length === 0) return '';
   const env = placements[0]!.environment;
   const nameWidth = Math.min(24, Math.max(...placements.map((p) => p.service.length)));
-  const out = [`placement: auto — ${placements.length} service${placements.length === 1 ? '' : 's'} placed by dex in ${env} (set placement to decide yourself)`];
+  const out = fold(`placement: auto — ${placements.length} service${placements.length === 1 ? '' : 's'} placed by dex in ${env}; the environment's monthly cost with each elsewhere, all else as the spec says (set placement to decide yourself)`, width, '  ');
   for (const p of placements) {
     const head = `  ${p.service.padEnd(nameWidth)} → ${p.placement}  ${p.rationale[0] ?? ''}`;
-    out.push(...fold(head, width, ' '.repeat(nameWidth + 11)));
-    out.push(...fold(`${' '.repeat(nameWidth + 5)}${p.alternatives.map(alternativeText).join('; ')}`, width, ' '.repeat(nameWidth + 5)));
+    out.push(...fold(head, width, ' '.repeat(nameWidth + 10)));
+    out.push(...fold(`${' '.repeat(nameWidth + 5)}${p.alternatives.map(placementAlternativeText).join('; ')}`, width, ' '.repeat(nameWidth + 5)));
   }
   return `${out.join('\n')}\n`;
 }
@@ -43,8 +44,8 @@ export function renderPlacementsText(placements: readonly AutoPlacement[], width
 export function renderPlacementsMarkdown(placements: readonly AutoPlacement[], cell: (text: string) => string): string {
   if (placements.length === 0) return '';
   const env = placements[0]!.environment;
-  const rows = placements.map((p) => `| ${cell(p.service)} | ${p.placement} | ${cell(p.rationale.join('; '))} | ${cell(p.alternatives.map(alternativeText).join('; '))} |`);
-  return `\n#### placement: auto in ${cell(env)}\n\n| service | placed on | why | cost a month elsewhere (vs. this plan) |\n|---|---|---|---|\n${rows.join('\n')}\n`;
+  const rows = placements.map((p) => `| ${cell(p.service)} | ${p.placement} | ${cell(p.rationale.join('; '))} | ${cell(p.alternatives.map(placementAlternativeText).join('; '))} |`);
+  return `\n#### placement: auto in ${cell(env)}\n\n| service | placed on | why | the environment's monthly cost with it elsewhere (vs. this plan) |\n|---|---|---|---|\n${rows.join('\n')}\n`;
 }
 
 export function placementsToJson(placements: readonly AutoPlacement[]): unknown[] {

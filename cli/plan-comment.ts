@@ -5,6 +5,9 @@
 // the whole does not fit, the largest sections lose their last rows first, then whole sections
 // go; the summary always stays, with a line pointing at the full plan (the Action writes
 // `dex plan --format markdown` to the job summary). Pure: plan, diff and findings in, text out.
+import { mermaidGraph } from '../emitters/graph.js';
+import type { AutoPlacement } from '../pipeline/placement-alternatives.js';
+import { placementAlternativeText } from './placement-render.js';
 import type { CostDelta, DiffReport, EnvironmentDiff } from '../compiler/diff/types.js';
 import { markdownCode, markdownCommentValue, markdownHtml, markdownText as md } from '../compiler/model/quote.js';
 import type { EnvironmentPlan, Plan, PlanLineItem } from '../compiler/pricing/plan.js';
@@ -27,6 +30,8 @@ export interface PlanCommentOptions {
   readonly limit?: number;
   /** The workflow run whose job summary holds the full plan, when running in GitHub Actions. */
   readonly runUrl?: string;
+  /** The services dex placed (`placement: auto`), with the cost of the alternatives. */
+  readonly placements?: readonly AutoPlacement[];
 }
 
 export interface PlanComment {
@@ -184,6 +189,23 @@ function summary(plan: Plan, report: DiffReport, findings: readonly Diagnostic[]
   return out;
 }
 
+/** The auto placements, one section per environment: service, platform, why, the alternatives' cost. */
+function placementSections(placements: readonly AutoPlacement[]): Section[] {
+  const byEnv = new Map<string, AutoPlacement[]>();
+  for (const p of placements) byEnv.set(p.environment, [...(byEnv.get(p.environment) ?? []), p]);
+  return [...byEnv].map(([env, list]) => {
+    const rows = list.map((p) => `| ${md(p.service)} | ${p.placement} | ${md(p.rationale.join('; '))} | ${md(p.alternatives.map(placementAlternativeText).join('; '))} |`);
+    return { label: `${env}: placement: auto`, title: `<b>${markdownHtml(env)}</b>: ${plural(list.length, 'service')} placed by dex (placement: auto)`, head: ['| service | placed on | why | cost a month elsewhere |', '|---|---|---|---|'], rows, keep: rows.length };
+  });
+}
+
+/** Each environment's system as a Mermaid flowchart (GitHub draws it): one block, whole or left out. */
+function graphSections(plan: Plan): Section[] {
+  return plan.environments
+    .filter((e) => !e.environment.startsWith('bootstrap/'))
+    .map((e) => ({ label: `${e.environment}: system graph`, title: `<b>${markdownHtml(e.environment)}</b>: the system, with each part's monthly cost`, head: [], rows: [`\`\`\`mermaid\n${mermaidGraph(e).trimEnd()}\n\`\`\``], keep: 1 }));
+}
+
 /** Data-loss and high-severity items listed in the summary itself, at most. */
 const SUMMARY_ITEMS = 5;
 
@@ -270,7 +292,7 @@ function pointer(options: PlanCommentOptions, abbreviated: boolean, limit: numbe
 export function renderPlanComment(plan: Plan, report: DiffReport, findings: readonly Diagnostic[], options: PlanCommentOptions): PlanComment {
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const head = summary(plan, report, findings, options).join('\n');
-  const sections = [...diffSections(report), ...planSections(plan, findings)];
+  const sections = [...placementSections(options.placements ?? []), ...diffSections(report), ...planSections(plan, findings), ...graphSections(plan)];
   const assemble = (abbreviated: boolean): string => {
     const kept = sections.filter((s) => s.keep > 0).map(renderSection);
     const left = sections.filter((s) => s.keep === 0);

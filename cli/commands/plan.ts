@@ -39,8 +39,11 @@ import { planToJson, renderPlan, usd, usdRange, type PlanFormat, type PlanRender
 import { actionsRunUrl, GITHUB_COMMENT_LIMIT, renderPlanComment } from '../plan-comment.js';
 import { wrap } from '../layout.js';
 import { readAndAnalyze } from '../read-spec.js';
-import { cliProblem, renderDiagnostics } from '../render.js';
+import { mermaidGraph } from '../../emitters/graph.js';
+import { autoPlacements, type AutoPlacement } from '../../pipeline/placement-alternatives.js';
 import { markdownText } from '../../compiler/model/quote.js';
+import { placementsToJson, renderPlacementsMarkdown, renderPlacementsText } from '../placement-render.js';
+import { cliProblem, renderDiagnostics } from '../render.js';
 
 export interface PlanArgs {
   readonly file: string;
@@ -175,6 +178,12 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
     live?.close();
   }
 
+  // Every plan lists what dex decided for `placement: auto`, with the exact cost of the alternatives.
+  const placements = targets.flatMap((t) => {
+    const compiled = analysis.compiled.find((c) => (c.environment ?? 'default') === t.environment);
+    const priced = plan.environments.find((e) => e.environment === t.environment);
+    return compiled && priced ? autoPlacements(analysis, compiled, priced.totals, source) : [];
+  });
   const color = args.format === 'text' && colorEnabled(io.stdout, io.env);
   const failOn = new Set(args.failOn ?? []);
   const outDir = args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(analyzed.absolute), 'out');
@@ -204,12 +213,12 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   }
   if (args.format === 'github-comment') {
     const runUrl = actionsRunUrl(io.env);
-    const comment = renderPlanComment(plan, report, analysis.diagnostics, { specFile: paths.specFile, ...(options.commentLimit !== undefined ? { limit: options.commentLimit } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}), ...(runUrl ? { runUrl } : {}) });
+    const comment = renderPlanComment(plan, report, analysis.diagnostics, { specFile: paths.specFile, placements, ...(options.commentLimit !== undefined ? { limit: options.commentLimit } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}), ...(runUrl ? { runUrl } : {}) });
     io.stdout.write(comment.text);
     if (comment.abbreviated.length) io.stderr.write(renderDiagnostics([shortenedDiagnostic(comment.abbreviated, options.commentLimit ?? GITHUB_COMMENT_LIMIT)], { format: 'text', color: errColor }));
   } else {
     const width = args.wide ? undefined : (terminalWidth(io.stdout, io.env) ?? DEFAULT_WIDTH);
-    io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file, ...(width !== undefined ? { width } : {}), findings: findingCounts(analysis.diagnostics, targets.map((t) => t.environment)) }, analysis.diagnostics));
+    io.stdout.write(renderPlanWithDiff(plan, report, args.format, { color, specFile: args.file, ...(width !== undefined ? { width } : {}), findings: findingCounts(analysis.diagnostics, targets.map((t) => t.environment)), placements }, analysis.diagnostics));
   }
 
   const counts = diffCounts(report);
@@ -274,13 +283,23 @@ function budgetMessage(e: EnvironmentPlan, source: SpecSource, args: PlanArgs, c
  * The spec's findings (compliance, warnings) travel with JSON and Markdown too: text prints them
  * on stderr before the plan, but a pull-request comment or a CI parser sees only stdout.
  */
-export function renderPlanWithDiff(plan: Plan, report: DiffReport, format: PlanFormat, options: PlanRenderOptions, findings: readonly Diagnostic[] = []): string {
+export function renderPlanWithDiff(plan: Plan, report: DiffReport, format: PlanFormat, options: PlanRenderOptions & { readonly placements?: readonly AutoPlacement[] }, findings: readonly Diagnostic[] = []): string {
+  const placements = options.placements ?? [];
+  const perEnvironment = (render: (list: AutoPlacement[]) => string): string =>
+    [...new Set(placements.map((p) => p.environment))].map((env) => render(placements.filter((p) => p.environment === env))).join('');
   if (format === 'json') {
     const diagnostics = JSON.parse(renderDiagnostics(findings, { format: 'json', color: false })).diagnostics as unknown[];
-    return `${JSON.stringify({ ...planToJson(plan), diff: diffToJson(report), findings: diagnostics }, null, 2)}\n`;
+    return `${JSON.stringify({ ...planToJson(plan), placements: placementsToJson(placements), diff: diffToJson(report), findings: diagnostics }, null, 2)}\n`;
   }
-  if (format === 'markdown') return renderPlan(plan, format, options) + renderDiffMarkdown(report) + findingsMarkdown(findings);
-  return renderPlan(plan, format, { ...options, diff: report }) + renderDiffText(report, options.color, options.width);
+  if (format === 'markdown') {
+    const graphs = plan.environments
+      .filter((e) => !e.environment.startsWith('bootstrap/'))
+      .map((e) => `\n#### ${markdownText(e.environment)}: the system\n\n\`\`\`mermaid\n${mermaidGraph(e).trimEnd()}\n\`\`\`\n`)
+      .join('');
+    return renderPlan(plan, format, options) + perEnvironment((list) => renderPlacementsMarkdown(list, markdownText)) + graphs + renderDiffMarkdown(report) + findingsMarkdown(findings);
+  }
+  const placed = perEnvironment((list) => `\n${renderPlacementsText(list, options.width ?? Number.POSITIVE_INFINITY)}`);
+  return renderPlan(plan, format, { ...options, diff: report }) + placed + renderDiffText(report, options.color, options.width);
 }
 
 /**

@@ -89,7 +89,7 @@ describe('a forced small limit', () => {
     // Near the summary's own size every section is left out, and named.
     const tiny = await comment(REFERENCE_SPEC, {}, { commentLimit: summary.length + 600 });
     expect(tiny.out).not.toContain('<details>');
-    expect(tiny.out).toMatch(/^Left out to fit: .*staging: line items.*; findings\.$/m);
+    expect(tiny.out).toMatch(/^Left out to fit: .*staging: line items.*; findings; staging: system graph; production: system graph\.$/m);
     // In between, the largest sections (the environments' line items) lose rows; small ones stay whole.
     const mid = await comment(REFERENCE_SPEC, {}, { commentLimit: 20_000 });
     expect(mid.out).toMatch(/<b>staging<\/b>: .* priced lines \(\d+ of \d+ shown\)/);
