@@ -38,7 +38,9 @@ export function nextSteps(input: NextStepsInput): NextStep[] {
   }
   const cicd = first.spec.cicd;
   if (input.wroteCi && cicd?.provider === 'github-actions') {
-    steps.push({ what: 'add the release workflow to the repository', command: `mkdir -p .github/workflows && cp ${out('ci', '.github', 'workflows', 'release.yml')} .github/workflows/` });
+    // release.yml and dex-pr.yml (the plan comment on pull requests): shellArg leaves the glob unquoted only when the folder needs no quoting.
+    const workflows = input.outDir.match(/^[A-Za-z0-9_@%+=:,./-]+$/) ? `${input.outDir}/ci/.github/workflows/*.yml` : `${out('ci', '.github', 'workflows')}/*.yml`;
+    steps.push({ what: 'add the release workflow and the pull-request plan workflow (dex-pr.yml) to the repository', command: `mkdir -p .github/workflows && cp ${workflows} .github/workflows/` });
     // The script sets the repository variable AWS_ACCOUNT_ID only for an environment that names no account.
     const needsAccount = input.compiled.some((c) => c.spec.account === undefined);
     steps.push({ what: 'create its GitHub environments and reviewers, as a repository admin', command: `${needsAccount ? 'AWS_ACCOUNT_ID=<your account id> ' : ''}bash ${out('ci', 'setup-github-environments.sh')}` });

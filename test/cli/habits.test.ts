@@ -197,7 +197,7 @@ describe('dex --version and the next steps after an emit', () => {
     const io = captureIO(dir);
     expect(await main(['emit'], io)).toBe(EXIT.ok);
     const steps = io.out().slice(io.out().indexOf('next steps'));
-    const order = ['git add dex.yaml out', 'bash out/bootstrap/deploy.sh', 'cp out/ci/.github/workflows/release.yml', 'bash out/ci/setup-github-environments.sh', 'dex secrets list dex.yaml --env staging', 'dex secrets list dex.yaml --env production', 'out/staging/kubernetes'];
+    const order = ['git add dex.yaml out', 'bash out/bootstrap/deploy.sh', 'cp out/ci/.github/workflows/*.yml .github/workflows/', 'bash out/ci/setup-github-environments.sh', 'dex secrets list dex.yaml --env staging', 'dex secrets list dex.yaml --env production', 'out/staging/kubernetes'];
     const at = order.map((s) => steps.indexOf(s));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);

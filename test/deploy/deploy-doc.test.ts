@@ -41,11 +41,14 @@ describe('docs/deploy.md', () => {
     }
   });
 
-  it('sets the variables the set-up script reads, and copies the workflow where GitHub looks', () => {
+  it('sets the variables the set-up script reads, and copies the workflows where GitHub looks', () => {
     const setup = tree.get('out/ci/setup-github-environments.sh')!;
     const line = commands.find((c) => c.includes('setup-github-environments.sh'))!;
     for (const v of line.match(/\b[A-Z_]+(?==)/g)!) expect(setup, v).toContain(v);
-    expect(commands).toContain('cp out/ci/.github/workflows/release.yml .github/workflows/release.yml');
+    const copy = commands.find((c) => c.startsWith('cp out/ci/.github/workflows/'))!;
+    expect(copy).toBe('cp out/ci/.github/workflows/release.yml out/ci/.github/workflows/dex-pr.yml .github/workflows/');
+    // Each file it copies is one dex emit writes.
+    for (const file of copy.split(' ').slice(1, -1)) expect(tree.has(file), file).toBe(true);
   });
 
   it('names the cluster the EKS stack creates', () => {
