@@ -53,19 +53,23 @@ export const permissionsRule: SemanticRule = {
         p.resources.forEach((value, j) => {
           const r = parsePermissionResource(value);
           if (r.kind === 'bad-reference') {
-            const near = suggest(value, allReferences(spec, s));
+            // Name a reference by the name it holds where it has one (`${buckets.orders.arn}`).
+            const held = r.text.split('.')[1] ?? '';
+            const byName = REFERENCE_KINDS.map((k) => ({ k, n: suggest(held, candidates(spec, s, k)) })).find((x) => held !== '' && x.n !== undefined);
+            const near = byName ? `\${${byName.k}.${byName.n}.arn}` : suggest(value, allReferences(spec, s));
             findings.push({ code: 'DEX385', severity: 'error', message: `${s.name}: ${value} is not a reference dex knows (\${databases.NAME.arn}, \${caches.NAME.arn} or \${secrets.NAME.arn})`, path: at('resources', j), hint: near ? `did you mean ${near}?` : 'write an ARN, or one of those references' });
           } else if (r.kind === 'reference') {
             const names = candidates(spec, s, r.to);
             if (names.includes(r.name)) return;
             const near = suggest(r.name, names);
+            const owner = r.to === 'secrets' ? Object.values(spec.services).find((o) => o.secrets.includes(r.name)) : undefined;
             const what = r.to === 'secrets' ? `a secret of ${s.name} (its secrets:)` : `one of the spec's ${r.to}`;
             findings.push({
               code: 'DEX385',
               severity: 'error',
               message: `${s.name}: ${value} names ${r.name}, which is not ${what}`,
               path: at('resources', j),
-              hint: near ? `did you mean \${${r.to}.${near}.arn}?` : names.length ? `the names are: ${names.join(', ')}` : r.to === 'secrets' ? `add ${r.name} to ${s.name}'s secrets:, or write the secret's ARN` : `the spec declares no ${r.to}`,
+              hint: owner ? `${r.name} is ${owner.name}'s: a service reads only its own secrets; add it to ${s.name}'s secrets: (its own secret of that name)` : near ? `did you mean \${${r.to}.${near}.arn}?` : names.length ? `the names are: ${names.join(', ')}` : r.to === 'secrets' ? `add ${r.name} to ${s.name}'s secrets:, or write the secret's ARN` : `the spec declares no ${r.to}`,
             });
           } else if (r.kind === 'arn' && (!ARN.test(r.arn) || r.arn.includes('${'))) {
             findings.push({
