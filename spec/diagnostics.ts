@@ -141,6 +141,7 @@ export const DIAGNOSTIC_CODES = {
   DEX385: { severity: 'error', title: 'Unknown reference in permissions' },
   DEX386: { severity: 'error', title: 'Malformed ARN in permissions' },
   DEX387: { severity: 'error', title: 'Permission a workload may not hold' },
+  DEX388: { severity: 'error', title: 'Role policy over IAM\'s size limit' },
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
   DEX402: { severity: 'error', title: 'Reserved environment name' },

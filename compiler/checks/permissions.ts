@@ -4,6 +4,7 @@
 // permissions boundary denies (and which, without it, would let the code grant itself anything).
 import type { Finding } from '../../spec/diagnostics.js';
 import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
+import type { CfnValue, ResourceModel } from '../model/types.js';
 import { ARN, parsePermissionResource, REFERENCE_KINDS, type ReferenceKind } from '../../spec/permissions.js';
 import { suggest } from '../../spec/schema-check.js';
 import type { SemanticRule } from './index.js';
@@ -97,3 +98,29 @@ export const permissionsRule: SemanticRule = {
     return findings;
   },
 };
+
+/** IAM's limit on the inline policies of one role, in characters, whitespace not counted. */
+export const ROLE_INLINE_POLICY_LIMIT = 10_240;
+
+/**
+ * DEX388: the role a service's `permissions:` are added to stays within IAM's inline-policy
+ * limit, which otherwise only CloudFormation reports, half way through a deploy. Intrinsics are
+ * counted as written (`${AWS::Partition}` is longer than `aws`), so the size is an upper bound.
+ */
+export function checkPolicySize(model: ResourceModel): Finding[] {
+  const findings: Finding[] = [];
+  for (const r of model.resources) {
+    const service = r.type === 'AWS::IAM::Role' && r.origin[0] === 'services' ? model.spec.services[String(r.origin[1])] : undefined;
+    if (service === undefined || service.permissions.length === 0) continue;
+    const size = JSON.stringify((r.properties.Policies as CfnValue[] | undefined) ?? []).replace(/\s+/g, '').length;
+    if (size <= ROLE_INLINE_POLICY_LIMIT) continue;
+    findings.push({
+      code: 'DEX388',
+      severity: 'error',
+      message: `${r.logicalId}, the role of ${service.name}, would have about ${size} characters of inline policy; IAM allows ${ROLE_INLINE_POLICY_LIMIT} per role`,
+      path: ['services', service.name, 'permissions'],
+      hint: 'merge statements that share resources, or use a wildcard inside the action name (s3:Get*) with a reason',
+    });
+  }
+  return findings;
+}

@@ -133,6 +133,15 @@ describe('the rules', () => {
     expect(found.map((d) => d.path)).toEqual(denied ? [['services', 'blockchain-service', 'permissions', 1, 'actions', 0]] : []);
   });
 
+  it('DEX388: a role over IAM\'s inline-policy limit, at the service\'s permissions; just under it passes', () => {
+    const arns = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => `arn:aws:s3:::dex-mobile-chain-snapshots/${String(i).padStart(3, '0')}/${'x'.repeat(160)}`));
+    const over = errors(FIXTURE.replace('["arn:aws:s3:::dex-mobile-chain-snapshots/*"]', arns(50)), 'DEX388');
+    expect(over.length).toBeGreaterThan(0);
+    expect(over[0]!.path).toEqual(['services', 'blockchain-service', 'permissions']);
+    expect(over[0]!.message).toContain('10240');
+    expect(errors(FIXTURE.replace('["arn:aws:s3:::dex-mobile-chain-snapshots/*"]', arns(30)), 'DEX388')).toEqual([]);
+  });
+
   it('the schema refuses a malformed action and a Deny', () => {
     expect(analyzed(FIXTURE.replace('[rds:DescribeDBInstances]', '["rds DescribeDBInstances"]')).diagnostics.some((d) => d.severity === 'error' && d.path.join('.').startsWith('services.blockchain-service.permissions.1.actions'))).toBe(true);
     expect(analyzed(FIXTURE.replace('      - actions: [rds:DescribeDBInstances]\n', '      - actions: [rds:DescribeDBInstances]\n        effect: deny\n')).diagnostics.some((d) => d.severity === 'error' && d.path.join('.').startsWith('services.blockchain-service.permissions.1'))).toBe(true);

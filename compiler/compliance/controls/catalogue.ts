@@ -82,7 +82,7 @@ const iam21: SecurityControl = {
             const props = { Policy: d.name, Sid: s.Sid, Action: actions(s).filter((a) => a.endsWith(':*') || a === '*') };
             return reason !== undefined
               ? finding(r, true, `exception: ${r.logicalId} ${d.name}/${key}: ${reason}`, props)
-              : finding(r, false, `${r.logicalId} ${d.name}/${key} allows service-wide wildcard actions with no reason in services/iam-wildcards.ts`, props);
+              : finding(r, false, `${r.logicalId} ${d.name}/${key} allows service-wide wildcard actions with no reason ${key.startsWith('SpecPermission') ? 'in the statement (permissions: reason)' : 'in services/iam-wildcards.ts'}`, props);
       });
     }),
 };
