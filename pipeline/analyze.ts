@@ -11,6 +11,7 @@ import { placeFinding } from '../spec/place.js';
 import { runSemanticChecks } from '../compiler/checks/index.js';
 import { checkOverlayNames } from '../compiler/checks/overlays.js';
 import { checkAwsNames, checkSharedNames } from '../compiler/checks/aws-names.js';
+import { checkPolicySize } from '../compiler/checks/permissions.js';
 import { checkPipelineAccounts } from '../compiler/checks/cicd.js';
 import { buildResourceModel } from '../compiler/model/build.js';
 import type { Clock, ResourceModel } from '../compiler/model/types.js';
@@ -146,6 +147,7 @@ export function analyzeSpec(bytes: Uint8Array, file: string, options: AnalyzeOpt
     const checked = withOwnBootstrap(model, today);
     // Physical names are only known once the model joins the spec's names (DEX344).
     for (const f of checkAwsNames(checked)) diagnostics.push(placeFinding(source, f, environment));
+    for (const f of checkPolicySize(checked)) diagnostics.push(placeFinding(source, f, environment));
     const compliance = evaluateCompliance({ spec, model: checked, data, rules: registries.complianceRules });
     for (const f of complianceFindings(compliance)) diagnostics.push(nameEnvironment(placeFinding(source, f, environment), environment));
     if (options.pricedClasses) {

@@ -13,6 +13,7 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { parsePermissionResource } from '../spec/permissions.js';
 import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
 import { cacheIamAuth, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
@@ -112,6 +113,41 @@ function connectToCaches(spec: NormalizedSpec, s: NormalizedService): Statement[
   ];
 }
 
+/** The Sid of the spec's `permissions[index]` statement on a service's role (compliance reads it back). */
+export const specPermissionSid = (index: number): string => `SpecPermission${index}`;
+
+/**
+ * A `permissions:` resource as a CloudFormation value. Databases and caches by the names dex gives
+ * them, not GetAtt: the roles are in the security layer and the data in the data layer, deployed
+ * after it. Secrets by Ref (their ARN has a random suffix), as readSecrets does. ARNs stay plain
+ * strings, never Fn::Sub, so nothing in them is read as a CloudFormation reference.
+ */
+export function permissionResource(spec: NormalizedSpec, s: NormalizedService, value: string): CfnValue {
+  const r = parsePermissionResource(value);
+  switch (r.kind) {
+    case 'any':
+      return '*';
+    case 'arn':
+      return r.arn;
+    case 'reference': {
+      if (r.to === 'secrets' && s.secrets.includes(r.name)) return ref(ID.serviceSecret(s.name, r.name));
+      const db = r.to === 'databases' ? spec.databases[r.name] : undefined;
+      if (db) return sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:db:${databaseIdentifier(spec, db)}`);
+      const cache = r.to === 'caches' ? spec.caches[r.name] : undefined;
+      if (cache) return sub(`arn:\${AWS::Partition}:elasticache:\${AWS::Region}:\${AWS::AccountId}:replicationgroup:${cacheReplicationGroupId(spec, cache)}`);
+      break;
+    }
+    case 'bad-reference':
+      break;
+  }
+  // compiler/checks/permissions.ts refuses these before any building block runs.
+  throw new Error(`services/iam.ts: unresolved permissions resource ${value} of ${s.name}`);
+}
+
+function specPermissions(spec: NormalizedSpec, s: NormalizedService): Statement[] {
+  return s.permissions.map((p, i) => ({ Sid: specPermissionSid(i), Effect: 'Allow', Action: [...p.actions], Resource: p.resources.map((r) => permissionResource(spec, s, r)) }));
+}
+
 function xray(spec: NormalizedSpec): Statement[] {
   if (spec.monitoring.tracing !== 'xray') return [];
   return [
@@ -208,7 +244,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       },
     });
 
-  const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...xray(spec)];
+  const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...xray(spec), ...specPermissions(spec, s)];
   switch (s.placement) {
     case 'ecs':
       out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), appStatements));

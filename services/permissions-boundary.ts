@@ -102,8 +102,10 @@ function* actionsIn(value: unknown): Generator<string> {
   if (Array.isArray(value)) for (const v of value) yield* actionsIn(v);
   else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (k === 'Action') for (const a of [v].flat()) if (typeof a === 'string') yield a;
-      else yield* actionsIn(v);
+      // Braced: an unbraced `else` here bound to the inner `if`, so no document below the top was read.
+      if (k === 'Action') {
+        for (const a of [v].flat()) if (typeof a === 'string') yield a;
+      } else yield* actionsIn(v);
     }
   }
 }

@@ -93,6 +93,17 @@ export interface NormalizedPlatforms {
   readonly declared?: { readonly eks: boolean; readonly ecs: boolean };
 }
 
+/**
+ * One `permissions:` statement. `resources` as written: an ARN, `*`, or a `${kind.name.arn}`
+ * reference (services/iam.ts resolves them, compiler/checks/permissions.ts checks them).
+ */
+export interface NormalizedPermission {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  /** Why a wildcard action or resource is needed; undefined when none was given. */
+  readonly reason: string | undefined;
+}
+
 export interface NormalizedService {
   readonly name: string;
   readonly language: NonNullable<Service['language']> | undefined;
@@ -106,6 +117,8 @@ export interface NormalizedService {
   readonly command: readonly string[] | undefined;
   /** Why the container must run as root (`runAsRoot`); undefined: it runs as a non-root user. */
   readonly runAsRoot: string | undefined;
+  /** IAM statements (Allow) the spec adds to the role the service's code runs as, in spec order. */
+  readonly permissions: readonly NormalizedPermission[];
   readonly architecture: 'x86_64' | 'arm64';
   /** What is reserved; `limits` what a pod (EKS) or container (EC2) may use at most (the reservation when not given). */
   readonly resources: { readonly cpu: number; readonly memory: string; readonly memoryMiB: number; readonly limits: { readonly cpu: number; readonly memoryMiB: number; readonly given: boolean } };

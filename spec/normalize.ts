@@ -268,6 +268,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
     build: { context: s.build?.context ?? `services/${name}`, dockerfile: or(s.build?.dockerfile, 'Service', 'build', 'dockerfile') },
     command: s.command,
     runAsRoot: s.runAsRoot,
+    permissions: (s.permissions ?? []).map((p) => ({ actions: [...p.actions], resources: [...p.resources], reason: p.reason })),
     architecture: or(s.architecture, 'Service', 'architecture'),
     resources: {
       cpu: or(s.resources?.cpu, 'Service', 'resources', 'cpu'),

@@ -632,6 +632,35 @@ export interface Service {
    */
   runAsRoot?: string;
   /**
+   * What the service's code may call in AWS beyond what dex grants it (its own secrets, the caches it uses, traces): IAM statements added to the role it runs as (ECS task role, EKS service-account role, EC2 instance role). Allow only. A resource is an ARN or a reference to something the spec makes: ${databases.NAME.arn}, ${caches.NAME.arn}, ${secrets.NAME.arn} (one of the service's own secrets). A wildcard action or resource needs a reason.
+   *
+   * @maxItems 50
+   */
+  permissions?: {
+    /**
+     * IAM actions, service:Action (a * inside the action name is a wildcard), e.g. s3:GetObject.
+     *
+     * @minItems 1
+     * @maxItems 50
+     */
+    actions: [string, ...string[]];
+    /**
+     * What the actions act on: ARNs (arn:partition:service:region:account:resource; * for every resource), or ${databases.NAME.arn}, ${caches.NAME.arn}, ${secrets.NAME.arn} for what dex makes.
+     *
+     * @minItems 1
+     * @maxItems 50
+     */
+    resources: [string, ...string[]];
+    /**
+     * allow, the only effect: a workload's role starts with nothing, so a deny has nothing to take away.
+     */
+    effect?: 'allow';
+    /**
+     * Why the statement needs a wildcard action or resource (e.g. an action with no resource-level permissions). Without it, a wildcard fails the compliance baseline; the report lists the reason.
+     */
+    reason?: string;
+  }[];
+  /**
    * CPU architecture of the image.
    */
   architecture?: 'x86_64' | 'arm64';

@@ -5,6 +5,7 @@
 import { EKS_SUPPORT } from '../../checks/platforms.js';
 import type { CfnValue, ModelResource } from '../../model/types.js';
 import { IAM_WILDCARD_REASONS, wildcardKey } from '../../../services/iam-wildcards.js';
+import { specPermissionSid } from '../../../services/iam.js';
 import { atRestChecks, defaultSecurityGroupClosed, iamLeastPrivilege, inTransitChecks, logRetentionSet, nonRootContainers, tlsChecks } from '../rules/baseline.js';
 import type { RuleContext } from '../types.js';
 import { ofType, prop } from '../util.js';
@@ -57,6 +58,13 @@ const iam1: SecurityControl = {
     }),
 };
 
+/** The reason a `permissions:` statement of the spec gives for its wildcard (services/iam.ts names it by index). */
+function specReason(ctx: RuleContext, r: ModelResource, sid: string | undefined): string | undefined {
+  const service = r.origin[0] === 'services' && typeof r.origin[1] === 'string' ? ctx.spec.services[r.origin[1]] : undefined;
+  const index = service?.permissions.findIndex((_, i) => specPermissionSid(i) === sid);
+  return service === undefined || index === undefined || index < 0 ? undefined : service.permissions[index]!.reason;
+}
+
 const iam21: SecurityControl = {
   id: 'IAM.21',
   family: 'IAM',
@@ -70,11 +78,11 @@ const iam21: SecurityControl = {
       if (wild.length === 0) return [finding(r, true, `${r.logicalId} allows no service-wide wildcard action`, {})];
       return wild.map(({ d, s }) => {
             const key = wildcardKey(s as never);
-            const reason = IAM_WILDCARD_REASONS[key];
+            const reason = IAM_WILDCARD_REASONS[key] ?? specReason(ctx, r, s.Sid);
             const props = { Policy: d.name, Sid: s.Sid, Action: actions(s).filter((a) => a.endsWith(':*') || a === '*') };
             return reason !== undefined
               ? finding(r, true, `exception: ${r.logicalId} ${d.name}/${key}: ${reason}`, props)
-              : finding(r, false, `${r.logicalId} ${d.name}/${key} allows service-wide wildcard actions with no reason in services/iam-wildcards.ts`, props);
+              : finding(r, false, `${r.logicalId} ${d.name}/${key} allows service-wide wildcard actions with no reason ${key.startsWith('SpecPermission') ? 'in the statement (permissions: reason)' : 'in services/iam-wildcards.ts'}`, props);
       });
     }),
 };

@@ -3,6 +3,9 @@
 import type { ModelResource } from '../../model/types.js';
 import type { Check, ComplianceRule, Evidence, RuleContext } from '../types.js';
 import { URL } from './citations.js';
+import { ID } from '../../model/ids.js';
+import { isWildcardAction } from '../../../spec/permissions.js';
+import { specPermissionSid } from '../../../services/iam.js';
 import { customerKeys, evidence, fail, ofType, pass, prop, refersTo } from '../util.js';
 
 const WA_REST = 'https://docs.aws.amazon.com/wellarchitected/latest/security-pillar/sec_protect_data_rest_encrypt.html';
@@ -429,6 +432,31 @@ const grantsEverything = (r: ModelResource): boolean =>
     (p.PolicyDocument?.Statement ?? []).some((st) => st.Effect === 'Allow' && [st.Action].flat().some((a) => a === '*' || a === '*:*')),
   );
 
+/**
+ * The spec's own `permissions:` statements with a wildcard action (any `*` in it) or resource
+ * (`*`): each fails unless it says why (`reason`), and then passes as an exception naming it.
+ */
+function specWildcards(ctx: RuleContext, roles: readonly ModelResource[]): Check[] {
+  const checks: Check[] = [];
+  for (const s of Object.values(ctx.spec.services)) {
+    const role = roles.find((r) => r.logicalId === ID.serviceRole(s.name));
+    s.permissions.forEach((p, i) => {
+      const actions = p.actions.filter(isWildcardAction);
+      const any = p.resources.includes('*');
+      if (actions.length === 0 && !any) return;
+      const what = [...actions, ...(any ? ['resource *'] : [])].join(', ');
+      const path = ['services', s.name, 'permissions', i];
+      const ev = role ? [evidence(role, { Sid: specPermissionSid(i), Action: p.actions, Resource: p.resources })] : [];
+      checks.push(
+        p.reason !== undefined
+          ? pass(`exception: ${s.name}'s permissions[${i}] grants a wildcard (${what}): ${p.reason}`, path, ev)
+          : fail(`${s.name}'s permissions[${i}] grants a wildcard (${what}) with no reason`, path, 'name the actions and resources the code calls; where IAM takes only * (an action with no resource-level permissions), say so in the statement\'s reason', ev),
+      );
+    });
+  }
+  return checks;
+}
+
 export const iamLeastPrivilege: ComplianceRule = {
   id: 'BASE-IAM-LEAST-PRIVILEGE',
   title: "No role holds administrator access; the CloudFormation execution role and every role of the environment's stacks carry its permissions boundary",
@@ -450,6 +478,7 @@ export const iamLeastPrivilege: ComplianceRule = {
         ? pass(`none of the ${roles.length} roles holds AdministratorAccess or a "*" action`, ['services'], [])
         : fail(`${admins.map((r) => r.logicalId).join(', ')} may do anything in the account`, admins[0]!.origin, 'a dex bug: report it (no emitted role may hold AdministratorAccess)', admins.map((r) => evidence(r, { ManagedPolicyArns: prop(r, 'ManagedPolicyArns') }))),
     );
+    checks.push(...specWildcards(ctx, roles));
     if (ctx.spec.cicd === undefined) return checks;
     const bounded = roles.filter(boundedRole);
     const missing = bounded.filter((r) => prop(r, 'PermissionsBoundary') === undefined);
