@@ -36,6 +36,7 @@ import { portsRule } from '../compiler/checks/ports.js';
 import { healthRule } from '../compiler/checks/health.js';
 import { instanceTypesRule } from '../compiler/checks/instance-types.js';
 import { resourceLimitsRule } from '../compiler/checks/resources.js';
+import { execRule } from '../compiler/checks/exec.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
@@ -89,6 +90,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     healthRule,
     instanceTypesRule,
     resourceLimitsRule,
+    execRule,
     usesRule,
     cycleRule,
     boundsRule,

@@ -565,6 +565,34 @@ const ecsUser: SecurityControl = {
   evaluate: (ctx) => (ofType(ctx.model, 'AWS::ECS::TaskDefinition').length === 0 ? [] : fromChecks(nonRootContainers.check(ctx))),
 };
 
+/**
+ * ECS Exec opens a shell in a running task: allowed per service (`exec`), never silently. Each
+ * service with it is listed as an exception with its reason, and passes only while the cluster
+ * logs every session (OVERRIDE, encrypted log group) and encrypts the channel with a KMS key.
+ */
+const ecsExec: SecurityControl = {
+  id: 'DEX.ECS.Exec',
+  family: 'ECS',
+  other: 'PCI DSS v4.0 10.2.1 (individual access logged); AWS ECS Exec guidance (session logging, KMS)',
+  title: 'ECS Exec is off, or its sessions are KMS-encrypted and logged and the services that allow it are listed',
+  evidences: { 'pci-dss': 'PCI DSS v4.0 10.2.1', soc2: SOC2_MONITOR },
+  absent: 'no ECS cluster',
+  evaluate(ctx) {
+    const clusters = ofType(ctx.model, 'AWS::ECS::Cluster');
+    return ofType(ctx.model, 'AWS::ECS::Service').map((svc) => {
+      if (prop(svc, 'EnableExecuteCommand') !== true) return finding(svc, true, `${svc.logicalId} does not allow ECS Exec`, { EnableExecuteCommand: prop(svc, 'EnableExecuteCommand') });
+      const config = clusters.map((c) => prop(c, 'Configuration', 'ExecuteCommandConfiguration') as { KmsKeyId?: unknown; Logging?: string; LogConfiguration?: { CloudWatchLogGroupName?: string; CloudWatchEncryptionEnabled?: boolean } } | undefined)[0];
+      const logged = config?.Logging === 'OVERRIDE' && config.LogConfiguration?.CloudWatchEncryptionEnabled === true && typeof config.LogConfiguration.CloudWatchLogGroupName === 'string';
+      const encrypted = config?.KmsKeyId !== undefined;
+      const props = { EnableExecuteCommand: true, 'Cluster ExecuteCommandConfiguration.Logging': config?.Logging, 'CloudWatchEncryptionEnabled': config?.LogConfiguration?.CloudWatchEncryptionEnabled, KmsKeyId: config?.KmsKeyId };
+      const service = svc.origin[0] === 'services' ? String(svc.origin[1]) : svc.logicalId;
+      if (!logged || !encrypted) return finding(svc, false, `${svc.logicalId} allows ECS Exec, but the cluster ${!logged ? 'does not log sessions to an encrypted log group' : 'does not encrypt sessions with a KMS key'}`, props);
+      const reason = ctx.spec.services[service]?.exec.reason;
+      return finding(svc, true, `exception: ${service} allows ECS Exec (sessions KMS-encrypted, logged to ${String(config.LogConfiguration!.CloudWatchLogGroupName)})${reason === undefined ? ', no reason given' : `: ${reason}`}`, props);
+    });
+  },
+};
+
 // ——— EKS ———
 
 const clusters = (ctx: RuleContext): ModelResource[] => ofType(ctx.model, 'AWS::EKS::Cluster');
@@ -837,7 +865,7 @@ export const SECURITY_CONTROLS: readonly SecurityControl[] = [
   waf11,
   rds2, rds3, rds6, rds8, rds9, rds10, rds11, rds13, rds17, rds19, rds20, rds21, rds22, rds23,
   ec2_2, ec2_6, ec2_8, as4, ec2_10, ec2_18, ec2_19, ec2_21,
-  ecs2, ecs4, ecs5, ecs8, ecs12, ecsUser,
+  ecs2, ecs4, ecs5, ecs8, ecs12, ecsUser, ecsExec,
   eks1, eks2, eks3, eks8,
   ec1, ec2, ec3, ec4, ec5, ec6,
   sm1, sns1, sns2, kms4, logsKms, cw16,
