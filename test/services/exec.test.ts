@@ -115,9 +115,11 @@ describe('ECS Exec', () => {
   it('DEX390: exec: true in a protected environment warns, at the exec key; not in a non-protected overlay', () => {
     const text = withExec('    exec: true\n');
     expect(at(analyzed(text), 'DEX390')).toEqual([`${lineOf(text, '    exec: true')}:11 warning services.loadgenerator.exec`]);
-    const staged = `${text}environments:\n  dev: { protect: false }\n`;
-    const dev = analyzeSpec(Buffer.from(staged), 'dex.yaml', { today: fixedClock, environment: 'dev' } as never);
-    expect(dev.diagnostics.filter((d) => d.code === 'DEX390' && d.message.includes(' dev '))).toEqual([]);
+    const envs = (protect: boolean) => analyzeSpec(Buffer.from(`${text}environments:\n  dev: { protect: ${protect} }\n`), 'dex.yaml', { today: fixedClock, environment: 'dev' });
+    const dev = envs(false);
+    expect(dev.compiled.map((c) => c.environment)).toEqual(['dev']);
+    expect(dev.diagnostics.filter((d) => d.code === 'DEX390')).toEqual([]);
+    expect(envs(true).diagnostics.filter((d) => d.code === 'DEX390').map((d) => d.message)).toEqual([expect.stringContaining('in dev (protect)')]);
   });
 
   it('DEX391: exec on EKS or EC2 is refused, at the key, with what to use there', () => {

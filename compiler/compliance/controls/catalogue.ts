@@ -575,7 +575,7 @@ const ecsExec: SecurityControl = {
   family: 'ECS',
   other: 'PCI DSS v4.0 10.2.1 (individual access logged); AWS ECS Exec guidance (session logging, KMS)',
   title: 'ECS Exec is off, or its sessions are KMS-encrypted and logged and the services that allow it are listed',
-  evidences: { 'pci-dss': 'PCI DSS v4.0 10.2.1', soc2: SOC2_MONITOR },
+  evidences: { 'pci-dss': PCI_LOGS, soc2: SOC2_MONITOR },
   absent: 'no ECS cluster',
   evaluate(ctx) {
     const clusters = ofType(ctx.model, 'AWS::ECS::Cluster');
