@@ -5,7 +5,7 @@
 import { EKS_SUPPORT } from '../../checks/platforms.js';
 import type { CfnValue, ModelResource } from '../../model/types.js';
 import { IAM_WILDCARD_REASONS, wildcardKey } from '../../../services/iam-wildcards.js';
-import { atRestChecks, defaultSecurityGroupClosed, iamLeastPrivilege, inTransitChecks, logRetentionSet, nonRootContainers, tlsChecks } from '../rules/baseline.js';
+import { atRestChecks, defaultSecurityGroupClosed, ecsExecLogged, iamLeastPrivilege, inTransitChecks, logRetentionSet, nonRootContainers, tlsChecks } from '../rules/baseline.js';
 import type { RuleContext } from '../types.js';
 import { ofType, prop } from '../util.js';
 import { actions, finding, fromChecks, lbAttribute, policyDocuments, resources, target, type Statement } from './read.js';
@@ -565,32 +565,15 @@ const ecsUser: SecurityControl = {
   evaluate: (ctx) => (ofType(ctx.model, 'AWS::ECS::TaskDefinition').length === 0 ? [] : fromChecks(nonRootContainers.check(ctx))),
 };
 
-/**
- * ECS Exec opens a shell in a running task: allowed per service (`exec`), never silently. Each
- * service with it is listed as an exception with its reason, and passes only while the cluster
- * logs every session (OVERRIDE, encrypted log group) and encrypts the channel with a KMS key.
- */
 const ecsExec: SecurityControl = {
   id: 'DEX.ECS.Exec',
   family: 'ECS',
   other: 'PCI DSS v4.0 10.2.1 (individual access logged); AWS ECS Exec guidance (session logging, KMS)',
   title: 'ECS Exec is off, or its sessions are KMS-encrypted and logged and the services that allow it are listed',
+  base: 'BASE-ECS-EXEC',
   evidences: { 'pci-dss': PCI_LOGS, soc2: SOC2_MONITOR },
   absent: 'no ECS cluster',
-  evaluate(ctx) {
-    const clusters = ofType(ctx.model, 'AWS::ECS::Cluster');
-    return ofType(ctx.model, 'AWS::ECS::Service').map((svc) => {
-      if (prop(svc, 'EnableExecuteCommand') !== true) return finding(svc, true, `${svc.logicalId} does not allow ECS Exec`, { EnableExecuteCommand: prop(svc, 'EnableExecuteCommand') });
-      const config = clusters.map((c) => prop(c, 'Configuration', 'ExecuteCommandConfiguration') as { KmsKeyId?: unknown; Logging?: string; LogConfiguration?: { CloudWatchLogGroupName?: string; CloudWatchEncryptionEnabled?: boolean } } | undefined)[0];
-      const logged = config?.Logging === 'OVERRIDE' && config.LogConfiguration?.CloudWatchEncryptionEnabled === true && typeof config.LogConfiguration.CloudWatchLogGroupName === 'string';
-      const encrypted = config?.KmsKeyId !== undefined;
-      const props = { EnableExecuteCommand: true, 'Cluster ExecuteCommandConfiguration.Logging': config?.Logging, 'CloudWatchEncryptionEnabled': config?.LogConfiguration?.CloudWatchEncryptionEnabled, KmsKeyId: config?.KmsKeyId };
-      const service = svc.origin[0] === 'services' ? String(svc.origin[1]) : svc.logicalId;
-      if (!logged || !encrypted) return finding(svc, false, `${svc.logicalId} allows ECS Exec, but the cluster ${!logged ? 'does not log sessions to an encrypted log group' : 'does not encrypt sessions with a KMS key'}`, props);
-      const reason = ctx.spec.services[service]?.exec.reason;
-      return finding(svc, true, `exception: ${service} allows ECS Exec (sessions KMS-encrypted, logged to ${String(config.LogConfiguration!.CloudWatchLogGroupName)})${reason === undefined ? ', no reason given' : `: ${reason}`}`, props);
-    });
-  },
+  evaluate: (ctx) => (ofType(ctx.model, 'AWS::ECS::Service').length === 0 ? [] : fromChecks(ecsExecLogged.check(ctx))),
 };
 
 // ——— EKS ———
