@@ -3,6 +3,7 @@
 // role's exact statements, the cluster's session logging and encryption, the access entries,
 // the templates against the CloudFormation resource schemas, the compliance listing and the
 // checks DEX390–DEX394, located in the file.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -101,6 +102,11 @@ describe('ECS Exec', () => {
     const broken = evaluateControl(control, unlogged);
     expect(broken.status).toBe('fail');
     expect(broken.findings.filter((f) => f.status === 'fail').map((f) => f.logicalId)).toEqual(['LoadgeneratorEcsService']);
+  });
+
+  it('dex compliance report lists it under the baseline (BASE-ECS-EXEC), at the service\'s exec key', () => {
+    const report = execFileSync('node', ['bin/dex.js', 'compliance', 'report', FILE], { encoding: 'utf8' });
+    expect(report).toContain(`- **pass**: exception: loadgenerator allows ECS Exec (sessions KMS-encrypted, logged to /dex/online-boutique/sessions/ecs-exec): operators change the simulated load by hand during a demo (\`${FILE}:${lineOf(BOUTIQUE, EXEC_LINE)}:11\`)`);
   });
 
   it('the permissions boundary allows what the task role is granted (ssmmessages)', () => {
