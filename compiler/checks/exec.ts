@@ -4,6 +4,7 @@
 // IAM principals (DEX392), once each (DEX393), and something the cluster has (DEX394).
 import type { Finding } from '../../spec/diagnostics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
+import { namePrefix } from '../model/ids.js';
 import type { SemanticRule } from './index.js';
 
 /** An IAM role or user ARN, with its path: what an EKS access entry accepts as a principal. */
@@ -53,6 +54,13 @@ export const execRule: SemanticRule = {
           hint: assumed
             ? `an access entry names the role, not a session of it: arn:aws${assumed[1] ?? ''}:iam::${assumed[2]}:role/${assumed[3]}`
             : 'use arn:aws:iam::<12-digit account>:role/<name> (or :user/<name>); the account root and wildcards are not principals of an access entry',
+        });
+      } else if (spec.cicd !== undefined && a.principal.endsWith(`:role/${namePrefix(spec)}-deploy`)) {
+        findings.push({
+          code: 'DEX393',
+          message: `platforms.eks.access[${i}].principal is the CI deploy role, which has its own access entry (edit, in the services' namespaces)`,
+          path: [...at, 'principal'],
+          hint: 'remove this entry: a principal has one access entry, and dex manages the deploy role\'s',
         });
       } else {
         const key = a.principal.toLowerCase();

@@ -175,6 +175,12 @@ describe('kubectl access on EKS (platforms.eks.access)', () => {
     expect(bad.diagnostics.find((d) => d.code === 'DEX392' && d.path[3] === 1)!.hint).toContain('arn:aws:iam::123456789012:role/ShopReadOnly');
   });
 
+  it('DEX393: the CI deploy role, which has its own entry', () => {
+    const text = BOUTIQUE.replace('role/ShopReadOnly, policy: view', 'role/online-boutique-deploy, policy: view');
+    expect(at(analyzed(text), 'DEX393').map((s) => s.split(' ').slice(1).join(' '))).toEqual(['error platforms.eks.access.1.principal']);
+    expect(byId(a, 'CiEksAccessEntry') ?? resources(a).find((r) => r.type === 'AWS::EKS::AccessEntry' && JSON.stringify(r.properties.PrincipalArn).includes('online-boutique-deploy'))).toBeDefined();
+  });
+
   it('DEX393: a principal listed twice; DEX394: a namespace no service has', () => {
     const text = BOUTIQUE.replace('role/ShopReadOnly, policy: view', 'role/ShopOperators, policy: view').replace('namespaces: [cartservice, checkoutservice]', 'namespaces: [cartservice, checkout]');
     const bad = analyzed(text);
