@@ -37,6 +37,7 @@ import { healthRule } from '../compiler/checks/health.js';
 import { instanceTypesRule } from '../compiler/checks/instance-types.js';
 import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
+import { execRule } from '../compiler/checks/exec.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
@@ -91,6 +92,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     instanceTypesRule,
     resourceLimitsRule,
     permissionsRule,
+    execRule,
     usesRule,
     cycleRule,
     boundsRule,

@@ -16,8 +16,17 @@ import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheReplication
 import { DATABASE_NAME, databaseUser } from './rds.js';
 import { BLUE_GREEN_ID, exposedNames, isTrafficShifted } from './alb.js';
 import { imageUri } from './ecr.js';
-import { serviceLogGroupName } from './iam.js';
+import { ecsExecLogGroupName, serviceLogGroupName } from './iam.js';
 import { serviceAlarmNames, stageOf } from './cicd.js';
+import { logRetentionAtLeast } from './audit.js';
+
+/** The log group of ECS Exec sessions: `/` keeps it apart from every service's `/dex/<prefix>/<service>`. */
+export const ECS_EXEC_LOG_GROUP = 'EcsExecSessionLogGroup';
+/** ECS services with `exec` on, sorted by name. */
+export const ecsExecServices = (spec: NormalizedSpec): NormalizedService[] =>
+  Object.values(spec.services)
+    .filter((s) => s.placement === 'ecs' && s.exec.enabled)
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
 
 /** The role ECS assumes to move the listener rules of traffic-shifted services (one per environment). */
 export const ECS_LOAD_BALANCER_ROLE = 'EcsLoadBalancerRole';
@@ -372,7 +381,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         DeploymentController: { Type: 'ECS' },
         DeploymentConfiguration: deploymentConfiguration(spec, s),
         EnableECSManagedTags: true,
-        EnableExecuteCommand: false,
+        EnableExecuteCommand: s.exec.enabled,
         PropagateTags: 'SERVICE',
         Tags: tags,
       },
@@ -417,6 +426,34 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
   return out;
 }
 
+/**
+ * ECS Exec on the cluster: every session's input and output logged (OVERRIDE, never the task's
+ * own awslogs setting) to a KMS-encrypted log group, and the session channel itself encrypted
+ * with the environment's key, so no shell session is unrecorded or in the clear.
+ */
+function executeCommandConfiguration(spec: NormalizedSpec): Record<string, CfnValue> {
+  return {
+    KmsKeyId: getAtt(ID.kmsKey, 'Arn'),
+    Logging: 'OVERRIDE',
+    LogConfiguration: { CloudWatchLogGroupName: ecsExecLogGroupName(spec), CloudWatchEncryptionEnabled: true },
+  };
+}
+
+/** Session logs are audit evidence: kept as long as the audit trail's. */
+function execLogGroup(spec: NormalizedSpec): ModelResource {
+  return resource({
+    logicalId: ECS_EXEC_LOG_GROUP,
+    type: 'AWS::Logs::LogGroup',
+    layer: 'ecs',
+    origin: ['platforms', 'ecs'],
+    component: 'platform/ecs',
+    properties: { LogGroupName: ecsExecLogGroupName(spec), RetentionInDays: logRetentionAtLeast(spec.audit.retentionDays), KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tagList(spec, 'platform/ecs') },
+    usage: [
+      { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: 'ECS Exec session logs: volume not in usage', quantityUnknown: 'session logs follow how often and how long people open shells, which dex has no usage assumption for' },
+      { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'ECS Exec session logs: volume not in usage', quantityUnknown: 'session logs follow how often and how long people open shells, which dex has no usage assumption for' },
+    ],
+  });
+}
 
 export const ecs: BuildingBlock = {
   name: 'ecs',
@@ -426,6 +463,7 @@ export const ecs: BuildingBlock = {
       .sort((a, b) => (a.name < b.name ? -1 : 1));
     if (services.length === 0) return [];
     const spot = spec.platforms.ecs.capacity === 'fargate-spot';
+    const exec = ecsExecServices(spec).length > 0;
     const out: ModelResource[] = [
       resource({
         logicalId: ID.ecsCluster,
@@ -438,10 +476,13 @@ export const ecs: BuildingBlock = {
           ClusterSettings: [{ Name: 'containerInsights', Value: spec.platforms.ecs.containerInsights ? 'enabled' : 'disabled' }],
           CapacityProviders: ['FARGATE', 'FARGATE_SPOT'],
           DefaultCapacityProviderStrategy: [{ CapacityProvider: spot ? 'FARGATE_SPOT' : 'FARGATE', Weight: 1 }],
+          ...(exec ? { Configuration: { ExecuteCommandConfiguration: executeCommandConfiguration(spec) } } : {}),
           Tags: tagList(spec, 'platform/ecs'),
         },
+        ...(exec ? { dependsOn: [ECS_EXEC_LOG_GROUP] } : {}),
       }),
     ];
+    if (exec) out.push(execLogGroup(spec));
     if (services.some((s) => ecsDeploymentStrategy(spec, s) !== 'ROLLING')) out.push(loadBalancerRole(spec));
     for (const s of services) out.push(...serviceResources(spec, s));
     return out;

@@ -12,7 +12,7 @@
 // break on the issuer's next certificate rotation.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
-import type { NormalizedNodeGroup, NormalizedService, NormalizedSpec } from '../spec/model.js';
+import type { EksAccessPolicy, NormalizedNodeGroup, NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { exposedNames } from '../compiler/model/exposure.js';
 import { serviceAccount, trustKubernetesServiceAccount } from './iam.js';
 import { cacheIamAuth } from './elasticache.js';
@@ -359,6 +359,52 @@ function nodeGroupResources(spec: NormalizedSpec, g: NormalizedNodeGroup): Model
   ];
 }
 
+/** The AWS-managed EKS access policy of each `platforms.eks.access[].policy`. */
+export const EKS_ACCESS_POLICIES: Readonly<Record<EksAccessPolicy, string>> = {
+  view: 'AmazonEKSViewPolicy',
+  edit: 'AmazonEKSEditPolicy',
+  admin: 'AmazonEKSAdminPolicy',
+  'cluster-admin': 'AmazonEKSClusterAdminPolicy',
+};
+
+/**
+ * kubectl access (`platforms.eks.access`): one access entry per principal, its policy cluster-wide
+ * or in the named namespaces. The cluster authenticates with access entries only
+ * (AuthenticationMode API), so these are the only way in besides the CI deploy role's and
+ * Prometheus's. Logical IDs follow the principal, not its place in the list: reordering the
+ * list replaces nothing (a replaced entry would collide with itself, one entry per principal).
+ */
+function accessEntries(spec: NormalizedSpec): ModelResource[] {
+  const used = new Set<string>();
+  return spec.platforms.eks.access.map((a, i) => {
+    const m = /:(role|user)\/(?:.*\/)?([^/]+)$/.exec(a.principal);
+    const base = `EksAccess${pascal(m?.[1] ?? 'principal')}${pascal(m?.[2] ?? '')}`;
+    let logicalId = base;
+    for (let n = 2; used.has(logicalId); n++) logicalId = `${base}${n}`;
+    used.add(logicalId);
+    const component = 'platform/eks';
+    return resource({
+      logicalId,
+      type: 'AWS::EKS::AccessEntry',
+      layer: 'eks',
+      origin: ['platforms', 'eks', 'access', i],
+      component,
+      properties: {
+        ClusterName: ref(ID.eksCluster),
+        PrincipalArn: a.principal,
+        Type: 'STANDARD',
+        AccessPolicies: [
+          {
+            PolicyArn: sub(`arn:\${AWS::Partition}:eks::aws:cluster-access-policy/${EKS_ACCESS_POLICIES[a.policy]}`),
+            AccessScope: a.namespaces === undefined ? { Type: 'cluster' } : { Type: 'namespace', Namespaces: [...a.namespaces] },
+          },
+        ],
+        Tags: tagList(spec, component),
+      },
+    });
+  });
+}
+
 function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] {
   if (!Object.values(spec.services).some((s) => s.placement === 'eks')) return [];
   const eks = spec.platforms.eks;
@@ -483,6 +529,7 @@ function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] 
       }),
     );
   }
+  out.push(...accessEntries(spec));
   if (needsLoadBalancerController(spec)) out.push(loadBalancerControllerRole(spec));
   const addons = installedAddons(spec);
   if (addons.includes('amazon-cloudwatch-observability')) out.push(cloudWatchAgentRole(spec), ...containerInsightsLogGroups(spec, clusterName));

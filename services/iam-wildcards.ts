@@ -42,6 +42,9 @@ export const IAM_WILDCARD_REASONS: Readonly<Record<string, string>> = {
   // Environment: service roles (services/iam.ts, services/eks.ts).
   EcrAuth: 'ecr:GetAuthorizationToken takes no resource (IAM supports only `*`).',
   WriteTraces: 'X-Ray PutTraceSegments, PutTelemetryRecords and the sampling reads take no resource (IAM supports only `*`).',
+  EcsExecChannels:
+    'ECS Exec (a service\'s `exec`): the SSM agent in the task opens the session\'s control and data channels (ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel, OpenDataChannel); IAM defines no resource type for them, so AWS documents `*` as the only resource. Only the task roles of services with `exec` get it; the sessions are KMS-encrypted and logged, and the compliance report lists the services.',
+  EcsExecFindLogGroup: 'ECS Exec: the SSM agent looks up the session log group with logs:DescribeLogGroups, a list call that takes `*` only; it writes only to the exec session log group (EcsExecWriteSessionLogs).',
   PutAgentMetrics: 'cloudwatch:PutMetricData takes no resource; limited by the cloudwatch:namespace condition to CWAgent.',
   DescribeSelf: 'ec2:DescribeTags (the CloudWatch agent reads its instance\'s tags) takes no resource.',
   DiscoverTargets: 'Prometheus service discovery: ec2:DescribeInstances, DescribeAvailabilityZones, ecs:ListTasks and DescribeTasks support no resource-level permissions for listing.',

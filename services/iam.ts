@@ -27,6 +27,9 @@ export function serviceLogGroupName(spec: NormalizedSpec, service: string): stri
   return `/dex/${namePrefix(spec)}/${service}`;
 }
 
+/** The log group of ECS Exec sessions: the `/` keeps it apart from every service's `/dex/<prefix>/<service>`. */
+export const ecsExecLogGroupName = (spec: NormalizedSpec): string => `/dex/${namePrefix(spec)}/sessions/ecs-exec`;
+
 /** Kubernetes namespace and service account of an EKS service (one namespace per service). */
 export function serviceAccount(service: string): { namespace: string; name: string } {
   return { namespace: service, name: service };
@@ -247,7 +250,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
   const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...xray(spec), ...specPermissions(spec, s)];
   switch (s.placement) {
     case 'ecs':
-      out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), appStatements));
+      out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), [...appStatements, ...ecsExec(spec, s)]));
       out.push(
         role(ID.taskExecutionRole(s.name), 'security', `Task execution role of ${s.name}: pull the image, write logs, read the secrets injected at start`, trustEcsTasks(), [
           ...pullImage(spec, s),
@@ -279,6 +282,23 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     }
   }
   return out;
+}
+
+/**
+ * ECS Exec (`exec`): the SSM agent in the task opens the session's control and data channels
+ * (ssmmessages), decrypts the session with the environment's key (the cluster's KmsKeyId) and
+ * writes the session log. The four ssmmessages actions have no resource type in IAM (the
+ * channel does not exist until the agent opens it), so AWS documents `*` as their only
+ * resource; logs:DescribeLogGroups is a list call, `*` too. Everything else names its resource.
+ */
+function ecsExec(spec: NormalizedSpec, s: NormalizedService): Statement[] {
+  if (!s.exec.enabled) return [];
+  return [
+    { Sid: 'EcsExecChannels', Effect: 'Allow', Action: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'], Resource: '*' },
+    { Sid: 'EcsExecDecryptSessions', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: getAtt(ID.kmsKey, 'Arn') },
+    { Sid: 'EcsExecFindLogGroup', Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: '*' },
+    { Sid: 'EcsExecWriteSessionLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], Resource: logGroupArn(ecsExecLogGroupName(spec)) },
+  ];
 }
 
 /** The CloudWatch agent publishes memory and disk metrics under its own namespace only. */

@@ -79,6 +79,14 @@ export interface NormalizedNodeGroup {
   readonly capacityType: NonNullable<NodeGroup['capacityType']>;
 }
 
+export type EksAccessPolicy = 'view' | 'edit' | 'admin' | 'cluster-admin';
+export interface EksAccess {
+  readonly principal: string;
+  readonly policy: EksAccessPolicy;
+  /** undefined: cluster-wide. */
+  readonly namespaces: readonly string[] | undefined;
+}
+
 export interface NormalizedPlatforms {
   readonly eks: {
     readonly version: string;
@@ -87,6 +95,8 @@ export interface NormalizedPlatforms {
     readonly nodeGroups: readonly NormalizedNodeGroup[];
     readonly logging: readonly string[];
     readonly addons: readonly string[];
+    /** kubectl access (`platforms.eks.access`), in file order: one EKS access entry each. */
+    readonly access: readonly EksAccess[];
   };
   readonly ecs: { readonly capacity: 'fargate' | 'fargate-spot'; readonly containerInsights: boolean };
   /** Which platforms the spec (after the overlay) writes a section for; the rest are defaults. */
@@ -119,6 +129,8 @@ export interface NormalizedService {
   readonly runAsRoot: string | undefined;
   /** IAM statements (Allow) the spec adds to the role the service's code runs as, in spec order. */
   readonly permissions: readonly NormalizedPermission[];
+  /** ECS Exec (`exec`): enabled, and the reason when the spec gives one instead of `true`. */
+  readonly exec: { readonly enabled: boolean; readonly reason: string | undefined };
   readonly architecture: 'x86_64' | 'arm64';
   /** What is reserved; `limits` what a pod (EKS) or container (EC2) may use at most (the reservation when not given). */
   readonly resources: { readonly cpu: number; readonly memory: string; readonly memoryMiB: number; readonly limits: { readonly cpu: number; readonly memoryMiB: number; readonly given: boolean } };

@@ -179,6 +179,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
         nodeGroups: (eksIn.nodeGroups ?? schemaDefault<NodeGroup[]>('Platforms', 'eks', 'nodeGroups')).map(normalizeNodeGroup),
         logging: or(eksIn.logging, 'Platforms', 'eks', 'logging'),
         addons: or(eksIn.addons, 'Platforms', 'eks', 'addons'),
+        access: (eksIn.access ?? []).map((a) => ({ principal: a.principal, policy: a.policy, namespaces: a.namespaces })),
       },
       ecs: {
         capacity: or(ecsIn.capacity, 'Platforms', 'ecs', 'capacity'),
@@ -269,6 +270,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
     command: s.command,
     runAsRoot: s.runAsRoot,
     permissions: (s.permissions ?? []).map((p) => ({ actions: [...p.actions], resources: [...p.resources], reason: p.reason })),
+    exec: { enabled: s.exec !== undefined && s.exec !== false, reason: typeof s.exec === 'string' ? s.exec : undefined },
     architecture: or(s.architecture, 'Service', 'architecture'),
     resources: {
       cpu: or(s.resources?.cpu, 'Service', 'resources', 'cpu'),

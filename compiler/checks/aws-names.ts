@@ -131,7 +131,10 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
   },
   'AWS::ECS::Cluster': {
     names: [{ property: 'ClusterName', what: 'ECS cluster name', maxLength: 255, pattern: ALNUM_DASH_UNDERSCORE, allowed: ADU_ALLOWED, unique: 'region', source: 'ECS API CreateCluster (up to 255 letters, numbers, underscores and hyphens)' }],
-    notNames: { 'ClusterSettings[].Name': 'an ECS setting (containerInsights)' },
+    notNames: {
+      'ClusterSettings[].Name': 'an ECS setting (containerInsights)',
+      'Configuration.ExecuteCommandConfiguration.LogConfiguration.CloudWatchLogGroupName': 'the ECS Exec session log group, named (and checked) by its AWS::Logs::LogGroup',
+    },
   },
   'AWS::ECS::Service': {
     names: [{ property: 'ServiceName', what: 'ECS service name', maxLength: 255, pattern: ALNUM_DASH_UNDERSCORE, allowed: ADU_ALLOWED, unique: 'parent', source: 'ECS API CreateService (up to 255 letters, numbers, underscores and hyphens)' }],

@@ -520,6 +520,25 @@ export interface Platforms {
       | 'aws-ebs-csi-driver'
       | 'amazon-cloudwatch-observability'
     )[];
+    /**
+     * Who may use the cluster with kubectl (get, logs, exec...): EKS access entries, one per IAM role or user, with an EKS access policy, cluster-wide or in the named namespaces.
+     */
+    access?: {
+      /**
+       * ARN of the IAM role or user, e.g. arn:aws:iam::123456789012:role/Ops.
+       */
+      principal: string;
+      /**
+       * The EKS access policy: view (read, no secrets), edit (change workloads, exec into pods), admin (also roles in a namespace), cluster-admin (everything, cluster-wide).
+       */
+      policy: 'view' | 'edit' | 'admin' | 'cluster-admin';
+      /**
+       * Limit the policy to these namespaces (a service's namespace is its name). Omit it for the whole cluster.
+       *
+       * @minItems 1
+       */
+      namespaces?: [string, ...string[]];
+    }[];
   };
   /**
    * The ECS cluster that runs services placed on ecs.
@@ -799,6 +818,10 @@ export interface Service {
   env?: {
     [k: string]: string | number | boolean;
   };
+  /**
+   * ECS Exec: allow `aws ecs execute-command` into the service's running tasks (ECS only). true, or why (a string), which also silences the warning in a protected environment. Sessions are encrypted with the environment's KMS key and logged to the system's exec log group; the compliance report lists the service. Default false. On EKS, kubectl exec is granted by platforms.eks.access; EC2 instances are reached with Session Manager already.
+   */
+  exec?: boolean | string;
 }
 /**
  * A managed PostgreSQL database on Amazon RDS.

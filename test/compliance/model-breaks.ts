@@ -28,6 +28,8 @@ export const MODEL_BREAKS: readonly [rule: string, fixture: string, breakIt: Mut
   ['BASE-NO-PUBLIC-DATA-STORES', 'baseline.pass', [set('AWS::RDS::DBInstance', 'DbDatabase', (p) => ({ ...p, PubliclyAccessible: true }))], ['14:7 error DEX600']],
   ['BASE-IMDSV2', 'baseline.pass', [set('AWS::EC2::LaunchTemplate', 'BastionHostLaunchTemplate', (p) => ({ ...p, LaunchTemplateData: { ...(p.LaunchTemplateData as object), MetadataOptions: { HttpTokens: 'optional' } } }))], ['6:12 error DEX600']],
   ['BASE-IMDSV2', 'baseline.pass', [set('AWS::EC2::LaunchTemplate', 'BastionHostLaunchTemplate', (p) => ({ ...p, LaunchTemplateData: { ...(p.LaunchTemplateData as object), MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } } }))], ['6:12 error DEX600']],
+  // ECS Exec turned on by a regressed block without the cluster's session logging and encryption.
+  ['BASE-ECS-EXEC', 'baseline.pass', [set('AWS::ECS::Service', 'ApiEcsService', (p) => ({ ...p, EnableExecuteCommand: true }))], ['12:8 error DEX600']],
   ['BASE-NON-ROOT-CONTAINERS', 'baseline.pass', [set('AWS::ECS::TaskDefinition', 'ApiTaskDefinition', (p) => ({ ...p, ContainerDefinitions: (p.ContainerDefinitions as Record<string, unknown>[]).map(({ User: _user, ...c }) => c) }))], ['12:8 error DEX600']],
   ['BASE-DEFAULT-SG-CLOSED', 'baseline.pass', [(r) => (r.type === 'Custom::RestrictDefaultSecurityGroup' ? undefined : r)], ['5:1 error DEX600']],
   ['BASE-LOG-RETENTION', 'baseline.pass', [set('AWS::Logs::LogGroup', 'ApiLogGroup', (p) => ({ ...p, RetentionInDays: undefined }))], ['12:8 error DEX600']],

@@ -6,7 +6,7 @@ import { EKS_SUPPORT } from '../../checks/platforms.js';
 import type { CfnValue, ModelResource } from '../../model/types.js';
 import { IAM_WILDCARD_REASONS, wildcardKey } from '../../../services/iam-wildcards.js';
 import { specPermissionSid } from '../../../services/iam.js';
-import { atRestChecks, defaultSecurityGroupClosed, iamLeastPrivilege, inTransitChecks, logRetentionSet, nonRootContainers, tlsChecks } from '../rules/baseline.js';
+import { atRestChecks, defaultSecurityGroupClosed, ecsExecLogged, iamLeastPrivilege, inTransitChecks, logRetentionSet, nonRootContainers, tlsChecks } from '../rules/baseline.js';
 import type { RuleContext } from '../types.js';
 import { ofType, prop } from '../util.js';
 import { actions, finding, fromChecks, lbAttribute, policyDocuments, resources, target, type Statement } from './read.js';
@@ -573,6 +573,17 @@ const ecsUser: SecurityControl = {
   evaluate: (ctx) => (ofType(ctx.model, 'AWS::ECS::TaskDefinition').length === 0 ? [] : fromChecks(nonRootContainers.check(ctx))),
 };
 
+const ecsExec: SecurityControl = {
+  id: 'DEX.ECS.Exec',
+  family: 'ECS',
+  other: 'PCI DSS v4.0 10.2.1 (individual access logged); AWS ECS Exec guidance (session logging, KMS)',
+  title: 'ECS Exec is off, or its sessions are KMS-encrypted and logged and the services that allow it are listed',
+  base: 'BASE-ECS-EXEC',
+  evidences: { 'pci-dss': PCI_LOGS, soc2: SOC2_MONITOR },
+  absent: 'no ECS cluster',
+  evaluate: (ctx) => (ofType(ctx.model, 'AWS::ECS::Service').length === 0 ? [] : fromChecks(ecsExecLogged.check(ctx))),
+};
+
 // ——— EKS ———
 
 const clusters = (ctx: RuleContext): ModelResource[] => ofType(ctx.model, 'AWS::EKS::Cluster');
@@ -845,7 +856,7 @@ export const SECURITY_CONTROLS: readonly SecurityControl[] = [
   waf11,
   rds2, rds3, rds6, rds8, rds9, rds10, rds11, rds13, rds17, rds19, rds20, rds21, rds22, rds23,
   ec2_2, ec2_6, ec2_8, as4, ec2_10, ec2_18, ec2_19, ec2_21,
-  ecs2, ecs4, ecs5, ecs8, ecs12, ecsUser,
+  ecs2, ecs4, ecs5, ecs8, ecs12, ecsUser, ecsExec,
   eks1, eks2, eks3, eks8,
   ec1, ec2, ec3, ec4, ec5, ec6,
   sm1, sns1, sns2, kms4, logsKms, cw16,

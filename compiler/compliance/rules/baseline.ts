@@ -549,6 +549,42 @@ export const defaultSecurityGroupClosed: ComplianceRule = {
   },
 };
 
+/**
+ * ECS Exec opens a shell in a running task: allowed per service (`exec`), never silently. Each
+ * service that allows it is listed as an exception with its reason, and passes only while the
+ * cluster logs every session (OVERRIDE, to an encrypted log group) and encrypts the channel
+ * with a KMS key.
+ */
+export const ecsExecLogged: ComplianceRule = {
+  id: 'BASE-ECS-EXEC',
+  title: 'ECS Exec is off, or its sessions are KMS-encrypted and logged, and the services that allow it are listed',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'Amazon ECS Exec: logging and encryption', text: 'log the commands run in ECS Exec sessions and their output to CloudWatch Logs, encrypted, and encrypt the session data with a KMS key', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html' },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check(ctx) {
+    const services = ofType(ctx.model, 'AWS::ECS::Service');
+    if (services.length === 0) return [pass('no ECS services', [])];
+    type ExecConfig = { KmsKeyId?: unknown; Logging?: string; LogConfiguration?: { CloudWatchLogGroupName?: string; CloudWatchEncryptionEnabled?: boolean } };
+    const cluster = ofType(ctx.model, 'AWS::ECS::Cluster')[0];
+    const config = cluster === undefined ? undefined : (prop(cluster, 'Configuration', 'ExecuteCommandConfiguration') as ExecConfig | undefined);
+    return services.map((svc) => {
+      const on = prop(svc, 'EnableExecuteCommand') === true;
+      const ev = [evidence(svc, { EnableExecuteCommand: prop(svc, 'EnableExecuteCommand') }), ...(on && cluster ? [evidence(cluster, { 'ExecuteCommandConfiguration.Logging': config?.Logging, 'LogConfiguration.CloudWatchLogGroupName': config?.LogConfiguration?.CloudWatchLogGroupName, 'LogConfiguration.CloudWatchEncryptionEnabled': config?.LogConfiguration?.CloudWatchEncryptionEnabled, KmsKeyId: config?.KmsKeyId })] : [])];
+      if (!on) return pass(`${svc.logicalId} does not allow ECS Exec`, svc.origin, ev);
+      const service = serviceOf(svc) ?? svc.logicalId;
+      const logged = config?.Logging === 'OVERRIDE' && config.LogConfiguration?.CloudWatchEncryptionEnabled === true && typeof config.LogConfiguration.CloudWatchLogGroupName === 'string';
+      if (!logged || config?.KmsKeyId === undefined) {
+        return fail(`${svc.logicalId} allows ECS Exec, but the cluster ${!logged ? 'does not log sessions to an encrypted log group' : 'does not encrypt sessions with a KMS key'}`, svc.origin, 'dex logs and encrypts every session of a service with exec (report it)', ev);
+      }
+      const reason = ctx.spec.services[service]?.exec.reason;
+      return pass(`exception: ${service} allows ECS Exec (sessions KMS-encrypted, logged to ${String(config.LogConfiguration!.CloudWatchLogGroupName)})${reason === undefined ? ', no reason given' : `: ${reason}`}`, ['services', service, 'exec'], ev);
+    });
+  },
+};
+
 export const BASELINE_RULES: readonly ComplianceRule[] = [
   encryptionAtRest,
   encryptionInTransit,
@@ -556,6 +592,7 @@ export const BASELINE_RULES: readonly ComplianceRule[] = [
   noPublicDataStores,
   imdsv2,
   nonRootContainers,
+  ecsExecLogged,
   leastPrivilegeSecurityGroups,
   defaultSecurityGroupClosed,
   logRetentionSet,
