@@ -147,6 +147,7 @@ export const DIAGNOSTIC_CODES = {
   DEX392: { severity: 'error', title: 'EKS access principal is not an IAM role or user ARN' },
   DEX393: { severity: 'error', title: 'EKS access principal listed twice' },
   DEX394: { severity: 'warning', title: 'EKS access that reaches nothing' },
+  DEX395: { severity: 'warning', title: 'ECS Exec without a route to its endpoints' },
   DEX400: { severity: 'error', title: 'Unknown environment' },
   DEX401: { severity: 'error', title: 'Overlay names something the base spec does not have' },
   DEX402: { severity: 'error', title: 'Reserved environment name' },

@@ -188,8 +188,9 @@ export const privateEndpointsRule: SemanticRule = {
         .map((s) => ({ what: `ECS service ${s.name}`, needs: ['ecr', 's3', 'logs', ...(s.secrets.length > 0 ? ['secretsmanager'] : [])] })),
     ];
     const listed = new Set<string>(net.endpoints);
+    const execFindings = execEndpointFindings(spec, listed);
     const missing = [...new Set(tasks.flatMap((t) => t.needs.filter((e) => !listed.has(e))))].sort();
-    if (missing.length === 0) return [];
+    if (missing.length === 0) return execFindings;
     const blocked = tasks.filter((t) => t.needs.some((e) => !listed.has(e))).map((t) => t.what);
     const shown = blocked.length > 3 ? [...blocked.slice(0, 3), `${blocked.length - 3} more`] : blocked;
     return [
@@ -199,6 +200,27 @@ export const privateEndpointsRule: SemanticRule = {
         path: ['network', 'natGateways'],
         hint: `add ${missing.join(', ')} to network.endpoints (s3 is a free gateway endpoint; the others are billed per zone-hour), or set network.natGateways: single`,
       },
+      ...execFindings,
     ];
   },
 };
+
+/**
+ * ECS Exec without NAT: the task's agent opens its session channel through the ssmmessages endpoint
+ * (the ssm endpoint brings it) and decrypts the session key through kms. Without them the task runs
+ * but `aws ecs execute-command` cannot connect: a warning, at the service's exec.
+ */
+function execEndpointFindings(spec: NormalizedSpec, listed: ReadonlySet<string>): Finding[] {
+  const lacking = ['ssm', 'kms'].filter((e) => !listed.has(e));
+  if (lacking.length === 0) return [];
+  return Object.values(spec.services)
+    .filter((s) => s.placement === 'ecs' && s.exec.enabled)
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((s) => ({
+      code: 'DEX395',
+      severity: 'warning' as const,
+      message: `ECS Exec sessions of ${s.name} cannot open: network.natGateways is none and network.endpoints lacks ${lacking.join(' and ')} (the session channel goes through ssmmessages, the session key through kms)`,
+      path: ['services', s.name, 'exec'],
+      hint: `add ${lacking.join(', ')} to network.endpoints (ssm brings ssmmessages and ec2messages), or set network.natGateways: single`,
+    }));
+}

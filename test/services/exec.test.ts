@@ -188,3 +188,19 @@ describe('kubectl access on EKS (platforms.eks.access)', () => {
     expect(at(bad, 'DEX394').map((s) => s.split(' ').slice(1).join(' '))).toEqual(['warning platforms.eks.access.0.namespaces.1']);
   });
 });
+
+describe('ECS Exec without NAT (DEX395)', () => {
+  const noNat = (endpoints: string) => BOUTIQUE.replace('  natGateways: single ', '  natGateways: none   ').replace(/  endpoints: \[[^\]]*\]/, `  endpoints: [${endpoints}]`);
+
+  it('warns at the service\'s exec when the session endpoints are missing, and not when they are there', () => {
+    const text = noNat('s3, ecr, logs, ec2');
+    expect(text).toContain('natGateways: none');
+    const a = analyzed(text);
+    const found = a.diagnostics.filter((d) => d.code === 'DEX395');
+    expect(found.map((d) => [d.severity, d.path.join('.'), d.line])).toEqual([['warning', 'services.loadgenerator.exec', lineOf(text, EXEC_LINE.trimEnd())]]);
+    expect(found[0]!.message).toContain('lacks ssm and kms');
+    expect(analyzed(noNat('s3, ecr, logs, ec2, ssm, kms')).diagnostics.filter((d) => d.code === 'DEX395')).toEqual([]);
+    // With NAT the endpoints are optional.
+    expect(analyzed(BOUTIQUE).diagnostics.filter((d) => d.code === 'DEX395')).toEqual([]);
+  });
+});
