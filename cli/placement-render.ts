@@ -1,6 +1,7 @@
 // The `placement: auto` section of a plan: each service dex placed, where, why, and what the
 // environment would cost a month with it on each other platform (pipeline/placement-alternatives.ts).
 import type { AutoPlacement, PlacementAlternative } from '../pipeline/placement-alternatives.js';
+import { wrap } from './layout.js';
 import { usd } from './plan-render.js';
 
 /** +$18.00, -$1.24 */
@@ -12,26 +13,14 @@ export function placementAlternativeText(a: PlacementAlternative): string {
   return `on ${a.placement}: ${min === max ? signed(min) : `${signed(min)} to ${signed(max)}`} a month`;
 }
 
-/** Words folded to `width` columns, the first line keeping its own indentation, every later one indented by `indent`. */
-function fold(text: string, width: number, indent: string): string[] {
-  const lead = /^ */.exec(text)![0];
-  const lines: string[] = [];
-  let line = lead;
-  for (const word of text.slice(lead.length).split(' ')) {
-    const candidate = line.trim() ? `${line} ${word}` : `${line}${word}`;
-    if (line.trim() && candidate.length > width) {
-      lines.push(line);
-      line = `${indent}${word}`;
-    } else line = candidate;
-  }
-  if (line.trim()) lines.push(line);
-  return lines;
-}
-
 export function renderPlacementsText(placements: readonly AutoPlacement[], width: number): string {
   if (placements.length === 0) return '';
   const env = placements[0]!.environment;
   const nameWidth = Math.min(24, Math.max(...placements.map((p) => p.service.length)));
+  const fold = (text: string, width: number, hanging: string): string[] => {
+    const lead = /^ */.exec(text)![0];
+    return wrap(text.slice(lead.length), Number.isFinite(width) ? width : undefined, lead, hanging);
+  };
   const out = fold(`placement: auto — ${placements.length} service${placements.length === 1 ? '' : 's'} placed by dex in ${env}; the environment's monthly cost with each elsewhere, all else as the spec says (set placement to decide yourself)`, width, '  ');
   for (const p of placements) {
     const head = `  ${p.service.padEnd(nameWidth)} → ${p.placement}  ${p.rationale[0] ?? ''}`;

@@ -2,7 +2,7 @@
 // standard input) and, in GitHub Actions, the event that started the workflow (GITHUB_EVENT_PATH),
 // for the pull request's number. Bounded reads: a body over four bytes a character of GitHub's
 // limit cannot fit, and is not read at all.
-import { readBytes } from './files.js';
+import { readBytes, readStreamUpTo } from './files.js';
 
 export interface BodyStream extends AsyncIterable<Uint8Array | string> {
   readonly isTTY?: boolean;
@@ -37,15 +37,8 @@ export async function readBodyStream(stream: BodyStream | undefined, maxBytes: n
   if (!stream) return { ok: false, reason: 'no standard input to read the comment from' };
   // Nobody types a pull-request comment at a prompt: a terminal means the body was forgotten.
   if (stream.isTTY) return { ok: false, reason: 'standard input is a terminal: pass --file, or pipe the comment in' };
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of stream) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
-    chunks.push(bytes);
-    length += bytes.length;
-    if (length > maxBytes) return { ok: false, tooLarge: true, bytes: length };
-  }
-  return decode(Buffer.concat(chunks), 'standard input');
+  const read = await readStreamUpTo(stream, maxBytes);
+  return read.over ? { ok: false, tooLarge: true, bytes: read.bytes.length } : decode(read.bytes, 'standard input');
 }
 
 /** The event payload of a GitHub Actions run is a few kilobytes; a pull request's body is in it. */

@@ -137,3 +137,19 @@ export async function exists(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * A stream's bytes (standard input), read until it ends or has passed `maxBytes`: then `over` is
+ * true and reading stops, so a runaway pipe costs at most one chunk more than the limit.
+ */
+export async function readStreamUpTo(stream: AsyncIterable<Uint8Array | string>, maxBytes: number): Promise<{ readonly bytes: Buffer; readonly over: boolean }> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+    chunks.push(bytes);
+    length += bytes.length;
+    if (length > maxBytes) return { bytes: Buffer.concat(chunks), over: true };
+  }
+  return { bytes: Buffer.concat(chunks), over: false };
+}

@@ -2,7 +2,7 @@
 // named by --from-file; never the command line, which `ps` and the shell history show. At most
 // Secrets Manager's limit is read, as UTF-8 text (a SecretString); one trailing line break (what
 // echo and editors add) is removed.
-import { readBytes } from './files.js';
+import { readBytes, readStreamUpTo } from './files.js';
 
 /** Secrets Manager's limit on a SecretString. */
 export const MAX_SECRET_BYTES = 65_536;
@@ -32,15 +32,7 @@ export async function readSecretFromStream(stream: SecretInputStream | undefined
   if (!stream) return { ok: false, reason: 'no standard input to read the value from', hint: EMPTY_HINT };
   // A prompt would echo or need a terminal mode; dex only reads what is piped or redirected.
   if (stream.isTTY) return { ok: false, reason: 'standard input is a terminal: dex reads the value from a pipe or a file, never from a prompt or the command line', hint: EMPTY_HINT };
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of stream) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
-    chunks.push(bytes);
-    length += bytes.length;
-    if (length > MAX_SECRET_BYTES) break;
-  }
-  return decode(Buffer.concat(chunks), 'standard input');
+  return decode((await readStreamUpTo(stream, MAX_SECRET_BYTES)).bytes, 'standard input');
 }
 
 export async function readSecretFromFile(path: string, shown: string): Promise<SecretValueRead> {

@@ -17,6 +17,7 @@ import { outputPaths } from '../adapters/repository.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
 import { readAndAnalyze } from '../read-spec.js';
 import { renderDiagnostics } from '../render.js';
+import { wrap } from '../layout.js';
 
 export interface EmitArgs {
   readonly file: string;
@@ -127,23 +128,9 @@ export async function runEmit(args: EmitArgs, io: CliIO, options: EmitRunOptions
     wroteCi: written.some((w) => w.kind === 'ci'),
   });
   if (steps.length > 0) {
-    io.stdout.write(`\nnext steps (docs/deploy.md has the whole path; --quiet leaves this out):\n${steps.map((step, i) => `${wrap(`${i + 1}. ${step.what}`, 78, '  ', '     ')}${step.command ? `       ${step.command}\n` : ''}`).join('')}`);
+    io.stdout.write(`\nnext steps (docs/deploy.md has the whole path; --quiet leaves this out):\n${steps.map((step, i) => `${wrap(`${i + 1}. ${step.what}`, 78, '  ', '     ').map((l) => `${l}\n`).join('')}${step.command ? `       ${step.command}\n` : ''}`).join('')}`);
   }
   return EXIT.ok;
-}
-
-/** Words folded into lines of at most `width` columns (a command is never folded: it is pasted whole). */
-function wrap(text: string, width: number, first: string, rest: string): string {
-  let out = '';
-  let line = first;
-  for (const word of text.split(' ')) {
-    if (line.trim() && line.length + 1 + word.length > width) {
-      out += `${line}\n`;
-      line = rest;
-    }
-    line += line.trim() ? ` ${word}` : word;
-  }
-  return `${out}${line}\n`;
 }
 
 /** An error of the file system (it has an errno code), as opposed to a bug in dex. */

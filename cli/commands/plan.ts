@@ -24,12 +24,10 @@ import type { Registries } from '../../pipeline/registries.js';
 import type { Diagnostic } from '../../spec/diagnostics.js';
 import { findNode, locate, type SpecSource } from '../../spec/load.js';
 import { readPackageAssets } from '../adapters/assets.js';
-import { baselineReader } from '../adapters/baselines.js';
 import { outputPaths } from '../adapters/repository.js';
 import { CREDENTIALS_HINT } from '../../compiler/pricing/aws-errors.js';
 import { describeLivePricing, type LiveSummary } from '../../compiler/pricing/live.js';
 import { awsTimeouts, envMilliseconds } from '../adapters/aws-sdk.js';
-import { STACK_BUDGET_MS } from '../adapters/baselines.js';
 import { createLivePricing, envCredentials, pricingCacheDir, type LivePricing } from '../adapters/live-pricing.js';
 import { progress } from '../progress.js';
 import { loadSnapshotSource } from '../adapters/snapshot.js';
@@ -39,6 +37,7 @@ import { planToJson, renderPlan, usd, usdRange, type PlanFormat, type PlanRender
 import { actionsRunUrl, GITHUB_COMMENT_LIMIT, renderPlanComment } from '../plan-comment.js';
 import { wrap } from '../layout.js';
 import { readAndAnalyze } from '../read-spec.js';
+import { commandBaselineReader } from '../baseline-reader.js';
 import { mermaidGraph } from '../../emitters/graph.js';
 import { autoPlacements, type AutoPlacement } from '../../pipeline/placement-alternatives.js';
 import { markdownText } from '../../compiler/model/quote.js';
@@ -189,18 +188,7 @@ export async function runPlan(args: PlanArgs, io: CliIO, options: PlanRunOptions
   const outDir = args.out !== undefined ? resolve(io.cwd, args.out) : join(dirname(analyzed.absolute), 'out');
   // The same paths emit writes into its files, so the current side matches what emit wrote.
   const paths = outputPaths(analyzed.absolute, outDir);
-  const reader = baselineReader({
-    cwd: io.cwd,
-    outDir,
-    specAbsolute: analyzed.absolute,
-    ...(args.region ? { region: args.region } : {}),
-    ...(args.profile ? { profile: args.profile } : {}),
-    ...(io.env.DEX_CLOUDFORMATION_ENDPOINT ? { endpoint: io.env.DEX_CLOUDFORMATION_ENDPOINT } : {}),
-    ...(credentials ? { credentials } : {}),
-    timeouts: awsTimeouts(io.env),
-    budgetMs: envMilliseconds(io.env, 'DEX_CLOUDFORMATION_BUDGET_MS', STACK_BUDGET_MS),
-    progress: progress(io, 'reading stacks'),
-  });
+  const reader = commandBaselineReader(io, { outDir, specAbsolute: analyzed.absolute, ...(args.region ? { region: args.region } : {}), ...(args.profile ? { profile: args.profile } : {}) });
   let report: DiffReport;
   try {
     report = await buildDiffReport(analysis, plan, targets, source, { specFile: paths.specFile, outDir: paths.outDir, assets: readPackageAssets(), ...(args.against !== undefined ? { against: args.against } : {}), ...(args.environment !== undefined ? { environment: args.environment } : {}) }, reader);

@@ -7,12 +7,9 @@ import { BaselineError } from '../../compiler/diff/baseline.js';
 import { renderReportHtml, type ReportInput } from '../../emitters/report-html.js';
 import { buildDiffReport, checkAgainst } from '../../pipeline/plan-diff.js';
 import { readPackageAssets } from '../adapters/assets.js';
-import { awsTimeouts, envMilliseconds } from '../adapters/aws-sdk.js';
-import { baselineReader, STACK_BUDGET_MS } from '../adapters/baselines.js';
-import { envCredentials } from '../adapters/live-pricing.js';
+import { commandBaselineReader } from '../baseline-reader.js';
 import { outputPaths } from '../adapters/repository.js';
 import { colorEnabled, EXIT, type CliIO } from '../io.js';
-import { progress } from '../progress.js';
 import { cliProblem, renderDiagnostics } from '../render.js';
 import { pictureOf, writeOutput } from './graph.js';
 
@@ -43,19 +40,7 @@ export async function runReport(args: ReportArgs, io: CliIO, generatedBy = 'dex'
   if (args.against !== undefined) {
     const outDir = args.outDir !== undefined ? resolve(io.cwd, args.outDir) : join(dirname(pictured.absolute), 'out');
     const paths = outputPaths(pictured.absolute, outDir);
-    const credentials = envCredentials(io.env);
-    const reader = baselineReader({
-      cwd: io.cwd,
-      outDir,
-      specAbsolute: pictured.absolute,
-      ...(args.region ? { region: args.region } : {}),
-      ...(args.profile ? { profile: args.profile } : {}),
-      ...(io.env.DEX_CLOUDFORMATION_ENDPOINT ? { endpoint: io.env.DEX_CLOUDFORMATION_ENDPOINT } : {}),
-      ...(credentials ? { credentials } : {}),
-      timeouts: awsTimeouts(io.env),
-      budgetMs: envMilliseconds(io.env, 'DEX_CLOUDFORMATION_BUDGET_MS', STACK_BUDGET_MS),
-      progress: progress(io, 'reading stacks'),
-    });
+    const reader = commandBaselineReader(io, { outDir, specAbsolute: pictured.absolute, ...(args.region ? { region: args.region } : {}), ...(args.profile ? { profile: args.profile } : {}) });
     try {
       const report = await buildDiffReport(analysis, plan, [target], source, { specFile: paths.specFile, outDir: paths.outDir, assets: readPackageAssets(), against: args.against, ...(args.environment !== undefined ? { environment: args.environment } : {}) }, reader);
       diff = { against: report.against, environment: report.environments.find((e) => e.environment === env.environment), warnings: report.warnings, ...(report.noBaseline ? { noBaseline: report.noBaseline } : {}) };

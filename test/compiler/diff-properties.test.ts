@@ -1,32 +1,18 @@
 // Property diffs a reviewer can read: tags and maps key by key (`+ Tags.team: "payments"`), user
 // data and scripts as a unified line diff of their text (not Fn::Join array indices), JSON built
 // as text (a dashboard, a trust policy) compared as the JSON it becomes.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderDiffText } from '../../cli/diff-render.js';
 import type { PlanJsonResource } from '../../compiler/diff/baseline.js';
 import { diffResources, type DiffReport, type ResourceChange } from '../../compiler/diff/index.js';
 import { diffValues } from '../../compiler/diff/diff-resources.js';
 import { cfnText, lineDiff } from '../../compiler/diff/text.js';
-import { analyzeSpec } from '../../pipeline/analyze.js';
-import { compileEmit, emitTargets } from '../../pipeline/emit.js';
-import { fixedClock } from '../support/clock.js';
+import { compilePlanResources, editReference, REFERENCE_TEXT } from '../support/reference-plan.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const REFERENCE = readFileSync(resolve(ROOT, 'test/fixtures/reference/dex-mobile-v6.dex.yaml'), 'utf8');
-
-function compile(text: string, env = 'production'): PlanJsonResource[] {
-  const analysis = analyzeSpec(new TextEncoder().encode(text), 'dex.yaml', { environment: env, today: fixedClock });
-  expect(analysis.ok, analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('\n')).toBe(true);
-  const out = compileEmit(emitTargets(analysis, env)[0]!);
-  return JSON.parse(out.files.find((f) => f.path === 'plan.json')!.content).resources;
-}
+const REFERENCE = REFERENCE_TEXT;
+const compile = compilePlanResources;
 const base = compile(REFERENCE);
-const edit = (from: string, to: string) => {
-  expect(REFERENCE).toContain(from);
-  return compile(REFERENCE.replace(from, to));
-};
+const edit = editReference;
 const report = (changes: readonly ResourceChange[]): DiffReport => ({ against: 'last', warnings: [], environments: [{ environment: 'production', baseline: 'out/production/plan.json', changes, security: [], files: [], cost: null }] });
 const paths = (changes: readonly ResourceChange[]) => changes.flatMap((c) => c.properties.map((p) => p.path));
 

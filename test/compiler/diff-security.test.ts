@@ -2,29 +2,15 @@
 // wildcards, encryption turned off, a data store reachable from a new peer; medium; low; info for
 // what narrows), and none of the false positives it once had: the no-egress placeholder rule as
 // "egress-widened", a role "assumable by null", narrowing a CIDR as "ingress-widened".
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PlanJsonResource } from '../../compiler/diff/baseline.js';
 import { securityChanges, type DiffResource, type SecurityChange } from '../../compiler/diff/index.js';
-import { analyzeSpec } from '../../pipeline/analyze.js';
-import { compileEmit, emitTargets } from '../../pipeline/emit.js';
-import { fixedClock } from '../support/clock.js';
+import { compilePlanResources, editReference, REFERENCE_TEXT } from '../support/reference-plan.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const REFERENCE = readFileSync(resolve(ROOT, 'test/fixtures/reference/dex-mobile-v6.dex.yaml'), 'utf8');
-
-function compile(text: string, env = 'production'): PlanJsonResource[] {
-  const analysis = analyzeSpec(new TextEncoder().encode(text), 'dex.yaml', { environment: env, today: fixedClock });
-  expect(analysis.ok, analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('\n')).toBe(true);
-  const out = compileEmit(emitTargets(analysis, env)[0]!);
-  return JSON.parse(out.files.find((f) => f.path === 'plan.json')!.content).resources;
-}
+const REFERENCE = REFERENCE_TEXT;
+const compile = compilePlanResources;
 const base = compile(REFERENCE);
-const edit = (from: string, to: string) => {
-  expect(REFERENCE).toContain(from);
-  return compile(REFERENCE.replace(from, to));
-};
+const edit = editReference;
 const gating = (sec: readonly SecurityChange[]) => sec.filter((s) => s.severity !== 'info');
 const sg = (id: string, props: Record<string, unknown>): DiffResource => ({ logicalId: id, type: 'AWS::EC2::SecurityGroup', stack: 'S', properties: { GroupDescription: 'd', VpcId: 'vpc-1', ...props } as never });
 const NO_EGRESS = [{ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp', FromPort: 252, ToPort: 86, Description: 'Disallow all traffic' }];

@@ -4,27 +4,16 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec } from '../../pipeline/analyze.js';
 import type { PlanJsonResource } from '../../compiler/diff/baseline.js';
 import { diffResources, securityChanges, type DiffResource } from '../../compiler/diff/index.js';
 import { replacementOf } from '../../compiler/diff/replacement.js';
-import { compileEmit, emitTargets } from '../../pipeline/emit.js';
-import { fixedClock } from '../support/clock.js';
+import { compilePlanResources, editReference, REFERENCE_TEXT } from '../support/reference-plan.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const REFERENCE = readFileSync(resolve(ROOT, 'test/fixtures/reference/dex-mobile-v6.dex.yaml'), 'utf8');
-
-function compile(text: string, env = 'production'): PlanJsonResource[] {
-  const analysis = analyzeSpec(new TextEncoder().encode(text), 'dex.yaml', { environment: env, today: fixedClock });
-  expect(analysis.ok, analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('\n')).toBe(true);
-  const out = compileEmit(emitTargets(analysis, env)[0]!);
-  return JSON.parse(out.files.find((f) => f.path === 'plan.json')!.content).resources;
-}
+const REFERENCE = REFERENCE_TEXT;
+const compile = compilePlanResources;
 const base = compile(REFERENCE);
-const edit = (from: string, to: string) => {
-  expect(REFERENCE).toContain(from);
-  return compile(REFERENCE.replace(from, to));
-};
+const edit = editReference;
 const withProps = (rs: readonly PlanJsonResource[], id: string, f: (p: Record<string, unknown>) => void): PlanJsonResource[] =>
   rs.map((r) => (r.logicalId === id ? { ...r, properties: (() => { const p = structuredClone(r.properties) as Record<string, unknown>; f(p); return p as PlanJsonResource['properties']; })() } : r));
 const dbId = base.find((r) => r.type === 'AWS::RDS::DBInstance')!.logicalId;
