@@ -3,7 +3,7 @@
 // the EKS pieces. Paths and names are shown as shell words, ready to paste.
 import { shellArg } from '../compiler/model/quote.js';
 import type { CompiledEnvironment } from './analyze.js';
-import { environmentSecrets } from './secrets.js';
+import { placeholderCount } from './secrets.js';
 
 export interface NextStepsInput {
   /** The environments this emit compiled. */
@@ -51,7 +51,7 @@ export function nextSteps(input: NextStepsInput): NextStep[] {
     steps.push({ what: `no cicd in the spec: push each service's image, then deploy ${dirs} in the deployOrder of each plan.json ("Without GitHub Actions" in docs/deploy.md)` });
   }
   const placeholders = input.compiled
-    .map((c) => ({ env: c.environment, count: environmentSecrets(c).secrets.filter((s) => s.value === 'placeholder').length }))
+    .map((c) => ({ env: c.environment, count: placeholderCount(c) }))
     .filter((p) => p.count > 0);
   for (const p of placeholders) {
     steps.push({ what: `set ${p.env ? `${p.env}'s ` : 'the '}${p.count} placeholder secret${p.count === 1 ? '' : 's'} when its release stops at check-secrets`, command: `dex secrets list ${spec}${p.env ? ` --env ${shellArg(p.env)}` : ''}` });

@@ -24,11 +24,20 @@ export interface EnvironmentSecrets {
   readonly secrets: readonly ListedSecret[];
 }
 
+/** The secrets of the spec's catalogue that the environment's model creates. */
+function modelSecrets(compiled: CompiledEnvironment): SecretEntry[] {
+  const inModel = new Set(modelOf(compiled).resources.filter((r) => r.type === 'AWS::SecretsManager::Secret').map((r) => r.logicalId));
+  return secretCatalogue(compiled.spec).filter((e) => inModel.has(e.logicalId));
+}
+
+/** How many placeholder secrets (values a person sets) the environment creates: no stack assignment needed. */
+export function placeholderCount(compiled: CompiledEnvironment): number {
+  return modelSecrets(compiled).filter((e) => e.value === 'placeholder').length;
+}
+
 export function environmentSecrets(compiled: CompiledEnvironment): EnvironmentSecrets {
-  const model = modelOf(compiled);
-  const { stackOf } = assignStacks(model);
-  const inModel = new Set(model.resources.filter((r) => r.type === 'AWS::SecretsManager::Secret').map((r) => r.logicalId));
-  const catalogue = secretCatalogue(compiled.spec).filter((e) => inModel.has(e.logicalId));
+  const { stackOf } = assignStacks(modelOf(compiled));
+  const catalogue = modelSecrets(compiled);
   return {
     environment: compiled.environment ?? 'default',
     named: compiled.environment !== undefined,
