@@ -58,7 +58,10 @@ interface CodeInfo {
 
 /**
  * The catalogue of diagnostic codes. DEX1xx: reading the file; DEX2xx: schema; DEX3xx: meaning;
- * DEX4xx: environments; DEX5xx: secrets; DEX6xx: compliance; DEX9xx: the command line and the tool itself.
+ * DEX4xx: environments; DEX5xx: secrets; DEX6xx: compliance; DEX7xx: data stores, messaging, domains, load
+ * balancers and the network (DEX70x–71x databases, 72x–73x buckets and tables, 74x–75x queues and topics,
+ * 76x–77x domains and load balancers, 78x–79x the network and values from resources); DEX9xx: the command
+ * line and the tool itself.
  */
 export const DIAGNOSTIC_CODES = {
   DEX100: { severity: 'error', title: 'File cannot be read' },
