@@ -297,11 +297,12 @@ const meta = (spec: NormalizedSpec, name: string, namespace: string | undefined,
   ...extra,
 });
 
-const containerSecurityContext = (): Obj => ({
+/** The hardened container: dex's own containers take the defaults, a service may relax them with a reason (securityContext). */
+const containerSecurityContext = (relaxed: NormalizedService['securityContext'] = { readOnlyRootFilesystem: true, addCapabilities: [], reason: undefined }): Obj => ({
   allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
+  capabilities: { ...(relaxed.addCapabilities.length ? { add: [...relaxed.addCapabilities] } : {}), drop: ['ALL'] },
   privileged: false,
-  readOnlyRootFilesystem: true,
+  readOnlyRootFilesystem: relaxed.readOnlyRootFilesystem,
   runAsNonRoot: true,
 });
 
@@ -376,10 +377,14 @@ function probes(s: NormalizedService): Obj {
 function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, files: SecretFile[], hpa: boolean, slot?: string): Obj {
   const slotLabel: Record<string, string> = slot ? { [SLOT_LABEL]: slot } : {};
   const selector = { ...selectorOf(s), ...slotLabel };
-  const requests = { cpu: cpuQuantity(s.resources.cpu), memory: memQuantity(s.resources.memoryMiB) };
+  // Scratch disk (resources.ephemeralStorage) is requested and limited as ephemeral-storage, and /tmp
+  // (the only writable path of a read-only root) may then fill it.
+  const scratch = s.resources.ephemeralStorageGiB === undefined ? undefined : `${s.resources.ephemeralStorageGiB}Gi`;
+  const requests = { cpu: cpuQuantity(s.resources.cpu), ...(scratch ? { 'ephemeral-storage': scratch } : {}), memory: memQuantity(s.resources.memoryMiB) };
+  const limits = { cpu: cpuQuantity(s.resources.limits.cpu), ...(scratch ? { 'ephemeral-storage': scratch } : {}), memory: memQuantity(s.resources.limits.memoryMiB) };
   const env = containerEnv(spec, s).map((e) => ({ name: e.name, value: e.value }));
   const volumeMounts: Obj[] = [{ name: 'tmp', mountPath: '/tmp' }];
-  const volumes: Obj[] = [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }];
+  const volumes: Obj[] = [{ name: 'tmp', emptyDir: { sizeLimit: scratch ?? '256Mi' } }];
   if (files.length) {
     volumeMounts.push({ name: 'secrets', mountPath: SECRETS_MOUNT_PATH, readOnly: true });
     volumes.push({ name: 'secrets', csi: { driver: CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: s.name } } });
@@ -415,9 +420,9 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
               ...(s.command ? { args: [...s.command] } : {}),
               ...(env.length ? { env } : {}),
               ...(s.port !== undefined ? { ports: [{ name: 'http', containerPort: s.port, protocol: 'TCP' }] } : {}),
-              resources: { limits: { cpu: cpuQuantity(s.resources.limits.cpu), memory: memQuantity(s.resources.limits.memoryMiB) }, requests },
+              resources: { limits, requests },
               ...probes(s),
-              securityContext: containerSecurityContext(),
+              securityContext: containerSecurityContext(s.securityContext),
               volumeMounts,
             },
           ],

@@ -36,6 +36,7 @@ import { portsRule } from '../compiler/checks/ports.js';
 import { healthRule } from '../compiler/checks/health.js';
 import { instanceTypesRule } from '../compiler/checks/instance-types.js';
 import { resourceLimitsRule } from '../compiler/checks/resources.js';
+import { securityContextRule } from '../compiler/checks/security-context.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
 import { execRule } from '../compiler/checks/exec.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
@@ -91,6 +92,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     healthRule,
     instanceTypesRule,
     resourceLimitsRule,
+    securityContextRule,
     permissionsRule,
     execRule,
     usesRule,

@@ -230,7 +230,7 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
     parts.push('aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$(echo "', image, '" | cut -d/ -f1)"\n');
   }
   parts.push(
-    `docker run -d --name ${shellArg(s.name)} --restart always --network host --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges --env-file /etc/dex/service.env${s.resources.limits.given ? ` --cpus ${s.resources.limits.cpu} --memory ${s.resources.limits.memoryMiB}m` : ''}`,
+    `docker run -d --name ${shellArg(s.name)} --restart always --network host${s.securityContext.readOnlyRootFilesystem ? ' --read-only' : ''}${s.resources.ephemeralStorageGiB === undefined ? ' --tmpfs /tmp' : ' --mount type=volume,destination=/tmp'} --cap-drop ALL${s.securityContext.addCapabilities.map((c) => ` --cap-add ${shellArg(c)}`).join('')} --security-opt no-new-privileges --env-file /etc/dex/service.env${s.resources.limits.given ? ` --cpus ${s.resources.limits.cpu} --memory ${s.resources.limits.memoryMiB}m` : ''}`,
     ` --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group=${shellArg(serviceLogGroupName(spec, s.name))} --log-opt awslogs-stream=${shellArg(s.name)}-$(hostname) `,
     typeof image === 'string' ? shellQuote(image) : image,
     s.command ? ` ${s.command.map(shellQuote).join(' ')}` : '',

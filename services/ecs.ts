@@ -30,6 +30,9 @@ export const ecsExecServices = (spec: NormalizedSpec): NormalizedService[] =>
 
 /** The role ECS assumes to move the listener rules of traffic-shifted services (one per environment). */
 export const ECS_LOAD_BALANCER_ROLE = 'EcsLoadBalancerRole';
+/** Ephemeral storage every Fargate task gets without charge (GiB); `resources.ephemeralStorage` sets 21 to 200. */
+export const FARGATE_FREE_EPHEMERAL_GIB = 20;
+
 /** The uid and gid containers run as (ECS `User`, Kubernetes `runAsUser`) unless a service sets runAsRoot. */
 export const CONTAINER_USER = 10001;
 
@@ -296,9 +299,11 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     // Non-root (CIS Docker Benchmark 4.1): a uid that exists in no image, as on EKS; a service
     // whose image needs root says why in runAsRoot and the compliance report lists it.
     ...(s.runAsRoot === undefined ? { User: `${CONTAINER_USER}:${CONTAINER_USER}` } : {}),
-    ReadonlyRootFilesystem: true,
+    // Read-only root and no capabilities unless the service relaxes them with a reason (securityContext),
+    // which the compliance report lists.
+    ReadonlyRootFilesystem: s.securityContext.readOnlyRootFilesystem,
     MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }],
-    LinuxParameters: { InitProcessEnabled: true, Capabilities: { Drop: ['ALL'] } },
+    LinuxParameters: { InitProcessEnabled: true, Capabilities: { ...(s.securityContext.addCapabilities.length ? { Add: [...s.securityContext.addCapabilities] } : {}), Drop: ['ALL'] } },
   };
   out.push(
     resource({
@@ -317,6 +322,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         ExecutionRoleArn: getAtt(ID.taskExecutionRole(s.name), 'Arn'),
         TaskRoleArn: getAtt(ID.serviceRole(s.name), 'Arn'),
         ContainerDefinitions: [container],
+        ...(s.resources.ephemeralStorageGiB !== undefined ? { EphemeralStorage: { SizeInGiB: s.resources.ephemeralStorageGiB } } : {}),
         Volumes: [{ Name: 'tmp' }],
         Tags: tags,
       },
@@ -385,7 +391,14 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         PropagateTags: 'SERVICE',
         Tags: tags,
       },
-      usage: [fargate('fargate.vcpu', 'vCPU-hours', s.resources.cpu, 'vCPU'), fargate('fargate.memory', 'GB-hours', round(s.resources.memoryMiB / 1024), 'GB')],
+      usage: [
+        fargate('fargate.vcpu', 'vCPU-hours', s.resources.cpu, 'vCPU'),
+        fargate('fargate.memory', 'GB-hours', round(s.resources.memoryMiB / 1024), 'GB'),
+        // Fargate bills only the ephemeral storage above the 20 GB every task gets.
+        ...(s.resources.ephemeralStorageGiB !== undefined && s.resources.ephemeralStorageGiB > FARGATE_FREE_EPHEMERAL_GIB
+          ? [fargate('fargate.ephemeralStorage', 'GB-hours', s.resources.ephemeralStorageGiB - FARGATE_FREE_EPHEMERAL_GIB, `GB of ephemeral storage above the free ${FARGATE_FREE_EPHEMERAL_GIB} GB`)]
+          : []),
+      ],
     }),
   );
 

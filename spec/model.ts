@@ -127,13 +127,18 @@ export interface NormalizedService {
   readonly command: readonly string[] | undefined;
   /** Why the container must run as root (`runAsRoot`); undefined: it runs as a non-root user. */
   readonly runAsRoot: string | undefined;
+  /**
+   * The hardened container defaults as this service keeps or relaxes them (`securityContext`):
+   * `reason` is undefined when nothing is relaxed.
+   */
+  readonly securityContext: { readonly readOnlyRootFilesystem: boolean; readonly addCapabilities: readonly string[]; readonly reason: string | undefined };
   /** IAM statements (Allow) the spec adds to the role the service's code runs as, in spec order. */
   readonly permissions: readonly NormalizedPermission[];
   /** ECS Exec (`exec`): enabled, and the reason when the spec gives one instead of `true`. */
   readonly exec: { readonly enabled: boolean; readonly reason: string | undefined };
   readonly architecture: 'x86_64' | 'arm64';
   /** What is reserved; `limits` what a pod (EKS) or container (EC2) may use at most (the reservation when not given). */
-  readonly resources: { readonly cpu: number; readonly memory: string; readonly memoryMiB: number; readonly limits: { readonly cpu: number; readonly memoryMiB: number; readonly given: boolean } };
+  readonly resources: { readonly cpu: number; readonly memory: string; readonly memoryMiB: number; readonly limits: { readonly cpu: number; readonly memoryMiB: number; readonly given: boolean }; readonly ephemeralStorageGiB: number | undefined };
   /** EC2 instance type, for placement ec2. */
   readonly instanceType: Ec2InstanceType | undefined;
   readonly storageGiB: number;

@@ -651,6 +651,109 @@ export interface Service {
    */
   runAsRoot?: string;
   /**
+   * Relax one of the hardened container defaults (read-only root file system, every Linux capability dropped) for an image that needs it, with the reason. The compliance report lists the service, what was relaxed and the reason. Non-root stays the default; runAsRoot opts out of that.
+   */
+  securityContext?: {
+    /**
+     * false lets the container write to its root file system (ECS ReadonlyRootFilesystem, Kubernetes readOnlyRootFilesystem, docker run without --read-only). Default true: only /tmp is writable.
+     */
+    readOnlyRootFilesystem?: boolean;
+    /**
+     * Linux capabilities given back after every one is dropped.
+     */
+    capabilities?: {
+      /**
+       * Capabilities to add, without the CAP_ prefix. ECS on Fargate accepts only SYS_PTRACE (DEX331).
+       *
+       * @minItems 1
+       */
+      add?: [
+        (
+          | 'AUDIT_CONTROL'
+          | 'AUDIT_WRITE'
+          | 'BLOCK_SUSPEND'
+          | 'CHOWN'
+          | 'DAC_OVERRIDE'
+          | 'DAC_READ_SEARCH'
+          | 'FOWNER'
+          | 'FSETID'
+          | 'IPC_LOCK'
+          | 'IPC_OWNER'
+          | 'KILL'
+          | 'LEASE'
+          | 'LINUX_IMMUTABLE'
+          | 'MAC_ADMIN'
+          | 'MAC_OVERRIDE'
+          | 'MKNOD'
+          | 'NET_ADMIN'
+          | 'NET_BIND_SERVICE'
+          | 'NET_BROADCAST'
+          | 'NET_RAW'
+          | 'SETFCAP'
+          | 'SETGID'
+          | 'SETPCAP'
+          | 'SETUID'
+          | 'SYS_ADMIN'
+          | 'SYS_BOOT'
+          | 'SYS_CHROOT'
+          | 'SYS_MODULE'
+          | 'SYS_NICE'
+          | 'SYS_PACCT'
+          | 'SYS_PTRACE'
+          | 'SYS_RAWIO'
+          | 'SYS_RESOURCE'
+          | 'SYS_TIME'
+          | 'SYS_TTY_CONFIG'
+          | 'SYSLOG'
+          | 'WAKE_ALARM'
+        ),
+        ...(
+          | 'AUDIT_CONTROL'
+          | 'AUDIT_WRITE'
+          | 'BLOCK_SUSPEND'
+          | 'CHOWN'
+          | 'DAC_OVERRIDE'
+          | 'DAC_READ_SEARCH'
+          | 'FOWNER'
+          | 'FSETID'
+          | 'IPC_LOCK'
+          | 'IPC_OWNER'
+          | 'KILL'
+          | 'LEASE'
+          | 'LINUX_IMMUTABLE'
+          | 'MAC_ADMIN'
+          | 'MAC_OVERRIDE'
+          | 'MKNOD'
+          | 'NET_ADMIN'
+          | 'NET_BIND_SERVICE'
+          | 'NET_BROADCAST'
+          | 'NET_RAW'
+          | 'SETFCAP'
+          | 'SETGID'
+          | 'SETPCAP'
+          | 'SETUID'
+          | 'SYS_ADMIN'
+          | 'SYS_BOOT'
+          | 'SYS_CHROOT'
+          | 'SYS_MODULE'
+          | 'SYS_NICE'
+          | 'SYS_PACCT'
+          | 'SYS_PTRACE'
+          | 'SYS_RAWIO'
+          | 'SYS_RESOURCE'
+          | 'SYS_TIME'
+          | 'SYS_TTY_CONFIG'
+          | 'SYSLOG'
+          | 'WAKE_ALARM'
+        )[]
+      ];
+    };
+    /**
+     * Why this image needs it; listed in the compliance report.
+     */
+    reason: string;
+  };
+  /**
    * What the service's code may call in AWS beyond what dex grants it (its own secrets, the caches it uses, traces): IAM statements added to the role it runs as (ECS task role, EKS service-account role, EC2 instance role). Allow only. A resource is an ARN or a reference to something the spec makes: ${databases.NAME.arn}, ${caches.NAME.arn}, ${secrets.NAME.arn} (one of the service's own secrets). A wildcard action or resource needs a reason.
    *
    * @maxItems 50
@@ -708,6 +811,10 @@ export interface Service {
        */
       memory?: string;
     };
+    /**
+     * Scratch disk per task or pod, e.g. 50GiB: ECS on Fargate gives 20 GiB free and takes 21 to 200 GiB (the part above 20 GiB is billed); Kubernetes requests and limits it as ephemeral-storage; on EC2 it must fit the instance's storageGiB. Default: the platform's own (Fargate 20 GiB, no Kubernetes request).
+     */
+    ephemeralStorage?: string;
   };
   instanceType?: Ec2InstanceType2;
   /**

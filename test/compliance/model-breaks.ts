@@ -31,6 +31,8 @@ export const MODEL_BREAKS: readonly [rule: string, fixture: string, breakIt: Mut
   // ECS Exec turned on by a regressed block without the cluster's session logging and encryption.
   ['BASE-ECS-EXEC', 'baseline.pass', [set('AWS::ECS::Service', 'ApiEcsService', (p) => ({ ...p, EnableExecuteCommand: true }))], ['12:8 error DEX600']],
   ['BASE-NON-ROOT-CONTAINERS', 'baseline.pass', [set('AWS::ECS::TaskDefinition', 'ApiTaskDefinition', (p) => ({ ...p, ContainerDefinitions: (p.ContainerDefinitions as Record<string, unknown>[]).map(({ User: _user, ...c }) => c) }))], ['12:8 error DEX600']],
+  // A regressed block that leaves the root file system writable for a service that gave no reason.
+  ['BASE-HARDENED-CONTAINERS', 'baseline.pass', [set('AWS::ECS::TaskDefinition', 'ApiTaskDefinition', (p) => ({ ...p, ContainerDefinitions: (p.ContainerDefinitions as Record<string, unknown>[]).map((c) => ({ ...c, ReadonlyRootFilesystem: false })) }))], ['12:8 error DEX600']],
   ['BASE-DEFAULT-SG-CLOSED', 'baseline.pass', [(r) => (r.type === 'Custom::RestrictDefaultSecurityGroup' ? undefined : r)], ['5:1 error DEX600']],
   ['BASE-LOG-RETENTION', 'baseline.pass', [set('AWS::Logs::LogGroup', 'ApiLogGroup', (p) => ({ ...p, RetentionInDays: undefined }))], ['12:8 error DEX600']],
   ['PCI-DSS-3.5.1', 'pci-dss.pass', [set('AWS::Logs::LogGroup', 'ApiLogGroup', (p) => ({ ...p, KmsKeyId: 'arn:aws:kms:ap-south-1:123456789012:alias/aws/logs' }))], ['12:8 error DEX600']],

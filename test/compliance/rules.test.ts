@@ -56,6 +56,7 @@ export const SATISFYING: Readonly<Record<string, string>> = {
   'BASE-NO-PUBLIC-DATA-STORES': 'baseline.pass',
   'BASE-IMDSV2': 'baseline.pass',
   'BASE-NON-ROOT-CONTAINERS': 'baseline.pass',
+  'BASE-HARDENED-CONTAINERS': 'baseline.pass',
   'BASE-ECS-EXEC': 'baseline.pass',
   'BASE-SG-LEAST-PRIVILEGE': 'baseline.pass',
   'BASE-DEFAULT-SG-CLOSED': 'baseline.pass',

@@ -159,7 +159,9 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 
 const reference = emitAll(REFERENCE);
 const examples = EXAMPLES.map((file) => ({ file, outputs: emitAll(file) }));
-const all = [{ file: REFERENCE, outputs: reference }, ...examples];
+/** Test specs of features no example uses, validated like the examples. */
+const FEATURE_SPECS = ['test/fixtures/spec/permissions.dex.yaml', 'test/fixtures/spec/security-context.dex.yaml'];
+const all = [{ file: REFERENCE, outputs: reference }, ...examples, ...FEATURE_SPECS.map((file) => ({ file, outputs: emitAll(file) }))];
 const cases = all.flatMap(({ file, outputs }) => outputs.filter((o) => o.k8s.length > 0).map((o) => [`${file} ${o.environment}`, o] as const));
 
 describe('kubernetes emitter', () => {
@@ -261,17 +263,22 @@ describe('kubernetes emitter', () => {
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
         expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
         expect(pod.hostNetwork ?? false).toBe(false);
+        // A service's own container may relax a default with a reason (securityContext); dex's never do.
+        const service = output.model.spec.services[d.metadata.namespace as string];
+        const relaxed = service?.securityContext;
         for (const c of pod.containers) {
-          expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
+          expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: relaxed?.readOnlyRootFilesystem ?? true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
+          expect(c.securityContext.capabilities.add ?? []).toEqual(relaxed?.addCapabilities ?? []);
           // Every container has limits; they are its requests unless its service allows bursting (resources.limits).
-          expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
+          expect(Object.keys(c.resources.limits).sort()).toEqual(service?.resources.ephemeralStorageGiB !== undefined ? ['cpu', 'ephemeral-storage', 'memory'] : ['cpu', 'memory']);
         }
         expect((pod.volumes ?? []).filter((v: Obj) => v.hostPath)).toEqual([]);
       }
       for (const s of eks) {
         const c = deployments(s)[0]!.spec.template.spec.containers[0];
-        expect(c.resources.requests).toEqual({ cpu: `${Math.round(s.resources.cpu * 1000)}m`, memory: `${s.resources.memoryMiB}Mi` });
-        expect(c.resources.limits).toEqual({ cpu: `${Math.round(s.resources.limits.cpu * 1000)}m`, memory: `${s.resources.limits.memoryMiB}Mi` });
+        const scratch = s.resources.ephemeralStorageGiB !== undefined ? { 'ephemeral-storage': `${s.resources.ephemeralStorageGiB}Gi` } : {};
+        expect(c.resources.requests).toEqual({ cpu: `${Math.round(s.resources.cpu * 1000)}m`, ...scratch, memory: `${s.resources.memoryMiB}Mi` });
+        expect(c.resources.limits).toEqual({ cpu: `${Math.round(s.resources.limits.cpu * 1000)}m`, ...scratch, memory: `${s.resources.limits.memoryMiB}Mi` });
         if (!s.resources.limits.given) expect(c.resources.limits).toEqual(c.resources.requests);
       }
     });

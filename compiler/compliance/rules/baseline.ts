@@ -527,6 +527,44 @@ export const nonRootContainers: ComplianceRule = {
   },
 };
 
+/** What a service's securityContext gives up, in words for the report ("writes its root file system, adds NET_BIND_SERVICE"). */
+function relaxedDefaults(sc: { readonly readOnlyRootFilesystem: boolean; readonly addCapabilities: readonly string[] }): string[] {
+  return [...(sc.readOnlyRootFilesystem ? [] : ['writes its root file system']), ...(sc.addCapabilities.length ? [`adds ${sc.addCapabilities.join(', ')}`] : [])];
+}
+
+export const hardenedContainers: ComplianceRule = {
+  id: 'BASE-HARDENED-CONTAINERS',
+  title: 'Containers keep a read-only root file system and no Linux capabilities, or say why not',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'CIS Docker Benchmark 5.3, 5.12', text: 'restrict Linux kernel capabilities within containers; mount the container\'s root filesystem as read only', url: 'https://www.cisecurity.org/benchmark/docker' },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check(ctx) {
+    const checks: Check[] = [];
+    for (const r of ofType(ctx.model, 'AWS::ECS::TaskDefinition')) {
+      const service = serviceOf(r);
+      const sc = service === undefined ? undefined : ctx.spec.services[service]?.securityContext;
+      for (const c of (prop(r, 'ContainerDefinitions') ?? []) as readonly { Name?: string; ReadonlyRootFilesystem?: boolean; LinuxParameters?: { Capabilities?: { Add?: string[]; Drop?: string[] } } }[]) {
+        const caps = c.LinuxParameters?.Capabilities;
+        const ev = [evidence(r, { [`ContainerDefinitions[${String(c.Name)}].ReadonlyRootFilesystem`]: c.ReadonlyRootFilesystem, [`ContainerDefinitions[${String(c.Name)}].LinuxParameters.Capabilities`]: caps })];
+        const hardened = c.ReadonlyRootFilesystem === true && (caps?.Drop ?? []).includes('ALL') && (caps?.Add ?? []).length === 0;
+        if (hardened) checks.push(pass(`${r.logicalId} ${String(c.Name)}: read-only root file system, every capability dropped`, r.origin, ev));
+        else if (sc?.reason !== undefined) checks.push(pass(`exception: ${String(c.Name)} ${relaxedDefaults(sc).join(' and ')}: ${sc.reason}`, ['services', service!, 'securityContext'], ev));
+        else checks.push(fail(`${r.logicalId} ${String(c.Name)} is not hardened (ReadonlyRootFilesystem ${String(c.ReadonlyRootFilesystem ?? false)}, capabilities ${JSON.stringify(caps ?? {})})`, r.origin, 'dex drops every capability and mounts the root read-only unless the service sets securityContext with a reason', ev));
+      }
+    }
+    // Kubernetes and EC2 containers are written from the same settings: a relaxed one is listed with its reason.
+    for (const s of Object.values(ctx.spec.services)) {
+      if (s.placement === 'ecs' || s.securityContext.reason === undefined) continue;
+      const relaxed = relaxedDefaults(s.securityContext);
+      if (relaxed.length) checks.push(pass(`exception: ${s.name} (${s.placement}) ${relaxed.join(' and ')}: ${s.securityContext.reason}`, ['services', s.name, 'securityContext'], []));
+    }
+    return checks.length ? checks : [pass('no containers', [])];
+  },
+};
+
 export const defaultSecurityGroupClosed: ComplianceRule = {
   id: 'BASE-DEFAULT-SG-CLOSED',
   title: "The VPC's default security group allows no traffic",
@@ -592,6 +630,7 @@ export const BASELINE_RULES: readonly ComplianceRule[] = [
   noPublicDataStores,
   imdsv2,
   nonRootContainers,
+  hardenedContainers,
   ecsExecLogged,
   leastPrivilegeSecurityGroups,
   defaultSecurityGroupClosed,
