@@ -65,6 +65,15 @@ describe('real fixtures', () => {
     expect([...repositories].filter((r) => r?.startsWith('terraform-aws-modules/')).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('a header without a 40-hex commit or a source names none (the check below can fail)', () => {
+    const good = readFileSync(specOf(FIXTURES[0]!), 'utf8');
+    expect(sourceOf(good).commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(sourceOf(good.replace(/^# Commit: ([0-9a-f]{40})/m, (_m, c: string) => `# Commit: ${c.slice(0, 12)}`)).commit).toBeUndefined();
+    expect(sourceOf(good.replace(/^# Source: .*$/m, '# Origin: somewhere')).repository).toBeUndefined();
+    // A commit after `dex:` is not in the header.
+    expect(sourceOf(`dex: 1\n# Commit: ${'a'.repeat(40)}\n`).commit).toBeUndefined();
+  });
+
   describe.each(FIXTURES)('%s', (name) => {
     const file = specOf(name);
     const text = readFileSync(file, 'utf8');
@@ -162,6 +171,23 @@ describe('docs/coverage.md', () => {
       for (const cell of row.cells) expect(cell.length, line).toBeGreaterThan(0);
       expect(row.cells[1], `${row.fixture}: source repository`).toContain(`https://github.com/${source.repository}`);
       expect(row.cells[1], `${row.fixture}: source commit`).toContain(source.commit);
+    }
+  });
+
+  it('every fixture appears in the summary under both "Not yet" and "Already expressed"', () => {
+    const markdown = readFileSync(COVERAGE, 'utf8');
+    const section = (title: string): string => {
+      const start = markdown.indexOf(title);
+      expect(start, title).toBeGreaterThan(0);
+      const next = markdown.indexOf('\n#', start + title.length);
+      return markdown.slice(start, next < 0 ? undefined : next);
+    };
+    const named = (text: string): Set<string> => new Set([...text.matchAll(/^\| [^|]+? \| \d+ \| ([a-z0-9, -]+) \|/gm)].flatMap((m) => m[1]!.split(',').map((n) => n.trim())));
+    const missing = named(section('### Not yet'));
+    const have = named(section('### Already expressed'));
+    for (const name of FIXTURES) {
+      expect(missing, `${name}: what it needs that dex lacks`).toContain(name);
+      expect(have, `${name}: what dex expresses of it`).toContain(name);
     }
   });
 
