@@ -116,7 +116,7 @@ describe('real fixtures', () => {
         const manifests = output.files.filter((f) => f.path.startsWith('kubernetes/') && f.path.endsWith('.yaml') && !f.path.endsWith('/kustomization.yaml') && f.path !== 'kubernetes/kustomization.yaml');
         const eks = Object.values(output.model.spec.services).some((s) => s.placement === 'eks');
         expect(manifests.length > 0, `${file} ${output.environment}: Kubernetes manifests exactly when a service runs on EKS`).toBe(eks);
-        expect(manifests.flatMap((f) => schemaErrors(parse(f.content) as Record<string, unknown>).map((e) => `${f.path}: ${e}`))).toEqual([]);
+        expect(manifests.flatMap((f) => schemaErrors(parse(f.content) as Readonly<Record<string, unknown>>).map((e) => `${f.path}: ${e}`))).toEqual([]);
       }
     });
 

@@ -65,7 +65,8 @@ const MODELS: Record<string, new (o: Obj) => { validate(): void }> = {
 } as never;
 
 /** Schema errors of one object, as readable lines (empty when valid). */
-export function schemaErrors(o: Obj): string[] {
+export function schemaErrors(object: Readonly<Record<string, unknown>>): string[] {
+  const o = object as Obj;
   const gvk = `${o.apiVersion}/${o.kind}`;
   const validate = builtIn.get(gvk) ?? crds.get(gvk);
   if (!validate) return [`no schema for ${gvk}`];
