@@ -118,6 +118,16 @@ describe('ECS Exec', () => {
     expect(JSON.stringify(boundary!.Properties.PolicyDocument)).toContain('"ssmmessages:*"');
   });
 
+  it('BASE-ECS-EXEC reads the cluster the service runs in, not the database migration tasks\' cluster', () => {
+    // A database brings a second AWS::ECS::Cluster (its migration tasks'), placed before the
+    // system's cluster in the model, with no exec configuration of its own.
+    const text = `${BOUTIQUE}databases:\n  orders: {}\n`;
+    const analysis = analyzed(text);
+    expect(resources(analysis).filter((r) => r.type === 'AWS::ECS::Cluster').length).toBeGreaterThan(1);
+    expect(analysis.diagnostics.filter((d) => d.message.startsWith('BASE-ECS-EXEC')).map((d) => d.message)).toEqual([]);
+    expect(analysis.ok).toBe(true);
+  });
+
   it('DEX390: exec: true in a protected environment warns, at the exec key; not in a non-protected overlay', () => {
     const text = withExec('    exec: true\n');
     expect(at(analyzed(text), 'DEX390')).toEqual([`${lineOf(text, '    exec: true')}:11 warning services.loadgenerator.exec`]);
