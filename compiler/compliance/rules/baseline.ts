@@ -606,9 +606,13 @@ export const ecsExecLogged: ComplianceRule = {
     const services = ofType(ctx.model, 'AWS::ECS::Service');
     if (services.length === 0) return [pass('no ECS services', [])];
     type ExecConfig = { KmsKeyId?: unknown; Logging?: string; LogConfiguration?: { CloudWatchLogGroupName?: string; CloudWatchEncryptionEnabled?: boolean } };
-    const cluster = ofType(ctx.model, 'AWS::ECS::Cluster')[0];
-    const config = cluster === undefined ? undefined : (prop(cluster, 'Configuration', 'ExecuteCommandConfiguration') as ExecConfig | undefined);
+    // The cluster each service runs in (its Cluster reference): a system may have others, e.g. the
+    // database migration's.
+    const clusters = new Map(ofType(ctx.model, 'AWS::ECS::Cluster').map((c) => [c.logicalId, c]));
     return services.map((svc) => {
+      const clusterRef = prop(svc, 'Cluster') as { Ref?: unknown } | undefined;
+      const cluster = typeof clusterRef?.Ref === 'string' ? clusters.get(clusterRef.Ref) : undefined;
+      const config = cluster === undefined ? undefined : (prop(cluster, 'Configuration', 'ExecuteCommandConfiguration') as ExecConfig | undefined);
       const on = prop(svc, 'EnableExecuteCommand') === true;
       const ev = [evidence(svc, { EnableExecuteCommand: prop(svc, 'EnableExecuteCommand') }), ...(on && cluster ? [evidence(cluster, { 'ExecuteCommandConfiguration.Logging': config?.Logging, 'LogConfiguration.CloudWatchLogGroupName': config?.LogConfiguration?.CloudWatchLogGroupName, 'LogConfiguration.CloudWatchEncryptionEnabled': config?.LogConfiguration?.CloudWatchEncryptionEnabled, KmsKeyId: config?.KmsKeyId })] : [])];
       if (!on) return pass(`${svc.logicalId} does not allow ECS Exec`, svc.origin, ev);
