@@ -34,6 +34,7 @@ import {
   needsClusterAutoscaler,
   needsLoadBalancerController,
   needsVerticalPodAutoscaler,
+  NODE_GROUP_LABEL,
 } from '../services/eks.js';
 import { CONTAINER_USER, serviceConnections } from '../services/ecs.js';
 import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheSignIn } from '../services/elasticache.js';
@@ -373,10 +374,35 @@ function probes(s: NormalizedService): Obj {
   };
 }
 
+/**
+ * Where a service's pods may run (services.<name>.nodeGroups): one group by nodeSelector, several by
+ * node affinity, each with the tolerations of its groups' taints. Without a choice the pods go to
+ * any untainted group, as Kubernetes places them anyway.
+ */
+function nodePlacement(spec: NormalizedSpec, s: NormalizedService): { affinity?: Obj; nodeSelector?: Record<string, string>; tolerations: Obj[] } {
+  const chosen = spec.platforms.eks.nodeGroups.filter((g) => s.nodeGroups.includes(g.name));
+  if (chosen.length === 0) return { tolerations: [] };
+  const seen = new Set<string>();
+  const tolerations: Obj[] = [];
+  for (const t of chosen.flatMap((g) => g.taints)) {
+    const key = `${t.key}=${t.value ?? ''}:${t.effect}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    tolerations.push(t.value !== undefined ? { effect: t.effect, key: t.key, operator: 'Equal', value: t.value } : { effect: t.effect, key: t.key, operator: 'Exists' });
+  }
+  const names = chosen.map((g) => g.name);
+  if (names.length === 1) return { nodeSelector: { [NODE_GROUP_LABEL]: names[0]! }, tolerations };
+  return {
+    affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: NODE_GROUP_LABEL, operator: 'In', values: names }] }] } } },
+    tolerations,
+  };
+}
+
 /** One Deployment of a service; `slot` names its colour in a blue/green stage. */
 function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, files: SecretFile[], hpa: boolean, slot?: string): Obj {
   const slotLabel: Record<string, string> = slot ? { [SLOT_LABEL]: slot } : {};
   const selector = { ...selectorOf(s), ...slotLabel };
+  const nodes = nodePlacement(spec, s);
   // Scratch disk (resources.ephemeralStorage) is requested and limited as ephemeral-storage, and /tmp
   // (the only writable path of a read-only root) may then fill it.
   const scratch = s.resources.ephemeralStorageGiB === undefined ? undefined : `${s.resources.ephemeralStorageGiB}Gi`;
@@ -411,6 +437,7 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
       template: {
         metadata: { labels: { ...podLabels(spec, s), ...slotLabel } },
         spec: {
+          ...(nodes.affinity ? { affinity: nodes.affinity } : {}),
           automountServiceAccountToken: false,
           containers: [
             {
@@ -427,9 +454,11 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
             },
           ],
           enableServiceLinks: false,
+          ...(nodes.nodeSelector ? { nodeSelector: nodes.nodeSelector } : {}),
           securityContext: podSecurityContext(RUN_AS_USER),
           serviceAccountName: serviceAccount(s.name).name,
           terminationGracePeriodSeconds: 30,
+          ...(nodes.tolerations.length ? { tolerations: nodes.tolerations } : {}),
           topologySpreadConstraints: [spread('topology.kubernetes.io/zone', 'DoNotSchedule'), spread('kubernetes.io/hostname', 'ScheduleAnyway')],
           volumes,
         },

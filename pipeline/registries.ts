@@ -35,6 +35,7 @@ import { eksEndpointRule, eksVersionRule, unusedPlatformRule, type ExistingEksCl
 import { portsRule } from '../compiler/checks/ports.js';
 import { healthRule } from '../compiler/checks/health.js';
 import { instanceTypesRule } from '../compiler/checks/instance-types.js';
+import { nodeGroupsRule } from '../compiler/checks/node-groups.js';
 import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { securityContextRule } from '../compiler/checks/security-context.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
@@ -91,6 +92,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     portsRule,
     healthRule,
     instanceTypesRule,
+    nodeGroupsRule,
     resourceLimitsRule,
     securityContextRule,
     permissionsRule,

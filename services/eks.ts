@@ -287,6 +287,26 @@ function loadBalancerControllerRole(spec: NormalizedSpec): ModelResource {
 
 const managed = (name: string) => sub(`arn:\${AWS::Partition}:iam::aws:policy/${name}`);
 
+/** The label dex puts on every node, naming its group: what services.<name>.nodeGroups selects. */
+export const NODE_GROUP_LABEL = 'dex/node-group';
+/** The OS volume of a Bottlerocket node (its images and pods are on the data volume, diskGiB). */
+const BOTTLEROCKET_OS_GIB = 4;
+const TAINT_EFFECTS = { NoSchedule: 'NO_SCHEDULE', PreferNoSchedule: 'PREFER_NO_SCHEDULE', NoExecute: 'NO_EXECUTE' } as const;
+
+/** The managed node group's AMI type of an `amiFamily` on x86_64 or arm64 instances. */
+function amiType(family: NormalizedNodeGroup['amiFamily'], arm: boolean): string {
+  switch (family) {
+    case 'al2023':
+      return arm ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD';
+    case 'al2023-nvidia':
+      return arm ? 'AL2023_ARM_64_NVIDIA' : 'AL2023_x86_64_NVIDIA';
+    case 'bottlerocket':
+      return arm ? 'BOTTLEROCKET_ARM_64' : 'BOTTLEROCKET_x86_64';
+    case 'bottlerocket-nvidia':
+      return arm ? 'BOTTLEROCKET_ARM_64_NVIDIA' : 'BOTTLEROCKET_x86_64_NVIDIA';
+  }
+}
+
 function nodeGroupResources(spec: NormalizedSpec, g: NormalizedNodeGroup): ModelResource[] {
   const component = `platform/eks/${g.name}`;
   const origin = ['platforms', 'eks', 'nodeGroups'];
@@ -294,20 +314,27 @@ function nodeGroupResources(spec: NormalizedSpec, g: NormalizedNodeGroup): Model
   const spot = g.capacityType === 'spot';
   const arm = isArmInstance(g.instanceType);
   const ltId = nodeLaunchTemplateId(g.name);
+  const bottlerocket = g.amiFamily === 'bottlerocket' || g.amiFamily === 'bottlerocket-nvidia';
+  // Bottlerocket boots from a small OS volume and keeps images and pods on a second, data volume.
+  const volumes = bottlerocket
+    ? [{ device: '/dev/xvda', gib: BOTTLEROCKET_OS_GIB }, { device: '/dev/xvdb', gib: g.diskGiB }]
+    : [{ device: '/dev/xvda', gib: g.diskGiB }];
+  const diskPerNode = volumes.reduce((n, v) => n + v.gib, 0);
+  const several = g.instanceTypes.length > 1;
   const usage: UsageMeter[] = [
     {
       meter: 'ec2.instance',
       unit: 'hours',
       quantity: { min: g.min * HOURS_PER_MONTH, max: g.max * HOURS_PER_MONTH },
       attributes: { instanceType: g.instanceType, os: 'Linux', ...(spot ? { purchaseOption: 'Spot' } : {}) },
-      basis: `node group ${g.name}: ${g.min}..${g.max} ${g.instanceType} nodes × ${HOURS_PER_MONTH} h${spot ? ' (Spot)' : ''}`,
+      basis: `node group ${g.name}: ${g.min}..${g.max} ${g.instanceType} nodes × ${HOURS_PER_MONTH} h${spot ? ' (Spot)' : ''}${several ? `, priced as ${g.instanceType}, the first of ${g.instanceTypes.join(', ')}${spot ? '' : ' (On-Demand launches it first)'}` : ''}`,
     },
     {
       meter: 'ebs.storage',
       unit: 'GB-month',
-      quantity: { min: g.min * g.diskGiB, max: g.max * g.diskGiB },
+      quantity: { min: g.min * diskPerNode, max: g.max * diskPerNode },
       attributes: { volumeType: 'gp3' },
-      basis: `${g.diskGiB} GiB gp3 root volume × ${g.min}..${g.max} nodes`,
+      basis: bottlerocket ? `${BOTTLEROCKET_OS_GIB} GiB OS and ${g.diskGiB} GiB data gp3 volumes × ${g.min}..${g.max} nodes` : `${g.diskGiB} GiB gp3 root volume × ${g.min}..${g.max} nodes`,
     },
   ];
   return [
@@ -323,9 +350,7 @@ function nodeGroupResources(spec: NormalizedSpec, g: NormalizedNodeGroup): Model
           // and the node role (CNI policy). They use IRSA; the load balancer controller is given
           // its VPC and region (emitters/kubernetes.ts addons.sh) instead of asking IMDS.
           MetadataOptions: { HttpEndpoint: 'enabled', HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
-          BlockDeviceMappings: [
-            { DeviceName: '/dev/xvda', Ebs: { VolumeSize: g.diskGiB, VolumeType: 'gp3', Encrypted: true, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), DeleteOnTermination: true } },
-          ],
+          BlockDeviceMappings: volumes.map((v) => ({ DeviceName: v.device, Ebs: { VolumeSize: v.gib, VolumeType: 'gp3', Encrypted: true, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), DeleteOnTermination: true } })),
           SecurityGroupIds: [ref(ID.eksNodeSecurityGroup)],
           TagSpecifications: [
             { ResourceType: 'instance', Tags: tags },
@@ -344,14 +369,15 @@ function nodeGroupResources(spec: NormalizedSpec, g: NormalizedNodeGroup): Model
       properties: {
         ClusterName: ref(ID.eksCluster),
         NodeRole: getAtt(EKS_NODE_ROLE, 'Arn'),
-        Subnets: subnetRefs(spec, 'private'),
-        InstanceTypes: [g.instanceType],
-        AmiType: arm ? 'AL2023_ARM_64_STANDARD' : 'AL2023_x86_64_STANDARD',
+        Subnets: g.zones ? subnetRefs(spec, 'private').filter((_, i) => g.zones!.includes(i + 1)) : subnetRefs(spec, 'private'),
+        InstanceTypes: [...g.instanceTypes],
+        AmiType: amiType(g.amiFamily, arm),
         CapacityType: spot ? 'SPOT' : 'ON_DEMAND',
-        ScalingConfig: { MinSize: g.min, MaxSize: g.max, DesiredSize: g.min },
+        ScalingConfig: { MinSize: g.min, MaxSize: g.max, DesiredSize: g.desired },
         LaunchTemplate: { Id: ref(ltId), Version: getAtt(ltId, 'LatestVersionNumber') },
-        UpdateConfig: { MaxUnavailable: 1 },
-        Labels: { 'dex/node-group': g.name },
+        UpdateConfig: g.update.maxUnavailablePercent !== undefined ? { MaxUnavailablePercentage: g.update.maxUnavailablePercent } : { MaxUnavailable: g.update.maxUnavailable ?? 1 },
+        Labels: { ...g.labels, [NODE_GROUP_LABEL]: g.name },
+        ...(g.taints.length ? { Taints: g.taints.map((t) => ({ Key: t.key, ...(t.value !== undefined ? { Value: t.value } : {}), Effect: TAINT_EFFECTS[t.effect] })) } : {}),
         Tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])),
       },
       usage,

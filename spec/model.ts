@@ -77,6 +77,17 @@ export interface NormalizedNodeGroup {
   readonly max: number;
   readonly diskGiB: number;
   readonly capacityType: NonNullable<NodeGroup['capacityType']>;
+  /** Every type the group may launch, `instanceType` (the one dex prices and sizes pods by) first. */
+  readonly instanceTypes: readonly Ec2InstanceType[];
+  /** Which of instanceType and instanceTypes the spec sets (both: DEX336). */
+  readonly declared: { readonly instanceType: boolean; readonly instanceTypes: boolean };
+  readonly desired: number;
+  readonly amiFamily: NonNullable<NodeGroup['amiFamily']>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly { readonly key: string; readonly value: string | undefined; readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[];
+  /** 1-based indexes into the VPC's zones; undefined: every zone. */
+  readonly zones: readonly number[] | undefined;
+  readonly update: { readonly maxUnavailable: number | undefined; readonly maxUnavailablePercent: number | undefined };
 }
 
 export type EksAccessPolicy = 'view' | 'edit' | 'admin' | 'cluster-admin';
@@ -142,6 +153,8 @@ export interface NormalizedService {
   /** EC2 instance type, for placement ec2. */
   readonly instanceType: Ec2InstanceType | undefined;
   readonly storageGiB: number;
+  /** For placement eks: the node groups its pods may run on (`nodeGroups`); empty: any untainted group. */
+  readonly nodeGroups: readonly string[];
   /** True when the spec sets storageGiB (it only applies to placement ec2). */
   readonly storageGiBDeclared?: boolean;
   readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean };

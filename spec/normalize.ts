@@ -245,13 +245,23 @@ function nameMap<T>(): Record<string, T> {
 }
 
 function normalizeNodeGroup(g: NodeGroup): NormalizedNodeGroup {
+  const instanceType = g.instanceTypes?.[0] ?? or(g.instanceType, 'NodeGroup', 'instanceType');
+  const min = or(g.min, 'NodeGroup', 'min');
   return {
     name: g.name,
-    instanceType: or(g.instanceType, 'NodeGroup', 'instanceType'),
-    min: or(g.min, 'NodeGroup', 'min'),
+    instanceType,
+    min,
     max: or(g.max, 'NodeGroup', 'max'),
     diskGiB: or(g.diskGiB, 'NodeGroup', 'diskGiB'),
     capacityType: or(g.capacityType, 'NodeGroup', 'capacityType'),
+    instanceTypes: g.instanceTypes ? [...g.instanceTypes] : [instanceType],
+    declared: { instanceType: g.instanceType !== undefined, instanceTypes: g.instanceTypes !== undefined },
+    desired: g.desired ?? min,
+    amiFamily: or(g.amiFamily, 'NodeGroup', 'amiFamily'),
+    labels: { ...(g.labels ?? {}) },
+    taints: (g.taints ?? []).map((t) => ({ key: t.key, value: t.value, effect: t.effect })),
+    zones: g.zones ? [...g.zones] : undefined,
+    update: { maxUnavailable: g.update?.maxUnavailable, maxUnavailablePercent: g.update?.maxUnavailablePercent },
   };
 }
 
@@ -290,6 +300,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
     },
     instanceType: decision.placement === 'ec2' ? (s.instanceType ?? 't3.small') : s.instanceType,
     storageGiB: s.storageGiB ?? 20,
+    nodeGroups: [...(s.nodeGroups ?? [])],
     storageGiBDeclared: s.storageGiB !== undefined,
     scaling: {
       min,

@@ -36,3 +36,14 @@ it('gives every command a README section, with an example of it', async () => {
     expect(body, `an example of dex ${leaf}`).toMatch(new RegExp(`(^|\`)(\\$ )?([A-Z_]+=(\\$\\([^)]*\\)|\\S+) )*(npx )?dex ${leaf} [^\\s\`]`, 'm'));
   }
 });
+
+it("the README's tour of dex.yaml is a valid spec (its elided certificate ARN filled in)", async () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const start = readme.indexOf('```yaml', readme.indexOf('## A tour of dex.yaml'));
+  const tour = readme.slice(start + '```yaml'.length, readme.indexOf('```', start + 7)).replace('certificate/…', 'certificate/11111111-2222-3333-4444-555555555555');
+  expect(tour).toContain('services:');
+  const { analyzeSpec } = await import('../pipeline/analyze.js');
+  const { fixedClock } = await import('./support/clock.js');
+  const analysis = analyzeSpec(Buffer.from(tour), 'README.md', { today: fixedClock });
+  expect(analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.col} ${d.code} ${d.message}`)).toEqual([]);
+});

@@ -11,7 +11,10 @@ import type { SemanticRule } from './index.js';
 function instanceTypeFields(spec: NormalizedSpec): { path: (string | number)[]; instanceType: string }[] {
   const out: { path: (string | number)[]; instanceType: string }[] = [];
   if (spec.network.bastion.enabled) out.push({ path: ['network', 'bastion', 'instanceType'], instanceType: spec.network.bastion.instanceType });
-  spec.platforms.eks.nodeGroups.forEach((g, i) => out.push({ path: ['platforms', 'eks', 'nodeGroups', i, 'instanceType'], instanceType: g.instanceType }));
+  spec.platforms.eks.nodeGroups.forEach((g, i) => {
+    if (g.declared.instanceTypes) g.instanceTypes.forEach((t, j) => out.push({ path: ['platforms', 'eks', 'nodeGroups', i, 'instanceTypes', j], instanceType: t }));
+    else out.push({ path: ['platforms', 'eks', 'nodeGroups', i, 'instanceType'], instanceType: g.instanceType });
+  });
   for (const s of Object.values(spec.services)) if (s.instanceType !== undefined) out.push({ path: ['services', s.name, 'instanceType'], instanceType: s.instanceType });
   if (spec.monitoring.prometheus.enabled) out.push({ path: ['monitoring', 'prometheus', 'instanceType'], instanceType: spec.monitoring.prometheus.instanceType });
   if (spec.monitoring.grafana.enabled) out.push({ path: ['monitoring', 'grafana', 'instanceType'], instanceType: spec.monitoring.grafana.instanceType });

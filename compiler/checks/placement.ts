@@ -3,6 +3,7 @@
 import type { Finding } from '../../spec/diagnostics.js';
 import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
 import { GRAVITON_FAMILIES, eksAllocatable, instanceShape, isGraviton } from '../model/instance-types.js';
+import { schedulableNodeGroups } from '../model/node-groups.js';
 import type { SemanticRule } from './index.js';
 
 const svcPath = (s: NormalizedService, ...rest: (string | number)[]): (string | number)[] => ['services', s.name, ...rest];
@@ -65,8 +66,9 @@ export const architectureRule: SemanticRule = {
           });
         }
       }
-      if (s.placement === 'eks' && groups.length > 0 && !groups.some((g) => instanceShape(g.instanceType)?.architecture === s.architecture)) {
-        const types = [...new Set(groups.map((g) => g.instanceType))].join(', ');
+      const reachable = s.placement === 'eks' ? schedulableNodeGroups(spec, s) : [];
+      if (s.placement === 'eks' && reachable.length > 0 && !reachable.some((g) => instanceShape(g.instanceType)?.architecture === s.architecture)) {
+        const types = [...new Set(reachable.map((g) => g.instanceType))].join(', ');
         findings.push({
           code: 'DEX308',
           message: `${s.name} runs an ${s.architecture} image, but every EKS node group runs ${s.architecture === 'arm64' ? 'x86_64' : 'arm64'} instances (${types}), so its pods can never be scheduled`,
@@ -146,10 +148,13 @@ export const podFitRule: SemanticRule = {
     const findings: Finding[] = [];
     for (const s of Object.values(spec.services)) {
       if (s.placement !== 'eks') continue;
-      const groups = spec.platforms.eks.nodeGroups.filter((g) => instanceShape(g.instanceType)?.architecture === s.architecture);
+      const groups = schedulableNodeGroups(spec, s).filter((g) => instanceShape(g.instanceType)?.architecture === s.architecture);
+      // A group of several types may launch any of them: a pod must fit the smallest.
       const sized = groups.flatMap((g) => {
-        const a = eksAllocatable(g.instanceType);
-        return a ? [{ group: g, ...a }] : [];
+        const shapes = g.instanceTypes.map((t) => ({ instanceType: t, allocatable: eksAllocatable(t) }));
+        if (shapes.some((x) => x.allocatable === undefined)) return [];
+        const smallest = shapes.sort((a, b) => a.allocatable!.memoryMiB - b.allocatable!.memoryMiB || a.allocatable!.cpu - b.allocatable!.cpu)[0]!;
+        return [{ group: g, instanceType: smallest.instanceType, ...smallest.allocatable! }];
       });
       if (sized.length === 0) continue; // no node of its architecture: DEX308 says so
       const { cpu, memoryMiB } = s.resources;
@@ -160,7 +165,7 @@ export const podFitRule: SemanticRule = {
         code: 'DEX316',
         message:
           `${s.name}: a pod requests ${cpu} vCPU and ${s.resources.memory}, more than any EKS node can hold; ` +
-          `the largest, ${largest.group.instanceType} (node group ${largest.group.name}), leaves about ${round(largest.cpu)} vCPU and ${Math.floor(largest.memoryMiB)}MiB for pods after the kubelet's reservation`,
+          `the largest, ${largest.instanceType} (node group ${largest.group.name}), leaves about ${round(largest.cpu)} vCPU and ${Math.floor(largest.memoryMiB)}MiB for pods after the kubelet's reservation`,
         path: svcPath(s, 'resources', cpuShort ? 'cpu' : 'memory'),
         hint: `lower resources.${cpuShort ? 'cpu' : 'memory'}, or use a larger instanceType in platforms.eks.nodeGroups`,
       });

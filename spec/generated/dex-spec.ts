@@ -49,7 +49,7 @@ export type Ec2InstanceType = string;
  */
 export type Ec2InstanceType1 = string;
 /**
- * EC2 instance type, for placement: ec2 only.
+ * An EC2 instance type the region offers: any of the 839 types of dex's catalogue (general purpose, compute, memory, storage and accelerated families, x86_64 and Graviton), e.g. t3.medium, m7g.large. A misspelt type is an error with a suggestion (DEX347), one the region does not offer too (DEX348).
  */
 export type Ec2InstanceType2 = string;
 /**
@@ -60,6 +60,10 @@ export type Ec2InstanceType3 = string;
  * An EC2 instance type the region offers: any of the 839 types of dex's catalogue (general purpose, compute, memory, storage and accelerated families, x86_64 and Graviton), e.g. t3.medium, m7g.large. A misspelt type is an error with a suggestion (DEX347), one the region does not offer too (DEX348).
  */
 export type Ec2InstanceType4 = string;
+/**
+ * An EC2 instance type the region offers: any of the 839 types of dex's catalogue (general purpose, compute, memory, storage and accelerated families, x86_64 and Graviton), e.g. t3.medium, m7g.large. A misspelt type is an error with a suggestion (DEX347), one the region does not offer too (DEX348).
+ */
+export type Ec2InstanceType5 = string;
 /**
  * An AWS region code, e.g. ap-south-1.
  */
@@ -564,6 +568,236 @@ export interface NodeGroup {
   name: string;
   instanceType?: Ec2InstanceType1;
   /**
+   * Several instance types instead of instanceType, all of one architecture: On-Demand groups launch the first one the zone has (prioritized), Spot groups the type with the most spare capacity. dex prices the first. Types of the same vCPU and memory keep the cluster autoscaler's arithmetic right (DEX315).
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  instanceTypes?:
+    | [Ec2InstanceType2]
+    | [Ec2InstanceType2, Ec2InstanceType2]
+    | [Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2]
+    | [Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2]
+    | [Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2]
+    | [Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ]
+    | [
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2,
+        Ec2InstanceType2
+      ];
+  /**
    * Fewest nodes.
    */
   min?: number;
@@ -572,6 +806,10 @@ export interface NodeGroup {
    */
   max?: number;
   /**
+   * Nodes to start with, between min and max. Default: min. The cluster autoscaler changes it afterwards.
+   */
+  desired?: number;
+  /**
    * Size of each node's encrypted gp3 root volume in GiB.
    */
   diskGiB?: number;
@@ -579,6 +817,56 @@ export interface NodeGroup {
    * On-Demand or Spot capacity.
    */
   capacityType?: 'onDemand' | 'spot';
+  /**
+   * The node operating system: al2023 (Amazon Linux 2023), bottlerocket (a minimal, image-based OS with a read-only root), or the NVIDIA variants for GPU instances. The architecture follows the instance types.
+   */
+  amiFamily?: 'al2023' | 'bottlerocket' | 'al2023-nvidia' | 'bottlerocket-nvidia';
+  /**
+   * Kubernetes labels on every node of the group (dex adds dex/node-group: <name>). Keys and values follow Kubernetes' label syntax; kubernetes.io, k8s.io and dex/ keys are reserved (DEX337).
+   */
+  labels?: {
+    [k: string]: string;
+  };
+  /**
+   * Taints keep pods off these nodes unless they tolerate them: services that choose the group (services.<name>.nodeGroups) get the matching tolerations. At least one group must stay untainted for the cluster's own pods (DEX349).
+   *
+   * @maxItems 50
+   *
+   * Items: A Kubernetes taint on every node of the group.
+   */
+  taints?: {
+    /**
+     * Taint key, label syntax.
+     */
+    key: string;
+    /**
+     * Taint value (optional).
+     */
+    value?: string;
+    /**
+     * What the taint does to pods that do not tolerate it.
+     */
+    effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  }[];
+  /**
+   * Pin the group to some of the VPC's availability zones, by number (1 is the first of network.availabilityZones), e.g. for pods whose EBS volumes live in one zone. Default: every zone.
+   *
+   * @minItems 1
+   */
+  zones?: [number, ...number[]];
+  /**
+   * How many nodes a version or launch template update replaces at once (EKS UpdateConfig). Default: one node.
+   */
+  update?: {
+    /**
+     * Nodes at a time.
+     */
+    maxUnavailable?: number;
+    /**
+     * Percent of the group at a time, instead of maxUnavailable.
+     */
+    maxUnavailablePercent?: number;
+  };
 }
 /**
  * One microservice: what it is, where it runs, how big it is and how it scales.
@@ -816,11 +1104,17 @@ export interface Service {
      */
     ephemeralStorage?: string;
   };
-  instanceType?: Ec2InstanceType2;
+  instanceType?: Ec2InstanceType3;
   /**
    * Encrypted gp3 root volume per instance in GiB, for placement: ec2 (default 20).
    */
   storageGiB?: number;
+  /**
+   * For placement eks: the node groups (platforms.eks.nodeGroups names) its pods may run on, with the tolerations of their taints. Default: any untainted group.
+   *
+   * @minItems 1
+   */
+  nodeGroups?: [string, ...string[]];
   /**
    * Horizontal (and for eks, vertical) autoscaling.
    */
@@ -1185,7 +1479,7 @@ export interface Monitoring {
      * Run Prometheus.
      */
     enabled?: boolean;
-    instanceType?: Ec2InstanceType3;
+    instanceType?: Ec2InstanceType4;
     /**
      * Encrypted gp3 data volume in GiB.
      */
@@ -1203,7 +1497,7 @@ export interface Monitoring {
      * Run Grafana.
      */
     enabled?: boolean;
-    instanceType?: Ec2InstanceType4;
+    instanceType?: Ec2InstanceType5;
     /**
      * Encrypted gp3 volume in GiB.
      */

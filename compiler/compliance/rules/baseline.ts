@@ -606,12 +606,12 @@ export const ecsExecLogged: ComplianceRule = {
     const services = ofType(ctx.model, 'AWS::ECS::Service');
     if (services.length === 0) return [pass('no ECS services', [])];
     type ExecConfig = { KmsKeyId?: unknown; Logging?: string; LogConfiguration?: { CloudWatchLogGroupName?: string; CloudWatchEncryptionEnabled?: boolean } };
-    // The service's own cluster: a spec with databases has a second one (the migration tasks'),
-    // which runs no service and has no exec configuration.
-    const clusters = ofType(ctx.model, 'AWS::ECS::Cluster');
+    // The cluster each service runs in (its Cluster reference): a system may have others, e.g. the
+    // database migration's.
+    const clusters = new Map(ofType(ctx.model, 'AWS::ECS::Cluster').map((c) => [c.logicalId, c]));
     return services.map((svc) => {
-      const clusterRef = (prop(svc, 'Cluster') as { Ref?: string } | undefined)?.Ref;
-      const cluster = clusters.find((c) => c.logicalId === clusterRef) ?? clusters[0];
+      const clusterRef = prop(svc, 'Cluster') as { Ref?: unknown } | undefined;
+      const cluster = typeof clusterRef?.Ref === 'string' ? clusters.get(clusterRef.Ref) : undefined;
       const config = cluster === undefined ? undefined : (prop(cluster, 'Configuration', 'ExecuteCommandConfiguration') as ExecConfig | undefined);
       const on = prop(svc, 'EnableExecuteCommand') === true;
       const ev = [evidence(svc, { EnableExecuteCommand: prop(svc, 'EnableExecuteCommand') }), ...(on && cluster ? [evidence(cluster, { 'ExecuteCommandConfiguration.Logging': config?.Logging, 'LogConfiguration.CloudWatchLogGroupName': config?.LogConfiguration?.CloudWatchLogGroupName, 'LogConfiguration.CloudWatchEncryptionEnabled': config?.LogConfiguration?.CloudWatchEncryptionEnabled, KmsKeyId: config?.KmsKeyId })] : [])];
