@@ -4,6 +4,7 @@
 import { shellArg } from '../compiler/model/quote.js';
 import type { CompiledEnvironment } from './analyze.js';
 import { placeholderCount } from './secrets.js';
+import { hasEksCluster } from '../compiler/model/platforms.js';
 
 export interface NextStepsInput {
   /** The environments this emit compiled. */
@@ -56,7 +57,7 @@ export function nextSteps(input: NextStepsInput): NextStep[] {
   for (const p of placeholders) {
     steps.push({ what: `set ${p.env ? `${p.env}'s ` : 'the '}${p.count} placeholder secret${p.count === 1 ? '' : 's'} when its release stops at check-secrets`, command: `dex secrets list ${spec}${p.env ? ` --env ${shellArg(p.env)}` : ''}` });
   }
-  const eks = input.compiled.filter((c) => Object.values(c.spec.services).some((s) => s.placement === 'eks'));
+  const eks = input.compiled.filter((c) => hasEksCluster(c.spec));
   if (eks.length > 0) {
     steps.push({ what: `once each -eks stack is up, an administrator applies ${eks.map((c) => out(c.environment ?? 'default', 'kubernetes')).join(' and ')} (docs/kubernetes.md)` });
   }

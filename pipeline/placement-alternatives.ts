@@ -67,7 +67,7 @@ const cents = (usd: number): number => Math.round(usd * 100) / 100;
 
 /** The raw spec with one service's placement set, in the base and in the environment's overlay if it sets one. */
 function withPlacement(raw: DexSpec, environment: string | undefined, service: string, placement: Placement): DexSpec {
-  const services = { ...raw.services, [service]: { ...raw.services[service]!, placement } };
+  const services = { ...raw.services, [service]: { ...raw.services?.[service], placement } };
   const overlay = environment ? raw.environments?.[environment] : undefined;
   const overlaid = overlay?.services?.[service];
   if (!environment || !overlay || !overlaid || overlaid.placement === undefined) return { ...raw, services };

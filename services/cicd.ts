@@ -30,6 +30,7 @@ import { serviceAccount } from './iam.js';
 import { placeholderSecrets } from './secrets.js';
 import { migrationClusterName, migrationNames } from './rds.js';
 import { boundaryStatements, executionStatements, permissionsBoundaryArn, permissionsBoundaryName } from './permissions-boundary.js';
+import { hasEksCluster } from '../compiler/model/platforms.js';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 /** CodeBuild image for the pipeline's projects. */
@@ -248,7 +249,7 @@ function deployStatements(spec: NormalizedSpec, firstStage: NormalizedSpec | und
   }
   // ECS services are rolled by the stack update, which CloudFormation runs with the execution
   // role: the deploy role registers no task definition, updates no service and passes no task role.
-  if (Object.values(spec.services).some((s) => s.placement === 'eks')) {
+  if (hasEksCluster(spec)) {
     out.push({ Sid: 'DescribeOwnCluster', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: arn(spec, 'eks', `cluster/${prefix}`) });
     // What out/<env>/kubernetes/stack-outputs.sh reads (read-only look-ups of the deployed stacks).
     out.push({

@@ -16,6 +16,7 @@ import type { EksAccessPolicy, NormalizedNodeGroup, NormalizedService, Normalize
 import { exposedNames } from '../compiler/model/exposure.js';
 import { serviceAccount, trustKubernetesServiceAccount } from './iam.js';
 import { cacheIamAuth } from './elasticache.js';
+import { hasEksCluster } from '../compiler/model/platforms.js';
 
 /**
  * End of standard support per Kubernetes version (EKS calendar). A month-only date counts from
@@ -77,7 +78,7 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: 'kube-system', na
 
 /** The cluster autoscaler runs when some node group can grow (max above min). */
 export function needsClusterAutoscaler(spec: NormalizedSpec): boolean {
-  return Object.values(spec.services).some((s) => s.placement === 'eks') && spec.platforms.eks.nodeGroups.some((g) => g.max > g.min);
+  return hasEksCluster(spec) && spec.platforms.eks.nodeGroups.some((g) => g.max > g.min);
 }
 
 /** IRSA role of the CloudWatch agent and Fluent Bit of the amazon-cloudwatch-observability add-on. */
@@ -118,8 +119,9 @@ export function needsVerticalPodAutoscaler(spec: NormalizedSpec): boolean {
  * changes. Pin and upgrade add-ons together with `platforms.eks.version`.
  */
 export function requiredAddons(spec: NormalizedSpec): string[] {
+  if (!hasEksCluster(spec)) return [];
   const services = eksPlaced(spec);
-  if (services.length === 0) return [];
+  // Container Insights watches the cluster and its nodes, whoever deploys the pods.
   const out = ['amazon-cloudwatch-observability'];
   if (services.some((s) => s.scaling.max > s.scaling.min || s.scaling.vertical)) out.push('metrics-server');
   // A cache without IAM users gives its services a secret too: their password (Redis OSS 6) or the AUTH token.
@@ -432,7 +434,7 @@ function accessEntries(spec: NormalizedSpec): ModelResource[] {
 }
 
 function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] {
-  if (!Object.values(spec.services).some((s) => s.placement === 'eks')) return [];
+  if (!hasEksCluster(spec)) return [];
   const eks = spec.platforms.eks;
   const component = 'platform/eks';
   const origin = ['platforms', 'eks'];

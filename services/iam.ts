@@ -19,6 +19,7 @@ import { repositoryName } from './ecr.js';
 import { cacheIamAuth, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
 import { databaseIdentifier } from './rds.js';
 import { VPC_ID } from './vpc.js';
+import { hasEksCluster } from '../compiler/model/platforms.js';
 
 type Statement = { Sid: string; Effect: 'Allow'; Action: string[]; Resource: CfnValue; Condition?: Record<string, Record<string, CfnValue>> };
 
@@ -68,7 +69,7 @@ export const GRAFANA_LOG_READ_ACTIONS = ['logs:DescribeLogStreams', 'logs:Filter
 export function systemLogGroupArns(spec: NormalizedSpec): CfnValue[] {
   const prefix = namePrefix(spec);
   const names: string[] = [`/dex/${prefix}/*`];
-  if (Object.values(spec.services).some((s) => s.placement === 'eks')) names.push(`/aws/eks/${prefix}/cluster`, `/aws/containerinsights/${prefix}/*`);
+  if (hasEksCluster(spec)) names.push(`/aws/eks/${prefix}/cluster`, `/aws/containerinsights/${prefix}/*`);
   if (spec.audit.databaseLogs) {
     for (const db of Object.values(spec.databases).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       for (let n = 0; n <= db.readReplicas; n++) names.push(`/aws/rds/instance/${databaseIdentifier(spec, db, n === 0 ? undefined : n)}/*`);

@@ -26,6 +26,7 @@ import { exposedServices, hasLoadBalancer } from './alb.js';
 import { interfaceEndpointServices } from './vpc.js';
 import { NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
 import { DATABASE_MIGRATION_ID } from './rds.js';
+import { hasEksCluster } from '../compiler/model/platforms.js';
 
 /** Ports the EKS control plane uses on the nodes: kubelet, and webhooks (AWS Load Balancer Controller on 9443). */
 export const EKS_CONTROL_PLANE_TO_NODE_PORTS: readonly number[] = [443, 9443, 10250];
@@ -34,7 +35,7 @@ export const PROMETHEUS_PORT = 9090;
 /** A rule EC2 accepts as "no egress at all": CDK's well-known placeholder (ICMP type 252 code 86 to a broadcast address). */
 const NO_EGRESS: CfnValue = [{ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp', FromPort: 252, ToPort: 86, Description: 'Disallow all traffic' }];
 
-const hasEks = (spec: NormalizedSpec): boolean => Object.values(spec.services).some((s) => s.placement === 'eks');
+const hasEks = (spec: NormalizedSpec): boolean => hasEksCluster(spec);
 
 /** The group a service's traffic arrives at and leaves from: its own, or the EKS nodes' (pods share it). */
 export function serviceGroup(s: NormalizedService): string {

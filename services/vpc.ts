@@ -7,6 +7,7 @@
 // interface endpoints (behind the endpoint security group) reference the `security` layer, which
 // deploys after `network`, so those resources live in `security` themselves.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { hasEksCluster } from '../compiler/model/platforms.js';
 import { hasLoadBalancer } from './alb.js';
 import { inlineFunction } from './inline-function.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
@@ -73,7 +74,8 @@ export function hasInstances(spec: NormalizedSpec): boolean {
     spec.network.bastion.enabled ||
     spec.monitoring.prometheus.enabled ||
     spec.monitoring.grafana.enabled ||
-    Object.values(spec.services).some((s) => s.placement === 'ec2' || s.placement === 'eks')
+    hasEksCluster(spec) ||
+    Object.values(spec.services).some((s) => s.placement === 'ec2')
   );
 }
 
@@ -122,7 +124,7 @@ function zones(spec: NormalizedSpec, tier: SubnetTier): number[] {
   return Array.from({ length: Math.min(spec.network.availabilityZones, list.length) }, (_, i) => i);
 }
 
-const hasEks = (spec: NormalizedSpec): boolean => Object.values(spec.services).some((s) => s.placement === 'eks');
+const hasEks = (spec: NormalizedSpec): boolean => hasEksCluster(spec);
 
 function withName(spec: NormalizedSpec, name: string, extra: Record<string, string> = {}): { Key: string; Value: string }[] {
   const tags = [...tagList(spec, COMPONENT), { Key: 'Name', Value: name }, ...Object.entries(extra).map(([Key, Value]) => ({ Key, Value }))];

@@ -100,6 +100,8 @@ export interface EksAccess {
 
 export interface NormalizedPlatforms {
   readonly eks: {
+    /** `always`: the cluster exists with no service on it (platforms.eks.create). */
+    readonly create: 'when-used' | 'always';
     readonly version: string;
     readonly endpointAccess: 'private' | 'public' | 'publicAndPrivate';
     readonly publicAccessCidrs: readonly string[];

@@ -173,6 +173,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     },
     platforms: {
       eks: {
+        create: or(eksIn.create, 'Platforms', 'eks', 'create'),
         version: or(eksIn.version, 'Platforms', 'eks', 'version'),
         endpointAccess: or(eksIn.endpointAccess, 'Platforms', 'eks', 'endpointAccess'),
         publicAccessCidrs: eksIn.publicAccessCidrs ?? [],

@@ -8,6 +8,7 @@ import { suggest } from '../../spec/schema-check.js';
 import { instanceShape } from '../model/instance-types.js';
 import { repels } from '../model/node-groups.js';
 import type { SemanticRule } from './index.js';
+import { hasEksCluster } from '../model/platforms.js';
 
 /** A label name or the part after a prefix's slash: 63 characters, alphanumeric at both ends (Kubernetes). */
 const LABEL_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
@@ -33,8 +34,7 @@ export const nodeGroupsRule: SemanticRule = {
     const findings: Finding[] = [];
     const groups = spec.platforms.eks.nodeGroups;
     groups.forEach((g, i) => findings.push(...groupFindings(spec, g, ['platforms', 'eks', 'nodeGroups', i])));
-    const onEks = Object.values(spec.services).filter((s) => s.placement === 'eks');
-    if (onEks.length > 0 && groups.length > 0 && groups.every(repels)) {
+    if (hasEksCluster(spec) && groups.length > 0 && groups.every(repels)) {
       findings.push({
         code: 'DEX349',
         severity: 'error',

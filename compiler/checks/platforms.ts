@@ -3,6 +3,7 @@
 import type { Finding } from '../../spec/diagnostics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import type { SemanticRule } from './index.js';
+import { hasEksCluster } from '../model/platforms.js';
 
 export const unusedPlatformRule: SemanticRule = {
   id: 'unused-platform',
@@ -10,13 +11,13 @@ export const unusedPlatformRule: SemanticRule = {
     const findings: Finding[] = [];
     const placements = new Set(Object.values(spec.services).map((s) => s.placement));
     for (const platform of ['eks', 'ecs'] as const) {
-      if (!spec.platforms.declared?.[platform] || placements.has(platform)) continue;
+      if (!spec.platforms.declared?.[platform] || placements.has(platform) || (platform === 'eks' && spec.platforms.eks.create === 'always')) continue;
       findings.push({
         code: 'DEX317',
         message: `platforms.${platform} is configured, but no service is placed on ${platform}, so dex creates no ${platform === 'eks' ? 'EKS cluster' : 'ECS cluster'} and these settings do nothing`,
         path: ['platforms', platform],
         atKey: true,
-        hint: `remove platforms.${platform}, or set placement: ${platform} on the services that should run there`,
+        hint: `remove platforms.${platform}, or set placement: ${platform} on the services that should run there${platform === 'eks' ? ', or platforms.eks.create: always for a cluster whose workloads other tools deploy' : ''}`,
       });
     }
     return findings;
@@ -27,7 +28,7 @@ export const eksEndpointRule: SemanticRule = {
   id: 'eks-endpoint',
   check(spec: NormalizedSpec): Finding[] {
     const eks = spec.platforms.eks;
-    if (eks.endpointAccess === 'private' || !Object.values(spec.services).some((s) => s.placement === 'eks')) return [];
+    if (eks.endpointAccess === 'private' || !hasEksCluster(spec)) return [];
     const open = eks.publicAccessCidrs.length === 0 || eks.publicAccessCidrs.includes('0.0.0.0/0');
     if (!open) return [];
     const index = eks.publicAccessCidrs.indexOf('0.0.0.0/0');
@@ -102,7 +103,7 @@ export function eksVersionRule(today: () => Date, existing: ExistingEksClusters 
   return {
     id: 'eks-version',
     check(spec: NormalizedSpec): Finding[] {
-      if (!Object.values(spec.services).some((s) => s.placement === 'eks')) return [];
+      if (!hasEksCluster(spec)) return [];
       const version = spec.platforms.eks.version;
       const path = ['platforms', 'eks', 'version'];
       const now = today();

@@ -77,7 +77,7 @@ describe('placement: auto', () => {
   }
 
   it('matches every placement the reference spec declares', () => {
-    for (const [name, svc] of Object.entries(reference.services)) {
+    for (const [name, svc] of Object.entries(reference.services ?? {})) {
       expect(decidePlacement({ ...svc, placement: 'auto' }).placement, name).toBe(svc.placement);
     }
   });

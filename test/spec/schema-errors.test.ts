@@ -49,9 +49,9 @@ describe('schema diagnostics', () => {
   });
 
   it('reports a missing required property at the enclosing key', () => {
-    const text = 'dex: 1\nname: demo\nregion: us-east-1\n';
+    const text = 'dex: 1\nname: demo\nservices: {}\n';
     const a = analyzeSpec(new TextEncoder().encode(text), 'x.yaml');
-    expect(a.diagnostics).toMatchObject([{ code: 'DEX201', message: 'missing required property "services"', line: 1, col: 1 }]);
+    expect(a.diagnostics).toMatchObject([{ code: 'DEX201', message: 'missing required property "region"', line: 1, col: 1 }]);
   });
 
   it('suggests enum values', () => {
