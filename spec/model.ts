@@ -66,6 +66,17 @@ export interface NormalizedIngress {
     readonly allowLargeBodies: readonly WafLargeBodyPath[];
   };
   readonly idleTimeoutSeconds: number;
+  /** `ingress.domain`: the hosted zone, certificate and records dex makes; undefined when the spec names no domain. */
+  readonly domain?: NormalizedDomain;
+  /** Port 80: redirect to HTTPS (undefined means the same) or serve plain HTTP (`allow`). */
+  readonly http?: 'redirect' | 'allow';
+}
+
+export interface NormalizedDomain {
+  /** Lowercase, without a trailing dot. */
+  readonly name: string;
+  /** An existing hosted zone by ID, or one dex creates for `name`. */
+  readonly zone: { readonly id: string } | { readonly create: true };
 }
 export type WafManagedRule = NonNullable<NonNullable<NonNullable<DexYaml['ingress']>['waf']>['managedRules']>[number];
 export type { WafLargeBodyPath };
@@ -141,7 +152,8 @@ export interface NormalizedService {
   readonly storageGiBDeclared?: boolean;
   readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean };
   readonly health: NormalizedHealth;
-  readonly expose: { readonly public: boolean; readonly path: string | undefined; readonly host: string | undefined };
+  /** `host` is the absolute host name: `expose.host`, or `expose.subdomain` under ingress.domain.name (kept in `subdomain`). */
+  readonly expose: { readonly public: boolean; readonly path: string | undefined; readonly host: string | undefined; readonly subdomain?: string };
   readonly uses: readonly string[];
   readonly secrets: readonly string[];
   readonly env: Readonly<Record<string, string>>;

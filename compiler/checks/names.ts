@@ -55,6 +55,7 @@ const SERVICE_WHAT: Readonly<Record<(typeof SERVICE_ID_SUFFIXES)[number], string
   AutoScalingGroup: 'Auto Scaling group',
   LaunchTemplate: 'launch template',
   DatabaseConnectPolicy: 'rds-db:connect policy',
+  HttpListenerRule: 'plain-HTTP listener rule',
 };
 
 const DATABASE_WHAT: Readonly<Record<(typeof DATABASE_ID_SUFFIXES)[number], string>> = {

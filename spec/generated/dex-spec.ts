@@ -387,6 +387,11 @@ export interface Ingress {
      */
     policy?: 'tls13' | 'tls12';
   };
+  domain?: IngressDomain;
+  /**
+   * Port 80 on the load balancer: redirect (HTTP 301 to HTTPS, the default) or allow (plain HTTP served with the same routes as HTTPS: a warning outside production-like environments, an error in one, refused under pci-dss).
+   */
+  http?: 'redirect' | 'allow';
   /**
    * AWS WAF web ACL associated with the load balancer.
    */
@@ -465,6 +470,28 @@ export interface Ingress {
    * Load balancer idle timeout in seconds.
    */
   idleTimeoutSeconds?: number;
+}
+/**
+ * A domain served by the load balancer: a Route 53 hosted zone, an ACM certificate DNS-validated in it (no ARN to paste; ingress.tls.certificateArn, when set, is used instead) and alias records for the domain and each service host. name and zone are both needed after the environment overlay (an overlay may give only its own name).
+ */
+export interface IngressDomain {
+  /**
+   * The domain the load balancer answers for, e.g. example.com (lowercase RFC 1123 labels). dex issues an ACM certificate for it and *.<name>, validated by DNS in the hosted zone, and points the name and every service host at the load balancer. An environment usually overlays its own, e.g. staging.example.com.
+   */
+  name?: string;
+  /**
+   * The Route 53 hosted zone of the domain: an existing one ({ id: Z… }) or one dex creates ({ create: true }).
+   */
+  zone?: {
+    /**
+     * ID of an existing public Route 53 hosted zone that holds the domain (the zone of name or of a parent of it). dex adds records to it and never deletes it.
+     */
+    id?: string;
+    /**
+     * Create a public hosted zone named after the domain (kept when the stack is deleted: its name servers are what the registrar points at). Its name servers are a stack output and in emit's next steps.
+     */
+    create?: true;
+  };
 }
 /**
  * One path that may carry request bodies over 8 KB.
@@ -803,6 +830,10 @@ export interface Service {
      * Optional host name condition for the routing rule.
      */
     host?: string;
+    /**
+     * Host name condition relative to ingress.domain.name: api means api.<domain> (admin.eu and * work too), so an environment that overlays its own domain moves every service with it. Not together with host.
+     */
+    subdomain?: string;
   };
   /**
    * Databases, caches and services this service calls. Security groups, IAM and network policies allow exactly these.

@@ -138,10 +138,14 @@ export function inTransitChecks(ctx: RuleContext): Check[] {
     const actions = (prop(r, 'DefaultActions') ?? []) as readonly { Type?: string; RedirectConfig?: { Protocol?: string } }[];
     const redirects = actions.length > 0 && actions.every((a) => a.Type === 'redirect' && a.RedirectConfig?.Protocol === 'HTTPS');
     const ev = [evidence(r, { Protocol: 'HTTP', Port: prop(r, 'Port'), DefaultActions: actions })];
+    // ingress.http: allow is the spec's own choice: a warning to review outside production, an error in it.
+    const asked = ctx.spec.ingress.http === 'allow';
     checks.push(
       redirects
         ? pass(`${r.logicalId} (HTTP) only redirects to HTTPS`, r.origin, ev)
-        : fail(`${r.logicalId} serves plain HTTP instead of redirecting to HTTPS`, r.origin, 'plain HTTP listeners must redirect to HTTPS (report it: dex emits a redirect)', ev),
+        : asked
+          ? fail(`${r.logicalId} serves plain HTTP (ingress.http: allow)`, ['ingress', 'http'], 'remove ingress.http: port 80 then redirects to HTTPS', ev, ctx.production ? undefined : 'warning')
+          : fail(`${r.logicalId} serves plain HTTP instead of redirecting to HTTPS`, r.origin, 'plain HTTP listeners must redirect to HTTPS (report it: dex emits a redirect)', ev),
     );
   }
   for (const r of ofType(ctx.model, 'AWS::ElastiCache::ReplicationGroup')) {
