@@ -102,7 +102,9 @@ function buildDomain(spec: NormalizedSpec): ModelResource[] {
       resource({
         logicalId: DOMAIN_ID.hostedZone,
         type: 'AWS::Route53::HostedZone',
-        layer: 'ingress',
+        // In the first stack deployed, so its name servers are known (and can be delegated to)
+        // while the ingress stack waits for the certificate that DNS validation issues.
+        layer: 'network',
         component: COMPONENT,
         origin: [...origin, 'zone', 'create'],
         // The registrar points at this zone's name servers; a new zone would get other ones and

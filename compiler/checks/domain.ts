@@ -33,11 +33,14 @@ export const domainRule: SemanticRule = {
   check(spec: NormalizedSpec): Finding[] {
     const findings: Finding[] = [];
     const domain = spec.ingress.domain;
+    // A host made from a broken domain is reported once, at the domain.
+    let domainValid = true;
     if (domain !== undefined) {
       if (domain.name === '') {
         findings.push({ code: 'DEX767', message: 'ingress.domain has no name: dex cannot tell what to issue the certificate for', path: ['ingress', 'domain'], hint: 'add name: example.com (an environment may overlay its own, e.g. staging.example.com)' });
       } else {
         const problem = dnsNameProblem(domain.name, false);
+        domainValid = problem === undefined;
         if (problem) findings.push({ code: 'DEX760', message: `ingress.domain.name ${domain.name} is not a DNS name: ${problem}`, path: ['ingress', 'domain', 'name'], hint: 'write the domain in lowercase letters, digits and hyphens, e.g. example.com' });
       }
       if ('id' in domain.zone && domain.zone.id === '') {
@@ -76,6 +79,7 @@ export const domainRule: SemanticRule = {
       const host = s.expose.host;
       if (host === undefined) continue;
       const at = given ? [...base, 'subdomain'] : [...base, 'host'];
+      if (given && !domainValid) continue;
       const problem = dnsNameProblem(host, true);
       if (problem) {
         findings.push({ code: 'DEX760', message: `${s.name}: expose.host ${host} is not a DNS name: ${problem}`, path: at, hint: 'write the host in lowercase letters, digits and hyphens, e.g. api.example.com' });
