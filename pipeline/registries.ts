@@ -3,6 +3,7 @@
 import { alb } from '../services/alb.js';
 import { audit } from '../services/audit.js';
 import { domain } from '../services/domain.js';
+import { loadBalancers } from '../services/load-balancers.js';
 import { bastion } from '../services/bastion.js';
 import { cicd } from '../services/cicd.js';
 import { budget } from '../services/budget.js';
@@ -30,6 +31,7 @@ import { cacheSignInRule } from '../compiler/checks/caches.js';
 import { stagesRule, strategyPlatformRule } from '../compiler/checks/cicd.js';
 import { ingressRule } from '../compiler/checks/ingress.js';
 import { domainRule } from '../compiler/checks/domain.js';
+import { loadBalancersRule } from '../compiler/checks/load-balancers.js';
 import { derivedNamesRule, duplicateAlertsRule, listenerRulesRule } from '../compiler/checks/names.js';
 import { networkRule, privateEndpointsRule } from '../compiler/checks/network.js';
 import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from '../compiler/checks/placement.js';
@@ -69,6 +71,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   bastion,
   alb,
   domain,
+  loadBalancers,
   waf,
   iam,
   rds,
@@ -106,6 +109,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     podFitRule,
     ingressRule,
     domainRule,
+    loadBalancersRule,
     alertsRule,
     unusedPlatformRule,
     eksEndpointRule,

@@ -70,6 +70,15 @@ export interface NormalizedIngress {
   readonly domain?: NormalizedDomain;
   /** Port 80: redirect to HTTPS (undefined means the same) or serve plain HTTP (`allow`). */
   readonly http?: 'redirect' | 'allow';
+  /** `ingress.loadBalancers`, by name; undefined when the spec names none. */
+  readonly loadBalancers?: Readonly<Record<string, NormalizedLoadBalancer>>;
+}
+
+export interface NormalizedLoadBalancer {
+  readonly name: string;
+  readonly type: 'alb' | 'nlb';
+  readonly scheme: 'internal' | 'internet-facing';
+  readonly staticIps: boolean;
 }
 
 export interface NormalizedDomain {
@@ -153,7 +162,16 @@ export interface NormalizedService {
   readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean };
   readonly health: NormalizedHealth;
   /** `host` is the absolute host name: `expose.host`, or `expose.subdomain` under ingress.domain.name (kept in `subdomain`). */
-  readonly expose: { readonly public: boolean; readonly path: string | undefined; readonly host: string | undefined; readonly subdomain?: string };
+  readonly expose: {
+    readonly public: boolean;
+    readonly path: string | undefined;
+    readonly host: string | undefined;
+    readonly subdomain?: string;
+    /** A load balancer of `ingress.loadBalancers` (instead of the shared public ALB). */
+    readonly loadBalancer?: string;
+    /** NLB listener: port (default the service's) and protocol (default TCP). */
+    readonly listener?: { readonly port: number | undefined; readonly protocol: 'TCP' | 'UDP' | 'TLS' };
+  };
   readonly uses: readonly string[];
   readonly secrets: readonly string[];
   readonly env: Readonly<Record<string, string>>;

@@ -173,6 +173,16 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
       // Absent unless written, so a spec without them normalizes (and emits) as before.
       ...(ingressIn.domain ? { domain: { name: domainName(ingressIn.domain.name ?? '')!, zone: ingressIn.domain.zone?.create === true ? { create: true as const } : { id: ingressIn.domain.zone?.id ?? '' } } } : {}),
       ...(ingressIn.http ? { http: ingressIn.http } : {}),
+      ...(ingressIn.loadBalancers
+        ? {
+            loadBalancers: Object.fromEntries(
+              Object.entries(ingressIn.loadBalancers).map(([name, lb]) => [
+                name,
+                { name, type: or(lb.type, 'NamedLoadBalancer', 'type'), scheme: or(lb.scheme, 'NamedLoadBalancer', 'scheme'), staticIps: or(lb.staticIps, 'NamedLoadBalancer', 'staticIps') },
+              ]),
+            ),
+          }
+        : {}),
     },
     platforms: {
       eks: {
@@ -318,6 +328,8 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
       path: s.expose?.path,
       host: s.expose?.host ?? (s.expose?.subdomain !== undefined && domain !== undefined ? `${s.expose.subdomain}.${domain}` : undefined),
       ...(s.expose?.subdomain !== undefined ? { subdomain: s.expose.subdomain } : {}),
+      ...(s.expose?.loadBalancer !== undefined ? { loadBalancer: s.expose.loadBalancer } : {}),
+      ...(s.expose?.listener !== undefined ? { listener: { port: s.expose.listener.port, protocol: s.expose.listener.protocol ?? 'TCP' } } : {}),
     },
     uses: or(s.uses, 'Service', 'uses'),
     secrets: or(s.secrets, 'Service', 'secrets'),

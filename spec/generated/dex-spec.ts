@@ -375,6 +375,12 @@ export interface Ingress {
    */
   loadBalancer?: 'alb' | 'none';
   /**
+   * More load balancers beside the shared public ALB (ingress.loadBalancer), by name: internal ALBs for backends called from inside the VPC, NLBs for TCP, UDP and TLS. A service picks one with expose.loadBalancer.
+   */
+  loadBalancers?: {
+    [k: string]: NamedLoadBalancer;
+  };
+  /**
    * HTTPS on the load balancer. HTTP on port 80 only redirects to HTTPS.
    */
   tls?: {
@@ -470,6 +476,23 @@ export interface Ingress {
    * Load balancer idle timeout in seconds.
    */
   idleTimeoutSeconds?: number;
+}
+/**
+ * A named load balancer: type, scheme, static IPs. Its security group admits only its listener ports (from the VPC when internal) and sends only to its targets.
+ */
+export interface NamedLoadBalancer {
+  /**
+   * alb: HTTPS with host and path rules (HTTP redirects to HTTPS); nlb: one TCP, UDP or TLS listener per service (expose.listener).
+   */
+  type?: 'alb' | 'nlb';
+  /**
+   * internal: private subnets, reachable only from inside the VPC (the default); internet-facing: public subnets. A public ALB gets the WAF; an NLB cannot.
+   */
+  scheme?: 'internal' | 'internet-facing';
+  /**
+   * NLB, internet-facing: one Elastic IP per zone, so clients can allow-list fixed addresses (each is a public IPv4 address, billed by the hour).
+   */
+  staticIps?: boolean;
 }
 /**
  * A domain served by the load balancer: a Route 53 hosted zone, an ACM certificate DNS-validated in it (no ARN to paste; ingress.tls.certificateArn, when set, is used instead) and alias records for the domain and each service host. name and zone are both needed after the environment overlay (an overlay may give only its own name).
@@ -834,6 +857,23 @@ export interface Service {
      * Host name condition relative to ingress.domain.name: api means api.<domain> (admin.eu and * work too), so an environment that overlays its own domain moves every service with it. Not together with host.
      */
     subdomain?: string;
+    /**
+     * Route to the service from this load balancer of ingress.loadBalancers instead of the shared public ALB (public is then not set: the load balancer's scheme decides who reaches it).
+     */
+    loadBalancer?: string;
+    /**
+     * NLB only: the service's listener (each service on an NLB has its own port).
+     */
+    listener?: {
+      /**
+       * Port clients connect to on the NLB. Default: the service's port.
+       */
+      port?: number;
+      /**
+       * TCP or UDP passed through, or TLS ended on the NLB with the domain's certificate (or ingress.tls.certificateArn) and forwarded as TCP.
+       */
+      protocol?: 'TCP' | 'UDP' | 'TLS';
+    };
   };
   /**
    * Databases, caches and services this service calls. Security groups, IAM and network policies allow exactly these.
