@@ -12,6 +12,7 @@ import { namedLoadBalancerOf } from '../compiler/model/exposure.js';
 import type { NormalizedLoadBalancer, NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { SSL_POLICIES, isProductionLike, listenerRulePriorities, ruleConditions, serviceTargetGroup, servesHttp } from './alb.js';
 import { listenerCertificate } from './domain.js';
+import { AUDIT_ID, albAccessLogAttributes, hasAlbAccessLogs } from './audit.js';
 
 export const LB_ID = {
   loadBalancer: (lb: string) => `Lb${pascal(lb)}LoadBalancer`,
@@ -162,6 +163,8 @@ function namedAlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: re
       layer: 'ingress',
       component,
       origin,
+      // ELB checks it may write to the log bucket when the attribute is set.
+      ...(hasAlbAccessLogs(spec) ? { dependsOn: [AUDIT_ID.albLogBucketPolicy] } : {}),
       properties: {
         Type: 'application',
         Scheme: lb.scheme,
@@ -173,6 +176,7 @@ function namedAlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: re
           { Key: 'idle_timeout.timeout_seconds', Value: String(spec.ingress.idleTimeoutSeconds) },
           { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
           { Key: 'routing.http.desync_mitigation_mode', Value: 'defensive' },
+          ...albAccessLogAttributes(spec),
         ],
         Tags: tagList(spec, component),
       },
@@ -271,6 +275,8 @@ function nlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: readonl
       layer: 'ingress',
       component,
       origin,
+      // ELB checks it may write to the log bucket when the attribute is set.
+      ...(hasAlbAccessLogs(spec) ? { dependsOn: [AUDIT_ID.albLogBucketPolicy] } : {}),
       properties: {
         Type: 'network',
         Scheme: lb.scheme,
@@ -283,6 +289,8 @@ function nlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: readonl
           { Key: 'deletion_protection.enabled', Value: String(isProductionLike(spec)) },
           // Every zone's targets serve every zone's clients (off by default on an NLB).
           { Key: 'load_balancing.cross_zone.enabled', Value: 'true' },
+          // An NLB logs its TLS connections only; TCP and UDP flows are in the VPC flow logs.
+          ...albAccessLogAttributes(spec),
         ],
         Tags: tagList(spec, component),
       },

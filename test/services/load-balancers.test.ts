@@ -14,6 +14,8 @@ import type { ModelResource } from '../../compiler/model/types.js';
 import { LB_ID } from '../../services/load-balancers.js';
 import { kubernetesManifests } from '../../emitters/kubernetes.js';
 import { validateTemplate } from '../support/cfn-validate.js';
+import { dataDeclaration, evaluateCompliance } from '../../compiler/compliance/engine.js';
+import { COMPLIANCE_RULES } from '../../pipeline/registries.js';
 import { fixedClock } from '../support/clock.js';
 import { outTree } from '../support/out-tree.js';
 
@@ -108,6 +110,15 @@ describe('ingress.loadBalancers', () => {
     const nlbOnly = analyzed(TEXT.replace('public: true, subdomain: shop, path: /', 'loadBalancer: mesh').replace('expose: { loadBalancer: backend, subdomain: orders-internal, path: /orders }', 'expose: {}'));
     expect(at(nlbOnly, 'DEX769')).toEqual([`${lineOf(TEXT, 'ingress:')}:1 warning ingress.waf`]);
     expect(model(nlbOnly).filter((r) => r.type.startsWith('AWS::WAFv2'))).toEqual([]);
+  });
+
+  it('BASE-TLS12 checks the TLS policy of the NLB TLS listener as of every HTTPS listener', () => {
+    const production = depot.compiled.find((c) => c.environment === 'production')!;
+    const result = evaluateCompliance({ spec: production.spec, model: production.model!, data: dataDeclaration(depot.raw), rules: COMPLIANCE_RULES });
+    const control = result.controls.find((c) => c.rule.id === 'BASE-TLS12')!;
+    expect(control.status).toBe('pass');
+    expect(control.checks.map((c) => c.message)).toContain('MqttLbListener negotiates TLS 1.2 or later only (ELBSecurityPolicy-TLS13-1-3-2021-06)');
+    expect(control.checks.map((c) => c.message)).toContain('LbBackendHttpsListener negotiates TLS 1.2 or later only (ELBSecurityPolicy-TLS13-1-3-2021-06)');
   });
 
   it('the templates validate against the CloudFormation resource schemas', () => {
