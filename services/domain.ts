@@ -9,13 +9,23 @@
 // is listed as its own SAN.
 import { ID, getAtt, pascal, ref, resource, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
-import type { NormalizedDomain, NormalizedSpec } from '../spec/model.js';
-import { exposedNames, exposedServices } from '../compiler/model/exposure.js';
+import type { NormalizedDomain, NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { behindLoadBalancer, exposedNames, namedLoadBalancerOf } from '../compiler/model/exposure.js';
 
 const COMPONENT = 'ingress';
 
 // services/alb.ts reads the listener certificate from here, so this module does not import it back.
-const hasLoadBalancer = (spec: NormalizedSpec): boolean => exposedNames(spec).size > 0;
+const hasLoadBalancer = (spec: NormalizedSpec): boolean => exposedNames(spec).size > 0 || Object.values(spec.services).some((s) => namedLoadBalancerOf(spec, s) !== undefined);
+/** Services behind the shared ALB or a named one, by name: their hosts get names and records. */
+const routedServices = (spec: NormalizedSpec): NormalizedService[] =>
+  Object.values(spec.services)
+    .filter((s) => behindLoadBalancer(spec, s))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** The load balancer a host's record points at: services/load-balancers.ts's LB_ID.loadBalancer for a named one (not imported: it imports this module). */
+const loadBalancerIdOf = (spec: NormalizedSpec, s: NormalizedService): string => {
+  const named = namedLoadBalancerOf(spec, s);
+  return named === undefined ? ID.loadBalancer : `Lb${pascal(named)}LoadBalancer`;
+};
 
 /** 32-bit FNV-1a (as services/alb.ts hashes listener priorities), to tell apart two hosts that spell one ID. */
 function fnv1a(text: string): number {
@@ -56,7 +66,7 @@ export function relativeTo(domain: string, host: string): string | undefined {
 export function certificateNames(spec: NormalizedSpec, domain: NormalizedDomain): { readonly domainName: string; readonly alternatives: readonly string[] } {
   const wildcard = `*.${domain.name}`;
   const deeper = new Set<string>();
-  for (const s of exposedServices(spec)) {
+  for (const s of routedServices(spec)) {
     const host = s.expose.host;
     if (host === undefined) continue;
     const rel = relativeTo(domain.name, host);
@@ -66,14 +76,20 @@ export function certificateNames(spec: NormalizedSpec, domain: NormalizedDomain)
   return { domainName: domain.name, alternatives: [wildcard, ...[...deeper].sort()] };
 }
 
-/** The names that get an alias record: the domain, then each service host under it, sorted. */
-export function recordNames(spec: NormalizedSpec, domain: NormalizedDomain): string[] {
-  const hosts = new Set<string>();
-  for (const s of exposedServices(spec)) {
+/**
+ * The names that get an alias record, each with the load balancer it points at: the domain (the
+ * shared ALB, or the first named one when there is none), then each service host under it, sorted.
+ * A host two load balancers claim points at the first service's, in name order.
+ */
+export function recordNames(spec: NormalizedSpec, domain: NormalizedDomain): { readonly name: string; readonly loadBalancer: string }[] {
+  const hosts = new Map<string, string>();
+  const routed = routedServices(spec);
+  for (const s of routed) {
     const host = s.expose.host;
-    if (host !== undefined && host !== domain.name && relativeTo(domain.name, host) !== undefined) hosts.add(host);
+    if (host !== undefined && host !== domain.name && relativeTo(domain.name, host) !== undefined && !hosts.has(host)) hosts.set(host, loadBalancerIdOf(spec, s));
   }
-  return [domain.name, ...[...hosts].sort()];
+  const apex = exposedNames(spec).size > 0 ? ID.loadBalancer : loadBalancerIdOf(spec, routed[0]!);
+  return [{ name: domain.name, loadBalancer: hosts.get(domain.name) ?? apex }, ...[...hosts.keys()].sort().map((name) => ({ name, loadBalancer: hosts.get(name)! }))];
 }
 
 /**
@@ -174,7 +190,7 @@ function buildDomain(spec: NormalizedSpec): ModelResource[] {
     );
   }
   const seen = new Set<string>();
-  for (const name of recordNames(spec, domain)) {
+  for (const { name, loadBalancer } of recordNames(spec, domain)) {
     let logicalId = DOMAIN_ID.record(relativeTo(domain.name, name)!);
     // Two hosts that spell the same ID (a-b and a.b-…) keep apart by a hash of the host.
     if (seen.has(logicalId)) logicalId = logicalId.replace(/A$/, `${fnv1a(name).toString(16)}A`);
@@ -190,7 +206,7 @@ function buildDomain(spec: NormalizedSpec): ModelResource[] {
           HostedZoneId: hostedZoneId(domain),
           Name: name,
           Type: 'A',
-          AliasTarget: { DNSName: getAtt(ID.loadBalancer, 'DNSName'), HostedZoneId: getAtt(ID.loadBalancer, 'CanonicalHostedZoneID'), EvaluateTargetHealth: true },
+          AliasTarget: { DNSName: getAtt(loadBalancer, 'DNSName'), HostedZoneId: getAtt(loadBalancer, 'CanonicalHostedZoneID'), EvaluateTargetHealth: true },
         },
       }),
     );

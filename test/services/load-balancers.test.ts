@@ -49,6 +49,9 @@ describe('ingress.loadBalancers', () => {
       ListenerArn: { Ref: 'LbBackendHttpsListener' },
       Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['orders-internal.depot.example.com'] } }, { Field: 'path-pattern', PathPatternConfig: { Values: ['/orders', '/orders/*'] } }],
     });
+    // Its host's alias record points at it, not at the shared ALB.
+    expect(byId(depot, 'DomainAliasOrdersInternalA')!.properties).toMatchObject({ Name: 'orders-internal.depot.example.com', AliasTarget: { DNSName: { 'Fn::GetAtt': ['LbBackendLoadBalancer', 'DNSName'] } } });
+    expect(byId(depot, 'DomainAliasShopA')!.properties.AliasTarget).toMatchObject({ DNSName: { 'Fn::GetAtt': ['LoadBalancer', 'DNSName'] } });
     // Not on the shared ALB, and no web ACL on an internal load balancer.
     expect(byId(depot, ID.listenerRule('orders'))).toBeUndefined();
     expect(byId(depot, LB_ID.webAclAssociation('backend'))).toBeUndefined();
