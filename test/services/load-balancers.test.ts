@@ -124,6 +124,15 @@ describe('ingress.loadBalancers', () => {
     expect(control.checks.map((c) => c.message)).toContain('LbBackendHttpsListener negotiates TLS 1.2 or later only (ELBSecurityPolicy-TLS13-1-3-2021-06)');
   });
 
+  it('an environment overlays a load balancer by key: staging without static IPs', () => {
+    const a = analyzed(replaced('  staging: {}\n', '  staging:\n    ingress: { loadBalancers: { edge: { staticIps: false } } }\n'));
+    expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const staging = model(a, 'staging');
+    expect(staging.filter((r) => r.type === 'AWS::EC2::EIP' && r.logicalId.startsWith('LbEdge'))).toEqual([]);
+    expect(staging.find((r) => r.logicalId === 'LbEdgeLoadBalancer')!.properties).toMatchObject({ Type: 'network', Scheme: 'internet-facing', Subnets: [{ Ref: 'PublicSubnetA' }, { Ref: 'PublicSubnetB' }] });
+    expect(model(a).filter((r) => r.type === 'AWS::EC2::EIP' && r.logicalId.startsWith('LbEdge'))).toHaveLength(2);
+  });
+
   it('the templates validate against the CloudFormation resource schemas', () => {
     const templates = outTree(FILE).filter((f) => /^production\/cloudformation\/.*\.ya?ml$/.test(f.path));
     expect(templates.length).toBeGreaterThan(5);
