@@ -233,6 +233,10 @@ export function assignStacks(model: ResourceModel, options: SplitOptions = {}): 
     }
     list.sort((a, b) => (a.logicalId < b.logicalId ? -1 : a.logicalId > b.logicalId ? 1 : 0));
     rewritten.set(slot, list);
+    // Outputs a resource asks for, exported too so other stacks and scripts find them by name.
+    for (const r of slot.resources) {
+      for (const o of r.outputs ?? []) outputs.get(slot)!.set(o.name, { name: o.name, exportName: `${prefix}:${o.name}`, value: o.value, description: o.description });
+    }
   }
 
   const stacks: PlannedStack[] = ordered.map((slot) => ({

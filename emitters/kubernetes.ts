@@ -23,7 +23,7 @@ import { ID, namePrefix } from '../compiler/model/ids.js';
 import type { CfnValue } from '../compiler/model/types.js';
 import type { StackPlan } from '../compiler/stacks.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
-import { exposedServices } from '../services/alb.js';
+import { behindLoadBalancer, namedLoadBalancerOf } from '../compiler/model/exposure.js';
 import { repositoryName } from '../services/ecr.js';
 import {
   CLUSTER_AUTOSCALER_ROLE,
@@ -203,7 +203,8 @@ function containerEnv(spec: NormalizedSpec, s: NormalizedService): EnvEntry[] {
  */
 export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): StackInput[] {
   const inputs: StackInput[] = [];
-  const exposed = new Set(exposedServices(spec).map((s) => s.name));
+  // Pods join the target group of the shared ALB or of their named load balancer alike.
+  const exposed = new Set(Object.values(spec.services).filter((s) => behindLoadBalancer(spec, s)).map((s) => s.name));
   for (const s of eksServices(spec)) {
     const ns = serviceAccount(s.name).namespace;
     inputs.push({
@@ -536,7 +537,9 @@ function networkPolicies(spec: NormalizedSpec, s: NormalizedService, ns: string,
   const ingress: Obj[] = [];
   const cidrs = (list: readonly string[]): Obj[] => [...new Set(list)].sort().map((cidr) => ({ ipBlock: { cidr } }));
   // The ALB targets pod IPs from its nodes in the public subnets.
-  if (exposed) ingress.push({ from: cidrs(spec.network.subnets.public.slice(0, spec.network.availabilityZones)), ports: port });
+  // An internal named load balancer (ingress.loadBalancers) sits in the private subnets instead.
+  const internal = spec.ingress.loadBalancers?.[namedLoadBalancerOf(spec, s) ?? '']?.scheme === 'internal';
+  if (exposed) ingress.push({ from: cidrs((internal ? spec.network.subnets.private : spec.network.subnets.public).slice(0, spec.network.availabilityZones)), ports: port });
   const callers = eksCallers(spec).get(s.name) ?? [];
   if (callers.length) {
     ingress.push({
@@ -756,7 +759,8 @@ function clusterAutoscaler(spec: NormalizedSpec): Manifest[] {
 
 /** Every manifest of an environment, in file order. */
 export function kubernetesManifests(spec: NormalizedSpec): { file: string; object: Obj }[] {
-  const exposed = new Set(exposedServices(spec).map((s) => s.name));
+  // Pods join the target group of the shared ALB or of their named load balancer alike.
+  const exposed = new Set(Object.values(spec.services).filter((s) => behindLoadBalancer(spec, s)).map((s) => s.name));
   const out: Manifest[] = [];
   for (const s of eksServices(spec)) out.push(...serviceManifests(spec, s, exposed.has(s.name)));
   if (needsClusterAutoscaler(spec)) out.push(...clusterAutoscaler(spec));

@@ -5,6 +5,7 @@ import { shellArg } from '../compiler/model/quote.js';
 import type { CompiledEnvironment } from './analyze.js';
 import { placeholderCount } from './secrets.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
+import { DOMAIN_ID } from '../services/domain.js';
 
 export interface NextStepsInput {
   /** The environments this emit compiled. */
@@ -50,6 +51,16 @@ export function nextSteps(input: NextStepsInput): NextStep[] {
   } else if (!cicd) {
     const dirs = input.compiled.map((c) => out(c.environment ?? 'default', 'cloudformation')).join(', ');
     steps.push({ what: `no cicd in the spec: push each service's image, then deploy ${dirs} in the deployOrder of each plan.json ("Without GitHub Actions" in docs/deploy.md)` });
+  }
+  // A zone dex created answers only once the registrar (or the parent zone) delegates to it.
+  for (const c of input.compiled) {
+    const zone = c.model?.resources.find((r) => r.logicalId === DOMAIN_ID.hostedZone);
+    if (zone === undefined || c.spec.ingress.domain === undefined) continue;
+    const exportName = `${c.spec.name}-${c.spec.environment ?? 'default'}:${DOMAIN_ID.nameServersOutput}`;
+    steps.push({
+      what: `once ${c.environment ? `${c.environment}'s` : 'the'} network stack is up, delegate ${c.spec.ingress.domain.name} to its new hosted zone: set these name servers at the registrar (or as an NS record in the parent zone); the ingress stack waits for its certificate until DNS validation sees them`,
+      command: `aws cloudformation list-exports --region ${shellArg(c.spec.region)} --query ${shellArg(`Exports[?Name=='${exportName}'].Value`)} --output text`,
+    });
   }
   const placeholders = input.compiled
     .map((c) => ({ env: c.environment, count: placeholderCount(c) }))

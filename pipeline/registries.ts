@@ -2,6 +2,8 @@
 // here and nowhere else. Adding one means adding its module in its own layer and one line here.
 import { alb } from '../services/alb.js';
 import { audit } from '../services/audit.js';
+import { domain } from '../services/domain.js';
+import { loadBalancers } from '../services/load-balancers.js';
 import { bastion } from '../services/bastion.js';
 import { cicd } from '../services/cicd.js';
 import { budget } from '../services/budget.js';
@@ -28,6 +30,8 @@ import { boundsRule } from '../compiler/checks/bounds.js';
 import { cacheSignInRule } from '../compiler/checks/caches.js';
 import { stagesRule, strategyPlatformRule } from '../compiler/checks/cicd.js';
 import { ingressRule } from '../compiler/checks/ingress.js';
+import { domainRule } from '../compiler/checks/domain.js';
+import { loadBalancersRule } from '../compiler/checks/load-balancers.js';
 import { derivedNamesRule, duplicateAlertsRule, listenerRulesRule } from '../compiler/checks/names.js';
 import { networkRule, privateEndpointsRule } from '../compiler/checks/network.js';
 import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from '../compiler/checks/placement.js';
@@ -68,6 +72,8 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   cognito,
   bastion,
   alb,
+  domain,
+  loadBalancers,
   waf,
   iam,
   rds,
@@ -106,6 +112,8 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     fargateRule,
     podFitRule,
     ingressRule,
+    domainRule,
+    loadBalancersRule,
     alertsRule,
     unusedPlatformRule,
     eksEndpointRule,

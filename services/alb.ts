@@ -9,6 +9,7 @@ import { AUDIT_ID, albAccessLogAttributes, hasAlbAccessLogs } from './audit.js';
 import { ID, getAtt, pascal, ref, resource, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { listenerCertificate } from './domain.js';
 
 const COMPONENT = 'ingress';
 
@@ -218,11 +219,12 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
         LoadBalancerArn: ref(ID.loadBalancer),
         Port: 80,
         Protocol: 'HTTP',
-        DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+        // ingress.http: allow serves the HTTPS routes on port 80 too (rules below); otherwise port 80 only redirects.
+        DefaultActions: [servesHttp(spec) ? NOT_FOUND : { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
       },
     }),
   );
-  const certificate = spec.ingress.tls.certificateArn;
+  const certificate = listenerCertificate(spec);
   out.push(
     resource({
       logicalId: ID.httpsListener,
@@ -266,6 +268,7 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
         },
       });
     out.push(rule(ID.listenerRule(s.name), ID.httpsListener));
+    if (servesHttp(spec)) out.push(rule(HTTP_LISTENER_RULE_ID(s.name), ID.httpListener));
     if (twoGroups) {
       out.push(serviceTargetGroup(spec, s, BLUE_GREEN_ID.greenTargetGroup(s.name)));
       // Test traffic uses the same conditions on the test listener; ECS points it at the new tasks.
@@ -297,7 +300,7 @@ function weightedForward(s: NormalizedService): CfnValue {
 function testListener(spec: NormalizedSpec): ModelResource[] {
   const stage = spec.environment ?? 'default';
   const origin = ['cicd', 'stages', stage, 'strategy'];
-  const certificate = spec.ingress.tls.certificateArn;
+  const certificate = listenerCertificate(spec);
   return [
     resource({
       logicalId: BLUE_GREEN_ID.testListenerIngress,
@@ -331,6 +334,16 @@ function testListener(spec: NormalizedSpec): ModelResource[] {
     }),
   ];
 }
+
+const NOT_FOUND: CfnValue = { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not Found' } };
+
+/** Whether port 80 serves plain HTTP (`ingress.http: allow`) instead of redirecting to HTTPS. */
+export function servesHttp(spec: NormalizedSpec): boolean {
+  return spec.ingress.http === 'allow';
+}
+
+/** A service's rule on the plain-HTTP listener (`ingress.http: allow`). */
+export const HTTP_LISTENER_RULE_ID = (service: string): string => `${pascal(service)}HttpListenerRule`;
 
 export const alb: BuildingBlock = {
   name: 'alb',

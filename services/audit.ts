@@ -5,12 +5,19 @@
 import { ID, getAtt, namePrefix, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import { LAYER_ORDER, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
-import { exposedNames } from '../compiler/model/exposure.js';
+import { exposedNames, namedLoadBalancerOf } from '../compiler/model/exposure.js';
 import { accessLogDelivery, denyInsecureTransport, logBucketProperties, serverAccessLogging } from './s3.js';
 
 const COMPONENT = 'audit';
 // Not services/alb.ts's hasLoadBalancer: alb.ts reads this module's attributes.
-const hasLoadBalancer = (spec: NormalizedSpec): boolean => exposedNames(spec).size > 0;
+// Named load balancers (ingress.loadBalancers) log to the same bucket.
+const hasLoadBalancer = (spec: NormalizedSpec): boolean => exposedNames(spec).size > 0 || Object.values(spec.services).some((s) => namedLoadBalancerOf(spec, s) !== undefined);
+/** A named NLB logs (its TLS connections) through CloudWatch vended-log delivery, which the bucket must admit too. */
+const hasNlb = (spec: NormalizedSpec): boolean =>
+  Object.values(spec.services).some((s) => {
+    const lb = namedLoadBalancerOf(spec, s);
+    return lb !== undefined && spec.ingress.loadBalancers![lb]!.type === 'nlb';
+  });
 
 export const AUDIT_ID = {
   trail: 'AuditTrail',
@@ -41,7 +48,14 @@ export const trailArn = (spec: NormalizedSpec): CfnValue => sub(`arn:\${AWS::Par
 export const hasTrail = (spec: NormalizedSpec): boolean => spec.audit.trail;
 
 
-export const hasWafLogs = (spec: NormalizedSpec): boolean => spec.audit.wafLogs && spec.ingress.waf.enabled && hasLoadBalancer(spec);
+/** The web ACL exists (services/waf.ts): the shared ALB, or a named internet-facing ALB, has services. */
+const hasWebAcl = (spec: NormalizedSpec): boolean =>
+  exposedNames(spec).size > 0 ||
+  Object.values(spec.services).some((s) => {
+    const lb = namedLoadBalancerOf(spec, s);
+    return lb !== undefined && spec.ingress.loadBalancers![lb]!.type === 'alb' && spec.ingress.loadBalancers![lb]!.scheme === 'internet-facing';
+  });
+export const hasWafLogs = (spec: NormalizedSpec): boolean => spec.audit.wafLogs && spec.ingress.waf.enabled && hasWebAcl(spec);
 export const hasAlbAccessLogs = (spec: NormalizedSpec): boolean => spec.audit.albAccessLogs && hasLoadBalancer(spec);
 
 
@@ -308,6 +322,27 @@ function albAccessLogs(spec: NormalizedSpec): ModelResource[] {
               Action: 's3:PutObject',
               Resource: sub(`\${${bucket}.Arn}/AWSLogs/\${AWS::AccountId}/*`),
             },
+            ...(hasNlb(spec)
+              ? [
+                  {
+                    // NLB access logs (TLS listeners) arrive through vended-log delivery, from this account only.
+                    Sid: 'NlbLogDelivery',
+                    Effect: 'Allow',
+                    Principal: { Service: 'delivery.logs.amazonaws.com' },
+                    Action: 's3:PutObject',
+                    Resource: sub(`\${${bucket}.Arn}/AWSLogs/\${AWS::AccountId}/*`),
+                    Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+                  },
+                  {
+                    Sid: 'NlbLogDeliveryAclCheck',
+                    Effect: 'Allow',
+                    Principal: { Service: 'delivery.logs.amazonaws.com' },
+                    Action: 's3:GetBucketAcl',
+                    Resource: getAtt(bucket, 'Arn'),
+                    Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+                  },
+                ]
+              : []),
           ],
         },
       },

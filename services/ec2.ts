@@ -14,6 +14,7 @@ import type { EmittedFile } from '../compiler/model/output.js';
 import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
+import { behindLoadBalancer } from '../compiler/model/exposure.js';
 import { applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
 import { serviceLogGroupName } from './iam.js';
 import { GRAFANA_ADMIN_USER, GRAFANA_SECRET_PASSWORD_KEY, grafanaAdminSecretName, grafanaOidcSecretName } from './secrets.js';
@@ -463,7 +464,7 @@ function workloads(spec: NormalizedSpec, context: BuildContext): Workload[] {
       instanceProfile: ID.instanceProfile(s.name),
       volumes: [{ device: '/dev/xvda', sizeGiB: s.storageGiB, what: 'root' }],
       userData: serviceUserData(spec, s),
-      targetGroup: isExposed(spec, s) ? ID.targetGroup(s.name) : undefined,
+      targetGroup: behindLoadBalancer(spec, s) ? ID.targetGroup(s.name) : undefined,
       healthGraceSeconds: s.health.gracePeriodSeconds,
       signalTimeoutMinutes: signalTimeoutMinutes(s),
     });

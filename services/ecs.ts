@@ -15,6 +15,7 @@ import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
 import { DATABASE_NAME, databaseUser } from './rds.js';
 import { BLUE_GREEN_ID, exposedNames, isTrafficShifted } from './alb.js';
+import { behindLoadBalancer } from '../compiler/model/exposure.js';
 import { imageUri } from './ecr.js';
 import { ecsExecLogGroupName, serviceLogGroupName } from './iam.js';
 import { serviceAlarmNames, stageOf } from './cicd.js';
@@ -338,7 +339,8 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     attributes: { architecture: arch, ...(spot ? { purchaseOption: 'Spot' } : {}) },
     basis: `${perTask} ${what} per task × ${HOURS_PER_MONTH} h × ${s.scaling.min}..${s.scaling.max} tasks (scaling min..max)${spot ? ', on Fargate Spot' : ''}`,
   });
-  const exposed = isExposed(spec, s);
+  // Behind the shared ALB or a named load balancer: registers in its target group either way.
+  const exposed = behindLoadBalancer(spec, s);
   const shifted = ecsDeploymentStrategy(spec, s) !== 'ROLLING';
   const ecsServiceId = ID.ecsService(s.name);
   out.push(

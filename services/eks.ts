@@ -13,7 +13,7 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { EksAccessPolicy, NormalizedNodeGroup, NormalizedService, NormalizedSpec } from '../spec/model.js';
-import { exposedNames } from '../compiler/model/exposure.js';
+import { behindLoadBalancer } from '../compiler/model/exposure.js';
 import { serviceAccount, trustKubernetesServiceAccount } from './iam.js';
 import { cacheIamAuth } from './elasticache.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
@@ -95,8 +95,7 @@ const eksPlaced = (spec: NormalizedSpec): NormalizedService[] => Object.values(s
 
 /** Some EKS service is behind the load balancer: its TargetGroupBinding needs the AWS Load Balancer Controller. */
 export function needsLoadBalancerController(spec: NormalizedSpec): boolean {
-  const exposed = exposedNames(spec);
-  return eksPlaced(spec).some((s) => exposed.has(s.name));
+  return eksPlaced(spec).some((s) => behindLoadBalancer(spec, s));
 }
 
 /** Some EKS service emits a VerticalPodAutoscaler: the VPA controllers must run. */

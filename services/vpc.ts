@@ -9,6 +9,7 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
 import { hasLoadBalancer } from './alb.js';
+import { hasPublicNamedAlb, publicNlbPorts } from './load-balancers.js';
 import { inlineFunction } from './inline-function.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec, VpcEndpointName } from '../spec/model.js';
@@ -294,7 +295,7 @@ export interface NaclEntry {
   readonly name: string;
   readonly egress: boolean;
   readonly ruleNumber: number;
-  readonly protocol: 6 | -1;
+  readonly protocol: 6 | 17 | -1;
   readonly cidr: string;
   readonly ports?: { readonly from: number; readonly to: number };
   readonly why: string;
@@ -333,13 +334,21 @@ export function naclEntries(spec: NormalizedSpec, tier: SubnetTier): NaclEntry[]
       const out: NaclEntry[] = [
         { name: 'InVpc', egress: false, ruleNumber: 100, protocol: -1, cidr: vpcCidr, why: 'everything from inside the VPC (targets replying to the load balancer, private subnets through the NAT gateway)' },
       ];
-      if (hasLoadBalancer(spec)) {
+      if (hasLoadBalancer(spec) || hasPublicNamedAlb(spec)) {
         out.push(
           { name: 'InHttp', egress: false, ruleNumber: 110, protocol: TCP, cidr: ANYWHERE, ports: { from: 80, to: 80 }, why: 'HTTP to the load balancer (redirected to HTTPS)' },
           { name: 'InHttps', egress: false, ruleNumber: 120, protocol: TCP, cidr: ANYWHERE, ports: { from: 443, to: 443 }, why: 'HTTPS to the load balancer' },
         );
       }
       out.push(...returns(130, 'replies to connections the NAT gateway and the bastion opened'));
+      // Listeners of internet-facing NLBs (ingress.loadBalancers), and the UDP replies they send.
+      const nlbPorts = publicNlbPorts(spec);
+      nlbPorts.forEach((p, i) => {
+        out.push({ name: `InNlb${p.protocol === 17 ? 'Udp' : 'Tcp'}${p.port}`, egress: false, ruleNumber: 300 + i, protocol: p.protocol, cidr: ANYWHERE, ports: { from: p.port, to: p.port }, why: `${p.protocol === 17 ? 'UDP' : 'TCP'} ${p.port} to an internet-facing NLB` });
+      });
+      if (nlbPorts.some((p) => p.protocol === 17)) {
+        out.push({ name: 'OutReturnUdp', egress: true, ruleNumber: 300, protocol: 17, cidr: ANYWHERE, ports: EPHEMERAL, why: 'UDP replies to internet clients of an NLB' });
+      }
       if (spec.network.bastion.enabled) {
         spec.network.bastion.allowedCidrs.forEach((cidr, i) => {
           out.push({ name: `InSsh${i + 1}`, egress: false, ruleNumber: 200 + i, protocol: TCP, cidr, ports: { from: 22, to: 22 }, why: `SSH to the bastion from ${cidr} (network.bastion.allowedCidrs)` });

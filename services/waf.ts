@@ -6,6 +6,7 @@ import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../comp
 import type { NormalizedSpec, WafLargeBodyPath, WafManagedRule } from '../spec/model.js';
 import { pathUnder } from '../compiler/checks/waf.js';
 import { hasLoadBalancer } from './alb.js';
+import { hasPublicNamedAlb } from './load-balancers.js';
 
 const COMPONENT = 'ingress';
 export const WAF_ASSOCIATION_ID = 'WebAclAssociation';
@@ -140,7 +141,8 @@ function largeBodyRules(paths: readonly WafLargeBodyPath[], metricPrefix: string
 
 function buildWaf(spec: NormalizedSpec): ModelResource[] {
   const waf = spec.ingress.waf;
-  if (!waf.enabled || !hasLoadBalancer(spec)) return [];
+  // The shared ALB, or a named internet-facing ALB (services/load-balancers.ts associates those itself).
+  if (!waf.enabled || !(hasLoadBalancer(spec) || hasPublicNamedAlb(spec))) return [];
   const metricPrefix = namePrefix(spec).replace(/[^\w#:.\-/]/g, '-');
   const managed = [...new Set(waf.managedRules)].sort((a, b) => PRIORITY[a] - PRIORITY[b]);
   // The exemptions relax the common group; without it there is no 8 KB limit to relax.
@@ -211,14 +213,18 @@ function buildWaf(spec: NormalizedSpec): ModelResource[] {
       },
       usage,
     }),
-    resource({
-      logicalId: WAF_ASSOCIATION_ID,
-      type: 'AWS::WAFv2::WebACLAssociation',
-      layer: 'ingress',
-      component: COMPONENT,
-      origin: ['ingress', 'waf'],
-      properties: { ResourceArn: ref(ID.loadBalancer), WebACLArn: getAtt(ID.webAcl, 'Arn') },
-    }),
+    ...(hasLoadBalancer(spec)
+      ? [
+          resource({
+            logicalId: WAF_ASSOCIATION_ID,
+            type: 'AWS::WAFv2::WebACLAssociation',
+            layer: 'ingress',
+            component: COMPONENT,
+            origin: ['ingress', 'waf'],
+            properties: { ResourceArn: ref(ID.loadBalancer), WebACLArn: getAtt(ID.webAcl, 'Arn') },
+          }),
+        ]
+      : []),
   ];
 }
 

@@ -66,6 +66,26 @@ export interface NormalizedIngress {
     readonly allowLargeBodies: readonly WafLargeBodyPath[];
   };
   readonly idleTimeoutSeconds: number;
+  /** `ingress.domain`: the hosted zone, certificate and records dex makes; undefined when the spec names no domain. */
+  readonly domain?: NormalizedDomain;
+  /** Port 80: redirect to HTTPS (undefined means the same) or serve plain HTTP (`allow`). */
+  readonly http?: 'redirect' | 'allow';
+  /** `ingress.loadBalancers`, by name; undefined when the spec names none. */
+  readonly loadBalancers?: Readonly<Record<string, NormalizedLoadBalancer>>;
+}
+
+export interface NormalizedLoadBalancer {
+  readonly name: string;
+  readonly type: 'alb' | 'nlb';
+  readonly scheme: 'internal' | 'internet-facing';
+  readonly staticIps: boolean;
+}
+
+export interface NormalizedDomain {
+  /** Lowercase, without a trailing dot. */
+  readonly name: string;
+  /** An existing hosted zone by ID, or one dex creates for `name`. */
+  readonly zone: { readonly id: string } | { readonly create: true };
 }
 export type WafManagedRule = NonNullable<NonNullable<NonNullable<DexYaml['ingress']>['waf']>['managedRules']>[number];
 export type { WafLargeBodyPath };
@@ -161,7 +181,17 @@ export interface NormalizedService {
   readonly storageGiBDeclared?: boolean;
   readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean };
   readonly health: NormalizedHealth;
-  readonly expose: { readonly public: boolean; readonly path: string | undefined; readonly host: string | undefined };
+  /** `host` is the absolute host name: `expose.host`, or `expose.subdomain` under ingress.domain.name (kept in `subdomain`). */
+  readonly expose: {
+    readonly public: boolean;
+    readonly path: string | undefined;
+    readonly host: string | undefined;
+    readonly subdomain?: string;
+    /** A load balancer of `ingress.loadBalancers` (instead of the shared public ALB). */
+    readonly loadBalancer?: string;
+    /** NLB listener: port (default the service's) and protocol (default TCP). */
+    readonly listener?: { readonly port: number | undefined; readonly protocol: 'TCP' | 'UDP' | 'TLS' };
+  };
   readonly uses: readonly string[];
   readonly secrets: readonly string[];
   readonly env: Readonly<Record<string, string>>;

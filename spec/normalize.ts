@@ -119,7 +119,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     if (decision.source === 'auto') {
       findings.push({ code: 'DEX330', message: `${name}: placement auto → ${decision.placement} (${decision.rationale.join('; ')})`, path: ['services', name, 'placement'] });
     }
-    services[name] = normalizeService(name, svc, decision);
+    services[name] = normalizeService(name, svc, decision, domainName(merged.ingress?.domain?.name));
   }
 
   const databases: Record<string, NormalizedDatabase> = nameMap();
@@ -170,6 +170,19 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
         allowLargeBodies: ingressIn.waf?.allowLargeBodies ?? [],
       },
       idleTimeoutSeconds: or(ingressIn.idleTimeoutSeconds, 'Ingress', 'idleTimeoutSeconds'),
+      // Absent unless written, so a spec without them normalizes (and emits) as before.
+      ...(ingressIn.domain ? { domain: { name: domainName(ingressIn.domain.name ?? '')!, zone: ingressIn.domain.zone?.create === true ? { create: true as const } : { id: ingressIn.domain.zone?.id ?? '' } } } : {}),
+      ...(ingressIn.http ? { http: ingressIn.http } : {}),
+      ...(ingressIn.loadBalancers
+        ? {
+            loadBalancers: Object.fromEntries(
+              Object.entries(ingressIn.loadBalancers).map(([name, lb]) => [
+                name,
+                { name, type: or(lb.type, 'NamedLoadBalancer', 'type'), scheme: or(lb.scheme, 'NamedLoadBalancer', 'scheme'), staticIps: or(lb.staticIps, 'NamedLoadBalancer', 'staticIps') },
+              ]),
+            ),
+          }
+        : {}),
     },
     platforms: {
       eks: {
@@ -266,7 +279,12 @@ function normalizeNodeGroup(g: NodeGroup): NormalizedNodeGroup {
   };
 }
 
-function normalizeService(name: string, s: Service, decision: PlacementDecision): NormalizedService {
+/** A domain as dex compares it: lowercase, no trailing dot (DNS names are case-insensitive). */
+function domainName(name: string | undefined): string | undefined {
+  return name === undefined ? undefined : name.toLowerCase().replace(/\.$/, '');
+}
+
+function normalizeService(name: string, s: Service, decision: PlacementDecision, domain?: string): NormalizedService {
   const memory = or(s.resources?.memory, 'Service', 'resources', 'memory');
   const min = or(s.scaling?.min, 'Service', 'scaling', 'min');
   return {
@@ -323,7 +341,14 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
       unhealthyThreshold: or(s.health?.unhealthyThreshold, 'Service', 'health', 'unhealthyThreshold'),
       gracePeriodSeconds: or(s.health?.gracePeriodSeconds, 'Service', 'health', 'gracePeriodSeconds'),
     },
-    expose: { public: or(s.expose?.public, 'Service', 'expose', 'public'), path: s.expose?.path, host: s.expose?.host },
+    expose: {
+      public: or(s.expose?.public, 'Service', 'expose', 'public'),
+      path: s.expose?.path,
+      host: s.expose?.host ?? (s.expose?.subdomain !== undefined && domain !== undefined ? `${s.expose.subdomain}.${domain}` : undefined),
+      ...(s.expose?.subdomain !== undefined ? { subdomain: s.expose.subdomain } : {}),
+      ...(s.expose?.loadBalancer !== undefined ? { loadBalancer: s.expose.loadBalancer } : {}),
+      ...(s.expose?.listener !== undefined ? { listener: { port: s.expose.listener.port, protocol: s.expose.listener.protocol ?? 'TCP' } } : {}),
+    },
     uses: or(s.uses, 'Service', 'uses'),
     secrets: or(s.secrets, 'Service', 'secrets'),
     env: Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)])),

@@ -93,12 +93,13 @@ export const ingressRule: SemanticRule = {
     }
 
     // HTTPS only: a public service needs a certificate on the load balancer.
-    if (publicServices.length > 0 && spec.ingress.loadBalancer === 'alb' && spec.ingress.tls.certificateArn === undefined) {
+    // ingress.domain: dex issues the certificate itself (services/domain.ts).
+    if (publicServices.length > 0 && spec.ingress.loadBalancer === 'alb' && spec.ingress.tls.certificateArn === undefined && spec.ingress.domain === undefined) {
       findings.push({
         code: 'DEX311',
         message: `public services (${publicServices.map((s) => s.name).join(', ')}) need HTTPS, but ingress.tls.certificateArn is not set; dex does not serve plain HTTP`,
         path: ['services', publicServices[0]!.name, 'expose', 'public'],
-        hint: `request or import a certificate in AWS Certificate Manager in ${spec.region} and set ingress.tls.certificateArn`,
+        hint: `set ingress.domain (dex then issues and validates the certificate), or request or import a certificate in AWS Certificate Manager in ${spec.region} and set ingress.tls.certificateArn`,
       });
     }
 

@@ -55,6 +55,12 @@ const SERVICE_WHAT: Readonly<Record<(typeof SERVICE_ID_SUFFIXES)[number], string
   AutoScalingGroup: 'Auto Scaling group',
   LaunchTemplate: 'launch template',
   DatabaseConnectPolicy: 'rds-db:connect policy',
+  HttpListenerRule: 'plain-HTTP listener rule',
+  LbListenerRule: 'listener rule on its named load balancer',
+  LbHttpListenerRule: 'plain-HTTP listener rule on its named load balancer',
+  LbListener: 'NLB listener',
+  LbIngress: 'security group rule from its load balancer',
+  LbIngressUdp: 'UDP security group rule from its load balancer',
 };
 
 const DATABASE_WHAT: Readonly<Record<(typeof DATABASE_ID_SUFFIXES)[number], string>> = {

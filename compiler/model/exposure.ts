@@ -23,10 +23,26 @@ function exposedOf(spec: NormalizedSpec): { readonly list: readonly NormalizedSe
       spec.ingress.loadBalancer !== 'alb'
         ? []
         : Object.values(spec.services)
-            .filter((s) => s.expose.public && s.port !== undefined)
+            // A service on a named load balancer (ingress.loadBalancers) is not on the shared ALB.
+            .filter((s) => s.expose.public && s.port !== undefined && s.expose.loadBalancer === undefined)
             .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     entry = { list, names: new Set(list.map((s) => s.name)) };
     exposedCache.set(spec, entry);
   }
   return entry;
+}
+
+/**
+ * The named load balancer (ingress.loadBalancers) a service is behind, or undefined: the shared
+ * ALB's services are exposedServices. Needs a port and a load balancer of that name.
+ */
+export function namedLoadBalancerOf(spec: NormalizedSpec, s: NormalizedService): string | undefined {
+  const name = s.expose.loadBalancer;
+  if (name === undefined || s.port === undefined) return undefined;
+  return spec.ingress.loadBalancers !== undefined && Object.hasOwn(spec.ingress.loadBalancers, name) ? name : undefined;
+}
+
+/** Whether a service registers in a target group: behind the shared ALB or a named load balancer. */
+export function behindLoadBalancer(spec: NormalizedSpec, s: NormalizedService): boolean {
+  return exposedNames(spec).has(s.name) || namedLoadBalancerOf(spec, s) !== undefined;
 }

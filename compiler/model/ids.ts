@@ -179,7 +179,7 @@ export const ID = {
 export const SERVICE_ID_SUFFIXES = [
   'SecurityGroup', 'TargetGroup', 'GreenTargetGroup', 'ListenerRule', 'TestListenerRule', 'DeploymentGroup', 'Repository', 'Role',
   'ExecutionRole', 'LogGroup', 'InstanceProfile', 'EcsService', 'TaskDefinition', 'ScalableTarget', 'CpuScalingPolicy', 'MemoryScalingPolicy',
-  'AutoScalingGroup', 'LaunchTemplate', 'DatabaseConnectPolicy',
+  'AutoScalingGroup', 'LaunchTemplate', 'DatabaseConnectPolicy', 'HttpListenerRule', 'LbListenerRule', 'LbHttpListenerRule', 'LbListener', 'LbIngress', 'LbIngressUdp',
 ] as const;
 export const DATABASE_ID_SUFFIXES = [
   'Database', 'DatabaseSecurityGroup', 'DatabaseSubnetGroup', 'DatabaseParameterGroup',

@@ -36,7 +36,7 @@ export const METER_NAMES = [
   'logs.ingest', 'logs.storage', 'cloudwatch.alarm', 'cloudwatch.dashboard', 'cloudwatch.metric',
   'waf.acl', 'waf.rule', 'waf.requests', 'secretsmanager.secret', 'secretsmanager.api', 'kms.key', 'kms.requests',
   'ecr.storage', 'xray.traces', 'dataTransfer.out', 'dataTransfer.interAz', 'codebuild.minutes', 'codepipeline.pipeline',
-  'codepipeline.actionMinutes', 'route53.zone', 's3.storage', 'sns.publish', 'sns.email', 'budgets.budget', 'cognito.mau',
+  'codepipeline.actionMinutes', 'route53.zone', 'route53.queries', 'acm.certificate', 's3.storage', 'sns.publish', 'sns.email', 'budgets.budget', 'cognito.mau',
 ] as const;
 
 export type MeterName = (typeof METER_NAMES)[number];
@@ -78,6 +78,16 @@ export interface ModelResource {
   readonly component: string;
   /** Billable dimensions; empty for free resources (route tables, security groups, ...). */
   readonly usage: readonly UsageMeter[];
+  /** Stack outputs for people (a created hosted zone's name servers), besides the cross-stack exports the splitter adds. */
+  readonly outputs?: readonly ModelOutput[];
+}
+
+export interface ModelOutput {
+  /** Output logical name, unique in the model. */
+  readonly name: string;
+  readonly description: string;
+  /** A string: a list attribute is joined first (outputs and exports hold strings). */
+  readonly value: CfnValue;
 }
 
 export interface ResourceModel {

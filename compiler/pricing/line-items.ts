@@ -87,7 +87,7 @@ export function collectQueries(resources: readonly PricedResourceInput[], region
     for (const m of r.usage) {
       const mapping = meterToQuery(m, region);
       if (!mapping.ok) continue;
-      for (const p of mapping.parts) seen.set(queryKey(p.query), p.query);
+      for (const p of mapping.parts) if (!p.knownFree) seen.set(queryKey(p.query), p.query);
     }
   }
   return [...seen.values()];
@@ -114,6 +114,10 @@ export function priceMeters(resources: readonly PricedResourceInput[], region: s
         continue;
       }
       for (const part of mapping.parts) {
+        if (part.knownFree) {
+          lineItems.push(freeLine(r, meter, part, part.knownFree, source.asOf));
+          continue;
+        }
         const priced = pricePart(r, meter, part, source, options);
         if ('reason' in priced) {
           unpriced.push({ resource: r.logicalId, meter: meter.meter, reason: priced.reason });
@@ -134,6 +138,27 @@ export function priceMeters(resources: readonly PricedResourceInput[], region: s
     totals: { monthlyMin: centsToNumber(minCents), monthlyMax: centsToNumber(maxCents) },
     rounding: ROUNDING_RULE,
     warnings: [...(source.warnings ?? [])],
+  };
+}
+
+/** A $0 line for an item AWS publishes as free, saying so: never a stand-in for a missing price. */
+function freeLine(r: PricedResourceInput, meter: UsageMeter, part: MeterPart, free: NonNullable<MeterPart['knownFree']>, asOf: string): LineItem {
+  const q = meter.quantity;
+  const qty = (n: number): string => `${formatQuantity(decimal(n))} ${part.display.quantityUnit}`;
+  return {
+    resource: r.logicalId,
+    resourceType: r.type,
+    meter: meter.meter,
+    service: part.service,
+    usageType: part.usageType,
+    unit: part.display.priceUnit,
+    quantity: { min: q.min, max: q.max },
+    quantityUnit: meter.unit,
+    unitPriceUsd: 0,
+    monthlyUsd: { min: 0, max: 0 },
+    priceSource: { source: 'snapshot', asOf, sku: 'none (free)', description: `free: ${free.reason}`, confidence: 'single source', citation: free.citation },
+    arithmetic: `${q.min === q.max ? qty(q.max) : `${qty(q.min)}–${qty(q.max)}`} × $0 = $0.00 (free: ${free.reason})`,
+    basis: meter.basis,
   };
 }
 

@@ -13,6 +13,11 @@ export interface MeterPart {
   readonly query: PriceQuery;
   /** How the line shows its price: '$0.60/1M requests' → priceScale 1,000,000, priceUnit '1M requests'. */
   readonly display: { readonly quantityUnit: string; readonly priceUnit: string; readonly priceScale: number };
+  /**
+   * Set when AWS publishes the item as free: the line is $0 for that reason (named on the line),
+   * and nothing is looked up. Never used for a price dex merely lacks.
+   */
+  readonly knownFree?: { readonly reason: string; readonly citation: string };
 }
 
 export type MeterMapping = { readonly ok: true; readonly parts: readonly MeterPart[] } | { readonly ok: false; readonly reason: string };
@@ -87,6 +92,11 @@ const regional = (region: string, filters: Attrs): Attrs => ({ regionCode: regio
 
 function part(service: string, usageType: string, query: PriceQuery, display: MeterPart['display']): MeterPart {
   return { service, usageType, query, display };
+}
+
+/** A part AWS publishes as free: its query is never sent (no product exists), the line says why it is $0. */
+function free(service: string, usageType: string, unit: string, reason: string, citation: string): MeterPart {
+  return { service, usageType, query: { serviceCode: 'free', region: 'global', filters: { 'dex:free': usageType }, label: `${service} ${usageType} (free)` }, display: { quantityUnit: unit, priceUnit: unit, priceScale: 1 }, knownFree: { reason, citation } };
 }
 
 /**
@@ -270,6 +280,14 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
         v1 ? 'CodePipeline V1 active pipeline (global)' : 'CodePipeline V2 action execution minutes (global)',
         { snapshotOnly: 'dex does not yet know which Price List attributes pin the CodePipeline price, so it comes from the snapshot' }), v1 ? perMonth('pipeline') : { quantityUnit: 'min', priceUnit: 'min', priceScale: 1 })];
     }
+    case 'route53.queries': {
+      if ((a.recordType ?? '').toLowerCase() !== 'alias') {
+        throw new MappingError('Route 53 standard queries are not in the price book: $0.40 per million for the first billion a month (aws.amazon.com/route53/pricing); alias queries to a load balancer are free');
+      }
+      return [free('Route 53', 'DNS-Queries (alias)', 'queries', 'Route 53 answers queries for alias records that point to an Elastic Load Balancing load balancer free of charge', 'aws.amazon.com/route53/pricing (Queries: alias records)')];
+    }
+    case 'acm.certificate':
+      return [free('ACM', 'PublicCertificate', 'certificate-month', 'public ACM certificates used through an integrated service (Elastic Load Balancing) are free; only exportable certificates and private CAs are billed, and dex requests neither', 'aws.amazon.com/certificate-manager/pricing')];
     case 'route53.zone':
       return [part('Route 53', 'HostedZone', q('AmazonRoute53', { productFamily: 'DNS Zone', usagetype: 'HostedZone' }, undefined, 'Route 53 hosted zone (global)'), perMonth('zone'))];
     // Not in the price book: small or free at the volumes dex creates; the reason says how much.

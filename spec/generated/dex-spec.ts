@@ -379,6 +379,12 @@ export interface Ingress {
    */
   loadBalancer?: 'alb' | 'none';
   /**
+   * More load balancers beside the shared public ALB (ingress.loadBalancer), by name: internal ALBs for backends called from inside the VPC, NLBs for TCP, UDP and TLS. A service picks one with expose.loadBalancer.
+   */
+  loadBalancers?: {
+    [k: string]: NamedLoadBalancer;
+  };
+  /**
    * HTTPS on the load balancer. HTTP on port 80 only redirects to HTTPS.
    */
   tls?: {
@@ -391,6 +397,11 @@ export interface Ingress {
      */
     policy?: 'tls13' | 'tls12';
   };
+  domain?: IngressDomain;
+  /**
+   * Port 80 on the load balancer: redirect (HTTP 301 to HTTPS, the default) or allow (plain HTTP served with the same routes as HTTPS: a warning outside production-like environments, an error in one, refused under pci-dss).
+   */
+  http?: 'redirect' | 'allow';
   /**
    * AWS WAF web ACL associated with the load balancer.
    */
@@ -469,6 +480,45 @@ export interface Ingress {
    * Load balancer idle timeout in seconds.
    */
   idleTimeoutSeconds?: number;
+}
+/**
+ * A named load balancer: type, scheme, static IPs. Its security group admits only its listener ports (from the VPC when internal) and sends only to its targets.
+ */
+export interface NamedLoadBalancer {
+  /**
+   * alb: HTTPS with host and path rules (HTTP redirects to HTTPS); nlb: one TCP, UDP or TLS listener per service (expose.listener).
+   */
+  type?: 'alb' | 'nlb';
+  /**
+   * internal: private subnets, reachable only from inside the VPC (the default); internet-facing: public subnets. A public ALB gets the WAF; an NLB cannot.
+   */
+  scheme?: 'internal' | 'internet-facing';
+  /**
+   * NLB, internet-facing: one Elastic IP per zone, so clients can allow-list fixed addresses (each is a public IPv4 address, billed by the hour).
+   */
+  staticIps?: boolean;
+}
+/**
+ * A domain served by the load balancer: a Route 53 hosted zone, an ACM certificate DNS-validated in it (no ARN to paste; ingress.tls.certificateArn, when set, is used instead) and alias records for the domain and each service host. name and zone are both needed after the environment overlay (an overlay may give only its own name).
+ */
+export interface IngressDomain {
+  /**
+   * The domain the load balancer answers for, e.g. example.com (lowercase RFC 1123 labels). dex issues an ACM certificate for it and *.<name>, validated by DNS in the hosted zone, and points the name and every service host at the load balancer. An environment usually overlays its own, e.g. staging.example.com.
+   */
+  name?: string;
+  /**
+   * The Route 53 hosted zone of the domain: an existing one ({ id: Z… }) or one dex creates ({ create: true }).
+   */
+  zone?: {
+    /**
+     * ID of an existing public Route 53 hosted zone that holds the domain (the zone of name or of a parent of it). dex adds records to it and never deletes it.
+     */
+    id?: string;
+    /**
+     * Create a public hosted zone named after the domain (kept when the stack is deleted: its name servers are what the registrar points at). Its name servers are a stack output and in emit's next steps.
+     */
+    create?: true;
+  };
 }
 /**
  * One path that may carry request bodies over 8 KB.
@@ -1208,6 +1258,27 @@ export interface Service {
      * Optional host name condition for the routing rule.
      */
     host?: string;
+    /**
+     * Host name condition relative to ingress.domain.name: api means api.<domain> (admin.eu and * work too), so an environment that overlays its own domain moves every service with it. Not together with host.
+     */
+    subdomain?: string;
+    /**
+     * Route to the service from this load balancer of ingress.loadBalancers instead of the shared public ALB (public is then not set: the load balancer's scheme decides who reaches it).
+     */
+    loadBalancer?: string;
+    /**
+     * NLB only: the service's listener (each service on an NLB has its own port).
+     */
+    listener?: {
+      /**
+       * Port clients connect to on the NLB. Default: the service's port.
+       */
+      port?: number;
+      /**
+       * TCP or UDP passed through, or TLS ended on the NLB with the domain's certificate (or ingress.tls.certificateArn) and forwarded as TCP.
+       */
+      protocol?: 'TCP' | 'UDP' | 'TLS';
+    };
   };
   /**
    * Databases, caches and services this service calls. Security groups, IAM and network policies allow exactly these.

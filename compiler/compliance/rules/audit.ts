@@ -43,7 +43,8 @@ export function requestLogChecks(ctx: RuleContext): Check[] {
     const attrs = (prop(lb, 'LoadBalancerAttributes') ?? []) as { Key?: string; Value?: unknown }[];
     const on = attrs.some((a) => a.Key === 'access_logs.s3.enabled' && a.Value === 'true');
     const ev = [evidence(lb, { LoadBalancerAttributes: attrs.filter((a) => a.Key?.startsWith('access_logs.')) })];
-    checks.push(on ? pass(`${lb.logicalId} writes an access log of every request to S3`, ['audit', 'albAccessLogs'], ev) : fail(`${lb.logicalId} keeps no access log`, ['audit', 'albAccessLogs'], 'remove audit.albAccessLogs: false', ev));
+    const nlb = prop(lb, 'Type') === 'network';
+    checks.push(on ? pass(nlb ? `${lb.logicalId} (an NLB) writes an access log of its TLS connections to S3; its TCP and UDP flows are in the VPC flow logs` : `${lb.logicalId} writes an access log of every request to S3`, ['audit', 'albAccessLogs'], ev) : fail(`${lb.logicalId} keeps no access log`, ['audit', 'albAccessLogs'], 'remove audit.albAccessLogs: false', ev));
   }
   for (const db of ofType(ctx.model, 'AWS::RDS::DBInstance')) {
     const exports = (prop(db, 'EnableCloudwatchLogsExports') ?? []) as string[];

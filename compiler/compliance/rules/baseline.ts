@@ -121,10 +121,11 @@ const TLS12_POLICIES = new Set([
 
 export function tlsChecks(ctx: RuleContext): Check[] {
   return ofType(ctx.model, 'AWS::ElasticLoadBalancingV2::Listener')
-    .filter((r) => prop(r, 'Protocol') === 'HTTPS')
+    // HTTPS on an ALB, TLS on an NLB (ingress.loadBalancers): both negotiate with SslPolicy.
+    .filter((r) => prop(r, 'Protocol') === 'HTTPS' || prop(r, 'Protocol') === 'TLS')
     .map((r) => {
       const policy = prop(r, 'SslPolicy');
-      const ev = [evidence(r, { Protocol: 'HTTPS', Port: prop(r, 'Port'), SslPolicy: policy })];
+      const ev = [evidence(r, { Protocol: prop(r, 'Protocol'), Port: prop(r, 'Port'), SslPolicy: policy })];
       return typeof policy === 'string' && TLS12_POLICIES.has(policy)
         ? pass(`${r.logicalId} negotiates TLS 1.2 or later only (${policy})`, ['ingress', 'tls', 'policy'], ev)
         : fail(`${r.logicalId} allows protocols older than TLS 1.2 (SslPolicy ${String(policy ?? 'unset: the ELB default allows TLS 1.0')})`, ['ingress', 'tls', 'policy'], 'set ingress.tls.policy to tls13 or tls12', ev);
@@ -138,10 +139,14 @@ export function inTransitChecks(ctx: RuleContext): Check[] {
     const actions = (prop(r, 'DefaultActions') ?? []) as readonly { Type?: string; RedirectConfig?: { Protocol?: string } }[];
     const redirects = actions.length > 0 && actions.every((a) => a.Type === 'redirect' && a.RedirectConfig?.Protocol === 'HTTPS');
     const ev = [evidence(r, { Protocol: 'HTTP', Port: prop(r, 'Port'), DefaultActions: actions })];
+    // ingress.http: allow is the spec's own choice: a warning to review outside production, an error in it.
+    const asked = ctx.spec.ingress.http === 'allow';
     checks.push(
       redirects
         ? pass(`${r.logicalId} (HTTP) only redirects to HTTPS`, r.origin, ev)
-        : fail(`${r.logicalId} serves plain HTTP instead of redirecting to HTTPS`, r.origin, 'plain HTTP listeners must redirect to HTTPS (report it: dex emits a redirect)', ev),
+        : asked
+          ? fail(`${r.logicalId} serves plain HTTP (ingress.http: allow)`, ['ingress', 'http'], 'remove ingress.http: port 80 then redirects to HTTPS', ev, ctx.production ? undefined : 'warning')
+          : fail(`${r.logicalId} serves plain HTTP instead of redirecting to HTTPS`, r.origin, 'plain HTTP listeners must redirect to HTTPS (report it: dex emits a redirect)', ev),
     );
   }
   for (const r of ofType(ctx.model, 'AWS::ElastiCache::ReplicationGroup')) {
@@ -251,7 +256,7 @@ export const encryptionInTransit: ComplianceRule = {
 
 export const tls12: ComplianceRule = {
   id: 'BASE-TLS12',
-  title: 'HTTPS listeners accept TLS 1.2 or later only',
+  title: 'HTTPS and TLS listeners accept TLS 1.2 or later only',
   regimes: ['baseline'],
   citations: {
     baseline: { clause: 'AWS Well-Architected SEC09-BP02', text: 'Enforce encryption in transit (current TLS versions only)', url: WA_TRANSIT },

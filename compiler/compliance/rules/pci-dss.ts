@@ -49,6 +49,32 @@ function largeBodyExceptions(spec: RuleContext['spec'], acls: readonly ModelReso
   );
 }
 
+/** PCI refuses plain HTTP in every environment: test data in staging is often real card data. */
+export const pciNoPlainHttp: ComplianceRule = {
+  id: 'PCI-DSS-4.2.1',
+  title: 'No load balancer listener serves plain HTTP: port 80 only redirects to HTTPS',
+  regimes: ['pci-dss'],
+  citations: { 'pci-dss': { clause: 'PCI DSS v4.0 Req. 4.2.1', text: 'strong cryptography protects cardholder data during transmission over open, public networks', url: URL.pci } },
+  severity: 'error',
+  nonProduction: 'same',
+  check(ctx) {
+    const checks: Check[] = [];
+    for (const r of ofType(ctx.model, 'AWS::ElasticLoadBalancingV2::Listener')) {
+      if (prop(r, 'Protocol') !== 'HTTP') continue;
+      const actions = (prop(r, 'DefaultActions') ?? []) as readonly { Type?: string; RedirectConfig?: { Protocol?: string } }[];
+      const redirects = actions.length > 0 && actions.every((a) => a.Type === 'redirect' && a.RedirectConfig?.Protocol === 'HTTPS');
+      const ev = [evidence(r, { Protocol: 'HTTP', Port: prop(r, 'Port'), DefaultActions: actions })];
+      checks.push(
+        redirects
+          ? pass(`${r.logicalId} (HTTP) only redirects to HTTPS`, r.origin, ev)
+          : fail(`${r.logicalId} serves plain HTTP: PCI DSS refuses it in every environment`, ctx.spec.ingress.http === 'allow' ? ['ingress', 'http'] : r.origin, 'remove ingress.http (port 80 then redirects to HTTPS)', ev),
+      );
+    }
+    if (checks.length === 0) checks.push(pass('no plain-HTTP listener', ['ingress']));
+    return checks;
+  },
+};
+
 export const pciKeys: ComplianceRule = {
   id: 'PCI-DSS-3.5.1',
   title: 'Stored data is encrypted with customer-managed keys that rotate',
@@ -128,4 +154,4 @@ export const pciImageScanning: ComplianceRule = {
   },
 };
 
-export const PCI_RULES: readonly ComplianceRule[] = [pciSegmentation, pciKeys, pciImageScanning, pciWaf, pciAuditLogs, pciLogRetention];
+export const PCI_RULES: readonly ComplianceRule[] = [pciSegmentation, pciKeys, pciNoPlainHttp, pciImageScanning, pciWaf, pciAuditLogs, pciLogRetention];
