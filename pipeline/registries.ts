@@ -38,6 +38,7 @@ import { instanceTypesRule } from '../compiler/checks/instance-types.js';
 import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
 import { execRule } from '../compiler/checks/exec.js';
+import { kindsRule } from '../compiler/checks/kinds.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
@@ -93,6 +94,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     resourceLimitsRule,
     permissionsRule,
     execRule,
+    kindsRule,
     usesRule,
     cycleRule,
     boundsRule,
