@@ -19,6 +19,8 @@ import { imageUri } from './ecr.js';
 import { ecsExecLogGroupName, serviceLogGroupName } from './iam.js';
 import { serviceAlarmNames, stageOf } from './cicd.js';
 import { logRetentionAtLeast } from './audit.js';
+import { ecsJobGroupResources, ecsJobResources, jobFargateMeters, releaseJobsCluster } from './jobs.js';
+import { isJob } from '../spec/model.js';
 
 /** The log group of ECS Exec sessions: `/` keeps it apart from every service's `/dex/<prefix>/<service>`. */
 export const ECS_EXEC_LOG_GROUP = 'EcsExecSessionLogGroup';
@@ -255,12 +257,15 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
   const tags = tagList(spec, component);
   const out: ModelResource[] = [];
   const logGroupName = serviceLogGroupName(spec, s.name);
+  // A job the release runs before it updates the services needs its new task definition (and
+  // its log group) deployed by then: in the data layer, which deploys before the services' stacks.
+  const layer = isJob(s) && s.job.run === 'before-release' ? 'data' : 'ecs';
 
   out.push(
     resource({
       logicalId: ID.serviceLogGroup(s.name),
       type: 'AWS::Logs::LogGroup',
-      layer: 'ecs',
+      layer,
       origin,
       component,
       properties: { LogGroupName: logGroupName, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tags },
@@ -304,7 +309,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     resource({
       logicalId: `${P}TaskDefinition`,
       type: 'AWS::ECS::TaskDefinition',
-      layer: 'ecs',
+      layer,
       origin,
       component,
       properties: {
@@ -320,8 +325,12 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         Volumes: [{ Name: 'tmp' }],
         Tags: tags,
       },
+      // A job has no ECS service to carry its Fargate hours: its task definition does, per run.
+      ...(isJob(s) ? { usage: jobFargateMeters(spec, s) } : {}),
     }),
   );
+  // A job runs to completion: no service, no desired count, no scaling; a schedule when it has one.
+  if (isJob(s)) return [...out, ...ecsJobResources(spec, s)];
 
   const spot = spec.platforms.ecs.capacity === 'fargate-spot';
   const arch = s.architecture;
@@ -485,6 +494,7 @@ export const ecs: BuildingBlock = {
     if (exec) out.push(execLogGroup(spec));
     if (services.some((s) => ecsDeploymentStrategy(spec, s) !== 'ROLLING')) out.push(loadBalancerRole(spec));
     for (const s of services) out.push(...serviceResources(spec, s));
+    out.push(...ecsJobGroupResources(spec), ...releaseJobsCluster(spec));
     return out;
   },
 };

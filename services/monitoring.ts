@@ -111,8 +111,9 @@ function cacheNodes(spec: NormalizedSpec, name: string): CfnValue[] {
 }
 
 function targets(spec: NormalizedSpec, alert: NormalizedAlert): Target[] {
+  // A job has no running service to watch between its runs (its failures: jobAlarms).
   const services = Object.values(spec.services)
-    .filter((s) => alert.services === undefined || alert.services.includes(s.name))
+    .filter((s) => s.kind !== 'job' && (alert.services === undefined || alert.services.includes(s.name)))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   const exposed = services.filter((s) => isExposed(spec, s));
   const dbs = Object.keys(spec.databases).sort();
