@@ -52,6 +52,11 @@ services:
     uses: [db]
 databases:
   db: {}
+cicd:
+  provider: github-actions
+  source: { repository: example-org/shop, branch: main }
+  stages:
+    production: { approval: manual, reviewers: [example-org/ops] }
 `;
 
 const analyzed = (text: string): Analysis => analyzeSpec(Buffer.from(text), 'dex.yaml', { today: fixedClock });
@@ -167,5 +172,158 @@ describe('kinds: schedules', () => {
     ['cron(0 9 ? * MON,FRI *)', '0 9 * * MON,FRI'],
   ])('%s is %s in Kubernetes cron', (e, cron) => {
     expect(kubernetesCron(ok(e))).toEqual({ cron });
+  });
+});
+
+describe('kinds: ECS', () => {
+  const a = analyzed(BASE);
+  const types = (service: string) => resources(a).filter((r) => r.component === `service/${service}`).map((r) => r.type).sort();
+
+  it('a backend and a worker run as ECS services with no target group or listener rule; a job has no ECS service', () => {
+    const all = resources(a);
+    expect(all.filter((r) => r.type === 'AWS::ElasticLoadBalancingV2::TargetGroup').map((r) => r.logicalId)).toEqual(['WebTargetGroup']);
+    expect(types('mailer')).toContain('AWS::ECS::Service');
+    expect(types('ledger')).toContain('AWS::ECS::Service');
+    expect(types('nightly')).not.toContain('AWS::ECS::Service');
+    expect(types('nightly')).not.toContain('AWS::ApplicationAutoScaling::ScalableTarget');
+    expect(types('migrate')).not.toContain('AWS::ECS::Service');
+    const worker = byId(a, 'MailerTaskDefinition')!.properties.ContainerDefinitions as { PortMappings?: unknown; HealthCheck?: unknown; Environment: { Name: string }[] }[];
+    expect(worker[0]!.PortMappings).toBeUndefined();
+    expect(worker[0]!.HealthCheck).toBeUndefined();
+    expect(worker[0]!.Environment.map((e) => e.Name)).not.toContain('PORT');
+    expect(byId(a, 'MailerEcsService')!.properties.LoadBalancers).toBeUndefined();
+  });
+
+  it('only web services get latency alarms; jobs get no CPU alarm', () => {
+    const alarms = resources(a).filter((r) => r.type === 'AWS::CloudWatch::Alarm').map((r) => String(r.properties.AlarmName)).sort();
+    expect(alarms.filter((n) => n.includes('-slow-'))).toEqual(['shop-slow-web']);
+    expect(alarms.filter((n) => n.includes('-busy-'))).toEqual(['shop-busy-ledger', 'shop-busy-mailer', 'shop-busy-web']);
+    expect(alarms).toContain('shop-job-runs-dropped');
+  });
+
+  it('a scheduled job: the schedule runs its task definition on Fargate in the private subnets behind its security group', () => {
+    const schedule = byId(a, 'NightlySchedule')!;
+    expect(schedule.type).toBe('AWS::Scheduler::Schedule');
+    expect(schedule.properties).toMatchObject({
+      ScheduleExpression: 'cron(30 2 * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      GroupName: { Ref: 'JobScheduleGroup' },
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': ['EcsCluster', 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': ['NightlySchedulerRole', 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        EcsParameters: {
+          TaskDefinitionArn: { Ref: 'NightlyTaskDefinition' },
+          LaunchType: 'FARGATE',
+          TaskCount: 1,
+          NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED', SecurityGroups: [{ Ref: 'NightlySecurityGroup' }], Subnets: [{ Ref: 'PrivateSubnetA' }, { Ref: 'PrivateSubnetB' }] } },
+        },
+      },
+    });
+  });
+
+  it('the scheduler role may run only the job family in its cluster and pass only its two roles, under the boundary', () => {
+    const role = byId(a, 'NightlySchedulerRole')!;
+    expect((role.properties.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+    ]);
+    expect((role.properties.Policies as { PolicyDocument: { Statement: unknown[] } }[])[0]!.PolicyDocument.Statement).toEqual([
+      {
+        Sid: 'RunJobTask',
+        Effect: 'Allow',
+        Action: ['ecs:RunTask'],
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/shop-nightly:*' },
+        Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:cluster/shop' } } },
+      },
+      {
+        Sid: 'PassJobRoles',
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: [{ 'Fn::GetAtt': ['NightlyRole', 'Arn'] }, { 'Fn::GetAtt': ['NightlyExecutionRole', 'Arn'] }],
+        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      },
+      {
+        Sid: 'TagJobTask',
+        Effect: 'Allow',
+        Action: ['ecs:TagResource'],
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/shop/*' },
+        Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+      },
+    ]);
+    expect(role.properties.PermissionsBoundary).toBeDefined();
+  });
+
+  it('the job task is as hardened as a service: non-root, read-only root, no capabilities; logs to its log group', () => {
+    const [c] = byId(a, 'NightlyTaskDefinition')!.properties.ContainerDefinitions as Record<string, unknown>[];
+    expect(c).toMatchObject({ User: '10001:10001', ReadonlyRootFilesystem: true, LinuxParameters: { InitProcessEnabled: true, Capabilities: { Drop: ['ALL'] } } });
+    expect((c!.LogConfiguration as { Options: Record<string, unknown> }).Options['awslogs-group']).toBe(byId(a, 'NightlyLogGroup')!.properties.LogGroupName);
+  });
+
+  it('a before-release job: task definition, log group and its cluster in the data layer, its roles named for CI', () => {
+    expect(['MigrateTaskDefinition', 'MigrateLogGroup', 'ReleaseJobsCluster'].map((id) => byId(a, id)!.layer)).toEqual(['data', 'data', 'data']);
+    expect(byId(a, 'ReleaseJobsCluster')!.properties.ClusterName).toBe('shop-release-jobs');
+    expect(byId(a, 'MigrateRole')!.properties.RoleName).toBe('shop-migrate-job-task');
+    expect(byId(a, 'MigrateExecutionRole')!.properties.RoleName).toBe('shop-migrate-job-exec');
+    expect(byId(a, 'NightlyRole')!.properties.RoleName).toBeUndefined();
+    expect(byId(a, 'MigrateSchedule')).toBeUndefined();
+  });
+
+  it('prices a job as runs a month × expected duration', () => {
+    const usage = byId(a, 'NightlyTaskDefinition')!.usage;
+    // cron(30 2 * * ? *): 730/24 runs a month × 12 minutes = 6.083 task-hours; 0.5 vCPU, 1 GB.
+    expect(usage.map((u) => [u.meter, u.quantity.min, u.quantity.max])).toEqual([
+      ['fargate.vcpu', 3.042, 3.042],
+      ['fargate.memory', 6.083, 6.083],
+    ]);
+    expect(usage[0]!.basis).toBe('0.5 vCPU per task × 30.417 runs × 12 min (expectedDurationMinutes) = 6.083 task-hours; cron(30 2 * * ? *): ~30.417 runs a month');
+    const migrate = byId(a, 'MigrateTaskDefinition')!.usage;
+    expect(migrate[0]!.quantityUnknown).toContain('usage.releasesPerMonth');
+    const priced = byId(analyzed(edit('databases:\n', 'usage:\n  releasesPerMonth: 20\ndatabases:\n')), 'MigrateTaskDefinition')!.usage;
+    // 20 releases × 5 minutes = 1.667 task-hours at the default 0.5 vCPU and 1 GB.
+    expect(priced.map((u) => [u.meter, u.quantity.max, u.quantityUnknown])).toEqual([
+      ['fargate.vcpu', 0.834, undefined],
+      ['fargate.memory', 1.667, undefined],
+    ]);
+  });
+
+  it('every emitted template passes the CloudFormation resource schemas', () => {
+    const templates = outTree('dex.yaml', BASE).filter((f) => /cloudformation\/.*\.ya?ml$/.test(f.path));
+    expect(templates.length).toBeGreaterThan(3);
+    for (const t of templates) expect(validateTemplate(parse(t.content)), t.path).toEqual([]);
+  });
+});
+
+describe('kinds: EKS', () => {
+  const text = edit('  nightly:\n    kind: job\n    placement: ecs\n', '  nightly:\n    kind: job\n    placement: eks\n', edit('  mailer:\n    kind: worker\n    placement: ecs\n', '  mailer:\n    kind: worker\n    placement: eks\n'));
+  const files = outTree('dex.yaml', text);
+  const manifest = (path: string) => parse(files.find((f) => f.path === path)!.content) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it('a job is a CronJob: Forbid, backoffLimit, activeDeadlineSeconds, its time zone, the hardened pod, never restarted in place', () => {
+    const paths = files.filter((f) => f.path.startsWith('default/kubernetes/nightly/')).map((f) => f.path.replace('default/kubernetes/nightly/', '')).sort();
+    expect(paths).toEqual(['cron-job.yaml', 'namespace.yaml', 'network-policy-default-deny.yaml', 'service-account.yaml']);
+    const cj = manifest('default/kubernetes/nightly/cron-job.yaml');
+    expect(cj.apiVersion).toBe('batch/v1');
+    expect(cj.spec).toMatchObject({ schedule: '30 2 * * *', timeZone: 'Europe/Berlin', concurrencyPolicy: 'Forbid' });
+    expect(cj.spec.suspend).toBeUndefined();
+    expect(cj.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 3, activeDeadlineSeconds: 3600 });
+    const pod = cj.spec.jobTemplate.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toEqual({ fsGroup: 10001, runAsGroup: 10001, runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true });
+    expect(pod.containers[0].image).toBe('${NIGHTLY_IMAGE}');
+    const kustomization = manifest('default/kubernetes/kustomization.yaml');
+    const image = (kustomization.replacements as { source: { fieldPath: string }; targets: unknown[] }[]).find((r) => r.source.fieldPath === 'data.NIGHTLY_IMAGE')!;
+    expect(image.targets).toEqual([{ select: { kind: 'CronJob', name: 'nightly', namespace: 'nightly' }, fieldPaths: ['spec.jobTemplate.spec.template.spec.containers.[name=nightly].image'] }]);
+  });
+
+  it('a worker is a Deployment with no Service and no probes', () => {
+    const paths = files.filter((f) => f.path.startsWith('default/kubernetes/mailer/')).map((f) => f.path.replace('default/kubernetes/mailer/', ''));
+    expect(paths).toContain('deployment.yaml');
+    expect(paths).not.toContain('service.yaml');
+    const c = manifest('default/kubernetes/mailer/deployment.yaml').spec.template.spec.containers[0];
+    expect(c.ports).toBeUndefined();
+    expect(c.livenessProbe).toBeUndefined();
   });
 });
