@@ -253,3 +253,30 @@ export function releaseJobsCluster(spec: NormalizedSpec): ModelResource[] {
     }),
   ];
 }
+
+/**
+ * What the CI deploy role needs for release's before-release ECS jobs (emitters/ci/jobs.ts
+ * `ecs-job`), exactly: run these families in the release-jobs cluster, pass their two named roles
+ * to ECS tasks, watch and (past timeoutSeconds) stop tasks of that cluster, and look up the
+ * subnets and security groups in the environment's stacks (`stacks`, their ARN pattern). The role is in the bootstrap, in the
+ * environment's region: ARNs name that region.
+ */
+export function releaseJobDeployStatements(spec: NormalizedSpec, stacks: CfnValue): { Sid: string; Effect: 'Allow'; Action: string[]; Resource: CfnValue; Condition?: Record<string, Record<string, CfnValue>> }[] {
+  const jobs = beforeReleaseJobs(spec).filter((s) => s.placement === 'ecs');
+  if (jobs.length === 0) return [];
+  const inRegion = (service: string, part: string): CfnValue => sub(`arn:\${AWS::Partition}:${service}:${spec.region}:\${AWS::AccountId}:${part}`);
+  const names = jobs.map((s) => releaseJobNames(spec, s.name));
+  const cluster = names[0]!.cluster;
+  return [
+    { Sid: 'RunReleaseJobs', Effect: 'Allow', Action: ['ecs:RunTask'], Resource: names.map((n) => inRegion('ecs', `task-definition/${n.family}:*`)), Condition: { ArnEquals: { 'ecs:cluster': inRegion('ecs', `cluster/${cluster}`) } } },
+    {
+      Sid: 'PassReleaseJobRoles',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: names.flatMap((n) => [n.executionRole, n.taskRole]).map((r) => sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${r}`)),
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+    { Sid: 'WatchReleaseJobs', Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'], Resource: inRegion('ecs', `task/${cluster}/*`) },
+    { Sid: 'FindReleaseJobNetwork', Effect: 'Allow', Action: ['cloudformation:DescribeStackResource'], Resource: stacks },
+  ];
+}

@@ -2,7 +2,13 @@
 // the file; the ECS job's task definition, schedule and scheduler role (exact statements); the
 // EKS CronJob; jobs and workers without load balancer, port or HTTP alarms; the templates
 // against the CloudFormation resource schemas.
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JOBS_SCRIPT } from '../../emitters/ci/jobs.js';
+import { workflowErrors } from '../support/workflow-parser.js';
 import { parse } from 'yaml';
 import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
 import { fixedClock } from '../support/clock.js';
@@ -325,5 +331,109 @@ describe('kinds: EKS', () => {
     const c = manifest('default/kubernetes/mailer/deployment.yaml').spec.template.spec.containers[0];
     expect(c.ports).toBeUndefined();
     expect(c.livenessProbe).toBeUndefined();
+  });
+});
+
+describe('kinds: the release runs before-release jobs', () => {
+  const files = outTree('dex.yaml', BASE);
+  const workflow = files.find((f) => f.path === 'ci/.github/workflows/release.yml')!.content;
+  const steps = (parse(workflow) as { jobs: Record<string, { steps: { name?: string; run?: string }[] }> }).jobs.default!.steps;
+  const deploy = steps.find((s) => s.name?.startsWith('Deploy the default CloudFormation stacks'))!.run!.split('\n');
+
+  it('the workflow passes the workflow parser, and jobs.sh is emitted with it', async () => {
+    expect([...new Set(await workflowErrors('release.yml', workflow))]).toEqual([]);
+    expect(files.find((f) => f.path === 'ci/scripts/jobs.sh')!.content).toBe(JOBS_SCRIPT);
+  });
+
+  it('runs the ECS job after the data stack and its migration, before the ECS stack, every word quoted', () => {
+    const data = deploy.findIndex((l) => / deploy-stack shop-default-data$/.test(l));
+    const job = deploy.findIndex((l) => l.includes(' ecs-job '));
+    const ecs = deploy.findIndex((l) => / deploy-stack shop-default-ecs$/.test(l));
+    expect(data).toBeGreaterThan(-1);
+    expect(deploy[data + 1]).toMatch(/migrate-database/);
+    expect([data < job, job < ecs]).toEqual([true, true]);
+    expect(deploy[job]).toBe(
+      'bash "$DEX_OUT/ci/scripts/jobs.sh" ecs-job shop-release-jobs shop-migrate migrate 3600 shop-default-security MigrateSecurityGroup shop-default-network PrivateSubnetA shop-default-network PrivateSubnetB',
+    );
+  });
+
+  it('the deploy role may run exactly that job: its family in its cluster, its two roles, its tasks', () => {
+    const role = files.filter((f) => f.path.startsWith('bootstrap/') && f.path.endsWith('.yaml')).map((f) => parse(f.content) as { Resources: Record<string, { Type: string; Properties: Record<string, any> }> }).flatMap((t) => Object.values(t.Resources)).find((r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.RoleName ?? '').includes('shop-deploy'))!; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const statements = (role.Properties.Policies as { PolicyDocument: { Statement: { Sid: string }[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements.filter((s) => s.Sid.includes('ReleaseJob'))).toEqual([
+      { Sid: 'RunReleaseJobs', Effect: 'Allow', Action: ['ecs:RunTask'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ecs:eu-west-1:${AWS::AccountId}:task-definition/shop-migrate:*' }], Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:eu-west-1:${AWS::AccountId}:cluster/shop-release-jobs' } } } },
+      { Sid: 'PassReleaseJobRoles', Effect: 'Allow', Action: ['iam:PassRole'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/shop-migrate-job-exec' }, { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/shop-migrate-job-task' }], Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } },
+      { Sid: 'WatchReleaseJobs', Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:eu-west-1:${AWS::AccountId}:task/shop-release-jobs/*' } },
+      { Sid: 'FindReleaseJobNetwork', Effect: 'Allow', Action: ['cloudformation:DescribeStackResource'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:eu-west-1:${AWS::AccountId}:stack/shop-default-*/*' } },
+    ]);
+  });
+
+  it('on EKS: applies the CronJobs, then runs the job from its suspended CronJob, before the EKS services roll', () => {
+    const eks = edit('    placement: ecs\n    run: before-release', '    placement: eks\n    run: before-release', edit('  web:\n    port: 8080\n    placement: ecs', '  web:\n    port: 8080\n    placement: eks'));
+    const out = outTree('dex.yaml', eks);
+    const names = ((parse(out.find((f) => f.path === 'ci/.github/workflows/release.yml')!.content) as { jobs: Record<string, { steps: { name?: string; run?: string }[] }> }).jobs.default!.steps).map((s) => `${s.name}: ${s.run}`);
+    const at = (needle: string) => names.findIndex((n) => n.includes(needle));
+    expect(names[at('eks-cronjobs')]).toBe(`Apply the CronJobs of migrate (EKS jobs): bash "$DEX_OUT/ci/scripts/jobs.sh" eks-cronjobs migrate`);
+    expect(names[at('eks-job')]).toBe(`Run the migrate job before the release (EKS Job from its CronJob): bash "$DEX_OUT/ci/scripts/jobs.sh" eks-job migrate migrate 3600`);
+    expect([at('kubeconfig') < at('eks-cronjobs'), at('eks-cronjobs') < at('eks-job'), at('eks-job') < at('eks-rolling')]).toEqual([true, true, true]);
+    expect(names[at('eks-rolling')]).not.toContain('migrate');
+    const cj = parse(out.find((f) => f.path === 'default/kubernetes/migrate/cron-job.yaml')!.content) as { spec: Record<string, unknown> };
+    expect(cj.spec).toMatchObject({ suspend: true, schedule: '0 0 31 2 *' });
+  });
+});
+
+describe.runIf(spawnSync('bash', ['-c', 'true']).status === 0)('jobs.sh ecs-job', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dex-jobs-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'jobs.sh'), JOBS_SCRIPT);
+  // The stub answers as AWS would: IDs for the stack look-ups, a task for run-task, a stopped
+  // task whose container exited with $EXIT.
+  writeFileSync(
+    join(dir, 'aws'),
+    `#!/bin/sh
+printf '%s\\n' "$*" >> "${join(dir, 'calls')}"
+case "$*" in
+  *describe-stack-resource*) echo "id-$6" ;;
+  *run-task*) echo arn:aws:ecs:eu-west-1:1:task/c/abc ;;
+  *lastStatus*) echo STOPPED ;;
+  *exitCode*) echo "$EXIT" ;;
+  *stoppedReason*) echo "Essential container in task exited" ;;
+  *) exit 2 ;;
+esac
+`,
+  );
+  chmodSync(join(dir, 'aws'), 0o755);
+  const run = (exit: string, ...args: string[]) => {
+    rmSync(join(dir, 'calls'), { force: true });
+    return spawnSync('bash', [join(dir, 'jobs.sh'), 'ecs-job', ...args], { cwd: dir, encoding: 'utf8', env: { PATH: `${dir}:/usr/bin:/bin`, AWS_REGION: 'eu-west-1', EXIT: exit }, timeout: 20_000 });
+  };
+  const calls = () => readFileSync(join(dir, 'calls'), 'utf8');
+  const ARGS = ['shop-release-jobs', 'shop-migrate', 'migrate', '600', 'shop-security', 'MigrateSecurityGroup', 'shop-network', 'PrivateSubnetA'];
+
+  it('runs the task in the looked-up network and passes when the container exits 0', () => {
+    const r = run('0', ...ARGS);
+    expect(r.stderr).toContain('shop-migrate: done (exit code 0)');
+    expect(r.status).toBe(0);
+    expect(calls()).toContain('ecs run-task --cluster shop-release-jobs --task-definition shop-migrate --launch-type FARGATE --count 1 --network-configuration awsvpcConfiguration={subnets=[id-PrivateSubnetA],securityGroups=[id-MigrateSecurityGroup],assignPublicIp=DISABLED}');
+  });
+
+  it('fails the release when the container exits non-zero', () => {
+    const r = run('3', ...ARGS);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('the job failed (exit code 3');
+  });
+
+  it.each([
+    ['family', 1, "shop-migrate;touch pwned"],
+    ['family', 1, '$(touch pwned)'],
+    ['container', 2, '--help'],
+    ['timeout', 3, '60; touch pwned'],
+  ])('refuses a hostile %s before calling AWS', (_what, index, value) => {
+    const args = [...ARGS];
+    args[index] = value;
+    const r = run('0', ...args);
+    expect(r.status).toBe(1);
+    expect(() => calls()).toThrow();
+    expect(() => readFileSync(join(dir, 'pwned'))).toThrow();
   });
 });
