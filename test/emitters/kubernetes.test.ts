@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { CronJob } from 'kubernetes-models/batch/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -84,6 +85,7 @@ const MODELS: Record<string, new (o: Obj) => { validate(): void }> = {
   'v1/ServiceAccount': ServiceAccount,
   'v1/Service': Service,
   'apps/v1/Deployment': Deployment,
+  'batch/v1/CronJob': CronJob,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
@@ -173,7 +175,8 @@ describe('kubernetes emitter', () => {
 
   describe.each(cases)('%s', (_name, output) => {
     const objects = parsedObjects(output.k8s);
-    const eks = Object.values(output.model.spec.services).filter((s) => s.placement === 'eks');
+    // Services with Deployments; jobs are CronJobs (schema-checked here, their shape in test/services/kinds.test.ts).
+    const eks = Object.values(output.model.spec.services).filter((s) => s.placement === 'eks' && s.kind !== 'job');
     const find = (kind: string, ns: string | undefined, name: string): Obj | undefined => objects.find((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name);
     /** A service's Deployments: one, or its two colours in a blue/green stage. */
     const deployments = (s: (typeof eks)[number]): Obj[] => deploymentNames(output.model.spec, s).map((name) => find('Deployment', s.name, name)!);
@@ -256,8 +259,8 @@ describe('kubernetes emitter', () => {
     });
 
     it('pods are hardened: non-root, read-only root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp; requests from resources, limits from resources.limits (the requests by default)', () => {
-      for (const d of objects.filter((o) => o.kind === 'Deployment')) {
-        const pod = d.spec.template.spec;
+      const pods = objects.flatMap((o) => (o.kind === 'Deployment' ? [o.spec.template.spec] : o.kind === 'CronJob' ? [o.spec.jobTemplate.spec.template.spec] : []));
+      for (const pod of pods) {
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
         expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
         expect(pod.hostNetwork ?? false).toBe(false);

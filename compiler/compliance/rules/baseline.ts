@@ -568,7 +568,10 @@ export const ecsExecLogged: ComplianceRule = {
     const services = ofType(ctx.model, 'AWS::ECS::Service');
     if (services.length === 0) return [pass('no ECS services', [])];
     type ExecConfig = { KmsKeyId?: unknown; Logging?: string; LogConfiguration?: { CloudWatchLogGroupName?: string; CloudWatchEncryptionEnabled?: boolean } };
-    const cluster = ofType(ctx.model, 'AWS::ECS::Cluster')[0];
+    // The services' cluster (a system with before-release jobs has a second one for them, without exec).
+    const clusters = ofType(ctx.model, 'AWS::ECS::Cluster');
+    const servicesCluster = (prop(services[0]!, 'Cluster') as { Ref?: string } | undefined)?.Ref;
+    const cluster = clusters.find((c) => c.logicalId === servicesCluster) ?? clusters[0];
     const config = cluster === undefined ? undefined : (prop(cluster, 'Configuration', 'ExecuteCommandConfiguration') as ExecConfig | undefined);
     return services.map((svc) => {
       const on = prop(svc, 'EnableExecuteCommand') === true;
