@@ -382,6 +382,22 @@ describe('kinds: the release runs before-release jobs', () => {
   });
 });
 
+describe('kinds: CodePipeline runs the same job step', () => {
+  it('its deploy script runs jobs.sh ecs-job after the data stack; jobs.sh is emitted', () => {
+    const files = outTree('dex.yaml', edit('provider: github-actions', 'provider: codepipeline'));
+    const script = files.find((f) => f.path === 'ci/codebuild/deploy-default.sh')!.content.split('\n');
+    const job = script.findIndex((l) => l.startsWith('bash "$DEX_OUT/ci/scripts/jobs.sh" ecs-job shop-release-jobs shop-migrate migrate 3600 '));
+    expect(job).toBeGreaterThan(script.findIndex((l) => l.endsWith('deploy-stack shop-default-data')));
+    expect(job).toBeLessThan(script.findIndex((l) => l.endsWith('deploy-stack shop-default-ecs')));
+    expect(files.some((f) => f.path === 'ci/scripts/jobs.sh')).toBe(true);
+  });
+
+  it('a system without jobs gets no jobs.sh', () => {
+    const text = BASE.slice(0, BASE.indexOf('  nightly:\n')) + BASE.slice(BASE.indexOf('databases:\n'));
+    expect(outTree('dex.yaml', text).some((f) => f.path === 'ci/scripts/jobs.sh')).toBe(false);
+  });
+});
+
 describe.runIf(spawnSync('bash', ['-c', 'true']).status === 0)('jobs.sh ecs-job', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dex-jobs-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
