@@ -30,6 +30,9 @@ export const MODEL_BREAKS: readonly [rule: string, fixture: string, breakIt: Mut
   ['BASE-IMDSV2', 'baseline.pass', [set('AWS::EC2::LaunchTemplate', 'BastionHostLaunchTemplate', (p) => ({ ...p, LaunchTemplateData: { ...(p.LaunchTemplateData as object), MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 } } }))], ['6:12 error DEX600']],
   // ECS Exec turned on by a regressed block without the cluster's session logging and encryption.
   ['BASE-ECS-EXEC', 'baseline.pass', [set('AWS::ECS::Service', 'ApiEcsService', (p) => ({ ...p, EnableExecuteCommand: true }))], ['12:8 error DEX600']],
+  // A regressed job block: the scheduled task with a public IP, or its scheduler role holding more than RunTask.
+  ['BASE-SCHEDULED-JOBS', 'jobs.pass', [set('AWS::Scheduler::Schedule', 'ReportSchedule', (p) => ({ ...p, Target: { ...(p.Target as object), EcsParameters: { ...((p.Target as { EcsParameters: object }).EcsParameters), NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'ENABLED', Subnets: [] } } } } }))], ['14:50 error DEX600']],
+  ['BASE-SCHEDULED-JOBS', 'jobs.pass', [set('AWS::IAM::Role', 'ReportSchedulerRole', (p) => ({ ...p, Policies: [{ PolicyName: 'run-job', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ecs:RunTask', 'ecs:StopTask'], Resource: '*' }] } }] }))], ['14:50 error DEX600']],
   ['BASE-NON-ROOT-CONTAINERS', 'baseline.pass', [set('AWS::ECS::TaskDefinition', 'ApiTaskDefinition', (p) => ({ ...p, ContainerDefinitions: (p.ContainerDefinitions as Record<string, unknown>[]).map(({ User: _user, ...c }) => c) }))], ['12:8 error DEX600']],
   ['BASE-DEFAULT-SG-CLOSED', 'baseline.pass', [(r) => (r.type === 'Custom::RestrictDefaultSecurityGroup' ? undefined : r)], ['5:1 error DEX600']],
   ['BASE-LOG-RETENTION', 'baseline.pass', [set('AWS::Logs::LogGroup', 'ApiLogGroup', (p) => ({ ...p, RetentionInDays: undefined }))], ['12:8 error DEX600']],
