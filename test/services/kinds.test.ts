@@ -200,6 +200,16 @@ describe('kinds: ECS', () => {
     expect(byId(a, 'MailerEcsService')!.properties.LoadBalancers).toBeUndefined();
   });
 
+  it('a backend admits only the services that use it; no group admits anything into a worker or a job', () => {
+    const into = (group: string) =>
+      resources(a)
+        .filter((r) => r.type === 'AWS::EC2::SecurityGroupIngress' && JSON.stringify(r.properties.GroupId) === JSON.stringify({ 'Fn::GetAtt': [group, 'GroupId'] }))
+        .map((r) => [r.properties.SourceSecurityGroupId ?? r.properties.CidrIp, r.properties.FromPort]);
+    expect(into('LedgerSecurityGroup')).toEqual([[{ 'Fn::GetAtt': ['WebSecurityGroup', 'GroupId'] }, 9000]]);
+    expect(into('MailerSecurityGroup')).toEqual([]);
+    expect(into('NightlySecurityGroup')).toEqual([]);
+  });
+
   it('only web services get latency alarms; jobs get no CPU alarm', () => {
     const alarms = resources(a).filter((r) => r.type === 'AWS::CloudWatch::Alarm').map((r) => String(r.properties.AlarmName)).sort();
     expect(alarms.filter((n) => n.includes('-slow-'))).toEqual(['shop-slow-web']);
