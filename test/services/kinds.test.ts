@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JOBS_SCRIPT } from '../../emitters/ci/jobs.js';
+import { diffResources } from '../../compiler/diff/index.js';
+import { compilePlanResources } from '../support/reference-plan.js';
 import { workflowErrors } from '../support/workflow-parser.js';
 import { parse } from 'yaml';
 import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
@@ -461,5 +463,16 @@ esac
     expect(r.status).toBe(1);
     expect(() => calls()).toThrow();
     expect(() => readFileSync(join(dir, 'pwned'))).toThrow();
+  });
+});
+
+describe('kinds: plan diff', () => {
+  it('changing a job\'s schedule modifies its schedule in place; nothing else changes', () => {
+    const withEnv = (text: string) => `${text}environments:\n  production: {}\n`;
+    const before = compilePlanResources(withEnv(BASE));
+    const after = compilePlanResources(withEnv(edit('"cron(30 2 * * ? *)"', '"rate(6 hours)"')));
+    expect(diffResources(before, after).map((c) => [c.logicalId, c.action, c.properties?.map((p) => [p.path, p.before, p.after, p.causesReplacement])])).toEqual([
+      ['NightlySchedule', 'modify', [['ScheduleExpression', 'cron(30 2 * * ? *)', 'rate(6 hours)', false]]],
+    ]);
   });
 });
