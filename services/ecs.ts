@@ -428,6 +428,8 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         },
       },
     });
+  // Every kind that runs continuously (web, backend, worker) scales on CPU and memory. A worker that
+  // consumes a queue (issue 15 part 2) adds its backlog-per-task policy next to these.
   if (s.scaling.max > s.scaling.min) {
     out.push(policy('Cpu', 'ECSServiceAverageCPUUtilization', s.scaling.targetCpuPercent));
     if (s.scaling.targetMemoryPercent !== undefined) out.push(policy('Memory', 'ECSServiceAverageMemoryUtilization', s.scaling.targetMemoryPercent));
