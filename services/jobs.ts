@@ -164,7 +164,7 @@ export function ecsJobResources(spec: NormalizedSpec, s: JobService): ModelResou
 }
 
 /** The environment's schedule group: its own, so the Scheduler metrics (per group) are this environment's jobs only. */
-export const scheduleGroupName = (spec: NormalizedSpec): string => `${namePrefix(spec)}-jobs`;
+export const scheduleGroupName = (spec: NormalizedSpec): string => fitName(`${namePrefix(spec)}-jobs`, 64);
 
 /**
  * The schedule group of the environment's scheduled ECS jobs and the alarm on its dropped runs:
