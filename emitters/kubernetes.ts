@@ -22,8 +22,9 @@
 import { ID, namePrefix } from '../compiler/model/ids.js';
 import type { CfnValue } from '../compiler/model/types.js';
 import type { StackPlan } from '../compiler/stacks.js';
-import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { isJob, type NormalizedService, type NormalizedSpec } from '../spec/model.js';
 import { behindLoadBalancer, namedLoadBalancerOf } from '../compiler/model/exposure.js';
+import { isScheduleError, kubernetesCron, parseSchedule } from '../compiler/model/schedule.js';
 import { repositoryName } from '../services/ecr.js';
 import {
   CLUSTER_AUTOSCALER_ROLE,
@@ -226,7 +227,7 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
         key: envKey(s.name, 'IMAGE'),
         description: `image of ${s.name}: its ECR repository URI and the tag CI deploys`,
         source: { kind: 'image', repositoryName: repositoryName(spec, s.name) },
-        targets: deploymentNames(spec, s).map((name) => ({ kind: 'Deployment', namespace: ns, name, fieldPath: `spec.template.spec.containers.[name=${s.name}].image` })),
+        targets: podTargets(spec, s, ns, `containers.[name=${s.name}].image`),
       });
     }
     for (const e of containerEnv(spec, s)) {
@@ -235,7 +236,7 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
         key: envKey(s.name, e.name),
         description: `${e.name} of ${s.name}: ${e.input.attribute} of ${e.input.logicalId}`,
         source: sourceFor(plan, e.input.logicalId, (stack) => ({ kind: 'attribute', stack, logicalId: e.input!.logicalId, resourceType: typeOf(plan, e.input!.logicalId)!, attribute: e.input!.attribute })),
-        targets: deploymentNames(spec, s).map((name) => ({ kind: 'Deployment', namespace: ns, name, fieldPath: `spec.template.spec.containers.[name=${s.name}].env.[name=${e.name}].value` })),
+        targets: podTargets(spec, s, ns, `containers.[name=${s.name}].env.[name=${e.name}].value`),
       });
     }
   }
@@ -263,6 +264,12 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
     });
   }
   return inputs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Where a pod-spec field of a service is: in its Deployments, or in a job's CronJob (`field` below the pod spec). */
+function podTargets(spec: NormalizedSpec, s: NormalizedService, ns: string, field: string): StackInput['targets'] {
+  if (isJob(s)) return [{ kind: 'CronJob', namespace: ns, name: s.name, fieldPath: `spec.jobTemplate.spec.template.spec.${field}` }];
+  return deploymentNames(spec, s).map((name) => ({ kind: 'Deployment', namespace: ns, name, fieldPath: `spec.template.spec.${field}` }));
 }
 
 /** The Deployments of a service: `<svc>`, or `<svc>-blue` and `<svc>-green` in a blue/green stage. */
@@ -468,6 +475,46 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
   };
 }
 
+/**
+ * A job's CronJob: its pod the Deployments' hardened pod (non-root, read-only root file system,
+ * no capabilities, RuntimeDefault seccomp, no service-account token), never restarted in place:
+ * a failed pod is replaced up to `retries` times (backoffLimit), a run is stopped after
+ * timeoutSeconds (activeDeadlineSeconds), and a run never starts while the last one runs
+ * (Forbid). A before-release job's CronJob is suspended with no real schedule: it is the template
+ * the release starts its run from (kubectl create job --from=cronjob/<name>).
+ */
+function cronJob(spec: NormalizedSpec, s: NormalizedService & { readonly job: NonNullable<NormalizedService['job']> }, ns: string, files: SecretFile[]): Obj {
+  const pod = (deployment(spec, s, ns, files, false).spec as { template: { metadata: Obj; spec: Obj } }).template;
+  const { topologySpreadConstraints: _spread, ...podSpec } = pod.spec;
+  const parsed = s.job.schedule === undefined ? undefined : parseSchedule(s.job.schedule);
+  const cron = parsed === undefined || isScheduleError(parsed) ? undefined : kubernetesCron(parsed);
+  const schedule = cron === undefined || isScheduleError(cron) ? undefined : cron.cron;
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: meta(spec, s.name, ns),
+    spec: {
+      // 31 February never comes: with suspend, the CronJob only ever runs when the release starts it.
+      schedule: schedule ?? '0 0 31 2 *',
+      ...(schedule !== undefined ? { timeZone: s.job.timezone } : {}),
+      ...(schedule === undefined ? { suspend: true } : {}),
+      concurrencyPolicy: 'Forbid',
+      startingDeadlineSeconds: 300,
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        metadata: { labels: podLabels(spec, s) },
+        spec: {
+          backoffLimit: s.job.retries,
+          activeDeadlineSeconds: s.job.timeoutSeconds,
+          ttlSecondsAfterFinished: 86400,
+          template: { metadata: pod.metadata, spec: { ...podSpec, restartPolicy: 'Never' } },
+        },
+      },
+    },
+  };
+}
+
 /** The Deployment the emitted Service, HPA and VPA point at (the first colour in a blue/green stage). */
 const liveDeployment = (spec: NormalizedSpec, s: NormalizedService): string => (eksBlueGreen(spec) ? `${s.name}-${FIRST_SLOT}` : s.name);
 
@@ -571,7 +618,7 @@ function serviceManifests(spec: NormalizedSpec, s: NormalizedService, exposed: b
   const files = secretFiles(spec, s);
   const hpa = s.scaling.max > s.scaling.min;
   const version = `v${spec.platforms.eks.version}`;
-  const out: Manifest[] = [
+  const head: Manifest[] = [
     {
       file: 'namespace.yaml',
       object: {
@@ -602,6 +649,15 @@ function serviceManifests(spec: NormalizedSpec, s: NormalizedService, exposed: b
         automountServiceAccountToken: false,
       },
     },
+  ];
+  // A job runs to completion: a CronJob, no Deployment, Service, disruption budget or autoscaler.
+  if (isJob(s)) {
+    const job: Manifest[] = [...head, { file: 'cron-job.yaml', object: cronJob(spec, s, ns, files) }, ...networkPolicies(spec, s, ns, false)];
+    if (files.length) job.push({ file: 'secret-provider-class.yaml', object: secretProviderClass(spec, s, ns, files) });
+    return job.map((m) => ({ ...m, file: `${ns}/${m.file}` }));
+  }
+  const out: Manifest[] = [
+    ...head,
     ...(eksBlueGreen(spec)
       ? SLOTS.map((slot) => ({ file: `deployment-${slot}.yaml`, object: deployment(spec, s, ns, files, hpa, slot) }))
       : [{ file: 'deployment.yaml', object: deployment(spec, s, ns, files, hpa) }]),

@@ -44,6 +44,7 @@ import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { securityContextRule } from '../compiler/checks/security-context.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
 import { execRule } from '../compiler/checks/exec.js';
+import { kindsRule } from '../compiler/checks/kinds.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
@@ -103,6 +104,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     securityContextRule,
     permissionsRule,
     execRule,
+    kindsRule,
     usesRule,
     cycleRule,
     boundsRule,

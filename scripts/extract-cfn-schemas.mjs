@@ -58,6 +58,7 @@ const TYPES = {
   'AWS::SSM': ['Parameter'],
   'AWS::ServiceDiscovery': ['PrivateDnsNamespace', 'Service'],
   'AWS::Events': ['Rule'],
+  'AWS::Scheduler': ['Schedule', 'ScheduleGroup'],
   'AWS::Lambda': ['Function', 'Permission'],
   'AWS::CertificateManager': ['Certificate'],
   'AWS::Route53': ['HostedZone', 'RecordSet'],

@@ -20,6 +20,7 @@
 // bootstrap (services/bootstrap.ts, one stack per account and region, deployed first by an
 // administrator). They name everything they grant by its physical name, never by Ref: the
 // resources they grant live in stacks deployed later, in other regions or accounts.
+import { releaseJobDeployStatements } from './jobs.js';
 import { ID, fitName, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import { toYaml } from '../compiler/model/yaml.js';
 import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
@@ -247,6 +248,8 @@ function deployStatements(spec: NormalizedSpec, firstStage: NormalizedSpec | und
       { Sid: 'FindMigrationNetwork', Effect: 'Allow', Action: ['cloudformation:DescribeStackResource'], Resource: arn(spec, 'cloudformation', `stack/${stackPrefix(spec)}-*/*`) },
     );
   }
+  // jobs.sh ecs-job: the before-release ECS jobs (services/jobs.ts).
+  out.push(...releaseJobDeployStatements(spec, arn(spec, 'cloudformation', `stack/${stackPrefix(spec)}-*/*`)));
   // ECS services are rolled by the stack update, which CloudFormation runs with the execution
   // role: the deploy role registers no task definition, updates no service and passes no task role.
   if (hasEksCluster(spec)) {

@@ -20,6 +20,8 @@ import { imageUri } from './ecr.js';
 import { ecsExecLogGroupName, serviceLogGroupName } from './iam.js';
 import { serviceAlarmNames, stageOf } from './cicd.js';
 import { logRetentionAtLeast } from './audit.js';
+import { ecsJobGroupResources, ecsJobResources, jobFargateMeters, releaseJobsCluster } from './jobs.js';
+import { isJob } from '../spec/model.js';
 
 /** The log group of ECS Exec sessions: `/` keeps it apart from every service's `/dex/<prefix>/<service>`. */
 export const ECS_EXEC_LOG_GROUP = 'EcsExecSessionLogGroup';
@@ -259,12 +261,15 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
   const tags = tagList(spec, component);
   const out: ModelResource[] = [];
   const logGroupName = serviceLogGroupName(spec, s.name);
+  // A job the release runs before it updates the services needs its new task definition (and
+  // its log group) deployed by then: in the data layer, which deploys before the services' stacks.
+  const layer = isJob(s) && s.job.run === 'before-release' ? 'data' : 'ecs';
 
   out.push(
     resource({
       logicalId: ID.serviceLogGroup(s.name),
       type: 'AWS::Logs::LogGroup',
-      layer: 'ecs',
+      layer,
       origin,
       component,
       properties: { LogGroupName: logGroupName, RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tags },
@@ -310,7 +315,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     resource({
       logicalId: `${P}TaskDefinition`,
       type: 'AWS::ECS::TaskDefinition',
-      layer: 'ecs',
+      layer,
       origin,
       component,
       properties: {
@@ -327,8 +332,12 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         Volumes: [{ Name: 'tmp' }],
         Tags: tags,
       },
+      // A job has no ECS service to carry its Fargate hours: its task definition does, per run.
+      ...(isJob(s) ? { usage: jobFargateMeters(spec, s) } : {}),
     }),
   );
+  // A job runs to completion: no service, no desired count, no scaling; a schedule when it has one.
+  if (isJob(s)) return [...out, ...ecsJobResources(spec, s)];
 
   const spot = spec.platforms.ecs.capacity === 'fargate-spot';
   const arch = s.architecture;
@@ -434,6 +443,8 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         },
       },
     });
+  // Every kind that runs continuously (web, backend, worker) scales on CPU and memory. A worker that
+  // consumes a queue (issue 15 part 2) adds its backlog-per-task policy next to these.
   if (s.scaling.max > s.scaling.min) {
     out.push(policy('Cpu', 'ECSServiceAverageCPUUtilization', s.scaling.targetCpuPercent));
     if (s.scaling.targetMemoryPercent !== undefined) out.push(policy('Memory', 'ECSServiceAverageMemoryUtilization', s.scaling.targetMemoryPercent));
@@ -500,6 +511,7 @@ export const ecs: BuildingBlock = {
     if (exec) out.push(execLogGroup(spec));
     if (services.some((s) => ecsDeploymentStrategy(spec, s) !== 'ROLLING')) out.push(loadBalancerRole(spec));
     for (const s of services) out.push(...serviceResources(spec, s));
+    out.push(...ecsJobGroupResources(spec), ...releaseJobsCluster(spec));
     return out;
   },
 };

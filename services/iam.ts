@@ -12,7 +12,8 @@
 // cluster does, and a layer may only reference layers deployed before it.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
-import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { releaseJobNames } from './jobs.js';
+import { isJob, type NormalizedService, type NormalizedSpec } from '../spec/model.js';
 import { parsePermissionResource } from '../spec/permissions.js';
 import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
@@ -232,6 +233,9 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
   const tags = tagList(spec, component);
   const secretIds = serviceSecretIds(spec, s);
   const out: ModelResource[] = [];
+  // A before-release job's roles have fixed names: the CI deploy role passes them to ECS (services/jobs.ts).
+  const release = isJob(s) && s.job.run === 'before-release' && s.placement === 'ecs' ? releaseJobNames(spec, s.name) : undefined;
+  const roleNames: Record<string, string> = release ? { [ID.serviceRole(s.name)]: release.taskRole, [ID.taskExecutionRole(s.name)]: release.executionRole } : {};
   const role = (logicalId: string, layer: StackLayer, description: string, trust: CfnValue, statements: Statement[], managed: CfnValue[] = []): ModelResource =>
     resource({
       logicalId,
@@ -240,6 +244,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       origin,
       component,
       properties: {
+        ...(roleNames[logicalId] !== undefined ? { RoleName: roleNames[logicalId] } : {}),
         Description: description,
         AssumeRolePolicyDocument: trust,
         ...(managed.length ? { ManagedPolicyArns: managed } : {}),

@@ -111,8 +111,9 @@ function cacheNodes(spec: NormalizedSpec, name: string): CfnValue[] {
 }
 
 function targets(spec: NormalizedSpec, alert: NormalizedAlert): Target[] {
+  // A job has no running service to watch between its runs (its failures: jobAlarms).
   const services = Object.values(spec.services)
-    .filter((s) => alert.services === undefined || alert.services.includes(s.name))
+    .filter((s) => s.kind !== 'job' && (alert.services === undefined || alert.services.includes(s.name)))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   const exposed = services.filter((s) => isExposed(spec, s));
   const dbs = Object.keys(spec.databases).sort();
@@ -292,7 +293,10 @@ function dashboards(spec: NormalizedSpec): ModelResource[] {
   // A service's widgets stay on one page.
   const groups: DashboardWidget[][] = [];
   const widget = (title: string, metrics: unknown[][], stat = 'Average'): DashboardWidget => ({ title, metrics, stat });
-  const services = Object.values(spec.services).sort((a, b) => (a.name < b.name ? -1 : 1));
+  // A job has no service between runs to chart (its dropped runs have their own alarm).
+  const services = Object.values(spec.services)
+    .filter((s) => s.kind !== 'job')
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const s of services) {
     const cpu = serviceWatch(s, 'cpu');
     const mem = serviceWatch(s, 'memory');

@@ -169,6 +169,10 @@ export interface NormalizedService {
   readonly permissions: readonly NormalizedPermission[];
   /** ECS Exec (`exec`): enabled, and the reason when the spec gives one instead of `true`. */
   readonly exec: { readonly enabled: boolean; readonly reason: string | undefined };
+  /** What kind of workload (`kind`, default web): whether it listens, may be exposed, runs to completion. */
+  readonly kind: WorkloadKind;
+  /** How a job (kind job) runs; undefined for other kinds unless the spec gives job keys anyway (DEX372). Read it through isJob. */
+  readonly job: NormalizedJob | undefined;
   readonly architecture: 'x86_64' | 'arm64';
   /** What is reserved; `limits` what a pod (EKS) or container (EC2) may use at most (the reservation when not given). */
   readonly resources: { readonly cpu: number; readonly memory: string; readonly memoryMiB: number; readonly limits: { readonly cpu: number; readonly memoryMiB: number; readonly given: boolean }; readonly ephemeralStorageGiB: number | undefined };
@@ -219,6 +223,30 @@ export interface NormalizedHealth {
   readonly unhealthyThreshold: number;
   readonly gracePeriodSeconds: number;
 }
+
+export type WorkloadKind = 'web' | 'backend' | 'worker' | 'job';
+
+/**
+ * A job's trigger and bounds. `schedule` is the EventBridge Scheduler expression as written
+ * (compiler/model/schedule.ts reads it); `run` the on-demand trigger. compiler/checks/kinds.ts
+ * reports a job with neither or both.
+ */
+export interface NormalizedJob {
+  readonly schedule: string | undefined;
+  /** IANA zone the cron expression is read in; 'UTC' when not given. */
+  readonly timezone: string;
+  readonly timezoneGiven: boolean;
+  readonly run: 'before-release' | undefined;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  readonly expectedDurationMinutes: number;
+  /** The job keys the spec gives (schedule, timezone, run, ...): on a service of another kind they are DEX372. */
+  readonly given: readonly JobKey[];
+}
+export type JobKey = 'schedule' | 'timezone' | 'run' | 'timeoutSeconds' | 'retries' | 'expectedDurationMinutes';
+export const JOB_KEYS: readonly JobKey[] = ['schedule', 'timezone', 'run', 'timeoutSeconds', 'retries', 'expectedDurationMinutes'];
+/** A service that runs to completion, with its job settings. */
+export const isJob = (s: NormalizedService): s is NormalizedService & { readonly job: NormalizedJob } => s.kind === 'job' && s.job !== undefined;
 
 export interface PlacementDecision {
   readonly source: 'declared' | 'auto';

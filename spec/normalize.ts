@@ -3,6 +3,7 @@
 // (subnets, max bounds, build contexts) and resolves `placement: auto` with its rationale.
 import { carveSubnets, parseCidr } from './cidr.js';
 import type { Finding } from './diagnostics.js';
+import { JOB_KEYS } from './model.js';
 import type { DexSpec, Level, NormalizedAlert, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
 import type { Alert, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage } from './generated/dex-spec.js';
@@ -305,6 +306,20 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
     },
     permissions: (s.permissions ?? []).map((p) => ({ actions: [...p.actions], resources: [...p.resources], reason: p.reason })),
     exec: { enabled: s.exec !== undefined && s.exec !== false, reason: typeof s.exec === 'string' ? s.exec : undefined },
+    kind: or(s.kind, 'Service', 'kind'),
+    job:
+      (s.kind ?? schemaDefault<string>('Service', 'kind')) === 'job' || JOB_KEYS.some((k) => s[k] !== undefined)
+        ? {
+            schedule: s.schedule,
+            timezone: s.timezone ?? 'UTC',
+            timezoneGiven: s.timezone !== undefined,
+            run: s.run,
+            timeoutSeconds: or(s.timeoutSeconds, 'Service', 'timeoutSeconds'),
+            retries: or(s.retries, 'Service', 'retries'),
+            expectedDurationMinutes: or(s.expectedDurationMinutes, 'Service', 'expectedDurationMinutes'),
+            given: JOB_KEYS.filter((k) => s[k] !== undefined),
+          }
+        : undefined,
     architecture: or(s.architecture, 'Service', 'architecture'),
     resources: {
       cpu: or(s.resources?.cpu, 'Service', 'resources', 'cpu'),
@@ -437,6 +452,8 @@ export function durationSeconds(text: string): number {
 export function decidePlacement(s: Service): PlacementDecision {
   const declared = s.placement ?? schemaDefault<string>('Service', 'placement');
   if (declared !== 'auto') return { source: 'declared', placement: declared as Placement, rationale: ['placement set in the spec'] };
+  // A job only runs now and then: nothing to keep up between runs, and no instance to pay for.
+  if (s.kind === 'job') return { source: 'auto', placement: 'ecs', rationale: ['a job (kind: job): a Fargate task per run, nothing running or billed between runs'] };
   const scalability: Level | undefined = s.profile?.scalability;
   const complexity: Level | undefined = s.profile?.complexity;
   const auto = (placement: Placement, ...rationale: string[]): PlacementDecision => ({ source: 'auto', placement, rationale });

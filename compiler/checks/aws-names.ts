@@ -343,6 +343,9 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
   'AWS::Scheduler::Schedule': {
     names: [{ property: 'Name', what: 'schedule name', maxLength: 64, pattern: /^[0-9a-zA-Z_.-]+$/, allowed: 'letters, digits and - _ .', unique: 'parent', source: SCHEMA }],
   },
+  'AWS::Scheduler::ScheduleGroup': {
+    names: [{ property: 'Name', what: 'schedule group name', maxLength: 64, pattern: /^[0-9a-zA-Z_.-]+$/, allowed: 'letters, digits and - _ .', unique: 'region', source: SCHEMA }],
+  },
   'AWS::Lambda::Function': {
     names: [{ property: 'FunctionName', what: 'Lambda function name', maxLength: 64, pattern: ALNUM_DASH_UNDERSCORE, allowed: ADU_ALLOWED, unique: 'region', source: SCHEMA }],
   },

@@ -2,7 +2,7 @@
 // by the ALB's building block, the security groups, CI and the monitoring configuration alike.
 import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
 
-/** Services the load balancer routes to: public, with a port, and the spec wants an ALB. */
+/** Services the load balancer routes to: public web services (a backend never is, DEX371) with a port, and the spec wants an ALB. */
 export function exposedServices(spec: NormalizedSpec): NormalizedService[] {
   return [...exposedOf(spec).list];
 }
@@ -23,8 +23,8 @@ function exposedOf(spec: NormalizedSpec): { readonly list: readonly NormalizedSe
       spec.ingress.loadBalancer !== 'alb'
         ? []
         : Object.values(spec.services)
-            // A service on a named load balancer (ingress.loadBalancers) is not on the shared ALB.
-            .filter((s) => s.expose.public && s.port !== undefined && s.expose.loadBalancer === undefined)
+            // A service on a named load balancer (ingress.loadBalancers) is not on the shared ALB; only web services are.
+            .filter((s) => s.expose.public && s.port !== undefined && s.expose.loadBalancer === undefined && (s.kind === 'web' || s.kind === undefined))
             .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     entry = { list, names: new Set(list.map((s) => s.name)) };
     exposedCache.set(spec, entry);

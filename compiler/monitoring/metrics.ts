@@ -80,7 +80,8 @@ export type ServiceMetric = 'cpu' | 'memory' | 'requestRate' | 'http5xxPercent' 
  * for the data-tier metrics, which Prometheus does not scrape (their CloudWatch alarms stand).
  */
 export function alertServices(spec: NormalizedSpec, alert: NormalizedAlert): NormalizedService[] {
-  const services = sortedServices(spec).filter((s) => alert.services === undefined || alert.services.includes(s.name));
+  // Jobs are watched by their failures (KubeJobFailed, the schedule's alarm), not a running service's metrics.
+  const services = sortedServices(spec).filter((s) => s.kind !== 'job' && (alert.services === undefined || alert.services.includes(s.name)));
   switch (alert.metric) {
     case 'cpu':
     case 'memory':

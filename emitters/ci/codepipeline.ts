@@ -19,6 +19,7 @@ import type { EmittedFile } from '../../compiler/model/output.js';
 import { commentText, shellArg, shellQuote } from '../../compiler/model/quote.js';
 import { toYaml } from '../../compiler/model/yaml.js';
 import { CODEBUILD_IMAGE, artifactsBucketName, bootstrapKeyAlias, cicdNames, pipelineArtifactsFolder } from '../../services/cicd.js';
+import { eksJobsOnly } from './jobs.js';
 import { ROLLBACK_STEP, deploySteps, jobId, verifySteps, type CiContext, type StageContext } from './context.js';
 
 export const PIPELINE_PATH = 'codepipeline/pipeline.yaml';
@@ -65,7 +66,7 @@ function stageScript(ctx: CiContext, s: StageContext, kind: 'deploy' | 'verify',
 const lines = (runs: { run: string }[]): string[] => runs.flatMap((s) => s.run.split('\n'));
 
 function kubectlInstall(s: StageContext): string[] {
-  if (s.eks.length === 0) return [];
+  if (s.eks.length === 0 && !eksJobsOnly(s)) return [];
   // The schema's enum makes the version digits and dots; quoted all the same (a buildspec line is bash).
   const url = shellArg(`https://dl.k8s.io/release/v${s.spec.platforms.eks.version}.0/bin/linux/amd64/kubectl`);
   return [

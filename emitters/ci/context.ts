@@ -12,6 +12,7 @@ import { DATABASE_MIGRATION_ID, MIGRATION_CONTAINER, migrationNames } from '../.
 import { ID } from '../../compiler/model/ids.js';
 import type { NormalizedCicd, NormalizedSpec, NormalizedStage } from '../../spec/model.js';
 import type { SystemEmitInput } from '../index.js';
+import { eksJobSteps, eksJobsOnly, withReleaseJobs } from './jobs.js';
 
 export interface StageContext {
   readonly stage: NormalizedStage;
@@ -66,7 +67,8 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
     const e = envOf(stage.name);
     const spec = e.spec;
     const services = Object.values(spec.services).sort((a, b) => byName(a.name, b.name));
-    const eks = services.filter((s) => s.placement === 'eks').map((s) => s.name);
+    // Jobs have no Deployment to roll out (emitters/ci/jobs.ts runs and applies them).
+    const eks = services.filter((s) => s.placement === 'eks' && s.kind !== 'job').map((s) => s.name);
     const variables: Record<string, string> = {
       DEX_ENVIRONMENT: e.name,
       DEX_STACK_PREFIX: stackPrefix(spec),
@@ -79,7 +81,7 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       if (firstEnv.spec.account !== undefined) variables.DEX_SOURCE_ACCOUNT = firstEnv.spec.account;
       variables.DEX_SOURCE_REGION = firstEnv.spec.region;
     }
-    if (eks.length) variables.DEX_EKS_CLUSTER = namePrefix(spec);
+    if (services.some((s) => s.placement === 'eks')) variables.DEX_EKS_CLUSTER = namePrefix(spec);
     return {
       stage,
       env: e.name,
@@ -90,7 +92,7 @@ export function ciContext(input: SystemEmitInput): CiContext | undefined {
       account: spec.account,
       stacks: e.plan.stacks.map((s) => s.name),
       images: builtServices(spec).map((s) => ({ service: s.name, repository: repositoryName(spec, s.name) })),
-      ecs: services.filter((s) => s.placement === 'ecs').map((s) => ({ service: s.name, strategy: ecsDeploymentStrategy(spec, s) })),
+      ecs: services.filter((s) => s.placement === 'ecs' && s.kind !== 'job').map((s) => ({ service: s.name, strategy: ecsDeploymentStrategy(spec, s) })),
       eks,
       // linear and canary have no Kubernetes counterpart here: EKS switches colours for them too (DEX335).
       eksBlueGreen: stage.strategy !== 'rolling' && eks.length > 0,
@@ -120,9 +122,10 @@ export function deploySteps(ctx: CiContext, s: StageContext): DeployStep[] {
   }
   // The stack update is the release: it rolls the ECS services (and the EC2 instances) out to the
   // new image and waits until they are stable; a failed deployment fails and rolls back the stack.
-  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order${ecsRollout(s)}`, run: withMigrations(s, withSecretsCheck(ctx, s, s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`))).join('\n') });
+  steps.push({ name: `Deploy the ${s.env} CloudFormation stacks in deploy order${ecsRollout(s)}`, run: withReleaseJobs(s, withMigrations(s, withSecretsCheck(ctx, s, s.stacks.map((st) => `${r} deploy-stack ${shellArg(st)}`)))).join('\n') });
+  if (eksJobsOnly(s)) steps.push({ name: 'Connect to the EKS cluster', run: `${r} kubeconfig` }, ...eksJobSteps(s));
   if (s.eks.length) {
-    steps.push({ name: 'Connect to the EKS cluster', run: `${r} kubeconfig` });
+    steps.push({ name: 'Connect to the EKS cluster', run: `${r} kubeconfig` }, ...eksJobSteps(s));
     if (s.eksBlueGreen) {
       steps.push({ name: `Start the new colour of ${s.eks.join(', ')} (EKS, no traffic yet)`, run: `${r} eks-blue-green ${s.eks.map(shellArg).join(' ')}` });
       for (const svc of s.eks) steps.push({ name: `Switch ${svc} traffic to the new colour (Service selector)`, run: `${r} eks-switch ${shellArg(svc)}` });

@@ -9,6 +9,7 @@ import type { SystemEmitInput, SystemEmitter } from '../index.js';
 import { emitCodePipeline } from './codepipeline.js';
 import { ciContext } from './context.js';
 import { emitGithub } from './github.js';
+import { JOBS_SCRIPT, JOBS_SCRIPT_PATH, releaseHasJobs } from './jobs.js';
 
 export const RELEASE_SCRIPT_PATH = 'scripts/release.sh';
 
@@ -18,6 +19,8 @@ export const ciEmitter: SystemEmitter = {
     const ctx = ciContext(input);
     if (!ctx) return [];
     const files = ctx.cicd.provider === 'github-actions' ? emitGithub(ctx, input.assets.dexAction) : emitCodePipeline(ctx);
-    return [...files, { path: RELEASE_SCRIPT_PATH, content: input.assets.releaseScript }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // jobs.sh only where the release runs or applies a job: every other system's out/ci/ is unchanged.
+    const jobs = releaseHasJobs(input.environments.map((e) => e.spec)) ? [{ path: JOBS_SCRIPT_PATH, content: JOBS_SCRIPT }] : [];
+    return [...files, ...jobs, { path: RELEASE_SCRIPT_PATH, content: input.assets.releaseScript }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   },
 };

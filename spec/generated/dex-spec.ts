@@ -1298,6 +1298,34 @@ export interface Service {
    * ECS Exec: allow `aws ecs execute-command` into the service's running tasks (ECS only). true, or why (a string), which also silences the warning in a protected environment. Sessions are encrypted with the environment's KMS key and logged to the system's exec log group; the compliance report lists the service. Default false. On EKS, kubectl exec is granted by platforms.eks.access; EC2 instances are reached with Session Manager already.
    */
   exec?: boolean | string;
+  /**
+   * What kind of workload the service is: web (listens on its port, behind the load balancer when expose.public), backend (listens on its port, never behind the public load balancer: only services that list it in uses reach it), worker (no port: runs continuously, scales on CPU and memory), or job (runs to completion: on a schedule, or before each release). Default web.
+   */
+  kind?: 'web' | 'backend' | 'worker' | 'job';
+  /**
+   * When a job (kind: job) runs: an EventBridge Scheduler expression, cron(minutes hours day-of-month month day-of-week year) or rate(value unit). On ECS an EventBridge Scheduler schedule runs the task; on EKS a CronJob (the expression translated to Kubernetes cron).
+   */
+  schedule?: string;
+  /**
+   * The IANA time zone a job's cron schedule is read in (e.g. Europe/Berlin). Default UTC.
+   */
+  timezone?: string;
+  /**
+   * When an on-demand job (kind: job) runs: before-release, once per environment in the release, after the data stacks and before the services are updated; a failed run fails the release.
+   */
+  run?: 'before-release';
+  /**
+   * How long one run of a job may take before it is stopped and counts as failed, in seconds (Kubernetes activeDeadlineSeconds; the release's wait on ECS). Default 3600.
+   */
+  timeoutSeconds?: number;
+  /**
+   * How often a job's failed run is retried (Kubernetes backoffLimit; on ECS, EventBridge Scheduler's retries of a run that could not be started). Default 2.
+   */
+  retries?: number;
+  /**
+   * Pricing assumption: how long one run of a job takes, in minutes. The plan prices a job's Fargate hours as runs a month × this. Default 5.
+   */
+  expectedDurationMinutes?: number;
 }
 /**
  * A managed PostgreSQL database on Amazon RDS.
@@ -2142,6 +2170,10 @@ export interface Usage {
    * How far below the on-demand price you assume Spot capacity costs, in percent (EKS node groups with capacityType: spot, ECS with capacity: fargate-spot). dex has no default: without it a Spot line is priced at the on-demand price, Spot's ceiling, and says its minimum is not known. Spot prices move with demand; take a figure from your region's Spot price history (EC2) or the Fargate Spot price.
    */
   spotDiscountPercent?: number;
+  /**
+   * How many releases reach each environment a month: prices the jobs that run before each release (run: before-release). No default: without it those jobs are unpriced.
+   */
+  releasesPerMonth?: number;
 }
 /**
  * A monthly budget: dex plan fails when the estimate can exceed it, and dex emit creates an AWS Budgets alert.

@@ -104,7 +104,8 @@ describe('kubernetes emitter', () => {
 
   describe.each(cases)('%s', (_name, output) => {
     const objects = parsedObjects(output.k8s);
-    const eks = Object.values(output.model.spec.services).filter((s) => s.placement === 'eks');
+    // Services with Deployments; jobs are CronJobs (schema-checked here, their shape in test/services/kinds.test.ts).
+    const eks = Object.values(output.model.spec.services).filter((s) => s.placement === 'eks' && s.kind !== 'job');
     const find = (kind: string, ns: string | undefined, name: string): Obj | undefined => objects.find((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === name);
     /** A service's Deployments: one, or its two colours in a blue/green stage. */
     const deployments = (s: (typeof eks)[number]): Obj[] => deploymentNames(output.model.spec, s).map((name) => find('Deployment', s.name, name)!);
@@ -187,13 +188,13 @@ describe('kubernetes emitter', () => {
     });
 
     it('pods are hardened: non-root, read-only root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp; requests from resources, limits from resources.limits (the requests by default)', () => {
-      for (const d of objects.filter((o) => o.kind === 'Deployment')) {
-        const pod = d.spec.template.spec;
+      const pods = objects.flatMap((o) => (o.kind === 'Deployment' ? [{ ns: o.metadata.namespace as string, pod: o.spec.template.spec }] : o.kind === 'CronJob' ? [{ ns: o.metadata.namespace as string, pod: o.spec.jobTemplate.spec.template.spec }] : []));
+      for (const { ns, pod } of pods) {
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
         expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
         expect(pod.hostNetwork ?? false).toBe(false);
         // A service's own container may relax a default with a reason (securityContext); dex's never do.
-        const service = output.model.spec.services[d.metadata.namespace as string];
+        const service = output.model.spec.services[ns];
         const relaxed = service?.securityContext;
         for (const c of pod.containers) {
           expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: relaxed?.readOnlyRootFilesystem ?? true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } });

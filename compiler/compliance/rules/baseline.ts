@@ -632,6 +632,51 @@ export const ecsExecLogged: ComplianceRule = {
   },
 };
 
+
+/** What a scheduled job's role may do: start its task, pass its roles to ECS, tag what it starts. */
+const SCHEDULER_ACTIONS = new Set(['ecs:RunTask', 'iam:PassRole', 'ecs:TagResource']);
+
+/**
+ * Scheduled jobs (`kind: job` with a schedule) get the services' defaults: their task runs in the
+ * private subnets with no public IP, and the role EventBridge Scheduler assumes may only start
+ * that task (named resources, no wildcard), passing its roles to ECS tasks alone. The task's own
+ * hardening (non-root, read-only root) is BASE-NON-ROOT-CONTAINERS, as for every task definition.
+ */
+export const scheduledJobsLeastPrivilege: ComplianceRule = {
+  id: 'BASE-SCHEDULED-JOBS',
+  title: 'Scheduled jobs run in private subnets without a public IP, through a role that may only start their own task',
+  regimes: ['baseline'],
+  citations: {
+    baseline: { clause: 'AWS Foundational Security Best Practices ECS.2 / IAM.1', text: 'ECS tasks should not be assigned public IP addresses; IAM policies should not allow full administrative privileges', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-2' },
+  },
+  severity: 'error',
+  nonProduction: 'same',
+  check(ctx) {
+    const schedules = ofType(ctx.model, 'AWS::Scheduler::Schedule');
+    if (schedules.length === 0) return [pass('no scheduled jobs', [])];
+    const roles = new Map(ofType(ctx.model, 'AWS::IAM::Role').map((r) => [r.logicalId, r]));
+    return schedules.map((s) => {
+      const publicIp = prop(s, 'Target', 'EcsParameters', 'NetworkConfiguration', 'AwsvpcConfiguration', 'AssignPublicIp');
+      const roleId = refersTo(prop(s, 'Target', 'RoleArn'), roles);
+      const role = roleId === undefined ? undefined : roles.get(roleId);
+      type Stmt = { Action?: string | string[]; Resource?: unknown; Condition?: Record<string, Record<string, unknown>> };
+      const statements = ((role ? prop(role, 'Policies') : undefined) as { PolicyDocument?: { Statement?: Stmt[] } }[] | undefined ?? []).flatMap((p) => p.PolicyDocument?.Statement ?? []);
+      const actions = statements.flatMap((st) => [st.Action ?? []].flat());
+      const extra = actions.filter((a) => !SCHEDULER_ACTIONS.has(a));
+      const wildcard = statements.some((st) => [st.Resource].flat().includes('*'));
+      const unbound = statements.some((st) => [st.Action ?? []].flat().includes('iam:PassRole') && st.Condition?.StringEquals?.['iam:PassedToService'] !== 'ecs-tasks.amazonaws.com');
+      const ev = [evidence(s, { AssignPublicIp: publicIp, RoleArn: roleId }), ...(role ? [evidence(role, { actions, wildcardResource: wildcard })] : [])];
+      if (publicIp !== 'DISABLED') return fail(`${s.logicalId} runs its task with a public IP (AssignPublicIp ${String(publicIp ?? 'unset')})`, s.origin, 'dex runs a job in the private subnets with AssignPublicIp DISABLED (report it)', ev);
+      if (role === undefined) return fail(`${s.logicalId} starts its task through a role that is not in the model`, s.origin, 'dex gives every schedule its own role (report it)', ev);
+      if (extra.length || wildcard || unbound) {
+        const what = extra.length ? `may also ${extra.join(', ')}` : wildcard ? 'names every resource (*)' : 'passes roles to any service';
+        return fail(`${s.logicalId}'s role ${role.logicalId} ${what}`, s.origin, 'the scheduler role may only ecs:RunTask the job\'s family, iam:PassRole its two roles to ecs-tasks.amazonaws.com and tag the tasks (report it)', ev);
+      }
+      return pass(`${s.logicalId} runs its task privately; ${role.logicalId} may only start it`, s.origin, ev);
+    });
+  },
+};
+
 export const BASELINE_RULES: readonly ComplianceRule[] = [
   encryptionAtRest,
   encryptionInTransit,
@@ -641,6 +686,7 @@ export const BASELINE_RULES: readonly ComplianceRule[] = [
   nonRootContainers,
   hardenedContainers,
   ecsExecLogged,
+  scheduledJobsLeastPrivilege,
   leastPrivilegeSecurityGroups,
   defaultSecurityGroupClosed,
   logRetentionSet,
