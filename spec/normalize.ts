@@ -5,6 +5,7 @@ import { carveSubnets, parseCidr } from './cidr.js';
 import type { Finding } from './diagnostics.js';
 import type { DexSpec, Level, NormalizedAlert, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
+import { normalizeMessaging, queueScaling, serviceMessaging, stringUses } from './messaging.js';
 import type { Alert, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage } from './generated/dex-spec.js';
 
 export interface NormalizeResult {
@@ -190,6 +191,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     services,
     databases,
     caches,
+    ...normalizeMessaging(merged),
     monitoring: {
       // Self-managed Prometheus and Grafana cost instances: present in the spec means wanted.
       prometheus: {
@@ -291,6 +293,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
       targetCpuPercent: or(s.scaling?.targetCpuPercent, 'Service', 'scaling', 'targetCpuPercent'),
       targetMemoryPercent: s.scaling?.targetMemoryPercent,
       vertical: or(s.scaling?.vertical, 'Service', 'scaling', 'vertical'),
+      ...queueScaling(s),
     },
     health: {
       check: s.health?.grpc !== undefined ? 'grpc' : s.health?.tcp ? 'tcp' : 'http',
@@ -306,7 +309,8 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
       gracePeriodSeconds: or(s.health?.gracePeriodSeconds, 'Service', 'health', 'gracePeriodSeconds'),
     },
     expose: { public: or(s.expose?.public, 'Service', 'expose', 'public'), path: s.expose?.path, host: s.expose?.host },
-    uses: or(s.uses, 'Service', 'uses'),
+    uses: stringUses(s.uses),
+    ...serviceMessaging(s),
     secrets: or(s.secrets, 'Service', 'secrets'),
     env: Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)])),
   };
