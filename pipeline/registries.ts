@@ -15,6 +15,7 @@ import { ec2 } from '../services/ec2.js';
 import { ecs } from '../services/ecs.js';
 import { eks } from '../services/eks.js';
 import { elasticache } from '../services/elasticache.js';
+import { messaging } from '../services/messaging.js';
 import { iam } from '../services/iam.js';
 import { monitoring } from '../services/monitoring.js';
 import { rds } from '../services/rds.js';
@@ -70,6 +71,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   iam,
   rds,
   elasticache,
+  messaging,
   ecs,
   eks,
   ec2,

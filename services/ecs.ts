@@ -19,6 +19,7 @@ import { imageUri } from './ecr.js';
 import { ecsExecLogGroupName, serviceLogGroupName } from './iam.js';
 import { serviceAlarmNames, stageOf } from './cicd.js';
 import { logRetentionAtLeast } from './audit.js';
+import { messagingEnv } from './messaging.js';
 
 /** The log group of ECS Exec sessions: `/` keeps it apart from every service's `/dex/<prefix>/<service>`. */
 export const ECS_EXEC_LOG_GROUP = 'EcsExecSessionLogGroup';
@@ -109,6 +110,7 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
       }
     }
   }
+  for (const e of messagingEnv(spec, s)) add(e.Name, e.Value);
   if (spec.monitoring.tracing === 'xray') add('AWS_XRAY_TRACING_NAME', xrayServiceName(spec, s.name));
   env.sort((a, b) => (a.Name < b.Name ? -1 : 1));
   secrets.sort((a, b) => (a.Name < b.Name ? -1 : 1));

@@ -4,7 +4,7 @@
 // would need Fn::Sub, which would also read any IAM policy variable or `${` in the rest as its own.
 
 /** What a reference may name: the spec's databases and caches, and the service's own secrets. */
-export const REFERENCE_KINDS = ['databases', 'caches', 'secrets'] as const;
+export const REFERENCE_KINDS = ['databases', 'caches', 'secrets', 'queues', 'topics'] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
 export type PermissionResource =

@@ -18,6 +18,10 @@ function candidates(spec: NormalizedSpec, s: NormalizedService, kind: ReferenceK
       return Object.keys(spec.caches).sort();
     case 'secrets':
       return [...s.secrets].sort();
+    case 'queues':
+      return Object.keys(spec.queues ?? {}).sort();
+    case 'topics':
+      return Object.keys(spec.topics ?? {}).sort();
   }
 }
 

@@ -1,0 +1,390 @@
+// Messaging: SQS queues (`queues:`) and SNS topics (`topics:`) in the data layer.
+//
+// Secure defaults: every queue and topic is encrypted with the environment's KMS key (SSE-KMS, not
+// the SQS-owned key, so key use is logged in CloudTrail and IAM decides who decrypts); every queue
+// policy and topic policy refuses requests that are not over TLS; every queue has a dead-letter
+// queue (unless the spec turns it off, with a reason) that is encrypted too, keeps messages 14
+// days (SQS's maximum: time to find out why they failed) and accepts messages from its own queue
+// only (RedriveAllowPolicy byQueue). A topic may send to a queue only where the spec subscribes
+// it: the queue policy allows sns.amazonaws.com with aws:SourceArn of that topic and nothing else.
+//
+// Services reach them by `uses` items (`{ queue, access }`, `{ topic, access }`): the statements
+// below go on the role the service's code runs as (services/iam.ts), the URL and ARN into its
+// environment (services/ecs.ts). The roles are in the security layer, deployed before data, so
+// they name queues and topics by ARN built from the names dex gives them, never by GetAtt.
+//
+// Alarms (to the notify topic, as every other dex alarm): any message in a dead-letter queue, and
+// the oldest message of a queue older than `oldestMessageAlarmSeconds`.
+import { ID, getAtt, namePrefix, pascal, ref, resource, shortHash, sub, tagList } from '../compiler/model/ids.js';
+import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import type { NormalizedQueue, NormalizedService, NormalizedSpec, NormalizedSubscription, NormalizedTopic } from '../spec/model.js';
+
+/** What SQS allows in a queue name: 80 characters, `.fifo` included. */
+export const SQS_NAME_MAX = 80;
+/** What SNS allows in a topic name: 256 characters, `.fifo` included. */
+export const SNS_NAME_MAX = 256;
+/** Seconds SQS reuses a data key before asking KMS again (the default, set explicitly: KMS requests are priced from it). */
+export const DATA_KEY_REUSE_SECONDS = 300;
+/** SQS's longest retention: the dead-letter queue keeps what failed as long as SQS can. */
+export const DEAD_LETTER_RETENTION_SECONDS = 14 * 86_400;
+
+export const queuesOf = (spec: NormalizedSpec): NormalizedQueue[] => Object.values(spec.queues ?? {}).sort((a, b) => (a.name < b.name ? -1 : 1));
+export const topicsOf = (spec: NormalizedSpec): NormalizedTopic[] => Object.values(spec.topics ?? {}).sort((a, b) => (a.name < b.name ? -1 : 1));
+
+/** Logical IDs of a queue's resources and a topic's. */
+export const QUEUE_ID = {
+  queue: (q: string): string => `${pascal(q)}Queue`,
+  deadLetter: (q: string): string => `${pascal(q)}DeadLetterQueue`,
+  policy: (q: string): string => `${pascal(q)}QueuePolicy`,
+  oldestAlarm: (q: string): string => `${pascal(q)}QueueOldestMessageAlarm`,
+  deadLetterAlarm: (q: string): string => `${pascal(q)}DeadLetterQueueAlarm`,
+  topic: (t: string): string => `${pascal(t)}Topic`,
+  topicPolicy: (t: string): string => `${pascal(t)}TopicPolicy`,
+  /** Named by what it delivers to, never by position: reordering the list replaces nothing. */
+  subscription: (t: string, s: NormalizedSubscription): string =>
+    s.kind === 'queue' ? `${pascal(t)}TopicTo${pascal(s.queue)}Queue` : `${pascal(t)}Topic${s.kind === 'email' ? 'Email' : 'Https'}${shortHash(s.kind === 'email' ? s.email : s.url).toUpperCase()}`,
+};
+
+/** The queue's physical name: `<system>-<env>-<queue>`, `.fifo` for a FIFO queue (SQS requires it). */
+export function queueName(spec: NormalizedSpec, q: NormalizedQueue): string {
+  return `${namePrefix(spec)}-${q.name}${q.fifo ? '.fifo' : ''}`;
+}
+export function deadLetterQueueName(spec: NormalizedSpec, q: NormalizedQueue): string {
+  return `${namePrefix(spec)}-${q.name}-dlq${q.fifo ? '.fifo' : ''}`;
+}
+export function topicName(spec: NormalizedSpec, t: NormalizedTopic): string {
+  return `${namePrefix(spec)}-${t.name}${t.fifo ? '.fifo' : ''}`;
+}
+
+/** ARNs by name (Fn::Sub of a name dex makes: letters, digits, `-` and `.`, nothing Sub reads). */
+export const queueArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${name}`);
+export const topicArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:sns:\${AWS::Region}:\${AWS::AccountId}:${name}`);
+
+/** The SQS actions of each access: exactly what a sender and a consumer call. */
+export const QUEUE_ACTIONS = {
+  send: ['sqs:SendMessage'],
+  consume: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+} as const;
+export const TOPIC_ACTIONS = { publish: ['sns:Publish'] } as const;
+
+type Statement = { Sid: string; Effect: 'Allow'; Action: string[]; Resource: CfnValue; Condition?: Record<string, Record<string, CfnValue>> };
+
+/**
+ * The statements a service's role gets for the queues and topics it uses: SQS and SNS actions on
+ * those ARNs only, and the KMS actions the encrypted queues and topics need, only through SQS and
+ * SNS (kms:ViaService). Senders and publishers need a data key (GenerateDataKey) and Decrypt (SQS
+ * checks the reused key); consumers only Decrypt.
+ */
+export function messagingStatements(spec: NormalizedSpec, s: NormalizedService): Statement[] {
+  const uses = s.messaging;
+  if (uses === undefined) return [];
+  const out: Statement[] = [];
+  const queues = spec.queues ?? {};
+  const topics = spec.topics ?? {};
+  const arns = (access: 'send' | 'consume'): CfnValue[] =>
+    [...new Set(uses.queues.filter((u) => u.access === access && Object.hasOwn(queues, u.name)).map((u) => queueName(spec, queues[u.name]!)))].sort().map(queueArn);
+  const send = arns('send');
+  const consume = arns('consume');
+  const publish = [...new Set(uses.topics.filter((u) => Object.hasOwn(topics, u.name)).map((u) => topicName(spec, topics[u.name]!)))].sort().map(topicArn);
+  if (send.length > 0) out.push({ Sid: 'SendToQueues', Effect: 'Allow', Action: [...QUEUE_ACTIONS.send], Resource: send });
+  if (consume.length > 0) out.push({ Sid: 'ConsumeQueues', Effect: 'Allow', Action: [...QUEUE_ACTIONS.consume], Resource: consume });
+  if (publish.length > 0) out.push({ Sid: 'PublishToTopics', Effect: 'Allow', Action: [...TOPIC_ACTIONS.publish], Resource: publish });
+  const via = [...(send.length + consume.length > 0 ? [`sqs.${spec.region}.amazonaws.com`] : []), ...(publish.length > 0 ? [`sns.${spec.region}.amazonaws.com`] : [])];
+  if (via.length > 0) {
+    out.push({
+      Sid: 'UseMessagingKey',
+      Effect: 'Allow',
+      Action: send.length + publish.length > 0 ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+      Resource: getAtt(ID.kmsKey, 'Arn'),
+      Condition: { StringEquals: { 'kms:ViaService': via } },
+    });
+  }
+  return out;
+}
+
+/** Environment variable prefix of a queue or topic name: `order-events` → `ORDER_EVENTS`. */
+const envName = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+
+/** `<NAME>_QUEUE_URL`, `<NAME>_QUEUE_ARN`, `<NAME>_TOPIC_ARN` of what a service uses, as GetAtt values. */
+export function messagingEnv(spec: NormalizedSpec, s: NormalizedService): { Name: string; Value: CfnValue }[] {
+  const out: { Name: string; Value: CfnValue }[] = [];
+  for (const u of s.messaging?.queues ?? []) {
+    if (!Object.hasOwn(spec.queues ?? {}, u.name)) continue;
+    out.push({ Name: `${envName(u.name)}_QUEUE_URL`, Value: getAtt(QUEUE_ID.queue(u.name), 'QueueUrl') }, { Name: `${envName(u.name)}_QUEUE_ARN`, Value: getAtt(QUEUE_ID.queue(u.name), 'Arn') });
+  }
+  for (const u of s.messaging?.topics ?? []) {
+    if (!Object.hasOwn(spec.topics ?? {}, u.name)) continue;
+    out.push({ Name: `${envName(u.name)}_TOPIC_ARN`, Value: getAtt(QUEUE_ID.topic(u.name), 'TopicArn') });
+  }
+  return out;
+}
+
+/** The services that reach a queue with an access, sorted. */
+export function queueUsers(spec: NormalizedSpec, queue: string, access?: 'send' | 'consume'): NormalizedService[] {
+  return Object.values(spec.services)
+    .filter((s) => (s.messaging?.queues ?? []).some((u) => u.name === queue && (access === undefined || u.access === access)))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+export function topicPublishers(spec: NormalizedSpec, topic: string): NormalizedService[] {
+  return Object.values(spec.services)
+    .filter((s) => (s.messaging?.topics ?? []).some((u) => u.name === topic))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The topics that deliver to a queue, sorted. */
+export function topicsDeliveringTo(spec: NormalizedSpec, queue: string): NormalizedTopic[] {
+  return topicsOf(spec).filter((t) => t.subscriptions.some((s) => s.kind === 'queue' && s.queue === queue));
+}
+
+/** Whether some topic delivers to a queue: the key policy then lets SNS use the key (services/kms.ts). */
+export function snsDeliversToQueues(spec: NormalizedSpec): boolean {
+  return topicsOf(spec).some((t) => t.subscriptions.some((s) => s.kind === 'queue' && Object.hasOwn(spec.queues ?? {}, s.queue)));
+}
+
+/** The key-policy statement SNS needs to deliver to a queue encrypted with the key (SQS's SSE guide). */
+export function snsToEncryptedQueuesStatement(): CfnValue {
+  return {
+    Sid: 'SnsToEncryptedQueues',
+    Effect: 'Allow',
+    Principal: { Service: 'sns.amazonaws.com' },
+    Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+  };
+}
+
+/** Deny anything not over TLS: the statement every queue and topic policy starts with. */
+function denyInsecureTransport(action: string, resources: CfnValue[]): CfnValue {
+  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: action, Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+}
+
+/**
+ * KMS requests one principal makes on a queue or topic in a month: one data-key request per
+ * reuse period (DATA_KEY_REUSE_SECONDS) while it is busy, taken as busy the whole month: the
+ * upper bound of what the reuse period allows.
+ */
+export const KMS_REQUESTS_PER_PRINCIPAL = Math.round((30.4167 * 86_400) / DATA_KEY_REUSE_SECONDS);
+
+function queueUsage(spec: NormalizedSpec, q: NormalizedQueue): UsageMeter[] {
+  // A message costs a send, a receive and a delete: three requests of up to 64 KB each.
+  const principals = queueUsers(spec, q.name).length + topicsDeliveringTo(spec, q.name).length;
+  const kind = q.fifo ? 'FIFO' : 'Standard';
+  const sqs: UsageMeter =
+    q.messagesPerMonth === undefined
+      ? { meter: 'sqs.requests', unit: 'requests', quantity: { min: 0, max: 0 }, attributes: { queueType: kind }, basis: 'three requests per message (send, receive, delete)', quantityUnknown: `queues.${q.name}.messagesPerMonth is not set: give the messages sent a month to price the requests (three per message: send, receive, delete; the first million requests a month of the account are free)` }
+      : { meter: 'sqs.requests', unit: 'requests', quantity: { min: 3 * q.messagesPerMonth, max: 3 * q.messagesPerMonth }, attributes: { queueType: kind }, basis: `queues.${q.name}.messagesPerMonth ${q.messagesPerMonth} × 3 requests (send, receive, delete)` };
+  const kms: UsageMeter = {
+    meter: 'kms.requests',
+    unit: 'requests',
+    quantity: { min: principals * KMS_REQUESTS_PER_PRINCIPAL, max: principals * KMS_REQUESTS_PER_PRINCIPAL },
+    attributes: {},
+    basis: `${principals} principal${principals === 1 ? '' : 's'} (services and topics using the queue) × at most one data-key request per ${DATA_KEY_REUSE_SECONDS} s reuse period (${KMS_REQUESTS_PER_PRINCIPAL} a month)`,
+  };
+  return [sqs, kms];
+}
+
+function queueResources(spec: NormalizedSpec, q: NormalizedQueue): ModelResource[] {
+  const component = `queue/${q.name}`;
+  const origin = ['queues', q.name];
+  const tags = tagList(spec, component);
+  const queueId = QUEUE_ID.queue(q.name);
+  const dlqId = QUEUE_ID.deadLetter(q.name);
+  const fifo: Record<string, CfnValue> = q.fifo ? { FifoQueue: true, ContentBasedDeduplication: q.contentBasedDeduplication } : {};
+  const encryption = { KmsMasterKeyId: getAtt(ID.kmsKey, 'Arn'), KmsDataKeyReusePeriodSeconds: DATA_KEY_REUSE_SECONDS };
+  const out: ModelResource[] = [];
+  const dlq = q.deadLetter.enabled;
+  if (dlq) {
+    out.push(
+      resource({
+        logicalId: dlqId,
+        type: 'AWS::SQS::Queue',
+        layer: 'data',
+        origin: [...origin, 'deadLetter'],
+        component,
+        properties: {
+          QueueName: deadLetterQueueName(spec, q),
+          ...(q.fifo ? { FifoQueue: true } : {}),
+          MessageRetentionPeriod: DEAD_LETTER_RETENTION_SECONDS,
+          ...encryption,
+          // Only this queue may move messages here; by ARN from the name, as the queue refers to this one.
+          RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [queueArn(queueName(spec, q))] },
+          Tags: tags,
+        },
+        usage: [{ meter: 'sqs.requests', unit: 'requests', quantity: { min: 0, max: 0 }, attributes: { queueType: q.fifo ? 'FIFO' : 'Standard' }, basis: 'only messages that failed maxReceives times arrive here', quantityUnknown: 'how many messages fail is not known; an empty dead-letter queue costs nothing' }],
+      }),
+    );
+  }
+  out.push(
+    resource({
+      logicalId: queueId,
+      type: 'AWS::SQS::Queue',
+      layer: 'data',
+      origin,
+      component,
+      properties: {
+        QueueName: queueName(spec, q),
+        ...fifo,
+        MessageRetentionPeriod: q.retentionDays * 86_400,
+        VisibilityTimeout: q.visibilityTimeoutSeconds,
+        ...encryption,
+        ...(dlq ? { RedrivePolicy: { deadLetterTargetArn: getAtt(dlqId, 'Arn'), maxReceiveCount: q.deadLetter.maxReceives } } : {}),
+        Tags: tags,
+      },
+      usage: queueUsage(spec, q),
+    }),
+  );
+  const resources = [getAtt(queueId, 'Arn'), ...(dlq ? [getAtt(dlqId, 'Arn')] : [])];
+  const senders = topicsDeliveringTo(spec, q.name);
+  out.push(
+    resource({
+      logicalId: QUEUE_ID.policy(q.name),
+      type: 'AWS::SQS::QueuePolicy',
+      layer: 'data',
+      origin,
+      component,
+      properties: {
+        Queues: [ref(queueId), ...(dlq ? [ref(dlqId)] : [])],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            denyInsecureTransport('sqs:*', resources),
+            ...(senders.length > 0
+              ? [
+                  {
+                    Sid: 'TopicsSubscribed',
+                    Effect: 'Allow',
+                    Principal: { Service: 'sns.amazonaws.com' },
+                    Action: 'sqs:SendMessage',
+                    Resource: getAtt(queueId, 'Arn'),
+                    Condition: { ArnEquals: { 'aws:SourceArn': senders.map((t) => ref(QUEUE_ID.topic(t.name))) } },
+                  },
+                ]
+              : []),
+          ],
+        },
+      },
+    }),
+  );
+  return out;
+}
+
+function topicResources(spec: NormalizedSpec, t: NormalizedTopic): ModelResource[] {
+  const component = `topic/${t.name}`;
+  const origin = ['topics', t.name];
+  const topicId = QUEUE_ID.topic(t.name);
+  const publishers = topicPublishers(spec, t.name).length;
+  const deliveries = (kind: NormalizedSubscription['kind']): number => t.subscriptions.filter((s) => s.kind === kind).length;
+  const known = t.publishesPerMonth;
+  const meter = (m: 'sns.publish' | 'sns.https' | 'sns.email', unit: string, perMessage: number, what: string): UsageMeter =>
+    known === undefined
+      ? { meter: m, unit, quantity: { min: 0, max: 0 }, attributes: {}, basis: what, quantityUnknown: `topics.${t.name}.publishesPerMonth is not set: give the messages published a month to price ${what}` }
+      : { meter: m, unit, quantity: { min: perMessage * known, max: perMessage * known }, attributes: {}, basis: `topics.${t.name}.publishesPerMonth ${known}${perMessage === 1 ? '' : ` × ${perMessage} subscriptions`}: ${what}` };
+  const usage: UsageMeter[] = [
+    meter('sns.publish', 'requests', 1, 'publishes (deliveries to SQS queues are free)'),
+    ...(deliveries('https') > 0 ? [meter('sns.https', 'notifications', deliveries('https'), 'HTTPS deliveries')] : []),
+    ...(deliveries('email') > 0 ? [meter('sns.email', 'notifications', deliveries('email'), 'e-mail deliveries')] : []),
+    {
+      meter: 'kms.requests',
+      unit: 'requests',
+      quantity: { min: publishers * KMS_REQUESTS_PER_PRINCIPAL, max: publishers * KMS_REQUESTS_PER_PRINCIPAL },
+      attributes: {},
+      basis: `${publishers} publishing service${publishers === 1 ? '' : 's'} × at most one data-key request per ${DATA_KEY_REUSE_SECONDS} s (${KMS_REQUESTS_PER_PRINCIPAL} a month)`,
+    },
+  ];
+  const out: ModelResource[] = [
+    resource({
+      logicalId: topicId,
+      type: 'AWS::SNS::Topic',
+      layer: 'data',
+      origin,
+      component,
+      properties: {
+        TopicName: topicName(spec, t),
+        ...(t.fifo ? { FifoTopic: true, ContentBasedDeduplication: t.contentBasedDeduplication } : {}),
+        KmsMasterKeyId: getAtt(ID.kmsKey, 'Arn'),
+        Tags: tagList(spec, component),
+      },
+      usage,
+    }),
+    resource({
+      logicalId: QUEUE_ID.topicPolicy(t.name),
+      type: 'AWS::SNS::TopicPolicy',
+      layer: 'data',
+      origin,
+      component,
+      properties: { Topics: [ref(topicId)], PolicyDocument: { Version: '2012-10-17', Statement: [denyInsecureTransport('sns:Publish', [ref(topicId)])] } },
+    }),
+  ];
+  t.subscriptions.forEach((s, i) => {
+    const filter: Record<string, CfnValue> = s.filterPolicy === undefined ? {} : { FilterPolicy: s.filterPolicy as CfnValue, FilterPolicyScope: 'MessageAttributes' };
+    const raw: Record<string, CfnValue> = s.kind !== 'email' && s.rawMessageDelivery ? { RawMessageDelivery: true } : {};
+    const queue = s.kind === 'queue' ? spec.queues?.[s.queue] : undefined;
+    if (s.kind === 'queue' && queue === undefined) return; // DEX743 reports it
+    out.push(
+      resource({
+        logicalId: QUEUE_ID.subscription(t.name, s),
+        type: 'AWS::SNS::Subscription',
+        layer: 'data',
+        origin: [...origin, 'subscriptions', i],
+        component,
+        properties: {
+          TopicArn: ref(topicId),
+          Protocol: s.kind === 'queue' ? 'sqs' : s.kind,
+          Endpoint: s.kind === 'queue' ? getAtt(QUEUE_ID.queue(s.queue), 'Arn') : s.kind === 'email' ? s.email : s.url,
+          ...raw,
+          ...filter,
+        },
+        // The queue must let the topic send before the first message arrives.
+        ...(s.kind === 'queue' ? { dependsOn: [QUEUE_ID.policy(s.queue)] } : {}),
+      }),
+    );
+  });
+  return out;
+}
+
+function alarm(spec: NormalizedSpec, logicalId: string, origin: (string | number)[], component: string, name: string, description: string, metric: string, queueId: string, statistic: string, period: number, periods: number, threshold: number): ModelResource {
+  return resource({
+    logicalId,
+    type: 'AWS::CloudWatch::Alarm',
+    layer: 'monitoring',
+    origin,
+    component,
+    properties: {
+      AlarmName: `${namePrefix(spec)}-${name}`,
+      AlarmDescription: description,
+      Namespace: 'AWS/SQS',
+      MetricName: metric,
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(queueId, 'QueueName') }],
+      Statistic: statistic,
+      Period: period,
+      EvaluationPeriods: periods,
+      DatapointsToAlarm: periods,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: threshold,
+      TreatMissingData: 'notBreaching',
+      ActionsEnabled: true,
+      AlarmActions: [ref(ID.alarmTopic)],
+      OKActions: [ref(ID.alarmTopic)],
+      Tags: tagList(spec, component),
+    },
+    usage: [{ meter: 'cloudwatch.alarm', unit: 'count-month', quantity: { min: 1, max: 1 }, attributes: { resolution: 'standard' }, basis: 'one standard-resolution alarm metric' }],
+  });
+}
+
+function queueAlarms(spec: NormalizedSpec, q: NormalizedQueue): ModelResource[] {
+  const component = `queue/${q.name}`;
+  const out = [
+    alarm(spec, QUEUE_ID.oldestAlarm(q.name), ['queues', q.name, 'oldestMessageAlarmSeconds'], component, `${q.name}-oldest-message`, `warning: the oldest message of queue ${q.name} has waited more than ${q.oldestMessageAlarmSeconds} s`, 'ApproximateAgeOfOldestMessage', QUEUE_ID.queue(q.name), 'Maximum', 60, 5, q.oldestMessageAlarmSeconds),
+  ];
+  if (q.deadLetter.enabled) {
+    out.push(alarm(spec, QUEUE_ID.deadLetterAlarm(q.name), ['queues', q.name, 'deadLetter'], component, `${q.name}-dead-letters`, `critical: queue ${q.name} has messages in its dead-letter queue (failed ${q.deadLetter.maxReceives} times)`, 'ApproximateNumberOfMessagesVisible', QUEUE_ID.deadLetter(q.name), 'Maximum', 300, 1, 0));
+  }
+  return out;
+}
+
+export const messaging: BuildingBlock = {
+  name: 'messaging',
+  build(spec: NormalizedSpec): ModelResource[] {
+    return [...queuesOf(spec).flatMap((q) => [...queueResources(spec, q), ...queueAlarms(spec, q)]), ...topicsOf(spec).flatMap((t) => topicResources(spec, t))];
+  },
+};
