@@ -421,7 +421,8 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         },
       },
     });
-  if (s.scaling.max > s.scaling.min) {
+  // A queue-scaled service scales on its backlog instead (services/queue-scaling.ts).
+  if (s.scaling.max > s.scaling.min && s.scaling.queue === undefined) {
     out.push(policy('Cpu', 'ECSServiceAverageCPUUtilization', s.scaling.targetCpuPercent));
     if (s.scaling.targetMemoryPercent !== undefined) out.push(policy('Memory', 'ECSServiceAverageMemoryUtilization', s.scaling.targetMemoryPercent));
   }
