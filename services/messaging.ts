@@ -213,16 +213,13 @@ function topicResources(spec: NormalizedSpec, t: NormalizedTopic): ModelResource
   const origin = ['topics', t.name];
   const topicId = QUEUE_ID.topic(t.name);
   const publishers = topicPublishers(spec, t.name).length;
-  const deliveries = (kind: NormalizedSubscription['kind']): number => t.subscriptions.filter((s) => s.kind === kind).length;
   const known = t.publishesPerMonth;
   const meter = (m: 'sns.publish' | 'sns.https' | 'sns.email', unit: string, perMessage: number, what: string): UsageMeter =>
     known === undefined
       ? { meter: m, unit, quantity: { min: 0, max: 0 }, attributes: {}, basis: what, quantityUnknown: `topics.${t.name}.publishesPerMonth is not set: give the messages published a month to price ${what}` }
-      : { meter: m, unit, quantity: { min: perMessage * known, max: perMessage * known }, attributes: {}, basis: `topics.${t.name}.publishesPerMonth ${known}${perMessage === 1 ? '' : ` × ${perMessage} subscriptions`}: ${what}` };
+      : { meter: m, unit, quantity: { min: perMessage * known, max: perMessage * known }, attributes: {}, basis: `topics.${t.name}.publishesPerMonth ${known}: ${what}` };
   const usage: UsageMeter[] = [
     meter('sns.publish', 'requests', 1, 'publishes (deliveries to SQS queues are free)'),
-    ...(deliveries('https') > 0 ? [meter('sns.https', 'notifications', deliveries('https'), 'HTTPS deliveries')] : []),
-    ...(deliveries('email') > 0 ? [meter('sns.email', 'notifications', deliveries('email'), 'e-mail deliveries')] : []),
     {
       meter: 'kms.requests',
       unit: 'requests',
@@ -274,6 +271,8 @@ function topicResources(spec: NormalizedSpec, t: NormalizedTopic): ModelResource
           ...raw,
           ...filter,
         },
+        // Each e-mail or HTTPS subscription is billed per delivery: one per publish (a filter policy may drop some: the upper bound).
+        usage: s.kind === 'email' ? [meter('sns.email', 'notifications', 1, 'e-mail deliveries, one per publish')] : s.kind === 'https' ? [meter('sns.https', 'notifications', 1, 'HTTPS deliveries, one per publish')] : [],
         // The queue must let the topic send before the first message arrives.
         ...(s.kind === 'queue' ? { dependsOn: [QUEUE_ID.policy(s.queue)] } : {}),
       }),
