@@ -37,6 +37,11 @@ const metric = (id: string, namespace: string, name: string, dimensions: Dimensi
   ReturnData: false,
 });
 
+const withPeriod = (m: CfnValue, period: number): CfnValue => {
+  const q = m as { MetricStat: Record<string, CfnValue> } & Record<string, CfnValue>;
+  return { ...q, MetricStat: { ...q.MetricStat, Period: period } };
+};
+
 /** The two metrics both expressions read: the queue's visible messages and what is running. */
 function inputs(s: NormalizedService, running: { namespace: string; name: string; dimensions: Dimension[]; stat: string }): CfnValue[] {
   const queue = s.scaling.queue!.queue;
@@ -58,7 +63,8 @@ function wakeAlarm(spec: NormalizedSpec, s: NormalizedService, layer: 'ecs' | 'e
     properties: {
       AlarmName: `${namePrefix(spec)}-${s.name}-wake-on-${queue}`,
       AlarmDescription: `scaling: messages wait in ${queue} and no ${s.name} task runs: start one`,
-      Metrics: [...metrics, { Id: 'waiting', Expression: WAITING_WITH_NOTHING_RUNNING, Label: 'messages waiting, nothing running', ReturnData: true }],
+      // An alarm's metric needs its period; a scaling policy's does not take one.
+      Metrics: [...metrics.map((m) => withPeriod(m, 60)), { Id: 'waiting', Expression: WAITING_WITH_NOTHING_RUNNING, Label: 'messages waiting, nothing running', ReturnData: true }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
       EvaluationPeriods: 1,

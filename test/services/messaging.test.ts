@@ -16,6 +16,7 @@ import { MESSAGING_RULES } from '../../compiler/compliance/rules/messaging.js';
 import { BASELINE_RULES } from '../../compiler/compliance/rules/baseline.js';
 import { KMS_REQUESTS_PER_PRINCIPAL } from '../../services/messaging.js';
 import { httpsEndpointProblem } from '../../compiler/checks/messaging.js';
+import { LAYER_ORDER, type StackLayer } from '../../compiler/model/types.js';
 import { fixedClock } from '../support/clock.js';
 import { outTree } from '../support/out-tree.js';
 import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
@@ -35,6 +36,13 @@ const lineOf = (text: string, needle: string): number => {
 const replace = (from: string, to: string, text = SHOP): string => {
   if (!text.includes(from)) throw new Error(`fixture has no ${from}`);
   return text.replace(from, to);
+};
+/** `line:col` of `token` on the first line holding `needle` (1-based, as diagnostics say). */
+const loc = (text: string, needle: string, token = needle): string => {
+  const line = lineOf(text, needle);
+  const col = text.split('\n')[line - 1]!.indexOf(token);
+  if (col < 0) throw new Error(`line ${line} has no ${token}`);
+  return `${line}:${col + 1}`;
 };
 type Statement = { Sid: string };
 const statements = (a: Analysis, role: string) => ((byId(a, role)!.properties as { Policies: { PolicyDocument: { Statement: Statement[] } }[] }).Policies[0]!.PolicyDocument.Statement);
@@ -203,6 +211,8 @@ describe('scaling on the queue backlog', () => {
     expect(analyzed(replace('    scaling: { min: 0, max: 10, queue: order-events, messagesPerTask: 50 }', '    scaling: { min: 1, max: 10 }')).compiled[0]!.model!.resources.map((r) => r.logicalId)).toContain('FulfilmentCpuScalingPolicy');
   });
 
+  const withPeriod = (m: { MetricStat: object }) => ({ ...m, MetricStat: { ...m.MetricStat, Period: 60 } });
+
   it('min 0: an alarm on "messages waiting, nothing running" starts one task', () => {
     expect(byId(a, 'FulfilmentQueueWakePolicy')!.properties).toEqual({
       PolicyName: 'fulfilment-queue-wake-from-zero',
@@ -211,7 +221,7 @@ describe('scaling on the queue backlog', () => {
       StepScalingPolicyConfiguration: { AdjustmentType: 'ExactCapacity', Cooldown: 60, MetricAggregationType: 'Maximum', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
     });
     expect(byId(a, 'FulfilmentQueueWakeAlarm')!.properties).toMatchObject({
-      Metrics: [visible, running, { Id: 'waiting', Expression: 'IF(visible > 0 AND FILL(running, 0) == 0, 1, 0)', ReturnData: true }],
+      Metrics: [withPeriod(visible), withPeriod(running), { Id: 'waiting', Expression: 'IF(visible > 0 AND FILL(running, 0) == 0, 1, 0)', ReturnData: true }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
       AlarmActions: [{ Ref: 'FulfilmentQueueWakePolicy' }],
@@ -243,7 +253,10 @@ describe('the emitted templates', () => {
     const templates = outTree(FILE, text).filter((f) => /cloudformation\/.*\.ya?ml$/.test(f.path) && f.path.startsWith('default/'));
     expect(templates.map((t) => t.path.split('/').pop())).toEqual(expect.arrayContaining(['shop-default-data.yaml', 'shop-default-ecs.yaml', 'shop-default-ec2.yaml']));
     for (const t of templates) expect(validateTemplate(parse(t.content)), t.path).toEqual([]);
-    expect(validateStackSet(templates.map((t) => ({ name: t.path.split('/').pop()!.replace(/\.ya?ml$/, ''), template: parse(t.content) })))).toEqual([]);
+    // In deploy order: each stack imports only from the ones before it.
+    const layer = (path: string) => LAYER_ORDER.indexOf(path.replace(/^.*shop-default-|\.ya?ml$/g, '') as StackLayer);
+    const ordered = [...templates].sort((x, y) => layer(x.path) - layer(y.path));
+    expect(validateStackSet(ordered.map((t) => ({ name: t.path.split('/').pop()!.replace(/\.ya?ml$/, ''), template: parse(t.content) })))).toEqual([]);
   });
 });
 
@@ -252,7 +265,7 @@ describe('pricing', () => {
   const line = (resource: string, usageType: string) => plan.lineItems.find((l) => l.resource === resource && l.usageType === usageType);
 
   it('SNS publishes and e-mail deliveries at list price from publishesPerMonth; KMS requests per principal', () => {
-    expect(line('OrdersTopic', 'Requests-Tier1')).toMatchObject({ quantity: { min: 1_000_000, max: 1_000_000 }, unitPriceUsd: 0.0000005, monthlyUsd: { min: 0.5, max: 0.5 } });
+    expect(line('OrdersTopic', 'Requests-Tier1')).toMatchObject({ quantity: { min: 1_000_000, max: 1_000_000 }, unitPriceUsd: 0.5, unit: '1M requests', monthlyUsd: { min: 0.5, max: 0.5 } });
     const email = plan.lineItems.find((l) => l.resource.startsWith('OrdersTopicEmail'))!;
     expect(email).toMatchObject({ usageType: 'DeliveryAttempts-SMTP', quantity: { min: 1_000_000, max: 1_000_000 }, monthlyUsd: { min: 20, max: 20 } });
     // order-events: the consumer and the topic; 8,760 data-key requests each at $0.03 per 10,000.
@@ -295,8 +308,9 @@ describe('compliance', () => {
   });
 
   it('a queue without its dead-letter queue fails (warning) unless it says why; a policy without the TLS deny fails', () => {
-    const off = analyzed(replace('    deadLetter: { maxReceives: 3 }', '    deadLetter: { enabled: false }'));
-    expect(at(off, 'DEX748')).toEqual([`${lineOf(SHOP, 'deadLetter: { maxReceives: 3 }')}:17 warning queues.order-events.deadLetter.enabled`]);
+    const offText = replace('    deadLetter: { maxReceives: 3 }', '    deadLetter: { enabled: false }');
+    const off = analyzed(offText);
+    expect(at(off, 'DEX748')).toEqual([`${loc(offText, 'deadLetter: { enabled: false }', 'false')} warning queues.order-events.deadLetter.enabled`]);
     expect(rule('BASE-QUEUE-DEAD-LETTER').check(ctx(off)).find((x) => !x.ok)!.path).toEqual(['queues', 'order-events', 'deadLetter', 'enabled']);
     const why = analyzed(replace('    deadLetter: { maxReceives: 3 }', '    deadLetter: { enabled: false, reason: "replayed from the order database" }'));
     expect(at(why, 'DEX748')).toEqual([]);
@@ -310,13 +324,13 @@ describe('compliance', () => {
 describe('checks, located in the file', () => {
   it('DEX740: a use of an unknown queue or topic, at its name, with a suggestion', () => {
     const x = analyzed(replace('      - { topic: orders, access: publish }', '      - { topic: order, access: publish }'));
-    expect(at(x, 'DEX740')).toEqual([`${lineOf(SHOP, '{ topic: orders')}:17 error services.orders.uses.0.topic`]);
+    expect(at(x, 'DEX740')).toEqual([`${loc(SHOP, '{ topic: orders', 'orders')} error services.orders.uses.0.topic`]);
     expect(x.diagnostics.find((d) => d.code === 'DEX740')!.hint).toBe('did you mean orders?');
   });
 
   it('DEX741: content-based deduplication on a standard queue', () => {
     const text = replace('    retentionDays: 7\n', '    retentionDays: 7\n    contentBasedDeduplication: true\n');
-    expect(at(analyzed(text), 'DEX741')).toEqual([`${lineOf(text, 'contentBasedDeduplication: true\n  ledger')}:32 error queues.order-events.contentBasedDeduplication`]);
+    expect(at(analyzed(text), 'DEX741')).toEqual([`${lineOf(text, 'retentionDays: 7') + 1}:32 error queues.order-events.contentBasedDeduplication`]);
   });
 
   it('DEX742: a standard topic to a FIFO queue, and a FIFO topic to e-mail', () => {
@@ -354,29 +368,30 @@ describe('checks, located in the file', () => {
   it('DEX745: a consumer slower than the visibility timeout; DEX749: a timeout on a sender', () => {
     const text = replace('timeoutSeconds: 60 }', 'timeoutSeconds: 300 }');
     const x = analyzed(text);
-    expect(at(x, 'DEX745')).toEqual([`${lineOf(text, 'timeoutSeconds: 300')}:59 error services.fulfilment.uses.0.timeoutSeconds`]);
+    expect(at(x, 'DEX745')).toEqual([`${loc(text, 'timeoutSeconds: 300', '300')} error services.fulfilment.uses.0.timeoutSeconds`]);
     expect(x.diagnostics.find((d) => d.code === 'DEX745')!.hint).toBe('set queues.order-events.visibilityTimeoutSeconds to at least 300');
     const send = replace('{ queue: ledger, access: send }', '{ queue: ledger, access: send, timeoutSeconds: 5 }');
-    expect(at(analyzed(send), 'DEX749')).toEqual([`${lineOf(send, 'access: send, timeoutSeconds')}:49 warning services.orders.uses.1.timeoutSeconds`]);
+    expect(at(analyzed(send), 'DEX749')).toEqual([`${loc(send, 'access: send, timeoutSeconds', '5 }')} warning services.orders.uses.1.timeoutSeconds`]);
   });
 
   it('DEX746: scaling on a queue the service does not consume; DEX747: a queue nothing consumes', () => {
     const text = replace('queue: order-events, messagesPerTask: 50', 'queue: ledger, messagesPerTask: 50');
-    expect(at(analyzed(text), 'DEX746')).toEqual([`${lineOf(text, 'queue: ledger, messagesPerTask')}:41 error services.fulfilment.scaling.queue`]);
-    const none = replace('      - { queue: ledger, access: consume }\n', '      - postgres-less\n').replace('      - postgres-less\n', '');
+    expect(at(analyzed(text), 'DEX746')).toEqual([`${loc(text, 'queue: ledger, messagesPerTask', 'ledger')} error services.fulfilment.scaling.queue`]);
+    const none = replace('    uses:\n      - { queue: ledger, access: consume }\n', '');
     expect(at(analyzed(none), 'DEX747')).toEqual([`${lineOf(none, '  ledger:\n')}:3 warning queues.ledger`]);
   });
 
   it('DEX750: a queue name past SQS\'s 80 characters', () => {
-    const long = 'q'.repeat(38) + 'z';
-    const text = replace('  ledger:\n    fifo: true', `  ${long}:\n    fifo: true`).replace('name: shop', `name: ${'s'.repeat(40)}`).replace(/queue: ledger/g, `queue: ${long}`).replace('${queues.ledger.arn}', `\${queues.${long}.arn}`);
+    // 32 + 1 + 40 + '-dlq.fifo': 82 characters for the dead-letter queue.
+    const long = 'q'.repeat(39) + 'z';
+    const text = replace('  ledger:\n    fifo: true', `  ${long}:\n    fifo: true`).replace('name: shop', `name: ${'s'.repeat(32)}`).replace(/queue: ledger/g, `queue: ${long}`).replace('${queues.ledger.arn}', `\${queues.${long}.arn}`);
     expect(at(analyzed(text), 'DEX750')).toEqual([`${lineOf(text, `  ${long}:\n`)}:3 error queues.${long}`]);
   });
 
   it('DEX752: queue scaling on EKS; DEX753: on ECS without Container Insights', () => {
     const eks = replace('    placement: ecs\n    uses:\n      - { queue: order-events', '    placement: eks\n    uses:\n      - { queue: order-events');
-    expect(at(analyzed(eks), 'DEX752')).toEqual([`${lineOf(eks, 'queue: order-events, messagesPerTask')}:41 error services.fulfilment.scaling.queue`]);
+    expect(at(analyzed(eks), 'DEX752')).toEqual([`${loc(eks, 'queue: order-events, messagesPerTask', 'order-events')} error services.fulfilment.scaling.queue`]);
     const off = replace('monitoring:\n', 'platforms:\n  ecs: { containerInsights: false }\nmonitoring:\n');
-    expect(at(analyzed(off), 'DEX753')).toEqual([`${lineOf(off, 'queue: order-events, messagesPerTask')}:41 error services.fulfilment.scaling.queue`]);
+    expect(at(analyzed(off), 'DEX753')).toEqual([`${loc(off, 'queue: order-events, messagesPerTask', 'order-events')} error services.fulfilment.scaling.queue`]);
   });
 });
