@@ -22,6 +22,7 @@ const summary = (a: Analysis): string[] =>
 // Production gets errors; staging gets warnings or nothing, as each rule says.
 export const BREAKING: readonly [fixture: string, rule: string, expected: string[]][] = [
   ['base-sg-least-privilege.fail', 'BASE-SG-LEAST-PRIVILEGE', ['6:29 error DEX600 BASE-SG-LEAST-PRIVILEGE production', '6:29 error DEX600 BASE-SG-LEAST-PRIVILEGE staging']],
+  ['base-queue-dead-letter.fail', 'BASE-QUEUE-DEAD-LETTER', ['14:64 warning DEX601 BASE-QUEUE-DEAD-LETTER production', '14:64 warning DEX601 BASE-QUEUE-DEAD-LETTER staging']],
   ['base-flow-logs.fail', 'BASE-FLOW-LOGS', ['7:24 warning DEX601 BASE-FLOW-LOGS production']],
   ['base-deletion-protection.fail', 'BASE-DELETION-PROTECTION', ['14:44 warning DEX601 BASE-DELETION-PROTECTION production']],
   ['pci-dss-6.4.2.fail', 'PCI-DSS-6.4.2', ['10:19 error DEX600 PCI-DSS-6.4.2 production', '10:19 warning DEX601 PCI-DSS-6.4.2 staging']],
@@ -63,6 +64,8 @@ export const SATISFYING: Readonly<Record<string, string>> = {
   'BASE-FLOW-LOGS': 'baseline.pass',
   'BASE-DELETION-PROTECTION': 'baseline.pass',
   'BASE-IAM-LEAST-PRIVILEGE': 'baseline.pass',
+  'BASE-MESSAGING-TLS-ONLY': 'base-messaging.pass',
+  'BASE-QUEUE-DEAD-LETTER': 'base-messaging.pass',
   'PCI-DSS-1.4.4': 'pci-dss.pass',
   'PCI-DSS-3.5.1': 'pci-dss.pass',
   'PCI-DSS-6.3.1': 'pci-dss.pass',
