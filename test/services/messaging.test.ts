@@ -184,6 +184,23 @@ describe('services that send, consume and publish', () => {
   });
 });
 
+describe('on EKS', () => {
+  it('the IRSA role gets the statements, and the URL and ARNs come from the stacks through stack-outputs.sh', () => {
+    const text = replace('    placement: ecs\n    uses:\n      - { queue: order-events', '    placement: eks\n    uses:\n      - { queue: order-events').replace('    scaling: { min: 0, max: 10, queue: order-events, messagesPerTask: 50 }\n', '');
+    const x = analyzed(text);
+    expect(x.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(statements(x, 'FulfilmentRole').map((s) => s.Sid)).toEqual(expect.arrayContaining(['ConsumeQueues', 'UseMessagingKey']));
+    const files = outTree(FILE, text);
+    const script = files.find((f) => f.path.endsWith('kubernetes/stack-outputs.sh'))!.content;
+    // The queue's physical ID is its URL; its ARN comes from SQS.
+    expect(script).toMatch(/v=\$\(phys 'shop-default-data' 'OrderEventsQueue'\)\nout FULFILMENT_ORDER_EVENTS_QUEUE_URL "\$v"/);
+    expect(script).toContain("aws sqs get-queue-attributes --region us-east-1 --queue-url \"$(phys 'shop-default-data' 'OrderEventsQueue')\" --attribute-names QueueArn --query Attributes.QueueArn --output text");
+    expect(script).not.toContain('no look-up');
+    const deployment = files.find((f) => /kubernetes\/.*fulfilment.*\.ya?ml$/.test(f.path) && f.content.includes('kind: Deployment'))!.content;
+    expect(deployment).toContain('ORDER_EVENTS_QUEUE_URL');
+  });
+});
+
 describe('scaling on the queue backlog', () => {
   const a = analyzed(SHOP);
   const visible = { Id: 'visible', MetricStat: { Metric: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['OrderEventsQueue', 'QueueName'] } }] }, Stat: 'Sum' }, ReturnData: false };
