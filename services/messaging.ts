@@ -15,7 +15,7 @@
 //
 // Alarms (to the notify topic, as every other dex alarm): any message in a dead-letter queue, and
 // the oldest message of a queue older than `oldestMessageAlarmSeconds`.
-import { ID, getAtt, namePrefix, ref, resource, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedQueue, NormalizedService, NormalizedSpec, NormalizedSubscription, NormalizedTopic } from '../spec/model.js';
 import { DATA_KEY_REUSE_SECONDS, DEAD_LETTER_RETENTION_SECONDS, QUEUE_ID, deadLetterQueueName, queueArn, queueName, queueUsers, queuesOf, topicArn, topicName, topicPublishers, topicsDeliveringTo, topicsOf } from '../compiler/model/messaging.js';
@@ -228,6 +228,7 @@ function topicResources(spec: NormalizedSpec, t: NormalizedTopic): ModelResource
       basis: `${publishers} publishing service${publishers === 1 ? '' : 's'} × at most one data-key request per ${DATA_KEY_REUSE_SECONDS} s (${KMS_REQUESTS_PER_PRINCIPAL} a month)`,
     },
   ];
+  const logging = deliveryLogging(spec, t);
   const out: ModelResource[] = [
     resource({
       logicalId: topicId,
@@ -239,10 +240,12 @@ function topicResources(spec: NormalizedSpec, t: NormalizedTopic): ModelResource
         TopicName: topicName(spec, t),
         ...(t.fifo ? { FifoTopic: true, ContentBasedDeduplication: t.contentBasedDeduplication } : {}),
         KmsMasterKeyId: getAtt(ID.kmsKey, 'Arn'),
+        ...(logging.config.length > 0 ? { DeliveryStatusLogging: logging.config } : {}),
         Tags: tagList(spec, component),
       },
       usage,
     }),
+    ...logging.resources,
     resource({
       logicalId: QUEUE_ID.topicPolicy(t.name),
       type: 'AWS::SNS::TopicPolicy',
@@ -279,6 +282,68 @@ function topicResources(spec: NormalizedSpec, t: NormalizedTopic): ModelResource
     );
   });
   return out;
+}
+
+/** SNS's delivery-status protocol of each subscription kind that has one (e-mail has none). */
+const LOGGED_PROTOCOL: Partial<Record<NormalizedSubscription['kind'], string>> = { queue: 'sqs', https: 'http/s' };
+
+/**
+ * Delivery status logging (FSBP SNS.2) for the protocols SNS records it for: failures always,
+ * successes not at all (a success log line per delivery would cost more than the messages). SNS
+ * writes to `sns/<region>/<account>/<topic>/Failure` with a role it assumes; dex creates that log
+ * group first, encrypted and with the environment's retention, so SNS never makes an unencrypted
+ * one that keeps logs forever.
+ */
+function deliveryLogging(spec: NormalizedSpec, t: NormalizedTopic): { config: CfnValue[]; resources: ModelResource[] } {
+  const protocols = [...new Set(t.subscriptions.map((s) => LOGGED_PROTOCOL[s.kind]).filter((p): p is string => p !== undefined))].sort();
+  if (protocols.length === 0) return { config: [], resources: [] };
+  const P = QUEUE_ID.topic(t.name);
+  const component = `topic/${t.name}`;
+  const origin = ['topics', t.name, 'subscriptions'];
+  const roleId = `${P}DeliveryLogRole`;
+  const group = `sns/\${AWS::Region}/\${AWS::AccountId}/${topicName(spec, t)}/Failure`;
+  const logArn = (suffix: string): CfnValue => sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${group}${suffix}`);
+  return {
+    config: protocols.map((Protocol) => ({ Protocol, FailureFeedbackRoleArn: getAtt(roleId, 'Arn') })),
+    resources: [
+      resource({
+        logicalId: `${P}DeliveryFailureLogGroup`,
+        type: 'AWS::Logs::LogGroup',
+        layer: 'data',
+        origin,
+        component,
+        properties: { LogGroupName: sub(group), RetentionInDays: spec.monitoring.logs.retentionDays, KmsKeyId: getAtt(ID.kmsKey, 'Arn'), Tags: tagList(spec, component) },
+        usage: [
+          { meter: 'logs.ingest', unit: 'GB', quantity: { min: 0, max: 0 }, attributes: { logClass: 'STANDARD' }, basis: 'failed SNS deliveries only', quantityUnknown: 'one line per failed delivery, and how many fail is not known (none, while the endpoints answer)' },
+          { meter: 'logs.storage', unit: 'GB-month', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'failed SNS deliveries only', quantityUnknown: 'one line per failed delivery, and how many fail is not known (none, while the endpoints answer)' },
+        ],
+      }),
+      resource({
+        logicalId: roleId,
+        type: 'AWS::IAM::Role',
+        layer: 'data',
+        origin,
+        component,
+        properties: {
+          Description: `SNS writes the failed deliveries of topic ${t.name} to its log group`,
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }],
+          },
+          Policies: [
+            {
+              PolicyName: 'delivery-status-logs',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [{ Sid: 'WriteDeliveryFailures', Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:PutMetricFilter', 'logs:PutRetentionPolicy'], Resource: [logArn(''), logArn(':*')] }],
+              },
+            },
+          ],
+          Tags: tagList(spec, component),
+        },
+      }),
+    ],
+  };
 }
 
 function alarm(spec: NormalizedSpec, logicalId: string, origin: (string | number)[], component: string, name: string, description: string, metric: string, queueId: string, statistic: string, period: number, periods: number, threshold: number): ModelResource {

@@ -11,6 +11,8 @@ import { planTargets } from '../../pipeline/plan.js';
 import { buildPlan } from '../../compiler/pricing/plan.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { isProduction } from '../../compiler/compliance/engine.js';
+import { SECURITY_CONTROLS } from '../../compiler/compliance/controls/catalogue.js';
+import { evaluateControl } from '../../compiler/compliance/controls/evaluate.js';
 import type { RuleContext } from '../../compiler/compliance/types.js';
 import { MESSAGING_RULES } from '../../compiler/compliance/rules/messaging.js';
 import { BASELINE_RULES } from '../../compiler/compliance/rules/baseline.js';
@@ -322,6 +324,24 @@ describe('compliance', () => {
     const rest = rule('BASE-ENCRYPTION-AT-REST').check(c).filter((x) => x.message.includes('Queue'));
     expect(rest.length).toBe(4);
     expect(rest.every((x) => x.ok)).toBe(true);
+  });
+
+  it('the security controls: SQS and SNS encrypted (SNS.1) and the topic logs failed deliveries (SNS.2) to an encrypted log group', () => {
+    const a = analyzed(SHOP);
+    const c = ctx(a);
+    for (const id of ['SNS.1', 'SNS.2']) expect(evaluateControl(SECURITY_CONTROLS.find((x) => x.id === id)!, c).status, id).toBe('pass');
+    expect(byId(a, 'OrdersTopic')!.properties.DeliveryStatusLogging).toEqual([
+      { Protocol: 'http/s', FailureFeedbackRoleArn: { 'Fn::GetAtt': ['OrdersTopicDeliveryLogRole', 'Arn'] } },
+      { Protocol: 'sqs', FailureFeedbackRoleArn: { 'Fn::GetAtt': ['OrdersTopicDeliveryLogRole', 'Arn'] } },
+    ]);
+    expect(byId(a, 'OrdersTopicDeliveryFailureLogGroup')!.properties).toMatchObject({ LogGroupName: { 'Fn::Sub': 'sns/${AWS::Region}/${AWS::AccountId}/shop-orders/Failure' }, KmsKeyId: KEY_ARN, RetentionInDays: expect.any(Number) });
+    const role = byId(a, 'OrdersTopicDeliveryLogRole')!.properties as { Policies: { PolicyDocument: { Statement: { Resource: unknown }[] } }[]; PermissionsBoundary?: unknown };
+    expect(role.Policies[0]!.PolicyDocument.Statement[0]!.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:sns/${AWS::Region}/${AWS::AccountId}/shop-orders/Failure' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:sns/${AWS::Region}/${AWS::AccountId}/shop-orders/Failure:*' },
+    ]);
+    // The fixture has no cicd, so no boundary; with one, every block's roles carry it (services/permissions-boundary.ts).
+    expect(role.PermissionsBoundary).toBeUndefined();
   });
 
   it('a queue without its dead-letter queue fails (warning) unless it says why; a policy without the TLS deny fails', () => {
