@@ -1762,6 +1762,18 @@ export interface Environment {
   caches?: {
     [k: string]: Cache;
   };
+  /**
+   * Per-queue overrides, by name (e.g. a smaller messagesPerMonth in staging).
+   */
+  queues?: {
+    [k: string]: Queue;
+  };
+  /**
+   * Per-topic overrides, by name.
+   */
+  topics?: {
+    [k: string]: Topic;
+  };
   monitoring?: Monitoring;
   audit?: Audit;
   usage?: Usage;

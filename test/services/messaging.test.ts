@@ -358,6 +358,19 @@ describe('compliance', () => {
   });
 });
 
+describe('environments', () => {
+  it('an overlay changes a queue per environment; naming an undeclared one is DEX401', () => {
+    const text = `${SHOP}environments:\n  staging:\n    queues: { order-events: { messagesPerMonth: 1000 } }\n  production: {}\n`;
+    const x = analyzed(text);
+    const q = (env: string) => x.compiled.find((c) => c.environment === env)!.model!.resources.find((r) => r.logicalId === 'OrderEventsQueue')!;
+    expect(q('staging').properties.QueueName).toBe('shop-staging-order-events');
+    expect(q('staging').usage[0]!.quantity).toEqual({ min: 3000, max: 3000 });
+    expect(q('production').usage[0]!.quantity).toEqual({ min: 6_000_000, max: 6_000_000 });
+    const typo = analyzed(text.replace('queues: { order-events:', 'queues: { order-event:'));
+    expect(typo.diagnostics.filter((d) => d.code === 'DEX401').map((d) => d.hint)).toEqual(['did you mean order-events?']);
+  });
+});
+
 describe('checks, located in the file', () => {
   it('DEX740: a use of an unknown queue or topic, at its name, with a suggestion', () => {
     const x = analyzed(replace('      - { topic: orders, access: publish }', '      - { topic: order, access: publish }'));
