@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
 import { planTargets } from '../../pipeline/plan.js';
 import { buildPlan } from '../../compiler/pricing/plan.js';
+import { costByService } from '../../compiler/pricing/by-service.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { isProduction } from '../../compiler/compliance/engine.js';
 import { SECURITY_CONTROLS } from '../../compiler/compliance/controls/catalogue.js';
@@ -290,6 +291,17 @@ describe('pricing', () => {
     // order-events: the consumer and the topic; 8,760 data-key requests each at $0.03 per 10,000.
     expect(KMS_REQUESTS_PER_PRINCIPAL).toBe(8760);
     expect(line('OrderEventsQueue', 'KMS-Requests')).toMatchObject({ quantity: { min: 2 * 8760, max: 2 * 8760 }, monthlyUsd: { min: 0.05, max: 0.05 } });
+  });
+
+  it('by service: a topic is its publishers\' data store, a queue its senders\' and consumers\'', () => {
+    const x = analyzed(SHOP);
+    const c = x.compiled[0]!;
+    const by = costByService(c.spec, c.model!.resources, plan.lineItems, plan.unpriced)!;
+    const orders = by.services.find((s) => s.service === 'orders')!;
+    const topicCents = plan.lineItems.filter((l) => c.model!.resources.find((r) => r.logicalId === l.resource)?.component === 'topic/orders').reduce((sum, l) => sum + Math.round(l.monthlyUsd.min * 100), 0);
+    // orders alone publishes to the topic (and shares the ledger queue with ledger-writer).
+    expect(Math.round(orders.dataStores.monthlyMin * 100)).toBe(topicCents);
+    expect(orders.shares.map((s) => s.pool)).toContain('queue/ledger');
   });
 
   it('SQS requests (three per message) and HTTPS deliveries are unpriced with a reason; SQS deliveries are free, never a gap', () => {
