@@ -175,6 +175,7 @@ export const DIAGNOSTIC_CODES = {
   DEX748: { severity: 'warning', title: 'Queue without a dead-letter queue' },
   DEX749: { severity: 'warning', title: 'Messaging setting that has no effect' },
   DEX750: { severity: 'error', title: 'Queue or topic name too long' },
+  DEX751: { severity: 'warning', title: 'Queue or topic unreachable without NAT' },
   DEX752: { severity: 'error', title: 'Queue-backlog scaling on EKS' },
   DEX753: { severity: 'error', title: 'Queue-backlog scaling on ECS without Container Insights' },
   DEX900: { severity: 'error', title: 'Usage error' },

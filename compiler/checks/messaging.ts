@@ -115,6 +115,14 @@ export const messagingRule: SemanticRule = {
       for (const u of s.messaging?.topics ?? []) {
         if (!known(topics, u.name)) out.push({ code: 'DEX740', message: `${s.name} uses topic "${u.name}", which is not declared`, path: ['services', s.name, 'uses', u.index, 'topic'], hint: hintFor(u.name, topicNames, 'topics:') });
       }
+      // Without NAT the SQS and SNS APIs are reachable from the private subnets only through their endpoints.
+      if (spec.network.natGateways === 'none') {
+        const first = [...(s.messaging?.queues ?? []).map((u) => ({ ...u, kind: 'sqs' })), ...(s.messaging?.topics ?? []).map((u) => ({ ...u, kind: 'sns' }))].sort((a, b) => a.index - b.index);
+        const lacking = [...new Set(first.map((u) => u.kind))].filter((e) => !(spec.network.endpoints as readonly string[]).includes(e)).sort();
+        if (lacking.length > 0) {
+          out.push({ code: 'DEX751', message: `${s.name} uses ${lacking.map((e) => (e === 'sqs' ? 'queues' : 'topics')).join(' and ')}, but network.natGateways is none and network.endpoints lacks ${lacking.join(' and ')}: its calls to ${lacking.map((e) => e.toUpperCase()).join(' and ')} cannot leave the private subnets`, path: ['services', s.name, 'uses', first.find((u) => lacking.includes(u.kind))!.index], hint: `add ${lacking.join(', ')} to network.endpoints (billed per zone-hour), or set network.natGateways: single` });
+        }
+      }
       const scaling = s.scaling.queue;
       if (scaling === undefined) continue;
       const at = ['services', s.name, 'scaling', 'queue'];

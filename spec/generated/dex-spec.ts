@@ -403,7 +403,7 @@ export interface Network {
     traffic?: 'ALL' | 'ACCEPT' | 'REJECT';
   };
   /**
-   * VPC endpoints so that traffic to AWS services stays off the internet. s3 and dynamodb are free gateway endpoints; the others are billed interface endpoints (ecr creates ecr.api and ecr.dkr, ssm also ssmmessages and ec2messages). dex adds ssm and ec2 itself when it launches instances and natGateways is none, and ec2 (FSBP EC2.10) when a compliance regime is declared.
+   * VPC endpoints so that traffic to AWS services stays off the internet. s3 and dynamodb are free gateway endpoints; the others are billed interface endpoints (ecr creates ecr.api and ecr.dkr, ssm also ssmmessages and ec2messages; sqs and sns for services that use queues and topics). dex adds ssm and ec2 itself when it launches instances and natGateways is none, and ec2 (FSBP EC2.10) when a compliance regime is declared.
    */
   endpoints?: (
     | 's3'
@@ -420,6 +420,8 @@ export interface Network {
     | 'autoscaling'
     | 'eks'
     | 'ec2'
+    | 'sqs'
+    | 'sns'
   )[];
   /**
    * Whether the bootstrap of each account and region with a database creates the ECR Public pull-through cache rule (prefix ecr-public, upstream public.ecr.aws) that the database migration task pulls postgres through, or uses one that already exists there (a registry holds one rule per prefix: another system, or your own). With existing, the rule must have prefix ecr-public and upstream public.ecr.aws; dex then emits neither the rule nor its repository creation template.

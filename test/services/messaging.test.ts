@@ -450,6 +450,21 @@ describe('checks, located in the file', () => {
     expect(at(analyzed(text), 'DEX750')).toEqual([`${lineOf(text, `  ${long}:\n`)}:3 error queues.${long}`]);
   });
 
+  it('DEX751: without NAT, a service that uses queues needs the sqs endpoint; listed, dex creates it', () => {
+    const text = replace('monitoring:\n', 'network: { natGateways: none, endpoints: [s3, ecr, logs] }\nmonitoring:\n');
+    const x = analyzed(text);
+    expect(at(x, 'DEX751')).toEqual([
+      `${loc(text, '{ topic: orders, access: publish', '{ topic')} warning services.orders.uses.0`,
+      `${loc(text, '{ queue: order-events, access: consume', '{ queue')} warning services.fulfilment.uses.0`,
+      `${loc(text, '{ queue: ledger, access: consume', '{ queue')} warning services.ledger-writer.uses.0`,
+    ]);
+    expect(x.diagnostics.find((d) => d.code === 'DEX751' && d.path[1] === 'orders')!.message).toContain('lacks sns and sqs');
+    const fixed = analyzed(text.replace('endpoints: [s3, ecr, logs]', 'endpoints: [s3, ecr, logs, sqs, sns]'));
+    expect(at(fixed, 'DEX751')).toEqual([]);
+    const names = fixed.compiled[0]!.model!.resources.filter((r) => r.type === 'AWS::EC2::VPCEndpoint').map((r) => JSON.stringify(r.properties.ServiceName));
+    expect(names).toEqual(expect.arrayContaining([JSON.stringify({ 'Fn::Sub': 'com.amazonaws.${AWS::Region}.sqs' }), JSON.stringify({ 'Fn::Sub': 'com.amazonaws.${AWS::Region}.sns' })]));
+  });
+
   it('DEX752: queue scaling on EKS; DEX753: on ECS without Container Insights', () => {
     const eks = replace('    placement: ecs\n    uses:\n      - { queue: order-events', '    placement: eks\n    uses:\n      - { queue: order-events');
     expect(at(analyzed(eks), 'DEX752')).toEqual([`${loc(eks, 'queue: order-events, messagesPerTask', 'order-events')} error services.fulfilment.scaling.queue`]);
