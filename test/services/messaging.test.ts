@@ -17,6 +17,7 @@ import { evaluateControl } from '../../compiler/compliance/controls/evaluate.js'
 import type { RuleContext } from '../../compiler/compliance/types.js';
 import { MESSAGING_RULES } from '../../compiler/compliance/rules/messaging.js';
 import { BASELINE_RULES } from '../../compiler/compliance/rules/baseline.js';
+import { soc2Alarms } from '../../compiler/compliance/rules/soc2.js';
 import { KMS_REQUESTS_PER_PRINCIPAL } from '../../services/messaging.js';
 import { httpsEndpointProblem } from '../../compiler/checks/messaging.js';
 import { LAYER_ORDER, type StackLayer } from '../../compiler/model/types.js';
@@ -354,6 +355,13 @@ describe('compliance', () => {
     ]);
     // The fixture has no cicd, so no boundary; with one, every block's roles carry it (services/permissions-boundary.ts).
     expect(role.PermissionsBoundary).toBeUndefined();
+  });
+
+  it('SOC 2 CC7.2: the wake-from-zero alarm drives the scaler and is not counted as a silent alarm; the queue alarms notify the topic', () => {
+    const text = replace('  notify: { email: ops@example.com }\n', '  notify: { email: ops@example.com }\n  alerts: [{ name: HighCpu, metric: cpu, above: 80 }]\ncompliance: [soc2]\n');
+    const checks = soc2Alarms.check(ctx(analyzed(text)));
+    expect(checks.map((c) => c.ok)).toEqual([true]);
+    expect(byId(analyzed(SHOP), 'FulfilmentQueueWakeAlarm')!.properties.AlarmActions).toEqual([{ Ref: 'FulfilmentQueueWakePolicy' }]);
   });
 
   it('a queue without its dead-letter queue fails (warning) unless it says why; a policy without the TLS deny fails', () => {
