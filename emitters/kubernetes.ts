@@ -866,6 +866,12 @@ function attributeCommand(region: string, source: Extract<StackInputSource, { ki
     const query = source.attribute === 'ConfigurationEndPoint.Address' ? 'ReplicationGroups[0].ConfigurationEndpoint.Address' : 'ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address';
     return `aws elasticache describe-replication-groups ${r} --replication-group-id ${id} --query '${query}' --output text`;
   }
+  // A queue's physical ID is its URL, a topic's its ARN (services/messaging.ts puts both in the env).
+  if (source.resourceType === 'AWS::SQS::Queue' && source.attribute === 'QueueUrl') return `phys ${shellQuote(source.stack)} ${shellQuote(source.logicalId)}`;
+  if (source.resourceType === 'AWS::SQS::Queue' && source.attribute === 'Arn') {
+    return `aws sqs get-queue-attributes ${r} --queue-url ${id} --attribute-names QueueArn --query Attributes.QueueArn --output text`;
+  }
+  if (source.resourceType === 'AWS::SNS::Topic' && source.attribute === 'TopicArn') return `phys ${shellQuote(source.stack)} ${shellQuote(source.logicalId)}`;
   return `echo ${shellQuote(`no look-up for ${source.attribute} of ${source.resourceType} ${source.logicalId}`)} >&2; exit 1`;
 }
 

@@ -17,6 +17,8 @@ import { ec2 } from '../services/ec2.js';
 import { ecs } from '../services/ecs.js';
 import { eks } from '../services/eks.js';
 import { elasticache } from '../services/elasticache.js';
+import { messaging } from '../services/messaging.js';
+import { queueScaling } from '../services/queue-scaling.js';
 import { iam } from '../services/iam.js';
 import { monitoring } from '../services/monitoring.js';
 import { rds } from '../services/rds.js';
@@ -45,6 +47,7 @@ import { securityContextRule } from '../compiler/checks/security-context.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
 import { execRule } from '../compiler/checks/exec.js';
 import { kindsRule } from '../compiler/checks/kinds.js';
+import { messagingRule } from '../compiler/checks/messaging.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
@@ -52,6 +55,7 @@ import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks
 import type { ComplianceRule } from '../compiler/compliance/types.js';
 import { BASELINE_RULES } from '../compiler/compliance/rules/baseline.js';
 import { CONFLICT_RULES } from '../compiler/compliance/rules/conflicts.js';
+import { MESSAGING_RULES } from '../compiler/compliance/rules/messaging.js';
 import { GDPR_RULES } from '../compiler/compliance/rules/gdpr.js';
 import { INDIA_RULES } from '../compiler/compliance/rules/india.js';
 import { PCI_RULES } from '../compiler/compliance/rules/pci-dss.js';
@@ -79,9 +83,11 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   iam,
   rds,
   elasticache,
+  messaging,
   ecs,
   eks,
   ec2,
+  queueScaling,
   monitoring,
   audit,
   cicd,
@@ -131,11 +137,12 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     listenerRulesRule,
     duplicateAlertsRule,
     wafLargeBodiesRule,
+    messagingRule,
   ];
 }
 
 /** Every compliance rule, in report order. docs/compliance.md lists the same rules (a test keeps them in step). */
-export const COMPLIANCE_RULES: readonly ComplianceRule[] = [...BASELINE_RULES, ...PCI_RULES, ...SOC2_RULES, ...GDPR_RULES, ...INDIA_RULES, ...CONFLICT_RULES];
+export const COMPLIANCE_RULES: readonly ComplianceRule[] = [...BASELINE_RULES, ...MESSAGING_RULES, ...PCI_RULES, ...SOC2_RULES, ...GDPR_RULES, ...INDIA_RULES, ...CONFLICT_RULES];
 
 /** Emitters of one environment's files besides CloudFormation and plan.json. */
 export const ENVIRONMENT_EMITTERS: readonly EnvironmentEmitter[] = [kubernetesEmitter, monitoringEmitter];

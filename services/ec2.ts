@@ -459,7 +459,8 @@ function workloads(spec: NormalizedSpec, context: BuildContext): Workload[] {
       instanceType: s.instanceType ?? 't3.small',
       min: s.scaling.min,
       max: s.scaling.max,
-      targetCpuPercent: s.scaling.targetCpuPercent,
+      // A queue-scaled service scales on its backlog instead (services/queue-scaling.ts).
+      targetCpuPercent: s.scaling.queue === undefined ? s.scaling.targetCpuPercent : undefined,
       securityGroup: ID.serviceSecurityGroup(s.name),
       instanceProfile: ID.instanceProfile(s.name),
       volumes: [{ device: '/dev/xvda', sizeGiB: s.storageGiB, what: 'root' }],

@@ -22,6 +22,7 @@ import { serviceAlarmNames, stageOf } from './cicd.js';
 import { logRetentionAtLeast } from './audit.js';
 import { ecsJobGroupResources, ecsJobResources, jobFargateMeters, releaseJobsCluster } from './jobs.js';
 import { isJob } from '../spec/model.js';
+import { messagingEnv } from './messaging.js';
 
 /** The log group of ECS Exec sessions: `/` keeps it apart from every service's `/dex/<prefix>/<service>`. */
 export const ECS_EXEC_LOG_GROUP = 'EcsExecSessionLogGroup';
@@ -115,6 +116,7 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
       }
     }
   }
+  for (const e of messagingEnv(spec, s)) add(e.Name, e.Value);
   if (spec.monitoring.tracing === 'xray') add('AWS_XRAY_TRACING_NAME', xrayServiceName(spec, s.name));
   env.sort((a, b) => (a.Name < b.Name ? -1 : 1));
   secrets.sort((a, b) => (a.Name < b.Name ? -1 : 1));
@@ -443,9 +445,9 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         },
       },
     });
-  // Every kind that runs continuously (web, backend, worker) scales on CPU and memory. A worker that
-  // consumes a queue (issue 15 part 2) adds its backlog-per-task policy next to these.
-  if (s.scaling.max > s.scaling.min) {
+  // Every kind that runs continuously (web, backend, worker) scales on CPU and memory; a
+  // queue-scaled service scales on its backlog instead (services/queue-scaling.ts).
+  if (s.scaling.max > s.scaling.min && s.scaling.queue === undefined) {
     out.push(policy('Cpu', 'ECSServiceAverageCPUUtilization', s.scaling.targetCpuPercent));
     if (s.scaling.targetMemoryPercent !== undefined) out.push(policy('Memory', 'ECSServiceAverageMemoryUtilization', s.scaling.targetMemoryPercent));
   }

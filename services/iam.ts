@@ -19,6 +19,7 @@ import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
 import { cacheIamAuth, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
 import { databaseIdentifier } from './rds.js';
+import { messagingStatements, queueArn, queueName, topicArn, topicName } from './messaging.js';
 import { VPC_ID } from './vpc.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
 
@@ -140,6 +141,10 @@ export function permissionResource(spec: NormalizedSpec, s: NormalizedService, v
       if (db) return sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:db:${databaseIdentifier(spec, db)}`);
       const cache = r.to === 'caches' ? spec.caches[r.name] : undefined;
       if (cache) return sub(`arn:\${AWS::Partition}:elasticache:\${AWS::Region}:\${AWS::AccountId}:replicationgroup:${cacheReplicationGroupId(spec, cache)}`);
+      const queue = r.to === 'queues' ? spec.queues?.[r.name] : undefined;
+      if (queue) return queueArn(queueName(spec, queue));
+      const topic = r.to === 'topics' ? spec.topics?.[r.name] : undefined;
+      if (topic) return topicArn(topicName(spec, topic));
       break;
     }
     case 'bad-reference':
@@ -253,7 +258,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       },
     });
 
-  const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...xray(spec), ...specPermissions(spec, s)];
+  const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...messagingStatements(spec, s), ...xray(spec), ...specPermissions(spec, s)];
   switch (s.placement) {
     case 'ecs':
       out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), [...appStatements, ...ecsExec(spec, s)]));

@@ -8,6 +8,7 @@ import { ID, namePrefix, ref, resource, sub, tagList } from '../compiler/model/i
 import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import { hasTrail, trailArn } from './audit.js';
+import { snsDeliversToQueues, snsToEncryptedQueuesStatement } from './messaging.js';
 
 const COMPONENT = 'security';
 export const KMS_ALIAS_ID = 'KmsKeyAlias';
@@ -61,6 +62,8 @@ function keyPolicy(spec: NormalizedSpec): CfnValue {
             },
           ]
         : []),
+      // A topic delivering to a queue encrypted with this key encrypts the message for it (services/messaging.ts).
+      ...(snsDeliversToQueues(spec) ? [snsToEncryptedQueuesStatement()] : []),
       ...(hasTrail(spec)
         ? [
             {

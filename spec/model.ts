@@ -27,6 +27,9 @@ export interface NormalizedSpec {
   readonly services: Readonly<Record<string, NormalizedService>>;
   readonly databases: Readonly<Record<string, NormalizedDatabase>>;
   readonly caches: Readonly<Record<string, NormalizedCache>>;
+  /** SQS queues and SNS topics (spec/messaging.ts); absent in specs built by hand before messaging existed. */
+  readonly queues?: Readonly<Record<string, NormalizedQueue>>;
+  readonly topics?: Readonly<Record<string, NormalizedTopic>>;
   readonly monitoring: NormalizedMonitoring;
   readonly audit: NormalizedAudit;
   readonly compliance: readonly ComplianceRegime[];
@@ -183,7 +186,7 @@ export interface NormalizedService {
   readonly nodeGroups: readonly string[];
   /** True when the spec sets storageGiB (it only applies to placement ec2). */
   readonly storageGiBDeclared?: boolean;
-  readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean };
+  readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean; readonly queue?: NormalizedQueueScaling };
   readonly health: NormalizedHealth;
   /** `host` is the absolute host name: `expose.host`, or `expose.subdomain` under ingress.domain.name (kept in `subdomain`). */
   readonly expose: {
@@ -196,7 +199,10 @@ export interface NormalizedService {
     /** NLB listener: port (default the service's) and protocol (default TCP). */
     readonly listener?: { readonly port: number | undefined; readonly protocol: 'TCP' | 'UDP' | 'TLS' };
   };
+  /** The string items of `uses` (databases, caches, services); queue and topic items are in `messaging`. */
   readonly uses: readonly string[];
+  /** Queues and topics the service reaches; absent when it reaches none. */
+  readonly messaging?: NormalizedMessagingUses;
   readonly secrets: readonly string[];
   readonly env: Readonly<Record<string, string>>;
 }
@@ -390,4 +396,47 @@ export interface NormalizedBudget {
   readonly monthlyUsd: number;
   readonly alertEmails: readonly string[];
   readonly thresholdPercent: number;
+}
+
+/** An SQS queue (`queues.<name>`), defaults applied. */
+export interface NormalizedQueue {
+  readonly name: string;
+  readonly fifo: boolean;
+  readonly contentBasedDeduplication: boolean;
+  readonly retentionDays: number;
+  readonly visibilityTimeoutSeconds: number;
+  readonly deadLetter: { readonly enabled: boolean; readonly maxReceives: number; readonly reason: string | undefined };
+  readonly oldestMessageAlarmSeconds: number;
+  /** Usage assumption (messages sent a month); undefined: unknown, the requests are unpriced. */
+  readonly messagesPerMonth: number | undefined;
+}
+
+/** One subscription of a topic, in file order. */
+export type NormalizedSubscription =
+  | { readonly kind: 'queue'; readonly queue: string; readonly rawMessageDelivery: boolean; readonly filterPolicy: Readonly<Record<string, unknown>> | undefined }
+  | { readonly kind: 'email'; readonly email: string; readonly filterPolicy: Readonly<Record<string, unknown>> | undefined }
+  | { readonly kind: 'https'; readonly url: string; readonly rawMessageDelivery: boolean; readonly filterPolicy: Readonly<Record<string, unknown>> | undefined };
+
+/** An SNS topic (`topics.<name>`), defaults applied. */
+export interface NormalizedTopic {
+  readonly name: string;
+  readonly fifo: boolean;
+  readonly contentBasedDeduplication: boolean;
+  readonly publishesPerMonth: number | undefined;
+  readonly subscriptions: readonly NormalizedSubscription[];
+}
+
+/**
+ * The queues and topics a service reaches (`uses` items `{ queue, access }` and `{ topic, access }`),
+ * each with its index in `uses` so a finding points at the item.
+ */
+export interface NormalizedMessagingUses {
+  readonly queues: readonly { readonly name: string; readonly access: 'send' | 'consume'; readonly timeoutSeconds: number | undefined; readonly index: number }[];
+  readonly topics: readonly { readonly name: string; readonly access: 'publish'; readonly index: number }[];
+}
+
+/** Queue-backlog scaling (`scaling.queue`): the queue and the backlog one task works through. */
+export interface NormalizedQueueScaling {
+  readonly queue: string;
+  readonly messagesPerTask: number;
 }

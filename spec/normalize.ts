@@ -6,6 +6,7 @@ import type { Finding } from './diagnostics.js';
 import { JOB_KEYS } from './model.js';
 import type { DexSpec, Level, NormalizedAlert, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
+import { normalizeMessaging, queueScaling, serviceMessaging, stringUses } from './messaging.js';
 import type { Alert, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage } from './generated/dex-spec.js';
 
 export interface NormalizeResult {
@@ -205,6 +206,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     services,
     databases,
     caches,
+    ...normalizeMessaging(merged),
     monitoring: {
       // Self-managed Prometheus and Grafana cost instances: present in the spec means wanted.
       prometheus: {
@@ -342,6 +344,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
       targetCpuPercent: or(s.scaling?.targetCpuPercent, 'Service', 'scaling', 'targetCpuPercent'),
       targetMemoryPercent: s.scaling?.targetMemoryPercent,
       vertical: or(s.scaling?.vertical, 'Service', 'scaling', 'vertical'),
+      ...queueScaling(s),
     },
     health: {
       check: s.health?.grpc !== undefined ? 'grpc' : s.health?.tcp ? 'tcp' : 'http',
@@ -364,7 +367,8 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
       ...(s.expose?.loadBalancer !== undefined ? { loadBalancer: s.expose.loadBalancer } : {}),
       ...(s.expose?.listener !== undefined ? { listener: { port: s.expose.listener.port, protocol: s.expose.listener.protocol ?? 'TCP' } } : {}),
     },
-    uses: or(s.uses, 'Service', 'uses'),
+    uses: stringUses(s.uses),
+    ...serviceMessaging(s),
     secrets: or(s.secrets, 'Service', 'secrets'),
     env: Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)])),
   };

@@ -37,6 +37,7 @@ export const METER_NAMES = [
   'waf.acl', 'waf.rule', 'waf.requests', 'secretsmanager.secret', 'secretsmanager.api', 'kms.key', 'kms.requests',
   'ecr.storage', 'xray.traces', 'dataTransfer.out', 'dataTransfer.interAz', 'codebuild.minutes', 'codepipeline.pipeline',
   'codepipeline.actionMinutes', 'route53.zone', 'route53.queries', 'acm.certificate', 's3.storage', 'sns.publish', 'sns.email', 'budgets.budget', 'cognito.mau',
+  'sqs.requests', 'sns.https',
 ] as const;
 
 export type MeterName = (typeof METER_NAMES)[number];

@@ -77,6 +77,9 @@ function poolOf(component: string, spec: NormalizedSpec, all: readonly string[])
   };
   const store = /^(database|cache)\/(.+)$/.exec(component);
   if (store) return pick(component, (s) => s.uses.includes(store[2]!));
+  // A queue is shared by the services that send to or consume it, a topic by its publishers.
+  const messaging = /^(queue|topic)\/(.+)$/.exec(component);
+  if (messaging) return pick(component, (s) => (messaging[1] === 'queue' ? s.messaging?.queues : s.messaging?.topics)?.some((u) => u.name === messaging[2]) ?? false);
   if (component === 'databases') return pick(component, (s) => s.uses.some((u) => u in spec.databases));
   if (component === 'platform/eks' || component.startsWith('platform/eks/')) return pick('platform/eks', (s) => s.placement === 'eks');
   if (component === 'platform/ecs' || component.startsWith('platform/ecs/')) return pick('platform/ecs', (s) => s.placement === 'ecs');
@@ -134,7 +137,7 @@ export function costByService(spec: NormalizedSpec, resources: readonly ModelRes
       const a = acc.get(n)!;
       const kind = p.services.length === 1 ? (key.startsWith('service/') ? 'own' : 'data') : 'shared';
       // A pool of one that is not the service's own (the only public service's ingress) is shared infrastructure it alone uses.
-      const bucket = kind === 'data' && !/^(database|cache)\//.test(key) ? 'shared' : kind;
+      const bucket = kind === 'data' && !/^(database|cache|queue|topic)\//.test(key) ? 'shared' : kind;
       a[bucket][0] += mins[i]!;
       a[bucket][1] += maxs[i]!;
       if (bucket === 'shared') {

@@ -301,6 +301,12 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
       return [part('SNS', 'DeliveryAttempts-SMTP', q('AmazonSNS', regional(region, { productFamily: 'Message Delivery' }), 'DeliveryAttempts-SMTP', 'SNS e-mail notifications (beyond the free first 1,000 a month)'), { quantityUnit: 'notifications', priceUnit: '100K notifications', priceScale: 100_000 })];
     case 'cognito.mau':
       throw new MappingError(cognitoReason(meter));
+    // Not in dex's price sources yet (no research row cites an SQS price or an SNS HTTPS delivery
+    // price): unpriced, the reason saying where the rate is published.
+    case 'sqs.requests':
+      throw new MappingError(`no SQS price in dex's sources yet: ${meter.attributes.queueType === 'FIFO' ? 'FIFO' : 'standard'} queue requests are billed per million (64 KB chunks) after the account's free first million a month; see the Amazon SQS pricing page for this region's rate, or run dex pricing refresh`);
+    case 'sns.https':
+      throw new MappingError("no SNS HTTPS delivery price in dex's sources yet: HTTP/S notifications are billed per million after the account's free first 100,000 a month; see the Amazon SNS pricing page for this region's rate (deliveries to SQS queues are free)");
     case 's3.storage':
       return [part('S3', 'TimedStorage-ByteHrs', q('AmazonS3', regional(region, { productFamily: 'Storage', volumeType: 'Standard' }), 'TimedStorage-ByteHrs', 'S3 Standard storage'), GB_MONTH)];
     default: {

@@ -181,7 +181,8 @@ export const BILLABLE_TYPES: Readonly<Record<string, { readonly why: string; rea
   // A budget without actions is free (AWS Budgets pricing page); actions are their own resource.
   'AWS::Budgets::BudgetsAction': { why: 'action-enabled budgets beyond an account’s first two, $0.10 a day each' },
   'AWS::SNS::Topic': { why: 'publishes beyond the first million a month' },
-  'AWS::SNS::Subscription': { why: 'deliveries (e-mail beyond the first 1,000 a month)' },
+  // Deliveries to SQS queues are free (Amazon SNS pricing page); e-mail and HTTPS are billed.
+  'AWS::SNS::Subscription': { why: 'deliveries (e-mail beyond the first 1,000 a month)', applies: (r) => (r.properties as Record<string, unknown>).Protocol !== 'sqs' },
   'AWS::XRay::SamplingRule': { why: 'traces recorded and retrieved' },
   'AWS::CodeBuild::Project': { why: 'build minutes' },
   'AWS::CodePipeline::Pipeline': { why: 'active pipelines or action minutes' },

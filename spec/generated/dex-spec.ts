@@ -57,6 +57,48 @@ export type Ec2InstanceType2 = string;
  */
 export type Ec2InstanceType3 = string;
 /**
+ * One subscription: exactly one of queue, email, https.
+ */
+export type TopicSubscription =
+  | {
+      /**
+       * Name of a queue under queues:.
+       */
+      queue: string;
+      /**
+       * Deliver the message body as published, without SNS's JSON envelope.
+       */
+      rawMessageDelivery?: boolean;
+      /**
+       * SNS filter policy on the message attributes: only matching messages are delivered.
+       */
+      filterPolicy?: {};
+    }
+  | {
+      /**
+       * The address.
+       */
+      email: string;
+      /**
+       * SNS filter policy on the message attributes: only matching messages are delivered.
+       */
+      filterPolicy?: {};
+    }
+  | {
+      /**
+       * The endpoint URL: https:// and a public host name.
+       */
+      https: string;
+      /**
+       * Deliver the message body as published, without SNS's JSON envelope.
+       */
+      rawMessageDelivery?: boolean;
+      /**
+       * SNS filter policy on the message attributes: only matching messages are delivered.
+       */
+      filterPolicy?: {};
+    };
+/**
  * An EC2 instance type the region offers: any of the 839 types of dex's catalogue (general purpose, compute, memory, storage and accelerated families, x86_64 and Graviton), e.g. t3.medium, m7g.large. A misspelt type is an error with a suggestion (DEX347), one the region does not offer too (DEX348).
  */
 export type Ec2InstanceType4 = string;
@@ -141,6 +183,18 @@ export interface DexYaml {
   caches?: {
     [k: string]: Cache;
   };
+  /**
+   * SQS queues, by name. Each is encrypted with the environment's KMS key, refuses requests without TLS and has a dead-letter queue unless deadLetter.enabled is false.
+   */
+  queues?: {
+    [k: string]: Queue;
+  };
+  /**
+   * SNS topics, by name, with their subscriptions (queues, e-mail, HTTPS endpoints). Each is encrypted with the environment's KMS key.
+   */
+  topics?: {
+    [k: string]: Topic;
+  };
   monitoring?: Monitoring;
   audit?: Audit;
   /**
@@ -198,6 +252,12 @@ export interface DexYaml {
       }
     | {
         [k: string]: Cache;
+      }
+    | {
+        [k: string]: Queue;
+      }
+    | {
+        [k: string]: Topic;
       }
     | Monitoring
     | Audit
@@ -347,7 +407,7 @@ export interface Network {
     traffic?: 'ALL' | 'ACCEPT' | 'REJECT';
   };
   /**
-   * VPC endpoints so that traffic to AWS services stays off the internet. s3 and dynamodb are free gateway endpoints; the others are billed interface endpoints (ecr creates ecr.api and ecr.dkr, ssm also ssmmessages and ec2messages). dex adds ssm and ec2 itself when it launches instances and natGateways is none, and ec2 (FSBP EC2.10) when a compliance regime is declared.
+   * VPC endpoints so that traffic to AWS services stays off the internet. s3 and dynamodb are free gateway endpoints; the others are billed interface endpoints (ecr creates ecr.api and ecr.dkr, ssm also ssmmessages and ec2messages; sqs and sns for services that use queues and topics). dex adds ssm and ec2 itself when it launches instances and natGateways is none, and ec2 (FSBP EC2.10) when a compliance regime is declared.
    */
   endpoints?: (
     | 's3'
@@ -364,6 +424,8 @@ export interface Network {
     | 'autoscaling'
     | 'eks'
     | 'ec2'
+    | 'sqs'
+    | 'sns'
   )[];
   /**
    * Whether the bootstrap of each account and region with a database creates the ECR Public pull-through cache rule (prefix ecr-public, upstream public.ecr.aws) that the database migration task pulls postgres through, or uses one that already exists there (a registry holds one rule per prefix: another system, or your own). With existing, the rule must have prefix ecr-public and upstream public.ecr.aws; dex then emits neither the rule nor its repository creation template.
@@ -1193,6 +1255,14 @@ export interface Service {
      * eks only: add a VerticalPodAutoscaler (recommendations for requests).
      */
     vertical?: boolean;
+    /**
+     * Scale on the backlog of this queue (one the service consumes): target tracking on visible messages per running task (ECS), step scaling on the backlog (EC2). min may then be 0.
+     */
+    queue?: string;
+    /**
+     * With queue: the backlog one task, pod or instance works through; the target of the scaling policy.
+     */
+    messagesPerTask?: number;
   };
   /**
    * Health check used by the load balancer and the platform: HTTP (path or http, the default), tcp, grpc, or a command run in the container; the timing fields apply to all of them.
@@ -1281,9 +1351,9 @@ export interface Service {
     };
   };
   /**
-   * Databases, caches and services this service calls. Security groups, IAM and network policies allow exactly these.
+   * Databases, caches and services this service calls, and the queues and topics it sends to, consumes or publishes to ({ queue: NAME, access: send | consume }, { topic: NAME, access: publish }). Security groups, IAM and network policies allow exactly these.
    */
-  uses?: string[];
+  uses?: (string | QueueUse | TopicUse)[];
   /**
    * Names of secrets injected as environment variables from Secrets Manager. dex creates placeholders; values are set outside the spec.
    */
@@ -1326,6 +1396,36 @@ export interface Service {
    * Pricing assumption: how long one run of a job takes, in minutes. The plan prices a job's Fargate hours as runs a month × this. Default 5.
    */
   expectedDurationMinutes?: number;
+}
+/**
+ * A queue this service sends to or consumes from: the exact SQS and KMS permissions, and <NAME>_QUEUE_URL and <NAME>_QUEUE_ARN in its environment.
+ */
+export interface QueueUse {
+  /**
+   * Name of a queue under queues:.
+   */
+  queue: string;
+  /**
+   * send: sqs:SendMessage; consume: receive, delete, change visibility, read attributes.
+   */
+  access: 'send' | 'consume';
+  /**
+   * consume: the longest this service takes to handle one message; checked against the queue's visibilityTimeoutSeconds.
+   */
+  timeoutSeconds?: number;
+}
+/**
+ * A topic this service publishes to: sns:Publish on it, the KMS permissions, and <NAME>_TOPIC_ARN in its environment.
+ */
+export interface TopicUse {
+  /**
+   * Name of a topic under topics:.
+   */
+  topic: string;
+  /**
+   * publish: sns:Publish.
+   */
+  access: 'publish';
 }
 /**
  * A managed PostgreSQL database on Amazon RDS.
@@ -1569,6 +1669,73 @@ export interface Cache {
    * Cache port.
    */
   port?: number;
+}
+/**
+ * An Amazon SQS queue. Services reach it through uses ({ queue: NAME, access: send | consume }).
+ */
+export interface Queue {
+  /**
+   * A FIFO queue (exactly-once processing, order kept per message group); its name ends in .fifo.
+   */
+  fifo?: boolean;
+  /**
+   * fifo only: deduplicate by a SHA-256 of the body, so senders need not set a deduplication ID.
+   */
+  contentBasedDeduplication?: boolean;
+  /**
+   * Days a message is kept before SQS deletes it unread (1 to 14).
+   */
+  retentionDays?: number;
+  /**
+   * Seconds a received message stays hidden from other consumers; longer than the slowest consumer's timeoutSeconds, or the message is processed twice.
+   */
+  visibilityTimeoutSeconds?: number;
+  /**
+   * The dead-letter queue: messages received maxReceives times without being deleted move there (encrypted, kept 14 days) instead of looping.
+   */
+  deadLetter?: {
+    /**
+     * Whether the queue has a dead-letter queue (on by default; off is a warning and a failed baseline check).
+     */
+    enabled?: boolean;
+    /**
+     * Receives before a message moves to the dead-letter queue.
+     */
+    maxReceives?: number;
+    /**
+     * Why the queue has no dead-letter queue (with enabled: false); shown in the compliance report.
+     */
+    reason?: string;
+  };
+  /**
+   * Alarm (to the notify topic) when the oldest message has waited longer than this; the dead-letter queue alarms on any message.
+   */
+  oldestMessageAlarmSeconds?: number;
+  /**
+   * Usage assumption for pricing: messages sent a month. Each costs about three requests (send, receive, delete). Unset: the requests are listed unpriced.
+   */
+  messagesPerMonth?: number;
+}
+/**
+ * An Amazon SNS topic. Services publish through uses ({ topic: NAME, access: publish }).
+ */
+export interface Topic {
+  /**
+   * A FIFO topic (ordered, deduplicated); its name ends in .fifo and it delivers to FIFO queues only.
+   */
+  fifo?: boolean;
+  /**
+   * fifo only: deduplicate by a SHA-256 of the body.
+   */
+  contentBasedDeduplication?: boolean;
+  /**
+   * Usage assumption for pricing: messages published a month (each is delivered to every subscription). Unset: the publishes and deliveries are listed unpriced.
+   */
+  publishesPerMonth?: number;
+  /**
+   * Where the topic delivers: a queue of this spec, an e-mail address or an HTTPS endpoint.
+   */
+  subscriptions?: TopicSubscription[];
 }
 /**
  * Metrics, logs, traces, alerts and where alerts go.
@@ -2100,6 +2267,18 @@ export interface Environment {
    */
   caches?: {
     [k: string]: Cache;
+  };
+  /**
+   * Per-queue overrides, by name (e.g. a smaller messagesPerMonth in staging).
+   */
+  queues?: {
+    [k: string]: Queue;
+  };
+  /**
+   * Per-topic overrides, by name.
+   */
+  topics?: {
+    [k: string]: Topic;
   };
   monitoring?: Monitoring;
   audit?: Audit;

@@ -22,6 +22,7 @@ const summary = (a: Analysis): string[] =>
 // Production gets errors; staging gets warnings or nothing, as each rule says.
 export const BREAKING: readonly [fixture: string, rule: string, expected: string[]][] = [
   ['base-sg-least-privilege.fail', 'BASE-SG-LEAST-PRIVILEGE', ['6:29 error DEX600 BASE-SG-LEAST-PRIVILEGE production', '6:29 error DEX600 BASE-SG-LEAST-PRIVILEGE staging']],
+  ['base-queue-dead-letter.fail', 'BASE-QUEUE-DEAD-LETTER', ['14:64 warning DEX601 BASE-QUEUE-DEAD-LETTER production', '14:64 warning DEX601 BASE-QUEUE-DEAD-LETTER staging']],
   ['base-flow-logs.fail', 'BASE-FLOW-LOGS', ['7:24 warning DEX601 BASE-FLOW-LOGS production']],
   ['base-deletion-protection.fail', 'BASE-DELETION-PROTECTION', ['14:44 warning DEX601 BASE-DELETION-PROTECTION production']],
   ['pci-dss-4.2.1.fail', 'PCI-DSS-4.2.1', ['28:22 error DEX600 PCI-DSS-4.2.1 staging', '28:22 warning DEX601 BASE-ENCRYPTION-IN-TRANSIT staging']],
@@ -66,6 +67,8 @@ export const SATISFYING: Readonly<Record<string, string>> = {
   'BASE-FLOW-LOGS': 'baseline.pass',
   'BASE-DELETION-PROTECTION': 'baseline.pass',
   'BASE-IAM-LEAST-PRIVILEGE': 'baseline.pass',
+  'BASE-MESSAGING-TLS-ONLY': 'base-messaging.pass',
+  'BASE-QUEUE-DEAD-LETTER': 'base-messaging.pass',
   'PCI-DSS-1.4.4': 'pci-dss.pass',
   'PCI-DSS-3.5.1': 'pci-dss.pass',
   'PCI-DSS-4.2.1': 'pci-dss.pass',

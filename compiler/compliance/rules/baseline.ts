@@ -26,6 +26,7 @@ const AT_REST: Readonly<Record<string, (r: ModelResource) => { ok: boolean; prop
   'AWS::Logs::LogGroup': (r) => ({ ok: prop(r, 'KmsKeyId') !== undefined, props: { KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
   'AWS::SecretsManager::Secret': (r) => ({ ok: prop(r, 'KmsKeyId') !== undefined, props: { KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
   'AWS::SNS::Topic': (r) => ({ ok: prop(r, 'KmsMasterKeyId') !== undefined, props: { KmsMasterKeyId: prop(r, 'KmsMasterKeyId') }, key: prop(r, 'KmsMasterKeyId') }),
+  'AWS::SQS::Queue': (r) => ({ ok: prop(r, 'KmsMasterKeyId') !== undefined, props: { KmsMasterKeyId: prop(r, 'KmsMasterKeyId') }, key: prop(r, 'KmsMasterKeyId') }),
   'AWS::ECR::Repository': (r) => ({ ok: prop(r, 'EncryptionConfiguration', 'EncryptionType') === 'KMS', props: { EncryptionConfiguration: prop(r, 'EncryptionConfiguration') }, key: prop(r, 'EncryptionConfiguration', 'KmsKey') }),
   'AWS::Backup::BackupVault': (r) => ({ ok: prop(r, 'EncryptionKeyArn') !== undefined, props: { EncryptionKeyArn: prop(r, 'EncryptionKeyArn') }, key: prop(r, 'EncryptionKeyArn') }),
   'AWS::EKS::Cluster': (r) => {

@@ -58,7 +58,15 @@ export const soc2Backups: ComplianceRule = {
 
 /** Alarms exist and notify someone: shared with SEBI's monitoring rule. */
 export function alarmChecks(ctx: RuleContext): Check[] {
-  const alarms = ofType(ctx.model, 'AWS::CloudWatch::Alarm');
+  // An alarm that only drives a scaling policy (queue-backlog scaling's wake-from-zero, services/queue-scaling.ts)
+  // is the scaler's, as the alarms target tracking makes itself are: it watches no anomaly and notifies nobody.
+  const policies = new Set(ofType(ctx.model, 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::AutoScaling::ScalingPolicy').map((p) => p.logicalId));
+  const scaling = (a: (typeof all)[number]): boolean => {
+    const actions = (prop(a, 'AlarmActions') ?? []) as unknown[];
+    return actions.length > 0 && actions.every((x) => [...policies].some((p) => JSON.stringify(x) === JSON.stringify({ Ref: p })));
+  };
+  const all = ofType(ctx.model, 'AWS::CloudWatch::Alarm');
+  const alarms = all.filter((a) => !scaling(a));
   const topics = new Set(ofType(ctx.model, 'AWS::SNS::Topic').map((t) => t.logicalId));
   const subscriptions = ofType(ctx.model, 'AWS::SNS::Subscription');
   if (ctx.spec.monitoring.alerts.length === 0 || alarms.length === 0) {
