@@ -3,6 +3,8 @@
 import { alb } from '../services/alb.js';
 import { audit } from '../services/audit.js';
 import { bastion } from '../services/bastion.js';
+import { buckets } from '../services/buckets.js';
+import { dynamodb } from '../services/dynamodb.js';
 import { cicd } from '../services/cicd.js';
 import { budget } from '../services/budget.js';
 import { kms } from '../services/kms.js';
@@ -70,6 +72,8 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   iam,
   rds,
   elasticache,
+  buckets,
+  dynamodb,
   ecs,
   eks,
   ec2,

@@ -18,6 +18,8 @@ import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
 import { cacheIamAuth, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
 import { databaseIdentifier } from './rds.js';
+import { bucketStatements } from './buckets.js';
+import { tableStatements } from './dynamodb.js';
 import { VPC_ID } from './vpc.js';
 
 type Statement = { Sid: string; Effect: 'Allow'; Action: string[]; Resource: CfnValue; Condition?: Record<string, Record<string, CfnValue>> };
@@ -247,7 +249,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       },
     });
 
-  const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...xray(spec), ...specPermissions(spec, s)];
+  const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...bucketStatements(spec, s), ...tableStatements(spec, s), ...xray(spec), ...specPermissions(spec, s)];
   switch (s.placement) {
     case 'ecs':
       out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), [...appStatements, ...ecsExec(spec, s)]));

@@ -27,6 +27,10 @@ export interface NormalizedSpec {
   readonly services: Readonly<Record<string, NormalizedService>>;
   readonly databases: Readonly<Record<string, NormalizedDatabase>>;
   readonly caches: Readonly<Record<string, NormalizedCache>>;
+  /** S3 buckets (`buckets:`; services/buckets.ts). */
+  readonly buckets: Readonly<Record<string, NormalizedBucket>>;
+  /** DynamoDB tables (`tables:`; services/dynamodb.ts). */
+  readonly tables: Readonly<Record<string, NormalizedTable>>;
   readonly monitoring: NormalizedMonitoring;
   readonly audit: NormalizedAudit;
   readonly compliance: readonly ComplianceRegime[];
@@ -142,7 +146,12 @@ export interface NormalizedService {
   readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean };
   readonly health: NormalizedHealth;
   readonly expose: { readonly public: boolean; readonly path: string | undefined; readonly host: string | undefined };
+  /** Names of what the service uses, in spec order; `{ bucket: … }` and `{ table: … }` items are in `stores` only. */
   readonly uses: readonly string[];
+  /** Where each `uses` name is in the spec's list, when `{ bucket: … }` or `{ table: … }` items shift them; else undefined. */
+  readonly usesPositions?: readonly number[];
+  /** The buckets and tables among `uses`, with the access each gets, in spec order; `index` is the item's place in `uses`. */
+  readonly stores: readonly StoreUse[];
   readonly secrets: readonly string[];
   readonly env: Readonly<Record<string, string>>;
 }
@@ -200,6 +209,50 @@ export interface NormalizedCache {
   readonly clusterMode: boolean;
   readonly snapshotRetentionDays: number;
   readonly port: number;
+}
+
+/** A service's access to a bucket or table (`uses`). */
+export interface StoreUse {
+  readonly kind: 'bucket' | 'table';
+  readonly name: string;
+  readonly access: 'read' | 'read-write';
+  readonly index: number;
+}
+
+export interface NormalizedBucket {
+  readonly name: string;
+  readonly versioning: boolean;
+  readonly lifecycle: {
+    readonly infrequentAccessAfterDays: number | undefined;
+    readonly glacierAfterDays: number | undefined;
+    readonly expireAfterDays: number | undefined;
+    readonly noncurrentExpireAfterDays: number;
+    readonly abortIncompleteUploadsAfterDays: number;
+  };
+  /** As written: false, true (the system's backup region) or a region (services/buckets.ts replicaRegion resolves it). */
+  readonly replication: boolean | RegionCode;
+}
+
+export type TableKeyType = 'string' | 'number' | 'binary';
+export interface NormalizedTableKey {
+  readonly name: string;
+  readonly type: TableKeyType;
+}
+
+export interface NormalizedTable {
+  readonly name: string;
+  /** Undefined when the spec gives no partition key (DEX720). */
+  readonly partition: NormalizedTableKey | undefined;
+  readonly sort: NormalizedTableKey | undefined;
+  readonly billing: 'on-demand' | 'provisioned';
+  readonly capacity: { readonly read: { readonly min: number; readonly max: number }; readonly write: { readonly min: number; readonly max: number }; readonly targetPercent: number };
+  /** Whether the spec gives `capacity` (it only applies to billing: provisioned). */
+  readonly capacityGiven: boolean;
+  readonly indexes: readonly { readonly name: string; readonly partition: NormalizedTableKey; readonly sort: NormalizedTableKey | undefined; readonly projection: 'all' | 'keys-only' }[];
+  readonly pointInTimeRecovery: boolean;
+  readonly stream: 'keys-only' | 'new-image' | 'old-image' | 'new-and-old-images' | undefined;
+  readonly ttlAttribute: string | undefined;
+  readonly deletionProtection: boolean;
 }
 
 export interface NormalizedAlert {

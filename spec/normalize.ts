@@ -3,9 +3,9 @@
 // (subnets, max bounds, build contexts) and resolves `placement: auto` with its rationale.
 import { carveSubnets, parseCidr } from './cidr.js';
 import type { Finding } from './diagnostics.js';
-import type { DexSpec, Level, NormalizedAlert, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
+import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
-import type { Alert, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage } from './generated/dex-spec.js';
+import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage, Table, TableKey } from './generated/dex-spec.js';
 
 export interface NormalizeResult {
   readonly spec: NormalizedSpec;
@@ -126,6 +126,22 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
   for (const [name, d] of Object.entries(merged.databases ?? {})) databases[name] = normalizeDatabase(name, d);
   const caches: Record<string, NormalizedCache> = nameMap();
   for (const [name, c] of Object.entries(merged.caches ?? {})) caches[name] = normalizeCache(name, c);
+  const buckets: Record<string, NormalizedBucket> = nameMap();
+  for (const [name, b] of Object.entries(merged.buckets ?? {})) buckets[name] = normalizeBucket(name, b);
+  const tables: Record<string, NormalizedTable> = nameMap();
+  const protect = environment === undefined ? true : isProtectedEnvironment(raw, environment);
+  for (const [name, t] of Object.entries(merged.tables ?? {})) tables[name] = normalizeTable(name, t, protect);
+  // A bucket or table named alone in `uses` is read-write, as a database named there is fully usable.
+  for (const [name, s] of Object.entries(services)) {
+    const items = merged.services?.[name]?.uses ?? [];
+    const stores: StoreUse[] = items.flatMap((item, index): StoreUse[] => {
+      if (typeof item !== 'string') return 'bucket' in item ? [{ kind: 'bucket', name: item.bucket, access: item.access, index }] : [{ kind: 'table', name: item.table, access: item.access, index }];
+      if (Object.hasOwn(buckets, item)) return [{ kind: 'bucket', name: item, access: 'read-write', index }];
+      if (Object.hasOwn(tables, item)) return [{ kind: 'table', name: item, access: 'read-write', index }];
+      return [];
+    });
+    if (stores.length > 0) services[name] = { ...s, stores };
+  }
 
   const cicdIn = merged.cicd;
   const stages: NormalizedStage[] = Object.entries(cicdIn?.stages ?? {}).map(([name, s]) => normalizeStage(name, s, isProtectedEnvironment(raw, name)));
@@ -190,6 +206,8 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     services,
     databases,
     caches,
+    buckets,
+    tables,
     monitoring: {
       // Self-managed Prometheus and Grafana cost instances: present in the spec means wanted.
       prometheus: {
@@ -306,7 +324,9 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
       gracePeriodSeconds: or(s.health?.gracePeriodSeconds, 'Service', 'health', 'gracePeriodSeconds'),
     },
     expose: { public: or(s.expose?.public, 'Service', 'expose', 'public'), path: s.expose?.path, host: s.expose?.host },
-    uses: or(s.uses, 'Service', 'uses'),
+    uses: (s.uses ?? []).filter((u): u is string => typeof u === 'string'),
+    ...((s.uses ?? []).some((u) => typeof u !== 'string') ? { usesPositions: (s.uses ?? []).flatMap((u, i) => (typeof u === 'string' ? [i] : [])) } : {}),
+    stores: [],
     secrets: or(s.secrets, 'Service', 'secrets'),
     env: Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)])),
   };
@@ -340,6 +360,47 @@ function normalizeCache(name: string, c: Cache): NormalizedCache {
     clusterMode: or(c.clusterMode, 'Cache', 'clusterMode'),
     snapshotRetentionDays: or(c.snapshotRetentionDays, 'Cache', 'snapshotRetentionDays'),
     port: or(c.port, 'Cache', 'port'),
+  };
+}
+
+function normalizeBucket(name: string, b: Bucket): NormalizedBucket {
+  const l = b.lifecycle ?? {};
+  return {
+    name,
+    versioning: or(b.versioning, 'Bucket', 'versioning'),
+    lifecycle: {
+      infrequentAccessAfterDays: l.infrequentAccessAfterDays,
+      glacierAfterDays: l.glacierAfterDays,
+      expireAfterDays: l.expireAfterDays,
+      noncurrentExpireAfterDays: or(l.noncurrentExpireAfterDays, 'Bucket', 'lifecycle', 'noncurrentExpireAfterDays'),
+      abortIncompleteUploadsAfterDays: or(l.abortIncompleteUploadsAfterDays, 'Bucket', 'lifecycle', 'abortIncompleteUploadsAfterDays'),
+    },
+    replication: or(b.replication, 'Bucket', 'replication'),
+  };
+}
+
+function normalizeTableKey(k: TableKey): NormalizedTableKey {
+  return { name: k.name, type: k.type ?? 'string' };
+}
+
+function normalizeTable(name: string, t: Table, protect: boolean): NormalizedTable {
+  const c = t.capacity;
+  const units = (u: { min?: number; max?: number } | undefined) => {
+    const min = u?.min ?? 5;
+    return { min, max: u?.max ?? min };
+  };
+  return {
+    name,
+    partition: t.keys?.partition ? normalizeTableKey(t.keys.partition) : undefined,
+    sort: t.keys?.sort ? normalizeTableKey(t.keys.sort) : undefined,
+    billing: or(t.billing, 'Table', 'billing'),
+    capacity: { read: units(c?.read), write: units(c?.write), targetPercent: c?.targetPercent ?? 70 },
+    capacityGiven: c !== undefined,
+    indexes: (t.indexes ?? []).map((i) => ({ name: i.name, partition: normalizeTableKey(i.partition), sort: i.sort ? normalizeTableKey(i.sort) : undefined, projection: i.projection ?? 'all' })),
+    pointInTimeRecovery: or(t.pointInTimeRecovery, 'Table', 'pointInTimeRecovery'),
+    stream: t.stream,
+    ttlAttribute: t.ttlAttribute,
+    deletionProtection: t.deletionProtection ?? protect,
   };
 }
 

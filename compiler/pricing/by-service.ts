@@ -75,7 +75,7 @@ function poolOf(component: string, spec: NormalizedSpec, all: readonly string[])
     const names = services.filter(f).map((s) => s.name).sort();
     return names.length ? { key, services: names } : { key, services: all };
   };
-  const store = /^(database|cache)\/(.+)$/.exec(component);
+  const store = /^(database|cache|bucket|table)\/(.+)$/.exec(component);
   if (store) return pick(component, (s) => s.uses.includes(store[2]!));
   if (component === 'databases') return pick(component, (s) => s.uses.some((u) => u in spec.databases));
   if (component === 'platform/eks' || component.startsWith('platform/eks/')) return pick('platform/eks', (s) => s.placement === 'eks');

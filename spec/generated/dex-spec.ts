@@ -53,14 +53,6 @@ export type Ec2InstanceType1 = string;
  */
 export type Ec2InstanceType2 = string;
 /**
- * An EC2 instance type the region offers: any of the 839 types of dex's catalogue (general purpose, compute, memory, storage and accelerated families, x86_64 and Graviton), e.g. t3.medium, m7g.large. A misspelt type is an error with a suggestion (DEX347), one the region does not offer too (DEX348).
- */
-export type Ec2InstanceType3 = string;
-/**
- * An EC2 instance type the region offers: any of the 839 types of dex's catalogue (general purpose, compute, memory, storage and accelerated families, x86_64 and Graviton), e.g. t3.medium, m7g.large. A misspelt type is an error with a suggestion (DEX347), one the region does not offer too (DEX348).
- */
-export type Ec2InstanceType4 = string;
-/**
  * An AWS region code, e.g. ap-south-1.
  */
 export type Region1 =
@@ -96,6 +88,14 @@ export type Region1 =
   | 'me-central-1'
   | 'mx-central-1'
   | 'sa-east-1';
+/**
+ * An EC2 instance type the region offers: any of the 839 types of dex's catalogue (general purpose, compute, memory, storage and accelerated families, x86_64 and Graviton), e.g. t3.medium, m7g.large. A misspelt type is an error with a suggestion (DEX347), one the region does not offer too (DEX348).
+ */
+export type Ec2InstanceType3 = string;
+/**
+ * An EC2 instance type the region offers: any of the 839 types of dex's catalogue (general purpose, compute, memory, storage and accelerated families, x86_64 and Graviton), e.g. t3.medium, m7g.large. A misspelt type is an error with a suggestion (DEX347), one the region does not offer too (DEX348).
+ */
+export type Ec2InstanceType4 = string;
 /**
  * The AWS account the environment is deployed to. Omit it to use the account of the credentials (GitHub Actions: the repository variable AWS_ACCOUNT_ID). Environments in different accounts each get their own bootstrap stacks and CI role ARNs.
  */
@@ -136,6 +136,18 @@ export interface DexYaml {
    */
   caches?: {
     [k: string]: Cache;
+  };
+  /**
+   * S3 buckets, by name: versioned, encrypted with the environment's KMS key, public access blocked, TLS only, access-logged. A service gets access with uses: [{ bucket: NAME, access: read | read-write }] and the name in <NAME>_BUCKET.
+   */
+  buckets?: {
+    [k: string]: Bucket;
+  };
+  /**
+   * DynamoDB tables, by name: point-in-time recovery, encrypted with the environment's KMS key. A service gets access with uses: [{ table: NAME, access: read | read-write }] and the name in <NAME>_TABLE.
+   */
+  tables?: {
+    [k: string]: Table;
   };
   monitoring?: Monitoring;
   audit?: Audit;
@@ -194,6 +206,12 @@ export interface DexYaml {
       }
     | {
         [k: string]: Cache;
+      }
+    | {
+        [k: string]: Bucket;
+      }
+    | {
+        [k: string]: Table;
       }
     | Monitoring
     | Audit
@@ -805,9 +823,31 @@ export interface Service {
     host?: string;
   };
   /**
-   * Databases, caches and services this service calls. Security groups, IAM and network policies allow exactly these.
+   * Databases, caches, services, buckets and tables this service calls. Security groups, IAM and network policies allow exactly these.
    */
-  uses?: string[];
+  uses?: (
+    | string
+    | {
+        /**
+         * Name of the bucket (under buckets:).
+         */
+        bucket: string;
+        /**
+         * read: get and list; read-write: also put and delete.
+         */
+        access: 'read' | 'read-write';
+      }
+    | {
+        /**
+         * Name of the table (under tables:).
+         */
+        table: string;
+        /**
+         * read: get and list; read-write: also put and delete.
+         */
+        access: 'read' | 'read-write';
+      }
+  )[];
   /**
    * Names of secrets injected as environment variables from Secrets Manager. dex creates placeholders; values are set outside the spec.
    */
@@ -1065,6 +1105,141 @@ export interface Cache {
    * Cache port.
    */
   port?: number;
+}
+/**
+ * An S3 bucket. Public access is always blocked (serve public files through a CDN in front of it); every request must use TLS.
+ */
+export interface Bucket {
+  /**
+   * Keep every version of an object (needed for replication). Default on.
+   */
+  versioning?: boolean;
+  /**
+   * Lifecycle rules of the bucket's objects. Incomplete multipart uploads are always aborted (after abortIncompleteUploadsAfterDays).
+   */
+  lifecycle?: {
+    /**
+     * Days after creation an object moves to S3 Standard-IA (at least 30, S3's minimum).
+     */
+    infrequentAccessAfterDays?: number;
+    /**
+     * Days after creation an object moves to S3 Glacier Flexible Retrieval (after infrequentAccessAfterDays when both are given).
+     */
+    glacierAfterDays?: number;
+    /**
+     * Days after creation an object expires (is deleted; with versioning it becomes a noncurrent version).
+     */
+    expireAfterDays?: number;
+    /**
+     * Days a noncurrent (overwritten or deleted) version is kept before it is removed.
+     */
+    noncurrentExpireAfterDays?: number;
+    /**
+     * Days after which an unfinished multipart upload is aborted and its parts removed.
+     */
+    abortIncompleteUploadsAfterDays?: number;
+  };
+  /**
+   * Replicate every new object to a replica bucket in another region: true for the system's backup region (the crossRegionBackupTo of its databases, which must agree), or a region. The replica bucket is created by the bootstrap of that region (dex bootstrap).
+   */
+  replication?: boolean | Region1;
+}
+/**
+ * A DynamoDB table, encrypted with the environment's KMS key, with point-in-time recovery and, in protected environments, deletion protection.
+ */
+export interface Table {
+  /**
+   * The primary key: a partition key and an optional sort key. Required (DEX720); an environment overlay may leave it out.
+   */
+  keys?: {
+    partition: TableKey;
+    sort?: TableKey;
+  };
+  /**
+   * on-demand: pay per request; provisioned: pay for capacity per hour (see capacity).
+   */
+  billing?: 'on-demand' | 'provisioned';
+  /**
+   * Provisioned capacity (billing: provisioned): read and write capacity units, scaled between min and max by Application Auto Scaling to keep utilisation at targetPercent.
+   */
+  capacity?: {
+    /**
+     * Read capacity units (one strongly consistent 4 KB read per second each).
+     */
+    read?: {
+      /**
+       * Capacity units provisioned at least.
+       */
+      min?: number;
+      /**
+       * Most capacity units auto scaling provisions (default: min, no auto scaling).
+       */
+      max?: number;
+    };
+    /**
+     * Write capacity units (one 1 KB write per second each).
+     */
+    write?: {
+      /**
+       * Capacity units provisioned at least.
+       */
+      min?: number;
+      /**
+       * Most capacity units auto scaling provisions (default: min, no auto scaling).
+       */
+      max?: number;
+    };
+    /**
+     * Utilisation auto scaling keeps consumed capacity at.
+     */
+    targetPercent?: number;
+  };
+  /**
+   * Global secondary indexes (DynamoDB allows at most 20 per table: DEX726).
+   *
+   * Items: A global secondary index.
+   */
+  indexes?: {
+    /**
+     * Index name.
+     */
+    name: string;
+    partition: TableKey;
+    sort?: TableKey;
+    /**
+     * Attributes copied into the index: all, or the keys only.
+     */
+    projection?: 'all' | 'keys-only';
+  }[];
+  /**
+   * Continuous backups, restorable to any second of the last 35 days. Default on.
+   */
+  pointInTimeRecovery?: boolean;
+  /**
+   * A DynamoDB stream of item changes, with what each record holds.
+   */
+  stream?: 'keys-only' | 'new-image' | 'old-image' | 'new-and-old-images';
+  /**
+   * Attribute holding an item's expiry time (epoch seconds): DynamoDB deletes expired items.
+   */
+  ttlAttribute?: string;
+  /**
+   * Refuse to delete the table (default: on in protected environments).
+   */
+  deletionProtection?: boolean;
+}
+/**
+ * A key attribute: its name and type.
+ */
+export interface TableKey {
+  /**
+   * Attribute name.
+   */
+  name: string;
+  /**
+   * Attribute type: string (S), number (N) or binary (B).
+   */
+  type?: 'string' | 'number' | 'binary';
 }
 /**
  * Metrics, logs, traces, alerts and where alerts go.
@@ -1597,6 +1772,18 @@ export interface Environment {
   caches?: {
     [k: string]: Cache;
   };
+  /**
+   * Per-bucket overrides, by name.
+   */
+  buckets?: {
+    [k: string]: Bucket;
+  };
+  /**
+   * Per-table overrides, by name.
+   */
+  tables?: {
+    [k: string]: Table;
+  };
   monitoring?: Monitoring;
   audit?: Audit;
   usage?: Usage;
@@ -1666,6 +1853,50 @@ export interface Usage {
    * How far below the on-demand price you assume Spot capacity costs, in percent (EKS node groups with capacityType: spot, ECS with capacity: fargate-spot). dex has no default: without it a Spot line is priced at the on-demand price, Spot's ceiling, and says its minimum is not known. Spot prices move with demand; take a figure from your region's Spot price history (EC2) or the Fargate Spot price.
    */
   spotDiscountPercent?: number;
+  /**
+   * Per bucket (by name): storage and requests. Without them a bucket's storage and requests are listed unpriced.
+   */
+  buckets?: {
+    /**
+     * Usage assumptions of one bucket.
+     */
+    [k: string]: {
+      /**
+       * GiB stored (S3 Standard) on average over the month.
+       */
+      storageGiB?: number;
+      /**
+       * PUT, COPY, POST and LIST requests per month.
+       */
+      putRequestsPerMonth?: number;
+      /**
+       * GET and other read requests per month.
+       */
+      getRequestsPerMonth?: number;
+    };
+  };
+  /**
+   * Per table (by name): storage and request units. Without them a table's storage and on-demand requests are listed unpriced.
+   */
+  tables?: {
+    /**
+     * Usage assumptions of one table.
+     */
+    [k: string]: {
+      /**
+       * GiB stored in the table and its indexes.
+       */
+      storageGiB?: number;
+      /**
+       * Read request units per month (on-demand billing; one per 4 KB strongly consistent read).
+       */
+      readRequestsPerMonth?: number;
+      /**
+       * Write request units per month (on-demand billing; one per 1 KB write).
+       */
+      writeRequestsPerMonth?: number;
+    };
+  };
 }
 /**
  * A monthly budget: dex plan fails when the estimate can exceed it, and dex emit creates an AWS Budgets alert.
