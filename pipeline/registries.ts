@@ -43,6 +43,7 @@ import { execRule } from '../compiler/checks/exec.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
+import { storesRule } from '../compiler/checks/stores.js';
 import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
 import type { ComplianceRule } from '../compiler/compliance/types.js';
 import { BASELINE_RULES } from '../compiler/compliance/rules/baseline.js';
@@ -121,6 +122,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     listenerRulesRule,
     duplicateAlertsRule,
     wafLargeBodiesRule,
+    storesRule,
   ];
 }
 

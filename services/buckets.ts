@@ -14,7 +14,8 @@
 // Replication (`replication`): CloudFormation creates a stack's resources in the stack's region
 // only, so the replica bucket is the bootstrap's of the backup region (services/bootstrap.ts),
 // deployed before any environment; the source bucket's replication rule and role are here.
-import { ID, fitName, getAtt, namePrefix, pascal, ref, resource, shortHash, sub, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { BUCKET_ID, BUCKET_ID_SUFFIXES, backupRegion, bucketName, replicaBucketName, replicaRegion, storeEnvName } from '../compiler/model/stores.js';
 import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedBucket, NormalizedService, NormalizedSpec, RegionCode, StoreUse } from '../spec/model.js';
 import { bootstrapKeyAlias } from './cicd.js';
@@ -23,51 +24,15 @@ import { BLOCK_PUBLIC_ACCESS, denyInsecureTransport, serverAccessLogging } from 
 /** The access-log bucket of services/audit.ts (its ID, repeated: audit.ts reads this module's bucket list). */
 const ACCESS_LOG_BUCKET = 'S3AccessLogBucket';
 
-export const BUCKET_ID = {
-  bucket: (name: string) => `${pascal(name)}Bucket`,
-  policy: (name: string) => `${pascal(name)}BucketPolicy`,
-  replicationRole: (name: string) => `${pascal(name)}BucketReplicationRole`,
-} as const;
-/** What each bucket becomes, after pascal(name) (compiler/checks/names.ts claims them). */
-export const BUCKET_ID_SUFFIXES = ['Bucket', 'BucketPolicy', 'BucketReplicationRole'] as const;
-
-/** S3 bucket names: 3 to 63 lowercase letters, digits and hyphens. */
-const S3_NAME_MAX = 63;
-const HASH = 8;
+export { BUCKET_ID, BUCKET_ID_SUFFIXES, bucketName, replicaBucketName, backupRegion, replicaRegion, storeEnvName };
 
 const bucketsOf = (spec: NormalizedSpec): NormalizedBucket[] =>
   Object.keys(spec.buckets ?? {})
     .sort()
     .map((n) => spec.buckets[n]!);
 
-/** The bucket's name: `<system>-<env>-<bucket>` (cut to fit) and a hash of account, region and that name. */
-export function bucketName(spec: NormalizedSpec, bucket: string, region: string = spec.region, suffix = ''): string {
-  const base = `${namePrefix(spec)}-${bucket}${suffix}`.toLowerCase();
-  const hash = shortHash(`${spec.account ?? ''}|${region}|${base}`);
-  return `${fitName(base, S3_NAME_MAX - HASH - 1).replace(/-+$/, '')}-${hash}`;
-}
-
 export const bucketArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:s3:::${name}`);
 const objectsArn = (name: string): CfnValue => sub(`arn:\${AWS::Partition}:s3:::${name}/*`);
-
-/**
- * Where a bucket replicates to: its own region, true's backup region (the one region the
- * databases copy their backups to), or undefined (no replication, or no backup region: DEX723/724).
- */
-export function replicaRegion(spec: NormalizedSpec, bucket: NormalizedBucket): RegionCode | undefined {
-  if (bucket.replication === false) return undefined;
-  if (bucket.replication !== true) return bucket.replication;
-  return backupRegion(spec);
-}
-
-/** The system's backup region: the crossRegionBackupTo of its databases, when they name exactly one. */
-export function backupRegion(spec: NormalizedSpec): RegionCode | undefined {
-  const regions = [...new Set(Object.values(spec.databases).flatMap((d) => (d.crossRegionBackupTo ? [d.crossRegionBackupTo] : [])))];
-  return regions.length === 1 ? regions[0] : undefined;
-}
-
-/** The replica bucket's name in `region` (created by that region's bootstrap). */
-export const replicaBucketName = (spec: NormalizedSpec, bucket: string, region: string): string => bucketName(spec, bucket, region, '-replica');
 
 /** The buckets of an environment that replicate, with their replica region. */
 export function replicatedBuckets(spec: NormalizedSpec): { bucket: NormalizedBucket; region: RegionCode }[] {
@@ -76,9 +41,6 @@ export function replicatedBuckets(spec: NormalizedSpec): { bucket: NormalizedBuc
     return region && region !== spec.region ? [{ bucket, region }] : [];
   });
 }
-
-/** The environment variable of a bucket or table a service uses: `media` → MEDIA_BUCKET. */
-export const storeEnvName = (use: Pick<StoreUse, 'kind' | 'name'>): string => `${use.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${use.kind === 'bucket' ? 'BUCKET' : 'TABLE'}`;
 
 export const BUCKET_READ_ACTIONS = ['s3:GetObject', 's3:ListBucket'];
 export const BUCKET_WRITE_ACTIONS = ['s3:DeleteObject', 's3:PutObject'];

@@ -7,20 +7,12 @@
 // tracking on consumed capacity) when max is above min; their indexes take the table's minimum
 // capacity and scale the same way. Names are fixed (`<system>-<env>-<table>`): the service roles
 // in the security layer name the table's ARN, and services get the name as a plain env value.
-import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { TABLE_ID, TABLE_ID_SUFFIXES, tableName } from '../compiler/model/stores.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec, NormalizedTable, NormalizedTableKey, StoreUse } from '../spec/model.js';
 
-export const TABLE_ID = {
-  table: (name: string) => `${pascal(name)}Table`,
-  scalableTarget: (name: string, index: string | undefined, dimension: 'Read' | 'Write') => `${pascal(name)}Table${index === undefined ? '' : `${pascal(index)}Index`}${dimension}ScalableTarget`,
-  scalingPolicy: (name: string, index: string | undefined, dimension: 'Read' | 'Write') => `${pascal(name)}Table${index === undefined ? '' : `${pascal(index)}Index`}${dimension}ScalingPolicy`,
-} as const;
-/** What each table becomes, after pascal(name) (compiler/checks/names.ts claims them). */
-export const TABLE_ID_SUFFIXES = ['Table', 'TableReadScalableTarget', 'TableWriteScalableTarget', 'TableReadScalingPolicy', 'TableWriteScalingPolicy'] as const;
-
-/** DynamoDB table names: 3 to 255 of [a-zA-Z0-9_.-]. */
-export const tableName = (spec: NormalizedSpec, table: string): string => `${namePrefix(spec)}-${table}`;
+export { TABLE_ID, TABLE_ID_SUFFIXES, tableName };
 export const tableArn = (spec: NormalizedSpec, table: string): CfnValue => sub(`arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${tableName(spec, table)}`);
 const indexesArn = (spec: NormalizedSpec, table: string): CfnValue => sub(`arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${tableName(spec, table)}/index/*`);
 

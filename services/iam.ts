@@ -18,8 +18,8 @@ import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
 import { cacheIamAuth, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
 import { databaseIdentifier } from './rds.js';
-import { bucketStatements } from './buckets.js';
-import { tableStatements } from './dynamodb.js';
+import { bucketArn, bucketName, bucketStatements } from './buckets.js';
+import { tableArn, tableStatements } from './dynamodb.js';
 import { VPC_ID } from './vpc.js';
 
 type Statement = { Sid: string; Effect: 'Allow'; Action: string[]; Resource: CfnValue; Condition?: Record<string, Record<string, CfnValue>> };
@@ -140,6 +140,8 @@ export function permissionResource(spec: NormalizedSpec, s: NormalizedService, v
       if (db) return sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:db:${databaseIdentifier(spec, db)}`);
       const cache = r.to === 'caches' ? spec.caches[r.name] : undefined;
       if (cache) return sub(`arn:\${AWS::Partition}:elasticache:\${AWS::Region}:\${AWS::AccountId}:replicationgroup:${cacheReplicationGroupId(spec, cache)}`);
+      if (r.to === 'buckets' && Object.hasOwn(spec.buckets ?? {}, r.name)) return bucketArn(bucketName(spec, r.name));
+      if (r.to === 'tables' && Object.hasOwn(spec.tables ?? {}, r.name)) return tableArn(spec, r.name);
       break;
     }
     case 'bad-reference':

@@ -136,6 +136,8 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     const items = merged.services?.[name]?.uses ?? [];
     const stores: StoreUse[] = items.flatMap((item, index): StoreUse[] => {
       if (typeof item !== 'string') return 'bucket' in item ? [{ kind: 'bucket', name: item.bucket, access: item.access, index }] : [{ kind: 'table', name: item.table, access: item.access, index }];
+      // A name that is also a database, cache or service means that (DEX722 reports it).
+      if (Object.hasOwn(databases, item) || Object.hasOwn(caches, item) || Object.hasOwn(services, item)) return [];
       if (Object.hasOwn(buckets, item)) return [{ kind: 'bucket', name: item, access: 'read-write', index }];
       if (Object.hasOwn(tables, item)) return [{ kind: 'table', name: item, access: 'read-write', index }];
       return [];
