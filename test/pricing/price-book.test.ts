@@ -154,8 +154,9 @@ describe('meterToQuery', () => {
       }
       for (const p of m.parts) if (!source.lookup(p.query).ok) unpriced.push(name);
     }
-    // AWS Backup storage has a public price only for ap-south-1.
-    expect(unpriced.sort()).toEqual(['backup.storage', 'budgets.budget', 'cognito.mau', 'containerInsights.observations']);
+    // AWS Backup storage and S3 requests have a public price only for ap-south-1; DynamoDB none yet.
+    const dynamodb = ['dynamodb.pitr', 'dynamodb.readCapacity', 'dynamodb.readRequests', 'dynamodb.storage', 'dynamodb.writeCapacity', 'dynamodb.writeRequests'];
+    expect(unpriced.sort()).toEqual(['backup.storage', 'budgets.budget', 'cognito.mau', 'containerInsights.observations', ...dynamodb, 's3.getRequests', 's3.putRequests'].sort());
   });
 });
 
