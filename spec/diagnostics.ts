@@ -166,7 +166,7 @@ export const DIAGNOSTIC_CODES = {
   DEX602: { severity: 'warning', title: 'Compliance regimes conflict' },
   DEX720: { severity: 'error', title: 'Table without a partition key' },
   DEX721: { severity: 'error', title: 'Unknown bucket or table in uses' },
-  DEX722: { severity: 'error', title: 'Name in uses is both a store and a database, cache or service' },
+  DEX722: { severity: 'error', title: 'Name in uses is both a bucket or table and a database or cache' },
   DEX723: { severity: 'error', title: 'Bucket replicates to a backup region the system does not have' },
   DEX724: { severity: 'error', title: 'Bucket replicates to the backup region, but there are several' },
   DEX725: { severity: 'error', title: 'Bucket replicates to its own region' },

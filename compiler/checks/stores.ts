@@ -2,7 +2,7 @@
 // what the schema cannot say. A table needs a partition key; a key attribute has one type; a
 // bucket replicates to one region other than its own, with versioning; S3's lifecycle ordering;
 // a service names only buckets and tables that exist, once each, and a plain name in `uses`
-// that is both a store and a database, cache or service is ambiguous.
+// that is both a bucket or table and a database or cache is ambiguous.
 import type { Finding } from '../../spec/diagnostics.js';
 import type { NormalizedSpec, NormalizedTable, NormalizedTableKey } from '../../spec/model.js';
 import { suggest } from '../../spec/schema-check.js';
@@ -94,7 +94,9 @@ function useFindings(spec: NormalizedSpec): Finding[] {
     }
     (s.uses ?? []).forEach((name, i) => {
       const store = buckets.includes(name) ? 'bucket' : tables.includes(name) ? 'table' : undefined;
-      const other = Object.hasOwn(spec.databases, name) ? 'database' : Object.hasOwn(spec.caches, name) ? 'cache' : Object.hasOwn(spec.services, name) ? 'service' : undefined;
+      // A service may share its table's name (`carts` and its carts table): naming the service is
+      // calling it, and the table is written { table: carts }. Two data stores of one name are not.
+      const other = Object.hasOwn(spec.databases, name) ? 'database' : Object.hasOwn(spec.caches, name) ? 'cache' : undefined;
       if (store && other) {
         out.push({ code: 'DEX722', message: `${s.name} uses "${name}", which is both a ${store} and a ${other}`, path: ['services', s.name, 'uses', s.usesPositions?.[i] ?? i], hint: `write { ${store}: ${name}, access: read-write } for the ${store}; the plain name means the ${other}` });
       }

@@ -279,9 +279,16 @@ describe('checks', () => {
     expect(a.diagnostics.find((d) => d.code === 'DEX721')!.hint).toBe('did you mean carts?');
   });
 
-  it('DEX722: a plain name that is both a table and a service', () => {
-    const text = replace('    uses: [orders]\n', '    uses: [orders, carts]\n');
-    expect(at(analyzed(text), 'DEX722')).toEqual([`${lineOf(text, 'uses: [orders, carts]')}:${colOf(text, 'carts]')} error services.worker.uses.1`]);
+  it('DEX722: a plain name that is both a table and a database; a service may share its table\'s name', () => {
+    const text = replace('    uses: [orders]\n', '    uses: [orders, orders-db]\n').replace('tables:\n', 'tables:\n  orders-db:\n    keys: { partition: { name: id } }\n');
+    expect(at(analyzed(text), 'DEX722')).toEqual([`${lineOf(text, 'uses: [orders, orders-db]')}:${colOf(text, 'orders-db]')} error services.worker.uses.1`]);
+    // worker calls the carts service; carts itself uses its table by the object form.
+    const service = analyzed(replace('    uses: [orders]\n', '    uses: [orders, carts]\n'));
+    expect(service.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // Calling the service gives no access to its table.
+    const withCarts = analyzed(replace('    uses: [orders]\n', '    uses: [orders, carts]\n'), 'production');
+    expect(JSON.stringify(storeStatements(withCarts, 'WorkerRole'))).not.toContain('shop-production-carts');
+    expect(JSON.stringify(storeStatements(withCarts, 'WorkerRole'))).toContain('shop-production-orders');
   });
 
   it('DEX723 / DEX724 / DEX725: replication: true needs exactly one backup region, not its own', () => {
