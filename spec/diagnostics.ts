@@ -176,6 +176,7 @@ export const DIAGNOSTIC_CODES = {
   DEX729: { severity: 'error', title: 'Bucket lifecycle out of order' },
   DEX730: { severity: 'warning', title: 'Capacity of an on-demand table' },
   DEX731: { severity: 'error', title: 'Table capacity minimum above maximum' },
+  DEX732: { severity: 'warning', title: 'Usage assumption for an undeclared bucket or table' },
   DEX737: { severity: 'error', title: 'Bucket or table listed twice in uses' },
   DEX900: { severity: 'error', title: 'Usage error' },
   DEX901: { severity: 'error', title: 'Output could not be written' },

@@ -105,9 +105,23 @@ function useFindings(spec: NormalizedSpec): Finding[] {
   return out;
 }
 
+/** Usage assumptions for a bucket or table the spec does not declare price nothing: a typo to say. */
+function usageFindings(spec: NormalizedSpec): Finding[] {
+  const out: Finding[] = [];
+  for (const [kind, given, declared] of [['buckets', spec.usage.buckets, spec.buckets], ['tables', spec.usage.tables, spec.tables]] as const) {
+    const names = Object.keys(declared ?? {});
+    for (const name of Object.keys(given ?? {})) {
+      if (names.includes(name)) continue;
+      const guess = suggest(name, names);
+      out.push({ code: 'DEX732', message: `usage.${kind}.${name} is for a ${kind === 'buckets' ? 'bucket' : 'table'} the spec does not declare: it prices nothing`, path: ['usage', kind, name], atKey: true, hint: guess ? `did you mean ${guess}?` : names.length ? `declared: ${names.join(', ')}` : `declare it under ${kind}:, or remove it` });
+    }
+  }
+  return out;
+}
+
 export const storesRule: SemanticRule = {
   id: 'stores',
   check(spec: NormalizedSpec): Finding[] {
-    return [...Object.values(spec.tables ?? {}).flatMap(tableFindings), ...bucketFindings(spec), ...useFindings(spec)];
+    return [...Object.values(spec.tables ?? {}).flatMap(tableFindings), ...bucketFindings(spec), ...useFindings(spec), ...usageFindings(spec)];
   },
 };

@@ -328,6 +328,13 @@ describe('checks', () => {
     expect(at(a, 'DEX731')).toEqual([`${lineOf(text, 'write: { min: 30')}:${colOf(text, '20 }, targetPercent')} error tables.orders.capacity.write.max`]);
   });
 
+  it('DEX732: usage for a bucket that does not exist warns, at the key, with the closest name', () => {
+    const text = replace('    media: { storageGiB: 100', '    medai: { storageGiB: 100');
+    const a = analyzed(text);
+    expect(at(a, 'DEX732')).toEqual([`${lineOf(text, '    medai:')}:5 warning usage.buckets.medai`]);
+    expect(a.diagnostics.find((d) => d.code === 'DEX732')!.hint).toBe('did you mean media?');
+  });
+
   it('DEX737: the same bucket twice in one service\'s uses', () => {
     const text = replace('      - { bucket: media, access: read }\n', '      - { bucket: media, access: read }\n      - { bucket: media, access: read-write }\n');
     expect(at(analyzed(text), 'DEX737')).toEqual([`${lineOf(text, '{ bucket: media, access: read-write }\n  carts')}:9 error services.catalog.uses.1`]);
