@@ -155,7 +155,19 @@ function bucketResources(spec: NormalizedSpec, b: NormalizedBucket): ModelResour
             : {}),
           Tags: tags,
         },
-        usage: usageOf(spec, b),
+        usage: replicate
+          ? [
+              ...usageOf(spec, b),
+              {
+                meter: 's3.replicationTransfer',
+                unit: 'GB',
+                quantity: { min: 0, max: 0 },
+                attributes: { to: region },
+                basis: `GB of new objects replicated to ${region} a month`,
+                quantityUnknown: `dex does not know how many GB bucket ${b.name} receives a month, each of which is copied to ${region}`,
+              },
+            ]
+          : usageOf(spec, b),
       }),
       // Protected environments keep the data when the stack or the bucket goes; elsewhere an empty
       // bucket goes with its stack (CloudFormation cannot delete one that still holds objects).

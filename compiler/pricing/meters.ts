@@ -285,6 +285,8 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
       throw new MappingError(cognitoReason(meter));
     case 's3.storage':
       return [part('S3', 'TimedStorage-ByteHrs', q('AmazonS3', regional(region, { productFamily: 'Storage', volumeType: 'Standard' }), 'TimedStorage-ByteHrs', 'S3 Standard storage'), GB_MONTH)];
+    case 's3.replicationTransfer':
+      throw new MappingError('no public price in dex\'s sources for S3 replication\'s inter-region data transfer (billed per GB replicated, as data transfer out to the destination region, plus the replica bucket\'s PUT requests); see the S3 pricing page (Replication) for this region\'s rate');
     case 's3.putRequests':
       return [part('S3', 'Requests-Tier1', q('AmazonS3', regional(region, { productFamily: 'API Request', group: 'S3-API-Tier1' }), 'Requests-Tier1', 'S3 Standard PUT, COPY, POST and LIST requests'), { quantityUnit: 'requests', priceUnit: '1K requests', priceScale: 1_000 })];
     case 's3.getRequests':

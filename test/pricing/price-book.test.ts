@@ -124,6 +124,7 @@ describe('meterToQuery', () => {
       'budgets.budget': /^no charge to price: AWS Budgets bills nothing for a budget without actions/,
       'containerInsights.observations': /^no public price in dex's sources for Container Insights with enhanced observability .* billed per observation/,
       'cognito.mau': /^Amazon Cognito is not in the price book: .* per monthly active user/,
+      's3.replicationTransfer': /^no public price in dex's sources for S3 replication's inter-region data transfer/,
     };
     for (const name of METER_NAMES) {
       const m = meterToQuery(meter(name, attrs[name] ?? {}), 'us-east-1');
@@ -156,7 +157,7 @@ describe('meterToQuery', () => {
     }
     // AWS Backup storage and S3 requests have a public price only for ap-south-1; DynamoDB none yet.
     const dynamodb = ['dynamodb.pitr', 'dynamodb.readCapacity', 'dynamodb.readRequests', 'dynamodb.storage', 'dynamodb.writeCapacity', 'dynamodb.writeRequests'];
-    expect(unpriced.sort()).toEqual(['backup.storage', 'budgets.budget', 'cognito.mau', 'containerInsights.observations', ...dynamodb, 's3.getRequests', 's3.putRequests'].sort());
+    expect(unpriced.sort()).toEqual(['backup.storage', 'budgets.budget', 'cognito.mau', 'containerInsights.observations', ...dynamodb, 's3.getRequests', 's3.putRequests', 's3.replicationTransfer'].sort());
   });
 });
 

@@ -367,6 +367,7 @@ describe('pricing', () => {
       expect.stringContaining('give usage.buckets.media.storageGiB'),
       expect.stringContaining('give usage.buckets.media.putRequestsPerMonth'),
       expect.stringContaining('give usage.buckets.media.getRequestsPerMonth'),
+      expect.stringMatching(/^no public price in dex's sources for S3 replication's inter-region data transfer/),
     ]);
   });
 
