@@ -5,6 +5,8 @@ import { audit } from '../services/audit.js';
 import { domain } from '../services/domain.js';
 import { loadBalancers } from '../services/load-balancers.js';
 import { bastion } from '../services/bastion.js';
+import { buckets } from '../services/buckets.js';
+import { dynamodb } from '../services/dynamodb.js';
 import { cicd } from '../services/cicd.js';
 import { budget } from '../services/budget.js';
 import { kms } from '../services/kms.js';
@@ -51,6 +53,7 @@ import { messagingRule } from '../compiler/checks/messaging.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
+import { storesRule } from '../compiler/checks/stores.js';
 import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
 import type { ComplianceRule } from '../compiler/compliance/types.js';
 import { BASELINE_RULES } from '../compiler/compliance/rules/baseline.js';
@@ -84,6 +87,8 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   rds,
   elasticache,
   messaging,
+  buckets,
+  dynamodb,
   ecs,
   eks,
   ec2,
@@ -138,6 +143,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     duplicateAlertsRule,
     wafLargeBodiesRule,
     messagingRule,
+    storesRule,
   ];
 }
 

@@ -193,6 +193,11 @@ const KINDS = {
     attributes: { storageClass: 'General Purpose', volumeType: 'Standard' },
     describe: (p, tier) => `$${p} per GB-month of S3 Standard storage${tier ? ` (${tier})` : ''}`,
   }),
+  s3Requests: (a) => ({
+    serviceCode: 'AmazonS3', productFamily: 'API Request', base: a.line === 'put' ? 'Requests-Tier1' : 'Requests-Tier2', unit: 'Requests',
+    attributes: { group: a.line === 'put' ? 'S3-API-Tier1' : 'S3-API-Tier2' },
+    describe: (p) => (a.line === 'put' ? `$${p} per PUT, COPY, POST, or LIST request to S3 Standard ($0.005 per 1,000)` : `$${p} per GET and all other requests to S3 Standard ($0.0004 per 1,000)`),
+  }),
   sns: (a) => ({
     serviceCode: 'AmazonSNS', productFamily: a.line === 'publish' ? 'API Request' : 'Message Delivery', base: a.line === 'publish' ? 'Requests-Tier1' : 'DeliveryAttempts-SMTP', unit: a.line === 'publish' ? 'Requests' : 'Notifications',
     attributes: {},
@@ -454,6 +459,9 @@ add('sns', 'us-east-1', { line: 'publish' }, '0.0000005', single, '[T15]', '2026
 add('sns', 'us-east-1', { line: 'email' }, '0.00002', single, '[T15]', '2026-10-08', null, { ref2: R2('1k′', 'SNS', 'e-mail notifications', 'us-east-1'), scale: 100_000, note: 'the first 1,000 a month are free (free tier, not list price)' });
 add('sns', 'ap-south-1', { line: 'publish' }, '0.0000005', single, '[T5]', 'undated', null, { ref2: R2('1k′', 'SNS', 'publishes', 'ap-south-1'), scale: 1_000_000 });
 add('s3', 'ap-south-1', {}, '0.025', two, '[U9]; [T3]; [T4]; [T5]; [T1]', '2026-09', null, { ref2: R2('1k′', 'S3', 'Standard storage', 'ap-south-1'), tiers: [['0', '51200', 'first 50 TB / month']] });
+// S3 request rates: research-2 §1k′ gives them in the note of its ap-south-1 S3 row ([U9]), not as a row of their own.
+add('s3Requests', 'ap-south-1', { line: 'put' }, '0.000005', single, '[U9]', '2026-09', null, { scale: 1_000, note: 'research-2 §1k′ S3 ap-south-1 row, note: PUT/COPY/POST/LIST $0.005 per 1,000' });
+add('s3Requests', 'ap-south-1', { line: 'get' }, '0.0000004', single, '[U9]', '2026-09', null, { scale: 1_000, note: 'research-2 §1k′ S3 ap-south-1 row, note: GET $0.0004 per 1,000' });
 add('s3', 'us-east-1', {}, '0.023', two, '[T16]; [T15]', '2026-09-07; 2026-10-08', null, { ref2: R2('1k′', 'S3', 'Standard storage', 'us-east-1'), tiers: [['0', '51200', 'first 50 TB / month']] });
 add('dataTransfer', 'ap-south-2', { line: 'out' }, '0.1093', single, '[IC-data_transfer]', '2024-09-25', null, { ref2: R2('1l', 'Data transfer', 'out to internet', 'ap-south-2'), tiers: [['0', '10240', 'first 10 TB / month']] });
 
@@ -483,7 +491,9 @@ const GAPS = [
   { serviceCode: 'AWSBackup', regions: ['*'], match: { 'dex:key': 'backup.crossRegionTransfer.ap-south-2' }, reason: 'the two figures public sources give are for other destinations and disagree ($0.086 and $0.106 per GB)' },
   { serviceCode: 'AWSBackup', regions: ['*'], match: {}, reason: 'dex has AWS Backup prices for ap-south-1 storage and us-east-1 copies only' },
   { serviceCode: 'AmazonSNS', regions: ['*'], match: {}, reason: 'dex has SNS prices for us-east-1 (publishes, e-mail) and ap-south-1 (publishes) only' },
+  { serviceCode: 'AmazonS3', productFamily: 'API Request', regions: ['*'], match: {}, reason: 'dex has S3 request prices for ap-south-1 only (research gives no other region\'s)' },
   { serviceCode: 'AmazonS3', regions: ['*'], match: {}, reason: 'dex has S3 Standard prices for us-east-1 and ap-south-1 only' },
+  { serviceCode: 'AmazonDynamoDB', regions: ['*'], match: {}, reason: 'no public source in dex\'s research gives DynamoDB list prices yet' },
   { serviceCode: 'AmazonECR', regions: ['*'], match: {}, reason: 'dex has ECR storage prices for us-east-1, ap-south-1 and eu-west-1 only' },
   { serviceCode: '*', regions: ['ap-south-2'], match: {}, reason: 'for ap-south-2 dex has public prices for EC2, RDS instances, ElastiCache, EBS and data transfer out only' },
 ];

@@ -55,6 +55,7 @@ const TYPES = {
   'AWS::CodeStarConnections': ['Connection'],
   'AWS::CodeConnections': ['Connection'],
   'AWS::S3': ['Bucket', 'BucketPolicy'],
+  'AWS::DynamoDB': ['Table'],
   'AWS::SSM': ['Parameter'],
   'AWS::ServiceDiscovery': ['PrivateDnsNamespace', 'Service'],
   'AWS::Events': ['Rule'],

@@ -6,6 +6,7 @@ import { ID, getAtt, namePrefix, ref, resource, sub, tagList } from '../compiler
 import { LAYER_ORDER, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import { exposedNames, namedLoadBalancerOf } from '../compiler/model/exposure.js';
+import { bucketIds } from './buckets.js';
 import { accessLogDelivery, denyInsecureTransport, logBucketProperties, serverAccessLogging } from './s3.js';
 
 const COMPONENT = 'audit';
@@ -372,7 +373,7 @@ const TRAIL_REGIONS = 17;
  * of them, since it names each source bucket's ARN (aws:SourceArn) and a stack can only refer
  * back. Requests of the first deploy that arrive before the policy are not logged.
  */
-function accessLogs(spec: NormalizedSpec, sources: readonly ModelResource[]): ModelResource[] {
+function accessLogs(spec: NormalizedSpec, sources: readonly Pick<ModelResource, 'logicalId' | 'layer'>[]): ModelResource[] {
   if (sources.length === 0) return [];
   const origin = ['audit'];
   const bucket = AUDIT_ID.accessLogBucket;
@@ -412,7 +413,9 @@ function accessLogs(spec: NormalizedSpec, sources: readonly ModelResource[]): Mo
 
 function buildAudit(spec: NormalizedSpec): ModelResource[] {
   const out = [...(hasTrail(spec) ? trail(spec) : []), ...(hasWafLogs(spec) ? wafLogs(spec) : []), ...(hasAlbAccessLogs(spec) ? albAccessLogs(spec) : [])];
-  return [...out, ...accessLogs(spec, out.filter((r) => r.type === 'AWS::S3::Bucket'))];
+  // The spec's buckets (services/buckets.ts, data layer) log into the same bucket.
+  const own = bucketIds(spec).map((logicalId) => ({ logicalId, layer: 'data' as const }));
+  return [...out, ...accessLogs(spec, [...out.filter((r) => r.type === 'AWS::S3::Bucket'), ...own])];
 }
 
 export const audit: BuildingBlock = { name: 'audit', build: buildAudit };

@@ -25,6 +25,7 @@ import type { NormalizedSpec, RegionCode } from '../spec/model.js';
 import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, cicdNames, codeBuildProjects, firstStageEnvironment, oidcProviderArn } from './cicd.js';
 import { builtServices, pullThroughCache, registryRepositories, sameRegistry } from './ecr.js';
 import { postgresMajor } from './rds.js';
+import { replicaBucketResources, replicatedBuckets } from './buckets.js';
 import { ACCOUNT_ADMINISTRATION, CLOUDWATCH_LOGS_OF_THIS_ACCOUNT } from './kms.js';
 import { BLOCK_PUBLIC_ACCESS, accessLogDelivery, denyInsecureTransport, logBucketProperties, serverAccessLogging } from './s3.js';
 
@@ -59,6 +60,8 @@ export interface BootstrapTarget {
   readonly roleEnvironments: readonly NormalizedSpec[];
   /** Cross-region copies that land here: the environment and database whose vault this stack creates. */
   readonly copyVaults: readonly { readonly spec: NormalizedSpec; readonly database: string }[];
+  /** Replica buckets that live here: the environment and bucket replicating into this region (services/buckets.ts). */
+  readonly replicaBuckets?: readonly { readonly spec: NormalizedSpec; readonly bucket: string }[];
   /** The spec of the bootstrap model: the system's, with environment `bootstrap` and this account and region. */
   readonly spec: NormalizedSpec;
 }
@@ -78,17 +81,18 @@ const keyOf = (account: string | undefined, region: string): string => `${accoun
 export function bootstrapTargets(environments: readonly NormalizedSpec[]): BootstrapTarget[] {
   const first = environments[0];
   if (first === undefined) return [];
-  type Draft = { account: string | undefined; region: RegionCode; environments: NormalizedSpec[]; copyVaults: { spec: NormalizedSpec; database: string }[] };
+  type Draft = { account: string | undefined; region: RegionCode; environments: NormalizedSpec[]; copyVaults: { spec: NormalizedSpec; database: string }[]; replicaBuckets: { spec: NormalizedSpec; bucket: string }[] };
   const drafts = new Map<string, Draft>();
   const draft = (account: string | undefined, region: RegionCode): Draft => {
     const k = keyOf(account, region);
     let d = drafts.get(k);
-    if (!d) drafts.set(k, (d = { account, region, environments: [], copyVaults: [] }));
+    if (!d) drafts.set(k, (d = { account, region, environments: [], copyVaults: [], replicaBuckets: [] }));
     return d;
   };
   for (const env of environments) draft(env.account, env.region).environments.push(env);
   for (const env of environments) {
     for (const db of Object.values(env.databases)) if (db.crossRegionBackupTo) draft(env.account, db.crossRegionBackupTo as RegionCode).copyVaults.push({ spec: env, database: db.name });
+    for (const { bucket, region } of replicatedBuckets(env)) draft(env.account, region).replicaBuckets.push({ spec: env, bucket: bucket.name });
   }
   // The home region of an account: where its first environment runs.
   const homes = new Map<string, RegionCode>();
@@ -108,6 +112,7 @@ export function bootstrapTargets(environments: readonly NormalizedSpec[]): Boots
         environments: d.environments,
         roleEnvironments: isHome ? environments.filter((e) => (e.account ?? '') === account && e.cicd !== undefined) : [],
         copyVaults: d.copyVaults,
+        ...(d.replicaBuckets.length ? { replicaBuckets: d.replicaBuckets } : {}),
         // The environments' usage and budget are theirs: the bootstrap keeps only what prices its
         // own resources (image storage).
         spec: {
@@ -281,6 +286,7 @@ function foundation(target: BootstrapTarget, all: readonly NormalizedSpec[]): Mo
       updateReplacePolicy: 'Retain',
     });
   }
+  for (const { spec: env, bucket } of target.replicaBuckets ?? []) out.push(...replicaBucketResources(env, bucket, target.region, BOOTSTRAP_ID.key, layer));
   return out;
 }
 

@@ -9,6 +9,8 @@
 // stage, ECS's blue/green with traffic shifted between the two target groups of services/alb.ts.
 // The circuit breaker and the stage's alarms roll a failing deployment back, which fails the
 // stack update, which CloudFormation rolls back.
+import { bucketName, storeEnvName } from './buckets.js';
+import { tableName } from './dynamodb.js';
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
@@ -117,6 +119,11 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
     }
   }
   for (const e of messagingEnv(spec, s)) add(e.Name, e.Value);
+  // Buckets and tables: their names, plain strings (fixed names, so every platform can take them).
+  for (const use of s.stores ?? []) {
+    if (use.kind === 'bucket' && Object.hasOwn(spec.buckets ?? {}, use.name)) add(storeEnvName(use), bucketName(spec, use.name));
+    if (use.kind === 'table' && Object.hasOwn(spec.tables ?? {}, use.name)) add(storeEnvName(use), tableName(spec, use.name));
+  }
   if (spec.monitoring.tracing === 'xray') add('AWS_XRAY_TRACING_NAME', xrayServiceName(spec, s.name));
   env.sort((a, b) => (a.Name < b.Name ? -1 : 1));
   secrets.sort((a, b) => (a.Name < b.Name ? -1 : 1));

@@ -20,6 +20,8 @@ import { repositoryName } from './ecr.js';
 import { cacheIamAuth, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
 import { databaseIdentifier } from './rds.js';
 import { messagingStatements, queueArn, queueName, topicArn, topicName } from './messaging.js';
+import { bucketArn, bucketName, bucketStatements } from './buckets.js';
+import { tableArn, tableStatements } from './dynamodb.js';
 import { VPC_ID } from './vpc.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
 
@@ -145,6 +147,8 @@ export function permissionResource(spec: NormalizedSpec, s: NormalizedService, v
       if (queue) return queueArn(queueName(spec, queue));
       const topic = r.to === 'topics' ? spec.topics?.[r.name] : undefined;
       if (topic) return topicArn(topicName(spec, topic));
+      if (r.to === 'buckets' && Object.hasOwn(spec.buckets ?? {}, r.name)) return bucketArn(bucketName(spec, r.name));
+      if (r.to === 'tables' && Object.hasOwn(spec.tables ?? {}, r.name)) return tableArn(spec, r.name);
       break;
     }
     case 'bad-reference':
@@ -258,7 +262,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       },
     });
 
-  const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...messagingStatements(spec, s), ...xray(spec), ...specPermissions(spec, s)];
+  const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...bucketStatements(spec, s), ...tableStatements(spec, s), ...messagingStatements(spec, s), ...xray(spec), ...specPermissions(spec, s)];
   switch (s.placement) {
     case 'ecs':
       out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), [...appStatements, ...ecsExec(spec, s)]));

@@ -30,6 +30,10 @@ export interface NormalizedSpec {
   /** SQS queues and SNS topics (spec/messaging.ts); absent in specs built by hand before messaging existed. */
   readonly queues?: Readonly<Record<string, NormalizedQueue>>;
   readonly topics?: Readonly<Record<string, NormalizedTopic>>;
+  /** S3 buckets (`buckets:`; services/buckets.ts). */
+  readonly buckets: Readonly<Record<string, NormalizedBucket>>;
+  /** DynamoDB tables (`tables:`; services/dynamodb.ts). */
+  readonly tables: Readonly<Record<string, NormalizedTable>>;
   readonly monitoring: NormalizedMonitoring;
   readonly audit: NormalizedAudit;
   readonly compliance: readonly ComplianceRegime[];
@@ -199,8 +203,12 @@ export interface NormalizedService {
     /** NLB listener: port (default the service's) and protocol (default TCP). */
     readonly listener?: { readonly port: number | undefined; readonly protocol: 'TCP' | 'UDP' | 'TLS' };
   };
-  /** The string items of `uses` (databases, caches, services); queue and topic items are in `messaging`. */
+  /** The string items of `uses` (databases, caches, services, buckets, tables), in spec order; `{ bucket: … }`, `{ table: … }`, queue and topic items are in `stores` and `messaging`. */
   readonly uses: readonly string[];
+  /** Where each `uses` name is in the spec's list, when object items shift them; else undefined. */
+  readonly usesPositions?: readonly number[];
+  /** The buckets and tables among `uses`, with the access each gets, in spec order; `index` is the item's place in `uses`. */
+  readonly stores: readonly StoreUse[];
   /** Queues and topics the service reaches; absent when it reaches none. */
   readonly messaging?: NormalizedMessagingUses;
   readonly secrets: readonly string[];
@@ -284,6 +292,50 @@ export interface NormalizedCache {
   readonly clusterMode: boolean;
   readonly snapshotRetentionDays: number;
   readonly port: number;
+}
+
+/** A service's access to a bucket or table (`uses`). */
+export interface StoreUse {
+  readonly kind: 'bucket' | 'table';
+  readonly name: string;
+  readonly access: 'read' | 'read-write';
+  readonly index: number;
+}
+
+export interface NormalizedBucket {
+  readonly name: string;
+  readonly versioning: boolean;
+  readonly lifecycle: {
+    readonly infrequentAccessAfterDays: number | undefined;
+    readonly glacierAfterDays: number | undefined;
+    readonly expireAfterDays: number | undefined;
+    readonly noncurrentExpireAfterDays: number;
+    readonly abortIncompleteUploadsAfterDays: number;
+  };
+  /** As written: false, true (the system's backup region) or a region (services/buckets.ts replicaRegion resolves it). */
+  readonly replication: boolean | RegionCode;
+}
+
+export type TableKeyType = 'string' | 'number' | 'binary';
+export interface NormalizedTableKey {
+  readonly name: string;
+  readonly type: TableKeyType;
+}
+
+export interface NormalizedTable {
+  readonly name: string;
+  /** Undefined when the spec gives no partition key (DEX720). */
+  readonly partition: NormalizedTableKey | undefined;
+  readonly sort: NormalizedTableKey | undefined;
+  readonly billing: 'on-demand' | 'provisioned';
+  readonly capacity: { readonly read: { readonly min: number; readonly max: number }; readonly write: { readonly min: number; readonly max: number }; readonly targetPercent: number };
+  /** Whether the spec gives `capacity` (it only applies to billing: provisioned). */
+  readonly capacityGiven: boolean;
+  readonly indexes: readonly { readonly name: string; readonly partition: NormalizedTableKey; readonly sort: NormalizedTableKey | undefined; readonly projection: 'all' | 'keys-only' }[];
+  readonly pointInTimeRecovery: boolean;
+  readonly stream: 'keys-only' | 'new-image' | 'old-image' | 'new-and-old-images' | undefined;
+  readonly ttlAttribute: string | undefined;
+  readonly deletionProtection: boolean;
 }
 
 export interface NormalizedAlert {

@@ -4,10 +4,10 @@
 import { carveSubnets, parseCidr } from './cidr.js';
 import type { Finding } from './diagnostics.js';
 import { JOB_KEYS } from './model.js';
-import type { DexSpec, Level, NormalizedAlert, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
+import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
 import { normalizeMessaging, queueScaling, serviceMessaging, stringUses } from './messaging.js';
-import type { Alert, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage } from './generated/dex-spec.js';
+import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage, Table, TableKey } from './generated/dex-spec.js';
 
 export interface NormalizeResult {
   readonly spec: NormalizedSpec;
@@ -128,6 +128,28 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
   for (const [name, d] of Object.entries(merged.databases ?? {})) databases[name] = normalizeDatabase(name, d);
   const caches: Record<string, NormalizedCache> = nameMap();
   for (const [name, c] of Object.entries(merged.caches ?? {})) caches[name] = normalizeCache(name, c);
+  const buckets: Record<string, NormalizedBucket> = nameMap();
+  for (const [name, b] of Object.entries(merged.buckets ?? {})) buckets[name] = normalizeBucket(name, b);
+  const tables: Record<string, NormalizedTable> = nameMap();
+  const protect = environment === undefined ? true : isProtectedEnvironment(raw, environment);
+  for (const [name, t] of Object.entries(merged.tables ?? {})) tables[name] = normalizeTable(name, t, protect);
+  // A bucket or table named alone in `uses` is read-write, as a database named there is fully usable.
+  for (const [name, s] of Object.entries(services)) {
+    const items = merged.services?.[name]?.uses ?? [];
+    const stores: StoreUse[] = items.flatMap((item, index): StoreUse[] => {
+      if (typeof item !== 'string') {
+        if ('bucket' in item) return [{ kind: 'bucket', name: item.bucket, access: item.access, index }];
+        if ('table' in item) return [{ kind: 'table', name: item.table, access: item.access, index }];
+        return []; // a queue or topic: spec/messaging.ts
+      }
+      // A name that is also a database, cache or service means that (DEX722 reports it).
+      if (Object.hasOwn(databases, item) || Object.hasOwn(caches, item) || Object.hasOwn(services, item)) return [];
+      if (Object.hasOwn(buckets, item)) return [{ kind: 'bucket', name: item, access: 'read-write', index }];
+      if (Object.hasOwn(tables, item)) return [{ kind: 'table', name: item, access: 'read-write', index }];
+      return [];
+    });
+    if (stores.length > 0) services[name] = { ...s, stores };
+  }
 
   const cicdIn = merged.cicd;
   const stages: NormalizedStage[] = Object.entries(cicdIn?.stages ?? {}).map(([name, s]) => normalizeStage(name, s, isProtectedEnvironment(raw, name)));
@@ -207,6 +229,8 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     databases,
     caches,
     ...normalizeMessaging(merged),
+    buckets,
+    tables,
     monitoring: {
       // Self-managed Prometheus and Grafana cost instances: present in the spec means wanted.
       prometheus: {
@@ -368,6 +392,8 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
       ...(s.expose?.listener !== undefined ? { listener: { port: s.expose.listener.port, protocol: s.expose.listener.protocol ?? 'TCP' } } : {}),
     },
     uses: stringUses(s.uses),
+    ...((s.uses ?? []).some((u) => typeof u !== 'string') ? { usesPositions: (s.uses ?? []).flatMap((u, i) => (typeof u === 'string' ? [i] : [])) } : {}),
+    stores: [],
     ...serviceMessaging(s),
     secrets: or(s.secrets, 'Service', 'secrets'),
     env: Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)])),
@@ -402,6 +428,47 @@ function normalizeCache(name: string, c: Cache): NormalizedCache {
     clusterMode: or(c.clusterMode, 'Cache', 'clusterMode'),
     snapshotRetentionDays: or(c.snapshotRetentionDays, 'Cache', 'snapshotRetentionDays'),
     port: or(c.port, 'Cache', 'port'),
+  };
+}
+
+function normalizeBucket(name: string, b: Bucket): NormalizedBucket {
+  const l = b.lifecycle ?? {};
+  return {
+    name,
+    versioning: or(b.versioning, 'Bucket', 'versioning'),
+    lifecycle: {
+      infrequentAccessAfterDays: l.infrequentAccessAfterDays,
+      glacierAfterDays: l.glacierAfterDays,
+      expireAfterDays: l.expireAfterDays,
+      noncurrentExpireAfterDays: or(l.noncurrentExpireAfterDays, 'Bucket', 'lifecycle', 'noncurrentExpireAfterDays'),
+      abortIncompleteUploadsAfterDays: or(l.abortIncompleteUploadsAfterDays, 'Bucket', 'lifecycle', 'abortIncompleteUploadsAfterDays'),
+    },
+    replication: or(b.replication, 'Bucket', 'replication'),
+  };
+}
+
+function normalizeTableKey(k: TableKey): NormalizedTableKey {
+  return { name: k.name, type: k.type ?? 'string' };
+}
+
+function normalizeTable(name: string, t: Table, protect: boolean): NormalizedTable {
+  const c = t.capacity;
+  const units = (u: { min?: number; max?: number } | undefined) => {
+    const min = u?.min ?? 5;
+    return { min, max: u?.max ?? min };
+  };
+  return {
+    name,
+    partition: t.keys?.partition ? normalizeTableKey(t.keys.partition) : undefined,
+    sort: t.keys?.sort ? normalizeTableKey(t.keys.sort) : undefined,
+    billing: or(t.billing, 'Table', 'billing'),
+    capacity: { read: units(c?.read), write: units(c?.write), targetPercent: c?.targetPercent ?? 70 },
+    capacityGiven: c !== undefined,
+    indexes: (t.indexes ?? []).map((i) => ({ name: i.name, partition: normalizeTableKey(i.partition), sort: i.sort ? normalizeTableKey(i.sort) : undefined, projection: i.projection ?? 'all' })),
+    pointInTimeRecovery: or(t.pointInTimeRecovery, 'Table', 'pointInTimeRecovery'),
+    stream: t.stream,
+    ttlAttribute: t.ttlAttribute,
+    deletionProtection: t.deletionProtection ?? protect,
   };
 }
 

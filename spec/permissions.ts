@@ -3,8 +3,8 @@
 // makes. A reference is the whole value, never part of an ARN: a string that is partly a reference
 // would need Fn::Sub, which would also read any IAM policy variable or `${` in the rest as its own.
 
-/** What a reference may name: the spec's databases, caches, queues and topics, and the service's own secrets. */
-export const REFERENCE_KINDS = ['databases', 'caches', 'secrets', 'queues', 'topics'] as const;
+/** What a reference may name: the spec's databases, caches, buckets, tables, queues and topics, and the service's own secrets. */
+export const REFERENCE_KINDS = ['databases', 'caches', 'secrets', 'buckets', 'tables', 'queues', 'topics'] as const;
 export type ReferenceKind = (typeof REFERENCE_KINDS)[number];
 
 export type PermissionResource =

@@ -104,9 +104,19 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
         source: 'schema (maxLength 63, pattern); 3 characters at least: S3 bucket naming rules',
       },
     ],
-    notNames: { 'LifecycleConfiguration.Rules[].Id': "a lifecycle rule's ID inside the bucket" },
+    notNames: { 'LifecycleConfiguration.Rules[].Id': "a lifecycle rule's ID inside the bucket", 'ReplicationConfiguration.Rules[].Id': "a replication rule's ID inside the bucket" },
   },
   'AWS::S3::BucketPolicy': { noPhysicalName: "attached to its bucket; it has no name" },
+  'AWS::DynamoDB::Table': {
+    // The schema allows 1024 (a table ARN is accepted there too); a name is 3-255 (DynamoDB API CreateTable).
+    names: [{ property: 'TableName', what: 'DynamoDB table name', maxLength: 1024, minLength: 3, pattern: /^[a-zA-Z0-9_.-]+$/, allowed: 'letters, digits, dots, hyphens and underscores', unique: 'region', source: SCHEMA }],
+    notNames: {
+      'GlobalSecondaryIndexes[].IndexName': 'an index name inside the table (the schema limits it: tables.<name>.indexes)',
+      'AttributeDefinitions[].AttributeName': 'an attribute of the items, named in the spec',
+      'GlobalSecondaryIndexes[].KeySchema[].AttributeName': 'an attribute of the items, named in the spec',
+      'TimeToLiveSpecification.AttributeName': 'an attribute of the items, named in the spec',
+    },
+  },
   'AWS::Cognito::UserPool': {
     names: [{ property: 'UserPoolName', what: 'Cognito user pool name', maxLength: 128, pattern: /^[\w\s+=,.@-]+$/, allowed: 'letters, digits, spaces and + = , . @ _ -', unique: 'none', source: 'Cognito API CreateUserPool (PoolName 1-128, [\\w\\s+=,.@-]+; pools are identified by ID)' }],
     notNames: { 'AccountRecoverySetting.RecoveryMechanisms[].Name': 'a recovery mechanism (verified_email)' },

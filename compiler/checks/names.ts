@@ -4,6 +4,7 @@
 // ID would either merge silently (a security group map keeps one entry: a service named `bastion`
 // shares the bastion's group) or crash the model builder. Both are caught here, before emit,
 // with both spec locations named.
+import { BUCKET_ID_SUFFIXES, TABLE_ID_SUFFIXES } from '../model/stores.js';
 import type { Finding, SpecPath } from '../../spec/diagnostics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import { exposedNames } from '../model/exposure.js';
@@ -145,6 +146,12 @@ function claims(spec: NormalizedSpec): Claim[] {
     out.push({ id: ID.eksNodeGroup(g.name), owner, path, what: 'node group' });
     out.push({ id: ID.eksNodeLaunchTemplate(g.name), owner, path, what: 'launch template' });
   });
+  for (const b of Object.values(spec.buckets ?? {})) {
+    for (const suffix of BUCKET_ID_SUFFIXES) out.push({ id: `${pascal(b.name)}${suffix}`, owner: `bucket ${b.name}`, path: ['buckets', b.name], what: suffix === 'Bucket' ? 'bucket' : suffix === 'BucketPolicy' ? 'bucket policy' : 'replication role' });
+  }
+  for (const t of Object.values(spec.tables ?? {})) {
+    for (const suffix of TABLE_ID_SUFFIXES) out.push({ id: `${pascal(t.name)}${suffix}`, owner: `table ${t.name}`, path: ['tables', t.name], what: suffix === 'Table' ? 'table' : 'capacity scaling' });
+  }
   for (const s of Object.values(spec.services)) {
     const path = ['services', s.name];
     const owner = `service ${s.name}`;

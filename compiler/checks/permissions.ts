@@ -22,6 +22,10 @@ function candidates(spec: NormalizedSpec, s: NormalizedService, kind: ReferenceK
       return Object.keys(spec.queues ?? {}).sort();
     case 'topics':
       return Object.keys(spec.topics ?? {}).sort();
+    case 'buckets':
+      return Object.keys(spec.buckets ?? {}).sort();
+    case 'tables':
+      return Object.keys(spec.tables ?? {}).sort();
   }
 }
 
@@ -62,7 +66,7 @@ export const permissionsRule: SemanticRule = {
             const held = r.text.split('.')[1] ?? '';
             const byName = REFERENCE_KINDS.map((k) => ({ k, n: suggest(held, candidates(spec, s, k)) })).find((x) => held !== '' && x.n !== undefined);
             const near = byName ? `\${${byName.k}.${byName.n}.arn}` : suggest(value, allReferences(spec, s));
-            findings.push({ code: 'DEX385', severity: 'error', message: `${s.name}: ${value} is not a reference dex knows (\${databases.NAME.arn}, \${caches.NAME.arn}, \${queues.NAME.arn}, \${topics.NAME.arn} or \${secrets.NAME.arn})`, path: at('resources', j), hint: near ? `did you mean ${near}?` : 'write an ARN, or one of those references' });
+            findings.push({ code: 'DEX385', severity: 'error', message: `${s.name}: ${value} is not a reference dex knows (\${databases.NAME.arn}, \${caches.NAME.arn}, \${buckets.NAME.arn}, \${tables.NAME.arn}, \${queues.NAME.arn}, \${topics.NAME.arn} or \${secrets.NAME.arn})`, path: at('resources', j), hint: near ? `did you mean ${near}?` : 'write an ARN, or one of those references' });
           } else if (r.kind === 'reference') {
             const names = candidates(spec, s, r.to);
             if (names.includes(r.name)) return;

@@ -9,15 +9,16 @@ export const usesRule: SemanticRule = {
   id: 'uses',
   check(spec: NormalizedSpec): Finding[] {
     const findings: Finding[] = [];
-    const known = [...Object.keys(spec.databases), ...Object.keys(spec.caches), ...Object.keys(spec.services)];
+    const known = [...Object.keys(spec.databases), ...Object.keys(spec.caches), ...Object.keys(spec.services), ...Object.keys(spec.buckets ?? {}), ...Object.keys(spec.tables ?? {})];
     for (const s of Object.values(spec.services)) {
       s.uses.forEach((name, i) => {
         if (Object.hasOwn(spec.databases, name) || Object.hasOwn(spec.caches, name) || Object.hasOwn(spec.services, name)) return;
+        if (Object.hasOwn(spec.buckets ?? {}, name) || Object.hasOwn(spec.tables ?? {}, name)) return;
         const guess = suggest(name, known);
         findings.push({
           code: 'DEX305',
           message: `${s.name} uses "${name}", but there is no database, cache or service of that name`,
-          path: ['services', s.name, 'uses', i],
+          path: ['services', s.name, 'uses', s.usesPositions?.[i] ?? i],
           hint: guess ? `did you mean ${guess}?` : known.length > 0 ? `declared: ${known.join(', ')}` : 'declare it under databases:, caches: or services:',
         });
       });
@@ -33,7 +34,7 @@ export const cycleRule: SemanticRule = {
     // Service → service edges only; a name that is also a database or cache means the data store.
     const isService = (name: string): boolean => Object.hasOwn(spec.services, name) && !Object.hasOwn(spec.databases, name) && !Object.hasOwn(spec.caches, name);
     const edges = (name: string): [string, number][] =>
-      (Object.hasOwn(spec.services, name) ? spec.services[name]!.uses : []).flatMap((to, i): [string, number][] => (isService(to) ? [[to, i]] : []));
+      (Object.hasOwn(spec.services, name) ? spec.services[name]!.uses : []).flatMap((to, i): [string, number][] => (isService(to) ? [[to, spec.services[name]!.usesPositions?.[i] ?? i]] : []));
 
     // Depth-first search, iterative so a long chain of calls cannot overflow the stack; each edge
     // back into the current path closes one cycle.

@@ -36,7 +36,8 @@ export const METER_NAMES = [
   'logs.ingest', 'logs.storage', 'cloudwatch.alarm', 'cloudwatch.dashboard', 'cloudwatch.metric',
   'waf.acl', 'waf.rule', 'waf.requests', 'secretsmanager.secret', 'secretsmanager.api', 'kms.key', 'kms.requests',
   'ecr.storage', 'xray.traces', 'dataTransfer.out', 'dataTransfer.interAz', 'codebuild.minutes', 'codepipeline.pipeline',
-  'codepipeline.actionMinutes', 'route53.zone', 'route53.queries', 'acm.certificate', 's3.storage', 'sns.publish', 'sns.email', 'budgets.budget', 'cognito.mau',
+  'codepipeline.actionMinutes', 'route53.zone', 'route53.queries', 'acm.certificate', 's3.storage', 's3.putRequests', 's3.getRequests', 's3.replicationTransfer',
+  'dynamodb.storage', 'dynamodb.readRequests', 'dynamodb.writeRequests', 'dynamodb.readCapacity', 'dynamodb.writeCapacity', 'dynamodb.pitr', 'sns.publish', 'sns.email', 'budgets.budget', 'cognito.mau',
   'sqs.requests', 'sns.https',
 ] as const;
 

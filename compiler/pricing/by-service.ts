@@ -75,7 +75,7 @@ function poolOf(component: string, spec: NormalizedSpec, all: readonly string[])
     const names = services.filter(f).map((s) => s.name).sort();
     return names.length ? { key, services: names } : { key, services: all };
   };
-  const store = /^(database|cache)\/(.+)$/.exec(component);
+  const store = /^(database|cache|bucket|table)\/(.+)$/.exec(component);
   if (store) return pick(component, (s) => s.uses.includes(store[2]!));
   // A queue is shared by the services that send to or consume it, a topic by its publishers.
   const messaging = /^(queue|topic)\/(.+)$/.exec(component);

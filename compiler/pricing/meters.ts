@@ -309,6 +309,24 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
       throw new MappingError("no SNS HTTPS delivery price in dex's sources yet: HTTP/S notifications are billed per million after the account's free first 100,000 a month; see the Amazon SNS pricing page for this region's rate (deliveries to SQS queues are free)");
     case 's3.storage':
       return [part('S3', 'TimedStorage-ByteHrs', q('AmazonS3', regional(region, { productFamily: 'Storage', volumeType: 'Standard' }), 'TimedStorage-ByteHrs', 'S3 Standard storage'), GB_MONTH)];
+    case 's3.replicationTransfer':
+      throw new MappingError('no public price in dex\'s sources for S3 replication\'s inter-region data transfer (billed per GB replicated, as data transfer out to the destination region, plus the replica bucket\'s PUT requests); see the S3 pricing page (Replication) for this region\'s rate');
+    case 's3.putRequests':
+      return [part('S3', 'Requests-Tier1', q('AmazonS3', regional(region, { productFamily: 'API Request', group: 'S3-API-Tier1' }), 'Requests-Tier1', 'S3 Standard PUT, COPY, POST and LIST requests'), { quantityUnit: 'requests', priceUnit: '1K requests', priceScale: 1_000 })];
+    case 's3.getRequests':
+      return [part('S3', 'Requests-Tier2', q('AmazonS3', regional(region, { productFamily: 'API Request', group: 'S3-API-Tier2' }), 'Requests-Tier2', 'S3 Standard GET requests'), { quantityUnit: 'requests', priceUnit: '1K requests', priceScale: 1_000 })];
+    case 'dynamodb.storage':
+      return [part('DynamoDB', 'TimedStorage-ByteHrs', q('AmazonDynamoDB', regional(region, { productFamily: 'Database Storage' }), 'TimedStorage-ByteHrs', 'DynamoDB Standard table storage'), GB_MONTH)];
+    case 'dynamodb.pitr':
+      return [part('DynamoDB', 'TimedPITRStorage-ByteHrs', q('AmazonDynamoDB', regional(region, { productFamily: 'Database Storage' }), 'TimedPITRStorage-ByteHrs', 'DynamoDB point-in-time recovery (continuous backups)'), GB_MONTH)];
+    case 'dynamodb.readRequests':
+      return [part('DynamoDB', 'ReadRequestUnits', q('AmazonDynamoDB', regional(region, { productFamily: 'Amazon DynamoDB PayPerRequest Throughput' }), 'ReadRequestUnits', 'DynamoDB on-demand read request units'), { quantityUnit: 'requests', priceUnit: '1M request units', priceScale: 1_000_000 })];
+    case 'dynamodb.writeRequests':
+      return [part('DynamoDB', 'WriteRequestUnits', q('AmazonDynamoDB', regional(region, { productFamily: 'Amazon DynamoDB PayPerRequest Throughput' }), 'WriteRequestUnits', 'DynamoDB on-demand write request units'), { quantityUnit: 'requests', priceUnit: '1M request units', priceScale: 1_000_000 })];
+    case 'dynamodb.readCapacity':
+      return [part('DynamoDB', 'ReadCapacityUnit-Hrs', q('AmazonDynamoDB', regional(region, { productFamily: 'Provisioned IOPS' }), 'ReadCapacityUnit-Hrs', 'DynamoDB provisioned read capacity unit-hours'), { quantityUnit: 'RCU-h', priceUnit: 'RCU-h', priceScale: 1 })];
+    case 'dynamodb.writeCapacity':
+      return [part('DynamoDB', 'WriteCapacityUnit-Hrs', q('AmazonDynamoDB', regional(region, { productFamily: 'Provisioned IOPS' }), 'WriteCapacityUnit-Hrs', 'DynamoDB provisioned write capacity unit-hours'), { quantityUnit: 'WCU-h', priceUnit: 'WCU-h', priceScale: 1 })];
     default: {
       // Exhaustive over MeterName, so a new name without a case here does not compile. A name
       // outside the union still arrives at run time from a baseline plan.json written by another dex.

@@ -56,7 +56,8 @@ export interface RefreshReport {
 const SIMPLE_METERS = ['rds.backup', 'nat.hours', 'nat.processed', 'ipv4.public', 'alb.hours', 'alb.lcu', 'nlb.hours', 'nlb.lcu', 'vpce.interface', 'vpce.processed',
   'logs.ingest', 'logs.storage', 'cloudwatch.alarm', 'cloudwatch.dashboard', 'cloudwatch.metric', 'waf.acl', 'waf.rule', 'waf.requests',
   'secretsmanager.secret', 'secretsmanager.api', 'kms.key', 'kms.requests', 'ecr.storage', 'xray.traces', 'dataTransfer.out', 'dataTransfer.interAz',
-  'codebuild.minutes', 'codepipeline.pipeline', 'codepipeline.actionMinutes', 'route53.zone'] as const;
+  'codebuild.minutes', 'codepipeline.pipeline', 'codepipeline.actionMinutes', 'route53.zone',
+  's3.putRequests', 's3.getRequests', 'dynamodb.storage', 'dynamodb.pitr', 'dynamodb.readRequests', 'dynamodb.writeRequests', 'dynamodb.readCapacity', 'dynamodb.writeCapacity'] as const;
 
 /** The meters a refresh prices: every instance/node/class type the current snapshot knows, plus each simple meter. */
 export function catalogFromSnapshot(file: SnapshotFile): CatalogEntry[] {

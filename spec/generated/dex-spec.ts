@@ -228,6 +228,18 @@ export interface DexYaml {
   usage?: Usage;
   budget?: Budget;
   /**
+   * S3 buckets, by name: versioned, encrypted with the environment's KMS key, public access blocked, TLS only, access-logged. A service gets access with uses: [{ bucket: NAME, access: read | read-write }] and the name in <NAME>_BUCKET.
+   */
+  buckets?: {
+    [k: string]: Bucket;
+  };
+  /**
+   * DynamoDB tables, by name: point-in-time recovery, encrypted with the environment's KMS key. A service gets access with uses: [{ table: NAME, access: read | read-write }] and the name in <NAME>_TABLE.
+   */
+  tables?: {
+    [k: string]: Table;
+  };
+  /**
    * Ignored by dex: a place for YAML anchors to share, e.g. `x-common-env: &env { LOG_LEVEL: info }` and then `env: { <<: *env }`.
    *
    * This interface was referenced by `DexYaml`'s JSON-Schema definition
@@ -282,6 +294,12 @@ export interface DexYaml {
       }
     | Usage
     | Budget
+    | {
+        [k: string]: Bucket;
+      }
+    | {
+        [k: string]: Table;
+      }
     | undefined;
 }
 /**
@@ -1351,9 +1369,33 @@ export interface Service {
     };
   };
   /**
-   * Databases, caches and services this service calls, and the queues and topics it sends to, consumes or publishes to ({ queue: NAME, access: send | consume }, { topic: NAME, access: publish }). Security groups, IAM and network policies allow exactly these.
+   * Databases, caches, services, buckets and tables this service calls, and the queues and topics it sends to, consumes or publishes to ({ bucket|table: NAME, access: read | read-write }, { queue: NAME, access: send | consume }, { topic: NAME, access: publish }). Security groups, IAM and network policies allow exactly these.
    */
-  uses?: (string | QueueUse | TopicUse)[];
+  uses?: (
+    | string
+    | {
+        /**
+         * Name of the bucket (under buckets:).
+         */
+        bucket: string;
+        /**
+         * read: get and list; read-write: also put and delete.
+         */
+        access: 'read' | 'read-write';
+      }
+    | {
+        /**
+         * Name of the table (under tables:).
+         */
+        table: string;
+        /**
+         * read: get and list; read-write: also put and delete.
+         */
+        access: 'read' | 'read-write';
+      }
+    | QueueUse
+    | TopicUse
+  )[];
   /**
    * Names of secrets injected as environment variables from Secrets Manager. dex creates placeholders; values are set outside the spec.
    */
@@ -2284,6 +2326,18 @@ export interface Environment {
   audit?: Audit;
   usage?: Usage;
   budget?: Budget;
+  /**
+   * Per-bucket overrides, by name.
+   */
+  buckets?: {
+    [k: string]: Bucket;
+  };
+  /**
+   * Per-table overrides, by name.
+   */
+  tables?: {
+    [k: string]: Table;
+  };
 }
 /**
  * Monthly usage assumptions for usage-priced items.
@@ -2353,6 +2407,50 @@ export interface Usage {
    * How many releases reach each environment a month: prices the jobs that run before each release (run: before-release). No default: without it those jobs are unpriced.
    */
   releasesPerMonth?: number;
+  /**
+   * Per bucket (by name): storage and requests. Without them a bucket's storage and requests are listed unpriced.
+   */
+  buckets?: {
+    /**
+     * Usage assumptions of one bucket.
+     */
+    [k: string]: {
+      /**
+       * GiB stored (S3 Standard) on average over the month.
+       */
+      storageGiB?: number;
+      /**
+       * PUT, COPY, POST and LIST requests per month.
+       */
+      putRequestsPerMonth?: number;
+      /**
+       * GET and other read requests per month.
+       */
+      getRequestsPerMonth?: number;
+    };
+  };
+  /**
+   * Per table (by name): storage and request units. Without them a table's storage and on-demand requests are listed unpriced.
+   */
+  tables?: {
+    /**
+     * Usage assumptions of one table.
+     */
+    [k: string]: {
+      /**
+       * GiB stored in the table and its indexes.
+       */
+      storageGiB?: number;
+      /**
+       * Read request units per month (on-demand billing; one per 4 KB strongly consistent read).
+       */
+      readRequestsPerMonth?: number;
+      /**
+       * Write request units per month (on-demand billing; one per 1 KB write).
+       */
+      writeRequestsPerMonth?: number;
+    };
+  };
 }
 /**
  * A monthly budget: dex plan fails when the estimate can exceed it, and dex emit creates an AWS Budgets alert.
@@ -2370,4 +2468,139 @@ export interface Budget {
    * Percent of the budget that triggers the alert.
    */
   thresholdPercent?: number;
+}
+/**
+ * An S3 bucket. Public access is always blocked (serve public files through a CDN in front of it); every request must use TLS.
+ */
+export interface Bucket {
+  /**
+   * Keep every version of an object (needed for replication). Default on.
+   */
+  versioning?: boolean;
+  /**
+   * Lifecycle rules of the bucket's objects. Incomplete multipart uploads are always aborted (after abortIncompleteUploadsAfterDays).
+   */
+  lifecycle?: {
+    /**
+     * Days after creation an object moves to S3 Standard-IA (at least 30, S3's minimum).
+     */
+    infrequentAccessAfterDays?: number;
+    /**
+     * Days after creation an object moves to S3 Glacier Flexible Retrieval (after infrequentAccessAfterDays when both are given).
+     */
+    glacierAfterDays?: number;
+    /**
+     * Days after creation an object expires (is deleted; with versioning it becomes a noncurrent version).
+     */
+    expireAfterDays?: number;
+    /**
+     * Days a noncurrent (overwritten or deleted) version is kept before it is removed.
+     */
+    noncurrentExpireAfterDays?: number;
+    /**
+     * Days after which an unfinished multipart upload is aborted and its parts removed.
+     */
+    abortIncompleteUploadsAfterDays?: number;
+  };
+  /**
+   * Replicate every new object to a replica bucket in another region: true for the system's backup region (the crossRegionBackupTo of its databases, which must agree), or a region. The replica bucket is created by the bootstrap of that region (dex bootstrap).
+   */
+  replication?: boolean | Region1;
+}
+/**
+ * A DynamoDB table, encrypted with the environment's KMS key, with point-in-time recovery and, in protected environments, deletion protection.
+ */
+export interface Table {
+  /**
+   * The primary key: a partition key and an optional sort key. Required (DEX720); an environment overlay may leave it out.
+   */
+  keys?: {
+    partition: TableKey;
+    sort?: TableKey;
+  };
+  /**
+   * on-demand: pay per request; provisioned: pay for capacity per hour (see capacity).
+   */
+  billing?: 'on-demand' | 'provisioned';
+  /**
+   * Provisioned capacity (billing: provisioned): read and write capacity units, scaled between min and max by Application Auto Scaling to keep utilisation at targetPercent.
+   */
+  capacity?: {
+    /**
+     * Read capacity units (one strongly consistent 4 KB read per second each).
+     */
+    read?: {
+      /**
+       * Capacity units provisioned at least.
+       */
+      min?: number;
+      /**
+       * Most capacity units auto scaling provisions (default: min, no auto scaling).
+       */
+      max?: number;
+    };
+    /**
+     * Write capacity units (one 1 KB write per second each).
+     */
+    write?: {
+      /**
+       * Capacity units provisioned at least.
+       */
+      min?: number;
+      /**
+       * Most capacity units auto scaling provisions (default: min, no auto scaling).
+       */
+      max?: number;
+    };
+    /**
+     * Utilisation auto scaling keeps consumed capacity at.
+     */
+    targetPercent?: number;
+  };
+  /**
+   * Global secondary indexes (DynamoDB allows at most 20 per table: DEX726).
+   *
+   * Items: A global secondary index.
+   */
+  indexes?: {
+    /**
+     * Index name.
+     */
+    name: string;
+    partition: TableKey;
+    sort?: TableKey;
+    /**
+     * Attributes copied into the index: all, or the keys only.
+     */
+    projection?: 'all' | 'keys-only';
+  }[];
+  /**
+   * Continuous backups, restorable to any second of the last 35 days. Default on.
+   */
+  pointInTimeRecovery?: boolean;
+  /**
+   * A DynamoDB stream of item changes, with what each record holds.
+   */
+  stream?: 'keys-only' | 'new-image' | 'old-image' | 'new-and-old-images';
+  /**
+   * Attribute holding an item's expiry time (epoch seconds): DynamoDB deletes expired items.
+   */
+  ttlAttribute?: string;
+  /**
+   * Refuse to delete the table (default: on in protected environments).
+   */
+  deletionProtection?: boolean;
+}
+/**
+ * A key attribute: its name and type.
+ */
+export interface TableKey {
+  /**
+   * Attribute name.
+   */
+  name: string;
+  /**
+   * Attribute type: string (S), number (N) or binary (B).
+   */
+  type?: 'string' | 'number' | 'binary';
 }

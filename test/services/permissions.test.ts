@@ -103,7 +103,7 @@ describe('the rules', () => {
 
   it.each([
     ['a database typo', '${databases.postgre.arn}', 'did you mean ${databases.postgres.arn}?'],
-    ['an unknown kind', '${buckets.postgres.arn}', 'did you mean ${databases.postgres.arn}?'],
+    ['an unknown kind', '${volumes.postgres.arn}', 'did you mean ${databases.postgres.arn}?'],
     ['another attribute', '${caches.redis.endpoint}', 'did you mean ${caches.redis.arn}?'],
     ['a secret typo', '${secrets.RPC_PROVIDER_KEY.arn}', 'did you mean ${secrets.RPC_PROVIDER_KEYS.arn}?'],
     ["another service's secret", '${secrets.KYC_PROVIDER_API_KEY.arn}', "KYC_PROVIDER_API_KEY is kyc-service's: a service reads only its own secrets; add it to blockchain-service's secrets: (its own secret of that name)"],

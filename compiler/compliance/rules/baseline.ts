@@ -7,6 +7,7 @@ import { ID } from '../../model/ids.js';
 import { isWildcardAction } from '../../../spec/permissions.js';
 import { specPermissionSid } from '../../../services/iam.js';
 import { customerKeys, evidence, fail, ofType, pass, prop, refersTo } from '../util.js';
+import { bucketPublicAccessChecks, storeDeletionChecks } from './stores.js';
 
 const WA_REST = 'https://docs.aws.amazon.com/wellarchitected/latest/security-pillar/sec_protect_data_rest_encrypt.html';
 const WA_TRANSIT = 'https://docs.aws.amazon.com/wellarchitected/latest/security-pillar/sec_protect_data_transit_encrypt.html';
@@ -22,6 +23,7 @@ const AT_REST: Readonly<Record<string, (r: ModelResource) => { ok: boolean; prop
     const ok = prop(r, 'StorageEncrypted') === true || (replica && prop(r, 'KmsKeyId') !== undefined);
     return { ok, props: replica ? { SourceDBInstanceIdentifier: prop(r, 'SourceDBInstanceIdentifier'), KmsKeyId: prop(r, 'KmsKeyId') } : { StorageEncrypted: prop(r, 'StorageEncrypted'), KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') };
   },
+  'AWS::DynamoDB::Table': (r) => ({ ok: prop(r, 'SSESpecification', 'SSEEnabled') === true, props: { SSESpecification: prop(r, 'SSESpecification') }, key: prop(r, 'SSESpecification', 'KMSMasterKeyId') }),
   'AWS::ElastiCache::ReplicationGroup': (r) => ({ ok: prop(r, 'AtRestEncryptionEnabled') === true, props: { AtRestEncryptionEnabled: prop(r, 'AtRestEncryptionEnabled'), KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
   'AWS::Logs::LogGroup': (r) => ({ ok: prop(r, 'KmsKeyId') !== undefined, props: { KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
   'AWS::SecretsManager::Secret': (r) => ({ ok: prop(r, 'KmsKeyId') !== undefined, props: { KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
@@ -289,6 +291,7 @@ export const noPublicDataStores: ComplianceRule = {
       );
     }
     checks.push(...segmentationChecks(ctx).filter((c) => !c.ok || c.message.includes('security group')));
+    checks.push(...bucketPublicAccessChecks(ctx));
     return checks;
   },
 };
@@ -426,6 +429,7 @@ export const deletionProtection: ComplianceRule = {
         checks.push(pass(`${r.logicalId} ${rds ? 'has deletion protection and ' : ''}keeps a final snapshot if deleted`, r.origin, ev));
       }
     }
+    checks.push(...storeDeletionChecks(ctx));
     return checks;
   },
 };

@@ -1,5 +1,6 @@
 // GDPR: security of processing (encryption), storage limitation (bounded retention) and
 // transfers out of the EU/EEA (where the data and its copies live).
+import { replicaLocations } from './stores.js';
 import type { Check, ComplianceRule, RuleContext } from '../types.js';
 import { atRestChecks, inTransitChecks, tlsChecks } from './baseline.js';
 import { URL } from './citations.js';
@@ -70,6 +71,7 @@ export const gdprTransfers: ComplianceRule = {
           path: ['databases', db.name, 'crossRegionBackupTo'],
           ev: ofType(ctx.model, 'AWS::Backup::BackupPlan').filter((p) => p.component === `database/${db.name}`).map((p) => evidence(p, { 'CopyActions.DestinationBackupVaultArn': JSON.stringify(prop(p, 'BackupPlan', 'BackupPlanRule')).match(/backup:([a-z0-9-]+):/)?.[1] ?? db.crossRegionBackupTo })),
         })),
+      ...replicaLocations(ctx),
     ];
     const summary = locations.map((l) => `${l.what}: ${l.region}`).join('; ');
     if (data.euResidents === undefined) {
@@ -77,8 +79,8 @@ export const gdprTransfers: ComplianceRule = {
     }
     return locations.map((l) =>
       isEu(l.region)
-        ? pass(`${l.what} stay${l.what.startsWith('backup') ? '' : 's'} in the EU/EEA (${l.region})`, l.path, l.ev)
-        : fail(`${l.what} ${l.what.startsWith('backup') ? 'are' : 'is'} stored in ${l.region}, outside the EU/EEA: a transfer of EU residents' data to review`, l.path, 'record the transfer basis (adequacy decision, or standard contractual clauses under Art. 46) before go-live, or keep EU residents\' data in an eu-* region', l.ev),
+        ? pass(`${l.what} stay${/^(backup|replicas)/.test(l.what) ? '' : 's'} in the EU/EEA (${l.region})`, l.path, l.ev)
+        : fail(`${l.what} ${/^(backup|replicas)/.test(l.what) ? 'are' : 'is'} stored in ${l.region}, outside the EU/EEA: a transfer of EU residents' data to review`, l.path, 'record the transfer basis (adequacy decision, or standard contractual clauses under Art. 46) before go-live, or keep EU residents\' data in an eu-* region', l.ev),
     );
   },
 };

@@ -5,6 +5,7 @@ import { flowLogChecks, retentionChecks } from './baseline.js';
 import { URL } from './citations.js';
 import { alarmChecks } from './soc2.js';
 import { evidence, fail, INDIAN_REGIONS, isIndian, ofType, pass, prop } from '../util.js';
+import { replicaLocations } from './stores.js';
 
 export const rbiLocalisation: ComplianceRule = {
   id: 'RBI-PSD-LOCALISATION',
@@ -34,6 +35,9 @@ export const rbiLocalisation: ComplianceRule = {
           ? pass(`backup copies of database ${db.name} go to ${db.crossRegionBackupTo} (India)`, path, ev)
           : fail(`database ${db.name} copies its backups to ${db.crossRegionBackupTo}, outside India`, path, `copy backups to another Indian region (${INDIAN_REGIONS.filter((r) => r !== spec.region).join(', ') || indian})`, ev),
       );
+    }
+    for (const l of replicaLocations(ctx)) {
+      checks.push(isIndian(l.region) ? pass(`${l.what} are in ${l.region} (India)`, l.path, l.ev) : fail(`${l.what} are stored in ${l.region}, outside India`, l.path, `replicate to another Indian region (${INDIAN_REGIONS.filter((r) => r !== spec.region).join(', ') || indian})`, l.ev));
     }
     return checks;
   },

@@ -4,6 +4,7 @@ import type { Check, ComplianceRule, RuleContext } from '../types.js';
 import { URL } from './citations.js';
 import { requestLogChecks, trailChecks } from './audit.js';
 import { evidence, fail, ofType, pass, prop } from '../util.js';
+import { storeBackupChecks } from './stores.js';
 
 export const soc2MultiAz: ComplianceRule = {
   id: 'SOC2-A1.2-MULTI-AZ',
@@ -52,6 +53,7 @@ export const soc2Backups: ComplianceRule = {
           : fail(`cache ${c.name} keeps no snapshots: its contents are lost with it`, ['caches', c.name, 'snapshotRetentionDays'], 'set snapshotRetentionDays: 1 or more, or note that the cache is rebuilt from the database', ev, 'warning'),
       );
     }
+    checks.push(...storeBackupChecks(ctx));
     return checks.length > 0 ? checks : [pass('the spec declares no database or cache', ['databases'])];
   },
 };
