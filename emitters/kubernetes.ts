@@ -36,6 +36,7 @@ import {
   needsVerticalPodAutoscaler,
 } from '../services/eks.js';
 import { CONTAINER_USER, serviceConnections } from '../services/ecs.js';
+import { DISCOVERY_ID, internalTargetGroup } from '../services/discovery.js';
 import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheSignIn } from '../services/elasticache.js';
 import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
@@ -217,6 +218,14 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
         description: `ALB target group of ${s.name}`,
         source: sourceFor(plan, ID.targetGroup(s.name), (stack) => ({ kind: 'physical-id', stack, logicalId: ID.targetGroup(s.name) })),
         targets: [{ kind: 'TargetGroupBinding', namespace: ns, name: s.name, fieldPath: 'spec.targetGroupARN' }],
+      });
+    }
+    if (internalTargetGroup(spec, s) !== undefined) {
+      inputs.push({
+        key: envKey(s.name, 'INTERNAL_TARGET_GROUP_ARN'),
+        description: `internal NLB target group of ${s.name} (callers on other platforms)`,
+        source: sourceFor(plan, DISCOVERY_ID.targetGroup(s.name), (stack) => ({ kind: 'physical-id', stack, logicalId: DISCOVERY_ID.targetGroup(s.name) })),
+        targets: [{ kind: 'TargetGroupBinding', namespace: ns, name: internalBindingName(s), fieldPath: 'spec.targetGroupARN' }],
       });
     }
     if (s.image === undefined) {
@@ -485,6 +494,9 @@ function vpaObject(spec: NormalizedSpec, s: NormalizedService, ns: string, hpa: 
   };
 }
 
+/** The TargetGroupBinding of a service's internal load balancer (its ALB one is named after the service). */
+const internalBindingName = (s: NormalizedService): string => `${s.name}-internal`;
+
 function networkPolicies(spec: NormalizedSpec, s: NormalizedService, ns: string, exposed: boolean): Manifest[] {
   const out: Manifest[] = [
     {
@@ -513,6 +525,8 @@ function networkPolicies(spec: NormalizedSpec, s: NormalizedService, ns: string,
       ports: port,
     });
   }
+  // Its internal load balancer (callers on other platforms) reaches the pods from its addresses in the private subnets.
+  if (internalTargetGroup(spec, s) !== undefined) ingress.push({ from: cidrs(spec.network.subnets.private.slice(0, spec.network.availabilityZones)), ports: port });
   // Prometheus runs on EC2 in the private subnets; it scrapes the service port.
   if (spec.monitoring.prometheus.enabled) ingress.push({ from: cidrs(spec.network.subnets.private.slice(0, spec.network.availabilityZones)), ports: port });
   if (ingress.length) {
@@ -585,7 +599,7 @@ function serviceManifests(spec: NormalizedSpec, s: NormalizedService, exposed: b
         spec: {
           type: 'ClusterIP',
           selector: { ...selectorOf(s), ...(eksBlueGreen(spec) ? { [SLOT_LABEL]: FIRST_SLOT } : {}) },
-          ports: [{ name: 'http', port: s.port, targetPort: 'http', protocol: 'TCP' }],
+          ports: [{ name: 'http', port: s.servicePort ?? s.port, targetPort: 'http', protocol: 'TCP' }],
         },
       },
     });
@@ -599,7 +613,18 @@ function serviceManifests(spec: NormalizedSpec, s: NormalizedService, exposed: b
         apiVersion: 'elbv2.k8s.aws/v1beta1',
         kind: 'TargetGroupBinding',
         metadata: meta(spec, s.name, ns),
-        spec: { serviceRef: { name: s.name, port: s.port! }, targetGroupARN: placeholder(envKey(s.name, 'TARGET_GROUP_ARN')), targetType: 'ip', ipAddressType: 'ipv4' },
+        spec: { serviceRef: { name: s.name, port: s.servicePort ?? s.port! }, targetGroupARN: placeholder(envKey(s.name, 'TARGET_GROUP_ARN')), targetType: 'ip', ipAddressType: 'ipv4' },
+      },
+    });
+  }
+  if (internalTargetGroup(spec, s) !== undefined) {
+    out.push({
+      file: 'target-group-binding-internal.yaml',
+      object: {
+        apiVersion: 'elbv2.k8s.aws/v1beta1',
+        kind: 'TargetGroupBinding',
+        metadata: meta(spec, internalBindingName(s), ns),
+        spec: { serviceRef: { name: s.name, port: s.servicePort ?? s.port! }, targetGroupARN: placeholder(envKey(s.name, 'INTERNAL_TARGET_GROUP_ARN')), targetType: 'ip', ipAddressType: 'ipv4' },
       },
     });
   }

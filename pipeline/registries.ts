@@ -14,6 +14,7 @@ import { waf } from '../services/waf.js';
 import { ec2 } from '../services/ec2.js';
 import { ecs } from '../services/ecs.js';
 import { eks } from '../services/eks.js';
+import { discovery } from '../services/discovery.js';
 import { elasticache } from '../services/elasticache.js';
 import { iam } from '../services/iam.js';
 import { monitoring } from '../services/monitoring.js';
@@ -38,6 +39,7 @@ import { instanceTypesRule } from '../compiler/checks/instance-types.js';
 import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
 import { execRule } from '../compiler/checks/exec.js';
+import { discoveryRule } from '../compiler/checks/discovery.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
@@ -70,6 +72,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   iam,
   rds,
   elasticache,
+  discovery,
   ecs,
   eks,
   ec2,
@@ -95,6 +98,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     execRule,
     usesRule,
     cycleRule,
+    discoveryRule,
     boundsRule,
     cacheSignInRule,
     placementSettingsRule,

@@ -56,7 +56,7 @@ const TYPES = {
   'AWS::CodeConnections': ['Connection'],
   'AWS::S3': ['Bucket', 'BucketPolicy'],
   'AWS::SSM': ['Parameter'],
-  'AWS::ServiceDiscovery': ['PrivateDnsNamespace', 'Service'],
+  'AWS::ServiceDiscovery': ['Instance', 'PrivateDnsNamespace', 'Service'],
   'AWS::Events': ['Rule'],
   'AWS::Lambda': ['Function', 'Permission'],
   'AWS::CertificateManager': ['Certificate'],

@@ -19,6 +19,7 @@ import { imageUri } from './ecr.js';
 import { ecsExecLogGroupName, serviceLogGroupName } from './iam.js';
 import { serviceAlarmNames, stageOf } from './cicd.js';
 import { logRetentionAtLeast } from './audit.js';
+import { addressEnvironment, ecsDiscoveryProperties } from './discovery.js';
 
 /** The log group of ECS Exec sessions: `/` keeps it apart from every service's `/dex/<prefix>/<service>`. */
 export const ECS_EXEC_LOG_GROUP = 'EcsExecSessionLogGroup';
@@ -110,6 +111,8 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
     }
   }
   if (spec.monitoring.tracing === 'xray') add('AWS_XRAY_TRACING_NAME', xrayServiceName(spec, s.name));
+  // Addresses of the services it calls; a name clash with env or secrets is DEX376, never silent.
+  for (const a of addressEnvironment(spec, s)) add(a.Name, a.Value);
   env.sort((a, b) => (a.Name < b.Name ? -1 : 1));
   secrets.sort((a, b) => (a.Name < b.Name ? -1 : 1));
   return { env, secrets };
@@ -382,6 +385,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         DeploymentConfiguration: deploymentConfiguration(spec, s),
         EnableECSManagedTags: true,
         EnableExecuteCommand: s.exec.enabled,
+        ...ecsDiscoveryProperties(spec, s),
         PropagateTags: 'SERVICE',
         Tags: tags,
       },

@@ -26,6 +26,7 @@ import { exposedServices, hasLoadBalancer } from './alb.js';
 import { interfaceEndpointServices } from './vpc.js';
 import { NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
 import { DATABASE_MIGRATION_ID } from './rds.js';
+import { DISCOVERY_ID, callersBy, internalLoadBalanced, route } from './discovery.js';
 
 /** Ports the EKS control plane uses on the nodes: kubelet, and webhooks (AWS Load Balancer Controller on 9443). */
 export const EKS_CONTROL_PLANE_TO_NODE_PORTS: readonly number[] = [443, 9443, 10250];
@@ -160,9 +161,29 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
       else if (cache) rules.push({ target: ID.cacheSecurityGroup(used), source: { group: source }, port: cache.port, reason: `${s.name} to ${used} cache`, origin });
       else if (callee && callee.port !== undefined && callee.name !== s.name) {
         const target = serviceGroup(callee);
-        // Pods on the EKS nodes already reach each other through the nodes' self rule.
-        if (target !== source) rules.push({ target, source: { group: source }, port: callee.port, reason: `${s.name} to ${callee.name}`, origin });
+        // Pods on the EKS nodes already reach each other through the nodes' self rule; a callee
+        // behind its internal load balancer admits the load balancer, which admits the caller (below).
+        if (target !== source && route(s, callee) !== 'internal-nlb') rules.push({ target, source: { group: source }, port: callee.port, reason: `${s.name} to ${callee.name}`, origin });
       }
+    }
+  }
+
+  // Internal load balancers (services/discovery.ts): the callers to the listener, the load
+  // balancer (traffic and health checks) to the targets; nothing else reaches either.
+  for (const callee of internalLoadBalanced(spec)) {
+    const nlb = DISCOVERY_ID.securityGroup(callee.name);
+    const target = serviceGroup(callee);
+    const listenerPort = callee.servicePort ?? callee.port!;
+    addGroup({
+      id: nlb,
+      description: `${prefix}: ${callee.name} internal load balancer`,
+      component: `service/${callee.name}`,
+      origin: ['services', callee.name],
+      egress: [{ IpProtocol: 'tcp', FromPort: callee.port!, ToPort: callee.port!, DestinationSecurityGroupId: getAtt(target, 'GroupId'), Description: `To ${callee.name} on ${callee.port} (traffic and health checks)` }],
+    });
+    rules.push({ target, source: { group: nlb }, port: callee.port!, reason: `${callee.name} internal load balancer to ${callee.name}`, origin: ['services', callee.name] });
+    for (const caller of callersBy(spec, callee, 'internal-nlb')) {
+      rules.push({ target: nlb, source: { group: serviceGroup(caller) }, port: listenerPort, reason: `${caller.name} to ${callee.name}`, origin: ['services', caller.name, 'uses'] });
     }
   }
 

@@ -143,8 +143,23 @@ export interface NormalizedService {
   readonly health: NormalizedHealth;
   readonly expose: { readonly public: boolean; readonly path: string | undefined; readonly host: string | undefined };
   readonly uses: readonly string[];
+  /**
+   * Variable names a caller chose for the address of a service it uses (`uses: [{service, env}]`),
+   * by the used name; absent for a plain-string use. compiler/model/addresses.ts applies them.
+   */
+  readonly usesEnv?: Readonly<Record<string, UseEnvNames>>;
+  /** The port callers use (`servicePort`); undefined: the container's `port`. */
+  readonly servicePort?: number;
   readonly secrets: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+}
+
+/** Address variable names of one use, where the spec renames them. */
+export interface UseEnvNames {
+  readonly url?: string;
+  readonly host?: string;
+  readonly port?: string;
+  readonly address?: string;
 }
 
 /**

@@ -3,7 +3,7 @@
 // (subnets, max bounds, build contexts) and resolves `placement: auto` with its rationale.
 import { carveSubnets, parseCidr } from './cidr.js';
 import type { Finding } from './diagnostics.js';
-import type { DexSpec, Level, NormalizedAlert, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
+import type { DexSpec, Level, NormalizedAlert, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision, UseEnvNames } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
 import type { Alert, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage } from './generated/dex-spec.js';
 
@@ -306,10 +306,18 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision)
       gracePeriodSeconds: or(s.health?.gracePeriodSeconds, 'Service', 'health', 'gracePeriodSeconds'),
     },
     expose: { public: or(s.expose?.public, 'Service', 'expose', 'public'), path: s.expose?.path, host: s.expose?.host },
-    uses: or(s.uses, 'Service', 'uses'),
+    uses: or(s.uses, 'Service', 'uses').map((u) => (typeof u === 'string' ? u : u.service)),
+    ...usesEnvOf(s),
+    ...(s.servicePort !== undefined ? { servicePort: s.servicePort } : {}),
     secrets: or(s.secrets, 'Service', 'secrets'),
     env: Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)])),
   };
+}
+
+/** The object form of `uses` only: a plain-string use adds nothing, so specs without one normalize as before. */
+function usesEnvOf(s: Service): { usesEnv?: Record<string, UseEnvNames> } {
+  const named = (s.uses ?? []).flatMap((u) => (typeof u === 'string' ? [] : [[u.service, { ...u.env }] as const]));
+  return named.length ? { usesEnv: Object.fromEntries(named) } : {};
 }
 
 function normalizeDatabase(name: string, d: Database): NormalizedDatabase {

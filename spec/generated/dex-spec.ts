@@ -605,6 +605,10 @@ export interface Service {
    */
   port?: number;
   /**
+   * Port callers use, when it differs from the container's `port`: the Kubernetes Service port (its targetPort is `port`), the ECS Service Connect client alias port, the listener of the internal load balancer dex puts in front of an EKS or EC2 service called from another platform. The address variables of every caller carry it. Default: `port`.
+   */
+  servicePort?: number;
+  /**
    * Where it runs: eks (Kubernetes pods), ecs (Fargate tasks), ec2 (an auto scaling group of instances), or auto (dex recommends one from profile and says why).
    */
   placement?: 'eks' | 'ecs' | 'ec2' | 'auto';
@@ -805,9 +809,9 @@ export interface Service {
     host?: string;
   };
   /**
-   * Databases, caches and services this service calls. Security groups, IAM and network policies allow exactly these.
+   * Databases, caches and services this service calls. Security groups, IAM and network policies allow exactly these. A service used gives its address as `<NAME>_URL`, `<NAME>_HOST` and `<NAME>_PORT` (NAME: its name upper-cased, other characters `_`); the object form renames them, e.g. `{ service: productcatalogservice, env: { address: PRODUCT_CATALOG_SERVICE_ADDR } }`.
    */
-  uses?: string[];
+  uses?: (string | ServiceUse)[];
   /**
    * Names of secrets injected as environment variables from Secrets Manager. dex creates placeholders; values are set outside the spec.
    */
@@ -822,6 +826,36 @@ export interface Service {
    * ECS Exec: allow `aws ecs execute-command` into the service's running tasks (ECS only). true, or why (a string), which also silences the warning in a protected environment. Sessions are encrypted with the environment's KMS key and logged to the system's exec log group; the compliance report lists the service. Default false. On EKS, kubectl exec is granted by platforms.eks.access; EC2 instances are reached with Session Manager already.
    */
   exec?: boolean | string;
+}
+/**
+ * A service this service calls, with the names of the environment variables its address arrives in.
+ */
+export interface ServiceUse {
+  /**
+   * The service called (a key of `services`).
+   */
+  service: string;
+  /**
+   * Names of the address variables this caller reads, where they differ from `<NAME>_URL`, `<NAME>_HOST`, `<NAME>_PORT`.
+   */
+  env?: {
+    /**
+     * Variable the URL goes in instead of `<NAME>_URL`: `http://host:port`, or `dns:///host:port` (gRPC target syntax) for a gRPC service.
+     */
+    url?: string;
+    /**
+     * Variable the host name goes in instead of `<NAME>_HOST`.
+     */
+    host?: string;
+    /**
+     * Variable the port goes in instead of `<NAME>_PORT`.
+     */
+    port?: string;
+    /**
+     * Variable that gets `host:port` (what gRPC clients read, e.g. Online Boutique's `PRODUCT_CATALOG_SERVICE_ADDR`); none unless named.
+     */
+    address?: string;
+  };
 }
 /**
  * A managed PostgreSQL database on Amazon RDS.
