@@ -32,23 +32,21 @@ function collisions(spec: NormalizedSpec, s: NormalizedService): Finding[] {
   for (const k of Object.keys(s.env)) taken.set(k, `a variable of its env`);
   for (const k of s.secrets) taken.set(k, `a secret`);
   if (s.port !== undefined && !taken.has('PORT')) taken.set('PORT', 'the PORT dex sets to its port');
-  for (const callee of addressedUses(spec, s)) {
-    const names = addressEnvNames(s, callee.name);
-    const renamed = s.usesEnv?.[callee.name];
-    for (const part of ADDRESS_PARTS) {
-      const name = names[part];
-      if (name === undefined) continue;
-      const other = taken.get(name);
-      const i = useIndex(s, callee.name);
-      if (other !== undefined) {
-        findings.push({
-          code: 'DEX376',
-          message: `${s.name}: the ${part} of ${callee.name} goes in ${name}, which is already ${other}; one would hide the other`,
-          path: renamed?.[part] !== undefined ? ['services', s.name, 'uses', i, 'env', part] : ['services', s.name, 'uses', i],
-          hint: `name the ${part} variable yourself: uses: [{ service: ${callee.name}, env: { ${part}: ANOTHER_NAME } }], or rename the other one`,
-        });
-      } else taken.set(name, `the ${part} of ${callee.name}`);
-    }
+  // dex's own names claim first, so a clash with a name the spec chose is reported where it was chosen.
+  const parts = addressedUses(spec, s).flatMap((callee) => ADDRESS_PARTS.map((part) => ({ callee, part, renamed: s.usesEnv?.[callee.name]?.[part] !== undefined })));
+  for (const { callee, part, renamed } of [...parts.filter((p) => !p.renamed), ...parts.filter((p) => p.renamed)]) {
+    const name = addressEnvNames(s, callee.name)[part];
+    if (name === undefined) continue;
+    const other = taken.get(name);
+    const i = useIndex(s, callee.name);
+    if (other !== undefined) {
+      findings.push({
+        code: 'DEX376',
+        message: `${s.name}: the ${part} of ${callee.name} goes in ${name}, which is already ${other}; one would hide the other`,
+        path: renamed ? ['services', s.name, 'uses', i, 'env', part] : ['services', s.name, 'uses', i],
+        hint: `name the ${part} variable yourself: uses: [{ service: ${callee.name}, env: { ${part}: ANOTHER_NAME } }], or rename the other one`,
+      });
+    } else taken.set(name, `the ${part} of ${callee.name}`);
   }
   return findings;
 }
