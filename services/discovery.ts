@@ -31,10 +31,11 @@ export const DISCOVERY_NAMESPACE = 'DiscoveryNamespace';
 export const DISCOVERY_ID = {
   cloudMapService: (service: string) => `${pascal(service)}DiscoveryService`,
   aliasInstance: (service: string) => `${pascal(service)}DiscoveryInstance`,
-  loadBalancer: (service: string) => `${pascal(service)}InternalLoadBalancer`,
   targetGroup: (service: string) => `${pascal(service)}InternalTargetGroup`,
   listener: (service: string) => `${pascal(service)}InternalListener`,
-  securityGroup: (service: string) => `${pascal(service)}InternalLoadBalancerSecurityGroup`,
+  /** The n-th shared internal load balancer (0: the first), and its security group. */
+  loadBalancer: (n: number) => `InternalLoadBalancer${n === 0 ? '' : n + 1}`,
+  securityGroup: (n: number) => `InternalLoadBalancer${n === 0 ? '' : n + 1}SecurityGroup`,
 };
 
 /** The namespace's DNS name: one per environment, so two environments in one VPC never answer for each other. */
@@ -146,14 +147,39 @@ export function ecsDiscoveryProperties(spec: NormalizedSpec, s: NormalizedServic
   return out;
 }
 
+/**
+ * The internal load balancers and the callees each carries: one listener per callee on its
+ * servicePort, so callees share a load balancer while their ports differ (a port already taken
+ * sends the callee to the next one). Callees in name order: a new callee whose port an
+ * earlier-named one already holds on the first load balancer goes to the second.
+ */
+export function internalLoadBalancers(spec: NormalizedSpec): NormalizedService[][] {
+  let groups = loadBalancerGroups.get(spec);
+  if (groups === undefined) {
+    groups = [];
+    for (const callee of internalLoadBalanced(spec)) {
+      const port = callPort(callee);
+      const free = groups.find((g) => !g.some((x) => callPort(x) === port));
+      if (free) free.push(callee);
+      else groups.push([callee]);
+    }
+    loadBalancerGroups.set(spec, groups);
+  }
+  return groups;
+}
+const loadBalancerGroups = new WeakMap<NormalizedSpec, NormalizedService[][]>();
+
+/** Which shared internal load balancer carries a callee (an index into internalLoadBalancers). */
+export const loadBalancerOf = (spec: NormalizedSpec, s: NormalizedService): number => internalLoadBalancers(spec).findIndex((g) => g.some((x) => x.name === s.name));
+
 /** The internal target group an EC2 service's Auto Scaling group joins, if it has one. */
 export function internalTargetGroup(spec: NormalizedSpec, s: NormalizedService): string | undefined {
   return internalLoadBalanced(spec).some((x) => x.name === s.name) ? DISCOVERY_ID.targetGroup(s.name) : undefined;
 }
 
 /** The load balancer's name: at most 32 characters, cut with a stable hash when longer. */
-function loadBalancerName(spec: NormalizedSpec, service: string): string {
-  const full = `${namePrefix(spec)}-${service}`;
+function loadBalancerName(spec: NormalizedSpec, n: number): string {
+  const full = `${namePrefix(spec)}-services${n === 0 ? '' : `-${n + 1}`}`;
   return full.length <= 32 ? full : `${full.slice(0, 23).replace(/-+$/, '')}-${shortHash(full)}`;
 }
 
@@ -196,38 +222,46 @@ function discoveryResources(spec: NormalizedSpec): ModelResource[] {
       }),
     );
   }
-  for (const s of internalLoadBalanced(spec)) out.push(...internalLoadBalancer(spec, s));
+  internalLoadBalancers(spec).forEach((callees, n) => {
+    out.push(sharedLoadBalancer(spec, n));
+    for (const s of callees) out.push(...internalListener(spec, s, n));
+  });
   return out;
 }
 
-/** An internal NLB for one service, aliased in the namespace: listener on servicePort, targets on the container port. */
-function internalLoadBalancer(spec: NormalizedSpec, s: NormalizedService): ModelResource[] {
+/** A shared internal NLB in the private subnets, behind its own security group (services/security-groups.ts). */
+function sharedLoadBalancer(spec: NormalizedSpec, n: number): ModelResource {
+  const callees = internalLoadBalancers(spec)[n]!.map((s) => s.name);
+  return resource({
+    logicalId: DISCOVERY_ID.loadBalancer(n),
+    type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    layer: 'ingress',
+    origin: ['services'],
+    component: 'network',
+    properties: {
+      Name: loadBalancerName(spec, n),
+      Type: 'network',
+      Scheme: 'internal',
+      IpAddressType: 'ipv4',
+      Subnets: subnetRefs(spec, 'private'),
+      SecurityGroups: [getAtt(DISCOVERY_ID.securityGroup(n), 'GroupId')],
+      LoadBalancerAttributes: [{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }],
+      Tags: tagList(spec, 'network'),
+    },
+    usage: [
+      { meter: 'nlb.hours', unit: 'hours', quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH }, attributes: {}, basis: `one internal NLB (${callees.join(', ')}) × ${HOURS_PER_MONTH} h` },
+      { meter: 'nlb.lcu', unit: 'NLCU-hours', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'calls between services: no usage assumption', quantityUnknown: 'dex has no usage assumption for the connections and bytes between services; an NLCU is 800 new TCP connections/s, 100,000 active or 1 GB an hour' },
+    ],
+  });
+}
+
+/** One callee on a shared internal NLB: listener on servicePort, targets on the container port, an alias in the namespace. */
+function internalListener(spec: NormalizedSpec, s: NormalizedService, n: number): ModelResource[] {
   const component = `service/${s.name}`;
   const origin = ['services', s.name];
   const tags = tagList(spec, component);
   const eks = s.placement === 'eks';
   return [
-    resource({
-      logicalId: DISCOVERY_ID.loadBalancer(s.name),
-      type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
-      layer: 'ingress',
-      origin,
-      component,
-      properties: {
-        Name: loadBalancerName(spec, s.name),
-        Type: 'network',
-        Scheme: 'internal',
-        IpAddressType: 'ipv4',
-        Subnets: subnetRefs(spec, 'private'),
-        SecurityGroups: [getAtt(DISCOVERY_ID.securityGroup(s.name), 'GroupId')],
-        LoadBalancerAttributes: [{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }],
-        Tags: tags,
-      },
-      usage: [
-        { meter: 'nlb.hours', unit: 'hours', quantity: { min: HOURS_PER_MONTH, max: HOURS_PER_MONTH }, attributes: {}, basis: `one internal NLB × ${HOURS_PER_MONTH} h` },
-        { meter: 'nlb.lcu', unit: 'NLCU-hours', quantity: { min: 0, max: 0 }, attributes: {}, basis: 'calls between services: no usage assumption', quantityUnknown: 'dex has no usage assumption for the connections and bytes between services; an NLCU is 800 new TCP connections/s, 100,000 active or 1 GB an hour' },
-      ],
-    }),
     resource({
       logicalId: DISCOVERY_ID.targetGroup(s.name),
       type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
@@ -258,7 +292,7 @@ function internalLoadBalancer(spec: NormalizedSpec, s: NormalizedService): Model
       layer: 'ingress',
       origin,
       component,
-      properties: { LoadBalancerArn: ref(DISCOVERY_ID.loadBalancer(s.name)), Port: callPort(s)!, Protocol: 'TCP', DefaultActions: [{ Type: 'forward', TargetGroupArn: ref(DISCOVERY_ID.targetGroup(s.name)) }] },
+      properties: { LoadBalancerArn: ref(DISCOVERY_ID.loadBalancer(n)), Port: callPort(s)!, Protocol: 'TCP', DefaultActions: [{ Type: 'forward', TargetGroupArn: ref(DISCOVERY_ID.targetGroup(s.name)) }] },
     }),
     resource({
       logicalId: DISCOVERY_ID.cloudMapService(s.name),
@@ -269,7 +303,7 @@ function internalLoadBalancer(spec: NormalizedSpec, s: NormalizedService): Model
       properties: {
         Name: s.name,
         NamespaceId: ref(DISCOVERY_NAMESPACE),
-        Description: `${s.name}'s internal load balancer (an alias record)`,
+        Description: `${s.name} on the internal load balancer (an alias record; the port tells the callees apart)`,
         // An alias to a load balancer: WEIGHTED routing, an A record, no Cloud Map health check (the NLB has its own).
         DnsConfig: { RoutingPolicy: 'WEIGHTED', DnsRecords: [{ Type: 'A', TTL: 60 }] },
         Tags: tags,
@@ -284,7 +318,7 @@ function internalLoadBalancer(spec: NormalizedSpec, s: NormalizedService): Model
       component,
       properties: {
         ServiceId: ref(DISCOVERY_ID.cloudMapService(s.name)),
-        InstanceAttributes: { AWS_ALIAS_DNS_NAME: getAtt(DISCOVERY_ID.loadBalancer(s.name), 'DNSName') },
+        InstanceAttributes: { AWS_ALIAS_DNS_NAME: getAtt(DISCOVERY_ID.loadBalancer(n), 'DNSName') },
       },
     }),
   ];

@@ -26,7 +26,7 @@ import { exposedServices, hasLoadBalancer } from './alb.js';
 import { interfaceEndpointServices } from './vpc.js';
 import { NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
 import { DATABASE_MIGRATION_ID } from './rds.js';
-import { DISCOVERY_ID, callersBy, internalLoadBalanced, route } from './discovery.js';
+import { DISCOVERY_ID, callersBy, internalLoadBalancers, route } from './discovery.js';
 
 /** Ports the EKS control plane uses on the nodes: kubelet, and webhooks (AWS Load Balancer Controller on 9443). */
 export const EKS_CONTROL_PLANE_TO_NODE_PORTS: readonly number[] = [443, 9443, 10250];
@@ -168,24 +168,22 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
     }
   }
 
-  // Internal load balancers (services/discovery.ts): the callers to the listener, the load
-  // balancer (traffic and health checks) to the targets; nothing else reaches either.
-  for (const callee of internalLoadBalanced(spec)) {
-    const nlb = DISCOVERY_ID.securityGroup(callee.name);
-    const target = serviceGroup(callee);
-    const listenerPort = callee.servicePort ?? callee.port!;
-    addGroup({
-      id: nlb,
-      description: `${prefix}: ${callee.name} internal load balancer`,
-      component: `service/${callee.name}`,
-      origin: ['services', callee.name],
-      egress: [{ IpProtocol: 'tcp', FromPort: callee.port!, ToPort: callee.port!, DestinationSecurityGroupId: getAtt(target, 'GroupId'), Description: `To ${callee.name} on ${callee.port} (traffic and health checks)` }],
-    });
-    rules.push({ target, source: { group: nlb }, port: callee.port!, reason: `${callee.name} internal load balancer to ${callee.name}`, origin: ['services', callee.name] });
-    for (const caller of callersBy(spec, callee, 'internal-nlb')) {
-      rules.push({ target: nlb, source: { group: serviceGroup(caller) }, port: listenerPort, reason: `${caller.name} to ${callee.name}`, origin: ['services', caller.name, 'uses'] });
+  // Internal load balancers (services/discovery.ts): each caller to its callee's listener port,
+  // the load balancer (traffic and health checks) to each callee's port; nothing else reaches
+  // either. A load balancer's listener ports are distinct, so a port names one callee.
+  internalLoadBalancers(spec).forEach((callees, n) => {
+    const nlb = DISCOVERY_ID.securityGroup(n);
+    const egress = new Map<string, CfnValue>();
+    for (const callee of callees) {
+      const target = serviceGroup(callee);
+      egress.set(`${target}:${callee.port}`, { IpProtocol: 'tcp', FromPort: callee.port!, ToPort: callee.port!, DestinationSecurityGroupId: getAtt(target, 'GroupId'), Description: `To ${target === ID.eksNodeSecurityGroup ? 'EKS pods' : 'targets'} on ${callee.port} (traffic and health checks)` });
+      rules.push({ target, source: { group: nlb }, port: callee.port!, reason: `Internal load balancer to ${callee.name}`, origin: ['services', callee.name] });
+      for (const caller of callersBy(spec, callee, 'internal-nlb')) {
+        rules.push({ target: nlb, source: { group: serviceGroup(caller) }, port: callee.servicePort ?? callee.port!, reason: `${caller.name} to ${callee.name}`, origin: ['services', caller.name, 'uses'] });
+      }
     }
-  }
+    addGroup({ id: nlb, description: `${prefix}: internal load balancer ${n + 1} between services`, component: 'network', origin: ['services'], egress: [...egress.keys()].sort().map((k) => egress.get(k)!) });
+  });
 
   // Monitoring: Prometheus scrapes every service on its port; Grafana queries Prometheus.
   if (spec.monitoring.prometheus.enabled) {

@@ -282,7 +282,7 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
     case 'sns.email':
       return [part('SNS', 'DeliveryAttempts-SMTP', q('AmazonSNS', regional(region, { productFamily: 'Message Delivery' }), 'DeliveryAttempts-SMTP', 'SNS e-mail notifications (beyond the free first 1,000 a month)'), { quantityUnit: 'notifications', priceUnit: '100K notifications', priceScale: 100_000 })];
     case 'cloudmap.instance':
-      throw new MappingError('no AWS Cloud Map price in dex\'s sources: Cloud Map bills each registered instance a month, and discovery API calls beyond a free tier (AWS Cloud Map pricing page); the quantity is the instances dex registers (one per ECS task another platform calls, one alias per internal load balancer); DNS lookups in the private namespace are Route 53 queries');
+      throw new MappingError('no AWS Cloud Map price in dex\'s sources: Cloud Map bills each registered instance a month, and discovery API calls beyond a free tier (AWS Cloud Map pricing page); the quantity is the instances dex registers (one per ECS task another platform calls, one alias per callee behind the internal load balancer); DNS lookups in the private namespace are Route 53 queries');
     case 'cognito.mau':
       throw new MappingError(cognitoReason(meter));
     case 's3.storage':

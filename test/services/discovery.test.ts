@@ -137,12 +137,12 @@ describe('who resolves what', () => {
     expect(props('PaymentsTaskDefinition').ContainerDefinitions[0].PortMappings[0].Name).toBe('http');
   });
 
-  it('EKS and EC2 callees: an internal NLB, listener on the service port, targets on the container port, aliased in the namespace', () => {
+  it('EKS and EC2 callees: one shared internal NLB, a listener per callee on its service port, targets on the container port, aliased in the namespace', () => {
+    expect(resources.filter((r) => r.type === 'AWS::ElasticLoadBalancingV2::LoadBalancer').map((r) => [r.logicalId, r.properties.Type, r.properties.Scheme])).toEqual([['InternalLoadBalancer', 'network', 'internal']]);
     for (const [name, target, listener, port] of [['Orders', 'ip', 80, 8080], ['Mail', 'instance', 5000, 8080]] as const) {
-      expect(props(`${name}InternalLoadBalancer`)).toMatchObject({ Type: 'network', Scheme: 'internal' });
-      expect(props(`${name}InternalListener`)).toMatchObject({ Port: listener, Protocol: 'TCP' });
+      expect(props(`${name}InternalListener`)).toMatchObject({ LoadBalancerArn: { Ref: 'InternalLoadBalancer' }, Port: listener, Protocol: 'TCP', DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: `${name}InternalTargetGroup` } }] });
       expect(props(`${name}InternalTargetGroup`)).toMatchObject({ TargetType: target, Port: port, Protocol: 'TCP' });
-      expect(props(`${name}DiscoveryInstance`).InstanceAttributes).toEqual({ AWS_ALIAS_DNS_NAME: { 'Fn::GetAtt': [`${name}InternalLoadBalancer`, 'DNSName'] } });
+      expect(props(`${name}DiscoveryInstance`).InstanceAttributes).toEqual({ AWS_ALIAS_DNS_NAME: { 'Fn::GetAtt': ['InternalLoadBalancer', 'DNSName'] } });
       expect(props(`${name}DiscoveryService`).DnsConfig.RoutingPolicy).toBe('WEIGHTED');
     }
     expect(props('MailAutoScalingGroup').TargetGroupARNs).toEqual([{ Ref: 'MailInternalTargetGroup' }]);
@@ -150,6 +150,15 @@ describe('who resolves what', () => {
     expect(binding.spec).toMatchObject({ serviceRef: { name: 'orders', port: 80 }, targetType: 'ip', targetGroupARN: '${ORDERS_INTERNAL_TARGET_GROUP_ARN}' });
     const service = parse(out.files.find((f) => f.path.endsWith('kubernetes/orders/service.yaml'))!.content) as Obj;
     expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+  });
+
+  it('callees with the same service port go to a second load balancer', () => {
+    const twin = emit(SPEC.replace('mail:     { port: 8080, servicePort: 5000,', 'mail:     { port: 8080, servicePort: 80,'));
+    const lbOf = (id: string) => (twin.model.resources.find((r) => r.logicalId === id)!.properties as Obj).LoadBalancerArn;
+    expect([lbOf('MailInternalListener'), lbOf('OrdersInternalListener')]).toEqual([{ Ref: 'InternalLoadBalancer' }, { Ref: 'InternalLoadBalancer2' }]);
+    const sg = twin.model.resources.filter((r) => r.type === 'AWS::EC2::SecurityGroupIngress' && (r.properties as Obj).GroupId['Fn::GetAtt'][0] === 'InternalLoadBalancer2SecurityGroup');
+    // Orders' callers through it (batch, on EKS, uses the Kubernetes Service), on its port.
+    expect(sg.map((r) => [(r.properties as Obj).SourceSecurityGroupId['Fn::GetAtt'][0], (r.properties as Obj).FromPort])).toEqual([['ReportsSecurityGroup', 80], ['WebSecurityGroup', 80]]);
   });
 
   it('every template passes the CloudFormation validator', () => {
@@ -166,11 +175,11 @@ describe('security groups: exactly the caller → callee paths', () => {
     ingress.some((p) => p.GroupId['Fn::GetAtt'][0] === target && p.SourceSecurityGroupId?.['Fn::GetAtt']?.[0] === source && p.FromPort === port && p.ToPort === port);
 
   it('callers reach an internal load balancer on the service port, the load balancer the callee on the container port', () => {
-    expect(allows('OrdersInternalLoadBalancerSecurityGroup', 'WebSecurityGroup', 80)).toBe(true);
-    expect(allows('OrdersInternalLoadBalancerSecurityGroup', 'ReportsSecurityGroup', 80)).toBe(true);
-    expect(allows('EksNodeSecurityGroup', 'OrdersInternalLoadBalancerSecurityGroup', 8080)).toBe(true);
-    expect(allows('MailInternalLoadBalancerSecurityGroup', 'EksNodeSecurityGroup', 5000)).toBe(true);
-    expect(allows('MailSecurityGroup', 'MailInternalLoadBalancerSecurityGroup', 8080)).toBe(true);
+    expect(allows('InternalLoadBalancerSecurityGroup', 'WebSecurityGroup', 80)).toBe(true);
+    expect(allows('InternalLoadBalancerSecurityGroup', 'ReportsSecurityGroup', 80)).toBe(true);
+    expect(allows('EksNodeSecurityGroup', 'InternalLoadBalancerSecurityGroup', 8080)).toBe(true);
+    expect(allows('InternalLoadBalancerSecurityGroup', 'EksNodeSecurityGroup', 5000)).toBe(true);
+    expect(allows('MailSecurityGroup', 'InternalLoadBalancerSecurityGroup', 8080)).toBe(true);
     // Not around the load balancer.
     expect(allows('MailSecurityGroup', 'WebSecurityGroup', 8080)).toBe(false);
     expect(allows('EksNodeSecurityGroup', 'WebSecurityGroup', 8080)).toBe(false);
@@ -186,7 +195,7 @@ describe('security groups: exactly the caller → callee paths', () => {
 
   it('the caller side has the mirror egress rule to the load balancer', () => {
     const egress = resources.filter((r) => r.type === 'AWS::EC2::SecurityGroupEgress').map((r) => r.properties as Obj);
-    expect(egress.some((p) => p.GroupId['Fn::GetAtt'][0] === 'WebSecurityGroup' && p.DestinationSecurityGroupId['Fn::GetAtt'][0] === 'OrdersInternalLoadBalancerSecurityGroup' && p.FromPort === 80)).toBe(true);
+    expect(egress.some((p) => p.GroupId['Fn::GetAtt'][0] === 'WebSecurityGroup' && p.DestinationSecurityGroupId['Fn::GetAtt'][0] === 'InternalLoadBalancerSecurityGroup' && p.FromPort === 80)).toBe(true);
   });
 
   it('the callee pods admit the load balancer in their network policy', () => {
@@ -199,7 +208,7 @@ describe('security groups: exactly the caller → callee paths', () => {
 
 describe('pricing', () => {
   it('the NLB hours at list price, its NLCUs and Cloud Map instances unpriced with a reason', () => {
-    const nlb = byId('OrdersInternalLoadBalancer').usage;
+    const nlb = byId('InternalLoadBalancer').usage;
     expect(nlb.map((u) => [u.meter, u.quantity.min])).toEqual([['nlb.hours', 730], ['nlb.lcu', 0]]);
     expect(nlb[1]!.quantityUnknown).toMatch(/no usage assumption/);
     expect(byId('PaymentsDiscoveryService').usage.map((u) => u.meter)).toEqual(['cloudmap.instance']);
