@@ -55,6 +55,10 @@ const SERVICE_WHAT: Readonly<Record<(typeof SERVICE_ID_SUFFIXES)[number], string
   AutoScalingGroup: 'Auto Scaling group',
   LaunchTemplate: 'launch template',
   DatabaseConnectPolicy: 'rds-db:connect policy',
+  InternalTargetGroup: 'internal load balancer target group',
+  InternalListener: 'internal load balancer listener',
+  DiscoveryService: 'Cloud Map service',
+  DiscoveryInstance: 'Cloud Map alias instance',
 };
 
 const DATABASE_WHAT: Readonly<Record<(typeof DATABASE_ID_SUFFIXES)[number], string>> = {

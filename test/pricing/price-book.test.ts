@@ -124,6 +124,7 @@ describe('meterToQuery', () => {
       'budgets.budget': /^no charge to price: AWS Budgets bills nothing for a budget without actions/,
       'containerInsights.observations': /^no public price in dex's sources for Container Insights with enhanced observability .* billed per observation/,
       'cognito.mau': /^Amazon Cognito is not in the price book: .* per monthly active user/,
+      'cloudmap.instance': /^no AWS Cloud Map price in dex's sources: .* registered instance/,
     };
     for (const name of METER_NAMES) {
       const m = meterToQuery(meter(name, attrs[name] ?? {}), 'us-east-1');
@@ -155,7 +156,7 @@ describe('meterToQuery', () => {
       for (const p of m.parts) if (!source.lookup(p.query).ok) unpriced.push(name);
     }
     // AWS Backup storage has a public price only for ap-south-1.
-    expect(unpriced.sort()).toEqual(['backup.storage', 'budgets.budget', 'cognito.mau', 'containerInsights.observations']);
+    expect(unpriced.sort()).toEqual(['backup.storage', 'budgets.budget', 'cloudmap.instance', 'cognito.mau', 'containerInsights.observations']);
   });
 });
 
