@@ -6,7 +6,9 @@
 // driver's AWS provider), a Service, a HorizontalPodAutoscaler, a VerticalPodAutoscaler when
 // `vertical: true`, a PodDisruptionBudget, NetworkPolicies (deny all ingress, then allow only the
 // load balancer, the declared callers and Prometheus) and a TargetGroupBinding that joins the pods
-// to the ALB target group CloudFormation created, so EKS and ECS services share one ALB and WAF.
+// to the ALB target group CloudFormation created, so EKS and ECS services share one ALB and WAF
+// (and, for a service ECS or EC2 services call, a second one to its internal NLB target group:
+// services/discovery.ts).
 // In a stage that releases blue/green the Deployment is two, <svc>-blue and <svc>-green (label
 // dex.dev/slot), and the Service, HPA and VPA point at blue until the release script
 // (templates/ci/release.sh, eks-*) moves them to the colour it rolled out.

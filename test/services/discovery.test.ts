@@ -8,6 +8,8 @@ import type { ModelResource } from '../../compiler/model/types.js';
 import { fixedClock } from '../support/clock.js';
 import { validateStackSet, validateTemplate } from '../support/cfn-validate.js';
 import { templateObject } from '../../emitters/cloudformation.js';
+import { diffResources, securityChanges } from '../../compiler/diff/index.js';
+import { compilePlanResources, editReference, REFERENCE_TEXT } from '../support/reference-plan.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -240,5 +242,18 @@ describe('diagnostics', () => {
     const found = analyze(SPEC.replace('payments: { port: 50051,', 'payments: { port: 50051, servicePort: 443,')).diagnostics.filter((d) => d.code === 'DEX379');
     expect(found.map((d) => [d.severity, d.path.join('.')])).toEqual([['warning', 'services.payments.servicePort']]);
     expect(found[0]!.message).toContain('batch (eks), reports (ec2)');
+  });
+});
+
+describe('plan diff', () => {
+  it('a new call across platforms adds the namespace, the load balancer and exactly its security-group path', () => {
+    const base = compilePlanResources(REFERENCE_TEXT);
+    const after = editReference("    expose: { public: true, path: /api/kyc }\n    uses: [postgres]", "    expose: { public: true, path: /api/kyc }\n    uses: [postgres, blockchain-service]");
+    const changes = diffResources(base, after);
+    const added = changes.filter((c) => c.action === 'add').map((c) => c.logicalId);
+    expect(added).toEqual(expect.arrayContaining(['DiscoveryNamespace', 'InternalLoadBalancer', 'BlockchainServiceInternalListener', 'BlockchainServiceInternalTargetGroup', 'BlockchainServiceDiscoveryService', 'BlockchainServiceDiscoveryInstance']));
+    // The caller gets a new task definition with the address, its service deploys it; nothing else outside the call changes.
+    expect(changes.filter((c) => c.action !== 'add').map((c) => [c.logicalId, c.action]).sort()).toEqual([['KycServiceEcsService', 'modify'], ['KycServiceTaskDefinition', 'replace']]);
+    expect(securityChanges(base, after).length).toBeGreaterThan(0);
   });
 });
