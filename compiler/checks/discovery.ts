@@ -3,7 +3,7 @@
 // `servicePort` must mean something to each caller.
 import type { Finding } from '../../spec/diagnostics.js';
 import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
-import { ADDRESS_PARTS, addressEnvNames, addressedUses } from '../model/addresses.js';
+import { ADDRESS_PARTS, addressEnvNames, addressedUses, envPrefix } from '../model/addresses.js';
 import type { SemanticRule } from './index.js';
 
 const isDataStore = (spec: NormalizedSpec, name: string): boolean => Object.hasOwn(spec.databases, name) || Object.hasOwn(spec.caches, name);
@@ -32,12 +32,17 @@ function collisions(spec: NormalizedSpec, s: NormalizedService): Finding[] {
   for (const k of Object.keys(s.env)) taken.set(k, `a variable of its env`);
   for (const k of s.secrets) taken.set(k, `a secret`);
   if (s.port !== undefined && !taken.has('PORT')) taken.set('PORT', 'the PORT dex sets to its port');
+  // The databases and caches it uses give variables under their own prefix (services/ecs.ts).
+  const storePrefixes = [...new Set(s.uses)]
+    .filter((u) => isDataStore(spec, u))
+    .map((u) => ({ prefix: envPrefix(u), what: `${Object.hasOwn(spec.databases, u) ? 'database' : 'cache'} ${u}` }));
   // dex's own names claim first, so a clash with a name the spec chose is reported where it was chosen.
   const parts = addressedUses(spec, s).flatMap((callee) => ADDRESS_PARTS.map((part) => ({ callee, part, renamed: s.usesEnv?.[callee.name]?.[part] !== undefined })));
   for (const { callee, part, renamed } of [...parts.filter((p) => !p.renamed), ...parts.filter((p) => p.renamed)]) {
     const name = addressEnvNames(s, callee.name)[part];
     if (name === undefined) continue;
-    const other = taken.get(name);
+    const store = storePrefixes.find((x) => name.startsWith(`${x.prefix}_`));
+    const other = taken.get(name) ?? (store ? `in the ${store.what}'s connection variables (${store.prefix}_*)` : undefined);
     const i = useIndex(s, callee.name);
     if (other !== undefined) {
       findings.push({

@@ -224,6 +224,8 @@ describe('diagnostics', () => {
     expect(codes(SPEC.replace('placement: ecs\n    uses: [orders', 'placement: ecs\n    env: { ORDERS_URL: "x" }\n    uses: [orders'))).toContainEqual({ code: 'DEX376', path: 'services.web.uses.0' });
     expect(codes(SPEC.replace('env: { address: MAIL_ADDR, host: MAIL_SERVER }', 'env: { address: MAIL_ADDR, host: ORDERS_HOST }'))).toContainEqual({ code: 'DEX376', path: 'services.web.uses.2.env.host' });
     expect(codes(SPEC.replace('placement: ecs\n    uses: [orders', 'placement: ecs\n    secrets: [PAYMENTS_PORT]\n    uses: [orders'))).toContainEqual({ code: 'DEX376', path: 'services.web.uses.1' });
+    const withDb = SPEC.replace('env: { address: MAIL_ADDR, host: MAIL_SERVER }', 'env: { address: MAIL_ADDR, host: LEDGER_HOST }').replace('    uses: [orders, payments, { service', '    uses: [orders, payments, ledger, { service') + 'databases:\n  ledger: {}\n';
+    expect(codes(withDb)).toContainEqual({ code: 'DEX376', path: 'services.web.uses.3.env.host' });
     expect(codes(SPEC).filter((c) => c.code === 'DEX376')).toEqual([]);
   });
 
