@@ -605,7 +605,7 @@ export interface Service {
    */
   port?: number;
   /**
-   * Port callers use, when it differs from the container's `port`: the Kubernetes Service port (its targetPort is `port`), the ECS Service Connect client alias port, the listener of the internal load balancer dex puts in front of an EKS or EC2 service called from another platform. The address variables of every caller carry it. Default: `port`.
+   * Port callers use, when it differs from the container's `port`: the Kubernetes Service port (its targetPort is `port`), the ECS Service Connect client alias port, the listener of the internal load balancer dex puts in front of an EKS service ECS or EC2 services call, and of an EC2 service anything calls. An ECS service reached through Cloud Map from EKS or EC2 answers on `port` (DEX379). The address variables of every caller carry it. Default: `port`.
    */
   servicePort?: number;
   /**
