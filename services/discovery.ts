@@ -12,12 +12,14 @@
 //   - anything else → ECS: the ECS service registers its tasks' addresses in Cloud Map (A records,
 //     `ServiceRegistries`), `<svc>.<namespace>:<port>`: no proxy in between, so the container
 //     port, whatever `servicePort` says (DEX379 warns when they differ).
-//   - anything else → EKS, and anything → EC2: an internal Network Load Balancer in front of the
-//     pods (a TargetGroupBinding, as the ALB's) or the Auto Scaling group, aliased in the
-//     namespace as `<svc>.<namespace>:<servicePort>`. Pod addresses are not in Cloud Map (no
+//   - anything else → EKS, and anything → EC2: an internal Network Load Balancer shared by these
+//     callees, one listener each on its servicePort, in front of the pods (a TargetGroupBinding,
+//     as the ALB's) or the Auto Scaling group, each aliased in the namespace as
+//     `<svc>.<namespace>:<servicePort>`. Pod addresses are not in Cloud Map (no
 //     controller writes them), and an instance registering itself at boot leaves a stale record
 //     when it dies without running its shutdown; the load balancer's targets follow the group,
-//     and its health check takes dead targets out. Its security group admits exactly the callers.
+//     and its health check takes dead targets out. Its security group admits exactly the callers,
+//     each on its callee's listener port.
 import { ID, getAtt, namePrefix, pascal, ref, resource, shortHash, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource } from '../compiler/model/types.js';
 import { addressEnvNames, addressValues, addressedUses, callPort, type AddressPart } from '../compiler/model/addresses.js';
@@ -35,7 +37,8 @@ export const DISCOVERY_ID = {
   listener: (service: string) => `${pascal(service)}InternalListener`,
   /** The n-th shared internal load balancer (0: the first), and its security group. */
   loadBalancer: (n: number) => `InternalLoadBalancer${n === 0 ? '' : n + 1}`,
-  securityGroup: (n: number) => `InternalLoadBalancer${n === 0 ? '' : n + 1}SecurityGroup`,
+  // Not `…SecurityGroup`: that suffix would reserve the service name `internal-load-balancer`.
+  securityGroup: (n: number) => `InternalLoadBalancer${n === 0 ? '' : n + 1}Firewall`,
 };
 
 /** The namespace's DNS name: one per environment, so two environments in one VPC never answer for each other. */

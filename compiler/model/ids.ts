@@ -304,7 +304,7 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
     ['', '2', '3', '4', '5', '6', '7', '8', '9'].flatMap((n) => [
       [`InternalLoadBalancer${n}`, 'an internal load balancer between services'],
-      [`InternalLoadBalancer${n}SecurityGroup`, "an internal load balancer's security group"],
+      [`InternalLoadBalancer${n}Firewall`, "an internal load balancer's security group"],
     ]),
   ),
   AlarmTopic: 'the alarm SNS topic',

@@ -158,7 +158,7 @@ describe('who resolves what', () => {
     const twin = emit(SPEC.replace('mail:     { port: 8080, servicePort: 5000,', 'mail:     { port: 8080, servicePort: 80,'));
     const lbOf = (id: string) => (twin.model.resources.find((r) => r.logicalId === id)!.properties as Obj).LoadBalancerArn;
     expect([lbOf('MailInternalListener'), lbOf('OrdersInternalListener')]).toEqual([{ Ref: 'InternalLoadBalancer' }, { Ref: 'InternalLoadBalancer2' }]);
-    const sg = twin.model.resources.filter((r) => r.type === 'AWS::EC2::SecurityGroupIngress' && (r.properties as Obj).GroupId['Fn::GetAtt'][0] === 'InternalLoadBalancer2SecurityGroup');
+    const sg = twin.model.resources.filter((r) => r.type === 'AWS::EC2::SecurityGroupIngress' && (r.properties as Obj).GroupId['Fn::GetAtt'][0] === 'InternalLoadBalancer2Firewall');
     // Orders' callers through it (batch, on EKS, uses the Kubernetes Service), on its port.
     expect(sg.map((r) => [(r.properties as Obj).SourceSecurityGroupId['Fn::GetAtt'][0], (r.properties as Obj).FromPort])).toEqual([['ReportsSecurityGroup', 80], ['WebSecurityGroup', 80]]);
   });
@@ -177,11 +177,11 @@ describe('security groups: exactly the caller → callee paths', () => {
     ingress.some((p) => p.GroupId['Fn::GetAtt'][0] === target && p.SourceSecurityGroupId?.['Fn::GetAtt']?.[0] === source && p.FromPort === port && p.ToPort === port);
 
   it('callers reach an internal load balancer on the service port, the load balancer the callee on the container port', () => {
-    expect(allows('InternalLoadBalancerSecurityGroup', 'WebSecurityGroup', 80)).toBe(true);
-    expect(allows('InternalLoadBalancerSecurityGroup', 'ReportsSecurityGroup', 80)).toBe(true);
-    expect(allows('EksNodeSecurityGroup', 'InternalLoadBalancerSecurityGroup', 8080)).toBe(true);
-    expect(allows('InternalLoadBalancerSecurityGroup', 'EksNodeSecurityGroup', 5000)).toBe(true);
-    expect(allows('MailSecurityGroup', 'InternalLoadBalancerSecurityGroup', 8080)).toBe(true);
+    expect(allows('InternalLoadBalancerFirewall', 'WebSecurityGroup', 80)).toBe(true);
+    expect(allows('InternalLoadBalancerFirewall', 'ReportsSecurityGroup', 80)).toBe(true);
+    expect(allows('EksNodeSecurityGroup', 'InternalLoadBalancerFirewall', 8080)).toBe(true);
+    expect(allows('InternalLoadBalancerFirewall', 'EksNodeSecurityGroup', 5000)).toBe(true);
+    expect(allows('MailSecurityGroup', 'InternalLoadBalancerFirewall', 8080)).toBe(true);
     // Not around the load balancer.
     expect(allows('MailSecurityGroup', 'WebSecurityGroup', 8080)).toBe(false);
     expect(allows('EksNodeSecurityGroup', 'WebSecurityGroup', 8080)).toBe(false);
@@ -197,7 +197,7 @@ describe('security groups: exactly the caller → callee paths', () => {
 
   it('the caller side has the mirror egress rule to the load balancer', () => {
     const egress = resources.filter((r) => r.type === 'AWS::EC2::SecurityGroupEgress').map((r) => r.properties as Obj);
-    expect(egress.some((p) => p.GroupId['Fn::GetAtt'][0] === 'WebSecurityGroup' && p.DestinationSecurityGroupId['Fn::GetAtt'][0] === 'InternalLoadBalancerSecurityGroup' && p.FromPort === 80)).toBe(true);
+    expect(egress.some((p) => p.GroupId['Fn::GetAtt'][0] === 'WebSecurityGroup' && p.DestinationSecurityGroupId['Fn::GetAtt'][0] === 'InternalLoadBalancerFirewall' && p.FromPort === 80)).toBe(true);
   });
 
   it('the callee pods admit the load balancer in their network policy', () => {

@@ -303,8 +303,8 @@ describe('security groups', () => {
     expect(ids.get('AmlServiceIngressFromKycServicePort4002')!.properties).toMatchObject({ FromPort: 4002, ToPort: 4002 });
     // ECS → EKS goes through the internal load balancer (services/discovery.ts): the caller reaches
     // the load balancer, the load balancer the pods; no direct rule around it.
-    expect(ids.get('InternalLoadBalancerIngressFromKycServicePort5001')).toBeDefined();
-    expect(ids.get('EksNodeIngressFromInternalLoadBalancerPort5001')).toBeDefined();
+    expect(ids.get('InternalLoadBalancerFirewallIngressFromKycServicePort5001')).toBeDefined();
+    expect(ids.get('EksNodeIngressFromInternalLoadBalancerFirewallPort5001')).toBeDefined();
     expect(ids.get('EksNodeIngressFromKycServicePort5001')).toBeUndefined();
     // Two EKS services on one port: one rule from the load balancer, both named.
     const twoEks = variant(production, (s) => {
