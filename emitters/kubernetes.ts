@@ -6,7 +6,9 @@
 // driver's AWS provider), a Service, a HorizontalPodAutoscaler, a VerticalPodAutoscaler when
 // `vertical: true`, a PodDisruptionBudget, NetworkPolicies (deny all ingress, then allow only the
 // load balancer, the declared callers and Prometheus) and a TargetGroupBinding that joins the pods
-// to the ALB target group CloudFormation created, so EKS and ECS services share one ALB and WAF.
+// to the ALB target group CloudFormation created, so EKS and ECS services share one ALB and WAF
+// (and, for a service ECS or EC2 services call, a second one to its internal NLB target group:
+// services/discovery.ts).
 // In a stage that releases blue/green the Deployment is two, <svc>-blue and <svc>-green (label
 // dex.dev/slot), and the Service, HPA and VPA point at blue until the release script
 // (templates/ci/release.sh, eks-*) moves them to the colour it rolled out.
@@ -38,6 +40,7 @@ import {
   NODE_GROUP_LABEL,
 } from '../services/eks.js';
 import { CONTAINER_USER, serviceConnections } from '../services/ecs.js';
+import { DISCOVERY_ID, internalTargetGroup } from '../services/discovery.js';
 import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheSignIn } from '../services/elasticache.js';
 import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
@@ -220,6 +223,14 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
         description: `ALB target group of ${s.name}`,
         source: sourceFor(plan, ID.targetGroup(s.name), (stack) => ({ kind: 'physical-id', stack, logicalId: ID.targetGroup(s.name) })),
         targets: [{ kind: 'TargetGroupBinding', namespace: ns, name: s.name, fieldPath: 'spec.targetGroupARN' }],
+      });
+    }
+    if (internalTargetGroup(spec, s) !== undefined) {
+      inputs.push({
+        key: envKey(s.name, 'INTERNAL_TARGET_GROUP_ARN'),
+        description: `internal NLB target group of ${s.name} (callers on other platforms)`,
+        source: sourceFor(plan, DISCOVERY_ID.targetGroup(s.name), (stack) => ({ kind: 'physical-id', stack, logicalId: DISCOVERY_ID.targetGroup(s.name) })),
+        targets: [{ kind: 'TargetGroupBinding', namespace: ns, name: internalBindingName(s), fieldPath: 'spec.targetGroupARN' }],
       });
     }
     if (s.image === undefined) {
@@ -567,6 +578,9 @@ function vpaObject(spec: NormalizedSpec, s: NormalizedService, ns: string, hpa: 
   };
 }
 
+/** The TargetGroupBinding of a service's internal load balancer (its ALB one is named after the service). */
+const internalBindingName = (s: NormalizedService): string => `${s.name}-internal`;
+
 function networkPolicies(spec: NormalizedSpec, s: NormalizedService, ns: string, exposed: boolean): Manifest[] {
   const out: Manifest[] = [
     {
@@ -597,6 +611,8 @@ function networkPolicies(spec: NormalizedSpec, s: NormalizedService, ns: string,
       ports: port,
     });
   }
+  // Its internal load balancer (callers on other platforms) reaches the pods from its addresses in the private subnets.
+  if (internalTargetGroup(spec, s) !== undefined) ingress.push({ from: cidrs(spec.network.subnets.private.slice(0, spec.network.availabilityZones)), ports: port });
   // Prometheus runs on EC2 in the private subnets; it scrapes the service port.
   if (spec.monitoring.prometheus.enabled) ingress.push({ from: cidrs(spec.network.subnets.private.slice(0, spec.network.availabilityZones)), ports: port });
   if (ingress.length) {
@@ -678,7 +694,7 @@ function serviceManifests(spec: NormalizedSpec, s: NormalizedService, exposed: b
         spec: {
           type: 'ClusterIP',
           selector: { ...selectorOf(s), ...(eksBlueGreen(spec) ? { [SLOT_LABEL]: FIRST_SLOT } : {}) },
-          ports: [{ name: 'http', port: s.port, targetPort: 'http', protocol: 'TCP' }],
+          ports: [{ name: 'http', port: s.servicePort ?? s.port, targetPort: 'http', protocol: 'TCP' }],
         },
       },
     });
@@ -692,7 +708,18 @@ function serviceManifests(spec: NormalizedSpec, s: NormalizedService, exposed: b
         apiVersion: 'elbv2.k8s.aws/v1beta1',
         kind: 'TargetGroupBinding',
         metadata: meta(spec, s.name, ns),
-        spec: { serviceRef: { name: s.name, port: s.port! }, targetGroupARN: placeholder(envKey(s.name, 'TARGET_GROUP_ARN')), targetType: 'ip', ipAddressType: 'ipv4' },
+        spec: { serviceRef: { name: s.name, port: s.servicePort ?? s.port! }, targetGroupARN: placeholder(envKey(s.name, 'TARGET_GROUP_ARN')), targetType: 'ip', ipAddressType: 'ipv4' },
+      },
+    });
+  }
+  if (internalTargetGroup(spec, s) !== undefined) {
+    out.push({
+      file: 'target-group-binding-internal.yaml',
+      object: {
+        apiVersion: 'elbv2.k8s.aws/v1beta1',
+        kind: 'TargetGroupBinding',
+        metadata: meta(spec, internalBindingName(s), ns),
+        spec: { serviceRef: { name: s.name, port: s.servicePort ?? s.port! }, targetGroupARN: placeholder(envKey(s.name, 'INTERNAL_TARGET_GROUP_ARN')), targetType: 'ip', ipAddressType: 'ipv4' },
       },
     });
   }

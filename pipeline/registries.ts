@@ -18,6 +18,7 @@ import { waf } from '../services/waf.js';
 import { ec2 } from '../services/ec2.js';
 import { ecs } from '../services/ecs.js';
 import { eks } from '../services/eks.js';
+import { discovery } from '../services/discovery.js';
 import { elasticache } from '../services/elasticache.js';
 import { messaging } from '../services/messaging.js';
 import { queueScaling } from '../services/queue-scaling.js';
@@ -50,6 +51,7 @@ import { permissionsRule } from '../compiler/checks/permissions.js';
 import { execRule } from '../compiler/checks/exec.js';
 import { kindsRule } from '../compiler/checks/kinds.js';
 import { messagingRule } from '../compiler/checks/messaging.js';
+import { discoveryRule } from '../compiler/checks/discovery.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
@@ -89,6 +91,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   messaging,
   buckets,
   dynamodb,
+  discovery,
   ecs,
   eks,
   ec2,
@@ -118,6 +121,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     kindsRule,
     usesRule,
     cycleRule,
+    discoveryRule,
     boundsRule,
     cacheSignInRule,
     placementSettingsRule,

@@ -57,7 +57,7 @@ const TYPES = {
   'AWS::S3': ['Bucket', 'BucketPolicy'],
   'AWS::DynamoDB': ['Table'],
   'AWS::SSM': ['Parameter'],
-  'AWS::ServiceDiscovery': ['PrivateDnsNamespace', 'Service'],
+  'AWS::ServiceDiscovery': ['Instance', 'PrivateDnsNamespace', 'Service'],
   'AWS::Events': ['Rule'],
   'AWS::Scheduler': ['Schedule', 'ScheduleGroup'],
   'AWS::Lambda': ['Function', 'Permission'],

@@ -15,6 +15,7 @@ import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type CfnValue, 
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
 import { behindLoadBalancer } from '../compiler/model/exposure.js';
+import { internalTargetGroup } from './discovery.js';
 import { applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
 import { serviceLogGroupName } from './iam.js';
 import { GRAFANA_ADMIN_USER, GRAFANA_SECRET_PASSWORD_KEY, grafanaAdminSecretName, grafanaOidcSecretName } from './secrets.js';
@@ -75,6 +76,8 @@ interface Workload {
   readonly volumes: readonly { device: string; sizeGiB: number; what: string }[];
   readonly userData: CfnValue[];
   readonly targetGroup: string | undefined;
+  /** The internal NLB's target group, when other services call this one (services/discovery.ts). */
+  readonly internalTargetGroup?: string;
   readonly healthGraceSeconds: number;
   /** Services only: instances signal their health, and a new launch template version rolls them. */
   readonly signalTimeoutMinutes: number | undefined;
@@ -446,6 +449,11 @@ function grafanaAdminScript(spec: NormalizedSpec): CfnValue[] {
   ];
 }
 
+const withInternalTargetGroup = (spec: NormalizedSpec, s: NormalizedService): { internalTargetGroup?: string } => {
+  const tg = internalTargetGroup(spec, s);
+  return tg ? { internalTargetGroup: tg } : {};
+};
+
 function workloads(spec: NormalizedSpec, context: BuildContext): Workload[] {
   const files = bundlerFor(context);
   const out: Workload[] = [];
@@ -466,6 +474,7 @@ function workloads(spec: NormalizedSpec, context: BuildContext): Workload[] {
       volumes: [{ device: '/dev/xvda', sizeGiB: s.storageGiB, what: 'root' }],
       userData: serviceUserData(spec, s),
       targetGroup: behindLoadBalancer(spec, s) ? ID.targetGroup(s.name) : undefined,
+      ...withInternalTargetGroup(spec, s),
       healthGraceSeconds: s.health.gracePeriodSeconds,
       signalTimeoutMinutes: signalTimeoutMinutes(s),
     });
@@ -581,7 +590,7 @@ function workloadResources(spec: NormalizedSpec, w: Workload): ModelResource[] {
         LaunchTemplate: { LaunchTemplateId: ref(ltId), Version: getAtt(ltId, 'LatestVersionNumber') },
         HealthCheckType: w.targetGroup ? 'ELB' : 'EC2',
         HealthCheckGracePeriod: w.healthGraceSeconds,
-        ...(w.targetGroup ? { TargetGroupARNs: [ref(w.targetGroup)] } : {}),
+        ...(w.targetGroup || w.internalTargetGroup ? { TargetGroupARNs: [w.targetGroup, w.internalTargetGroup].filter((t): t is string => t !== undefined).map((t) => ref(t)) } : {}),
         MetricsCollection: [{ Granularity: '1Minute' }],
         // The launch template tags instances and volumes; the group's own tags stay on the group.
         Tags: tags.map((t) => ({ ...t, PropagateAtLaunch: false })),

@@ -25,6 +25,7 @@ import { logRetentionAtLeast } from './audit.js';
 import { ecsJobGroupResources, ecsJobResources, jobFargateMeters, releaseJobsCluster } from './jobs.js';
 import { isJob } from '../spec/model.js';
 import { messagingEnv } from './messaging.js';
+import { addressEnvironment, ecsDiscoveryProperties } from './discovery.js';
 
 /** The log group of ECS Exec sessions: `/` keeps it apart from every service's `/dex/<prefix>/<service>`. */
 export const ECS_EXEC_LOG_GROUP = 'EcsExecSessionLogGroup';
@@ -125,6 +126,8 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
     if (use.kind === 'table' && Object.hasOwn(spec.tables ?? {}, use.name)) add(storeEnvName(use), tableName(spec, use.name));
   }
   if (spec.monitoring.tracing === 'xray') add('AWS_XRAY_TRACING_NAME', xrayServiceName(spec, s.name));
+  // Addresses of the services it calls; a name clash with env or secrets is DEX376, never silent.
+  for (const a of addressEnvironment(spec, s)) add(a.Name, a.Value);
   env.sort((a, b) => (a.Name < b.Name ? -1 : 1));
   secrets.sort((a, b) => (a.Name < b.Name ? -1 : 1));
   return { env, secrets };
@@ -408,6 +411,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         DeploymentConfiguration: deploymentConfiguration(spec, s),
         EnableECSManagedTags: true,
         EnableExecuteCommand: s.exec.enabled,
+        ...ecsDiscoveryProperties(spec, s),
         PropagateTags: 'SERVICE',
         Tags: tags,
       },

@@ -10,6 +10,7 @@
 // OIDC thumbprint: none is given. IAM trusts EKS issuers through its own root CA store and no
 // longer uses thumbprints for them; ThumbprintList is optional, and a pinned thumbprint would
 // break on the issuer's next certificate rotation.
+import { internalTargetGroup } from './discovery.js';
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { EksAccessPolicy, NormalizedNodeGroup, NormalizedService, NormalizedSpec } from '../spec/model.js';
@@ -95,7 +96,8 @@ const eksPlaced = (spec: NormalizedSpec): NormalizedService[] => Object.values(s
 
 /** Some EKS service is behind the load balancer: its TargetGroupBinding needs the AWS Load Balancer Controller. */
 export function needsLoadBalancerController(spec: NormalizedSpec): boolean {
-  return eksPlaced(spec).some((s) => behindLoadBalancer(spec, s));
+  // Also behind an internal load balancer (services/discovery.ts), through its own TargetGroupBinding.
+  return eksPlaced(spec).some((s) => behindLoadBalancer(spec, s) || internalTargetGroup(spec, s) !== undefined);
 }
 
 /** Some EKS service emits a VerticalPodAutoscaler: the VPA controllers must run. */

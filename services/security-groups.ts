@@ -27,6 +27,7 @@ import { interfaceEndpointServices } from './vpc.js';
 import { NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
 import { DATABASE_MIGRATION_ID } from './rds.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
+import { DISCOVERY_ID, callersBy, internalLoadBalancers, route } from './discovery.js';
 
 /** Ports the EKS control plane uses on the nodes: kubelet, and webhooks (AWS Load Balancer Controller on 9443). */
 export const EKS_CONTROL_PLANE_TO_NODE_PORTS: readonly number[] = [443, 9443, 10250];
@@ -161,11 +162,29 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
       else if (cache) rules.push({ target: ID.cacheSecurityGroup(used), source: { group: source }, port: cache.port, reason: `${s.name} to ${used} cache`, origin });
       else if (callee && callee.port !== undefined && callee.name !== s.name) {
         const target = serviceGroup(callee);
-        // Pods on the EKS nodes already reach each other through the nodes' self rule.
-        if (target !== source) rules.push({ target, source: { group: source }, port: callee.port, reason: `${s.name} to ${callee.name}`, origin });
+        // Pods on the EKS nodes already reach each other through the nodes' self rule; a callee
+        // behind its internal load balancer admits the load balancer, which admits the caller (below).
+        if (target !== source && route(s, callee) !== 'internal-nlb') rules.push({ target, source: { group: source }, port: callee.port, reason: `${s.name} to ${callee.name}`, origin });
       }
     }
   }
+
+  // Internal load balancers (services/discovery.ts): each caller to its callee's listener port,
+  // the load balancer (traffic and health checks) to each callee's port; nothing else reaches
+  // either. A load balancer's listener ports are distinct, so a port names one callee.
+  internalLoadBalancers(spec).forEach((callees, n) => {
+    const nlb = DISCOVERY_ID.securityGroup(n);
+    const egress = new Map<string, CfnValue>();
+    for (const callee of callees) {
+      const target = serviceGroup(callee);
+      egress.set(`${target}:${callee.port}`, { IpProtocol: 'tcp', FromPort: callee.port!, ToPort: callee.port!, DestinationSecurityGroupId: getAtt(target, 'GroupId'), Description: `To ${target === ID.eksNodeSecurityGroup ? 'EKS pods' : 'targets'} on ${callee.port} (traffic and health checks)` });
+      rules.push({ target, source: { group: nlb }, port: callee.port!, reason: `Internal load balancer to ${callee.name}`, origin: ['services', callee.name] });
+      for (const caller of callersBy(spec, callee, 'internal-nlb')) {
+        rules.push({ target: nlb, source: { group: serviceGroup(caller) }, port: callee.servicePort ?? callee.port!, reason: `${caller.name} to ${callee.name}`, origin: ['services', caller.name, 'uses'] });
+      }
+    }
+    addGroup({ id: nlb, description: `${prefix}: internal load balancer ${n + 1} between services`, component: 'network', origin: ['services'], egress: [...egress.keys()].sort().map((k) => egress.get(k)!) });
+  });
 
   // Monitoring: Prometheus scrapes every service on its port; Grafana queries Prometheus.
   if (spec.monitoring.prometheus.enabled) {

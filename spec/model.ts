@@ -211,8 +211,23 @@ export interface NormalizedService {
   readonly stores: readonly StoreUse[];
   /** Queues and topics the service reaches; absent when it reaches none. */
   readonly messaging?: NormalizedMessagingUses;
+  /**
+   * Variable names a caller chose for the address of a service it uses (`uses: [{service, env}]`),
+   * by the used name; absent for a plain-string use. compiler/model/addresses.ts applies them.
+   */
+  readonly usesEnv?: Readonly<Record<string, UseEnvNames>>;
+  /** The port callers use (`servicePort`); undefined: the container's `port`. */
+  readonly servicePort?: number;
   readonly secrets: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+}
+
+/** Address variable names of one use, where the spec renames them. */
+export interface UseEnvNames {
+  readonly url?: string;
+  readonly host?: string;
+  readonly port?: string;
+  readonly address?: string;
 }
 
 /**

@@ -4,9 +4,9 @@
 import { carveSubnets, parseCidr } from './cidr.js';
 import type { Finding } from './diagnostics.js';
 import { JOB_KEYS } from './model.js';
-import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision } from './model.js';
+import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision, UseEnvNames } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
-import { normalizeMessaging, queueScaling, serviceMessaging, stringUses } from './messaging.js';
+import { normalizeMessaging, queueScaling, serviceMessaging } from './messaging.js';
 import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage, Table, TableKey } from './generated/dex-spec.js';
 
 export interface NormalizeResult {
@@ -391,13 +391,28 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
       ...(s.expose?.loadBalancer !== undefined ? { loadBalancer: s.expose.loadBalancer } : {}),
       ...(s.expose?.listener !== undefined ? { listener: { port: s.expose.listener.port, protocol: s.expose.listener.protocol ?? 'TCP' } } : {}),
     },
-    uses: stringUses(s.uses),
-    ...((s.uses ?? []).some((u) => typeof u !== 'string') ? { usesPositions: (s.uses ?? []).flatMap((u, i) => (typeof u === 'string' ? [i] : [])) } : {}),
+    // Names of the databases, caches, services (plain or `{ service, env }`), buckets and tables used;
+    // bucket, table, queue and topic objects are read into `stores` and `messaging`.
+    uses: namedUses(s.uses).map((u) => u.name),
+    ...(namedUses(s.uses).length !== (s.uses ?? []).length ? { usesPositions: namedUses(s.uses).map((u) => u.index) } : {}),
     stores: [],
     ...serviceMessaging(s),
+    ...usesEnvOf(s),
+    ...(s.servicePort !== undefined ? { servicePort: s.servicePort } : {}),
     secrets: or(s.secrets, 'Service', 'secrets'),
     env: Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)])),
   };
+}
+
+/** The object form of `uses` only: a plain-string use adds nothing, so specs without one normalize as before. */
+function usesEnvOf(s: Service): { usesEnv?: Record<string, UseEnvNames> } {
+  const named = (s.uses ?? []).flatMap((u) => (typeof u !== 'string' && 'service' in u ? [[u.service, { ...u.env }] as const] : []));
+  return named.length ? { usesEnv: Object.fromEntries(named) } : {};
+}
+
+/** The `uses` items that name a database, cache, service, bucket or table (a string or `{ service, env }`), with their places in the list. */
+function namedUses(uses: Service['uses'] | undefined): { name: string; index: number }[] {
+  return (uses ?? []).flatMap((u, index) => (typeof u === 'string' ? [{ name: u, index }] : 'service' in u ? [{ name: u.service, index }] : []));
 }
 
 function normalizeDatabase(name: string, d: Database): NormalizedDatabase {

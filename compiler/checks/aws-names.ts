@@ -148,7 +148,12 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
   },
   'AWS::ECS::Service': {
     names: [{ property: 'ServiceName', what: 'ECS service name', maxLength: 255, pattern: ALNUM_DASH_UNDERSCORE, allowed: ADU_ALLOWED, unique: 'parent', source: 'ECS API CreateService (up to 255 letters, numbers, underscores and hyphens)' }],
-    notNames: { 'LoadBalancers[].ContainerName': 'the container of the task definition, checked there' },
+    notNames: {
+      'LoadBalancers[].ContainerName': 'the container of the task definition, checked there',
+      'ServiceConnectConfiguration.Services[].PortName': "a port mapping's name in the task definition (http)",
+      'ServiceConnectConfiguration.Services[].DiscoveryName': "the service's Service Connect name in the namespace, `<service>-connect`: unique there as service names are",
+      'ServiceConnectConfiguration.Services[].ClientAliases[].DnsName': 'the DNS name callers use, `<service>.<namespace>`',
+    },
   },
   'AWS::ECS::TaskDefinition': {
     names: [
@@ -496,7 +501,9 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
   },
   'AWS::ServiceDiscovery::Service': {
     names: [{ property: 'Name', what: 'Cloud Map service name', maxLength: 127, unique: 'parent', source: 'Cloud Map API CreateService (Name: up to 127 characters)' }],
+    notNames: { NamespaceId: REF },
   },
+  'AWS::ServiceDiscovery::Instance': { noPhysicalName: 'an entry of its Cloud Map service (an alias to a load balancer); AWS assigns its ID', notNames: { ServiceId: REF } },
   'AWS::WAFv2::IPSet': {
     names: [{ property: 'Name', what: 'IP set name', maxLength: 128, pattern: ALNUM_DASH_UNDERSCORE, allowed: ADU_ALLOWED, unique: 'region', source: 'schema (EntityName: ^[0-9A-Za-z_-]{1,128}$)' }],
   },

@@ -62,6 +62,10 @@ const SERVICE_WHAT: Readonly<Record<(typeof SERVICE_ID_SUFFIXES)[number], string
   LbListener: 'NLB listener',
   LbIngress: 'security group rule from its load balancer',
   LbIngressUdp: 'UDP security group rule from its load balancer',
+  InternalTargetGroup: 'internal load balancer target group',
+  InternalListener: 'internal load balancer listener',
+  DiscoveryService: 'Cloud Map service',
+  DiscoveryInstance: 'Cloud Map alias instance',
 };
 
 const DATABASE_WHAT: Readonly<Record<(typeof DATABASE_ID_SUFFIXES)[number], string>> = {

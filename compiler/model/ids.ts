@@ -180,6 +180,7 @@ export const SERVICE_ID_SUFFIXES = [
   'SecurityGroup', 'TargetGroup', 'GreenTargetGroup', 'ListenerRule', 'TestListenerRule', 'DeploymentGroup', 'Repository', 'Role',
   'ExecutionRole', 'LogGroup', 'InstanceProfile', 'EcsService', 'TaskDefinition', 'ScalableTarget', 'CpuScalingPolicy', 'MemoryScalingPolicy',
   'AutoScalingGroup', 'LaunchTemplate', 'DatabaseConnectPolicy', 'HttpListenerRule', 'LbListenerRule', 'LbHttpListenerRule', 'LbListener', 'LbIngress', 'LbIngressUdp',
+  'InternalTargetGroup', 'InternalListener', 'DiscoveryService', 'DiscoveryInstance',
 ] as const;
 export const DATABASE_ID_SUFFIXES = [
   'Database', 'DatabaseSecurityGroup', 'DatabaseSubnetGroup', 'DatabaseParameterGroup',
@@ -297,6 +298,15 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   GrafanaServerInstanceProfile: "the Grafana server's instance profile",
   GrafanaServerLaunchTemplate: "the Grafana server's launch template",
   GrafanaServerAutoScalingGroup: "the Grafana server's Auto Scaling group",
+  DiscoveryNamespace: "the Cloud Map namespace services find each other in",
+  // The internal load balancers between services (services/discovery.ts): a second and further
+  // one only when callees share a servicePort, so a handful is more than any spec makes.
+  ...Object.fromEntries(
+    ['', '2', '3', '4', '5', '6', '7', '8', '9'].flatMap((n) => [
+      [`InternalLoadBalancer${n}`, 'an internal load balancer between services'],
+      [`InternalLoadBalancer${n}Firewall`, "an internal load balancer's security group"],
+    ]),
+  ),
   AlarmTopic: 'the alarm SNS topic',
   DatabaseMigrationCluster: "the database migration tasks' ECS cluster",
   DatabaseMonitoringRole: "the databases' enhanced monitoring role",

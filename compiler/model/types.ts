@@ -39,6 +39,7 @@ export const METER_NAMES = [
   'codepipeline.actionMinutes', 'route53.zone', 'route53.queries', 'acm.certificate', 's3.storage', 's3.putRequests', 's3.getRequests', 's3.replicationTransfer',
   'dynamodb.storage', 'dynamodb.readRequests', 'dynamodb.writeRequests', 'dynamodb.readCapacity', 'dynamodb.writeCapacity', 'dynamodb.pitr', 'sns.publish', 'sns.email', 'budgets.budget', 'cognito.mau',
   'sqs.requests', 'sns.https',
+  'cloudmap.instance',
 ] as const;
 
 export type MeterName = (typeof METER_NAMES)[number];

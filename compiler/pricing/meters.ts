@@ -299,6 +299,8 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
       return [part('SNS', 'Requests-Tier1', q('AmazonSNS', regional(region, { productFamily: 'API Request' }), 'Requests-Tier1', 'SNS publishes (beyond the free first million a month)'), { quantityUnit: 'requests', priceUnit: '1M requests', priceScale: 1_000_000 })];
     case 'sns.email':
       return [part('SNS', 'DeliveryAttempts-SMTP', q('AmazonSNS', regional(region, { productFamily: 'Message Delivery' }), 'DeliveryAttempts-SMTP', 'SNS e-mail notifications (beyond the free first 1,000 a month)'), { quantityUnit: 'notifications', priceUnit: '100K notifications', priceScale: 100_000 })];
+    case 'cloudmap.instance':
+      throw new MappingError('no AWS Cloud Map price in dex\'s sources: Cloud Map bills each registered instance a month, and discovery API calls beyond a free tier (AWS Cloud Map pricing page); the quantity is the instances dex registers (one per ECS task another platform calls, one alias per callee behind the internal load balancer); DNS lookups in the private namespace are Route 53 queries');
     case 'cognito.mau':
       throw new MappingError(cognitoReason(meter));
     // Not in dex's price sources yet (no research row cites an SQS price or an SNS HTTPS delivery

@@ -187,6 +187,8 @@ export const BILLABLE_TYPES: Readonly<Record<string, { readonly why: string; rea
   'AWS::CodeBuild::Project': { why: 'build minutes' },
   'AWS::CodePipeline::Pipeline': { why: 'active pipelines or action minutes' },
   'AWS::Route53::HostedZone': { why: 'hosted zone-months and queries' },
+  'AWS::ServiceDiscovery::PrivateDnsNamespace': { why: 'the Route 53 private hosted zone Cloud Map keeps for it' },
+  'AWS::ServiceDiscovery::Service': { why: 'registered instances and discovery API calls' },
   'AWS::S3::Bucket': { why: 'storage and requests' },
 };
 

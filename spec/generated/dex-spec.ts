@@ -1369,7 +1369,7 @@ export interface Service {
     };
   };
   /**
-   * Databases, caches, services, buckets and tables this service calls, and the queues and topics it sends to, consumes or publishes to ({ bucket|table: NAME, access: read | read-write }, { queue: NAME, access: send | consume }, { topic: NAME, access: publish }). Security groups, IAM and network policies allow exactly these.
+   * Databases, caches, services, buckets and tables this service calls, and the queues and topics it sends to, consumes or publishes to ({ bucket|table: NAME, access: read | read-write }, { queue: NAME, access: send | consume }, { topic: NAME, access: publish }). Security groups, IAM and network policies allow exactly these. A service used gives its address as <NAME>_URL, <NAME>_HOST and <NAME>_PORT (NAME: its name upper-cased, other characters _); the object form renames them, e.g. { service: productcatalogservice, env: { address: PRODUCT_CATALOG_SERVICE_ADDR } }.
    */
   uses?: (
     | string
@@ -1395,6 +1395,7 @@ export interface Service {
       }
     | QueueUse
     | TopicUse
+    | ServiceUse
   )[];
   /**
    * Names of secrets injected as environment variables from Secrets Manager. dex creates placeholders; values are set outside the spec.
@@ -1438,6 +1439,10 @@ export interface Service {
    * Pricing assumption: how long one run of a job takes, in minutes. The plan prices a job's Fargate hours as runs a month × this. Default 5.
    */
   expectedDurationMinutes?: number;
+  /**
+   * Port callers use, when it differs from the container's `port`: the Kubernetes Service port (its targetPort is `port`), the ECS Service Connect client alias port, the listener of the internal load balancer dex puts in front of an EKS service ECS or EC2 services call, and of an EC2 service anything calls. An ECS service reached through Cloud Map from EKS or EC2 answers on `port` (DEX379). The address variables of every caller carry it. Default: `port`.
+   */
+  servicePort?: number;
 }
 /**
  * A queue this service sends to or consumes from: the exact SQS and KMS permissions, and <NAME>_QUEUE_URL and <NAME>_QUEUE_ARN in its environment.
@@ -1468,6 +1473,36 @@ export interface TopicUse {
    * publish: sns:Publish.
    */
   access: 'publish';
+}
+/**
+ * A service this service calls, with the names of the environment variables its address arrives in.
+ */
+export interface ServiceUse {
+  /**
+   * The service called (a key of `services`).
+   */
+  service: string;
+  /**
+   * Names of the address variables this caller reads, where they differ from `<NAME>_URL`, `<NAME>_HOST`, `<NAME>_PORT`.
+   */
+  env?: {
+    /**
+     * Variable the URL goes in instead of `<NAME>_URL`: `http://host:port`, or `dns:///host:port` (gRPC target syntax) for a gRPC service.
+     */
+    url?: string;
+    /**
+     * Variable the host name goes in instead of `<NAME>_HOST`.
+     */
+    host?: string;
+    /**
+     * Variable the port goes in instead of `<NAME>_PORT`.
+     */
+    port?: string;
+    /**
+     * Variable that gets `host:port` (what gRPC clients read, e.g. Online Boutique's `PRODUCT_CATALOG_SERVICE_ADDR`); none unless named.
+     */
+    address?: string;
+  };
 }
 /**
  * A managed PostgreSQL database on Amazon RDS.

@@ -35,6 +35,8 @@ const FREE_TYPES = new Set([
   'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::WAFv2::WebACLAssociation', 'AWS::ECS::Cluster', 'AWS::ECS::TaskDefinition', 'AWS::ECS::Service', 'AWS::EKS::Addon',
   'AWS::EKS::AccessEntry', 'AWS::EKS::PodIdentityAssociation',
+  // Its registered instance is metered on the Cloud Map service it belongs to.
+  'AWS::ServiceDiscovery::Instance',
   'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::AutoScaling::ScalingPolicy',
   'AWS::AutoScaling::LifecycleHook', 'AWS::RDS::DBSubnetGroup', 'AWS::RDS::DBParameterGroup', 'AWS::ElastiCache::SubnetGroup', 'AWS::ElastiCache::User', 'AWS::ElastiCache::UserGroup',
   'AWS::Budgets::Budget', 'AWS::ElastiCache::ParameterGroup', 'AWS::Backup::BackupVault', 'AWS::Backup::BackupSelection', 'AWS::XRay::Group',

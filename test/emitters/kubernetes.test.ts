@@ -246,7 +246,13 @@ describe('kubernetes emitter', () => {
         for (const r of rules) expect(r.ports).toEqual([{ port: s.port, protocol: 'TCP' }]);
         const cidrs = rules.flatMap((r) => r.from.filter((f: Obj) => f.ipBlock).map((f: Obj) => f.ipBlock.cidr)).sort();
         const tg = !!find('TargetGroupBinding', s.name, s.name);
-        const expectedCidrs = [...(tg ? spec.network.subnets.public.slice(0, zones) : []), ...(spec.monitoring.prometheus.enabled ? spec.network.subnets.private.slice(0, zones) : [])].sort();
+        // An internal load balancer (callers on other platforms: services/discovery.ts) reaches the pods from the private subnets.
+        const internal = !!find('TargetGroupBinding', s.name, `${s.name}-internal`);
+        const expectedCidrs = [
+          ...(tg ? spec.network.subnets.public.slice(0, zones) : []),
+          ...(internal ? spec.network.subnets.private.slice(0, zones) : []),
+          ...(spec.monitoring.prometheus.enabled ? spec.network.subnets.private.slice(0, zones) : []),
+        ].sort();
         expect(cidrs).toEqual(expectedCidrs);
         const callers = rules.flatMap((r) => r.from.filter((f: Obj) => f.podSelector).map((f: Obj) => f.podSelector.matchLabels['app.kubernetes.io/name'])).sort();
         expect(callers).toEqual(eks.filter((c) => c.name !== s.name && c.uses.includes(s.name)).map((c) => c.name).sort());

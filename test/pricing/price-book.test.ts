@@ -128,6 +128,7 @@ describe('meterToQuery', () => {
       's3.replicationTransfer': /^no public price in dex's sources for S3 replication's inter-region data transfer/,
       'sqs.requests': /^no SQS price in dex's sources yet: standard queue requests are billed per million/,
       'sns.https': /^no SNS HTTPS delivery price in dex's sources yet/,
+      'cloudmap.instance': /^no AWS Cloud Map price in dex's sources: .* registered instance/,
     };
     for (const name of METER_NAMES) {
       const m = meterToQuery(meter(name, attrs[name] ?? {}), 'us-east-1');
@@ -161,7 +162,7 @@ describe('meterToQuery', () => {
     }
     // AWS Backup storage and S3 requests have a public price only for ap-south-1; DynamoDB none yet.
     const dynamodb = ['dynamodb.pitr', 'dynamodb.readCapacity', 'dynamodb.readRequests', 'dynamodb.storage', 'dynamodb.writeCapacity', 'dynamodb.writeRequests'];
-    expect(unpriced.sort()).toEqual(['backup.storage', 'budgets.budget', 'cognito.mau', 'containerInsights.observations', 'route53.queries', ...dynamodb, 's3.getRequests', 's3.putRequests', 's3.replicationTransfer', 'sns.https', 'sqs.requests'].sort());
+    expect(unpriced.sort()).toEqual(['backup.storage', 'budgets.budget', 'cognito.mau', 'containerInsights.observations', 'route53.queries', ...dynamodb, 's3.getRequests', 's3.putRequests', 's3.replicationTransfer', 'sns.https', 'sqs.requests', 'cloudmap.instance'].sort());
   });
 });
 

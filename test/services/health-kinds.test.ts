@@ -17,6 +17,8 @@ const BOUTIQUE = readFileSync('examples/online-boutique/dex.yaml', 'utf8');
 function analyzed(text: string): Analysis {
   return analyzeSpec(Buffer.from(text), 'dex.yaml', { today: fixedClock });
 }
+/** The load generator's `uses` line in the example (its address of the frontend, as the source names it). */
+const LOADGENERATOR_USES = '    uses: [{ service: frontend, env: { address: FRONTEND_ADDR } }]\n';
 function valid(text: string): Analysis {
   const a = analyzed(text);
   const errors = a.diagnostics.filter((d) => d.severity === 'error');
@@ -52,7 +54,7 @@ describe('the rules', () => {
     ['a command behind the load balancer, no path', 'frontend', '{ command: [/bin/check] }', 'DEX381', 'command'],
     ['a gRPC check of a service without a port', 'loadgenerator', '{ grpc: "" }', 'DEX382', 'grpc'],
   ])('%s: %s', (_what, service, health, code, key) => {
-    const text = service === 'loadgenerator' ? BOUTIQUE.replace('    uses: [frontend]\n', `    uses: [frontend]\n    health: ${health}\n`) : withHealth(service, health);
+    const text = service === 'loadgenerator' ? BOUTIQUE.replace(LOADGENERATOR_USES, `${LOADGENERATOR_USES}    health: ${health}\n`) : withHealth(service, health);
     const a = analyzed(text);
     const d = a.diagnostics.find((x) => x.code === code)!;
     expect(d, JSON.stringify(a.diagnostics.map((x) => x.code))).toBeDefined();
@@ -66,7 +68,7 @@ describe('the rules', () => {
   });
 
   it('a worker may be checked by a command, and the path alone stays the HTTP check', () => {
-    valid(BOUTIQUE.replace('    uses: [frontend]\n', '    uses: [frontend]\n    health: { command: [pgrep, locust] }\n'));
+    valid(BOUTIQUE.replace(LOADGENERATOR_USES, `${LOADGENERATOR_USES}    health: { command: [pgrep, locust] }\n`));
     valid(withHealth('frontend', '{ http: /_healthz }'));
     valid(withHealth('frontend', '{ tcp: true, path: /_healthz }'));
   });
@@ -75,12 +77,12 @@ describe('the rules', () => {
 describe('each platform', () => {
   it('the ALB checks a gRPC service with the gRPC health protocol, HTTP/2 end to end', () => {
     const a = valid(withHealth('frontend', '{ grpc: "" }'));
-    const tg = Object.values(Object.fromEntries(resources(a).filter((r) => r.type === 'AWS::ElasticLoadBalancingV2::TargetGroup').map((r) => [r.logicalId, r.properties as Record<string, unknown>])))[0]!;
+    const tg = props(a, 'FrontendTargetGroup');
     expect(tg).toMatchObject({ ProtocolVersion: 'GRPC', HealthCheckPath: GRPC_HEALTH_PATH, Matcher: { GrpcCode: '0' } });
     expect(container(a, 'frontend').PortMappings).toEqual([{ Name: 'http', ContainerPort: 8080, Protocol: 'tcp', AppProtocol: 'grpc' }]);
     // http is path by another name.
     const http = valid(withHealth('frontend', '{ http: /ready }'));
-    expect(resources(http).find((r) => r.type === 'AWS::ElasticLoadBalancingV2::TargetGroup')!.properties).toMatchObject({ ProtocolVersion: 'HTTP1', HealthCheckPath: '/ready', Matcher: { HttpCode: '200-399' } });
+    expect(props(http, 'FrontendTargetGroup')).toMatchObject({ ProtocolVersion: 'HTTP1', HealthCheckPath: '/ready', Matcher: { HttpCode: '200-399' } });
   });
 
   it('ECS: a TCP connect (node or a constant shell script, the port as an argument) or the command as its words', () => {

@@ -301,7 +301,11 @@ describe('security groups', () => {
     });
     const ids = byId(build(spec));
     expect(ids.get('AmlServiceIngressFromKycServicePort4002')!.properties).toMatchObject({ FromPort: 4002, ToPort: 4002 });
-    expect(ids.get('EksNodeIngressFromKycServicePort5001')).toBeDefined();
+    // ECS → EKS goes through the internal load balancer (services/discovery.ts): the caller reaches
+    // the load balancer, the load balancer the pods; no direct rule around it.
+    expect(ids.get('InternalLoadBalancerFirewallIngressFromKycServicePort5001')).toBeDefined();
+    expect(ids.get('EksNodeIngressFromInternalLoadBalancerFirewallPort5001')).toBeDefined();
+    expect(ids.get('EksNodeIngressFromKycServicePort5001')).toBeUndefined();
     // Two EKS services on one port: one rule from the load balancer, both named.
     const twoEks = variant(production, (s) => {
       const bc = s.services['blockchain-service']!;

@@ -40,6 +40,17 @@ export function requestLogChecks(ctx: RuleContext): Check[] {
     );
   }
   for (const lb of ofType(ctx.model, 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+    if (prop(lb, 'Type') === 'network' && prop(lb, 'Scheme') === 'internal') {
+      // An internal NLB carries TCP between services (services/discovery.ts): NLB access logs cover
+      // TLS listeners only, so its record is the VPC flow log of its network interfaces.
+      const flowLogs = ofType(ctx.model, 'AWS::EC2::FlowLog');
+      checks.push(
+        flowLogs.length > 0
+          ? pass(`${lb.logicalId} carries TCP between services (no access log exists for it: NLBs log TLS listeners only); the VPC flow log records its connections`, ['network', 'flowLogs'], flowLogs.map((f) => evidence(f, { TrafficType: prop(f, 'TrafficType') })))
+          : fail(`${lb.logicalId} carries TCP between services and no VPC flow log records its connections`, ['network', 'flowLogs'], 'turn network.flowLogs back on', [evidence(lb, { Type: 'network', Scheme: 'internal' })]),
+      );
+      continue;
+    }
     const attrs = (prop(lb, 'LoadBalancerAttributes') ?? []) as { Key?: string; Value?: unknown }[];
     const on = attrs.some((a) => a.Key === 'access_logs.s3.enabled' && a.Value === 'true');
     const ev = [evidence(lb, { LoadBalancerAttributes: attrs.filter((a) => a.Key?.startsWith('access_logs.')) })];
