@@ -39,6 +39,7 @@ import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
 import { execRule } from '../compiler/checks/exec.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
+import { databasesRule } from '../compiler/checks/databases.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
 import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
@@ -96,6 +97,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     usesRule,
     cycleRule,
     boundsRule,
+    databasesRule,
     cacheSignInRule,
     placementSettingsRule,
     architectureRule,

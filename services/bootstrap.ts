@@ -25,6 +25,7 @@ import type { NormalizedSpec, RegionCode } from '../spec/model.js';
 import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, cicdNames, codeBuildProjects, firstStageEnvironment, oidcProviderArn } from './cicd.js';
 import { builtServices, pullThroughCache, registryRepositories, sameRegistry } from './ecr.js';
 import { postgresMajor } from './rds.js';
+import { engineInfo } from '../spec/database-engines.js';
 import { ACCOUNT_ADMINISTRATION, CLOUDWATCH_LOGS_OF_THIS_ACCOUNT } from './kms.js';
 import { BLOCK_PUBLIC_ACCESS, accessLogDelivery, denyInsecureTransport, logBucketProperties, serverAccessLogging } from './s3.js';
 
@@ -299,7 +300,7 @@ function delivery(target: BootstrapTarget, all: readonly NormalizedSpec[], resou
   // registry (account and region) whose environments have a database, unless every one of them
   // says the registry has the rule already (network.ecrPublicCache: existing).
   const withDatabases = target.environments.filter((e) => Object.keys(e.databases).length > 0);
-  const majors = [...new Set(withDatabases.flatMap((e) => Object.values(e.databases).map(postgresMajor)))].sort();
+  const majors = [...new Set(withDatabases.flatMap((e) => Object.values(e.databases).filter((d) => engineInfo(d.engine).protocol === 'postgres').map(postgresMajor)))].sort();
   if (withDatabases.some((e) => e.network.ecrPublicCache === 'create')) out.push(...pullThroughCache({ keyId: BOOTSTRAP_ID.key, layer: 'delivery', owner: spec, postgresMajors: majors }));
   if (target.home && target.roleEnvironments.length) {
     const github = target.roleEnvironments.some((e) => e.cicd?.provider === 'github-actions');

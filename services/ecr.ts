@@ -156,6 +156,8 @@ export const ECR_PUBLIC_CACHE_PREFIX = 'ecr-public';
 export const ECR_PUBLIC_REGISTRY = 'public.ecr.aws';
 /** The official PostgreSQL image on ECR Public (Docker official images mirror). */
 export const POSTGRES_UPSTREAM_REPOSITORY = 'docker/library/postgres';
+/** The official MySQL image on ECR Public: its mysql client runs the MySQL engines' migration step. */
+export const MYSQL_UPSTREAM_REPOSITORY = 'docker/library/mysql';
 
 export const PULL_THROUGH_ID = {
   rule: 'EcrPublicPullThroughCacheRule',

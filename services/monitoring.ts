@@ -5,6 +5,7 @@ import { ID, getAtt, namePrefix, pascal, ref, resource, tagList, xrayGroupName }
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { NormalizedAlert, NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { cacheLayout } from './elasticache.js';
+import { databaseMetricDimension } from './rds.js';
 import { isExposed, xrayServiceName } from './ecs.js';
 import { serviceAccount } from './iam.js';
 
@@ -156,7 +157,7 @@ function targets(spec: NormalizedSpec, alert: NormalizedAlert): Target[] {
         component: `database/${db}`,
         watch: {
           kind: 'metric',
-          stat: { namespace: 'AWS/RDS', metric, dimensions: [{ Name: 'DBInstanceIdentifier', Value: ref(ID.database(db)) }] },
+          stat: { namespace: 'AWS/RDS', metric, dimensions: [databaseMetricDimension(spec, db)] },
           statistic: alert.metric === 'dbFreeStorageGiB' ? 'Minimum' : alert.metric === 'dbConnections' ? 'Maximum' : 'Average',
           scale: alert.metric === 'dbFreeStorageGiB' ? GIB : 1,
         },
@@ -312,7 +313,8 @@ function dashboards(spec: NormalizedSpec): ModelResource[] {
     groups.push(group);
   }
   for (const db of Object.keys(spec.databases).sort()) {
-    const dims = ['DBInstanceIdentifier', ref(ID.database(db))];
+    const dim = databaseMetricDimension(spec, db);
+    const dims = [dim.Name, dim.Value];
     groups.push([
       widget(`${db}: database`, [
         ['AWS/RDS', 'CPUUtilization', ...dims, { label: 'CPU %' }],

@@ -37,6 +37,7 @@ export const METER_NAMES = [
   'waf.acl', 'waf.rule', 'waf.requests', 'secretsmanager.secret', 'secretsmanager.api', 'kms.key', 'kms.requests',
   'ecr.storage', 'xray.traces', 'dataTransfer.out', 'dataTransfer.interAz', 'codebuild.minutes', 'codepipeline.pipeline',
   'codepipeline.actionMinutes', 'route53.zone', 's3.storage', 'sns.publish', 'sns.email', 'budgets.budget', 'cognito.mau',
+  'rds.iops', 'rds.throughput', 'rds.performanceInsights', 'aurora.instance', 'aurora.acu', 'aurora.storage', 'aurora.io',
 ] as const;
 
 export type MeterName = (typeof METER_NAMES)[number];
