@@ -557,7 +557,7 @@ function auroraResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelRes
         Port: db.port,
         StorageEncrypted: true,
         KmsKeyId: getAtt(ID.kmsKey, 'Arn'),
-        IAMDatabaseAuthenticationEnabled: true,
+        EnableIAMDatabaseAuthentication: true,
         MasterUsername: DATABASE_MASTER_USERNAME,
         // RDS generates the password, keeps it in its own secret and rotates it every 7 days.
         ManageMasterUserPassword: true,

@@ -355,11 +355,7 @@ const rds9 = dbControl('RDS.9', 'Databases export their logs to CloudWatch Logs'
   const need = LOGS[String(prop(d, 'Engine') ?? 'postgres')] ?? 'postgresql';
   return finding(d, exports.includes(need), `${d.logicalId} exports ${exports.join(', ') || 'nothing'}`, { EnableCloudwatchLogsExports: exports });
 }, { evidences: { 'pci-dss': PCI_LOGS, soc2: SOC2_MONITOR } });
-const rds10 = dbControl('RDS.10', 'Databases have IAM database authentication', (d) => {
-  // The cluster's property has another name than the instance's.
-  const key = d.type === 'AWS::RDS::DBCluster' ? 'IAMDatabaseAuthenticationEnabled' : 'EnableIAMDatabaseAuthentication';
-  return finding(d, prop(d, key) === true, `${d.logicalId} ${key} ${String(prop(d, key) ?? false)}`, { [key]: prop(d, key) });
-}, { primariesOnly: true, evidences: { 'pci-dss': 'PCI DSS v4.0 Req. 8.3.1', soc2: SOC2_ACCESS } });
+const rds10 = dbControl('RDS.10', 'Databases have IAM database authentication', (d) => finding(d, prop(d, 'EnableIAMDatabaseAuthentication') === true, `${d.logicalId} EnableIAMDatabaseAuthentication ${String(prop(d, 'EnableIAMDatabaseAuthentication') ?? false)}`, { EnableIAMDatabaseAuthentication: prop(d, 'EnableIAMDatabaseAuthentication') }), { primariesOnly: true, evidences: { 'pci-dss': 'PCI DSS v4.0 Req. 8.3.1', soc2: SOC2_ACCESS } });
 const rds11 = dbControl('RDS.11', 'Databases keep automated backups (7 days or more in protected environments)', (d, ctx) => {
   const days = Number(prop(d, 'BackupRetentionPeriod') ?? 0);
   const min = ctx.production ? 7 : 1;
