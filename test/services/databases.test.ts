@@ -10,7 +10,7 @@ import type { CfnValue, ModelResource } from '../../compiler/model/types.js';
 import { priceMeters } from '../../compiler/pricing/line-items.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { evaluateControls } from '../../compiler/compliance/controls/evaluate.js';
-import { dataDeclaration } from '../../compiler/compliance/engine.js';
+import { dataDeclaration, evaluateCompliance } from '../../compiler/compliance/engine.js';
 import { diffResources } from '../../compiler/diff/index.js';
 import { replacementOf } from '../../compiler/diff/replacement.js';
 import { migrationCommand, mysqlMigrationStatements } from '../../services/rds.js';
@@ -19,7 +19,7 @@ import { validateTemplate } from '../support/cfn-validate.js';
 import { compilePlanResources } from '../support/reference-plan.js';
 import { AT_FIXED_DATE, fixedClock } from '../support/clock.js';
 import { buildResourceModel } from '../../compiler/model/build.js';
-import { BUILDING_BLOCKS } from '../../pipeline/registries.js';
+import { BUILDING_BLOCKS, COMPLIANCE_RULES } from '../../pipeline/registries.js';
 
 const header = `dex: 1
 name: shop
@@ -189,6 +189,10 @@ describe('Aurora', () => {
     const outcomes = new Map(evaluateControls(ctx as never).map((o) => [o.control.id, o]));
     for (const id of ['RDS.3', 'RDS.8', 'RDS.9', 'RDS.10', 'RDS.11', 'RDS.23', 'RDS.2', 'RDS.6']) expect(outcomes.get(id)?.status, id).toBe('pass');
     expect(outcomes.get('RDS.10')!.findings.map((f) => f.logicalId)).toEqual(['DbDatabase']);
+    expect(outcomes.get('RDS.3')!.findings.map((f) => f.logicalId)).toEqual(['DbDatabase']);
+    // PCI DSS 3.5.1 (customer-managed keys) passes on the cluster, and Aurora's instances are not judged as stores.
+    const pci = evaluateCompliance({ spec: { ...out.model.spec, compliance: ['pci-dss'] }, model: out.model, data: dataDeclaration(analysis.raw), rules: COMPLIANCE_RULES.filter((r) => r.id === 'PCI-DSS-3.5.1' || r.id === 'BASE-ENCRYPTION-AT-REST') });
+    expect(pci.controls.map((c) => [c.rule.id, c.status]).sort()).toEqual([['BASE-ENCRYPTION-AT-REST', 'pass'], ['PCI-DSS-3.5.1', 'pass']]);
     expect(outcomes.get('RDS.6')!.findings.map((f) => f.logicalId).sort()).toEqual(['DbDatabaseReplica1', 'DbDatabaseWriter']);
     // Without log exports (audit.databaseLogs off, no logExports) RDS.9 fails on the cluster.
     // (The spec is refused for it, by the audit rule: the model is still built and judged.)

@@ -77,6 +77,8 @@ export function atRestChecks(ctx: RuleContext, requireCustomerKey = false): Chec
   for (const r of ctx.model.resources) {
     const rule = AT_REST[r.type];
     if (!rule) continue;
+    // An Aurora instance stores nothing: its cluster's volume is judged (as the cluster).
+    if (r.type === 'AWS::RDS::DBInstance' && prop(r, 'DBClusterIdentifier') !== undefined) continue;
     // Pipeline artifacts (templates, build output) hold no account data: encrypted, but not
     // necessarily under the system key.
     if (requireCustomerKey && r.layer === 'cicd') continue;
