@@ -16,7 +16,7 @@ import { replacementOf } from '../../compiler/diff/replacement.js';
 import { migrationCommand, mysqlMigrationStatements } from '../../services/rds.js';
 import { parseBackupWindow, parseMaintenanceWindow, windowsOverlap } from '../../compiler/checks/databases.js';
 import { validateTemplate } from '../support/cfn-validate.js';
-import { compilePlanResources } from '../support/reference-plan.js';
+import { compilePlanResources, REFERENCE_TEXT } from '../support/reference-plan.js';
 import { AT_FIXED_DATE, fixedClock } from '../support/clock.js';
 import { buildResourceModel } from '../../compiler/model/build.js';
 import { BUILDING_BLOCKS, COMPLIANCE_RULES } from '../../pipeline/registries.js';
@@ -252,5 +252,33 @@ describe('diff', () => {
     expect(changes.find((c) => c.logicalId === 'DbDatabaseClusterParameterGroup')?.action).toBe('replace');
     expect(replacementOf('AWS::RDS::DBInstance', 'EngineVersion', '8.0', '8.4')).toMatchObject({ mayCauseReplacement: true });
     expect(replacementOf('AWS::RDS::DBInstance', 'EngineVersion', '16.3', '16.4')).toEqual({ causesReplacement: false });
+  });
+});
+
+describe('the reference on Aurora PostgreSQL (every placement uses it)', () => {
+  const text = REFERENCE_TEXT.replace('    engine: postgres\n', '    engine: aurora-postgresql\n');
+  const analysis = analyze(text, 'production');
+  const out = compileEmit(emitTargets(analysis, 'production')[0]!);
+
+  it('compiles without errors, and every template passes the CloudFormation validator', () => {
+    expect(text).not.toBe(REFERENCE_TEXT);
+    expect(analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`)).toEqual([]);
+    expect(out.model.resources.filter((r) => r.type === 'AWS::RDS::DBCluster').map((r) => r.logicalId)).toEqual(['PostgresDatabase']);
+    templatesValid(out);
+  });
+
+  it('EKS pods read the cluster endpoint from the stack outputs, looked up with describe-db-clusters', () => {
+    const script = out.files.find((f) => f.content.includes('describe-db-clusters'));
+    expect(script?.content).toMatch(/aws rds describe-db-clusters --region ap-south-1 --db-cluster-identifier "\$\(phys [^)]+ 'PostgresDatabase'\)" --query 'DBClusters\[0\]\.Endpoint' --output text/);
+    expect(out.files.some((f) => f.content.includes('describe-db-instances'))).toBe(false);
+  });
+
+  it('alarms and the dashboard watch the cluster by DBClusterIdentifier', () => {
+    const watching = out.model.resources.filter((r) => (r.type === 'AWS::CloudWatch::Alarm' || r.type === 'AWS::CloudWatch::Dashboard') && JSON.stringify(r.properties).includes('AWS/RDS'));
+    expect(watching.length).toBeGreaterThan(0);
+    for (const a of watching) {
+      expect(JSON.stringify(a.properties), a.logicalId).toContain('DBClusterIdentifier');
+      expect(JSON.stringify(a.properties), a.logicalId).not.toContain('DBInstanceIdentifier');
+    }
   });
 });
