@@ -5,7 +5,7 @@ import { ID, getAtt, namePrefix, pascal, ref, resource, tagList, xrayGroupName }
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { NormalizedAlert, NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { cacheLayout } from './elasticache.js';
-import { databaseMetricDimension } from './rds.js';
+import { databaseMetricDimension, isAurora } from './rds.js';
 import { isExposed, xrayServiceName } from './ecs.js';
 import { serviceAccount } from './iam.js';
 
@@ -152,7 +152,9 @@ function targets(spec: NormalizedSpec, alert: NormalizedAlert): Target[] {
     case 'dbFreeStorageGiB':
     case 'dbConnections': {
       const metric = alert.metric === 'dbCpu' ? 'CPUUtilization' : alert.metric === 'dbFreeStorageGiB' ? 'FreeStorageSpace' : 'DatabaseConnections';
-      return dbs.map((db) => ({
+      // Aurora's cluster volume grows by itself and has no FreeStorageSpace metric (DEX709 says so).
+      const watched = alert.metric === 'dbFreeStorageGiB' ? dbs.filter((db) => !isAurora(spec.databases[db]!)) : dbs;
+      return watched.map((db) => ({
         key: db,
         component: `database/${db}`,
         watch: {

@@ -101,7 +101,7 @@ export const MIGRATION_CONTAINER = 'db-users';
 export const postgresMajor = (db: NormalizedDatabase): string => db.version.split('.')[0]!;
 
 /** The MySQL client image's tag: the server's major.minor (8.0, 8.4), whose client speaks to it. */
-const mysqlClientTag = (db: NormalizedDatabase): string => (db.engine === 'aurora-mysql' ? '8.0' : db.version);
+export const mysqlClientTag = (db: NormalizedDatabase): string => (db.engine === 'aurora-mysql' ? '8.0' : db.version);
 
 /** The upstream repository of the migration image (the pull-through cache's and the IAM grant's). */
 export const migrationUpstream = (db: NormalizedDatabase): string => (engineInfo(db.engine).protocol === 'mysql' ? MYSQL_UPSTREAM_REPOSITORY : POSTGRES_UPSTREAM_REPOSITORY);

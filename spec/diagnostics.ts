@@ -173,6 +173,7 @@ export const DIAGNOSTIC_CODES = {
   DEX706: { severity: 'error', title: 'Database storage IOPS or throughput out of range' },
   DEX707: { severity: 'error', title: 'Database option does not apply to Aurora' },
   DEX708: { severity: 'error', title: 'Performance Insights retention invalid' },
+  DEX709: { severity: 'warning', title: 'Free-storage alert does not watch Aurora' },
   DEX900: { severity: 'error', title: 'Usage error' },
   DEX901: { severity: 'error', title: 'Output could not be written' },
   DEX902: { severity: 'error', title: 'Baseline could not be read' },

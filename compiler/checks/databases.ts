@@ -1,7 +1,7 @@
 // Database rules a schema cannot express: the version and instance class each engine has, Aurora
 // Serverless v2 capacity, log types per engine, maintenance and backup windows, storage IOPS and
 // throughput within AWS's ranges, options that do not apply to Aurora, and Performance Insights
-// retention. Codes DEX700–DEX708.
+// retention; a free-storage alert over Aurora. Codes DEX700–DEX709.
 import type { Finding } from '../../spec/diagnostics.js';
 import type { NormalizedDatabase, NormalizedSpec } from '../../spec/model.js';
 import { auroraRunsClass, engineInfo, validPerformanceInsightsRetention } from '../../spec/database-engines.js';
@@ -151,12 +151,26 @@ function performanceInsightsFindings(d: NormalizedDatabase, at: (string | number
   return [{ code: 'DEX708', message: `database ${d.name}: Performance Insights keeps data 7 days, a number of months (31 days each, up to 713) or 731 days, not ${days}`, path: [...at, 'performanceInsights', 'retentionDays'], hint: `use 7, ${Math.min(23, month) * 31} or 731` }];
 }
 
+/** A free-storage alert watches no Aurora database: the cluster volume grows by itself and has no FreeStorageSpace. */
+function alertFindings(spec: NormalizedSpec): Finding[] {
+  const aurora = Object.values(spec.databases).filter((d) => engineInfo(d.engine).aurora).map((d) => d.name).sort();
+  if (aurora.length === 0) return [];
+  return spec.monitoring.alerts.flatMap((alert, i) =>
+    alert.metric === 'dbFreeStorageGiB'
+      ? [{ code: 'DEX709' as const, severity: 'warning' as const, message: `alert ${alert.name}: dbFreeStorageGiB does not watch ${aurora.join(', ')}: Aurora storage grows by itself (up to 128 TiB) and has no free-storage metric`, path: ['monitoring', 'alerts', i, 'metric'], hint: 'keep it for the RDS databases; for Aurora watch dbCpu or dbConnections' }]
+      : [],
+  );
+}
+
 export const databasesRule: SemanticRule = {
   id: 'databases',
   check(spec: NormalizedSpec): Finding[] {
-    return Object.values(spec.databases).flatMap((d) => {
-      const at = ['databases', d.name];
-      return [...versionFindings(d, at), ...auroraFindings(d, at), ...logFindings(d, at), ...windowFindings(d, at), ...storageFindings(d, at), ...performanceInsightsFindings(d, at)];
-    });
+    return [
+      ...Object.values(spec.databases).flatMap((d) => {
+        const at = ['databases', d.name];
+        return [...versionFindings(d, at), ...auroraFindings(d, at), ...logFindings(d, at), ...windowFindings(d, at), ...storageFindings(d, at), ...performanceInsightsFindings(d, at)];
+      }),
+      ...alertFindings(spec),
+    ];
   },
 };

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { analyzeSpec } from '../../pipeline/analyze.js';
 import { compileEmit, emitTargets } from '../../pipeline/emit.js';
+import { analysisBootstraps } from '../../pipeline/bootstrap.js';
 import type { CfnValue, ModelResource } from '../../compiler/model/types.js';
 import { priceMeters } from '../../compiler/pricing/line-items.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
@@ -87,6 +88,12 @@ describe('RDS for MySQL', () => {
     expect(byId.get('DbDatabaseErrorLogGroup')).toBeDefined();
     expect(props(byId.get('DbDatabaseSlowqueryLogGroup')).LogGroupName).toMatch(/^\/aws\/rds\/instance\/.+\/slowquery$/);
     templatesValid(out);
+  });
+
+  it('the bootstrap counts the cached mysql image beside postgres', () => {
+    const bootstraps = analysisBootstraps(compiled(specWith('engine: mysql\nversion: "8.4"')).analysis);
+    const template = bootstraps.flatMap((b) => b.model.resources).find((r) => r.type === 'AWS::ECR::RepositoryCreationTemplate')!;
+    expect(template.usage.map((u) => [u.basis, u.quantity])).toEqual([[expect.stringContaining('mysql:8.4 image of the MySQL migration task'), { min: 0.25, max: 0.5 }]]);
   });
 
   it('creates the service users with the IAM plugin over TLS, through the mysql client', () => {
@@ -224,6 +231,19 @@ describe('located errors', () => {
     const found = codes(text);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(new RegExp(`^${code} ${lineOf(text, needle)}:`));
+  });
+
+  it('DEX709: a free-storage alert warns that it does not watch Aurora, and makes no alarm for it', () => {
+    const text = specWith('engine: aurora-postgresql', 'monitoring:\n  alerts: [{ name: LowDisk, metric: dbFreeStorageGiB, below: 5, for: 5m }]\n');
+    const analysis = analyze(text);
+    const found = analysis.diagnostics.filter((d) => d.code === 'DEX709');
+    expect(found.map((d) => [d.severity, d.line])).toEqual([['warning', lineOf(text, 'LowDisk')]]);
+    const model = analysis.compiled[0]!.model!;
+    expect(model.resources.filter((r) => r.type === 'AWS::CloudWatch::Alarm' && JSON.stringify(r.properties).includes('FreeStorageSpace'))).toEqual([]);
+    // On RDS the same alert watches the instance, without a warning.
+    const rds = analyze(specWith('engine: mysql', 'monitoring:\n  alerts: [{ name: LowDisk, metric: dbFreeStorageGiB, below: 5, for: 5m }]\n'));
+    expect(rds.diagnostics.filter((d) => d.code === 'DEX709')).toEqual([]);
+    expect(rds.compiled[0]!.model!.resources.filter((r) => r.type === 'AWS::CloudWatch::Alarm' && JSON.stringify(r.properties).includes('FreeStorageSpace'))).toHaveLength(1);
   });
 
   it('accepts what AWS accepts', () => {
