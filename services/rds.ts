@@ -252,10 +252,19 @@ function logExports(spec: NormalizedSpec, db: NormalizedDatabase, instanceId: st
   return { resources, properties: { EnableCloudwatchLogsExports: [...kinds] }, dependsOn: resources.map((r) => r.logicalId) };
 }
 
-/** The parameter group's parameters: the spec's, with dex's TLS parameter always winning. */
-function groupParameters(db: NormalizedDatabase, info: EngineInfo): Record<string, string> {
+/**
+ * The parameter group's parameters: the spec's, with dex's TLS parameter always winning. A MySQL
+ * engine writes its slow query and general logs only when told to, so exporting one turns it on
+ * (unless the spec sets the parameter itself).
+ */
+function groupParameters(db: NormalizedDatabase, info: EngineInfo, exported: readonly string[] = []): Record<string, string> {
   const [name, value] = info.tlsParameter;
-  return { ...db.parameters, [name]: value };
+  const logs: Record<string, string> = {};
+  if (info.protocol === 'mysql') {
+    if (exported.includes('slowquery')) logs.slow_query_log = '1';
+    if (exported.includes('general')) logs.general_log = '1';
+  }
+  return { ...logs, ...db.parameters, [name]: value };
 }
 
 /** Options an instance takes from the spec, left out when the spec leaves them out (the reference's template stays as it was). */
@@ -342,7 +351,7 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
       properties: {
         Description: `${db.name}: TLS required`,
         Family: info.family(db.version),
-        Parameters: groupParameters(db, info),
+        Parameters: groupParameters(db, info, databaseLogTypes(spec, db)),
         Tags: tags,
       },
     }),
@@ -523,7 +532,7 @@ function auroraResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelRes
       layer: 'data',
       origin,
       component,
-      properties: { Description: `${db.name}: TLS required`, Family: info.family(db.version), Parameters: groupParameters(db, info), Tags: tags },
+      properties: { Description: `${db.name}: TLS required`, Family: info.family(db.version), Parameters: groupParameters(db, info, databaseLogTypes(spec, db)), Tags: tags },
     }),
     resource({
       logicalId: parameterGroupId,

@@ -185,6 +185,8 @@ export const DATABASE_ID_SUFFIXES = [
   'Database', 'DatabaseSecurityGroup', 'DatabaseSubnetGroup', 'DatabaseParameterGroup',
   'DatabaseMigrationTaskDefinition', 'DatabaseMigrationExecutionRole', 'DatabaseMigrationTaskRole', 'DatabaseMigrationLogGroup', 'DatabaseMigrationSecurityGroup',
   'BackupVault', 'BackupRole', 'BackupPlan', 'BackupSelection', 'DatabasePostgresqlLogGroup', 'DatabaseUpgradeLogGroup',
+  'DatabaseWriter', 'DatabaseClusterParameterGroup', 'DatabaseErrorLogGroup', 'DatabaseGeneralLogGroup', 'DatabaseSlowqueryLogGroup', 'DatabaseAuditLogGroup',
+  'DatabaseIamDbAuthErrorLogGroup', 'DatabaseInstanceLogGroup',
 ] as const;
 /** A database's read replicas: `${ID.database(db)}Replica${n}`, n from 1. */
 export const databaseReplica = (db: string, n: number): string => `${ID.database(db)}Replica${n}`;

@@ -66,7 +66,8 @@ describe('RDS for MySQL', () => {
   const { out, byId } = compiled(specWith('engine: mysql\nversion: "8.4"\nlogExports: [error, slowquery]\nparameters: { long_query_time: 2, require_secure_transport: 0 }\nbackupWindow: "01:00-01:30"\nmaintenanceWindow: sun:03:00-sun:04:00\nstorageGiB: 500\nstorage: { type: gp3, iops: 15000, throughputMiBps: 600 }\nperformanceInsights: { retentionDays: 31 }\nenhancedMonitoring: { intervalSeconds: 30 }'));
 
   it('is one MySQL instance with its family, TLS forced whatever the spec says, and every option', () => {
-    expect(props(byId.get('DbDatabaseParameterGroup'))).toMatchObject({ Family: 'mysql8.4', Parameters: { long_query_time: '2', require_secure_transport: '1' } });
+    // Exporting the slow query log turns it on; TLS stays required though the spec says 0.
+    expect(props(byId.get('DbDatabaseParameterGroup'))).toEqual(expect.objectContaining({ Family: 'mysql8.4', Parameters: { slow_query_log: '1', long_query_time: '2', require_secure_transport: '1' } }));
     expect(props(byId.get('DbDatabase'))).toMatchObject({
       Engine: 'mysql',
       EngineVersion: '8.4',
