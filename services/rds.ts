@@ -730,6 +730,29 @@ function eventSubscriptions(spec: NormalizedSpec): ModelResource[] {
     'db-security-group': undefined,
   };
   const account = ref('AWS::AccountId');
+  // Aurora clusters (FSBP RDS.19) by their identifiers; only when there is one, so a spec
+  // without Aurora keeps its template as it was.
+  const clusters = dbs.filter(isAurora);
+  const clusterSubscription: ModelResource[] = clusters.length
+    ? [
+        resource({
+          logicalId: 'DatabaseClusterEventSubscription',
+          type: 'AWS::RDS::EventSubscription',
+          layer: 'monitoring',
+          origin: ['databases'],
+          component: 'databases',
+          properties: {
+            SubscriptionName: fitName(`${namePrefix(spec)}-db-cluster`, 255),
+            SnsTopicArn: ref(ID.alarmTopic),
+            SourceType: 'db-cluster',
+            SourceIds: clusters.map((d) => ref(ID.database(d.name))),
+            EventCategories: ['configuration change', 'failover', 'failure', 'maintenance', 'notification'],
+            Enabled: true,
+            Tags: tagList(spec, 'databases'),
+          },
+        }),
+      ]
+    : [];
   const out: ModelResource[] = Object.entries(DATABASE_EVENT_SUBSCRIPTIONS).map(([logicalId, { sourceType, categories }]) =>
     resource({
       logicalId,
@@ -748,6 +771,7 @@ function eventSubscriptions(spec: NormalizedSpec): ModelResource[] {
       },
     }),
   );
+  out.push(...clusterSubscription);
   out.push(
     resource({
       logicalId: 'AlarmTopicPolicy',

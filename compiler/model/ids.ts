@@ -305,6 +305,7 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   DatabaseInstanceEventSubscription: 'the RDS instance event subscription',
   DatabaseParameterGroupEventSubscription: 'the RDS parameter group event subscription',
   DatabaseSecurityGroupEventSubscription: 'the RDS security group event subscription',
+  DatabaseClusterEventSubscription: 'the Aurora cluster event subscription',
   AlarmTopicPolicy: "the alarm topic's policy",
   AlarmEmailSubscription: 'the alarm e-mail subscription',
   Dashboard: 'the CloudWatch dashboard',

@@ -195,7 +195,8 @@ describe('Aurora', () => {
     const { analysis, out } = serverless;
     const ctx = { spec: out.model.spec, model: out.model, data: dataDeclaration(analysis.raw), environment: undefined, production: true, regimes: new Set(['pci-dss'] as const) };
     const outcomes = new Map(evaluateControls(ctx as never).map((o) => [o.control.id, o]));
-    for (const id of ['RDS.3', 'RDS.8', 'RDS.9', 'RDS.10', 'RDS.11', 'RDS.23', 'RDS.2', 'RDS.6']) expect(outcomes.get(id)?.status, id).toBe('pass');
+    for (const id of ['RDS.3', 'RDS.8', 'RDS.9', 'RDS.10', 'RDS.11', 'RDS.19', 'RDS.20', 'RDS.23', 'RDS.2', 'RDS.6']) expect(outcomes.get(id)?.status, id).toBe('pass');
+    expect(serverless.byId.get('DatabaseClusterEventSubscription')?.properties).toMatchObject({ SourceType: 'db-cluster', SourceIds: [{ Ref: 'DbDatabase' }] });
     expect(outcomes.get('RDS.10')!.findings.map((f) => f.logicalId)).toEqual(['DbDatabase']);
     expect(outcomes.get('RDS.3')!.findings.map((f) => f.logicalId)).toEqual(['DbDatabase']);
     // PCI DSS 3.5.1 (customer-managed keys) passes on the cluster, and Aurora's instances are not judged as stores.
