@@ -277,12 +277,16 @@ function instanceOptions(spec: NormalizedSpec, db: NormalizedDatabase): Record<s
   };
 }
 
-/** Windows and the major-version switch, on the instance or the cluster that owns them. */
+/**
+ * Windows and the major-version switch, on the instance or the cluster that owns them. A cluster
+ * has no AllowMajorVersionUpgrade (CloudFormation upgrades an Aurora cluster whose EngineVersion
+ * changes major version by itself); an RDS instance refuses the upgrade without it.
+ */
 function windowOptions(db: NormalizedDatabase): Record<string, CfnValue> {
   return {
     ...(db.backupWindow ? { PreferredBackupWindow: db.backupWindow } : {}),
     ...(db.maintenanceWindow ? { PreferredMaintenanceWindow: db.maintenanceWindow } : {}),
-    ...(db.allowMajorVersionUpgrade ? { AllowMajorVersionUpgrade: true } : {}),
+    ...(db.allowMajorVersionUpgrade && !isAurora(db) ? { AllowMajorVersionUpgrade: true } : {}),
   };
 }
 

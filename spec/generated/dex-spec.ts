@@ -1046,7 +1046,7 @@ export interface Database {
     throughputMiBps?: number;
   };
   /**
-   * Let a change of version upgrade the engine's major version in place (downtime while RDS upgrades; the parameter group is replaced with the new family). Off, RDS refuses the update.
+   * Let a change of version upgrade an RDS instance's major version in place (downtime while RDS upgrades; the parameter group is replaced with the new family). Off, RDS refuses the update. Aurora clusters are upgraded by CloudFormation when the version changes, with or without it; dex plan --against shows the change as a replacement risk either way.
    */
   allowMajorVersionUpgrade?: boolean;
 }

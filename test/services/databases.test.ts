@@ -273,6 +273,11 @@ describe('diff', () => {
     // The parameter groups of the new family are new groups.
     expect(changes.find((c) => c.logicalId === 'DbDatabaseClusterParameterGroup')?.action).toBe('replace');
     expect(replacementOf('AWS::RDS::DBInstance', 'EngineVersion', '8.0', '8.4')).toMatchObject({ mayCauseReplacement: true });
+    // RDS instances carry the switch; an Aurora cluster has no such property (its template stays valid).
+    const upgraded = compiled(specWith('engine: aurora-postgresql\nversion: "16"\ninstanceClass: db.r6g.large\nallowMajorVersionUpgrade: true'));
+    expect(props(upgraded.byId.get('DbDatabase')).AllowMajorVersionUpgrade).toBeUndefined();
+    templatesValid(upgraded.out);
+    expect(props(compiled(specWith('engine: mysql\nallowMajorVersionUpgrade: true')).byId.get('DbDatabase')).AllowMajorVersionUpgrade).toBe(true);
     expect(replacementOf('AWS::RDS::DBInstance', 'EngineVersion', '16.3', '16.4')).toEqual({ causesReplacement: false });
   });
 });
