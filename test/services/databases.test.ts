@@ -63,7 +63,7 @@ function templatesValid(out: ReturnType<typeof compileEmit>): void {
 }
 
 describe('RDS for MySQL', () => {
-  const { out, byId } = compiled(specWith('engine: mysql\nversion: "8.4"\nlogExports: [error, slowquery]\nparameters: { long_query_time: 2, require_secure_transport: 0 }\nbackupWindow: "01:00-01:30"\nmaintenanceWindow: sun:03:00-sun:04:00\nstorageGiB: 500\nstorage: { type: gp3, iops: 15000, throughputMiBps: 600 }\nperformanceInsights: { retentionDays: 31 }\nenhancedMonitoring: { intervalSeconds: 30 }'));
+  const { out, byId } = compiled(specWith('engine: mysql\nversion: "8.4"\nlogExports: [error, slowquery]\nparameters: { long_query_time: 2, require_secure_transport: 0 }\nbackupWindow: "01:00-01:30"\nmaintenanceWindow: sun:03:00-sun:04:00\nstorageGiB: 500\nstorage: { type: gp3, iops: 15000, throughputMiBps: 600 }\nperformanceInsights: { retentionDays: 31 }\nenhancedMonitoring: { intervalSeconds: 30 }\nreadReplicas: 1'));
 
   it('is one MySQL instance with its family, TLS forced whatever the spec says, and every option', () => {
     // Exporting the slow query log turns it on; TLS stays required though the spec says 0.
@@ -87,6 +87,9 @@ describe('RDS for MySQL', () => {
     });
     expect(props(byId.get('DbDatabase')).PerformanceInsightsKMSKeyId).toEqual({ 'Fn::GetAtt': ['KmsKey', 'Arn'] });
     expect(byId.get('DbDatabaseErrorLogGroup')).toBeDefined();
+    // The read replica: MySQL too, from the primary, with its own exported logs.
+    expect(props(byId.get('DbDatabaseReplica1'))).toMatchObject({ SourceDBInstanceIdentifier: { Ref: 'DbDatabase' }, DBParameterGroupName: { Ref: 'DbDatabaseParameterGroup' }, EnableCloudwatchLogsExports: ['error', 'slowquery'], MonitoringInterval: 30 });
+    expect(byId.get('DbDatabaseReplica1SlowqueryLogGroup')).toBeDefined();
     expect(props(byId.get('DbDatabaseSlowqueryLogGroup')).LogGroupName).toMatch(/^\/aws\/rds\/instance\/.+\/slowquery$/);
     templatesValid(out);
   });
