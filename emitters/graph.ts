@@ -122,7 +122,7 @@ function serviceDetail(spec: NormalizedSpec, name: string): string {
   return `${s.resources.cpu} vCPU · ${s.resources.memory} × ${count}`;
 }
 
-const ENGINE: Readonly<Record<string, string>> = { postgres: 'PostgreSQL', redis: 'Redis', valkey: 'Valkey' };
+const ENGINE: Readonly<Record<string, string>> = { postgres: 'PostgreSQL', mysql: 'MySQL', 'aurora-postgresql': 'Aurora PostgreSQL', 'aurora-mysql': 'Aurora MySQL', redis: 'Redis', valkey: 'Valkey' };
 
 export function systemGraph(env: EnvironmentPlan): SystemGraph {
   const spec = env.model.spec;
@@ -207,7 +207,9 @@ export function systemGraph(env: EnvironmentPlan): SystemGraph {
     groups.push({ id: 'tier_database', kind: 'tier', title: 'Database subnets', detail: net.subnets.database.join(', '), cost: undefined, parent: 'vpc', column: 3 });
     for (const n of dbNames) {
       const d = spec.databases[n]!;
-      const detail = [`${ENGINE[d.engine] ?? d.engine} ${d.version}`, d.instanceClass, ...(d.multiAz ? ['Multi-AZ'] : [])].join(' · ');
+      // Aurora Serverless v2 runs no instance class; its capacity is the range of ACUs.
+      const size = d.serverless ? `${d.serverless.minAcu}–${d.serverless.maxAcu} ACU` : d.instanceClass;
+      const detail = [`${ENGINE[d.engine] ?? d.engine} ${d.version}`, size, ...(d.multiAz ? ['Multi-AZ'] : [])].join(' · ');
       nodes.push({ id: dbId.get(n)!, kind: 'database', name: n, detail, cost: cost((c) => c === `database/${n}`), group: 'tier_database', column: 3 });
     }
     for (const n of cacheNames) {

@@ -889,6 +889,10 @@ function attributeCommand(region: string, source: Extract<StackInputSource, { ki
   if (source.resourceType === 'AWS::RDS::DBInstance' && source.attribute === 'Endpoint.Address') {
     return `aws rds describe-db-instances ${r} --db-instance-identifier ${id} --query 'DBInstances[0].Endpoint.Address' --output text`;
   }
+  if (source.resourceType === 'AWS::RDS::DBCluster' && (source.attribute === 'Endpoint.Address' || source.attribute === 'ReadEndpoint.Address')) {
+    const query = source.attribute === 'Endpoint.Address' ? 'DBClusters[0].Endpoint' : 'DBClusters[0].ReaderEndpoint';
+    return `aws rds describe-db-clusters ${r} --db-cluster-identifier ${id} --query '${query}' --output text`;
+  }
   if (source.resourceType === 'AWS::ElastiCache::ReplicationGroup') {
     const query = source.attribute === 'ConfigurationEndPoint.Address' ? 'ReplicationGroups[0].ConfigurationEndpoint.Address' : 'ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address';
     return `aws elasticache describe-replication-groups ${r} --replication-group-id ${id} --query '${query}' --output text`;

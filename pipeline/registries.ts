@@ -53,6 +53,7 @@ import { kindsRule } from '../compiler/checks/kinds.js';
 import { messagingRule } from '../compiler/checks/messaging.js';
 import { discoveryRule } from '../compiler/checks/discovery.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
+import { databasesRule } from '../compiler/checks/databases.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
 import { storesRule } from '../compiler/checks/stores.js';
@@ -123,6 +124,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     cycleRule,
     discoveryRule,
     boundsRule,
+    databasesRule,
     cacheSignInRule,
     placementSettingsRule,
     architectureRule,

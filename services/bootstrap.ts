@@ -24,7 +24,8 @@ import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../comp
 import type { NormalizedSpec, RegionCode } from '../spec/model.js';
 import { GITHUB_OIDC_HOST, artifactsBucketPrefix, bootstrapKeyAlias, ciRoles, cicdNames, codeBuildProjects, firstStageEnvironment, oidcProviderArn } from './cicd.js';
 import { builtServices, pullThroughCache, registryRepositories, sameRegistry } from './ecr.js';
-import { postgresMajor } from './rds.js';
+import { mysqlClientTag, postgresMajor } from './rds.js';
+import { engineInfo } from '../spec/database-engines.js';
 import { replicaBucketResources, replicatedBuckets } from './buckets.js';
 import { ACCOUNT_ADMINISTRATION, CLOUDWATCH_LOGS_OF_THIS_ACCOUNT } from './kms.js';
 import { BLOCK_PUBLIC_ACCESS, accessLogDelivery, denyInsecureTransport, logBucketProperties, serverAccessLogging } from './s3.js';
@@ -305,8 +306,9 @@ function delivery(target: BootstrapTarget, all: readonly NormalizedSpec[], resou
   // registry (account and region) whose environments have a database, unless every one of them
   // says the registry has the rule already (network.ecrPublicCache: existing).
   const withDatabases = target.environments.filter((e) => Object.keys(e.databases).length > 0);
-  const majors = [...new Set(withDatabases.flatMap((e) => Object.values(e.databases).map(postgresMajor)))].sort();
-  if (withDatabases.some((e) => e.network.ecrPublicCache === 'create')) out.push(...pullThroughCache({ keyId: BOOTSTRAP_ID.key, layer: 'delivery', owner: spec, postgresMajors: majors }));
+  const majors = [...new Set(withDatabases.flatMap((e) => Object.values(e.databases).filter((d) => engineInfo(d.engine).protocol === 'postgres').map(postgresMajor)))].sort();
+  const mysqlTags = [...new Set(withDatabases.flatMap((e) => Object.values(e.databases).filter((d) => engineInfo(d.engine).protocol === 'mysql').map(mysqlClientTag)))].sort();
+  if (withDatabases.some((e) => e.network.ecrPublicCache === 'create')) out.push(...pullThroughCache({ keyId: BOOTSTRAP_ID.key, layer: 'delivery', owner: spec, postgresMajors: majors, ...(mysqlTags.length > 0 ? { mysqlTags } : {}) }));
   if (target.home && target.roleEnvironments.length) {
     const github = target.roleEnvironments.some((e) => e.cicd?.provider === 'github-actions');
     const create = github && target.roleEnvironments[0]!.cicd!.githubOidcProvider === 'create';

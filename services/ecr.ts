@@ -156,6 +156,8 @@ export const ECR_PUBLIC_CACHE_PREFIX = 'ecr-public';
 export const ECR_PUBLIC_REGISTRY = 'public.ecr.aws';
 /** The official PostgreSQL image on ECR Public (Docker official images mirror). */
 export const POSTGRES_UPSTREAM_REPOSITORY = 'docker/library/postgres';
+/** The official MySQL image on ECR Public: its mysql client runs the MySQL engines' migration step. */
+export const MYSQL_UPSTREAM_REPOSITORY = 'docker/library/mysql';
 
 export const PULL_THROUGH_ID = {
   rule: 'EcrPublicPullThroughCacheRule',
@@ -210,6 +212,8 @@ export interface PullThroughCacheInput {
   readonly owner: NormalizedSpec;
   /** Major PostgreSQL versions the environments of this registry run (prices the storage). */
   readonly postgresMajors: readonly string[];
+  /** Tags of the mysql client image the MySQL engines' migration steps pull (8.0, 8.4). */
+  readonly mysqlTags?: readonly string[];
 }
 
 /**
@@ -274,13 +278,29 @@ export function pullThroughCache(input: PullThroughCacheInput): ModelResource[] 
         ResourceTags: tags,
       },
       usage: [
-        {
-          meter: 'ecr.storage',
-          unit: 'GB-month',
-          quantity: { min: 0.1 * input.postgresMajors.length, max: 0.2 * input.postgresMajors.length },
-          attributes: {},
-          basis: `the cached postgres:${input.postgresMajors.map((m) => `${m}-alpine`).join(', ')} image${input.postgresMajors.length === 1 ? '' : 's'} of the migration task (about 100 MB each, one more while a moved tag's old image expires)`,
-        },
+        // A system with MySQL engines only caches no postgres image.
+        ...(input.postgresMajors.length > 0 || (input.mysqlTags ?? []).length === 0
+          ? [
+              {
+                meter: 'ecr.storage' as const,
+                unit: 'GB-month',
+                quantity: { min: 0.1 * input.postgresMajors.length, max: 0.2 * input.postgresMajors.length },
+                attributes: {},
+                basis: `the cached postgres:${input.postgresMajors.map((m) => `${m}-alpine`).join(', ')} image${input.postgresMajors.length === 1 ? '' : 's'} of the migration task (about 100 MB each, one more while a moved tag's old image expires)`,
+              },
+            ]
+          : []),
+        ...((input.mysqlTags ?? []).length > 0
+          ? [
+              {
+                meter: 'ecr.storage' as const,
+                unit: 'GB-month',
+                quantity: { min: 0.25 * input.mysqlTags!.length, max: 0.5 * input.mysqlTags!.length },
+                attributes: {},
+                basis: `the cached mysql:${input.mysqlTags!.join(', ')} image${input.mysqlTags!.length === 1 ? '' : 's'} of the MySQL migration task (about 250 MB each compressed, one more while a moved tag's old image expires)`,
+              },
+            ]
+          : []),
       ],
     }),
   ];

@@ -15,7 +15,8 @@ import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
-import { DATABASE_NAME, databaseUser } from './rds.js';
+import { auroraReaders, databaseName, databaseUserOn, isAurora } from './rds.js';
+import { engineInfo } from '../spec/database-engines.js';
 import { BLUE_GREEN_ID, exposedNames, isTrafficShifted } from './alb.js';
 import { behindLoadBalancer } from '../compiler/model/exposure.js';
 import { imageUri } from './ecr.js';
@@ -93,10 +94,13 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
       add(`${prefix}_SSL`, 'true');
       // IAM database authentication: the service signs a token for its own user with its role
       // (docs/secrets.md "Databases"); it never receives a password.
-      add(`${prefix}_DATABASE`, DATABASE_NAME);
-      add(`${prefix}_USERNAME`, databaseUser(s.name));
+      add(`${prefix}_DATABASE`, databaseName(db));
+      add(`${prefix}_USERNAME`, databaseUserOn(db, s.name));
       add(`${prefix}_IAM_AUTH`, 'true');
-      add(`${prefix}_SSLMODE`, 'verify-full');
+      // libpq's and the MySQL clients' names for "TLS, and check the certificate names the host".
+      add(`${prefix}_SSLMODE`, engineInfo(db.engine).protocol === 'mysql' ? 'VERIFY_IDENTITY' : 'verify-full');
+      // Aurora: the reader endpoint balances over the readers (read-only queries).
+      if (isAurora(db) && auroraReaders(db) > 0) add(`${prefix}_READ_HOST`, getAtt(ID.database(used), 'ReadEndpoint.Address'));
     }
     const cache = spec.caches[used];
     if (cache) {

@@ -18,7 +18,7 @@ import { parsePermissionResource } from '../spec/permissions.js';
 import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
 import { cacheIamAuth, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
-import { databaseIdentifier } from './rds.js';
+import { databaseArnResource, databaseIdentifier, databaseLogPrefixes, databaseLogTypes } from './rds.js';
 import { messagingStatements, queueArn, queueName, topicArn, topicName } from './messaging.js';
 import { bucketArn, bucketName, bucketStatements } from './buckets.js';
 import { tableArn, tableStatements } from './dynamodb.js';
@@ -74,10 +74,8 @@ export function systemLogGroupArns(spec: NormalizedSpec): CfnValue[] {
   const prefix = namePrefix(spec);
   const names: string[] = [`/dex/${prefix}/*`];
   if (hasEksCluster(spec)) names.push(`/aws/eks/${prefix}/cluster`, `/aws/containerinsights/${prefix}/*`);
-  if (spec.audit.databaseLogs) {
-    for (const db of Object.values(spec.databases).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      for (let n = 0; n <= db.readReplicas; n++) names.push(`/aws/rds/instance/${databaseIdentifier(spec, db, n === 0 ? undefined : n)}/*`);
-    }
+  for (const db of Object.values(spec.databases).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (databaseLogTypes(spec, db).length > 0) names.push(...databaseLogPrefixes(spec, db).map((p) => `${p}/*`));
   }
   if (hasWafLogs(spec)) names.push(`aws-waf-logs-${prefix}`);
   // The flow log group's name is CloudFormation's: `${FlowLogGroup}` (its Ref) in the pattern.
@@ -140,7 +138,7 @@ export function permissionResource(spec: NormalizedSpec, s: NormalizedService, v
     case 'reference': {
       if (r.to === 'secrets' && s.secrets.includes(r.name)) return ref(ID.serviceSecret(s.name, r.name));
       const db = r.to === 'databases' ? spec.databases[r.name] : undefined;
-      if (db) return sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:db:${databaseIdentifier(spec, db)}`);
+      if (db) return sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:${databaseArnResource(spec, db)}`);
       const cache = r.to === 'caches' ? spec.caches[r.name] : undefined;
       if (cache) return sub(`arn:\${AWS::Partition}:elasticache:\${AWS::Region}:\${AWS::AccountId}:replicationgroup:${cacheReplicationGroupId(spec, cache)}`);
       const queue = r.to === 'queues' ? spec.queues?.[r.name] : undefined;

@@ -5,6 +5,7 @@ import { ID, getAtt, namePrefix, pascal, ref, resource, tagList, xrayGroupName }
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { NormalizedAlert, NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { cacheLayout } from './elasticache.js';
+import { databaseMetricDimension, isAurora } from './rds.js';
 import { isExposed, xrayServiceName } from './ecs.js';
 import { serviceAccount } from './iam.js';
 
@@ -152,12 +153,14 @@ function targets(spec: NormalizedSpec, alert: NormalizedAlert): Target[] {
     case 'dbFreeStorageGiB':
     case 'dbConnections': {
       const metric = alert.metric === 'dbCpu' ? 'CPUUtilization' : alert.metric === 'dbFreeStorageGiB' ? 'FreeStorageSpace' : 'DatabaseConnections';
-      return dbs.map((db) => ({
+      // Aurora's cluster volume grows by itself and has no FreeStorageSpace metric (DEX709 says so).
+      const watched = alert.metric === 'dbFreeStorageGiB' ? dbs.filter((db) => !isAurora(spec.databases[db]!)) : dbs;
+      return watched.map((db) => ({
         key: db,
         component: `database/${db}`,
         watch: {
           kind: 'metric',
-          stat: { namespace: 'AWS/RDS', metric, dimensions: [{ Name: 'DBInstanceIdentifier', Value: ref(ID.database(db)) }] },
+          stat: { namespace: 'AWS/RDS', metric, dimensions: [databaseMetricDimension(spec, db)] },
           statistic: alert.metric === 'dbFreeStorageGiB' ? 'Minimum' : alert.metric === 'dbConnections' ? 'Maximum' : 'Average',
           scale: alert.metric === 'dbFreeStorageGiB' ? GIB : 1,
         },
@@ -316,7 +319,8 @@ function dashboards(spec: NormalizedSpec): ModelResource[] {
     groups.push(group);
   }
   for (const db of Object.keys(spec.databases).sort()) {
-    const dims = ['DBInstanceIdentifier', ref(ID.database(db))];
+    const dim = databaseMetricDimension(spec, db);
+    const dims = [dim.Name, dim.Value];
     groups.push([
       widget(`${db}: database`, [
         ['AWS/RDS', 'CPUUtilization', ...dims, { label: 'CPU %' }],

@@ -296,6 +296,19 @@ export interface NormalizedDatabase {
   readonly crossRegionBackupTo: RegionCode | undefined;
   readonly deletionProtection: boolean;
   readonly port: number;
+  /** Aurora Serverless v2 capacity (Aurora engines only). */
+  readonly serverless: { readonly minAcu: number; readonly maxAcu: number } | undefined;
+  readonly parameters: Readonly<Record<string, string>>;
+  /** Performance Insights retention in days; undefined: off. */
+  readonly performanceInsightsDays: number | undefined;
+  /** Enhanced monitoring interval; 0: off. */
+  readonly monitoringIntervalSeconds: number;
+  /** Log types to export, as the spec gives them; undefined: dex's default with audit.databaseLogs. */
+  readonly logExports: readonly string[] | undefined;
+  readonly maintenanceWindow: string | undefined;
+  readonly backupWindow: string | undefined;
+  readonly storage: { readonly type: 'gp3' | 'io1' | 'io2'; readonly iops: number | undefined; readonly throughputMiBps: number | undefined };
+  readonly allowMajorVersionUpgrade: boolean;
 }
 
 export interface NormalizedCache {

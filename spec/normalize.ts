@@ -4,6 +4,7 @@
 import { carveSubnets, parseCidr } from './cidr.js';
 import type { Finding } from './diagnostics.js';
 import { JOB_KEYS } from './model.js';
+import { engineInfo } from './database-engines.js';
 import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision, UseEnvNames } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
 import { normalizeMessaging, queueScaling, serviceMessaging } from './messaging.js';
@@ -416,10 +417,11 @@ function namedUses(uses: Service['uses'] | undefined): { name: string; index: nu
 }
 
 function normalizeDatabase(name: string, d: Database): NormalizedDatabase {
+  const engine = or(d.engine, 'Database', 'engine');
   return {
     name,
-    engine: or(d.engine, 'Database', 'engine'),
-    version: or(d.version, 'Database', 'version'),
+    engine,
+    version: d.version ?? engineInfo(engine).defaultVersion,
     instanceClass: or(d.instanceClass, 'Database', 'instanceClass'),
     multiAz: or(d.multiAz, 'Database', 'multiAz'),
     storageGiB: or(d.storageGiB, 'Database', 'storageGiB'),
@@ -428,7 +430,17 @@ function normalizeDatabase(name: string, d: Database): NormalizedDatabase {
     readReplicas: or(d.readReplicas, 'Database', 'readReplicas'),
     crossRegionBackupTo: d.crossRegionBackupTo,
     deletionProtection: or(d.deletionProtection, 'Database', 'deletionProtection'),
-    port: or(d.port, 'Database', 'port'),
+    // The schema's default is PostgreSQL's; MySQL engines move off 3306 the same way.
+    port: d.port ?? (engine === 'postgres' ? or<number>(d.port, 'Database', 'port') : engineInfo(engine).defaultPort),
+    serverless: d.serverless ? { minAcu: or<number>(d.serverless.minAcu, 'Database', 'serverless', 'minAcu'), maxAcu: d.serverless.maxAcu } : undefined,
+    parameters: Object.fromEntries(Object.entries(d.parameters ?? {}).map(([k, v]) => [k, String(v)])),
+    performanceInsightsDays: d.performanceInsights ? (or<number>(d.performanceInsights.retentionDays, 'Database', 'performanceInsights', 'retentionDays')) : undefined,
+    monitoringIntervalSeconds: or<number>(d.enhancedMonitoring?.intervalSeconds, 'Database', 'enhancedMonitoring', 'intervalSeconds'),
+    logExports: d.logExports,
+    maintenanceWindow: d.maintenanceWindow,
+    backupWindow: d.backupWindow,
+    storage: { type: or<'gp3' | 'io1' | 'io2'>(d.storage?.type, 'Database', 'storage', 'type'), iops: d.storage?.iops, throughputMiBps: d.storage?.throughputMiBps },
+    allowMajorVersionUpgrade: or(d.allowMajorVersionUpgrade, 'Database', 'allowMajorVersionUpgrade'),
   };
 }
 

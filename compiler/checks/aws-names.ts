@@ -489,6 +489,7 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
   },
   'AWS::RDS::DBClusterParameterGroup': {
     names: [{ property: 'DBClusterParameterGroupName', what: 'DB cluster parameter group name', maxLength: 255, pattern: /^[a-zA-Z](?:-?[a-zA-Z0-9])*$/, allowed: 'letters, digits and single hyphens, starting with a letter', unique: 'region', source: 'schema (pattern); 255 characters: RDS API CreateDBClusterParameterGroup' }],
+    notNames: { Family: 'the engine family (aurora-postgresql16)' },
   },
   'AWS::Route53::HostedZone': { noPhysicalName: 'named by its domain, which the spec gives', notNames: { Name: 'the domain name' } },
   'AWS::Route53::RecordSet': { noPhysicalName: 'a DNS record of its zone', notNames: { Name: 'the DNS name', HostedZoneName: REF } },

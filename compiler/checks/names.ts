@@ -5,6 +5,7 @@
 // shares the bastion's group) or crash the model builder. Both are caught here, before emit,
 // with both spec locations named.
 import { BUCKET_ID_SUFFIXES, TABLE_ID_SUFFIXES } from '../model/stores.js';
+import { engineInfo } from '../../spec/database-engines.js';
 import type { Finding, SpecPath } from '../../spec/diagnostics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import { exposedNames } from '../model/exposure.js';
@@ -84,6 +85,14 @@ const DATABASE_WHAT: Readonly<Record<(typeof DATABASE_ID_SUFFIXES)[number], stri
   BackupSelection: 'backup selection',
   DatabasePostgresqlLogGroup: 'PostgreSQL log group',
   DatabaseUpgradeLogGroup: 'upgrade log group',
+  DatabaseWriter: 'Aurora writer instance',
+  DatabaseClusterParameterGroup: 'DB cluster parameter group',
+  DatabaseErrorLogGroup: 'error log group',
+  DatabaseGeneralLogGroup: 'general log group',
+  DatabaseSlowqueryLogGroup: 'slow query log group',
+  DatabaseAuditLogGroup: 'audit log group',
+  DatabaseIamDbAuthErrorLogGroup: 'IAM authentication error log group',
+  DatabaseInstanceLogGroup: 'instance log group',
 };
 
 const CACHE_WHAT: Readonly<Record<(typeof CACHE_ID_SUFFIXES)[number], string>> = {
@@ -125,7 +134,9 @@ function claims(spec: NormalizedSpec): Claim[] {
     const path = ['databases', d.name];
     const owner = `database ${d.name}`;
     for (const suffix of DATABASE_ID_SUFFIXES) out.push({ id: `${pascal(d.name)}${suffix}`, owner, path, what: DATABASE_WHAT[suffix] });
-    for (let n = 1; n <= d.readReplicas; n++) out.push({ id: databaseReplica(d.name, n), owner, path, what: `read replica ${n}` });
+    // Aurora with multiAz has a reader even when readReplicas is 0 (services/rds.ts auroraReaders).
+    const replicas = Math.max(d.readReplicas, engineInfo(d.engine).aurora && d.multiAz ? 1 : 0);
+    for (let n = 1; n <= replicas; n++) out.push({ id: databaseReplica(d.name, n), owner, path, what: `read replica ${n}` });
     // Physical names live in their own namespace (a prefix no logical ID has).
     if (d.crossRegionBackupTo) out.push({ id: `vault:${crossRegionVaultName(spec, d.name)}`, owner, path, what: 'backup vault', label: 'AWS Backup vault name' });
   }

@@ -78,3 +78,13 @@ export function publicServices(ctx: RuleContext): string[] {
     .filter((s) => s.expose.public)
     .map((s) => s.name);
 }
+
+/**
+ * The resource holding a database's data: its RDS primary instance, or its Aurora cluster (whose
+ * instances hold none). Replicas and Aurora instances are left out.
+ */
+export function databaseStores(model: ResourceModel, db: string): ModelResource[] {
+  return model.resources.filter(
+    (x) => x.component === `database/${db}` && (x.type === 'AWS::RDS::DBCluster' || (x.type === 'AWS::RDS::DBInstance' && x.properties.SourceDBInstanceIdentifier === undefined && x.properties.DBClusterIdentifier === undefined)),
+  );
+}

@@ -35,6 +35,15 @@ function sameEngineFamily(a: CfnValue | undefined, b: CfnValue | undefined): boo
   return family(a) === family(b);
 }
 
+/** The major part of an RDS engine version: 16 of 16.4, 8.0 of 8.0.36 or 8.0.mysql_aurora.3.08.0. */
+function engineMajor(v: CfnValue | undefined): string {
+  const s = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+  const m = /^(\d+)(?:\.(\d+))?/.exec(s);
+  if (!m) return s;
+  // MySQL's major is two numbers (5.7, 8.0, 8.4); PostgreSQL's one since 10.
+  return Number(m[1]) < 10 && m[2] !== undefined ? `${m[1]}.${m[2]}` : m[1]!;
+}
+
 export interface ReplacementVerdict {
   readonly causesReplacement: boolean;
   readonly mayCauseReplacement?: boolean;
@@ -49,6 +58,11 @@ export interface ReplacementVerdict {
 export function replacementOf(type: string, path: string, before: CfnValue | undefined, after: CfnValue | undefined): ReplacementVerdict {
   const { createOnly, conditional } = createOnlyPaths(type);
   if (createOnly.some((p) => matches(p, path))) return { causesReplacement: true, note: 'create-only' };
+  if ((type === 'AWS::RDS::DBInstance' || type === 'AWS::RDS::DBCluster') && path === 'EngineVersion' && engineMajor(before) !== engineMajor(after)) {
+    // In place, but not a routine update: the engine is down while RDS upgrades it, there is no
+    // way back but a restore, and without AllowMajorVersionUpgrade RDS refuses it.
+    return { causesReplacement: false, mayCauseReplacement: true, note: `major version upgrade ${engineMajor(before)} → ${engineMajor(after)}: downtime while RDS upgrades, no downgrade but a restore from a snapshot (needs allowMajorVersionUpgrade: true)` };
+  }
   const cond = conditional.find((p) => matches(p, path));
   if (cond === undefined) return { causesReplacement: false };
   if ((type === 'AWS::RDS::DBInstance' || type === 'AWS::RDS::DBCluster') && cond === 'Engine') {

@@ -186,6 +186,8 @@ export const DATABASE_ID_SUFFIXES = [
   'Database', 'DatabaseSecurityGroup', 'DatabaseSubnetGroup', 'DatabaseParameterGroup',
   'DatabaseMigrationTaskDefinition', 'DatabaseMigrationExecutionRole', 'DatabaseMigrationTaskRole', 'DatabaseMigrationLogGroup', 'DatabaseMigrationSecurityGroup',
   'BackupVault', 'BackupRole', 'BackupPlan', 'BackupSelection', 'DatabasePostgresqlLogGroup', 'DatabaseUpgradeLogGroup',
+  'DatabaseWriter', 'DatabaseClusterParameterGroup', 'DatabaseErrorLogGroup', 'DatabaseGeneralLogGroup', 'DatabaseSlowqueryLogGroup', 'DatabaseAuditLogGroup',
+  'DatabaseIamDbAuthErrorLogGroup', 'DatabaseInstanceLogGroup',
 ] as const;
 /** A database's read replicas: `${ID.database(db)}Replica${n}`, n from 1. */
 export const databaseReplica = (db: string, n: number): string => `${ID.database(db)}Replica${n}`;
@@ -313,6 +315,7 @@ export const DEX_COMPONENT_IDS: Readonly<Record<string, string>> = {
   DatabaseInstanceEventSubscription: 'the RDS instance event subscription',
   DatabaseParameterGroupEventSubscription: 'the RDS parameter group event subscription',
   DatabaseSecurityGroupEventSubscription: 'the RDS security group event subscription',
+  DatabaseClusterEventSubscription: 'the Aurora cluster event subscription',
   AlarmTopicPolicy: "the alarm topic's policy",
   AlarmEmailSubscription: 'the alarm e-mail subscription',
   Dashboard: 'the CloudWatch dashboard',

@@ -125,6 +125,32 @@ export function sqlIdentifier(value: string): string {
   return `"${value.replace(/"/g, '""')}"`;
 }
 
+/** MySQL's limit on identifier length, in characters. */
+const MYSQL_IDENTIFIER_MAX = 64;
+
+/**
+ * A MySQL quoted identifier holding exactly `value`: backticks, each backtick doubled (whatever
+ * sql_mode is: ANSI_QUOTES changes what double quotes mean, never backticks). Refused: NUL, and
+ * names over 64 characters (the server refuses them).
+ */
+export function mysqlIdentifier(value: string): string {
+  if (value.length === 0) throw new UnsafeValueError('MySQL identifier', value, 'an identifier cannot be empty');
+  if (value.includes('\0')) throw new UnsafeValueError('MySQL identifier', value, 'a NUL byte cannot appear in an identifier');
+  if ([...value].length > MYSQL_IDENTIFIER_MAX) throw new UnsafeValueError('MySQL identifier', value, `MySQL identifiers are at most ${MYSQL_IDENTIFIER_MAX} characters`);
+  return `\`${value.replace(/`/g, '``')}\``;
+}
+
+/**
+ * A MySQL string literal holding exactly `value`. Backslash is an escape character unless
+ * sql_mode has NO_BACKSLASH_ESCAPES, so a value with a backslash (where the two modes disagree)
+ * is refused rather than guessed; `'` is doubled, which both modes read the same. NUL is refused.
+ */
+export function mysqlLiteral(value: string): string {
+  if (value.includes('\0')) throw new UnsafeValueError('MySQL string', value, 'a NUL byte cannot appear in SQL');
+  if (value.includes('\\')) throw new UnsafeValueError('MySQL string', value, 'a backslash means different things under different sql_mode settings');
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
 /**
  * A PostgreSQL string constant holding exactly `value`: single quotes, each `'` doubled. With
  * standard_conforming_strings on (the default since 9.1, and on RDS) backslashes are ordinary

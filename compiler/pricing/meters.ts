@@ -309,6 +309,23 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
       throw new MappingError(`no SQS price in dex's sources yet: ${meter.attributes.queueType === 'FIFO' ? 'FIFO' : 'standard'} queue requests are billed per million (64 KB chunks) after the account's free first million a month; see the Amazon SQS pricing page for this region's rate, or run dex pricing refresh`);
     case 'sns.https':
       throw new MappingError("no SNS HTTPS delivery price in dex's sources yet: HTTP/S notifications are billed per million after the account's free first 100,000 a month; see the Amazon SNS pricing page for this region's rate (deliveries to SQS queues are free)");
+    // Aurora and the RDS storage and monitoring extras: dex's price sources (the pricing-page feed
+    // of RDS instances, research rows) have no rows for them, so each is unpriced with its reason
+    // and the amount to look up, never a $0 line.
+    case 'aurora.instance':
+      throw new MappingError(`Aurora instances are not in dex's price book (its sources price RDS for PostgreSQL and MySQL instances only): ${meter.quantity.max} hours a month of ${a.instanceClass ?? 'the instance class'} (${a.engine ?? 'Aurora'}, Aurora Standard), at the rate aws.amazon.com/rds/aurora/pricing gives for this region`);
+    case 'aurora.acu':
+      throw new MappingError(`Aurora Serverless v2 is not in dex's price book: ${meter.quantity.min} to ${meter.quantity.max} ACU-hours a month (${a.engine ?? 'Aurora'}, Aurora Standard), at the per-ACU-hour rate aws.amazon.com/rds/aurora/pricing gives for this region`);
+    case 'aurora.storage':
+      throw new MappingError('Aurora storage is not in dex\'s price book: it is billed per GB-month of data actually stored (aws.amazon.com/rds/aurora/pricing), which the spec does not give');
+    case 'aurora.io':
+      throw new MappingError('Aurora I/O is not in dex\'s price book: Aurora Standard bills per million read and write requests (aws.amazon.com/rds/aurora/pricing), which follow the load the spec does not give; Aurora I/O-Optimized has none but dearer instances and storage');
+    case 'rds.iops':
+      throw new MappingError(`provisioned IOPS are not in dex's price book: ${meter.quantity.max} IOPS-month of ${a.storageType ?? 'storage'} (aws.amazon.com/rds/pricing, "Provisioned IOPS")`);
+    case 'rds.throughput':
+      throw new MappingError(`gp3 throughput beyond the included baseline is not in dex's price book: ${meter.quantity.max} MiB/s-month (aws.amazon.com/rds/pricing, gp3 storage)`);
+    case 'rds.performanceInsights':
+      throw new MappingError(`Performance Insights beyond its free 7 days is not in dex's price book: kept ${a.retentionDays ?? 'more than 7'} days, it is billed per vCPU of ${a.instanceClass ?? 'the instance'} a month (per ACU on Serverless v2; CloudWatch Database Insights pricing)`);
     case 's3.storage':
       return [part('S3', 'TimedStorage-ByteHrs', q('AmazonS3', regional(region, { productFamily: 'Storage', volumeType: 'Standard' }), 'TimedStorage-ByteHrs', 'S3 Standard storage'), GB_MONTH)];
     case 's3.replicationTransfer':

@@ -1505,19 +1505,19 @@ export interface ServiceUse {
   };
 }
 /**
- * A managed PostgreSQL database on Amazon RDS.
+ * A managed relational database: RDS for PostgreSQL or MySQL, or an Aurora PostgreSQL or Aurora MySQL cluster (provisioned instances or Serverless v2).
  */
 export interface Database {
   /**
-   * Database engine. dex supports PostgreSQL.
+   * Database engine: postgres or mysql (one RDS instance, a standby with multiAz, read replicas), aurora-postgresql or aurora-mysql (an Aurora cluster: a writer instance and readReplicas reader instances, or Serverless v2 with serverless:).
    */
-  engine?: 'postgres';
+  engine?: 'postgres' | 'mysql' | 'aurora-postgresql' | 'aurora-mysql';
   /**
-   * Major engine version, as a string ("16").
+   * Major engine version, as a string: postgres and aurora-postgresql 13 to 17 (default 16), mysql 8.0 or 8.4 (default 8.0), aurora-mysql 8.0 (Aurora MySQL version 3, the default). Checked against the engine (DEX700).
    */
-  version?: '13' | '14' | '15' | '16' | '17';
+  version?: '13' | '14' | '15' | '16' | '17' | '8.0' | '8.4';
   /**
-   * RDS instance class (db.*).
+   * RDS instance class (db.*). Aurora runs db.t3.medium, db.t4g.medium and larger burstable classes and the db.r* classes (DEX701); ignored with serverless:.
    */
   instanceClass?:
     | 'db.t3.micro'
@@ -1595,11 +1595,24 @@ export interface Database {
     | 'db.r7g.12xlarge'
     | 'db.r7g.16xlarge';
   /**
-   * Run a synchronous standby in a second availability zone.
+   * Aurora Serverless v2 (aurora-postgresql and aurora-mysql only): the writer and readers are db.serverless instances that scale between minAcu and maxAcu, billed per ACU-hour; instanceClass is then ignored.
+   */
+  serverless?: {
+    /**
+     * Fewest Aurora capacity units (ACUs, about 2 GiB of memory each) the cluster scales down to, 0 to 256 in steps of 0.5; 0 pauses an idle cluster (Aurora PostgreSQL 13.15+, 14.12+, 15.7+, 16.3+; Aurora MySQL 3.08+).
+     */
+    minAcu?: number;
+    /**
+     * Most Aurora capacity units the cluster scales up to, 1 to 256 in steps of 0.5, at least minAcu.
+     */
+    maxAcu: number;
+  };
+  /**
+   * Run a synchronous standby in a second availability zone. On Aurora: at least one reader instance (the failover target) in another zone.
    */
   multiAz?: boolean;
   /**
-   * Allocated gp3 storage in GiB.
+   * Allocated storage in GiB (RDS engines; Aurora storage grows by itself and is billed as used).
    */
   storageGiB?: number;
   /**
@@ -1655,9 +1668,68 @@ export interface Database {
    */
   deletionProtection?: boolean;
   /**
-   * Database port. Defaults to 5433, not PostgreSQL's well-known 5432 (FSBP RDS.23: a non-default port takes the instance out of scans for the default one); set 5432 explicitly to keep it, and the compliance report lists RDS.23 as failed for that database.
+   * Database port. Defaults to 5433 for postgres and aurora-postgresql and to 3307 for mysql and aurora-mysql, not the engines' well-known 5432 and 3306 (FSBP RDS.23: a non-default port takes the instance out of scans for the default one); set the well-known port explicitly to keep it, and the compliance report lists RDS.23 as failed for that database.
    */
   port?: number;
+  /**
+   * Engine parameters, in a parameter group of the engine's family (a cluster parameter group on Aurora). dex keeps TLS required (rds.force_ssl or require_secure_transport) whatever is set here.
+   */
+  parameters?: {
+    [k: string]: string | number | boolean;
+  };
+  /**
+   * Turn on Performance Insights, encrypted with the system's KMS key.
+   */
+  performanceInsights?: {
+    /**
+     * Days Performance Insights keeps its data: 7 (free) or a multiple of 31 up to 713, or 731 (two years), billed per vCPU-month beyond the free 7 days.
+     */
+    retentionDays?: number;
+  };
+  /**
+   * Enhanced monitoring (OS metrics), through the environment's least-privilege monitoring role. On by default every 60 seconds.
+   */
+  enhancedMonitoring?: {
+    /**
+     * Seconds between OS-metric samples sent to CloudWatch Logs (RDSOSMetrics); 0 turns enhanced monitoring off (FSBP RDS.6 then fails).
+     */
+    intervalSeconds?: 0 | 1 | 5 | 10 | 15 | 30 | 60;
+  };
+  /**
+   * Logs published to CloudWatch Logs, into log groups dex creates (retention, KMS): postgresql, upgrade and iam-db-auth-error (PostgreSQL engines; instance on Aurora PostgreSQL), error, general, slowquery, audit and iam-db-auth-error (MySQL engines). Default: postgresql and upgrade, or error and slowquery, when audit.databaseLogs is on. Checked per engine (DEX703).
+   */
+  logExports?: (
+    'postgresql' | 'upgrade' | 'error' | 'general' | 'slowquery' | 'audit' | 'iam-db-auth-error' | 'instance'
+  )[];
+  /**
+   * Weekly maintenance window in UTC, ddd:hh24:mi-ddd:hh24:mi, at least 30 minutes (DEX704), not overlapping backupWindow (DEX705). Left out, RDS picks one.
+   */
+  maintenanceWindow?: string;
+  /**
+   * Daily backup window in UTC, hh24:mi-hh24:mi, at least 30 minutes (DEX704). Left out, RDS picks one.
+   */
+  backupWindow?: string;
+  /**
+   * Storage of an RDS instance (postgres, mysql): volume type, IOPS and throughput. Not for Aurora (DEX707).
+   */
+  storage?: {
+    /**
+     * Storage volume type.
+     */
+    type?: 'gp3' | 'io1' | 'io2';
+    /**
+     * Provisioned IOPS: gp3 above its baseline (3,000, or 12,000 from 400 GiB), io1/io2 required; AWS's ranges are checked against the size (DEX706).
+     */
+    iops?: number;
+    /**
+     * gp3 storage throughput in MiB/s above the baseline (125, or 500 from 400 GiB); gp3 only (DEX706).
+     */
+    throughputMiBps?: number;
+  };
+  /**
+   * Let a change of version upgrade an RDS instance's major version in place (downtime while RDS upgrades; the parameter group is replaced with the new family). Off, RDS refuses the update. Aurora clusters are upgraded by CloudFormation when the version changes, with or without it; dex plan --against shows the change as a replacement risk either way.
+   */
+  allowMajorVersionUpgrade?: boolean;
 }
 /**
  * A managed Redis-compatible cache on Amazon ElastiCache.

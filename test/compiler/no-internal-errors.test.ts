@@ -324,7 +324,7 @@ function checkIdTables(model: ResourceModel): void {
     const known =
       Object.hasOwn(DEX_COMPONENT_IDS, r.logicalId) ||
       (kind === 'services' && typeof name === 'string' && (SERVICE_ID_SUFFIXES.some((s) => r.logicalId === pascal(name) + s) || spec.services[name]!.secrets.some((x) => ID.serviceSecret(name, x) === r.logicalId))) ||
-      (kind === 'databases' && typeof name === 'string' && (DATABASE_ID_SUFFIXES.some((s) => r.logicalId === pascal(name) + s) || /^\d+((Postgresql|Upgrade)LogGroup)?$/.test(r.logicalId.slice(`${ID.database(name)}Replica`.length)))) ||
+      (kind === 'databases' && typeof name === 'string' && (DATABASE_ID_SUFFIXES.some((s) => r.logicalId === pascal(name) + s) || /^\d+((Postgresql|Upgrade|Error|General|Slowquery|Audit|IamDbAuthError)LogGroup)?$/.test(r.logicalId.slice(`${ID.database(name)}Replica`.length)))) ||
       (kind === 'caches' && typeof name === 'string' && (CACHE_ID_SUFFIXES.some((s) => r.logicalId === pascal(name) + s) || Object.values(spec.services).some((x) => x.uses.includes(name) && ['', ...CACHE_SERVICE_USER_ID_SUFFIXES].some((s) => r.logicalId === cacheServiceUser(name, x.name) + s)))) ||
       (kind === 'cicd' && (SERVICE_ID_SUFFIXES as readonly string[]).some((s) => r.logicalId.endsWith(s) && Object.values(spec.services).some((x) => pascal(x.name) + s === r.logicalId))) ||
       (kind === 'monitoring' && r.type === 'AWS::CloudWatch::Alarm') ||

@@ -71,8 +71,15 @@ describe.each(emitted.map((e) => [e.label, e] as const))('%s', (_label, e) => {
   });
 
   it('keeps data stores private, encrypted, protected and snapshotted', () => {
+    for (const [id, r] of resources(e, 'AWS::RDS::DBCluster')) {
+      // Aurora: the cluster holds the data, so encryption, protection and the snapshot are its own.
+      expect(r.Properties, id).toMatchObject({ StorageEncrypted: true, DeletionProtection: true, EnableIAMDatabaseAuthentication: true, ManageMasterUserPassword: true });
+      expect(r.Properties!.KmsKeyId, id).toBeDefined();
+      expect(r, id).toMatchObject({ DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' });
+    }
     for (const [id, r] of resources(e, 'AWS::RDS::DBInstance')) {
       expect(r.Properties!.PubliclyAccessible, id).toBe(false);
+      if (r.Properties!.DBClusterIdentifier) continue; // an Aurora instance: checked as its cluster above
       expect(r.Properties!.KmsKeyId, id).toBeDefined();
       // A replica inherits encryption from its source, which is checked here too.
       if (!r.Properties!.SourceDBInstanceIdentifier) {

@@ -313,12 +313,16 @@ const waf11: SecurityControl = {
 
 // ——— RDS ———
 
-const dbs = (ctx: RuleContext): ModelResource[] => ofType(ctx.model, 'AWS::RDS::DBInstance');
+// The databases as stores: RDS instances and Aurora clusters (an Aurora instance holds no data of
+// its own: encryption, backups, deletion protection, IAM authentication and logs are its cluster's).
+const dbs = (ctx: RuleContext): ModelResource[] => [...ofType(ctx.model, 'AWS::RDS::DBInstance').filter((d) => prop(d, 'DBClusterIdentifier') === undefined), ...ofType(ctx.model, 'AWS::RDS::DBCluster')];
+/** Every DB instance, Aurora's too: what is set per instance (public access, monitoring, minor upgrades). */
+const instances = (ctx: RuleContext): ModelResource[] => ofType(ctx.model, 'AWS::RDS::DBInstance');
 const primaries = (ctx: RuleContext): ModelResource[] => dbs(ctx).filter((d) => prop(d, 'SourceDBInstanceIdentifier') === undefined);
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { postgres: 5432, mysql: 3306, mariadb: 3306, 'aurora-postgresql': 5432, 'aurora-mysql': 3306, 'sqlserver-se': 1433, 'oracle-se2': 1521 };
-const LOGS: Readonly<Record<string, string>> = { postgres: 'postgresql', mysql: 'error', mariadb: 'error' };
+const LOGS: Readonly<Record<string, string>> = { postgres: 'postgresql', mysql: 'error', mariadb: 'error', 'aurora-postgresql': 'postgresql', 'aurora-mysql': 'error' };
 
-function dbControl(id: string, title: string, decide: (d: ModelResource, ctx: RuleContext) => ControlFinding, options: { primariesOnly?: boolean; evidences?: SecurityControl['evidences']; base?: string; protectedOnly?: string; cis?: string } = {}): SecurityControl {
+function dbControl(id: string, title: string, decide: (d: ModelResource, ctx: RuleContext) => ControlFinding, options: { primariesOnly?: boolean; instances?: boolean; evidences?: SecurityControl['evidences']; base?: string; protectedOnly?: string; cis?: string } = {}): SecurityControl {
   return {
     id,
     family: 'RDS',
@@ -329,10 +333,10 @@ function dbControl(id: string, title: string, decide: (d: ModelResource, ctx: Ru
     ...(options.evidences ? { evidences: options.evidences } : {}),
     ...(options.protectedOnly ? { protectedOnly: options.protectedOnly } : {}),
     absent: 'no RDS database',
-    evaluate: (ctx) => (options.primariesOnly ? primaries(ctx) : dbs(ctx)).map((d) => decide(d, ctx)),
+    evaluate: (ctx) => (options.instances ? instances(ctx) : options.primariesOnly ? primaries(ctx) : dbs(ctx)).map((d) => decide(d, ctx)),
   };
 }
-const rds2 = dbControl('RDS.2', 'Databases are not publicly accessible', (d) => finding(d, prop(d, 'PubliclyAccessible') !== true, `${d.logicalId} PubliclyAccessible ${String(prop(d, 'PubliclyAccessible') ?? false)}`, { PubliclyAccessible: prop(d, 'PubliclyAccessible') }), { base: 'BASE-NO-PUBLIC-DATA-STORES', cis: '2.3.3', evidences: { 'pci-dss': PCI_NET, soc2: SOC2_BOUNDARY } });
+const rds2 = dbControl('RDS.2', 'Databases are not publicly accessible', (d) => finding(d, prop(d, 'PubliclyAccessible') !== true, `${d.logicalId} PubliclyAccessible ${String(prop(d, 'PubliclyAccessible') ?? false)}`, { PubliclyAccessible: prop(d, 'PubliclyAccessible') }), { instances: true, base: 'BASE-NO-PUBLIC-DATA-STORES', cis: '2.3.3', evidences: { 'pci-dss': PCI_NET, soc2: SOC2_BOUNDARY } });
 const rds3: SecurityControl = {
   id: 'RDS.3',
   family: 'RDS',
@@ -342,9 +346,9 @@ const rds3: SecurityControl = {
   base: 'BASE-ENCRYPTION-AT-REST',
   evidences: { 'pci-dss': PCI_CRYPTO, soc2: 'SOC 2 CC6.1' },
   absent: 'no RDS database',
-  evaluate: (ctx) => fromChecks(atRest(ctx), ['AWS::RDS::DBInstance']),
+  evaluate: (ctx) => fromChecks(atRest(ctx), ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster']),
 };
-const rds6 = dbControl('RDS.6', 'Databases have enhanced monitoring', (d) => finding(d, typeof prop(d, 'MonitoringInterval') === 'number' && (prop(d, 'MonitoringInterval') as number) > 0 && prop(d, 'MonitoringRoleArn') !== undefined, `${d.logicalId} MonitoringInterval ${String(prop(d, 'MonitoringInterval') ?? 0)}`, { MonitoringInterval: prop(d, 'MonitoringInterval'), MonitoringRoleArn: prop(d, 'MonitoringRoleArn') }), { evidences: { soc2: SOC2_MONITOR } });
+const rds6 = dbControl('RDS.6', 'Databases have enhanced monitoring', (d) => finding(d, typeof prop(d, 'MonitoringInterval') === 'number' && (prop(d, 'MonitoringInterval') as number) > 0 && prop(d, 'MonitoringRoleArn') !== undefined, `${d.logicalId} MonitoringInterval ${String(prop(d, 'MonitoringInterval') ?? 0)}`, { MonitoringInterval: prop(d, 'MonitoringInterval'), MonitoringRoleArn: prop(d, 'MonitoringRoleArn') }), { instances: true, evidences: { soc2: SOC2_MONITOR } });
 const rds8 = dbControl('RDS.8', 'Databases have deletion protection (protected environments)', (d) => finding(d, prop(d, 'DeletionProtection') === true, `${d.logicalId} DeletionProtection ${String(prop(d, 'DeletionProtection') ?? false)}`, { DeletionProtection: prop(d, 'DeletionProtection'), DeletionPolicy: d.deletionPolicy }), { primariesOnly: true, base: 'BASE-DELETION-PROTECTION', evidences: { soc2: 'SOC 2 A1.2' }, protectedOnly: 'deletion protection is set in protected environments (environments.<name>.protect); a disposable environment may be torn down' });
 const rds9 = dbControl('RDS.9', 'Databases export their logs to CloudWatch Logs', (d) => {
   const exports = (prop(d, 'EnableCloudwatchLogsExports') ?? []) as string[];
@@ -357,7 +361,7 @@ const rds11 = dbControl('RDS.11', 'Databases keep automated backups (7 days or m
   const min = ctx.production ? 7 : 1;
   return finding(d, days >= min, `${d.logicalId} keeps backups ${days} days (at least ${min} required${ctx.production ? '' : ' outside protected environments'})`, { BackupRetentionPeriod: prop(d, 'BackupRetentionPeriod') });
 }, { primariesOnly: true, evidences: { soc2: 'SOC 2 A1.2' } });
-const rds13 = dbControl('RDS.13', 'Databases take minor engine upgrades automatically', (d) => finding(d, prop(d, 'AutoMinorVersionUpgrade') !== false, `${d.logicalId} AutoMinorVersionUpgrade ${String(prop(d, 'AutoMinorVersionUpgrade') ?? true)}`, { AutoMinorVersionUpgrade: prop(d, 'AutoMinorVersionUpgrade') }), { cis: '2.3.2', evidences: { 'pci-dss': 'PCI DSS v4.0 Req. 6.3.3' } });
+const rds13 = dbControl('RDS.13', 'Databases take minor engine upgrades automatically', (d) => finding(d, prop(d, 'AutoMinorVersionUpgrade') !== false, `${d.logicalId} AutoMinorVersionUpgrade ${String(prop(d, 'AutoMinorVersionUpgrade') ?? true)}`, { AutoMinorVersionUpgrade: prop(d, 'AutoMinorVersionUpgrade') }), { instances: true, cis: '2.3.2', evidences: { 'pci-dss': 'PCI DSS v4.0 Req. 6.3.3' } });
 const rds17 = dbControl('RDS.17', 'Databases copy their tags to snapshots', (d) => finding(d, prop(d, 'CopyTagsToSnapshot') === true, `${d.logicalId} CopyTagsToSnapshot ${String(prop(d, 'CopyTagsToSnapshot') ?? false)}`, { CopyTagsToSnapshot: prop(d, 'CopyTagsToSnapshot') }));
 const rds23 = dbControl('RDS.23', "Databases do not listen on their engine's default port", (d) => {
   const port = Number(prop(d, 'Port') ?? DEFAULT_PORTS[String(prop(d, 'Engine'))]);
@@ -372,7 +376,7 @@ function eventControl(id: string, title: string, sourceType: string, clusters = 
     fsbp: id,
     title,
     evidences: { soc2: SOC2_MONITOR },
-    absent: clusters ? 'no Aurora cluster: dex emits RDS instances only' : 'no RDS database',
+    absent: clusters ? 'no Aurora cluster' : 'no RDS database',
     evaluate(ctx) {
       const subject = clusters ? ofType(ctx.model, 'AWS::RDS::DBCluster') : primaries(ctx);
       if (subject.length === 0) return [];

@@ -57,13 +57,15 @@ export function requestLogChecks(ctx: RuleContext): Check[] {
     const nlb = prop(lb, 'Type') === 'network';
     checks.push(on ? pass(nlb ? `${lb.logicalId} (an NLB) writes an access log of its TLS connections to S3; its TCP and UDP flows are in the VPC flow logs` : `${lb.logicalId} writes an access log of every request to S3`, ['audit', 'albAccessLogs'], ev) : fail(`${lb.logicalId} keeps no access log`, ['audit', 'albAccessLogs'], 'remove audit.albAccessLogs: false', ev));
   }
-  for (const db of ofType(ctx.model, 'AWS::RDS::DBInstance')) {
+  for (const db of ofType(ctx.model, 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster')) {
+    if (db.type === 'AWS::RDS::DBInstance' && prop(db, 'DBClusterIdentifier') !== undefined) continue; // Aurora: the cluster exports
+    const mysql = /mysql/.test(String(prop(db, 'Engine') ?? ''));
     const exports = (prop(db, 'EnableCloudwatchLogsExports') ?? []) as string[];
     const groups = (db.dependsOn ?? []).map((id) => ctx.model.resources.find((r) => r.logicalId === id)).filter((r): r is ModelResource => r?.type === 'AWS::Logs::LogGroup');
     const ev = [evidence(db, { EnableCloudwatchLogsExports: exports }), ...groups.map((g) => evidence(g, { LogGroupName: prop(g, 'LogGroupName'), RetentionInDays: prop(g, 'RetentionInDays'), KmsKeyId: prop(g, 'KmsKeyId') }))];
     checks.push(
-      exports.includes('postgresql') && groups.length > 0
-        ? pass(`${db.logicalId} exports its PostgreSQL log to a log group dex manages (retention, KMS)`, ['audit', 'databaseLogs'], ev)
+      exports.includes(mysql ? 'error' : 'postgresql') && groups.length > 0
+        ? pass(`${db.logicalId} exports its ${mysql ? 'MySQL error' : 'PostgreSQL'} log to a log group dex manages (retention, KMS)`, ['audit', 'databaseLogs'], ev)
         : fail(`${db.logicalId} does not export its database log to a managed log group`, ['audit', 'databaseLogs'], 'remove audit.databaseLogs: false', ev),
     );
   }
@@ -73,7 +75,7 @@ export function requestLogChecks(ctx: RuleContext): Check[] {
 /** The audit buckets' lifecycle and the audit log groups' retention keep at least `minDays`. */
 export function auditRetentionChecks(ctx: RuleContext, minDays: number): Check[] {
   const buckets = ofType(ctx.model, 'AWS::S3::Bucket').filter((b) => b.component === 'audit');
-  const groups = ofType(ctx.model, 'AWS::Logs::LogGroup').filter((g) => g.component === 'audit' || String(prop(g, 'LogGroupName') ?? '').startsWith('/aws/rds/instance/'));
+  const groups = ofType(ctx.model, 'AWS::Logs::LogGroup').filter((g) => g.component === 'audit' || /^\/aws\/rds\/(instance|cluster)\//.test(String(prop(g, 'LogGroupName') ?? '')));
   if (buckets.length + groups.length === 0) return [];
   const bucketDays = (b: ModelResource): number => ((prop(b, 'LifecycleConfiguration', 'Rules') ?? []) as { ExpirationInDays?: number }[]).reduce((m, r) => Math.min(m, r.ExpirationInDays ?? Infinity), Infinity);
   const ev = [...buckets.map((b) => evidence(b, { 'LifecycleConfiguration.Rules': prop(b, 'LifecycleConfiguration', 'Rules') })), ...groups.map((g) => evidence(g, { RetentionInDays: prop(g, 'RetentionInDays') }))];

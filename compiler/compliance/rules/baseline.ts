@@ -17,7 +17,10 @@ const GDPR32 = URL.gdpr;
 
 /** What "encrypted at rest" means for each stateful resource type dex emits. */
 const AT_REST: Readonly<Record<string, (r: ModelResource) => { ok: boolean; props: Record<string, unknown>; key: unknown }>> = {
+  'AWS::RDS::DBCluster': (r) => ({ ok: prop(r, 'StorageEncrypted') === true, props: { StorageEncrypted: prop(r, 'StorageEncrypted'), KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
   'AWS::RDS::DBInstance': (r) => {
+    // An Aurora instance stores nothing itself: the cluster volume is encrypted (checked as the cluster).
+    if (prop(r, 'DBClusterIdentifier') !== undefined) return { ok: true, props: { DBClusterIdentifier: prop(r, 'DBClusterIdentifier') }, key: undefined };
     const replica = prop(r, 'SourceDBInstanceIdentifier') !== undefined;
     // A replica inherits its source's encryption; CloudFormation refuses StorageEncrypted on one.
     const ok = prop(r, 'StorageEncrypted') === true || (replica && prop(r, 'KmsKeyId') !== undefined);
@@ -77,6 +80,8 @@ export function atRestChecks(ctx: RuleContext, requireCustomerKey = false): Chec
   for (const r of ctx.model.resources) {
     const rule = AT_REST[r.type];
     if (!rule) continue;
+    // An Aurora instance stores nothing: its cluster's volume is judged (as the cluster).
+    if (r.type === 'AWS::RDS::DBInstance' && prop(r, 'DBClusterIdentifier') !== undefined) continue;
     // Pipeline artifacts (templates, build output) hold no account data: encrypted, but not
     // necessarily under the system key.
     if (requireCustomerKey && r.layer === 'cicd') continue;
@@ -416,9 +421,10 @@ export const deletionProtection: ComplianceRule = {
   nonProduction: 'skip',
   check(ctx) {
     const checks: Check[] = [];
-    for (const r of ofType(ctx.model, 'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup')) {
+    for (const r of ofType(ctx.model, 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::ElastiCache::ReplicationGroup')) {
       if (prop(r, 'SourceDBInstanceIdentifier') !== undefined) continue; // replicas are recreated from the source
-      const rds = r.type === 'AWS::RDS::DBInstance';
+      if (r.type === 'AWS::RDS::DBInstance' && prop(r, 'DBClusterIdentifier') !== undefined) continue; // Aurora instances: the cluster holds the data
+      const rds = r.type === 'AWS::RDS::DBInstance' || r.type === 'AWS::RDS::DBCluster';
       const ev: Evidence[] = [evidence(r, { ...(rds ? { DeletionProtection: prop(r, 'DeletionProtection') } : {}), DeletionPolicy: r.deletionPolicy ?? 'Delete', UpdateReplacePolicy: r.updateReplacePolicy ?? 'Delete' })];
       const snapshot = r.deletionPolicy === 'Snapshot' || r.deletionPolicy === 'Retain';
       if (rds && prop(r, 'DeletionProtection') !== true) {

@@ -4,7 +4,7 @@ import type { Check, ComplianceRule } from '../types.js';
 import { flowLogChecks, retentionChecks } from './baseline.js';
 import { URL } from './citations.js';
 import { alarmChecks } from './soc2.js';
-import { evidence, fail, INDIAN_REGIONS, isIndian, ofType, pass, prop } from '../util.js';
+import { databaseStores, evidence, fail, INDIAN_REGIONS, isIndian, ofType, pass, prop } from '../util.js';
 import { replicaLocations } from './stores.js';
 
 export const rbiLocalisation: ComplianceRule = {
@@ -65,7 +65,7 @@ export const pmlaRecords: ComplianceRule = {
   check(ctx) {
     const checks: Check[] = [];
     for (const db of Object.values(ctx.spec.databases)) {
-      const r = ofType(ctx.model, 'AWS::RDS::DBInstance').find((x) => x.component === `database/${db.name}` && prop(x, 'SourceDBInstanceIdentifier') === undefined);
+      const r = databaseStores(ctx.model, db.name)[0];
       const vaults = ofType(ctx.model, 'AWS::Backup::BackupVault').filter((x) => x.component === `database/${db.name}`);
       const ev = [
         ...(r ? [evidence(r, { DeletionProtection: prop(r, 'DeletionProtection'), DeletionPolicy: r.deletionPolicy, BackupRetentionPeriod: prop(r, 'BackupRetentionPeriod') })] : []),

@@ -3,7 +3,7 @@
 import type { Check, ComplianceRule, RuleContext } from '../types.js';
 import { URL } from './citations.js';
 import { requestLogChecks, trailChecks } from './audit.js';
-import { evidence, fail, ofType, pass, prop } from '../util.js';
+import { databaseStores, evidence, fail, ofType, pass, prop } from '../util.js';
 import { storeBackupChecks } from './stores.js';
 
 export const soc2MultiAz: ComplianceRule = {
@@ -17,7 +17,7 @@ export const soc2MultiAz: ComplianceRule = {
     const dbs = Object.values(ctx.spec.databases);
     if (dbs.length === 0) return [pass('the spec declares no database', ['databases'])];
     return dbs.map((db) => {
-      const r = ofType(ctx.model, 'AWS::RDS::DBInstance').find((x) => x.component === `database/${db.name}` && prop(x, 'SourceDBInstanceIdentifier') === undefined);
+      const r = databaseStores(ctx.model, db.name)[0];
       const ev = r ? [evidence(r, { MultiAZ: prop(r, 'MultiAZ') })] : [];
       return db.multiAz
         ? pass(`database ${db.name} keeps a synchronous standby in a second availability zone`, ['databases', db.name, 'multiAz'], ev)
@@ -36,7 +36,7 @@ export const soc2Backups: ComplianceRule = {
   check(ctx) {
     const checks: Check[] = [];
     for (const db of Object.values(ctx.spec.databases)) {
-      const rds = ofType(ctx.model, 'AWS::RDS::DBInstance').filter((x) => x.component === `database/${db.name}` && prop(x, 'SourceDBInstanceIdentifier') === undefined);
+      const rds = databaseStores(ctx.model, db.name);
       const plans = ofType(ctx.model, 'AWS::Backup::BackupPlan').filter((x) => x.component === `database/${db.name}`);
       const ev = [...rds.map((r) => evidence(r, { BackupRetentionPeriod: prop(r, 'BackupRetentionPeriod') })), ...plans.map((p) => evidence(p, { 'BackupPlan.BackupPlanRule': prop(p, 'BackupPlan', 'BackupPlanRule') }))];
       const path = ['databases', db.name, 'backupRetentionDays'];
