@@ -111,7 +111,9 @@ export type StackInputSource =
    */
   | { readonly kind: 'image'; readonly repositoryName: string }
   /** The model has no such resource (building blocks other than dex's own): nothing to look up. */
-  | { readonly kind: 'missing'; readonly logicalId: string };
+  | { readonly kind: 'missing'; readonly logicalId: string }
+  /** A value the spec gives itself (an imported VPC's ID): nothing to look up. */
+  | { readonly kind: 'literal'; readonly value: string };
 
 export interface StackInput {
   /** Key in stack-outputs.env; the manifests hold `${key}` where it goes. */
@@ -256,7 +258,7 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
     inputs.push({
       key: 'VPC_ID',
       description: 'VPC of the cluster, for the AWS Load Balancer Controller (read by addons.sh)',
-      source: sourceFor(plan, ID.vpc, (stack) => ({ kind: 'physical-id', stack, logicalId: ID.vpc })),
+      source: spec.network.imported ? { kind: 'literal', value: spec.network.imported.vpcId } : sourceFor(plan, ID.vpc, (stack) => ({ kind: 'physical-id', stack, logicalId: ID.vpc })),
       targets: [],
     });
   }
@@ -502,7 +504,9 @@ function networkPolicies(spec: NormalizedSpec, s: NormalizedService, ns: string,
   const ingress: Obj[] = [];
   const cidrs = (list: readonly string[]): Obj[] => [...new Set(list)].sort().map((cidr) => ({ ipBlock: { cidr } }));
   // The ALB targets pod IPs from its nodes in the public subnets.
-  if (exposed) ingress.push({ from: cidrs(spec.network.subnets.public.slice(0, spec.network.availabilityZones)), ports: port });
+  // An imported VPC's subnets are IDs whose ranges dex cannot know offline: the VPC range stands in.
+  const tierCidrs = (tier: 'public' | 'private'): readonly string[] => (spec.network.imported ? [spec.network.cidr] : spec.network.subnets[tier].slice(0, spec.network.availabilityZones));
+  if (exposed) ingress.push({ from: cidrs(tierCidrs('public')), ports: port });
   const callers = eksCallers(spec).get(s.name) ?? [];
   if (callers.length) {
     ingress.push({
@@ -514,7 +518,7 @@ function networkPolicies(spec: NormalizedSpec, s: NormalizedService, ns: string,
     });
   }
   // Prometheus runs on EC2 in the private subnets; it scrapes the service port.
-  if (spec.monitoring.prometheus.enabled) ingress.push({ from: cidrs(spec.network.subnets.private.slice(0, spec.network.availabilityZones)), ports: port });
+  if (spec.monitoring.prometheus.enabled) ingress.push({ from: cidrs(tierCidrs('private')), ports: port });
   if (ingress.length) {
     out.push({
       file: 'network-policy-allow.yaml',
@@ -813,6 +817,9 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
         break;
       case 'attribute':
         command = attributeCommand(region, s);
+        break;
+      case 'literal':
+        command = `printf '%s' ${shellQuote(s.value)}`;
         break;
       case 'missing':
         command = `echo ${shellQuote(`${s.logicalId} is in no stack of this plan`)} >&2; exit 1`;

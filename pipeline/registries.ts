@@ -30,6 +30,7 @@ import { stagesRule, strategyPlatformRule } from '../compiler/checks/cicd.js';
 import { ingressRule } from '../compiler/checks/ingress.js';
 import { derivedNamesRule, duplicateAlertsRule, listenerRulesRule } from '../compiler/checks/names.js';
 import { networkRule, privateEndpointsRule } from '../compiler/checks/network.js';
+import { importedVpcRule } from '../compiler/checks/imported-vpc.js';
 import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from '../compiler/checks/placement.js';
 import { eksEndpointRule, eksVersionRule, unusedPlatformRule, type ExistingEksClusters } from '../compiler/checks/platforms.js';
 import { portsRule } from '../compiler/checks/ports.js';
@@ -86,6 +87,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
 export function semanticRules(today: () => Date, existingEksClusters: ExistingEksClusters = {}): readonly SemanticRule[] {
   return [
     networkRule,
+    importedVpcRule,
     privateEndpointsRule,
     portsRule,
     healthRule,

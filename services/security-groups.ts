@@ -18,7 +18,7 @@
 // AWS::EC2::SecurityGroupEgress resources, so two groups that call each other make no cycle).
 // The EKS control plane reaches only the nodes. DNS (the VPC resolver), IMDS and the Amazon Time
 // Sync Service are link-local or resolver traffic that security groups do not filter.
-import { ID, getAtt, namePrefix, ref, resource, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, ref, resource, tagList, vpcRef } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { SpecPath } from '../spec/diagnostics.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
@@ -226,7 +226,7 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
         origin: g.origin,
         properties: {
           GroupDescription: g.description,
-          VpcId: ref(ID.vpc),
+          VpcId: vpcRef(spec),
           SecurityGroupEgress: g.egress,
           Tags: tagList(spec, g.component),
         },

@@ -6,7 +6,7 @@
 // Layers: almost everything is `network`. The flow-log group (encrypted with the KMS key) and the
 // interface endpoints (behind the endpoint security group) reference the `security` layer, which
 // deploys after `network`, so those resources live in `security` themselves.
-import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList, vpcRef } from '../compiler/model/ids.js';
 import { hasLoadBalancer } from './alb.js';
 import { inlineFunction } from './inline-function.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
@@ -139,6 +139,10 @@ const fixed = (meter: MeterName, unit: string, quantity: number, basis: string, 
 });
 
 function buildVpc(spec: NormalizedSpec): ModelResource[] {
+  // An imported VPC (network.vpcId) is someone else's: dex adds only what is its own to it (its
+  // flow log and the endpoints the spec asks for) and touches none of its subnets, route tables,
+  // ACLs, gateways or default security group.
+  if (spec.network.imported) return [...flowLogs(spec), ...endpoints(spec)];
   const prefix = namePrefix(spec);
   const out: ModelResource[] = [];
   const net = (r: Omit<Parameters<typeof resource>[0], 'layer' | 'component'>): void => void out.push(resource({ ...r, layer: 'network', component: COMPONENT }));
@@ -584,7 +588,7 @@ function flowLogs(spec: NormalizedSpec): ModelResource[] {
       origin,
       properties: {
         ResourceType: 'VPC',
-        ResourceId: ref(ID.vpc),
+        ResourceId: vpcRef(spec),
         TrafficType: fl.traffic,
         LogDestinationType: 'cloud-watch-logs',
         LogDestination: getAtt(VPC_ID.flowLogGroup, 'Arn'),
@@ -599,7 +603,9 @@ function flowLogs(spec: NormalizedSpec): ModelResource[] {
 function endpoints(spec: NormalizedSpec): ModelResource[] {
   const out: ModelResource[] = [];
   const origin = ['network', 'endpoints'];
-  const routeTables: CfnValue[] = [...zones(spec, 'private').map((z) => ref(VPC_ID.privateRouteTable(z))), ref(VPC_ID.databaseRouteTable)];
+  const routeTables: CfnValue[] = spec.network.imported
+    ? [...spec.network.imported.routeTableIds]
+    : [...zones(spec, 'private').map((z) => ref(VPC_ID.privateRouteTable(z))), ref(VPC_ID.databaseRouteTable)];
   const gateways = [...new Set(spec.network.endpoints.filter((e) => GATEWAY_ENDPOINTS.has(e)))].sort();
   for (const name of gateways) {
     out.push(
@@ -610,7 +616,7 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
         component: COMPONENT,
         origin,
         properties: {
-          VpcId: ref(ID.vpc),
+          VpcId: vpcRef(spec),
           VpcEndpointType: 'Gateway',
           ServiceName: sub(`com.amazonaws.\${AWS::Region}.${name}`),
           RouteTableIds: routeTables,
@@ -619,7 +625,7 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
       }),
     );
   }
-  const privateZones = zones(spec, 'private');
+  const privateSubnets = spec.network.imported ? subnetRefs(spec, 'private') : zones(spec, 'private').map((z) => ref(ID.subnet('private', z)));
   const listed = new Set(spec.network.endpoints.flatMap(endpointServices));
   const implied = impliedEndpointServices(spec);
   for (const service of interfaceEndpointServices(spec)) {
@@ -631,16 +637,16 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
         component: COMPONENT,
         origin: listed.has(service) ? origin : (implied.get(service) ?? origin),
         properties: {
-          VpcId: ref(ID.vpc),
+          VpcId: vpcRef(spec),
           VpcEndpointType: 'Interface',
           ServiceName: sub(`com.amazonaws.\${AWS::Region}.${service}`),
           PrivateDnsEnabled: true,
-          SubnetIds: privateZones.map((z) => ref(ID.subnet('private', z))),
+          SubnetIds: privateSubnets,
           SecurityGroupIds: [ref(ID.endpointSecurityGroup)],
           Tags: tagList(spec, COMPONENT),
         },
         usage: [
-          fixed('vpce.interface', 'hours', HOURS_PER_MONTH * privateZones.length, `one interface endpoint (${service}) × ${privateZones.length} zone${privateZones.length === 1 ? '' : 's'} × ${HOURS_PER_MONTH} h`),
+          fixed('vpce.interface', 'hours', HOURS_PER_MONTH * privateSubnets.length, `one interface endpoint (${service}) × ${privateSubnets.length} zone${privateSubnets.length === 1 ? '' : 's'} × ${HOURS_PER_MONTH} h`),
           fixed('vpce.processed', 'GB', 0, 'dex has no usage assumption for endpoint traffic (usage has no field for it)'),
         ],
       }),

@@ -52,6 +52,20 @@ export interface NormalizedNetwork {
   readonly endpoints: readonly VpcEndpointName[];
   /** Whether the bootstrap creates the ECR Public pull-through cache the migration task pulls through. */
   readonly ecrPublicCache: 'create' | 'existing';
+  /** Set only with network.vpcId: the VPC is imported, and dex creates none of its network. */
+  readonly imported?: ImportedVpc;
+}
+
+/**
+ * An existing VPC (network.vpcId) and its subnets by ID, per tier in zone order, as the spec lists
+ * them (an empty tier is one the VPC does not have). Route tables only serve gateway endpoints.
+ */
+export interface ImportedVpc {
+  readonly vpcId: string;
+  readonly subnets: { readonly public: readonly string[]; readonly private: readonly string[]; readonly database: readonly string[] };
+  readonly routeTableIds: readonly string[];
+  /** Whether the spec gave network.cidr (the imported VPC's range) rather than leaving the default. */
+  readonly cidrGiven: boolean;
 }
 export type VpcEndpointName = NonNullable<NonNullable<DexYaml['network']>['endpoints']>[number];
 

@@ -7,7 +7,7 @@
 import type { EmittedFile } from '../../compiler/model/output.js';
 import type { SystemEmitInput, SystemEmitter } from '../index.js';
 import { emitCodePipeline } from './codepipeline.js';
-import { ciContext } from './context.js';
+import { LITERAL_STACK, ciContext } from './context.js';
 import { emitGithub } from './github.js';
 
 export const RELEASE_SCRIPT_PATH = 'scripts/release.sh';
@@ -18,6 +18,19 @@ export const ciEmitter: SystemEmitter = {
     const ctx = ciContext(input);
     if (!ctx) return [];
     const files = ctx.cicd.provider === 'github-actions' ? emitGithub(ctx, input.assets.dexAction) : emitCodePipeline(ctx);
-    return [...files, { path: RELEASE_SCRIPT_PATH, content: input.assets.releaseScript }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const imports = ctx.stages.some((s) => s.spec.network.imported !== undefined);
+    const script = imports ? withLiteralSubnets(input.assets.releaseScript) : input.assets.releaseScript;
+    return [...files, { path: RELEASE_SCRIPT_PATH, content: script }].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   },
 };
+
+/**
+ * The one change an imported VPC (network.vpcId) makes to the release script: the migration task's
+ * subnets arrive as IDs (stack `-`) rather than logical IDs to look up. Only then, so the script of
+ * every spec that creates its VPC stays the template byte for byte.
+ */
+const SUBNET_LOOKUP = 'id=$(physical_id "$1" "$2"); subnets=';
+export function withLiteralSubnets(script: string): string {
+  if (!script.includes(SUBNET_LOOKUP)) throw new Error('release.sh: the migrate-database subnet look-up changed; update withLiteralSubnets');
+  return script.replace(SUBNET_LOOKUP, `id=$(if [ "$1" = ${LITERAL_STACK} ]; then printf '%s' "$2"; else physical_id "$1" "$2"; fi); subnets=`);
+}

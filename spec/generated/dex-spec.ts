@@ -242,7 +242,15 @@ export interface Network {
    */
   availabilityZones?: number;
   /**
-   * Subnet CIDRs per tier, one per availability zone, in zone order. Left out, dex carves /24 blocks from the VPC range.
+   * Import an existing VPC instead of creating one: dex then creates no VPC, subnets, route tables, NAT gateways or internet gateway, and every load balancer, service, cluster and data store uses the subnets listed in network.subnets by ID. network.cidr is then the VPC's IPv4 range (security group rules use it) and natGateways says whether its private subnets route to a NAT gateway (none: they reach AWS only through endpoints).
+   */
+  vpcId?: string;
+  /**
+   * With network.vpcId: the route tables of the imported VPC's private (and database) subnets, for the s3 and dynamodb gateway endpoints dex adds to them. Needed only when network.endpoints lists s3 or dynamodb.
+   */
+  routeTableIds?: string[];
+  /**
+   * Subnet CIDRs per tier, one per availability zone, in zone order. Left out, dex carves /24 blocks from the VPC range. With network.vpcId: the IDs of the imported VPC's subnets instead (subnet-...), one per zone; a tier left out then is one the VPC does not have (no database tier: data stores go to the private subnets; no public tier: no internet-facing load balancer, bastion or NAT).
    */
   subnets?: {
     /**
