@@ -173,6 +173,7 @@ export const DIAGNOSTIC_CODES = {
   DEX786: { severity: 'info', title: 'Data stores in the private subnets of an imported VPC' },
   DEX787: { severity: 'error', title: 'Gateway endpoint in an imported VPC without route tables' },
   DEX788: { severity: 'error', title: 'Imported VPC without its CIDR' },
+  DEX789: { severity: 'info', title: 'Imported VPC: what dex cannot vouch for' },
   DEX900: { severity: 'error', title: 'Usage error' },
   DEX901: { severity: 'error', title: 'Output could not be written' },
   DEX902: { severity: 'error', title: 'Baseline could not be read' },

@@ -71,6 +71,16 @@ function importedFindings(spec: NormalizedSpec, imported: ImportedVpc): Finding[
     });
   }
 
+  // What compliance evidence cannot cover: the VPC's own configuration is its owner's.
+  const flow = spec.network.flowLogs;
+  findings.push({
+    code: 'DEX789',
+    severity: 'info',
+    message: `${imported.vpcId} is imported: its default security group (FSBP EC2.2), network ACLs (EC2.21), routes and NAT are its owner's, and the compliance report cannot vouch for them; ${flow.enabled ? `dex adds its own flow log of ${flow.traffic} traffic to it (network.flowLogs), which is all the flow logging dex can guarantee` : 'network.flowLogs is off, so nothing dex emits records its traffic (EC2.6)'}`,
+    path: ['network', 'vpcId'],
+    hint: flow.enabled ? 'a VPC can have several flow logs (up to a quota per VPC); turn network.flowLogs off if the VPC owner records all traffic already and shows it to your auditor' : 'turn network.flowLogs on, or have the VPC owner show their flow logs to the auditor',
+  });
+
   // Each subnet: an ID, listed once, one per zone in each tier given.
   const seen = new Map<string, SpecPath>();
   for (const tier of TIERS) {
