@@ -31,6 +31,7 @@ import { ingressRule } from '../compiler/checks/ingress.js';
 import { derivedNamesRule, duplicateAlertsRule, listenerRulesRule } from '../compiler/checks/names.js';
 import { networkRule, privateEndpointsRule } from '../compiler/checks/network.js';
 import { importedVpcRule } from '../compiler/checks/imported-vpc.js';
+import { reachabilityRule } from '../compiler/checks/reachability.js';
 import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from '../compiler/checks/placement.js';
 import { eksEndpointRule, eksVersionRule, unusedPlatformRule, type ExistingEksClusters } from '../compiler/checks/platforms.js';
 import { portsRule } from '../compiler/checks/ports.js';
@@ -89,6 +90,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     networkRule,
     importedVpcRule,
     privateEndpointsRule,
+    reachabilityRule,
     portsRule,
     healthRule,
     instanceTypesRule,
