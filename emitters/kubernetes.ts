@@ -104,7 +104,7 @@ export type StackInputSource =
   /** The ARN of the IAM role whose name is the PhysicalResourceId (`aws iam get-role`). */
   | { readonly kind: 'role-arn'; readonly stack: string; readonly logicalId: string }
   /** A CloudFormation attribute (`Fn::GetAtt`) of the resource, read from its service's API. */
-  | { readonly kind: 'attribute'; readonly stack: string; readonly logicalId: string; readonly resourceType: string; readonly attribute: string }
+  | { readonly kind: 'attribute'; readonly stack: string; readonly logicalId: string; readonly resourceType: string; readonly attribute: string; readonly suffix?: string }
   /**
    * The ECR repository URI plus the image tag CI deploys (`$IMAGE_TAG`), by the repository's name
    * (services/ecr.ts `repositoryName`), whichever stack holds the repository.
@@ -185,16 +185,20 @@ function sourceFor(plan: StackPlan, logicalId: string, make: (stack: string) => 
 interface EnvEntry {
   readonly name: string;
   readonly value: string;
-  readonly input?: { readonly logicalId: string; readonly attribute: string };
+  readonly input?: { readonly logicalId: string; readonly attribute: string; readonly suffix?: string };
 }
 
 function containerEnv(spec: NormalizedSpec, s: NormalizedService): EnvEntry[] {
   const { env } = serviceConnections(spec, s);
   return env.map(({ Name, Value }) => {
     if (typeof Value === 'string') return { name: Name, value: Value };
-    const att = (Value as { 'Fn::GetAtt'?: readonly [string, string] })['Fn::GetAtt'];
+    // An attribute with a constant tail (`${databases.orders.endpoint}` is the address and `:5432`):
+    // the stack input holds both, since a kustomize replacement sets the whole field.
+    const join = (Value as { 'Fn::Join'?: readonly [string, readonly CfnValue[]] })['Fn::Join'];
+    const [head, tail] = join !== undefined && join[0] === '' && join[1].length === 2 && typeof join[1][1] === 'string' ? [join[1][0]!, join[1][1]] : [Value, ''];
+    const att = (head as { 'Fn::GetAtt'?: readonly [string, string] })['Fn::GetAtt'];
     if (!att) throw new Error(`kubernetes: ${s.name} env ${Name} is neither a string nor Fn::GetAtt: ${JSON.stringify(Value as CfnValue)}`);
-    return { name: Name, value: placeholder(envKey(s.name, Name)), input: { logicalId: att[0], attribute: att[1] } };
+    return { name: Name, value: placeholder(envKey(s.name, Name)), input: { logicalId: att[0], attribute: att[1], ...(tail ? { suffix: tail } : {}) } };
   });
 }
 
@@ -234,7 +238,7 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
       inputs.push({
         key: envKey(s.name, e.name),
         description: `${e.name} of ${s.name}: ${e.input.attribute} of ${e.input.logicalId}`,
-        source: sourceFor(plan, e.input.logicalId, (stack) => ({ kind: 'attribute', stack, logicalId: e.input!.logicalId, resourceType: typeOf(plan, e.input!.logicalId)!, attribute: e.input!.attribute })),
+        source: sourceFor(plan, e.input.logicalId, (stack) => ({ kind: 'attribute', stack, logicalId: e.input!.logicalId, resourceType: typeOf(plan, e.input!.logicalId)!, attribute: e.input!.attribute, ...(e.input!.suffix ? { suffix: e.input!.suffix } : {}) })),
         targets: deploymentNames(spec, s).map((name) => ({ kind: 'Deployment', namespace: ns, name, fieldPath: `spec.template.spec.containers.[name=${s.name}].env.[name=${e.name}].value` })),
       });
     }
@@ -776,6 +780,10 @@ function attributeCommand(region: string, source: Extract<StackInputSource, { ki
     const query = source.attribute === 'ConfigurationEndPoint.Address' ? 'ReplicationGroups[0].ConfigurationEndpoint.Address' : 'ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address';
     return `aws elasticache describe-replication-groups ${r} --replication-group-id ${id} --query '${query}' --output text`;
   }
+  if (source.resourceType === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && source.attribute === 'DNSName') {
+    // A load balancer's physical ID is its ARN.
+    return `aws elbv2 describe-load-balancers ${r} --load-balancer-arns ${id} --query 'LoadBalancers[0].DNSName' --output text`;
+  }
   return `echo ${shellQuote(`no look-up for ${source.attribute} of ${source.resourceType} ${source.logicalId}`)} >&2; exit 1`;
 }
 
@@ -829,7 +837,8 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
         throw new Error(`unknown source ${String(never)}`);
       }
     }
-    lines.push(`# ${commentText(i.description)}`, `v=$(${command})`, s.kind === 'image' ? `out ${shellArg(i.key)} "$v:$IMAGE_TAG"` : `out ${shellArg(i.key)} "$v"`);
+    const value = s.kind === 'image' ? '"$v:$IMAGE_TAG"' : s.kind === 'attribute' && s.suffix ? `"$v"${shellQuote(s.suffix)}` : '"$v"';
+    lines.push(`# ${commentText(i.description)}`, `v=$(${command})`, `out ${shellArg(i.key)} ${value}`);
   }
   return `${lines.join('\n')}\n`;
 }

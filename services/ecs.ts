@@ -16,6 +16,7 @@ import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheReplication
 import { DATABASE_NAME, databaseUser } from './rds.js';
 import { BLUE_GREEN_ID, exposedNames, isTrafficShifted } from './alb.js';
 import { imageUri } from './ecr.js';
+import { resolveEnvValue } from './references.js';
 import { ecsExecLogGroupName, serviceLogGroupName } from './iam.js';
 import { serviceAlarmNames, stageOf } from './cicd.js';
 import { logRetentionAtLeast } from './audit.js';
@@ -69,7 +70,7 @@ export interface SecretInjection {
 export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): { env: { Name: string; Value: CfnValue }[]; secrets: SecretInjection[] } {
   const env: { Name: string; Value: CfnValue }[] = Object.keys(s.env)
     .sort()
-    .map((k) => ({ Name: k, Value: s.env[k]! }));
+    .map((k) => ({ Name: k, Value: resolveEnvValue(spec, s.env[k]!) }));
   const secrets: SecretInjection[] = s.secrets.map((name) => ({ Name: name, secretId: ID.serviceSecret(s.name, name), key: undefined }));
   const has = (name: string): boolean => name in s.env;
   const add = (name: string, value: CfnValue): void => void (has(name) || env.push({ Name: name, Value: value }));

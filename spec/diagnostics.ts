@@ -177,6 +177,7 @@ export const DIAGNOSTIC_CODES = {
   DEX790: { severity: 'error', title: 'Image from a registry the private subnets cannot reach' },
   DEX791: { severity: 'error', title: 'EKS or EC2 workload without the endpoints it starts with' },
   DEX792: { severity: 'error', title: 'EKS pods without a route to STS for their IAM role' },
+  DEX793: { severity: 'error', title: 'Env value refers to nothing dex makes' },
   DEX900: { severity: 'error', title: 'Usage error' },
   DEX901: { severity: 'error', title: 'Output could not be written' },
   DEX902: { severity: 'error', title: 'Baseline could not be read' },
