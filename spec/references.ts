@@ -18,7 +18,7 @@ export function referenceParts(value: string): string[] | undefined {
   return m === null ? undefined : m[1]!.split('.');
 }
 
-/** Whether a value holds reference syntax at all (whole or, refused, inside a longer string). */
+/** Whether a value holds `${` at all (a reference of dex's, or the application's own placeholder). */
 export const mentionsReference = (value: string): boolean => value.includes('${');
 
 export interface EnvReferenceKind {
@@ -72,11 +72,19 @@ export function envReferences(spec: NormalizedSpec): string[] {
  */
 export function parseEnvReference(spec: NormalizedSpec, value: string, nearest: (word: string, candidates: readonly string[]) => string | undefined): EnvReferenceResult | undefined {
   if (!mentionsReference(value)) return undefined;
+  // `${REDIS_HOST}` or `${spring.datasource.url}` belong to the application, which expands them
+  // itself: only a `${...}` whose first part is a kind (or a near miss of one) is dex's.
+  const kinds = Object.keys(ENV_REFERENCE_KINDS);
+  const ours = [...value.matchAll(/\$\{([^}]*)\}/g)].filter((m) => {
+    const first = m[1]!.split('.')[0]!;
+    return m[1]!.includes('.') && (isKind(first) || nearest(first, kinds) !== undefined);
+  });
+  if (ours.length === 0) return undefined;
   const all = envReferences(spec);
   const parts = referenceParts(value);
-  if (parts === undefined) {
-    const inner = /\$\{[^}]*\}/.exec(value)?.[0];
-    return { ok: false, problem: `a reference is the whole value, not part of a longer string`, near: inner !== undefined && all.includes(inner) ? inner : undefined };
+  if (parts === undefined || ours.length > 1) {
+    const inner = ours[0]![0];
+    return { ok: false, problem: `a reference is the whole value, not part of a longer string`, near: all.includes(inner) ? inner : undefined };
   }
   const near = (): string | undefined => nearest(value, all);
   const [kind, ...rest] = parts;

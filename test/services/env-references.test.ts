@@ -99,8 +99,9 @@ describe('DEX793', () => {
   it('an unknown attribute or kind, with did-you-mean', () => {
     expect(dex793(replaced('${databases.catalog.port}', '${databases.catalog.prot}'))[0]!.hint).toBe('did you mean ${databases.catalog.port}?');
     expect(dex793(replaced('PUBLIC_HOST: ${ingress.dnsName}\n  orders', 'PUBLIC_HOST: ${ingres.dnsName}\n  orders'))[0]!.hint).toBe('did you mean ${ingress.dnsName}?');
-    const kinds = dex793(replaced('${caches.sessions.endpoint}', '${queues.jobs.url}'))[0]!;
-    expect(kinds.message).toContain('queues is not a kind');
+    const kinds = dex793(replaced('${caches.sessions.endpoint}', '${cache.sessions.endpoint}'))[0]!;
+    expect(kinds.message).toContain('cache is not a kind');
+    expect(kinds.hint).toBe('did you mean ${caches.sessions.endpoint}?');
   });
 
   it('part of a longer string is refused, with the whole reference offered', () => {
@@ -116,7 +117,13 @@ describe('DEX793', () => {
     expect(found[0]!.message).toContain('no load balancer');
   });
 
-  it('a plain value with no ${ is left alone', () => {
+  it('a plain value, or the application\'s own placeholder, is left alone and passed as written', () => {
     expect(dex793(replaced('DB_PORT: ${databases.catalog.port}', 'DB_PORT: "5432"'))).toEqual([]);
+    const own = replaced('PUBLIC_HOST: ${ingress.dnsName}\n  orders', 'PUBLIC_HOST: ${ingress.dnsName}\n      APP_PORT: "${PORT}"\n      DB_URL: "jdbc:${spring.datasource.url}"\n  orders');
+    const a = analyzed(own);
+    expect(a.diagnostics.filter((d) => d.code === 'DEX793')).toEqual([]);
+    const task = byId(a, 'CatalogTaskDefinition').properties as { ContainerDefinitions: { Environment: { Name: string; Value: unknown }[] }[] };
+    const env = Object.fromEntries(task.ContainerDefinitions[0]!.Environment.map((e) => [e.Name, e.Value]));
+    expect([env.APP_PORT, env.DB_URL]).toEqual(['${PORT}', 'jdbc:${spring.datasource.url}']);
   });
 });
