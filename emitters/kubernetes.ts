@@ -104,7 +104,7 @@ export type StackInputSource =
   /** The ARN of the IAM role whose name is the PhysicalResourceId (`aws iam get-role`). */
   | { readonly kind: 'role-arn'; readonly stack: string; readonly logicalId: string }
   /** A CloudFormation attribute (`Fn::GetAtt`) of the resource, read from its service's API. */
-  | { readonly kind: 'attribute'; readonly stack: string; readonly logicalId: string; readonly resourceType: string; readonly attribute: string; readonly suffix?: string }
+  | { readonly kind: 'attribute'; readonly stack: string; readonly logicalId: string; readonly resourceType: string; readonly attribute: string; readonly prefix?: string; readonly suffix?: string }
   /**
    * The ECR repository URI plus the image tag CI deploys (`$IMAGE_TAG`), by the repository's name
    * (services/ecr.ts `repositoryName`), whichever stack holds the repository.
@@ -185,7 +185,7 @@ function sourceFor(plan: StackPlan, logicalId: string, make: (stack: string) => 
 interface EnvEntry {
   readonly name: string;
   readonly value: string;
-  readonly input?: { readonly logicalId: string; readonly attribute: string; readonly suffix?: string };
+  readonly input?: { readonly logicalId: string; readonly attribute: string; readonly prefix?: string; readonly suffix?: string };
 }
 
 function containerEnv(spec: NormalizedSpec, s: NormalizedService): EnvEntry[] {
@@ -195,10 +195,14 @@ function containerEnv(spec: NormalizedSpec, s: NormalizedService): EnvEntry[] {
     // An attribute with a constant tail (`${databases.orders.endpoint}` is the address and `:5432`):
     // the stack input holds both, since a kustomize replacement sets the whole field.
     const join = (Value as { 'Fn::Join'?: readonly [string, readonly CfnValue[]] })['Fn::Join'];
-    const [head, tail] = join !== undefined && join[0] === '' && join[1].length === 2 && typeof join[1][1] === 'string' ? [join[1][0]!, join[1][1]] : [Value, ''];
-    const att = (head as { 'Fn::GetAtt'?: readonly [string, string] })['Fn::GetAtt'];
-    if (!att) throw new Error(`kubernetes: ${s.name} env ${Name} is neither a string nor Fn::GetAtt: ${JSON.stringify(Value as CfnValue)}`);
-    return { name: Name, value: placeholder(envKey(s.name, Name)), input: { logicalId: att[0], attribute: att[1], ...(tail ? { suffix: tail } : {}) } };
+    const parts: readonly CfnValue[] = join !== undefined && join[0] === '' ? join[1] : [Value];
+    const at = parts.findIndex((p) => typeof p !== 'string');
+    const att = at < 0 ? undefined : (parts[at] as { 'Fn::GetAtt'?: readonly [string, string] })['Fn::GetAtt'];
+    const constant = (list: readonly CfnValue[]): string | undefined => (list.every((p) => typeof p === 'string') ? list.join('') : undefined);
+    const [prefix, suffix] = [constant(parts.slice(0, Math.max(at, 0))), constant(parts.slice(at + 1))];
+    if (!att || prefix === undefined || suffix === undefined) throw new Error(`kubernetes: ${s.name} env ${Name} is neither a string nor Fn::GetAtt: ${JSON.stringify(Value as CfnValue)}`);
+    const affixes = { ...(prefix ? { prefix } : {}), ...(suffix ? { suffix } : {}) };
+    return { name: Name, value: placeholder(envKey(s.name, Name)), input: { logicalId: att[0], attribute: att[1], ...affixes } };
   });
 }
 
@@ -238,7 +242,7 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
       inputs.push({
         key: envKey(s.name, e.name),
         description: `${e.name} of ${s.name}: ${e.input.attribute} of ${e.input.logicalId}`,
-        source: sourceFor(plan, e.input.logicalId, (stack) => ({ kind: 'attribute', stack, logicalId: e.input!.logicalId, resourceType: typeOf(plan, e.input!.logicalId)!, attribute: e.input!.attribute, ...(e.input!.suffix ? { suffix: e.input!.suffix } : {}) })),
+        source: sourceFor(plan, e.input.logicalId, (stack) => ({ kind: 'attribute', stack, logicalId: e.input!.logicalId, resourceType: typeOf(plan, e.input!.logicalId)!, attribute: e.input!.attribute, ...(e.input!.prefix ? { prefix: e.input!.prefix } : {}), ...(e.input!.suffix ? { suffix: e.input!.suffix } : {}) })),
         targets: deploymentNames(spec, s).map((name) => ({ kind: 'Deployment', namespace: ns, name, fieldPath: `spec.template.spec.containers.[name=${s.name}].env.[name=${e.name}].value` })),
       });
     }
@@ -837,7 +841,7 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
         throw new Error(`unknown source ${String(never)}`);
       }
     }
-    const value = s.kind === 'image' ? '"$v:$IMAGE_TAG"' : s.kind === 'attribute' && s.suffix ? `"$v"${shellQuote(s.suffix)}` : '"$v"';
+    const value = s.kind === 'image' ? '"$v:$IMAGE_TAG"' : s.kind === 'attribute' ? `${s.prefix ? shellQuote(s.prefix) : ''}"$v"${s.suffix ? shellQuote(s.suffix) : ''}` : '"$v"';
     lines.push(`# ${commentText(i.description)}`, `v=$(${command})`, `out ${shellArg(i.key)} ${value}`);
   }
   return `${lines.join('\n')}\n`;

@@ -29,6 +29,7 @@ export const ENV_REFERENCE_RESOLVERS: { readonly [K in EnvReferenceKindName]: Re
     address: (spec, n) => cacheAddress(spec, n),
     port: (spec, n) => String(spec.caches[n]!.port),
     endpoint: (spec, n) => hostPort(cacheAddress(spec, n), spec.caches[n]!.port),
+    url: (spec, n) => ({ 'Fn::Join': ['', ['rediss://', cacheAddress(spec, n), `:${spec.caches[n]!.port}`]] }),
   },
 };
 

@@ -37,7 +37,8 @@ export const ENV_REFERENCE_KINDS = {
     absent: (spec) => (hasPublicLoadBalancer(spec) ? undefined : 'the spec has no load balancer (no service is exposed publicly, or ingress.loadBalancer is none)'),
   },
   databases: { names: (spec) => Object.keys(spec.databases).sort(), attributes: ['address', 'endpoint', 'port'] },
-  caches: { names: (spec) => Object.keys(spec.caches).sort(), attributes: ['address', 'endpoint', 'port'] },
+  // url: rediss://host:port (dex's caches take TLS only), as Redis clients read REDIS_URL.
+  caches: { names: (spec) => Object.keys(spec.caches).sort(), attributes: ['address', 'endpoint', 'port', 'url'] },
 } as const satisfies Record<string, EnvReferenceKind>;
 
 export type EnvReferenceKindName = keyof typeof ENV_REFERENCE_KINDS;

@@ -61,6 +61,7 @@ describe('env values from emitted resources', () => {
     expect(outputs).toContain(`aws elbv2 describe-load-balancers --region eu-west-1 --load-balancer-arns "$(phys 'refs-default-ingress' 'LoadBalancer')" --query 'LoadBalancers[0].DNSName' --output text)\nout ORDERS_PUBLIC_HOST "$v"`);
     expect(outputs).toContain(`--query 'DBInstances[0].Endpoint.Address' --output text)\nout ORDERS_DB_HOST "$v"`);
     expect(outputs).toContain(`--query 'ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address' --output text)\nout ORDERS_CACHE_ENDPOINT "$v"':6379'`);
+    expect(outputs).toContain(`--query 'ReplicationGroups[0].NodeGroups[0].PrimaryEndpoint.Address' --output text)\nout ORDERS_REDIS_URL 'rediss://'"$v"':6379'`);
     const deployment = file('kubernetes/orders/deployment.yaml');
     expect(deployment).toContain('value: ${ORDERS_PUBLIC_HOST}');
     expect(deployment).toContain('value: ${ORDERS_CACHE_ENDPOINT}');
