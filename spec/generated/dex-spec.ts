@@ -821,7 +821,7 @@ export interface Service {
    */
   secrets?: string[];
   /**
-   * Plain (non-secret) environment variables. Values that look like credentials are refused: declare them in secrets. A value is one line (no line breaks).
+   * Plain (non-secret) environment variables. Values that look like credentials are refused: declare them in secrets. A value is one line (no line breaks). A value may be a reference to what dex makes, resolved on every platform: ${databases.NAME.address}, .port or .endpoint (host:port), the same for caches plus ${caches.NAME.url} (rediss://host:port), and ${ingress.dnsName}.
    */
   env?: {
     [k: string]: string | number | boolean;
