@@ -210,3 +210,64 @@ describe('the release script of an imported VPC', () => {
     expect(files.find((f) => f.path === 'ci/scripts/release.sh')!.content).toBe(assets.releaseScript);
   });
 });
+
+describe('an environment overlay that imports a VPC', () => {
+  // The shape handed to examples/retail-store: the base creates its VPC, production imports one.
+  const text = `dex: 1
+name: retail-store
+region: us-east-1
+network:
+  natGateways: single
+ingress:
+  tls:
+    certificateArn: arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555
+services:
+  catalog:
+    port: 8080
+    placement: ecs
+    uses: [catalog]
+    env:
+      RETAIL_CATALOG_PERSISTENCE_PROVIDER: mysql
+      RETAIL_CATALOG_PERSISTENCE_ENDPOINT: \${databases.catalog.endpoint}
+  checkout:
+    port: 8080
+    placement: ecs
+    uses: [checkout]
+    env:
+      RETAIL_CHECKOUT_PERSISTENCE_PROVIDER: redis
+      RETAIL_CHECKOUT_PERSISTENCE_REDIS_URL: \${caches.checkout.url}
+  ui:
+    port: 8080
+    placement: ecs
+    expose: { public: true, path: / }
+databases:
+  catalog: {}
+caches:
+  checkout: {}
+environments:
+  staging: {}
+  production:
+    network:
+      vpcId: vpc-0a1b2c3d4e5f60718
+      cidr: 10.20.0.0/16
+      availabilityZones: 2
+      subnets:
+        public: [subnet-0aaaaaaaaaaaaaaa1, subnet-0aaaaaaaaaaaaaaa2]
+        private: [subnet-0bbbbbbbbbbbbbbb1, subnet-0bbbbbbbbbbbbbbb2]
+        database: [subnet-0ccccccccccccccc1, subnet-0ccccccccccccccc2]
+      routeTableIds: [rtb-0ddddddddddddddd1, rtb-0ddddddddddddddd2]   # the default s3 gateway endpoint's routes
+`;
+  const a = analyzed(text);
+
+  it('staging creates its VPC, production creates none and uses the IDs', () => {
+    expect(a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.environment} ${d.message}`)).toEqual([]);
+    const env = (name: string) => a.compiled.find((c) => c.environment === name)!.model!.resources;
+    expect(env('staging').filter((r) => r.type === 'AWS::EC2::VPC')).toHaveLength(1);
+    expect(env('production').filter((r) => r.type === 'AWS::EC2::VPC' || r.type === 'AWS::EC2::Subnet' || r.type === 'AWS::EC2::NatGateway')).toEqual([]);
+    const group = env('production').find((r) => r.type === 'AWS::RDS::DBSubnetGroup')!;
+    expect(group.properties.SubnetIds).toEqual(DATABASE);
+    const task = env('production').find((r) => r.logicalId === 'CheckoutTaskDefinition')!.properties as { ContainerDefinitions: { Environment: { Name: string; Value: unknown }[] }[] };
+    const url = task.ContainerDefinitions[0]!.Environment.find((e) => e.Name === 'RETAIL_CHECKOUT_PERSISTENCE_REDIS_URL')!.Value;
+    expect(url).toEqual({ 'Fn::Join': ['', ['rediss://', { 'Fn::GetAtt': ['CheckoutCache', 'PrimaryEndPoint.Address'] }, ':6379']] });
+  });
+});
