@@ -15,6 +15,7 @@ import { withLiteralSubnets } from '../../emitters/ci/index.js';
 import { buildPlan } from '../../compiler/pricing/plan.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { planTargets } from '../../pipeline/plan.js';
+import { mermaidGraph } from '../../emitters/graph.js';
 
 const FILE = 'test/fixtures/network/imported-vpc.dex.yaml';
 const TEXT = readFileSync(FILE, 'utf8');
@@ -111,6 +112,12 @@ describe('an imported VPC', () => {
     expect(policy?.content).toContain('cidr: 10.20.0.0/16');
     const outputs = files.find((f) => f.path.endsWith('kubernetes/stack-outputs.sh'))!.content;
     expect(outputs).toContain(`v=$(printf '%s' '${VPC}')\nout VPC_ID "$v"`);
+  });
+
+  it('the picture names the imported VPC and draws no NAT of dex's', () => {
+    const mermaid = mermaidGraph(buildPlan(planTargets(a), loadSnapshotSource()).environments[0]!);
+    expect(mermaid).toContain(`VPC ${VPC} (imported) 10.20.0.0/16`);
+    expect(mermaid).toContain('NAT outside dex');
   });
 
   it('the plan holds no NAT line and says the VPC is not in it', () => {
