@@ -114,7 +114,7 @@ describe('an imported VPC', () => {
     expect(outputs).toContain(`v=$(printf '%s' '${VPC}')\nout VPC_ID "$v"`);
   });
 
-  it('the picture names the imported VPC and draws no NAT of dex's', () => {
+  it('the picture names the imported VPC and draws no NAT of its own', () => {
     const mermaid = mermaidGraph(buildPlan(planTargets(a), loadSnapshotSource()).environments[0]!);
     expect(mermaid).toContain(`VPC ${VPC} (imported) 10.20.0.0/16`);
     expect(mermaid).toContain('NAT outside dex');
