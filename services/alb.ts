@@ -167,7 +167,7 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
       properties: {
         Type: 'application',
         Scheme: 'internet-facing',
-        IpAddressType: 'ipv4',
+        IpAddressType: spec.network.ipv6 ? 'dualstack' : 'ipv4',
         Subnets: publicSubnets,
         SecurityGroups: [ref(ID.albSecurityGroup)],
         LoadBalancerAttributes: [

@@ -145,6 +145,10 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
         reason: port === 80 ? 'HTTP from the internet (redirected to HTTPS)' : 'HTTPS from the internet',
         origin: ['ingress', 'loadBalancer'],
       });
+      // Dual-stack: the same from the IPv6 internet (a rule holds one address family).
+      if (spec.network.ipv6) {
+        rules.push({ target: ID.albSecurityGroup, source: { cidr: '::/0', label: 'InternetIpv6' }, port, reason: port === 80 ? 'HTTP from the IPv6 internet (redirected to HTTPS)' : 'HTTPS from the IPv6 internet', origin: ['network', 'ipv6'] });
+      }
     }
   }
 
@@ -276,7 +280,7 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
         properties: {
           GroupId: getAtt(rule.target, 'GroupId'),
           ...(rule.port === 'all' ? { IpProtocol: '-1' } : { IpProtocol: 'tcp', FromPort: rule.port, ToPort: rule.port }),
-          ...('group' in rule.source ? { SourceSecurityGroupId: getAtt(rule.source.group, 'GroupId') } : { CidrIp: rule.source.cidr }),
+          ...('group' in rule.source ? { SourceSecurityGroupId: getAtt(rule.source.group, 'GroupId') } : rule.source.cidr.includes(':') ? { CidrIpv6: rule.source.cidr } : { CidrIp: rule.source.cidr }),
           Description: description.length > 255 ? `${description.slice(0, 252)}...` : description,
         },
       }),

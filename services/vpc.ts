@@ -40,7 +40,16 @@ export const VPC_ID = {
   networkAcl: (tier: SubnetTier) => `${pascal(tier)}NetworkAcl`,
   networkAclAssociation: (tier: SubnetTier, zone: number) => `${ID.subnet(tier, zone)}NetworkAclAssociation`,
   networkAclEntry: (tier: SubnetTier, name: string) => `${pascal(tier)}NetworkAcl${name}`,
+  ipv6Block: 'VpcIpv6CidrBlock',
+  egressOnlyGateway: 'EgressOnlyInternetGateway',
+  publicIpv6Route: 'PublicDefaultIpv6Route',
+  privateIpv6Route: (zone: number) => `PrivateDefaultIpv6Route${zoneLetter(zone)}`,
 } as const;
+
+/** The tiers that get an IPv6 /64 with network.ipv6 (the database tier stays IPv4-only: no route out at all). */
+const IPV6_TIERS: readonly SubnetTier[] = ['public', 'private'];
+/** A subnet's /64 within the VPC's /56: 8 per tier, by zone, so adding a zone changes no block. */
+const ipv6Index = (tier: SubnetTier, zone: number): number => TIERS.indexOf(tier) * 8 + zone;
 
 function zoneLetter(zone: number): string {
   return String.fromCharCode(65 + zone);
@@ -166,6 +175,12 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
     properties: { VpcId: ref(ID.vpc), InternetGatewayId: ref(ID.internetGateway) },
   });
 
+  if (spec.network.ipv6) {
+    net({ logicalId: VPC_ID.ipv6Block, type: 'AWS::EC2::VPCCidrBlock', origin: ['network', 'ipv6'], properties: { VpcId: ref(ID.vpc), AmazonProvidedIpv6CidrBlock: true } });
+    // Outbound-only IPv6 for the private tier: what NAT is for IPv4, without the hourly charge.
+    net({ logicalId: VPC_ID.egressOnlyGateway, type: 'AWS::EC2::EgressOnlyInternetGateway', origin: ['network', 'ipv6'], properties: { VpcId: ref(ID.vpc) } });
+  }
+
   // Subnets. Public ones do not hand out public IPs: only what asks for one (NAT EIPs, the ALB,
   // the bastion's interface) gets one. EKS discovery tags let Kubernetes find the tiers.
   const eks = hasEks(spec);
@@ -174,13 +189,21 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
       const extra: Record<string, string> = { 'dex:tier': tier };
       if (eks && tier === 'public') extra['kubernetes.io/role/elb'] = '1';
       if (eks && tier === 'private') extra['kubernetes.io/role/internal-elb'] = '1';
+      const v6 = spec.network.ipv6 && IPV6_TIERS.includes(tier);
       net({
         logicalId: ID.subnet(tier, z),
         type: 'AWS::EC2::Subnet',
         origin: ['network', 'subnets', tier, z],
+        ...(v6 ? { dependsOn: [VPC_ID.ipv6Block] } : {}),
         properties: {
           VpcId: ref(ID.vpc),
           CidrBlock: spec.network.subnets[tier][z]!,
+          ...(v6
+            ? {
+                Ipv6CidrBlock: { 'Fn::Select': [ipv6Index(tier, z), { 'Fn::Cidr': [{ 'Fn::Select': [0, getAtt(ID.vpc, 'Ipv6CidrBlocks')] }, 24, '64'] }] },
+                AssignIpv6AddressOnCreation: false,
+              }
+            : {}),
           AvailabilityZone: { 'Fn::Select': [z, { 'Fn::GetAZs': '' }] },
           MapPublicIpOnLaunch: false,
           Tags: withName(spec, `${prefix}-${tier}-${zoneLetter(z).toLowerCase()}`, extra),
@@ -203,6 +226,15 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
     dependsOn: [VPC_ID.gatewayAttachment],
     properties: { RouteTableId: ref(VPC_ID.publicRouteTable), DestinationCidrBlock: '0.0.0.0/0', GatewayId: ref(ID.internetGateway) },
   });
+  if (spec.network.ipv6) {
+    net({
+      logicalId: VPC_ID.publicIpv6Route,
+      type: 'AWS::EC2::Route',
+      origin: ['network', 'ipv6'],
+      dependsOn: [VPC_ID.gatewayAttachment],
+      properties: { RouteTableId: ref(VPC_ID.publicRouteTable), DestinationIpv6CidrBlock: '::/0', GatewayId: ref(ID.internetGateway) },
+    });
+  }
   for (const z of zones(spec, 'public')) {
     net({
       logicalId: VPC_ID.routeTableAssociation('public', z),
@@ -259,6 +291,14 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
       origin: ['network', 'subnets', 'private', z],
       properties: { RouteTableId: ref(VPC_ID.privateRouteTable(z)), SubnetId: ref(ID.subnet('private', z)) },
     });
+    if (spec.network.ipv6) {
+      net({
+        logicalId: VPC_ID.privateIpv6Route(z),
+        type: 'AWS::EC2::Route',
+        origin: ['network', 'ipv6'],
+        properties: { RouteTableId: ref(VPC_ID.privateRouteTable(z)), DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: ref(VPC_ID.egressOnlyGateway) },
+      });
+    }
     if (natCount > 0) {
       const nat = spec.network.natGateways === 'perAz' && z < natCount ? z : 0;
       net({
@@ -374,6 +414,17 @@ export function naclEntries(spec: NormalizedSpec, tier: SubnetTier): NaclEntry[]
 }
 
 /**
+ * With network.ipv6, each entry open to 0.0.0.0/0 in the dual-stack tiers gets an ::/0 twin (an
+ * ACL entry holds one address family), its rule number 500 above, so the IPv6 traffic the
+ * gateways carry gets the same coarse filter as the IPv4 traffic.
+ */
+export function withIpv6Twins(spec: NormalizedSpec, tier: SubnetTier, entries: readonly NaclEntry[]): NaclEntry[] {
+  if (!spec.network.ipv6 || !IPV6_TIERS.includes(tier)) return [...entries];
+  const twins = entries.filter((e) => e.cidr === ANYWHERE).map((e): NaclEntry => ({ ...e, name: `${e.name}Ipv6`, ruleNumber: e.ruleNumber + 500, cidr: '::/0', why: `${e.why} (IPv6)` }));
+  return [...entries, ...twins];
+}
+
+/**
  * FSBP EC2.21 / CIS 5.1: one network ACL per tier, every subnet associated with its tier's
  * (so none uses the VPC's allow-all default ACL). Security groups stay the fine filter; the ACLs
  * are the coarse second layer: nothing but 80/443 (and SSH from allowedCidrs) enters from the
@@ -395,7 +446,7 @@ function networkAcls(spec: NormalizedSpec): ModelResource[] {
         properties: { VpcId: ref(ID.vpc), Tags: withName(spec, `${prefix}-${tier}`) },
       }),
     );
-    for (const e of naclEntries(spec, tier)) {
+    for (const e of withIpv6Twins(spec, tier, naclEntries(spec, tier))) {
       out.push(
         resource({
           logicalId: VPC_ID.networkAclEntry(tier, e.name),
@@ -409,7 +460,7 @@ function networkAcls(spec: NormalizedSpec): ModelResource[] {
             Egress: e.egress,
             Protocol: e.protocol,
             RuleAction: 'allow',
-            CidrBlock: e.cidr,
+            ...(e.cidr.includes(':') ? { Ipv6CidrBlock: e.cidr } : { CidrBlock: e.cidr }),
             ...(e.ports ? { PortRange: { From: e.ports.from, To: e.ports.to } } : {}),
           },
         }),

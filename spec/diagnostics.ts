@@ -178,6 +178,7 @@ export const DIAGNOSTIC_CODES = {
   DEX791: { severity: 'error', title: 'EKS or EC2 workload without the endpoints it starts with' },
   DEX792: { severity: 'error', title: 'EKS pods without a route to STS for their IAM role' },
   DEX793: { severity: 'error', title: 'Env value refers to nothing dex makes' },
+  DEX794: { severity: 'error', title: 'IPv6 asked of an imported VPC' },
   DEX900: { severity: 'error', title: 'Usage error' },
   DEX901: { severity: 'error', title: 'Output could not be written' },
   DEX902: { severity: 'error', title: 'Baseline could not be read' },

@@ -47,6 +47,8 @@ export interface NormalizedNetwork {
   /** True where dex carved the subnets itself because the spec gave none for that tier. */
   readonly subnetsDerived: { readonly public: boolean; readonly private: boolean; readonly database: boolean };
   readonly natGateways: 'perAz' | 'single' | 'none';
+  /** Dual-stack (network.ipv6): IPv6 blocks, an egress-only gateway, ::/0 rules. */
+  readonly ipv6: boolean;
   readonly bastion: { readonly enabled: boolean; readonly instanceType: Ec2InstanceType; readonly allowedCidrs: readonly string[] };
   readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number; readonly traffic: 'ALL' | 'ACCEPT' | 'REJECT' };
   readonly endpoints: readonly VpcEndpointName[];

@@ -147,6 +147,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
       subnets: { public: pub.list, private: priv.list, database: db.list },
       subnetsDerived: { public: pub.derived, private: priv.derived, database: db.derived },
       natGateways: or(networkIn.natGateways, 'Network', 'natGateways'),
+      ipv6: or(networkIn.ipv6, 'Network', 'ipv6'),
       bastion: networkIn.bastion
         ? {
             enabled: or(networkIn.bastion.enabled, 'Network', 'bastion', 'enabled'),

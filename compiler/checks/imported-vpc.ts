@@ -62,6 +62,14 @@ function importedFindings(spec: NormalizedSpec, imported: ImportedVpc): Finding[
   if (!VPC_ID.test(imported.vpcId)) {
     findings.push({ code: 'DEX780', message: `network.vpcId ${imported.vpcId} is not a VPC ID`, path: ['network', 'vpcId'], hint: idHint('vpc', imported.vpcId) });
   }
+  if (spec.network.ipv6) {
+    findings.push({
+      code: 'DEX794',
+      message: `network.ipv6 makes dex's own VPC dual-stack, but network.vpcId imports ${imported.vpcId}: dex adds no IPv6 block, route or gateway to a VPC it does not own`,
+      path: ['network', 'ipv6'],
+      hint: 'remove network.ipv6 (an imported VPC is dual-stack if its owner made it so), or remove network.vpcId to have dex create a dual-stack VPC',
+    });
+  }
   if (!imported.cidrGiven) {
     findings.push({
       code: 'DEX788',

@@ -298,6 +298,10 @@ export interface Network {
    */
   natGateways?: 'perAz' | 'single' | 'none';
   /**
+   * Dual-stack: the VPC gets an Amazon-provided IPv6 block, the public and private subnets a /64 each, the private tier an egress-only internet gateway (outbound IPv6 only), the load balancer dualstack and the internet rules (security group and network ACLs) an ::/0 twin of each 0.0.0.0/0 one. Not with network.vpcId.
+   */
+  ipv6?: boolean;
+  /**
    * A bastion host in a public subnet, managed through SSM Session Manager, with IMDSv2 required.
    */
   bastion?: {
