@@ -153,7 +153,10 @@ export function systemGraph(env: EnvironmentPlan): SystemGraph {
 
   nodes.push({ id: 'internet', kind: 'internet', name: 'Internet', detail: 'clients', cost: undefined, group: undefined, column: 0 });
   const nat = net.natGateways === 'none' ? 'no NAT' : net.natGateways === 'single' ? 'one NAT gateway' : `${net.availabilityZones} NAT gateways`;
-  groups.push({ id: 'vpc', kind: 'vpc', title: `VPC ${net.cidr}`, detail: `${net.availabilityZones} zones · ${nat}`, cost: cost((c) => c === 'network'), costLabel: 'network', parent: undefined, column: undefined });
+  // An imported VPC's NAT is its owner's: the picture says so rather than drawing dex's.
+  const title = net.imported ? `VPC ${net.imported.vpcId} (imported) ${net.cidr}` : `VPC ${net.cidr}`;
+  const detail = net.imported ? `${net.availabilityZones} zones · ${net.natGateways === 'none' ? 'no NAT' : 'NAT outside dex'}` : `${net.availabilityZones} zones · ${nat}`;
+  groups.push({ id: 'vpc', kind: 'vpc', title, detail, cost: cost((c) => c === 'network'), costLabel: 'network', parent: undefined, column: undefined });
 
   // Public tier: the load balancer and the bastion.
   const publicNodes: GraphNode[] = [];

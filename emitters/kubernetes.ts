@@ -109,14 +109,16 @@ export type StackInputSource =
   /** The ARN of the IAM role whose name is the PhysicalResourceId (`aws iam get-role`). */
   | { readonly kind: 'role-arn'; readonly stack: string; readonly logicalId: string }
   /** A CloudFormation attribute (`Fn::GetAtt`) of the resource, read from its service's API. */
-  | { readonly kind: 'attribute'; readonly stack: string; readonly logicalId: string; readonly resourceType: string; readonly attribute: string }
+  | { readonly kind: 'attribute'; readonly stack: string; readonly logicalId: string; readonly resourceType: string; readonly attribute: string; readonly prefix?: string; readonly suffix?: string }
   /**
    * The ECR repository URI plus the image tag CI deploys (`$IMAGE_TAG`), by the repository's name
    * (services/ecr.ts `repositoryName`), whichever stack holds the repository.
    */
   | { readonly kind: 'image'; readonly repositoryName: string }
   /** The model has no such resource (building blocks other than dex's own): nothing to look up. */
-  | { readonly kind: 'missing'; readonly logicalId: string };
+  | { readonly kind: 'missing'; readonly logicalId: string }
+  /** A value the spec gives itself (an imported VPC's ID): nothing to look up. */
+  | { readonly kind: 'literal'; readonly value: string };
 
 export interface StackInput {
   /** Key in stack-outputs.env; the manifests hold `${key}` where it goes. */
@@ -188,16 +190,24 @@ function sourceFor(plan: StackPlan, logicalId: string, make: (stack: string) => 
 interface EnvEntry {
   readonly name: string;
   readonly value: string;
-  readonly input?: { readonly logicalId: string; readonly attribute: string };
+  readonly input?: { readonly logicalId: string; readonly attribute: string; readonly prefix?: string; readonly suffix?: string };
 }
 
 function containerEnv(spec: NormalizedSpec, s: NormalizedService): EnvEntry[] {
   const { env } = serviceConnections(spec, s);
   return env.map(({ Name, Value }) => {
     if (typeof Value === 'string') return { name: Name, value: Value };
-    const att = (Value as { 'Fn::GetAtt'?: readonly [string, string] })['Fn::GetAtt'];
-    if (!att) throw new Error(`kubernetes: ${s.name} env ${Name} is neither a string nor Fn::GetAtt: ${JSON.stringify(Value as CfnValue)}`);
-    return { name: Name, value: placeholder(envKey(s.name, Name)), input: { logicalId: att[0], attribute: att[1] } };
+    // An attribute with a constant tail (`${databases.orders.endpoint}` is the address and `:5432`):
+    // the stack input holds both, since a kustomize replacement sets the whole field.
+    const join = (Value as { 'Fn::Join'?: readonly [string, readonly CfnValue[]] })['Fn::Join'];
+    const parts: readonly CfnValue[] = join !== undefined && join[0] === '' ? join[1] : [Value];
+    const at = parts.findIndex((p) => typeof p !== 'string');
+    const att = at < 0 ? undefined : (parts[at] as { 'Fn::GetAtt'?: readonly [string, string] })['Fn::GetAtt'];
+    const constant = (list: readonly CfnValue[]): string | undefined => (list.every((p) => typeof p === 'string') ? list.join('') : undefined);
+    const [prefix, suffix] = [constant(parts.slice(0, Math.max(at, 0))), constant(parts.slice(at + 1))];
+    if (!att || prefix === undefined || suffix === undefined) throw new Error(`kubernetes: ${s.name} env ${Name} is neither a string nor Fn::GetAtt: ${JSON.stringify(Value as CfnValue)}`);
+    const affixes = { ...(prefix ? { prefix } : {}), ...(suffix ? { suffix } : {}) };
+    return { name: Name, value: placeholder(envKey(s.name, Name)), input: { logicalId: att[0], attribute: att[1], ...affixes } };
   });
 }
 
@@ -246,7 +256,7 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
       inputs.push({
         key: envKey(s.name, e.name),
         description: `${e.name} of ${s.name}: ${e.input.attribute} of ${e.input.logicalId}`,
-        source: sourceFor(plan, e.input.logicalId, (stack) => ({ kind: 'attribute', stack, logicalId: e.input!.logicalId, resourceType: typeOf(plan, e.input!.logicalId)!, attribute: e.input!.attribute })),
+        source: sourceFor(plan, e.input.logicalId, (stack) => ({ kind: 'attribute', stack, logicalId: e.input!.logicalId, resourceType: typeOf(plan, e.input!.logicalId)!, attribute: e.input!.attribute, ...(e.input!.prefix ? { prefix: e.input!.prefix } : {}), ...(e.input!.suffix ? { suffix: e.input!.suffix } : {}) })),
         targets: podTargets(spec, s, ns, `containers.[name=${s.name}].env.[name=${e.name}].value`),
       });
     }
@@ -270,7 +280,7 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
     inputs.push({
       key: 'VPC_ID',
       description: 'VPC of the cluster, for the AWS Load Balancer Controller (read by addons.sh)',
-      source: sourceFor(plan, ID.vpc, (stack) => ({ kind: 'physical-id', stack, logicalId: ID.vpc })),
+      source: spec.network.imported ? { kind: 'literal', value: spec.network.imported.vpcId } : sourceFor(plan, ID.vpc, (stack) => ({ kind: 'physical-id', stack, logicalId: ID.vpc })),
       targets: [],
     });
   }
@@ -598,9 +608,11 @@ function networkPolicies(spec: NormalizedSpec, s: NormalizedService, ns: string,
   const ingress: Obj[] = [];
   const cidrs = (list: readonly string[]): Obj[] => [...new Set(list)].sort().map((cidr) => ({ ipBlock: { cidr } }));
   // The ALB targets pod IPs from its nodes in the public subnets.
-  // An internal named load balancer (ingress.loadBalancers) sits in the private subnets instead.
+  // An internal named load balancer (ingress.loadBalancers) sits in the private subnets instead; an
+  // imported VPC's subnets are IDs whose ranges dex cannot know offline: the VPC range stands in.
   const internal = spec.ingress.loadBalancers?.[namedLoadBalancerOf(spec, s) ?? '']?.scheme === 'internal';
-  if (exposed) ingress.push({ from: cidrs((internal ? spec.network.subnets.private : spec.network.subnets.public).slice(0, spec.network.availabilityZones)), ports: port });
+  const tierCidrs = (tier: 'public' | 'private'): readonly string[] => (spec.network.imported ? [spec.network.cidr] : spec.network.subnets[tier].slice(0, spec.network.availabilityZones));
+  if (exposed) ingress.push({ from: cidrs(tierCidrs(internal ? 'private' : 'public')), ports: port });
   const callers = eksCallers(spec).get(s.name) ?? [];
   if (callers.length) {
     ingress.push({
@@ -614,7 +626,7 @@ function networkPolicies(spec: NormalizedSpec, s: NormalizedService, ns: string,
   // Its internal load balancer (callers on other platforms) reaches the pods from its addresses in the private subnets.
   if (internalTargetGroup(spec, s) !== undefined) ingress.push({ from: cidrs(spec.network.subnets.private.slice(0, spec.network.availabilityZones)), ports: port });
   // Prometheus runs on EC2 in the private subnets; it scrapes the service port.
-  if (spec.monitoring.prometheus.enabled) ingress.push({ from: cidrs(spec.network.subnets.private.slice(0, spec.network.availabilityZones)), ports: port });
+  if (spec.monitoring.prometheus.enabled) ingress.push({ from: cidrs(tierCidrs('private')), ports: port });
   if (ingress.length) {
     out.push({
       file: 'network-policy-allow.yaml',
@@ -903,6 +915,10 @@ function attributeCommand(region: string, source: Extract<StackInputSource, { ki
     return `aws sqs get-queue-attributes ${r} --queue-url ${id} --attribute-names QueueArn --query Attributes.QueueArn --output text`;
   }
   if (source.resourceType === 'AWS::SNS::Topic' && source.attribute === 'TopicArn') return `phys ${shellQuote(source.stack)} ${shellQuote(source.logicalId)}`;
+  if (source.resourceType === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && source.attribute === 'DNSName') {
+    // A load balancer's physical ID is its ARN.
+    return `aws elbv2 describe-load-balancers ${r} --load-balancer-arns ${id} --query 'LoadBalancers[0].DNSName' --output text`;
+  }
   return `echo ${shellQuote(`no look-up for ${source.attribute} of ${source.resourceType} ${source.logicalId}`)} >&2; exit 1`;
 }
 
@@ -945,6 +961,9 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
       case 'attribute':
         command = attributeCommand(region, s);
         break;
+      case 'literal':
+        command = `printf '%s' ${shellQuote(s.value)}`;
+        break;
       case 'missing':
         command = `echo ${shellQuote(`${s.logicalId} is in no stack of this plan`)} >&2; exit 1`;
         break;
@@ -953,7 +972,8 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
         throw new Error(`unknown source ${String(never)}`);
       }
     }
-    lines.push(`# ${commentText(i.description)}`, `v=$(${command})`, s.kind === 'image' ? `out ${shellArg(i.key)} "$v:$IMAGE_TAG"` : `out ${shellArg(i.key)} "$v"`);
+    const value = s.kind === 'image' ? '"$v:$IMAGE_TAG"' : s.kind === 'attribute' ? `${s.prefix ? shellQuote(s.prefix) : ''}"$v"${s.suffix ? shellQuote(s.suffix) : ''}` : '"$v"';
+    lines.push(`# ${commentText(i.description)}`, `v=$(${command})`, `out ${shellArg(i.key)} ${value}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -39,6 +39,9 @@ import { domainRule } from '../compiler/checks/domain.js';
 import { loadBalancersRule } from '../compiler/checks/load-balancers.js';
 import { derivedNamesRule, duplicateAlertsRule, listenerRulesRule } from '../compiler/checks/names.js';
 import { networkRule, privateEndpointsRule } from '../compiler/checks/network.js';
+import { importedVpcRule } from '../compiler/checks/imported-vpc.js';
+import { reachabilityRule } from '../compiler/checks/reachability.js';
+import { envReferencesRule } from '../compiler/checks/env-references.js';
 import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from '../compiler/checks/placement.js';
 import { eksEndpointRule, eksVersionRule, unusedPlatformRule, type ExistingEksClusters } from '../compiler/checks/platforms.js';
 import { portsRule } from '../compiler/checks/ports.js';
@@ -110,7 +113,10 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
 export function semanticRules(today: () => Date, existingEksClusters: ExistingEksClusters = {}): readonly SemanticRule[] {
   return [
     networkRule,
+    importedVpcRule,
     privateEndpointsRule,
+    reachabilityRule,
+    envReferencesRule,
     portsRule,
     healthRule,
     instanceTypesRule,

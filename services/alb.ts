@@ -6,7 +6,7 @@
 // (alternate) target group, a rule on a test listener reachable from the VPC only, and rules that
 // forward to both target groups by weight: ECS moves the weights (services/ecs.ts).
 import { AUDIT_ID, albAccessLogAttributes, hasAlbAccessLogs } from './audit.js';
-import { ID, getAtt, pascal, ref, resource, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, listedSubnetRefs, pascal, ref, resource, tagList, vpcRef } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { listenerCertificate } from './domain.js';
@@ -150,8 +150,8 @@ export function albLcuMeter(spec: NormalizedSpec, rules: number): UsageMeter {
 function buildAlb(spec: NormalizedSpec): ModelResource[] {
   const services = exposedServices(spec);
   if (services.length === 0) return [];
-  const zones = Math.min(spec.network.availabilityZones, spec.network.subnets.public.length);
-  const publicSubnets: CfnValue[] = Array.from({ length: zones }, (_, z) => ref(ID.subnet('public', z)));
+  const publicSubnets: CfnValue[] = listedSubnetRefs(spec, 'public');
+  const zones = publicSubnets.length;
   const tags = tagList(spec, COMPONENT);
   const production = isProductionLike(spec);
   const out: ModelResource[] = [];
@@ -168,7 +168,7 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
       properties: {
         Type: 'application',
         Scheme: 'internet-facing',
-        IpAddressType: 'ipv4',
+        IpAddressType: spec.network.ipv6 ? 'dualstack' : 'ipv4',
         Subnets: publicSubnets,
         SecurityGroups: [ref(ID.albSecurityGroup)],
         LoadBalancerAttributes: [
@@ -367,7 +367,7 @@ export function serviceTargetGroup(spec: NormalizedSpec, s: NormalizedService, l
     component,
     origin: ['services', s.name, 'expose'],
     properties: {
-      VpcId: ref(ID.vpc),
+      VpcId: vpcRef(spec),
       // EKS pods join through a TargetGroupBinding (AWS Load Balancer Controller), ECS tasks
       // by IP (awsvpc), EC2 services by instance.
       TargetType: s.placement === 'ec2' ? 'instance' : 'ip',

@@ -6,7 +6,7 @@
 //
 // Layer `security`, not `network`: it needs the KMS key and the bastion security group, which the
 // security layer creates after the network layer.
-import { ID, getAtt, namePrefix, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, listedSubnetRefs, namePrefix, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type ModelResource } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
 
@@ -34,7 +34,6 @@ function buildBastion(spec: NormalizedSpec): ModelResource[] {
   if (!bastion.enabled) return [];
   const origin = ['network', 'bastion'];
   const tags = tagList(spec, COMPONENT);
-  const zones = Math.min(spec.network.availabilityZones, spec.network.subnets.public.length);
   const base = { layer: 'security', component: COMPONENT, origin } as const;
   return [
     resource({
@@ -91,7 +90,7 @@ function buildBastion(spec: NormalizedSpec): ModelResource[] {
         MinSize: '1',
         MaxSize: '1',
         DesiredCapacity: '1',
-        VPCZoneIdentifier: Array.from({ length: zones }, (_, z) => ref(ID.subnet('public', z))),
+        VPCZoneIdentifier: listedSubnetRefs(spec, 'public'),
         LaunchTemplate: { LaunchTemplateId: ref(BASTION_ID.launchTemplate), Version: getAtt(BASTION_ID.launchTemplate, 'LatestVersionNumber') },
         HealthCheckType: 'EC2',
         Tags: [...tags, { Key: 'Name', Value: `${namePrefix(spec)}-bastion` }]

@@ -20,6 +20,7 @@ import { engineInfo } from '../spec/database-engines.js';
 import { BLUE_GREEN_ID, exposedNames, isTrafficShifted } from './alb.js';
 import { behindLoadBalancer } from '../compiler/model/exposure.js';
 import { imageUri } from './ecr.js';
+import { resolveEnvValue } from './references.js';
 import { ecsExecLogGroupName, serviceLogGroupName } from './iam.js';
 import { serviceAlarmNames, stageOf } from './cicd.js';
 import { logRetentionAtLeast } from './audit.js';
@@ -80,7 +81,7 @@ export interface SecretInjection {
 export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): { env: { Name: string; Value: CfnValue }[]; secrets: SecretInjection[] } {
   const env: { Name: string; Value: CfnValue }[] = Object.keys(s.env)
     .sort()
-    .map((k) => ({ Name: k, Value: s.env[k]! }));
+    .map((k) => ({ Name: k, Value: resolveEnvValue(spec, s.env[k]!) }));
   const secrets: SecretInjection[] = s.secrets.map((name) => ({ Name: name, secretId: ID.serviceSecret(s.name, name), key: undefined }));
   const has = (name: string): boolean => name in s.env;
   const add = (name: string, value: CfnValue): void => void (has(name) || env.push({ Name: name, Value: value }));

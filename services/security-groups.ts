@@ -18,7 +18,7 @@
 // AWS::EC2::SecurityGroupEgress resources, so two groups that call each other make no cycle).
 // The EKS control plane reaches only the nodes. DNS (the VPC resolver), IMDS and the Amazon Time
 // Sync Service are link-local or resolver traffic that security groups do not filter.
-import { ID, getAtt, namePrefix, ref, resource, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, ref, resource, tagList, vpcRef } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource } from '../compiler/model/types.js';
 import type { SpecPath } from '../spec/diagnostics.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
@@ -147,6 +147,10 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
         reason: port === 80 ? 'HTTP from the internet (redirected to HTTPS)' : 'HTTPS from the internet',
         origin: ['ingress', 'loadBalancer'],
       });
+      // Dual-stack: the same from the IPv6 internet (a rule holds one address family).
+      if (spec.network.ipv6) {
+        rules.push({ target: ID.albSecurityGroup, source: { cidr: '::/0', label: 'InternetIpv6' }, port, reason: port === 80 ? 'HTTP from the IPv6 internet (redirected to HTTPS)' : 'HTTPS from the IPv6 internet', origin: ['network', 'ipv6'] });
+      }
     }
   }
 
@@ -246,7 +250,7 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
         origin: g.origin,
         properties: {
           GroupDescription: g.description,
-          VpcId: ref(ID.vpc),
+          VpcId: vpcRef(spec),
           SecurityGroupEgress: g.egress,
           Tags: tagList(spec, g.component),
         },
@@ -296,7 +300,7 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
         properties: {
           GroupId: getAtt(rule.target, 'GroupId'),
           ...(rule.port === 'all' ? { IpProtocol: '-1' } : { IpProtocol: 'tcp', FromPort: rule.port, ToPort: rule.port }),
-          ...('group' in rule.source ? { SourceSecurityGroupId: getAtt(rule.source.group, 'GroupId') } : { CidrIp: rule.source.cidr }),
+          ...('group' in rule.source ? { SourceSecurityGroupId: getAtt(rule.source.group, 'GroupId') } : rule.source.cidr.includes(':') ? { CidrIpv6: rule.source.cidr } : { CidrIp: rule.source.cidr }),
           Description: description.length > 255 ? `${description.slice(0, 252)}...` : description,
         },
       }),

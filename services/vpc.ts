@@ -6,7 +6,7 @@
 // Layers: almost everything is `network`. The flow-log group (encrypted with the KMS key) and the
 // interface endpoints (behind the endpoint security group) reference the `security` layer, which
 // deploys after `network`, so those resources live in `security` themselves.
-import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList, vpcRef } from '../compiler/model/ids.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
 import { hasLoadBalancer } from './alb.js';
 import { hasPublicNamedAlb, publicNlbPorts } from './load-balancers.js';
@@ -42,7 +42,16 @@ export const VPC_ID = {
   networkAcl: (tier: SubnetTier) => `${pascal(tier)}NetworkAcl`,
   networkAclAssociation: (tier: SubnetTier, zone: number) => `${ID.subnet(tier, zone)}NetworkAclAssociation`,
   networkAclEntry: (tier: SubnetTier, name: string) => `${pascal(tier)}NetworkAcl${name}`,
+  ipv6Block: 'VpcIpv6CidrBlock',
+  egressOnlyGateway: 'EgressOnlyInternetGateway',
+  publicIpv6Route: 'PublicDefaultIpv6Route',
+  privateIpv6Route: (zone: number) => `PrivateDefaultIpv6Route${zoneLetter(zone)}`,
 } as const;
+
+/** The tiers that get an IPv6 /64 with network.ipv6 (the database tier stays IPv4-only: no route out at all). */
+const IPV6_TIERS: readonly SubnetTier[] = ['public', 'private'];
+/** A subnet's /64 within the VPC's /56: 8 per tier, by zone, so adding a zone changes no block. */
+const ipv6Index = (tier: SubnetTier, zone: number): number => TIERS.indexOf(tier) * 8 + zone;
 
 function zoneLetter(zone: number): string {
   return String.fromCharCode(65 + zone);
@@ -142,6 +151,10 @@ const fixed = (meter: MeterName, unit: string, quantity: number, basis: string, 
 });
 
 function buildVpc(spec: NormalizedSpec): ModelResource[] {
+  // An imported VPC (network.vpcId) is someone else's: dex adds only what is its own to it (its
+  // flow log and the endpoints the spec asks for) and touches none of its subnets, route tables,
+  // ACLs, gateways or default security group.
+  if (spec.network.imported) return [...flowLogs(spec), ...endpoints(spec)];
   const prefix = namePrefix(spec);
   const out: ModelResource[] = [];
   const net = (r: Omit<Parameters<typeof resource>[0], 'layer' | 'component'>): void => void out.push(resource({ ...r, layer: 'network', component: COMPONENT }));
@@ -165,6 +178,12 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
     properties: { VpcId: ref(ID.vpc), InternetGatewayId: ref(ID.internetGateway) },
   });
 
+  if (spec.network.ipv6) {
+    net({ logicalId: VPC_ID.ipv6Block, type: 'AWS::EC2::VPCCidrBlock', origin: ['network', 'ipv6'], properties: { VpcId: ref(ID.vpc), AmazonProvidedIpv6CidrBlock: true } });
+    // Outbound-only IPv6 for the private tier: what NAT is for IPv4, without the hourly charge.
+    net({ logicalId: VPC_ID.egressOnlyGateway, type: 'AWS::EC2::EgressOnlyInternetGateway', origin: ['network', 'ipv6'], properties: { VpcId: ref(ID.vpc) } });
+  }
+
   // Subnets. Public ones do not hand out public IPs: only what asks for one (NAT EIPs, the ALB,
   // the bastion's interface) gets one. EKS discovery tags let Kubernetes find the tiers.
   const eks = hasEks(spec);
@@ -173,13 +192,21 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
       const extra: Record<string, string> = { 'dex:tier': tier };
       if (eks && tier === 'public') extra['kubernetes.io/role/elb'] = '1';
       if (eks && tier === 'private') extra['kubernetes.io/role/internal-elb'] = '1';
+      const v6 = spec.network.ipv6 && IPV6_TIERS.includes(tier);
       net({
         logicalId: ID.subnet(tier, z),
         type: 'AWS::EC2::Subnet',
         origin: ['network', 'subnets', tier, z],
+        ...(v6 ? { dependsOn: [VPC_ID.ipv6Block] } : {}),
         properties: {
           VpcId: ref(ID.vpc),
           CidrBlock: spec.network.subnets[tier][z]!,
+          ...(v6
+            ? {
+                Ipv6CidrBlock: { 'Fn::Select': [ipv6Index(tier, z), { 'Fn::Cidr': [{ 'Fn::Select': [0, getAtt(ID.vpc, 'Ipv6CidrBlocks')] }, 24, '64'] }] },
+                AssignIpv6AddressOnCreation: false,
+              }
+            : {}),
           AvailabilityZone: { 'Fn::Select': [z, { 'Fn::GetAZs': '' }] },
           MapPublicIpOnLaunch: false,
           Tags: withName(spec, `${prefix}-${tier}-${zoneLetter(z).toLowerCase()}`, extra),
@@ -202,6 +229,15 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
     dependsOn: [VPC_ID.gatewayAttachment],
     properties: { RouteTableId: ref(VPC_ID.publicRouteTable), DestinationCidrBlock: '0.0.0.0/0', GatewayId: ref(ID.internetGateway) },
   });
+  if (spec.network.ipv6) {
+    net({
+      logicalId: VPC_ID.publicIpv6Route,
+      type: 'AWS::EC2::Route',
+      origin: ['network', 'ipv6'],
+      dependsOn: [VPC_ID.gatewayAttachment],
+      properties: { RouteTableId: ref(VPC_ID.publicRouteTable), DestinationIpv6CidrBlock: '::/0', GatewayId: ref(ID.internetGateway) },
+    });
+  }
   for (const z of zones(spec, 'public')) {
     net({
       logicalId: VPC_ID.routeTableAssociation('public', z),
@@ -258,6 +294,14 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
       origin: ['network', 'subnets', 'private', z],
       properties: { RouteTableId: ref(VPC_ID.privateRouteTable(z)), SubnetId: ref(ID.subnet('private', z)) },
     });
+    if (spec.network.ipv6) {
+      net({
+        logicalId: VPC_ID.privateIpv6Route(z),
+        type: 'AWS::EC2::Route',
+        origin: ['network', 'ipv6'],
+        properties: { RouteTableId: ref(VPC_ID.privateRouteTable(z)), DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: ref(VPC_ID.egressOnlyGateway) },
+      });
+    }
     if (natCount > 0) {
       const nat = spec.network.natGateways === 'perAz' && z < natCount ? z : 0;
       net({
@@ -381,6 +425,17 @@ export function naclEntries(spec: NormalizedSpec, tier: SubnetTier): NaclEntry[]
 }
 
 /**
+ * With network.ipv6, each entry open to 0.0.0.0/0 in the dual-stack tiers gets an ::/0 twin (an
+ * ACL entry holds one address family), its rule number 500 above, so the IPv6 traffic the
+ * gateways carry gets the same coarse filter as the IPv4 traffic.
+ */
+export function withIpv6Twins(spec: NormalizedSpec, tier: SubnetTier, entries: readonly NaclEntry[]): NaclEntry[] {
+  if (!spec.network.ipv6 || !IPV6_TIERS.includes(tier)) return [...entries];
+  const twins = entries.filter((e) => e.cidr === ANYWHERE).map((e): NaclEntry => ({ ...e, name: `${e.name}Ipv6`, ruleNumber: e.ruleNumber + 500, cidr: '::/0', why: `${e.why} (IPv6)` }));
+  return [...entries, ...twins];
+}
+
+/**
  * FSBP EC2.21 / CIS 5.1: one network ACL per tier, every subnet associated with its tier's
  * (so none uses the VPC's allow-all default ACL). Security groups stay the fine filter; the ACLs
  * are the coarse second layer: nothing but 80/443 (and SSH from allowedCidrs) enters from the
@@ -402,7 +457,7 @@ function networkAcls(spec: NormalizedSpec): ModelResource[] {
         properties: { VpcId: ref(ID.vpc), Tags: withName(spec, `${prefix}-${tier}`) },
       }),
     );
-    for (const e of naclEntries(spec, tier)) {
+    for (const e of withIpv6Twins(spec, tier, naclEntries(spec, tier))) {
       out.push(
         resource({
           logicalId: VPC_ID.networkAclEntry(tier, e.name),
@@ -416,7 +471,7 @@ function networkAcls(spec: NormalizedSpec): ModelResource[] {
             Egress: e.egress,
             Protocol: e.protocol,
             RuleAction: 'allow',
-            CidrBlock: e.cidr,
+            ...(e.cidr.includes(':') ? { Ipv6CidrBlock: e.cidr } : { CidrBlock: e.cidr }),
             ...(e.ports ? { PortRange: { From: e.ports.from, To: e.ports.to } } : {}),
           },
         }),
@@ -595,7 +650,7 @@ function flowLogs(spec: NormalizedSpec): ModelResource[] {
       origin,
       properties: {
         ResourceType: 'VPC',
-        ResourceId: ref(ID.vpc),
+        ResourceId: vpcRef(spec),
         TrafficType: fl.traffic,
         LogDestinationType: 'cloud-watch-logs',
         LogDestination: getAtt(VPC_ID.flowLogGroup, 'Arn'),
@@ -610,7 +665,9 @@ function flowLogs(spec: NormalizedSpec): ModelResource[] {
 function endpoints(spec: NormalizedSpec): ModelResource[] {
   const out: ModelResource[] = [];
   const origin = ['network', 'endpoints'];
-  const routeTables: CfnValue[] = [...zones(spec, 'private').map((z) => ref(VPC_ID.privateRouteTable(z))), ref(VPC_ID.databaseRouteTable)];
+  const routeTables: CfnValue[] = spec.network.imported
+    ? [...spec.network.imported.routeTableIds]
+    : [...zones(spec, 'private').map((z) => ref(VPC_ID.privateRouteTable(z))), ref(VPC_ID.databaseRouteTable)];
   const gateways = [...new Set(spec.network.endpoints.filter((e) => GATEWAY_ENDPOINTS.has(e)))].sort();
   for (const name of gateways) {
     out.push(
@@ -621,7 +678,7 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
         component: COMPONENT,
         origin,
         properties: {
-          VpcId: ref(ID.vpc),
+          VpcId: vpcRef(spec),
           VpcEndpointType: 'Gateway',
           ServiceName: sub(`com.amazonaws.\${AWS::Region}.${name}`),
           RouteTableIds: routeTables,
@@ -630,7 +687,7 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
       }),
     );
   }
-  const privateZones = zones(spec, 'private');
+  const privateSubnets = spec.network.imported ? subnetRefs(spec, 'private') : zones(spec, 'private').map((z) => ref(ID.subnet('private', z)));
   const listed = new Set(spec.network.endpoints.flatMap(endpointServices));
   const implied = impliedEndpointServices(spec);
   for (const service of interfaceEndpointServices(spec)) {
@@ -642,16 +699,16 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
         component: COMPONENT,
         origin: listed.has(service) ? origin : (implied.get(service) ?? origin),
         properties: {
-          VpcId: ref(ID.vpc),
+          VpcId: vpcRef(spec),
           VpcEndpointType: 'Interface',
           ServiceName: sub(`com.amazonaws.\${AWS::Region}.${service}`),
           PrivateDnsEnabled: true,
-          SubnetIds: privateZones.map((z) => ref(ID.subnet('private', z))),
+          SubnetIds: privateSubnets,
           SecurityGroupIds: [ref(ID.endpointSecurityGroup)],
           Tags: tagList(spec, COMPONENT),
         },
         usage: [
-          fixed('vpce.interface', 'hours', HOURS_PER_MONTH * privateZones.length, `one interface endpoint (${service}) × ${privateZones.length} zone${privateZones.length === 1 ? '' : 's'} × ${HOURS_PER_MONTH} h`),
+          fixed('vpce.interface', 'hours', HOURS_PER_MONTH * privateSubnets.length, `one interface endpoint (${service}) × ${privateSubnets.length} zone${privateSubnets.length === 1 ? '' : 's'} × ${HOURS_PER_MONTH} h`),
           fixed('vpce.processed', 'GB', 0, 'dex has no usage assumption for endpoint traffic (usage has no field for it)'),
         ],
       }),

@@ -54,11 +54,27 @@ export interface NormalizedNetwork {
   /** True where dex carved the subnets itself because the spec gave none for that tier. */
   readonly subnetsDerived: { readonly public: boolean; readonly private: boolean; readonly database: boolean };
   readonly natGateways: 'perAz' | 'single' | 'none';
+  /** Dual-stack (network.ipv6): IPv6 blocks, an egress-only gateway, ::/0 rules. */
+  readonly ipv6: boolean;
   readonly bastion: { readonly enabled: boolean; readonly instanceType: Ec2InstanceType; readonly allowedCidrs: readonly string[] };
   readonly flowLogs: { readonly enabled: boolean; readonly retentionDays: number; readonly traffic: 'ALL' | 'ACCEPT' | 'REJECT' };
   readonly endpoints: readonly VpcEndpointName[];
   /** Whether the bootstrap creates the ECR Public pull-through cache the migration task pulls through. */
   readonly ecrPublicCache: 'create' | 'existing';
+  /** Set only with network.vpcId: the VPC is imported, and dex creates none of its network. */
+  readonly imported?: ImportedVpc;
+}
+
+/**
+ * An existing VPC (network.vpcId) and its subnets by ID, per tier in zone order, as the spec lists
+ * them (an empty tier is one the VPC does not have). Route tables only serve gateway endpoints.
+ */
+export interface ImportedVpc {
+  readonly vpcId: string;
+  readonly subnets: { readonly public: readonly string[]; readonly private: readonly string[]; readonly database: readonly string[] };
+  readonly routeTableIds: readonly string[];
+  /** Whether the spec gave network.cidr (the imported VPC's range) rather than leaving the default. */
+  readonly cidrGiven: boolean;
 }
 export type VpcEndpointName = NonNullable<NonNullable<DexYaml['network']>['endpoints']>[number];
 

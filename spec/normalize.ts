@@ -100,8 +100,11 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
   const cidr = or(networkIn.cidr, 'Network', 'cidr');
   const zones = or(networkIn.availabilityZones, 'Network', 'availabilityZones');
   const vpc = parseCidr(cidr);
+  const vpcId = networkIn.vpcId;
   const tier = (name: 'public' | 'private' | 'database', index: number): { list: string[]; derived: boolean } => {
     const given = networkIn.subnets?.[name];
+    // An imported VPC's subnets are IDs (network.imported): nothing to carve, no CIDR to check.
+    if (vpcId !== undefined) return { list: [], derived: false };
     if (given) return { list: [...given], derived: false };
     return { list: (vpc && carveSubnets(vpc, index, zones)) || [], derived: true };
   };
@@ -169,6 +172,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
       subnets: { public: pub.list, private: priv.list, database: db.list },
       subnetsDerived: { public: pub.derived, private: priv.derived, database: db.derived },
       natGateways: or(networkIn.natGateways, 'Network', 'natGateways'),
+      ipv6: or(networkIn.ipv6, 'Network', 'ipv6'),
       bastion: networkIn.bastion
         ? {
             enabled: or(networkIn.bastion.enabled, 'Network', 'bastion', 'enabled'),
@@ -184,6 +188,16 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
       },
       endpoints: or(networkIn.endpoints, 'Network', 'endpoints'),
       ecrPublicCache: or(networkIn.ecrPublicCache, 'Network', 'ecrPublicCache'),
+      ...(vpcId === undefined
+        ? {}
+        : {
+            imported: {
+              vpcId,
+              subnets: { public: [...(networkIn.subnets?.public ?? [])], private: [...(networkIn.subnets?.private ?? [])], database: [...(networkIn.subnets?.database ?? [])] },
+              routeTableIds: [...(networkIn.routeTableIds ?? [])],
+              cidrGiven: networkIn.cidr !== undefined,
+            },
+          }),
     },
     ingress: {
       loadBalancer: or(ingressIn.loadBalancer, 'Ingress', 'loadBalancer'),

@@ -2,6 +2,8 @@
 // checks it): `*`, an ARN taken literally, or a `${kind.name.arn}` reference to something the spec
 // makes. A reference is the whole value, never part of an ARN: a string that is partly a reference
 // would need Fn::Sub, which would also read any IAM policy variable or `${` in the rest as its own.
+// The `${...}` grammar itself is spec/references.ts's, shared with env values.
+import { referenceParts } from './references.js';
 
 /** What a reference may name: the spec's databases, caches, buckets, tables, queues and topics, and the service's own secrets. */
 export const REFERENCE_KINDS = ['databases', 'caches', 'secrets', 'buckets', 'tables', 'queues', 'topics'] as const;
@@ -14,16 +16,13 @@ export type PermissionResource =
   /** A `${...}` that is not `${kind.name.arn}` with a known kind. */
   | { readonly kind: 'bad-reference'; readonly text: string };
 
-const REFERENCE = /^\$\{([^}]*)\}$/;
-
 export function parsePermissionResource(value: string): PermissionResource {
   if (value === '*') return { kind: 'any' };
-  const m = REFERENCE.exec(value);
-  if (m === null) return { kind: 'arn', arn: value };
-  const parts = m[1]!.split('.');
+  const parts = referenceParts(value);
+  if (parts === undefined) return { kind: 'arn', arn: value };
   const [to, name, attribute] = parts;
   if (parts.length === 3 && attribute === 'arn' && name !== '' && (REFERENCE_KINDS as readonly string[]).includes(to!)) return { kind: 'reference', to: to as ReferenceKind, name: name! };
-  return { kind: 'bad-reference', text: m[1]! };
+  return { kind: 'bad-reference', text: parts.join('.') };
 }
 
 /**

@@ -27,6 +27,9 @@ export function cidrProblem(text: string): { message: string; hint: string } | u
   return undefined;
 }
 
+/** What the schema lets through as a subnet ID rather than a CIDR block. */
+export const isSubnetIdLike = (text: string): boolean => text.startsWith('subnet-');
+
 function formatBase(cidr: Cidr): string {
   const start = cidr.start - (cidr.start % 2 ** (32 - cidr.prefix));
   return [24, 16, 8, 0].map((s) => (start >>> s) & 255).join('.');
@@ -77,7 +80,8 @@ export const networkRule: SemanticRule = {
         hint: `use a larger VPC range (a /24 leaves room for up to 4 zones, a /16 for 6), or list ${uncarved.map((t) => `network.subnets.${t}`).join(', ')} yourself`,
       });
     }
-    for (const tier of TIERS) {
+    // An imported VPC's subnets are IDs, checked by importedVpcRule (compiler/checks/imported-vpc.ts).
+    for (const tier of net.imported ? [] : TIERS) {
       const list = net.subnets[tier];
       const derived = net.subnetsDerived[tier];
       if (derived) {
@@ -96,6 +100,7 @@ export const networkRule: SemanticRule = {
         });
       }
       list.forEach((text, index) => {
+        if (isSubnetIdLike(text)) return; // a subnet ID without network.vpcId: DEX782
         const problem = cidrProblem(text);
         if (problem) {
           findings.push({ code: 'DEX300', message: `${tier} subnet: ${problem.message}`, path: subnetPath(tier, index), hint: problem.hint });

@@ -82,9 +82,35 @@ export function xrayGroupName(spec: NormalizedSpec): string {
 
 export const ref = (logicalId: string): CfnValue => ({ Ref: logicalId });
 
-/** Refs to a tier's subnets, one per availability zone, in zone order. */
+/** Refs to a tier's subnets, one per availability zone, in zone order (an imported VPC's IDs as given). */
 export function subnetRefs(spec: NormalizedSpec, tier: 'public' | 'private' | 'database'): CfnValue[] {
+  if (spec.network.imported) return importedSubnets(spec, tier);
   return Array.from({ length: spec.network.availabilityZones }, (_, zone) => ref(ID.subnet(tier, zone)));
+}
+
+/**
+ * A tier's subnets where a tier may have fewer subnets than zones (the load balancer, the
+ * bastion): dex's own as refs up to the zones listed, an imported VPC's IDs as given.
+ */
+export function listedSubnetRefs(spec: NormalizedSpec, tier: 'public' | 'private' | 'database'): CfnValue[] {
+  if (spec.network.imported) return importedSubnets(spec, tier);
+  const zones = Math.min(spec.network.availabilityZones, spec.network.subnets[tier].length);
+  return Array.from({ length: zones }, (_, zone) => ref(ID.subnet(tier, zone)));
+}
+
+/**
+ * An imported VPC's subnets of a tier, one per zone. Without a database tier the data stores
+ * go to the private subnets (DEX786 says so); no other tier stands in for a missing one.
+ */
+function importedSubnets(spec: NormalizedSpec, tier: 'public' | 'private' | 'database'): CfnValue[] {
+  const imported = spec.network.imported!;
+  const list = tier === 'database' && imported.subnets.database.length === 0 ? imported.subnets.private : imported.subnets[tier];
+  return list.slice(0, spec.network.availabilityZones);
+}
+
+/** The VPC: dex's own, or the imported one's ID (network.vpcId). */
+export function vpcRef(spec: NormalizedSpec): CfnValue {
+  return spec.network.imported ? spec.network.imported.vpcId : ref(ID.vpc);
 }
 export const getAtt = (logicalId: string, attribute: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, attribute] });
 export const sub = (template: string): CfnValue => ({ 'Fn::Sub': template });

@@ -200,7 +200,11 @@ export function isBillable(r: ModelResource): boolean {
 /** Usage assumptions and the meter that prices them: set in the spec but metered nowhere → unpriced. */
 const USAGE_METERS: readonly { readonly key: string; readonly meter: MeterName; readonly why: (spec: NormalizedSpec) => string }[] = [
   { key: 'dataTransferOutGiB', meter: 'dataTransfer.out', why: () => 'this environment has no internet-facing load balancer, which is where dex meters data sent to the internet' },
-  { key: 'natProcessedGiB', meter: 'nat.processed', why: () => 'this environment has no NAT gateway (network.natGateways: none)' },
+  {
+    key: 'natProcessedGiB',
+    meter: 'nat.processed',
+    why: (spec) => (spec.network.imported ? `the NAT gateways are the imported VPC's (${spec.network.imported.vpcId}), not dex's: see its unpriced entry` : 'this environment has no NAT gateway (network.natGateways: none)'),
+  },
   { key: 'logsIngestedGiB', meter: 'logs.ingest', why: () => 'this environment has no log group that takes application logs' },
   { key: 'wafRequestsPerMonth', meter: 'waf.requests', why: () => 'this environment has no web ACL' },
   { key: 'xrayTracesPerMonth', meter: 'xray.traces', why: () => 'tracing is off (monitoring.tracing: none)' },
@@ -269,6 +273,9 @@ export function planEnvironment(target: PlanTarget, source: PriceSource, options
     unpriced.push({ resource: `usage.${u.key}`, resourceType: '', layer: undefined, meter: u.meter, reason: `usage.${u.key} is ${value}, but ${u.why(target.spec)}` });
   }
 
+  const imported = target.spec.network.imported;
+  if (imported) unpriced.push(importedVpcEntry(target.spec, imported.vpcId));
+
   const layers: LayerPlan[] = [];
   for (const layer of LAYER_ORDER) {
     const ls = lineItems.filter((l) => l.layer === layer);
@@ -317,6 +324,22 @@ function spotSummary(lines: readonly PlanLineItem[], discountPercent: number | u
       ? `${n} (${usdText(onDemand.monthlyMin)}–${usdText(onDemand.monthlyMax)}) ${are} in the totals at the on-demand price, Spot's ceiling: ${lines.length === 1 ? 'its' : 'their'} lowest price is not known, so the minimum shows no Spot saving. Declare usage.spotDiscountPercent (from your region's Spot price history) to price it.`
       : `${n}: the minimum assumes Spot at ${discountPercent}% below on-demand (usage.spotDiscountPercent: ${usdText(priced.monthlyMin)} instead of ${usdText(onDemand.monthlyMin)}), the maximum is the on-demand price, Spot's ceiling. Spot prices move with demand: the saving is your assumption, not a quote.`;
   return { lines: lines.length, discountPercent: discountPercent ?? null, onDemand, priced, note };
+}
+
+/**
+ * An imported VPC costs this plan nothing dex creates, but it is not free: its NAT gateways, public
+ * addresses and transit bill whoever runs it. Said once, unpriced, so nobody reads the total as the
+ * environment's whole network bill.
+ */
+function importedVpcEntry(spec: NormalizedSpec, vpcId: string): PlanUnpriced {
+  const nat = spec.network.natGateways === 'none' ? 'no NAT gateway (natGateways: none)' : `NAT gateways (natGateways: ${spec.network.natGateways}: its private subnets route to them)`;
+  return {
+    resource: 'network.vpcId',
+    resourceType: 'AWS::EC2::VPC',
+    layer: 'network',
+    meter: 'nat.hours',
+    reason: `${vpcId} is imported, not created by dex: its ${nat}, public IPv4 addresses and data processed are billed to the VPC's owner and are not in this plan`,
+  };
 }
 
 /** $1,234.56, for notes written here (the renderers have their own). */

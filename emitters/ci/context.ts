@@ -155,6 +155,9 @@ function withSecretsCheck(ctx: CiContext, s: StageContext, lines: string[]): str
  * data stack (it creates the instances and the task definitions) and before the stacks that roll
  * the services: every service's database user exists before a service connects as it.
  */
+/** The stack name release.sh's migrate-database reads as "this subnet is an ID, not a logical ID". */
+export const LITERAL_STACK = '-';
+
 function withMigrations(s: StageContext, lines: string[]): string[] {
   const dbs = Object.keys(s.spec.databases).sort();
   const last = s.plan.stacks.map((st) => st.layer).lastIndexOf('data');
@@ -168,11 +171,16 @@ function withMigrations(s: StageContext, lines: string[]): string[] {
     if (stack === undefined) throw new Error(`${id} is in no stack of ${s.env}`);
     return stack;
   };
-  const subnets = Array.from({ length: s.spec.network.availabilityZones }, (_, zone) => ID.subnet('private', zone));
+  const imported = s.spec.network.imported;
+  // An imported VPC's subnets are IDs already: `-` tells release.sh to take them as they are
+  // (withLiteralSubnets in ./index.ts).
+  const subnetArgs = imported
+    ? imported.subnets.private.slice(0, s.spec.network.availabilityZones).flatMap((id) => [LITERAL_STACK, id])
+    : Array.from({ length: s.spec.network.availabilityZones }, (_, zone) => ID.subnet('private', zone)).flatMap((id) => [stackOf(id), id]);
   const migrate = dbs.map((db) => {
     const names = migrationNames(s.spec, db);
     const group = DATABASE_MIGRATION_ID.securityGroup(db);
-    const args = [names.cluster, names.family, MIGRATION_CONTAINER, stackOf(group), group, ...subnets.flatMap((id) => [stackOf(id), id])];
+    const args = [names.cluster, names.family, MIGRATION_CONTAINER, stackOf(group), group, ...subnetArgs];
     return `bash "$RELEASE" migrate-database ${args.map(shellArg).join(' ')}`;
   });
   return [...lines.slice(0, at + 1), ...migrate, ...lines.slice(at + 1)];

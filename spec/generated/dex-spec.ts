@@ -324,7 +324,15 @@ export interface Network {
    */
   availabilityZones?: number;
   /**
-   * Subnet CIDRs per tier, one per availability zone, in zone order. Left out, dex carves /24 blocks from the VPC range.
+   * Import an existing VPC instead of creating one: dex then creates no VPC, subnets, route tables, NAT gateways or internet gateway, and every load balancer, service, cluster and data store uses the subnets listed in network.subnets by ID. network.cidr is then the VPC's IPv4 range (security group rules use it) and natGateways says whether its private subnets route to a NAT gateway (none: they reach AWS only through endpoints).
+   */
+  vpcId?: string;
+  /**
+   * With network.vpcId: the route tables of the imported VPC's private (and database) subnets, for the s3 and dynamodb gateway endpoints dex adds to them. Needed only when network.endpoints lists s3 or dynamodb.
+   */
+  routeTableIds?: string[];
+  /**
+   * Subnet CIDRs per tier, one per availability zone, in zone order. Left out, dex carves /24 blocks from the VPC range. With network.vpcId: the IDs of the imported VPC's subnets instead (subnet-...), one per zone; a tier left out then is one the VPC does not have (no database tier: data stores go to the private subnets; no public tier: no internet-facing load balancer, bastion or NAT).
    */
   subnets?: {
     /**
@@ -371,6 +379,10 @@ export interface Network {
    * NAT gateways for private subnets: perAz (one per zone, survives a zone outage), single (one shared, cheaper, a single point of failure), none (private subnets reach AWS only through endpoints).
    */
   natGateways?: 'perAz' | 'single' | 'none';
+  /**
+   * Dual-stack: the VPC gets an Amazon-provided IPv6 block, the public and private subnets a /64 each, the private tier an egress-only internet gateway (outbound IPv6 only), the load balancer dualstack and the internet rules (security group and network ACLs) an ::/0 twin of each 0.0.0.0/0 one. Not with network.vpcId.
+   */
+  ipv6?: boolean;
   /**
    * A bastion host in a public subnet, managed through SSM Session Manager, with IMDSv2 required.
    */
@@ -1402,7 +1414,7 @@ export interface Service {
    */
   secrets?: string[];
   /**
-   * Plain (non-secret) environment variables. Values that look like credentials are refused: declare them in secrets. A value is one line (no line breaks).
+   * Plain (non-secret) environment variables. Values that look like credentials are refused: declare them in secrets. A value is one line (no line breaks). A value may be a reference to what dex makes, resolved on every platform: ${databases.NAME.address}, .port or .endpoint (host:port), the same for caches plus ${caches.NAME.url} (rediss://host:port), and ${ingress.dnsName}.
    */
   env?: {
     [k: string]: string | number | boolean;

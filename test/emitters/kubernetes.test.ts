@@ -277,6 +277,7 @@ describe('kubernetes emitter', () => {
           expect(script).toContain(`=${i.source.repositoryName}\n`);
           continue;
         }
+        if (i.source.kind === 'literal') throw new Error(`${i.key}: the reference imports no VPC`);
         expect(script).toContain(`'${i.source.stack}' '${i.source.logicalId}'`);
         const { stack, logicalId } = i.source;
         expect(output.plan.stacks.find((st) => st.name === stack)!.resources.some((r) => r.logicalId === logicalId)).toBe(true);

@@ -5,6 +5,7 @@ import type { Check, ComplianceRule, Evidence, RuleContext } from '../types.js';
 import { URL } from './citations.js';
 import { ID } from '../../model/ids.js';
 import { isWildcardAction } from '../../../spec/permissions.js';
+import type { ImportedVpc } from '../../../spec/model.js';
 import { specPermissionSid } from '../../../services/iam.js';
 import { customerKeys, evidence, fail, ofType, pass, prop, refersTo } from '../util.js';
 import { bucketPublicAccessChecks, storeDeletionChecks } from './stores.js';
@@ -301,13 +302,34 @@ export const noPublicDataStores: ComplianceRule = {
   },
 };
 
+/**
+ * In an imported VPC the subnet groups hold the IDs the spec lists: the database tier's, or the
+ * private tier's when the VPC has none (DEX786). Their routes are the VPC owner's, not in the model.
+ */
+function importedSubnetGroupCheck(g: ModelResource, imported: ImportedVpc): Check {
+  const subnets = ((prop(g, 'SubnetIds') ?? []) as unknown[]).map(String);
+  const ev = [evidence(g, { SubnetIds: subnets })];
+  const database = new Set(imported.subnets.database);
+  const inTier = (tier: Set<string>): boolean => subnets.length > 0 && subnets.every((s) => tier.has(s));
+  if (inTier(database)) return pass(`${g.logicalId} places the data store in the imported VPC's database subnets only (their routes are the VPC's: dex cannot see them offline)`, g.origin, ev);
+  if (database.size === 0 && inTier(new Set(imported.subnets.private))) {
+    return pass(`${g.logicalId} places the data store in the imported VPC's private subnets: the VPC has no database tier (DEX786); no route in from the internet, security groups admit only its clients`, g.origin, ev);
+  }
+  return fail(`${g.logicalId} places a data store outside the imported VPC's database subnets`, g.origin, 'data stores belong in network.subnets.database (report it: dex places them there)', ev);
+}
+
 /** Data stores sit in the database subnets, which have no route out, and take traffic only from security groups. */
 export function segmentationChecks(ctx: RuleContext): Check[] {
   const checks: Check[] = [];
   const ids = new Set(ctx.model.resources.map((r) => r.logicalId));
   const byId = new Map(ctx.model.resources.map((r) => [r.logicalId, r]));
   const isDbTier = (id: string | undefined): boolean => id !== undefined && byId.get(id)?.origin[0] === 'network' && byId.get(id)?.origin[2] === 'database';
+  const imported = ctx.spec.network.imported;
   for (const g of ofType(ctx.model, 'AWS::RDS::DBSubnetGroup', 'AWS::ElastiCache::SubnetGroup')) {
+    if (imported) {
+      checks.push(importedSubnetGroupCheck(g, imported));
+      continue;
+    }
     const subnets = ((prop(g, 'SubnetIds') ?? []) as unknown[]).map((s) => refersTo(s as never, ids));
     const ev = [evidence(g, { SubnetIds: subnets })];
     checks.push(
