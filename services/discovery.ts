@@ -20,7 +20,7 @@
 //     when it dies without running its shutdown; the load balancer's targets follow the group,
 //     and its health check takes dead targets out. Its security group admits exactly the callers,
 //     each on its callee's listener port.
-import { ID, getAtt, namePrefix, pascal, ref, resource, shortHash, subnetRefs, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, pascal, ref, resource, shortHash, subnetRefs, tagList, vpcRef } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource } from '../compiler/model/types.js';
 import { addressEnvNames, addressValues, addressedUses, callPort, type AddressPart } from '../compiler/model/addresses.js';
 import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
@@ -197,7 +197,7 @@ function discoveryResources(spec: NormalizedSpec): ModelResource[] {
       layer: 'network',
       origin: ['services'],
       component: 'network',
-      properties: { Name: nsName, Vpc: ref(ID.vpc), Description: `Service addresses of ${namePrefix(spec)} (dex: services that use each other)`, Tags: tagList(spec, 'network') },
+      properties: { Name: nsName, Vpc: vpcRef(spec), Description: `Service addresses of ${namePrefix(spec)} (dex: services that use each other)`, Tags: tagList(spec, 'network') },
       usage: [{ meter: 'route53.zone', unit: 'zone-month', quantity: { min: 1, max: 1 }, attributes: {}, basis: 'the private hosted zone Cloud Map keeps for the namespace' }],
     }),
   );
@@ -276,7 +276,7 @@ function internalListener(spec: NormalizedSpec, s: NormalizedService, n: number)
         TargetType: eks ? 'ip' : 'instance',
         Protocol: 'TCP',
         Port: s.port!,
-        VpcId: ref(ID.vpc),
+        VpcId: vpcRef(spec),
         HealthCheckProtocol: 'TCP',
         HealthCheckIntervalSeconds: 10,
         HealthyThresholdCount: 3,

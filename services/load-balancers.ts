@@ -6,7 +6,7 @@
 // the shared ALB, so ECS (ip), EKS (TargetGroupBinding, ip) and EC2 (the Auto Scaling group,
 // instance) attach the same way. An internet-facing ALB is associated with the web ACL; an NLB
 // cannot be (WAF works on HTTP), which compiler/checks/load-balancers.ts says.
-import { ID, getAtt, pascal, ref, resource, tagList, zoneSuffix } from '../compiler/model/ids.js';
+import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList, vpcRef, zoneSuffix } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import { namedLoadBalancerOf } from '../compiler/model/exposure.js';
 import type { NormalizedLoadBalancer, NormalizedService, NormalizedSpec } from '../spec/model.js';
@@ -95,7 +95,7 @@ function securityGroup(spec: NormalizedSpec, lb: NormalizedLoadBalancer, ports: 
     origin: ['ingress', 'loadBalancers', lb.name],
     properties: {
       GroupDescription: `${spec.name}-${spec.environment ?? 'default'}: ${lb.scheme} ${lb.type.toUpperCase()} ${lb.name}`,
-      VpcId: ref(ID.vpc),
+      VpcId: vpcRef(spec),
       SecurityGroupIngress: ports.map((p) => ({
         IpProtocol: p.protocol,
         FromPort: p.port,
@@ -169,7 +169,7 @@ function namedAlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: re
         Type: 'application',
         Scheme: lb.scheme,
         IpAddressType: 'ipv4',
-        Subnets: Array.from({ length: zones }, (_, z) => ref(ID.subnet(tier, z))),
+        Subnets: Array.from({ length: zones }, (_, z) => subnetRefs(spec, tier)[z]!),
         SecurityGroups: [ref(LB_ID.securityGroup(lb.name))],
         LoadBalancerAttributes: [
           { Key: 'deletion_protection.enabled', Value: String(isProductionLike(spec)) },
@@ -282,8 +282,8 @@ function nlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: readonl
         Scheme: lb.scheme,
         IpAddressType: 'ipv4',
         ...(staticIps
-          ? { SubnetMappings: Array.from({ length: zones }, (_, z) => ({ SubnetId: ref(ID.subnet(tier, z)), AllocationId: getAtt(LB_ID.eip(lb.name, z), 'AllocationId') })) }
-          : { Subnets: Array.from({ length: zones }, (_, z) => ref(ID.subnet(tier, z))) }),
+          ? { SubnetMappings: Array.from({ length: zones }, (_, z) => ({ SubnetId: subnetRefs(spec, tier)[z]!, AllocationId: getAtt(LB_ID.eip(lb.name, z), 'AllocationId') })) }
+          : { Subnets: Array.from({ length: zones }, (_, z) => subnetRefs(spec, tier)[z]!) }),
         SecurityGroups: [ref(LB_ID.securityGroup(lb.name))],
         LoadBalancerAttributes: [
           { Key: 'deletion_protection.enabled', Value: String(isProductionLike(spec)) },
@@ -309,7 +309,7 @@ function nlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: readonl
         component: `service/${s.name}`,
         origin: ['services', s.name, 'expose'],
         properties: {
-          VpcId: ref(ID.vpc),
+          VpcId: vpcRef(spec),
           TargetType: s.placement === 'ec2' ? 'instance' : 'ip',
           // TLS ends on the load balancer; the target sees TCP.
           Protocol: listener.protocol === 'UDP' ? 'UDP' : 'TCP',

@@ -14,7 +14,7 @@ import { shellArg } from '../../compiler/model/quote.js';
 import { serviceAccount } from '../../services/iam.js';
 import { beforeReleaseJobs, releaseJobNames, type JobService } from '../../services/jobs.js';
 import { isJob, type NormalizedSpec } from '../../spec/model.js';
-import type { DeployStep, StageContext } from './context.js';
+import { LITERAL_STACK, type DeployStep, type StageContext } from './context.js';
 
 export const JOBS_SCRIPT_PATH = 'scripts/jobs.sh';
 const JOBS = 'bash "$DEX_OUT/ci/scripts/jobs.sh"';
@@ -45,11 +45,15 @@ export function withReleaseJobs(s: StageContext, lines: string[]): string[] {
     if (stack === undefined) throw new Error(`${id} is in no stack of ${s.env}`);
     return stack;
   };
-  const subnets = Array.from({ length: s.spec.network.availabilityZones }, (_, zone) => ID.subnet('private', zone));
+  const imported = s.spec.network.imported;
+  // An imported VPC's subnets are IDs already: `-` tells jobs.sh to take them as they are.
+  const subnetArgs = imported
+    ? imported.subnets.private.slice(0, s.spec.network.availabilityZones).flatMap((id) => [LITERAL_STACK, id])
+    : Array.from({ length: s.spec.network.availabilityZones }, (_, zone) => ID.subnet('private', zone)).flatMap((id) => [stackOf(id), id]);
   const run = jobs.map((j) => {
     const names = releaseJobNames(s.spec, j.name);
     const group = ID.serviceSecurityGroup(j.name);
-    const args = [names.cluster, names.family, j.name, String(j.job.timeoutSeconds), stackOf(group), group, ...subnets.flatMap((id) => [stackOf(id), id])];
+    const args = [names.cluster, names.family, j.name, String(j.job.timeoutSeconds), stackOf(group), group, ...subnetArgs];
     return `${JOBS} ecs-job ${args.map(shellArg).join(' ')}`;
   });
   return [...lines.slice(0, at + 1), ...run, ...lines.slice(at + 1)];
@@ -99,7 +103,12 @@ cmd_ecs_job() {
   local cluster="$1" family="$2" container="$3" timeout="$4" group subnets="" id task status code reason deadline
   name_ok "$cluster" cluster; name_ok "$family" 'task definition family'; name_ok "$container" container; seconds_ok "$timeout"
   group=$(physical_id "$5" "$6"); shift 6
-  while [ "$#" -ge 2 ]; do id=$(physical_id "$1" "$2"); subnets="\${subnets:+$subnets,}$id"; shift 2; done
+  # A subnet of an imported VPC comes as "- subnet-…" (its ID already, network.vpcId).
+  while [ "$#" -ge 2 ]; do
+    if [ "$1" = - ]; then case "$2" in subnet-*[!0-9a-f]*|subnet-) log "'$2' is not a subnet ID"; exit 1 ;; subnet-*) id="$2" ;; *) log "'$2' is not a subnet ID"; exit 1 ;; esac
+    else id=$(physical_id "$1" "$2"); fi
+    subnets="\${subnets:+$subnets,}$id"; shift 2
+  done
   task=$(aws ecs run-task --cluster "$cluster" --task-definition "$family" --launch-type FARGATE --count 1 \\
     --network-configuration "awsvpcConfiguration={subnets=[$subnets],securityGroups=[$group],assignPublicIp=DISABLED}" \\
     --started-by dex-release --query 'tasks[0].taskArn' --output text)

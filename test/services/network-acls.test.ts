@@ -21,7 +21,8 @@ interface Case {
 
 const cases: Case[] = FILES.flatMap((file) => {
   const analysis = analyzeSpec(readFileSync(file), file, { today: fixedClock });
-  return analysis.compiled.flatMap((c) => (c.model ? [{ name: `${file} ${c.environment ?? '(base)'}`, resources: c.model.resources }] : []));
+  // An imported VPC (network.vpcId) brings its own subnets and ACLs: dex writes none to check.
+  return analysis.compiled.flatMap((c) => (c.model && c.spec.network.imported === undefined ? [{ name: `${file} ${c.environment ?? '(base)'}`, resources: c.model.resources }] : []));
 });
 
 // ---- IPv4 arithmetic ----
@@ -133,10 +134,15 @@ function readNetwork(resources: readonly ModelResource[]): Network {
     const nets = [...refs].filter((t) => subnets.has(t));
     for (const sg of sgs) for (const s of nets) groups.get(sg)!.subnets.add(s);
   }
-  // The database migration tasks get their subnets at run time (release.sh migrate-database is
-  // given the private subnets, emitters/ci/context.ts): place their groups there.
+  // The database migration tasks and the before-release jobs get their subnets at run time
+  // (release.sh migrate-database and jobs.sh are given the private subnets, emitters/ci/): place
+  // their groups there.
+  // (A before-release job's task definition is in the data layer, with no ECS service.)
+  const jobGroups = new Set(resources.filter((r) => r.type === 'AWS::ECS::TaskDefinition' && r.layer === 'data' && r.origin[0] === 'services').map((r) => String(r.origin[1])));
   for (const [id, g] of groups) {
-    if (!id.endsWith(DATABASE_MIGRATION_ID.securityGroup(''))) continue;
+    const origin = byId.get(id)?.origin;
+    const beforeRelease = origin?.[0] === 'services' && jobGroups.has(String(origin[1]));
+    if (!id.endsWith(DATABASE_MIGRATION_ID.securityGroup('')) && !beforeRelease) continue;
     for (const [subnet, { tier }] of subnets) if (tier === 'private') g.subnets.add(subnet);
   }
   const natSubnets = resources.filter((r) => r.type === 'AWS::EC2::NatGateway').map((r) => refTarget(r.properties.SubnetId)!);
