@@ -14,6 +14,7 @@ import { waf } from '../services/waf.js';
 import { ec2 } from '../services/ec2.js';
 import { ecs } from '../services/ecs.js';
 import { eks } from '../services/eks.js';
+import { eksFargate } from '../services/eks-fargate.js';
 import { elasticache } from '../services/elasticache.js';
 import { iam } from '../services/iam.js';
 import { monitoring } from '../services/monitoring.js';
@@ -36,6 +37,7 @@ import { portsRule } from '../compiler/checks/ports.js';
 import { healthRule } from '../compiler/checks/health.js';
 import { instanceTypesRule } from '../compiler/checks/instance-types.js';
 import { nodeGroupsRule } from '../compiler/checks/node-groups.js';
+import { fargateProfilesRule } from '../compiler/checks/fargate-profiles.js';
 import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { securityContextRule } from '../compiler/checks/security-context.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
@@ -74,6 +76,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   elasticache,
   ecs,
   eks,
+  eksFargate,
   ec2,
   monitoring,
   audit,
@@ -93,6 +96,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     healthRule,
     instanceTypesRule,
     nodeGroupsRule,
+    fargateProfilesRule,
     resourceLimitsRule,
     securityContextRule,
     permissionsRule,
