@@ -38,6 +38,7 @@ import { healthRule } from '../compiler/checks/health.js';
 import { instanceTypesRule } from '../compiler/checks/instance-types.js';
 import { nodeGroupsRule } from '../compiler/checks/node-groups.js';
 import { fargateProfilesRule } from '../compiler/checks/fargate-profiles.js';
+import { karpenterRule } from '../compiler/checks/karpenter.js';
 import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { securityContextRule } from '../compiler/checks/security-context.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
@@ -97,6 +98,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     instanceTypesRule,
     nodeGroupsRule,
     fargateProfilesRule,
+    karpenterRule,
     resourceLimitsRule,
     securityContextRule,
     permissionsRule,

@@ -77,6 +77,8 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: 'kube-system', na
 
 /** The cluster autoscaler runs when some node group can grow (max above min). */
 export function needsClusterAutoscaler(spec: NormalizedSpec): boolean {
+  // With Karpenter (services/karpenter.ts) nodes come from its node pool instead.
+  if (spec.platforms.eks.autoscaler === 'karpenter') return false;
   return Object.values(spec.services).some((s) => s.placement === 'eks') && spec.platforms.eks.nodeGroups.some((g) => g.max > g.min);
 }
 
