@@ -15,6 +15,7 @@ import { ec2 } from '../services/ec2.js';
 import { ecs } from '../services/ecs.js';
 import { eks } from '../services/eks.js';
 import { eksFargate } from '../services/eks-fargate.js';
+import { karpenter } from '../services/karpenter.js';
 import { elasticache } from '../services/elasticache.js';
 import { iam } from '../services/iam.js';
 import { monitoring } from '../services/monitoring.js';
@@ -78,6 +79,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   ecs,
   eks,
   eksFargate,
+  karpenter,
   ec2,
   monitoring,
   audit,

@@ -5,8 +5,11 @@ import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
 import { GRAVITON_FAMILIES, eksAllocatable, instanceShape, isGraviton } from '../model/instance-types.js';
 import { schedulableNodeGroups } from '../model/node-groups.js';
 import { FARGATE_SIZES_MIB, onFargate } from '../model/fargate-profiles.js';
+import { usesKarpenter } from '../model/karpenter.js';
 import type { SemanticRule } from './index.js';
 
+/** A pod Karpenter may launch a node for: no node group chosen (a nodeSelector on dex/node-group keeps it on the managed groups). */
+const onKarpenter = (spec: NormalizedSpec, s: NormalizedService): boolean => usesKarpenter(spec) && s.nodeGroups.length === 0;
 const svcPath = (s: NormalizedService, ...rest: (string | number)[]): (string | number)[] => ['services', s.name, ...rest];
 const placedBy = (s: NormalizedService): string => (s.placementDecision.source === 'auto' ? `dex placed it on ${s.placement} (placement: auto)` : `its placement is ${s.placement}`);
 
@@ -68,7 +71,8 @@ export const architectureRule: SemanticRule = {
         }
       }
       // A Fargate pod lands on no node group (DEX812 checks its architecture).
-      const reachable = s.placement === 'eks' && !onFargate(spec, s) ? schedulableNodeGroups(spec, s) : [];
+      // Karpenter launches nodes of any size and architecture its pool allows for a pod that chooses no group (DEX819).
+      const reachable = s.placement === 'eks' && !onFargate(spec, s) && !onKarpenter(spec, s) ? schedulableNodeGroups(spec, s) : [];
       if (s.placement === 'eks' && reachable.length > 0 && !reachable.some((g) => instanceShape(g.instanceType)?.architecture === s.architecture)) {
         const types = [...new Set(reachable.map((g) => g.instanceType))].join(', ');
         findings.push({
@@ -135,7 +139,7 @@ export const podFitRule: SemanticRule = {
   check(spec: NormalizedSpec): Finding[] {
     const findings: Finding[] = [];
     for (const s of Object.values(spec.services)) {
-      if (s.placement !== 'eks' || onFargate(spec, s)) continue; // Fargate sizes the VM to the pod: DEX811
+      if (s.placement !== 'eks' || onFargate(spec, s) || onKarpenter(spec, s)) continue; // Fargate sizes the VM to the pod (DEX811), Karpenter the node (DEX819)
       const groups = schedulableNodeGroups(spec, s).filter((g) => instanceShape(g.instanceType)?.architecture === s.architecture);
       // A group of several types may launch any of them: a pod must fit the smallest.
       const sized = groups.flatMap((g) => {
