@@ -2,7 +2,7 @@
 // EC2NodeClass (karpenter.sh/v1, karpenter.k8s.aws/v1) and the Helm install addons.sh runs before
 // `kubectl apply -k` (the chart brings the CRDs). services/karpenter.ts makes the AWS side.
 import type { NormalizedSpec } from '../spec/model.js';
-import { namePrefix, tagList } from '../compiler/model/ids.js';
+import { ID, namePrefix, tagList } from '../compiler/model/ids.js';
 import { KUBE_ARCH, karpenterArchitectures, karpenterFamilies, usesKarpenter } from '../compiler/model/karpenter.js';
 import { KARPENTER_NODE_DISK_GIB, KARPENTER_SERVICE_ACCOUNT, karpenterInstanceProfileName, karpenterQueueName } from '../services/karpenter.js';
 import { shellArg } from '../compiler/model/quote.js';
@@ -12,8 +12,6 @@ type Obj = Record<string, unknown>;
 /** The chart and its version: the release whose CRDs test/fixtures/k8s/crd-schemas.json holds. */
 export const KARPENTER_CHART = { chart: 'oci://public.ecr.aws/karpenter/karpenter', version: '1.14.1' } as const;
 export const KARPENTER_NAME = 'dex';
-/** The key in stack-outputs.env of the node security group the EC2NodeClass selects. */
-export const KARPENTER_SECURITY_GROUP_KEY = 'KARPENTER_NODE_SECURITY_GROUP_ID';
 export const KARPENTER_ROLE_KEY = 'KARPENTER_CONTROLLER_ROLE_ARN';
 
 export const needsKarpenter = (spec: NormalizedSpec): boolean => usesKarpenter(spec) && Object.values(spec.services).some((s) => s.placement === 'eks');
@@ -35,7 +33,9 @@ export function karpenterObjects(spec: NormalizedSpec, labels: Record<string, st
       instanceProfile: karpenterInstanceProfileName(spec),
       // Hop limit 1, as the node groups' launch template: pods cannot reach IMDS and the node role.
       metadataOptions: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
-      securityGroupSelectorTerms: [{ id: `\${${KARPENTER_SECURITY_GROUP_KEY}}` }],
+      // The node groups' security group, by the tags CloudFormation puts on what it creates (its
+      // ID is known only after the deploy, and a placeholder would not pass the CRD's sg- pattern).
+      securityGroupSelectorTerms: [{ tags: { 'aws:cloudformation:logical-id': ID.eksNodeSecurityGroup, 'dex:environment': env, 'dex:system': spec.name } }],
       subnetSelectorTerms: [{ tags: { 'dex:environment': env, 'dex:system': spec.name, 'dex:tier': 'private' } }],
       tags: Object.fromEntries(tagList(spec, 'platform/eks/karpenter').map((t) => [t.Key, t.Value])),
     },

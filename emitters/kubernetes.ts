@@ -42,7 +42,7 @@ import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { toYaml } from '../compiler/model/yaml.js';
 import { commentText, shellArg, shellQuote } from '../compiler/model/quote.js';
-import { KARPENTER_NAME, KARPENTER_ROLE_KEY, KARPENTER_SECURITY_GROUP_KEY, karpenterAddonLines, karpenterObjects, needsKarpenter } from './karpenter.js';
+import { KARPENTER_ROLE_KEY, karpenterAddonLines, karpenterObjects, needsKarpenter } from './karpenter.js';
 import { KARPENTER_CONTROLLER_ROLE } from '../services/karpenter.js';
 import type { EnvironmentEmitInput, EnvironmentEmitter } from './index.js';
 
@@ -249,15 +249,7 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
     });
   }
   if (needsKarpenter(spec)) {
-    inputs.push(
-      { key: KARPENTER_ROLE_KEY, description: 'IAM role (IRSA) of the Karpenter controller (read by addons.sh)', source: sourceFor(plan, KARPENTER_CONTROLLER_ROLE, (stack) => ({ kind: 'role-arn', stack, logicalId: KARPENTER_CONTROLLER_ROLE })), targets: [] },
-      {
-        key: KARPENTER_SECURITY_GROUP_KEY,
-        description: 'security group of the EKS nodes, which the nodes Karpenter launches join',
-        source: sourceFor(plan, ID.eksNodeSecurityGroup, (stack) => ({ kind: 'physical-id', stack, logicalId: ID.eksNodeSecurityGroup })),
-        targets: [{ kind: 'EC2NodeClass', namespace: '', name: KARPENTER_NAME, fieldPath: 'spec.securityGroupSelectorTerms.0.id' }],
-      },
-    );
+    inputs.push({ key: KARPENTER_ROLE_KEY, description: 'IAM role (IRSA) of the Karpenter controller (read by addons.sh)', source: sourceFor(plan, KARPENTER_CONTROLLER_ROLE, (stack) => ({ kind: 'role-arn', stack, logicalId: KARPENTER_CONTROLLER_ROLE })), targets: [] });
   }
   if (needsLoadBalancerController(spec)) {
     inputs.push({
