@@ -52,7 +52,7 @@ export function karpenterObjects(spec: NormalizedSpec, labels: Record<string, st
     metadata,
     spec: {
       disruption: { consolidateAfter: '1m', consolidationPolicy: k.consolidation === 'when-empty' ? 'WhenEmpty' : 'WhenEmptyOrUnderutilized' },
-      limits: { cpu: String(k.limits.cpu), memory: quantity(k.limits.memoryMiB) },
+      limits: { cpu: String(k.limits.cpu), ...(k.limits.memoryMiB !== undefined ? { memory: quantity(k.limits.memoryMiB) } : {}) },
       template: {
         spec: {
           // Nodes are replaced after 30 days, so they pick up new AMIs (al2023@latest).

@@ -140,9 +140,10 @@ export function karpenterUsage(spec: NormalizedSpec): UsageMeter[] {
   const cpu = services.reduce((n, s) => n + s.resources.cpu * s.scaling.min, 0);
   const memGiB = services.reduce((n, s) => n + (s.resources.memoryMiB / 1024) * s.scaling.min, 0);
   const min = Math.max(Math.ceil(cpu / shape.vcpu), Math.ceil(memGiB / shape.memoryGiB));
-  const max = Math.max(min, Math.min(Math.floor(k.limits.cpu / shape.vcpu), Math.floor(k.limits.memoryMiB / 1024 / shape.memoryGiB)));
+  const byCpu = Math.floor(k.limits.cpu / shape.vcpu);
+  const max = Math.max(min, k.limits.memoryMiB === undefined ? byCpu : Math.min(byCpu, Math.floor(k.limits.memoryMiB / 1024 / shape.memoryGiB)));
   const spotOnly = k.capacityTypes.length === 1 && k.capacityTypes[0] === 'spot';
-  const basis = `Karpenter nodes, priced as ${type} (${shape.vcpu} vCPU, ${shape.memoryGiB} GiB; Karpenter chooses the types at run time): at least ${min}, the service pods' requests at scaling min (${round(cpu)} vCPU, ${round(memGiB)} GiB), at most ${max}, the NodePool limits (${k.limits.cpu} vCPU, ${k.limits.memory})`;
+  const basis = `Karpenter nodes, priced as ${type} (${shape.vcpu} vCPU, ${shape.memoryGiB} GiB; Karpenter chooses the types at run time): at least ${min}, the service pods' requests at scaling min (${round(cpu)} vCPU, ${round(memGiB)} GiB), at most ${max}, the NodePool limits (${k.limits.cpu} vCPU${k.limits.memory ? `, ${k.limits.memory}` : ''})`;
   return [
     { meter: 'ec2.instance', unit: 'hours', quantity: { min: min * HOURS_PER_MONTH, max: max * HOURS_PER_MONTH }, attributes: { instanceType: type, os: 'Linux', ...(spotOnly ? { purchaseOption: 'Spot' } : {}) }, basis: `${basis} × ${HOURS_PER_MONTH} h${spotOnly ? ' (Spot)' : ''}` },
     { meter: 'ebs.storage', unit: 'GB-month', quantity: { min: min * KARPENTER_NODE_DISK_GIB, max: max * KARPENTER_NODE_DISK_GIB }, attributes: { volumeType: 'gp3' }, basis: `${KARPENTER_NODE_DISK_GIB} GiB gp3 root volume × ${min}..${max} Karpenter nodes` },

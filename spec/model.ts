@@ -109,7 +109,8 @@ export interface NormalizedKarpenter {
   readonly instanceFamilies: readonly string[] | undefined;
   readonly capacityTypes: readonly ('on-demand' | 'spot')[];
   readonly architectures: readonly ('x86_64' | 'arm64')[] | undefined;
-  readonly limits: { readonly cpu: number; readonly memoryMiB: number; readonly memory: string };
+  /** memory undefined: no memory limit. */
+  readonly limits: { readonly cpu: number; readonly memoryMiB: number | undefined; readonly memory: string | undefined };
   readonly consolidation: 'when-empty' | 'when-empty-or-underutilized';
 }
 

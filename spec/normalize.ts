@@ -186,7 +186,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
           instanceFamilies: eksIn.karpenter.instanceFamilies,
           capacityTypes: eksIn.karpenter.capacityTypes ?? ['on-demand'],
           architectures: eksIn.karpenter.architectures,
-          limits: { cpu: eksIn.karpenter.limits.cpu, memory: eksIn.karpenter.limits.memory, memoryMiB: memoryToMiB(eksIn.karpenter.limits.memory) },
+          limits: { cpu: eksIn.karpenter.limits.cpu, memory: eksIn.karpenter.limits.memory, memoryMiB: eksIn.karpenter.limits.memory === undefined ? undefined : memoryToMiB(eksIn.karpenter.limits.memory) },
           consolidation: eksIn.karpenter.consolidation ?? 'when-empty-or-underutilized',
         },
       },

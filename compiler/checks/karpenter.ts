@@ -46,11 +46,11 @@ export const karpenterRule: SemanticRule = {
         findings.push({ code: 'DEX819', severity: 'error', message: `${s.name} runs an ${s.architecture} image, but Karpenter may launch ${archs.join(', ')} nodes only (platforms.eks.karpenter.architectures)`, path: ['services', s.name, 'architecture'], hint: `add ${s.architecture} to platforms.eks.karpenter.architectures` });
       }
       const cpuOver = s.resources.cpu > k.limits.cpu;
-      if (cpuOver || s.resources.memoryMiB > k.limits.memoryMiB) {
+      if (cpuOver || (k.limits.memoryMiB !== undefined && s.resources.memoryMiB > k.limits.memoryMiB)) {
         findings.push({
           code: 'DEX819',
           severity: 'error',
-          message: `${s.name}: one pod requests ${cpuOver ? `${s.resources.cpu} vCPU` : s.resources.memory}, more than Karpenter may launch in all (limits ${k.limits.cpu} vCPU, ${k.limits.memory})`,
+          message: `${s.name}: one pod requests ${cpuOver ? `${s.resources.cpu} vCPU` : s.resources.memory}, more than Karpenter may launch in all (limits ${k.limits.cpu} vCPU${k.limits.memory ? `, ${k.limits.memory}` : ''})`,
           path: ['services', s.name, 'resources', cpuOver ? 'cpu' : 'memory'],
           hint: 'raise platforms.eks.karpenter.limits, or lower the request',
         });

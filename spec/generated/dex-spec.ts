@@ -1108,7 +1108,7 @@ export interface EksKarpenter {
    */
   architectures?: ['x86_64' | 'arm64', ...('x86_64' | 'arm64')[]];
   /**
-   * The most the node pool may launch in all, summed over its nodes; Karpenter stops there, and dex prices up to it.
+   * The most the node pool may launch in all, summed over its nodes: vCPUs, and optionally memory; Karpenter stops there, and dex prices up to it.
    */
   limits: {
     /**
@@ -1118,7 +1118,7 @@ export interface EksKarpenter {
     /**
      * Memory at most, e.g. 400GiB.
      */
-    memory: string;
+    memory?: string;
   };
   /**
    * When Karpenter removes nodes: when-empty (only nodes without service pods) or when-empty-or-underutilized (also moves pods to fewer, cheaper nodes).
