@@ -44,6 +44,7 @@ import { toYaml } from '../compiler/model/yaml.js';
 import { commentText, shellArg, shellQuote } from '../compiler/model/quote.js';
 import { KARPENTER_ROLE_KEY, karpenterAddonLines, karpenterObjects, needsKarpenter } from './karpenter.js';
 import { KARPENTER_CONTROLLER_ROLE } from '../services/karpenter.js';
+import { NODE_SECURITY_GROUP_KEY, fargateObjects, fargateSecurityGroupTargets } from './eks-fargate.js';
 import type { EnvironmentEmitInput, EnvironmentEmitter } from './index.js';
 
 export const KUBERNETES_DIR = 'kubernetes';
@@ -246,6 +247,15 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
       description: 'IAM role (IRSA) of the cluster autoscaler',
       source: sourceFor(plan, CLUSTER_AUTOSCALER_ROLE, (stack) => ({ kind: 'role-arn', stack, logicalId: CLUSTER_AUTOSCALER_ROLE })),
       targets: [{ kind: 'ServiceAccount', namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name, fieldPath: 'metadata.annotations.[eks.amazonaws.com/role-arn]' }],
+    });
+  }
+  const fargateTargets = fargateSecurityGroupTargets(spec);
+  if (fargateTargets.length) {
+    inputs.push({
+      key: NODE_SECURITY_GROUP_KEY,
+      description: 'security group of the EKS nodes, which the Fargate pods join (SecurityGroupPolicy)',
+      source: sourceFor(plan, ID.eksNodeSecurityGroup, (stack) => ({ kind: 'physical-id', stack, logicalId: ID.eksNodeSecurityGroup })),
+      targets: fargateTargets,
     });
   }
   if (needsKarpenter(spec)) {
@@ -765,7 +775,7 @@ export function kubernetesManifests(spec: NormalizedSpec): { file: string; objec
   const out: Manifest[] = [];
   for (const s of eksServices(spec)) out.push(...serviceManifests(spec, s, exposed.has(s.name)));
   if (needsClusterAutoscaler(spec)) out.push(...clusterAutoscaler(spec));
-  out.push(...karpenterObjects(spec, commonLabels(spec)));
+  out.push(...karpenterObjects(spec, commonLabels(spec)), ...fargateObjects(spec, commonLabels(spec)));
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 

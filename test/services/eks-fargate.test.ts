@@ -9,6 +9,8 @@ import { planTargets } from '../../pipeline/plan.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { FARGATE_SIZES_MIB, fargateMatchLabels, fargatePodSize } from '../../compiler/model/fargate-profiles.js';
 import { podLabels } from '../../emitters/kubernetes.js';
+import { compileEmit } from '../../pipeline/emit.js';
+import { schemaErrors } from '../support/k8s-schemas.js';
 import { fixedClock } from '../support/clock.js';
 import { outTree } from '../support/out-tree.js';
 import { validateTemplate } from '../support/cfn-validate.js';
@@ -79,6 +81,30 @@ describe('the profiles', () => {
   it('no profiles: nothing emitted', () => {
     const b = valid(SPEC.replace(/    fargateProfiles:[\s\S]*?services:/, 'services:'));
     expect(resources(b).filter((r) => r.logicalId.startsWith('EksFargate'))).toEqual([]);
+  });
+});
+
+describe('the Fargate pods\' security group', () => {
+  const a = valid(SPEC);
+  const files = compileEmit(a.compiled[0]!).files;
+
+  it('a SecurityGroupPolicy per Fargate service gives its pods the node security group, strict against its CRD', () => {
+    const policies = files.filter((f) => f.path.endsWith('/security-group-policy.yaml')).map((f) => parse(f.content) as Obj);
+    expect(policies.map((p) => p.metadata.namespace)).toEqual(['api', 'reports']);
+    expect(policies[0]!.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, securityGroups: { groupIds: ['${EKS_NODE_SECURITY_GROUP_ID}'] } });
+    expect(policies.flatMap(schemaErrors)).toEqual([]);
+    expect(schemaErrors({ ...policies[0]!, spec: { ...policies[0]!.spec, securityGroups: { groupIds: [] } } })).not.toEqual([]);
+  });
+
+  it('the kustomization fills in the node security group from the stack', () => {
+    const k = parse(files.find((f) => f.path === 'kubernetes/kustomization.yaml')!.content) as Obj;
+    const r = (k.replacements as Obj[]).find((x) => x.source.fieldPath === 'data.EKS_NODE_SECURITY_GROUP_ID')!;
+    expect(r.targets.map((t: Obj) => t.select.namespace)).toEqual(['api', 'reports']);
+    expect(files.find((f) => f.path === 'kubernetes/stack-outputs.sh')!.content).toContain('EKS_NODE_SECURITY_GROUP_ID');
+  });
+
+  it('the node service gets none', () => {
+    expect(files.some((f) => f.path === 'kubernetes/web/security-group-policy.yaml')).toBe(false);
   });
 });
 
