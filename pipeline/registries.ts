@@ -50,6 +50,7 @@ import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
 import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
 import type { ComplianceRule } from '../compiler/compliance/types.js';
 import { BASELINE_RULES } from '../compiler/compliance/rules/baseline.js';
+import { EKS_CAPACITY_RULES } from '../compiler/compliance/rules/eks-capacity.js';
 import { CONFLICT_RULES } from '../compiler/compliance/rules/conflicts.js';
 import { GDPR_RULES } from '../compiler/compliance/rules/gdpr.js';
 import { INDIA_RULES } from '../compiler/compliance/rules/india.js';
@@ -133,7 +134,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
 }
 
 /** Every compliance rule, in report order. docs/compliance.md lists the same rules (a test keeps them in step). */
-export const COMPLIANCE_RULES: readonly ComplianceRule[] = [...BASELINE_RULES, ...PCI_RULES, ...SOC2_RULES, ...GDPR_RULES, ...INDIA_RULES, ...CONFLICT_RULES];
+export const COMPLIANCE_RULES: readonly ComplianceRule[] = [...BASELINE_RULES, ...EKS_CAPACITY_RULES, ...PCI_RULES, ...SOC2_RULES, ...GDPR_RULES, ...INDIA_RULES, ...CONFLICT_RULES];
 
 /** Emitters of one environment's files besides CloudFormation and plan.json. */
 export const ENVIRONMENT_EMITTERS: readonly EnvironmentEmitter[] = [kubernetesEmitter, monitoringEmitter];

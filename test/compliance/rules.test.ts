@@ -58,6 +58,7 @@ export const SATISFYING: Readonly<Record<string, string>> = {
   'BASE-NON-ROOT-CONTAINERS': 'baseline.pass',
   'BASE-HARDENED-CONTAINERS': 'baseline.pass',
   'BASE-ECS-EXEC': 'baseline.pass',
+  'BASE-EKS-CAPACITY': 'eks-capacity.pass',
   'BASE-SG-LEAST-PRIVILEGE': 'baseline.pass',
   'BASE-DEFAULT-SG-CLOSED': 'baseline.pass',
   'BASE-LOG-RETENTION': 'baseline.pass',

@@ -10,6 +10,8 @@ import { compileEmit } from '../../pipeline/emit.js';
 import { buildPlan } from '../../compiler/pricing/plan.js';
 import { planTargets } from '../../pipeline/plan.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
+import { evaluateCompliance } from '../../compiler/compliance/engine.js';
+import { eksCapacityRoles } from '../../compiler/compliance/rules/eks-capacity.js';
 import { fixedClock } from '../support/clock.js';
 import { outTree } from '../support/out-tree.js';
 import { validateTemplate } from '../support/cfn-validate.js';
@@ -207,5 +209,23 @@ describe('the rules', () => {
     expect(analyzed(SPEC).diagnostics.filter((d) => d.code === 'DEX316')).toEqual([]);
     // ...but not when it chooses a managed group.
     expect(analyzed(SPEC.replace('worker: { placement: eks,', 'worker: { placement: eks, nodeGroups: [system],')).diagnostics.some((d) => d.code === 'DEX316')).toBe(true);
+  });
+});
+
+describe('compliance (BASE-EKS-CAPACITY)', () => {
+  const control = (a: Analysis, model = a.compiled[0]!.model!) => evaluateCompliance({ spec: a.compiled[0]!.spec, model, rules: [eksCapacityRoles] }).controls[0]!;
+
+  it('passes with the queue dex emits, and fails for an unencrypted one', () => {
+    const a = valid(SPEC);
+    expect(control(a).status).toBe('pass');
+    const model = a.compiled[0]!.model!;
+    const tampered = { ...model, resources: model.resources.map((r) => (r.logicalId === 'KarpenterInterruptionQueue' ? { ...r, properties: { ...r.properties, SqsManagedSseEnabled: false } } : r)) };
+    expect(control(a, tampered).status).toBe('fail');
+  });
+
+  it('checks the Fargate pod execution role, and holds trivially without either', () => {
+    const fargate = valid(readFileSync('test/fixtures/spec/fargate-profiles.dex.yaml', 'utf8'));
+    expect(control(fargate).checks.map((c) => c.message)).toEqual(['EksFargatePodExecutionRole holds only AmazonEKSFargatePodExecutionRolePolicy']);
+    expect(control(valid(SPEC.replace('autoscaler: karpenter', 'autoscaler: cluster-autoscaler').replace(/    karpenter:\n.*\n.*\n.*\n/, '').replace('min: 2, max: 2 }', 'min: 2, max: 4, instanceType: m7i.xlarge }').replace('instanceType: t3.medium, ', ''))).checks.map((c) => c.message)).toEqual(['no Karpenter interruption queue and no Fargate pod execution role']);
   });
 });
