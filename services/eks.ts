@@ -16,6 +16,7 @@ import type { EksAccessPolicy, NormalizedNodeGroup, NormalizedService, Normalize
 import { exposedNames } from '../compiler/model/exposure.js';
 import { serviceAccount, trustKubernetesServiceAccount } from './iam.js';
 import { cacheIamAuth } from './elasticache.js';
+import { onFargate } from '../compiler/model/fargate-profiles.js';
 
 /**
  * End of standard support per Kubernetes version (EKS calendar). A month-only date counts from
@@ -620,7 +621,8 @@ function containerInsightsLogGroups(spec: NormalizedSpec, clusterName: string): 
  * monitored objects, the thing observations scale with.
  */
 function containerInsightsUsage(spec: NormalizedSpec): UsageMeter[] {
-  const services = eksPlaced(spec);
+  // The agent is a DaemonSet: pods on Fargate are not observed (docs/kubernetes.md, DEX815).
+  const services = eksPlaced(spec).filter((s) => !onFargate(spec, s));
   const pods = (pick: 'min' | 'max') => services.reduce((n, s) => n + s.scaling[pick], 0);
   const nodes = (pick: 'min' | 'max') => spec.platforms.eks.nodeGroups.reduce((n, g) => n + g[pick], 0);
   return [
