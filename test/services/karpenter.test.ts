@@ -229,3 +229,16 @@ describe('compliance (BASE-EKS-CAPACITY)', () => {
     expect(control(valid(SPEC.replace('autoscaler: karpenter', 'autoscaler: cluster-autoscaler').replace(/    karpenter:\n.*\n.*\n.*\n/, '').replace('min: 2, max: 2 }', 'min: 2, max: 4, instanceType: m7i.xlarge }').replace('instanceType: t3.medium, ', ''))).checks.map((c) => c.message)).toEqual(['no Karpenter interruption queue and no Fargate pod execution role']);
   });
 });
+
+describe('with a pipeline (the permissions boundary)', () => {
+  const withCicd = (text: string) => `${text}cicd:\n  provider: github-actions\n  source: { repository: example-org/x, branch: main }\n  stages:\n    production: {}\n`;
+
+  it('every Karpenter and Fargate role carries the boundary, and the execution role may create what they need', () => {
+    for (const file of [FILE, 'test/fixtures/spec/fargate-profiles.dex.yaml']) {
+      const a = valid(withCicd(readFileSync(file, 'utf8')));
+      const roles = resources(a).filter((r) => r.type === 'AWS::IAM::Role' && /^(Karpenter|EksFargate)/.test(r.logicalId));
+      expect(roles.length).toBeGreaterThan(0);
+      for (const r of roles) expect((r.properties as Obj).PermissionsBoundary, r.logicalId).toBeDefined();
+    }
+  });
+});
