@@ -1086,7 +1086,7 @@ export interface EksFargateProfile {
       ];
 }
 /**
- * Karpenter's node pool (with platforms.eks.autoscaler: karpenter): which instances it may launch and how much at most.
+ * With autoscaler: karpenter: the instances Karpenter may launch and the most it may launch (limits).
  */
 export interface EksKarpenter {
   /**
