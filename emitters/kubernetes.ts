@@ -46,6 +46,9 @@ import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { toYaml } from '../compiler/model/yaml.js';
 import { commentText, shellArg, shellQuote } from '../compiler/model/quote.js';
+import { KARPENTER_ROLE_KEY, karpenterAddonLines, karpenterObjects, needsKarpenter } from './karpenter.js';
+import { KARPENTER_CONTROLLER_ROLE } from '../services/karpenter.js';
+import { NODE_SECURITY_GROUP_KEY, fargateObjects, fargateSecurityGroupTargets } from './eks-fargate.js';
 import type { EnvironmentEmitInput, EnvironmentEmitter } from './index.js';
 
 export const KUBERNETES_DIR = 'kubernetes';
@@ -268,6 +271,18 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
       source: sourceFor(plan, CLUSTER_AUTOSCALER_ROLE, (stack) => ({ kind: 'role-arn', stack, logicalId: CLUSTER_AUTOSCALER_ROLE })),
       targets: [{ kind: 'ServiceAccount', namespace: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.namespace, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT.name, fieldPath: 'metadata.annotations.[eks.amazonaws.com/role-arn]' }],
     });
+  }
+  const fargateTargets = fargateSecurityGroupTargets(spec);
+  if (fargateTargets.length) {
+    inputs.push({
+      key: NODE_SECURITY_GROUP_KEY,
+      description: 'security group of the EKS nodes, which the Fargate pods join (SecurityGroupPolicy)',
+      source: sourceFor(plan, ID.eksNodeSecurityGroup, (stack) => ({ kind: 'physical-id', stack, logicalId: ID.eksNodeSecurityGroup })),
+      targets: fargateTargets,
+    });
+  }
+  if (needsKarpenter(spec)) {
+    inputs.push({ key: KARPENTER_ROLE_KEY, description: 'IAM role (IRSA) of the Karpenter controller (read by addons.sh)', source: sourceFor(plan, KARPENTER_CONTROLLER_ROLE, (stack) => ({ kind: 'role-arn', stack, logicalId: KARPENTER_CONTROLLER_ROLE })), targets: [] });
   }
   if (needsLoadBalancerController(spec)) {
     inputs.push({
@@ -859,6 +874,7 @@ export function kubernetesManifests(spec: NormalizedSpec): { file: string; objec
   const out: Manifest[] = [];
   for (const s of eksServices(spec)) out.push(...serviceManifests(spec, s, exposed.has(s.name)));
   if (needsClusterAutoscaler(spec)) out.push(...clusterAutoscaler(spec));
+  out.push(...karpenterObjects(spec, commonLabels(spec)), ...fargateObjects(spec, commonLabels(spec)));
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
@@ -986,7 +1002,7 @@ export function stackOutputsScript(spec: NormalizedSpec, inputs: StackInput[]): 
 export function addonsScript(spec: NormalizedSpec): string | undefined {
   const lbc = needsLoadBalancerController(spec);
   const vpa = needsVerticalPodAutoscaler(spec);
-  if (!lbc && !vpa) return undefined;
+  if (!lbc && !vpa && !needsKarpenter(spec)) return undefined;
   const { loadBalancerController: l, verticalPodAutoscaler: v } = HELM_ADDONS;
   const lines = [
     '#!/bin/sh',
@@ -1024,6 +1040,7 @@ export function addonsScript(spec: NormalizedSpec): string | undefined {
       `helm upgrade --install vpa ${v.repoName}/${v.chart} --version ${v.version} --namespace kube-system --wait --timeout 10m`,
     );
   }
+  lines.push(...karpenterAddonLines(spec));
   return `${lines.join('\n')}\n`;
 }
 

@@ -19,6 +19,8 @@ import { ec2 } from '../services/ec2.js';
 import { ecs } from '../services/ecs.js';
 import { eks } from '../services/eks.js';
 import { discovery } from '../services/discovery.js';
+import { eksFargate } from '../services/eks-fargate.js';
+import { karpenter } from '../services/karpenter.js';
 import { elasticache } from '../services/elasticache.js';
 import { messaging } from '../services/messaging.js';
 import { queueScaling } from '../services/queue-scaling.js';
@@ -48,6 +50,8 @@ import { portsRule } from '../compiler/checks/ports.js';
 import { healthRule } from '../compiler/checks/health.js';
 import { instanceTypesRule } from '../compiler/checks/instance-types.js';
 import { nodeGroupsRule } from '../compiler/checks/node-groups.js';
+import { fargateProfilesRule } from '../compiler/checks/fargate-profiles.js';
+import { karpenterRule } from '../compiler/checks/karpenter.js';
 import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { securityContextRule } from '../compiler/checks/security-context.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
@@ -63,6 +67,7 @@ import { storesRule } from '../compiler/checks/stores.js';
 import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
 import type { ComplianceRule } from '../compiler/compliance/types.js';
 import { BASELINE_RULES } from '../compiler/compliance/rules/baseline.js';
+import { EKS_CAPACITY_RULES } from '../compiler/compliance/rules/eks-capacity.js';
 import { CONFLICT_RULES } from '../compiler/compliance/rules/conflicts.js';
 import { MESSAGING_RULES } from '../compiler/compliance/rules/messaging.js';
 import { GDPR_RULES } from '../compiler/compliance/rules/gdpr.js';
@@ -98,6 +103,8 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   discovery,
   ecs,
   eks,
+  eksFargate,
+  karpenter,
   ec2,
   queueScaling,
   monitoring,
@@ -121,6 +128,8 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     healthRule,
     instanceTypesRule,
     nodeGroupsRule,
+    fargateProfilesRule,
+    karpenterRule,
     resourceLimitsRule,
     securityContextRule,
     permissionsRule,
@@ -160,7 +169,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
 }
 
 /** Every compliance rule, in report order. docs/compliance.md lists the same rules (a test keeps them in step). */
-export const COMPLIANCE_RULES: readonly ComplianceRule[] = [...BASELINE_RULES, ...MESSAGING_RULES, ...PCI_RULES, ...SOC2_RULES, ...GDPR_RULES, ...INDIA_RULES, ...CONFLICT_RULES];
+export const COMPLIANCE_RULES: readonly ComplianceRule[] = [...BASELINE_RULES, ...MESSAGING_RULES, ...EKS_CAPACITY_RULES, ...PCI_RULES, ...SOC2_RULES, ...GDPR_RULES, ...INDIA_RULES, ...CONFLICT_RULES];
 
 /** Emitters of one environment's files besides CloudFormation and plan.json. */
 export const ENVIRONMENT_EMITTERS: readonly EnvironmentEmitter[] = [kubernetesEmitter, monitoringEmitter];

@@ -18,6 +18,7 @@ import { behindLoadBalancer } from '../compiler/model/exposure.js';
 import { serviceAccount, trustKubernetesServiceAccount } from './iam.js';
 import { cacheIamAuth } from './elasticache.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
+import { onFargate } from '../compiler/model/fargate-profiles.js';
 
 /**
  * End of standard support per Kubernetes version (EKS calendar). A month-only date counts from
@@ -79,6 +80,8 @@ export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = { namespace: 'kube-system', na
 
 /** The cluster autoscaler runs when some node group can grow (max above min). */
 export function needsClusterAutoscaler(spec: NormalizedSpec): boolean {
+  // With Karpenter (services/karpenter.ts) nodes come from its node pool instead.
+  if (spec.platforms.eks.autoscaler === 'karpenter') return false;
   return hasEksCluster(spec) && spec.platforms.eks.nodeGroups.some((g) => g.max > g.min);
 }
 
@@ -621,7 +624,8 @@ function containerInsightsLogGroups(spec: NormalizedSpec, clusterName: string): 
  * monitored objects, the thing observations scale with.
  */
 function containerInsightsUsage(spec: NormalizedSpec): UsageMeter[] {
-  const services = eksPlaced(spec);
+  // The agent is a DaemonSet: pods on Fargate are not observed (docs/kubernetes.md, DEX815).
+  const services = eksPlaced(spec).filter((s) => !onFargate(spec, s));
   const pods = (pick: 'min' | 'max') => services.reduce((n, s) => n + s.scaling[pick], 0);
   const nodes = (pick: 'min' | 'max') => spec.platforms.eks.nodeGroups.reduce((n, g) => n + g[pick], 0);
   return [

@@ -79,6 +79,7 @@ const MANAGED_POLICY_SERVICES: Readonly<Record<string, readonly string[]>> = {
   AmazonEC2ContainerRegistryPullOnly: ['ecr'],
   AmazonECSInfrastructureRolePolicyForLoadBalancers: ['ec2', 'elasticloadbalancing'],
   AmazonEKSClusterPolicy: ['autoscaling', 'ec2', 'elasticloadbalancing', 'iam', 'kms'],
+  AmazonEKSFargatePodExecutionRolePolicy: ['ecr'],
   AmazonEKSWorkerNodePolicy: ['ec2', 'eks', 'eks-auth'],
   AmazonEKS_CNI_Policy: ['ec2'],
   AmazonSSMManagedInstanceCore: ['ec2messages', 'ssm', 'ssmmessages'],

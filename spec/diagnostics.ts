@@ -60,8 +60,8 @@ interface CodeInfo {
  * The catalogue of diagnostic codes. DEX1xx: reading the file; DEX2xx: schema; DEX3xx: meaning;
  * DEX4xx: environments; DEX5xx: secrets; DEX6xx: compliance; DEX7xx: data stores, messaging, domains, load
  * balancers and the network (DEX70x–71x databases, 72x–73x buckets and tables, 74x–75x queues and topics,
- * 76x–77x domains and load balancers, 78x–79x the network and values from resources); DEX9xx: the command
- * line and the tool itself.
+ * 76x–77x domains and load balancers, 78x–79x the network and values from resources); DEX8xx: EKS capacity
+ * (Fargate profiles, Karpenter); DEX9xx: the command line and the tool itself.
  */
 export const DIAGNOSTIC_CODES = {
   DEX100: { severity: 'error', title: 'File cannot be read' },
@@ -251,6 +251,16 @@ export const DIAGNOSTIC_CODES = {
   DEX792: { severity: 'error', title: 'EKS pods without a route to STS for their IAM role' },
   DEX793: { severity: 'error', title: 'Env value refers to nothing dex makes' },
   DEX794: { severity: 'error', title: 'IPv6 asked of an imported VPC' },
+  DEX810: { severity: 'error', title: 'Node group choice on a Fargate pod' },
+  DEX811: { severity: 'error', title: 'Pod too large for EKS Fargate' },
+  DEX812: { severity: 'error', title: 'arm64 image on EKS Fargate' },
+  DEX813: { severity: 'warning', title: 'Fargate profile selector that selects no service' },
+  DEX814: { severity: 'error', title: 'Fargate profile listed twice' },
+  DEX815: { severity: 'info', title: 'Fargate pods get no node agents' },
+  DEX816: { severity: 'error', title: 'Karpenter without its settings' },
+  DEX817: { severity: 'warning', title: 'Karpenter settings without Karpenter' },
+  DEX818: { severity: 'error', title: 'No node group for Karpenter itself' },
+  DEX819: { severity: 'error', title: 'Karpenter cannot launch a node a service needs' },
   DEX900: { severity: 'error', title: 'Usage error' },
   DEX901: { severity: 'error', title: 'Output could not be written' },
   DEX902: { severity: 'error', title: 'Baseline could not be read' },

@@ -141,6 +141,22 @@ export interface EksAccess {
   readonly namespaces: readonly string[] | undefined;
 }
 
+/** An EKS Fargate profile (`platforms.eks.fargateProfiles`): pods matching a selector run on Fargate. */
+export interface NormalizedFargateProfile {
+  readonly name: string;
+  readonly selectors: readonly { readonly namespace: string; readonly labels: Readonly<Record<string, string>> }[];
+}
+
+/** Karpenter's node pool (`platforms.eks.karpenter`); families and architectures undefined: derived (services/karpenter.ts). */
+export interface NormalizedKarpenter {
+  readonly instanceFamilies: readonly string[] | undefined;
+  readonly capacityTypes: readonly ('on-demand' | 'spot')[];
+  readonly architectures: readonly ('x86_64' | 'arm64')[] | undefined;
+  /** memory undefined: no memory limit. */
+  readonly limits: { readonly cpu: number; readonly memoryMiB: number | undefined; readonly memory: string | undefined };
+  readonly consolidation: 'when-empty' | 'when-empty-or-underutilized';
+}
+
 export interface NormalizedPlatforms {
   readonly eks: {
     /** `always`: the cluster exists with no service on it (platforms.eks.create). */
@@ -153,6 +169,11 @@ export interface NormalizedPlatforms {
     readonly addons: readonly string[];
     /** kubectl access (`platforms.eks.access`), in file order: one EKS access entry each. */
     readonly access: readonly EksAccess[];
+    /** Fargate profiles, in file order; empty when none. */
+    readonly fargateProfiles: readonly NormalizedFargateProfile[];
+    readonly autoscaler: 'cluster-autoscaler' | 'karpenter';
+    /** As written; undefined when the spec has no platforms.eks.karpenter. */
+    readonly karpenter: NormalizedKarpenter | undefined;
   };
   readonly ecs: { readonly capacity: 'fargate' | 'fargate-spot'; readonly containerInsights: boolean };
   /** Which platforms the spec (after the overlay) writes a section for; the rest are defaults. */

@@ -233,6 +233,15 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
         logging: or(eksIn.logging, 'Platforms', 'eks', 'logging'),
         addons: or(eksIn.addons, 'Platforms', 'eks', 'addons'),
         access: (eksIn.access ?? []).map((a) => ({ principal: a.principal, policy: a.policy, namespaces: a.namespaces })),
+        fargateProfiles: (eksIn.fargateProfiles ?? []).map((p) => ({ name: p.name, selectors: p.selectors.map((x) => ({ namespace: x.namespace, labels: { ...(x.labels ?? {}) } })) })),
+        autoscaler: or(eksIn.autoscaler, 'Platforms', 'eks', 'autoscaler'),
+        karpenter: eksIn.karpenter && {
+          instanceFamilies: eksIn.karpenter.instanceFamilies,
+          capacityTypes: eksIn.karpenter.capacityTypes ?? ['on-demand'],
+          architectures: eksIn.karpenter.architectures,
+          limits: { cpu: eksIn.karpenter.limits.cpu, memory: eksIn.karpenter.limits.memory, memoryMiB: eksIn.karpenter.limits.memory === undefined ? undefined : memoryToMiB(eksIn.karpenter.limits.memory) },
+          consolidation: eksIn.karpenter.consolidation ?? 'when-empty-or-underutilized',
+        },
       },
       ecs: {
         capacity: or(ecsIn.capacity, 'Platforms', 'ecs', 'capacity'),

@@ -4,8 +4,12 @@ import type { Finding } from '../../spec/diagnostics.js';
 import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
 import { GRAVITON_FAMILIES, eksAllocatable, instanceShape, isGraviton } from '../model/instance-types.js';
 import { schedulableNodeGroups } from '../model/node-groups.js';
+import { FARGATE_SIZES_MIB, onFargate } from '../model/fargate-profiles.js';
+import { usesKarpenter } from '../model/karpenter.js';
 import type { SemanticRule } from './index.js';
 
+/** A pod Karpenter may launch a node for: no node group chosen (a nodeSelector on dex/node-group keeps it on the managed groups). */
+const onKarpenter = (spec: NormalizedSpec, s: NormalizedService): boolean => usesKarpenter(spec) && s.nodeGroups.length === 0;
 const svcPath = (s: NormalizedService, ...rest: (string | number)[]): (string | number)[] => ['services', s.name, ...rest];
 const placedBy = (s: NormalizedService): string => (s.placementDecision.source === 'auto' ? `dex placed it on ${s.placement} (placement: auto)` : `its placement is ${s.placement}`);
 
@@ -66,7 +70,9 @@ export const architectureRule: SemanticRule = {
           });
         }
       }
-      const reachable = s.placement === 'eks' ? schedulableNodeGroups(spec, s) : [];
+      // A Fargate pod lands on no node group (DEX812 checks its architecture).
+      // Karpenter launches nodes of any size and architecture its pool allows for a pod that chooses no group (DEX819).
+      const reachable = s.placement === 'eks' && !onFargate(spec, s) && !onKarpenter(spec, s) ? schedulableNodeGroups(spec, s) : [];
       if (s.placement === 'eks' && reachable.length > 0 && !reachable.some((g) => instanceShape(g.instanceType)?.architecture === s.architecture)) {
         const types = [...new Set(reachable.map((g) => g.instanceType))].join(', ');
         findings.push({
@@ -95,21 +101,7 @@ function x86Twin(t: string): string {
 }
 
 /** AWS Fargate's CPU → memory table (MiB), for Linux tasks. */
-export const FARGATE_MEMORY_MIB: ReadonlyMap<number, readonly number[]> = new Map([
-  [0.25, [512, 1024, 2048]],
-  [0.5, range(1024, 4096, 1024)],
-  [1, range(2048, 8192, 1024)],
-  [2, range(4096, 16384, 1024)],
-  [4, range(8192, 30720, 1024)],
-  [8, range(16384, 61440, 4096)],
-  [16, range(32768, 122880, 8192)],
-]);
-
-function range(from: number, to: number, step: number): number[] {
-  const out: number[] = [];
-  for (let v = from; v <= to; v += step) out.push(v);
-  return out;
-}
+export const FARGATE_MEMORY_MIB: ReadonlyMap<number, readonly number[]> = FARGATE_SIZES_MIB;
 
 const formatMiB = (mib: number): string => (mib % 1024 === 0 ? `${mib / 1024}GiB` : `${mib}MiB`);
 
@@ -147,7 +139,7 @@ export const podFitRule: SemanticRule = {
   check(spec: NormalizedSpec): Finding[] {
     const findings: Finding[] = [];
     for (const s of Object.values(spec.services)) {
-      if (s.placement !== 'eks') continue;
+      if (s.placement !== 'eks' || onFargate(spec, s) || onKarpenter(spec, s)) continue; // Fargate sizes the VM to the pod (DEX811), Karpenter the node (DEX819)
       const groups = schedulableNodeGroups(spec, s).filter((g) => instanceShape(g.instanceType)?.architecture === s.architecture);
       // A group of several types may launch any of them: a pod must fit the smallest.
       const sized = groups.flatMap((g) => {

@@ -142,6 +142,7 @@ export const BILLABLE_TYPES: Readonly<Record<string, { readonly why: string; rea
   'AWS::EC2::EIP': { why: 'public IPv4 address hours' },
   'AWS::ElasticLoadBalancingV2::LoadBalancer': { why: 'load balancer hours, LCU-hours, public IPv4 and the data it sends to the internet' },
   'AWS::EKS::Cluster': { why: 'EKS cluster hours (and extended support)' },
+  'AWS::EKS::FargateProfile': { why: 'EKS Fargate vCPU-hours and GB-hours of the pods it selects' },
   'AWS::ECS::Service': {
     why: 'Fargate vCPU-hours and GB-hours',
     applies: (r) => {

@@ -689,6 +689,15 @@ export interface Platforms {
        */
       namespaces?: [string, ...string[]];
     }[];
+    /**
+     * EKS Fargate profiles: pods whose namespace (a service's namespace is its name) and labels match a selector run on Fargate, one pod per micro-VM in the private subnets, instead of on the node groups. Priced as EKS Fargate vCPU and memory hours.
+     */
+    fargateProfiles?: EksFargateProfile[];
+    /**
+     * What adds nodes when pods do not fit: cluster-autoscaler (grows the node groups between min and max) or karpenter (launches instances chosen for the pending pods, within platforms.eks.karpenter; the node groups then only run the cluster's own pods and Karpenter).
+     */
+    autoscaler?: 'cluster-autoscaler' | 'karpenter';
+    karpenter?: EksKarpenter;
   };
   /**
    * The ECS cluster that runs services placed on ecs.
@@ -1013,6 +1022,254 @@ export interface NodeGroup {
      */
     maxUnavailablePercent?: number;
   };
+}
+/**
+ * An EKS Fargate profile: its name and up to five selectors.
+ */
+export interface EksFargateProfile {
+  /**
+   * Name of the profile: lowercase letters, digits and hyphens, 2 to 40 characters, starting with a letter.
+   */
+  name: string;
+  /**
+   * Pods matching any selector run on Fargate (EKS takes at most five per profile).
+   *
+   * @minItems 1
+   * @maxItems 5
+   *
+   * Items: A namespace, and optionally labels every selected pod carries.
+   */
+  selectors:
+    | [
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        }
+      ]
+    | [
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        },
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        }
+      ]
+    | [
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        },
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        },
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        }
+      ]
+    | [
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        },
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        },
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        },
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        }
+      ]
+    | [
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        },
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        },
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        },
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        },
+        {
+          /**
+           * The namespace whose pods run on Fargate; a service's namespace is its name.
+           */
+          namespace: string;
+          /**
+           * Labels a pod must carry as well, e.g. app.kubernetes.io/name: checkout (the label dex puts on a service's pods).
+           */
+          labels?: {
+            [k: string]: string;
+          };
+        }
+      ];
+}
+/**
+ * With autoscaler: karpenter: the instances Karpenter may launch and the most it may launch (limits).
+ */
+export interface EksKarpenter {
+  /**
+   * EC2 instance families it may choose from, e.g. m7i, c7g. Default: the families of the node groups' instance types.
+   *
+   * @minItems 1
+   */
+  instanceFamilies?: [string, ...string[]];
+  /**
+   * Purchase options it may launch: on-demand, spot (Spot first when both are listed; interruptions arrive through the interruption queue).
+   *
+   * @minItems 1
+   */
+  capacityTypes?: ['on-demand' | 'spot', ...('on-demand' | 'spot')[]];
+  /**
+   * CPU architectures it may launch. Default: the architectures of the services' images.
+   *
+   * @minItems 1
+   */
+  architectures?: ['x86_64' | 'arm64', ...('x86_64' | 'arm64')[]];
+  /**
+   * The most the node pool may launch in all, summed over its nodes: vCPUs, and optionally memory; Karpenter stops there, and dex prices up to it.
+   */
+  limits: {
+    /**
+     * vCPUs at most, e.g. 100.
+     */
+    cpu: number;
+    /**
+     * Memory at most, e.g. 400GiB.
+     */
+    memory?: string;
+  };
+  /**
+   * When Karpenter removes nodes: when-empty (only nodes without service pods) or when-empty-or-underutilized (also moves pods to fewer, cheaper nodes).
+   */
+  consolidation?: 'when-empty' | 'when-empty-or-underutilized';
 }
 /**
  * One microservice: what it is, where it runs, how big it is and how it scales.

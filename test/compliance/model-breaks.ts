@@ -40,6 +40,8 @@ export const MODEL_BREAKS: readonly [rule: string, fixture: string, breakIt: Mut
   ['BASE-LOG-RETENTION', 'baseline.pass', [set('AWS::Logs::LogGroup', 'ApiLogGroup', (p) => ({ ...p, RetentionInDays: undefined }))], ['12:8 error DEX600']],
   ['PCI-DSS-3.5.1', 'pci-dss.pass', [set('AWS::Logs::LogGroup', 'ApiLogGroup', (p) => ({ ...p, KmsKeyId: 'arn:aws:kms:ap-south-1:123456789012:alias/aws/logs' }))], ['12:8 error DEX600']],
   ['PCI-DSS-1.4.4', 'pci-dss.pass', [set('AWS::EC2::Route', 'PublicDefaultRoute', (p) => ({ ...p, RouteTableId: { Ref: 'DatabaseRouteTable' } }))], ['5:1 error DEX600']],
+  ['BASE-EKS-CAPACITY', 'eks-capacity.pass', [set('AWS::SQS::Queue', 'KarpenterInterruptionQueue', (p) => ({ ...p, SqsManagedSseEnabled: false }))], ['13:7 error DEX600']],
+  ['BASE-EKS-CAPACITY', 'eks-capacity.pass', [set('AWS::IAM::Role', 'EksFargatePodExecutionRole', (p) => ({ ...p, ManagedPolicyArns: [...(p.ManagedPolicyArns as unknown[]), 'arn:aws:iam::aws:policy/AdministratorAccess'] }))], ['16:7 error DEX600']],
   ['BASE-IAM-LEAST-PRIVILEGE', 'baseline.pass', [set('AWS::IAM::Role', 'ApiRole', (p) => ({ ...p, PermissionsBoundary: undefined }))], ['12:8 error DEX600']],
   // A regressed messaging block that forgets the topic's TLS-only policy: the finding lands at the topic.
   ['BASE-MESSAGING-TLS-ONLY', 'base-messaging.pass', [(r) => (r.type === 'AWS::SNS::TopicPolicy' ? undefined : r)], ['16:11 error DEX600']],

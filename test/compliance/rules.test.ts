@@ -61,6 +61,7 @@ export const SATISFYING: Readonly<Record<string, string>> = {
   'BASE-HARDENED-CONTAINERS': 'baseline.pass',
   'BASE-ECS-EXEC': 'baseline.pass',
   'BASE-SCHEDULED-JOBS': 'jobs.pass',
+  'BASE-EKS-CAPACITY': 'eks-capacity.pass',
   'BASE-SG-LEAST-PRIVILEGE': 'baseline.pass',
   'BASE-DEFAULT-SG-CLOSED': 'baseline.pass',
   'BASE-LOG-RETENTION': 'baseline.pass',
