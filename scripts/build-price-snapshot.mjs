@@ -491,9 +491,9 @@ const GAPS = [
   { serviceCode: 'AWSBackup', regions: ['*'], match: { 'dex:key': 'backup.crossRegionTransfer.ap-south-2' }, reason: 'the two figures public sources give are for other destinations and disagree ($0.086 and $0.106 per GB)' },
   { serviceCode: 'AWSBackup', regions: ['*'], match: {}, reason: 'dex has AWS Backup prices for ap-south-1 storage and us-east-1 copies only' },
   { serviceCode: 'AmazonSNS', regions: ['*'], match: {}, reason: 'dex has SNS prices for us-east-1 (publishes, e-mail) and ap-south-1 (publishes) only' },
-  { serviceCode: 'AmazonS3', productFamily: 'API Request', regions: ['*'], match: {}, reason: 'dex has S3 request prices for ap-south-1 only (research gives no other region\'s)' },
+  { serviceCode: 'AmazonS3', productFamily: 'API Request', regions: ['*'], match: {}, reason: 'dex\'s price sources give S3 request prices for ap-south-1 only' },
   { serviceCode: 'AmazonS3', regions: ['*'], match: {}, reason: 'dex has S3 Standard prices for us-east-1 and ap-south-1 only' },
-  { serviceCode: 'AmazonDynamoDB', regions: ['*'], match: {}, reason: 'no public source in dex\'s research gives DynamoDB list prices yet' },
+  { serviceCode: 'AmazonDynamoDB', regions: ['*'], match: {}, reason: 'none of dex\'s price sources gives DynamoDB list prices yet' },
   { serviceCode: 'AmazonECR', regions: ['*'], match: {}, reason: 'dex has ECR storage prices for us-east-1, ap-south-1 and eu-west-1 only' },
   { serviceCode: '*', regions: ['ap-south-2'], match: {}, reason: 'for ap-south-2 dex has public prices for EC2, RDS instances, ElastiCache, EBS and data transfer out only' },
 ];

@@ -115,6 +115,7 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
       'AttributeDefinitions[].AttributeName': 'an attribute of the items, named in the spec',
       'GlobalSecondaryIndexes[].KeySchema[].AttributeName': 'an attribute of the items, named in the spec',
       'TimeToLiveSpecification.AttributeName': 'an attribute of the items, named in the spec',
+      'KeySchema[].AttributeName': 'an attribute of the items, named in the spec',
     },
   },
   'AWS::Cognito::UserPool': {
@@ -182,6 +183,7 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
   },
   'AWS::ElasticLoadBalancingV2::TargetGroup': {
     names: [{ property: 'Name', what: 'target group name', maxLength: 32, pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/, allowed: 'letters, digits and hyphens, not at either end', unique: 'region', source: 'ELB API CreateTargetGroup (at most 32 alphanumeric characters or hyphens, not beginning or ending with a hyphen)' }],
+    notNames: { VpcId: 'the ID of an imported VPC (network.vpcId)' },
   },
   'AWS::ElasticLoadBalancingV2::Listener': { noPhysicalName: 'identified by its load balancer and port' },
   'AWS::ElasticLoadBalancingV2::ListenerRule': { noPhysicalName: 'identified by its listener and priority' },
@@ -390,6 +392,11 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
   'AWS::ApplicationAutoScaling::ScalableTarget': { noPhysicalName: 'identified by the resource it scales', notNames: { ResourceId: 'the resource it scales' } },
   'AWS::ApplicationAutoScaling::ScalingPolicy': {
     names: [{ property: 'PolicyName', what: 'scaling policy name', maxLength: 256, pattern: /^\P{Cc}+$/u, allowed: 'printable characters', unique: 'parent', source: SCHEMA }],
+    notNames: {
+      'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[].Id': "an ID inside the policy's metric math",
+      'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.Dimensions[].Name': 'a CloudWatch dimension name (QueueName, ClusterName, ServiceName)',
+      'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.MetricName': "a CloudWatch metric's name",
+    },
   },
   'AWS::AutoScaling::AutoScalingGroup': {
     names: [{ property: 'AutoScalingGroupName', what: 'Auto Scaling group name', maxLength: 255, unique: 'region', source: SCHEMA }],
@@ -401,6 +408,7 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
   },
   'AWS::EC2::SecurityGroup': {
     names: [{ property: 'GroupName', what: 'security group name', maxLength: 255, unique: 'parent', source: 'EC2 API CreateSecurityGroup (up to 255 characters, unique in its VPC)' }],
+    notNames: { VpcId: 'the ID of an imported VPC (network.vpcId)' },
   },
   'AWS::EC2::SecurityGroupIngress': { noPhysicalName: 'a rule of its security group' },
   'AWS::EC2::SecurityGroupEgress': { noPhysicalName: 'a rule of its security group' },
@@ -413,15 +421,18 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
   'AWS::EC2::VPCGatewayAttachment': { noPhysicalName: 'links the gateway to the VPC' },
   'AWS::EC2::NatGateway': { noPhysicalName: NO_NAME_EC2 },
   'AWS::EC2::EIP': { noPhysicalName: NO_NAME_EC2 },
-  'AWS::EC2::FlowLog': { noPhysicalName: NO_NAME_EC2 },
-  'AWS::EC2::VPCEndpoint': { noPhysicalName: NO_NAME_EC2, notNames: { ServiceName: "the AWS service's endpoint name" } },
+  'AWS::EC2::FlowLog': { noPhysicalName: NO_NAME_EC2, notNames: { ResourceId: 'the ID of an imported VPC (network.vpcId)' } },
+  'AWS::EC2::VPCEndpoint': { noPhysicalName: NO_NAME_EC2, notNames: { ServiceName: "the AWS service's endpoint name", VpcId: 'the ID of an imported VPC (network.vpcId)' } },
   // Types of the schema fixture (test/fixtures/cfn) dex does not emit today, so that a block
   // that starts emitting one is checked from its first line.
   'AWS::AutoScaling::LifecycleHook': {
     names: [{ property: 'LifecycleHookName', what: 'lifecycle hook name', maxLength: 255, pattern: /^[A-Za-z0-9\-_/]+$/, allowed: 'letters, digits and - _ /', unique: 'parent', source: SCHEMA }],
     notNames: { AutoScalingGroupName: REF },
   },
-  'AWS::CertificateManager::Certificate': { noPhysicalName: 'identified by its ARN; its domain names are the spec\'s' },
+  'AWS::CertificateManager::Certificate': {
+    noPhysicalName: 'identified by its ARN; its domain names are the spec\'s',
+    notNames: { DomainName: 'the domain the certificate is for (ingress.domain, checked by DEX760)', 'DomainValidationOptions[].DomainName': 'a domain of the certificate (ingress.domain, checked by DEX760)' },
+  },
   'AWS::CloudFormation::CustomResource': { noPhysicalName: 'named by the provider behind it' },
   'AWS::CloudFormation::Stack': { noPhysicalName: 'a nested stack: CloudFormation names it after the parent' },
   'AWS::CloudFormation::WaitCondition': { noPhysicalName: 'lives inside its stack' },

@@ -375,8 +375,8 @@ describe('pricing', () => {
     const plan = priced('us-east-1');
     expect(plan.lineItems.filter((l) => l.resource === 'MediaBucket').map((l) => l.usageType)).toEqual(['TimedStorage-ByteHrs']);
     const reasons = plan.unpriced.map((u) => `${u.resource} ${u.meter}: ${u.reason}`);
-    expect(reasons).toContainEqual(expect.stringMatching(/^MediaBucket s3\.putRequests: .*dex has S3 request prices for ap-south-1 only/));
-    expect(reasons).toContainEqual(expect.stringMatching(/^CartsTable dynamodb\.writeRequests: .*no public source in dex's research gives DynamoDB list prices yet/));
+    expect(reasons).toContainEqual(expect.stringMatching(/^MediaBucket s3\.putRequests: .*dex's price sources give S3 request prices for ap-south-1 only/));
+    expect(reasons).toContainEqual(expect.stringMatching(/^CartsTable dynamodb\.writeRequests: .*none of dex's price sources gives DynamoDB list prices yet/));
     expect(plan.unpriced.filter((u) => u.resource === 'OrdersTable').map((u) => u.meter)).toEqual(['dynamodb.storage', 'dynamodb.readCapacity', 'dynamodb.writeCapacity', 'dynamodb.pitr']);
   });
 

@@ -32,7 +32,13 @@ const AT_REST: Readonly<Record<string, (r: ModelResource) => { ok: boolean; prop
   'AWS::Logs::LogGroup': (r) => ({ ok: prop(r, 'KmsKeyId') !== undefined, props: { KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
   'AWS::SecretsManager::Secret': (r) => ({ ok: prop(r, 'KmsKeyId') !== undefined, props: { KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
   'AWS::SNS::Topic': (r) => ({ ok: prop(r, 'KmsMasterKeyId') !== undefined, props: { KmsMasterKeyId: prop(r, 'KmsMasterKeyId') }, key: prop(r, 'KmsMasterKeyId') }),
-  'AWS::SQS::Queue': (r) => ({ ok: prop(r, 'KmsMasterKeyId') !== undefined, props: { KmsMasterKeyId: prop(r, 'KmsMasterKeyId') }, key: prop(r, 'KmsMasterKeyId') }),
+  // SQS-managed encryption (an AWS-owned key) is encryption at rest too: Karpenter's interruption
+  // queue holds EC2 events, which EventBridge could not write through a customer key's policy otherwise.
+  'AWS::SQS::Queue': (r) => ({
+    ok: prop(r, 'KmsMasterKeyId') !== undefined || prop(r, 'SqsManagedSseEnabled') === true,
+    props: { KmsMasterKeyId: prop(r, 'KmsMasterKeyId'), SqsManagedSseEnabled: prop(r, 'SqsManagedSseEnabled') },
+    key: prop(r, 'KmsMasterKeyId'),
+  }),
   'AWS::ECR::Repository': (r) => ({ ok: prop(r, 'EncryptionConfiguration', 'EncryptionType') === 'KMS', props: { EncryptionConfiguration: prop(r, 'EncryptionConfiguration') }, key: prop(r, 'EncryptionConfiguration', 'KmsKey') }),
   'AWS::Backup::BackupVault': (r) => ({ ok: prop(r, 'EncryptionKeyArn') !== undefined, props: { EncryptionKeyArn: prop(r, 'EncryptionKeyArn') }, key: prop(r, 'EncryptionKeyArn') }),
   'AWS::EKS::Cluster': (r) => {

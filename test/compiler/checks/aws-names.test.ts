@@ -181,11 +181,17 @@ type Schema = { properties?: Record<string, Schema>; definitions?: Record<string
 function schemaAt(type: string, property: string): Schema | undefined {
   const root = schemas[type]!;
   const resolve = (s: Schema | undefined): Schema | undefined => (s?.$ref ? root.definitions?.[s.$ref.split('/').pop()!] : s);
+  // A property that takes several shapes (DynamoDB's KeySchema: a list or an object) is a oneOf.
+  const alternatives = (s: Schema | undefined): Schema[] => {
+    const r = resolve(s);
+    const alt = (r as { oneOf?: Schema[]; anyOf?: Schema[] } | undefined)?.oneOf ?? (r as { anyOf?: Schema[] } | undefined)?.anyOf;
+    return r ? [r, ...(alt ?? []).map((a) => resolve(a)!).filter(Boolean)] : [];
+  };
   let node: Schema | undefined = root;
   for (const part of property.split('.')) {
     const key = part.replace(/\[\]$/, '');
-    node = resolve(resolve(node)?.properties?.[key]);
-    if (part.endsWith('[]')) node = resolve(node?.items);
+    node = resolve(alternatives(node).map((a) => a.properties?.[key]).find((x) => x !== undefined));
+    if (part.endsWith('[]')) node = resolve(alternatives(node).map((a) => a.items).find((x) => x !== undefined));
     if (!node) return undefined;
   }
   return node;
