@@ -5,6 +5,7 @@
 import type { Finding } from '../../spec/diagnostics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import { namePrefix } from '../model/ids.js';
+import { hasEksCluster } from '../model/platforms.js';
 import type { SemanticRule } from './index.js';
 
 /** An IAM role or user ARN, with its path: what an EKS access entry accepts as a principal. */
@@ -74,10 +75,12 @@ export const execRule: SemanticRule = {
           });
         } else seen.set(key, i);
       }
-      if (eksNamespaces.size === 0) {
-        findings.push({ code: 'DEX394', message: 'platforms.eks.access is set, but no service runs on EKS: there is no cluster, nothing is emitted', path: at, hint: 'remove it, or place a service on eks' });
+      if (!hasEksCluster(spec)) {
+        findings.push({ code: 'DEX394', message: 'platforms.eks.access is set, but no service runs on EKS: there is no cluster, nothing is emitted', path: at, hint: 'remove it, place a service on eks, or set platforms.eks.create: always' });
         return;
       }
+      // A cluster made for other tools' workloads (create: always) has namespaces dex does not know.
+      if (spec.platforms.eks.create === 'always') return;
       (a.namespaces ?? []).forEach((ns, j) => {
         if (!eksNamespaces.has(ns)) {
           findings.push({

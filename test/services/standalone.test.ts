@@ -63,3 +63,17 @@ describe('a database alone', () => {
     expect(compute).toEqual([]);
   });
 });
+
+describe('kubectl access to a cluster with no services', () => {
+  it('is emitted, and namespaces other tools create are not questioned (no DEX394)', () => {
+    const text = CLUSTER.replace('    create: always\n', '    create: always\n    access: [{ principal: "arn:aws:iam::123456789012:role/Ops", policy: edit, namespaces: [argocd] }]\n');
+    const a = valid(text);
+    expect(a.diagnostics.map((d) => d.code)).not.toContain('DEX394');
+    expect(types(a)).toContain('AWS::EKS::AccessEntry');
+  });
+
+  it('without create: always there is no cluster, and DEX394 says how to make one', () => {
+    const text = CLUSTER.replace('    create: always\n', '    access: [{ principal: "arn:aws:iam::123456789012:role/Ops", policy: view }]\n');
+    expect(analyzed(text).diagnostics.find((d) => d.code === 'DEX394')?.hint).toContain('platforms.eks.create: always');
+  });
+});
