@@ -482,8 +482,10 @@ const grantsEverything = (r: ModelResource): boolean =>
  */
 function specWildcards(ctx: RuleContext, roles: readonly ModelResource[]): Check[] {
   const checks: Check[] = [];
+  // One map, not a scan of every role per service (quadratic in the services).
+  const byId = new Map(roles.map((r) => [r.logicalId, r]));
   for (const s of Object.values(ctx.spec.services)) {
-    const role = roles.find((r) => r.logicalId === ID.serviceRole(s.name));
+    const role = byId.get(ID.serviceRole(s.name));
     s.permissions.forEach((p, i) => {
       const actions = p.actions.filter(isWildcardAction);
       const any = p.resources.includes('*');

@@ -65,7 +65,12 @@ export function alarmChecks(ctx: RuleContext): Check[] {
   const policies = new Set(ofType(ctx.model, 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::AutoScaling::ScalingPolicy').map((p) => p.logicalId));
   const scaling = (a: (typeof all)[number]): boolean => {
     const actions = (prop(a, 'AlarmActions') ?? []) as unknown[];
-    return actions.length > 0 && actions.every((x) => [...policies].some((p) => JSON.stringify(x) === JSON.stringify({ Ref: p })));
+    // A Set lookup per action: a scan of every policy per alarm was quadratic in the services.
+    const isPolicyRef = (x: unknown): boolean => {
+      const r = x !== null && typeof x === 'object' ? (x as Record<string, unknown>) : undefined;
+      return r !== undefined && Object.keys(r).length === 1 && typeof r.Ref === 'string' && policies.has(r.Ref);
+    };
+    return actions.length > 0 && actions.every(isPolicyRef);
   };
   const all = ofType(ctx.model, 'AWS::CloudWatch::Alarm');
   const alarms = all.filter((a) => !scaling(a));
