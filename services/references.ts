@@ -6,6 +6,7 @@
 // stack input that stack-outputs.sh reads at deploy time (emitters/kubernetes.ts). No value is
 // ever spliced into shell code as text.
 import { ID, getAtt } from '../compiler/model/ids.js';
+import { bucketName, tableName } from '../compiler/model/stores.js';
 import type { CfnValue } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import { parseEnvReference, type EnvReferenceKindName } from '../spec/references.js';
@@ -31,6 +32,9 @@ export const ENV_REFERENCE_RESOLVERS: { readonly [K in EnvReferenceKindName]: Re
     endpoint: (spec, n) => hostPort(cacheAddress(spec, n), spec.caches[n]!.port),
     url: (spec, n) => ({ 'Fn::Join': ['', ['rediss://', cacheAddress(spec, n), `:${spec.caches[n]!.port}`]] }),
   },
+  // Fixed names (compiler/model/stores.ts), the same strings every platform takes as they are.
+  buckets: { name: (spec, n) => bucketName(spec, n) },
+  tables: { name: (spec, n) => tableName(spec, n) },
 };
 
 /**

@@ -39,6 +39,10 @@ export const ENV_REFERENCE_KINDS = {
   databases: { names: (spec) => Object.keys(spec.databases).sort(), attributes: ['address', 'endpoint', 'port'] },
   // url: rediss://host:port (dex's caches take TLS only), as Redis clients read REDIS_URL.
   caches: { names: (spec) => Object.keys(spec.caches).sort(), attributes: ['address', 'endpoint', 'port', 'url'] },
+  // The names dex gives a bucket or table, for code that reads its own variable (the retail store's
+  // RETAIL_CART_PERSISTENCE_DYNAMODB_TABLE_NAME) rather than <NAME>_BUCKET or <NAME>_TABLE.
+  buckets: { names: (spec) => Object.keys(spec.buckets ?? {}).sort(), attributes: ['name'] },
+  tables: { names: (spec) => Object.keys(spec.tables ?? {}).sort(), attributes: ['name'] },
 } as const satisfies Record<string, EnvReferenceKind>;
 
 export type EnvReferenceKindName = keyof typeof ENV_REFERENCE_KINDS;

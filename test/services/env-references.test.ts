@@ -129,3 +129,31 @@ describe('DEX793', () => {
     expect([env.APP_PORT, env.DB_URL]).toEqual(['${PORT}', 'jdbc:${spring.datasource.url}']);
   });
 });
+
+describe('bucket and table names', () => {
+  const RETAIL = readFileSync('examples/retail-store/dex.yaml', 'utf8');
+  const env = (a: Analysis, environment: string, service: string): Record<string, unknown> => {
+    const c = a.compiled.find((x) => x.environment === environment)!;
+    const task = c.model!.resources.find((r) => r.type === 'AWS::ECS::TaskDefinition' && r.origin[1] === service)!;
+    const container = (task.properties as { ContainerDefinitions: { Environment: { Name: string; Value: unknown }[] }[] }).ContainerDefinitions[0]!;
+    return Object.fromEntries(container.Environment.map((e) => [e.Name, e.Value]));
+  };
+
+  it('${tables.carts.name} is the name dex gives the table in each environment, a plain string', () => {
+    const a = analyzed(RETAIL);
+    expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(env(a, 'staging', 'carts').RETAIL_CART_PERSISTENCE_DYNAMODB_TABLE_NAME).toBe('retail-store-staging-carts');
+    expect(env(a, 'production', 'carts').RETAIL_CART_PERSISTENCE_DYNAMODB_TABLE_NAME).toBe('retail-store-production-carts');
+    // The same name the table resource gets, and CARTS_TABLE.
+    const table = analyzed(RETAIL).compiled.find((x) => x.environment === 'staging')!.model!.resources.find((r) => r.type === 'AWS::DynamoDB::Table')!;
+    expect((table.properties as { TableName: string }).TableName).toBe('retail-store-staging-carts');
+    expect(env(a, 'staging', 'carts').CARTS_TABLE).toBe('retail-store-staging-carts');
+  });
+
+  it('${buckets.X.name} likewise, and a misspelt table is DEX793 with the near name', () => {
+    const a = analyzed(RETAIL.replace('RETAIL_CART_PERSISTENCE_PROVIDER: dynamodb\n', 'RETAIL_CART_PERSISTENCE_PROVIDER: dynamodb\n      IMAGES: ${buckets.product-images.name}\n'));
+    expect(String(env(a, 'staging', 'carts').IMAGES)).toMatch(/^retail-store-staging-product-images-[0-9a-f]{8}$/);
+    const [d] = analyzed(RETAIL.replace('${tables.carts.name}', '${tables.cart.name}')).diagnostics.filter((x) => x.code === 'DEX793');
+    expect(d?.hint).toContain('${tables.carts.name}');
+  });
+});
