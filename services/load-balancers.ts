@@ -147,6 +147,33 @@ function baseMeters(spec: NormalizedSpec, lb: NormalizedLoadBalancer, zones: num
   return meters;
 }
 
+/**
+ * A named load balancer: its type, where it sits (Subnets or SubnetMappings) and the attributes of
+ * its type; deletion protection, access logs, its security group and tags are every one's.
+ */
+function loadBalancerResource(spec: NormalizedSpec, lb: NormalizedLoadBalancer, zones: number, type: 'application' | 'network', placement: Record<string, CfnValue>, attributes: readonly CfnValue[]): ModelResource {
+  const component = `ingress/${lb.name}`;
+  return resource({
+    logicalId: LB_ID.loadBalancer(lb.name),
+    type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    layer: 'ingress',
+    component,
+    origin: ['ingress', 'loadBalancers', lb.name],
+    // ELB checks it may write to the log bucket when the attribute is set.
+    ...(hasAlbAccessLogs(spec) ? { dependsOn: [AUDIT_ID.albLogBucketPolicy] } : {}),
+    properties: {
+      Type: type,
+      Scheme: lb.scheme,
+      IpAddressType: 'ipv4',
+      ...placement,
+      SecurityGroups: [ref(LB_ID.securityGroup(lb.name))],
+      LoadBalancerAttributes: [{ Key: 'deletion_protection.enabled', Value: String(isProductionLike(spec)) }, ...attributes, ...albAccessLogAttributes(spec)],
+      Tags: tagList(spec, component),
+    },
+    usage: baseMeters(spec, lb, zones),
+  });
+}
+
 function namedAlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: readonly NormalizedService[]): ModelResource[] {
   const tier = lb.scheme === 'internal' ? 'private' : 'public';
   const zones = zonesOf(spec, tier);
@@ -157,31 +184,11 @@ function namedAlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: re
   const http = servesHttp(spec);
   const out: ModelResource[] = [
     securityGroup(spec, lb, [{ port: 443, protocol: 'tcp' }, { port: 80, protocol: 'tcp' }], services),
-    resource({
-      logicalId: LB_ID.loadBalancer(lb.name),
-      type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
-      layer: 'ingress',
-      component,
-      origin,
-      // ELB checks it may write to the log bucket when the attribute is set.
-      ...(hasAlbAccessLogs(spec) ? { dependsOn: [AUDIT_ID.albLogBucketPolicy] } : {}),
-      properties: {
-        Type: 'application',
-        Scheme: lb.scheme,
-        IpAddressType: 'ipv4',
-        Subnets: Array.from({ length: zones }, (_, z) => subnetRefs(spec, tier)[z]!),
-        SecurityGroups: [ref(LB_ID.securityGroup(lb.name))],
-        LoadBalancerAttributes: [
-          { Key: 'deletion_protection.enabled', Value: String(isProductionLike(spec)) },
-          { Key: 'idle_timeout.timeout_seconds', Value: String(spec.ingress.idleTimeoutSeconds) },
-          { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
-          { Key: 'routing.http.desync_mitigation_mode', Value: 'defensive' },
-          ...albAccessLogAttributes(spec),
-        ],
-        Tags: tagList(spec, component),
-      },
-      usage: baseMeters(spec, lb, zones),
-    }),
+    loadBalancerResource(spec, lb, zones, 'application', { Subnets: subnetRefs(spec, tier).slice(0, zones) }, [
+      { Key: 'idle_timeout.timeout_seconds', Value: String(spec.ingress.idleTimeoutSeconds) },
+      { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+      { Key: 'routing.http.desync_mitigation_mode', Value: 'defensive' },
+    ]),
     resource({
       logicalId: LB_ID.httpListener(lb.name),
       type: 'AWS::ElasticLoadBalancingV2::Listener',
@@ -269,33 +276,18 @@ function nlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: readonl
     }
   }
   out.push(
-    resource({
-      logicalId: LB_ID.loadBalancer(lb.name),
-      type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
-      layer: 'ingress',
-      component,
-      origin,
-      // ELB checks it may write to the log bucket when the attribute is set.
-      ...(hasAlbAccessLogs(spec) ? { dependsOn: [AUDIT_ID.albLogBucketPolicy] } : {}),
-      properties: {
-        Type: 'network',
-        Scheme: lb.scheme,
-        IpAddressType: 'ipv4',
-        ...(staticIps
-          ? { SubnetMappings: Array.from({ length: zones }, (_, z) => ({ SubnetId: subnetRefs(spec, tier)[z]!, AllocationId: getAtt(LB_ID.eip(lb.name, z), 'AllocationId') })) }
-          : { Subnets: Array.from({ length: zones }, (_, z) => subnetRefs(spec, tier)[z]!) }),
-        SecurityGroups: [ref(LB_ID.securityGroup(lb.name))],
-        LoadBalancerAttributes: [
-          { Key: 'deletion_protection.enabled', Value: String(isProductionLike(spec)) },
-          // Every zone's targets serve every zone's clients (off by default on an NLB).
-          { Key: 'load_balancing.cross_zone.enabled', Value: 'true' },
-          // An NLB logs its TLS connections only; TCP and UDP flows are in the VPC flow logs.
-          ...albAccessLogAttributes(spec),
-        ],
-        Tags: tagList(spec, component),
-      },
-      usage: baseMeters(spec, lb, zones),
-    }),
+    loadBalancerResource(
+      spec,
+      lb,
+      zones,
+      'network',
+      staticIps
+        ? { SubnetMappings: subnetRefs(spec, tier).slice(0, zones).map((SubnetId, z) => ({ SubnetId, AllocationId: getAtt(LB_ID.eip(lb.name, z), 'AllocationId') })) }
+        : { Subnets: subnetRefs(spec, tier).slice(0, zones) },
+      // Every zone's targets serve every zone's clients (off by default on an NLB). An NLB logs
+      // its TLS connections only; TCP and UDP flows are in the VPC flow logs.
+      [{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }],
+    ),
   );
   const certificate = listenerCertificate(spec);
   for (const s of services) {

@@ -323,6 +323,17 @@ function performanceInsightsMeters(db: NormalizedDatabase, who: string): UsageMe
   return [{ meter: 'rds.performanceInsights', unit: 'instance-month', quantity: { min: 1, max: 1 }, attributes: { instanceClass: db.serverless ? 'db.serverless' : db.instanceClass, retentionDays: String(days) }, basis: `${who}: Performance Insights kept ${days} days (beyond the free 7)` }];
 }
 
+/** The database tier's subnets as an RDS subnet group, for an instance or an Aurora cluster. */
+function databaseSubnetGroup(spec: NormalizedSpec, name: string, logicalId: string, origin: readonly (string | number)[], component: string, tags: CfnValue): ModelResource {
+  return resource({
+    logicalId,
+    type: 'AWS::RDS::DBSubnetGroup',
+    layer: 'data',
+    origin,
+    component,
+    properties: { DBSubnetGroupDescription: `Database subnets of ${name}`, SubnetIds: subnetRefs(spec, 'database'), Tags: tags },
+  });
+}
 function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelResource[] {
   if (isAurora(db)) return auroraResources(spec, db);
   const info = engineInfo(db.engine);
@@ -338,14 +349,7 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
   const out: ModelResource[] = [];
 
   out.push(
-    resource({
-      logicalId: subnetGroupId,
-      type: 'AWS::RDS::DBSubnetGroup',
-      layer: 'data',
-      origin,
-      component,
-      properties: { DBSubnetGroupDescription: `Database subnets of ${db.name}`, SubnetIds: subnetRefs(spec, 'database'), Tags: tags },
-    }),
+    databaseSubnetGroup(spec, db.name, subnetGroupId, origin, component, tags),
     resource({
       logicalId: parameterGroupId,
       type: 'AWS::RDS::DBParameterGroup',
@@ -522,14 +526,7 @@ function auroraResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelRes
   const readers = auroraReaders(db);
   const instanceClass = db.serverless ? 'db.serverless' : db.instanceClass;
   const out: ModelResource[] = [
-    resource({
-      logicalId: subnetGroupId,
-      type: 'AWS::RDS::DBSubnetGroup',
-      layer: 'data',
-      origin,
-      component,
-      properties: { DBSubnetGroupDescription: `Database subnets of ${db.name}`, SubnetIds: subnetRefs(spec, 'database'), Tags: tags },
-    }),
+    databaseSubnetGroup(spec, db.name, subnetGroupId, origin, component, tags),
     resource({
       logicalId: clusterParameterGroupId,
       type: 'AWS::RDS::DBClusterParameterGroup',

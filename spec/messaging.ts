@@ -73,11 +73,6 @@ export function normalizeMessaging(merged: { queues?: Record<string, Queue>; top
 const isQueueUse = (u: unknown): u is QueueUse => typeof u === 'object' && u !== null && 'queue' in u;
 const isTopicUse = (u: unknown): u is TopicUse => typeof u === 'object' && u !== null && 'topic' in u;
 
-/** The string items of `uses`: what every reader before messaging expects. */
-export function stringUses(uses: Service['uses'] | undefined): string[] {
-  return (uses ?? []).filter((u): u is string => typeof u === 'string');
-}
-
 /** A service's `messaging` and `scaling.queue` keys, present only when it has them. */
 export function serviceMessaging(s: Service): { messaging?: NormalizedMessagingUses } {
   const queues: { name: string; access: 'send' | 'consume'; timeoutSeconds: number | undefined; index: number }[] = [];

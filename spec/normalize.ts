@@ -338,6 +338,7 @@ function domainName(name: string | undefined): string | undefined {
 function normalizeService(name: string, s: Service, decision: PlacementDecision, domain?: string): NormalizedService {
   const memory = or(s.resources?.memory, 'Service', 'resources', 'memory');
   const min = or(s.scaling?.min, 'Service', 'scaling', 'min');
+  const named = namedUses(s.uses);
   return {
     name,
     language: s.language,
@@ -417,8 +418,8 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
     },
     // Names of the databases, caches, services (plain or `{ service, env }`), buckets and tables used;
     // bucket, table, queue and topic objects are read into `stores` and `messaging`.
-    uses: namedUses(s.uses).map((u) => u.name),
-    ...(namedUses(s.uses).length !== (s.uses ?? []).length ? { usesPositions: namedUses(s.uses).map((u) => u.index) } : {}),
+    uses: named.map((u) => u.name),
+    ...(named.length !== (s.uses ?? []).length ? { usesPositions: named.map((u) => u.index) } : {}),
     stores: [],
     ...serviceMessaging(s),
     ...usesEnvOf(s),

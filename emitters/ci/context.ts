@@ -158,6 +158,26 @@ function withSecretsCheck(ctx: CiContext, s: StageContext, lines: string[]): str
 /** The stack name release.sh's migrate-database reads as "this subnet is an ID, not a logical ID". */
 export const LITERAL_STACK = '-';
 
+/** The stack of the stage that holds a logical ID (a script looks the resource up there). */
+export function stackOfIn(s: StageContext): (id: string) => string {
+  return (id) => {
+    const stack = s.plan.stackOf.get(id);
+    if (stack === undefined) throw new Error(`${id} is in no stack of ${s.env}`);
+    return stack;
+  };
+}
+
+/**
+ * The private subnets as `stack logicalId` pairs for release.sh and jobs.sh to look up; an imported
+ * VPC's subnets are IDs already, passed as `- subnet-…` (withLiteralSubnets in ./index.ts).
+ */
+export function privateSubnetArgs(s: StageContext): string[] {
+  const imported = s.spec.network.imported;
+  if (imported) return imported.subnets.private.slice(0, s.spec.network.availabilityZones).flatMap((id) => [LITERAL_STACK, id]);
+  const stackOf = stackOfIn(s);
+  return Array.from({ length: s.spec.network.availabilityZones }, (_, zone) => ID.subnet('private', zone)).flatMap((id) => [stackOf(id), id]);
+}
+
 function withMigrations(s: StageContext, lines: string[]): string[] {
   const dbs = Object.keys(s.spec.databases).sort();
   const last = s.plan.stacks.map((st) => st.layer).lastIndexOf('data');
@@ -166,17 +186,8 @@ function withMigrations(s: StageContext, lines: string[]): string[] {
   const dataStack = s.plan.stacks[last]!.name;
   const at = lines.findIndex((l) => l.endsWith(` deploy-stack ${shellArg(dataStack)}`));
   if (at < 0) throw new Error(`no deploy line for ${dataStack}`);
-  const stackOf = (id: string): string => {
-    const stack = s.plan.stackOf.get(id);
-    if (stack === undefined) throw new Error(`${id} is in no stack of ${s.env}`);
-    return stack;
-  };
-  const imported = s.spec.network.imported;
-  // An imported VPC's subnets are IDs already: `-` tells release.sh to take them as they are
-  // (withLiteralSubnets in ./index.ts).
-  const subnetArgs = imported
-    ? imported.subnets.private.slice(0, s.spec.network.availabilityZones).flatMap((id) => [LITERAL_STACK, id])
-    : Array.from({ length: s.spec.network.availabilityZones }, (_, zone) => ID.subnet('private', zone)).flatMap((id) => [stackOf(id), id]);
+  const stackOf = stackOfIn(s);
+  const subnetArgs = privateSubnetArgs(s);
   const migrate = dbs.map((db) => {
     const names = migrationNames(s.spec, db);
     const group = DATABASE_MIGRATION_ID.securityGroup(db);

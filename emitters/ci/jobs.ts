@@ -14,7 +14,7 @@ import { shellArg } from '../../compiler/model/quote.js';
 import { serviceAccount } from '../../services/iam.js';
 import { beforeReleaseJobs, releaseJobNames, type JobService } from '../../services/jobs.js';
 import { isJob, type NormalizedSpec } from '../../spec/model.js';
-import { LITERAL_STACK, type DeployStep, type StageContext } from './context.js';
+import { privateSubnetArgs, stackOfIn, type DeployStep, type StageContext } from './context.js';
 
 export const JOBS_SCRIPT_PATH = 'scripts/jobs.sh';
 const JOBS = 'bash "$DEX_OUT/ci/scripts/jobs.sh"';
@@ -40,16 +40,8 @@ export function withReleaseJobs(s: StageContext, lines: string[]): string[] {
   let at = lines.findIndex((l) => l.endsWith(` deploy-stack ${shellArg(dataStack.name)}`));
   if (at < 0) throw new Error(`no deploy line for ${dataStack.name}`);
   while (lines[at + 1]?.startsWith('bash "$RELEASE" migrate-database ') || lines[at + 1]?.startsWith('bash "$RELEASE" check-secrets ')) at += 1;
-  const stackOf = (id: string): string => {
-    const stack = s.plan.stackOf.get(id);
-    if (stack === undefined) throw new Error(`${id} is in no stack of ${s.env}`);
-    return stack;
-  };
-  const imported = s.spec.network.imported;
-  // An imported VPC's subnets are IDs already: `-` tells jobs.sh to take them as they are.
-  const subnetArgs = imported
-    ? imported.subnets.private.slice(0, s.spec.network.availabilityZones).flatMap((id) => [LITERAL_STACK, id])
-    : Array.from({ length: s.spec.network.availabilityZones }, (_, zone) => ID.subnet('private', zone)).flatMap((id) => [stackOf(id), id]);
+  const stackOf = stackOfIn(s);
+  const subnetArgs = privateSubnetArgs(s);
   const run = jobs.map((j) => {
     const names = releaseJobNames(s.spec, j.name);
     const group = ID.serviceSecurityGroup(j.name);

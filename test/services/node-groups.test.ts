@@ -4,36 +4,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
+import type { Analysis } from '../../pipeline/analyze.js';
 import { compileEmit } from '../../pipeline/emit.js';
 import { buildPlan } from '../../compiler/pricing/plan.js';
 import { planTargets } from '../../pipeline/plan.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { labelKeyProblem } from '../../compiler/checks/node-groups.js';
-import { fixedClock } from '../support/clock.js';
+import { analyzed, lineOf, valid } from '../support/analyzed.js';
 import { outTree } from '../support/out-tree.js';
 import { validateTemplate } from '../support/cfn-validate.js';
 
 const FILE = 'test/fixtures/spec/node-groups.dex.yaml';
 const SPEC = readFileSync(FILE, 'utf8');
 
-const analyzed = (text: string): Analysis => analyzeSpec(Buffer.from(text), 'dex.yaml', { today: fixedClock });
-function valid(text: string): Analysis {
-  const a = analyzed(text);
-  expect(a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`)).toEqual([]);
-  return a;
-}
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const byId = (a: Analysis, id: string): Obj => a.compiled[0]!.model!.resources.find((r) => r.logicalId === id)!.properties as Obj;
 function podSpec(a: Analysis, service: string): Obj {
   const file = compileEmit(a.compiled[0]!).files.find((f) => f.path === `kubernetes/${service}/deployment.yaml`)!;
   return (parse(file.content) as Obj).spec.template.spec;
 }
-const lineOf = (text: string, needle: string, after = ''): number => {
-  const lines = text.split('\n');
-  const from = after ? lines.findIndex((l) => l.includes(after)) : 0;
-  return lines.findIndex((l, i) => i >= from && l.includes(needle)) + 1;
-};
 
 describe('the node groups', () => {
   const a = valid(SPEC);

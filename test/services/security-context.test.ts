@@ -4,26 +4,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
+import type { Analysis } from '../../pipeline/analyze.js';
 import { compileEmit } from '../../pipeline/emit.js';
 import { complianceResults } from '../../pipeline/compliance.js';
 import { buildPlan } from '../../compiler/pricing/plan.js';
 import { planTargets } from '../../pipeline/plan.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
-import { fixedClock } from '../support/clock.js';
+import { analyzed, lineOf, valid } from '../support/analyzed.js';
 import { outTree } from '../support/out-tree.js';
 import { validateTemplate } from '../support/cfn-validate.js';
 
 const SPEC = readFileSync('test/fixtures/spec/security-context.dex.yaml', 'utf8');
 
-function analyzed(text: string): Analysis {
-  return analyzeSpec(Buffer.from(text), 'dex.yaml', { today: fixedClock });
-}
-function valid(text: string): Analysis {
-  const a = analyzed(text);
-  expect(a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`)).toEqual([]);
-  return a;
-}
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const resources = (a: Analysis) => a.compiled.flatMap((c) => c.model?.resources ?? []);
 const task = (a: Analysis, service: string): Obj => resources(a).find((r) => r.type === 'AWS::ECS::TaskDefinition' && r.origin[1] === service)!.properties as Obj;
@@ -32,12 +24,6 @@ function podSpec(a: Analysis, service: string): Obj {
   const file = compileEmit(a.compiled[0]!).files.find((f) => f.path === `kubernetes/${service}/deployment.yaml`)!;
   return (parse(file.content) as Obj).spec.template.spec;
 }
-/** The 1-based line of the first line at or after `after` that contains `text`. */
-const lineOf = (text: string, needle: string, after = ''): number => {
-  const lines = text.split('\n');
-  const from = after ? lines.findIndex((l) => l.includes(after)) : 0;
-  return lines.findIndex((l, i) => i >= from && l.includes(needle)) + 1;
-};
 
 describe('each platform', () => {
   const a = valid(SPEC);

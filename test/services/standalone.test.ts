@@ -4,23 +4,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { analyzeSpec, type Analysis } from '../../pipeline/analyze.js';
+import type { Analysis } from '../../pipeline/analyze.js';
 import { compileEmit } from '../../pipeline/emit.js';
 import { buildPlan } from '../../compiler/pricing/plan.js';
 import { planTargets } from '../../pipeline/plan.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
-import { fixedClock } from '../support/clock.js';
+import { analyzed, valid } from '../support/analyzed.js';
 import { outTree } from '../support/out-tree.js';
 import { validateTemplate } from '../support/cfn-validate.js';
 
 const FILE = 'test/fixtures/spec/eks-standalone.dex.yaml';
 const CLUSTER = readFileSync(FILE, 'utf8');
-const analyzed = (text: string): Analysis => analyzeSpec(Buffer.from(text), 'dex.yaml', { today: fixedClock });
-function valid(text: string): Analysis {
-  const a = analyzed(text);
-  expect(a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`)).toEqual([]);
-  return a;
-}
 const types = (a: Analysis): string[] => [...new Set(a.compiled[0]!.model!.resources.map((r) => r.type))];
 
 describe('a cluster with no services (platforms.eks.create: always)', () => {
