@@ -244,7 +244,7 @@ export function systemGraph(env: EnvironmentPlan): SystemGraph {
   // Regional services, beside the VPC: buckets, tables, queues, topics (each sorted by name).
   const regional = regionalNodes(spec, cost);
   if (regional.nodes.length > 0) {
-    groups.push({ id: 'regional', kind: 'regional', title: `Regional services (${spec.region})`, detail: 'outside the VPC, reached through endpoints or NAT', cost: undefined, parent: undefined, column: 3 });
+    groups.push({ id: 'regional', kind: 'regional', title: `Regional services (${spec.region})`, detail: 'outside the VPC', cost: undefined, parent: undefined, column: 3 });
     nodes.push(...regional.nodes);
   }
 
