@@ -5,7 +5,7 @@
 // by name); arrows for traffic and `uses`. Every text goes through xmlText (emitters/svg.ts), and
 // one that would overflow its box is cut with '…' (the whole of it in the box's <title>). Pure
 // and deterministic: the same graph gives the same bytes.
-import { groupCostText, monthlyText, type GraphGroup, type GraphNode, type NodeKind, type SystemGraph } from './graph.js';
+import { groupCostText, monthlyText, nodeCostText, type GraphGroup, type GraphNode, type NodeKind, type SystemGraph } from './graph.js';
 import { attributes, element, fitText, FONT_FAMILY, px, textWidth } from './svg.js';
 
 const M = 24;
@@ -34,11 +34,16 @@ const BOX_STYLE: Readonly<Record<NodeKind, { readonly fill: string; readonly str
   database: { fill: '#faf5ff', stroke: '#9333ea', rx: 14 },
   cache: { fill: '#faf5ff', stroke: '#9333ea', rx: 14 },
   monitoring: { fill: '#f8fafc', stroke: '#64748b', rx: 6 },
+  bucket: { fill: '#faf5ff', stroke: '#9333ea', rx: 14 },
+  table: { fill: '#faf5ff', stroke: '#9333ea', rx: 14 },
+  queue: { fill: '#fdf2f8', stroke: '#db2777', rx: 6 },
+  topic: { fill: '#fdf2f8', stroke: '#db2777', rx: 6 },
 };
 const PLATFORM_STROKE: Readonly<Record<string, string>> = { eks: '#2563eb', ecs: '#16a34a', ec2: '#ca8a04' };
 
 function groupStyle(g: GraphGroup): { fill: string; stroke: string; dash?: string } {
   if (g.kind === 'vpc') return { fill: '#f8fafc', stroke: '#94a3b8', dash: '6 4' };
+  if (g.kind === 'regional') return { fill: '#ffffff', stroke: '#cbd5e1', dash: '2 3' };
   if (g.id === 'tier_public') return { fill: '#fffbf5', stroke: '#fdba74' };
   if (g.id === 'tier_database') return { fill: '#fdfaff', stroke: '#d8b4fe' };
   if (g.kind === 'tier') return { fill: '#f5f9ff', stroke: '#93c5fd' };
@@ -51,6 +56,7 @@ const EDGE_STYLE = {
   uses: { stroke: '#475569', width: 1.4, dash: undefined, marker: 'dexg-arrow-uses' },
   calls: { stroke: '#0e7490', width: 1.2, dash: '4 3', marker: 'dexg-arrow-calls' },
   admin: { stroke: '#94a3b8', width: 1.4, dash: '5 4', marker: 'dexg-arrow-admin' },
+  delivers: { stroke: '#db2777', width: 1.2, dash: '3 3', marker: 'dexg-arrow-delivers' },
 } as const;
 
 export interface GraphLayout {
@@ -156,11 +162,11 @@ function nodeSvg(n: GraphNode, r: Rect): string {
   const lines = [
     element('text', { x: r.x + 10, y: r.y + 20, 'font-size': 13, 'font-weight': 'bold', fill: '#0f172a' }, fitText(n.name, inner, 13, true)),
     ...(n.detail ? [element('text', { x: r.x + 10, y: r.y + 36, 'font-size': 11, fill: '#475569' }, fitText(n.detail, inner, 11))] : []),
-    ...(n.cost ? [element('text', { x: r.x + 10, y: r.y + 52, 'font-size': 12, fill: '#0f172a', 'data-cost': `${n.cost.monthlyMin}-${n.cost.monthlyMax}` }, fitText(monthlyText(n.cost), inner, 12))] : []),
+    ...(nodeCostText(n) ? [element('text', { x: r.x + 10, y: r.y + 52, 'font-size': 12, fill: '#0f172a', 'data-cost': n.cost ? `${n.cost.monthlyMin}-${n.cost.monthlyMax}` : 'unpriced' }, fitText(nodeCostText(n), inner, 12))] : []),
   ];
   return (
     `<g${attributes({ 'data-node': n.id, 'data-kind': n.kind, 'data-name': n.name })}>` +
-    element('title', {}, [n.name, n.detail, n.cost ? monthlyText(n.cost) : ''].filter(Boolean).join('\n')) +
+    element('title', {}, [n.name, n.detail, nodeCostText(n)].filter(Boolean).join('\n')) +
     element('rect', { x: r.x, y: r.y, width: r.w, height: r.h, rx: style.rx, fill: style.fill, stroke, 'stroke-width': 1.5 }) +
     lines.join('') +
     '</g>'
@@ -204,7 +210,12 @@ export function renderGraphSvg(graph: SystemGraph): string {
   const height = contentHeight + 16 + footer.length * FOOTER_LINE + M;
   const title = `${graph.system} · ${graph.environment} · ${graph.region}`;
   const total = `Monthly cost ${monthlyText(graph.totals).replace(/ \/mo$/, '')} at AWS list prices`;
-  const markers = Object.values(EDGE_STYLE)
+  // A topic's deliveries have their own arrowhead, defined only in a picture that draws one (so the
+  // pictures of systems without messaging stay as they were).
+  const delivers = graph.edges.some((e) => e.kind === 'delivers');
+  const markers = Object.entries(EDGE_STYLE)
+    .filter(([kind]) => kind !== 'delivers' || delivers)
+    .map(([, s]) => s)
     .map((s) => `<marker${attributes({ id: s.marker, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' })}>${element('path', { d: 'M0,0 L10,5 L0,10 z', fill: s.stroke })}</marker>`)
     .join('');
   const edges = graph.edges.map((e) => {

@@ -4,7 +4,9 @@
 // costs are the plan's, never priced again: a service's is its `--by service` total (its own
 // resources, the data stores only it uses, its share of shared infrastructure); any other box's
 // is the sum of the plan's lines of its component (the load balancer is `ingress`, a database
-// `database/<name>`), so a service and the store it uses both show the store's cost. Pure.
+// `database/<name>`), so a service and the store it uses both show the store's cost. Buckets,
+// tables, queues and topics are regional services, not in the VPC: they get a group of their own
+// beside it. Pure.
 //
 // The graph is data (systemGraph); Mermaid text (mermaidGraph) and SVG (emitters/graph-svg.ts)
 // are two renderings of it.
@@ -13,10 +15,14 @@ import { costByService, type ServiceCost } from '../compiler/pricing/by-service.
 import type { EnvironmentPlan, MoneyRange } from '../compiler/pricing/plan.js';
 import type { NormalizedSpec, Placement } from '../spec/model.js';
 
-export type NodeKind = 'internet' | 'load-balancer' | 'bastion' | 'service' | 'database' | 'cache' | 'monitoring';
-export type GroupKind = 'vpc' | 'tier' | 'platform' | 'monitoring';
-/** traffic: from the internet through the load balancer; uses: a service's data store; calls: a service another one uses; admin: SSH to the bastion. */
-export type EdgeKind = 'traffic' | 'uses' | 'calls' | 'admin';
+export type NodeKind = 'internet' | 'load-balancer' | 'bastion' | 'service' | 'database' | 'cache' | 'monitoring' | 'bucket' | 'table' | 'queue' | 'topic';
+export type GroupKind = 'vpc' | 'tier' | 'platform' | 'monitoring' | 'regional';
+/**
+ * traffic: from the internet through the load balancer; uses: a service's data store, queue or
+ * topic; calls: a service another one uses; admin: SSH to the bastion; delivers: a topic's
+ * subscription to a queue.
+ */
+export type EdgeKind = 'traffic' | 'uses' | 'calls' | 'admin' | 'delivers';
 
 /** Left to right: the internet, the public tier, the workloads, the data stores. */
 export type Column = 0 | 1 | 2 | 3;
@@ -45,6 +51,8 @@ export interface GraphNode {
   readonly group: string | undefined;
   readonly column: Column;
   readonly placement?: Placement;
+  /** Some of its billable usage has no price in the plan (set only then): the amount is a floor. */
+  readonly unpriced?: true;
 }
 
 export interface GraphEdge {
@@ -77,6 +85,15 @@ export function usdText(value: number): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   return `${sign}$${Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${(abs % 100).toString().padStart(2, '0')}`;
+}
+
+/**
+ * A box's amount, '+ unpriced' when some of its usage has no price (never a bare $0.00 for what is
+ * not known), 'unpriced' when none of it has; '' when the box has no billable usage.
+ */
+export function nodeCostText(n: Pick<GraphNode, 'cost' | 'unpriced'>): string {
+  if (n.cost === undefined) return n.unpriced ? 'unpriced' : '';
+  return n.unpriced ? `${monthlyText(n.cost)} + unpriced` : monthlyText(n.cost);
 }
 
 /** '$376.67 – $829.79 /mo', or one amount when min = max. */
@@ -144,6 +161,8 @@ export function systemGraph(env: EnvironmentPlan): SystemGraph {
   };
   const services = serviceCosts(env);
   for (const name of Object.keys(spec.services)) drawn.add(`service/${name}`);
+  const componentOf = new Map(env.model.resources.map((r) => [r.logicalId, r.component]));
+  const unpricedComponents = new Set(env.unpriced.map((u) => componentOf.get(u.resource) ?? ''));
 
   const groups: GraphGroup[] = [];
   const nodes: GraphNode[] = [];
@@ -222,6 +241,13 @@ export function systemGraph(env: EnvironmentPlan): SystemGraph {
     }
   }
 
+  // Regional services, beside the VPC: buckets, tables, queues, topics (each sorted by name).
+  const regional = regionalNodes(spec, cost);
+  if (regional.nodes.length > 0) {
+    groups.push({ id: 'regional', kind: 'regional', title: `Regional services (${spec.region})`, detail: 'outside the VPC', cost: undefined, parent: undefined, column: 3 });
+    nodes.push(...regional.nodes);
+  }
+
   if (hasAlb) {
     edges.push({ from: 'internet', to: 'lb', kind: 'traffic' });
     for (const n of names) if (spec.services[n]!.expose.public) edges.push({ from: 'lb', to: serviceId.get(n)!, kind: 'traffic' });
@@ -233,7 +259,33 @@ export function systemGraph(env: EnvironmentPlan): SystemGraph {
       const to = kind === 'database' ? dbId.get(u) : kind === 'cache' ? cacheId.get(u) : kind === 'service' ? serviceId.get(u) : undefined;
       if (to !== undefined) edges.push({ from: serviceId.get(n)!, to, kind: kind === 'service' ? 'calls' : 'uses' });
     }
+    const service = spec.services[n]!;
+    const reached = [
+      ...service.stores.map((u) => regional.id.get(`${u.kind}/${u.name}`)),
+      ...(service.messaging?.queues ?? []).map((u) => regional.id.get(`queue/${u.name}`)),
+      ...(service.messaging?.topics ?? []).map((u) => regional.id.get(`topic/${u.name}`)),
+    ];
+    for (const to of [...new Set(reached.filter((id): id is string => id !== undefined))].sort(byName)) edges.push({ from: serviceId.get(n)!, to, kind: 'uses' });
   }
+  for (const [name, topic] of Object.entries(spec.topics ?? {}).sort(([a], [b]) => byName(a, b))) {
+    const from = regional.id.get(`topic/${name}`)!;
+    const queues = topic.subscriptions.flatMap((sub) => (sub.kind === 'queue' ? [regional.id.get(`queue/${sub.queue}`)] : []));
+    for (const to of [...new Set(queues.filter((id): id is string => id !== undefined))].sort(byName)) edges.push({ from, to, kind: 'delivers' });
+  }
+
+  // Which boxes' amounts leave something out: their component has unpriced usage.
+  const componentOfNode = (n: GraphNode): string | undefined => {
+    if (n.kind === 'database' || n.kind === 'cache' || n.kind === 'bucket' || n.kind === 'table' || n.kind === 'queue' || n.kind === 'topic') return `${n.kind}/${n.name}`;
+    if (n.kind === 'load-balancer') return 'ingress';
+    if (n.kind === 'bastion') return 'bastion';
+    if (n.kind === 'monitoring') return n.id === 'cloudwatch' ? 'monitoring' : `monitoring/${n.id}`;
+    return undefined;
+  };
+  const marked = nodes.map((n): GraphNode => {
+    const component = componentOfNode(n);
+    const unpriced = n.kind === 'service' ? (services.get(n.name)?.unpricedOwn ?? 0) > 0 : component !== undefined && unpricedComponents.has(component);
+    return unpriced ? { ...n, unpriced: true } : n;
+  });
 
   const offGraph = [...cents]
     .filter(([c]) => !drawn.has(c))
@@ -241,7 +293,28 @@ export function systemGraph(env: EnvironmentPlan): SystemGraph {
     .map(([c, [min, max]]) => ({ component: c === '' ? 'usage' : c, cost: { monthlyMin: min / 100, monthlyMax: max / 100 } }));
   // A tier with nothing in it (the private tier of a system without services) is not drawn.
   const used = (g: GraphGroup): boolean => nodes.some((n) => n.group === g.id) || groups.some((c) => c.parent === g.id && used(c));
-  return { system: spec.name, environment: env.environment, region: env.region, totals: env.totals, groups: groups.filter(used), nodes, edges, offGraph };
+  return { system: spec.name, environment: env.environment, region: env.region, totals: env.totals, groups: groups.filter(used), nodes: marked, edges, offGraph };
+}
+
+/** The buckets, tables, queues and topics as boxes, with their ids by `kind/name`. */
+function regionalNodes(spec: NormalizedSpec, cost: (match: (component: string) => boolean) => MoneyRange | undefined): { nodes: GraphNode[]; id: Map<string, string> } {
+  const nodes: GraphNode[] = [];
+  const id = new Map<string, string>();
+  const add = (kind: 'bucket' | 'table' | 'queue' | 'topic', prefix: string, names: readonly string[], detail: (name: string) => string) => {
+    names.forEach((name, i) => {
+      const nodeId = `${prefix}_${i + 1}`;
+      id.set(`${kind}/${name}`, nodeId);
+      nodes.push({ id: nodeId, kind, name, detail: detail(name), cost: cost((c) => c === `${kind}/${name}`), group: 'regional', column: 3 });
+    });
+  };
+  const sorted = (record: Readonly<Record<string, unknown>> | undefined) => Object.keys(record ?? {}).sort(byName);
+  add('bucket', 'bucket', sorted(spec.buckets), (n) => ['S3', ...(spec.buckets[n]!.versioning ? ['versioned'] : []), ...(spec.buckets[n]!.replication !== false ? ['replicated'] : [])].join(' · '));
+  add('table', 'table', sorted(spec.tables), (n) => `DynamoDB · ${spec.tables[n]!.billing}`);
+  const queues = spec.queues ?? {};
+  add('queue', 'queue', sorted(queues), (n) => ['SQS', ...(queues[n]!.fifo ? ['FIFO'] : []), ...(queues[n]!.deadLetter.enabled ? ['dead-letter queue'] : [])].join(' · '));
+  const topics = spec.topics ?? {};
+  add('topic', 'topic', sorted(topics), (n) => ['SNS', ...(topics[n]!.fifo ? ['FIFO'] : []), `${topics[n]!.subscriptions.length} subscription${topics[n]!.subscriptions.length === 1 ? '' : 's'}`].join(' · '));
+  return { nodes, id };
 }
 
 const SHAPE: Readonly<Record<NodeKind, readonly [string, string]>> = {
@@ -252,8 +325,12 @@ const SHAPE: Readonly<Record<NodeKind, readonly [string, string]>> = {
   database: ['[(', ')]'],
   cache: ['[(', ')]'],
   monitoring: ['[', ']'],
+  bucket: ['[(', ')]'],
+  table: ['[(', ')]'],
+  queue: ['[/', '/]'],
+  topic: ['[/', '/]'],
 };
-const ARROW: Readonly<Record<EdgeKind, string>> = { traffic: '==>', uses: '-->', calls: '-->', admin: '-.->' };
+const ARROW: Readonly<Record<EdgeKind, string>> = { traffic: '==>', uses: '-->', calls: '-->', admin: '-.->', delivers: '-.->' };
 
 /** Mermaid classes, one per kind of box (services by platform), so a renderer can colour them. */
 const CLASS_DEFS: readonly string[] = [
@@ -264,16 +341,21 @@ const CLASS_DEFS: readonly string[] = [
   'classDef ec2 fill:#fefce8,stroke:#ca8a04',
   'classDef store fill:#faf5ff,stroke:#9333ea',
   'classDef monitoring fill:#f8fafc,stroke:#64748b',
+  'classDef messaging fill:#fdf2f8,stroke:#db2777',
 ];
 
 function classOf(n: GraphNode): string {
   if (n.kind === 'service') return n.placement ?? 'ecs';
   if (n.kind === 'load-balancer' || n.kind === 'bastion') return 'edge';
-  if (n.kind === 'database' || n.kind === 'cache') return 'store';
+  if (n.kind === 'database' || n.kind === 'cache' || n.kind === 'bucket' || n.kind === 'table') return 'store';
+  if (n.kind === 'queue' || n.kind === 'topic') return 'messaging';
   return n.kind;
 }
 
-const nodeLines = (n: GraphNode): string[] => [n.name, ...(n.detail ? [n.detail] : []), ...(n.cost ? [monthlyText(n.cost)] : [])];
+const nodeLines = (n: GraphNode): string[] => {
+  const cost = nodeCostText(n);
+  return [n.name, ...(n.detail ? [n.detail] : []), ...(cost ? [cost] : [])];
+};
 /** '$223.16 – $236.56 /mo', or 'network $223.16 – $236.56 /mo': what a group's cost covers. */
 export const groupCostText = (g: GraphGroup): string => (g.cost ? `${g.costLabel ? `${g.costLabel} ` : ''}${monthlyText(g.cost)}` : '');
 const groupLines = (g: GraphGroup): string[] => {
@@ -296,9 +378,10 @@ export function renderMermaid(graph: SystemGraph): string {
   for (const n of graph.nodes.filter((x) => x.group === undefined)) lines.push(nodeLine(n, '  '));
   for (const g of children(undefined)) emitGroup(g, 1);
   for (const e of graph.edges) lines.push(`  ${e.from} ${ARROW[e.kind]} ${e.to}`);
-  lines.push(...CLASS_DEFS.map((c) => `  ${c}`));
   const classes = new Map<string, string[]>();
   for (const n of graph.nodes) classes.set(classOf(n), [...(classes.get(classOf(n)) ?? []), n.id]);
+  // The messaging class only where a queue or topic is drawn (the pictures without stay as they were).
+  lines.push(...CLASS_DEFS.filter((c) => !c.startsWith('classDef messaging ') || classes.has('messaging')).map((c) => `  ${c}`));
   for (const [cls, ids] of [...classes].sort(([a], [b]) => byName(a, b))) lines.push(`  class ${ids.join(',')} ${cls}`);
   return `${lines.join('\n')}\n`;
 }

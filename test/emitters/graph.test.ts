@@ -72,9 +72,13 @@ describe('the reference example as a Mermaid flowchart', () => {
       const lines = production.lineItems.filter((l) => component.get(l.resource) === c);
       return { monthlyMin: lines.reduce((a, l) => a + Math.round(l.monthlyUsd.min * 100), 0) / 100, monthlyMax: lines.reduce((a, l) => a + Math.round(l.monthlyUsd.max * 100), 0) / 100 };
     };
-    expect(chart.nodes.get('db_1')!.split('\n').at(-1)).toBe(monthlyText(of('database/postgres')));
-    expect(chart.nodes.get('cache_1')!.split('\n').at(-1)).toBe(monthlyText(of('cache/redis')));
-    expect(chart.nodes.get('lb')!.split('\n').at(-1)).toBe(monthlyText(of('ingress')));
+    // '+ unpriced' exactly where the component has usage without a price: the amount is a floor there.
+    const unpriced = (c: string) => production.unpriced.some((u) => component.get(u.resource) === c);
+    const shown = (c: string) => `${monthlyText(of(c))}${unpriced(c) ? ' + unpriced' : ''}`;
+    expect(chart.nodes.get('db_1')!.split('\n').at(-1)).toBe(shown('database/postgres'));
+    expect(chart.nodes.get('cache_1')!.split('\n').at(-1)).toBe(shown('cache/redis'));
+    expect(chart.nodes.get('lb')!.split('\n').at(-1)).toBe(shown('ingress'));
+    expect(unpriced('database/postgres')).toBe(true);
   });
 
   it('does not need --by service, and is the same without it', () => {
@@ -161,7 +165,15 @@ describe('every example, every environment', () => {
         const s = env.model.spec;
         const chart = parseMermaidFlowchart(mermaidGraph(env));
         const label = (id: string) => chart.nodes.get(id)!.split('\n')[0];
-        expect(chart.edges.filter((e) => e.arrow === '-->').map((e) => `${label(e.from)} -> ${label(e.to)}`).sort()).toEqual(Object.values(s.services).flatMap((x) => x.uses.map((u) => `${x.name} -> ${u}`)).sort());
+        // Databases, caches and services by name; buckets, tables, queues and topics from their items.
+        const unique = (names: readonly string[]) => [...new Set(names)];
+        const reached = (x: (typeof s.services)[string]) => [...x.uses.filter((u) => !x.stores.some((st) => st.name === u)), ...unique(x.stores.map((u) => u.name)), ...unique((x.messaging?.queues ?? []).map((u) => u.name)), ...unique((x.messaging?.topics ?? []).map((u) => u.name))];
+        expect(chart.edges.filter((e) => e.arrow === '-->').map((e) => `${label(e.from)} -> ${label(e.to)}`).sort()).toEqual(Object.values(s.services).flatMap((x) => reached(x).map((u) => `${x.name} -> ${u}`)).sort());
+        // A topic's subscription to a queue is an arrow of its own.
+        const deliveries = Object.values(s.topics ?? {}).flatMap((t) => [...new Set(t.subscriptions.flatMap((sub) => (sub.kind === 'queue' ? [sub.queue] : [])))].map((q) => `${t.name} -> ${q}`));
+        expect(chart.edges.filter((e) => e.arrow === '-.->' && label(e.from) !== 'Internet').map((e) => `${label(e.from)} -> ${label(e.to)}`).sort()).toEqual(deliveries.sort());
+        // Regional services sit beside the VPC, not in it.
+        for (const [id] of [...chart.nodes].filter(([id]) => /^(bucket|table|queue|topic)_/.test(id))) expect(chart.nodeParent.get(id)).toBe('regional');
         const graph = systemGraph(env);
         const root = parseXml(renderGraphSvg(graph));
         expect(descendants(root).filter((e) => e.name === 'g' && e.attributes['data-kind'] === 'service')).toHaveLength(Object.keys(s.services).length);
@@ -170,4 +182,27 @@ describe('every example, every environment', () => {
       }
     });
   }
+});
+
+describe('regional services beside the VPC', () => {
+  const file = 'test/fixtures/real/copilot-worker-service/dex.yaml';
+  const analysis = analyzeSpec(readFileSync(file), file, { today: fixedClock });
+  const env = buildPlan(planTargets(analysis), loadSnapshotSource(), { byService: true }).environments[0]!;
+  const chart = parseMermaidFlowchart(mermaidGraph(env));
+  const label = (id: string) => chart.nodes.get(id)!.split('\n');
+
+  it('draws the queue and the topics in their own group, the worker consuming the queue and each topic delivering to it', () => {
+    const ids = [...chart.nodes.keys()].filter((id) => /^(queue|topic)_/.test(id));
+    expect(ids.map((id) => label(id)[0]).sort()).toEqual(['cost-analyzer', 'inventory', 'products']);
+    for (const id of ids) expect(chart.nodeParent.get(id)).toBe('regional');
+    expect(chart.subgraphs.get('regional')!.parent).toBeUndefined();
+    const edges = chart.edges.map((e) => `${label(e.from)[0]} ${e.arrow} ${label(e.to)[0]}`);
+    expect(edges).toEqual(expect.arrayContaining(['cost-analyzer --> cost-analyzer', 'inventory -.-> cost-analyzer', 'products -.-> cost-analyzer']));
+  });
+
+  it('never shows a topic whose publishes are unpriced as a bare $0.00', () => {
+    for (const id of [...chart.nodes.keys()].filter((i) => i.startsWith('topic_'))) {
+      expect(label(id).at(-1)).toMatch(/ \+ unpriced$/);
+    }
+  });
 });

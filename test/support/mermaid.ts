@@ -24,6 +24,7 @@ const SHAPES: readonly (readonly [string, string])[] = [
   ['((', '))'],
   ['{{', '}}'],
   ['[(', ')]'],
+  ['[/', '/]'],
   ['[', ']'],
 ];
 const ARROWS = ['==>', '-->', '-.->'];
