@@ -24,6 +24,7 @@ import { envFileLine, shellQuote } from '../compiler/model/quote.js';
 import { HOURS_PER_MONTH, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedCapacity, NormalizedContainerInstances, NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
+import { instanceShape } from '../compiler/model/instance-types.js';
 
 /** Logical IDs of the container instances' resources: dex's own (DEX325 keeps services off them). */
 export const ECS_INSTANCES_ID = {
@@ -99,7 +100,7 @@ const AMI_PARAMETERS = {
 const BOTTLEROCKET_OS_GIB = 4;
 
 /** The architecture of the container instances: the first type's (DEX846 keeps them all alike). */
-export const containerInstanceArchitecture = (ci: NormalizedContainerInstances): 'arm64' | 'x86_64' => (isArmInstance(ci.instanceTypes[0]!) ? 'arm64' : 'x86_64');
+export const containerInstanceArchitecture = (ci: NormalizedContainerInstances): 'arm64' | 'x86_64' => instanceShape(ci.instanceTypes[0]!)?.architecture ?? (isArmInstance(ci.instanceTypes[0]!) ? 'arm64' : 'x86_64');
 
 function volumes(ci: NormalizedContainerInstances): { device: string; gib: number; what: string }[] {
   return ci.amiFamily === 'bottlerocket'
