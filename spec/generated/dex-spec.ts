@@ -166,7 +166,7 @@ export interface DexYaml {
   ingress?: Ingress;
   platforms?: Platforms;
   /**
-   * The microservices, by name (lowercase, hyphens). Names dex uses for its own components are reserved (DEX325): alb, bastion, bastion-host, endpoint, eks-node, eks-cluster, eks-cluster-autoscaler, prometheus, prometheus-server, grafana, grafana-server, flow, flow-log, restrict-default, restrict-default-security-group, ci-build, ci-deploy, ci-verify, ci-code-build, ecs-load-balancer, database-monitoring, cloud-formation, cloud-formation-execution, audit-trail, audit-trail-logs, grafana-admin-secret-rotation, codebuild, kube-system, kube-public, kube-node-lease, default, amazon-cloudwatch. Names must also derive distinct logical IDs (DEX324): svc1-2 and svc12 both become Svc12. May be empty: a spec of a cluster (platforms.eks.create: always), a database or a network alone.
+   * The microservices, by name (lowercase, hyphens). Names dex uses for its own components are reserved (DEX325): alb, bastion, bastion-host, endpoint, eks-node, eks-cluster, eks-cluster-autoscaler, prometheus, prometheus-server, grafana, grafana-server, flow, flow-log, restrict-default, restrict-default-security-group, ci-build, ci-deploy, ci-verify, ci-code-build, ecs-load-balancer, ecs-instance, database-monitoring, cloud-formation, cloud-formation-execution, audit-trail, audit-trail-logs, grafana-admin-secret-rotation, codebuild, kube-system, kube-public, kube-node-lease, default, amazon-cloudwatch. Names must also derive distinct logical IDs (DEX324): svc1-2 and svc12 both become Svc12. May be empty: a spec of a cluster (platforms.eks.create: always), a database or a network alone.
    */
   services?: {
     [k: string]: Service;

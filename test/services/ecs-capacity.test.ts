@@ -258,6 +258,12 @@ describe('checks', () => {
     expect(one(disk, 'DEX847').message).toMatch(/ephemeralStorage, which only Fargate has/);
   });
 
+  it('DEX325: a service whose IDs would be the container instances\' own', () => {
+    const text = spec({ extra: '  ecs-instance: { port: 8081, placement: ecs, health: { path: /health } }' });
+    const d = analyzed(text).diagnostics.filter((x) => x.code === 'DEX325');
+    expect(d.map((x) => x.message)).toEqual([expect.stringMatching(/service name "ecs-instance" is reserved: its .* would be EcsInstance\w+, which is the ECS container instances'/)]);
+  });
+
   it('DEX848: container instances no service runs on (a warning)', () => {
     const d = one(spec({ platforms: INSTANCES }), 'DEX848');
     expect(d.severity).toBe('warning');
