@@ -2,6 +2,7 @@
 // priced per share; the cluster's EC2 container instances become a launch template, an Auto
 // Scaling group and a capacity provider, priced as instance hours and volumes; and the checks
 // DEX840–DEX849 refuse what ECS would refuse or what cannot run.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Analysis } from '../../pipeline/analyze.js';
@@ -12,6 +13,7 @@ import { fargateSplit } from '../../services/ecs-capacity.js';
 import { analyzed, lineOf, valid } from '../support/analyzed.js';
 import { outTree } from '../support/out-tree.js';
 import { validateTemplate } from '../support/cfn-validate.js';
+import { simulateFirstDeploy } from '../support/deploy-simulator.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const resources = (a: Analysis) => a.compiled[0]!.model!.resources;
@@ -200,6 +202,18 @@ describe('EC2 container instances', () => {
     const templates = outTree('cap.yaml', text).filter((f) => /cloudformation\/.*\.ya?ml$/.test(f.path));
     expect(templates.some((t) => t.content.includes('AWS::ECS::CapacityProvider'))).toBe(true);
     for (const t of templates) expect(validateTemplate(parse(t.content, { version: '1.1' })), t.path).toEqual([]);
+  });
+});
+
+describe('examples/retail-store (ui on a Fargate and Spot mix, catalog on the container instances)', () => {
+  it('deploys from an empty account: every stack finds what it needs, in order', () => {
+    // Production in a VPC dex makes: the simulator has no imported VPC's subnets to look up.
+    const text = readFileSync('examples/retail-store/dex.yaml', 'utf8').replace(/\n {4}# An existing VPC[\s\S]*$/, '\n');
+    const tree = outTree('retail-store.dex.yaml', text);
+    const ecs = tree.find((f) => f.path === 'production/cloudformation/retail-store-production-ecs.yaml')!;
+    expect(ecs.content).toContain('AWS::ECS::ClusterCapacityProviderAssociations');
+    const result = simulateFirstDeploy({ files: tree, defaultAccount: '123456789012' });
+    expect(result.gap, result.log.slice(-5).join('\n')).toBeUndefined();
   });
 });
 
