@@ -10,6 +10,7 @@ import { buildPlan } from '../../compiler/pricing/plan.js';
 import { planTargets } from '../../pipeline/plan.js';
 import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { fargateSplit } from '../../services/ecs-capacity.js';
+import { costByService } from '../../compiler/pricing/by-service.js';
 import { analyzed, lineOf, valid } from '../support/analyzed.js';
 import { outTree } from '../support/out-tree.js';
 import { validateTemplate } from '../support/cfn-validate.js';
@@ -195,6 +196,15 @@ describe('EC2 container instances', () => {
     expect(g.MixedInstancesPolicy.InstancesDistribution).toEqual({ OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 0, SpotAllocationStrategy: 'price-capacity-optimized' });
     expect(g.CapacityRebalance).toBe(true);
     expect(find(spot, 'EcsInstanceAutoScalingGroup')!.usage[0]!.attributes.purchaseOption).toBe('Spot');
+  });
+
+  it('--by service: the instances are the share of the services that run on them only', () => {
+    const b = valid(spec({ platforms: INSTANCES, api: ON_EC2, extra: '  web: { port: 8081, placement: ecs, health: { path: /health } }' }));
+    const env = buildPlan(planTargets(b), snapshot).environments[0]!;
+    const by = costByService(b.compiled[0]!.spec, resources(b), env.lineItems, env.unpriced)!;
+    const pools = (name: string) => by.services.find((s) => s.service === name)!.shares.map((x) => x.pool);
+    expect(pools('api')).toContain('platform/ecs/instances');
+    expect(pools('web')).not.toContain('platform/ecs/instances');
   });
 
   it('emits templates that pass the CloudFormation resource schemas', () => {
