@@ -3075,7 +3075,7 @@ export interface Usage {
    */
   grafanaUsersPerMonth?: number;
   /**
-   * How far below the on-demand price you assume Spot capacity costs, in percent (EKS node groups with capacityType: spot, ECS with capacity: fargate-spot). dex has no default: without it a Spot line is priced at the on-demand price, Spot's ceiling, and says its minimum is not known. Spot prices move with demand; take a figure from your region's Spot price history (EC2) or the Fargate Spot price.
+   * How far below the on-demand price you assume Spot capacity costs, in percent (EKS node groups with capacityType: spot, ECS with capacity: fargate-spot, the Spot share of a service's capacity mix, Spot ECS container instances). dex has no default: without it a Spot line is priced at the on-demand price, Spot's ceiling, and says its minimum is not known. Spot prices move with demand; take a figure from your region's Spot price history (EC2) or the Fargate Spot price.
    */
   spotDiscountPercent?: number;
   /**
