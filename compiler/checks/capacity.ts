@@ -113,6 +113,16 @@ export const capacityRule: SemanticRule = {
       if (ci.min > ci.max) {
         findings.push({ code: 'DEX846', message: `platforms.ecs.containerInstances.min ${ci.min} is above max ${ci.max}`, path: [...CI_PATH, 'min'], hint: `lower min to at most ${ci.max}, or raise max` });
       }
+      // The ECS agent registers over the ECS API (ecs, ecs-agent, ecs-telemetry), which
+      // network.endpoints has no entry for: without NAT the instances never join the cluster.
+      if (spec.network.natGateways === 'none') {
+        findings.push({
+          code: 'DEX846',
+          message: 'platforms.ecs.containerInstances need the ECS API to join the cluster, but network.natGateways is none and dex has no ECS endpoints to add',
+          path: CI_PATH as unknown as string[],
+          hint: 'set network.natGateways: single, or run the services on Fargate (capacity without ec2)',
+        });
+      }
       const first = instanceShape(ci.instanceTypes[0]!)?.architecture;
       const other = ci.instanceTypes.findIndex((x) => { const a = instanceShape(x)?.architecture; return a !== undefined && first !== undefined && a !== first; });
       if (other > 0) {

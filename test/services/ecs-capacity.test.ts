@@ -269,6 +269,8 @@ describe('checks', () => {
     const mixed = one(archs, 'DEX846');
     expect(mixed.path).toEqual(['platforms', 'ecs', 'containerInstances', 'instanceTypes', 2]);
     expect(mixed.message).toMatch(/mixes x86_64 and arm64 types \(t3\.large, m7g\.large\)/);
+    const noNat = spec({ platforms: INSTANCES, api: ON_EC2 }).replace('natGateways: single', 'natGateways: none, endpoints: [s3, ecr, logs]');
+    expect(one(noNat, 'DEX846').message).toMatch(/natGateways is none/);
     const typo = spec({ platforms: ', containerInstances: { instanceTypes: [t3.lareg] }', api: ON_EC2 });
     expect(one(typo, 'DEX347').hint).toBe('did you mean t3.large?');
   });
