@@ -56,6 +56,7 @@ import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { securityContextRule } from '../compiler/checks/security-context.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
 import { execRule } from '../compiler/checks/exec.js';
+import { capacityRule } from '../compiler/checks/capacity.js';
 import { kindsRule } from '../compiler/checks/kinds.js';
 import { messagingRule } from '../compiler/checks/messaging.js';
 import { discoveryRule } from '../compiler/checks/discovery.js';
@@ -134,6 +135,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     securityContextRule,
     permissionsRule,
     execRule,
+    capacityRule,
     kindsRule,
     usesRule,
     cycleRule,

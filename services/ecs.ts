@@ -28,6 +28,7 @@ import { ecsJobGroupResources, ecsJobResources, jobFargateMeters, releaseJobsClu
 import { isJob } from '../spec/model.js';
 import { messagingEnv } from './messaging.js';
 import { addressEnvironment, ecsDiscoveryProperties } from './discovery.js';
+import { ECS_INSTANCES_ID, capacityWords, containerInstanceResources, containerInstances, defaultCapacityStrategy, fargateSplit, onContainerInstances, serviceCapacityStrategy } from './ecs-capacity.js';
 
 /** The log group of ECS Exec sessions: `/` keeps it apart from every service's `/dex/<prefix>/<service>`. */
 export const ECS_EXEC_LOG_GROUP = 'EcsExecSessionLogGroup';
@@ -337,7 +338,8 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       component,
       properties: {
         Family: `${namePrefix(spec)}-${s.name}`,
-        RequiresCompatibilities: ['FARGATE'],
+        // On the container instances: EC2 compatibility, still awsvpc (each task its own ENI and security group).
+        RequiresCompatibilities: [onContainerInstances(s) ? 'EC2' : 'FARGATE'],
         NetworkMode: 'awsvpc',
         Cpu: String(Math.round(s.resources.cpu * 1024)),
         Memory: String(s.resources.memoryMiB),
@@ -358,13 +360,34 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
 
   const spot = spec.platforms.ecs.capacity === 'fargate-spot';
   const arch = s.architecture;
-  const fargate = (meter: MeterName, unit: string, perTask: number, what: string): UsageMeter => ({
+  const fargateOne = (meter: MeterName, unit: string, perTask: number, what: string): UsageMeter => ({
     meter,
     unit,
     quantity: { min: round(perTask * HOURS_PER_MONTH * s.scaling.min), max: round(perTask * HOURS_PER_MONTH * s.scaling.max) },
     attributes: { architecture: arch, ...(spot ? { purchaseOption: 'Spot' } : {}) },
     basis: `${perTask} ${what} per task × ${HOURS_PER_MONTH} h × ${s.scaling.min}..${s.scaling.max} tasks (scaling min..max)${spot ? ', on Fargate Spot' : ''}`,
   });
+  // A capacity mix: the On-Demand and the Spot share each priced as its own line (Spot at the
+  // on-demand price as its ceiling, usage.spotDiscountPercent below it as its floor); a side no
+  // task ever lands on has no line. On the container instances the instances carry the cost.
+  const mix = s.capacity;
+  const fargate = (meter: MeterName, unit: string, perTask: number, what: string): UsageMeter[] => {
+    if (mix === undefined) return [fargateOne(meter, unit, perTask, what)];
+    if (onContainerInstances(s)) return [];
+    const lo = fargateSplit(spec, mix, s.scaling.min);
+    const hi = fargateSplit(spec, mix, s.scaling.max);
+    const side = (tasks: { min: number; max: number }, onSpot: boolean): UsageMeter => ({
+      meter,
+      unit,
+      quantity: { min: round(perTask * HOURS_PER_MONTH * tasks.min), max: round(perTask * HOURS_PER_MONTH * tasks.max) },
+      attributes: { architecture: arch, ...(onSpot ? { purchaseOption: 'Spot' } : {}) },
+      basis: `${perTask} ${what} per task × ${HOURS_PER_MONTH} h × ${round(tasks.min)}..${round(tasks.max)} of ${s.scaling.min}..${s.scaling.max} tasks ${onSpot ? 'on Fargate Spot' : 'On-Demand'} (capacity: ${capacityWords(mix)})`,
+    });
+    return [
+      ...(hi.onDemand > 0 ? [side({ min: lo.onDemand, max: hi.onDemand }, false)] : []),
+      ...(hi.spot > 0 ? [side({ min: lo.spot, max: hi.spot }, true)] : []),
+    ];
+  };
   // Behind the shared ALB or a named load balancer: registers in its target group either way.
   const exposed = behindLoadBalancer(spec, s);
   const shifted = ecsDeploymentStrategy(spec, s) !== 'ROLLING';
@@ -376,13 +399,16 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       layer: 'ecs',
       origin,
       component,
+      // The cluster's providers are the association's once the cluster has container instances.
+      ...(containerInstances(spec) ? { dependsOn: [ECS_INSTANCES_ID.associations] } : {}),
       properties: {
         ServiceName: s.name,
         Cluster: ref(ID.ecsCluster),
         TaskDefinition: ref(`${P}TaskDefinition`),
         DesiredCount: s.scaling.min,
-        CapacityProviderStrategy: [{ CapacityProvider: spot ? 'FARGATE_SPOT' : 'FARGATE', Weight: 1 }],
-        PlatformVersion: 'LATEST',
+        CapacityProviderStrategy: serviceCapacityStrategy(spec, s),
+        // Fargate only; on the container instances, tasks spread over the zones first.
+        ...(onContainerInstances(s) ? { PlacementStrategies: [{ Type: 'spread', Field: 'attribute:ecs.availability-zone' }, { Type: 'binpack', Field: 'memory' }] } : { PlatformVersion: 'LATEST' }),
         NetworkConfiguration: {
           AwsvpcConfiguration: {
             AssignPublicIp: 'DISABLED',
@@ -421,11 +447,11 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         Tags: tags,
       },
       usage: [
-        fargate('fargate.vcpu', 'vCPU-hours', s.resources.cpu, 'vCPU'),
-        fargate('fargate.memory', 'GB-hours', round(s.resources.memoryMiB / 1024), 'GB'),
+        ...fargate('fargate.vcpu', 'vCPU-hours', s.resources.cpu, 'vCPU'),
+        ...fargate('fargate.memory', 'GB-hours', round(s.resources.memoryMiB / 1024), 'GB'),
         // Fargate bills only the ephemeral storage above the 20 GB every task gets.
         ...(s.resources.ephemeralStorageGiB !== undefined && s.resources.ephemeralStorageGiB > FARGATE_FREE_EPHEMERAL_GIB
-          ? [fargate('fargate.ephemeralStorage', 'GB-hours', s.resources.ephemeralStorageGiB - FARGATE_FREE_EPHEMERAL_GIB, `GB of ephemeral storage above the free ${FARGATE_FREE_EPHEMERAL_GIB} GB`)]
+          ? fargate('fargate.ephemeralStorage', 'GB-hours', s.resources.ephemeralStorageGiB - FARGATE_FREE_EPHEMERAL_GIB, `GB of ephemeral storage above the free ${FARGATE_FREE_EPHEMERAL_GIB} GB`)
           : []),
       ],
     }),
@@ -506,8 +532,8 @@ export const ecs: BuildingBlock = {
       .filter((s) => s.placement === 'ecs')
       .sort((a, b) => (a.name < b.name ? -1 : 1));
     if (services.length === 0) return [];
-    const spot = spec.platforms.ecs.capacity === 'fargate-spot';
     const exec = ecsExecServices(spec).length > 0;
+    const instances = containerInstances(spec) !== undefined;
     const out: ModelResource[] = [
       resource({
         logicalId: ID.ecsCluster,
@@ -518,8 +544,8 @@ export const ecs: BuildingBlock = {
         properties: {
           ClusterName: namePrefix(spec),
           ClusterSettings: [{ Name: 'containerInsights', Value: spec.platforms.ecs.containerInsights ? 'enabled' : 'disabled' }],
-          CapacityProviders: ['FARGATE', 'FARGATE_SPOT'],
-          DefaultCapacityProviderStrategy: [{ CapacityProvider: spot ? 'FARGATE_SPOT' : 'FARGATE', Weight: 1 }],
+          // With container instances the association resource holds both (services/ecs-capacity.ts).
+          ...(instances ? {} : { CapacityProviders: ['FARGATE', 'FARGATE_SPOT'], DefaultCapacityProviderStrategy: defaultCapacityStrategy(spec) }),
           ...(exec ? { Configuration: { ExecuteCommandConfiguration: executeCommandConfiguration(spec) } } : {}),
           Tags: tagList(spec, 'platform/ecs'),
         },
@@ -529,7 +555,7 @@ export const ecs: BuildingBlock = {
     if (exec) out.push(execLogGroup(spec));
     if (services.some((s) => ecsDeploymentStrategy(spec, s) !== 'ROLLING')) out.push(loadBalancerRole(spec));
     for (const s of services) out.push(...serviceResources(spec, s));
-    out.push(...ecsJobGroupResources(spec), ...releaseJobsCluster(spec));
+    out.push(...containerInstanceResources(spec), ...ecsJobGroupResources(spec), ...releaseJobsCluster(spec));
     return out;
   },
 };

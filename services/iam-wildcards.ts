@@ -47,6 +47,7 @@ export const IAM_WILDCARD_REASONS: Readonly<Record<string, string>> = {
   EcsExecFindLogGroup: 'ECS Exec: the SSM agent looks up the session log group with logs:DescribeLogGroups, a list call that takes `*` only; it writes only to the exec session log group (EcsExecWriteSessionLogs).',
   PutAgentMetrics: 'cloudwatch:PutMetricData takes no resource; limited by the cloudwatch:namespace condition to CWAgent.',
   DescribeSelf: 'ec2:DescribeTags (the CloudWatch agent reads its instance\'s tags) takes no resource.',
+  DiscoverEcsEndpoint: 'ECS container instances: the ECS agent asks ecs:DiscoverPollEndpoint for its endpoint, an action with no resource type (IAM supports only `*`); its registration and polling are limited to this cluster and its container instances (RegisterInCluster, RunAsContainerInstance).',
   DiscoverTargets: 'Prometheus service discovery: ec2:DescribeInstances, DescribeAvailabilityZones, ecs:ListTasks and DescribeTasks support no resource-level permissions for listing.',
   ReadCloudWatch:
     'Grafana data sources: the CloudWatch metric reads, DescribeAlarms, DescribeAlarmHistory, ec2:DescribeInstances/DescribeRegions, tag:GetResources, logs:DescribeLogGroups and the query-ID calls logs:GetQueryResults/StopQuery support no resource-level permissions. The log reads that do (StartQuery, GetLogEvents, FilterLogEvents, …) are in ReadSystemLogs, limited to the system\'s log groups.',

@@ -28,6 +28,7 @@ import { NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
 import { DATABASE_MIGRATION_ID } from './rds.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
 import { DISCOVERY_ID, callersBy, internalLoadBalancers, route } from './discovery.js';
+import { ECS_INSTANCES_ID, containerInstances } from './ecs-capacity.js';
 
 /** Ports the EKS control plane uses on the nodes: kubelet, and webhooks (AWS Load Balancer Controller on 9443). */
 export const EKS_CONTROL_PLANE_TO_NODE_PORTS: readonly number[] = [443, 9443, 10250];
@@ -92,6 +93,11 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
       egress: HTTPS_OUT('AWS APIs (images, secrets, logs) and the external APIs the service calls'),
       mirrorsIngress: true,
     });
+  }
+  if (containerInstances(spec)) {
+    // The instances themselves: the ECS agent and the SSM agent call out over HTTPS; nothing calls
+    // in (each task has its own ENI in its service's group).
+    addGroup({ id: ECS_INSTANCES_ID.securityGroup, description: `${prefix}: ECS container instances (the agents; tasks have their own groups)`, component: 'platform/ecs/instances', origin: ['platforms', 'ecs', 'containerInstances'], egress: HTTPS_OUT('the ECS and Systems Manager APIs') });
   }
   if (hasEks(spec)) {
     addGroup({ id: ID.eksNodeSecurityGroup, description: `${prefix}: EKS nodes and pods`, component: 'platform/eks', origin: ['platforms', 'eks'], egress: HTTPS_OUT('EKS and AWS APIs, image registries and the external APIs pods call'), mirrorsIngress: true });

@@ -8,6 +8,7 @@
 // deploys after `network`, so those resources live in `security` themselves.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList, vpcRef } from '../compiler/model/ids.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
+import { containerInstances } from './ecs-capacity.js';
 import { hasLoadBalancer } from './alb.js';
 import { hasPublicNamedAlb, publicNlbPorts } from './load-balancers.js';
 import { inlineFunction } from './inline-function.js';
@@ -85,7 +86,8 @@ export function hasInstances(spec: NormalizedSpec): boolean {
     spec.monitoring.prometheus.enabled ||
     spec.monitoring.grafana.enabled ||
     hasEksCluster(spec) ||
-    Object.values(spec.services).some((s) => s.placement === 'ec2')
+    Object.values(spec.services).some((s) => s.placement === 'ec2') ||
+    containerInstances(spec) !== undefined
   );
 }
 

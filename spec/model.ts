@@ -157,6 +157,27 @@ export interface NormalizedKarpenter {
   readonly consolidation: 'when-empty' | 'when-empty-or-underutilized';
 }
 
+/** The ECS cluster's EC2 container instances: one Auto Scaling group behind one capacity provider (services/ecs-instances.ts). */
+export interface NormalizedContainerInstances {
+  readonly instanceTypes: readonly string[];
+  readonly min: number;
+  readonly max: number;
+  readonly spot: boolean;
+  readonly amiFamily: 'al2023' | 'bottlerocket';
+  readonly diskGiB: number;
+  readonly targetCapacityPercent: number;
+}
+
+/**
+ * A service's capacity provider strategy as written (`capacity`): each provider's base (0 when not
+ * given) and weight; a provider not listed is absent.
+ */
+export interface NormalizedCapacity {
+  readonly fargate?: { readonly base: number; readonly weight: number };
+  readonly spot?: { readonly weight: number };
+  readonly ec2?: { readonly base: number; readonly weight: number };
+}
+
 export interface NormalizedPlatforms {
   readonly eks: {
     /** `always`: the cluster exists with no service on it (platforms.eks.create). */
@@ -175,7 +196,12 @@ export interface NormalizedPlatforms {
     /** As written; undefined when the spec has no platforms.eks.karpenter. */
     readonly karpenter: NormalizedKarpenter | undefined;
   };
-  readonly ecs: { readonly capacity: 'fargate' | 'fargate-spot'; readonly containerInsights: boolean };
+  readonly ecs: {
+    readonly capacity: 'fargate' | 'fargate-spot';
+    readonly containerInsights: boolean;
+    /** ECS on EC2 (`platforms.ecs.containerInstances`); absent when the spec has none. */
+    readonly containerInstances?: NormalizedContainerInstances;
+  };
   /** Which platforms the spec (after the overlay) writes a section for; the rest are defaults. */
   readonly declared?: { readonly eks: boolean; readonly ecs: boolean };
 }
@@ -225,6 +251,8 @@ export interface NormalizedService {
   readonly storageGiB: number;
   /** For placement eks: the node groups its pods may run on (`nodeGroups`); empty: any untainted group. */
   readonly nodeGroups: readonly string[];
+  /** Its own capacity mix on ECS (`capacity`); absent: the cluster's default (platforms.ecs.capacity). */
+  readonly capacity?: NormalizedCapacity;
   /** True when the spec sets storageGiB (it only applies to placement ec2). */
   readonly storageGiBDeclared?: boolean;
   readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean; readonly queue?: NormalizedQueueScaling };

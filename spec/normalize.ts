@@ -246,6 +246,19 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
       ecs: {
         capacity: or(ecsIn.capacity, 'Platforms', 'ecs', 'capacity'),
         containerInsights: or(ecsIn.containerInsights, 'Platforms', 'ecs', 'containerInsights'),
+        ...(ecsIn.containerInstances
+          ? {
+              containerInstances: {
+                instanceTypes: [...ecsIn.containerInstances.instanceTypes],
+                min: or(ecsIn.containerInstances.min, 'Platforms', 'ecs', 'containerInstances', 'min'),
+                max: or(ecsIn.containerInstances.max, 'Platforms', 'ecs', 'containerInstances', 'max'),
+                spot: or(ecsIn.containerInstances.spot, 'Platforms', 'ecs', 'containerInstances', 'spot'),
+                amiFamily: or(ecsIn.containerInstances.amiFamily, 'Platforms', 'ecs', 'containerInstances', 'amiFamily'),
+                diskGiB: or(ecsIn.containerInstances.diskGiB, 'Platforms', 'ecs', 'containerInstances', 'diskGiB'),
+                targetCapacityPercent: or(ecsIn.containerInstances.targetCapacityPercent, 'Platforms', 'ecs', 'containerInstances', 'targetCapacityPercent'),
+              },
+            }
+          : {}),
       },
       declared: { eks: merged.platforms?.eks !== undefined, ecs: merged.platforms?.ecs !== undefined },
     },
@@ -386,6 +399,15 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
     instanceType: decision.placement === 'ec2' ? (s.instanceType ?? 't3.small') : s.instanceType,
     storageGiB: s.storageGiB ?? 20,
     nodeGroups: [...(s.nodeGroups ?? [])],
+    ...(s.capacity
+      ? {
+          capacity: {
+            ...(s.capacity.fargate ? { fargate: { base: s.capacity.fargate.base ?? 0, weight: s.capacity.fargate.weight } } : {}),
+            ...(s.capacity.spot ? { spot: { weight: s.capacity.spot.weight } } : {}),
+            ...(s.capacity.ec2 ? { ec2: { base: s.capacity.ec2.base ?? 0, weight: s.capacity.ec2.weight } } : {}),
+          },
+        }
+      : {}),
     storageGiBDeclared: s.storageGiB !== undefined,
     scaling: {
       min,

@@ -15,6 +15,7 @@ function instanceTypeFields(spec: NormalizedSpec): { path: (string | number)[]; 
     if (g.declared.instanceTypes) g.instanceTypes.forEach((t, j) => out.push({ path: ['platforms', 'eks', 'nodeGroups', i, 'instanceTypes', j], instanceType: t }));
     else out.push({ path: ['platforms', 'eks', 'nodeGroups', i, 'instanceType'], instanceType: g.instanceType });
   });
+  spec.platforms.ecs.containerInstances?.instanceTypes.forEach((t, i) => out.push({ path: ['platforms', 'ecs', 'containerInstances', 'instanceTypes', i], instanceType: t }));
   for (const s of Object.values(spec.services)) if (s.instanceType !== undefined) out.push({ path: ['services', s.name, 'instanceType'], instanceType: s.instanceType });
   if (spec.monitoring.prometheus.enabled) out.push({ path: ['monitoring', 'prometheus', 'instanceType'], instanceType: spec.monitoring.prometheus.instanceType });
   if (spec.monitoring.grafana.enabled) out.push({ path: ['monitoring', 'grafana', 'instanceType'], instanceType: spec.monitoring.grafana.instanceType });

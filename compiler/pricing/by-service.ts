@@ -10,7 +10,8 @@
 //   - `database/<db>`, `cache/<c>`: the services that list it in `uses` (one service: its own);
 //     `databases` (what all databases share): the services that use any database;
 //   - `platform/eks…` (cluster, node groups, their add-ons): the services placed on EKS;
-//     `platform/ecs`: the services on ECS;
+//     `platform/ecs`: the services on ECS; `platform/ecs/instances` (the EC2 container instances):
+//     the services with `capacity.ec2`;
 //   - `ingress` (load balancer, WAF, their logs and data transfer): the publicly exposed services;
 //   - everything else (network, NAT, endpoints, bastion, security, audit, monitoring, CI): every
 //     service. A pool no service matches (a data store nobody uses) is shared by every service too.
@@ -82,6 +83,8 @@ function poolOf(component: string, spec: NormalizedSpec, all: readonly string[])
   if (messaging) return pick(component, (s) => (messaging[1] === 'queue' ? s.messaging?.queues : s.messaging?.topics)?.some((u) => u.name === messaging[2]) ?? false);
   if (component === 'databases') return pick(component, (s) => s.uses.some((u) => u in spec.databases));
   if (component === 'platform/eks' || component.startsWith('platform/eks/')) return pick('platform/eks', (s) => s.placement === 'eks');
+  // The container instances: the services whose tasks run on them (capacity.ec2).
+  if (component === 'platform/ecs/instances') return pick(component, (s) => s.placement === 'ecs' && s.capacity?.ec2 !== undefined);
   if (component === 'platform/ecs' || component.startsWith('platform/ecs/')) return pick('platform/ecs', (s) => s.placement === 'ecs');
   if (component === 'ingress') return pick('ingress', (s) => s.expose.public);
   return { key: 'shared', services: all };

@@ -166,7 +166,7 @@ export interface DexYaml {
   ingress?: Ingress;
   platforms?: Platforms;
   /**
-   * The microservices, by name (lowercase, hyphens). Names dex uses for its own components are reserved (DEX325): alb, bastion, bastion-host, endpoint, eks-node, eks-cluster, eks-cluster-autoscaler, prometheus, prometheus-server, grafana, grafana-server, flow, flow-log, restrict-default, restrict-default-security-group, ci-build, ci-deploy, ci-verify, ci-code-build, ecs-load-balancer, database-monitoring, cloud-formation, cloud-formation-execution, audit-trail, audit-trail-logs, grafana-admin-secret-rotation, codebuild, kube-system, kube-public, kube-node-lease, default, amazon-cloudwatch. Names must also derive distinct logical IDs (DEX324): svc1-2 and svc12 both become Svc12. May be empty: a spec of a cluster (platforms.eks.create: always), a database or a network alone.
+   * The microservices, by name (lowercase, hyphens). Names dex uses for its own components are reserved (DEX325): alb, bastion, bastion-host, endpoint, eks-node, eks-cluster, eks-cluster-autoscaler, prometheus, prometheus-server, grafana, grafana-server, flow, flow-log, restrict-default, restrict-default-security-group, ci-build, ci-deploy, ci-verify, ci-code-build, ecs-load-balancer, ecs-instance, database-monitoring, cloud-formation, cloud-formation-execution, audit-trail, audit-trail-logs, grafana-admin-secret-rotation, codebuild, kube-system, kube-public, kube-node-lease, default, amazon-cloudwatch. Names must also derive distinct logical IDs (DEX324): svc1-2 and svc12 both become Svc12. May be empty: a spec of a cluster (platforms.eks.create: always), a database or a network alone.
    */
   services?: {
     [k: string]: Service;
@@ -711,6 +711,265 @@ export interface Platforms {
      * Turn on CloudWatch Container Insights for the cluster.
      */
     containerInsights?: boolean;
+    /**
+     * ECS on EC2: an Auto Scaling group of ECS-optimized container instances (IMDSv2 only, encrypted volumes, a least-privilege instance role) behind a capacity provider with managed scaling and managed termination protection. Services run on it with capacity: { ec2: { weight: 1 } }.
+     */
+    containerInstances?: {
+      /**
+       * Instance types of the group, all of one architecture (DEX846): the group launches the first one a zone has (On-Demand) or the one with the most spare capacity (Spot). dex prices the first.
+       *
+       * @minItems 1
+       * @maxItems 20
+       */
+      instanceTypes:
+        | [Ec2InstanceType2]
+        | [Ec2InstanceType2, Ec2InstanceType2]
+        | [Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2]
+        | [Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2]
+        | [Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2]
+        | [Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2, Ec2InstanceType2]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ]
+        | [
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2,
+            Ec2InstanceType2
+          ];
+      /**
+       * Fewest instances.
+       */
+      min?: number;
+      /**
+       * Most instances: ECS managed scaling moves the group between min and max with the tasks placed on it.
+       */
+      max?: number;
+      /**
+       * Run the instances on Spot (price-capacity-optimized over the instance types): interruptible, and priced with usage.spotDiscountPercent.
+       */
+      spot?: boolean;
+      /**
+       * The instances' operating system: al2023 (the ECS-optimized Amazon Linux 2023 AMI) or bottlerocket (its aws-ecs-2 variant), the latest release from its public SSM parameter. The architecture follows the instance types.
+       */
+      amiFamily?: 'al2023' | 'bottlerocket';
+      /**
+       * Each instance's encrypted gp3 volume for images and containers in GiB (the root volume on al2023, the data volume on bottlerocket).
+       */
+      diskGiB?: number;
+      /**
+       * Managed scaling's target: how full ECS keeps the instances (100: no spare instance; lower keeps headroom for tasks to start without waiting for an instance).
+       */
+      targetCapacityPercent?: number;
+    };
   };
 }
 /**
@@ -1512,6 +1771,46 @@ export interface Service {
    * Encrypted gp3 root volume per instance in GiB, for placement: ec2 (default 20).
    */
   storageGiB?: number;
+  /**
+   * The capacity mix of an ECS service (its capacity provider strategy), instead of platforms.ecs.capacity: fargate (On-Demand) base tasks first, the rest split by weight between fargate and spot (Fargate Spot); or ec2, the cluster's container instances (platforms.ecs.containerInstances), which ECS does not mix with Fargate in one service. Not on jobs (DEX841). dex plan prices each share at its own price.
+   */
+  capacity?: {
+    /**
+     * Fargate On-Demand (FARGATE): base tasks and a weight.
+     */
+    fargate?: {
+      /**
+       * Tasks that run on Fargate On-Demand (FARGATE) before the weights split the rest: the first base tasks always land here. Only one provider of a strategy may have a base.
+       */
+      base?: number;
+      /**
+       * This provider's share of the tasks above the base, relative to the other weights (0: none of them).
+       */
+      weight: number;
+    };
+    /**
+     * Fargate Spot (FARGATE_SPOT): a weight (Spot has no base: the On-Demand base carries the tasks that must survive an interruption).
+     */
+    spot?: {
+      /**
+       * This provider's share of the tasks above the base, relative to the other weights (0: none of them).
+       */
+      weight: number;
+    };
+    /**
+     * The cluster's EC2 container instances (platforms.ecs.containerInstances): base tasks and a weight.
+     */
+    ec2?: {
+      /**
+       * Tasks that run on The cluster's EC2 container instances (platforms.ecs.containerInstances) before the weights split the rest: the first base tasks always land here. Only one provider of a strategy may have a base.
+       */
+      base?: number;
+      /**
+       * This provider's share of the tasks above the base, relative to the other weights (0: none of them).
+       */
+      weight: number;
+    };
+  };
   /**
    * For placement eks: the node groups (platforms.eks.nodeGroups names) its pods may run on, with the tolerations of their taints. Default: any untainted group.
    *
@@ -2776,7 +3075,7 @@ export interface Usage {
    */
   grafanaUsersPerMonth?: number;
   /**
-   * How far below the on-demand price you assume Spot capacity costs, in percent (EKS node groups with capacityType: spot, ECS with capacity: fargate-spot). dex has no default: without it a Spot line is priced at the on-demand price, Spot's ceiling, and says its minimum is not known. Spot prices move with demand; take a figure from your region's Spot price history (EC2) or the Fargate Spot price.
+   * How far below the on-demand price you assume Spot capacity costs, in percent (EKS node groups with capacityType: spot, ECS with capacity: fargate-spot, the Spot share of a service's capacity mix, Spot ECS container instances). dex has no default: without it a Spot line is priced at the on-demand price, Spot's ceiling, and says its minimum is not known. Spot prices move with demand; take a figure from your region's Spot price history (EC2) or the Fargate Spot price.
    */
   spotDiscountPercent?: number;
   /**
