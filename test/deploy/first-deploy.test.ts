@@ -26,6 +26,8 @@ const cases: [string, () => EmittedFile[]][] = [
   ['examples/large (three environments, production-eu in eu-west-1) on GitHub Actions', () => outTree('large.dex.yaml', largeOnGithub())],
   ['examples/large as it is (CodePipeline, production-eu in eu-west-1)', () => outTree(LARGE)],
   ['examples/minimal (no pipeline: the manual steps of docs/deploy.md)', () => outTree('examples/minimal/dex.yaml')],
+  ['examples/online-boutique (EKS, ECS and EC2, jobs before the release)', () => outTree('examples/online-boutique/dex.yaml')],
+  ['examples/retail-store (Aurora, buckets, tables, queues, a domain; production in an imported VPC)', () => outTree('examples/retail-store/dex.yaml')],
 ];
 
 describe('a first deploy from an empty account', () => {

@@ -429,6 +429,11 @@ export function simulateFirstDeploy(input: SimulationInput): SimulationResult {
         if (!here.deployed.has(`family:${family}`)) gap(`migrate-database: task definition family ${family} is not deployed yet in ${acct}/${reg}`);
         if (located.length < 4 || located.length % 2 !== 0) gap(`migrate-database: expected a security group and subnets as stack/logical-ID pairs, got ${located.join(' ')}`);
         for (let i = 0; i + 1 < located.length; i += 2) {
+          // `- subnet-…`: a subnet of an imported VPC, already an ID (release.sh takes it as it is).
+          if (located[i] === '-') {
+            if (!/^subnet-[0-9a-f]{8,17}$/.test(located[i + 1]!)) gap(`migrate-database: ${located[i + 1]} is not a subnet ID`);
+            continue;
+          }
           if (!here.deployed.has(`${located[i]}/${located[i + 1]}`)) gap(`migrate-database: ${located[i + 1]} is not in the deployed stack ${located[i]}`);
         }
         return;
