@@ -10,8 +10,9 @@ import type { SemanticRule } from './index.js';
 const PROBES = ['startup', 'liveness', 'readiness'] as const;
 type ProbeName = (typeof PROBES)[number];
 
-/** The least interval a target group and the ECS container health check accept, and a target group's least healthy threshold. */
+/** The least interval and timeout a target group and the ECS container health check accept, and a target group's least healthy threshold. */
 export const LOAD_BALANCER_MIN_INTERVAL_SECONDS = 5;
+export const LOAD_BALANCER_MIN_TIMEOUT_SECONDS = 2;
 export const TARGET_GROUP_MIN_HEALTHY_THRESHOLD = 2;
 
 export const healthRule: SemanticRule = {
@@ -100,44 +101,47 @@ function albOf(spec: NormalizedSpec, s: NormalizedService): string | undefined {
 
 /**
  * DEX860: a timing below the floor of what receives it, located at the key that set it (the
- * probe's own, else the main check's): the readiness check's interval and healthy threshold on a
- * target group, the liveness check's interval on the ECS container health check. Kubernetes and
- * the EC2 boot check take the value as it is.
+ * probe's own, else the main check's): the readiness check's interval, timeout and healthy
+ * threshold on a target group, the liveness check's interval and timeout on the ECS container
+ * health check. Kubernetes and the EC2 boot check take the values as they are.
  */
 function floors(spec: NormalizedSpec, s: NormalizedService): Finding[] {
   const out: Finding[] = [];
-  const where = (probe: ProbeName, p: NormalizedProbe, key: 'intervalSeconds' | 'healthyThreshold'): (string | number)[] =>
-    p.ownTimings.includes(key) ? ['services', s.name, 'health', probe, key] : ['services', s.name, 'health', key];
-  if (behindLoadBalancer(spec, s)) {
-    const r = s.health.readiness;
-    if (r.intervalSeconds < LOAD_BALANCER_MIN_INTERVAL_SECONDS) {
-      out.push({
-        code: 'DEX860',
-        severity: 'error',
-        message: `${s.name}'s readiness check runs every ${r.intervalSeconds} s, but its load balancer's target group checks every ${LOAD_BALANCER_MIN_INTERVAL_SECONDS} s at the most often`,
-        path: where('readiness', r, 'intervalSeconds'),
-        hint: `give the readiness check an interval of ${LOAD_BALANCER_MIN_INTERVAL_SECONDS} s or more (health.readiness.intervalSeconds); the liveness and startup checks may stay shorter on Kubernetes`,
-      });
-    }
-    if (r.healthyThreshold < TARGET_GROUP_MIN_HEALTHY_THRESHOLD) {
-      out.push({
-        code: 'DEX860',
-        severity: 'error',
-        message: `${s.name}'s readiness check counts a target healthy after ${r.healthyThreshold} success, but a target group needs at least ${TARGET_GROUP_MIN_HEALTHY_THRESHOLD}`,
-        path: where('readiness', r, 'healthyThreshold'),
-        hint: `set healthyThreshold to ${TARGET_GROUP_MIN_HEALTHY_THRESHOLD} or more for a service behind a load balancer`,
-      });
-    }
-  }
-  const l = s.health.liveness;
-  if (s.placement === 'ecs' && (s.port !== undefined || l.command !== undefined) && l.intervalSeconds < LOAD_BALANCER_MIN_INTERVAL_SECONDS) {
+  const floor = (probe: ProbeName, key: 'intervalSeconds' | 'timeoutSeconds' | 'healthyThreshold', least: number, receiver: string, hint: string) => {
+    const p: NormalizedProbe = s.health[probe];
+    const value = p[key];
+    if (value >= least) return;
+    const what = key === 'intervalSeconds' ? `runs every ${value} s` : key === 'timeoutSeconds' ? `times out after ${value} s` : `counts a target healthy after ${value} success`;
+    const need = key === 'intervalSeconds' ? `an interval of at least ${least} s` : key === 'timeoutSeconds' ? `a timeout of at least ${least} s` : `at least ${least} successes`;
     out.push({
       code: 'DEX860',
       severity: 'error',
-      message: `${s.name} runs on ECS, whose container health check (the liveness check) runs every ${LOAD_BALANCER_MIN_INTERVAL_SECONDS} s at the most often, not every ${l.intervalSeconds} s`,
-      path: where('liveness', l, 'intervalSeconds'),
-      hint: `give the liveness check an interval of ${LOAD_BALANCER_MIN_INTERVAL_SECONDS} s or more on ECS (health.liveness.intervalSeconds, or in an environment overlay)`,
+      message: `${s.name}'s ${probe} check ${what}, but ${receiver} takes ${need}`,
+      path: p.ownTimings.includes(key) ? ['services', s.name, 'health', probe, key] : ['services', s.name, 'health', key],
+      hint,
     });
+  };
+  if (behindLoadBalancer(spec, s)) {
+    const hint = 'set it on health.readiness (what the target group checks); the liveness and startup checks may stay shorter on Kubernetes';
+    floor('readiness', 'intervalSeconds', LOAD_BALANCER_MIN_INTERVAL_SECONDS, 'its load balancer\'s target group', hint);
+    floor('readiness', 'timeoutSeconds', LOAD_BALANCER_MIN_TIMEOUT_SECONDS, 'its load balancer\'s target group', hint);
+    floor('readiness', 'healthyThreshold', TARGET_GROUP_MIN_HEALTHY_THRESHOLD, 'its load balancer\'s target group', hint);
+    // A target group refuses a timeout that is not shorter than the interval (a check would overlap the next).
+    const r = s.health.readiness;
+    if (r.timeoutSeconds >= r.intervalSeconds && r.intervalSeconds >= LOAD_BALANCER_MIN_INTERVAL_SECONDS && r.timeoutSeconds >= LOAD_BALANCER_MIN_TIMEOUT_SECONDS) {
+      out.push({
+        code: 'DEX860',
+        severity: 'error',
+        message: `${s.name}'s readiness check times out after ${r.timeoutSeconds} s but runs every ${r.intervalSeconds} s; its load balancer's target group needs the timeout shorter than the interval`,
+        path: r.ownTimings.includes('timeoutSeconds') ? ['services', s.name, 'health', 'readiness', 'timeoutSeconds'] : ['services', s.name, 'health', 'timeoutSeconds'],
+        hint: `set a timeout under ${r.intervalSeconds} s (health.readiness.timeoutSeconds), or a longer interval`,
+      });
+    }
+  }
+  if (s.placement === 'ecs' && (s.port !== undefined || s.health.liveness.command !== undefined)) {
+    const hint = 'set it on health.liveness (the ECS container health check), or in the environment overlay that places the service on ECS';
+    floor('liveness', 'intervalSeconds', LOAD_BALANCER_MIN_INTERVAL_SECONDS, 'the ECS container health check', hint);
+    floor('liveness', 'timeoutSeconds', LOAD_BALANCER_MIN_TIMEOUT_SECONDS, 'the ECS container health check', hint);
   }
   return out;
 }

@@ -1583,7 +1583,7 @@ export interface Service {
      */
     intervalSeconds?: number;
     /**
-     * Seconds before a check counts as failed.
+     * Seconds before a check counts as failed. Kubernetes probes take 1 s and up; a target group and the ECS container health check need at least 2 (DEX860).
      */
     timeoutSeconds?: number;
     /**
@@ -1761,7 +1761,7 @@ export interface Service {
       protocol?: 'TCP' | 'UDP' | 'TLS';
     };
     /**
-     * A WebSocket (or other long-lived connection) service behind an ALB: idle timeout 3600 s, lb_cookie stickiness for a day, deregistration delay 120 s, the least-outstanding-requests algorithm. Each explicit field below overrides its part.
+     * A WebSocket (or other long-lived connection) service behind an ALB: idle timeout 3600 s, lb_cookie stickiness for a day, deregistration delay 120 s, the least-outstanding-requests algorithm. Each explicit field below overrides its part. (docs/domains.md "WebSockets and connection settings")
      */
     websocket?: boolean;
     /**
