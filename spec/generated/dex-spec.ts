@@ -569,7 +569,7 @@ export interface Ingress {
         ];
   };
   /**
-   * Load balancer idle timeout in seconds.
+   * Load balancer idle timeout in seconds. An ALB whose services ask for more (expose.idleTimeoutSeconds, expose.websocket) gets the largest of them: the timeout is one per load balancer.
    */
   idleTimeoutSeconds?: number;
 }
