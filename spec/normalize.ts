@@ -159,7 +159,8 @@ function normalizeTraffic(e: Service['expose']): NormalizedService['expose']['tr
     deregistrationDelaySeconds: e?.deregistrationDelaySeconds ?? (ws ? WEBSOCKET_PRESET.deregistrationDelaySeconds : DEFAULT_DEREGISTRATION_DELAY_SECONDS),
     slowStartSeconds: e?.slowStartSeconds,
     algorithm: e?.algorithm ?? (ws ? WEBSOCKET_PRESET.algorithm : undefined),
-    given: (['websocket', 'idleTimeoutSeconds', 'stickiness', 'deregistrationDelaySeconds', 'slowStartSeconds', 'algorithm'] as const).filter((k) => e?.[k] !== undefined),
+    // `websocket: false` asks for nothing, so no rule points at it.
+    given: (['websocket', 'idleTimeoutSeconds', 'stickiness', 'deregistrationDelaySeconds', 'slowStartSeconds', 'algorithm'] as const).filter((k) => (k === 'websocket' ? ws : e?.[k] !== undefined)),
   };
 }
 
