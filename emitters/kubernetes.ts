@@ -24,7 +24,7 @@
 import { ID, namePrefix } from '../compiler/model/ids.js';
 import type { CfnValue } from '../compiler/model/types.js';
 import type { StackPlan } from '../compiler/stacks.js';
-import { isJob, type NormalizedService, type NormalizedSpec } from '../spec/model.js';
+import { isJob, type NormalizedProbe, type NormalizedService, type NormalizedSpec } from '../spec/model.js';
 import { behindLoadBalancer, namedLoadBalancerOf } from '../compiler/model/exposure.js';
 import { isScheduleError, kubernetesCron, parseSchedule } from '../compiler/model/schedule.js';
 import { repositoryName } from '../services/ecr.js';
@@ -398,24 +398,34 @@ function secretProviderClass(spec: NormalizedSpec, s: NormalizedService, ns: str
   };
 }
 
-/** Probes from `health` (HTTP, TCP, gRPC or its command) with the ALB's interval, timeout and thresholds; the grace period as a startup probe. */
+/**
+ * Probes from `health`: startup, liveness and readiness each from its own check (`health.startup`,
+ * `.liveness`, `.readiness`, the main one where it gives none), HTTP, TCP, gRPC or its command, with
+ * its interval, timeout and thresholds; the startup probe allows the grace period (its failure
+ * threshold is that over its interval). A probe with no command on a service without a port is left out.
+ */
 function probes(s: NormalizedService): Obj {
-  const h = s.health;
-  if (s.port === undefined && !h.command) return {};
-  // health.command runs in the container (exec, its words as they are); else the network check.
-  const check: Obj = h.command
-    ? { exec: { command: [...h.command] } }
-    : h.check === 'tcp'
-      ? { tcpSocket: { port: 'http' } }
-      : h.check === 'grpc'
-        ? { grpc: { port: s.port!, ...(h.grpcService ? { service: h.grpcService } : {}) } }
-        : { httpGet: { path: h.path, port: 'http', scheme: 'HTTP' } };
-  const base = { ...check, periodSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds };
-  return {
-    livenessProbe: { ...base, failureThreshold: h.unhealthyThreshold, successThreshold: 1 },
-    readinessProbe: { ...base, failureThreshold: h.unhealthyThreshold, successThreshold: h.healthyThreshold },
-    startupProbe: { ...base, failureThreshold: Math.max(1, Math.ceil(h.gracePeriodSeconds / h.intervalSeconds)), successThreshold: 1 },
+  const { startup, liveness, readiness } = s.health;
+  const base = (p: NormalizedProbe): Obj | undefined => {
+    if (s.port === undefined && !p.command) return undefined;
+    // A command runs in the container (exec, its words as they are); else the network check.
+    const check: Obj = p.command
+      ? { exec: { command: [...p.command] } }
+      : p.check === 'tcp'
+        ? { tcpSocket: { port: 'http' } }
+        : p.check === 'grpc'
+          ? { grpc: { port: s.port!, ...(p.grpcService ? { service: p.grpcService } : {}) } }
+          : { httpGet: { path: p.path, port: 'http', scheme: 'HTTP' } };
+    return { ...check, periodSeconds: p.intervalSeconds, timeoutSeconds: p.timeoutSeconds };
   };
+  const out: Obj = {};
+  const live = base(liveness);
+  const ready = base(readiness);
+  const start = base(startup);
+  if (live) out.livenessProbe = { ...live, failureThreshold: liveness.unhealthyThreshold, successThreshold: 1 };
+  if (ready) out.readinessProbe = { ...ready, failureThreshold: readiness.unhealthyThreshold, successThreshold: readiness.healthyThreshold };
+  if (start) out.startupProbe = { ...start, failureThreshold: Math.max(1, Math.ceil(startup.gracePeriodSeconds / startup.intervalSeconds)), successThreshold: 1 };
+  return out;
 }
 
 /**

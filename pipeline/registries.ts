@@ -48,6 +48,7 @@ import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from
 import { eksEndpointRule, eksVersionRule, unusedPlatformRule, type ExistingEksClusters } from '../compiler/checks/platforms.js';
 import { portsRule } from '../compiler/checks/ports.js';
 import { healthRule } from '../compiler/checks/health.js';
+import { trafficRule } from '../compiler/checks/traffic.js';
 import { instanceTypesRule } from '../compiler/checks/instance-types.js';
 import { nodeGroupsRule } from '../compiler/checks/node-groups.js';
 import { fargateProfilesRule } from '../compiler/checks/fargate-profiles.js';
@@ -127,6 +128,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     envReferencesRule,
     portsRule,
     healthRule,
+    trafficRule,
     instanceTypesRule,
     nodeGroupsRule,
     fargateProfilesRule,

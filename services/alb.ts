@@ -173,7 +173,7 @@ function buildAlb(spec: NormalizedSpec): ModelResource[] {
         SecurityGroups: [ref(ID.albSecurityGroup)],
         LoadBalancerAttributes: [
           { Key: 'deletion_protection.enabled', Value: String(production) },
-          { Key: 'idle_timeout.timeout_seconds', Value: String(spec.ingress.idleTimeoutSeconds) },
+          { Key: 'idle_timeout.timeout_seconds', Value: String(albIdleTimeout(spec, services)) },
           { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
           { Key: 'routing.http.desync_mitigation_mode', Value: 'defensive' },
           { Key: 'routing.http.x_amzn_tls_version_and_cipher_suite.enabled', Value: 'true' },
@@ -360,6 +360,7 @@ export const GRPC_HEALTH_PATH = '/grpc.health.v1.Health/Check';
 export function serviceTargetGroup(spec: NormalizedSpec, s: NormalizedService, logicalId: string): ModelResource {
   const component = `service/${s.name}`;
   const grpc = s.health.check === 'grpc';
+  const ready = s.health.readiness;
   return resource({
     logicalId,
     type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
@@ -380,16 +381,43 @@ export function serviceTargetGroup(spec: NormalizedSpec, s: NormalizedService, l
       HealthCheckProtocol: 'HTTP',
       HealthCheckPort: 'traffic-port',
       // An ALB health check sends no request body, so it asks about the whole server (service ""), not health.grpc's name.
-      HealthCheckPath: grpc ? GRPC_HEALTH_PATH : s.health.path,
-      HealthCheckIntervalSeconds: s.health.intervalSeconds,
-      HealthCheckTimeoutSeconds: s.health.timeoutSeconds,
-      HealthyThresholdCount: s.health.healthyThreshold,
-      UnhealthyThresholdCount: s.health.unhealthyThreshold,
+      // The target group is the readiness check: a target that fails it gets no traffic.
+      HealthCheckPath: grpc ? GRPC_HEALTH_PATH : ready.path,
+      HealthCheckIntervalSeconds: ready.intervalSeconds,
+      HealthCheckTimeoutSeconds: ready.timeoutSeconds,
+      HealthyThresholdCount: ready.healthyThreshold,
+      UnhealthyThresholdCount: ready.unhealthyThreshold,
       Matcher: grpc ? { GrpcCode: '0' } : { HttpCode: '200-399' },
-      TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
+      TargetGroupAttributes: targetGroupAttributes(s, 'application'),
       Tags: tagList(spec, component),
     },
   });
+}
+
+/**
+ * A target group's attributes: the deregistration delay always (dex's 30 s unless the spec says),
+ * and on an ALB the stickiness, slow start and algorithm the spec asks for (`expose.websocket`
+ * and its fields); nothing else, so a spec without them keeps its output.
+ */
+export function targetGroupAttributes(s: NormalizedService, type: 'application' | 'network'): CfnValue[] {
+  const t = s.expose.traffic;
+  const out: CfnValue[] = [{ Key: 'deregistration_delay.timeout_seconds', Value: String(t.deregistrationDelaySeconds) }];
+  if (type === 'network') return out;
+  if (t.stickinessSeconds !== undefined) {
+    out.push({ Key: 'stickiness.enabled', Value: 'true' }, { Key: 'stickiness.type', Value: 'lb_cookie' }, { Key: 'stickiness.lb_cookie.duration_seconds', Value: String(t.stickinessSeconds) });
+  }
+  if (t.slowStartSeconds !== undefined && t.slowStartSeconds > 0) out.push({ Key: 'slow_start.duration_seconds', Value: String(t.slowStartSeconds) });
+  if (t.algorithm !== undefined) out.push({ Key: 'load_balancing.algorithm.type', Value: t.algorithm });
+  return out;
+}
+
+/**
+ * An ALB's idle timeout: one setting per load balancer, so the largest of `ingress.idleTimeoutSeconds`
+ * and what its services ask for (`expose.idleTimeoutSeconds`, `websocket`): a WebSocket service's
+ * quiet connection is not cut, and the others lose nothing but an earlier close of idle ones.
+ */
+export function albIdleTimeout(spec: NormalizedSpec, services: readonly NormalizedService[]): number {
+  return Math.max(spec.ingress.idleTimeoutSeconds, ...services.map((s) => s.expose.traffic.idleTimeoutSeconds ?? 0));
 }
 
 /** The listener-rule conditions routing to a service: its host, if any, and its path prefix. */

@@ -157,7 +157,7 @@ const SECRET_READER = [
 
 /** Health checks a booting instance makes before it reports failure: bounded, so a bad image fails the update instead of hanging it. */
 export function healthAttempts(s: NormalizedService): number {
-  return Math.min(120, Math.max(10, Math.ceil((s.health.gracePeriodSeconds + 300) / s.health.intervalSeconds)));
+  return Math.min(120, Math.max(10, Math.ceil((s.health.startup.gracePeriodSeconds + 300) / s.health.startup.intervalSeconds)));
 }
 
 /**
@@ -165,7 +165,7 @@ export function healthAttempts(s: NormalizedService): number {
  * minutes at most), then every health attempt; at most an hour, CloudFormation's PauseTime limit.
  */
 export function signalTimeoutMinutes(s: NormalizedService): number {
-  return Math.min(60, Math.ceil((600 + healthAttempts(s) * (s.health.intervalSeconds + s.health.timeoutSeconds)) / 60));
+  return Math.min(60, Math.ceil((600 + healthAttempts(s) * (s.health.startup.intervalSeconds + s.health.startup.timeoutSeconds)) / 60));
 }
 
 /**
@@ -185,7 +185,8 @@ function signalParts(s: NormalizedService, asg: string): { setup: CfnValue[]; ch
     "trap 'dex_signal 1' ERR\n",
   ];
   const attempts = healthAttempts(s);
-  const h = s.health;
+  // Booted is started: the startup check (health.startup, else the main one) decides the signal.
+  const h = s.health.startup;
   // health.command runs in the container, each word quoted: the spec's words stay data.
   const probe = h.command
     ? `timeout ${h.timeoutSeconds} docker exec ${shellArg(s.name)} ${h.command.map(shellQuote).join(' ')} >/dev/null 2>&1`
@@ -198,10 +199,10 @@ function signalParts(s: NormalizedService, asg: string): { setup: CfnValue[]; ch
     [
       '# Report to CloudFormation once the service answers its health check (bounded retries).',
       'HEALTHY=1',
-      ...(s.port === undefined && !h.command ? [`sleep ${s.health.gracePeriodSeconds}`] : []),
+      ...(s.port === undefined && !h.command ? [`sleep ${h.gracePeriodSeconds}`] : []),
       `for _ in $(seq 1 ${attempts}); do`,
       `  if ${probe}; then HEALTHY=0; break; fi`,
-      `  sleep ${s.health.intervalSeconds}`,
+      `  sleep ${h.intervalSeconds}`,
       'done',
       'trap - ERR',
       'dex_signal "$HEALTHY"',
@@ -475,7 +476,7 @@ function workloads(spec: NormalizedSpec, context: BuildContext): Workload[] {
       userData: serviceUserData(spec, s),
       targetGroup: behindLoadBalancer(spec, s) ? ID.targetGroup(s.name) : undefined,
       ...withInternalTargetGroup(spec, s),
-      healthGraceSeconds: s.health.gracePeriodSeconds,
+      healthGraceSeconds: s.health.startup.gracePeriodSeconds,
       signalTimeoutMinutes: signalTimeoutMinutes(s),
     });
   }

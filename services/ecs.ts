@@ -13,7 +13,7 @@ import { bucketName, storeEnvName } from './buckets.js';
 import { tableName } from './dynamodb.js';
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
-import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import type { NormalizedProbe, NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
 import { auroraReaders, databaseName, databaseUserOn, isAurora } from './rds.js';
 import { engineInfo } from '../spec/database-engines.js';
@@ -157,15 +157,15 @@ export const SHELL_TCP_HEALTH_SCRIPT = 'nc -z 127.0.0.1 "$1" 2>/dev/null || bash
  * TCP connect: its images rarely carry a gRPC health client, and the load balancer asks the
  * gRPC health protocol itself.
  */
-export function healthCommand(s: NormalizedService): string[] | undefined {
-  if (s.health.command) return ['CMD', ...s.health.command];
+export function healthCommand(s: NormalizedService, probe: NormalizedProbe = s.health.liveness): string[] | undefined {
+  if (probe.command) return ['CMD', ...probe.command];
   if (s.port === undefined) return undefined;
   const node = s.language === 'nodejs' || s.language === 'typescript';
-  if (s.health.check !== 'http') {
+  if (probe.check !== 'http') {
     const port = String(s.port);
     return node ? ['CMD', 'node', '-e', NODE_TCP_HEALTH_SCRIPT, port] : ['CMD', '/bin/sh', '-c', SHELL_TCP_HEALTH_SCRIPT, 'dex-health-check', port];
   }
-  const url = `http://127.0.0.1:${s.port}${s.health.path}`;
+  const url = `http://127.0.0.1:${s.port}${probe.path}`;
   if (node) return ['CMD', 'node', '-e', NODE_HEALTH_SCRIPT, url];
   return ['CMD', '/bin/sh', '-c', SHELL_HEALTH_SCRIPT, 'dex-health-check', url];
 }
@@ -313,10 +313,11 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       ? {
           HealthCheck: {
             Command: health,
-            Interval: clamp(s.health.intervalSeconds, 5, 300),
-            Timeout: clamp(s.health.timeoutSeconds, 2, 120),
-            Retries: clamp(s.health.unhealthyThreshold, 1, 10),
-            StartPeriod: clamp(s.health.gracePeriodSeconds, 0, 300),
+            // The container health check is liveness (ECS replaces a task that fails it); its start period is the startup window.
+            Interval: clamp(s.health.liveness.intervalSeconds, 5, 300),
+            Timeout: clamp(s.health.liveness.timeoutSeconds, 2, 120),
+            Retries: clamp(s.health.liveness.unhealthyThreshold, 1, 10),
+            StartPeriod: clamp(s.health.startup.gracePeriodSeconds, 0, 300),
           },
         }
       : {}),
@@ -435,7 +436,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
                     : {}),
                 },
               ],
-              HealthCheckGracePeriodSeconds: s.health.gracePeriodSeconds,
+              HealthCheckGracePeriodSeconds: s.health.startup.gracePeriodSeconds,
             }
           : {}),
         DeploymentController: { Type: 'ECS' },

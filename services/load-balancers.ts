@@ -10,7 +10,7 @@ import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList, vpcRef, zoneSuf
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import { namedLoadBalancerOf } from '../compiler/model/exposure.js';
 import type { NormalizedLoadBalancer, NormalizedService, NormalizedSpec } from '../spec/model.js';
-import { SSL_POLICIES, isProductionLike, listenerRulePriorities, ruleConditions, serviceTargetGroup, servesHttp } from './alb.js';
+import { SSL_POLICIES, albIdleTimeout, isProductionLike, listenerRulePriorities, ruleConditions, serviceTargetGroup, servesHttp, targetGroupAttributes } from './alb.js';
 import { listenerCertificate } from './domain.js';
 import { AUDIT_ID, albAccessLogAttributes, hasAlbAccessLogs } from './audit.js';
 
@@ -185,7 +185,7 @@ function namedAlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: re
   const out: ModelResource[] = [
     securityGroup(spec, lb, [{ port: 443, protocol: 'tcp' }, { port: 80, protocol: 'tcp' }], services),
     loadBalancerResource(spec, lb, zones, 'application', { Subnets: subnetRefs(spec, tier).slice(0, zones) }, [
-      { Key: 'idle_timeout.timeout_seconds', Value: String(spec.ingress.idleTimeoutSeconds) },
+      { Key: 'idle_timeout.timeout_seconds', Value: String(albIdleTimeout(spec, services)) },
       { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
       { Key: 'routing.http.desync_mitigation_mode', Value: 'defensive' },
     ]),
@@ -292,7 +292,9 @@ function nlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: readonl
   const certificate = listenerCertificate(spec);
   for (const s of services) {
     const listener = nlbListener(s);
-    const http = s.health.check === 'http';
+    // The readiness check decides which targets get connections.
+    const ready = s.health.readiness;
+    const http = ready.check === 'http';
     out.push(
       resource({
         logicalId: ID.targetGroup(s.name),
@@ -310,12 +312,12 @@ function nlb(spec: NormalizedSpec, lb: NormalizedLoadBalancer, services: readonl
           HealthCheckEnabled: true,
           HealthCheckProtocol: http ? 'HTTP' : 'TCP',
           HealthCheckPort: 'traffic-port',
-          ...(http ? { HealthCheckPath: s.health.path, Matcher: { HttpCode: '200-399' } } : {}),
-          HealthCheckIntervalSeconds: Math.max(5, s.health.intervalSeconds),
-          HealthCheckTimeoutSeconds: Math.max(2, Math.min(s.health.timeoutSeconds, 120)),
-          HealthyThresholdCount: s.health.healthyThreshold,
-          UnhealthyThresholdCount: s.health.unhealthyThreshold,
-          TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
+          ...(http ? { HealthCheckPath: ready.path, Matcher: { HttpCode: '200-399' } } : {}),
+          HealthCheckIntervalSeconds: Math.max(5, ready.intervalSeconds),
+          HealthCheckTimeoutSeconds: Math.max(2, Math.min(ready.timeoutSeconds, 120)),
+          HealthyThresholdCount: ready.healthyThreshold,
+          UnhealthyThresholdCount: ready.unhealthyThreshold,
+          TargetGroupAttributes: targetGroupAttributes(s, 'network'),
           Tags: tagList(spec, `service/${s.name}`),
         },
       }),

@@ -152,7 +152,7 @@ function ec2Resources(spec: NormalizedSpec, s: NormalizedService): ModelResource
         properties: {
           AutoScalingGroupName: ref(asg),
           PolicyType: 'TargetTrackingScaling',
-          EstimatedInstanceWarmup: s.health.gracePeriodSeconds,
+          EstimatedInstanceWarmup: s.health.startup.gracePeriodSeconds,
           TargetTrackingConfiguration: {
             CustomizedMetricSpecification: { Metrics: [...metrics, { Id: 'backlog', Expression: BACKLOG_PER_TASK, Label: `${q.queue} backlog per instance`, ReturnData: true }] },
             TargetValue: q.messagesPerTask,
@@ -170,7 +170,7 @@ function ec2Resources(spec: NormalizedSpec, s: NormalizedService): ModelResource
         layer: 'ec2',
         origin,
         component,
-        properties: { AutoScalingGroupName: ref(asg), PolicyType: 'StepScaling', AdjustmentType: 'ExactCapacity', MetricAggregationType: 'Maximum', EstimatedInstanceWarmup: s.health.gracePeriodSeconds, StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+        properties: { AutoScalingGroupName: ref(asg), PolicyType: 'StepScaling', AdjustmentType: 'ExactCapacity', MetricAggregationType: 'Maximum', EstimatedInstanceWarmup: s.health.startup.gracePeriodSeconds, StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
       }),
       wakeAlarm(spec, s, 'ec2', metrics, policyId),
     );

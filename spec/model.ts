@@ -267,6 +267,8 @@ export interface NormalizedService {
     readonly loadBalancer?: string;
     /** NLB listener: port (default the service's) and protocol (default TCP). */
     readonly listener?: { readonly port: number | undefined; readonly protocol: 'TCP' | 'UDP' | 'TLS' };
+    /** Target group and ALB settings (`websocket` and the explicit fields over it). */
+    readonly traffic: NormalizedTraffic;
   };
   /** The string items of `uses` (databases, caches, services, buckets, tables), in spec order; `{ bucket: … }`, `{ table: … }`, queue and topic items are in `stores` and `messaging`. */
   readonly uses: readonly string[];
@@ -286,6 +288,24 @@ export interface NormalizedService {
   readonly secrets: readonly string[];
   readonly env: Readonly<Record<string, string>>;
 }
+
+/**
+ * How the load balancer treats a service's connections (`expose.websocket`, `idleTimeoutSeconds`,
+ * `stickiness`, `deregistrationDelaySeconds`, `slowStartSeconds`, `algorithm`): the preset's values
+ * under the explicit ones; undefined where neither says anything (AWS's or dex's default stays).
+ */
+export interface NormalizedTraffic {
+  readonly idleTimeoutSeconds: number | undefined;
+  /** lb_cookie stickiness for this long; undefined: off. */
+  readonly stickinessSeconds: number | undefined;
+  readonly deregistrationDelaySeconds: number;
+  readonly slowStartSeconds: number | undefined;
+  readonly algorithm: 'round_robin' | 'least_outstanding_requests' | undefined;
+  /** The keys the spec gives under expose of these (websocket first), for the rules' locations. */
+  readonly given: readonly TrafficKey[];
+}
+
+export type TrafficKey = 'websocket' | 'idleTimeoutSeconds' | 'stickiness' | 'deregistrationDelaySeconds' | 'slowStartSeconds' | 'algorithm';
 
 /** Address variable names of one use, where the spec renames them. */
 export interface UseEnvNames {
@@ -316,6 +336,34 @@ export interface NormalizedHealth {
   readonly healthyThreshold: number;
   readonly unhealthyThreshold: number;
   readonly gracePeriodSeconds: number;
+  /**
+   * The three checks as each platform runs them (`health.startup`, `.liveness`, `.readiness`),
+   * each the main check where the spec gives it nothing of its own. Startup: the Kubernetes
+   * startup probe, ECS `startPeriod`, the EC2 boot check; liveness: the Kubernetes liveness probe,
+   * the ECS container health check; readiness: the Kubernetes readiness probe, every target group.
+   */
+  readonly startup: NormalizedProbe;
+  readonly liveness: NormalizedProbe;
+  readonly readiness: NormalizedProbe;
+}
+
+/** One of a service's three checks, resolved against the main check. */
+export interface NormalizedProbe {
+  readonly check: 'http' | 'tcp' | 'grpc';
+  readonly path: string;
+  /** Whether an HTTP path was given, by the probe or (when it names no check of its own) the main check. */
+  readonly pathGiven: boolean;
+  readonly grpcService?: string;
+  readonly command?: readonly string[];
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+  readonly gracePeriodSeconds: number;
+  /** The check keys the probe itself gives (path, http, tcp, grpc, command), in that order; empty: it uses the main check. */
+  readonly own: readonly ('path' | 'http' | 'tcp' | 'grpc' | 'command')[];
+  /** The timing keys the probe itself gives (a located finding points at the probe's key, else at the main one). */
+  readonly ownTimings: readonly ('intervalSeconds' | 'timeoutSeconds' | 'healthyThreshold' | 'unhealthyThreshold' | 'gracePeriodSeconds')[];
 }
 
 export type WorkloadKind = 'web' | 'backend' | 'worker' | 'job';

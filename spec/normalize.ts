@@ -91,6 +91,79 @@ export function isProtectedEnvironment(raw: Pick<DexSpec, 'environments'>, name:
 
 const or = <T>(value: T | undefined, definition: string, ...path: string[]): T => (value === undefined ? schemaDefault<T>(definition, ...path) : value);
 
+type Health = NonNullable<Service['health']>;
+type Probe = NonNullable<Health['startup']> & NonNullable<Health['liveness']> & NonNullable<Health['readiness']>;
+const CHECK_KEYS = ['path', 'http', 'tcp', 'grpc', 'command'] as const;
+const TIMING_KEYS = ['intervalSeconds', 'timeoutSeconds', 'healthyThreshold', 'unhealthyThreshold', 'gracePeriodSeconds'] as const;
+
+/** The main check, and each of startup, liveness and readiness over it: a probe that names a check uses only its own, else the main one; each timing its own or the main one's. */
+function normalizeHealth(h: Health | undefined): NormalizedService['health'] {
+  const main = {
+    check: h?.grpc !== undefined ? ('grpc' as const) : h?.tcp ? ('tcp' as const) : ('http' as const),
+    path: h?.path ?? h?.http ?? schemaDefault<string>('Service', 'health', 'path'),
+    pathGiven: h?.path !== undefined || h?.http !== undefined,
+    ...(h?.grpc !== undefined ? { grpcService: h.grpc } : {}),
+    ...(h?.command ? { command: [...h.command] } : {}),
+    intervalSeconds: or(h?.intervalSeconds, 'Service', 'health', 'intervalSeconds'),
+    timeoutSeconds: or(h?.timeoutSeconds, 'Service', 'health', 'timeoutSeconds'),
+    healthyThreshold: or(h?.healthyThreshold, 'Service', 'health', 'healthyThreshold'),
+    unhealthyThreshold: or(h?.unhealthyThreshold, 'Service', 'health', 'unhealthyThreshold'),
+    gracePeriodSeconds: or(h?.gracePeriodSeconds, 'Service', 'health', 'gracePeriodSeconds'),
+  };
+  const probe = (p: Probe | undefined) => {
+    const own = CHECK_KEYS.filter((k) => p?.[k] !== undefined);
+    const ownTimings = TIMING_KEYS.filter((k) => p?.[k] !== undefined);
+    const check =
+      p === undefined || own.length === 0
+        ? { check: main.check, path: main.path, pathGiven: main.pathGiven, ...(main.grpcService !== undefined ? { grpcService: main.grpcService } : {}), ...(main.command ? { command: main.command } : {}) }
+        : {
+            check: p.grpc !== undefined ? ('grpc' as const) : p.tcp ? ('tcp' as const) : ('http' as const),
+            // A tcp or command probe without a path of its own keeps the main path for the load balancer.
+            path: p.path ?? p.http ?? main.path,
+            pathGiven: p.path !== undefined || p.http !== undefined || main.pathGiven,
+            ...(p.grpc !== undefined ? { grpcService: p.grpc } : {}),
+            ...(p.command ? { command: [...p.command] } : {}),
+          };
+    return {
+      ...check,
+      intervalSeconds: p?.intervalSeconds ?? main.intervalSeconds,
+      timeoutSeconds: p?.timeoutSeconds ?? main.timeoutSeconds,
+      healthyThreshold: p?.healthyThreshold ?? main.healthyThreshold,
+      unhealthyThreshold: p?.unhealthyThreshold ?? main.unhealthyThreshold,
+      gracePeriodSeconds: p?.gracePeriodSeconds ?? main.gracePeriodSeconds,
+      own,
+      ownTimings,
+    };
+  };
+  return {
+    ...main,
+    given: (['path', 'http', 'tcp', 'grpc'] as const).filter((k) => h?.[k] !== undefined),
+    startup: probe(h?.startup),
+    liveness: probe(h?.liveness),
+    readiness: probe(h?.readiness),
+  };
+}
+
+/** What `expose.websocket` sets; each explicit field overrides its part. */
+export const WEBSOCKET_PRESET = { idleTimeoutSeconds: 3600, stickinessSeconds: 86400, deregistrationDelaySeconds: 120, algorithm: 'least_outstanding_requests' } as const;
+/** dex's deregistration delay without a setting: AWS's 300 s makes every deploy wait five minutes per batch. */
+export const DEFAULT_DEREGISTRATION_DELAY_SECONDS = 30;
+
+function normalizeTraffic(e: Service['expose']): NormalizedService['expose']['traffic'] {
+  const ws = e?.websocket === true;
+  const sticky = e?.stickiness;
+  const stickyOn = sticky === undefined ? ws : (sticky.enabled ?? true);
+  return {
+    idleTimeoutSeconds: e?.idleTimeoutSeconds ?? (ws ? WEBSOCKET_PRESET.idleTimeoutSeconds : undefined),
+    stickinessSeconds: stickyOn ? (sticky?.durationSeconds ?? (ws ? WEBSOCKET_PRESET.stickinessSeconds : schemaDefault<number>('Service', 'expose', 'stickiness', 'durationSeconds'))) : undefined,
+    deregistrationDelaySeconds: e?.deregistrationDelaySeconds ?? (ws ? WEBSOCKET_PRESET.deregistrationDelaySeconds : DEFAULT_DEREGISTRATION_DELAY_SECONDS),
+    slowStartSeconds: e?.slowStartSeconds,
+    algorithm: e?.algorithm ?? (ws ? WEBSOCKET_PRESET.algorithm : undefined),
+    // `websocket: false` asks for nothing, so no rule points at it.
+    given: (['websocket', 'idleTimeoutSeconds', 'stickiness', 'deregistrationDelaySeconds', 'slowStartSeconds', 'algorithm'] as const).filter((k) => (k === 'websocket' ? ws : e?.[k] !== undefined)),
+  };
+}
+
 export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResult {
   const findings: Finding[] = [];
   const merged = effectiveSpec(raw, environment);
@@ -417,19 +490,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
       vertical: or(s.scaling?.vertical, 'Service', 'scaling', 'vertical'),
       ...queueScaling(s),
     },
-    health: {
-      check: s.health?.grpc !== undefined ? 'grpc' : s.health?.tcp ? 'tcp' : 'http',
-      path: s.health?.path ?? s.health?.http ?? schemaDefault<string>('Service', 'health', 'path'),
-      pathGiven: s.health?.path !== undefined || s.health?.http !== undefined,
-      given: (['path', 'http', 'tcp', 'grpc'] as const).filter((k) => s.health?.[k] !== undefined),
-      ...(s.health?.grpc !== undefined ? { grpcService: s.health.grpc } : {}),
-      ...(s.health?.command ? { command: [...s.health.command] } : {}),
-      intervalSeconds: or(s.health?.intervalSeconds, 'Service', 'health', 'intervalSeconds'),
-      timeoutSeconds: or(s.health?.timeoutSeconds, 'Service', 'health', 'timeoutSeconds'),
-      healthyThreshold: or(s.health?.healthyThreshold, 'Service', 'health', 'healthyThreshold'),
-      unhealthyThreshold: or(s.health?.unhealthyThreshold, 'Service', 'health', 'unhealthyThreshold'),
-      gracePeriodSeconds: or(s.health?.gracePeriodSeconds, 'Service', 'health', 'gracePeriodSeconds'),
-    },
+    health: normalizeHealth(s.health),
     expose: {
       public: or(s.expose?.public, 'Service', 'expose', 'public'),
       path: s.expose?.path,
@@ -437,6 +498,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
       ...(s.expose?.subdomain !== undefined ? { subdomain: s.expose.subdomain } : {}),
       ...(s.expose?.loadBalancer !== undefined ? { loadBalancer: s.expose.loadBalancer } : {}),
       ...(s.expose?.listener !== undefined ? { listener: { port: s.expose.listener.port, protocol: s.expose.listener.protocol ?? 'TCP' } } : {}),
+      traffic: normalizeTraffic(s.expose),
     },
     // Names of the databases, caches, services (plain or `{ service, env }`), buckets and tables used;
     // bucket, table, queue and topic objects are read into `stores` and `messaging`.

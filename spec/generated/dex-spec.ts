@@ -569,7 +569,7 @@ export interface Ingress {
         ];
   };
   /**
-   * Load balancer idle timeout in seconds.
+   * Load balancer idle timeout in seconds. An ALB whose services ask for more (expose.idleTimeoutSeconds, expose.websocket) gets the largest of them: the timeout is one per load balancer.
    */
   idleTimeoutSeconds?: number;
 }
@@ -1851,7 +1851,7 @@ export interface Service {
     messagesPerTask?: number;
   };
   /**
-   * Health check used by the load balancer and the platform: HTTP (path or http, the default), tcp, grpc, or a command run in the container; the timing fields apply to all of them.
+   * Health check used by the load balancer and the platform: HTTP (path or http, the default), tcp, grpc, or a command run in the container; the timing fields apply to all of them. startup, liveness and readiness give one of the three checks its own kind or timings (docs/kubernetes.md "Health checks").
    */
   health?: {
     /**
@@ -1878,15 +1878,15 @@ export interface Service {
      */
     command?: [string, ...string[]];
     /**
-     * Seconds between checks.
+     * Seconds between checks. Kubernetes probes take 1 s and up; what goes to a load balancer's target group (the readiness check of an exposed service) or to the ECS container health check (the liveness check) needs at least 5 (DEX860).
      */
     intervalSeconds?: number;
     /**
-     * Seconds before a check counts as failed.
+     * Seconds before a check counts as failed. Kubernetes probes take 1 s and up; a target group and the ECS container health check need at least 2 (DEX860).
      */
     timeoutSeconds?: number;
     /**
-     * Consecutive successes before healthy.
+     * Consecutive successes before healthy (the readiness check: Kubernetes successThreshold, the target group's healthy threshold, which needs at least 2: DEX860).
      */
     healthyThreshold?: number;
     /**
@@ -1894,9 +1894,133 @@ export interface Service {
      */
     unhealthyThreshold?: number;
     /**
-     * Seconds after start before checks count.
+     * Seconds after start before checks count: the startup window (Kubernetes startup probe, ECS startPeriod and the service's load-balancer grace period, the EC2 Auto Scaling group's grace period). startup.gracePeriodSeconds overrides it.
      */
     gracePeriodSeconds?: number;
+    /**
+     * The startup check: the Kubernetes startup probe (liveness and readiness wait for it), the EC2 host's boot check; its gracePeriodSeconds is ECS's startPeriod. Default: the main check.
+     */
+    startup?: {
+      /**
+       * HTTP path (and query) this check asks for, as health.path. A probe that names a check (path, http, tcp, grpc or command) uses only that; one that names none uses the main check.
+       */
+      path?: string;
+      /**
+       * Same as path; give one of the two.
+       */
+      http?: string;
+      /**
+       * Healthy when the port accepts a TCP connection, as health.tcp.
+       */
+      tcp?: true;
+      /**
+       * The gRPC health protocol for this service name, as health.grpc.
+       */
+      grpc?: string;
+      /**
+       * A command run inside the container (exec form, no shell), as health.command.
+       *
+       * @minItems 1
+       * @maxItems 32
+       */
+      command?: [string, ...string[]];
+      /**
+       * Seconds between checks. Default: health.intervalSeconds.
+       */
+      intervalSeconds?: number;
+      /**
+       * Seconds before a check counts as failed. Default: health.timeoutSeconds.
+       */
+      timeoutSeconds?: number;
+      /**
+       * How long the service may take to start before failed checks count (Kubernetes: the startup probe's failure threshold, this over its interval). Default: health.gracePeriodSeconds.
+       */
+      gracePeriodSeconds?: number;
+    };
+    /**
+     * The liveness check: a failing container is restarted (the Kubernetes liveness probe, the ECS container health check). Default: the main check.
+     */
+    liveness?: {
+      /**
+       * HTTP path (and query) this check asks for, as health.path. A probe that names a check (path, http, tcp, grpc or command) uses only that; one that names none uses the main check.
+       */
+      path?: string;
+      /**
+       * Same as path; give one of the two.
+       */
+      http?: string;
+      /**
+       * Healthy when the port accepts a TCP connection, as health.tcp.
+       */
+      tcp?: true;
+      /**
+       * The gRPC health protocol for this service name, as health.grpc.
+       */
+      grpc?: string;
+      /**
+       * A command run inside the container (exec form, no shell), as health.command.
+       *
+       * @minItems 1
+       * @maxItems 32
+       */
+      command?: [string, ...string[]];
+      /**
+       * Seconds between checks. Default: health.intervalSeconds. At least 5 on ECS (DEX860).
+       */
+      intervalSeconds?: number;
+      /**
+       * Seconds before a check counts as failed. Default: health.timeoutSeconds.
+       */
+      timeoutSeconds?: number;
+      /**
+       * Consecutive failures before the container is restarted. Default: health.unhealthyThreshold.
+       */
+      unhealthyThreshold?: number;
+    };
+    /**
+     * The readiness check: a failing target gets no traffic (the Kubernetes readiness probe, the load balancer's target group on every platform). Default: the main check.
+     */
+    readiness?: {
+      /**
+       * HTTP path (and query) this check asks for, as health.path. A probe that names a check (path, http, tcp, grpc or command) uses only that; one that names none uses the main check.
+       */
+      path?: string;
+      /**
+       * Same as path; give one of the two.
+       */
+      http?: string;
+      /**
+       * Healthy when the port accepts a TCP connection, as health.tcp.
+       */
+      tcp?: true;
+      /**
+       * The gRPC health protocol for this service name, as health.grpc.
+       */
+      grpc?: string;
+      /**
+       * A command run inside the container (exec form, no shell), as health.command.
+       *
+       * @minItems 1
+       * @maxItems 32
+       */
+      command?: [string, ...string[]];
+      /**
+       * Seconds between checks. Default: health.intervalSeconds. At least 5 when the service has a target group (DEX860).
+       */
+      intervalSeconds?: number;
+      /**
+       * Seconds before a check counts as failed. Default: health.timeoutSeconds.
+       */
+      timeoutSeconds?: number;
+      /**
+       * Consecutive successes before the target gets traffic. Default: health.healthyThreshold; a target group needs at least 2 (DEX860).
+       */
+      healthyThreshold?: number;
+      /**
+       * Consecutive failures before the target gets no traffic. Default: health.unhealthyThreshold.
+       */
+      unhealthyThreshold?: number;
+    };
   };
   /**
    * Whether and where the service is reachable through the load balancer.
@@ -1935,6 +2059,39 @@ export interface Service {
        */
       protocol?: 'TCP' | 'UDP' | 'TLS';
     };
+    /**
+     * A WebSocket (or other long-lived connection) service behind an ALB: idle timeout 3600 s, lb_cookie stickiness for a day, deregistration delay 120 s, the least-outstanding-requests algorithm. Each explicit field below overrides its part. (docs/domains.md "WebSockets and connection settings")
+     */
+    websocket?: boolean;
+    /**
+     * ALB only: the idle timeout this service needs. It is one setting per load balancer: the ALB gets the largest of ingress.idleTimeoutSeconds and its services' values.
+     */
+    idleTimeoutSeconds?: number;
+    /**
+     * ALB only: sticky sessions by the load balancer's cookie (lb_cookie): a client's requests go to the same target.
+     */
+    stickiness?: {
+      /**
+       * false turns off the stickiness websocket sets.
+       */
+      enabled?: boolean;
+      /**
+       * How long the cookie keeps a client on its target (1 s to 7 days).
+       */
+      durationSeconds?: number;
+    };
+    /**
+     * How long a deregistering target keeps its open connections before the load balancer closes them. Default 30 (120 with websocket).
+     */
+    deregistrationDelaySeconds?: number;
+    /**
+     * ALB only: a new target's share of requests ramps up over this many seconds (30 to 900; 0 off, the default). Not with least_outstanding_requests (DEX863).
+     */
+    slowStartSeconds?: number;
+    /**
+     * ALB only: how the load balancer picks a target. Default round_robin (least_outstanding_requests with websocket).
+     */
+    algorithm?: 'round_robin' | 'least_outstanding_requests';
   };
   /**
    * Databases, caches, services, buckets and tables this service calls, and the queues and topics it sends to, consumes or publishes to ({ bucket|table: NAME, access: read | read-write }, { queue: NAME, access: send | consume }, { topic: NAME, access: publish }). Security groups, IAM and network policies allow exactly these. A service used gives its address as <NAME>_URL, <NAME>_HOST and <NAME>_PORT (NAME: its name upper-cased, other characters _); the object form renames them, e.g. { service: productcatalogservice, env: { address: PRODUCT_CATALOG_SERVICE_ADDR } }.

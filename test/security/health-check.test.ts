@@ -22,7 +22,8 @@ function healthCheck(spec: NormalizedSpec, service: string): string[] {
   return container.HealthCheck.Command;
 }
 
-const withPath = (path: string) => specWith((s) => void (s.services.api!.health.path = s.services.worker!.health.path = path));
+// The container health check is the liveness check, which (named by no probe of its own) carries the main path.
+const withPath = (path: string) => specWith((s) => void (s.services.api!.health.liveness.path = s.services.worker!.health.liveness.path = path));
 
 /** What Docker does with an exec-form check: execve(argv) in the container, here in a temp dir. */
 function runCheck(command: string[]): ReturnType<typeof sandbox> {

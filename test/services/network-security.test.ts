@@ -310,7 +310,7 @@ describe('security groups', () => {
     const twoEks = variant(production, (s) => {
       const bc = s.services['blockchain-service']!;
       // Same placement (eks) and port (5001) as blockchain-service.
-      s.services = { ...s.services, 'ledger-service': { ...bc, name: 'ledger-service', expose: { public: true, path: '/api/ledger', host: undefined } } };
+      s.services = { ...s.services, 'ledger-service': { ...bc, name: 'ledger-service', expose: { traffic: production.services['kyc-service']!.expose.traffic, public: true, path: '/api/ledger', host: undefined } } };
     });
     const out = build(twoEks);
     const fromAlb = ofType(out, 'AWS::EC2::SecurityGroupIngress').filter((r) => r.logicalId === 'EksNodeIngressFromAlbPort5001');
@@ -425,7 +425,7 @@ describe('load balancer', () => {
     expect(index.get('BlockchainServiceListenerRule')!.properties.Actions).toEqual([{ Type: 'forward', TargetGroupArn: { Ref: 'BlockchainServiceTargetGroup' } }]);
     const ec2 = variant(production, (s) => {
       const m = s.services['monitoring-service']!;
-      s.services = { ...s.services, 'monitoring-service': { ...m, expose: { public: true, path: '/monitor', host: 'ops.example.com' } } };
+      s.services = { ...s.services, 'monitoring-service': { ...m, expose: { traffic: production.services['kyc-service']!.expose.traffic, public: true, path: '/monitor', host: 'ops.example.com' } } };
     });
     const out = byId(alb.build(ec2, AT_FIXED_DATE));
     expect(prop(out.get('MonitoringServiceTargetGroup'), 'TargetType')).toBe('instance');
@@ -436,7 +436,7 @@ describe('load balancer', () => {
   });
 
   it('derives unique rule priorities from names, more specific rules first', () => {
-    const svc = (name: string, path: string | undefined, host?: string): NormalizedService => ({ ...production.services['kyc-service']!, name, expose: { public: true, path, host } });
+    const svc = (name: string, path: string | undefined, host?: string): NormalizedService => ({ ...production.services['kyc-service']!, name, expose: { traffic: production.services['kyc-service']!.expose.traffic, public: true, path, host } });
     const list = [svc('root', '/'), svc('api', '/api'), svc('deep', '/api/v1/deep'), svc('host', '/api', 'a.example.com'), svc('hostonly', undefined, 'b.example.com')];
     const p = listenerRulePriorities(list);
     expect(p.get('host')!).toBeLessThan(p.get('deep')!);
@@ -502,9 +502,9 @@ describe('stable logical IDs', () => {
     const spec = variant(production, (s) => {
       const kyc = s.services['kyc-service']!;
       s.services = {
-        'aaa-service': { ...kyc, name: 'aaa-service', port: 4100, expose: { public: true, path: '/api/aaa', host: undefined }, uses: ['postgres', 'redis', 'kyc-service'], secrets: ['AAA_KEY'] },
+        'aaa-service': { ...kyc, name: 'aaa-service', port: 4100, expose: { traffic: production.services['kyc-service']!.expose.traffic, public: true, path: '/api/aaa', host: undefined }, uses: ['postgres', 'redis', 'kyc-service'], secrets: ['AAA_KEY'] },
         ...s.services,
-        'zzz-service': { ...s.services['blockchain-service']!, name: 'zzz-service', port: 5002, expose: { public: true, path: '/api/zzz', host: undefined } },
+        'zzz-service': { ...s.services['blockchain-service']!, name: 'zzz-service', port: 5002, expose: { traffic: production.services['kyc-service']!.expose.traffic, public: true, path: '/api/zzz', host: undefined } },
       };
     });
     const after = build(spec);
