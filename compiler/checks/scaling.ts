@@ -163,7 +163,7 @@ function scheduleFindings(s: NormalizedService, sig: Signals): Finding[] {
   if (lowers && !restores) {
     out.push({
       code: 'DEX858',
-      message: `${s.name}'s scheduled actions lower its capacity, and none sets it back to min ${s.scaling.min} and max ${s.scaling.max}: after the first it stays lowered until the next deploy resets it`,
+      message: `${s.name}'s scheduled actions lower its capacity, and none sets it back to min ${s.scaling.min} and max ${s.scaling.max}: after the first it stays lowered until a stack update resets it`,
       path: ['services', s.name, 'scaling', 'scheduled'],
       hint: `add an action that restores it, e.g. { name: morning, schedule: "cron(0 7 ? * MON-FRI *)", min: ${s.scaling.min}, max: ${s.scaling.max} }`,
     });
