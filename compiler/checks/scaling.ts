@@ -147,7 +147,7 @@ function scheduleFindings(s: NormalizedService, sig: Signals): Finding[] {
       out.push({ code: 'DEX852', message: `${s.name}'s scheduled action ${a.name}: ${parsed.message}`, path: at('schedule'), hint: parsed.hint.replace('for a one-off run use run: before-release or start the task by hand', 'a scheduled action repeats') });
     } else if (s.placement === 'ec2') {
       const cron = kubernetesCron(parsed);
-      if (isScheduleError(cron)) out.push({ code: 'DEX855', message: `${s.name} runs on EC2, whose scheduled actions take a five-field cron (no rate, year, L, W or #): ${cron.message.replace(/Kubernetes (cron|CronJob)/, 'that cron')}`, path: at('schedule'), hint: 'write cron(minutes hours day-of-month month day-of-week *) without L, W or #, or a rate that divides an hour or a day (rate(30 minutes), rate(6 hours), rate(1 day))' });
+      if (isScheduleError(cron)) out.push({ code: 'DEX855', message: `${s.name} runs on EC2, whose scheduled actions take a five-field cron (no rate, year, L, W or #): ${cron.message.replace(/a Kubernetes CronJob|Kubernetes cron/, 'Unix cron')}`, path: at('schedule'), hint: 'write cron(minutes hours day-of-month month day-of-week *) without L, W or #, or a rate that divides an hour or a day (rate(30 minutes), rate(6 hours), rate(1 day))' });
     }
     if (a.timezone !== undefined && !isTimeZone(a.timezone)) {
       out.push({ code: 'DEX852', message: `${s.name}'s scheduled action ${a.name}: ${a.timezone} is not an IANA time zone`, path: at('timezone'), hint: 'write a zone of the IANA tz database, e.g. UTC, Europe/Berlin or America/New_York' });
@@ -178,6 +178,10 @@ export const scalingRule: SemanticRule = {
     for (const s of Object.values(spec.services)) {
       const sig = s.scaling.signals;
       if (sig === undefined) continue;
+      if (s.kind === 'job') {
+        out.push({ code: 'DEX851', message: `${s.name} is a job: it runs to completion, so no scaling policy or scheduled action acts on it`, path: ['services', s.name, 'scaling'], hint: 'remove targetRequestsPerTarget, metric, steps and scheduled from the job; its schedule says when it runs' });
+        continue;
+      }
       if (s.placement === 'eks') {
         out.push(...eksFindings(s, sig));
         continue;
