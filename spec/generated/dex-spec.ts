@@ -1559,7 +1559,7 @@ export interface Service {
      */
     metric?: {
       /**
-       * CloudWatch namespace of the metric (e.g. Shop/Checkout, or an AWS one such as AWS/SQS). The service publishes it; dex only reads it.
+       * CloudWatch namespace of the metric (e.g. Shop/Checkout, or an AWS one such as AWS/SQS): letters, digits and . _ / # : - or spaces, not starting with a colon. The service publishes it; dex only reads it.
        */
       namespace: string;
       /**

@@ -183,6 +183,11 @@ describe('located errors', () => {
     expect(found(metric, 'DEX851')).toEqual([`${lineOf(SHOP, 'on: metric')} services.indexer.scaling.steps.on`]);
   });
 
+  it('DEX851: a job, which runs to completion, takes no scaling signal', () => {
+    const text = `${SHOP}  nightly:\n    kind: job\n    placement: ecs\n    schedule: "rate(1 day)"\n    scaling: { min: 1, max: 1, scheduled: [{ name: a, schedule: "rate(1 day)", min: 1, max: 1 }] }\n`;
+    expect(found(analyzed(text), 'DEX851')).toEqual([`${lineOf(text, 'scaling: { min: 1, max: 1, scheduled')} services.nightly.scaling`]);
+  });
+
   it('DEX852: schedule syntax (the job parser), an unknown time zone, a repeated name', () => {
     const bad = analyzed(replace('cron(0 20 ? * MON-FRI *)', 'cron(0 20 * * MON-FRI *)').replace('timezone: Europe/Berlin, min: 2', 'timezone: Mars/Olympus, min: 2').replace('name: weekday', 'name: weekend'));
     expect(found(bad, 'DEX852')).toEqual([
@@ -211,6 +216,7 @@ describe('located errors', () => {
   it('DEX855: a rate or an L on EC2, whose Recurrence is a five-field cron', () => {
     const x = analyzed(replace('cron(0 0 ? * 7 *)', 'rate(7 days)').replace('cron(0 6 ? * 2 *)', 'cron(0 6 L * ? *)'));
     expect(found(x, 'DEX855')).toEqual([`${lineOf(SHOP, 'name: weekend')} services.catalog.scaling.scheduled.0.schedule`, `${lineOf(SHOP, 'name: weekday')} services.catalog.scaling.scheduled.1.schedule`]);
+    expect(x.diagnostics.filter((d) => d.code === 'DEX855').map((d) => d.message.split(': ').at(-1))).toEqual(['rate(7 days) has no Unix cron equivalent', 'cron(...) with L: Unix cron has no L, W or #']);
   });
 
   it('DEX856: overlapping directions, a repeated threshold, utilisation above 100', () => {
@@ -240,6 +246,23 @@ describe('located errors', () => {
 });
 
 const analyzeProduction = (text: string): Analysis => analyzeSpec(Buffer.from(text), 'dex.yaml', { today: fixedClock, environment: 'production' });
+
+describe('the examples', () => {
+  const example = (file: string, environment?: string) => analyzeSpec(readFileSync(file), file, { today: fixedClock, ...(environment === undefined ? {} : { environment }) });
+
+  it('online-boutique: the frontend tracks requests per target on the shared ALB beside CPU', () => {
+    const a = example('examples/online-boutique/dex.yaml');
+    expect(byId(a, 'FrontendRequestsScalingPolicy')!.properties).toMatchObject({ TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget' }, TargetValue: 600 } });
+    expect(byId(a, 'FrontendCpuScalingPolicy')).toBeDefined();
+  });
+
+  it('retail store: the staging overlay scales the ui down at night and back in the morning; production keeps its bounds', () => {
+    const staging = example('examples/retail-store/dex.yaml', 'staging');
+    expect(((byId(staging, 'UiScalableTarget')!.properties as Record<string, unknown>).ScheduledActions as { ScheduledActionName: string }[]).map((x) => x.ScheduledActionName)).toEqual(['ui-night', 'ui-morning']);
+    expect(staging.diagnostics.filter((d) => d.code.startsWith('DEX85'))).toEqual([]);
+    expect(byId(example('examples/retail-store/dex.yaml', 'production'), 'UiScalableTarget')!.properties).not.toHaveProperty('ScheduledActions');
+  });
+});
 
 describe('the emitted templates', () => {
   it('validate against the CloudFormation resource schemas, alone and as a stack set', () => {
