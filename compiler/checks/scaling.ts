@@ -144,7 +144,7 @@ function scheduleFindings(s: NormalizedService, sig: Signals): Finding[] {
     seen.add(a.name);
     const parsed = parseSchedule(a.schedule);
     if (isScheduleError(parsed)) {
-      out.push({ code: 'DEX852', message: `${s.name}'s scheduled action ${a.name}: ${parsed.message}`, path: at('schedule'), hint: parsed.hint.replace('for a one-off run use run: before-release or start the task by hand', 'a scheduled action repeats') });
+      out.push({ code: 'DEX852', message: `${s.name}'s scheduled action ${a.name}: ${parsed.message}`, path: at('schedule'), hint: parsed.message.includes('one-time') ? 'write cron(...) or rate(...): dex keeps scheduled actions that repeat' : parsed.hint });
     } else if (s.placement === 'ec2') {
       const cron = kubernetesCron(parsed);
       if (isScheduleError(cron)) out.push({ code: 'DEX855', message: `${s.name} runs on EC2, whose scheduled actions take a five-field cron (no rate, year, L, W or #): ${cron.message.replace(/a Kubernetes CronJob|Kubernetes cron/, 'Unix cron')}`, path: at('schedule'), hint: 'write cron(minutes hours day-of-month month day-of-week *) without L, W or #, or a rate that divides an hour or a day (rate(30 minutes), rate(6 hours), rate(1 day))' });
