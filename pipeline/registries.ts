@@ -24,6 +24,7 @@ import { karpenter } from '../services/karpenter.js';
 import { elasticache } from '../services/elasticache.js';
 import { messaging } from '../services/messaging.js';
 import { queueScaling } from '../services/queue-scaling.js';
+import { scalingSignalsBlock } from '../services/scaling-signals.js';
 import { iam } from '../services/iam.js';
 import { monitoring } from '../services/monitoring.js';
 import { rds } from '../services/rds.js';
@@ -60,6 +61,7 @@ import { execRule } from '../compiler/checks/exec.js';
 import { capacityRule } from '../compiler/checks/capacity.js';
 import { kindsRule } from '../compiler/checks/kinds.js';
 import { messagingRule } from '../compiler/checks/messaging.js';
+import { scalingRule } from '../compiler/checks/scaling.js';
 import { discoveryRule } from '../compiler/checks/discovery.js';
 import { cycleRule, usesRule } from '../compiler/checks/references.js';
 import { databasesRule } from '../compiler/checks/databases.js';
@@ -109,6 +111,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   karpenter,
   ec2,
   queueScaling,
+  scalingSignalsBlock,
   monitoring,
   audit,
   cicd,
@@ -168,6 +171,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     duplicateAlertsRule,
     wafLargeBodiesRule,
     messagingRule,
+    scalingRule,
     storesRule,
   ];
 }

@@ -42,7 +42,7 @@ const TYPES = {
   'AWS::ECR': ['Repository', 'PullThroughCacheRule', 'RepositoryCreationTemplate'],
   'AWS::ECS': ['Cluster', 'ClusterCapacityProviderAssociations', 'TaskDefinition', 'Service', 'CapacityProvider'],
   'AWS::EKS': ['Cluster', 'Nodegroup', 'Addon', 'AccessEntry', 'PodIdentityAssociation', 'FargateProfile'],
-  'AWS::AutoScaling': ['AutoScalingGroup', 'ScalingPolicy', 'LifecycleHook'],
+  'AWS::AutoScaling': ['AutoScalingGroup', 'ScalingPolicy', 'LifecycleHook', 'ScheduledAction'],
   'AWS::CloudWatch': ['Alarm', 'Dashboard', 'CompositeAlarm'],
   'AWS::SNS': ['Topic', 'Subscription', 'TopicPolicy'],
   'AWS::SQS': ['Queue', 'QueuePolicy'],

@@ -17,6 +17,7 @@ import { isArmInstance } from './eks.js';
 import { behindLoadBalancer } from '../compiler/model/exposure.js';
 import { internalTargetGroup } from './discovery.js';
 import { applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
+import { cpuYieldsToSteps } from './scaling-signals.js';
 import { serviceLogGroupName } from './iam.js';
 import { GRAFANA_ADMIN_USER, GRAFANA_SECRET_PASSWORD_KEY, grafanaAdminSecretName, grafanaOidcSecretName } from './secrets.js';
 import { PROMETHEUS_HOST, grafanaFiles, installBundle, prometheusFiles } from '../compiler/monitoring/files.js';
@@ -468,8 +469,9 @@ function workloads(spec: NormalizedSpec, context: BuildContext): Workload[] {
       instanceType: s.instanceType ?? 't3.small',
       min: s.scaling.min,
       max: s.scaling.max,
-      // A queue-scaled service scales on its backlog instead (services/queue-scaling.ts).
-      targetCpuPercent: s.scaling.queue === undefined ? s.scaling.targetCpuPercent : undefined,
+      // A queue-scaled service scales on its backlog instead (services/queue-scaling.ts); steps on
+      // cpu replace the CPU policy (services/scaling-signals.ts).
+      targetCpuPercent: s.scaling.queue === undefined && !cpuYieldsToSteps(s) ? s.scaling.targetCpuPercent : undefined,
       securityGroup: ID.serviceSecurityGroup(s.name),
       instanceProfile: ID.instanceProfile(s.name),
       volumes: [{ device: '/dev/xvda', sizeGiB: s.storageGiB, what: 'root' }],

@@ -18,6 +18,7 @@ import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheReplication
 import { auroraReaders, databaseName, databaseUserOn, isAurora } from './rds.js';
 import { engineInfo } from '../spec/database-engines.js';
 import { BLUE_GREEN_ID, exposedNames, isTrafficShifted } from './alb.js';
+import { cpuYieldsToSteps, ecsScheduledActions } from './scaling-signals.js';
 import { behindLoadBalancer } from '../compiler/model/exposure.js';
 import { imageUri } from './ecr.js';
 import { resolveEnvValue } from './references.js';
@@ -459,6 +460,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
   );
 
   const resourceId: CfnValue = { 'Fn::Join': ['/', ['service', ref(ID.ecsCluster), getAtt(ecsServiceId, 'Name')]] };
+  const scheduled = ecsScheduledActions(s);
   out.push(
     resource({
       logicalId: `${P}ScalableTarget`,
@@ -466,7 +468,14 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       layer: 'ecs',
       origin: [...origin, 'scaling'],
       component,
-      properties: { ServiceNamespace: 'ecs', ScalableDimension: 'ecs:service:DesiredCount', ResourceId: resourceId, MinCapacity: s.scaling.min, MaxCapacity: s.scaling.max },
+      properties: {
+        ServiceNamespace: 'ecs',
+        ScalableDimension: 'ecs:service:DesiredCount',
+        ResourceId: resourceId,
+        MinCapacity: s.scaling.min,
+        MaxCapacity: s.scaling.max,
+        ...(scheduled !== undefined ? { ScheduledActions: scheduled } : {}),
+      },
     }),
   );
   const policy = (kind: 'Cpu' | 'Memory', metric: string, target: number): ModelResource =>
@@ -489,9 +498,10 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       },
     });
   // Every kind that runs continuously (web, backend, worker) scales on CPU and memory; a
-  // queue-scaled service scales on its backlog instead (services/queue-scaling.ts).
+  // queue-scaled service scales on its backlog instead (services/queue-scaling.ts), and steps on
+  // cpu replace the CPU policy (services/scaling-signals.ts).
   if (s.scaling.max > s.scaling.min && s.scaling.queue === undefined) {
-    out.push(policy('Cpu', 'ECSServiceAverageCPUUtilization', s.scaling.targetCpuPercent));
+    if (!cpuYieldsToSteps(s)) out.push(policy('Cpu', 'ECSServiceAverageCPUUtilization', s.scaling.targetCpuPercent));
     if (s.scaling.targetMemoryPercent !== undefined) out.push(policy('Memory', 'ECSServiceAverageMemoryUtilization', s.scaling.targetMemoryPercent));
   }
   return out;

@@ -61,7 +61,7 @@ interface CodeInfo {
  * DEX4xx: environments; DEX5xx: secrets; DEX6xx: compliance; DEX7xx: data stores, messaging, domains, load
  * balancers and the network (DEX70x–71x databases, 72x–73x buckets and tables, 74x–75x queues and topics,
  * 76x–77x domains and load balancers, 78x–79x the network and values from resources); DEX8xx: EKS capacity
- * (Fargate profiles, Karpenter); DEX9xx: the command line and the tool itself.
+ * (Fargate profiles, Karpenter) and DEX85x scaling on other signals; DEX9xx: the command line and the tool itself.
  */
 export const DIAGNOSTIC_CODES = {
   DEX100: { severity: 'error', title: 'File cannot be read' },
@@ -277,6 +277,16 @@ export const DIAGNOSTIC_CODES = {
   DEX863: { severity: 'error', title: 'Slow start shorter than 30 seconds' },
   DEX864: { severity: 'error', title: 'Slow start with the least-outstanding-requests algorithm' },
   DEX865: { severity: 'info', title: 'Idle timeout raised for every service on the ALB' },
+  DEX850: { severity: 'error', title: 'Requests-per-target scaling without an ALB' },
+  DEX851: { severity: 'error', title: 'Conflicting scaling policies' },
+  DEX852: { severity: 'error', title: 'Scheduled scaling action that cannot be read' },
+  DEX853: { severity: 'error', title: 'Scheduled capacity out of bounds' },
+  DEX854: { severity: 'error', title: 'Scaling signal dex cannot make real on EKS' },
+  DEX855: { severity: 'error', title: 'Schedule EC2 Auto Scaling cannot express' },
+  DEX856: { severity: 'error', title: 'Scaling steps that overlap or cannot be' },
+  DEX857: { severity: 'error', title: 'Custom scaling metric without a policy, or steps without their metric' },
+  DEX858: { severity: 'warning', title: 'Scheduled scale-down that is never undone' },
+  DEX859: { severity: 'error', title: 'Requests-per-target scaling on a traffic-shifted ECS service' },
   DEX900: { severity: 'error', title: 'Usage error' },
   DEX901: { severity: 'error', title: 'Output could not be written' },
   DEX902: { severity: 'error', title: 'Baseline could not be read' },

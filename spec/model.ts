@@ -255,7 +255,7 @@ export interface NormalizedService {
   readonly capacity?: NormalizedCapacity;
   /** True when the spec sets storageGiB (it only applies to placement ec2). */
   readonly storageGiBDeclared?: boolean;
-  readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean; readonly queue?: NormalizedQueueScaling };
+  readonly scaling: { readonly min: number; readonly max: number; readonly targetCpuPercent: number; readonly targetMemoryPercent: number | undefined; readonly vertical: boolean; readonly queue?: NormalizedQueueScaling; readonly signals?: NormalizedScalingSignals };
   readonly health: NormalizedHealth;
   /** `host` is the absolute host name: `expose.host`, or `expose.subdomain` under ingress.domain.name (kept in `subdomain`). */
   readonly expose: {
@@ -626,6 +626,48 @@ export interface NormalizedTopic {
 export interface NormalizedMessagingUses {
   readonly queues: readonly { readonly name: string; readonly access: 'send' | 'consume'; readonly timeoutSeconds: number | undefined; readonly index: number }[];
   readonly topics: readonly { readonly name: string; readonly access: 'publish'; readonly index: number }[];
+}
+
+/**
+ * Scaling on other signals (requests per target, a custom metric, steps, schedules): present only
+ * when the spec uses one, so a spec without them normalizes as before.
+ */
+export interface NormalizedScalingSignals {
+  readonly requestsPerTarget: number | undefined;
+  readonly metric: NormalizedScalingMetric | undefined;
+  readonly steps: NormalizedScalingSteps | undefined;
+  readonly scheduled: readonly NormalizedScheduledAction[];
+  /** Whether the spec sets targetCpuPercent: the default CPU policy yields to steps on cpu, a declared one conflicts (DEX851). */
+  readonly cpuTargetDeclared: boolean;
+}
+
+export interface NormalizedScalingMetric {
+  readonly namespace: string;
+  readonly name: string;
+  /** Name to value, sorted by name. */
+  readonly dimensions: readonly { readonly name: string; readonly value: string }[];
+  readonly statistic: 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
+  readonly target: number | undefined;
+}
+
+export interface NormalizedScalingSteps {
+  readonly on: 'cpu' | 'memory' | 'metric';
+  /** Sorted by threshold, lowest first (as the spec wrote them: `index`). */
+  readonly out: readonly { readonly atOrAbove: number; readonly add: number; readonly index: number }[];
+  /** Sorted by threshold, highest first. */
+  readonly in: readonly { readonly atOrBelow: number; readonly remove: number; readonly index: number }[];
+  readonly adjustment: 'count' | 'percent';
+  readonly cooldownSeconds: number;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+}
+
+export interface NormalizedScheduledAction {
+  readonly name: string;
+  readonly schedule: string;
+  readonly timezone: string | undefined;
+  readonly min: number;
+  readonly max: number;
 }
 
 /** Queue-backlog scaling (`scaling.queue`): the queue and the backlog one task works through. */

@@ -8,6 +8,7 @@ import { engineInfo } from './database-engines.js';
 import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision, UseEnvNames } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
 import { normalizeMessaging, queueScaling, serviceMessaging } from './messaging.js';
+import { scalingSignals } from './scaling.js';
 import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage, Table, TableKey } from './generated/dex-spec.js';
 
 export interface NormalizeResult {
@@ -489,6 +490,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
       targetMemoryPercent: s.scaling?.targetMemoryPercent,
       vertical: or(s.scaling?.vertical, 'Service', 'scaling', 'vertical'),
       ...queueScaling(s),
+      ...scalingSignals(s),
     },
     health: normalizeHealth(s.health),
     expose: {

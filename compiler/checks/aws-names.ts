@@ -389,19 +389,36 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
       },
     ],
   },
-  'AWS::ApplicationAutoScaling::ScalableTarget': { noPhysicalName: 'identified by the resource it scales', notNames: { ResourceId: 'the resource it scales' } },
+  'AWS::ApplicationAutoScaling::ScalableTarget': {
+    noPhysicalName: 'identified by the resource it scales',
+    notNames: {
+      ResourceId: 'the resource it scales',
+      // <service>-<action>: both dex's lowercase names, unique per service (DEX852), far below the 256 characters the API takes.
+      'ScheduledActions[].ScheduledActionName': "a scheduled action's name within its scalable target (scaling.scheduled[].name after the service's)",
+    },
+  },
   'AWS::ApplicationAutoScaling::ScalingPolicy': {
     names: [{ property: 'PolicyName', what: 'scaling policy name', maxLength: 256, pattern: /^\P{Cc}+$/u, allowed: 'printable characters', unique: 'parent', source: SCHEMA }],
     notNames: {
       'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[].Id': "an ID inside the policy's metric math",
       'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.Dimensions[].Name': 'a CloudWatch dimension name (QueueName, ClusterName, ServiceName)',
       'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.MetricName': "a CloudWatch metric's name",
+      'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.MetricName': "a custom metric's name (scaling.metric.name)",
+      'TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Dimensions[].Name': 'a CloudWatch dimension name (scaling.metric.dimensions)',
     },
   },
   'AWS::AutoScaling::AutoScalingGroup': {
     names: [{ property: 'AutoScalingGroupName', what: 'Auto Scaling group name', maxLength: 255, unique: 'region', source: SCHEMA }],
   },
-  'AWS::AutoScaling::ScalingPolicy': { noPhysicalName: 'CloudFormation names it', notNames: { AutoScalingGroupName: REF } },
+  'AWS::AutoScaling::ScalingPolicy': {
+    noPhysicalName: 'CloudFormation names it',
+    notNames: {
+      AutoScalingGroupName: REF,
+      'TargetTrackingConfiguration.CustomizedMetricSpecification.MetricName': "a custom metric's name (scaling.metric.name)",
+      'TargetTrackingConfiguration.CustomizedMetricSpecification.Dimensions[].Name': 'a CloudWatch dimension name (scaling.metric.dimensions)',
+    },
+  },
+  'AWS::AutoScaling::ScheduledAction': { noPhysicalName: 'CloudFormation names it', notNames: { AutoScalingGroupName: REF } },
   'AWS::EC2::LaunchTemplate': {
     names: [{ property: 'LaunchTemplateName', what: 'launch template name', maxLength: 128, minLength: 3, pattern: /^[a-zA-Z0-9().\-/_]+$/, allowed: 'letters, digits and ( ) . - / _', unique: 'region', source: 'EC2 API CreateLaunchTemplate (3-128 characters, [a-zA-Z0-9\\(\\)\\.\\-/_]+)' }],
     notNames: { 'LaunchTemplateData.ImageId': 'the AMI, resolved from SSM', 'LaunchTemplateData.BlockDeviceMappings[].DeviceName': 'a device path' },

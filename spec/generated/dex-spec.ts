@@ -1849,6 +1849,115 @@ export interface Service {
      * With queue: the backlog one task, pod or instance works through; the target of the scaling policy.
      */
     messagesPerTask?: number;
+    /**
+     * Target tracking on ALB requests per target per minute (ALBRequestCountPerTarget of the service's target group). Only for a service behind an ALB (expose.public on the shared ALB, or expose.loadBalancer naming an ALB); ecs and ec2. A second target tracking policy beside CPU: scale-out when either is above its target, scale-in only when both are below.
+     */
+    targetRequestsPerTarget?: number;
+    /**
+     * A custom CloudWatch metric to scale on: target tracking when target is set, and the metric steps.on: metric alarms on. ecs and ec2. Its two target tracking alarms are billed as CloudWatch alarms.
+     */
+    metric?: {
+      /**
+       * CloudWatch namespace of the metric (e.g. Shop/Checkout, or an AWS one such as AWS/SQS): letters, digits and . _ / # : - or spaces, not starting with a colon. The service publishes it; dex only reads it.
+       */
+      namespace: string;
+      /**
+       * The metric's name in its namespace.
+       */
+      name: string;
+      /**
+       * Dimensions that select the metric's series, name to value, exactly as the service publishes them (CloudWatch matches every dimension).
+       */
+      dimensions?: {
+        [k: string]: string;
+      };
+      /**
+       * How CloudWatch aggregates the metric over a minute before the policy reads it.
+       */
+      statistic?: 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
+      /**
+       * Target tracking: keep the metric at this value (per task when the service publishes it so). Leave it out when only steps read the metric (steps.on: metric).
+       */
+      target?: number;
+    };
+    /**
+     * Step scaling: CloudWatch alarms that add or remove capacity in steps by how far the metric is past its threshold. ecs and ec2. Steps on cpu replace the CPU target tracking policy (they would fight over scale-in); each alarm is billed as a CloudWatch alarm.
+     */
+    steps?: {
+      /**
+       * The metric the alarms watch: the service's average CPU or memory utilisation (percent), or scaling.metric.
+       */
+      on: 'cpu' | 'memory' | 'metric';
+      /**
+       * Scale-out steps: one alarm at the lowest atOrAbove, each step from its value to the next one's. At most 20 (what a scaling policy takes).
+       */
+      out?: {
+        /**
+         * From this value of the metric up (to the next step's), add capacity.
+         */
+        atOrAbove: number;
+        /**
+         * Tasks or instances to add (a percentage of the current capacity with adjustment: percent).
+         */
+        add: number;
+      }[];
+      /**
+       * Scale-in steps: one alarm at the highest atOrBelow, each step from its value down to the next one's. At most 20 (what a scaling policy takes).
+       */
+      in?: {
+        /**
+         * From this value of the metric down (to the next step's), remove capacity.
+         */
+        atOrBelow: number;
+        /**
+         * Tasks or instances to remove (a percentage with adjustment: percent).
+         */
+        remove: number;
+      }[];
+      /**
+       * What add and remove count: tasks or instances (count), or a percentage of the current capacity (percent).
+       */
+      adjustment?: 'count' | 'percent';
+      /**
+       * After a step acts, how long before the next may (ECS cooldown; the EC2 instance warm-up).
+       */
+      cooldownSeconds?: number;
+      /**
+       * The alarms' period: how long each data point aggregates.
+       */
+      periodSeconds?: 60 | 120 | 300 | 600 | 900 | 1800 | 3600;
+      /**
+       * Consecutive periods the metric must be past a step's threshold before the alarm acts.
+       */
+      evaluationPeriods?: number;
+    };
+    /**
+     * Scheduled scaling: at each time, the service's min and max become the action's until the next action (e.g. down at night, back up in the morning: declare both). ecs (Application Auto Scaling scheduled actions) and ec2 (Auto Scaling scheduled actions).
+     *
+     * @maxItems 50
+     */
+    scheduled?: {
+      /**
+       * The action's name (lowercase letters, digits, dashes), unique within the service.
+       */
+      name: string;
+      /**
+       * When the action applies: cron(minutes hours day-of-month month day-of-week year) or rate(value unit), as a job's schedule. On EC2 Auto Scaling the cron is translated to its five-field Recurrence (no rate there, no L, W or #).
+       */
+      schedule: string;
+      /**
+       * The IANA time zone the cron is read in. Default UTC.
+       */
+      timezone?: string;
+      /**
+       * Fewest tasks or instances from then on.
+       */
+      min: number;
+      /**
+       * Most tasks or instances from then on; at most scaling.max (the plan prices up to it).
+       */
+      max: number;
+    }[];
   };
   /**
    * Health check used by the load balancer and the platform: HTTP (path or http, the default), tcp, grpc, or a command run in the container; the timing fields apply to all of them. startup, liveness and readiness give one of the three checks its own kind or timings (docs/kubernetes.md "Health checks").
