@@ -114,7 +114,8 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
   const db = tier('database', 2);
   // The fourth quarter of the VPC, which the other tiers never take: only when something uses it,
   // so a spec without intra subnets keeps the VPC it had.
-  const intra = tier('intra', 3, merged.platforms?.eks?.controlPlaneSubnets === 'intra');
+  // An imported VPC's intra list is kept as written only for DEX798 to refuse it.
+  const intra = vpcId !== undefined ? { list: [...(networkIn.subnets?.intra ?? [])], derived: false } : tier('intra', 3, merged.platforms?.eks?.controlPlaneSubnets === 'intra');
   const isolated = vpcId === undefined && networkIn.subnets?.public !== undefined && networkIn.subnets.public.length === 0;
 
   const ingressIn = merged.ingress ?? {};
