@@ -150,6 +150,7 @@ caches:
       'BASE-NO-PUBLIC-DATA-STORES: OrdersDatabaseSubnetGroup places a data store outside the database subnets',
       'BASE-NO-PUBLIC-DATA-STORES: SessionsCacheSubnetGroup places a data store outside the database subnets',
     ]);
+    expect(a.diagnostics.find((d) => d.code === 'DEX600')!.hint).toContain('the store sets subnets: private although the VPC has database subnets');
   });
 });
 

@@ -347,7 +347,12 @@ export function segmentationChecks(ctx: RuleContext): Check[] {
         ? pass(`${g.logicalId} places the data store in the database subnets only`, g.origin, ev)
         : noDbTier && subnets.length > 0 && subnets.every(isPrivateTier)
           ? pass(`${g.logicalId} places the data store in the private subnets: the VPC has no database tier (network.subnets.database: [], subnets: private); no route in from the internet, security groups admit only its clients`, g.origin, ev)
-          : fail(`${g.logicalId} places a data store outside the database subnets`, g.origin, 'data stores belong in network.subnets.database (report it: dex places them there)', ev),
+          : fail(
+              `${g.logicalId} places a data store outside the database subnets`,
+              g.origin,
+              subnets.length > 0 && subnets.every(isPrivateTier) ? 'the store sets subnets: private although the VPC has database subnets: remove it to isolate the store there' : 'data stores belong in network.subnets.database (report it: dex places them there)',
+              ev,
+            ),
     );
   }
   const dbTables = new Set(ofType(ctx.model, 'AWS::EC2::SubnetRouteTableAssociation').filter((a) => isDbTier(refersTo(prop(a, 'SubnetId'), ids))).map((a) => refersTo(prop(a, 'RouteTableId'), ids)));
