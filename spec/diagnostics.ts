@@ -251,6 +251,7 @@ export const DIAGNOSTIC_CODES = {
   DEX792: { severity: 'error', title: 'EKS pods without a route to STS for their IAM role' },
   DEX793: { severity: 'error', title: 'Env value refers to nothing dex makes' },
   DEX794: { severity: 'error', title: 'IPv6 asked of an imported VPC' },
+  DEX775: { severity: 'error', title: 'Public-only EKS endpoint the nodes cannot reach without NAT' },
   DEX795: { severity: 'error', title: 'NAT or IPv6 egress asked of an isolated VPC' },
   DEX796: { severity: 'error', title: 'Internet-facing ingress in an isolated VPC' },
   DEX797: { severity: 'error', title: 'Data store without a tier in a VPC without database subnets' },

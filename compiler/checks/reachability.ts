@@ -8,6 +8,7 @@
 // behind an EKS pod's IAM role (DEX792).
 import type { Finding, SpecPath } from '../../spec/diagnostics.js';
 import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
+import { hasEksCluster } from '../model/platforms.js';
 import type { SemanticRule } from './index.js';
 
 /** A private ECR image: `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/…`, captured region. */
@@ -91,6 +92,16 @@ export const reachabilityRule: SemanticRule = {
           hint: `add sts to network.endpoints${orNat}`,
         });
       }
+    }
+    // The nodes join the cluster through its API: a public-only endpoint is on the internet, and
+    // from private subnets without NAT nothing reaches it (the node group never becomes active).
+    if (hasEksCluster(spec) && spec.platforms.eks.endpointAccess === 'public') {
+      findings.push({
+        code: 'DEX775',
+        message: `the EKS API endpoint is public only, but ${cause}: the nodes in the private subnets cannot reach it to join the cluster`,
+        path: ['platforms', 'eks', 'endpointAccess'],
+        hint: `set endpointAccess: publicAndPrivate (or private): the private endpoint answers inside the VPC${orNat}`,
+      });
     }
     return findings;
   },

@@ -83,6 +83,15 @@ describe('an isolated VPC (network.subnets.public: [])', () => {
     expect(sts!.hint).toBe('add sts to network.endpoints');
   });
 
+  it('a public-only EKS endpoint, which the nodes cannot reach without NAT, is DEX775 at endpointAccess', () => {
+    const text = `${ISOLATED}platforms:\n  eks:\n    endpointAccess: public\n`;
+    const [d, ...rest] = codes(analyzed(text), 'DEX775');
+    expect(rest).toEqual([]);
+    expect(d!.range?.start.line).toBe(lineOf(text, 'endpointAccess: public'));
+    expect(d!.message).toContain('the VPC is isolated');
+    expect(codes(analyzed(`${ISOLATED}platforms:\n  eks:\n    endpointAccess: publicAndPrivate\n`), 'DEX775')).toEqual([]);
+  });
+
   it('refuses internet-facing ingress (DEX796) at the line that asks for it', () => {
     const text = ISOLATED.replace('ingress:\n  loadBalancer: none\n', 'ingress:\n  tls:\n    certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555\n').replace('    placement: ecs\n', '    placement: ecs\n    expose: { public: true, path: / }\n').replace('  endpoints:', '  bastion: { enabled: true }\n  endpoints:');
     const found = codes(analyzed(text), 'DEX796');
