@@ -226,7 +226,9 @@ export function systemGraph(env: EnvironmentPlan): SystemGraph {
   const dbId = new Map(dbNames.map((n, i) => [n, `db_${i + 1}`]));
   const cacheId = new Map(cacheNames.map((n, i) => [n, `cache_${i + 1}`]));
   if (dbNames.length + cacheNames.length > 0) {
-    groups.push({ id: 'tier_database', kind: 'tier', title: 'Database subnets', detail: net.subnets.database.join(', '), cost: undefined, parent: 'vpc', column: 3 });
+    // Without a database tier (network.subnets.database: []) the stores sit in the private subnets.
+    const dbTier = net.subnets.database.length > 0 || net.imported !== undefined;
+    groups.push({ id: 'tier_database', kind: 'tier', title: dbTier ? 'Database subnets' : 'Data stores (private subnets)', detail: (dbTier ? net.subnets.database : net.subnets.private).join(', '), cost: undefined, parent: 'vpc', column: 3 });
     for (const n of dbNames) {
       const d = spec.databases[n]!;
       // Aurora Serverless v2 runs no instance class; its capacity is the range of ACUs.

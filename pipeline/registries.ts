@@ -44,6 +44,7 @@ import { derivedNamesRule, duplicateAlertsRule, listenerRulesRule } from '../com
 import { networkRule, privateEndpointsRule } from '../compiler/checks/network.js';
 import { importedVpcRule } from '../compiler/checks/imported-vpc.js';
 import { reachabilityRule } from '../compiler/checks/reachability.js';
+import { subnetLayoutsRule } from '../compiler/checks/layouts.js';
 import { envReferencesRule } from '../compiler/checks/env-references.js';
 import { architectureRule, fargateRule, placementSettingsRule, podFitRule } from '../compiler/checks/placement.js';
 import { eksEndpointRule, eksVersionRule, unusedPlatformRule, type ExistingEksClusters } from '../compiler/checks/platforms.js';
@@ -128,6 +129,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     importedVpcRule,
     privateEndpointsRule,
     reachabilityRule,
+    subnetLayoutsRule,
     envReferencesRule,
     portsRule,
     healthRule,

@@ -505,7 +505,9 @@ function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] 
         Version: eks.version,
         RoleArn: getAtt(EKS_CLUSTER_ROLE, 'Arn'),
         ResourcesVpcConfig: {
-          SubnetIds: subnetRefs(spec, 'private'),
+          // The control plane's cross-account interfaces: the nodes' subnets, or the intra tier
+          // (no route out) with platforms.eks.controlPlaneSubnets: intra. Node groups stay private.
+          SubnetIds: subnetRefs(spec, eks.controlPlaneSubnets),
           SecurityGroupIds: [ref(ID.eksClusterSecurityGroup)],
           EndpointPrivateAccess: eks.endpointAccess !== 'public',
           EndpointPublicAccess: eks.endpointAccess !== 'private',

@@ -21,7 +21,7 @@
 // never exceeds `nodes.max`. ElastiCache auto scaling exists only for cluster mode, Redis OSS ≥ 6 /
 // Valkey ≥ 7.2 and the large families (r5, r6g, r6gd, r7g, m5, m6g, m7g, c7gn; not t-class); where
 // it does not, no scaling resources are emitted and the usage meter says the maximum is not reached.
-import { ID, cacheServiceUser, fitName, getAtt, namePrefix, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
+import { ID, cacheServiceUser, fitName, getAtt, namePrefix, pascal, ref, resource, dataStoreSubnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource } from '../compiler/model/types.js';
 import type { NormalizedCache, NormalizedService, NormalizedSpec } from '../spec/model.js';
 import { cacheSignIn } from '../compiler/model/cache-auth.js';
@@ -150,7 +150,7 @@ function cacheResources(spec: NormalizedSpec, cache: NormalizedCache): ModelReso
       layer: 'data',
       origin,
       component,
-      properties: { Description: `Database subnets of cache ${cache.name}`, SubnetIds: subnetRefs(spec, 'database'), Tags: tags },
+      properties: { Description: `${cache.subnetTier === 'private' ? 'Private' : 'Database'} subnets of cache ${cache.name}`, SubnetIds: dataStoreSubnetRefs(spec, cache), Tags: tags },
     }),
     resource({
       logicalId: cacheId,

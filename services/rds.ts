@@ -21,7 +21,7 @@
 // resource in another region from this stack, so the bootstrap of the destination region
 // (services/bootstrap.ts, deployed first) creates the vault named crossRegionVaultName(),
 // encrypted with that region's bootstrap key.
-import { ID, fitName, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
+import { ID, fitName, getAtt, namePrefix, pascal, ref, resource, sub, dataStoreSubnetRefs, tagList } from '../compiler/model/ids.js';
 import { logRetentionAtLeast } from './audit.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import type { NormalizedDatabase, NormalizedService, NormalizedSpec } from '../spec/model.js';
@@ -324,14 +324,15 @@ function performanceInsightsMeters(db: NormalizedDatabase, who: string): UsageMe
 }
 
 /** The database tier's subnets as an RDS subnet group, for an instance or an Aurora cluster. */
-function databaseSubnetGroup(spec: NormalizedSpec, name: string, logicalId: string, origin: readonly (string | number)[], component: string, tags: CfnValue): ModelResource {
+function databaseSubnetGroup(spec: NormalizedSpec, db: NormalizedDatabase, logicalId: string, origin: readonly (string | number)[], component: string, tags: CfnValue): ModelResource {
+  const name = db.name;
   return resource({
     logicalId,
     type: 'AWS::RDS::DBSubnetGroup',
     layer: 'data',
     origin,
     component,
-    properties: { DBSubnetGroupDescription: `Database subnets of ${name}`, SubnetIds: subnetRefs(spec, 'database'), Tags: tags },
+    properties: { DBSubnetGroupDescription: `${db.subnetTier === 'private' ? 'Private' : 'Database'} subnets of ${name}`, SubnetIds: dataStoreSubnetRefs(spec, db), Tags: tags },
   });
 }
 function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelResource[] {
@@ -349,7 +350,7 @@ function databaseResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelR
   const out: ModelResource[] = [];
 
   out.push(
-    databaseSubnetGroup(spec, db.name, subnetGroupId, origin, component, tags),
+    databaseSubnetGroup(spec, db, subnetGroupId, origin, component, tags),
     resource({
       logicalId: parameterGroupId,
       type: 'AWS::RDS::DBParameterGroup',
@@ -526,7 +527,7 @@ function auroraResources(spec: NormalizedSpec, db: NormalizedDatabase): ModelRes
   const readers = auroraReaders(db);
   const instanceClass = db.serverless ? 'db.serverless' : db.instanceClass;
   const out: ModelResource[] = [
-    databaseSubnetGroup(spec, db.name, subnetGroupId, origin, component, tags),
+    databaseSubnetGroup(spec, db, subnetGroupId, origin, component, tags),
     resource({
       logicalId: clusterParameterGroupId,
       type: 'AWS::RDS::DBClusterParameterGroup',

@@ -6,6 +6,7 @@
 // stack input that stack-outputs.sh reads at deploy time (emitters/kubernetes.ts). No value is
 // ever spliced into shell code as text.
 import { ID, getAtt } from '../compiler/model/ids.js';
+import { QUEUE_ID, queueName } from '../compiler/model/messaging.js';
 import { bucketName, tableName } from '../compiler/model/stores.js';
 import type { CfnValue } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
@@ -35,6 +36,14 @@ export const ENV_REFERENCE_RESOLVERS: { readonly [K in EnvReferenceKindName]: Re
   // Fixed names (compiler/model/stores.ts), the same strings every platform takes as they are.
   buckets: { name: (spec, n) => bucketName(spec, n) },
   tables: { name: (spec, n) => tableName(spec, n) },
+  // URL and ARN by GetAtt, as the `uses` env has them (on EKS stack-outputs.sh reads them from the
+  // deployed queue and topic); the name is fixed, a plain string everywhere.
+  queues: {
+    url: (_, n) => getAtt(QUEUE_ID.queue(n), 'QueueUrl'),
+    arn: (_, n) => getAtt(QUEUE_ID.queue(n), 'Arn'),
+    name: (spec, n) => queueName(spec, spec.queues![n]!),
+  },
+  topics: { arn: (_, n) => getAtt(QUEUE_ID.topic(n), 'TopicArn') },
 };
 
 /**

@@ -1,6 +1,9 @@
 // The VPC: three subnet tiers per zone (public, private, database), an internet gateway for the
 // public tier, NAT for the private tier per `natGateways`, no internet route at all for the
-// database tier, KMS-encrypted flow logs and VPC endpoints. IDs come from tier, zone letter and
+// database tier, KMS-encrypted flow logs and VPC endpoints. Layouts: a tier listed as [] is not
+// made (`public: []`, an isolated VPC: no internet gateway, no NAT, no public route table or
+// ACL; `database: []`: no database route table or ACL), and the intra tier (no route beyond the
+// VPC, for the EKS control plane's interfaces) only when listed or used. IDs come from tier, zone letter and
 // endpoint name only, so adding a zone or an endpoint adds resources and changes none.
 //
 // Layers: almost everything is `network`. The flow-log group (encrypted with the KMS key) and the
@@ -17,8 +20,9 @@ import type { NormalizedSpec, VpcEndpointName } from '../spec/model.js';
 
 const COMPONENT = 'network';
 
-export type SubnetTier = 'public' | 'private' | 'database';
-const TIERS: readonly SubnetTier[] = ['public', 'private', 'database'];
+export type SubnetTier = 'public' | 'private' | 'database' | 'intra';
+/** In this order: a tier's position picks its IPv6 block, so intra, added later, comes last. */
+const TIERS: readonly SubnetTier[] = ['public', 'private', 'database', 'intra'];
 
 /** Logical IDs the VPC block owns (beyond the shared ones in `ID`). */
 export const VPC_ID = {
@@ -29,6 +33,8 @@ export const VPC_ID = {
   privateDefaultRoute: (zone: number) => `PrivateDefaultRoute${zoneLetter(zone)}`,
   /** One route table for the whole database tier: it has only the local route (and gateway endpoints). */
   databaseRouteTable: 'DatabaseRouteTable',
+  /** The intra tier's one route table: the local route only, no gateway endpoints either. */
+  intraRouteTable: 'IntraRouteTable',
   routeTableAssociation: (tier: SubnetTier, zone: number) => `${ID.subnet(tier, zone)}RouteTableAssociation`,
   natGateway: (zone: number) => `NatGateway${zoneLetter(zone)}`,
   natEip: (zone: number) => `NatEip${zoneLetter(zone)}`,
@@ -167,18 +173,22 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
     origin: ['network', 'cidr'],
     properties: { CidrBlock: spec.network.cidr, EnableDnsSupport: true, EnableDnsHostnames: true, Tags: withName(spec, prefix) },
   });
-  net({
-    logicalId: ID.internetGateway,
-    type: 'AWS::EC2::InternetGateway',
-    origin: ['network'],
-    properties: { Tags: withName(spec, prefix) },
-  });
-  net({
-    logicalId: VPC_ID.gatewayAttachment,
-    type: 'AWS::EC2::VPCGatewayAttachment',
-    origin: ['network'],
-    properties: { VpcId: ref(ID.vpc), InternetGatewayId: ref(ID.internetGateway) },
-  });
+  // An isolated VPC (network.subnets.public: []) has no way to the internet at all.
+  const isolated = spec.network.isolated;
+  if (!isolated) {
+    net({
+      logicalId: ID.internetGateway,
+      type: 'AWS::EC2::InternetGateway',
+      origin: ['network'],
+      properties: { Tags: withName(spec, prefix) },
+    });
+    net({
+      logicalId: VPC_ID.gatewayAttachment,
+      type: 'AWS::EC2::VPCGatewayAttachment',
+      origin: ['network'],
+      properties: { VpcId: ref(ID.vpc), InternetGatewayId: ref(ID.internetGateway) },
+    });
+  }
 
   if (spec.network.ipv6) {
     net({ logicalId: VPC_ID.ipv6Block, type: 'AWS::EC2::VPCCidrBlock', origin: ['network', 'ipv6'], properties: { VpcId: ref(ID.vpc), AmazonProvidedIpv6CidrBlock: true } });
@@ -218,35 +228,37 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
   }
 
   // Public tier: one route table with the internet route.
-  net({
-    logicalId: VPC_ID.publicRouteTable,
-    type: 'AWS::EC2::RouteTable',
-    origin: ['network', 'subnets', 'public'],
-    properties: { VpcId: ref(ID.vpc), Tags: withName(spec, `${prefix}-public`) },
-  });
-  net({
-    logicalId: VPC_ID.publicDefaultRoute,
-    type: 'AWS::EC2::Route',
-    origin: ['network', 'subnets', 'public'],
-    dependsOn: [VPC_ID.gatewayAttachment],
-    properties: { RouteTableId: ref(VPC_ID.publicRouteTable), DestinationCidrBlock: '0.0.0.0/0', GatewayId: ref(ID.internetGateway) },
-  });
-  if (spec.network.ipv6) {
+  if (!isolated) {
     net({
-      logicalId: VPC_ID.publicIpv6Route,
+      logicalId: VPC_ID.publicRouteTable,
+      type: 'AWS::EC2::RouteTable',
+      origin: ['network', 'subnets', 'public'],
+      properties: { VpcId: ref(ID.vpc), Tags: withName(spec, `${prefix}-public`) },
+    });
+    net({
+      logicalId: VPC_ID.publicDefaultRoute,
       type: 'AWS::EC2::Route',
-      origin: ['network', 'ipv6'],
+      origin: ['network', 'subnets', 'public'],
       dependsOn: [VPC_ID.gatewayAttachment],
-      properties: { RouteTableId: ref(VPC_ID.publicRouteTable), DestinationIpv6CidrBlock: '::/0', GatewayId: ref(ID.internetGateway) },
+      properties: { RouteTableId: ref(VPC_ID.publicRouteTable), DestinationCidrBlock: '0.0.0.0/0', GatewayId: ref(ID.internetGateway) },
     });
-  }
-  for (const z of zones(spec, 'public')) {
-    net({
-      logicalId: VPC_ID.routeTableAssociation('public', z),
-      type: 'AWS::EC2::SubnetRouteTableAssociation',
-      origin: ['network', 'subnets', 'public', z],
-      properties: { RouteTableId: ref(VPC_ID.publicRouteTable), SubnetId: ref(ID.subnet('public', z)) },
-    });
+    if (spec.network.ipv6) {
+      net({
+        logicalId: VPC_ID.publicIpv6Route,
+        type: 'AWS::EC2::Route',
+        origin: ['network', 'ipv6'],
+        dependsOn: [VPC_ID.gatewayAttachment],
+        properties: { RouteTableId: ref(VPC_ID.publicRouteTable), DestinationIpv6CidrBlock: '::/0', GatewayId: ref(ID.internetGateway) },
+      });
+    }
+    for (const z of zones(spec, 'public')) {
+      net({
+        logicalId: VPC_ID.routeTableAssociation('public', z),
+        type: 'AWS::EC2::SubnetRouteTableAssociation',
+        origin: ['network', 'subnets', 'public', z],
+        properties: { RouteTableId: ref(VPC_ID.publicRouteTable), SubnetId: ref(ID.subnet('public', z)) },
+      });
+    }
   }
 
   // NAT: perAz puts one in each zone's public subnet, single one in zone A (so switching between
@@ -316,19 +328,23 @@ function buildVpc(spec: NormalizedSpec): ModelResource[] {
   }
 
   // Database tier: one table, no route beyond the VPC (gateway endpoints add prefix-list routes).
-  net({
-    logicalId: VPC_ID.databaseRouteTable,
-    type: 'AWS::EC2::RouteTable',
-    origin: ['network', 'subnets', 'database'],
-    properties: { VpcId: ref(ID.vpc), Tags: withName(spec, `${prefix}-database`) },
-  });
-  for (const z of zones(spec, 'database')) {
+  // Intra tier: the same, without even the gateway endpoints' routes.
+  for (const [tier, table] of [['database', VPC_ID.databaseRouteTable], ['intra', VPC_ID.intraRouteTable]] as const) {
+    if (zones(spec, tier).length === 0) continue;
     net({
-      logicalId: VPC_ID.routeTableAssociation('database', z),
-      type: 'AWS::EC2::SubnetRouteTableAssociation',
-      origin: ['network', 'subnets', 'database', z],
-      properties: { RouteTableId: ref(VPC_ID.databaseRouteTable), SubnetId: ref(ID.subnet('database', z)) },
+      logicalId: table,
+      type: 'AWS::EC2::RouteTable',
+      origin: ['network', 'subnets', tier],
+      properties: { VpcId: ref(ID.vpc), Tags: withName(spec, `${prefix}-${tier}`) },
     });
+    for (const z of zones(spec, tier)) {
+      net({
+        logicalId: VPC_ID.routeTableAssociation(tier, z),
+        type: 'AWS::EC2::SubnetRouteTableAssociation',
+        origin: ['network', 'subnets', tier, z],
+        properties: { RouteTableId: ref(table), SubnetId: ref(ID.subnet(tier, z)) },
+      });
+    }
   }
 
   out.push(...networkAcls(spec), ...flowLogs(spec), ...endpoints(spec), ...restrictDefaultSecurityGroup(spec));
@@ -419,6 +435,13 @@ export function naclEntries(spec: NormalizedSpec, tier: SubnetTier): NaclEntry[]
         ...dataStorePorts(spec).map((port, i): NaclEntry => ({ name: `InPort${port}`, egress: false, ruleNumber: 100 + i, protocol: TCP, cidr: vpcCidr, ports: { from: port, to: port }, why: `data store port ${port} from inside the VPC` })),
         { name: 'OutVpcReturn', egress: true, ruleNumber: 100, protocol: TCP, cidr: vpcCidr, ports: EPHEMERAL, why: 'replies to clients inside the VPC (and replica-to-primary traffic on the data store ports, all above 1023)' },
       ];
+    case 'intra':
+      // Only the VPC: the EKS control plane's interfaces talk to the nodes (kubelet, webhooks)
+      // and the nodes to them (the API on 443), nothing else.
+      return [
+        { name: 'InVpc', egress: false, ruleNumber: 100, protocol: -1, cidr: vpcCidr, why: 'everything from inside the VPC (the nodes calling the cluster API through the control plane\'s interfaces)' },
+        { name: 'OutVpc', egress: true, ruleNumber: 100, protocol: -1, cidr: vpcCidr, why: 'everything into the VPC (the control plane calling kubelets and webhooks, replies to the nodes)' },
+      ];
     default: {
       const never: never = tier;
       throw new Error(`unknown tier ${String(never)}`);
@@ -447,6 +470,7 @@ function networkAcls(spec: NormalizedSpec): ModelResource[] {
   const prefix = namePrefix(spec);
   const out: ModelResource[] = [];
   for (const tier of TIERS) {
+    if (zones(spec, tier).length === 0) continue; // a tier the layout does not have
     const origin = ['network', 'subnets', tier];
     const acl = VPC_ID.networkAcl(tier);
     out.push(
@@ -669,7 +693,7 @@ function endpoints(spec: NormalizedSpec): ModelResource[] {
   const origin = ['network', 'endpoints'];
   const routeTables: CfnValue[] = spec.network.imported
     ? [...spec.network.imported.routeTableIds]
-    : [...zones(spec, 'private').map((z) => ref(VPC_ID.privateRouteTable(z))), ref(VPC_ID.databaseRouteTable)];
+    : [...zones(spec, 'private').map((z) => ref(VPC_ID.privateRouteTable(z))), ...(zones(spec, 'database').length > 0 ? [ref(VPC_ID.databaseRouteTable)] : [])];
   const gateways = [...new Set(spec.network.endpoints.filter((e) => GATEWAY_ENDPOINTS.has(e)))].sort();
   for (const name of gateways) {
     out.push(

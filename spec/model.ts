@@ -50,9 +50,15 @@ export type Usage = NonNullable<DexYaml['usage']>;
 export interface NormalizedNetwork {
   readonly cidr: string;
   readonly availabilityZones: number;
-  readonly subnets: { readonly public: readonly string[]; readonly private: readonly string[]; readonly database: readonly string[] };
+  /** Per tier in zone order; an empty tier is one the VPC does not have (`intra` is empty unless listed or used). */
+  readonly subnets: { readonly public: readonly string[]; readonly private: readonly string[]; readonly database: readonly string[]; readonly intra: readonly string[] };
   /** True where dex carved the subnets itself because the spec gave none for that tier. */
-  readonly subnetsDerived: { readonly public: boolean; readonly private: boolean; readonly database: boolean };
+  readonly subnetsDerived: { readonly public: boolean; readonly private: boolean; readonly database: boolean; readonly intra: boolean };
+  /**
+   * A dex-made VPC without public subnets (`network.subnets.public: []`): no internet gateway, no
+   * NAT (natGateways is then none unless the spec sets it, DEX795), nothing internet-facing (DEX796).
+   */
+  readonly isolated: boolean;
   readonly natGateways: 'perAz' | 'single' | 'none';
   /** Dual-stack (network.ipv6): IPv6 blocks, an egress-only gateway, ::/0 rules. */
   readonly ipv6: boolean;
@@ -185,6 +191,8 @@ export interface NormalizedPlatforms {
     readonly version: string;
     readonly endpointAccess: 'private' | 'public' | 'publicAndPrivate';
     readonly publicAccessCidrs: readonly string[];
+    /** Where the control plane's cross-account network interfaces go (platforms.eks.controlPlaneSubnets). */
+    readonly controlPlaneSubnets: 'private' | 'intra';
     readonly nodeGroups: readonly NormalizedNodeGroup[];
     readonly logging: readonly string[];
     readonly addons: readonly string[];
@@ -422,6 +430,8 @@ export interface NormalizedDatabase {
   readonly backupWindow: string | undefined;
   readonly storage: { readonly type: 'gp3' | 'io1' | 'io2'; readonly iops: number | undefined; readonly throughputMiBps: number | undefined };
   readonly allowMajorVersionUpgrade: boolean;
+  /** The tier its subnet group uses (`subnets`): the database tier, or the private one when the VPC has none. */
+  readonly subnetTier: 'database' | 'private';
 }
 
 export interface NormalizedCache {
@@ -433,6 +443,8 @@ export interface NormalizedCache {
   readonly clusterMode: boolean;
   readonly snapshotRetentionDays: number;
   readonly port: number;
+  /** The tier its subnet group uses (`subnets`), as for a database. */
+  readonly subnetTier: 'database' | 'private';
 }
 
 /** A service's access to a bucket or table (`uses`). */

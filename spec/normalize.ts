@@ -175,16 +175,22 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
   const zones = or(networkIn.availabilityZones, 'Network', 'availabilityZones');
   const vpc = parseCidr(cidr);
   const vpcId = networkIn.vpcId;
-  const tier = (name: 'public' | 'private' | 'database', index: number): { list: string[]; derived: boolean } => {
+  const tier = (name: 'public' | 'private' | 'database' | 'intra', index: number, carve = true): { list: string[]; derived: boolean } => {
     const given = networkIn.subnets?.[name];
     // An imported VPC's subnets are IDs (network.imported): nothing to carve, no CIDR to check.
     if (vpcId !== undefined) return { list: [], derived: false };
     if (given) return { list: [...given], derived: false };
+    if (!carve) return { list: [], derived: false };
     return { list: (vpc && carveSubnets(vpc, index, zones)) || [], derived: true };
   };
   const pub = tier('public', 0);
   const priv = tier('private', 1);
   const db = tier('database', 2);
+  // The fourth quarter of the VPC, which the other tiers never take: only when something uses it,
+  // so a spec without intra subnets keeps the VPC it had.
+  // An imported VPC's intra list is kept as written only for DEX798 to refuse it.
+  const intra = vpcId !== undefined ? { list: [...(networkIn.subnets?.intra ?? [])], derived: false } : tier('intra', 3, merged.platforms?.eks?.controlPlaneSubnets === 'intra');
+  const isolated = vpcId === undefined && networkIn.subnets?.public !== undefined && networkIn.subnets.public.length === 0;
 
   const ingressIn = merged.ingress ?? {};
   const eksIn = merged.platforms?.eks ?? {};
@@ -243,9 +249,11 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     network: {
       cidr,
       availabilityZones: zones,
-      subnets: { public: pub.list, private: priv.list, database: db.list },
-      subnetsDerived: { public: pub.derived, private: priv.derived, database: db.derived },
-      natGateways: or(networkIn.natGateways, 'Network', 'natGateways'),
+      subnets: { public: pub.list, private: priv.list, database: db.list, intra: intra.list },
+      subnetsDerived: { public: pub.derived, private: priv.derived, database: db.derived, intra: intra.derived },
+      isolated,
+      // An isolated VPC has nowhere to put NAT: none, unless the spec asks for it anyway (DEX795).
+      natGateways: isolated && networkIn.natGateways === undefined ? 'none' : or(networkIn.natGateways, 'Network', 'natGateways'),
       ipv6: or(networkIn.ipv6, 'Network', 'ipv6'),
       bastion: networkIn.bastion
         ? {
@@ -303,6 +311,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
         version: or(eksIn.version, 'Platforms', 'eks', 'version'),
         endpointAccess: or(eksIn.endpointAccess, 'Platforms', 'eks', 'endpointAccess'),
         publicAccessCidrs: eksIn.publicAccessCidrs ?? [],
+        controlPlaneSubnets: or(eksIn.controlPlaneSubnets, 'Platforms', 'eks', 'controlPlaneSubnets'),
         nodeGroups: (eksIn.nodeGroups ?? schemaDefault<NodeGroup[]>('Platforms', 'eks', 'nodeGroups')).map(normalizeNodeGroup),
         logging: or(eksIn.logging, 'Platforms', 'eks', 'logging'),
         addons: or(eksIn.addons, 'Platforms', 'eks', 'addons'),
@@ -551,6 +560,7 @@ function normalizeDatabase(name: string, d: Database): NormalizedDatabase {
     backupWindow: d.backupWindow,
     storage: { type: or<'gp3' | 'io1' | 'io2'>(d.storage?.type, 'Database', 'storage', 'type'), iops: d.storage?.iops, throughputMiBps: d.storage?.throughputMiBps },
     allowMajorVersionUpgrade: or(d.allowMajorVersionUpgrade, 'Database', 'allowMajorVersionUpgrade'),
+    subnetTier: or(d.subnets, 'Database', 'subnets'),
   };
 }
 
@@ -565,6 +575,7 @@ function normalizeCache(name: string, c: Cache): NormalizedCache {
     clusterMode: or(c.clusterMode, 'Cache', 'clusterMode'),
     snapshotRetentionDays: or(c.snapshotRetentionDays, 'Cache', 'snapshotRetentionDays'),
     port: or(c.port, 'Cache', 'port'),
+    subnetTier: or(c.subnets, 'Cache', 'subnets'),
   };
 }
 

@@ -43,6 +43,10 @@ export const ENV_REFERENCE_KINDS = {
   // RETAIL_CART_PERSISTENCE_DYNAMODB_TABLE_NAME) rather than <NAME>_BUCKET or <NAME>_TABLE.
   buckets: { names: (spec) => Object.keys(spec.buckets ?? {}).sort(), attributes: ['name'] },
   tables: { names: (spec) => Object.keys(spec.tables ?? {}).sort(), attributes: ['name'] },
+  // For code that reads its own variable (a worker's SQS_QUEUE_URL, a publisher's EVENTS_TOPIC)
+  // rather than the <NAME>_QUEUE_URL, <NAME>_QUEUE_ARN and <NAME>_TOPIC_ARN a `uses` item gives.
+  queues: { names: (spec) => Object.keys(spec.queues ?? {}).sort(), attributes: ['arn', 'name', 'url'] },
+  topics: { names: (spec) => Object.keys(spec.topics ?? {}).sort(), attributes: ['arn'] },
 } as const satisfies Record<string, EnvReferenceKind>;
 
 export type EnvReferenceKindName = keyof typeof ENV_REFERENCE_KINDS;

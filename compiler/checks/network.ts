@@ -5,8 +5,9 @@ import { contains, hasHostBits, overlaps, parseCidr, type Cidr } from '../../spe
 import type { Finding, SpecPath } from '../../spec/diagnostics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
 import type { SemanticRule } from './index.js';
+import { withoutNat } from './reachability.js';
 
-const TIERS = ['public', 'private', 'database'] as const;
+const TIERS = ['public', 'private', 'database', 'intra'] as const;
 type Tier = (typeof TIERS)[number];
 
 /** Why a CIDR text is not a block AWS accepts, or undefined when it is one. */
@@ -91,6 +92,8 @@ export const networkRule: SemanticRule = {
         });
         continue;
       }
+      // `public: []` or `database: []`: a tier the layout does not have (compiler/checks/layouts.ts).
+      if (list.length === 0) continue;
       if (list.length !== zones) {
         findings.push({
           code: 'DEX303',
@@ -198,12 +201,13 @@ export const privateEndpointsRule: SemanticRule = {
     if (missing.length === 0) return execFindings;
     const blocked = tasks.filter((t) => t.needs.some((e) => !listed.has(e))).map((t) => t.what);
     const shown = blocked.length > 3 ? [...blocked.slice(0, 3), `${blocked.length - 3} more`] : blocked;
+    const { cause, path, orNat } = withoutNat(spec);
     return [
       {
         code: 'DEX329',
-        message: `network.natGateways is none and network.endpoints lacks ${missing.join(', ')}: ${shown.join(', ')} cannot start in the private subnets without ${missing.length === 1 ? 'it' : 'them'} (image from ECR, layers from S3, awslogs, secrets injected at start)`,
-        path: ['network', 'natGateways'],
-        hint: `add ${missing.join(', ')} to network.endpoints (s3 is a free gateway endpoint; the others are billed per zone-hour), or set network.natGateways: single`,
+        message: `${cause} and network.endpoints lacks ${missing.join(', ')}: ${shown.join(', ')} cannot start in the private subnets without ${missing.length === 1 ? 'it' : 'them'} (image from ECR, layers from S3, awslogs, secrets injected at start)`,
+        path,
+        hint: `add ${missing.join(', ')} to network.endpoints (s3 is a free gateway endpoint; the others are billed per zone-hour)${orNat}`,
       },
       ...execFindings,
     ];
@@ -218,14 +222,15 @@ export const privateEndpointsRule: SemanticRule = {
 function execEndpointFindings(spec: NormalizedSpec, listed: ReadonlySet<string>): Finding[] {
   const lacking = ['ssm', 'kms'].filter((e) => !listed.has(e));
   if (lacking.length === 0) return [];
+  const { cause, orNat } = withoutNat(spec);
   return Object.values(spec.services)
     .filter((s) => s.placement === 'ecs' && s.exec.enabled)
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map((s) => ({
       code: 'DEX395',
       severity: 'warning' as const,
-      message: `ECS Exec sessions of ${s.name} cannot open: network.natGateways is none and network.endpoints lacks ${lacking.join(' and ')} (the session channel goes through ssmmessages, the session key through kms)`,
+      message: `ECS Exec sessions of ${s.name} cannot open: ${cause} and network.endpoints lacks ${lacking.join(' and ')} (the session channel goes through ssmmessages, the session key through kms)`,
       path: ['services', s.name, 'exec'],
-      hint: `add ${lacking.join(', ')} to network.endpoints (ssm brings ssmmessages and ec2messages), or set network.natGateways: single`,
+      hint: `add ${lacking.join(', ')} to network.endpoints (ssm brings ssmmessages and ec2messages)${orNat}`,
     }));
 }

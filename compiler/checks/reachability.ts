@@ -8,6 +8,7 @@
 // behind an EKS pod's IAM role (DEX792).
 import type { Finding, SpecPath } from '../../spec/diagnostics.js';
 import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
+import { hasEksCluster } from '../model/platforms.js';
 import type { SemanticRule } from './index.js';
 
 /** A private ECR image: `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/…`, captured region. */
@@ -22,6 +23,16 @@ export function unreachableRegistry(image: string, region: string): string | und
   return registry === 'public.ecr.aws' ? 'ECR Public (public.ecr.aws has no VPC endpoint)' : `${registry}, on the internet`;
 }
 
+/**
+ * Why the private subnets have no NAT, in the words and at the line the findings use: an
+ * isolated VPC (network.subnets.public: []) can get no NAT at all, so its hints offer none.
+ */
+export function withoutNat(spec: NormalizedSpec): { readonly cause: string; readonly path: SpecPath; readonly orNat: string } {
+  return spec.network.isolated
+    ? { cause: 'the VPC is isolated (network.subnets.public: [])', path: ['network', 'subnets', 'public'], orNat: '' }
+    : { cause: 'network.natGateways is none', path: ['network', 'natGateways'], orNat: ', or set network.natGateways: single' };
+}
+
 const byName = (a: NormalizedService, b: NormalizedService): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export const reachabilityRule: SemanticRule = {
@@ -29,6 +40,7 @@ export const reachabilityRule: SemanticRule = {
   check(spec: NormalizedSpec): Finding[] {
     if (spec.network.natGateways !== 'none') return [];
     const listed = new Set<string>(spec.network.endpoints);
+    const { cause, orNat } = withoutNat(spec);
     const findings: Finding[] = [];
     for (const s of Object.values(spec.services).sort(byName)) {
       if (s.image !== undefined) {
@@ -36,9 +48,9 @@ export const reachabilityRule: SemanticRule = {
         if (from) {
           findings.push({
             code: 'DEX790',
-            message: `${s.name} runs ${s.image} from ${from}, but network.natGateways is none: its ${s.placement === 'ecs' ? 'tasks' : s.placement === 'eks' ? 'pods' : 'instances'} in the private subnets cannot pull it`,
+            message: `${s.name} runs ${s.image} from ${from}, but ${cause}: its ${s.placement === 'ecs' ? 'tasks' : s.placement === 'eks' ? 'pods' : 'instances'} in the private subnets cannot pull it`,
             path: ['services', s.name, 'image'],
-            hint: `copy the image to this region's ECR (an ECR pull-through cache rule does it on first pull) and name it by its ECR URI, leave image out to have CI build it, or set network.natGateways: single`,
+            hint: `copy the image to this region's ECR (an ECR pull-through cache rule does it on first pull) and name it by its ECR URI, leave image out to have CI build it${orNat === '' ? '' : ', or set network.natGateways: single'}`,
           });
         }
       }
@@ -67,19 +79,29 @@ export const reachabilityRule: SemanticRule = {
         const endpoints = [...new Set(items.map((i) => i.endpoint))];
         findings.push({
           code: 'DEX791',
-          message: `${s.placement.toUpperCase()} service ${s.name} cannot start in the private subnets: network.natGateways is none and network.endpoints lacks ${endpoints.join(', ')} (${items.map((i) => i.why).join('; ')})`,
+          message: `${s.placement.toUpperCase()} service ${s.name} cannot start in the private subnets: ${cause} and network.endpoints lacks ${endpoints.join(', ')} (${items.map((i) => i.why).join('; ')})`,
           path,
-          hint: `add ${endpoints.join(', ')} to network.endpoints${endpoints.includes('s3') ? ' (s3 is a free gateway endpoint)' : ''}, or set network.natGateways: single`,
+          hint: `add ${endpoints.join(', ')} to network.endpoints${endpoints.includes('s3') ? ' (s3 is a free gateway endpoint)' : ''}${orNat}`,
         });
       }
       if (s.placement === 'eks' && !listed.has('sts')) {
         findings.push({
           code: 'DEX792',
-          message: `the pods of ${s.name} take their IAM role (IRSA) by calling STS, but network.natGateways is none and network.endpoints lacks sts: every AWS call the service makes fails`,
+          message: `the pods of ${s.name} take their IAM role (IRSA) by calling STS, but ${cause} and network.endpoints lacks sts: every AWS call the service makes fails`,
           path: ['services', s.name, 'placement'],
-          hint: 'add sts to network.endpoints, or set network.natGateways: single',
+          hint: `add sts to network.endpoints${orNat}`,
         });
       }
+    }
+    // The nodes join the cluster through its API: a public-only endpoint is on the internet, and
+    // from private subnets without NAT nothing reaches it (the node group never becomes active).
+    if (hasEksCluster(spec) && spec.platforms.eks.endpointAccess === 'public') {
+      findings.push({
+        code: 'DEX775',
+        message: `the EKS API endpoint is public only, but ${cause}: the nodes in the private subnets cannot reach it to join the cluster`,
+        path: ['platforms', 'eks', 'endpointAccess'],
+        hint: `set endpointAccess: publicAndPrivate (or private): the private endpoint answers inside the VPC${orNat}`,
+      });
     }
     return findings;
   },

@@ -83,7 +83,9 @@ export function xrayGroupName(spec: NormalizedSpec): string {
 export const ref = (logicalId: string): CfnValue => ({ Ref: logicalId });
 
 /** Refs to a tier's subnets, one per availability zone, in zone order (an imported VPC's IDs as given). */
-export function subnetRefs(spec: NormalizedSpec, tier: 'public' | 'private' | 'database'): CfnValue[] {
+export type SubnetTierName = 'public' | 'private' | 'database' | 'intra';
+
+export function subnetRefs(spec: NormalizedSpec, tier: SubnetTierName): CfnValue[] {
   if (spec.network.imported) return importedSubnets(spec, tier);
   return Array.from({ length: spec.network.availabilityZones }, (_, zone) => ref(ID.subnet(tier, zone)));
 }
@@ -92,7 +94,7 @@ export function subnetRefs(spec: NormalizedSpec, tier: 'public' | 'private' | 'd
  * A tier's subnets where a tier may have fewer subnets than zones (the load balancer, the
  * bastion): dex's own as refs up to the zones listed, an imported VPC's IDs as given.
  */
-export function listedSubnetRefs(spec: NormalizedSpec, tier: 'public' | 'private' | 'database'): CfnValue[] {
+export function listedSubnetRefs(spec: NormalizedSpec, tier: SubnetTierName): CfnValue[] {
   if (spec.network.imported) return importedSubnets(spec, tier);
   const zones = Math.min(spec.network.availabilityZones, spec.network.subnets[tier].length);
   return Array.from({ length: zones }, (_, zone) => ref(ID.subnet(tier, zone)));
@@ -102,11 +104,16 @@ export function listedSubnetRefs(spec: NormalizedSpec, tier: 'public' | 'private
  * An imported VPC's subnets of a tier, one per zone. Without a database tier the data stores
  * go to the private subnets (DEX786 says so); no other tier stands in for a missing one.
  */
-function importedSubnets(spec: NormalizedSpec, tier: 'public' | 'private' | 'database'): CfnValue[] {
+function importedSubnets(spec: NormalizedSpec, tier: SubnetTierName): CfnValue[] {
   const imported = spec.network.imported!;
+  // An imported VPC has no intra tier dex knows of (DEX798 refuses asking for one).
+  if (tier === 'intra') return [];
   const list = tier === 'database' && imported.subnets.database.length === 0 ? imported.subnets.private : imported.subnets[tier];
   return list.slice(0, spec.network.availabilityZones);
 }
+
+/** The subnets of a database's or cache's subnet group: the tier its `subnets` names. */
+export const dataStoreSubnetRefs = (spec: NormalizedSpec, store: { readonly subnetTier: 'database' | 'private' }): CfnValue[] => subnetRefs(spec, store.subnetTier);
 
 /** The VPC: dex's own, or the imported one's ID (network.vpcId). */
 export function vpcRef(spec: NormalizedSpec): CfnValue {
@@ -128,7 +135,7 @@ export const ID = {
   // network (services/vpc.ts)
   vpc: 'Vpc',
   internetGateway: 'InternetGateway',
-  subnet: (tier: 'public' | 'private' | 'database', zone: number) => `${pascal(tier)}Subnet${zoneSuffix(zone)}`,
+  subnet: (tier: SubnetTierName, zone: number) => `${pascal(tier)}Subnet${zoneSuffix(zone)}`,
   // security (services/kms.ts, services/security-groups.ts, services/secrets.ts)
   kmsKey: 'KmsKey',
   albSecurityGroup: 'AlbSecurityGroup',

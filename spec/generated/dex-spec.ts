@@ -332,16 +332,17 @@ export interface Network {
    */
   routeTableIds?: string[];
   /**
-   * Subnet CIDRs per tier, one per availability zone, in zone order. Left out, dex carves /24 blocks from the VPC range. With network.vpcId: the IDs of the imported VPC's subnets instead (subnet-...), one per zone; a tier left out then is one the VPC does not have (no database tier: data stores go to the private subnets; no public tier: no internet-facing load balancer, bastion or NAT).
+   * Subnet CIDRs per tier, one per availability zone, in zone order. Left out, dex carves /24 blocks from the VPC range. With network.vpcId: the IDs of the imported VPC's subnets instead (subnet-...), one per zone; a tier left out then is one the VPC does not have (no database tier: data stores go to the private subnets; no public tier: no internet-facing load balancer, bastion or NAT). An empty list is a tier the VPC does not have: public: [] makes an isolated VPC (no internet gateway, no NAT, AWS reached through network.endpoints only), database: [] a VPC without a database tier (each database and cache then says subnets: private).
    */
   subnets?: {
     /**
-     * Public subnets (load balancer, NAT gateways, bastion), one per availability zone.
+     * Public subnets (load balancer, NAT gateways, bastion), one per availability zone. [] for an isolated VPC: no internet gateway, no NAT gateway, nothing internet-facing.
      *
-     * @minItems 1
+     * @minItems 0
      * @maxItems 6
      */
     public?:
+      | []
       | [string]
       | [string, string]
       | [string, string, string]
@@ -362,12 +363,26 @@ export interface Network {
       | [string, string, string, string, string]
       | [string, string, string, string, string, string];
     /**
-     * Isolated database subnets (RDS, ElastiCache), one per availability zone, with no route to the internet.
+     * Isolated database subnets (RDS, ElastiCache), one per availability zone, with no route to the internet. [] for no database tier (databases and caches then set subnets: private).
+     *
+     * @minItems 0
+     * @maxItems 6
+     */
+    database?:
+      | []
+      | [string]
+      | [string, string]
+      | [string, string, string]
+      | [string, string, string, string]
+      | [string, string, string, string, string]
+      | [string, string, string, string, string, string];
+    /**
+     * Intra subnets, one per availability zone: no route beyond the VPC at all, not even through NAT (the EKS control plane's cross-account network interfaces with platforms.eks.controlPlaneSubnets: intra). Left out, dex carves /24 blocks for them only when something uses them. Not with network.vpcId.
      *
      * @minItems 1
      * @maxItems 6
      */
-    database?:
+    intra?:
       | [string]
       | [string, string]
       | [string, string, string]
@@ -649,6 +664,10 @@ export interface Platforms {
      * With a public endpoint, the networks allowed to reach it.
      */
     publicAccessCidrs?: string[];
+    /**
+     * Where the EKS control plane puts its cross-account network interfaces: private (the nodes' subnets) or intra (network.subnets.intra, carved by dex when not listed: subnets with no route out, so nothing of the control plane's shares a route table or address space with the nodes).
+     */
+    controlPlaneSubnets?: 'private' | 'intra';
     /**
      * Managed node groups. An environment overlay replaces the whole list.
      *
@@ -2564,6 +2583,10 @@ export interface Database {
    * Let a change of version upgrade an RDS instance's major version in place (downtime while RDS upgrades; the parameter group is replaced with the new family). Off, RDS refuses the update. Aurora clusters are upgraded by CloudFormation when the version changes, with or without it; dex plan --against shows the change as a replacement risk either way.
    */
   allowMajorVersionUpgrade?: boolean;
+  /**
+   * The subnet tier the database's subnet group uses: database (the isolated database tier) or private (the services' subnets; needed when network.subnets.database is [], DEX797).
+   */
+  subnets?: 'database' | 'private';
 }
 /**
  * A managed Redis-compatible cache on Amazon ElastiCache.
@@ -2652,6 +2675,10 @@ export interface Cache {
    * Cache port.
    */
   port?: number;
+  /**
+   * The subnet tier the cache's subnet group uses: database (the isolated database tier) or private (the services' subnets; needed when network.subnets.database is [], DEX797).
+   */
+  subnets?: 'database' | 'private';
 }
 /**
  * An Amazon SQS queue. Services reach it through uses ({ queue: NAME, access: send | consume }).

@@ -521,7 +521,7 @@ describe('stable logical IDs', () => {
       s.network = {
         ...s.network,
         availabilityZones: 3,
-        subnets: { public: [...s.network.subnets.public, '10.0.3.0/24'], private: [...s.network.subnets.private, '10.0.30.0/24'], database: [...s.network.subnets.database, '10.0.201.0/24'] },
+        subnets: { public: [...s.network.subnets.public, '10.0.3.0/24'], private: [...s.network.subnets.private, '10.0.30.0/24'], database: [...s.network.subnets.database, '10.0.201.0/24'], intra: [] },
       };
     });
     const after = byId(build(spec));

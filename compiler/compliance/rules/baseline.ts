@@ -338,10 +338,21 @@ export function segmentationChecks(ctx: RuleContext): Check[] {
     }
     const subnets = ((prop(g, 'SubnetIds') ?? []) as unknown[]).map((s) => refersTo(s as never, ids));
     const ev = [evidence(g, { SubnetIds: subnets })];
+    // Without a database tier (network.subnets.database: []) each store says subnets: private
+    // (DEX797): the private subnets then hold it, as an imported VPC's do (DEX786).
+    const noDbTier = ctx.spec.network.subnets.database.length === 0;
+    const isPrivateTier = (id: string | undefined): boolean => id !== undefined && byId.get(id)?.origin[0] === 'network' && byId.get(id)?.origin[2] === 'private';
     checks.push(
       subnets.length > 0 && subnets.every(isDbTier)
         ? pass(`${g.logicalId} places the data store in the database subnets only`, g.origin, ev)
-        : fail(`${g.logicalId} places a data store outside the database subnets`, g.origin, 'data stores belong in network.subnets.database (report it: dex places them there)', ev),
+        : noDbTier && subnets.length > 0 && subnets.every(isPrivateTier)
+          ? pass(`${g.logicalId} places the data store in the private subnets: the VPC has no database tier (network.subnets.database: [], subnets: private); no route in from the internet, security groups admit only its clients`, g.origin, ev)
+          : fail(
+              `${g.logicalId} places a data store outside the database subnets`,
+              g.origin,
+              subnets.length > 0 && subnets.every(isPrivateTier) ? 'the store sets subnets: private although the VPC has database subnets: remove it to isolate the store there' : 'data stores belong in network.subnets.database (report it: dex places them there)',
+              ev,
+            ),
     );
   }
   const dbTables = new Set(ofType(ctx.model, 'AWS::EC2::SubnetRouteTableAssociation').filter((a) => isDbTier(refersTo(prop(a, 'SubnetId'), ids))).map((a) => refersTo(prop(a, 'RouteTableId'), ids)));
