@@ -13,7 +13,7 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
 import { releaseJobNames } from './jobs.js';
-import { isJob, type NormalizedService, type NormalizedSpec } from '../spec/model.js';
+import { isJob, sidecarsOf, type NormalizedService, type NormalizedSpec } from '../spec/model.js';
 import { parsePermissionResource } from '../spec/permissions.js';
 import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
@@ -181,6 +181,12 @@ function pullImage(spec: NormalizedSpec, s: NormalizedService): Statement[] {
   ];
 }
 
+/** FireLens: the task's Fluent Bit writes the main container's logs with the task role, to the service's own log group only. */
+function fireLens(spec: NormalizedSpec, s: NormalizedService): Statement[] {
+  if (!sidecarsOf(s).some((c) => c.logRouter)) return [];
+  return [{ Sid: 'LogRouterWriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], Resource: logGroupArn(serviceLogGroupName(spec, s.name)) }];
+}
+
 function writeLogs(spec: NormalizedSpec, s: NormalizedService): Statement[] {
   return [{ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArn(serviceLogGroupName(spec, s.name)) }];
 }
@@ -263,7 +269,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
   const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...bucketStatements(spec, s), ...tableStatements(spec, s), ...messagingStatements(spec, s), ...xray(spec), ...specPermissions(spec, s)];
   switch (s.placement) {
     case 'ecs':
-      out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), [...appStatements, ...ecsExec(spec, s)]));
+      out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), [...appStatements, ...ecsExec(spec, s), ...fireLens(spec, s)]));
       out.push(
         role(ID.taskExecutionRole(s.name), 'security', `Task execution role of ${s.name}: pull the image, write logs, read the secrets injected at start`, trustEcsTasks(), [
           ...pullImage(spec, s),
