@@ -538,7 +538,7 @@ function sidecarContainer(s: NormalizedService, c: NormalizedSidecar, logs: CfnV
     ...(c.ports.length ? { PortMappings: c.ports.map((p) => ({ Name: `${c.name}-${p}`, ContainerPort: p, Protocol: 'tcp' })) } : {}),
     Cpu: Math.round(c.resources.cpu * 1024),
     Memory: c.resources.memoryMiB,
-    Environment: env,
+    ...(env.length ? { Environment: env } : {}),
     ...(secrets.length ? { Secrets: secrets } : {}),
     ...(c.logRouter ? { FirelensConfiguration: { Type: 'fluentbit', Options: { 'enable-ecs-log-metadata': 'true' } } } : {}),
     LogConfiguration: logs,

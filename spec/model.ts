@@ -292,6 +292,29 @@ export interface NormalizedSidecar {
 export const sidecarsOf = (s: NormalizedService): readonly NormalizedSidecar[] => s.sidecars ?? [];
 
 /**
+ * The order sidecars are started in: each after those it depends on (compiler/checks/sidecars.ts
+ * refuses cycles), else in spec order. Kubernetes starts native sidecars in the order of
+ * initContainers, EC2's user data runs them one after the other.
+ */
+export function sidecarsInStartOrder(s: NormalizedService): NormalizedSidecar[] {
+  const sidecars = sidecarsOf(s);
+  const byName = new Map(sidecars.map((c) => [c.name, c]));
+  const out: NormalizedSidecar[] = [];
+  const placed = new Set<string>();
+  const place = (c: NormalizedSidecar, depth: number): void => {
+    if (placed.has(c.name) || depth > sidecars.length) return;
+    for (const d of c.dependsOn) {
+      const before = byName.get(d.sidecar);
+      if (before && before !== c) place(before, depth + 1);
+    }
+    placed.add(c.name);
+    out.push(c);
+  };
+  for (const c of sidecars) place(c, 0);
+  return out;
+}
+
+/**
  * What one task or pod of the service holds: the main container's resources plus every sidecar's.
  * This is what Fargate bills, what an EKS pod requests and what a node must fit.
  */
