@@ -2410,7 +2410,7 @@ export interface Sidecar {
         }
       ];
   /**
-   * Opt out of the non-root user (uid 10001) for this sidecar on ECS: why its image must run as root (ECS User 0). The compliance report lists the sidecar and this reason. Not on EKS, whose pods run as non-root under Pod Security restricted (DEX837).
+   * Opt out of the non-root user (uid 10001) for this sidecar on ECS and EC2: why its image must run as root (ECS User 0; docker run without --user). The compliance report lists the sidecar and this reason. Not on EKS, whose pods run as non-root under Pod Security restricted (DEX837).
    */
   runAsRoot?: string;
   /**
