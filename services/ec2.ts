@@ -17,7 +17,7 @@ import { isArmInstance } from './eks.js';
 import { behindLoadBalancer } from '../compiler/model/exposure.js';
 import { internalTargetGroup } from './discovery.js';
 import { CONTAINER_USER, applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
-import { serviceLogGroupName } from './iam.js';
+import { serviceLogGroupName, sidecarEcrRegistries } from './iam.js';
 import { GRAFANA_ADMIN_USER, GRAFANA_SECRET_PASSWORD_KEY, grafanaAdminSecretName, grafanaOidcSecretName } from './secrets.js';
 import { PROMETHEUS_HOST, grafanaFiles, installBundle, prometheusFiles } from '../compiler/monitoring/files.js';
 import { EKS_CA_FILE, EKS_ENDPOINT_FILE, NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
@@ -281,6 +281,8 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
   if (s.image === undefined) {
     parts.push('aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$(echo "', image, '" | cut -d/ -f1)"\n');
   }
+  // A sidecar image in a private ECR registry: docker signs in to it with the instance role first.
+  for (const r of sidecarEcrRegistries(s)) parts.push(`aws ecr get-login-password --region ${shellArg(r.region)} | docker login --username AWS --password-stdin ${shellQuote(r.host)}\n`);
   for (const c of sidecars) parts.push(...sidecarRun(spec, s, c));
   parts.push(
     `docker run -d --name ${shellArg(s.name)} --restart always --network host${s.securityContext.readOnlyRootFilesystem ? ' --read-only' : ''}${s.resources.ephemeralStorageGiB === undefined ? ' --tmpfs /tmp' : ' --mount type=volume,destination=/tmp'} --cap-drop ALL${s.securityContext.addCapabilities.map((c) => ` --cap-add ${shellArg(c)}`).join('')} --security-opt no-new-privileges --env-file /etc/dex/service.env${s.resources.limits.given ? ` --cpus ${s.resources.limits.cpu} --memory ${s.resources.limits.memoryMiB}m` : ''}`,

@@ -75,6 +75,27 @@ describe('ECS', () => {
   });
 });
 
+describe('a sidecar image in private ECR', () => {
+  const text = SPEC.replace('image: public.ecr.aws/aws-observability/aws-otel-collector:v0.41.1\n        resources: { cpu: 0.125', 'image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/agents/otel:v1\n        resources: { cpu: 0.125').replace("  box:\n    port: 8080\n    placement: ec2\n    sidecars:\n      - name: otel\n        image: public.ecr.aws/aws-observability/aws-otel-collector:v0.41.1", "  box:\n    port: 8080\n    placement: ec2\n    sidecars:\n      - name: otel\n        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/agents/otel:v1");
+  const a = valid(text);
+  const statements = (id: string): Obj[] => (resources(a).find((r) => r.logicalId === id)!.properties as Obj).Policies[0].PolicyDocument.Statement;
+
+  it('the ECS execution role may pull exactly that repository', () => {
+    const pull = statements('ApiExecutionRole').find((x) => x.Sid === 'PullSidecarImages')!;
+    expect(pull.Resource).toEqual(['arn:aws:ecr:eu-west-1:123456789012:repository/agents/otel']);
+    // The service's own image is CI-built: its EcrAuth statement is there once.
+    expect(statements('ApiExecutionRole').filter((x) => x.Sid === 'EcrAuth')).toHaveLength(1);
+  });
+
+  it('the EC2 instance role may pull it, and the host signs in to that registry before running it', () => {
+    expect(statements('BoxRole').find((x) => x.Sid === 'PullSidecarImages')!.Resource).toEqual(['arn:aws:ecr:eu-west-1:123456789012:repository/agents/otel']);
+    const ud = userData(a, 'box');
+    const login = ud.indexOf("aws ecr get-login-password --region eu-west-1 | docker login --username AWS --password-stdin '123456789012.dkr.ecr.eu-west-1.amazonaws.com'");
+    expect(login).toBeGreaterThan(0);
+    expect(ud.indexOf('docker run -d --name box-otel')).toBeGreaterThan(login);
+  });
+});
+
 describe('EKS', () => {
   it('runs the collector as a native sidecar: an init container that restarts always, requests = limits, probes, hardened', () => {
     const pod = podSpec(valid(SPEC), 'web');
