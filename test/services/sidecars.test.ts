@@ -13,6 +13,7 @@ import { loadSnapshotSource } from '../../cli/adapters/snapshot.js';
 import { analyzed, lineOf, valid } from '../support/analyzed.js';
 import { outTree } from '../support/out-tree.js';
 import { validateTemplate } from '../support/cfn-validate.js';
+import { fargatePodUsage } from '../../services/eks-fargate.js';
 
 const FILE = 'test/fixtures/spec/sidecars.dex.yaml';
 const SPEC = readFileSync(FILE, 'utf8');
@@ -118,6 +119,15 @@ describe('EKS', () => {
     const text = SPEC.replace('instanceType: t3.medium', 'instanceType: t3.small').replace("  web:\n    port: 8080\n    placement: eks\n", "  web:\n    port: 8080\n    placement: eks\n    resources: { cpu: 1.9, memory: 1GiB }\n");
     const d = analyzed(text).diagnostics.find((x) => x.code === 'DEX316');
     expect(d?.message).toContain('with its sidecars');
+  });
+});
+
+describe('EKS Fargate', () => {
+  it('sizes and bills the pod with its native sidecar: 0.5 + 0.25 vCPU, 1 GiB + 256 MiB + 256 MiB for the kubelet → 1 vCPU, 2 GB', () => {
+    const text = SPEC.replace('nodeGroups: [{ name: default, instanceType: t3.medium, min: 2, max: 3 }] }', 'nodeGroups: [{ name: default, instanceType: t3.medium, min: 2, max: 3 }], fargateProfiles: [{ name: web, selectors: [{ namespace: web }] }] }');
+    const lines = fargatePodUsage(valid(text).compiled[0]!.model!.spec.services.web!);
+    expect(lines.map((l) => [l.meter, l.quantity.min])).toEqual([['fargate.vcpu', 730], ['fargate.memory', 1460]]);
+    expect(lines[0]!.basis).toContain('requests 0.75 vCPU, 1280MiB (with its sidecars) + 256MiB for the kubelet, billed as 1 vCPU, 2 GB');
   });
 });
 
