@@ -24,7 +24,7 @@
 import { ID, namePrefix } from '../compiler/model/ids.js';
 import type { CfnValue } from '../compiler/model/types.js';
 import type { StackPlan } from '../compiler/stacks.js';
-import { isJob, type NormalizedProbe, type NormalizedService, type NormalizedSpec } from '../spec/model.js';
+import { isJob, sidecarsInStartOrder, sidecarsOf, type NormalizedProbe, type NormalizedService, type NormalizedSidecar, type NormalizedSpec } from '../spec/model.js';
 import { behindLoadBalancer, namedLoadBalancerOf } from '../compiler/model/exposure.js';
 import { isScheduleError, kubernetesCron, parseSchedule } from '../compiler/model/schedule.js';
 import { repositoryName } from '../services/ecr.js';
@@ -464,7 +464,8 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
   const limits = { cpu: cpuQuantity(s.resources.limits.cpu), ...(scratch ? { 'ephemeral-storage': scratch } : {}), memory: memQuantity(s.resources.limits.memoryMiB) };
   const env = containerEnv(spec, s).map((e) => ({ name: e.name, value: e.value }));
   const volumeMounts: Obj[] = [{ name: 'tmp', mountPath: '/tmp' }];
-  const volumes: Obj[] = [{ name: 'tmp', emptyDir: { sizeLimit: scratch ?? '256Mi' } }];
+  const volumes: Obj[] = [{ name: 'tmp', emptyDir: { sizeLimit: scratch ?? '256Mi' } }, ...sidecarsOf(s).map((c) => ({ name: sidecarTmp(c), emptyDir: { sizeLimit: '256Mi' } }))];
+  const sidecars = sidecarsInStartOrder(s).map((c) => nativeSidecar(c, files.length > 0));
   if (files.length) {
     volumeMounts.push({ name: 'secrets', mountPath: SECRETS_MOUNT_PATH, readOnly: true });
     volumes.push({ name: 'secrets', csi: { driver: CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: s.name } } });
@@ -508,6 +509,7 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
             },
           ],
           enableServiceLinks: false,
+          ...(sidecars.length ? { initContainers: sidecars } : {}),
           ...(nodes.nodeSelector ? { nodeSelector: nodes.nodeSelector } : {}),
           securityContext: podSecurityContext(RUN_AS_USER),
           serviceAccountName: serviceAccount(s.name).name,
@@ -518,6 +520,45 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
         },
       },
     },
+  };
+}
+
+/** A sidecar's own /tmp volume. */
+const sidecarTmp = (c: NormalizedSidecar): string => `tmp-${c.name}`;
+
+/**
+ * A native sidecar (Kubernetes 1.29+): an init container that restarts always, so it starts before
+ * the main container, runs beside it and stops after it. Its requests are its limits; a health
+ * check is its startup and liveness probe, and, when it is essential, its readiness probe, which
+ * then counts in the pod's. The same hardened container as the main one; on EKS the service's
+ * secret files (the CSI volume) are mounted when it asks for secrets.
+ */
+function nativeSidecar(c: NormalizedSidecar, secretFiles: boolean): Obj {
+  const size = { cpu: cpuQuantity(c.resources.cpu), memory: memQuantity(c.resources.memoryMiB) };
+  const env = Object.keys(c.env).sort().map((k) => ({ name: k, value: c.env[k]! }));
+  const h = c.health;
+  const check: Obj | undefined = h?.command ? { exec: { command: [...h.command] } } : h?.tcp !== undefined ? { tcpSocket: { port: h.tcp } } : undefined;
+  const base = check && h ? { ...check, periodSeconds: h.intervalSeconds, timeoutSeconds: h.timeoutSeconds } : undefined;
+  const mounts: Obj[] = [...(c.secrets.length && secretFiles ? [{ name: 'secrets', mountPath: SECRETS_MOUNT_PATH, readOnly: true }] : []), { name: sidecarTmp(c), mountPath: '/tmp' }];
+  mounts.sort((a, b) => (String(a.name) < String(b.name) ? -1 : 1));
+  return {
+    name: c.name,
+    image: c.image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(c.command ? { args: [...c.command] } : {}),
+    ...(env.length ? { env } : {}),
+    ...(c.ports.length ? { ports: c.ports.map((p) => ({ containerPort: p, protocol: 'TCP' })) } : {}),
+    resources: { limits: size, requests: size },
+    restartPolicy: 'Always',
+    ...(base && h
+      ? {
+          livenessProbe: { ...base, failureThreshold: h.unhealthyThreshold, successThreshold: 1 },
+          ...(c.essential ? { readinessProbe: { ...base, failureThreshold: h.unhealthyThreshold, successThreshold: 1 } } : {}),
+          startupProbe: { ...base, failureThreshold: Math.max(1, Math.ceil(h.gracePeriodSeconds / h.intervalSeconds)), successThreshold: 1 },
+        }
+      : {}),
+    securityContext: containerSecurityContext(c.securityContext),
+    volumeMounts: mounts,
   };
 }
 
@@ -607,6 +648,8 @@ function vpaObject(spec: NormalizedSpec, s: NormalizedService, ns: string, hpa: 
           controlled.length
             ? { containerName: s.name, controlledResources: controlled, controlledValues: 'RequestsAndLimits', minAllowed: bound(0.5), maxAllowed: bound(2) }
             : { containerName: s.name, mode: 'Off' },
+          // A sidecar's size is its own setting: the VPA leaves it as written.
+          ...sidecarsOf(s).map((c) => ({ containerName: c.name, mode: 'Off' })),
         ],
       },
     },

@@ -57,6 +57,7 @@ import { fargateProfilesRule } from '../compiler/checks/fargate-profiles.js';
 import { karpenterRule } from '../compiler/checks/karpenter.js';
 import { resourceLimitsRule } from '../compiler/checks/resources.js';
 import { securityContextRule } from '../compiler/checks/security-context.js';
+import { sidecarsRule } from '../compiler/checks/sidecars.js';
 import { permissionsRule } from '../compiler/checks/permissions.js';
 import { execRule } from '../compiler/checks/exec.js';
 import { capacityRule } from '../compiler/checks/capacity.js';
@@ -140,6 +141,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     karpenterRule,
     resourceLimitsRule,
     securityContextRule,
+    sidecarsRule,
     permissionsRule,
     execRule,
     capacityRule,

@@ -12,13 +12,13 @@ import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compi
 import { envFileLine, grafanaSetting, shellArg, shellQuote } from '../compiler/model/quote.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
-import type { NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { sidecarsInStartOrder, sidecarsOf, type NormalizedService, type NormalizedSidecar, type NormalizedSpec } from '../spec/model.js';
 import { isArmInstance } from './eks.js';
 import { behindLoadBalancer } from '../compiler/model/exposure.js';
 import { internalTargetGroup } from './discovery.js';
-import { applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
+import { CONTAINER_USER, applicationLogGroupCount, isExposed, logMeters, serviceConnections, serviceImage } from './ecs.js';
 import { cpuYieldsToSteps } from './scaling-signals.js';
-import { serviceLogGroupName } from './iam.js';
+import { serviceLogGroupName, sidecarEcrRegistries } from './iam.js';
 import { GRAFANA_ADMIN_USER, GRAFANA_SECRET_PASSWORD_KEY, grafanaAdminSecretName, grafanaOidcSecretName } from './secrets.js';
 import { PROMETHEUS_HOST, grafanaFiles, installBundle, prometheusFiles } from '../compiler/monitoring/files.js';
 import { EKS_CA_FILE, EKS_ENDPOINT_FILE, NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
@@ -213,6 +213,48 @@ function signalParts(s: NormalizedService, asg: string): { setup: CfnValue[]; ch
   return { setup, check };
 }
 
+/** A sidecar's env file: its own variables and the secrets it asks for, nothing of the main container's. */
+const sidecarEnvFile = (c: NormalizedSidecar): string => `/etc/dex/sidecar-${c.name}.env`;
+/** A sidecar's docker name on the host: beside the main container's (the service's name). */
+export const sidecarContainerName = (s: NormalizedService, c: NormalizedSidecar): string => `${s.name}-${c.name}`;
+
+/**
+ * One sidecar on the host, before the main container: the main container's hardening (read-only
+ * root, its own /tmp, every capability dropped, no new privileges) and, unlike the main container
+ * on EC2, uid 10001 unless runAsRoot says why not; limited to its own size. A sidecar another
+ * container waits for to be healthy is checked (docker exec of its command, or a TCP connect) in
+ * bounded attempts; one that never gets healthy fails the boot, and the update with it.
+ */
+function sidecarRun(spec: NormalizedSpec, s: NormalizedService, c: NormalizedSidecar): string[] {
+  const name = sidecarContainerName(s, c);
+  const sc = c.securityContext;
+  const out = [
+    `docker run -d --name ${shellArg(name)} --restart always --network host${sc.readOnlyRootFilesystem ? ' --read-only' : ''} --tmpfs /tmp --cap-drop ALL${sc.addCapabilities.map((x) => ` --cap-add ${shellArg(x)}`).join('')} --security-opt no-new-privileges${c.runAsRoot === undefined ? ` --user ${CONTAINER_USER}:${CONTAINER_USER}` : ''} --env-file ${sidecarEnvFile(c)} --cpus ${c.resources.cpu} --memory ${c.resources.memoryMiB}m` +
+      ` --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group=${shellArg(serviceLogGroupName(spec, s.name))} --log-opt awslogs-stream=${shellArg(name)}-$(hostname) ${shellQuote(c.image)}${c.command ? ` ${c.command.map(shellQuote).join(' ')}` : ''}\n`,
+  ];
+  const h = c.health;
+  const awaited = c.mainWaitsFor === 'healthy' || sidecarsOf(s).some((o) => o.dependsOn.some((d) => d.sidecar === c.name && d.condition === 'healthy'));
+  if (!awaited || h === undefined) return out;
+  const probe = h.command ? `timeout ${h.timeoutSeconds} docker exec ${shellArg(name)} ${h.command.map(shellQuote).join(' ')} >/dev/null 2>&1` : `timeout ${h.timeoutSeconds} bash -c ': </dev/tcp/127.0.0.1/${h.tcp}' 2>/dev/null`;
+  const attempts = Math.min(120, Math.max(10, Math.ceil((h.gracePeriodSeconds + 300) / h.intervalSeconds)));
+  out.push(
+    [
+      `# ${commentSafe(name)} must be healthy before what waits for it starts (bounded attempts).`,
+      'READY=1',
+      `for _ in $(seq 1 ${attempts}); do`,
+      `  if ${probe}; then READY=0; break; fi`,
+      `  sleep ${h.intervalSeconds}`,
+      'done',
+      `[ "$READY" = 0 ] || { echo ${shellQuote(`dex: stopping: sidecar ${name} never became healthy`)} >&2; dex_signal 1; exit 1; }`,
+      '',
+    ].join('\n'),
+  );
+  return out;
+}
+
+/** Sidecar and service names are lowercase letters, digits and - (schema): nothing in them ends a comment. */
+const commentSafe = (name: string): string => name.replace(/[^a-z0-9-]/g, '');
+
 function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[] {
   const { env, secrets } = serviceConnections(spec, s);
   const signal = signalParts(s, ID.autoScalingGroup(s.name));
@@ -228,13 +270,22 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
   // A secret with no value (a placeholder nobody set yet) stops the boot with a line naming it
   // (in /var/log/cloud-init-output.log and the instance's console output), never an empty variable.
   if (secrets.length) parts.push(SECRET_READER);
+  const sidecars = sidecarsInStartOrder(s);
+  for (const c of sidecars) {
+    parts.push(`: > ${sidecarEnvFile(c)}\n`);
+    for (const k of Object.keys(c.env).sort()) parts.push(`echo ${shellQuote(envFileLine(k, c.env[k]!))} >> ${sidecarEnvFile(c)}\n`);
+  }
   for (const x of secrets) {
     parts.push(`v=$(dex_secret ${shellArg(x.Name)} '`, ref(x.secretId), `'${x.key ? ` | jq -er ${shellQuote(`.${x.key}`)}` : ''}) || dex_no_secret ${shellArg(x.Name)}\n`, `printf '%s=%s\\n' ${shellArg(x.Name)} "$v" >> /etc/dex/service.env\n`);
+    for (const c of sidecars.filter((y) => y.secrets.includes(x.Name))) parts.push(`printf '%s=%s\\n' ${shellArg(x.Name)} "$v" >> ${sidecarEnvFile(c)}\n`);
   }
   const image = serviceImage(spec, s);
   if (s.image === undefined) {
     parts.push('aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$(echo "', image, '" | cut -d/ -f1)"\n');
   }
+  // A sidecar image in a private ECR registry: docker signs in to it with the instance role first.
+  for (const r of sidecarEcrRegistries(s)) parts.push(`aws ecr get-login-password --region ${shellArg(r.region)} | docker login --username AWS --password-stdin ${shellQuote(r.host)}\n`);
+  for (const c of sidecars) parts.push(...sidecarRun(spec, s, c));
   parts.push(
     `docker run -d --name ${shellArg(s.name)} --restart always --network host${s.securityContext.readOnlyRootFilesystem ? ' --read-only' : ''}${s.resources.ephemeralStorageGiB === undefined ? ' --tmpfs /tmp' : ' --mount type=volume,destination=/tmp'} --cap-drop ALL${s.securityContext.addCapabilities.map((c) => ` --cap-add ${shellArg(c)}`).join('')} --security-opt no-new-privileges --env-file /etc/dex/service.env${s.resources.limits.given ? ` --cpus ${s.resources.limits.cpu} --memory ${s.resources.limits.memoryMiB}m` : ''}`,
     ` --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group=${shellArg(serviceLogGroupName(spec, s.name))} --log-opt awslogs-stream=${shellArg(s.name)}-$(hostname) `,

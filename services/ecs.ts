@@ -13,7 +13,7 @@ import { bucketName, storeEnvName } from './buckets.js';
 import { tableName } from './dynamodb.js';
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
-import type { NormalizedProbe, NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { podResources, sidecarsOf, type NormalizedProbe, type NormalizedService, type NormalizedSidecar, type NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
 import { auroraReaders, databaseName, databaseUserOn, isAurora } from './rds.js';
 import { engineInfo } from '../spec/database-engines.js';
@@ -298,6 +298,12 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
 
   const { env, secrets } = serviceConnections(spec, s);
   const health = healthCommand(s);
+  const sidecars = sidecarsOf(s);
+  const router = sidecars.find((c) => c.logRouter);
+  const awslogs = (prefix: string): CfnValue => ({
+    LogDriver: 'awslogs',
+    Options: { 'awslogs-group': logGroupName, 'awslogs-region': ref('AWS::Region'), 'awslogs-stream-prefix': prefix, mode: 'non-blocking', 'max-buffer-size': '25m' },
+  });
   const container: Record<string, CfnValue> = {
     Name: s.name,
     Image: serviceImage(spec, s),
@@ -306,10 +312,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     ...(s.port !== undefined ? { PortMappings: [{ Name: 'http', ContainerPort: s.port, Protocol: 'tcp', AppProtocol: s.health.check === 'grpc' ? 'grpc' : 'http' }] } : {}),
     Environment: env,
     ...(secrets.length ? { Secrets: secrets.map((x) => ({ Name: x.Name, ValueFrom: valueFrom(x) })) } : {}),
-    LogConfiguration: {
-      LogDriver: 'awslogs',
-      Options: { 'awslogs-group': logGroupName, 'awslogs-region': ref('AWS::Region'), 'awslogs-stream-prefix': s.name, mode: 'non-blocking', 'max-buffer-size': '25m' },
-    },
+    LogConfiguration: router ? fireLensLogConfiguration(logGroupName, s.name) : awslogs(s.name),
     ...(health
       ? {
           HealthCheck: {
@@ -331,6 +334,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }],
     LinuxParameters: { InitProcessEnabled: true, Capabilities: { ...(s.securityContext.addCapabilities.length ? { Add: [...s.securityContext.addCapabilities] } : {}), Drop: ['ALL'] } },
   };
+  const task = podResources(s);
   out.push(
     resource({
       logicalId: `${P}TaskDefinition`,
@@ -343,14 +347,15 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         // On the container instances: EC2 compatibility, still awsvpc (each task its own ENI and security group).
         RequiresCompatibilities: [onContainerInstances(s) ? 'EC2' : 'FARGATE'],
         NetworkMode: 'awsvpc',
-        Cpu: String(Math.round(s.resources.cpu * 1024)),
-        Memory: String(s.resources.memoryMiB),
+        // With sidecars, the sum of the containers (compiler/checks/sidecars.ts: a Fargate size, DEX832).
+        Cpu: String(Math.round(task.cpu * 1024)),
+        Memory: String(task.memoryMiB),
         RuntimePlatform: { CpuArchitecture: s.architecture === 'arm64' ? 'ARM64' : 'X86_64', OperatingSystemFamily: 'LINUX' },
         ExecutionRoleArn: getAtt(ID.taskExecutionRole(s.name), 'Arn'),
         TaskRoleArn: getAtt(ID.serviceRole(s.name), 'Arn'),
-        ContainerDefinitions: [container],
+        ContainerDefinitions: [sidecars.length ? withSidecarShare(s, container) : container, ...sidecars.map((c) => sidecarContainer(s, c, awslogs(s.name)))],
         ...(s.resources.ephemeralStorageGiB !== undefined ? { EphemeralStorage: { SizeInGiB: s.resources.ephemeralStorageGiB } } : {}),
-        Volumes: [{ Name: 'tmp' }],
+        Volumes: [{ Name: 'tmp' }, ...sidecars.map((c) => ({ Name: sidecarTmpVolume(c) }))],
         Tags: tags,
       },
       // A job has no ECS service to carry its Fargate hours: its task definition does, per run.
@@ -367,7 +372,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     unit,
     quantity: { min: round(perTask * HOURS_PER_MONTH * s.scaling.min), max: round(perTask * HOURS_PER_MONTH * s.scaling.max) },
     attributes: { architecture: arch, ...(spot ? { purchaseOption: 'Spot' } : {}) },
-    basis: `${perTask} ${what} per task × ${HOURS_PER_MONTH} h × ${s.scaling.min}..${s.scaling.max} tasks (scaling min..max)${spot ? ', on Fargate Spot' : ''}`,
+    basis: `${perTask} ${what} per task${sidecarsOf(s).length && meter !== 'fargate.ephemeralStorage' ? ` (${sidecarShares(s, meter === 'fargate.vcpu' ? 'cpu' : 'memory')})` : ''} × ${HOURS_PER_MONTH} h × ${s.scaling.min}..${s.scaling.max} tasks (scaling min..max)${spot ? ', on Fargate Spot' : ''}`,
   });
   // A capacity mix: the On-Demand and the Spot share each priced as its own line (Spot at the
   // on-demand price as its ceiling, usage.spotDiscountPercent below it as its floor); a side no
@@ -449,8 +454,8 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         Tags: tags,
       },
       usage: [
-        ...fargate('fargate.vcpu', 'vCPU-hours', s.resources.cpu, 'vCPU'),
-        ...fargate('fargate.memory', 'GB-hours', round(s.resources.memoryMiB / 1024), 'GB'),
+        ...fargate('fargate.vcpu', 'vCPU-hours', task.cpu, 'vCPU'),
+        ...fargate('fargate.memory', 'GB-hours', round(task.memoryMiB / 1024), 'GB'),
         // Fargate bills only the ephemeral storage above the 20 GB every task gets.
         ...(s.resources.ephemeralStorageGiB !== undefined && s.resources.ephemeralStorageGiB > FARGATE_FREE_EPHEMERAL_GIB
           ? fargate('fargate.ephemeralStorage', 'GB-hours', s.resources.ephemeralStorageGiB - FARGATE_FREE_EPHEMERAL_GIB, `GB of ephemeral storage above the free ${FARGATE_FREE_EPHEMERAL_GIB} GB`)
@@ -505,6 +510,92 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     if (s.scaling.targetMemoryPercent !== undefined) out.push(policy('Memory', 'ECSServiceAverageMemoryUtilization', s.scaling.targetMemoryPercent));
   }
   return out;
+}
+
+/** Each sidecar's own writable /tmp, apart from the main container's. */
+export const sidecarTmpVolume = (c: NormalizedSidecar): string => `tmp-${c.name}`;
+
+/**
+ * FireLens: the main container's log driver hands its lines to the task's Fluent Bit, which sends
+ * them to the service's own log group (KMS, retention) with the cloudwatch_logs output; the task
+ * role may write there (services/iam.ts). The group exists: Fluent Bit creates none.
+ */
+function fireLensLogConfiguration(logGroupName: string, service: string): CfnValue {
+  return {
+    LogDriver: 'awsfirelens',
+    Options: { Name: 'cloudwatch_logs', region: ref('AWS::Region'), log_group_name: logGroupName, log_stream_prefix: `${service}/`, auto_create_group: 'false' },
+  };
+}
+
+/** What one container holds of the task's vCPU or memory, in words: "0.5 vCPU main + 0.5 vCPU fluent-bit". */
+function sidecarShares(s: NormalizedService, what: 'cpu' | 'memory'): string {
+  const part = (name: string, r: { cpu: number; memory: string }): string => `${what === 'cpu' ? `${r.cpu} vCPU` : r.memory} ${name}`;
+  return [part('main', s.resources), ...sidecarsOf(s).map((c) => part(c.name, c.resources))].join(' + ');
+}
+
+/**
+ * The main container beside sidecars: it reserves its own share (Cpu, MemoryReservation) and may
+ * use what the sidecars leave, which their own Memory limit bounds; it starts after the sidecars
+ * it waits for (DependsOn).
+ */
+function withSidecarShare(s: NormalizedService, main: Record<string, CfnValue>): Record<string, CfnValue> {
+  const waits = sidecarsOf(s).filter((c) => c.mainWaitsFor !== undefined);
+  return {
+    ...main,
+    Cpu: Math.round(s.resources.cpu * 1024),
+    MemoryReservation: s.resources.memoryMiB,
+    ...(waits.length ? { DependsOn: waits.map((c) => ({ ContainerName: c.name, Condition: c.mainWaitsFor === 'healthy' ? 'HEALTHY' : 'START' })) } : {}),
+  };
+}
+
+/** A sidecar's health check as ECS runs it: its command as its words are, or the constant TCP script with the port as its argument. */
+export function sidecarHealthCommand(c: NormalizedSidecar): string[] | undefined {
+  const h = c.health;
+  if (h === undefined) return undefined;
+  if (h.command) return ['CMD', ...h.command];
+  if (h.tcp !== undefined) return ['CMD', '/bin/sh', '-c', SHELL_TCP_HEALTH_SCRIPT, 'dex-health-check', String(h.tcp)];
+  return undefined;
+}
+
+/**
+ * One sidecar's container definition: its image, size (Cpu and a hard Memory limit, so it cannot
+ * starve the main container), ports, health, start order, and the main container's hardening:
+ * uid 10001 unless runAsRoot says why not, read-only root with its own /tmp, every capability
+ * dropped unless securityContext gives one back with a reason.
+ */
+function sidecarContainer(s: NormalizedService, c: NormalizedSidecar, logs: CfnValue): Record<string, CfnValue> {
+  const health = sidecarHealthCommand(c);
+  const env = Object.keys(c.env).sort().map((k) => ({ Name: k, Value: c.env[k]! }));
+  const secrets = [...c.secrets].sort().map((name) => ({ Name: name, ValueFrom: ref(ID.serviceSecret(s.name, name)) }));
+  return {
+    Name: c.name,
+    Image: c.image,
+    Essential: c.essential,
+    ...(c.command ? { Command: [...c.command] } : {}),
+    ...(c.ports.length ? { PortMappings: c.ports.map((p) => ({ Name: `${c.name}-${p}`, ContainerPort: p, Protocol: 'tcp' })) } : {}),
+    Cpu: Math.round(c.resources.cpu * 1024),
+    Memory: c.resources.memoryMiB,
+    ...(env.length ? { Environment: env } : {}),
+    ...(secrets.length ? { Secrets: secrets } : {}),
+    ...(c.logRouter ? { FirelensConfiguration: { Type: 'fluentbit', Options: { 'enable-ecs-log-metadata': 'true' } } } : {}),
+    LogConfiguration: logs,
+    ...(health
+      ? {
+          HealthCheck: {
+            Command: health,
+            Interval: clamp(c.health!.intervalSeconds, 5, 300),
+            Timeout: clamp(c.health!.timeoutSeconds, 2, 120),
+            Retries: clamp(c.health!.unhealthyThreshold, 1, 10),
+            StartPeriod: clamp(c.health!.gracePeriodSeconds, 0, 300),
+          },
+        }
+      : {}),
+    ...(c.dependsOn.length ? { DependsOn: c.dependsOn.map((d) => ({ ContainerName: d.sidecar, Condition: d.condition === 'healthy' ? 'HEALTHY' : 'START' })) } : {}),
+    User: c.runAsRoot === undefined ? `${CONTAINER_USER}:${CONTAINER_USER}` : '0',
+    ReadonlyRootFilesystem: c.securityContext.readOnlyRootFilesystem,
+    MountPoints: [{ SourceVolume: sidecarTmpVolume(c), ContainerPath: '/tmp', ReadOnly: false }],
+    LinuxParameters: { InitProcessEnabled: true, Capabilities: { ...(c.securityContext.addCapabilities.length ? { Add: [...c.securityContext.addCapabilities] } : {}), Drop: ['ALL'] } },
+  };
 }
 
 /**

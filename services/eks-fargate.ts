@@ -7,7 +7,7 @@
 import { getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList, ID } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import { FARGATE_KUBELET_MIB, fargatePodSize, fargateProfileOf } from '../compiler/model/fargate-profiles.js';
-import type { NormalizedFargateProfile, NormalizedService, NormalizedSpec } from '../spec/model.js';
+import { podResources, sidecarsOf, type NormalizedFargateProfile, type NormalizedService, type NormalizedSpec } from '../spec/model.js';
 
 export const FARGATE_POD_EXECUTION_ROLE = 'EksFargatePodExecutionRole';
 export const fargateProfileId = (name: string): string => `EksFargateProfile${pascal(name)}`;
@@ -16,10 +16,12 @@ const round = (n: number): number => Math.round(n * 1e6) / 1e6;
 
 /** The usage of one service's pods on Fargate: vCPU and GB hours of the billed size × its pods. */
 export function fargatePodUsage(s: NormalizedService): UsageMeter[] {
-  const size = fargatePodSize(s.resources.cpu, s.resources.memoryMiB);
+  // Native sidecars run for the pod's whole life: Fargate sizes the VM to their requests too.
+  const pod = podResources(s);
+  const size = fargatePodSize(pod.cpu, pod.memoryMiB);
   if (!size) return []; // DEX811 refuses the spec
   const gb = size.memoryMiB / 1024;
-  const sized = `requests ${s.resources.cpu} vCPU, ${s.resources.memory} + ${FARGATE_KUBELET_MIB}MiB for the kubelet, billed as ${size.cpu} vCPU, ${gb} GB`;
+  const sized = `requests ${pod.cpu} vCPU, ${pod.memory}${sidecarsOf(s).length ? ' (with its sidecars)' : ''} + ${FARGATE_KUBELET_MIB}MiB for the kubelet, billed as ${size.cpu} vCPU, ${gb} GB`;
   const meter = (name: 'fargate.vcpu' | 'fargate.memory', unit: string, per: number, what: string): UsageMeter => ({
     meter: name,
     unit,

@@ -13,7 +13,7 @@
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
 import { releaseJobNames } from './jobs.js';
-import { isJob, type NormalizedService, type NormalizedSpec } from '../spec/model.js';
+import { isJob, sidecarsOf, type NormalizedService, type NormalizedSpec } from '../spec/model.js';
 import { parsePermissionResource } from '../spec/permissions.js';
 import { hasWafLogs } from './audit.js';
 import { repositoryName } from './ecr.js';
@@ -181,6 +181,42 @@ function pullImage(spec: NormalizedSpec, s: NormalizedService): Statement[] {
   ];
 }
 
+/** FireLens: the task's Fluent Bit writes the main container's logs with the task role, to the service's own log group only. */
+function fireLens(spec: NormalizedSpec, s: NormalizedService): Statement[] {
+  if (!sidecarsOf(s).some((c) => c.logRouter)) return [];
+  return [{ Sid: 'LogRouterWriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'], Resource: logGroupArn(serviceLogGroupName(spec, s.name)) }];
+}
+
+/** A private ECR image: account, region, the China partition's suffix, repository. */
+const PRIVATE_ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^:@]+)/;
+
+/** The private ECR registries (host, region) of a service's sidecar images, sorted, each once. */
+export function sidecarEcrRegistries(s: NormalizedService): { host: string; region: string }[] {
+  const hosts = new Map<string, string>();
+  for (const c of sidecarsOf(s)) {
+    const m = PRIVATE_ECR_IMAGE.exec(c.image);
+    if (m) hosts.set(c.image.split('/')[0]!, m[2]!);
+  }
+  return [...hosts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([host, region]) => ({ host, region }));
+}
+
+/**
+ * Sidecar images in a private ECR repository (this account's or another's that shares it): the
+ * role that pulls them may read exactly those repositories; public images need nothing.
+ */
+function pullSidecarImages(s: NormalizedService): Statement[] {
+  const arns = [...new Set(sidecarsOf(s).flatMap((c) => {
+    const m = PRIVATE_ECR_IMAGE.exec(c.image);
+    return m ? [`arn:${m[3] ? 'aws-cn' : 'aws'}:ecr:${m[2]}:${m[1]}:repository/${m[4]}`] : [];
+  }))].sort();
+  if (arns.length === 0) return [];
+  return [
+    // The service's own image already brought the token call (pullImage).
+    ...(s.image !== undefined ? [{ Sid: 'EcrAuth', Effect: 'Allow' as const, Action: ['ecr:GetAuthorizationToken'], Resource: '*' }] : []),
+    { Sid: 'PullSidecarImages', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: arns },
+  ];
+}
+
 function writeLogs(spec: NormalizedSpec, s: NormalizedService): Statement[] {
   return [{ Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArn(serviceLogGroupName(spec, s.name)) }];
 }
@@ -263,10 +299,11 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
   const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...bucketStatements(spec, s), ...tableStatements(spec, s), ...messagingStatements(spec, s), ...xray(spec), ...specPermissions(spec, s)];
   switch (s.placement) {
     case 'ecs':
-      out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), [...appStatements, ...ecsExec(spec, s)]));
+      out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), [...appStatements, ...ecsExec(spec, s), ...fireLens(spec, s)]));
       out.push(
         role(ID.taskExecutionRole(s.name), 'security', `Task execution role of ${s.name}: pull the image, write logs, read the secrets injected at start`, trustEcsTasks(), [
           ...pullImage(spec, s),
+          ...pullSidecarImages(s),
           ...writeLogs(spec, s),
           ...readSecrets(spec, secretIds),
         ]),
@@ -283,7 +320,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
           'security',
           `Instance role of ${s.name}`,
           trustEc2(),
-          [...appStatements, ...pullImage(spec, s), ...writeLogs(spec, s), ...cloudWatchAgent()],
+          [...appStatements, ...pullImage(spec, s), ...pullSidecarImages(s), ...writeLogs(spec, s), ...cloudWatchAgent()],
           [managedPolicy('AmazonSSMManagedInstanceCore')],
         ),
       );

@@ -11,7 +11,7 @@ import { ID, fitName, getAtt, namePrefix, ref, resource, sub, tagList } from '..
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import { instanceShape } from '../compiler/model/instance-types.js';
 import { karpenterReferenceType, karpenterServices, usesKarpenter } from '../compiler/model/karpenter.js';
-import type { NormalizedSpec } from '../spec/model.js';
+import { podResources, type NormalizedSpec } from '../spec/model.js';
 import { trustKubernetesServiceAccount } from './iam.js';
 
 export const KARPENTER_CONTROLLER_ROLE = 'KarpenterControllerRole';
@@ -137,8 +137,8 @@ export function karpenterUsage(spec: NormalizedSpec): UsageMeter[] {
     return [{ meter: 'ec2.instance', unit: 'hours', quantity: { min: 0, max: 0 }, attributes: { instanceType: 'unknown', os: 'Linux' }, basis: 'Karpenter nodes', quantityUnknown: 'Karpenter chooses its instance types at run time, and none of platforms.eks.karpenter.instanceFamilies is in the instance catalogue to price them by' }];
   }
   const services = karpenterServices(spec);
-  const cpu = services.reduce((n, s) => n + s.resources.cpu * s.scaling.min, 0);
-  const memGiB = services.reduce((n, s) => n + (s.resources.memoryMiB / 1024) * s.scaling.min, 0);
+  const cpu = services.reduce((n, s) => n + podResources(s).cpu * s.scaling.min, 0);
+  const memGiB = services.reduce((n, s) => n + (podResources(s).memoryMiB / 1024) * s.scaling.min, 0);
   const min = Math.max(Math.ceil(cpu / shape.vcpu), Math.ceil(memGiB / shape.memoryGiB));
   const byCpu = Math.floor(k.limits.cpu / shape.vcpu);
   const max = Math.max(min, k.limits.memoryMiB === undefined ? byCpu : Math.min(byCpu, Math.floor(k.limits.memoryMiB / 1024 / shape.memoryGiB)));

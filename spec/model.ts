@@ -243,6 +243,8 @@ export interface NormalizedService {
    * `reason` is undefined when nothing is relaxed.
    */
   readonly securityContext: { readonly readOnlyRootFilesystem: boolean; readonly addCapabilities: readonly string[]; readonly reason: string | undefined };
+  /** Containers beside the main one (`sidecars`), in spec order; absent when the spec has none. Read it through sidecarsOf. */
+  readonly sidecars?: readonly NormalizedSidecar[];
   /** IAM statements (Allow) the spec adds to the role the service's code runs as, in spec order. */
   readonly permissions: readonly NormalizedPermission[];
   /** ECS Exec (`exec`): enabled, and the reason when the spec gives one instead of `true`. */
@@ -314,6 +316,72 @@ export interface NormalizedTraffic {
 }
 
 export type TrafficKey = 'websocket' | 'idleTimeoutSeconds' | 'stickiness' | 'deregistrationDelaySeconds' | 'slowStartSeconds' | 'algorithm';
+
+/**
+ * A container beside a service's main one (`services.<name>.sidecars`): its resources add to the
+ * service's (the main container's), it shares the task's, pod's or host's network and the
+ * service's role, and it is hardened as the main container is unless it says why not.
+ */
+export interface NormalizedSidecar {
+  readonly name: string;
+  /** Its place in the service's `sidecars` list, for locating findings. */
+  readonly index: number;
+  readonly image: string;
+  readonly command: readonly string[] | undefined;
+  readonly env: Readonly<Record<string, string>>;
+  /** Names from the service's own `secrets`. */
+  readonly secrets: readonly string[];
+  readonly resources: { readonly cpu: number; readonly memory: string; readonly memoryMiB: number };
+  readonly ports: readonly number[];
+  /** undefined: no health check. `tcp` a port of the sidecar; `command` exec form. */
+  readonly health: { readonly command: readonly string[] | undefined; readonly tcp: number | undefined; readonly intervalSeconds: number; readonly timeoutSeconds: number; readonly unhealthyThreshold: number; readonly gracePeriodSeconds: number } | undefined;
+  readonly essential: boolean;
+  readonly logRouter: boolean;
+  /** What the main container waits for; undefined: no ordering (a log router defaults to start). */
+  readonly mainWaitsFor: 'start' | 'healthy' | undefined;
+  readonly dependsOn: readonly { readonly sidecar: string; readonly condition: 'start' | 'healthy' }[];
+  readonly runAsRoot: string | undefined;
+  readonly securityContext: { readonly readOnlyRootFilesystem: boolean; readonly addCapabilities: readonly string[]; readonly reason: string | undefined };
+}
+
+/** A service's sidecars; empty when it has none. */
+export const sidecarsOf = (s: NormalizedService): readonly NormalizedSidecar[] => s.sidecars ?? [];
+
+/**
+ * The order sidecars are started in: each after those it depends on (compiler/checks/sidecars.ts
+ * refuses cycles), else in spec order. Kubernetes starts native sidecars in the order of
+ * initContainers, EC2's user data runs them one after the other.
+ */
+export function sidecarsInStartOrder(s: NormalizedService): NormalizedSidecar[] {
+  const sidecars = sidecarsOf(s);
+  const byName = new Map(sidecars.map((c) => [c.name, c]));
+  const out: NormalizedSidecar[] = [];
+  const placed = new Set<string>();
+  const place = (c: NormalizedSidecar, depth: number): void => {
+    if (placed.has(c.name) || depth > sidecars.length) return;
+    for (const d of c.dependsOn) {
+      const before = byName.get(d.sidecar);
+      if (before && before !== c) place(before, depth + 1);
+    }
+    placed.add(c.name);
+    out.push(c);
+  };
+  for (const c of sidecars) place(c, 0);
+  return out;
+}
+
+/**
+ * What one task or pod of the service holds: the main container's resources plus every sidecar's.
+ * This is what Fargate bills, what an EKS pod requests and what a node must fit.
+ */
+export function podResources(s: NormalizedService): { readonly cpu: number; readonly memoryMiB: number; readonly memory: string } {
+  const sidecars = sidecarsOf(s);
+  if (sidecars.length === 0) return { cpu: s.resources.cpu, memoryMiB: s.resources.memoryMiB, memory: s.resources.memory };
+  // Thousandths of a vCPU: 0.1 + 0.2 must add up to 0.3, the Fargate size it names.
+  const cpu = sidecars.reduce((n, c) => n + Math.round(c.resources.cpu * 1000), Math.round(s.resources.cpu * 1000)) / 1000;
+  const memoryMiB = sidecars.reduce((n, c) => n + c.resources.memoryMiB, s.resources.memoryMiB);
+  return { cpu, memoryMiB, memory: memoryMiB % 1024 === 0 ? `${memoryMiB / 1024}GiB` : `${memoryMiB}MiB` };
+}
 
 /** Address variable names of one use, where the spec renames them. */
 export interface UseEnvNames {

@@ -5,11 +5,11 @@ import { carveSubnets, parseCidr } from './cidr.js';
 import type { Finding } from './diagnostics.js';
 import { JOB_KEYS } from './model.js';
 import { engineInfo } from './database-engines.js';
-import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision, UseEnvNames } from './model.js';
+import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSidecar, NormalizedSpec, NormalizedStage, Placement, PlacementDecision, UseEnvNames } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
 import { normalizeMessaging, queueScaling, serviceMessaging } from './messaging.js';
 import { scalingSignals } from './scaling.js';
-import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage, Table, TableKey } from './generated/dex-spec.js';
+import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Sidecar, Stage, Table, TableKey } from './generated/dex-spec.js';
 
 export interface NormalizeResult {
   readonly spec: NormalizedSpec;
@@ -452,6 +452,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
       reason: s.securityContext?.reason,
     },
     permissions: (s.permissions ?? []).map((p) => ({ actions: [...p.actions], resources: [...p.resources], reason: p.reason })),
+    ...(s.sidecars?.length ? { sidecars: s.sidecars.map(normalizeSidecar) } : {}),
     exec: { enabled: s.exec !== undefined && s.exec !== false, reason: typeof s.exec === 'string' ? s.exec : undefined },
     kind: or(s.kind, 'Service', 'kind'),
     job:
@@ -521,6 +522,42 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
     ...(s.servicePort !== undefined ? { servicePort: s.servicePort } : {}),
     secrets: or(s.secrets, 'Service', 'secrets'),
     env: Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)])),
+  };
+}
+
+function normalizeSidecar(c: Sidecar, index: number): NormalizedSidecar {
+  const h = c.health;
+  const logRouter = or(c.logRouter, 'Sidecar', 'logRouter');
+  return {
+    name: c.name,
+    index,
+    image: c.image,
+    command: c.command ? [...c.command] : undefined,
+    env: Object.fromEntries(Object.entries(c.env ?? {}).map(([k, v]) => [k, String(v)])),
+    secrets: [...(c.secrets ?? [])],
+    resources: { cpu: c.resources.cpu, memory: c.resources.memory, memoryMiB: memoryToMiB(c.resources.memory) },
+    ports: [...(c.ports ?? [])],
+    health: h
+      ? {
+          command: h.command ? [...h.command] : undefined,
+          tcp: h.tcp,
+          intervalSeconds: h.intervalSeconds ?? schemaDefault<number>('Service', 'health', 'intervalSeconds'),
+          timeoutSeconds: h.timeoutSeconds ?? schemaDefault<number>('Service', 'health', 'timeoutSeconds'),
+          unhealthyThreshold: h.unhealthyThreshold ?? schemaDefault<number>('Service', 'health', 'unhealthyThreshold'),
+          gracePeriodSeconds: h.gracePeriodSeconds ?? schemaDefault<number>('Service', 'health', 'gracePeriodSeconds'),
+        }
+      : undefined,
+    essential: or(c.essential, 'Sidecar', 'essential'),
+    logRouter,
+    // FireLens: the main container's log driver is the router, so it must be up first.
+    mainWaitsFor: c.mainWaitsFor ?? (logRouter ? 'start' : undefined),
+    dependsOn: (c.dependsOn ?? []).map((d) => ({ sidecar: d.sidecar, condition: d.condition })),
+    runAsRoot: c.runAsRoot,
+    securityContext: {
+      readOnlyRootFilesystem: c.securityContext?.readOnlyRootFilesystem ?? true,
+      addCapabilities: [...(c.securityContext?.capabilities?.add ?? [])],
+      reason: c.securityContext?.reason,
+    },
   };
 }
 

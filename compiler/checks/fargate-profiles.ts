@@ -3,7 +3,7 @@
 // group it will never see, a pod larger than any Fargate size, an arm64 image (EKS Fargate runs
 // x86_64 only), a selector that selects nothing, and the node agents (DaemonSets) that do not run there.
 import type { Finding } from '../../spec/diagnostics.js';
-import type { NormalizedSpec } from '../../spec/model.js';
+import { podResources, sidecarsOf, type NormalizedSpec } from '../../spec/model.js';
 import { FARGATE_KUBELET_MIB, fargatePodSize, fargateProfileOf } from '../model/fargate-profiles.js';
 import type { SemanticRule } from './index.js';
 
@@ -43,13 +43,13 @@ export const fargateProfilesRule: SemanticRule = {
           hint: `remove nodeGroups, or take namespace ${s.name} out of Fargate profile ${profile.name}`,
         });
       });
-      const { cpu, memoryMiB } = s.resources;
+      const { cpu, memoryMiB, memory } = podResources(s);
       if (fargatePodSize(cpu, memoryMiB) === undefined) {
         const cpuShort = cpu > 16;
         findings.push({
           code: 'DEX811',
           severity: 'error',
-          message: `${s.name} runs on Fargate (profile ${profile.name}), whose largest pod is 16 vCPU and 120GiB; it requests ${cpu} vCPU and ${s.resources.memory} (plus ${FARGATE_KUBELET_MIB}MiB EKS adds for the kubelet)`,
+          message: `${s.name} runs on Fargate (profile ${profile.name}), whose largest pod is 16 vCPU and 120GiB; it requests ${cpu} vCPU and ${memory}${sidecarsOf(s).length ? ' with its sidecars' : ''} (plus ${FARGATE_KUBELET_MIB}MiB EKS adds for the kubelet)`,
           path: ['services', s.name, 'resources', cpuShort ? 'cpu' : 'memory'],
           hint: `lower resources.${cpuShort ? 'cpu' : 'memory'}, or run ${s.name} on the node groups (take it out of the profile)`,
         });

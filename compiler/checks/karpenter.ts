@@ -1,7 +1,7 @@
 // Karpenter (platforms.eks.autoscaler: karpenter): what would leave it unable to start or to launch
 // the nodes the services need, found before a deploy instead of as pods stuck Pending.
 import type { Finding } from '../../spec/diagnostics.js';
-import type { NormalizedSpec } from '../../spec/model.js';
+import { podResources, type NormalizedSpec } from '../../spec/model.js';
 import { suggest } from '../../spec/schema-check.js';
 import { repels } from '../model/node-groups.js';
 import { karpenterArchitectures, karpenterServices, knownFamilies } from '../model/karpenter.js';
@@ -45,12 +45,13 @@ export const karpenterRule: SemanticRule = {
       if (!archs.includes(s.architecture)) {
         findings.push({ code: 'DEX819', severity: 'error', message: `${s.name} runs an ${s.architecture} image, but Karpenter may launch ${archs.join(', ')} nodes only (platforms.eks.karpenter.architectures)`, path: ['services', s.name, 'architecture'], hint: `add ${s.architecture} to platforms.eks.karpenter.architectures` });
       }
-      const cpuOver = s.resources.cpu > k.limits.cpu;
-      if (cpuOver || (k.limits.memoryMiB !== undefined && s.resources.memoryMiB > k.limits.memoryMiB)) {
+      const pod = podResources(s);
+      const cpuOver = pod.cpu > k.limits.cpu;
+      if (cpuOver || (k.limits.memoryMiB !== undefined && pod.memoryMiB > k.limits.memoryMiB)) {
         findings.push({
           code: 'DEX819',
           severity: 'error',
-          message: `${s.name}: one pod requests ${cpuOver ? `${s.resources.cpu} vCPU` : s.resources.memory}, more than Karpenter may launch in all (limits ${k.limits.cpu} vCPU${k.limits.memory ? `, ${k.limits.memory}` : ''})`,
+          message: `${s.name}: one pod requests ${cpuOver ? `${pod.cpu} vCPU` : pod.memory}, more than Karpenter may launch in all (limits ${k.limits.cpu} vCPU${k.limits.memory ? `, ${k.limits.memory}` : ''})`,
           path: ['services', s.name, 'resources', cpuOver ? 'cpu' : 'memory'],
           hint: 'raise platforms.eks.karpenter.limits, or lower the request',
         });

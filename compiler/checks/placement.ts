@@ -1,7 +1,7 @@
 // Placement rules: settings only mean something on some placements, instance types must match
 // the image's architecture, Fargate takes only AWS's CPU/memory pairs, and a pod must fit a node.
 import type { Finding } from '../../spec/diagnostics.js';
-import type { NormalizedService, NormalizedSpec } from '../../spec/model.js';
+import { podResources, sidecarsOf, type NormalizedService, type NormalizedSpec } from '../../spec/model.js';
 import { GRAVITON_FAMILIES, eksAllocatable, instanceShape, isGraviton } from '../model/instance-types.js';
 import { schedulableNodeGroups } from '../model/node-groups.js';
 import { FARGATE_SIZES_MIB, onFargate } from '../model/fargate-profiles.js';
@@ -110,7 +110,8 @@ export const fargateRule: SemanticRule = {
   check(spec: NormalizedSpec): Finding[] {
     const findings: Finding[] = [];
     for (const s of Object.values(spec.services)) {
-      if (s.placement !== 'ecs') continue;
+      // With sidecars the task is the sum of its containers: compiler/checks/sidecars.ts checks that (DEX832).
+      if (s.placement !== 'ecs' || sidecarsOf(s).length > 0) continue;
       const { cpu, memory, memoryMiB } = s.resources;
       const allowed = FARGATE_MEMORY_MIB.get(cpu);
       if (!allowed) {
@@ -149,14 +150,15 @@ export const podFitRule: SemanticRule = {
         return [{ group: g, instanceType: smallest.instanceType, ...smallest.allocatable! }];
       });
       if (sized.length === 0) continue; // no node of its architecture: DEX308 says so
-      const { cpu, memoryMiB } = s.resources;
+      // A pod requests its main container's resources and its native sidecars' together.
+      const { cpu, memoryMiB, memory } = podResources(s);
       if (sized.some((n) => cpu <= n.cpu && memoryMiB <= n.memoryMiB)) continue;
       const largest = [...sized].sort((a, b) => b.memoryMiB - a.memoryMiB || b.cpu - a.cpu)[0]!;
       const cpuShort = cpu > largest.cpu;
       findings.push({
         code: 'DEX316',
         message:
-          `${s.name}: a pod requests ${cpu} vCPU and ${s.resources.memory}, more than any EKS node can hold; ` +
+          `${s.name}: a pod requests ${cpu} vCPU and ${memory}${sidecarsOf(s).length ? ' (with its sidecars)' : ''}, more than any EKS node can hold; ` +
           `the largest, ${largest.instanceType} (node group ${largest.group.name}), leaves about ${round(largest.cpu)} vCPU and ${Math.floor(largest.memoryMiB)}MiB for pods after the kubelet's reservation`,
         path: svcPath(s, 'resources', cpuShort ? 'cpu' : 'memory'),
         hint: `lower resources.${cpuShort ? 'cpu' : 'memory'}, or use a larger instanceType in platforms.eks.nodeGroups`,

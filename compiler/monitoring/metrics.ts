@@ -3,7 +3,7 @@
 // The alert rules and the Grafana dashboards both read from here, so a panel shows exactly what
 // its alert watches. docs/monitoring.md states the same contract in prose.
 import { instanceShape } from '../model/instance-types.js';
-import type { NormalizedAlert, NormalizedService, NormalizedSpec } from '../../spec/model.js';
+import { podResources, type NormalizedAlert, type NormalizedService, type NormalizedSpec } from '../../spec/model.js';
 import { exposedNames } from '../model/exposure.js';
 
 /** Every scrape job of a dex service sets `service` to the service name (see prometheus.ts). */
@@ -28,7 +28,9 @@ export function capacity(s: NormalizedService): { vcpu: number; memoryBytes: num
     if (shape) return { vcpu: shape.vcpu, memoryBytes: Math.round(shape.memoryGiB * 1024) * 1024 * 1024, basis: `the ${type} instance (${shape.vcpu} vCPU, ${shape.memoryGiB} GiB)` };
   }
   const what = s.placement === 'ecs' ? 'task' : s.placement === 'eks' ? 'pod' : 'instance';
-  return { vcpu: s.resources.cpu, memoryBytes: s.resources.memoryMiB * 1024 * 1024, basis: `the ${what}'s ${s.resources.cpu} vCPU and ${s.resources.memory}` };
+  // The whole task or pod, sidecars included, as its CloudWatch CPU and memory utilization are.
+  const size = podResources(s);
+  return { vcpu: size.cpu, memoryBytes: size.memoryMiB * 1024 * 1024, basis: `the ${what}'s ${size.cpu} vCPU and ${size.memory}` };
 }
 
 /** Label matcher of one service's series. */

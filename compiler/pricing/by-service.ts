@@ -15,7 +15,7 @@
 //   - `ingress` (load balancer, WAF, their logs and data transfer): the publicly exposed services;
 //   - everything else (network, NAT, endpoints, bastion, security, audit, monitoring, CI): every
 //     service. A pool no service matches (a data store nobody uses) is shared by every service too.
-import type { NormalizedSpec } from '../../spec/model.js';
+import { podResources, type NormalizedSpec } from '../../spec/model.js';
 import type { ModelResource } from '../model/types.js';
 
 export interface MoneyRange {
@@ -92,7 +92,8 @@ function poolOf(component: string, spec: NormalizedSpec, all: readonly string[])
 
 const weightOf = (spec: NormalizedSpec, name: string): number => {
   const s = spec.services[name]!;
-  return s.resources.cpu * Math.max(1, s.scaling.min);
+  // A task's or pod's vCPU, its sidecars' included.
+  return podResources(s).cpu * Math.max(1, s.scaling.min);
 };
 
 /** Splits whole cents by weight; the remainder goes by largest fraction, then by name. */

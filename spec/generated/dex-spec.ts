@@ -1723,6 +1723,23 @@ export interface Service {
     reason: string;
   };
   /**
+   * Containers beside the main one: a log router, an agent. Their resources add to the service's (DEX832 on Fargate); they run hardened as the main container does (docs/security.md "Sidecars").
+   *
+   * @maxItems 10
+   */
+  sidecars?:
+    | []
+    | [Sidecar]
+    | [Sidecar, Sidecar]
+    | [Sidecar, Sidecar, Sidecar]
+    | [Sidecar, Sidecar, Sidecar, Sidecar]
+    | [Sidecar, Sidecar, Sidecar, Sidecar, Sidecar]
+    | [Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar]
+    | [Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar]
+    | [Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar]
+    | [Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar]
+    | [Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar, Sidecar];
+  /**
    * What the service's code may call in AWS beyond what dex grants it (its own secrets, the caches it uses, traces): IAM statements added to the role it runs as (ECS task role, EKS service-account role, EC2 instance role). Allow only. A resource is an ARN or a reference to something the spec makes: ${databases.NAME.arn}, ${caches.NAME.arn}, ${secrets.NAME.arn} (one of the service's own secrets). A wildcard action or resource needs a reason.
    *
    * @maxItems 50
@@ -2296,6 +2313,793 @@ export interface Service {
    * Port callers use, when it differs from the container's `port`: the Kubernetes Service port (its targetPort is `port`), the ECS Service Connect client alias port, the listener of the internal load balancer dex puts in front of an EKS service ECS or EC2 services call, and of an EC2 service anything calls. An ECS service reached through Cloud Map from EKS or EC2 answers on `port` (DEX379). The address variables of every caller carry it. Default: `port`.
    */
   servicePort?: number;
+}
+/**
+ * A container beside the service's main one, in the same task (ECS), pod (EKS, a native sidecar) or instance (EC2): a log router, an agent such as an OpenTelemetry collector. It shares the main container's network (localhost) and role, has its own image, command, environment, size and health, and the same hardened defaults.
+ */
+export interface Sidecar {
+  /**
+   * The container's name: lowercase letters, digits and -, at most 40 characters; unique in the service and not the service's own name (DEX830).
+   */
+  name: string;
+  /**
+   * The image the sidecar runs: a Docker image reference, [registry/]repository[:tag][@digest], checked as a service's image (registry reachability; pin it with a tag or digest, DEX838). dex builds no image for a sidecar.
+   */
+  image: string;
+  /**
+   * Overrides the image's command: its words as they are (exec form, no shell).
+   *
+   * @maxItems 64
+   */
+  command?: string[];
+  /**
+   * Plain (non-secret) environment variables of the sidecar, one line each. Values that look like credentials are refused: declare them in secrets. The main container's variables are not given to it.
+   */
+  env?: {
+    [k: string]: string | number | boolean;
+  };
+  /**
+   * Secrets of the service (names from its secrets) the sidecar also gets as environment variables (DEX835).
+   */
+  secrets?: string[];
+  /**
+   * The sidecar's CPU and memory, added to the service's resources (the main container's): an ECS task is sized to the sum, which must be a Fargate size (DEX832); an EKS pod requests the sum; on EC2 the sidecar is limited to it.
+   */
+  resources: {
+    /**
+     * vCPUs of the sidecar, e.g. 0.25: its reservation and its limit.
+     */
+    cpu: number;
+    /**
+     * Memory of the sidecar, e.g. 256MiB: its reservation and its limit (it is stopped above it).
+     */
+    memory: string;
+  };
+  /**
+   * Ports the sidecar listens on (TCP), on the task's, pod's or host's network: none may be the main container's port or another sidecar's (DEX831). Other containers of the service reach it on localhost; nothing outside does.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  ports?:
+    | [number]
+    | [number, number]
+    | [number, number, number]
+    | [number, number, number, number]
+    | [number, number, number, number, number]
+    | [number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number]
+    | [number, number, number, number, number, number, number, number, number, number];
+  /**
+   * How the sidecar is checked: a command run in it (exec form, no shell) that exits 0 when healthy, or a TCP connect to one of its ports; one of the two (DEX836).
+   */
+  health?: {
+    /**
+     * A command run inside the container (exec form: its words are passed as they are, no shell) that exits 0 when healthy: the ECS container health check, the Kubernetes probes and the EC2 host's check (docker exec). With it a service without a port can have a health check. The load balancer still checks path.
+     *
+     * @minItems 1
+     * @maxItems 32
+     */
+    command?: [string, ...string[]];
+    /**
+     * A port of the sidecar that accepts a TCP connection when it is healthy.
+     */
+    tcp?: number;
+    /**
+     * Seconds between checks.
+     */
+    intervalSeconds?: number;
+    /**
+     * Seconds before a check counts as failed.
+     */
+    timeoutSeconds?: number;
+    /**
+     * Consecutive failures before unhealthy.
+     */
+    unhealthyThreshold?: number;
+    /**
+     * Seconds after start before checks count.
+     */
+    gracePeriodSeconds?: number;
+  };
+  /**
+   * Whether the service is unhealthy without it: on ECS a stopped essential sidecar stops the task (Essential), on EKS its readiness counts in the pod's; a non-essential one is restarted (EKS, EC2) or left stopped (ECS) while the main container runs on.
+   */
+  essential?: boolean;
+  /**
+   * This sidecar is the service's Fluent Bit log router (ECS FireLens): the main container's logs go through it (log driver awsfirelens) to the service's log group, and its own to the log group directly. ECS only; at most one per service (DEX834).
+   */
+  logRouter?: boolean;
+  /**
+   * The main container starts once this sidecar has started (start) or is healthy (healthy, which needs health). Default: start for a log router, else no ordering on ECS and EC2; on EKS every native sidecar starts before the main container, and one with health only once its startup probe passes.
+   */
+  mainWaitsFor?: 'start' | 'healthy';
+  /**
+   * Other sidecars of the service this one starts after: once each has started (start) or is healthy (healthy). No cycles (DEX833).
+   *
+   * @maxItems 10
+   */
+  dependsOn?:
+    | []
+    | [
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        }
+      ]
+    | [
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        }
+      ]
+    | [
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        }
+      ]
+    | [
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        }
+      ]
+    | [
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        }
+      ]
+    | [
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        }
+      ]
+    | [
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        }
+      ]
+    | [
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        }
+      ]
+    | [
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        }
+      ]
+    | [
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        },
+        {
+          /**
+           * Name of another sidecar of the same service.
+           */
+          sidecar: string;
+          /**
+           * start: once it has started; healthy: once its health check passes (it needs health).
+           */
+          condition: 'start' | 'healthy';
+        }
+      ];
+  /**
+   * Opt out of the non-root user (uid 10001) for this sidecar on ECS and EC2: why its image must run as root (ECS User 0; docker run without --user). The compliance report lists the sidecar and this reason. Not on EKS, whose pods run as non-root under Pod Security restricted (DEX837).
+   */
+  runAsRoot?: string;
+  /**
+   * Relax one of the sidecar's hardened defaults (read-only root file system, every Linux capability dropped), with the reason, as a service's securityContext does; the compliance report lists the sidecar, what it relaxes and the reason.
+   */
+  securityContext?: {
+    /**
+     * false lets the container write to its root file system (ECS ReadonlyRootFilesystem, Kubernetes readOnlyRootFilesystem, docker run without --read-only). Default true: only /tmp is writable.
+     */
+    readOnlyRootFilesystem?: boolean;
+    /**
+     * Linux capabilities given back after every one is dropped.
+     */
+    capabilities?: {
+      /**
+       * Capabilities to add, without the CAP_ prefix. ECS on Fargate accepts only SYS_PTRACE (DEX331).
+       *
+       * @minItems 1
+       */
+      add?: [
+        (
+          | 'AUDIT_CONTROL'
+          | 'AUDIT_WRITE'
+          | 'BLOCK_SUSPEND'
+          | 'CHOWN'
+          | 'DAC_OVERRIDE'
+          | 'DAC_READ_SEARCH'
+          | 'FOWNER'
+          | 'FSETID'
+          | 'IPC_LOCK'
+          | 'IPC_OWNER'
+          | 'KILL'
+          | 'LEASE'
+          | 'LINUX_IMMUTABLE'
+          | 'MAC_ADMIN'
+          | 'MAC_OVERRIDE'
+          | 'MKNOD'
+          | 'NET_ADMIN'
+          | 'NET_BIND_SERVICE'
+          | 'NET_BROADCAST'
+          | 'NET_RAW'
+          | 'SETFCAP'
+          | 'SETGID'
+          | 'SETPCAP'
+          | 'SETUID'
+          | 'SYS_ADMIN'
+          | 'SYS_BOOT'
+          | 'SYS_CHROOT'
+          | 'SYS_MODULE'
+          | 'SYS_NICE'
+          | 'SYS_PACCT'
+          | 'SYS_PTRACE'
+          | 'SYS_RAWIO'
+          | 'SYS_RESOURCE'
+          | 'SYS_TIME'
+          | 'SYS_TTY_CONFIG'
+          | 'SYSLOG'
+          | 'WAKE_ALARM'
+        ),
+        ...(
+          | 'AUDIT_CONTROL'
+          | 'AUDIT_WRITE'
+          | 'BLOCK_SUSPEND'
+          | 'CHOWN'
+          | 'DAC_OVERRIDE'
+          | 'DAC_READ_SEARCH'
+          | 'FOWNER'
+          | 'FSETID'
+          | 'IPC_LOCK'
+          | 'IPC_OWNER'
+          | 'KILL'
+          | 'LEASE'
+          | 'LINUX_IMMUTABLE'
+          | 'MAC_ADMIN'
+          | 'MAC_OVERRIDE'
+          | 'MKNOD'
+          | 'NET_ADMIN'
+          | 'NET_BIND_SERVICE'
+          | 'NET_BROADCAST'
+          | 'NET_RAW'
+          | 'SETFCAP'
+          | 'SETGID'
+          | 'SETPCAP'
+          | 'SETUID'
+          | 'SYS_ADMIN'
+          | 'SYS_BOOT'
+          | 'SYS_CHROOT'
+          | 'SYS_MODULE'
+          | 'SYS_NICE'
+          | 'SYS_PACCT'
+          | 'SYS_PTRACE'
+          | 'SYS_RAWIO'
+          | 'SYS_RESOURCE'
+          | 'SYS_TIME'
+          | 'SYS_TTY_CONFIG'
+          | 'SYSLOG'
+          | 'WAKE_ALARM'
+        )[]
+      ];
+    };
+    /**
+     * Why this image needs it; listed in the compliance report.
+     */
+    reason: string;
+  };
 }
 /**
  * A queue this service sends to or consumes from: the exact SQS and KMS permissions, and <NAME>_QUEUE_URL and <NAME>_QUEUE_ARN in its environment.

@@ -89,7 +89,7 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 const reference = emitAll(REFERENCE);
 const examples = EXAMPLES.map((file) => ({ file, outputs: emitAll(file) }));
 /** Test specs of features no example uses, validated like the examples. */
-const FEATURE_SPECS = ['test/fixtures/spec/eks-standalone.dex.yaml', 'test/fixtures/spec/node-groups.dex.yaml', 'test/fixtures/spec/permissions.dex.yaml', 'test/fixtures/spec/security-context.dex.yaml'];
+const FEATURE_SPECS = ['test/fixtures/spec/eks-standalone.dex.yaml', 'test/fixtures/spec/node-groups.dex.yaml', 'test/fixtures/spec/permissions.dex.yaml', 'test/fixtures/spec/security-context.dex.yaml', 'test/fixtures/spec/sidecars.dex.yaml'];
 const all = [{ file: REFERENCE, outputs: reference }, ...examples, ...FEATURE_SPECS.map((file) => ({ file, outputs: emitAll(file) }))];
 const cases = all.flatMap(({ file, outputs }) => outputs.filter((o) => o.k8s.length > 0).map((o) => [`${file} ${o.environment}`, o] as const));
 

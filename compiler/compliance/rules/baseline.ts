@@ -5,7 +5,7 @@ import type { Check, ComplianceRule, Evidence, RuleContext } from '../types.js';
 import { URL } from './citations.js';
 import { ID } from '../../model/ids.js';
 import { isWildcardAction } from '../../../spec/permissions.js';
-import type { ImportedVpc } from '../../../spec/model.js';
+import { sidecarsOf, type ImportedVpc, type NormalizedService, type NormalizedSpec } from '../../../spec/model.js';
 import { specPermissionSid } from '../../../services/iam.js';
 import { customerKeys, evidence, fail, ofType, pass, prop, refersTo } from '../util.js';
 import { bucketPublicAccessChecks, storeDeletionChecks } from './stores.js';
@@ -572,17 +572,29 @@ export const nonRootContainers: ComplianceRule = {
     return tasks.flatMap((r) => {
       const containers = (prop(r, 'ContainerDefinitions') ?? []) as readonly { Name?: string; User?: string }[];
       const service = serviceOf(r);
-      const reason = service === undefined ? undefined : ctx.spec.services[service]?.runAsRoot;
       return containers.map((c) => {
         const ev = [evidence(r, { [`ContainerDefinitions[${String(c.Name)}].User`]: c.User })];
         const user = c.User?.split(':')[0];
         if (user !== undefined && user !== '' && user !== '0' && user !== 'root') return pass(`${r.logicalId} runs ${String(c.Name)} as user ${c.User}`, r.origin, ev);
-        if (reason !== undefined) return pass(`exception: ${String(c.Name)} runs as root: ${reason}`, ['services', service!, 'runAsRoot'], ev);
+        const own = containerOf(ctx.spec, service, c.Name);
+        if (own?.runAsRoot !== undefined) return pass(`exception: ${String(c.Name)}${own.sidecar ? ` (sidecar of ${service!})` : ''} runs as root: ${own.runAsRoot}`, [...own.path, 'runAsRoot'], ev);
         return fail(`${r.logicalId} runs ${String(c.Name)} as root (no User)`, r.origin, 'dex sets User 10001:10001 unless the service sets runAsRoot with a reason (report it)', ev);
       });
     });
   },
 };
+
+/**
+ * The spec's settings for one container of a service's task definition: the main container's
+ * (named as the service) or a sidecar's, with where they are in the spec.
+ */
+function containerOf(spec: NormalizedSpec, service: string | undefined, name: string | undefined): { runAsRoot: string | undefined; securityContext: NormalizedService['securityContext']; path: (string | number)[]; sidecar: boolean } | undefined {
+  const s = service === undefined ? undefined : spec.services[service];
+  if (s === undefined) return undefined;
+  const c = sidecarsOf(s).find((x) => x.name === name);
+  if (c) return { runAsRoot: c.runAsRoot, securityContext: c.securityContext, path: ['services', s.name, 'sidecars', c.index], sidecar: true };
+  return { runAsRoot: s.runAsRoot, securityContext: s.securityContext, path: ['services', s.name], sidecar: false };
+}
 
 /** What a service's securityContext gives up, in words for the report ("writes its root file system, adds NET_BIND_SERVICE"). */
 function relaxedDefaults(sc: { readonly readOnlyRootFilesystem: boolean; readonly addCapabilities: readonly string[] }): string[] {
@@ -602,21 +614,26 @@ export const hardenedContainers: ComplianceRule = {
     const checks: Check[] = [];
     for (const r of ofType(ctx.model, 'AWS::ECS::TaskDefinition')) {
       const service = serviceOf(r);
-      const sc = service === undefined ? undefined : ctx.spec.services[service]?.securityContext;
       for (const c of (prop(r, 'ContainerDefinitions') ?? []) as readonly { Name?: string; ReadonlyRootFilesystem?: boolean; LinuxParameters?: { Capabilities?: { Add?: string[]; Drop?: string[] } } }[]) {
         const caps = c.LinuxParameters?.Capabilities;
         const ev = [evidence(r, { [`ContainerDefinitions[${String(c.Name)}].ReadonlyRootFilesystem`]: c.ReadonlyRootFilesystem, [`ContainerDefinitions[${String(c.Name)}].LinuxParameters.Capabilities`]: caps })];
         const hardened = c.ReadonlyRootFilesystem === true && (caps?.Drop ?? []).includes('ALL') && (caps?.Add ?? []).length === 0;
+        const own = containerOf(ctx.spec, service, c.Name);
+        const sc = own?.securityContext;
         if (hardened) checks.push(pass(`${r.logicalId} ${String(c.Name)}: read-only root file system, every capability dropped`, r.origin, ev));
-        else if (sc?.reason !== undefined) checks.push(pass(`exception: ${String(c.Name)} ${relaxedDefaults(sc).join(' and ')}: ${sc.reason}`, ['services', service!, 'securityContext'], ev));
+        else if (sc?.reason !== undefined) checks.push(pass(`exception: ${String(c.Name)}${own!.sidecar ? ` (sidecar of ${service!})` : ''} ${relaxedDefaults(sc).join(' and ')}: ${sc.reason}`, [...own!.path, 'securityContext'], ev));
         else checks.push(fail(`${r.logicalId} ${String(c.Name)} is not hardened (ReadonlyRootFilesystem ${String(c.ReadonlyRootFilesystem ?? false)}, capabilities ${JSON.stringify(caps ?? {})})`, r.origin, 'dex drops every capability and mounts the root read-only unless the service sets securityContext with a reason', ev));
       }
     }
     // Kubernetes and EC2 containers are written from the same settings: a relaxed one is listed with its reason.
     for (const s of Object.values(ctx.spec.services)) {
-      if (s.placement === 'ecs' || s.securityContext.reason === undefined) continue;
+      if (s.placement === 'ecs') continue;
       const relaxed = relaxedDefaults(s.securityContext);
-      if (relaxed.length) checks.push(pass(`exception: ${s.name} (${s.placement}) ${relaxed.join(' and ')}: ${s.securityContext.reason}`, ['services', s.name, 'securityContext'], []));
+      if (s.securityContext.reason !== undefined && relaxed.length) checks.push(pass(`exception: ${s.name} (${s.placement}) ${relaxed.join(' and ')}: ${s.securityContext.reason}`, ['services', s.name, 'securityContext'], []));
+      for (const c of sidecarsOf(s)) {
+        const own = relaxedDefaults(c.securityContext);
+        if (c.securityContext.reason !== undefined && own.length) checks.push(pass(`exception: ${c.name} (sidecar of ${s.name}, ${s.placement}) ${own.join(' and ')}: ${c.securityContext.reason}`, ['services', s.name, 'sidecars', c.index, 'securityContext'], []));
+      }
     }
     return checks.length ? checks : [pass('no containers', [])];
   },
