@@ -7,6 +7,7 @@ import { loadBalancers } from '../services/load-balancers.js';
 import { bastion } from '../services/bastion.js';
 import { buckets } from '../services/buckets.js';
 import { dynamodb } from '../services/dynamodb.js';
+import { efs } from '../services/efs.js';
 import { cicd } from '../services/cicd.js';
 import { budget } from '../services/budget.js';
 import { kms } from '../services/kms.js';
@@ -100,6 +101,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   messaging,
   buckets,
   dynamodb,
+  efs,
   discovery,
   ecs,
   eks,

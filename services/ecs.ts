@@ -28,6 +28,7 @@ import { ecsJobGroupResources, ecsJobResources, jobFargateMeters, releaseJobsClu
 import { isJob } from '../spec/model.js';
 import { messagingEnv } from './messaging.js';
 import { addressEnvironment, ecsDiscoveryProperties } from './discovery.js';
+import { FILE_SYSTEM_ID, mountedVolumes, volumeName } from '../compiler/model/volumes.js';
 
 /** The log group of ECS Exec sessions: `/` keeps it apart from every service's `/dex/<prefix>/<service>`. */
 export const ECS_EXEC_LOG_GROUP = 'EcsExecSessionLogGroup';
@@ -296,6 +297,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
 
   const { env, secrets } = serviceConnections(spec, s);
   const health = healthCommand(s);
+  const volumes = mountedVolumes(spec, s);
   const container: Record<string, CfnValue> = {
     Name: s.name,
     Image: serviceImage(spec, s),
@@ -325,7 +327,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     // Read-only root and no capabilities unless the service relaxes them with a reason (securityContext),
     // which the compliance report lists.
     ReadonlyRootFilesystem: s.securityContext.readOnlyRootFilesystem,
-    MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }],
+    MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }, ...volumes.map((v) => ({ SourceVolume: volumeName(v), ContainerPath: v.path, ReadOnly: v.readOnly }))],
     LinuxParameters: { InitProcessEnabled: true, Capabilities: { ...(s.securityContext.addCapabilities.length ? { Add: [...s.securityContext.addCapabilities] } : {}), Drop: ['ALL'] } },
   };
   out.push(
@@ -346,7 +348,19 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         TaskRoleArn: getAtt(ID.serviceRole(s.name), 'Arn'),
         ContainerDefinitions: [container],
         ...(s.resources.ephemeralStorageGiB !== undefined ? { EphemeralStorage: { SizeInGiB: s.resources.ephemeralStorageGiB } } : {}),
-        Volumes: [{ Name: 'tmp' }],
+        // EFS through the service's access point, TLS and IAM (the task role) on every mount; Fargate
+        // mounts EFS from platform version 1.4.0, which LATEST is.
+        Volumes: [
+          { Name: 'tmp' },
+          ...volumes.map((v) => ({
+            Name: volumeName(v),
+            EFSVolumeConfiguration: {
+              FilesystemId: ref(FILE_SYSTEM_ID.fileSystem(v.fileSystem)),
+              TransitEncryption: 'ENABLED',
+              AuthorizationConfig: { AccessPointId: ref(FILE_SYSTEM_ID.accessPoint(v.fileSystem, s.name)), IAM: 'ENABLED' },
+            },
+          })),
+        ],
         Tags: tags,
       },
       // A job has no ECS service to carry its Fargate hours: its task definition does, per run.
