@@ -24,7 +24,8 @@
 import { ID, namePrefix } from '../compiler/model/ids.js';
 import type { CfnValue } from '../compiler/model/types.js';
 import type { StackPlan } from '../compiler/stacks.js';
-import { isJob, sidecarsInStartOrder, sidecarsOf, type NormalizedProbe, type NormalizedService, type NormalizedSidecar, type NormalizedSpec } from '../spec/model.js';
+import { isJob, sidecarsInStartOrder, sidecarsOf, type NormalizedProbe, type NormalizedService, type NormalizedSidecar, type NormalizedSpec, type NormalizedVolume } from '../spec/model.js';
+import { FILE_SYSTEM_ID, mountedVolumes, volumeName } from '../compiler/model/volumes.js';
 import { behindLoadBalancer, namedLoadBalancerOf } from '../compiler/model/exposure.js';
 import { isScheduleError, kubernetesCron, parseSchedule } from '../compiler/model/schedule.js';
 import { repositoryName } from '../services/ecr.js';
@@ -129,7 +130,17 @@ export interface StackInput {
   readonly description: string;
   readonly source: StackInputSource;
   /** Where the kustomization puts it: kind, namespace, name and field path (none: addons.sh reads it). */
-  readonly targets: readonly { readonly kind: string; readonly namespace: string; readonly name: string; readonly fieldPath: string }[];
+  readonly targets: readonly StackInputTarget[];
+}
+
+/** A field the kustomization writes a value into: `namespace` absent for a cluster-scoped object, `part` for one of several values in one field. */
+export interface StackInputTarget {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly fieldPath: string;
+  /** The field holds several values joined by `delimiter`; this one is at `index`. */
+  readonly part?: { readonly delimiter: string; readonly index: number };
 }
 
 export const placeholder = (key: string): string => `\${${key}}`;
@@ -264,6 +275,7 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
       });
     }
   }
+  inputs.push(...volumeInputs(spec, plan));
   if (needsClusterAutoscaler(spec)) {
     inputs.push({
       key: 'CLUSTER_AUTOSCALER_ROLE_ARN',
@@ -300,6 +312,29 @@ export function kubernetesStackInputs(spec: NormalizedSpec, plan: StackPlan): St
     });
   }
   return inputs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * The EFS IDs of the PersistentVolumes' volume handles (`<file system>::<access point>`): the file
+ * system's once for every volume of it, each access point's for its own volume.
+ */
+function volumeInputs(spec: NormalizedSpec, plan: StackPlan): StackInput[] {
+  const out: StackInput[] = [];
+  const fileSystemTargets = new Map<string, StackInputTarget[]>();
+  for (const s of eksServices(spec)) {
+    for (const v of mountedVolumes(spec, s)) {
+      const pv = persistentVolumeName(s, v);
+      const handle = (index: number): StackInputTarget => ({ kind: 'PersistentVolume', name: pv, fieldPath: 'spec.csi.volumeHandle', part: { delimiter: VOLUME_HANDLE_DELIMITER, index } });
+      fileSystemTargets.set(v.fileSystem, [...(fileSystemTargets.get(v.fileSystem) ?? []), handle(0)]);
+      const ap = FILE_SYSTEM_ID.accessPoint(v.fileSystem, s.name);
+      out.push({ key: accessPointKey(s, v), description: `EFS access point of ${s.name} on file system ${v.fileSystem}`, source: sourceFor(plan, ap, (stack) => ({ kind: 'physical-id', stack, logicalId: ap })), targets: [handle(1)] });
+    }
+  }
+  for (const [fs, targets] of fileSystemTargets) {
+    const id = FILE_SYSTEM_ID.fileSystem(fs);
+    out.push({ key: fileSystemKey(fs), description: `EFS file system ${fs}`, source: sourceFor(plan, id, (stack) => ({ kind: 'physical-id', stack, logicalId: id })), targets });
+  }
+  return out;
 }
 
 /** Where a pod-spec field of a service is: in its Deployments, or in a job's CronJob (`field` below the pod spec). */
@@ -466,6 +501,11 @@ function deployment(spec: NormalizedSpec, s: NormalizedService, ns: string, file
   const volumeMounts: Obj[] = [{ name: 'tmp', mountPath: '/tmp' }];
   const volumes: Obj[] = [{ name: 'tmp', emptyDir: { sizeLimit: scratch ?? '256Mi' } }, ...sidecarsOf(s).map((c) => ({ name: sidecarTmp(c), emptyDir: { sizeLimit: '256Mi' } }))];
   const sidecars = sidecarsInStartOrder(s).map((c) => nativeSidecar(c, files.length > 0));
+  // EFS through the claim bound to the service's own PersistentVolume (its access point).
+  for (const v of mountedVolumes(spec, s)) {
+    volumeMounts.push({ name: volumeName(v), mountPath: v.path, ...(v.readOnly ? { readOnly: true } : {}) });
+    volumes.push({ name: volumeName(v), persistentVolumeClaim: { claimName: volumeName(v), ...(v.readOnly ? { readOnly: true } : {}) } });
+  }
   if (files.length) {
     volumeMounts.push({ name: 'secrets', mountPath: SECRETS_MOUNT_PATH, readOnly: true });
     volumes.push({ name: 'secrets', csi: { driver: CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: s.name } } });
@@ -764,6 +804,7 @@ function serviceManifests(spec: NormalizedSpec, s: NormalizedService, exposed: b
     ...networkPolicies(spec, s, ns, exposed),
   ];
   if (files.length) out.push({ file: 'secret-provider-class.yaml', object: secretProviderClass(spec, s, ns, files) });
+  out.push(...volumeObjects(spec, s, ns));
   if (s.port !== undefined) {
     out.push({
       file: 'service.yaml',
@@ -804,6 +845,58 @@ function serviceManifests(spec: NormalizedSpec, s: NormalizedService, exposed: b
     });
   }
   return out.map((m) => ({ ...m, file: `${ns}/${m.file}` }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// EFS volumes: static provisioning. dex made the file system and the service's access point, so
+// no StorageClass lets the driver make access points of its own: each volume is a PersistentVolume
+// naming that access point (volume handle `fs-…::fsap-…`, mounted with TLS and IAM), bound by
+// name to a claim in the service's namespace, which only that service's pods mount. EFS grows
+// as files are written: the capacity Kubernetes requires is a formality the driver ignores.
+
+const VOLUME_HANDLE_DELIMITER = '::';
+const EFS_CSI_DRIVER = 'efs.csi.aws.com';
+const EFS_NOMINAL_CAPACITY = '5Gi';
+const fileSystemKey = (fs: string): string => envKey('FILE_SYSTEM', fs, 'ID');
+const accessPointKey = (s: NormalizedService, v: NormalizedVolume): string => envKey(s.name, v.fileSystem, 'ACCESS_POINT_ID');
+/** PersistentVolumes are cluster-wide: the service's namespace in the name keeps them apart. */
+const persistentVolumeName = (s: NormalizedService, v: NormalizedVolume): string => `${serviceAccount(s.name).namespace}-${volumeName(v)}`;
+
+function volumeObjects(spec: NormalizedSpec, s: NormalizedService, ns: string): Manifest[] {
+  return mountedVolumes(spec, s).flatMap((v): Manifest[] => {
+    const accessModes = [v.readOnly ? 'ReadOnlyMany' : 'ReadWriteMany'];
+    const pv = persistentVolumeName(s, v);
+    return [
+      {
+        file: `persistent-volume-${v.fileSystem}.yaml`,
+        object: {
+          apiVersion: 'v1',
+          kind: 'PersistentVolume',
+          metadata: meta(spec, pv, undefined),
+          spec: {
+            accessModes,
+            capacity: { storage: EFS_NOMINAL_CAPACITY },
+            claimRef: { name: volumeName(v), namespace: ns },
+            csi: { driver: EFS_CSI_DRIVER, volumeHandle: `${placeholder(fileSystemKey(v.fileSystem))}${VOLUME_HANDLE_DELIMITER}${placeholder(accessPointKey(s, v))}`, ...(v.readOnly ? { readOnly: true } : {}) },
+            mountOptions: ['iam', 'tls'],
+            // The files outlive the claim: deleting it must never delete them.
+            persistentVolumeReclaimPolicy: 'Retain',
+            storageClassName: '',
+            volumeMode: 'Filesystem',
+          },
+        },
+      },
+      {
+        file: `persistent-volume-claim-${v.fileSystem}.yaml`,
+        object: {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          metadata: meta(spec, volumeName(v), ns),
+          spec: { accessModes, resources: { requests: { storage: EFS_NOMINAL_CAPACITY } }, storageClassName: '', volumeMode: 'Filesystem', volumeName: pv },
+        },
+      },
+    ];
+  });
 }
 
 function clusterAutoscaler(spec: NormalizedSpec): Manifest[] {
@@ -956,7 +1049,11 @@ function kustomization(files: string[], inputs: StackInput[]): Obj {
           ],
           replacements: inputs.filter((i) => i.targets.length > 0).map((i) => ({
             source: { kind: 'ConfigMap', name: STACK_OUTPUTS_CONFIGMAP, fieldPath: `data.${i.key}` },
-            targets: i.targets.map((t) => ({ select: { kind: t.kind, name: t.name, namespace: t.namespace }, fieldPaths: [t.fieldPath] })),
+            targets: i.targets.map((t) => ({
+              select: { kind: t.kind, name: t.name, ...(t.namespace !== undefined ? { namespace: t.namespace } : {}) },
+              fieldPaths: [t.fieldPath],
+              ...(t.part ? { options: { delimiter: t.part.delimiter, index: t.part.index } } : {}),
+            })),
           })),
         }
       : {}),

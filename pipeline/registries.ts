@@ -7,6 +7,7 @@ import { loadBalancers } from '../services/load-balancers.js';
 import { bastion } from '../services/bastion.js';
 import { buckets } from '../services/buckets.js';
 import { dynamodb } from '../services/dynamodb.js';
+import { efs } from '../services/efs.js';
 import { cicd } from '../services/cicd.js';
 import { budget } from '../services/budget.js';
 import { kms } from '../services/kms.js';
@@ -70,6 +71,7 @@ import { databasesRule } from '../compiler/checks/databases.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
 import { storesRule } from '../compiler/checks/stores.js';
+import { volumesRule } from '../compiler/checks/volumes.js';
 import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
 import type { ComplianceRule } from '../compiler/compliance/types.js';
 import { BASELINE_RULES } from '../compiler/compliance/rules/baseline.js';
@@ -106,6 +108,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   messaging,
   buckets,
   dynamodb,
+  efs,
   discovery,
   ecs,
   eks,
@@ -177,6 +180,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     messagingRule,
     scalingRule,
     storesRule,
+    volumesRule,
   ];
 }
 

@@ -56,6 +56,7 @@ const TYPES = {
   'AWS::CodeConnections': ['Connection'],
   'AWS::S3': ['Bucket', 'BucketPolicy'],
   'AWS::DynamoDB': ['Table'],
+  'AWS::EFS': ['FileSystem', 'MountTarget', 'AccessPoint'],
   'AWS::SSM': ['Parameter'],
   'AWS::ServiceDiscovery': ['Instance', 'PrivateDnsNamespace', 'Service'],
   'AWS::Events': ['Rule'],

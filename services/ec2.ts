@@ -12,7 +12,8 @@ import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compi
 import { envFileLine, grafanaSetting, shellArg, shellQuote } from '../compiler/model/quote.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
-import { sidecarsInStartOrder, sidecarsOf, type NormalizedService, type NormalizedSidecar, type NormalizedSpec } from '../spec/model.js';
+import { sidecarsInStartOrder, sidecarsOf, type NormalizedService, type NormalizedSidecar, type NormalizedSpec, type NormalizedVolume } from '../spec/model.js';
+import { FILE_SYSTEM_ID, mountedVolumes } from '../compiler/model/volumes.js';
 import { isArmInstance } from './eks.js';
 import { behindLoadBalancer } from '../compiler/model/exposure.js';
 import { internalTargetGroup } from './discovery.js';
@@ -255,6 +256,9 @@ function sidecarRun(spec: NormalizedSpec, s: NormalizedService, c: NormalizedSid
 /** Sidecar and service names are lowercase letters, digits and - (schema): nothing in them ends a comment. */
 const commentSafe = (name: string): string => name.replace(/[^a-z0-9-]/g, '');
 
+/** Where an instance mounts a file system before it binds it into the container. */
+const efsMountDirectory = (v: NormalizedVolume): string => `/mnt/efs/${v.fileSystem}`;
+
 function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[] {
   const { env, secrets } = serviceConnections(spec, s);
   const signal = signalParts(s, ID.autoScalingGroup(s.name));
@@ -279,6 +283,23 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
     parts.push(`v=$(dex_secret ${shellArg(x.Name)} '`, ref(x.secretId), `'${x.key ? ` | jq -er ${shellQuote(`.${x.key}`)}` : ''}) || dex_no_secret ${shellArg(x.Name)}\n`, `printf '%s=%s\\n' ${shellArg(x.Name)} "$v" >> /etc/dex/service.env\n`);
     for (const c of sidecars.filter((y) => y.secrets.includes(x.Name))) parts.push(`printf '%s=%s\\n' ${shellArg(x.Name)} "$v" >> ${sidecarEnvFile(c)}\n`);
   }
+  const volumes = mountedVolumes(spec, s);
+  if (volumes.length) parts.push('dnf install -y amazon-efs-utils\n');
+  for (const v of volumes) {
+    // efs-utils mounts over TLS (stunnel), signs with the instance role (iam), through the
+    // service's access point; the fstab line mounts it again after a reboot, before docker starts.
+    const dir = efsMountDirectory(v);
+    parts.push(
+      `install -d -m 755 ${shellQuote(dir)}\n`,
+      // The IDs are AWS's (fs-…, fsap-…), spliced between quoted words of the spec's values.
+      "echo '",
+      ref(FILE_SYSTEM_ID.fileSystem(v.fileSystem)),
+      `'${shellQuote(`:/ ${dir} efs _netdev,noresvport,tls,iam,accesspoint=`)}'`,
+      ref(FILE_SYSTEM_ID.accessPoint(v.fileSystem, s.name)),
+      `'${shellQuote(`${v.readOnly ? ',ro' : ''} 0 0`)} >> /etc/fstab\n`,
+      `mount ${shellQuote(dir)}\n`,
+    );
+  }
   const image = serviceImage(spec, s);
   if (s.image === undefined) {
     parts.push('aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$(echo "', image, '" | cut -d/ -f1)"\n');
@@ -287,7 +308,7 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
   for (const r of sidecarEcrRegistries(s)) parts.push(`aws ecr get-login-password --region ${shellArg(r.region)} | docker login --username AWS --password-stdin ${shellQuote(r.host)}\n`);
   for (const c of sidecars) parts.push(...sidecarRun(spec, s, c));
   parts.push(
-    `docker run -d --name ${shellArg(s.name)} --restart always --network host${s.securityContext.readOnlyRootFilesystem ? ' --read-only' : ''}${s.resources.ephemeralStorageGiB === undefined ? ' --tmpfs /tmp' : ' --mount type=volume,destination=/tmp'} --cap-drop ALL${s.securityContext.addCapabilities.map((c) => ` --cap-add ${shellArg(c)}`).join('')} --security-opt no-new-privileges --env-file /etc/dex/service.env${s.resources.limits.given ? ` --cpus ${s.resources.limits.cpu} --memory ${s.resources.limits.memoryMiB}m` : ''}`,
+    `docker run -d --name ${shellArg(s.name)} --restart always --network host${s.securityContext.readOnlyRootFilesystem ? ' --read-only' : ''}${s.resources.ephemeralStorageGiB === undefined ? ' --tmpfs /tmp' : ' --mount type=volume,destination=/tmp'} --cap-drop ALL${s.securityContext.addCapabilities.map((c) => ` --cap-add ${shellArg(c)}`).join('')} --security-opt no-new-privileges --env-file /etc/dex/service.env${volumes.map((v) => ` --mount ${shellQuote(`type=bind,source=${efsMountDirectory(v)},destination=${v.path}${v.readOnly ? ',readonly' : ''}`)}`).join('')}${s.resources.limits.given ? ` --cpus ${s.resources.limits.cpu} --memory ${s.resources.limits.memoryMiB}m` : ''}`,
     ` --log-driver awslogs --log-opt awslogs-region="$REGION" --log-opt awslogs-group=${shellArg(serviceLogGroupName(spec, s.name))} --log-opt awslogs-stream=${shellArg(s.name)}-$(hostname) `,
     typeof image === 'string' ? shellQuote(image) : image,
     s.command ? ` ${s.command.map(shellQuote).join(' ')}` : '',

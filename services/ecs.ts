@@ -30,6 +30,7 @@ import { isJob } from '../spec/model.js';
 import { messagingEnv } from './messaging.js';
 import { addressEnvironment, ecsDiscoveryProperties } from './discovery.js';
 import { ECS_INSTANCES_ID, capacityWords, containerInstanceResources, containerInstances, defaultCapacityStrategy, fargateSplit, onContainerInstances, serviceCapacityStrategy } from './ecs-capacity.js';
+import { FILE_SYSTEM_ID, mountedVolumes, volumeName } from '../compiler/model/volumes.js';
 
 /** The log group of ECS Exec sessions: `/` keeps it apart from every service's `/dex/<prefix>/<service>`. */
 export const ECS_EXEC_LOG_GROUP = 'EcsExecSessionLogGroup';
@@ -304,6 +305,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     LogDriver: 'awslogs',
     Options: { 'awslogs-group': logGroupName, 'awslogs-region': ref('AWS::Region'), 'awslogs-stream-prefix': prefix, mode: 'non-blocking', 'max-buffer-size': '25m' },
   });
+  const volumes = mountedVolumes(spec, s);
   const container: Record<string, CfnValue> = {
     Name: s.name,
     Image: serviceImage(spec, s),
@@ -331,7 +333,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
     // Read-only root and no capabilities unless the service relaxes them with a reason (securityContext),
     // which the compliance report lists.
     ReadonlyRootFilesystem: s.securityContext.readOnlyRootFilesystem,
-    MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }],
+    MountPoints: [{ SourceVolume: 'tmp', ContainerPath: '/tmp', ReadOnly: false }, ...volumes.map((v) => ({ SourceVolume: volumeName(v), ContainerPath: v.path, ReadOnly: v.readOnly }))],
     LinuxParameters: { InitProcessEnabled: true, Capabilities: { ...(s.securityContext.addCapabilities.length ? { Add: [...s.securityContext.addCapabilities] } : {}), Drop: ['ALL'] } },
   };
   const task = podResources(s);
@@ -355,7 +357,20 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
         TaskRoleArn: getAtt(ID.serviceRole(s.name), 'Arn'),
         ContainerDefinitions: [sidecars.length ? withSidecarShare(s, container) : container, ...sidecars.map((c) => sidecarContainer(s, c, awslogs(s.name)))],
         ...(s.resources.ephemeralStorageGiB !== undefined ? { EphemeralStorage: { SizeInGiB: s.resources.ephemeralStorageGiB } } : {}),
-        Volumes: [{ Name: 'tmp' }, ...sidecars.map((c) => ({ Name: sidecarTmpVolume(c) }))],
+        // EFS through the service's access point, TLS and IAM (the task role) on every mount; Fargate
+        // mounts EFS from platform version 1.4.0, which LATEST is.
+        Volumes: [
+          { Name: 'tmp' },
+          ...sidecars.map((c) => ({ Name: sidecarTmpVolume(c) })),
+          ...volumes.map((v) => ({
+            Name: volumeName(v),
+            EFSVolumeConfiguration: {
+              FilesystemId: ref(FILE_SYSTEM_ID.fileSystem(v.fileSystem)),
+              TransitEncryption: 'ENABLED',
+              AuthorizationConfig: { AccessPointId: ref(FILE_SYSTEM_ID.accessPoint(v.fileSystem, s.name)), IAM: 'ENABLED' },
+            },
+          })),
+        ],
         Tags: tags,
       },
       // A job has no ECS service to carry its Fargate hours: its task definition does, per run.

@@ -10,6 +10,7 @@
 // OIDC thumbprint: none is given. IAM trusts EKS issuers through its own root CA store and no
 // longer uses thumbprints for them; ThumbprintList is optional, and a pinned thumbprint would
 // break on the issuer's next certificate rotation.
+import { EFS_CSI_ADDON, EFS_CSI_DRIVER_ROLE, eksMountsVolumes } from '../compiler/model/volumes.js';
 import { internalTargetGroup } from './discovery.js';
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
@@ -130,6 +131,7 @@ export function requiredAddons(spec: NormalizedSpec): string[] {
   if (services.some((s) => s.scaling.max > s.scaling.min || s.scaling.vertical)) out.push('metrics-server');
   // A cache without IAM users gives its services a secret too: their password (Redis OSS 6) or the AUTH token.
   if (services.some((s) => s.secrets.length > 0 || s.uses.some((u) => spec.caches[u] !== undefined && !cacheIamAuth(spec.caches[u])))) out.push('aws-secrets-store-csi-driver-provider');
+  if (eksMountsVolumes(spec)) out.push(EFS_CSI_ADDON);
   return out;
 }
 
@@ -568,7 +570,7 @@ function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] 
   const addons = installedAddons(spec);
   if (addons.includes('amazon-cloudwatch-observability')) out.push(cloudWatchAgentRole(spec), ...containerInsightsLogGroups(spec, clusterName));
   for (const addon of addons) {
-    const irsa = addon === 'amazon-cloudwatch-observability' ? CLOUDWATCH_AGENT_ROLE : undefined;
+    const irsa = addon === 'amazon-cloudwatch-observability' ? CLOUDWATCH_AGENT_ROLE : addon === EFS_CSI_ADDON ? EFS_CSI_DRIVER_ROLE : undefined;
     out.push(
       resource({
         logicalId: addonId(addon),
@@ -578,7 +580,7 @@ function buildEks(spec: NormalizedSpec, context: BuildContext): ModelResource[] 
         component,
         // Add-ons with pods (coredns, the CloudWatch agent...) need nodes to become active; the
         // CloudWatch agent's log groups exist first, so it never creates them without retention.
-        dependsOn: [...groups.map((g) => nodeGroupId(g.name)), ...(irsa ? CONTAINER_INSIGHTS_LOG_GROUPS.map(containerInsightsLogGroupId) : [])],
+        dependsOn: [...groups.map((g) => nodeGroupId(g.name)), ...(irsa === CLOUDWATCH_AGENT_ROLE ? CONTAINER_INSIGHTS_LOG_GROUPS.map(containerInsightsLogGroupId) : [])],
         properties: {
           AddonName: addon,
           ClusterName: ref(ID.eksCluster),

@@ -270,6 +270,26 @@ export function trustKubernetesServiceAccount(namespace: string, name: string): 
   };
 }
 
+/** The trust of a role several service accounts of one namespace assume (an add-on's controller and node agents). */
+export function trustKubernetesServiceAccounts(namespace: string, names: readonly string[]): CfnValue {
+  const issuer: CfnValue = { 'Fn::Select': [1, { 'Fn::Split': ['//', getAtt(ID.eksCluster, 'OpenIdConnectIssuerUrl')] }] };
+  const subjects = JSON.stringify(names.map((n) => `system:serviceaccount:${namespace}:${n}`));
+  return {
+    'Fn::Join': [
+      '',
+      [
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"',
+        ref(ID.eksOidcProvider),
+        '"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"',
+        issuer,
+        `:sub":${subjects},"`,
+        issuer,
+        ':aud":"sts.amazonaws.com"}}}]}',
+      ],
+    ],
+  };
+}
+
 function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelResource[] {
   const component = `service/${s.name}`;
   const origin = ['services', s.name];

@@ -29,6 +29,7 @@ import { DATABASE_MIGRATION_ID } from './rds.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
 import { DISCOVERY_ID, callersBy, internalLoadBalancers, route } from './discovery.js';
 import { ECS_INSTANCES_ID, containerInstances } from './ecs-capacity.js';
+import { FILE_SYSTEM_ID, NFS_PORT, fileSystemNames, mountsOf } from '../compiler/model/volumes.js';
 
 /** Ports the EKS control plane uses on the nodes: kubelet, and webhooks (AWS Load Balancer Controller on 9443). */
 export const EKS_CONTROL_PLANE_TO_NODE_PORTS: readonly number[] = [443, 9443, 10250];
@@ -112,6 +113,14 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
   }
   for (const c of caches) {
     addGroup({ id: ID.cacheSecurityGroup(c.name), description: `${prefix}: ${c.name} cache`, component: `cache/${c.name}`, origin: ['caches', c.name], egress: NO_EGRESS as CfnValue[] });
+  }
+  // EFS mount targets: NFS only from the services that mount the file system (EKS pods mount through their node).
+  for (const fs of fileSystemNames(spec)) {
+    const id = FILE_SYSTEM_ID.securityGroup(fs);
+    addGroup({ id, description: `${prefix}: ${fs} file system mount targets`, component: `fileSystem/${fs}`, origin: ['fileSystems', fs], egress: NO_EGRESS as CfnValue[] });
+    for (const { service, volume } of mountsOf(spec, fs)) {
+      rules.push({ target: id, source: { group: serviceGroup(service) }, port: NFS_PORT, reason: `${service.name} mounts the ${fs} file system`, origin: ['services', service.name, 'volumes', volume.index] });
+    }
   }
   if (spec.monitoring.prometheus.enabled) {
     addGroup({ id: ID.prometheusSecurityGroup, description: `${prefix}: Prometheus server`, component: 'monitoring/prometheus', origin: ['monitoring', 'prometheus'], egress: HTTPS_OUT('EC2 discovery, the Kubernetes API, image and package downloads'), mirrorsIngress: true });

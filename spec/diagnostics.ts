@@ -62,6 +62,7 @@ interface CodeInfo {
  * balancers and the network (DEX70x–71x databases, 72x–73x buckets and tables, 74x–75x queues and topics,
  * 76x–77x domains and load balancers, 78x–79x the network and values from resources); DEX8xx: EKS capacity
  * (Fargate profiles, Karpenter) and DEX85x scaling on other signals; DEX9xx: the command line and the tool itself.
+ * (Fargate profiles, Karpenter: 81x) and EFS volumes (82x); DEX9xx: the command line and the tool itself.
  */
 export const DIAGNOSTIC_CODES = {
   DEX100: { severity: 'error', title: 'File cannot be read' },
@@ -303,6 +304,14 @@ export const DIAGNOSTIC_CODES = {
   DEX837: { severity: 'error', title: 'Sidecar setting its platform cannot honour' },
   DEX838: { severity: 'warning', title: 'Sidecar image not pinned' },
   DEX839: { severity: 'warning', title: "Sidecar's securityContext relaxes nothing" },
+  DEX820: { severity: 'error', title: 'Volume of an unknown file system' },
+  DEX821: { severity: 'error', title: 'Volume path overlaps another mount' },
+  DEX822: { severity: 'error', title: 'File system mounted twice by one service' },
+  DEX823: { severity: 'error', title: 'Volume over the root or a system directory' },
+  DEX824: { severity: 'error', title: 'Volume on a job' },
+  DEX825: { severity: 'error', title: 'Shared directory with two owners' },
+  DEX826: { severity: 'warning', title: 'File system no service mounts' },
+  DEX827: { severity: 'warning', title: 'Usage assumption for an undeclared file system' },
   DEX900: { severity: 'error', title: 'Usage error' },
   DEX901: { severity: 'error', title: 'Output could not be written' },
   DEX902: { severity: 'error', title: 'Baseline could not be read' },

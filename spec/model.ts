@@ -34,6 +34,8 @@ export interface NormalizedSpec {
   readonly buckets: Readonly<Record<string, NormalizedBucket>>;
   /** DynamoDB tables (`tables:`; services/dynamodb.ts). */
   readonly tables: Readonly<Record<string, NormalizedTable>>;
+  /** Amazon EFS file systems (`fileSystems:`; services/efs.ts); absent in specs built by hand before volumes existed. */
+  readonly fileSystems?: Readonly<Record<string, NormalizedFileSystem>>;
   readonly monitoring: NormalizedMonitoring;
   readonly audit: NormalizedAudit;
   readonly compliance: readonly ComplianceRegime[];
@@ -288,6 +290,8 @@ export interface NormalizedService {
   readonly stores: readonly StoreUse[];
   /** Queues and topics the service reaches; absent when it reaches none. */
   readonly messaging?: NormalizedMessagingUses;
+  /** EFS file systems mounted into the container (`volumes`), in spec order; absent when none. */
+  readonly volumes?: readonly NormalizedVolume[];
   /**
    * Variable names a caller chose for the address of a service it uses (`uses: [{service, env}]`),
    * by the used name; absent for a plain-string use. compiler/model/addresses.ts applies them.
@@ -520,6 +524,25 @@ export interface StoreUse {
   readonly kind: 'bucket' | 'table';
   readonly name: string;
   readonly access: 'read' | 'read-write';
+  readonly index: number;
+}
+
+/** An EFS file system (`fileSystems:`). */
+export interface NormalizedFileSystem {
+  readonly name: string;
+  /** Daily AWS Backup: as written, else on in protected environments. */
+  readonly backup: boolean;
+  readonly lifecycle: { readonly infrequentAccessAfterDays: number | undefined; readonly backOnAccess: boolean };
+}
+
+/** One `volumes` item of a service: a file system at a path, through the service's access point. */
+export interface NormalizedVolume {
+  readonly fileSystem: string;
+  readonly path: string;
+  readonly readOnly: boolean;
+  /** The access point's root directory and POSIX user (defaults: `/<service>`, the container user). */
+  readonly accessPoint: { readonly path: string; readonly uid: number; readonly gid: number };
+  /** The item's place in `volumes`. */
   readonly index: number;
 }
 

@@ -5,11 +5,11 @@ import { carveSubnets, parseCidr } from './cidr.js';
 import type { Finding } from './diagnostics.js';
 import { JOB_KEYS } from './model.js';
 import { engineInfo } from './database-engines.js';
-import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSidecar, NormalizedSpec, NormalizedStage, Placement, PlacementDecision, UseEnvNames } from './model.js';
+import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSidecar, NormalizedSpec, NormalizedStage, Placement, PlacementDecision, UseEnvNames, NormalizedFileSystem, NormalizedVolume } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
 import { normalizeMessaging, queueScaling, serviceMessaging } from './messaging.js';
 import { scalingSignals } from './scaling.js';
-import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Sidecar, Stage, Table, TableKey } from './generated/dex-spec.js';
+import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Sidecar, Stage, Table, TableKey, FileSystem } from './generated/dex-spec.js';
 
 export interface NormalizeResult {
   readonly spec: NormalizedSpec;
@@ -217,6 +217,8 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
   const tables: Record<string, NormalizedTable> = nameMap();
   const protect = environment === undefined ? true : isProtectedEnvironment(raw, environment);
   for (const [name, t] of Object.entries(merged.tables ?? {})) tables[name] = normalizeTable(name, t, protect);
+  const fileSystems: Record<string, NormalizedFileSystem> = nameMap();
+  for (const [name, f] of Object.entries(merged.fileSystems ?? {})) fileSystems[name] = normalizeFileSystem(name, f, protect);
   // A bucket or table named alone in `uses` is read-write, as a database named there is fully usable.
   for (const [name, s] of Object.entries(services)) {
     const items = merged.services?.[name]?.uses ?? [];
@@ -351,6 +353,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     ...normalizeMessaging(merged),
     buckets,
     tables,
+    ...(Object.keys(fileSystems).length ? { fileSystems } : {}),
     monitoring: {
       // Self-managed Prometheus and Grafana cost instances: present in the spec means wanted.
       prometheus: {
@@ -518,6 +521,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
     ...(named.length !== (s.uses ?? []).length ? { usesPositions: named.map((u) => u.index) } : {}),
     stores: [],
     ...serviceMessaging(s),
+    ...(s.volumes?.length ? { volumes: s.volumes.map((v, index) => normalizeVolume(name, v, index)) } : {}),
     ...usesEnvOf(s),
     ...(s.servicePort !== undefined ? { servicePort: s.servicePort } : {}),
     secrets: or(s.secrets, 'Service', 'secrets'),
@@ -613,6 +617,29 @@ function normalizeCache(name: string, c: Cache): NormalizedCache {
     snapshotRetentionDays: or(c.snapshotRetentionDays, 'Cache', 'snapshotRetentionDays'),
     port: or(c.port, 'Cache', 'port'),
     subnetTier: or(c.subnets, 'Cache', 'subnets'),
+  };
+}
+
+function normalizeFileSystem(name: string, f: FileSystem, protect: boolean): NormalizedFileSystem {
+  return {
+    name,
+    // Backups cost little next to losing the files; where a lost file matters most they are on.
+    backup: f.backup ?? protect,
+    lifecycle: { infrequentAccessAfterDays: f.lifecycle?.infrequentAccessAfterDays, backOnAccess: or(f.lifecycle?.backOnAccess, 'FileSystem', 'lifecycle', 'backOnAccess') },
+  };
+}
+
+/** The uid and gid of dex's non-root container user (services/ecs.ts CONTAINER_USER: the access point's default owner). */
+const VOLUME_USER = 10001;
+
+function normalizeVolume(service: string, v: NonNullable<Service['volumes']>[number], index: number): NormalizedVolume {
+  const uid = v.accessPoint?.uid ?? VOLUME_USER;
+  return {
+    fileSystem: v.fileSystem,
+    path: v.path,
+    readOnly: or(v.readOnly, 'Volume', 'readOnly'),
+    accessPoint: { path: v.accessPoint?.path ?? `/${service}`, uid, gid: v.accessPoint?.gid ?? uid },
+    index,
   };
 }
 

@@ -5,6 +5,7 @@
 // shares the bastion's group) or crash the model builder. Both are caught here, before emit,
 // with both spec locations named.
 import { BUCKET_ID_SUFFIXES, TABLE_ID_SUFFIXES } from '../model/stores.js';
+import { FILE_SYSTEM_ID_SUFFIXES } from '../model/volumes.js';
 import { engineInfo } from '../../spec/database-engines.js';
 import type { Finding, SpecPath } from '../../spec/diagnostics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
@@ -57,6 +58,7 @@ const SERVICE_WHAT: Readonly<Record<(typeof SERVICE_ID_SUFFIXES)[number], string
   AutoScalingGroup: 'Auto Scaling group',
   LaunchTemplate: 'launch template',
   DatabaseConnectPolicy: 'rds-db:connect policy',
+  VolumesPolicy: 'EFS mount policy',
   HttpListenerRule: 'plain-HTTP listener rule',
   LbListenerRule: 'listener rule on its named load balancer',
   LbHttpListenerRule: 'plain-HTTP listener rule on its named load balancer',
@@ -166,6 +168,9 @@ function claims(spec: NormalizedSpec): Claim[] {
   }
   for (const t of Object.values(spec.tables ?? {})) {
     for (const suffix of TABLE_ID_SUFFIXES) out.push({ id: `${pascal(t.name)}${suffix}`, owner: `table ${t.name}`, path: ['tables', t.name], what: suffix === 'Table' ? 'table' : 'capacity scaling' });
+  }
+  for (const name of Object.keys(spec.fileSystems ?? {})) {
+    for (const suffix of FILE_SYSTEM_ID_SUFFIXES) out.push({ id: `${pascal(name)}${suffix}`, owner: `file system ${name}`, path: ['fileSystems', name], what: suffix === 'FileSystem' ? 'file system' : 'mount target security group' });
   }
   for (const s of Object.values(spec.services)) {
     const path = ['services', s.name];

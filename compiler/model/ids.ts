@@ -213,7 +213,7 @@ export const SERVICE_ID_SUFFIXES = [
   'SecurityGroup', 'TargetGroup', 'GreenTargetGroup', 'ListenerRule', 'TestListenerRule', 'DeploymentGroup', 'Repository', 'Role',
   'ExecutionRole', 'LogGroup', 'InstanceProfile', 'EcsService', 'TaskDefinition', 'ScalableTarget', 'CpuScalingPolicy', 'MemoryScalingPolicy',
   'AutoScalingGroup', 'LaunchTemplate', 'DatabaseConnectPolicy', 'HttpListenerRule', 'LbListenerRule', 'LbHttpListenerRule', 'LbListener', 'LbIngress', 'LbIngressUdp',
-  'InternalTargetGroup', 'InternalListener', 'DiscoveryService', 'DiscoveryInstance',
+  'InternalTargetGroup', 'InternalListener', 'DiscoveryService', 'DiscoveryInstance', 'VolumesPolicy',
 ] as const;
 export const DATABASE_ID_SUFFIXES = [
   'Database', 'DatabaseSecurityGroup', 'DatabaseSubnetGroup', 'DatabaseParameterGroup',

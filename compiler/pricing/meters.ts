@@ -334,6 +334,10 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
       return [part('S3', 'Requests-Tier1', q('AmazonS3', regional(region, { productFamily: 'API Request', group: 'S3-API-Tier1' }), 'Requests-Tier1', 'S3 Standard PUT, COPY, POST and LIST requests'), { quantityUnit: 'requests', priceUnit: '1K requests', priceScale: 1_000 })];
     case 's3.getRequests':
       return [part('S3', 'Requests-Tier2', q('AmazonS3', regional(region, { productFamily: 'API Request', group: 'S3-API-Tier2' }), 'Requests-Tier2', 'S3 Standard GET requests'), { quantityUnit: 'requests', priceUnit: '1K requests', priceScale: 1_000 })];
+    case 'efs.storage':
+      return [part('EFS', 'TimedStorage-ByteHrs', q('AmazonEFS', regional(region, { productFamily: 'Storage', storageClass: 'General Purpose' }), 'TimedStorage-ByteHrs', 'EFS Standard storage'), GB_MONTH)];
+    case 'efs.backup':
+      throw new MappingError("AWS Backup of EFS is not in dex's price book (its sources price RDS snapshots only): warm backup storage is billed per GB-month of backup data (AWS Backup pricing, Amazon EFS), about one full copy of the file system at its daily backups");
     case 'dynamodb.storage':
       return [part('DynamoDB', 'TimedStorage-ByteHrs', q('AmazonDynamoDB', regional(region, { productFamily: 'Database Storage' }), 'TimedStorage-ByteHrs', 'DynamoDB Standard table storage'), GB_MONTH)];
     case 'dynamodb.pitr':

@@ -240,6 +240,12 @@ export interface DexYaml {
     [k: string]: Table;
   };
   /**
+   * Amazon EFS file systems, by name: encrypted with the environment's KMS key, TLS and IAM only, one access point per service that mounts it, mount targets in the private subnets. A service mounts one with volumes: [{ fileSystem: NAME, path: /data }].
+   */
+  fileSystems?: {
+    [k: string]: FileSystem;
+  };
+  /**
    * Ignored by dex: a place for YAML anchors to share, e.g. `x-common-env: &env { LOG_LEVEL: info }` and then `env: { <<: *env }`.
    *
    * This interface was referenced by `DexYaml`'s JSON-Schema definition
@@ -299,6 +305,9 @@ export interface DexYaml {
       }
     | {
         [k: string]: Table;
+      }
+    | {
+        [k: string]: FileSystem;
       }
     | undefined;
 }
@@ -2313,6 +2322,23 @@ export interface Service {
    * Port callers use, when it differs from the container's `port`: the Kubernetes Service port (its targetPort is `port`), the ECS Service Connect client alias port, the listener of the internal load balancer dex puts in front of an EKS service ECS or EC2 services call, and of an EC2 service anything calls. An ECS service reached through Cloud Map from EKS or EC2 answers on `port` (DEX379). The address variables of every caller carry it. Default: `port`.
    */
   servicePort?: number;
+  /**
+   * EFS file systems mounted into the container (ECS, EKS, EC2), each through the service's own access point, over TLS with IAM authorization.
+   *
+   * @maxItems 10
+   */
+  volumes?:
+    | []
+    | [Volume]
+    | [Volume, Volume]
+    | [Volume, Volume, Volume]
+    | [Volume, Volume, Volume, Volume]
+    | [Volume, Volume, Volume, Volume, Volume]
+    | [Volume, Volume, Volume, Volume, Volume, Volume]
+    | [Volume, Volume, Volume, Volume, Volume, Volume, Volume]
+    | [Volume, Volume, Volume, Volume, Volume, Volume, Volume, Volume]
+    | [Volume, Volume, Volume, Volume, Volume, Volume, Volume, Volume, Volume]
+    | [Volume, Volume, Volume, Volume, Volume, Volume, Volume, Volume, Volume, Volume];
 }
 /**
  * A container beside the service's main one, in the same task (ECS), pod (EKS, a native sidecar) or instance (EC2): a log router, an agent such as an OpenTelemetry collector. It shares the main container's network (localhost) and role, has its own image, command, environment, size and health, and the same hardened defaults.
@@ -3159,6 +3185,40 @@ export interface ServiceUse {
      * Variable that gets `host:port` (what gRPC clients read, e.g. Online Boutique's `PRODUCT_CATALOG_SERVICE_ADDR`); none unless named.
      */
     address?: string;
+  };
+}
+/**
+ * An EFS file system mounted into the service's container at path, through an access point of the service's own.
+ */
+export interface Volume {
+  /**
+   * Name of a file system under fileSystems.
+   */
+  fileSystem: string;
+  /**
+   * Where the file system appears in the container. Not / or a system directory, not /tmp (dex's scratch directory), not inside another volume.
+   */
+  path: string;
+  /**
+   * Mount it read-only: the container cannot write, and the service's role gets ClientMount without ClientWrite. Default false (read-write).
+   */
+  readOnly?: boolean;
+  /**
+   * The service's EFS access point: the directory of the file system it sees as its root and the POSIX user every file operation runs as. Default: /<service>, uid and gid 10001 (the non-root container user).
+   */
+  accessPoint?: {
+    /**
+     * Directory of the file system the service sees as its root; EFS creates it, owned by uid and gid, on first mount. Default /<service>.
+     */
+    path?: string;
+    /**
+     * POSIX user ID of every file operation through the access point (never 0: root stays off the file system). Default 10001.
+     */
+    uid?: number;
+    /**
+     * POSIX group ID of every file operation through the access point. Default: the uid.
+     */
+    gid?: number;
   };
 }
 /**
@@ -4110,6 +4170,12 @@ export interface Environment {
   tables?: {
     [k: string]: Table;
   };
+  /**
+   * Per-file-system overrides, by name.
+   */
+  fileSystems?: {
+    [k: string]: FileSystem;
+  };
 }
 /**
  * Monthly usage assumptions for usage-priced items.
@@ -4221,6 +4287,20 @@ export interface Usage {
        * Write request units per month (on-demand billing; one per 1 KB write).
        */
       writeRequestsPerMonth?: number;
+    };
+  };
+  /**
+   * Per file system (by name): GiB stored. Without it a file system's storage is listed unpriced.
+   */
+  fileSystems?: {
+    /**
+     * Usage assumptions of one file system.
+     */
+    [k: string]: {
+      /**
+       * GiB stored (EFS Standard) on average over the month.
+       */
+      storageGiB?: number;
     };
   };
 }
@@ -4375,4 +4455,26 @@ export interface TableKey {
    * Attribute type: string (S), number (N) or binary (B).
    */
   type?: 'string' | 'number' | 'binary';
+}
+/**
+ * An Amazon EFS file system: encrypted at rest with the environment's KMS key, mounted only over TLS with IAM authorization, reachable on 2049 only from the services that mount it, through an access point per service. Services mount it with volumes: [{ fileSystem: NAME, path: /var/www }].
+ */
+export interface FileSystem {
+  /**
+   * Daily AWS Backup of the file system (EFS automatic backups). Default: on in protected (production-like) environments, off elsewhere.
+   */
+  backup?: boolean;
+  /**
+   * Move files nobody read for a while to EFS Infrequent Access (cheaper storage, a charge per GB read).
+   */
+  lifecycle?: {
+    /**
+     * Days since a file was last read or written before EFS moves it to Infrequent Access (one of EFS's steps: 1, 7, 14, 30, 60, 90, 180, 270, 365).
+     */
+    infrequentAccessAfterDays?: 1 | 7 | 14 | 30 | 60 | 90 | 180 | 270 | 365;
+    /**
+     * Move a file back to Standard storage when it is read again. Default true.
+     */
+    backOnAccess?: boolean;
+  };
 }

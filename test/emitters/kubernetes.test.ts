@@ -43,8 +43,11 @@ function emitAll(file: string): (EnvironmentOutput & { k8s: EmittedFile[] })[] {
 // ---------------------------------------------------------------------------------------------
 // Kustomize, as far as dex uses it: resources, and replacements from the env-file ConfigMap.
 
-/** Sets `value` at a kustomize field path (`a.b.[key.with.dots].c`, `list.[name=x].field`). */
-function setPath(o: Obj, path: string, value: string): void {
+/**
+ * Sets `value` at a kustomize field path (`a.b.[key.with.dots].c`, `list.[name=x].field`); with
+ * `options` (delimiter, index), only that part of the field's value, as kustomize does.
+ */
+function setPath(o: Obj, path: string, value: string, options?: { delimiter: string; index: number }): void {
   const parts = path.match(/\[[^\]]*\]|[^.]+/g)!;
   let at: Obj = o;
   parts.forEach((raw, i) => {
@@ -57,7 +60,12 @@ function setPath(o: Obj, path: string, value: string): void {
       at = found;
     } else if (last) {
       if (!(part in at)) throw new Error(`${path}: no field ${part}`);
-      at[part] = value;
+      if (options) {
+        const parts = String(at[part]).split(options.delimiter);
+        if (options.index >= parts.length) throw new Error(`${path}: no part ${options.index} split by ${options.delimiter}`);
+        parts[options.index] = value;
+        at[part] = parts.join(options.delimiter);
+      } else at[part] = value;
     } else {
       if (!(part in at)) throw new Error(`${path}: no field ${part}`);
       at = at[part];
@@ -75,7 +83,7 @@ function build(files: EmittedFile[], env: Record<string, string>): Obj[] {
     for (const t of r.targets as Obj[]) {
       const matches = objects.filter((o) => o.kind === t.select.kind && o.metadata.name === t.select.name && o.metadata.namespace === t.select.namespace);
       expect(matches, JSON.stringify(t.select)).toHaveLength(1);
-      for (const path of t.fieldPaths as string[]) setPath(matches[0]!, path, env[key]!);
+      for (const path of t.fieldPaths as string[]) setPath(matches[0]!, path, env[key]!, t.options as { delimiter: string; index: number } | undefined);
     }
   }
   return objects;

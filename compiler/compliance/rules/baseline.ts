@@ -40,6 +40,7 @@ const AT_REST: Readonly<Record<string, (r: ModelResource) => { ok: boolean; prop
     key: prop(r, 'KmsMasterKeyId'),
   }),
   'AWS::ECR::Repository': (r) => ({ ok: prop(r, 'EncryptionConfiguration', 'EncryptionType') === 'KMS', props: { EncryptionConfiguration: prop(r, 'EncryptionConfiguration') }, key: prop(r, 'EncryptionConfiguration', 'KmsKey') }),
+  'AWS::EFS::FileSystem': (r) => ({ ok: prop(r, 'Encrypted') === true, props: { Encrypted: prop(r, 'Encrypted'), KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
   'AWS::Backup::BackupVault': (r) => ({ ok: prop(r, 'EncryptionKeyArn') !== undefined, props: { EncryptionKeyArn: prop(r, 'EncryptionKeyArn') }, key: prop(r, 'EncryptionKeyArn') }),
   'AWS::EKS::Cluster': (r) => {
     const config = prop(r, 'EncryptionConfig');
@@ -171,6 +172,20 @@ export function inTransitChecks(ctx: RuleContext): Check[] {
         ? pass(`${r.logicalId} requires TLS from its clients`, r.origin, ev)
         : fail(`${r.logicalId} accepts unencrypted connections`, r.origin, 'turn on TransitEncryptionEnabled', ev),
     );
+  }
+  // EFS: the file system refuses clients without TLS (its policy), and every ECS mount uses TLS.
+  for (const r of ofType(ctx.model, 'AWS::EFS::FileSystem')) {
+    const statements = ((prop(r, 'FileSystemPolicy', 'Statement') ?? []) as readonly { Effect?: string; Condition?: { Bool?: Record<string, unknown> } }[]);
+    const denies = statements.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false');
+    const ev = [evidence(r, { FileSystemPolicy: prop(r, 'FileSystemPolicy') })];
+    checks.push(denies ? pass(`${r.logicalId} refuses NFS clients without TLS`, r.origin, ev) : fail(`${r.logicalId} accepts NFS clients without TLS`, r.origin, 'its file-system policy must deny aws:SecureTransport false (report it: dex emits that policy)', ev));
+  }
+  for (const r of ofType(ctx.model, 'AWS::ECS::TaskDefinition')) {
+    const volumes = ((prop(r, 'Volumes') ?? []) as readonly { Name?: string; EFSVolumeConfiguration?: { TransitEncryption?: string } }[]).filter((v) => v.EFSVolumeConfiguration !== undefined);
+    for (const v of volumes) {
+      const ev = [evidence(r, { [`Volumes[${v.Name}].EFSVolumeConfiguration.TransitEncryption`]: v.EFSVolumeConfiguration!.TransitEncryption })];
+      checks.push(v.EFSVolumeConfiguration!.TransitEncryption === 'ENABLED' ? pass(`${r.logicalId} mounts ${v.Name} over TLS`, r.origin, ev) : fail(`${r.logicalId} mounts ${v.Name} without TLS`, r.origin, 'set TransitEncryption: ENABLED (report it: dex emits it)', ev));
+    }
   }
   return checks;
 }
