@@ -34,6 +34,8 @@ export interface NormalizedSpec {
   readonly buckets: Readonly<Record<string, NormalizedBucket>>;
   /** DynamoDB tables (`tables:`; services/dynamodb.ts). */
   readonly tables: Readonly<Record<string, NormalizedTable>>;
+  /** Shared secrets (`secrets:`; services/secrets.ts); absent when the spec declares none. */
+  readonly secrets?: Readonly<Record<string, NormalizedSharedSecret>>;
   readonly monitoring: NormalizedMonitoring;
   readonly audit: NormalizedAudit;
   readonly compliance: readonly ComplianceRegime[];
@@ -255,8 +257,48 @@ export interface NormalizedService {
   readonly usesEnv?: Readonly<Record<string, UseEnvNames>>;
   /** The port callers use (`servicePort`); undefined: the container's `port`. */
   readonly servicePort?: number;
+  /** The plain-string items of `secrets` (this service's own placeholders), in spec order. */
   readonly secrets: readonly string[];
+  /** Where each plain name is in the spec's list, when `{ secret }` items shift them; else undefined. */
+  readonly secretsPositions?: readonly number[];
+  /** The `{ secret, key, env }` items of `secrets`: references to the top-level map; absent when there are none. */
+  readonly secretRefs?: readonly NormalizedSecretRef[];
   readonly env: Readonly<Record<string, string>>;
+}
+
+/** A service's reference to a top-level secret (or one JSON key of it), injected as `env`. */
+export interface NormalizedSecretRef {
+  readonly secret: string;
+  readonly key: string | undefined;
+  /** The variable (the `env` given, else the key, else the secret's name in capitals). */
+  readonly env: string;
+  /** Whether the spec gave `env`. */
+  readonly envGiven: boolean;
+  /** The item's place in the service's `secrets` list. */
+  readonly index: number;
+}
+
+/**
+ * A top-level secret: one Secrets Manager placeholder per environment that every referring service
+ * reads, or an existing secret dex does not create (`existing`).
+ */
+export interface NormalizedSharedSecret {
+  readonly name: string;
+  readonly description: string | undefined;
+  /** Its JSON keys; empty: the value is one string. */
+  readonly keys: readonly string[];
+  readonly rotation: { readonly lambdaArn: string; readonly everyDays: number } | undefined;
+  readonly existing: ExistingSecret | undefined;
+}
+
+/** Where an existing secret is; `given` lists which of name, arn and ssmParameter the spec set (exactly one is valid: DEX715). */
+export interface ExistingSecret {
+  readonly store: 'secretsmanager' | 'ssm';
+  /** A Secrets Manager name or full ARN, or an SSM parameter name. */
+  readonly id: string;
+  readonly by: 'name' | 'arn' | 'ssmParameter';
+  readonly given: readonly ('name' | 'arn' | 'ssmParameter')[];
+  readonly kmsKeyArn: string | undefined;
 }
 
 /** Address variable names of one use, where the spec renames them. */
