@@ -136,7 +136,7 @@ export function sharedSecretSource(x: NormalizedSharedSecret): CfnValue {
   const e = x.existing;
   if (!e) return ref(ID.sharedSecret(x.name));
   if (e.by === 'arn') return e.id;
-  if (e.store === 'ssm') return sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${e.id}`);
+  if (e.store === 'ssm') return sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${e.id.startsWith('/') ? '' : '/'}${e.id}`);
   return sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${e.id}`);
 }
 

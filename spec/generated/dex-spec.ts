@@ -3052,7 +3052,7 @@ export interface Secret {
      */
     arn?: string;
     /**
-     * The name of an SSM Parameter Store SecureString parameter (starting with /). Its value is one string: no keys.
+     * The name of an SSM Parameter Store SecureString parameter in the system's region (/path/NAME or NAME). Its value is one string: no keys.
      */
     ssmParameter?: string;
     /**
