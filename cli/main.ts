@@ -170,15 +170,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .command('set')
     .description('Set the value of a placeholder secret from standard input or --from-file (never from the command line, which ps and the shell history show).')
     .argument('<file>', 'the spec')
-    .argument('<name>', 'the secret: its name under services.<service>.secrets, or <service>/<NAME> when several services declare it')
+    .argument('<name>', 'the secret: its name under services.<service>.secrets, <service>/<NAME> when several services declare it, or its name under the top-level secrets')
     .option('-e, --env <name>', 'the environment (required when the spec has environments)')
     .option('--from-file <path>', 'read the value from this file instead of standard input')
+    .option('--key <key>', 'set one JSON key of a top-level secret with keys (the others are kept)')
     .option('--region <region>', "region of the secret (default: the environment's)")
     .option('--profile <profile>', "AWS profile (default: the SDK's credential chain)")
-    .addHelpText('after', '\nOne trailing line break is removed; an empty value is refused.\nExamples:\n  dex secrets set dex.yaml --env production KYC_PROVIDER_API_KEY < kyc-key.txt\n  pass show shop/kyc | dex secrets set dex.yaml --env staging KYC_PROVIDER_API_KEY\n  dex secrets set dex.yaml --env staging KYC_PROVIDER_API_KEY --from-file kyc-key.txt')
-    .action(async (file: string, name: string, opts: { env?: string; fromFile?: string; region?: string; profile?: string }) => {
+    .addHelpText('after', '\nOne trailing line break is removed; an empty value is refused.\nExamples:\n  dex secrets set dex.yaml --env production KYC_PROVIDER_API_KEY < kyc-key.txt\n  pass show shop/kyc | dex secrets set dex.yaml --env staging KYC_PROVIDER_API_KEY\n  dex secrets set dex.yaml --env staging KYC_PROVIDER_API_KEY --from-file kyc-key.txt\n  dex secrets set dex.yaml --env staging payments-api --key API_KEY < api-key.txt\n  dex secrets set dex.yaml --env staging payments-api < payments.json   # the whole JSON object')
+    .action(async (file: string, name: string, opts: { env?: string; fromFile?: string; key?: string; region?: string; profile?: string }) => {
       const { runSecretsSet } = await import('./commands/secrets.js');
-      exitCode = await runSecretsSet({ file, name, environment: opts.env, ...(opts.fromFile !== undefined ? { fromFile: opts.fromFile } : {}), ...(opts.region ? { region: opts.region } : {}), ...(opts.profile ? { profile: opts.profile } : {}) }, io);
+      exitCode = await runSecretsSet({ file, name, environment: opts.env, ...(opts.fromFile !== undefined ? { fromFile: opts.fromFile } : {}), ...(opts.key !== undefined ? { key: opts.key } : {}), ...(opts.region ? { region: opts.region } : {}), ...(opts.profile ? { profile: opts.profile } : {}) }, io);
     });
 
   program

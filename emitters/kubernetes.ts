@@ -46,7 +46,8 @@ import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheSignIn } fr
 import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { toYaml } from '../compiler/model/yaml.js';
-import { commentText, shellArg, shellQuote } from '../compiler/model/quote.js';
+import { commentText, jsonString, shellArg, shellQuote } from '../compiler/model/quote.js';
+import { sharedSecretObject, sharedSecretReads } from '../services/secrets.js';
 import { KARPENTER_ROLE_KEY, karpenterAddonLines, karpenterObjects, needsKarpenter } from './karpenter.js';
 import { KARPENTER_CONTROLLER_ROLE } from '../services/karpenter.js';
 import { NODE_SECURITY_GROUP_KEY, fargateObjects, fargateSecurityGroupTargets } from './eks-fargate.js';
@@ -397,6 +398,7 @@ const podSecurityContext = (user: number): Obj => ({
 /** Files the CSI driver writes: the service's own secrets, its own password on the caches it uses with password users, and the AUTH tokens of those without users (databases take IAM tokens, no file). */
 interface SecretFile {
   readonly objectName: string;
+  readonly objectType?: 'secretsmanager' | 'ssmparameter';
   readonly alias: string;
   readonly keys: readonly { readonly path: string; readonly alias: string }[];
 }
@@ -412,13 +414,28 @@ function secretFiles(spec: NormalizedSpec, s: NormalizedService): SecretFile[] {
     if (signIn === 'password') files.push({ objectName: `${prefix}/cache/${used}/users/${s.name}`, alias: `${used}-password`, keys: [{ path: CACHE_USER_SECRET_PASSWORD_KEY, alias: `${up}_PASSWORD` }] });
     if (signIn === 'token') files.push({ objectName: `${prefix}/cache/${used}/auth-token`, alias: `${used}-auth-token`, keys: [{ path: CACHE_AUTH_SECRET_KEY, alias: `${up}_AUTH_TOKEN` }] });
   }
+  // Top-level secrets: one object per secret, whatever the number of its keys the service reads.
+  // A whole value is the file /mnt/secrets/<env>; with keys, each key is (the JSON object itself
+  // lands beside them as <name>.json, a name no variable can have).
+  const reads = sharedSecretReads(spec, s);
+  for (const name of [...new Set(reads.map((r) => r.secret.name))].sort()) {
+    const mine = reads.filter((r) => r.secret.name === name);
+    const { objectName, objectType } = sharedSecretObject(spec, mine[0]!.secret);
+    const whole = mine.filter((r) => r.key === undefined);
+    const keyed = mine.filter((r) => r.key !== undefined);
+    for (const r of whole) files.push({ objectName, objectType, alias: r.env, keys: [] });
+    if (keyed.length) files.push({ objectName, objectType, alias: `${name}.json`, keys: keyed.map((r) => ({ path: jmesPathKey(r.key!), alias: r.env })) });
+  }
   return files;
 }
+
+/** A JSON key as a JMESPath expression: bare when it is an identifier, else a quoted identifier. */
+const jmesPathKey = (key: string): string => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : jsonString(key));
 
 function secretProviderClass(spec: NormalizedSpec, s: NormalizedService, ns: string, files: SecretFile[]): Obj {
   const objects = files.map((f) => ({
     objectName: f.objectName,
-    objectType: 'secretsmanager',
+    objectType: f.objectType ?? 'secretsmanager',
     objectAlias: f.alias,
     ...(f.keys.length ? { jmesPath: f.keys.map((k) => ({ path: k.path, objectAlias: k.alias })) } : {}),
   }));

@@ -73,6 +73,7 @@ import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
 import { storesRule } from '../compiler/checks/stores.js';
 import { volumesRule } from '../compiler/checks/volumes.js';
 import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
+import { sharedSecretsRule } from '../compiler/checks/shared-secrets.js';
 import type { ComplianceRule } from '../compiler/compliance/types.js';
 import { BASELINE_RULES } from '../compiler/compliance/rules/baseline.js';
 import { EKS_CAPACITY_RULES } from '../compiler/compliance/rules/eks-capacity.js';
@@ -173,6 +174,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     strategyPlatformRule,
     plaintextSecretsRule,
     secretEnvCollisionRule,
+    sharedSecretsRule,
     derivedNamesRule,
     listenerRulesRule,
     duplicateAlertsRule,

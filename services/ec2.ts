@@ -9,7 +9,7 @@
 // (see `rollingUpdate`). Each instance signals CloudFormation only once its container answers its
 // health check, so a bad image fails the stack update and CloudFormation rolls it back.
 import { ID, getAtt, pascal, ref, resource, subnetRefs, tagList } from '../compiler/model/ids.js';
-import { envFileLine, grafanaSetting, shellArg, shellQuote } from '../compiler/model/quote.js';
+import { envFileLine, grafanaSetting, jsonString, shellArg, shellQuote } from '../compiler/model/quote.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { HOURS_PER_MONTH, type BuildContext, type BuildingBlock, type CfnValue, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import { sidecarsInStartOrder, sidecarsOf, type NormalizedService, type NormalizedSidecar, type NormalizedSpec, type NormalizedVolume } from '../spec/model.js';
@@ -157,6 +157,23 @@ const SECRET_READER = [
   '',
 ].join('\n');
 
+/** The same for an existing SSM SecureString parameter (secrets.<name>.existing.ssmParameter). */
+const PARAMETER_READER = [
+  'dex_parameter() {',
+  '  local value',
+  '  if ! value=$(aws ssm get-parameter --region "$REGION" --name "$2" --with-decryption --query Parameter.Value --output text); then',
+  '    echo "dex: parameter $1 ($2) has no value or cannot be read: check it in SSM Parameter Store, then replace this instance" >&2',
+  '    return 1',
+  '  fi',
+  '  if [ -z "$value" ]; then echo "dex: parameter $1 ($2) is empty, then replace this instance" >&2; return 1; fi',
+  '  printf \'%s\' "$value"',
+  '}',
+  '',
+].join('\n');
+
+/** jq's path to one JSON key of a secret: `.KEY`, or `.["a-key"]` for a key jq would not read bare. */
+const jqKey = (key: string): string => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `.[${jsonString(key)}]`);
+
 /** Health checks a booting instance makes before it reports failure: bounded, so a bad image fails the update instead of hanging it. */
 export function healthAttempts(s: NormalizedService): number {
   return Math.min(120, Math.max(10, Math.ceil((s.health.startup.gracePeriodSeconds + 300) / s.health.startup.intervalSeconds)));
@@ -279,8 +296,10 @@ function serviceUserData(spec: NormalizedSpec, s: NormalizedService): CfnValue[]
     parts.push(`: > ${sidecarEnvFile(c)}\n`);
     for (const k of Object.keys(c.env).sort()) parts.push(`echo ${shellQuote(envFileLine(k, c.env[k]!))} >> ${sidecarEnvFile(c)}\n`);
   }
+  if (secrets.some((x) => x.ssm)) parts.push(PARAMETER_READER);
   for (const x of secrets) {
-    parts.push(`v=$(dex_secret ${shellArg(x.Name)} '`, ref(x.secretId), `'${x.key ? ` | jq -er ${shellQuote(`.${x.key}`)}` : ''}) || dex_no_secret ${shellArg(x.Name)}\n`, `printf '%s=%s\\n' ${shellArg(x.Name)} "$v" >> /etc/dex/service.env\n`);
+    // The ARN is AWS's (a Ref) or schema-limited to characters that need no quoting inside '…'.
+    parts.push(`v=$(${x.ssm ? 'dex_parameter' : 'dex_secret'} ${shellArg(x.Name)} '`, x.from, `'${x.key ? ` | jq -er ${shellQuote(jqKey(x.key))}` : ''}) || dex_no_secret ${shellArg(x.Name)}\n`, `printf '%s=%s\\n' ${shellArg(x.Name)} "$v" >> /etc/dex/service.env\n`);
     for (const c of sidecars.filter((y) => y.secrets.includes(x.Name))) parts.push(`printf '%s=%s\\n' ${shellArg(x.Name)} "$v" >> ${sidecarEnvFile(c)}\n`);
   }
   const volumes = mountedVolumes(spec, s);

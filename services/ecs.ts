@@ -11,6 +11,7 @@
 // stack update, which CloudFormation rolls back.
 import { bucketName, storeEnvName } from './buckets.js';
 import { tableName } from './dynamodb.js';
+import { sharedSecretReads, sharedSecretSource } from './secrets.js';
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import { podResources, sidecarsOf, type NormalizedProbe, type NormalizedService, type NormalizedSidecar, type NormalizedSpec } from '../spec/model.js';
@@ -66,7 +67,7 @@ export function xrayServiceName(spec: NormalizedSpec, service: string): string {
 const envName = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
 /** A secret (or one JSON key of it) in the `valueFrom` form ECS understands. */
-const valueFrom = (secret: SecretInjection): CfnValue => (secret.key === undefined ? ref(secret.secretId) : { 'Fn::Join': ['', [ref(secret.secretId), `:${secret.key}::`]] });
+const valueFrom = (secret: SecretInjection): CfnValue => (secret.key === undefined ? secret.from : { 'Fn::Join': ['', [secret.from, `:${secret.key}::`]] });
 
 /**
  * What a service is given about the secrets, databases and caches it uses: plain connection
@@ -76,7 +77,10 @@ const valueFrom = (secret: SecretInjection): CfnValue => (secret.key === undefin
  */
 export interface SecretInjection {
   readonly Name: string;
-  readonly secretId: string;
+  /** The secret's ARN: the Ref of one dex creates, or an existing secret's or SSM parameter's ARN. */
+  readonly from: CfnValue;
+  /** An SSM SecureString parameter rather than a Secrets Manager secret (EC2 reads it with ssm get-parameter). */
+  readonly ssm?: true;
   /** JSON key inside the secret; undefined for the whole secret string. */
   readonly key: string | undefined;
 }
@@ -85,7 +89,8 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
   const env: { Name: string; Value: CfnValue }[] = Object.keys(s.env)
     .sort()
     .map((k) => ({ Name: k, Value: resolveEnvValue(spec, s.env[k]!) }));
-  const secrets: SecretInjection[] = s.secrets.map((name) => ({ Name: name, secretId: ID.serviceSecret(s.name, name), key: undefined }));
+  const secrets: SecretInjection[] = s.secrets.map((name) => ({ Name: name, from: ref(ID.serviceSecret(s.name, name)), key: undefined }));
+  for (const r of sharedSecretReads(spec, s)) secrets.push({ Name: r.env, from: sharedSecretSource(r.secret), key: r.key, ...(r.secret.existing?.store === 'ssm' ? { ssm: true as const } : {}) });
   const has = (name: string): boolean => name in s.env;
   const add = (name: string, value: CfnValue): void => void (has(name) || env.push({ Name: name, Value: value }));
   if (s.port !== undefined) add('PORT', String(s.port));
@@ -121,9 +126,9 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
       } else if (signIn === 'password') {
         // Its own password user (Redis OSS 6): the user name in the clear, the password from its own secret.
         add(`${prefix}_USER`, cacheUserId(spec, cache, s.name));
-        secrets.push({ Name: `${prefix}_PASSWORD`, secretId: ID.cacheUserSecret(used, s.name), key: CACHE_USER_SECRET_PASSWORD_KEY });
+        secrets.push({ Name: `${prefix}_PASSWORD`, from: ref(ID.cacheUserSecret(used, s.name)), key: CACHE_USER_SECRET_PASSWORD_KEY });
       } else {
-        secrets.push({ Name: `${prefix}_AUTH_TOKEN`, secretId: ID.cacheAuthSecret(used), key: CACHE_AUTH_SECRET_KEY });
+        secrets.push({ Name: `${prefix}_AUTH_TOKEN`, from: ref(ID.cacheAuthSecret(used)), key: CACHE_AUTH_SECRET_KEY });
       }
     }
   }

@@ -130,7 +130,7 @@ export function requiredAddons(spec: NormalizedSpec): string[] {
   const out = ['amazon-cloudwatch-observability'];
   if (services.some((s) => s.scaling.max > s.scaling.min || s.scaling.vertical)) out.push('metrics-server');
   // A cache without IAM users gives its services a secret too: their password (Redis OSS 6) or the AUTH token.
-  if (services.some((s) => s.secrets.length > 0 || s.uses.some((u) => spec.caches[u] !== undefined && !cacheIamAuth(spec.caches[u])))) out.push('aws-secrets-store-csi-driver-provider');
+  if (services.some((s) => s.secrets.length > 0 || (s.secretRefs ?? []).length > 0 || s.uses.some((u) => spec.caches[u] !== undefined && !cacheIamAuth(spec.caches[u])))) out.push('aws-secrets-store-csi-driver-provider');
   if (eksMountsVolumes(spec)) out.push(EFS_CSI_ADDON);
   return out;
 }

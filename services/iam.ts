@@ -23,6 +23,7 @@ import { messagingStatements, queueArn, queueName, topicArn, topicName } from '.
 import { bucketArn, bucketName, bucketStatements } from './buckets.js';
 import { tableArn, tableStatements } from './dynamodb.js';
 import { VPC_ID } from './vpc.js';
+import { sharedSecretIamResource, sharedSecretReads, sharedSecretSource } from './secrets.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
 
 type Statement = { Sid: string; Effect: 'Allow'; Action: string[]; Resource: CfnValue; Condition?: Record<string, Record<string, CfnValue>> };
@@ -43,6 +44,8 @@ export function serviceAccount(service: string): { namespace: string; name: stri
 /** Logical IDs of the secrets a service may read, sorted: its own, and those of what it uses. */
 export function serviceSecretIds(spec: NormalizedSpec, s: NormalizedService): string[] {
   const ids = s.secrets.map((secret) => ID.serviceSecret(s.name, secret));
+  // The top-level secrets dex creates that it refers to: one secret, however many services read it.
+  for (const r of sharedSecretReads(spec, s)) if (!r.secret.existing) ids.push(ID.sharedSecret(r.secret.name));
   for (const used of s.uses) {
     // A cache with IAM authentication needs no secret: its services connect as their own user.
     // With password users each service reads its own password only; the shared AUTH token is
@@ -99,6 +102,33 @@ function readSecrets(spec: NormalizedSpec, secretIds: string[]): Statement[] {
 }
 
 /**
+ * Read on exactly the existing secrets the service refers to (dex creates none of them): Secrets
+ * Manager secrets by ARN (a name with its random suffix), SSM SecureString parameters by ARN, and
+ * kms:Decrypt on a customer-managed key only where the spec names one, through that service only.
+ * The AWS-managed keys (aws/secretsmanager, aws/ssm) need no grant: their key policies allow every
+ * principal of the account to decrypt through the service.
+ */
+function readExistingSecrets(spec: NormalizedSpec, s: NormalizedService): Statement[] {
+  const existing = [...new Map(sharedSecretReads(spec, s).filter((r) => r.secret.existing).map((r) => [r.secret.name, r.secret])).values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const out: Statement[] = [];
+  const manager = existing.filter((x) => x.existing!.store === 'secretsmanager');
+  const ssm = existing.filter((x) => x.existing!.store === 'ssm');
+  const decrypt = (sid: string, xs: typeof existing, service: string): void => {
+    const keys = [...new Set(xs.flatMap((x) => (x.existing!.kmsKeyArn ? [x.existing!.kmsKeyArn] : [])))].sort();
+    if (keys.length) out.push({ Sid: sid, Effect: 'Allow', Action: ['kms:Decrypt'], Resource: keys, Condition: { StringEquals: { 'kms:ViaService': `${service}.${spec.region}.amazonaws.com` } } });
+  };
+  if (manager.length) {
+    out.push({ Sid: 'ReadExistingSecrets', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: manager.map(sharedSecretIamResource) });
+    decrypt('DecryptExistingSecrets', manager, 'secretsmanager');
+  }
+  if (ssm.length) {
+    out.push({ Sid: 'ReadExistingParameters', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: ssm.map(sharedSecretIamResource) });
+    decrypt('DecryptExistingParameters', ssm, 'ssm');
+  }
+  return out;
+}
+
+/**
  * `elasticache:Connect` as the service's own user, on the caches it uses that have IAM
  * authentication. By name, not Ref: the roles are in the security layer and the caches in data.
  */
@@ -137,6 +167,8 @@ export function permissionResource(spec: NormalizedSpec, s: NormalizedService, v
       return r.arn;
     case 'reference': {
       if (r.to === 'secrets' && s.secrets.includes(r.name)) return ref(ID.serviceSecret(s.name, r.name));
+      const shared = r.to === 'secrets' ? spec.secrets?.[r.name] : undefined;
+      if (shared) return shared.existing ? sharedSecretIamResource(shared) : sharedSecretSource(shared);
       const db = r.to === 'databases' ? spec.databases[r.name] : undefined;
       if (db) return sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:${databaseArnResource(spec, db)}`);
       const cache = r.to === 'caches' ? spec.caches[r.name] : undefined;
@@ -316,7 +348,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
       },
     });
 
-  const appStatements = [...readSecrets(spec, secretIds), ...connectToCaches(spec, s), ...bucketStatements(spec, s), ...tableStatements(spec, s), ...messagingStatements(spec, s), ...xray(spec), ...specPermissions(spec, s)];
+  const appStatements = [...readSecrets(spec, secretIds), ...readExistingSecrets(spec, s), ...connectToCaches(spec, s), ...bucketStatements(spec, s), ...tableStatements(spec, s), ...messagingStatements(spec, s), ...xray(spec), ...specPermissions(spec, s)];
   switch (s.placement) {
     case 'ecs':
       out.push(role(ID.serviceRole(s.name), 'security', `Task role of ${s.name}`, trustEcsTasks(), [...appStatements, ...ecsExec(spec, s), ...fireLens(spec, s)]));
@@ -326,6 +358,7 @@ function serviceResources(spec: NormalizedSpec, s: NormalizedService): ModelReso
           ...pullSidecarImages(s),
           ...writeLogs(spec, s),
           ...readSecrets(spec, secretIds),
+          ...readExistingSecrets(spec, s),
         ]),
       );
       break;

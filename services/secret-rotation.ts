@@ -331,3 +331,35 @@ export function cacheUserSecretRotation(spec: NormalizedSpec): ModelResource[] {
       return [...shared, ...perUser];
     });
 }
+
+/**
+ * A top-level secret's rotation by the spec's own function (`secrets.<name>.rotation`): dex cannot
+ * know how a third party's credential is rotated, so it only schedules the function and lets
+ * Secrets Manager invoke it for this one secret. The first rotation waits a period: the
+ * placeholder has no value until a person sets one.
+ */
+export function sharedSecretRotation(spec: NormalizedSpec): ModelResource[] {
+  return Object.values(spec.secrets ?? {})
+    .filter((x) => x.rotation !== undefined && x.existing === undefined)
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((x) => {
+      const secret = ref(ID.sharedSecret(x.name));
+      const common = { layer: 'security' as const, component: `secret/${x.name}`, origin: ['secrets', x.name, 'rotation'] };
+      const rotation = x.rotation!;
+      return [
+        resource({
+          ...common,
+          logicalId: ID.sharedSecretRotationPermission(x.name),
+          type: 'AWS::Lambda::Permission',
+          properties: { FunctionName: rotation.lambdaArn, Action: 'lambda:InvokeFunction', Principal: 'secretsmanager.amazonaws.com', SourceAccount: ref('AWS::AccountId'), SourceArn: secret },
+        }),
+        resource({
+          ...common,
+          logicalId: ID.sharedSecretRotationSchedule(x.name),
+          type: 'AWS::SecretsManager::RotationSchedule',
+          dependsOn: [ID.sharedSecretRotationPermission(x.name)],
+          properties: { SecretId: secret, RotationLambdaARN: rotation.lambdaArn, RotationRules: { ScheduleExpression: `rate(${rotation.everyDays} day${rotation.everyDays === 1 ? '' : 's'})` }, RotateImmediatelyOnUpdate: false },
+        }),
+      ];
+    });
+}

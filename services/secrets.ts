@@ -6,12 +6,12 @@
 // security layer so that every later layer (data, compute, IAM policies) can name them by logical ID. A database's master
 // secret is not here: RDS creates and rotates it (services/rds.ts), and services connect with
 // IAM database authentication instead.
-import { ID, getAtt, namePrefix, resource, tagList } from '../compiler/model/ids.js';
+import { ID, getAtt, namePrefix, ref, resource, sub, tagList } from '../compiler/model/ids.js';
 import { jsonString } from '../compiler/model/quote.js';
-import type { BuildingBlock, ModelResource, UsageMeter } from '../compiler/model/types.js';
-import type { NormalizedSpec } from '../spec/model.js';
+import type { BuildingBlock, CfnValue, ModelResource, UsageMeter } from '../compiler/model/types.js';
+import type { ExistingSecret, NormalizedService, NormalizedSharedSecret, NormalizedSpec } from '../spec/model.js';
 import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, CACHE_USER_SECRET_USERNAME_KEY, cacheSignIn, cacheUserId } from './elasticache.js';
-import { cacheUserSecretRotation, grafanaSecretRotation } from './secret-rotation.js';
+import { cacheUserSecretRotation, grafanaSecretRotation, sharedSecretRotation } from './secret-rotation.js';
 
 /** Grafana's admin login; its password is the `password` key of ID.grafanaAdminSecret. */
 export const GRAFANA_ADMIN_USER = 'admin';
@@ -38,9 +38,10 @@ export interface SecretEntry {
   readonly logicalId: string;
   /** The Secrets Manager name (`<system>-<env>/<service>/<NAME>`, …/cache/<cache>/auth-token). */
   readonly name: string;
-  readonly value: 'placeholder' | 'generated';
-  /** A service's placeholder, a cache's AUTH token or a service's password on a cache, or the Grafana admin password. */
-  readonly kind: 'service' | 'cache' | 'monitoring';
+  /** `external`: an existing secret of the spec's `secrets:` that dex does not create (externalSecrets; never in the catalogue). */
+  readonly value: 'placeholder' | 'generated' | 'external';
+  /** A service's placeholder, a top-level (shared) secret, a cache's AUTH token or a service's password on a cache, or the Grafana admin password. */
+  readonly kind: 'service' | 'shared' | 'cache' | 'monitoring';
   /** The service or cache it belongs to ('grafana' for the Grafana admin password). */
   readonly owner: string;
   /** A cache's password user: the service whose password it is (the cache is the owner). */
@@ -53,6 +54,8 @@ export interface SecretEntry {
   readonly readers: readonly string[];
   readonly origin: readonly (string | number)[];
   readonly component: string;
+  /** A top-level secret: its name under `secrets:`, its JSON keys (empty: one string), and where an existing one is. */
+  readonly shared?: { readonly secret: string; readonly keys: readonly string[]; readonly existing?: ExistingSecret };
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -78,6 +81,10 @@ export function secretCatalogue(spec: NormalizedSpec): SecretEntry[] {
       out.push({ logicalId: ID.cacheUserSecret(c.name, service), name: `${prefix}/cache/${c.name}/users/${service}`, value: 'generated', kind: 'cache', owner: c.name, cacheUser: service, what: `password of ${service}'s user on the ${c.name} cache`, readers: [service], origin: ['caches', c.name, 'users', service], component: `cache/${c.name}` });
     }
   }
+  for (const x of Object.values(spec.secrets ?? {})) {
+    if (x.existing) continue;
+    out.push({ logicalId: ID.sharedSecret(x.name), name: sharedSecretName(spec, x.name), value: 'placeholder', kind: 'shared', owner: x.name, what: x.description ?? `shared secret ${x.name}`, readers: sharedSecretReaders(spec, x.name), origin: ['secrets', x.name], component: `secret/${x.name}`, shared: { secret: x.name, keys: x.keys } });
+  }
   if (spec.monitoring.grafana.enabled && spec.monitoring.grafana.signIn.method === 'oidc') {
     // Like a service's placeholder: dex creates it empty, a person sets the value, the release
     // stops at check-secrets until then.
@@ -87,6 +94,74 @@ export function secretCatalogue(spec: NormalizedSpec): SecretEntry[] {
     out.push({ logicalId: ID.grafanaAdminSecret, name: grafanaAdminSecretName(spec), value: 'generated', kind: 'monitoring', owner: 'grafana', what: 'password of the Grafana admin user', readers: [], origin: ['monitoring', 'grafana'], component: 'monitoring/grafana' });
   }
   return out.sort((a, b) => byName(a.logicalId, b.logicalId));
+}
+
+/** The Secrets Manager name of a top-level secret dex creates: one per environment, whoever reads it. */
+export const sharedSecretName = (spec: NormalizedSpec, name: string): string => `${namePrefix(spec)}/secrets/${name}`;
+
+/** The services that refer to a top-level secret, sorted. */
+export function sharedSecretReaders(spec: NormalizedSpec, name: string): string[] {
+  return Object.values(spec.services)
+    .filter((s) => (s.secretRefs ?? []).some((r) => r.secret === name))
+    .map((s) => s.name)
+    .sort(byName);
+}
+
+/** The existing secrets of `secrets:`: dex creates none of them, only grants read on each (sorted by name). */
+export function externalSecrets(spec: NormalizedSpec): SecretEntry[] {
+  return Object.values(spec.secrets ?? {})
+    .filter((x): x is NormalizedSharedSecret & { existing: ExistingSecret } => x.existing !== undefined)
+    .sort((a, b) => byName(a.name, b.name))
+    .map((x) => ({
+      logicalId: '',
+      name: x.existing.id,
+      value: 'external' as const,
+      kind: 'shared' as const,
+      owner: x.name,
+      what: x.description ?? `existing ${x.existing.store === 'ssm' ? 'SSM parameter' : 'secret'} ${x.name}`,
+      readers: sharedSecretReaders(spec, x.name),
+      origin: ['secrets', x.name, 'existing'],
+      component: `secret/${x.name}`,
+      shared: { secret: x.name, keys: x.keys, existing: x.existing },
+    }));
+}
+
+/**
+ * How consumers name a top-level secret: the Ref (ARN) of dex's own, an existing Secrets Manager
+ * secret's ARN (a partial ARN, without the random suffix, for one given by name: ECS's `valueFrom`
+ * with a JSON key needs an ARN, and Secrets Manager resolves a partial one), or an SSM parameter's
+ * ARN. Names and paths are schema-limited to characters Fn::Sub reads literally.
+ */
+export function sharedSecretSource(x: NormalizedSharedSecret): CfnValue {
+  const e = x.existing;
+  if (!e) return ref(ID.sharedSecret(x.name));
+  if (e.by === 'arn') return e.id;
+  if (e.store === 'ssm') return sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${e.id.startsWith('/') ? '' : '/'}${e.id}`);
+  return sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${e.id}`);
+}
+
+/** The IAM resource of a top-level secret: exactly it (an existing secret by name: its name and the six-character random suffix). */
+export function sharedSecretIamResource(x: NormalizedSharedSecret): CfnValue {
+  const e = x.existing;
+  if (!e || e.by === 'arn' || e.store === 'ssm') return sharedSecretSource(x);
+  return sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${e.id}-??????`);
+}
+
+/** What the Secrets Store CSI driver's AWS provider looks up: dex's name, or the existing secret's name, ARN or parameter. */
+export function sharedSecretObject(spec: NormalizedSpec, x: NormalizedSharedSecret): { objectName: string; objectType: 'secretsmanager' | 'ssmparameter' } {
+  const e = x.existing;
+  if (!e) return { objectName: sharedSecretName(spec, x.name), objectType: 'secretsmanager' };
+  return { objectName: e.id, objectType: e.store === 'ssm' ? 'ssmparameter' : 'secretsmanager' };
+}
+
+/** A service's references to top-level secrets that resolve (the checks report the rest), in variable order. */
+export function sharedSecretReads(spec: NormalizedSpec, s: NormalizedService): { readonly env: string; readonly secret: NormalizedSharedSecret; readonly key: string | undefined }[] {
+  return (s.secretRefs ?? [])
+    .flatMap((r) => {
+      const x = spec.secrets?.[r.secret];
+      return x ? [{ env: r.env, secret: x, key: r.key }] : [];
+    })
+    .sort((a, b) => byName(a.env, b.env));
 }
 
 /** The secrets somebody must set before the stacks that read them deploy. */
@@ -100,6 +175,7 @@ export function placeholderSecrets(spec: NormalizedSpec): SecretEntry[] {
  * `cache/<name>` (`cache/<name>/<service>` for a service's password on a cache).
  */
 export function secretHandle(entry: SecretEntry, all: readonly SecretEntry[]): string {
+  if (entry.shared) return entry.shared.secret;
   if (entry.cacheUser !== undefined) return `${entry.kind}/${entry.owner}/${entry.cacheUser}`;
   if (!entry.declared) return `${entry.kind}/${entry.owner}`;
   const { service, secret } = entry.declared;
@@ -122,6 +198,20 @@ function buildSecrets(spec: NormalizedSpec): ModelResource[] {
           Tags: tagList(spec, e.component),
         },
         usage: [secretMeter(`${service} ${secret}`)],
+      });
+    }
+    if (e.shared) {
+      const x = spec.secrets![e.shared.secret]!;
+      return resource({
+        ...common,
+        properties: {
+          Name: e.name,
+          Description: `${x.description ?? `Shared secret ${x.name}`}. Placeholder: dex creates it empty; set the value outside dex (dex secrets set, console or your secret pipeline), never in dex.yaml.${x.keys.length ? ` A JSON object with the keys ${x.keys.join(', ')}.` : ''}`,
+          KmsKeyId: kmsKey,
+          Tags: tagList(spec, e.component),
+        },
+        // One secret-month however many services read it.
+        usage: [secretMeter(`shared ${x.name}`)],
       });
     }
     const owner = e.owner;
@@ -221,7 +311,7 @@ function buildSecrets(spec: NormalizedSpec): ModelResource[] {
   // (services/secret-rotation.ts); a cache's AUTH token is not: ElastiCache would need the new
   // token applied with a rotate strategy first (and with users it is the password of a
   // switched-off user).
-  return [...out, ...grafanaSecretRotation(spec), ...cacheUserSecretRotation(spec)];
+  return [...out, ...grafanaSecretRotation(spec), ...cacheUserSecretRotation(spec), ...sharedSecretRotation(spec)];
 }
 
 export const secrets: BuildingBlock = {

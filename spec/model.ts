@@ -36,6 +36,8 @@ export interface NormalizedSpec {
   readonly tables: Readonly<Record<string, NormalizedTable>>;
   /** Amazon EFS file systems (`fileSystems:`; services/efs.ts); absent in specs built by hand before volumes existed. */
   readonly fileSystems?: Readonly<Record<string, NormalizedFileSystem>>;
+  /** Shared secrets (`secrets:`; services/secrets.ts); absent when the spec declares none. */
+  readonly secrets?: Readonly<Record<string, NormalizedSharedSecret>>;
   readonly monitoring: NormalizedMonitoring;
   readonly audit: NormalizedAudit;
   readonly compliance: readonly ComplianceRegime[];
@@ -299,7 +301,12 @@ export interface NormalizedService {
   readonly usesEnv?: Readonly<Record<string, UseEnvNames>>;
   /** The port callers use (`servicePort`); undefined: the container's `port`. */
   readonly servicePort?: number;
+  /** The plain-string items of `secrets` (this service's own placeholders), in spec order. */
   readonly secrets: readonly string[];
+  /** Where each plain name is in the spec's list, when `{ secret }` items shift them; else undefined. */
+  readonly secretsPositions?: readonly number[];
+  /** The `{ secret, key, env }` items of `secrets`: references to the top-level map; absent when there are none. */
+  readonly secretRefs?: readonly NormalizedSecretRef[];
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -385,6 +392,41 @@ export function podResources(s: NormalizedService): { readonly cpu: number; read
   const cpu = sidecars.reduce((n, c) => n + Math.round(c.resources.cpu * 1000), Math.round(s.resources.cpu * 1000)) / 1000;
   const memoryMiB = sidecars.reduce((n, c) => n + c.resources.memoryMiB, s.resources.memoryMiB);
   return { cpu, memoryMiB, memory: memoryMiB % 1024 === 0 ? `${memoryMiB / 1024}GiB` : `${memoryMiB}MiB` };
+}
+
+/** A service's reference to a top-level secret (or one JSON key of it), injected as `env`. */
+export interface NormalizedSecretRef {
+  readonly secret: string;
+  readonly key: string | undefined;
+  /** The variable (the `env` given, else the key, else the secret's name in capitals). */
+  readonly env: string;
+  /** Whether the spec gave `env`. */
+  readonly envGiven: boolean;
+  /** The item's place in the service's `secrets` list. */
+  readonly index: number;
+}
+
+/**
+ * A top-level secret: one Secrets Manager placeholder per environment that every referring service
+ * reads, or an existing secret dex does not create (`existing`).
+ */
+export interface NormalizedSharedSecret {
+  readonly name: string;
+  readonly description: string | undefined;
+  /** Its JSON keys; empty: the value is one string. */
+  readonly keys: readonly string[];
+  readonly rotation: { readonly lambdaArn: string; readonly everyDays: number } | undefined;
+  readonly existing: ExistingSecret | undefined;
+}
+
+/** Where an existing secret is; `given` lists which of name, arn and ssmParameter the spec set (exactly one is valid: DEX715). */
+export interface ExistingSecret {
+  readonly store: 'secretsmanager' | 'ssm';
+  /** A Secrets Manager name or full ARN, or an SSM parameter name. */
+  readonly id: string;
+  readonly by: 'name' | 'arn' | 'ssmParameter';
+  readonly given: readonly ('name' | 'arn' | 'ssmParameter')[];
+  readonly kmsKeyArn: string | undefined;
 }
 
 /** Address variable names of one use, where the spec renames them. */

@@ -5,11 +5,11 @@ import { carveSubnets, parseCidr } from './cidr.js';
 import type { Finding } from './diagnostics.js';
 import { JOB_KEYS } from './model.js';
 import { engineInfo } from './database-engines.js';
-import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSidecar, NormalizedSpec, NormalizedStage, Placement, PlacementDecision, UseEnvNames, NormalizedFileSystem, NormalizedVolume } from './model.js';
+import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSidecar, NormalizedSpec, NormalizedStage, Placement, PlacementDecision, UseEnvNames, NormalizedFileSystem, NormalizedVolume, NormalizedSecretRef, NormalizedSharedSecret } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
 import { normalizeMessaging, queueScaling, serviceMessaging } from './messaging.js';
 import { scalingSignals } from './scaling.js';
-import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Sidecar, Stage, Table, TableKey, FileSystem } from './generated/dex-spec.js';
+import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Sidecar, Stage, Table, TableKey, FileSystem, Secret } from './generated/dex-spec.js';
 
 export interface NormalizeResult {
   readonly spec: NormalizedSpec;
@@ -219,6 +219,8 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
   for (const [name, t] of Object.entries(merged.tables ?? {})) tables[name] = normalizeTable(name, t, protect);
   const fileSystems: Record<string, NormalizedFileSystem> = nameMap();
   for (const [name, f] of Object.entries(merged.fileSystems ?? {})) fileSystems[name] = normalizeFileSystem(name, f, protect);
+  const sharedSecrets: Record<string, NormalizedSharedSecret> = nameMap();
+  for (const [name, x] of Object.entries(merged.secrets ?? {})) sharedSecrets[name] = normalizeSharedSecret(name, x);
   // A bucket or table named alone in `uses` is read-write, as a database named there is fully usable.
   for (const [name, s] of Object.entries(services)) {
     const items = merged.services?.[name]?.uses ?? [];
@@ -354,6 +356,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     buckets,
     tables,
     ...(Object.keys(fileSystems).length ? { fileSystems } : {}),
+    ...(Object.keys(sharedSecrets).length ? { secrets: sharedSecrets } : {}),
     monitoring: {
       // Self-managed Prometheus and Grafana cost instances: present in the spec means wanted.
       prometheus: {
@@ -524,7 +527,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
     ...(s.volumes?.length ? { volumes: s.volumes.map((v, index) => normalizeVolume(name, v, index)) } : {}),
     ...usesEnvOf(s),
     ...(s.servicePort !== undefined ? { servicePort: s.servicePort } : {}),
-    secrets: or(s.secrets, 'Service', 'secrets'),
+    ...serviceSecrets(s),
     env: Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)])),
   };
 }
@@ -562,6 +565,45 @@ function normalizeSidecar(c: Sidecar, index: number): NormalizedSidecar {
       addCapabilities: [...(c.securityContext?.capabilities?.add ?? [])],
       reason: c.securityContext?.reason,
     },
+  };
+}
+
+/**
+ * The plain names of `secrets` (this service's own placeholders) and its references to top-level
+ * secrets. Positions and references are added only when a reference is present, so specs without
+ * one normalize as before.
+ */
+function serviceSecrets(s: Service): { secrets: string[]; secretsPositions?: number[]; secretRefs?: NormalizedSecretRef[] } {
+  const items = or(s.secrets, 'Service', 'secrets');
+  const plain: { name: string; index: number }[] = [];
+  const refs: NormalizedSecretRef[] = [];
+  items.forEach((item, index) => {
+    if (typeof item === 'string') plain.push({ name: item, index });
+    else refs.push({ secret: item.secret, key: item.key, env: item.env ?? defaultSecretEnv(item.secret, item.key), envGiven: item.env !== undefined, index });
+  });
+  if (refs.length === 0) return { secrets: plain.map((p) => p.name) };
+  return { secrets: plain.map((p) => p.name), secretsPositions: plain.map((p) => p.index), secretRefs: refs };
+}
+
+/** A reference's variable when the spec gives none: the key when it is a variable name, else the secret's name in capitals. */
+export function defaultSecretEnv(secret: string, key: string | undefined): string {
+  if (key !== undefined && /^[A-Z][A-Z0-9_]*$/.test(key)) return key;
+  return (key ?? secret).toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^[^A-Z]+/, '') || 'SECRET';
+}
+
+function normalizeSharedSecret(name: string, x: Secret): NormalizedSharedSecret {
+  const e = x.existing;
+  const given = e ? (['name', 'arn', 'ssmParameter'] as const).filter((k) => e[k] !== undefined) : [];
+  const by = given[0];
+  return {
+    name,
+    description: x.description,
+    keys: [...(x.keys ?? [])],
+    rotation: x.rotation ? { lambdaArn: x.rotation.lambdaArn, everyDays: or<number>(x.rotation.everyDays, 'Secret', 'rotation', 'everyDays') } : undefined,
+    existing:
+      e === undefined
+        ? undefined
+        : { store: by === 'ssmParameter' ? 'ssm' : 'secretsmanager', id: by === undefined ? '' : e[by]!, by: by ?? 'name', given, kmsKeyArn: e.kmsKeyArn },
   };
 }
 

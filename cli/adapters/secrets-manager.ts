@@ -1,5 +1,6 @@
 // AWS Secrets Manager for `dex secrets`: whether a secret has a current value (DescribeSecret: a
-// secret with no version labelled AWSCURRENT has none) and setting one (PutSecretValue).
+// secret with no version labelled AWSCURRENT has none) and setting one (PutSecretValue; one key of a
+// JSON secret: GetSecretValue first, the other keys kept).
 // @aws-sdk/client-secrets-manager is loaded only when a request goes out (./packages.ts). Every
 // request has a deadline: the connection 5 s, the request 10 s (with throwOnRequestTimeout, so the
 // deadline ends the request instead of logging a warning), retried by the SDK's standard retry
@@ -42,7 +43,7 @@ export type SecretsManagerErrorKind = 'credentials' | 'access-denied' | 'not-fou
 export class SecretsManagerError extends Error {
   constructor(
     readonly kind: SecretsManagerErrorKind,
-    readonly action: 'DescribeSecret' | 'PutSecretValue',
+    readonly action: 'DescribeSecret' | 'GetSecretValue' | 'PutSecretValue',
     readonly secret: string,
     message: string,
   ) {
@@ -53,6 +54,8 @@ export class SecretsManagerError extends Error {
 
 export interface SecretsManagerPort {
   describe(name: string): Promise<SecretState>;
+  /** The AWSCURRENT value (SecretString); the caller checks with describe that one exists. */
+  getValue(name: string): Promise<string>;
   /** Sets the value; resolves to the new version's ID. */
   putValue(name: string, value: string): Promise<string | undefined>;
   close(): void;
@@ -124,6 +127,14 @@ export function secretsManager(options: SecretsManagerOptions): SecretsManagerPo
       } catch (err) {
         if ((err as SdkError).name === 'ResourceNotFoundException') return { exists: false };
         throw failure(err, 'DescribeSecret', name);
+      }
+    },
+    async getValue(name) {
+      const { sdk, client } = connect();
+      try {
+        return (await client.send(new sdk.GetSecretValueCommand({ SecretId: name, VersionStage: 'AWSCURRENT' }))).SecretString ?? '';
+      } catch (err) {
+        throw failure(err, 'GetSecretValue', name);
       }
     },
     async putValue(name, value) {

@@ -9,7 +9,7 @@
 // DEX_SECRETSMANAGER_ENDPOINT points the client elsewhere (a test server).
 import { relative, resolve } from 'node:path';
 import { emitTargets } from '../../pipeline/emit.js';
-import { environmentSecrets, findPlaceholder, setCommands, type EnvironmentSecrets, type ListedSecret } from '../../pipeline/secrets.js';
+import { composeSecretValue, environmentSecrets, findPlaceholder, setCommands, type EnvironmentSecrets, type ListedSecret } from '../../pipeline/secrets.js';
 import type { Diagnostic } from '../../spec/diagnostics.js';
 import { envCredentials } from '../adapters/live-pricing.js';
 import { readSecretFromFile, readSecretFromStream } from '../adapters/secret-input.js';
@@ -38,6 +38,8 @@ export interface SecretsSetArgs extends SecretsAwsArgs {
   readonly environment?: string;
   readonly name: string;
   readonly fromFile?: string;
+  /** One JSON key of a top-level secret with keys: the value replaces that key only. */
+  readonly key?: string;
 }
 
 /** Tests shorten the deadlines, or hand in their own port. */
@@ -72,7 +74,9 @@ function awsProblem(err: SecretsManagerError, secret: ListedSecret, region: stri
   const needs =
     err.action === 'PutSecretValue'
       ? `secretsmanager:PutSecretValue on ${secret.name}, and kms:GenerateDataKey and kms:Decrypt on the system's KMS key`
-      : `secretsmanager:DescribeSecret on ${secret.name}`;
+      : err.action === 'GetSecretValue'
+        ? `secretsmanager:GetSecretValue on ${secret.name} (to keep its other keys), and kms:Decrypt on the system's KMS key`
+        : `secretsmanager:DescribeSecret on ${secret.name}`;
   const what: Record<SecretsManagerError['kind'], [string, string]> = {
     credentials: ['no AWS credentials', `set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE or --profile, or run aws sso login; ${offline}`],
     'access-denied': ['AWS refused the request', `the caller needs ${needs} (in ${region})`],
@@ -92,7 +96,10 @@ function awsProblem(err: SecretsManagerError, secret: ListedSecret, region: stri
 const statusOf = (s: SecretState): Status => (!s.exists ? { state: 'missing' } : s.deleted ? { state: 'deleted' } : s.hasValue ? { state: 'set', ...(s.lastChanged ? { lastChanged: s.lastChanged } : {}) } : { state: 'unset' });
 
 /** Who reads a secret, in words: its services, or the dex component (the Grafana server) it belongs to. */
-const readBy = (s: Pick<ListedSecret, 'readers' | 'kind'>): string => s.readers.join(', ') || (s.kind === 'service' ? '-' : s.kind === 'monitoring' ? 'the Grafana server' : `the ${s.kind}`);
+const readBy = (s: Pick<ListedSecret, 'readers' | 'kind'>): string => s.readers.join(', ') || (s.kind === 'service' || s.kind === 'shared' ? '-' : s.kind === 'monitoring' ? 'the Grafana server' : `the ${s.kind}`);
+
+/** Who holds the value, in the list's words. */
+const valueText = (s: ListedSecret): string => (s.value === 'placeholder' ? 'set by you' : s.value === 'generated' ? 'generated' : s.shared?.existing?.store === 'ssm' ? 'external (SSM)' : 'external');
 
 function statusText(secret: ListedSecret, status: Status | undefined): string {
   if (!status) return '';
@@ -154,14 +161,16 @@ export async function runSecretsList(args: SecretsListArgs, io: CliIO, options: 
   const statuses = new Map<ListedSecret, Status>();
   if (!args.offline) {
     const bar = progress(io, 'asking Secrets Manager');
-    const total = envs.reduce((n, e) => n + e.secrets.length, 0);
+    // Existing secrets are not dex's: nothing to ask about them (the caller may not even see them).
+    const asked = (env: EnvironmentSecrets) => env.secrets.filter((s) => s.value !== 'external');
+    const total = envs.reduce((n, e) => n + asked(e).length, 0);
     let done = 0;
     for (const env of envs) {
-      if (env.secrets.length === 0) continue;
+      if (asked(env).length === 0) continue;
       const region = args.region ?? env.region;
       const port = openPort(io, args, region, options);
       try {
-        for (const secret of env.secrets) {
+        for (const secret of asked(env)) {
           try {
             bar.update(done++, total, secret.name);
             statuses.set(secret, statusOf(await port.describe(secret.name)));
@@ -195,7 +204,8 @@ export async function runSecretsList(args: SecretsListArgs, io: CliIO, options: 
             value: s.value,
             what: s.what,
             readBy: s.readers,
-            stack: s.stack,
+            ...(s.value === 'external' ? {} : { stack: s.stack }),
+            ...(s.shared?.keys.length ? { keys: s.shared.keys } : {}),
             ...(status ? { status: status.state, ...(status.lastChanged ? { lastChanged: status.lastChanged.toISOString() } : {}) } : {}),
             ...(s.value === 'placeholder' ? { set: setCommands(env, s, specFile) } : {}),
           };
@@ -206,11 +216,12 @@ export async function runSecretsList(args: SecretsListArgs, io: CliIO, options: 
   } else {
     const blocks = envs.map((env) => {
       const placeholders = env.secrets.filter((s) => s.value === 'placeholder').length;
-      const head = `${env.environment} — ${args.region ?? env.region}, ${env.secrets.length} secret${env.secrets.length === 1 ? '' : 's'}: ${placeholders} set by you, ${env.secrets.length - placeholders} generated by Secrets Manager`;
+      const external = env.secrets.filter((s) => s.value === 'external').length;
+      const head = `${env.environment} — ${args.region ?? env.region}, ${env.secrets.length} secret${env.secrets.length === 1 ? '' : 's'}: ${placeholders} set by you, ${env.secrets.length - placeholders - external} generated by Secrets Manager${external ? `, ${external} external (not created by dex)` : ''}`;
       if (env.secrets.length === 0) return head;
       const rows = [['name', 'secret id', 'read by', 'value', ...(args.offline ? [] : ['status'])]];
       for (const s of env.secrets) {
-        rows.push([s.handle, s.name, readBy(s), s.value === 'placeholder' ? 'set by you' : 'generated', ...(args.offline ? [] : [statusText(s, statuses.get(s))])]);
+        rows.push([s.handle, s.name, readBy(s), valueText(s), ...(args.offline ? [] : [s.value === 'external' ? 'not checked' : statusText(s, statuses.get(s))])]);
       }
       return `${head}\n${table(rows)}`;
     });
@@ -250,7 +261,13 @@ export async function runSecretsSet(args: SecretsSetArgs, io: CliIO, options: Se
   const listCommand = `dex secrets list ${specFile}${env.named ? ` --env ${env.environment}` : ''} --offline`;
   const found = findPlaceholder(env, args.name, listCommand);
   if (!found.ok) {
-    problem(io, [cliProblem('DEX502', found.message, found.hint)]);
+    problem(io, [cliProblem(found.code ?? 'DEX502', found.message, found.hint)]);
+    return EXIT.usage;
+  }
+  // A key names one of the secret's keys: refused before any value is read.
+  const early = args.key !== undefined ? composeSecretValue(found.secret, '', args.key, undefined) : undefined;
+  if (early && !early.ok) {
+    problem(io, [cliProblem('DEX717', early.message, early.hint)]);
     return EXIT.usage;
   }
   const { secret } = found;
@@ -259,11 +276,33 @@ export async function runSecretsSet(args: SecretsSetArgs, io: CliIO, options: Se
     problem(io, [cliProblem('DEX503', `${secret.handle}: ${read.reason}; nothing was set`, read.hint)]);
     return EXIT.usage;
   }
+  // A whole JSON value is checked before anything is sent; one key needs the current value first.
+  if (args.key === undefined) {
+    const whole = composeSecretValue(secret, read.value, undefined, undefined);
+    if (!whole.ok) {
+      problem(io, [cliProblem('DEX717', whole.message, whole.hint)]);
+      return EXIT.usage;
+    }
+  }
   const region = args.region ?? env.region;
   const port = openPort(io, args, region, options);
   let version: string | undefined;
+  let missing: string[] = [];
   try {
-    version = await port.putValue(secret.name, read.value);
+    let value = read.value;
+    if (args.key !== undefined) {
+      const state = await port.describe(secret.name);
+      if (!state.exists) throw new SecretsManagerError('not-found', 'GetSecretValue', secret.name, `${secret.name} does not exist`);
+      const composed = composeSecretValue(secret, read.value, args.key, state.hasValue ? await port.getValue(secret.name) : undefined);
+      if (!composed.ok) {
+        problem(io, [cliProblem('DEX717', composed.message, composed.hint)]);
+        return EXIT.usage;
+      }
+      value = composed.value;
+      const present = JSON.parse(value) as Record<string, unknown>;
+      missing = (secret.shared?.keys ?? []).filter((k) => !Object.hasOwn(present, k));
+    }
+    version = await port.putValue(secret.name, value);
   } catch (err) {
     if (!(err instanceof SecretsManagerError)) throw err;
     problem(io, [awsProblem(err, secret, region, options)]);
@@ -271,6 +310,8 @@ export async function runSecretsSet(args: SecretsSetArgs, io: CliIO, options: Se
   } finally {
     port.close();
   }
-  io.stdout.write(`${env.environment}: set ${secret.handle} (${secret.name}, ${region})${version ? `, version ${version}` : ''}; read by ${readBy(secret)} when they next start\n`);
+  io.stdout.write(`${env.environment}: set ${secret.handle}${args.key !== undefined ? ` key ${args.key}` : ''} (${secret.name}, ${region})${version ? `, version ${version}` : ''}; read by ${readBy(secret)} when they next start\n`);
+  // The release's check sees a value once any key is set: say which keys the services still lack.
+  if (missing.length) io.stdout.write(`${secret.handle} still has no ${missing.join(', ')}: set ${missing.length === 1 ? 'it' : 'each'} with --key before the services that read ${missing.length === 1 ? 'it' : 'them'} start\n`);
   return EXIT.ok;
 }

@@ -31,6 +31,7 @@ function collisions(spec: NormalizedSpec, s: NormalizedService): Finding[] {
   const taken = new Map<string, string>();
   for (const k of Object.keys(s.env)) taken.set(k, `a variable of its env`);
   for (const k of s.secrets) taken.set(k, `a secret`);
+  for (const r of s.secretRefs ?? []) if (!taken.has(r.env)) taken.set(r.env, `the variable of secret ${r.secret}`);
   if (s.port !== undefined && !taken.has('PORT')) taken.set('PORT', 'the PORT dex sets to its port');
   // The databases and caches it uses give variables under their own prefix (services/ecs.ts).
   const storePrefixes = [...new Set(s.uses)]

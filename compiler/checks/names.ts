@@ -182,8 +182,18 @@ function claims(spec: NormalizedSpec): Claim[] {
     s.secrets.forEach((secret, i) => {
       if (seen.has(secret)) return; // the same name twice is one secret
       seen.add(secret);
-      out.push({ id: ID.serviceSecret(s.name, secret), owner: `secret ${secret} of service ${s.name}`, path: ['services', s.name, 'secrets', i], what: 'secret' });
+      out.push({ id: ID.serviceSecret(s.name, secret), owner: `secret ${secret} of service ${s.name}`, path: ['services', s.name, 'secrets', s.secretsPositions?.[i] ?? i], what: 'secret' });
     });
+  }
+  for (const x of Object.values(spec.secrets ?? {})) {
+    if (x.existing) continue; // dex creates nothing for it
+    const path = ['secrets', x.name];
+    const owner = `secret ${x.name}`;
+    out.push({ id: ID.sharedSecret(x.name), owner, path, what: 'secret' });
+    if (x.rotation) {
+      out.push({ id: ID.sharedSecretRotationPermission(x.name), owner, path, what: 'rotation permission' });
+      out.push({ id: ID.sharedSecretRotationSchedule(x.name), owner, path, what: 'rotation schedule' });
+    }
   }
   const alertNames = new Set<string>();
   spec.monitoring.alerts.forEach((alert, i) => {

@@ -193,7 +193,10 @@ export const privateEndpointsRule: SemanticRule = {
       ...Object.values(spec.services)
         .filter((s) => s.placement === 'ecs')
         .sort((a, b) => (a.name < b.name ? -1 : 1))
-        .map((s) => ({ what: `ECS service ${s.name}`, needs: ['ecr', 's3', 'logs', ...(s.secrets.length > 0 ? ['secretsmanager'] : [])] })),
+        .map((s) => {
+          const stores = (s.secretRefs ?? []).flatMap((r) => { const x = spec.secrets?.[r.secret]; return x ? [x.existing?.store ?? 'secretsmanager'] : []; });
+          return { what: `ECS service ${s.name}`, needs: ['ecr', 's3', 'logs', ...(s.secrets.length > 0 || stores.includes('secretsmanager') ? ['secretsmanager'] : []), ...(stores.includes('ssm') ? ['ssm'] : [])] };
+        }),
     ];
     const listed = new Set<string>(net.endpoints);
     const execFindings = execEndpointFindings(spec, listed);

@@ -29,7 +29,7 @@ export function checkOverlayNames(raw: DexSpec): Finding[] {
         hint: `add account: "<12-digit id>" to environments.${env} (or a top-level account: for every environment that names none)`,
       });
     }
-    for (const section of ['services', 'databases', 'caches', 'queues', 'topics'] as const) {
+    for (const section of ['services', 'databases', 'caches', 'queues', 'topics', 'secrets'] as const) {
       const known = Object.keys(raw[section] ?? {});
       for (const name of Object.keys(overlay[section] ?? {})) {
         if (known.includes(name)) continue;

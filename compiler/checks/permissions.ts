@@ -17,7 +17,8 @@ function candidates(spec: NormalizedSpec, s: NormalizedService, kind: ReferenceK
     case 'caches':
       return Object.keys(spec.caches).sort();
     case 'secrets':
-      return [...s.secrets].sort();
+      // Its own, and the top-level secrets it refers to: never another service's.
+      return [...new Set([...s.secrets, ...(s.secretRefs ?? []).map((r) => r.secret).filter((n) => spec.secrets?.[n] !== undefined)])].sort();
     case 'queues':
       return Object.keys(spec.queues ?? {}).sort();
     case 'topics':

@@ -65,7 +65,12 @@ export const reachabilityRule: SemanticRule = {
         needs.push({ endpoint: 's3', why: 'the Amazon Linux packages (docker, the CloudWatch agent) from S3', path: ['services', s.name, 'placement'] });
       }
       if (s.placement === 'ec2') needs.push({ endpoint: 'logs', why: 'container logs through the awslogs driver', path: ['services', s.name, 'placement'] });
-      if (s.secrets.length > 0) needs.push({ endpoint: 'secretsmanager', why: 'its secrets, read at start', path: ['services', s.name, 'secrets', 0] });
+      if (s.secrets.length > 0) needs.push({ endpoint: 'secretsmanager', why: 'its secrets, read at start', path: ['services', s.name, 'secrets', s.secretsPositions?.[0] ?? 0] });
+      // Top-level secrets: Secrets Manager for dex's and existing secrets, SSM for parameters.
+      for (const store of ['secretsmanager', 'ssm'] as const) {
+        const first = (s.secretRefs ?? []).find((r) => { const x = spec.secrets?.[r.secret]; return x !== undefined && (x.existing?.store ?? 'secretsmanager') === store; });
+        if (first && !needs.some((n) => n.endpoint === store)) needs.push({ endpoint: store, why: store === 'ssm' ? 'its SSM parameters, read at start' : 'its secrets, read at start', path: ['services', s.name, 'secrets', first.index] });
+      }
       const missing = needs.filter((n) => !listed.has(n.endpoint));
       // One finding per line that causes a need: the endpoints it lacks, in one message.
       const byPath = new Map<string, { path: SpecPath; items: typeof missing }>();

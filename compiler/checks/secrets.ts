@@ -108,7 +108,7 @@ export const secretEnvCollisionRule: SemanticRule = {
         findings.push({
           code: 'DEX501',
           message: `${s.name}: ${name} is both a secret and a plain env variable; the container would get one of them and hide the other`,
-          path: ['services', s.name, 'secrets', i],
+          path: ['services', s.name, 'secrets', s.secretsPositions?.[i] ?? i],
           hint: `remove ${name} from env (the secret's value comes from Secrets Manager), or rename one of them`,
         });
       });

@@ -152,6 +152,11 @@ export const ID = {
   grafanaSecurityGroup: 'GrafanaSecurityGroup',
   /** Placeholder secret a service declares in `secrets:` (value set outside dex). */
   serviceSecret: (service: string, secret: string) => `${pascal(service)}${pascal(secret.toLowerCase())}Secret`,
+  /** Placeholder of a top-level secret (`secrets:`), shared by the services that refer to it. */
+  sharedSecret: (name: string) => `SharedSecret${pascal(name)}`,
+  /** Its rotation by the spec's own function (`secrets.<name>.rotation`). */
+  sharedSecretRotationPermission: (name: string) => `SharedSecret${pascal(name)}RotationPermission`,
+  sharedSecretRotationSchedule: (name: string) => `SharedSecret${pascal(name)}RotationSchedule`,
   /** Generated master credentials of a database. */
   /** Generated AUTH token of a cache. */
   cacheAuthSecret: (cache: string) => `${pascal(cache)}CacheAuthSecret`,

@@ -276,6 +276,7 @@ export function planEnvironment(target: PlanTarget, source: PriceSource, options
 
   const imported = target.spec.network.imported;
   if (imported) unpriced.push(importedVpcEntry(target.spec, imported.vpcId));
+  unpriced.push(...existingSecretEntries(target.spec));
 
   const layers: LayerPlan[] = [];
   for (const layer of LAYER_ORDER) {
@@ -341,6 +342,27 @@ function importedVpcEntry(spec: NormalizedSpec, vpcId: string): PlanUnpriced {
     meter: 'nat.hours',
     reason: `${vpcId} is imported, not created by dex: its ${nat}, public IPv4 addresses and data processed are billed to the VPC's owner and are not in this plan`,
   };
+}
+
+/**
+ * An existing secret (secrets.<name>.existing) is not created by dex: its secret-month (Secrets
+ * Manager) or its parameter (SSM) bills whoever owns it. Listed so the plan says why it has no line.
+ */
+function existingSecretEntries(spec: NormalizedSpec): PlanUnpriced[] {
+  return Object.values(spec.secrets ?? {})
+    .filter((x) => x.existing !== undefined)
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((x) => {
+      const e = x.existing!;
+      const ssm = e.store === 'ssm';
+      return {
+        resource: `secrets.${x.name}`,
+        resourceType: ssm ? 'AWS::SSM::Parameter' : 'AWS::SecretsManager::Secret',
+        layer: 'security' as const,
+        meter: ssm ? '(none)' : 'secretsmanager.secret',
+        reason: `existing ${ssm ? 'SSM parameter' : 'secret'} ${e.id}, not created by dex: ${ssm ? 'its parameter tier and API calls are' : 'its secret-month is'} billed to its owner and not in this plan`,
+      };
+    });
 }
 
 /** $1,234.56, for notes written here (the renderers have their own). */

@@ -246,6 +246,12 @@ export interface DexYaml {
     [k: string]: FileSystem;
   };
   /**
+   * Secrets shared by several services or with JSON keys, by name; a service refers to one with secrets: [{ secret: NAME, key: KEY, env: VAR }]. dex creates each once per environment (or refers to an existing one).
+   */
+  secrets?: {
+    [k: string]: Secret;
+  };
+  /**
    * Ignored by dex: a place for YAML anchors to share, e.g. `x-common-env: &env { LOG_LEVEL: info }` and then `env: { <<: *env }`.
    *
    * This interface was referenced by `DexYaml`'s JSON-Schema definition
@@ -308,6 +314,9 @@ export interface DexYaml {
       }
     | {
         [k: string]: FileSystem;
+      }
+    | {
+        [k: string]: Secret;
       }
     | undefined;
 }
@@ -2277,9 +2286,25 @@ export interface Service {
     | ServiceUse
   )[];
   /**
-   * Names of secrets injected as environment variables from Secrets Manager. dex creates placeholders; values are set outside the spec.
+   * Secrets injected as environment variables: a name (dex creates a placeholder of this service's; values are set outside the spec), or { secret, key, env } for a secret of the top-level secrets map.
    */
-  secrets?: string[];
+  secrets?: (
+    | string
+    | {
+        /**
+         * Name of the secret under the top-level secrets.
+         */
+        secret: string;
+        /**
+         * One of the secret's keys: the variable gets that JSON key's value.
+         */
+        key?: string;
+        /**
+         * The variable name (ECS, EC2: environment; EKS: the file /mnt/secrets/<env>). Default: the key when it is a variable name, else the secret's name in capitals.
+         */
+        env?: string;
+      }
+  )[];
   /**
    * Plain (non-secret) environment variables. Values that look like credentials are refused: declare them in secrets. A value is one line (no line breaks). A value may be a reference to what dex makes, resolved on every platform: ${databases.NAME.address}, .port or .endpoint (host:port), the same for caches plus ${caches.NAME.url} (rediss://host:port), and ${ingress.dnsName}.
    */
@@ -4176,6 +4201,12 @@ export interface Environment {
   fileSystems?: {
     [k: string]: FileSystem;
   };
+  /**
+   * Per-secret overrides, by name (an existing secret's name in this environment, for one).
+   */
+  secrets?: {
+    [k: string]: Secret;
+  };
 }
 /**
  * Monthly usage assumptions for usage-priced items.
@@ -4476,5 +4507,55 @@ export interface FileSystem {
      * Move a file back to Standard storage when it is read again. Default true.
      */
     backOnAccess?: boolean;
+  };
+}
+/**
+ * A secret shared by the services that refer to it (services.<name>.secrets: [{ secret, key, env }]): created by dex as one Secrets Manager placeholder per environment, or an existing Secrets Manager secret or SSM SecureString parameter that dex only grants read on.
+ */
+export interface Secret {
+  /**
+   * What the secret is, for people: the Secrets Manager description of a secret dex creates (its value never goes here).
+   */
+  description?: string;
+  /**
+   * The JSON keys of the secret's value ({"API_KEY": "…", "API_SECRET": "…"}). A service names one with key; without keys the whole value is one string. dex secrets set --key sets one.
+   *
+   * @minItems 1
+   * @maxItems 64
+   */
+  keys?: [string, ...string[]];
+  /**
+   * Rotate the secret dex creates with your own rotation function (dex cannot know how to rotate a third party's credential): a rotation schedule and the permission Secrets Manager invokes the function with.
+   */
+  rotation?: {
+    /**
+     * ARN of the Lambda function that implements Secrets Manager's four rotation steps for this secret, in the system's region.
+     */
+    lambdaArn: string;
+    /**
+     * Days between rotations.
+     */
+    everyDays?: number;
+  };
+  /**
+   * An existing secret dex does not create: exactly one of name, arn (Secrets Manager) or ssmParameter (an SSM SecureString parameter). dex grants each referring service read on exactly it, and kms:Decrypt on kmsKeyArn when a customer-managed key encrypts it.
+   */
+  existing?: {
+    /**
+     * The Secrets Manager name (IAM: the name and its random suffix, -??????). A name ending in a hyphen and six characters reads as a suffix to Secrets Manager: give the arn then.
+     */
+    name?: string;
+    /**
+     * The full Secrets Manager ARN, with its random suffix.
+     */
+    arn?: string;
+    /**
+     * The name of an SSM Parameter Store SecureString parameter in the system's region (/path/NAME or NAME). Its value is one string: no keys.
+     */
+    ssmParameter?: string;
+    /**
+     * The customer-managed KMS key that encrypts it, when not the AWS-managed one: the services get kms:Decrypt on exactly it, through Secrets Manager or SSM only.
+     */
+    kmsKeyArn?: string;
   };
 }

@@ -199,7 +199,7 @@ describe('Redis OSS 6 (password users: RBAC without IAM authentication)', () => 
       const user = users.find((u) => u.origin.at(-1) === name)!;
       expect(env.find((e) => e.Name === 'REDIS_USER')!.Value).toBe(user.properties.UserId);
       expect(env.map((e) => e.Name)).not.toContain('REDIS_IAM_AUTH');
-      expect(secrets.filter((x) => x.Name.startsWith('REDIS_'))).toEqual([{ Name: 'REDIS_PASSWORD', secretId: secretOf(name), key: 'password' }]);
+      expect(secrets.filter((x) => x.Name.startsWith('REDIS_'))).toEqual([{ Name: 'REDIS_PASSWORD', from: { Ref: secretOf(name) }, key: 'password' }]);
     }
     expect(using.map((n) => spec.services[n]!.placement).sort()).toEqual(['ec2', 'ecs', 'eks']);
   });
