@@ -111,7 +111,8 @@ export const fargateRule: SemanticRule = {
     const findings: Finding[] = [];
     for (const s of Object.values(spec.services)) {
       // With sidecars the task is the sum of its containers: compiler/checks/sidecars.ts checks that (DEX832).
-      if (s.placement !== 'ecs' || sidecarsOf(s).length > 0) continue;
+      // On EC2 container instances (capacity.ec2) a task is sized by the instance, not Fargate's table.
+      if (s.placement !== 'ecs' || sidecarsOf(s).length > 0 || s.capacity?.ec2 !== undefined) continue;
       const { cpu, memory, memoryMiB } = s.resources;
       const allowed = FARGATE_MEMORY_MIB.get(cpu);
       if (!allowed) {

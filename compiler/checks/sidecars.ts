@@ -151,7 +151,8 @@ function platform(s: NormalizedService, sidecars: readonly NormalizedSidecar[]):
  * the sum must be one (dex does not round it up, which would bill more than the spec says).
  */
 function fargateSize(s: NormalizedService): Finding[] {
-  if (s.placement !== 'ecs') return [];
+  // On EC2 container instances (capacity.ec2) the task is sized by the instance (DEX847), not Fargate's table.
+  if (s.placement !== 'ecs' || s.capacity?.ec2 !== undefined) return [];
   const sum = podResources(s);
   const parts = `${s.resources.cpu} vCPU / ${s.resources.memory} (main) + ${sidecarsOf(s).map((c) => `${c.resources.cpu} vCPU / ${c.resources.memory} (${c.name})`).join(' + ')}`;
   const allowed = FARGATE_SIZES_MIB.get(sum.cpu);

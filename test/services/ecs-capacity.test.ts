@@ -284,6 +284,15 @@ describe('checks', () => {
     expect(one(disk, 'DEX847').message).toMatch(/ephemeralStorage, which only Fargate has/);
   });
 
+  it('a task on the instances is sized by them, not by Fargate\'s table: no DEX309 or DEX832 there', () => {
+    // 0.5 vCPU with 5 GiB is no Fargate size (DEX309 on Fargate) but fits a t3.large (8 GiB).
+    const odd = (api: string) => spec({ platforms: INSTANCES, api }).replace('cpu: 1, memory: 2GiB', 'cpu: 0.5, memory: 5GiB');
+    expect(analyzed(odd(ON_EC2)).diagnostics.filter((d) => d.code === 'DEX309' || d.code === 'DEX832')).toEqual([]);
+    expect(analyzed(odd('')).diagnostics.some((d) => d.code === 'DEX309')).toBe(true);
+    const withSidecar = `${ON_EC2}\n    sidecars: [{ name: agent, image: public.ecr.aws/docker/library/busybox:1.36, resources: { cpu: 0.25, memory: 256MiB } }]`;
+    expect(analyzed(odd(withSidecar)).diagnostics.filter((d) => d.code === 'DEX832')).toEqual([]);
+  });
+
   it('DEX325: a service whose IDs would be the container instances\' own', () => {
     const text = spec({ extra: '  ecs-instance: { port: 8081, placement: ecs, health: { path: /health } }' });
     const d = analyzed(text).diagnostics.filter((x) => x.code === 'DEX325');
