@@ -42,6 +42,7 @@ import {
 import { CONTAINER_USER, serviceConnections } from '../services/ecs.js';
 import { DISCOVERY_ID, internalTargetGroup } from '../services/discovery.js';
 import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheSignIn } from '../services/elasticache.js';
+import { BROKER_SECRET_KEYS, brokerSecretName, brokersOf } from '../services/mq.js';
 import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { toYaml } from '../compiler/model/yaml.js';
@@ -376,6 +377,10 @@ function secretFiles(spec: NormalizedSpec, s: NormalizedService): SecretFile[] {
     const signIn = cache ? cacheSignIn(cache) : undefined;
     if (signIn === 'password') files.push({ objectName: `${prefix}/cache/${used}/users/${s.name}`, alias: `${used}-password`, keys: [{ path: CACHE_USER_SECRET_PASSWORD_KEY, alias: `${up}_PASSWORD` }] });
     if (signIn === 'token') files.push({ objectName: `${prefix}/cache/${used}/auth-token`, alias: `${used}-auth-token`, keys: [{ path: CACHE_AUTH_SECRET_KEY, alias: `${up}_AUTH_TOKEN` }] });
+  }
+  for (const b of brokersOf(spec, s)) {
+    const up = envKey(b.name);
+    files.push({ objectName: brokerSecretName(spec, b.name), alias: `${b.name}-broker-credentials`, keys: [{ path: BROKER_SECRET_KEYS.username, alias: `${up}_USERNAME` }, { path: BROKER_SECRET_KEYS.password, alias: `${up}_PASSWORD` }] });
   }
   return files;
 }

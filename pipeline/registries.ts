@@ -23,6 +23,7 @@ import { eksFargate } from '../services/eks-fargate.js';
 import { karpenter } from '../services/karpenter.js';
 import { elasticache } from '../services/elasticache.js';
 import { messaging } from '../services/messaging.js';
+import { mq } from '../services/mq.js';
 import { queueScaling } from '../services/queue-scaling.js';
 import { iam } from '../services/iam.js';
 import { monitoring } from '../services/monitoring.js';
@@ -98,6 +99,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   rds,
   elasticache,
   messaging,
+  mq,
   buckets,
   dynamodb,
   discovery,

@@ -7,6 +7,7 @@
 // ever spliced into shell code as text.
 import { ID, getAtt } from '../compiler/model/ids.js';
 import { bucketName, tableName } from '../compiler/model/stores.js';
+import { BROKER_AMQPS_PORT, brokerHost, brokerUrl } from '../compiler/model/brokers.js';
 import type { CfnValue } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import { parseEnvReference, type EnvReferenceKindName } from '../spec/references.js';
@@ -35,6 +36,11 @@ export const ENV_REFERENCE_RESOLVERS: { readonly [K in EnvReferenceKindName]: Re
   // Fixed names (compiler/model/stores.ts), the same strings every platform takes as they are.
   buckets: { name: (spec, n) => bucketName(spec, n) },
   tables: { name: (spec, n) => tableName(spec, n) },
+  brokers: {
+    host: (spec, n) => brokerHost(spec, n),
+    port: () => String(BROKER_AMQPS_PORT),
+    url: (spec, n) => brokerUrl(spec, n),
+  },
 };
 
 /**

@@ -28,6 +28,7 @@ import { NODE_EXPORTER_PORT } from '../compiler/monitoring/prometheus.js';
 import { DATABASE_MIGRATION_ID } from './rds.js';
 import { hasEksCluster } from '../compiler/model/platforms.js';
 import { DISCOVERY_ID, callersBy, internalLoadBalancers, route } from './discovery.js';
+import { BROKER_AMQPS_PORT, BROKER_CONSOLE_PORT, BROKER_ID, brokersOf } from '../compiler/model/brokers.js';
 
 /** Ports the EKS control plane uses on the nodes: kubelet, and webhooks (AWS Load Balancer Controller on 9443). */
 export const EKS_CONTROL_PLANE_TO_NODE_PORTS: readonly number[] = [443, 9443, 10250];
@@ -107,6 +108,11 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
   for (const c of caches) {
     addGroup({ id: ID.cacheSecurityGroup(c.name), description: `${prefix}: ${c.name} cache`, component: `cache/${c.name}`, origin: ['caches', c.name], egress: NO_EGRESS as CfnValue[] });
   }
+  // Amazon MQ brokers: AMQPS from the services that use them (below); the console only when asked, from the VPC.
+  for (const b of byName(Object.values(spec.brokers ?? {}))) {
+    addGroup({ id: BROKER_ID.securityGroup(b.name), description: `${prefix}: ${b.name} broker`, component: `broker/${b.name}`, origin: ['brokers', b.name], egress: NO_EGRESS as CfnValue[] });
+    if (b.console) rules.push({ target: BROKER_ID.securityGroup(b.name), source: { cidr: spec.network.cidr, label: 'Vpc' }, port: BROKER_CONSOLE_PORT, reason: `RabbitMQ web console of ${b.name} from inside the VPC`, origin: ['brokers', b.name, 'console'] });
+  }
   if (spec.monitoring.prometheus.enabled) {
     addGroup({ id: ID.prometheusSecurityGroup, description: `${prefix}: Prometheus server`, component: 'monitoring/prometheus', origin: ['monitoring', 'prometheus'], egress: HTTPS_OUT('EC2 discovery, the Kubernetes API, image and package downloads'), mirrorsIngress: true });
   }
@@ -171,6 +177,10 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
         if (target !== source && route(s, callee) !== 'internal-nlb') rules.push({ target, source: { group: source }, port: callee.port, reason: `${s.name} to ${callee.name}`, origin });
       }
     }
+  }
+
+  for (const s of services) {
+    for (const b of brokersOf(spec, s)) rules.push({ target: BROKER_ID.securityGroup(b.name), source: { group: serviceGroup(s) }, port: BROKER_AMQPS_PORT, reason: `${s.name} to ${b.name} broker (AMQPS)`, origin: ['services', s.name, 'uses'] });
   }
 
   // Internal load balancers (services/discovery.ts): each caller to its callee's listener port,

@@ -8,6 +8,7 @@ import { engineInfo } from './database-engines.js';
 import type { DexSpec, Level, NormalizedAlert, NormalizedBucket, NormalizedTable, NormalizedTableKey, StoreUse, NormalizedGrafanaSignIn, NormalizedCache, NormalizedDatabase, NormalizedNodeGroup, NormalizedService, NormalizedSpec, NormalizedStage, Placement, PlacementDecision, UseEnvNames } from './model.js';
 import { dexSchema } from './generated/validate-schema.js';
 import { normalizeMessaging, queueScaling, serviceMessaging } from './messaging.js';
+import { normalizeBrokers, serviceBrokers } from './brokers.js';
 import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Stage, Table, TableKey } from './generated/dex-spec.js';
 
 export interface NormalizeResult {
@@ -255,6 +256,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     ...normalizeMessaging(merged),
     buckets,
     tables,
+    ...normalizeBrokers(merged, protect),
     monitoring: {
       // Self-managed Prometheus and Grafana cost instances: present in the spec means wanted.
       prometheus: {
@@ -422,6 +424,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
     ...(named.length !== (s.uses ?? []).length ? { usesPositions: named.map((u) => u.index) } : {}),
     stores: [],
     ...serviceMessaging(s),
+    ...serviceBrokers(s),
     ...usesEnvOf(s),
     ...(s.servicePort !== undefined ? { servicePort: s.servicePort } : {}),
     secrets: or(s.secrets, 'Service', 'secrets'),

@@ -43,6 +43,8 @@ export const ENV_REFERENCE_KINDS = {
   // RETAIL_CART_PERSISTENCE_DYNAMODB_TABLE_NAME) rather than <NAME>_BUCKET or <NAME>_TABLE.
   buckets: { names: (spec) => Object.keys(spec.buckets ?? {}).sort(), attributes: ['name'] },
   tables: { names: (spec) => Object.keys(spec.tables ?? {}).sort(), attributes: ['name'] },
+  // url: amqps://host:5671 (Amazon MQ's RabbitMQ listens with TLS only), as AMQP clients read it.
+  brokers: { names: (spec) => Object.keys(spec.brokers ?? {}).sort(), attributes: ['host', 'port', 'url'] },
 } as const satisfies Record<string, EnvReferenceKind>;
 
 export type EnvReferenceKindName = keyof typeof ENV_REFERENCE_KINDS;

@@ -40,6 +40,7 @@ export const METER_NAMES = [
   'dynamodb.storage', 'dynamodb.readRequests', 'dynamodb.writeRequests', 'dynamodb.readCapacity', 'dynamodb.writeCapacity', 'dynamodb.pitr', 'sns.publish', 'sns.email', 'budgets.budget', 'cognito.mau',
   'sqs.requests', 'sns.https',
   'cloudmap.instance',
+  'mq.broker', 'mq.storage',
   'rds.iops', 'rds.throughput', 'rds.performanceInsights', 'aurora.instance', 'aurora.acu', 'aurora.storage', 'aurora.io',
 ] as const;
 
