@@ -65,6 +65,7 @@ import { databasesRule } from '../compiler/checks/databases.js';
 import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
 import { storesRule } from '../compiler/checks/stores.js';
+import { brokersRule } from '../compiler/checks/brokers.js';
 import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
 import type { ComplianceRule } from '../compiler/compliance/types.js';
 import { BASELINE_RULES } from '../compiler/compliance/rules/baseline.js';
@@ -167,6 +168,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     wafLargeBodiesRule,
     messagingRule,
     storesRule,
+    brokersRule,
   ];
 }
 

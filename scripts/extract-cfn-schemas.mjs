@@ -56,6 +56,7 @@ const TYPES = {
   'AWS::CodeConnections': ['Connection'],
   'AWS::S3': ['Bucket', 'BucketPolicy'],
   'AWS::DynamoDB': ['Table'],
+  'AWS::AmazonMQ': ['Broker'],
   'AWS::SSM': ['Parameter'],
   'AWS::ServiceDiscovery': ['Instance', 'PrivateDnsNamespace', 'Service'],
   'AWS::Events': ['Rule'],

@@ -5,6 +5,7 @@
 // shares the bastion's group) or crash the model builder. Both are caught here, before emit,
 // with both spec locations named.
 import { BUCKET_ID_SUFFIXES, TABLE_ID_SUFFIXES } from '../model/stores.js';
+import { BROKER_ID_SUFFIXES } from '../model/brokers.js';
 import { engineInfo } from '../../spec/database-engines.js';
 import type { Finding, SpecPath } from '../../spec/diagnostics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
@@ -166,6 +167,9 @@ function claims(spec: NormalizedSpec): Claim[] {
   }
   for (const t of Object.values(spec.tables ?? {})) {
     for (const suffix of TABLE_ID_SUFFIXES) out.push({ id: `${pascal(t.name)}${suffix}`, owner: `table ${t.name}`, path: ['tables', t.name], what: suffix === 'Table' ? 'table' : 'capacity scaling' });
+  }
+  for (const b of Object.values(spec.brokers ?? {})) {
+    for (const suffix of BROKER_ID_SUFFIXES) out.push({ id: `${pascal(b.name)}${suffix}`, owner: `broker ${b.name}`, path: ['brokers', b.name], what: suffix === 'Broker' ? 'broker' : suffix === 'BrokerSecret' ? 'broker credentials' : 'broker security group' });
   }
   for (const s of Object.values(spec.services)) {
     const path = ['services', s.name];
