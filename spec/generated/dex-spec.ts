@@ -1647,7 +1647,7 @@ export interface Service {
     };
   };
   /**
-   * Databases, caches, services, buckets and tables this service calls, and the queues and topics it sends to, consumes or publishes to ({ bucket|table: NAME, access: read | read-write }, { queue: NAME, access: send | consume }, { topic: NAME, access: publish }). Security groups, IAM and network policies allow exactly these. A service used gives its address as <NAME>_URL, <NAME>_HOST and <NAME>_PORT (NAME: its name upper-cased, other characters _); the object form renames them, e.g. { service: productcatalogservice, env: { address: PRODUCT_CATALOG_SERVICE_ADDR } }.
+   * Databases, caches, services, buckets and tables this service calls, and the queues and topics it sends to, consumes or publishes to, and the Amazon MQ brokers it connects to ({ bucket|table: NAME, access: read | read-write }, { queue: NAME, access: send | consume }, { topic: NAME, access: publish }, { broker: NAME }). Security groups, IAM and network policies allow exactly these. A service used gives its address as <NAME>_URL, <NAME>_HOST and <NAME>_PORT (NAME: its name upper-cased, other characters _); the object form renames them, e.g. { service: productcatalogservice, env: { address: PRODUCT_CATALOG_SERVICE_ADDR } }.
    */
   uses?: (
     | string
