@@ -43,6 +43,7 @@ import {
 import { CONTAINER_USER, serviceConnections } from '../services/ecs.js';
 import { DISCOVERY_ID, internalTargetGroup } from '../services/discovery.js';
 import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheSignIn } from '../services/elasticache.js';
+import { BROKER_SECRET_KEYS, brokerSecretName, brokersOf } from '../services/mq.js';
 import { serviceAccount } from '../services/iam.js';
 import type { EmittedFile } from '../compiler/model/output.js';
 import { toYaml } from '../compiler/model/yaml.js';
@@ -425,6 +426,10 @@ function secretFiles(spec: NormalizedSpec, s: NormalizedService): SecretFile[] {
     const keyed = mine.filter((r) => r.key !== undefined);
     for (const r of whole) files.push({ objectName, objectType, alias: r.env, keys: [] });
     if (keyed.length) files.push({ objectName, objectType, alias: `${name}.json`, keys: keyed.map((r) => ({ path: jmesPathKey(r.key!), alias: r.env })) });
+  }
+  for (const b of brokersOf(spec, s)) {
+    const up = envKey(b.name);
+    files.push({ objectName: brokerSecretName(spec, b.name), alias: `${b.name}-broker-credentials`, keys: [{ path: BROKER_SECRET_KEYS.username, alias: `${up}_USERNAME` }, { path: BROKER_SECRET_KEYS.password, alias: `${up}_PASSWORD` }] });
   }
   return files;
 }

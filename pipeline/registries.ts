@@ -24,6 +24,7 @@ import { eksFargate } from '../services/eks-fargate.js';
 import { karpenter } from '../services/karpenter.js';
 import { elasticache } from '../services/elasticache.js';
 import { messaging } from '../services/messaging.js';
+import { mq } from '../services/mq.js';
 import { queueScaling } from '../services/queue-scaling.js';
 import { scalingSignalsBlock } from '../services/scaling-signals.js';
 import { iam } from '../services/iam.js';
@@ -72,6 +73,7 @@ import { backupRegionRule } from '../compiler/checks/regions.js';
 import { wafLargeBodiesRule } from '../compiler/checks/waf.js';
 import { storesRule } from '../compiler/checks/stores.js';
 import { volumesRule } from '../compiler/checks/volumes.js';
+import { brokersRule } from '../compiler/checks/brokers.js';
 import { plaintextSecretsRule, secretEnvCollisionRule } from '../compiler/checks/secrets.js';
 import { sharedSecretsRule } from '../compiler/checks/shared-secrets.js';
 import type { ComplianceRule } from '../compiler/compliance/types.js';
@@ -107,6 +109,7 @@ export const BUILDING_BLOCKS: readonly BuildingBlock[] = [
   rds,
   elasticache,
   messaging,
+  mq,
   buckets,
   dynamodb,
   efs,
@@ -183,6 +186,7 @@ export function semanticRules(today: () => Date, existingEksClusters: ExistingEk
     scalingRule,
     storesRule,
     volumesRule,
+    brokersRule,
   ];
 }
 

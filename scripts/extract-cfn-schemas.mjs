@@ -57,6 +57,7 @@ const TYPES = {
   'AWS::S3': ['Bucket', 'BucketPolicy'],
   'AWS::DynamoDB': ['Table'],
   'AWS::EFS': ['FileSystem', 'MountTarget', 'AccessPoint'],
+  'AWS::AmazonMQ': ['Broker'],
   'AWS::SSM': ['Parameter'],
   'AWS::ServiceDiscovery': ['Instance', 'PrivateDnsNamespace', 'Service'],
   'AWS::Events': ['Rule'],

@@ -15,6 +15,7 @@ import { sharedSecretReads, sharedSecretSource } from './secrets.js';
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, subnetRefs, tagList } from '../compiler/model/ids.js';
 import { HOURS_PER_MONTH, type BuildingBlock, type CfnValue, type MeterName, type ModelResource, type UsageMeter } from '../compiler/model/types.js';
 import { podResources, sidecarsOf, type NormalizedProbe, type NormalizedService, type NormalizedSidecar, type NormalizedSpec } from '../spec/model.js';
+import { BROKER_AMQPS_PORT, BROKER_ID, BROKER_SECRET_KEYS, brokerHost, brokerUrl, brokersOf } from '../compiler/model/brokers.js';
 import { CACHE_AUTH_SECRET_KEY, CACHE_USER_SECRET_PASSWORD_KEY, cacheReplicationGroupId, cacheSignIn, cacheUserId } from './elasticache.js';
 import { auroraReaders, databaseName, databaseUserOn, isAurora } from './rds.js';
 import { engineInfo } from '../spec/database-engines.js';
@@ -133,6 +134,14 @@ export function serviceConnections(spec: NormalizedSpec, s: NormalizedService): 
     }
   }
   for (const e of messagingEnv(spec, s)) add(e.Name, e.Value);
+  // Brokers: the AMQPS address as plain env, the one user's name and password from the broker's secret.
+  for (const b of brokersOf(spec, s)) {
+    const prefix = envName(b.name);
+    add(`${prefix}_URL`, brokerUrl(spec, b.name));
+    add(`${prefix}_HOST`, brokerHost(spec, b.name));
+    add(`${prefix}_PORT`, String(BROKER_AMQPS_PORT));
+    secrets.push({ Name: `${prefix}_USERNAME`, from: ref(BROKER_ID.secret(b.name)), key: BROKER_SECRET_KEYS.username }, { Name: `${prefix}_PASSWORD`, from: ref(BROKER_ID.secret(b.name)), key: BROKER_SECRET_KEYS.password });
+  }
   // Buckets and tables: their names, plain strings (fixed names, so every platform can take them).
   for (const use of s.stores ?? []) {
     if (use.kind === 'bucket' && Object.hasOwn(spec.buckets ?? {}, use.name)) add(storeEnvName(use), bucketName(spec, use.name));

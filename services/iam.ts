@@ -11,6 +11,7 @@
 // `eks`: their trust policy names the cluster's OIDC provider, which exists only once the
 // cluster does, and a layer may only reference layers deployed before it.
 import { ID, getAtt, namePrefix, pascal, ref, resource, sub, tagList } from '../compiler/model/ids.js';
+import { BROKER_ID, brokersOf } from '../compiler/model/brokers.js';
 import type { BuildingBlock, CfnValue, ModelResource, StackLayer } from '../compiler/model/types.js';
 import { releaseJobNames } from './jobs.js';
 import { isJob, sidecarsOf, type NormalizedService, type NormalizedSpec } from '../spec/model.js';
@@ -55,6 +56,7 @@ export function serviceSecretIds(spec: NormalizedSpec, s: NormalizedService): st
     if (signIn === 'password') ids.push(ID.cacheUserSecret(used, s.name));
     if (signIn === 'token') ids.push(ID.cacheAuthSecret(used));
   }
+  for (const b of brokersOf(spec, s)) ids.push(BROKER_ID.secret(b.name));
   return [...new Set(ids)].sort();
 }
 

@@ -8,6 +8,7 @@
 import { ID, getAtt } from '../compiler/model/ids.js';
 import { QUEUE_ID, queueName } from '../compiler/model/messaging.js';
 import { bucketName, tableName } from '../compiler/model/stores.js';
+import { BROKER_AMQPS_PORT, brokerHost, brokerUrl } from '../compiler/model/brokers.js';
 import type { CfnValue } from '../compiler/model/types.js';
 import type { NormalizedSpec } from '../spec/model.js';
 import { parseEnvReference, type EnvReferenceKindName } from '../spec/references.js';
@@ -44,6 +45,11 @@ export const ENV_REFERENCE_RESOLVERS: { readonly [K in EnvReferenceKindName]: Re
     name: (spec, n) => queueName(spec, spec.queues![n]!),
   },
   topics: { arn: (_, n) => getAtt(QUEUE_ID.topic(n), 'TopicArn') },
+  brokers: {
+    host: (spec, n) => brokerHost(spec, n),
+    port: () => String(BROKER_AMQPS_PORT),
+    url: (spec, n) => brokerUrl(spec, n),
+  },
 };
 
 /**

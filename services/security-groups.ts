@@ -30,6 +30,7 @@ import { hasEksCluster } from '../compiler/model/platforms.js';
 import { DISCOVERY_ID, callersBy, internalLoadBalancers, route } from './discovery.js';
 import { ECS_INSTANCES_ID, containerInstances } from './ecs-capacity.js';
 import { FILE_SYSTEM_ID, NFS_PORT, fileSystemNames, mountsOf } from '../compiler/model/volumes.js';
+import { BROKER_AMQPS_PORT, BROKER_CONSOLE_PORT, BROKER_ID, brokersOf } from '../compiler/model/brokers.js';
 
 /** Ports the EKS control plane uses on the nodes: kubelet, and webhooks (AWS Load Balancer Controller on 9443). */
 export const EKS_CONTROL_PLANE_TO_NODE_PORTS: readonly number[] = [443, 9443, 10250];
@@ -122,6 +123,11 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
       rules.push({ target: id, source: { group: serviceGroup(service) }, port: NFS_PORT, reason: `${service.name} mounts the ${fs} file system`, origin: ['services', service.name, 'volumes', volume.index] });
     }
   }
+  // Amazon MQ brokers: AMQPS from the services that use them (below); the console only when asked, from the VPC.
+  for (const b of byName(Object.values(spec.brokers ?? {}))) {
+    addGroup({ id: BROKER_ID.securityGroup(b.name), description: `${prefix}: ${b.name} broker`, component: `broker/${b.name}`, origin: ['brokers', b.name], egress: NO_EGRESS as CfnValue[] });
+    if (b.console) rules.push({ target: BROKER_ID.securityGroup(b.name), source: { cidr: spec.network.cidr, label: 'Vpc' }, port: BROKER_CONSOLE_PORT, reason: `RabbitMQ web console of ${b.name} from inside the VPC`, origin: ['brokers', b.name, 'console'] });
+  }
   if (spec.monitoring.prometheus.enabled) {
     addGroup({ id: ID.prometheusSecurityGroup, description: `${prefix}: Prometheus server`, component: 'monitoring/prometheus', origin: ['monitoring', 'prometheus'], egress: HTTPS_OUT('EC2 discovery, the Kubernetes API, image and package downloads'), mirrorsIngress: true });
   }
@@ -186,6 +192,10 @@ function buildSecurityGroups(spec: NormalizedSpec): ModelResource[] {
         if (target !== source && route(s, callee) !== 'internal-nlb') rules.push({ target, source: { group: source }, port: callee.port, reason: `${s.name} to ${callee.name}`, origin });
       }
     }
+  }
+
+  for (const s of services) {
+    for (const b of brokersOf(spec, s)) rules.push({ target: BROKER_ID.securityGroup(b.name), source: { group: serviceGroup(s) }, port: BROKER_AMQPS_PORT, reason: `${s.name} to ${b.name} broker (AMQPS)`, origin: ['services', s.name, 'uses'] });
   }
 
   // Internal load balancers (services/discovery.ts): each caller to its callee's listener port,

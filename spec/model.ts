@@ -1,6 +1,6 @@
 // The normalized spec: what every phase after `spec/` reads. Defaults are applied, the
 // environment overlay is merged, `placement: auto` is resolved. Field names follow dex.yaml.
-import type { Alert, Cache, Database, DexYaml, Ec2InstanceType, NodeGroup, Service, Stage, WafLargeBodyPath } from './generated/dex-spec.js';
+import type { Alert, Broker, Cache, Database, DexYaml, Ec2InstanceType, NodeGroup, Service, Stage, WafLargeBodyPath } from './generated/dex-spec.js';
 
 export type DexSpec = DexYaml;
 export type RegionCode = DexYaml['region'];
@@ -38,6 +38,8 @@ export interface NormalizedSpec {
   readonly fileSystems?: Readonly<Record<string, NormalizedFileSystem>>;
   /** Shared secrets (`secrets:`; services/secrets.ts); absent when the spec declares none. */
   readonly secrets?: Readonly<Record<string, NormalizedSharedSecret>>;
+  /** Amazon MQ for RabbitMQ brokers (`brokers:`; spec/brokers.ts, services/mq.ts); absent when the spec declares none. */
+  readonly brokers?: Readonly<Record<string, NormalizedBroker>>;
   readonly monitoring: NormalizedMonitoring;
   readonly audit: NormalizedAudit;
   readonly compliance: readonly ComplianceRegime[];
@@ -294,6 +296,8 @@ export interface NormalizedService {
   readonly messaging?: NormalizedMessagingUses;
   /** EFS file systems mounted into the container (`volumes`), in spec order; absent when none. */
   readonly volumes?: readonly NormalizedVolume[];
+  /** The brokers among `uses` (`{ broker: NAME }`), in spec order; absent when it uses none. */
+  readonly brokers?: readonly NormalizedBrokerUse[];
   /**
    * Variable names a caller chose for the address of a service it uses (`uses: [{service, env}]`),
    * by the used name; absent for a plain-string use. compiler/model/addresses.ts applies them.
@@ -819,4 +823,25 @@ export interface NormalizedScheduledAction {
 export interface NormalizedQueueScaling {
   readonly queue: string;
   readonly messagesPerTask: number;
+}
+
+/** An Amazon MQ broker (`brokers.<name>`), defaults applied. */
+export interface NormalizedBroker {
+  readonly name: string;
+  readonly engine: 'rabbitmq';
+  readonly version: string;
+  readonly instanceType: NonNullable<Broker['instanceType']>;
+  /** The spec's, else cluster where the environment is production-like and single elsewhere. */
+  readonly deployment: 'single' | 'cluster';
+  /** Whether the spec gives `deployment` (a single broker asked for in production warns, DEX755). */
+  readonly deploymentGiven: boolean;
+  /** 443 (web console, management API) open to the VPC. */
+  readonly console: boolean;
+  readonly maintenanceWindow: { readonly dayOfWeek: string; readonly timeOfDay: string };
+}
+
+/** A `{ broker: NAME }` item of a service's `uses`; `index` is its place in `uses`. */
+export interface NormalizedBrokerUse {
+  readonly name: string;
+  readonly index: number;
 }

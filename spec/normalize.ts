@@ -10,6 +10,7 @@ import { dexSchema } from './generated/validate-schema.js';
 import { normalizeMessaging, queueScaling, serviceMessaging } from './messaging.js';
 import { scalingSignals } from './scaling.js';
 import type { Alert, Bucket, Cache, Database, GrafanaSignIn, NodeGroup, Service, Sidecar, Stage, Table, TableKey, FileSystem, Secret } from './generated/dex-spec.js';
+import { normalizeBrokers, serviceBrokers } from './brokers.js';
 
 export interface NormalizeResult {
   readonly spec: NormalizedSpec;
@@ -357,6 +358,7 @@ export function normalizeSpec(raw: DexSpec, environment?: string): NormalizeResu
     tables,
     ...(Object.keys(fileSystems).length ? { fileSystems } : {}),
     ...(Object.keys(sharedSecrets).length ? { secrets: sharedSecrets } : {}),
+    ...normalizeBrokers(merged, protect),
     monitoring: {
       // Self-managed Prometheus and Grafana cost instances: present in the spec means wanted.
       prometheus: {
@@ -525,6 +527,7 @@ function normalizeService(name: string, s: Service, decision: PlacementDecision,
     stores: [],
     ...serviceMessaging(s),
     ...(s.volumes?.length ? { volumes: s.volumes.map((v, index) => normalizeVolume(name, v, index)) } : {}),
+    ...serviceBrokers(s),
     ...usesEnvOf(s),
     ...(s.servicePort !== undefined ? { servicePort: s.servicePort } : {}),
     ...serviceSecrets(s),

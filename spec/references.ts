@@ -47,6 +47,8 @@ export const ENV_REFERENCE_KINDS = {
   // rather than the <NAME>_QUEUE_URL, <NAME>_QUEUE_ARN and <NAME>_TOPIC_ARN a `uses` item gives.
   queues: { names: (spec) => Object.keys(spec.queues ?? {}).sort(), attributes: ['arn', 'name', 'url'] },
   topics: { names: (spec) => Object.keys(spec.topics ?? {}).sort(), attributes: ['arn'] },
+  // url: amqps://host:5671 (Amazon MQ's RabbitMQ listens with TLS only), as AMQP clients read it.
+  brokers: { names: (spec) => Object.keys(spec.brokers ?? {}).sort(), attributes: ['host', 'port', 'url'] },
 } as const satisfies Record<string, EnvReferenceKind>;
 
 export type EnvReferenceKindName = keyof typeof ENV_REFERENCE_KINDS;

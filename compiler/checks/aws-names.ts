@@ -107,6 +107,11 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
     notNames: { 'LifecycleConfiguration.Rules[].Id': "a lifecycle rule's ID inside the bucket", 'ReplicationConfiguration.Rules[].Id': "a replication rule's ID inside the bucket" },
   },
   'AWS::S3::BucketPolicy': { noPhysicalName: "attached to its bucket; it has no name" },
+  'AWS::AmazonMQ::Broker': {
+    // dex cuts it to 50 with a hash (compiler/model/brokers.ts brokerName), so this never fires on its own names.
+    names: [{ property: 'BrokerName', what: 'Amazon MQ broker name', maxLength: 50, minLength: 1, pattern: /^[0-9A-Za-z_-]+$/, allowed: 'letters, digits, hyphens and underscores', unique: 'region', source: SCHEMA }],
+    notNames: { 'Users[].Username': "the broker's one user, dex's constant (app)" },
+  },
   'AWS::DynamoDB::Table': {
     // The schema allows 1024 (a table ARN is accepted there too); a name is 3-255 (DynamoDB API CreateTable).
     names: [{ property: 'TableName', what: 'DynamoDB table name', maxLength: 1024, minLength: 3, pattern: /^[a-zA-Z0-9_.-]+$/, allowed: 'letters, digits, dots, hyphens and underscores', unique: 'region', source: SCHEMA }],

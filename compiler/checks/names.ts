@@ -6,6 +6,7 @@
 // with both spec locations named.
 import { BUCKET_ID_SUFFIXES, TABLE_ID_SUFFIXES } from '../model/stores.js';
 import { FILE_SYSTEM_ID_SUFFIXES } from '../model/volumes.js';
+import { BROKER_ID_SUFFIXES } from '../model/brokers.js';
 import { engineInfo } from '../../spec/database-engines.js';
 import type { Finding, SpecPath } from '../../spec/diagnostics.js';
 import type { NormalizedSpec } from '../../spec/model.js';
@@ -171,6 +172,9 @@ function claims(spec: NormalizedSpec): Claim[] {
   }
   for (const name of Object.keys(spec.fileSystems ?? {})) {
     for (const suffix of FILE_SYSTEM_ID_SUFFIXES) out.push({ id: `${pascal(name)}${suffix}`, owner: `file system ${name}`, path: ['fileSystems', name], what: suffix === 'FileSystem' ? 'file system' : 'mount target security group' });
+  }
+  for (const b of Object.values(spec.brokers ?? {})) {
+    for (const suffix of BROKER_ID_SUFFIXES) out.push({ id: `${pascal(b.name)}${suffix}`, owner: `broker ${b.name}`, path: ['brokers', b.name], what: suffix === 'Broker' ? 'broker' : suffix === 'BrokerSecret' ? 'broker credentials' : 'broker security group' });
   }
   for (const s of Object.values(spec.services)) {
     const path = ['services', s.name];

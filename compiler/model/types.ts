@@ -41,6 +41,7 @@ export const METER_NAMES = [
   'sqs.requests', 'sns.https',
   'cloudmap.instance',
   'efs.storage', 'efs.backup',
+  'mq.broker', 'mq.storage',
   'rds.iops', 'rds.throughput', 'rds.performanceInsights', 'aurora.instance', 'aurora.acu', 'aurora.storage', 'aurora.io',
 ] as const;
 

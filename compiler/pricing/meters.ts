@@ -307,6 +307,12 @@ function partsFor(meter: UsageMeter, region: string): MeterPart[] {
     // price): unpriced, the reason saying where the rate is published.
     case 'sqs.requests':
       throw new MappingError(`no SQS price in dex's sources yet: ${meter.attributes.queueType === 'FIFO' ? 'FIFO' : 'standard'} queue requests are billed per million (64 KB chunks) after the account's free first million a month; see the Amazon SQS pricing page for this region's rate, or run dex pricing refresh`);
+    // Amazon MQ: no research row or price file of dex's cites a broker price, so both are unpriced
+    // with the page to read; the quantity (node-hours) is exact.
+    case 'mq.broker':
+      throw new MappingError(`no Amazon MQ price in dex's sources yet: ${meter.quantity.max} broker-instance hours a month of ${a.instanceType ?? 'the instance type'} (RabbitMQ, ${a.deployment === 'cluster' ? 'a three-node cluster: every node is billed' : 'single instance'}), at the hourly rate the Amazon MQ pricing page gives for this region`);
+    case 'mq.storage':
+      throw new MappingError("no Amazon MQ storage price in dex's sources yet: a RabbitMQ broker's storage is billed per GB-month (Amazon MQ pricing page) of the messages it holds");
     case 'sns.https':
       throw new MappingError("no SNS HTTPS delivery price in dex's sources yet: HTTP/S notifications are billed per million after the account's free first 100,000 a month; see the Amazon SNS pricing page for this region's rate (deliveries to SQS queues are free)");
     // Aurora and the RDS storage and monitoring extras: dex's price sources (the pricing-page feed

@@ -252,6 +252,12 @@ export interface DexYaml {
     [k: string]: Secret;
   };
   /**
+   * Amazon MQ for RabbitMQ brokers, by name: private, TLS only (AMQPS on 5671), general logs in CloudWatch. A service connects with uses: [{ broker: NAME }] and gets <NAME>_URL, <NAME>_HOST, <NAME>_PORT and the credentials.
+   */
+  brokers?: {
+    [k: string]: Broker;
+  };
+  /**
    * Ignored by dex: a place for YAML anchors to share, e.g. `x-common-env: &env { LOG_LEVEL: info }` and then `env: { <<: *env }`.
    *
    * This interface was referenced by `DexYaml`'s JSON-Schema definition
@@ -317,6 +323,9 @@ export interface DexYaml {
       }
     | {
         [k: string]: Secret;
+      }
+    | {
+        [k: string]: Broker;
       }
     | undefined;
 }
@@ -2257,7 +2266,7 @@ export interface Service {
     algorithm?: 'round_robin' | 'least_outstanding_requests';
   };
   /**
-   * Databases, caches, services, buckets and tables this service calls, and the queues and topics it sends to, consumes or publishes to ({ bucket|table: NAME, access: read | read-write }, { queue: NAME, access: send | consume }, { topic: NAME, access: publish }). Security groups, IAM and network policies allow exactly these. A service used gives its address as <NAME>_URL, <NAME>_HOST and <NAME>_PORT (NAME: its name upper-cased, other characters _); the object form renames them, e.g. { service: productcatalogservice, env: { address: PRODUCT_CATALOG_SERVICE_ADDR } }.
+   * Databases, caches, services, buckets and tables this service calls, and the queues and topics it sends to, consumes or publishes to, and the Amazon MQ brokers it connects to ({ bucket|table: NAME, access: read | read-write }, { queue: NAME, access: send | consume }, { topic: NAME, access: publish }, { broker: NAME }). Security groups, IAM and network policies allow exactly these. A service used gives its address as <NAME>_URL, <NAME>_HOST and <NAME>_PORT (NAME: its name upper-cased, other characters _); the object form renames them, e.g. { service: productcatalogservice, env: { address: PRODUCT_CATALOG_SERVICE_ADDR } }.
    */
   uses?: (
     | string
@@ -2284,6 +2293,7 @@ export interface Service {
     | QueueUse
     | TopicUse
     | ServiceUse
+    | BrokerUse
   )[];
   /**
    * Secrets injected as environment variables: a name (dex creates a placeholder of this service's; values are set outside the spec), or { secret, key, env } for a secret of the top-level secrets map.
@@ -3211,6 +3221,15 @@ export interface ServiceUse {
      */
     address?: string;
   };
+}
+/**
+ * An Amazon MQ broker this service connects to: 5671 open from it, <NAME>_URL (amqps://host:5671), <NAME>_HOST and <NAME>_PORT in its environment, <NAME>_USERNAME and <NAME>_PASSWORD from the broker's generated secret.
+ */
+export interface BrokerUse {
+  /**
+   * Name of a broker under brokers:.
+   */
+  broker: string;
 }
 /**
  * An EFS file system mounted into the service's container at path, through an access point of the service's own.
@@ -4207,6 +4226,12 @@ export interface Environment {
   secrets?: {
     [k: string]: Secret;
   };
+  /**
+   * Per-broker overrides, by name.
+   */
+  brokers?: {
+    [k: string]: Broker;
+  };
 }
 /**
  * Monthly usage assumptions for usage-priced items.
@@ -4557,5 +4582,56 @@ export interface Secret {
      * The customer-managed KMS key that encrypts it, when not the AWS-managed one: the services get kms:Decrypt on exactly it, through Secrets Manager or SSM only.
      */
     kmsKeyArn?: string;
+  };
+}
+/**
+ * An Amazon MQ for RabbitMQ broker: private, in the database subnets, reachable only from the services that use it on 5671 (AMQPS), its general log in CloudWatch, minor versions applied in its maintenance window. The one user's password is generated into a Secrets Manager secret and reaches the broker as a dynamic reference, never in the template.
+ */
+export interface Broker {
+  /**
+   * The broker engine. RabbitMQ only (Amazon MQ's ActiveMQ is not offered).
+   */
+  engine?: 'rabbitmq';
+  /**
+   * RabbitMQ major.minor; Amazon MQ applies patch versions itself (automatic minor version upgrade is on, as 3.13 and later require).
+   */
+  version?: '3.13' | '4.2';
+  /**
+   * Broker instance type (each node of a cluster). mq.t3.micro is for single-instance brokers only (DEX756).
+   */
+  instanceType?:
+    | 'mq.t3.micro'
+    | 'mq.m5.large'
+    | 'mq.m5.xlarge'
+    | 'mq.m5.2xlarge'
+    | 'mq.m5.4xlarge'
+    | 'mq.m7g.medium'
+    | 'mq.m7g.large'
+    | 'mq.m7g.xlarge'
+    | 'mq.m7g.2xlarge'
+    | 'mq.m7g.4xlarge'
+    | 'mq.m7g.8xlarge'
+    | 'mq.m7g.12xlarge'
+    | 'mq.m7g.16xlarge';
+  /**
+   * single: one node in one zone; cluster: three nodes across zones behind one endpoint. Default: cluster in production-like environments (protect), single elsewhere; single in a production-like environment warns (DEX755).
+   */
+  deployment?: 'single' | 'cluster';
+  /**
+   * Open 443 (the RabbitMQ web console and management API) to the VPC's address range. Off by default: services use 5671 only.
+   */
+  console?: boolean;
+  /**
+   * When Amazon MQ applies minor versions and patches (UTC). Default: Sunday 03:00.
+   */
+  maintenanceWindow?: {
+    /**
+     * Day of the week.
+     */
+    dayOfWeek?: 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+    /**
+     * Start time, HH:MM in UTC.
+     */
+    timeOfDay?: string;
   };
 }

@@ -128,6 +128,8 @@ describe('meterToQuery', () => {
       's3.replicationTransfer': /^no public price in dex's sources for S3 replication's inter-region data transfer/,
       'sqs.requests': /^no SQS price in dex's sources yet: standard queue requests are billed per million/,
       'sns.https': /^no SNS HTTPS delivery price in dex's sources yet/,
+      'mq.broker': /^no Amazon MQ price in dex's sources yet: .* broker-instance hours/,
+      'mq.storage': /^no Amazon MQ storage price in dex's sources yet/,
       'aurora.instance': /^Aurora instances are not in dex's price book/,
       'aurora.acu': /^Aurora Serverless v2 is not in dex's price book/,
       'aurora.storage': /^Aurora storage is not in dex's price book/,
@@ -169,7 +171,7 @@ describe('meterToQuery', () => {
     }
     // AWS Backup storage and S3 requests have a public price only for ap-south-1; DynamoDB none yet.
     const dynamodb = ['dynamodb.pitr', 'dynamodb.readCapacity', 'dynamodb.readRequests', 'dynamodb.storage', 'dynamodb.writeCapacity', 'dynamodb.writeRequests'];
-    expect(unpriced.sort()).toEqual(['backup.storage', 'budgets.budget', 'cognito.mau', 'containerInsights.observations', 'route53.queries', ...dynamodb, 's3.getRequests', 's3.putRequests', 's3.replicationTransfer', 'sns.https', 'sqs.requests', 'cloudmap.instance', 'aurora.acu', 'aurora.instance', 'aurora.io', 'aurora.storage', 'rds.iops', 'rds.performanceInsights', 'rds.throughput'].sort());
+    expect(unpriced.sort()).toEqual(['backup.storage', 'budgets.budget', 'cognito.mau', 'containerInsights.observations', 'route53.queries', ...dynamodb, 's3.getRequests', 's3.putRequests', 's3.replicationTransfer', 'sns.https', 'sqs.requests', 'cloudmap.instance', 'mq.broker', 'mq.storage', 'aurora.acu', 'aurora.instance', 'aurora.io', 'aurora.storage', 'rds.iops', 'rds.performanceInsights', 'rds.throughput'].sort());
   });
 });
 

@@ -39,6 +39,12 @@ const AT_REST: Readonly<Record<string, (r: ModelResource) => { ok: boolean; prop
     props: { KmsMasterKeyId: prop(r, 'KmsMasterKeyId'), SqsManagedSseEnabled: prop(r, 'SqsManagedSseEnabled') },
     key: prop(r, 'KmsMasterKeyId'),
   }),
+  // Amazon MQ encrypts every RabbitMQ broker's storage with an AWS owned key and takes no other.
+  'AWS::AmazonMQ::Broker': (r) => ({
+    ok: prop(r, 'EngineType') === 'RABBITMQ' || prop(r, 'EncryptionOptions') !== undefined,
+    props: { EngineType: prop(r, 'EngineType'), EncryptionOptions: prop(r, 'EncryptionOptions') },
+    key: prop(r, 'EncryptionOptions', 'KmsKeyId'),
+  }),
   'AWS::ECR::Repository': (r) => ({ ok: prop(r, 'EncryptionConfiguration', 'EncryptionType') === 'KMS', props: { EncryptionConfiguration: prop(r, 'EncryptionConfiguration') }, key: prop(r, 'EncryptionConfiguration', 'KmsKey') }),
   'AWS::EFS::FileSystem': (r) => ({ ok: prop(r, 'Encrypted') === true, props: { Encrypted: prop(r, 'Encrypted'), KmsKeyId: prop(r, 'KmsKeyId') }, key: prop(r, 'KmsKeyId') }),
   'AWS::Backup::BackupVault': (r) => ({ ok: prop(r, 'EncryptionKeyArn') !== undefined, props: { EncryptionKeyArn: prop(r, 'EncryptionKeyArn') }, key: prop(r, 'EncryptionKeyArn') }),
@@ -107,6 +113,8 @@ export function atRestChecks(ctx: RuleContext, requireCustomerKey = false): Chec
     const keyResource = keyId ? keys.get(keyId) : undefined;
     if (!keyResource && albLogBuckets.has(r.logicalId)) {
       checks.push(pass(`exception: ${r.logicalId} holds the load balancer's access logs, which ELB can deliver only to an SSE-S3 bucket (not SSE-KMS); they hold request metadata, not stored account data`, r.origin, ev));
+    } else if (!keyResource && r.type === 'AWS::AmazonMQ::Broker' && prop(r, 'EngineType') === 'RABBITMQ') {
+      checks.push(pass(`exception: ${r.logicalId} is a RabbitMQ broker, which Amazon MQ encrypts only with an AWS owned key (EncryptionOptions does not apply to RabbitMQ brokers); its messages stay in the private broker, reachable only from the services that use it`, r.origin, ev));
     } else if (!keyResource && s3LogTargets.has(r.logicalId)) {
       checks.push(pass(`exception: ${r.logicalId} holds S3 server access logs, which S3 can deliver only to an SSE-S3 bucket (not SSE-KMS); they hold request metadata, not stored account data`, r.origin, ev));
     } else if (!keyResource) {
@@ -164,6 +172,11 @@ export function inTransitChecks(ctx: RuleContext): Check[] {
           ? fail(`${r.logicalId} serves plain HTTP (ingress.http: allow)`, ['ingress', 'http'], 'remove ingress.http: port 80 then redirects to HTTPS', ev, ctx.production ? undefined : 'warning')
           : fail(`${r.logicalId} serves plain HTTP instead of redirecting to HTTPS`, r.origin, 'plain HTTP listeners must redirect to HTTPS (report it: dex emits a redirect)', ev),
     );
+  }
+  // Amazon MQ for RabbitMQ listens on AMQPS (5671) and HTTPS only: no plain AMQP listener exists.
+  for (const r of ofType(ctx.model, 'AWS::AmazonMQ::Broker')) {
+    const ev = [evidence(r, { EngineType: prop(r, 'EngineType') })];
+    checks.push(prop(r, 'EngineType') === 'RABBITMQ' ? pass(`${r.logicalId} accepts TLS connections only (Amazon MQ for RabbitMQ: AMQPS on 5671, HTTPS on 443)`, r.origin, ev) : fail(`${r.logicalId} is not a RabbitMQ broker: dex cannot tell its listeners`, r.origin, 'report it: dex emits RabbitMQ brokers only', ev));
   }
   for (const r of ofType(ctx.model, 'AWS::ElastiCache::ReplicationGroup')) {
     const ev = [evidence(r, { TransitEncryptionEnabled: prop(r, 'TransitEncryptionEnabled') })];
@@ -317,6 +330,11 @@ export const noPublicDataStores: ComplianceRule = {
           : pass(`${r.logicalId} has no public endpoint`, r.origin, ev),
       );
     }
+    // Amazon MQ brokers: never publicly accessible (create-only, so dex's false stays false).
+    for (const r of ofType(ctx.model, 'AWS::AmazonMQ::Broker')) {
+      const ev = [evidence(r, { PubliclyAccessible: prop(r, 'PubliclyAccessible') })];
+      checks.push(prop(r, 'PubliclyAccessible') === false ? pass(`${r.logicalId} has no public endpoint`, r.origin, ev) : fail(`${r.logicalId} is publicly accessible`, r.origin, 'set PubliclyAccessible: false (report it: dex never makes brokers public)', ev));
+    }
     checks.push(...segmentationChecks(ctx).filter((c) => !c.ok || c.message.includes('security group')));
     checks.push(...bucketPublicAccessChecks(ctx));
     return checks;
@@ -346,7 +364,8 @@ export function segmentationChecks(ctx: RuleContext): Check[] {
   const byId = new Map(ctx.model.resources.map((r) => [r.logicalId, r]));
   const isDbTier = (id: string | undefined): boolean => id !== undefined && byId.get(id)?.origin[0] === 'network' && byId.get(id)?.origin[2] === 'database';
   const imported = ctx.spec.network.imported;
-  for (const g of ofType(ctx.model, 'AWS::RDS::DBSubnetGroup', 'AWS::ElastiCache::SubnetGroup')) {
+  // An Amazon MQ broker names its subnets itself (no subnet group).
+  for (const g of ofType(ctx.model, 'AWS::RDS::DBSubnetGroup', 'AWS::ElastiCache::SubnetGroup', 'AWS::AmazonMQ::Broker')) {
     if (imported) {
       checks.push(importedSubnetGroupCheck(g, imported));
       continue;
@@ -378,12 +397,17 @@ export function segmentationChecks(ctx: RuleContext): Check[] {
   } else if (tables.length > 0) {
     checks.push(pass('the database subnets have no route to the internet or a NAT gateway (local VPC routes only)', ['network', 'subnets', 'database'], tables.map((t) => evidence(t, { routes: 'local only' }))));
   }
-  const dataGroups = new Set(ofType(ctx.model, 'AWS::EC2::SecurityGroup').filter((g) => /^(database|cache)\//.test(g.component)).map((g) => g.logicalId));
+  const dataGroups = new Set(ofType(ctx.model, 'AWS::EC2::SecurityGroup').filter((g) => /^(database|cache|broker)\//.test(g.component)).map((g) => g.logicalId));
   for (const r of ofType(ctx.model, 'AWS::EC2::SecurityGroupIngress')) {
     const target = refersTo(prop(r, 'GroupId'), dataGroups);
     if (!target) continue;
     const source = prop(r, 'SourceSecurityGroupId');
     const ev = [evidence(r, { GroupId: target, SourceSecurityGroupId: refersTo(source, ids), CidrIp: prop(r, 'CidrIp'), FromPort: prop(r, 'FromPort') })];
+    // A broker's web console (`console: true`) is opened to the VPC's range on 443: the spec asked for it.
+    if (source === undefined && r.origin[0] === 'brokers' && r.origin[2] === 'console') {
+      checks.push(pass(`exception: ${r.logicalId} opens the RabbitMQ web console of ${target} to the VPC (${String(prop(r, 'CidrIp'))}, port ${String(prop(r, 'FromPort'))}), as brokers.${String(r.origin[1])}.console asks; AMQPS stays limited to the services that use it`, r.origin, ev));
+      continue;
+    }
     checks.push(
       source !== undefined
         ? pass(`${r.logicalId}: ${target} takes traffic only from the security group of a declared client (${String(prop(r, 'Description') ?? '')})`, r.origin, ev)
