@@ -23,9 +23,16 @@ export function checkAgainstSchema(value: unknown): Finding[] {
   if (validate(value)) return [];
   const errors = (validate.errors ?? []) as ErrorObject[];
   const findings: Finding[] = [];
+  // A value that may take one of several shapes (a plain name or an object, as `secrets` items):
+  // when the branch of its own type failed on its content, that is the complaint; the other
+  // branches' "wrong type" is not.
+  const inBranch = (e: ErrorObject) => /\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath);
+  const branchContentPaths = new Set(errors.filter((e) => inBranch(e) && e.keyword !== 'type' && e.keyword !== 'oneOf' && e.keyword !== 'anyOf').map((e) => e.instancePath));
+  const otherBranchType = (e: ErrorObject) => e.keyword === 'type' && inBranch(e) && branchContentPaths.has(e.instancePath);
   // A wrong type makes every other complaint about the same value noise.
-  const typeErrorPaths = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  const typeErrorPaths = new Set(errors.filter((e) => e.keyword === 'type' && !otherBranchType(e)).map((e) => e.instancePath));
   for (const error of errors) {
+    if (otherBranchType(error) || ((error.keyword === 'oneOf' || error.keyword === 'anyOf') && branchContentPaths.has(error.instancePath))) continue;
     if (error.keyword !== 'type' && typeErrorPaths.has(error.instancePath) && error.keyword !== 'required') continue;
     if (error.keyword === 'propertyNames' || error.keyword === 'if') continue;
     const finding = toFinding(error, value);

@@ -107,6 +107,9 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
     notNames: { 'LifecycleConfiguration.Rules[].Id': "a lifecycle rule's ID inside the bucket", 'ReplicationConfiguration.Rules[].Id': "a replication rule's ID inside the bucket" },
   },
   'AWS::S3::BucketPolicy': { noPhysicalName: "attached to its bucket; it has no name" },
+  'AWS::EFS::FileSystem': { noPhysicalName: 'AWS gives it an ID (fs-…); its Name tag is dex\'s tag, not a name CloudFormation checks' },
+  'AWS::EFS::MountTarget': { noPhysicalName: 'one per subnet of its file system, identified by AWS (fsmt-…)' },
+  'AWS::EFS::AccessPoint': { noPhysicalName: 'AWS gives it an ID (fsap-…); the service it is for is in its tags' },
   'AWS::AmazonMQ::Broker': {
     // dex cuts it to 50 with a hash (compiler/model/brokers.ts brokerName), so this never fires on its own names.
     names: [{ property: 'BrokerName', what: 'Amazon MQ broker name', maxLength: 50, minLength: 1, pattern: /^[0-9A-Za-z_-]+$/, allowed: 'letters, digits, hyphens and underscores', unique: 'region', source: SCHEMA }],
@@ -179,6 +182,7 @@ export const AWS_NAME_LIMITS: Readonly<Record<string, TypeNames>> = {
       'ContainerDefinitions[].Environment[].Name': 'an environment variable',
       'ContainerDefinitions[].Secrets[].Name': 'an environment variable',
       'ContainerDefinitions[].MountPoints[].SourceVolume': 'a volume of the task',
+      'ContainerDefinitions[].DependsOn[].ContainerName': 'another container of the task (a sidecar), by the name checked above',
       'Volumes[].Name': 'a volume inside the task',
       'RuntimePlatform.OperatingSystemFamily': 'the operating system (LINUX)',
     },

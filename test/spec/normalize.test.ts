@@ -36,7 +36,7 @@ describe('defaults', () => {
   it('fill a minimal spec', () => {
     const { spec } = normalizeSpec({ dex: 1, name: 'tiny', region: 'eu-west-1', services: { api: { port: 8080 } } });
     expect(spec.network).toMatchObject({ cidr: '10.0.0.0/16', availabilityZones: 2, natGateways: 'perAz', endpoints: ['s3'] });
-    expect(spec.network.subnets).toEqual({ public: ['10.0.0.0/24', '10.0.1.0/24'], private: ['10.0.64.0/24', '10.0.65.0/24'], database: ['10.0.128.0/24', '10.0.129.0/24'] });
+    expect(spec.network.subnets).toEqual({ public: ['10.0.0.0/24', '10.0.1.0/24'], private: ['10.0.64.0/24', '10.0.65.0/24'], database: ['10.0.128.0/24', '10.0.129.0/24'], intra: [] });
     expect(spec.network.bastion.enabled).toBe(false);
     expect(spec.network.flowLogs).toEqual({ enabled: true, retentionDays: 90, traffic: 'ALL' });
     expect(spec.ingress).toMatchObject({ loadBalancer: 'alb', tls: { policy: 'tls13' }, waf: { enabled: true, managedRules: ['common', 'knownBadInputs', 'sqli'] } });
@@ -49,7 +49,7 @@ describe('defaults', () => {
   it('keeps the subnets the spec lists', () => {
     const spec = normalizeSpec(reference, 'production').spec;
     expect(spec.network.subnets.database).toEqual(['10.0.100.0/24', '10.0.200.0/24']);
-    expect(spec.network.subnetsDerived).toEqual({ public: false, private: false, database: false });
+    expect(spec.network.subnetsDerived).toEqual({ public: false, private: false, database: false, intra: false });
   });
 
   it('parses memory amounts', () => {
