@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two workers on the 2-core CI machine (vitest's default there is one: cores - 1).
+    maxWorkers: 2,
   },
 });

@@ -20,8 +20,6 @@ export const IAM_WILDCARD_REASONS: Readonly<Record<string, string>> = {
   // Environment: an EFS file system's own policy (services/efs.ts). In a file-system policy `*` is that file system.
   DenyWithoutTls: 'EFS file-system policy deny: any client action on the file system without TLS (aws:SecureTransport false). Resource `*` in a file-system policy is the file system itself.',
   DenyWithoutAccessPoint: 'EFS file-system policy deny: any client action on the file system not made through one of its access points. Resource `*` in a file-system policy is the file system itself.',
-  // Environment: a service's own `permissions` statements, as the spec writes them; a wildcard there needs its `reason` in dex.yaml (DEX for permissions, the compliance report lists it).
-  SpecPermission1: "A service's first `permissions` statement, as dex.yaml writes it: a wildcard action or resource there is refused without the statement's `reason` (the retail store's X-Ray trace APIs, which support no resource-level permissions).",
   // Bootstrap: the CloudFormation execution role and its permissions boundary (services/permissions-boundary.ts).
   EnvironmentServices:
     'CloudFormation execution role and its permissions boundary: `svc:*` for each service of the resource types in the environment\'s model (plus kms, secretsmanager, ssm for encrypted resources and `{{resolve:…}}`; the boundary adds the services of the environment\'s roles). Resource names are chosen by CloudFormation at create time, so `*`; IAM is fenced by the boundary\'s denies.',

@@ -153,7 +153,7 @@ describe.each([
     if (v?.validateStackSet) expect(issuesOf(v.validateStackSet(templates))).toEqual([]);
     // The fake blocks only imitate shapes; the registered ones must produce valid templates.
     if (v?.validateTemplate && !blocks) for (const t of templates) expect(issuesOf(v.validateTemplate(t.template)), t.name).toEqual([]);
-  });
+  }, 120_000); // a scale test, not a timed one: 300 services built, split and validated take ~15 s alone
 });
 const LAYERS_WITH_RESOURCES = 7;
 

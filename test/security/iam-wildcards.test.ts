@@ -50,7 +50,10 @@ describe('IAM wildcards', () => {
   });
 
   it('every statement with a wildcard action or resource has a documented reason', () => {
-    const unlisted = [...new Set(all.filter((f) => isWildcard(f.statement) && IAM_WILDCARD_REASONS[wildcardKey(f.statement)] === undefined).map((f) => `${wildcardKey(f.statement)}   (${f.where})`))];
+    // A service's own `permissions` statements (SpecPermissionN) carry their reason in dex.yaml:
+    // IAM.21 and test/security/permission-wildcards.test.ts hold those to it, not this table.
+    const own = (f: Found) => /^SpecPermission\d+$/.test(f.statement.Sid ?? '');
+    const unlisted = [...new Set(all.filter((f) => isWildcard(f.statement) && !own(f) && IAM_WILDCARD_REASONS[wildcardKey(f.statement)] === undefined).map((f) => `${wildcardKey(f.statement)}   (${f.where})`))];
     expect(unlisted).toEqual([]);
   });
 
