@@ -52,7 +52,7 @@ describe('snapshot format', () => {
       }
       expect(parsePriceListItem(JSON.stringify(item)).ok).toBe(true);
     }
-  });
+  }, 120_000); // every item of every region pack, one expect each: ~15 s alone, more beside another worker
 
   it('carries provenance beside every item, with a confidence from the research vocabulary', () => {
     for (const item of items) {
