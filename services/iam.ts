@@ -287,27 +287,17 @@ function trustEksServiceAccount(service: string): CfnValue {
 
 /** IRSA trust for any service account of the cluster (the cluster autoscaler's, in services/eks.ts). */
 export function trustKubernetesServiceAccount(namespace: string, name: string): CfnValue {
-  const issuer: CfnValue = { 'Fn::Select': [1, { 'Fn::Split': ['//', getAtt(ID.eksCluster, 'OpenIdConnectIssuerUrl')] }] };
-  return {
-    'Fn::Join': [
-      '',
-      [
-        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"',
-        ref(ID.eksOidcProvider),
-        '"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"',
-        issuer,
-        `:sub":"system:serviceaccount:${namespace}:${name}","`,
-        issuer,
-        ':aud":"sts.amazonaws.com"}}}]}',
-      ],
-    ],
-  };
+  return oidcTrust(JSON.stringify(`system:serviceaccount:${namespace}:${name}`));
 }
 
 /** The trust of a role several service accounts of one namespace assume (an add-on's controller and node agents). */
 export function trustKubernetesServiceAccounts(namespace: string, names: readonly string[]): CfnValue {
+  return oidcTrust(JSON.stringify(names.map((n) => `system:serviceaccount:${namespace}:${n}`)));
+}
+
+/** The cluster's OIDC trust policy, `subject` the JSON text of its `sub` condition (one name or a list). */
+function oidcTrust(subject: string): CfnValue {
   const issuer: CfnValue = { 'Fn::Select': [1, { 'Fn::Split': ['//', getAtt(ID.eksCluster, 'OpenIdConnectIssuerUrl')] }] };
-  const subjects = JSON.stringify(names.map((n) => `system:serviceaccount:${namespace}:${n}`));
   return {
     'Fn::Join': [
       '',
@@ -316,7 +306,7 @@ export function trustKubernetesServiceAccounts(namespace: string, names: readonl
         ref(ID.eksOidcProvider),
         '"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"',
         issuer,
-        `:sub":${subjects},"`,
+        `:sub":${subject},"`,
         issuer,
         ':aud":"sts.amazonaws.com"}}}]}',
       ],
